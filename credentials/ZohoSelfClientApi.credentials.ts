@@ -1,0 +1,119 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { DATA_CENTRES, type DataCentreId } from '../zoho/dataCentres';
+import { preAuthenticate } from './preAuthenticate';
+
+const dataCentreOptions = (Object.keys(DATA_CENTRES) as DataCentreId[]).map((id) => ({
+	name: DATA_CENTRES[id].name,
+	value: id,
+	description: DATA_CENTRES[id].accountsUrl,
+}));
+
+export class ZohoSelfClientApi implements ICredentialType {
+	name = 'zohoSelfClientApi';
+
+	displayName = 'Zoho Self Client API';
+
+	icon = 'file:zoho.svg' as const;
+
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-zoho-oauth#zoho-self-client-set-up';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Data Centre',
+			name: 'dataCentre',
+			type: 'options',
+			options: [
+				...dataCentreOptions,
+				{ name: 'Custom Accounts URL', value: 'custom', description: 'A server given by URL, e.g. a local Zoho simulator' },
+			],
+			default: 'us',
+			description:
+				'Where your Zoho account lives: the domain you log in at (accounts.zoho.eu → Europe). A Self Client works only in its own data centre.',
+		},
+		{
+			displayName: 'Custom Accounts URL',
+			name: 'customAccountsUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://accounts.zoho.com',
+			description: 'Accounts server to use. https only; http is accepted for 127.0.0.1 and localhost.',
+			displayOptions: { show: { dataCentre: ['custom'] } },
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: '1000.XXXXXXXXXXXXXXXXXXXXXXXXXXXXXX',
+			description: 'From the Zoho API Console: Self Client → Client Secret tab',
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'From the Zoho API Console: Self Client → Client Secret tab',
+		},
+		{
+			displayName: 'Refresh Token',
+			name: 'refreshToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Long-lived token made from a Self Client grant code. No refresh token yet? Leave this empty, save, and run the Zoho OAuth Request node with the operation "Exchange Grant Code"; then paste the refresh token it returns here.',
+		},
+		// Filled by preAuthentication and saved by n8n, so every process can reuse the token.
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+		{
+			displayName: 'Access Token Expires At',
+			name: 'accessTokenExpiresAt',
+			type: 'hidden',
+			typeOptions: { password: true },
+			default: '',
+		},
+		{
+			displayName: 'Access Token Issued At',
+			name: 'accessTokenIssuedAt',
+			type: 'hidden',
+			typeOptions: { password: true },
+			default: '',
+		},
+		{
+			displayName: 'API Domain',
+			name: 'apiDomain',
+			type: 'hidden',
+			default: '',
+		},
+	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+		return await preAuthenticate(credentials);
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Zoho-oauthtoken {{$credentials.accessToken}}',
+			},
+		},
+	};
+}

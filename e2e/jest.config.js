@@ -1,0 +1,14 @@
+// End-to-end tests against a real n8n (install it first: bash n8n-host/install.sh all).
+// Run: npx jest -c e2e/jest.config.js
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: '..',
+  roots: ['<rootDir>/e2e'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  testEnvironment: 'node',
+  // Each n8n command starts a whole n8n (3–5 s); `n8n start` needs up to ~20 s to be ready.
+  testTimeout: 180_000,
+  // Two cores: n8n instances in parallel only slow each other down.
+  maxWorkers: 1,
+};

@@ -1,0 +1,47 @@
+/**
+ * The one place where Zoho core errors become n8n errors: bad input becomes a
+ * NodeOperationError naming the field; anything Zoho (or the network) said
+ * becomes a NodeApiError with Zoho's code, message, status and the fix.
+ */
+import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
+
+import { isZohoError, type ZohoError } from '../../../zoho/errors';
+
+export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (!isZohoError(error)) {
+		return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
+	}
+	if (error.code === 'INVALID_INPUT' || error.code === 'ABORTED') {
+		return new NodeOperationError(node, error.message, {
+			itemIndex,
+			description: error.hint,
+		});
+	}
+	return new NodeApiError(node, errorSummary(error) as JsonObject, {
+		message: error.message,
+		description: describe(error),
+		httpCode: error.httpStatus === undefined ? undefined : String(error.httpStatus),
+		itemIndex,
+	});
+}
+
+/** What an error item carries with Continue On Fail (no secrets: messages never hold any). */
+export function errorSummary(error: ZohoError): Record<string, string | number | undefined> {
+	return {
+		code: error.code,
+		zohoCode: error.zohoCode,
+		message: error.message,
+		hint: error.hint,
+		field: error.field,
+		httpStatus: error.httpStatus,
+		url: error.url,
+	};
+}
+
+function describe(error: ZohoError): string {
+	const parts = [error.hint];
+	if (error.zohoCode) parts.push(`Zoho code: ${error.zohoCode}${error.zohoMessage ? ` (${error.zohoMessage})` : ''}.`);
+	if (error.bodyExcerpt) parts.push(`Answer: ${error.bodyExcerpt}`);
+	return parts.filter(Boolean).join(' ');
+}

@@ -1,0 +1,153 @@
+// The same controls as the ZohoSimulator methods, over HTTP under /__sim/ on every DC port,
+// for an n8n process in end-to-end tests. The DC is the port's DC. Not counted in `calls`.
+import { splitScopes } from './accounts';
+import { isObject, jsonBody } from './body';
+import type { Exchange } from './exchange';
+import { seedBooks, seedCrm } from './seed';
+import { createGrantCode, createRefreshToken, registerClient } from './tokens';
+import { isDcId, type BooksProduct, type FaultSpec } from './types';
+
+type Body = Record<string, unknown>;
+
+export function handleAdmin(ex: Exchange): void {
+	const body = readBody(ex);
+	if (!body) {
+		ex.json(400, { error: 'the body must be a JSON object' });
+		return;
+	}
+	try {
+		dispatch(ex, body);
+	} catch (error: unknown) {
+		// Bad input (unknown client, bad config value...) is the caller's error, not ours.
+		if (!(error instanceof Error)) throw error;
+		ex.json(400, { error: error.message });
+	}
+}
+
+function dispatch(ex: Exchange, body: Body): void {
+	const { core, dc } = ex;
+	const route = `${ex.method} ${ex.path.replace(/\/+$/, '')}`;
+	const records = /^GET \/__sim\/records\/([A-Za-z][A-Za-z0-9_]*)$/.exec(route);
+	if (records) {
+		const product = ex.query.get('product') === 'bigin' ? 'bigin' : 'crm';
+		const module = dc.crm.get(`${product}:${(records[1] ?? '').toLowerCase()}`);
+		ex.json(200, { data: module ? module.records : [] });
+		return;
+	}
+	switch (route) {
+		case 'GET /__sim/health':
+			ex.json(200, { status: 'ok', dc: dc.id, now: core.now() });
+			return;
+		case 'GET /__sim/config':
+			ex.json(200, core.config);
+			return;
+		case 'POST /__sim/config':
+			ex.json(200, core.configure(body));
+			return;
+		case 'POST /__sim/clients': {
+			const client = registerClient(dc, { ...optionalString(body, 'clientId'), ...optionalString(body, 'clientSecret') });
+			ex.json(200, { clientId: client.clientId, clientSecret: client.clientSecret });
+			return;
+		}
+		case 'POST /__sim/grant-codes': {
+			const ttlMs = body.ttlMs;
+			const code = createGrantCode(core, dc, {
+				clientId: requiredString(body, 'clientId'),
+				scopes: scopesOf(body.scopes),
+				...(typeof ttlMs === 'number' ? { ttlMs } : {}),
+			});
+			ex.json(200, { code });
+			return;
+		}
+		case 'POST /__sim/refresh-tokens': {
+			const state = createRefreshToken(core, dc, {
+				clientId: requiredString(body, 'clientId'),
+				scopes: scopesOf(body.scopes),
+				...optionalString(body, 'token'),
+			});
+			ex.json(200, { refreshToken: state.token });
+			return;
+		}
+		case 'POST /__sim/clock': {
+			const advanceMs = body.advanceMs;
+			if (typeof advanceMs !== 'number') throw new Error('advanceMs must be a number');
+			core.advanceClock(advanceMs);
+			ex.json(200, { now: core.now() });
+			return;
+		}
+		case 'POST /__sim/faults': {
+			// The port's DC unless the body names one; "*" means every DC.
+			const target = body.dc === '*' ? {} : { dc: isDcId(body.dc) ? body.dc : dc.id };
+			const spec = { ...body, ...target } as unknown as FaultSpec;
+			if (body.dc === '*') delete spec.dc;
+			ex.json(200, { id: core.faults.add(spec) });
+			return;
+		}
+		case 'DELETE /__sim/faults':
+			core.faults.clear();
+			ex.json(200, { status: 'success' });
+			return;
+		case 'GET /__sim/counters':
+			ex.json(200, core.counters.snapshot());
+			return;
+		case 'POST /__sim/reset-counters':
+			core.counters.reset();
+			ex.json(200, { status: 'success' });
+			return;
+		case 'POST /__sim/seed/crm': {
+			const given = Array.isArray(body.records) ? body.records.filter(isObject) : undefined;
+			const ids = seedCrm(core, dc, {
+				module: requiredString(body, 'module'),
+				count: given ? given.length : Number(body.count),
+				product: body.product === 'bigin' ? 'bigin' : 'crm',
+				...(given ? { make: (i: number) => given[i - 1] ?? {} } : {}),
+			});
+			ex.json(200, { count: ids.length, ids });
+			return;
+		}
+		case 'POST /__sim/seed/books': {
+			const ids = seedBooks(core, dc, {
+				product: booksProduct(body.product),
+				organizationId: String(body.organizationId ?? ''),
+				collection: requiredString(body, 'collection'),
+				count: Number(body.count),
+			});
+			ex.json(200, { count: ids.length, ids });
+			return;
+		}
+		default:
+			ex.json(404, { error: `unknown simulator admin route: ${route}` });
+	}
+}
+
+function readBody(ex: Exchange): Body | undefined {
+	if (ex.body.length === 0) return {};
+	const parsed = jsonBody(ex);
+	return parsed.ok && isObject(parsed.value) ? parsed.value : undefined;
+}
+
+function requiredString(body: Body, key: string): string {
+	const value = body[key];
+	if (typeof value !== 'string' || value === '') throw new Error(`${key} is required`);
+	return value;
+}
+
+function optionalString(body: Body, key: string): Record<string, string> {
+	const value = body[key];
+	if (value === undefined || value === null) return {};
+	if (typeof value !== 'string') throw new Error(`${key} must be a string`);
+	return { [key]: value };
+}
+
+/** An array of scopes, or one string of scopes separated by spaces or commas. */
+function scopesOf(value: unknown): string[] {
+	if (typeof value === 'string') return splitScopes(value);
+	if (Array.isArray(value) && value.every((scope) => typeof scope === 'string')) return value;
+	throw new Error('scopes must be an array of strings or a space separated string');
+}
+
+function booksProduct(value: unknown): BooksProduct {
+	if (value === undefined || value === null) return 'books';
+	if (value === 'books' || value === 'inventory' || value === 'invoice') return value;
+	throw new Error('product must be books, inventory or invoice');
+}

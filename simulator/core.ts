@@ -1,0 +1,71 @@
+// The simulator's shared state: clock, config, DCs, counters, faults and timers.
+import { DEFAULT_CONFIG, mergeConfig } from './config';
+import { Counters } from './counters';
+import { FaultStore } from './faults';
+import { DcState } from './state';
+import { isDcId, type DcId, type SimConfig } from './types';
+
+export class SimCore {
+	config: SimConfig = { ...DEFAULT_CONFIG };
+	readonly dcs = new Map<DcId, DcState>();
+	readonly counters = new Counters();
+	readonly faults = new FaultStore();
+	/** Origin of each DC once its listener is up. */
+	readonly origins = new Map<DcId, string>();
+	private clockOffset = 0;
+	private readonly timers = new Set<NodeJS.Timeout>();
+
+	constructor(dataCentres: readonly DcId[]) {
+		for (const id of dataCentres) this.dcs.set(id, new DcState(id));
+	}
+
+	/** Applies a partial config; a new creditBudget starts counting credits afresh. */
+	configure(partial: Record<string, unknown>): SimConfig {
+		this.config = mergeConfig(this.config, partial);
+		if ('creditBudget' in partial) {
+			for (const dc of this.dcs.values()) {
+				dc.creditsUsed = 0;
+				dc.creditWindowStart = this.now();
+			}
+		}
+		return { ...this.config };
+	}
+
+	now(): number {
+		return Date.now() + this.clockOffset;
+	}
+
+	advanceClock(ms: number): void {
+		if (!Number.isFinite(ms) || ms < 0) throw new Error('advanceClock needs a non-negative number of ms');
+		this.clockOffset += ms;
+	}
+
+	/** A wait that stop() can cancel, so no timer outlives the simulator. */
+	sleep(ms: number): Promise<void> {
+		if (ms <= 0) return Promise.resolve();
+		return new Promise((resolve) => {
+			const timer = setTimeout(() => {
+				this.timers.delete(timer);
+				resolve();
+			}, ms);
+			this.timers.add(timer);
+		});
+	}
+
+	clearTimers(): void {
+		for (const timer of this.timers) clearTimeout(timer);
+		this.timers.clear();
+	}
+
+	dc(id: string): DcState {
+		const state = isDcId(id) ? this.dcs.get(id) : undefined;
+		if (!state) throw new Error(`data centre '${id}' is not served by this simulator`);
+		return state;
+	}
+
+	origin(id: string): string {
+		const origin = isDcId(id) ? this.origins.get(id) : undefined;
+		if (!origin) throw new Error(`data centre '${id}' has no listener: call start() first`);
+		return origin;
+	}
+}

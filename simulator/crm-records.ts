@@ -1,0 +1,239 @@
+// CRM record writes and single-record reads: insert, update, upsert, delete, get.
+import { isObject, jsonBody } from './body';
+import { zohoError } from './errors';
+import type { Exchange } from './exchange';
+import type { CrmModuleState, DcState } from './state';
+import { zohoDateTime } from './time';
+import type { CrmRecord } from './types';
+
+export interface CrmTarget {
+	namespace: 'crm' | 'bigin';
+	version: number;
+	module: string;
+}
+
+/** Zoho refuses more than 100 records in one write. */
+const MAX_WRITE = 100;
+/** Fields the server owns; a client cannot set them. */
+const SYSTEM_FIELDS = new Set(['id', 'Created_Time', 'Modified_Time', 'Created_By', 'Modified_By']);
+const MANDATORY: Record<string, string> = {
+	leads: 'Last_Name',
+	contacts: 'Last_Name',
+	accounts: 'Account_Name',
+	deals: 'Deal_Name',
+};
+const DEFAULT_DUPLICATE_FIELDS: Record<string, string[]> = {
+	leads: ['Email'],
+	contacts: ['Email'],
+	accounts: ['Account_Name'],
+	deals: ['Deal_Name'],
+	products: ['Product_Name'],
+};
+
+interface ResultEntry {
+	code: string;
+	details: Record<string, unknown>;
+	message: string;
+	status: 'success' | 'error';
+	action?: 'insert' | 'update';
+	duplicate_field?: string | null;
+}
+
+export function moduleOf(ex: Exchange, target: CrmTarget): CrmModuleState {
+	return ex.dc.crmModule(target.namespace, target.module);
+}
+
+export function simUser(dc: DcState): { name: string; id: string; email: string } {
+	return { name: 'Sim User', id: dc.crmUserId, email: 'sim.user@example.com' };
+}
+
+export function storeRecord(module: CrmModuleState, record: CrmRecord): void {
+	module.records.push(record);
+	module.byId.set(record.id, record);
+}
+
+/** Keeps only the requested fields (and id), as `fields=` does. */
+export function projectFields(record: CrmRecord, fields: string | null): CrmRecord {
+	if (!fields) return record;
+	const wanted = fields.split(',').map((field) => field.trim());
+	const projected: CrmRecord = { id: record.id };
+	for (const field of wanted) if (field in record) projected[field] = record[field];
+	return projected;
+}
+
+export function handleGetRecord(ex: Exchange, options: { target: CrmTarget; id: string }): void {
+	const record = moduleOf(ex, options.target).byId.get(options.id);
+	if (!record) {
+		ex.empty(204);
+		return;
+	}
+	ex.json(200, { data: [projectFields(record, ex.query.get('fields'))] });
+}
+
+export function handleInsert(ex: Exchange, target: CrmTarget): void {
+	const data = readData(ex);
+	if (!data) return;
+	const module = moduleOf(ex, target);
+	const results = data.map((element) => insertOne(ex, { module, element }));
+	ex.json(batchStatus(results, 201), { data: results });
+}
+
+export function handleUpdate(ex: Exchange, options: { target: CrmTarget; id?: string }): void {
+	const data = readData(ex);
+	if (!data) return;
+	const module = moduleOf(ex, options.target);
+	const results = data.map((element) => {
+		if (!isObject(element)) return invalidElement();
+		const id = options.id ?? element.id;
+		if (typeof id !== 'string' || id === '') {
+			return errorEntry({ code: 'MANDATORY_NOT_FOUND', details: { api_name: 'id' }, message: 'required field not found' });
+		}
+		return updateOne(ex, { module, element, id });
+	});
+	ex.json(batchStatus(results, 200), { data: results });
+}
+
+export function handleUpsert(ex: Exchange, target: CrmTarget): void {
+	const data = readData(ex);
+	if (!data) return;
+	const module = moduleOf(ex, target);
+	const parsed = jsonBody(ex);
+	const requested = parsed.ok && isObject(parsed.value) ? parsed.value.duplicate_check_fields : undefined;
+	const duplicateFields = Array.isArray(requested)
+		? requested.filter((field): field is string => typeof field === 'string')
+		: (DEFAULT_DUPLICATE_FIELDS[target.module.toLowerCase()] ?? []);
+	const results = data.map((element): ResultEntry => {
+		if (!isObject(element)) return invalidElement();
+		const match = findDuplicate(module, { element, duplicateFields });
+		if (match) {
+			const entry = updateOne(ex, { module, element, id: match.record.id });
+			return { ...entry, action: 'update', duplicate_field: match.field };
+		}
+		return { ...insertOne(ex, { module, element }), action: 'insert', duplicate_field: null };
+	});
+	ex.json(batchStatus(results, 200), { data: results });
+}
+
+export function handleDelete(ex: Exchange, options: { target: CrmTarget; id?: string }): void {
+	const ids = options.id !== undefined ? [options.id] : (ex.query.get('ids') ?? '').split(',').filter((id) => id !== '');
+	if (ids.length === 0) {
+		ex.json(400, zohoError('REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'ids' }));
+		return;
+	}
+	if (ids.length > MAX_WRITE) {
+		ex.json(400, zohoError('LIMIT_EXCEEDED', 'the number of ids exceeds the limit of 100', { limit: MAX_WRITE }));
+		return;
+	}
+	const module = moduleOf(ex, options.target);
+	const removed = new Set<string>();
+	const results = ids.map((id): ResultEntry => {
+		if (!module.byId.has(id)) return invalidId(id);
+		module.byId.delete(id);
+		module.attachments.delete(id);
+		removed.add(id);
+		return { code: 'SUCCESS', details: { id }, message: 'record deleted', status: 'success' };
+	});
+	if (removed.size > 0) module.records = module.records.filter((record) => !removed.has(record.id));
+	ex.json(batchStatus(results, 200), { data: results });
+}
+
+/** The `data` array of a write, or undefined after answering 400. */
+function readData(ex: Exchange): unknown[] | undefined {
+	const parsed = jsonBody(ex);
+	if (!parsed.ok || !isObject(parsed.value)) {
+		ex.json(400, zohoError('INVALID_DATA', 'the request body must be a JSON object'));
+		return undefined;
+	}
+	const data = parsed.value.data;
+	if (!Array.isArray(data) || data.length === 0) {
+		ex.json(400, zohoError('REQUIRED_PARAM_MISSING', 'required param missing', { api_name: 'data' }));
+		return undefined;
+	}
+	if (data.length > MAX_WRITE) {
+		ex.json(400, zohoError('LIMIT_EXCEEDED', 'the number of records exceeds the limit of 100', { limit: MAX_WRITE }));
+		return undefined;
+	}
+	return data;
+}
+
+function insertOne(ex: Exchange, options: { module: CrmModuleState; element: unknown }): ResultEntry {
+	const { element, module } = options;
+	if (!isObject(element)) return invalidElement();
+	const mandatory = MANDATORY[module.apiName.toLowerCase()];
+	if (mandatory && (element[mandatory] === undefined || element[mandatory] === null || element[mandatory] === '')) {
+		return errorEntry({ code: 'MANDATORY_NOT_FOUND', details: { api_name: mandatory }, message: 'required field not found' });
+	}
+	const time = zohoDateTime(ex.core.now());
+	const user = simUser(ex.dc);
+	const record: CrmRecord = { id: ex.dc.recordIds.next(), Owner: user };
+	for (const [key, value] of Object.entries(element)) if (!SYSTEM_FIELDS.has(key)) record[key] = value;
+	Object.assign(record, { Created_Time: time, Modified_Time: time, Created_By: byRef(user), Modified_By: byRef(user) });
+	storeRecord(module, record);
+	return {
+		code: 'SUCCESS',
+		details: { Modified_Time: time, Modified_By: byRef(user), Created_Time: time, id: record.id, Created_By: byRef(user) },
+		message: 'record added',
+		status: 'success',
+	};
+}
+
+function updateOne(ex: Exchange, options: { module: CrmModuleState; element: Record<string, unknown>; id: string }): ResultEntry {
+	const record = options.module.byId.get(options.id);
+	if (!record) return invalidId(options.id);
+	for (const [key, value] of Object.entries(options.element)) if (!SYSTEM_FIELDS.has(key)) record[key] = value;
+	const time = zohoDateTime(ex.core.now());
+	const user = byRef(simUser(ex.dc));
+	record.Modified_Time = time;
+	record.Modified_By = user;
+	return {
+		code: 'SUCCESS',
+		details: { Modified_Time: time, Modified_By: user, Created_Time: record.Created_Time, id: record.id, Created_By: record.Created_By },
+		message: 'record updated',
+		status: 'success',
+	};
+}
+
+function findDuplicate(
+	module: CrmModuleState,
+	options: { element: Record<string, unknown>; duplicateFields: readonly string[] },
+): { record: CrmRecord; field: string } | undefined {
+	const id = options.element.id;
+	if (typeof id === 'string') {
+		const record = module.byId.get(id);
+		if (record) return { record, field: 'id' };
+	}
+	for (const field of options.duplicateFields) {
+		const wanted = options.element[field];
+		if (wanted === undefined || wanted === null || wanted === '') continue;
+		const needle = String(wanted).toLowerCase();
+		const record = module.records.find((candidate) => {
+			const value = candidate[field];
+			return value !== undefined && value !== null && String(value).toLowerCase() === needle;
+		});
+		if (record) return { record, field };
+	}
+	return undefined;
+}
+
+function byRef(user: { name: string; id: string }): { name: string; id: string } {
+	return { name: user.name, id: user.id };
+}
+
+function errorEntry(options: { code: string; details: Record<string, unknown>; message: string }): ResultEntry {
+	return { ...options, status: 'error' };
+}
+
+function invalidId(id: string): ResultEntry {
+	return errorEntry({ code: 'INVALID_DATA', details: { id }, message: 'the related id given seems to be invalid' });
+}
+
+function invalidElement(): ResultEntry {
+	return errorEntry({ code: 'INVALID_DATA', details: {}, message: 'each element of data must be an object' });
+}
+
+/** All succeeded: `ok`; none: 400; some: 207 Multi-Status, as Zoho answers batches. */
+function batchStatus(results: readonly ResultEntry[], ok: number): number {
+	const succeeded = results.filter((result) => result.status === 'success').length;
+	if (succeeded === results.length) return ok;
+	return succeeded === 0 ? 400 : 207;
+}

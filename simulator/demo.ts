@@ -1,0 +1,65 @@
+// The demo setup behind `npm run simulator`, reusable in-process by other scripts.
+import { ZohoSimulator } from './simulator';
+import type { DcId, SimConfig } from './types';
+
+export interface DemoOptions extends Partial<SimConfig> {
+	/** Base port; US gets it, EU the next one. Default 8917. */
+	port?: number;
+	dataCentres?: readonly string[];
+	/** DC holding the demo client, token and records. Default 'us'. */
+	demoDc?: string;
+	clientId?: string;
+	clientSecret?: string;
+	refreshToken?: string;
+	leads?: number;
+	contacts?: number;
+	organizationId?: string;
+	invoices?: number;
+}
+
+export interface DemoSimulator {
+	sim: ZohoSimulator;
+	dc: DcId;
+	/** Origin of the demo DC: accounts URL and API domain. */
+	accountsUrl: string;
+	clientId: string;
+	clientSecret: string;
+	refreshToken: string;
+	scopes: string[];
+	organizationId: string;
+}
+
+export const DEMO_SCOPES = ['ZohoCRM.modules.ALL', 'ZohoCRM.org.READ', 'ZohoBooks.fullaccess.all'];
+
+export async function startDemoSimulator(options: DemoOptions = {}): Promise<DemoSimulator> {
+	const {
+		port = 8917,
+		dataCentres = ['us', 'eu'],
+		demoDc = 'us',
+		clientId = '1000.SIMDEMOCLIENT',
+		clientSecret = 'sim-demo-secret',
+		refreshToken = '1000.simdemo.refreshtoken',
+		leads = 2500,
+		contacts = 20,
+		organizationId = '10234695',
+		invoices = 450,
+		...config
+	} = options;
+	const sim = new ZohoSimulator({ dataCentres, port, ...config });
+	sim.registerClient(demoDc, { clientId, clientSecret });
+	sim.createRefreshToken(demoDc, { clientId, scopes: DEMO_SCOPES, token: refreshToken });
+	sim.seedCrm(demoDc, { module: 'Leads', count: leads });
+	sim.seedCrm(demoDc, { module: 'Contacts', count: contacts });
+	sim.seedBooks(demoDc, { organizationId, collection: 'invoices', count: invoices });
+	await sim.start();
+	return {
+		sim,
+		dc: sim.dataCentres.find((id) => id === demoDc) ?? 'us',
+		accountsUrl: sim.url(demoDc),
+		clientId,
+		clientSecret,
+		refreshToken,
+		scopes: [...DEMO_SCOPES],
+		organizationId,
+	};
+}

@@ -1,0 +1,104 @@
+// One request and its answer. Every answer goes through here so that the call is counted
+// before the first byte leaves: a test that awaits a response then sees exact counters.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SimCore } from './core';
+import type { DcState } from './state';
+
+export interface ExchangeOptions {
+	core: SimCore;
+	dc: DcState;
+	req: IncomingMessage;
+	res: ServerResponse;
+	url: URL;
+	/** False for /__sim admin calls, which are not counted. */
+	counted: boolean;
+}
+
+const JSON_TYPE = 'application/json;charset=UTF-8';
+
+export class Exchange {
+	readonly core: SimCore;
+	readonly dc: DcState;
+	readonly req: IncomingMessage;
+	readonly res: ServerResponse;
+	readonly method: string;
+	/** Pathname without the query string. */
+	readonly path: string;
+	readonly query: URLSearchParams;
+	body: Buffer = Buffer.alloc(0);
+	private readonly counted: boolean;
+	private answered = false;
+
+	constructor(options: ExchangeOptions) {
+		this.core = options.core;
+		this.dc = options.dc;
+		this.req = options.req;
+		this.res = options.res;
+		this.method = (options.req.method ?? 'GET').toUpperCase();
+		this.path = options.url.pathname;
+		this.query = options.url.searchParams;
+		this.counted = options.counted;
+	}
+
+	header(name: string): string | undefined {
+		const value = this.req.headers[name.toLowerCase()];
+		return Array.isArray(value) ? value.join(', ') : value;
+	}
+
+	get isAnswered(): boolean {
+		return this.answered;
+	}
+
+	json(status: number, body: unknown, headers: Record<string, string> = {}): void {
+		this.send({ status, data: Buffer.from(JSON.stringify(body)), headers: { 'Content-Type': JSON_TYPE, ...headers } });
+	}
+
+	/** 204 and similar: no body at all. */
+	empty(status: number): void {
+		if (!this.begin(status)) return;
+		this.res.writeHead(status);
+		this.res.end();
+	}
+
+	send(options: { status: number; data: Buffer; headers: Record<string, string> }): void {
+		if (!this.begin(options.status)) return;
+		this.res.writeHead(options.status, { ...options.headers, 'Content-Length': String(options.data.length) });
+		this.res.end(options.data);
+	}
+
+	/** Destroys the connection without answering. */
+	drop(): void {
+		if (!this.begin(0)) return;
+		this.req.socket.destroy();
+	}
+
+	/**
+	 * Sends the head and part of a body, then destroys the connection.
+	 * With `declaredLength` the head promises more bytes than come; without it the body is
+	 * chunked and the final chunk never arrives.
+	 */
+	cutShort(options: { status: number; headers: Record<string, string>; part: Buffer; declaredLength?: number }): void {
+		if (!this.begin(options.status)) return;
+		const headers = { ...options.headers };
+		if (options.declaredLength !== undefined) headers['Content-Length'] = String(options.declaredLength);
+		this.res.writeHead(options.status, headers);
+		// Destroy only once the partial body is handed to the socket, so the client sees it.
+		this.res.write(options.part, () => this.res.destroy());
+	}
+
+	private begin(status: number): boolean {
+		if (this.answered) return false;
+		this.answered = true;
+		if (this.counted) {
+			const authorization = this.header('authorization');
+			this.core.counters.recordCall({
+				dc: this.dc.id,
+				method: this.method,
+				path: this.path,
+				status,
+				...(authorization !== undefined ? { authorization } : {}),
+			});
+		}
+		return true;
+	}
+}

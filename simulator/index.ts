@@ -1,0 +1,19 @@
+// A local, faithful stand-in for Zoho's accounts server and APIs (see shared Zoho notes).
+export { ZohoSimulator } from './simulator';
+export { startDemoSimulator, DEMO_SCOPES, type DemoOptions, type DemoSimulator } from './demo';
+export { DEFAULT_CONFIG } from './config';
+export {
+	DC_IDS,
+	type AuthorizationHeaderRecord,
+	type BooksProduct,
+	type CallRecord,
+	type CountersSnapshot,
+	type CrmRecord,
+	type DcId,
+	type FaultKind,
+	type FaultSpec,
+	type SeedBooksOptions,
+	type SeedCrmOptions,
+	type SimConfig,
+	type ZohoSimulatorOptions,
+} from './types';

@@ -1,0 +1,168 @@
+// ZohoSimulator: the in-process handle tests use to start, drive and inspect the simulator.
+import type { Server } from 'node:http';
+import { SimCore } from './core';
+import { close, createDcServer, listen } from './server';
+import { seedBooks, seedCrm } from './seed';
+import { createGrantCode, createRefreshToken, registerClient, revokeRefreshToken } from './tokens';
+import {
+	isDcId,
+	type BooksProduct,
+	type CountersSnapshot,
+	type CrmRecord,
+	type DcId,
+	type FaultSpec,
+	type SeedBooksOptions,
+	type SeedCrmOptions,
+	type SimConfig,
+	type ZohoSimulatorOptions,
+} from './types';
+
+export class ZohoSimulator {
+	private readonly core: SimCore;
+	private readonly basePort: number;
+	private readonly servers = new Map<DcId, Server>();
+	private starting: Promise<void> | undefined;
+
+	constructor(options: ZohoSimulatorOptions = {}) {
+		const { dataCentres = ['us', 'eu'], port = 0, ...config } = options;
+		if (dataCentres.length === 0) throw new Error('dataCentres must name at least one DC');
+		const ids: DcId[] = [];
+		for (const id of dataCentres) {
+			if (!isDcId(id)) throw new Error(`unknown data centre '${id}'`);
+			if (ids.includes(id)) throw new Error(`data centre '${id}' is listed twice`);
+			ids.push(id);
+		}
+		if (!Number.isInteger(port) || port < 0 || port + ids.length - 1 > 65_535) throw new Error('port must be 0 or a free base port');
+		this.basePort = port;
+		this.core = new SimCore(ids);
+		this.core.configure(config);
+	}
+
+	/** The DCs served, in port order. */
+	get dataCentres(): DcId[] {
+		return [...this.core.dcs.keys()];
+	}
+
+	/** Opens one listener per DC on 127.0.0.1. Calling it again is harmless. */
+	start(): Promise<void> {
+		this.starting ??= this.listenAll();
+		return this.starting;
+	}
+
+	/** Closes every listener and connection and cancels every pending timer. Idempotent. */
+	async stop(): Promise<void> {
+		// A failed start already cleaned up after itself and told its caller.
+		if (this.starting) await Promise.allSettled([this.starting]);
+		this.starting = undefined;
+		this.core.clearTimers();
+		const servers = [...this.servers.values()];
+		this.servers.clear();
+		this.core.origins.clear();
+		await Promise.all(servers.map((server) => close(server)));
+		for (const dc of this.core.dcs.values()) dc.inFlight = 0;
+	}
+
+	/** `http://127.0.0.1:<port>` of a DC: accounts server, api_domain and API host in one. */
+	url(dc = 'us'): string {
+		return this.core.origin(dc);
+	}
+
+	now(): number {
+		return this.core.now();
+	}
+
+	advanceClock(ms: number): void {
+		this.core.advanceClock(ms);
+	}
+
+	configure(partial: Partial<SimConfig>): SimConfig {
+		return this.core.configure(partial);
+	}
+
+	getConfig(): SimConfig {
+		return { ...this.core.config };
+	}
+
+	injectFault(spec: FaultSpec): string {
+		return this.core.faults.add(spec);
+	}
+
+	clearFaults(): void {
+		this.core.faults.clear();
+	}
+
+	counters(): CountersSnapshot {
+		return this.core.counters.snapshot();
+	}
+
+	resetCounters(): void {
+		this.core.counters.reset();
+	}
+
+	/** Access tokens minted for this refresh token since the last counter reset. */
+	mintsFor(refreshToken: string): number {
+		return this.core.counters.mintsFor(refreshToken);
+	}
+
+	registerClient(dc: string, options: { clientId?: string; clientSecret?: string } = {}): { clientId: string; clientSecret: string } {
+		const client = registerClient(this.core.dc(dc), options);
+		return { clientId: client.clientId, clientSecret: client.clientSecret };
+	}
+
+	/** A single-use Self Client grant code. */
+	createGrantCode(dc: string, options: { clientId: string; scopes: string[]; ttlMs?: number }): string {
+		return createGrantCode(this.core, this.core.dc(dc), options);
+	}
+
+	/** A refresh token without the grant-code step (counts toward refreshTokenCap). */
+	createRefreshToken(dc: string, options: { clientId: string; scopes: string[]; token?: string }): string {
+		return createRefreshToken(this.core, this.core.dc(dc), options).token;
+	}
+
+	/** Revokes as the revoke endpoint does; false when the token is unknown. */
+	revokeRefreshToken(dc: string, token: string): boolean {
+		return revokeRefreshToken(this.core.dc(dc), token);
+	}
+
+	/** Adds records to a CRM module; returns their ids, oldest first. */
+	seedCrm(dc: string, options: SeedCrmOptions): string[] {
+		return seedCrm(this.core, this.core.dc(dc), options);
+	}
+
+	/** Adds records to a Books/Inventory/Invoice collection, creating the organisation. */
+	seedBooks(dc: string, options: SeedBooksOptions): string[] {
+		return seedBooks(this.core, this.core.dc(dc), options);
+	}
+
+	/** A copy of a CRM (or Bigin) module's records, oldest first. */
+	records(dc: string, module: string, product: 'crm' | 'bigin' = 'crm'): CrmRecord[] {
+		const state = this.core.dc(dc).crm.get(`${product}:${module.toLowerCase()}`);
+		return state ? structuredClone(state.records) : [];
+	}
+
+	/** A copy of a Books-style collection, oldest first. */
+	booksRecords(dc: string, options: { product?: BooksProduct; organizationId: string; collection: string }): Record<string, unknown>[] {
+		const org = this.core.dc(dc).booksOrg(options.product ?? 'books', options.organizationId);
+		return structuredClone(org?.collections.get(options.collection) ?? []);
+	}
+
+	private async listenAll(): Promise<void> {
+		try {
+			let index = 0;
+			for (const dc of this.core.dcs.values()) {
+				const server = createDcServer(this.core, dc);
+				this.servers.set(dc.id, server);
+				const port = await listen(server, this.basePort === 0 ? 0 : this.basePort + index);
+				this.core.origins.set(dc.id, `http://127.0.0.1:${port}`);
+				index += 1;
+			}
+		} catch (error: unknown) {
+			const servers = [...this.servers.values()];
+			this.servers.clear();
+			this.core.origins.clear();
+			this.starting = undefined;
+			await Promise.all(servers.filter((server) => server.listening).map((server) => close(server)));
+			throw error;
+		}
+	}
+}

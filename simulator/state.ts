@@ -1,0 +1,112 @@
+// Everything one data centre knows. Nothing here is shared between DCs, which is what
+// makes a token of one DC unknown on another.
+import { IdSequence } from './ids';
+import { DC_IDS, type CrmRecord, type DcId } from './types';
+
+export interface ClientState {
+	clientId: string;
+	clientSecret: string;
+	/** Refresh tokens of this client, oldest first (for the refresh-token cap). */
+	refreshTokens: string[];
+}
+
+export interface GrantCodeState {
+	code: string;
+	clientId: string;
+	scopes: string[];
+	expiresAt: number;
+}
+
+export interface RefreshTokenState {
+	token: string;
+	clientId: string;
+	scopes: string[];
+	/** Times of recent mints, oldest first; pruned to the throttle window. */
+	mintLog: number[];
+	/** Access tokens still alive, oldest first (for the live-token cap). */
+	live: string[];
+}
+
+export interface AccessTokenState {
+	token: string;
+	/** Absent for client-credentials tokens, which have no refresh token. */
+	refreshToken?: string;
+	scopes: string[];
+	expiresAt: number;
+}
+
+export interface AttachmentState {
+	id: string;
+	fileName: string;
+	contentType: string;
+	data: Buffer;
+	createdTime: string;
+}
+
+export interface CrmModuleState {
+	/** The module name as first used, e.g. 'Leads'. */
+	apiName: string;
+	/** Insertion order; lists show them newest first. */
+	records: CrmRecord[];
+	byId: Map<string, CrmRecord>;
+	attachments: Map<string, AttachmentState[]>;
+}
+
+export interface PageTokenState {
+	moduleKey: string;
+	offset: number;
+	perPage: number;
+	modifiedSince?: number;
+	expiresAt: number;
+}
+
+export interface BooksOrgState {
+	organizationId: string;
+	name: string;
+	collections: Map<string, Record<string, unknown>[]>;
+}
+
+export class DcState {
+	readonly clients = new Map<string, ClientState>();
+	readonly grantCodes = new Map<string, GrantCodeState>();
+	readonly refreshTokens = new Map<string, RefreshTokenState>();
+	readonly accessTokens = new Map<string, AccessTokenState>();
+	/** Keyed `<namespace>:<module lower case>`, namespace 'crm' or 'bigin'. */
+	readonly crm = new Map<string, CrmModuleState>();
+	readonly pageTokens = new Map<string, PageTokenState>();
+	/** Keyed `<product>:<organization id>`. */
+	readonly books = new Map<string, BooksOrgState>();
+	/** Small collections of the other products, keyed `<product>:<collection>`. */
+	readonly collections = new Map<string, Record<string, unknown>[]>();
+	readonly recordIds: IdSequence;
+	readonly booksIds: IdSequence;
+	/** The org id this DC's CRM reports. */
+	readonly crmOrgId: string;
+	/** The one CRM user of this DC (owner of every record). */
+	readonly crmUserId: string;
+	inFlight = 0;
+	creditsUsed = 0;
+	creditWindowStart = 0;
+
+	constructor(readonly id: DcId) {
+		const index = DC_IDS.indexOf(id);
+		this.recordIds = new IdSequence(`4150868${index}00000`);
+		this.booksIds = new IdSequence(`46000${index}0000`);
+		this.crmOrgId = `7000${index}12345`;
+		this.crmUserId = `4150868${index}99999999999`;
+	}
+
+	crmModule(namespace: string, name: string): CrmModuleState {
+		const key = `${namespace}:${name.toLowerCase()}`;
+		let state = this.crm.get(key);
+		if (!state) {
+			state = { apiName: name, records: [], byId: new Map(), attachments: new Map() };
+			this.crm.set(key, state);
+		}
+		return state;
+	}
+
+	booksOrg(product: string, organizationId: string): BooksOrgState | undefined {
+		return this.books.get(`${product}:${organizationId}`);
+	}
+}

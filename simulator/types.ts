@@ -1,0 +1,125 @@
+// Public types of the Zoho simulator, shared by every file of it.
+
+/** Zoho data centres the simulator can stand in for. */
+export const DC_IDS = ['us', 'eu', 'in', 'au', 'jp', 'cn', 'ca', 'sa', 'uk'] as const;
+export type DcId = (typeof DC_IDS)[number];
+
+export function isDcId(value: unknown): value is DcId {
+	return typeof value === 'string' && (DC_IDS as readonly string[]).includes(value);
+}
+
+/** Limits and switches a test may change at any time with `configure()`. */
+export interface SimConfig {
+	/** Lifetime of an access token, seconds. */
+	tokenLifetimeSec: number;
+	/** Access tokens one refresh token may mint within `mintWindowMs`. */
+	mintLimit: number;
+	/** Rolling window of the mint throttle, ms. */
+	mintWindowMs: number;
+	/** Live access tokens per refresh token; one more evicts the oldest. */
+	liveTokenCap: number;
+	/** Refresh tokens per client; one more evicts the oldest. */
+	refreshTokenCap: number;
+	/** Default lifetime of a grant code, ms. */
+	grantCodeTtlMs: number;
+	/** Answer refreshes with `expires_in_sec` and `expires_in` in ms, as older Zoho did. */
+	legacyExpiresShape: boolean;
+	/** Delay added to every API answer, ms. */
+	apiLatencyMs: number;
+	/** Maximum API requests in flight per DC; more answer 429. */
+	concurrencyLimit: number;
+	/** API calls allowed per DC per 24 h of simulator clock; more answer 429. */
+	creditBudget: number;
+	/** When set, 429 answers carry `Retry-After` with this many seconds. */
+	retryAfterSec: number | undefined;
+}
+
+export interface ZohoSimulatorOptions extends Partial<SimConfig> {
+	/** DC ids to serve, default `['us', 'eu']`. */
+	dataCentres?: readonly string[];
+	/** Base port: DC i listens on port + i. 0 (default) picks free ports. */
+	port?: number;
+}
+
+export type FaultKind = 'status' | 'delay' | 'nonJson' | 'truncated' | 'drop' | 'reset';
+
+export interface FaultSpec {
+	/** Only requests to this DC; all DCs when absent. */
+	dc?: string;
+	/** Only this HTTP method; any when absent. */
+	method?: string;
+	/** Prefix of the request pathname, e.g. '/oauth/v2/token' or '/crm/v2/Leads'. */
+	path: string;
+	/** How many matching requests the fault hits, default 1 (Infinity allowed). */
+	times?: number;
+	kind: FaultKind;
+	/** For 'status' (default 500) and 'nonJson' (default 200). */
+	status?: number;
+	/** For 'status', 'truncated', 'reset': an object is sent as JSON, a string as is. */
+	body?: unknown;
+	headers?: Record<string, string>;
+	/** For 'delay'. */
+	delayMs?: number;
+}
+
+export interface CallRecord {
+	dc: DcId;
+	method: string;
+	/** Pathname without the query string. */
+	path: string;
+	/** HTTP status sent; 0 when the connection was dropped without an answer. */
+	status: number;
+	authorization?: string;
+}
+
+export interface AuthorizationHeaderRecord {
+	dc: DcId;
+	host: string;
+	path: string;
+	value: string;
+}
+
+export interface CountersSnapshot {
+	/** Access tokens minted per refresh token since the last reset. */
+	mints: Record<string, number>;
+	mintsTotal: number;
+	/** POSTs to /oauth/v2/token, refused and faulted ones included. */
+	tokenRequests: number;
+	/** E.g. `refresh_token:success`, `refresh_token:invalid_code`, `throttled`, `fault:status`. */
+	tokenRequestsByOutcome: Record<string, number>;
+	/** Successful revocations. */
+	revokes: number;
+	calls: CallRecord[];
+	/** Keyed `"GET /crm/v2/Leads 200"`. */
+	callsByPathStatus: Record<string, number>;
+	authorizationHeaders: AuthorizationHeaderRecord[];
+	/** Highest number of API requests handled at once on one DC. */
+	maxInFlight: number;
+}
+
+/** A CRM (or Bigin) record: field API names to values. */
+export interface CrmRecord {
+	id: string;
+	[field: string]: unknown;
+}
+
+export type BooksProduct = 'books' | 'inventory' | 'invoice';
+
+export interface SeedCrmOptions {
+	module: string;
+	count: number;
+	/** Accepted for symmetry with the API paths; records are shared by every CRM version. */
+	version?: number;
+	/** 'bigin' seeds Bigin's records instead of CRM's. */
+	product?: 'crm' | 'bigin';
+	/** Builds record i (1-based); id, Created_Time and Modified_Time are added when missing. */
+	make?: (i: number) => Record<string, unknown>;
+}
+
+export interface SeedBooksOptions {
+	product?: BooksProduct;
+	organizationId: string;
+	/** E.g. 'invoices', 'contacts', 'items'. */
+	collection: string;
+	count: number;
+}

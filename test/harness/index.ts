@@ -1,0 +1,12 @@
+export { runWorkflow } from './runWorkflow';
+export type { RunWorkflowOptions, RunWorkflowResult, WorkflowJson } from './runWorkflow';
+export { builtinNodeTypes, HarnessManualTrigger, HarnessNoOp, MANUAL_TRIGGER_TYPE, NO_OP_TYPE } from './builtinNodes';
+export { HarnessCredentialsHelper } from './credentialsHelper';
+export type {
+	CredentialStore,
+	CredentialTypeRegistry,
+	CredentialUpdate,
+	PreAuthenticationRun,
+	StoredCredential,
+} from './credentialsHelper';
+export type { NodeTypeRegistry } from './nodeTypes';

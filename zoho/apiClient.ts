@@ -1,0 +1,241 @@
+/**
+ * Calls a Zoho API with a cached access token: `Authorization: Zoho-oauthtoken`,
+ * only to hosts of the credential's data centre (or explicitly allowed ones),
+ * one refresh-and-retry after 401 INVALID_TOKEN, bounded retries on 429 and 5xx.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FormData, type Dispatcher } from 'undici';
+
+import { apiAnswerError, booksCodeError, parseJsonBody } from './apiErrors';
+import type { ZohoAuth } from './auth';
+import type { Clock } from './clock';
+import type { ZohoCredentials } from './credentials';
+import { ZohoAbortError, ZohoApiError, ZohoError } from './errors';
+import { booksAnswerSchema, apiErrorSchema } from './schemas';
+import { describeUrl } from './secrets';
+import { isHostAllowed } from './services';
+import type { AccessToken } from './tokenClient';
+import {
+	backoffDelay,
+	headerValue,
+	IDEMPOTENT_METHODS,
+	parseRetryAfter,
+	sendHttp,
+	type HttpMethod,
+	type HttpResponse,
+	type RetryPolicy,
+} from './transport';
+
+export type MultipartPart =
+	| { name: string; value: string }
+	| { name: string; data: Buffer; fileName: string; contentType: string };
+
+export type RequestBody =
+	| { kind: 'json'; value: unknown }
+	| { kind: 'form'; fields: Array<[string, string]> }
+	| { kind: 'multipart'; parts: MultipartPart[] }
+	| { kind: 'raw'; data: Buffer | string; contentType?: string };
+
+export interface ApiCall {
+	method: HttpMethod;
+	/** Absolute URL (may carry a query string of its own). */
+	url: string;
+	query?: Array<[string, string]>;
+	headers?: Record<string, string>;
+	body?: RequestBody;
+}
+
+export interface ApiResult extends HttpResponse {
+	url: string;
+	token: AccessToken;
+}
+
+export interface ApiCallOptions {
+	credentials: ZohoCredentials;
+	/** A token saved in the n8n credential, reused when still fresh. */
+	saved?: AccessToken;
+	allowedHosts?: readonly string[];
+	timeoutMs: number;
+	signal?: AbortSignal;
+	/** Retry 5xx and network failures for POST/PATCH too (their effect is unknown: duplicates are possible). */
+	retryNonIdempotent?: boolean;
+	/** Books-style products answer failures as a non-zero `code`. */
+	checkBooksCode?: boolean;
+}
+
+export const DEFAULT_API_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+export class ZohoApiClient {
+	private readonly auth: ZohoAuth;
+	private readonly dispatcher?: Dispatcher;
+	private readonly clock: Clock;
+	private readonly retry: RetryPolicy;
+
+	constructor(options: { auth: ZohoAuth; dispatcher?: Dispatcher; clock: Clock; retry?: RetryPolicy }) {
+		this.auth = options.auth;
+		this.dispatcher = options.dispatcher;
+		this.clock = options.clock;
+		this.retry = options.retry ?? DEFAULT_API_RETRY;
+	}
+
+	/**
+	 * `build` receives the token so paths can be resolved against its api_domain.
+	 * The host is checked before the token leaves the process.
+	 */
+	async call(build: (token: AccessToken) => ApiCall, options: ApiCallOptions): Promise<ApiResult> {
+		const { credentials } = options;
+		let token = await this.auth.getToken(credentials, { saved: options.saved, signal: options.signal });
+		let refreshed = false;
+		for (let attempt = 0; ; attempt++) {
+			const call = build(token);
+			const url = withQuery(call.url, call.query);
+			this.assertHostAllowed({ url, token, options });
+			const res = await this.send({ call, url, token, options, attempt });
+			if (res instanceof ZohoError) {
+				if (!this.mayRetry(res, call.method, options, attempt)) throw res;
+				await this.pause(res, attempt, options.signal);
+				continue;
+			}
+			if (res.status === 401 && !refreshed && isExpiredTokenAnswer(res.body)) {
+				// The token died early (revoked, evicted by Zoho's live-token cap): one refresh, one retry.
+				this.auth.invalidate(credentials, token.accessToken);
+				token = await this.auth.getToken(credentials, { signal: options.signal });
+				refreshed = true;
+				continue;
+			}
+			if (res.status >= 400) {
+				const error = apiAnswerError({
+					status: res.status,
+					body: res.body,
+					url: describeUrl(url),
+					method: call.method,
+					retryAfterMs: parseRetryAfter(headerValue(res.headers, 'retry-after'), this.clock.now()),
+					scopes: token.scopes,
+					secrets: [token.accessToken, credentials.refreshToken, credentials.clientSecret],
+				});
+				if (!this.mayRetry(error, call.method, options, attempt)) throw error;
+				await this.pause(error, attempt, options.signal);
+				continue;
+			}
+			if (options.checkBooksCode) this.assertBooksSuccess({ res, url, method: call.method });
+			return { ...res, url, token };
+		}
+	}
+
+	private assertHostAllowed(args: { url: string; token: AccessToken; options: ApiCallOptions }): void {
+		const { url, token, options } = args;
+		const parsed = new URL(url);
+		const allowed =
+			(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && parsed.origin === new URL(token.apiDomain).origin)) &&
+			isHostAllowed({
+				hostname: parsed.hostname,
+				apiDomain: token.apiDomain,
+				accountsUrl: options.credentials.accountsUrl,
+				allowedHosts: options.allowedHosts,
+			});
+		if (allowed) return;
+		throw new ZohoApiError('HOST_NOT_ALLOWED', `Refused to send the Zoho access token to ${parsed.origin}: not a Zoho host of this credential's data centre.`, {
+			url: describeUrl(url),
+			field: 'URL',
+			hint:
+				`The token is only sent to ${new URL(token.apiDomain).hostname} and the other Zoho hosts of the credential's data centre, over https. ` +
+				'If this host really is a Zoho API (e.g. a custom domain), add it under Options → Allowed Hosts.',
+		});
+	}
+
+	private mayRetry(error: ZohoError, method: HttpMethod, options: ApiCallOptions, attempt: number): boolean {
+		if (attempt >= this.retry.retries || !error.retryable) return false;
+		// A 429 means Zoho did not process the call: always safe to repeat.
+		if (error.code === 'RATE_LIMITED') return true;
+		return IDEMPOTENT_METHODS.has(method) || options.retryNonIdempotent === true;
+	}
+
+	private async pause(error: ZohoError, attempt: number, signal?: AbortSignal): Promise<void> {
+		const delay = backoffDelay({ attempt, policy: this.retry, retryAfterMs: error.retryAfterMs });
+		try {
+			await sleep(delay, undefined, { signal });
+		} catch (cause) {
+			if (signal?.aborted) throw new ZohoAbortError(error.url);
+			throw cause;
+		}
+	}
+
+	private async send(args: {
+		call: ApiCall;
+		url: string;
+		token: AccessToken;
+		options: ApiCallOptions;
+		attempt: number;
+	}): Promise<HttpResponse | ZohoError> {
+		const { call, url, token, options } = args;
+		const { body, contentType } = encodeBody(call.body);
+		const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
+		if (contentType) headers['content-type'] = contentType;
+		headers.authorization = `Zoho-oauthtoken ${token.accessToken}`;
+		try {
+			return await sendHttp({
+				url,
+				method: call.method,
+				headers,
+				body,
+				dispatcher: this.dispatcher,
+				timeoutMs: options.timeoutMs,
+				signal: options.signal,
+			});
+		} catch (error) {
+			// Network failures and timeouts may be retried (policy decides); anything else propagates.
+			if (error instanceof ZohoError && error.code !== 'ABORTED') return error;
+			throw error;
+		}
+	}
+
+	private assertBooksSuccess(args: { res: HttpResponse; url: string; method: HttpMethod }): void {
+		const json = parseJsonBody(args.res.body);
+		const parsed = booksAnswerSchema.safeParse(json);
+		if (parsed.success && parsed.data.code !== 0) {
+			throw booksCodeError({
+				code: parsed.data.code,
+				message: parsed.data.message,
+				url: describeUrl(args.url),
+				method: args.method,
+				status: args.res.status,
+				body: json,
+			});
+		}
+	}
+}
+
+function isExpiredTokenAnswer(body: Buffer): boolean {
+	const parsed = apiErrorSchema.safeParse(parseJsonBody(body));
+	// A bare 401 without Zoho's body is treated like INVALID_TOKEN; a scope mismatch is not.
+	if (!parsed.success) return true;
+	return parsed.data.code === 'INVALID_TOKEN' || parsed.data.code === 'AUTHENTICATION_FAILURE';
+}
+
+export function withQuery(url: string, query?: Array<[string, string]>): string {
+	if (!query?.length) return url;
+	const parsed = new URL(url);
+	for (const [name, value] of query) parsed.searchParams.append(name, value);
+	return parsed.toString();
+}
+
+function encodeBody(body?: RequestBody): { body?: string | Buffer | FormData; contentType?: string } {
+	if (!body) return {};
+	switch (body.kind) {
+		case 'json':
+			return { body: JSON.stringify(body.value), contentType: 'application/json' };
+		case 'form':
+			return { body: new URLSearchParams(body.fields).toString(), contentType: 'application/x-www-form-urlencoded' };
+		case 'raw':
+			return { body: body.data, contentType: body.contentType };
+		case 'multipart': {
+			// undici sets the multipart content type with its boundary.
+			const form = new FormData();
+			for (const part of body.parts) {
+				if ('data' in part) form.append(part.name, new Blob([part.data], { type: part.contentType }), part.fileName);
+				else form.append(part.name, part.value);
+			}
+			return { body: form };
+		}
+	}
+}

@@ -1,0 +1,67 @@
+/**
+ * What the n8n side calls: a valid access token for a credential (cached,
+ * single-flight), invalidation after a 401, grant-code exchange and revoke.
+ */
+import type { ZohoCredentials } from './credentials';
+import type { TokenCache } from './tokenCache';
+import type { AccessToken, GrantExchangeResult, ZohoTokenClient } from './tokenClient';
+
+export class ZohoAuth {
+	readonly tokenClient: ZohoTokenClient;
+	readonly cache: TokenCache;
+
+	constructor(options: { tokenClient: ZohoTokenClient; cache: TokenCache }) {
+		this.tokenClient = options.tokenClient;
+		this.cache = options.cache;
+	}
+
+	/**
+	 * A token for the credential: from the cache, else the one `saved` in the
+	 * credential if still fresh, else a new one from Zoho.
+	 */
+	getToken(
+		credentials: ZohoCredentials,
+		options: { forceRefresh?: boolean; signal?: AbortSignal; saved?: AccessToken } = {},
+	): Promise<AccessToken> {
+		if (options.saved && !options.forceRefresh) this.cache.offer(credentials.key, options.saved);
+		return this.cache.get(
+			credentials.key,
+			() =>
+				this.tokenClient.refresh({
+					accountsUrl: credentials.accountsUrl,
+					clientId: credentials.clientId,
+					clientSecret: credentials.clientSecret,
+					refreshToken: credentials.refreshToken,
+				}),
+			{ forceRefresh: options.forceRefresh, signal: options.signal },
+		);
+	}
+
+	/** Forget a token Zoho refused, so the next getToken mints a new one. */
+	invalidate(credentials: ZohoCredentials, rejectedAccessToken?: string): void {
+		this.cache.invalidate(credentials.key, rejectedAccessToken);
+	}
+
+	exchangeGrantCode(credentials: ZohoCredentials, options: { code: string; signal?: AbortSignal }): Promise<GrantExchangeResult> {
+		return this.tokenClient.exchangeGrantCode({
+			accountsUrl: credentials.accountsUrl,
+			clientId: credentials.clientId,
+			clientSecret: credentials.clientSecret,
+			code: options.code,
+			signal: options.signal,
+		});
+	}
+
+	async revoke(credentials: ZohoCredentials, options: { signal?: AbortSignal } = {}): Promise<void> {
+		try {
+			await this.tokenClient.revoke({
+				accountsUrl: credentials.accountsUrl,
+				refreshToken: credentials.refreshToken,
+				signal: options.signal,
+			});
+		} finally {
+			// Whatever Zoho said, tokens of this refresh token must not be used again.
+			this.cache.invalidate(credentials.key);
+		}
+	}
+}

@@ -1,0 +1,107 @@
+/**
+ * The fields of a "Zoho Self Client API" credential, read from a plain object
+ * (n8n's decrypted credential data), trimmed and checked. No n8n imports.
+ */
+import { CUSTOM_DATA_CENTRE, DATA_CENTRES, isDataCentreId, resolveAccountsUrl, type DataCentreId } from './dataCentres';
+import { ZohoInputError } from './errors';
+import { cacheKey } from './tokenCache';
+import type { AccessToken } from './tokenClient';
+
+export interface ZohoCredentials {
+	dataCentre: DataCentreId | typeof CUSTOM_DATA_CENTRE;
+	accountsUrl: string;
+	clientId: string;
+	clientSecret: string;
+	refreshToken: string;
+	/** Cache key: a hash of accounts URL, client id and refresh token. */
+	key: string;
+}
+
+/** Hidden fields a credential carries so a token saved by one process can be reused by another. */
+export interface SavedTokenFields {
+	accessToken?: unknown;
+	accessTokenExpiresAt?: unknown;
+	accessTokenIssuedAt?: unknown;
+	apiDomain?: unknown;
+}
+
+function text(value: unknown): string {
+	return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+}
+
+function required(raw: Record<string, unknown>, options: { name: string; label: string; hint: string }): string {
+	const value = text(raw[options.name]);
+	if (!value) throw new ZohoInputError(options.label, `${options.label} is empty.`, options.hint);
+	if (/\s/.test(value)) {
+		throw new ZohoInputError(
+			options.label,
+			`${options.label} contains spaces or line breaks.`,
+			`Paste the ${options.label} again as one piece, exactly as the Zoho API Console shows it.`,
+		);
+	}
+	return value;
+}
+
+export function parseCredentials(
+	raw: Record<string, unknown>,
+	options: { requireRefreshToken?: boolean } = {},
+): ZohoCredentials {
+	const dcRaw = text(raw.dataCentre).toLowerCase() || 'us';
+	const dataCentre = dcRaw === CUSTOM_DATA_CENTRE ? CUSTOM_DATA_CENTRE : isDataCentreId(dcRaw) ? dcRaw : undefined;
+	if (!dataCentre) {
+		throw new ZohoInputError(
+			'Data Centre',
+			`Unknown data centre "${text(raw.dataCentre)}".`,
+			`Pick one of ${Object.values(DATA_CENTRES)
+				.map((dc) => dc.name)
+				.join(', ')}, or Custom.`,
+		);
+	}
+	const accountsUrl = resolveAccountsUrl({ dataCentre, customAccountsUrl: text(raw.customAccountsUrl) });
+	const clientId = required(raw, {
+		name: 'clientId',
+		label: 'Client ID',
+		hint: 'Copy the Client ID from the Zoho API Console (api-console.zoho.com → Self Client → Client Secret tab).',
+	});
+	const clientSecret = required(raw, {
+		name: 'clientSecret',
+		label: 'Client Secret',
+		hint: 'Copy the Client Secret from the Zoho API Console (Self Client → Client Secret tab).',
+	});
+	const refreshToken =
+		options.requireRefreshToken === false && !text(raw.refreshToken)
+			? ''
+			: required(raw, {
+					name: 'refreshToken',
+					label: 'Refresh Token',
+					hint: 'Generate a grant code in the Zoho API Console (Self Client → Generate Code), exchange it with the operation "Exchange Grant Code" of the Zoho OAuth Request node, and paste the refresh token it returns here.',
+				});
+	return {
+		dataCentre,
+		accountsUrl,
+		clientId,
+		clientSecret,
+		refreshToken,
+		key: cacheKey({ accountsUrl, clientId, refreshToken }),
+	};
+}
+
+/** The token a credential has saved, if its hidden fields hold a complete one. */
+export function savedToken(fields: SavedTokenFields): AccessToken | undefined {
+	const accessToken = text(fields.accessToken);
+	const expiresAt = Date.parse(text(fields.accessTokenExpiresAt));
+	const issuedAt = Date.parse(text(fields.accessTokenIssuedAt));
+	const apiDomain = text(fields.apiDomain);
+	if (!accessToken || Number.isNaN(expiresAt) || Number.isNaN(issuedAt) || !URL.canParse(apiDomain)) return undefined;
+	return { accessToken, expiresAt, issuedAt, apiDomain, tokenType: 'Bearer' };
+}
+
+/** The hidden fields to save for a token (what preAuthentication returns to n8n). */
+export function tokenFields(token: AccessToken): Required<{ [K in keyof SavedTokenFields]: string }> {
+	return {
+		accessToken: token.accessToken,
+		accessTokenExpiresAt: new Date(token.expiresAt).toISOString(),
+		accessTokenIssuedAt: new Date(token.issuedAt).toISOString(),
+		apiDomain: token.apiDomain,
+	};
+}

@@ -1,0 +1,136 @@
+import { ZohoInputError } from './errors';
+
+/**
+ * Zoho's data centres. A Self Client exists in exactly one of them; its accounts
+ * server mints tokens and names the `api_domain` the token works against.
+ * `productDomain` is where Desk, Projects, People and Analytics live
+ * (`desk.<productDomain>`, `projectsapi.<productDomain>` …).
+ */
+export const DATA_CENTRES = {
+	us: {
+		name: 'United States (zoho.com)',
+		accountsUrl: 'https://accounts.zoho.com',
+		apiDomain: 'https://www.zohoapis.com',
+		productDomain: 'zoho.com',
+	},
+	eu: {
+		name: 'Europe (zoho.eu)',
+		accountsUrl: 'https://accounts.zoho.eu',
+		apiDomain: 'https://www.zohoapis.eu',
+		productDomain: 'zoho.eu',
+	},
+	in: {
+		name: 'India (zoho.in)',
+		accountsUrl: 'https://accounts.zoho.in',
+		apiDomain: 'https://www.zohoapis.in',
+		productDomain: 'zoho.in',
+	},
+	au: {
+		name: 'Australia (zoho.com.au)',
+		accountsUrl: 'https://accounts.zoho.com.au',
+		apiDomain: 'https://www.zohoapis.com.au',
+		productDomain: 'zoho.com.au',
+	},
+	jp: {
+		name: 'Japan (zoho.jp)',
+		accountsUrl: 'https://accounts.zoho.jp',
+		apiDomain: 'https://www.zohoapis.jp',
+		productDomain: 'zoho.jp',
+	},
+	cn: {
+		name: 'China (zoho.com.cn)',
+		accountsUrl: 'https://accounts.zoho.com.cn',
+		apiDomain: 'https://www.zohoapis.com.cn',
+		productDomain: 'zoho.com.cn',
+	},
+	ca: {
+		name: 'Canada (zohocloud.ca)',
+		accountsUrl: 'https://accounts.zohocloud.ca',
+		apiDomain: 'https://www.zohoapis.ca',
+		productDomain: 'zohocloud.ca',
+	},
+	sa: {
+		name: 'Saudi Arabia (zoho.sa)',
+		accountsUrl: 'https://accounts.zoho.sa',
+		apiDomain: 'https://www.zohoapis.sa',
+		productDomain: 'zoho.sa',
+	},
+	uk: {
+		name: 'United Kingdom (zoho.uk)',
+		accountsUrl: 'https://accounts.zoho.uk',
+		apiDomain: 'https://www.zohoapis.uk',
+		productDomain: 'zoho.uk',
+	},
+} as const;
+
+export type DataCentreId = keyof typeof DATA_CENTRES;
+export type DataCentre = (typeof DATA_CENTRES)[DataCentreId];
+export const CUSTOM_DATA_CENTRE = 'custom';
+
+export function isDataCentreId(value: string): value is DataCentreId {
+	return Object.prototype.hasOwnProperty.call(DATA_CENTRES, value);
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]', '::1']);
+
+export function isLoopbackHost(hostname: string): boolean {
+	return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * Validates a custom accounts server URL: https only, except http on loopback so
+ * a local simulator or an SSH tunnel works. Returns it without a trailing slash.
+ */
+export function normaliseCustomAccountsUrl(raw: string): string {
+	const field = 'Custom Accounts URL';
+	const value = raw.trim();
+	if (!value) {
+		throw new ZohoInputError(
+			field,
+			'Custom Accounts URL is empty.',
+			'Enter the accounts server of your Zoho data centre, e.g. https://accounts.zoho.com, or pick a data centre from the list.',
+		);
+	}
+	if (!URL.canParse(value)) {
+		throw new ZohoInputError(
+			field,
+			`Custom Accounts URL "${value}" is not a valid URL.`,
+			'Enter a full URL starting with https://, e.g. https://accounts.zoho.com.',
+		);
+	}
+	const url = new URL(value);
+	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+		throw new ZohoInputError(
+			field,
+			`Custom Accounts URL must use https (got ${url.protocol.replace(':', '')}).`,
+			'Use https://…; plain http is only accepted for loopback hosts (127.0.0.1, localhost) such as a local Zoho simulator.',
+		);
+	}
+	if (url.username || url.password || url.search || url.hash) {
+		throw new ZohoInputError(
+			field,
+			'Custom Accounts URL must not contain a user name, password, query string or fragment.',
+			'Enter only the server address, e.g. https://accounts.zoho.com.',
+		);
+	}
+	return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+/** The data centre whose accounts server this URL is, if any. */
+export function dataCentreOfAccountsUrl(accountsUrl: string): DataCentreId | undefined {
+	const origin = URL.canParse(accountsUrl) ? new URL(accountsUrl).origin : '';
+	return (Object.keys(DATA_CENTRES) as DataCentreId[]).find(
+		(id) => DATA_CENTRES[id].accountsUrl === origin,
+	);
+}
+
+export function resolveAccountsUrl(options: { dataCentre: string; customAccountsUrl?: string }): string {
+	const dc = options.dataCentre.trim().toLowerCase();
+	if (dc === CUSTOM_DATA_CENTRE) return normaliseCustomAccountsUrl(options.customAccountsUrl ?? '');
+	if (isDataCentreId(dc)) return DATA_CENTRES[dc].accountsUrl;
+	throw new ZohoInputError(
+		'Data Centre',
+		`Unknown data centre "${options.dataCentre}".`,
+		`Pick one of ${Object.keys(DATA_CENTRES).join(', ')} or Custom.`,
+	);
+}

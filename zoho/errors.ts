@@ -1,0 +1,108 @@
+/**
+ * Every failure the Zoho core reports is a ZohoError with a stable `code`.
+ * `message` says what happened, `hint` says what the user should do. Neither ever
+ * contains a client secret, refresh token or access token.
+ */
+export type ZohoErrorCode =
+	| 'INVALID_INPUT'
+	| 'INVALID_CLIENT'
+	| 'INVALID_CLIENT_SECRET'
+	| 'INVALID_REFRESH_TOKEN'
+	| 'INVALID_GRANT_CODE'
+	| 'INVALID_REDIRECT_URI'
+	| 'TOKEN_THROTTLED'
+	| 'MISSING_ORG_INFO'
+	| 'TOKEN_REQUEST_FAILED'
+	| 'REVOKE_FAILED'
+	| 'INVALID_TOKEN'
+	| 'SCOPE_MISMATCH'
+	| 'RATE_LIMITED'
+	| 'API_ERROR'
+	| 'HOST_NOT_ALLOWED'
+	| 'NETWORK_ERROR'
+	| 'CONNECTION_REFUSED'
+	| 'TIMEOUT'
+	| 'SERVER_ERROR'
+	| 'INVALID_RESPONSE'
+	| 'ABORTED';
+
+export interface ZohoErrorDetails {
+	hint?: string;
+	/** The input field the user has to fix, by its label in the n8n UI. */
+	field?: string;
+	httpStatus?: number;
+	/** Zoho's own code, e.g. `invalid_code` or `INVALID_TOKEN`. */
+	zohoCode?: string;
+	zohoMessage?: string;
+	/** URL without query string (queries may carry tokens). */
+	url?: string;
+	retryable?: boolean;
+	retryAfterMs?: number;
+	/** A short excerpt of the answer, already stripped of secrets. */
+	bodyExcerpt?: string;
+	/** The parsed answer body, for Full Response style reporting. */
+	body?: unknown;
+	cause?: unknown;
+}
+
+export class ZohoError extends Error {
+	readonly code: ZohoErrorCode;
+	readonly hint?: string;
+	readonly field?: string;
+	readonly httpStatus?: number;
+	readonly zohoCode?: string;
+	readonly zohoMessage?: string;
+	readonly url?: string;
+	readonly retryable: boolean;
+	readonly retryAfterMs?: number;
+	readonly bodyExcerpt?: string;
+	readonly body?: unknown;
+
+	constructor(code: ZohoErrorCode, message: string, details: ZohoErrorDetails = {}) {
+		super(message, details.cause === undefined ? undefined : { cause: details.cause });
+		this.name = new.target.name;
+		this.code = code;
+		this.hint = details.hint;
+		this.field = details.field;
+		this.httpStatus = details.httpStatus;
+		this.zohoCode = details.zohoCode;
+		this.zohoMessage = details.zohoMessage;
+		this.url = details.url;
+		this.retryable = details.retryable ?? false;
+		this.retryAfterMs = details.retryAfterMs;
+		this.bodyExcerpt = details.bodyExcerpt;
+		this.body = details.body;
+	}
+}
+
+/** A value the user typed (credential or node parameter) is unusable. */
+export class ZohoInputError extends ZohoError {
+	constructor(field: string, message: string, hint: string) {
+		super('INVALID_INPUT', message, { field, hint });
+	}
+}
+
+/** Zoho's accounts server refused a token, exchange or revoke request. */
+export class ZohoAuthError extends ZohoError {}
+
+/** A Zoho API answered with an error status or an error body. */
+export class ZohoApiError extends ZohoError {}
+
+/** The request never got a usable answer: network, timeout, 5xx, unreadable body. */
+export class ZohoTransportError extends ZohoError {}
+
+/** The caller (the n8n execution) cancelled the request. */
+export class ZohoAbortError extends ZohoError {
+	constructor(url?: string) {
+		super('ABORTED', 'The request to Zoho was cancelled.', { url });
+	}
+}
+
+export function isZohoError(value: unknown): value is ZohoError {
+	return value instanceof ZohoError;
+}
+
+/** One line for places that can show only a message (credential test, preAuthentication). */
+export function userMessage(error: ZohoError): string {
+	return error.hint ? `${error.message} ${error.hint}` : error.message;
+}

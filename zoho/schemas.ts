@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+/** Successful answer of POST /oauth/v2/token (refresh or grant-code exchange). */
+export const tokenSuccessSchema = z
+	.object({
+		access_token: z.string().min(1),
+		refresh_token: z.string().min(1).optional(),
+		api_domain: z.string().url().optional(),
+		token_type: z.string().optional(),
+		expires_in: z.number().nonnegative().optional(),
+		/** Older answers: lifetime in seconds, with `expires_in` then in milliseconds. */
+		expires_in_sec: z.number().nonnegative().optional(),
+		scope: z.string().optional(),
+		id_token: z.string().optional(),
+	})
+	.passthrough();
+export type TokenSuccessBody = z.infer<typeof tokenSuccessSchema>;
+
+/** Zoho's token errors, which arrive with HTTP 200. */
+export const tokenErrorSchema = z
+	.object({
+		error: z.string().min(1),
+		error_description: z.string().optional(),
+	})
+	.passthrough();
+export type TokenErrorBody = z.infer<typeof tokenErrorSchema>;
+
+export const revokeAnswerSchema = z
+	.object({
+		status: z.string().optional(),
+		error: z.string().optional(),
+	})
+	.passthrough();
+
+/** CRM-style API error body: {code, details, message, status:"error"}; Books uses a numeric code. */
+export const apiErrorSchema = z
+	.object({
+		code: z.union([z.string(), z.number()]),
+		message: z.string().optional(),
+		status: z.string().optional(),
+		details: z.unknown().optional(),
+	})
+	.passthrough();
+export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
+
+/** CRM/Bigin list page: `{data, info}`; `next_page_token` from v3 on. */
+export const crmListSchema = z
+	.object({
+		data: z.array(z.unknown()),
+		info: z
+			.object({
+				more_records: z.boolean().optional(),
+				next_page_token: z.string().nullable().optional(),
+				page: z.number().optional(),
+				per_page: z.number().optional(),
+				count: z.number().optional(),
+			})
+			.passthrough()
+			.optional(),
+	})
+	.passthrough();
+
+/** Books/Inventory/Invoice answer: `code` 0 means success; lists carry `page_context`. */
+export const booksAnswerSchema = z
+	.object({
+		code: z.number(),
+		message: z.string().optional(),
+		page_context: z
+			.object({
+				page: z.number().optional(),
+				per_page: z.number().optional(),
+				has_more_page: z.boolean(),
+			})
+			.passthrough()
+			.optional(),
+	})
+	.passthrough();

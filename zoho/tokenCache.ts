@@ -1,0 +1,172 @@
+/**
+ * Process-wide access-token cache. One entry per credential key; one refresh in
+ * flight per key, shared by every caller; failures are never stored; the least
+ * recently used entry goes when the cache is full.
+ */
+import { createHash } from 'node:crypto';
+
+import type { Clock } from './clock';
+import { ZohoAbortError } from './errors';
+import { DEFAULT_EARLY_REFRESH_MS, isFresh } from './expiry';
+import type { AccessToken } from './tokenClient';
+
+export interface CacheKeyParts {
+	accountsUrl: string;
+	clientId: string;
+	refreshToken: string;
+}
+
+/** A hash, so neither the refresh token nor anything reversible sits in memory as a key. */
+export function cacheKey(parts: CacheKeyParts): string {
+	return createHash('sha256')
+		.update(`${parts.accountsUrl}\n${parts.clientId}\n${parts.refreshToken}`)
+		.digest('hex')
+		.slice(0, 32);
+}
+
+export interface TokenCacheOptions {
+	clock: Clock;
+	earlyRefreshMs?: number;
+	maxEntries?: number;
+}
+
+export type TokenFetcher = () => Promise<AccessToken>;
+
+export interface CacheStats {
+	hits: number;
+	refreshes: number;
+	joins: number;
+	evictions: number;
+}
+
+export class TokenCache {
+	private readonly clock: Clock;
+	private readonly earlyRefreshMs: number;
+	private readonly maxEntries: number;
+	private readonly entries = new Map<string, AccessToken>();
+	private readonly inFlight = new Map<string, Promise<AccessToken>>();
+	readonly stats: CacheStats = { hits: 0, refreshes: 0, joins: 0, evictions: 0 };
+
+	constructor(options: TokenCacheOptions) {
+		this.clock = options.clock;
+		this.earlyRefreshMs = options.earlyRefreshMs ?? DEFAULT_EARLY_REFRESH_MS;
+		this.maxEntries = Math.max(1, options.maxEntries ?? 500);
+	}
+
+	get size(): number {
+		return this.entries.size;
+	}
+
+	/**
+	 * A fresh token for `key`, fetching one with `fetch` only when none is cached
+	 * (or `forceRefresh`). Concurrent callers share one fetch. The caller's
+	 * `signal` stops its own wait, not the shared fetch.
+	 */
+	async get(key: string, fetch: TokenFetcher, options: { forceRefresh?: boolean; signal?: AbortSignal } = {}): Promise<AccessToken> {
+		if (!options.forceRefresh) {
+			const cached = this.peek(key);
+			if (cached) {
+				this.stats.hits++;
+				return cached;
+			}
+		}
+		let pending = this.inFlight.get(key);
+		if (pending) {
+			this.stats.joins++;
+		} else {
+			pending = this.startRefresh(key, fetch);
+		}
+		return waitFor(pending, options.signal);
+	}
+
+	/** The cached token if it is still fresh; refreshes the entry's recency. */
+	peek(key: string): AccessToken | undefined {
+		const token = this.entries.get(key);
+		if (!token) return undefined;
+		if (!isFresh(token, this.clock.now(), this.earlyRefreshMs)) {
+			this.entries.delete(key);
+			return undefined;
+		}
+		this.entries.delete(key);
+		this.entries.set(key, token);
+		return token;
+	}
+
+	/**
+	 * Offers a token obtained elsewhere (e.g. saved in the n8n credential by
+	 * another process). Kept only if fresh and later-expiring than what is cached.
+	 */
+	offer(key: string, token: AccessToken): boolean {
+		if (!isFresh(token, this.clock.now(), this.earlyRefreshMs)) return false;
+		const current = this.peek(key);
+		if (current && current.expiresAt >= token.expiresAt) return false;
+		this.store(key, token);
+		return true;
+	}
+
+	/**
+	 * Drops the cached token, e.g. after Zoho answered 401 with it. Given the
+	 * rejected token, only drops the entry if it still holds that token, so many
+	 * parallel 401s for one stale token cause one refresh, not many.
+	 */
+	invalidate(key: string, rejectedAccessToken?: string): void {
+		const current = this.entries.get(key);
+		if (!current) return;
+		if (rejectedAccessToken === undefined || current.accessToken === rejectedAccessToken) this.entries.delete(key);
+	}
+
+	clear(): void {
+		this.entries.clear();
+	}
+
+	private startRefresh(key: string, fetch: TokenFetcher): Promise<AccessToken> {
+		this.stats.refreshes++;
+		const pending: Promise<AccessToken> = Promise.resolve()
+			.then(fetch)
+			.then((token) => {
+				this.store(key, token);
+				return token;
+			})
+			.finally(() => {
+				if (this.inFlight.get(key) === pending) this.inFlight.delete(key);
+			});
+		this.inFlight.set(key, pending);
+		// Waiters may all have been cancelled; the settled promise must not be an unhandled rejection.
+		pending.catch(noteIgnoredFailure);
+		return pending;
+	}
+
+	private store(key: string, token: AccessToken): void {
+		this.entries.delete(key);
+		this.entries.set(key, token);
+		while (this.entries.size > this.maxEntries) {
+			const oldest = this.entries.keys().next().value as string;
+			this.entries.delete(oldest);
+			this.stats.evictions++;
+		}
+	}
+}
+
+function noteIgnoredFailure(): void {
+	// The failure reaches every waiter through their own await; this handler only
+	// keeps a refresh whose waiters all gave up from crashing the process.
+}
+
+function waitFor<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+	if (!signal) return promise;
+	if (signal.aborted) return Promise.reject(new ZohoAbortError());
+	return new Promise<T>((resolve, reject) => {
+		const onAbort = () => reject(new ZohoAbortError());
+		signal.addEventListener('abort', onAbort, { once: true });
+		promise.then(
+			(value) => {
+				signal.removeEventListener('abort', onAbort);
+				resolve(value);
+			},
+			(error: unknown) => {
+				signal.removeEventListener('abort', onAbort);
+				reject(error);
+			},
+		);
+	});
+}

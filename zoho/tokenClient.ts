@@ -1,0 +1,226 @@
+/**
+ * Talks to Zoho's accounts server: refresh-token grant, grant-code exchange and
+ * revoke. Every answer is validated; an HTTP 200 carrying `error` is an error.
+ */
+import type { Dispatcher } from 'undici';
+
+import { systemClock, type Clock } from './clock';
+import { ZohoAuthError, ZohoTransportError } from './errors';
+import { lifetimeSeconds, tokenTimes, type TokenTimes } from './expiry';
+import { revokeAnswerSchema, tokenErrorSchema, tokenSuccessSchema, type TokenSuccessBody } from './schemas';
+import { excerpt } from './secrets';
+import { tokenEndpointError, type TokenOperation } from './tokenErrors';
+import {
+	DEFAULT_RETRY,
+	headerValue,
+	parseRetryAfter,
+	sendHttp,
+	withRetry,
+	type HttpResponse,
+	type RetryPolicy,
+} from './transport';
+
+export interface AccessToken extends TokenTimes {
+	accessToken: string;
+	/** Where this token's APIs live, from the token answer (falls back to the data centre's default). */
+	apiDomain: string;
+	tokenType: string;
+	/** Scopes, when Zoho said them. */
+	scopes?: string[];
+}
+
+export interface GrantExchangeResult extends AccessToken {
+	refreshToken: string;
+}
+
+export interface ClientSecrets {
+	accountsUrl: string;
+	clientId: string;
+	clientSecret: string;
+}
+
+export interface TokenClientOptions {
+	dispatcher?: Dispatcher;
+	clock?: Clock;
+	timeoutMs?: number;
+	retry?: RetryPolicy;
+}
+
+export const DEFAULT_TOKEN_TIMEOUT_MS = 15_000;
+
+export class ZohoTokenClient {
+	private readonly dispatcher?: Dispatcher;
+	private readonly clock: Clock;
+	private readonly timeoutMs: number;
+	private readonly retry: RetryPolicy;
+
+	constructor(options: TokenClientOptions = {}) {
+		this.dispatcher = options.dispatcher;
+		this.clock = options.clock ?? systemClock;
+		this.timeoutMs = options.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
+		this.retry = options.retry ?? DEFAULT_RETRY;
+	}
+
+	async refresh(options: ClientSecrets & { refreshToken: string; signal?: AbortSignal }): Promise<AccessToken> {
+		const { body, sentAt } = await this.tokenRequest({
+			operation: 'refresh',
+			client: options,
+			form: { grant_type: 'refresh_token', refresh_token: options.refreshToken },
+			secrets: [options.refreshToken],
+			signal: options.signal,
+		});
+		return toAccessToken({ body, sentAt, accountsUrl: options.accountsUrl });
+	}
+
+	async exchangeGrantCode(options: ClientSecrets & { code: string; signal?: AbortSignal }): Promise<GrantExchangeResult> {
+		const { body, sentAt } = await this.tokenRequest({
+			operation: 'exchange',
+			client: options,
+			form: { grant_type: 'authorization_code', code: options.code },
+			secrets: [options.code],
+			signal: options.signal,
+		});
+		if (!body.refresh_token) {
+			throw new ZohoAuthError('TOKEN_REQUEST_FAILED', 'Zoho exchanged the grant code but sent no refresh token.', {
+				url: `${options.accountsUrl}/oauth/v2/token`,
+				hint: 'Self Client codes always yield a refresh token; check that the code is from a Self Client, and generate a new one.',
+			});
+		}
+		return {
+			...toAccessToken({ body, sentAt, accountsUrl: options.accountsUrl }),
+			refreshToken: body.refresh_token,
+		};
+	}
+
+	/** Revokes a refresh token (and with it every access token it minted). */
+	async revoke(options: { accountsUrl: string; refreshToken: string; signal?: AbortSignal }): Promise<void> {
+		const url = `${options.accountsUrl}/oauth/v2/token/revoke`;
+		const secrets = [options.refreshToken];
+		const res = await withRetry({
+			policy: this.retry,
+			signal: options.signal,
+			attempt: async () =>
+				this.rejectServerError(await this.postForm({ url, form: { token: options.refreshToken }, signal: options.signal }), url),
+		});
+		const text = res.body.toString('utf8');
+		const parsed = revokeAnswerSchema.safeParse(parseJson(text));
+		if (res.status === 200 && parsed.success && parsed.data.status === 'success') return;
+		throw new ZohoAuthError(
+			'REVOKE_FAILED',
+			`Zoho did not revoke the refresh token (HTTP ${res.status}${parsed.success && parsed.data.error ? `, ${parsed.data.error}` : ''}).`,
+			{
+				url,
+				httpStatus: res.status,
+				zohoCode: parsed.success ? parsed.data.error : undefined,
+				bodyExcerpt: excerpt(text, secrets),
+				field: 'Refresh Token',
+				hint: 'Zoho does not know this refresh token: it is already revoked, mistyped, or from another data centre. Nothing is left to revoke.',
+			},
+		);
+	}
+
+	private async tokenRequest(options: {
+		operation: TokenOperation;
+		client: ClientSecrets;
+		form: Record<string, string>;
+		secrets: string[];
+		signal?: AbortSignal;
+	}): Promise<{ body: TokenSuccessBody; sentAt: number }> {
+		const { client, operation } = options;
+		const url = `${client.accountsUrl}/oauth/v2/token`;
+		const secrets = [client.clientSecret, ...options.secrets];
+		return withRetry({
+			policy: this.retry,
+			signal: options.signal,
+			attempt: async () => {
+				const sentAt = this.clock.now();
+				const res = this.rejectServerError(
+					await this.postForm({
+						url,
+						form: { ...options.form, client_id: client.clientId, client_secret: client.clientSecret },
+						signal: options.signal,
+					}),
+					url,
+				);
+				const text = res.body.toString('utf8');
+				const json = parseJson(text);
+				const failure = tokenErrorSchema.safeParse(json);
+				if (failure.success) {
+					throw tokenEndpointError({
+						error: failure.data.error,
+						description: failure.data.error_description,
+						operation,
+						accountsUrl: client.accountsUrl,
+						now: this.clock.now(),
+					});
+				}
+				const success = tokenSuccessSchema.safeParse(json);
+				if (res.status !== 200 || !success.success) {
+					throw new ZohoTransportError(
+						'INVALID_RESPONSE',
+						`Zoho's token endpoint gave an unexpected answer (HTTP ${res.status}${json === undefined ? ', not JSON' : ''}).`,
+						{
+							url,
+							httpStatus: res.status,
+							bodyExcerpt: excerpt(text, secrets),
+							hint: 'Check that the Data Centre or Custom Accounts URL points at a Zoho accounts server (e.g. https://accounts.zoho.com).',
+						},
+					);
+				}
+				return { body: success.data, sentAt };
+			},
+		});
+	}
+
+	private rejectServerError(res: HttpResponse, url: string): HttpResponse {
+		if (res.status < 500) return res;
+		throw new ZohoTransportError('SERVER_ERROR', `Zoho's accounts server failed with HTTP ${res.status}.`, {
+			url,
+			httpStatus: res.status,
+			retryable: true,
+			retryAfterMs: parseRetryAfter(headerValue(res.headers, 'retry-after'), this.clock.now()),
+			hint: 'A temporary Zoho problem; it was retried. Try again in a few minutes (status: https://status.zoho.com).',
+		});
+	}
+
+	private postForm(options: { url: string; form: Record<string, string>; signal?: AbortSignal }): Promise<HttpResponse> {
+		return sendHttp({
+			url: options.url,
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+			body: new URLSearchParams(options.form).toString(),
+			dispatcher: this.dispatcher,
+			timeoutMs: this.timeoutMs,
+			signal: options.signal,
+		});
+	}
+}
+
+
+function parseJson(text: string): unknown {
+	if (!text.trim()) return undefined;
+	try {
+		return JSON.parse(text);
+	} catch {
+		// Not JSON: the caller reports INVALID_RESPONSE with an excerpt.
+		return undefined;
+	}
+}
+
+function toAccessToken(options: { body: TokenSuccessBody; sentAt: number; accountsUrl: string }): AccessToken {
+	const { body, sentAt } = options;
+	return {
+		accessToken: body.access_token,
+		apiDomain: (body.api_domain ?? defaultApiDomain(options.accountsUrl)).replace(/\/+$/, ''),
+		tokenType: body.token_type ?? 'Bearer',
+		scopes: body.scope ? body.scope.split(/[\s,]+/).filter(Boolean) : undefined,
+		...tokenTimes({ sentAt, lifetimeS: lifetimeSeconds(body) }),
+	};
+}
+
+function defaultApiDomain(accountsUrl: string): string {
+	// accounts.zoho.eu → www.zohoapis.eu; unknown hosts keep their own origin.
+	const url = new URL(accountsUrl);
+	const match = /^accounts\.(zoho|zohocloud)\.(.+)$/.exec(url.hostname);
+	return match ? `https://www.zohoapis.${match[2]}` : url.origin;
+}
