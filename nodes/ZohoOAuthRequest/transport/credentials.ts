@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { parseCredentials, savedToken, type ZohoCredentials } from '../../../zoho/credentials';
 import type { AccessToken } from '../../../zoho/tokenClient';
@@ -11,11 +11,19 @@ export interface NodeCredentials {
 	saved?: AccessToken;
 }
 
-export async function readCredentials(
-	ctx: IExecuteFunctions,
-	options: { itemIndex: number; requireRefreshToken?: boolean },
-): Promise<NodeCredentials> {
-	const raw = await ctx.getCredentials(CREDENTIAL_TYPE, options.itemIndex);
-	const credentials = parseCredentials(raw, { requireRefreshToken: options.requireRefreshToken });
-	return { credentials, saved: savedToken(raw) };
+/**
+ * The node's credential, decrypted once per execution (it is the same for every
+ * item) and checked per use, so a bad field fails each item with its own error.
+ */
+export class CredentialSource {
+	private raw?: Promise<ICredentialDataDecryptedObject>;
+
+	constructor(private readonly ctx: IExecuteFunctions) {}
+
+	async read(options: { requireRefreshToken?: boolean } = {}): Promise<NodeCredentials> {
+		this.raw ??= this.ctx.getCredentials(CREDENTIAL_TYPE, 0);
+		const raw = await this.raw;
+		const credentials = parseCredentials(raw, { requireRefreshToken: options.requireRefreshToken });
+		return { credentials, saved: savedToken(raw) };
+	}
 }

@@ -1,22 +1,23 @@
 /**
- * The one place where Zoho core errors become n8n errors: bad input becomes a
- * NodeOperationError naming the field; anything Zoho (or the network) said
- * becomes a NodeApiError with Zoho's code, message, status and the fix.
+ * The one place where Zoho core errors become n8n errors: bad input (and a
+ * refused host) becomes a NodeOperationError naming the field; anything Zoho
+ * (or the network) said becomes a NodeApiError with Zoho's code, message,
+ * status and the fix.
  */
-import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IDataObject, type INode, type JsonObject } from 'n8n-workflow';
 
-import { isZohoError, type ZohoError } from '../../../zoho/errors';
+import { isZohoError, type ZohoError, type ZohoErrorCode } from '../../../zoho/errors';
+
+/** Problems the user fixes in the node's parameters or the credential, not at Zoho. */
+const OPERATION_CODES: ReadonlySet<ZohoErrorCode> = new Set(['INVALID_INPUT', 'HOST_NOT_ALLOWED', 'ABORTED']);
 
 export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (!isZohoError(error)) {
 		return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
 	}
-	if (error.code === 'INVALID_INPUT' || error.code === 'ABORTED') {
-		return new NodeOperationError(node, error.message, {
-			itemIndex,
-			description: error.hint,
-		});
+	if (OPERATION_CODES.has(error.code)) {
+		return new NodeOperationError(node, error.message, { itemIndex, description: error.hint });
 	}
 	return new NodeApiError(node, errorSummary(error) as JsonObject, {
 		message: error.message,
@@ -37,6 +38,18 @@ export function errorSummary(error: ZohoError): Record<string, string | number |
 		httpStatus: error.httpStatus,
 		url: error.url,
 	};
+}
+
+/** The json of an error item: n8n's usual `error` message plus our stable fields. */
+export function errorItemJson(nodeError: NodeApiError | NodeOperationError, cause: unknown): IDataObject {
+	const json: IDataObject = { error: nodeError.message };
+	if (nodeError.description) json.description = nodeError.description;
+	if (isZohoError(cause)) {
+		for (const [key, value] of Object.entries(errorSummary(cause))) {
+			if (value !== undefined && key !== 'message') json[key] = value;
+		}
+	}
+	return json;
 }
 
 function describe(error: ZohoError): string {

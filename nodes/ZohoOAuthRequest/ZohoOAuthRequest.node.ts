@@ -1,0 +1,30 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { operationProperties } from './actions/operations';
+import { route } from './actions/router';
+import { zohoSelfClientApiTest } from './methods/credentialTest';
+
+export class ZohoOAuthRequest implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Zoho OAuth Request',
+		name: 'zohoOAuthRequest',
+		icon: 'file:zoho.svg',
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] === "apiRequest" ? $parameter["method"] + " " + $parameter["path"] : $parameter["operation"] }}',
+		description: 'Call any Zoho API with a cached Self Client access token, get a token for later steps, exchange a grant code or revoke',
+		defaults: { name: 'Zoho OAuth Request' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'zohoSelfClientApi', required: true, testedBy: 'zohoSelfClientApiTest' }],
+		properties: operationProperties,
+	};
+
+	methods = { credentialTest: { zohoSelfClientApiTest } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [await route(this)];
+	}
+}

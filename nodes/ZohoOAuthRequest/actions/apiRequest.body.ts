@@ -1,0 +1,77 @@
+/** Builds the request body of one item from the Send Body parameters (and its binary data). */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { MultipartPart, RequestBody } from '../../../zoho/apiClient';
+import { ZohoInputError } from '../../../zoho/errors';
+import { parseJsonParam } from './apiRequest.params';
+
+interface MultipartRow {
+	parameterType?: string;
+	name?: string;
+	value?: string;
+	inputBinaryField?: string;
+}
+
+export async function readBody(ctx: IExecuteFunctions, itemIndex: number): Promise<RequestBody | undefined> {
+	if (ctx.getNodeParameter('sendBody', itemIndex, false) !== true) return undefined;
+	const type = ctx.getNodeParameter('bodyContentType', itemIndex, 'json');
+	switch (type) {
+		case 'json': {
+			const raw = ctx.getNodeParameter('jsonBody', itemIndex, '');
+			const value = typeof raw === 'string' ? parseJsonParam(raw, 'JSON Body') : raw;
+			if (value === undefined) {
+				throw new ZohoInputError('JSON Body', 'JSON Body is empty.', 'Enter the JSON to send, or turn Send Body off.');
+			}
+			return { kind: 'json', value };
+		}
+		case 'form': {
+			const rows = (ctx.getNodeParameter('formParameters.parameters', itemIndex, []) as Array<{ name?: string; value?: string }>)
+				.filter((row) => row.name)
+				.map((row): [string, string] => [String(row.name), String(row.value ?? '')]);
+			return { kind: 'form', fields: rows };
+		}
+		case 'multipart':
+			return { kind: 'multipart', parts: await multipartParts(ctx, itemIndex) };
+		case 'raw':
+			return {
+				kind: 'raw',
+				data: String(ctx.getNodeParameter('rawBody', itemIndex, '')),
+				contentType: String(ctx.getNodeParameter('rawContentType', itemIndex, 'text/plain')) || 'text/plain',
+			};
+		default:
+			throw new ZohoInputError('Body Content Type', `Unknown body content type "${String(type)}".`, 'Pick JSON, Form Urlencoded, Multipart or Raw.');
+	}
+}
+
+async function multipartParts(ctx: IExecuteFunctions, itemIndex: number): Promise<MultipartPart[]> {
+	const rows = ctx.getNodeParameter('multipartParameters.parameters', itemIndex, []) as MultipartRow[];
+	const parts: MultipartPart[] = [];
+	for (const row of rows) {
+		const name = String(row.name ?? '').trim();
+		if (!name) throw new ZohoInputError('Multipart Fields', 'A multipart field has no name.', 'Give every field a name (Zoho CRM attachments use "file").');
+		if (row.parameterType !== 'file') {
+			parts.push({ name, value: String(row.value ?? '') });
+			continue;
+		}
+		const field = String(row.inputBinaryField ?? '').trim() || 'data';
+		const binary = ctx.getInputData()[itemIndex]?.binary?.[field];
+		if (!binary) {
+			const present = Object.keys(ctx.getInputData()[itemIndex]?.binary ?? {});
+			throw new ZohoInputError(
+				'Input Binary Field',
+				`Input item ${itemIndex} has no binary field "${field}".`,
+				present.length
+					? `Its binary fields are: ${present.join(', ')}. Enter one of them in Input Binary Field.`
+					: 'The input item carries no file. Add a node before this one that reads or downloads the file (e.g. Read/Write Files from Disk).',
+			);
+		}
+		const data = await ctx.helpers.getBinaryDataBuffer(itemIndex, field);
+		parts.push({
+			name,
+			data,
+			fileName: binary.fileName ?? `${field}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`,
+			contentType: binary.mimeType || 'application/octet-stream',
+		});
+	}
+	return parts;
+}

@@ -1,0 +1,344 @@
+/** Parameters of the API Request operation, in the order a user fills them in. */
+import type { INodeProperties } from 'n8n-workflow';
+
+import { CRM_VERSIONS, SERVICES, type ServiceId } from '../../../zoho/services';
+import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './apiRequest.params';
+
+const show = { show: { operation: ['apiRequest'] } };
+const showWith = (extra: Record<string, Array<string | boolean>>) => ({ show: { operation: ['apiRequest'], ...extra } });
+
+const ORG_SERVICES: ServiceId[] = ['books', 'inventory', 'invoice', 'desk', 'analytics'];
+
+
+function serviceHelp(id: ServiceId): string {
+	const info = SERVICES[id];
+	const host = info.productHost ? `${info.productHost}.zoho.<dc>` : 'your api_domain';
+	return `${host}${info.basePath.replace('{version}', '<version>')}`;
+}
+
+/** Name/value pairs, or the same as a JSON object. */
+function pairsOrJson(options: { label: string; name: string; toggle: string; example: string }): INodeProperties[] {
+	const mode = `specify${options.name[0].toUpperCase()}${options.name.slice(1)}`;
+	return [
+		{
+			displayName: `Specify ${options.label}`,
+			name: mode,
+			type: 'options',
+			options: [
+				{ name: 'Using Fields Below', value: 'keypair' },
+				{ name: 'Using JSON', value: 'json' },
+			],
+			default: 'keypair',
+			displayOptions: showWith({ [options.toggle]: [true] }),
+		},
+		{
+			displayName: `${options.label} Parameters`,
+			name: `${options.name}Parameters`,
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			placeholder: `Add ${options.label} Parameter`,
+			default: { parameters: [{ name: '', value: '' }] },
+			displayOptions: showWith({ [options.toggle]: [true], [mode]: ['keypair'] }),
+			options: [
+				{
+					name: 'parameters',
+					displayName: 'Parameter',
+					values: [
+						{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+						{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+					],
+				},
+			],
+		},
+		{
+			displayName: `JSON ${options.label}`,
+			name: `json${options.label}`,
+			type: 'json',
+			default: '',
+			placeholder: options.example,
+			description: `${options.label} as one JSON object of names to values`,
+			displayOptions: showWith({ [options.toggle]: [true], [mode]: ['json'] }),
+		},
+	];
+}
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Method',
+		name: 'method',
+		type: 'options',
+		options: ['DELETE', 'GET', 'PATCH', 'POST', 'PUT'].map((m) => ({ name: m, value: m })),
+		default: 'GET',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Service',
+		name: 'service',
+		type: 'options',
+		options: [
+			{ name: 'Analytics', value: 'analytics', description: serviceHelp('analytics') },
+			{ name: 'Bigin', value: 'bigin', description: serviceHelp('bigin') },
+			{ name: 'Books', value: 'books', description: serviceHelp('books') },
+			{ name: 'CRM', value: 'crm', description: serviceHelp('crm') },
+			{ name: 'Creator', value: 'creator', description: serviceHelp('creator') },
+			{ name: 'Custom', value: 'custom', description: 'Any other Zoho API: the path is relative to your api_domain, or a full URL' },
+			{ name: 'Desk', value: 'desk', description: serviceHelp('desk') },
+			{ name: 'Inventory', value: 'inventory', description: serviceHelp('inventory') },
+			{ name: 'Invoice', value: 'invoice', description: serviceHelp('invoice') },
+			{ name: 'People', value: 'people', description: serviceHelp('people') },
+			{ name: 'Projects', value: 'projects', description: serviceHelp('projects') },
+		],
+		default: 'crm',
+		description: "The Zoho product. It sets the base URL for the credential's data centre.",
+		displayOptions: show,
+	},
+	{
+		displayName: 'API Version',
+		name: 'crmVersion',
+		type: 'options',
+		options: [...CRM_VERSIONS].reverse().map((v) => ({ name: v, value: v })),
+		default: 'v8',
+		description: 'CRM API version. Lists past 2,000 records need v3 or later.',
+		displayOptions: showWith({ service: ['crm'] }),
+	},
+	{
+		displayName: 'Organization ID',
+		name: 'organizationId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '10234695',
+		description:
+			'Books, Inventory and Invoice: sent as the organization_id query parameter. Desk: the orgId header. Analytics: the ZANALYTICS-ORGID header. Find it in the product under Settings → Organization (or GET /organizations).',
+		displayOptions: showWith({ service: ORG_SERVICES }),
+	},
+	{
+		displayName: 'Path or URL',
+		name: 'path',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '/Leads',
+		description:
+			'Path relative to the service base URL, starting with / (e.g. /Leads, /Leads/search, /invoices), or a full https URL of a Zoho host of your data centre',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Send Query Parameters',
+		name: 'sendQuery',
+		type: 'boolean',
+		default: false,
+		displayOptions: show,
+	},
+	...pairsOrJson({ label: 'Query', name: 'query', toggle: 'sendQuery', example: '{ "fields": "Last_Name,Email", "sort_by": "Modified_Time" }' }),
+	{
+		displayName: 'Send Headers',
+		name: 'sendHeaders',
+		type: 'boolean',
+		default: false,
+		displayOptions: show,
+	},
+	...pairsOrJson({ label: 'Header', name: 'header', toggle: 'sendHeaders', example: '{ "If-Modified-Since": "2026-01-01T00:00:00+00:00" }' }),
+	{
+		displayName: 'Send Body',
+		name: 'sendBody',
+		type: 'boolean',
+		default: false,
+		displayOptions: show,
+	},
+	{
+		displayName: 'Body Content Type',
+		name: 'bodyContentType',
+		type: 'options',
+		options: [
+			{ name: 'Form Urlencoded', value: 'form' },
+			{ name: 'JSON', value: 'json' },
+			{ name: 'Multipart Form-Data (Files)', value: 'multipart' },
+			{ name: 'Raw', value: 'raw' },
+		],
+		default: 'json',
+		displayOptions: showWith({ sendBody: [true] }),
+	},
+	{
+		displayName: 'JSON Body',
+		name: 'jsonBody',
+		type: 'json',
+		default: '',
+		placeholder: '{ "data": [ { "Last_Name": "Smith", "Email": "smith@example.com" } ] }',
+		description: 'CRM writes take { "data": [ … ] } with up to 100 records',
+		displayOptions: showWith({ sendBody: [true], bodyContentType: ['json'] }),
+	},
+	{
+		displayName: 'Form Fields',
+		name: 'formParameters',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Field',
+		default: { parameters: [{ name: '', value: '' }] },
+		displayOptions: showWith({ sendBody: [true], bodyContentType: ['form'] }),
+		options: [
+			{
+				name: 'parameters',
+				displayName: 'Field',
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Multipart Fields',
+		name: 'multipartParameters',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Field',
+		default: { parameters: [{ parameterType: 'file', name: 'file', inputBinaryField: 'data' }] },
+		displayOptions: showWith({ sendBody: [true], bodyContentType: ['multipart'] }),
+		options: [
+			{
+				name: 'parameters',
+				displayName: 'Field',
+				values: [
+					{
+						displayName: 'Type',
+						name: 'parameterType',
+						type: 'options',
+						options: [
+							{ name: 'File (From Input Binary Data)', value: 'file' },
+							{ name: 'Text', value: 'text' },
+						],
+						default: 'file',
+					},
+					{ displayName: 'Name', name: 'name', type: 'string', default: 'file', description: 'Form field name; Zoho CRM attachments use "file"' },
+					{
+						displayName: 'Input Binary Field',
+						name: 'inputBinaryField',
+						type: 'string',
+						default: 'data',
+						description: 'Name of the binary property of the input item that holds the file',
+						displayOptions: { show: { parameterType: ['file'] } },
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						displayOptions: { show: { parameterType: ['text'] } },
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Raw Body',
+		name: 'rawBody',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		displayOptions: showWith({ sendBody: [true], bodyContentType: ['raw'] }),
+	},
+	{
+		displayName: 'Raw Content Type',
+		name: 'rawContentType',
+		type: 'string',
+		default: 'text/plain',
+		placeholder: 'application/xml',
+		displayOptions: showWith({ sendBody: [true], bodyContentType: ['raw'] }),
+	},
+	{
+		displayName: 'Response Format',
+		name: 'responseFormat',
+		type: 'options',
+		options: [
+			{ name: 'File', value: 'file', description: 'Store the answer as binary data (downloads, attachments, photos)' },
+			{ name: 'JSON', value: 'json' },
+			{ name: 'Text', value: 'text' },
+		],
+		default: 'json',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the output binary field to put the file in',
+		displayOptions: showWith({ responseFormat: ['file'] }),
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: show,
+		options: [
+			{
+				displayName: 'Allowed Hosts',
+				name: 'allowedHosts',
+				type: 'string',
+				default: '',
+				placeholder: 'crm.example.com, *.mycompany.com',
+				description:
+					"Extra hosts, comma-separated, that may receive the access token. By default it goes only to the Zoho hosts of the credential's data centre.",
+			},
+			{
+				displayName: 'Full Response',
+				name: 'fullResponse',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to output status code, headers and body instead of the body only',
+			},
+			{
+				displayName: 'Limit',
+				name: 'limit',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 50,
+				description: 'Max number of results to return',
+			},
+			{
+				displayName: 'Max Concurrent Requests',
+				name: 'maxConcurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 25 },
+				default: DEFAULT_MAX_CONCURRENCY,
+				description:
+					'How many input items are sent at once (output order is kept). Zoho allows 5 concurrent calls per organisation on Free, 10 Standard, 15 Professional, 20 Enterprise, 25 Ultimate.',
+			},
+			{
+				displayName: 'Retry POST and PATCH on Failure',
+				name: 'retryNonIdempotent',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to retry POST and PATCH after a 5xx or a dropped connection. Off by default: Zoho may have processed the first try, and a retry can create duplicates.',
+			},
+			{
+				displayName: 'Return All',
+				name: 'returnAll',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to return all results or only up to a given limit',
+				hint: 'Pages through GET lists: CRM and Bigin by page, then page_token past 2,000 records; Books, Inventory and Invoice by page_context',
+			},
+			{
+				displayName: 'Split Into Items',
+				name: 'splitIntoItems',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to output one item per record of a list (e.g. each entry of CRM "data" or Books "invoices")',
+			},
+			{
+				displayName: 'Timeout',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_TIMEOUT_MS,
+				description: 'Milliseconds to wait for each Zoho answer before giving up',
+			},
+		],
+	},
+];

@@ -1,0 +1,108 @@
+/**
+ * API Request: one Zoho API call per item (or a page walk with Return All),
+ * with the cached token, the product's base URL and its required org id.
+ */
+import type { ApiCall, ApiCallOptions, RequestBody } from '../../../zoho/apiClient';
+import { parseJsonBody } from '../../../zoho/apiErrors';
+import type { ZohoCredentials } from '../../../zoho/credentials';
+import { ZohoInputError, ZohoTransportError } from '../../../zoho/errors';
+import { walkPages, type PageQuery } from '../../../zoho/pagination';
+import { serviceBaseUrl, SERVICES } from '../../../zoho/services';
+import type { AccessToken } from '../../../zoho/tokenClient';
+import { readBody } from './apiRequest.body';
+import { readRequestParams, type RequestParams } from './apiRequest.params';
+import { listItems, responseItems } from './apiRequest.response';
+import type { OperationInput, OperationOutput } from './types';
+
+export { properties } from './apiRequest.description';
+
+export async function execute(input: OperationInput): Promise<OperationOutput> {
+	const { ctx, itemIndex, runtime, signal } = input;
+	const params = readRequestParams(ctx, itemIndex);
+	const body = await readBody(ctx, itemIndex);
+	const { credentials, saved } = await input.credentials.read();
+	const callOptions: ApiCallOptions = {
+		credentials,
+		saved,
+		allowedHosts: params.options.allowedHosts,
+		timeoutMs: params.options.timeoutMs,
+		signal,
+		retryNonIdempotent: params.options.retryNonIdempotent,
+		checkBooksCode: SERVICES[params.service].pagination === 'books',
+	};
+	const build = (query: Array<[string, string]>) => (token: AccessToken) => buildCall({ params, query, body, token, credentials });
+
+	if (params.options.returnAll || params.options.limit !== undefined) {
+		const style = SERVICES[params.service].pagination;
+		if (style === 'none' || params.method !== 'GET') {
+			throw new ZohoInputError(
+				params.options.returnAll ? 'Return All' : 'Limit',
+				`Return All and Limit page through GET lists of CRM, Bigin, Books, Inventory and Invoice (not ${params.method} on ${SERVICES[params.service].name}).`,
+				'Turn Return All and Limit off, and pass paging parameters (e.g. page, per_page, from, limit) as query parameters yourself.',
+			);
+		}
+		const walk = await walkPages({
+			style,
+			limit: params.options.returnAll ? undefined : params.options.limit,
+			fetchPage: async (page) => {
+				const res = await runtime.api.call(build(pageQuery(params.query, page)), callOptions);
+				return listBody(res.body, res.url);
+			},
+		});
+		return listItems({ records: walk.records, key: walk.key, split: params.options.splitIntoItems });
+	}
+
+	const res = await runtime.api.call(build(params.query), callOptions);
+	return responseItems({ ctx, itemIndex, params, res });
+}
+
+function buildCall(options: {
+	params: RequestParams;
+	query: Array<[string, string]>;
+	body?: RequestBody;
+	token: AccessToken;
+	credentials: ZohoCredentials;
+}): ApiCall {
+	const { params, token } = options;
+	const requires = SERVICES[params.service].requires;
+	const query = [...options.query];
+	const headers = { ...params.headers };
+	if (requires && params.organizationId) {
+		if (requires.query && !query.some(([name]) => name === requires.query)) query.push([requires.query, params.organizationId]);
+		if (requires.header) headers[requires.header] = params.organizationId;
+	}
+	return { method: params.method, url: resolveUrl(params, token, options.credentials), query, headers, body: options.body };
+}
+
+/** A full URL as given; a path against the service's base URL for the token's data centre. */
+function resolveUrl(params: RequestParams, token: AccessToken, credentials: ZohoCredentials): string {
+	if (!params.path.startsWith('/')) return params.path;
+	const base = serviceBaseUrl({
+		service: params.service,
+		apiDomain: token.apiDomain,
+		accountsUrl: credentials.accountsUrl,
+		crmVersion: params.crmVersion || undefined,
+	});
+	const basePath = new URL(base).pathname.replace(/\/+$/, '');
+	// "/crm/v8/Leads" typed with service CRM: the user already wrote the base path.
+	const alreadyBased = params.service === 'crm' ? /^\/crm\/v\d+\//.test(params.path) : basePath !== '' && params.path.startsWith(`${basePath}/`);
+	return alreadyBased ? `${new URL(base).origin}${params.path}` : `${base.replace(/\/+$/, '')}${params.path}`;
+}
+
+function pageQuery(userQuery: Array<[string, string]>, page: PageQuery): Array<[string, string]> {
+	const replaced = new Set([...page.remove, ...page.set.map(([name]) => name)]);
+	return [...userQuery.filter(([name]) => !replaced.has(name)), ...page.set];
+}
+
+/** A list page as JSON; 204 (no body) is undefined, the end of the list. */
+function listBody(body: Buffer, url: string): unknown {
+	if (body.length === 0) return undefined;
+	const json = parseJsonBody(body);
+	if (json === undefined) {
+		throw new ZohoTransportError('INVALID_RESPONSE', `Zoho answered a list page of ${url} with something that is not JSON.`, {
+			url,
+			hint: 'Check that the Path is a list endpoint of this service, e.g. /Leads or /invoices.',
+		});
+	}
+	return json;
+}

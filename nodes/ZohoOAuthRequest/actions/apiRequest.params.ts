@@ -1,0 +1,190 @@
+/**
+ * Reads and checks the API Request parameters of one item. Every problem is a
+ * ZohoInputError naming the parameter as the user sees it, with the fix.
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { ZohoInputError } from '../../../zoho/errors';
+import { isServiceId, SERVICES, type ServiceId } from '../../../zoho/services';
+import type { HttpMethod } from '../../../zoho/transport';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** One below Zoho's lowest edition limit (Free: 5 concurrent calls per organisation). */
+export const DEFAULT_MAX_CONCURRENCY = 4;
+const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+export interface RequestOptions {
+	returnAll: boolean;
+	limit?: number;
+	splitIntoItems: boolean;
+	fullResponse: boolean;
+	timeoutMs: number;
+	allowedHosts: string[];
+	retryNonIdempotent: boolean;
+}
+
+export interface RequestParams {
+	method: HttpMethod;
+	service: ServiceId;
+	crmVersion: string;
+	organizationId: string;
+	/** A path starting with `/`, or an absolute http(s) URL. */
+	path: string;
+	query: Array<[string, string]>;
+	headers: Record<string, string>;
+	responseFormat: 'json' | 'text' | 'file';
+	binaryPropertyName: string;
+	options: RequestOptions;
+}
+
+type Param = (name: string, fallback?: unknown) => unknown;
+
+export function readRequestParams(ctx: IExecuteFunctions, itemIndex: number): RequestParams {
+	const param: Param = (name, fallback) => ctx.getNodeParameter(name, itemIndex, fallback);
+	const method = String(param('method', 'GET')).toUpperCase() as HttpMethod;
+	if (!METHODS.includes(method)) {
+		throw new ZohoInputError('Method', `Method "${method}" is not supported.`, `Use one of ${METHODS.join(', ')}.`);
+	}
+	const service = String(param('service', 'crm'));
+	if (!isServiceId(service)) {
+		throw new ZohoInputError('Service', `Unknown service "${service}".`, 'Pick a service from the list, or Custom.');
+	}
+	const organizationId = SERVICES[service].requires ? String(param('organizationId', '')).trim() : '';
+	const query = param('sendQuery', false) === true ? readPairs(param, 'query', 'Query') : [];
+	const headerPairs = param('sendHeaders', false) === true ? readPairs(param, 'header', 'Header') : [];
+	const params: RequestParams = {
+		method,
+		service,
+		crmVersion: service === 'crm' ? String(param('crmVersion', 'v8')) : '',
+		organizationId,
+		path: readPath(String(param('path', ''))),
+		query,
+		headers: Object.fromEntries(headerPairs),
+		responseFormat: readResponseFormat(param('responseFormat', 'json')),
+		binaryPropertyName: '',
+		options: readOptions(param('options', {}) as IDataObject),
+	};
+	if (params.responseFormat === 'file') {
+		params.binaryPropertyName = String(param('binaryPropertyName', 'data')).trim();
+		if (!params.binaryPropertyName) {
+			throw new ZohoInputError('Put Output File in Field', 'Put Output File in Field is empty.', 'Enter a binary field name, e.g. data.');
+		}
+	}
+	assertRequirement(params);
+	return params;
+}
+
+function readPath(raw: string): string {
+	const path = raw.trim();
+	if (!path) {
+		throw new ZohoInputError('Path or URL', 'Path or URL is empty.', 'Enter a path such as /Leads, or a full URL such as https://www.zohoapis.com/crm/v8/Leads.');
+	}
+	if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
+		if (!/^https?:\/\//i.test(path) || !URL.canParse(path)) {
+			throw new ZohoInputError('Path or URL', `"${path}" is not a valid http(s) URL.`, 'Enter a full URL starting with https://, or a path starting with /.');
+		}
+		return path;
+	}
+	if (!path.startsWith('/')) {
+		throw new ZohoInputError(
+			'Path or URL',
+			`Path "${path}" must start with "/".`,
+			`Write it as "/${path}" (relative to the service base URL), or enter a full URL starting with https://.`,
+		);
+	}
+	return path;
+}
+
+function readResponseFormat(raw: unknown): RequestParams['responseFormat'] {
+	if (raw === 'json' || raw === 'text' || raw === 'file') return raw;
+	throw new ZohoInputError('Response Format', `Unknown response format "${String(raw)}".`, 'Pick JSON, Text or File.');
+}
+
+/** The product's own must-haves (organization_id, orgId header …), unless the user set them already. */
+function assertRequirement(params: RequestParams): void {
+	const requires = SERVICES[params.service].requires;
+	if (!requires || params.organizationId) return;
+	const given = requires.query
+		? params.query.some(([name]) => name === requires.query) || /[?&]organization_id=/.test(params.path)
+		: Object.keys(params.headers).some((name) => name.toLowerCase() === requires.header?.toLowerCase());
+	if (given) return;
+	const where = requires.query ? `the ${requires.query} query parameter` : `the ${requires.header} header`;
+	throw new ZohoInputError(
+		'Organization ID',
+		`${SERVICES[params.service].name} needs an Organization ID (sent as ${where}).`,
+		`Enter it in Organization ID. You find it in Zoho ${SERVICES[params.service].name} under Settings → Organization, or with GET /organizations.`,
+	);
+}
+
+function readPairs(param: Param, name: string, label: string): Array<[string, string]> {
+	const mode = param(`specify${name[0].toUpperCase()}${name.slice(1)}`, 'keypair');
+	if (mode === 'json') return pairsFromJson(param(`json${label}`, ''), `JSON ${label}`);
+	const collection = param(`${name}Parameters`, {}) as { parameters?: Array<{ name?: unknown; value?: unknown }> };
+	const pairs: Array<[string, string]> = [];
+	for (const [index, entry] of (collection.parameters ?? []).entries()) {
+		const key = String(entry.name ?? '').trim();
+		const value = entry.value === undefined || entry.value === null ? '' : String(entry.value);
+		if (!key && !value) continue; // the empty row n8n shows by default
+		if (!key) {
+			throw new ZohoInputError(`${label} Parameters`, `${label} parameter ${index + 1} has a value but no name.`, 'Give it a name or remove the row.');
+		}
+		pairs.push([key, value]);
+	}
+	return pairs;
+}
+
+function pairsFromJson(raw: unknown, field: string): Array<[string, string]> {
+	const value = typeof raw === 'string' ? parseJsonParam(raw, field) : raw;
+	if (value === undefined || value === null || value === '') return [];
+	if (typeof value !== 'object' || Array.isArray(value)) {
+		throw new ZohoInputError(field, `${field} must be a JSON object of names to values.`, 'Write it like { "name": "value" }.');
+	}
+	return Object.entries(value as Record<string, unknown>).map(([key, v]) => [key, typeof v === 'string' ? v : JSON.stringify(v)]);
+}
+
+/** Parses a JSON parameter typed by the user; an empty string means "nothing". */
+export function parseJsonParam(raw: string, field: string): unknown {
+	if (!raw.trim()) return undefined;
+	const parsed = tryJson(raw);
+	if ('value' in parsed) return parsed.value;
+	throw new ZohoInputError(field, `${field} is not valid JSON (${parsed.reason}).`, 'Check quotes, commas and brackets, e.g. { "data": [ { "Last_Name": "Smith" } ] }.');
+}
+
+function tryJson(raw: string): { value: unknown } | { reason: string } {
+	try {
+		return { value: JSON.parse(raw) as unknown };
+	} catch (error) {
+		return { reason: error instanceof Error ? error.message : String(error) };
+	}
+}
+
+function readOptions(raw: IDataObject): RequestOptions {
+	return {
+		returnAll: raw.returnAll === true,
+		limit: raw.limit === undefined ? undefined : positiveInteger(raw.limit, 'Limit'),
+		splitIntoItems: raw.splitIntoItems === true,
+		fullResponse: raw.fullResponse === true,
+		timeoutMs: raw.timeout === undefined ? DEFAULT_TIMEOUT_MS : positiveInteger(raw.timeout, 'Timeout'),
+		allowedHosts: String(raw.allowedHosts ?? '')
+			.split(',')
+			.map((host) => host.trim())
+			.filter(Boolean),
+		retryNonIdempotent: raw.retryNonIdempotent === true,
+	};
+}
+
+/** Max Concurrent Requests, read once per execution from the first item. */
+export function readMaxConcurrency(ctx: IExecuteFunctions): number {
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	return options.maxConcurrency === undefined
+		? DEFAULT_MAX_CONCURRENCY
+		: positiveInteger(options.maxConcurrency, 'Max Concurrent Requests');
+}
+
+export function positiveInteger(raw: unknown, field: string): number {
+	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+		throw new ZohoInputError(field, `${field} must be a whole number of 1 or more (got ${JSON.stringify(raw)}).`, `Enter a positive whole number in ${field}.`);
+	}
+	return value;
+}

@@ -1,0 +1,40 @@
+/**
+ * Get Access Token: a valid token for later steps (n8n's HTTP Request node, a
+ * Code node, another system): the refresh-then-call chain, minting only when needed.
+ */
+import type { INodeProperties } from 'n8n-workflow';
+
+import { secondsLeft } from '../../../zoho/expiry';
+import type { OperationInput, OperationOutput } from './types';
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Force Refresh',
+		name: 'forceRefresh',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to mint a new token even if the cached one is still valid. Zoho allows 10 new tokens per refresh token in 10 minutes, so leave this off in workflows that run often.',
+		displayOptions: { show: { operation: ['getAccessToken'] } },
+	},
+];
+
+export async function execute(input: OperationInput): Promise<OperationOutput> {
+	const { ctx, itemIndex, runtime, signal } = input;
+	const forceRefresh = ctx.getNodeParameter('forceRefresh', itemIndex, false) === true;
+	const { credentials, saved } = await input.credentials.read();
+	const token = await runtime.auth.getToken(credentials, { saved, forceRefresh, signal });
+	return [
+		{
+			json: {
+				access_token: token.accessToken,
+				token_type: token.tokenType,
+				api_domain: token.apiDomain,
+				expires_at: new Date(token.expiresAt).toISOString(),
+				expires_in_s: secondsLeft(token, runtime.clock.now()),
+				scope: token.scopes?.join(' ') ?? '',
+				authorization_header: `Zoho-oauthtoken ${token.accessToken}`,
+			},
+		},
+	];
+}

@@ -1,0 +1,83 @@
+/**
+ * Reads the operation once, runs it for every input item (API requests several
+ * at a time, output order kept), and turns failures into n8n errors in one
+ * place: with Continue On Fail each failed item becomes exactly one error item.
+ */
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { sharedZohoRuntime } from '../../../zoho/runtime';
+import { CredentialSource } from '../transport/credentials';
+import { errorItemJson, toNodeError } from '../transport/errors';
+import { readMaxConcurrency } from './apiRequest.params';
+import { isOperationName, OPERATIONS } from './operations';
+import type { OperationInput } from './types';
+
+export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const items = ctx.getInputData();
+	const operation = ctx.getNodeParameter('operation', 0);
+	if (!isOperationName(operation)) {
+		throw new NodeOperationError(ctx.getNode(), `The operation "${String(operation)}" is not known`, {
+			description: 'Pick an operation from the list.',
+		});
+	}
+	const concurrency = operation === 'apiRequest' ? maxConcurrency(ctx) : 1;
+	const base = {
+		ctx,
+		runtime: sharedZohoRuntime(),
+		credentials: new CredentialSource(ctx),
+		signal: ctx.getExecutionCancelSignal?.(),
+	};
+
+	const runItem = async (itemIndex: number): Promise<INodeExecutionData[]> => {
+		const input: OperationInput = { ...base, itemIndex };
+		try {
+			const output = await OPERATIONS[operation].execute(input);
+			return output.map((item) => ({ ...item, pairedItem: { item: itemIndex } }));
+		} catch (error) {
+			const nodeError = toNodeError(ctx.getNode(), error, itemIndex);
+			if (!ctx.continueOnFail()) throw nodeError;
+			return [{ json: errorItemJson(nodeError, error), pairedItem: { item: itemIndex } }];
+		}
+	};
+
+	const perItem = await inPool({ count: items.length, concurrency, run: runItem });
+	return perItem.flat();
+}
+
+function maxConcurrency(ctx: IExecuteFunctions): number {
+	try {
+		return readMaxConcurrency(ctx);
+	} catch (error) {
+		throw toNodeError(ctx.getNode(), error, 0);
+	}
+}
+
+/**
+ * Runs `run(0..count-1)` with at most `concurrency` at once; results in index
+ * order. After the first failure no new index starts; the failure is thrown
+ * once those already running have settled.
+ */
+export async function inPool<T>(options: {
+	count: number;
+	concurrency: number;
+	run: (index: number) => Promise<T>;
+}): Promise<T[]> {
+	const results: T[] = new Array<T>(options.count);
+	let next = 0;
+	let failure: { error: unknown } | undefined;
+	const worker = async (): Promise<void> => {
+		while (!failure && next < options.count) {
+			const index = next++;
+			try {
+				results[index] = await options.run(index);
+			} catch (error) {
+				failure ??= { error };
+			}
+		}
+	};
+	const workers = Math.max(1, Math.min(options.concurrency, options.count));
+	await Promise.all(Array.from({ length: workers }, worker));
+	if (failure) throw failure.error;
+	return results;
+}

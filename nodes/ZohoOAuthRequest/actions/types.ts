@@ -1,0 +1,17 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { ZohoRuntime } from '../../../zoho/runtime';
+import type { CredentialSource } from '../transport/credentials';
+
+/** What each operation receives for one input item. */
+export interface OperationInput {
+	ctx: IExecuteFunctions;
+	itemIndex: number;
+	runtime: ZohoRuntime;
+	credentials: CredentialSource;
+	/** The execution's cancel signal: aborting it stops in-flight requests. */
+	signal?: AbortSignal;
+}
+
+/** Items for one input item; the router adds pairedItem. */
+export type OperationOutput = INodeExecutionData[];
