@@ -8,7 +8,7 @@ import { systemClock, type Clock } from './clock';
 import { ZohoAuthError, ZohoTransportError } from './errors';
 import { lifetimeSeconds, tokenTimes, type TokenTimes } from './expiry';
 import { revokeAnswerSchema, tokenErrorSchema, tokenSuccessSchema, type TokenSuccessBody } from './schemas';
-import { excerpt } from './secrets';
+import { excerpt, redact } from './secrets';
 import { tokenEndpointError, type TokenOperation } from './tokenErrors';
 import {
 	DEFAULT_RETRY,
@@ -105,13 +105,14 @@ export class ZohoTokenClient {
 		const text = res.body.toString('utf8');
 		const parsed = revokeAnswerSchema.safeParse(parseJson(text));
 		if (res.status === 200 && parsed.success && parsed.data.status === 'success') return;
+		const zohoCode = parsed.success && parsed.data.error ? redact(parsed.data.error, secrets) : undefined;
 		throw new ZohoAuthError(
 			'REVOKE_FAILED',
-			`Zoho did not revoke the refresh token (HTTP ${res.status}${parsed.success && parsed.data.error ? `, ${parsed.data.error}` : ''}).`,
+			`Zoho did not revoke the refresh token (HTTP ${res.status}${zohoCode ? `, ${zohoCode}` : ''}).`,
 			{
 				url,
 				httpStatus: res.status,
-				zohoCode: parsed.success ? parsed.data.error : undefined,
+				zohoCode,
 				bodyExcerpt: excerpt(text, secrets),
 				field: 'Refresh Token',
 				hint: 'Zoho does not know this refresh token: it is already revoked, mistyped, or from another data centre. Nothing is left to revoke.',
@@ -146,9 +147,10 @@ export class ZohoTokenClient {
 				const json = parseJson(text);
 				const failure = tokenErrorSchema.safeParse(json);
 				if (failure.success) {
+					// Zoho's own words end up in the message: they must not carry what we sent.
 					throw tokenEndpointError({
-						error: failure.data.error,
-						description: failure.data.error_description,
+						error: redact(failure.data.error, secrets),
+						description: failure.data.error_description === undefined ? undefined : redact(failure.data.error_description, secrets),
 						operation,
 						accountsUrl: client.accountsUrl,
 						now: this.clock.now(),

@@ -1,0 +1,106 @@
+// Data centres and the custom accounts URL (zoho/dataCentres.ts).
+import {
+	DATA_CENTRES,
+	dataCentreOfAccountsUrl,
+	normaliseCustomAccountsUrl,
+	resolveAccountsUrl,
+} from '../../zoho/dataCentres';
+import { ZohoInputError } from '../../zoho/errors';
+
+const EXPECTED = {
+	us: ['https://accounts.zoho.com', 'https://www.zohoapis.com'],
+	eu: ['https://accounts.zoho.eu', 'https://www.zohoapis.eu'],
+	in: ['https://accounts.zoho.in', 'https://www.zohoapis.in'],
+	au: ['https://accounts.zoho.com.au', 'https://www.zohoapis.com.au'],
+	jp: ['https://accounts.zoho.jp', 'https://www.zohoapis.jp'],
+	cn: ['https://accounts.zoho.com.cn', 'https://www.zohoapis.com.cn'],
+	ca: ['https://accounts.zohocloud.ca', 'https://www.zohoapis.ca'],
+	sa: ['https://accounts.zoho.sa', 'https://www.zohoapis.sa'],
+	uk: ['https://accounts.zoho.uk', 'https://www.zohoapis.uk'],
+} as const;
+
+function inputErrorOf(action: () => unknown): ZohoInputError {
+	let caught: unknown;
+	try {
+		action();
+	} catch (error) {
+		caught = error;
+	}
+	expect(caught).toBeInstanceOf(ZohoInputError);
+	return caught as ZohoInputError;
+}
+
+describe('data centres', () => {
+	it('lists all nine data centres with their accounts server and API domain', () => {
+		expect(Object.keys(DATA_CENTRES).sort()).toEqual(Object.keys(EXPECTED).sort());
+		for (const [id, [accountsUrl, apiDomain]] of Object.entries(EXPECTED)) {
+			const dc = DATA_CENTRES[id as keyof typeof DATA_CENTRES];
+			expect([id, dc.accountsUrl, dc.apiDomain]).toEqual([id, accountsUrl, apiDomain]);
+		}
+	});
+
+	it('labels Canada as Canada (zohocloud.ca), not China', () => {
+		expect(DATA_CENTRES.ca.name).toBe('Canada (zohocloud.ca)');
+		expect(DATA_CENTRES.cn.name).toBe('China (zoho.com.cn)');
+	});
+
+	it.each(Object.entries(EXPECTED))('resolves %s to its accounts server', (id, [accountsUrl]) => {
+		expect(resolveAccountsUrl({ dataCentre: id })).toBe(accountsUrl);
+		expect(resolveAccountsUrl({ dataCentre: ` ${id.toUpperCase()} ` })).toBe(accountsUrl);
+		expect(dataCentreOfAccountsUrl(`${accountsUrl}/`)).toBe(id);
+	});
+
+	it('knows no data centre for other servers', () => {
+		expect(dataCentreOfAccountsUrl('http://127.0.0.1:8080')).toBeUndefined();
+		expect(dataCentreOfAccountsUrl('not a url')).toBeUndefined();
+	});
+
+	it('refuses an unknown data centre, naming the Data Centre field', () => {
+		const error = inputErrorOf(() => resolveAccountsUrl({ dataCentre: 'mars' }));
+		expect(error.code).toBe('INVALID_INPUT');
+		expect(error.field).toBe('Data Centre');
+		expect(error.message).toBe('Unknown data centre "mars".');
+		expect(error.hint).toBe('Pick one of us, eu, in, au, jp, cn, ca, sa, uk or Custom.');
+	});
+});
+
+describe('custom accounts URL', () => {
+	it.each([
+		['https://accounts.zoho.com', 'https://accounts.zoho.com'],
+		['  https://accounts.zoho.eu/  ', 'https://accounts.zoho.eu'],
+		['https://zoho-proxy.example.com/accounts/', 'https://zoho-proxy.example.com/accounts'],
+		['http://127.0.0.1:4010', 'http://127.0.0.1:4010'],
+		['http://127.0.0.5:4010/', 'http://127.0.0.5:4010'],
+		['http://localhost:8080/', 'http://localhost:8080'],
+		['http://[::1]:9000', 'http://[::1]:9000'],
+	])('accepts %j', (raw, expected) => {
+		expect(normaliseCustomAccountsUrl(raw)).toBe(expected);
+		expect(resolveAccountsUrl({ dataCentre: 'custom', customAccountsUrl: raw })).toBe(expected);
+	});
+
+	it.each([
+		['http://example.com', 'Custom Accounts URL must use https (got http).'],
+		['http://localhost.example.com', 'Custom Accounts URL must use https (got http).'],
+		['http://127.0.0.1.nip.io', 'Custom Accounts URL must use https (got http).'],
+		['ftp://accounts.zoho.com', 'Custom Accounts URL must use https (got ftp).'],
+		['garbage', 'Custom Accounts URL "garbage" is not a valid URL.'],
+		['accounts.zoho.com', 'Custom Accounts URL "accounts.zoho.com" is not a valid URL.'],
+		['', 'Custom Accounts URL is empty.'],
+		['   ', 'Custom Accounts URL is empty.'],
+		['https://user:pass@accounts.zoho.com', 'Custom Accounts URL must not contain a user name, password, query string or fragment.'],
+		['https://accounts.zoho.com/?client_secret=x', 'Custom Accounts URL must not contain a user name, password, query string or fragment.'],
+	])('refuses %j, naming the field', (raw, message) => {
+		const error = inputErrorOf(() => resolveAccountsUrl({ dataCentre: 'custom', customAccountsUrl: raw }));
+		expect(error.code).toBe('INVALID_INPUT');
+		expect(error.field).toBe('Custom Accounts URL');
+		expect(error.message).toBe(message);
+		expect(error.hint).toEqual(expect.any(String));
+		expect(error.hint?.length).toBeGreaterThan(10);
+	});
+
+	it('refuses a missing custom URL', () => {
+		const error = inputErrorOf(() => resolveAccountsUrl({ dataCentre: 'custom' }));
+		expect(error.field).toBe('Custom Accounts URL');
+		expect(error.message).toBe('Custom Accounts URL is empty.');
+	});
+});
