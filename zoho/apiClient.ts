@@ -10,6 +10,7 @@ import { apiAnswerError, booksCodeError, parseJsonBody } from './apiErrors';
 import type { ZohoAuth } from './auth';
 import type { Clock } from './clock';
 import type { ZohoCredentials } from './credentials';
+import { isLoopbackHost } from './dataCentres';
 import { ZohoAbortError, ZohoApiError, ZohoError } from './errors';
 import { booksAnswerSchema, apiErrorSchema } from './schemas';
 import { describeUrl } from './secrets';
@@ -126,7 +127,9 @@ export class ZohoApiClient {
 		const { url, token, options } = args;
 		const parsed = new URL(url);
 		const allowed =
-			(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && parsed.origin === new URL(token.apiDomain).origin)) &&
+			// Plain http only where the token stays on this machine or goes where Zoho's own answer pointed.
+			(parsed.protocol === 'https:' ||
+				(parsed.protocol === 'http:' && (parsed.origin === new URL(token.apiDomain).origin || isLoopbackHost(parsed.hostname)))) &&
 			isHostAllowed({
 				hostname: parsed.hostname,
 				apiDomain: token.apiDomain,

@@ -3,7 +3,7 @@
  * single-flight), invalidation after a 401, grant-code exchange and revoke.
  */
 import type { ZohoCredentials } from './credentials';
-import type { TokenCache } from './tokenCache';
+import { cacheKey, type TokenCache } from './tokenCache';
 import type { AccessToken, GrantExchangeResult, ZohoTokenClient } from './tokenClient';
 
 export class ZohoAuth {
@@ -42,14 +42,23 @@ export class ZohoAuth {
 		this.cache.invalidate(credentials.key, rejectedAccessToken);
 	}
 
-	exchangeGrantCode(credentials: ZohoCredentials, options: { code: string; signal?: AbortSignal }): Promise<GrantExchangeResult> {
-		return this.tokenClient.exchangeGrantCode({
+	/**
+	 * Exchanges a grant code. The access token that comes with the new refresh
+	 * token is cached for it, so the first call after the user pastes the refresh
+	 * token into the credential mints nothing.
+	 */
+	async exchangeGrantCode(credentials: ZohoCredentials, options: { code: string; signal?: AbortSignal }): Promise<GrantExchangeResult> {
+		const result = await this.tokenClient.exchangeGrantCode({
 			accountsUrl: credentials.accountsUrl,
 			clientId: credentials.clientId,
 			clientSecret: credentials.clientSecret,
 			code: options.code,
 			signal: options.signal,
 		});
+		const key = cacheKey({ accountsUrl: credentials.accountsUrl, clientId: credentials.clientId, refreshToken: result.refreshToken });
+		const { refreshToken: _omit, ...token } = result;
+		this.cache.offer(key, token);
+		return result;
 	}
 
 	async revoke(credentials: ZohoCredentials, options: { signal?: AbortSignal } = {}): Promise<void> {

@@ -39,6 +39,11 @@ export interface RequestParams {
 
 type Param = (name: string, fallback?: unknown) => unknown;
 
+/** A parameter as trimmed text; an expression that resolved to nothing is empty, not "undefined". */
+export function text(value: unknown): string {
+	return value === undefined || value === null ? '' : String(value).trim();
+}
+
 export function readRequestParams(ctx: IExecuteFunctions, itemIndex: number): RequestParams {
 	const param: Param = (name, fallback) => ctx.getNodeParameter(name, itemIndex, fallback);
 	const method = String(param('method', 'GET')).toUpperCase() as HttpMethod;
@@ -49,7 +54,7 @@ export function readRequestParams(ctx: IExecuteFunctions, itemIndex: number): Re
 	if (!isServiceId(service)) {
 		throw new ZohoInputError('Service', `Unknown service "${service}".`, 'Pick a service from the list, or Custom.');
 	}
-	const organizationId = SERVICES[service].requires ? String(param('organizationId', '')).trim() : '';
+	const organizationId = SERVICES[service].requires ? text(param('organizationId', '')) : '';
 	const query = param('sendQuery', false) === true ? readPairs(param, 'query', 'Query') : [];
 	const headerPairs = param('sendHeaders', false) === true ? readPairs(param, 'header', 'Header') : [];
 	const params: RequestParams = {
@@ -57,7 +62,7 @@ export function readRequestParams(ctx: IExecuteFunctions, itemIndex: number): Re
 		service,
 		crmVersion: service === 'crm' ? String(param('crmVersion', 'v8')) : '',
 		organizationId,
-		path: readPath(String(param('path', ''))),
+		path: readPath(text(param('path', ''))),
 		query,
 		headers: Object.fromEntries(headerPairs),
 		responseFormat: readResponseFormat(param('responseFormat', 'json')),
@@ -65,7 +70,7 @@ export function readRequestParams(ctx: IExecuteFunctions, itemIndex: number): Re
 		options: readOptions(param('options', {}) as IDataObject),
 	};
 	if (params.responseFormat === 'file') {
-		params.binaryPropertyName = String(param('binaryPropertyName', 'data')).trim();
+		params.binaryPropertyName = text(param('binaryPropertyName', 'data'));
 		if (!params.binaryPropertyName) {
 			throw new ZohoInputError('Put Output File in Field', 'Put Output File in Field is empty.', 'Enter a binary field name, e.g. data.');
 		}

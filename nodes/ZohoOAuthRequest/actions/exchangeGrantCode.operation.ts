@@ -6,6 +6,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { ZohoInputError } from '../../../zoho/errors';
 import { secondsLeft } from '../../../zoho/expiry';
+import { text } from './apiRequest.params';
 import type { OperationInput, OperationOutput } from './types';
 
 export const properties: INodeProperties[] = [
@@ -25,7 +26,7 @@ export const properties: INodeProperties[] = [
 
 export async function execute(input: OperationInput): Promise<OperationOutput> {
 	const { ctx, itemIndex, runtime, signal } = input;
-	const code = String(ctx.getNodeParameter('grantCode', itemIndex, '')).trim();
+	const code = text(ctx.getNodeParameter('grantCode', itemIndex, ''));
 	if (!code) {
 		throw new ZohoInputError(
 			'Grant Code',
