@@ -21,6 +21,8 @@ export async function preAuthenticate(
 		if (saved) runtime.auth.invalidate(creds, saved);
 		const token = await runtime.auth.getToken(creds);
 		if (!token.accessToken || token.accessToken === saved) {
+			// Never keep a token n8n just saw fail; the next attempt must ask Zoho again.
+			runtime.auth.invalidate(creds, token.accessToken);
 			throw new Error('Zoho returned no new access token. Test the credential again in a minute.');
 		}
 		return tokenFields(token);
