@@ -31,8 +31,7 @@ export interface HttpResponse {
 }
 
 export async function sendHttp(req: HttpRequest): Promise<HttpResponse> {
-	const url = describeUrl(req.url);
-	if (req.signal?.aborted) throw new ZohoAbortError(url);
+	if (req.signal?.aborted) throw new ZohoAbortError(describeUrl(req.url));
 	const controller = new AbortController();
 	let timedOut = false;
 	const timer = setTimeout(() => {
@@ -52,6 +51,8 @@ export async function sendHttp(req: HttpRequest): Promise<HttpResponse> {
 		const body = Buffer.from(await res.body.arrayBuffer());
 		return { status: res.statusCode, headers: res.headers, body };
 	} catch (error) {
+		// Described only on failure: parsing the URL for every successful call is measurable.
+		const url = describeUrl(req.url);
 		if (req.signal?.aborted) throw new ZohoAbortError(url);
 		if (timedOut) {
 			throw new ZohoTransportError('TIMEOUT', `Zoho did not answer within ${req.timeoutMs} ms (${url}).`, {

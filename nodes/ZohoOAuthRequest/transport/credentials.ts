@@ -14,16 +14,24 @@ export interface NodeCredentials {
 /**
  * The node's credential, decrypted once per execution (it is the same for every
  * item) and checked per use, so a bad field fails each item with its own error.
+ * A successful check is kept for the execution: parsing (URL checks, the cache
+ * key's hash) per item cost more than the rest of a cached request.
  */
 export class CredentialSource {
 	private raw?: Promise<ICredentialDataDecryptedObject>;
+	private readonly checked = new Map<boolean, NodeCredentials>();
 
 	constructor(private readonly ctx: IExecuteFunctions) {}
 
 	async read(options: { requireRefreshToken?: boolean } = {}): Promise<NodeCredentials> {
 		this.raw ??= this.ctx.getCredentials(CREDENTIAL_TYPE, 0);
 		const raw = await this.raw;
+		const requireRefreshToken = options.requireRefreshToken !== false;
+		const known = this.checked.get(requireRefreshToken);
+		if (known) return { ...known };
 		const credentials = parseCredentials(raw, { requireRefreshToken: options.requireRefreshToken });
-		return { credentials, saved: savedToken(raw) };
+		const result: NodeCredentials = { credentials, saved: savedToken(raw) };
+		this.checked.set(requireRefreshToken, result);
+		return { ...result };
 	}
 }
