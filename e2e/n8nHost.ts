@@ -111,16 +111,31 @@ export interface CreateUserFolderOptions {
   packageTarball?: string;
   /** Extra variables for every n8n command run in this folder. */
   env?: Record<string, string>;
+  /**
+   * Use this folder (emptied first) instead of a fresh one under the OS temp
+   * folder, e.g. a git-ignored folder in the repository for `npm start`.
+   */
+  dir?: string;
+  /** n8n's HTTP port; a free one when absent. */
+  port?: number;
 }
 
 export async function createUserFolder(options: CreateUserFolderOptions): Promise<UserFolder> {
   const host = hostFor(options.major);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `n8n-e2e-${options.major}-`));
+  let dir: string;
+  if (options.dir === undefined) {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), `n8n-e2e-${options.major}-`));
+  } else {
+    dir = path.resolve(options.dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+  }
   const cleanup = (): void => fs.rmSync(dir, { recursive: true, force: true });
   try {
     const tmp = path.join(dir, 'tmp');
     fs.mkdirSync(tmp);
-    const [port, brokerPort] = await freePorts(2);
+    const [freePort, brokerPort] = await freePorts(2);
+    const port = options.port ?? freePort;
     const env: Record<string, string> = {
       ...host.env,
       N8N_USER_FOLDER: dir,
@@ -317,6 +332,24 @@ export function importWorkflow(options: ImportWorkflowOptions): Promise<CliResul
   return importJson({ ...options, command: 'import:workflow', content: options.workflow });
 }
 
+export interface ImportWorkflowsOptions {
+  major: N8nMajor;
+  userFolder: UserFolder;
+  /** Workflow JSONs, each with an explicit `id` (at most 21 characters), imported by one n8n command. */
+  workflows: Array<{ id: string } & Record<string, unknown>>;
+  timeoutMs?: number;
+}
+
+export function importWorkflows(options: ImportWorkflowsOptions): Promise<CliResult> {
+  for (const workflow of options.workflows) {
+    const id = workflow.id;
+    if (typeof id !== 'string' || id.length === 0 || id.length > 21) {
+      throw new Error(`workflow id must be 1-21 characters, got ${JSON.stringify(id)}`);
+    }
+  }
+  return importJson({ ...options, command: 'import:workflow', content: options.workflows });
+}
+
 interface ImportJsonOptions {
   major: N8nMajor;
   userFolder: UserFolder;
@@ -338,7 +371,8 @@ async function importJson(options: ImportJsonOptions): Promise<CliResult> {
     args: [options.command, `--input=${file}`],
     timeoutMs: options.timeoutMs,
   });
-  if (result.code !== 0) {
+  // 2.x skips workflows that break its content-import policy, and still exits 0.
+  if (result.code !== 0 || /Skipped workflow/.test(result.stdout + result.stderr)) {
     throw new Error(`n8n ${options.command} failed (code ${String(result.code)}):\n${tail(result.stdout + result.stderr)}`);
   }
   return result;
@@ -450,6 +484,8 @@ export interface StartN8nOptions {
   major: N8nMajor;
   userFolder: UserFolder;
   readyTimeoutMs?: number;
+  /** Called with every chunk n8n writes to stdout or stderr. */
+  onOutput?: (chunk: string) => void;
 }
 
 export interface RunningN8n {
@@ -461,7 +497,11 @@ export interface RunningN8n {
   output(): string;
   /** SIGTERM by PID, SIGKILL after a grace period; resolves when the process is gone. */
   stop(): Promise<void>;
+  /** Resolves with n8n's exit code (-1 for a signal) once the process has ended, for whatever reason. */
+  exited: Promise<number | null>;
 }
+
+const READY_LINE = 'Editor is now accessible via';
 
 /** `n8n start` on the folder's port; resolves once n8n reports ready. */
 export async function startN8n(options: StartN8nOptions): Promise<RunningN8n> {
@@ -479,8 +519,12 @@ export async function startN8n(options: StartN8nOptions): Promise<RunningN8n> {
   if (child.pid === undefined) throw new Error(`could not spawn ${host.nodeBin}`);
   const pid = child.pid;
   let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const onChunk = (chunk: string): void => {
+    output += chunk;
+    options.onOutput?.(chunk);
+  };
+  child.stdout.setEncoding('utf8').on('data', onChunk);
+  child.stderr.setEncoding('utf8').on('data', onChunk);
   let exitCode: number | null | undefined;
   const exited = new Promise<void>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -513,8 +557,17 @@ export async function startN8n(options: StartN8nOptions): Promise<RunningN8n> {
     if (exitCode !== undefined) {
       throw new Error(`n8n start exited (code ${String(exitCode)}) before it was ready:\n${tail(output)}`);
     }
-    if (await answers200(probe)) {
-      return { baseUrl, pid, readyMs: Date.now() - started, output: () => output, stop };
+    // n8n prints this line once its REST routes and active workflows (webhooks) are up; on 1.x
+    // /healthz answers earlier, while POST /rest/owner/setup still answers 404.
+    if (output.includes(READY_LINE) && (await answers200(probe))) {
+      return {
+        baseUrl,
+        pid,
+        readyMs: Date.now() - started,
+        output: () => output,
+        stop,
+        exited: exited.then(() => exitCode ?? null),
+      };
     }
     await delay(250);
   }
@@ -568,4 +621,134 @@ function parsePackJson(stdout: string): string {
   if (typeof filename !== 'string') throw new Error(`npm pack printed no filename:\n${tail(stdout)}`);
   // Scoped packages are packed as scope-name-version.tgz.
   return filename.replace(/^@/, '').replace(/\//, '-');
+}
+
+/**
+ * Makes a workflow active for the next `n8n start` (the running server does not
+ * notice): `publish:workflow` on 2.x, `update:workflow --active=true` on 1.x.
+ */
+export async function activateWorkflow(options: { major: N8nMajor; userFolder: UserFolder; id: string }): Promise<CliResult> {
+  const args =
+    options.major === 2
+      ? ['publish:workflow', `--id=${options.id}`]
+      : ['update:workflow', `--id=${options.id}`, '--active=true'];
+  const result = await n8nCli({ major: options.major, userFolder: options.userFolder, args });
+  if (result.code !== 0) {
+    throw new Error(`n8n ${args.join(' ')} failed (code ${String(result.code)}):\n${tail(result.stdout + result.stderr)}`);
+  }
+  return result;
+}
+
+/** The account n8n asks for on first open. */
+export interface N8nOwner {
+  email: string;
+  password: string;
+  firstName: string;
+  lastName: string;
+}
+
+/** Meets n8n's password rules (8+ characters, a digit, an upper-case letter). Local demo use only. */
+export const DEMO_OWNER: N8nOwner = {
+  email: 'demo@example.com',
+  password: 'ZohoDemo-2026',
+  firstName: 'Demo',
+  lastName: 'Owner',
+};
+
+/** A logged-in session on a running n8n's REST API. */
+export interface N8nSession {
+  baseUrl: string;
+  /** `n8n-auth=…`, to send as the Cookie header. */
+  cookie: string;
+  get(pathname: string): Promise<unknown>;
+}
+
+/**
+ * Sets up the instance owner through the REST API the editor uses on first
+ * open (`POST /rest/owner/setup`, 1.x and 2.x) and returns the logged-in session.
+ */
+export async function setupOwner(baseUrl: string, owner: N8nOwner = DEMO_OWNER): Promise<N8nSession> {
+  const response = await fetch(`${baseUrl}/rest/owner/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(owner),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`POST /rest/owner/setup answered ${response.status}: ${tail(text, 1000)}`);
+  return sessionFrom(baseUrl, response);
+}
+
+/** Logs in with e-mail and password (`POST /rest/login`). */
+export async function login(baseUrl: string, owner: N8nOwner = DEMO_OWNER): Promise<N8nSession> {
+  const response = await fetch(`${baseUrl}/rest/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    // 2.x calls the field emailOrLdapLoginId, 1.x email; each ignores the other.
+    body: JSON.stringify({ email: owner.email, emailOrLdapLoginId: owner.email, password: owner.password }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`POST /rest/login answered ${response.status}: ${tail(text, 1000)}`);
+  return sessionFrom(baseUrl, response);
+}
+
+function sessionFrom(baseUrl: string, response: Response): N8nSession {
+  const auth = response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0] ?? '')
+    .find((cookie) => cookie.startsWith('n8n-auth='));
+  if (!auth) throw new Error('n8n set no n8n-auth cookie');
+  const get = async (pathname: string): Promise<unknown> => {
+    const res = await fetch(`${baseUrl}${pathname}`, { headers: { cookie: auth }, signal: AbortSignal.timeout(30_000) });
+    const body = await res.text();
+    if (res.status !== 200) throw new Error(`GET ${pathname} answered ${res.status}: ${tail(body, 1000)}`);
+    return JSON.parse(body) as unknown;
+  };
+  return { baseUrl, cookie: auth, get };
+}
+
+/** The n8n version a host runs, from its installed package.json. */
+export function n8nVersion(major: N8nMajor): string {
+  const manifest = path.join(hostRoot(), `n8n-${major}`, 'node_modules', 'n8n', 'package.json');
+  return (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+/**
+ * Runs `bash n8n-host/install.sh <major>` with the terminal attached: a no-op
+ * (about a second) when that major is installed, else a full install.
+ */
+export async function ensureHostInstalled(major: N8nMajor, timeoutMs = 30 * 60_000): Promise<void> {
+  const script = path.join(hostRoot(), 'install.sh');
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn('bash', [script, String(major)], { cwd: hostRoot(), stdio: 'inherit' });
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (exitCode) => {
+      clearTimeout(timer);
+      resolve(exitCode);
+    });
+  });
+  if (code !== 0) throw new Error(`bash n8n-host/install.sh ${major} failed (code ${String(code)})`);
+  hostFor(major);
+}
+
+/** Throws a readable error when something already listens on 127.0.0.1:port. */
+export async function assertPortFree(port: number, what: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        new Error(
+          error.code === 'EADDRINUSE'
+            ? `port ${port} (${what}) is already in use: is another \`npm start\` or \`npm run demo\` running?`
+            : `cannot listen on 127.0.0.1:${port} (${what}): ${error.message}`,
+        ),
+      );
+    });
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
 }
