@@ -3,7 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { MultipartPart, RequestBody } from '../../../zoho/apiClient';
 import { ZohoInputError } from '../../../zoho/errors';
-import { parseJsonParam } from './apiRequest.params';
+import { itemParameters, parseJsonParam } from './apiRequest.params';
 
 interface MultipartRow {
 	parameterType?: string;
@@ -13,11 +13,12 @@ interface MultipartRow {
 }
 
 export async function readBody(ctx: IExecuteFunctions, itemIndex: number): Promise<RequestBody | undefined> {
-	if (ctx.getNodeParameter('sendBody', itemIndex, false) !== true) return undefined;
-	const type = ctx.getNodeParameter('bodyContentType', itemIndex, 'json');
+	const param = itemParameters(ctx, itemIndex);
+	if (param('sendBody', false) !== true) return undefined;
+	const type = param('bodyContentType', 'json');
 	switch (type) {
 		case 'json': {
-			const raw = ctx.getNodeParameter('jsonBody', itemIndex, '');
+			const raw = param('jsonBody', '');
 			const value = typeof raw === 'string' ? parseJsonParam(raw, 'JSON Body') : raw;
 			if (value === undefined) {
 				throw new ZohoInputError('JSON Body', 'JSON Body is empty.', 'Enter the JSON to send, or turn Send Body off.');
@@ -25,7 +26,7 @@ export async function readBody(ctx: IExecuteFunctions, itemIndex: number): Promi
 			return { kind: 'json', value };
 		}
 		case 'form': {
-			const rows = (ctx.getNodeParameter('formParameters.parameters', itemIndex, []) as Array<{ name?: string; value?: string }>)
+			const rows = (param('formParameters.parameters', []) as Array<{ name?: string; value?: string }>)
 				.filter((row) => row.name)
 				.map((row): [string, string] => [String(row.name), String(row.value ?? '')]);
 			return { kind: 'form', fields: rows };
@@ -35,8 +36,8 @@ export async function readBody(ctx: IExecuteFunctions, itemIndex: number): Promi
 		case 'raw':
 			return {
 				kind: 'raw',
-				data: String(ctx.getNodeParameter('rawBody', itemIndex, '')),
-				contentType: String(ctx.getNodeParameter('rawContentType', itemIndex, 'text/plain')) || 'text/plain',
+				data: String(param('rawBody', '')),
+				contentType: String(param('rawContentType', 'text/plain')) || 'text/plain',
 			};
 		default:
 			throw new ZohoInputError('Body Content Type', `Unknown body content type "${String(type)}".`, 'Pick JSON, Form Urlencoded, Multipart or Raw.');

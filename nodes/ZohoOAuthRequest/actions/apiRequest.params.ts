@@ -37,7 +37,39 @@ export interface RequestParams {
 	options: RequestOptions;
 }
 
-type Param = (name: string, fallback?: unknown) => unknown;
+export type Param = (name: string, fallback?: unknown) => unknown;
+
+/**
+ * Per node run (keyed by its execution context): values of parameters that hold no
+ * expression. Those are the same for every item, so n8n's getNodeParameter (copy,
+ * expression walk, schema validation) runs for them once, not once per item: it
+ * was a fifth of the node's own time per cached API call. Values are shared
+ * between items and must not be mutated.
+ */
+const invariantValues = new WeakMap<IExecuteFunctions, Map<string, unknown>>();
+
+/** Reads parameters of one item; an expression-free parameter is read once per node run. */
+export function itemParameters(ctx: IExecuteFunctions, itemIndex: number): Param {
+	let invariant = invariantValues.get(ctx);
+	if (!invariant) {
+		invariant = new Map();
+		invariantValues.set(ctx, invariant);
+	}
+	const known = invariant;
+	return (name, fallback) => {
+		if (known.has(name)) return known.get(name);
+		const value = ctx.getNodeParameter(name, itemIndex, fallback);
+		if (!holdsExpression(ctx.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true }))) known.set(name, value);
+		return value;
+	};
+}
+
+function holdsExpression(raw: unknown): boolean {
+	if (typeof raw === 'string') return raw.startsWith('=');
+	if (Array.isArray(raw)) return raw.some(holdsExpression);
+	if (raw !== null && typeof raw === 'object') return Object.values(raw).some(holdsExpression);
+	return false;
+}
 
 /** A parameter as trimmed text; an expression that resolved to nothing is empty, not "undefined". */
 export function text(value: unknown): string {
@@ -45,7 +77,7 @@ export function text(value: unknown): string {
 }
 
 export function readRequestParams(ctx: IExecuteFunctions, itemIndex: number): RequestParams {
-	const param: Param = (name, fallback) => ctx.getNodeParameter(name, itemIndex, fallback);
+	const param = itemParameters(ctx, itemIndex);
 	const method = String(param('method', 'GET')).toUpperCase() as HttpMethod;
 	if (!METHODS.includes(method)) {
 		throw new ZohoInputError('Method', `Method "${method}" is not supported.`, `Use one of ${METHODS.join(', ')}.`);
