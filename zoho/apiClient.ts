@@ -6,14 +6,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FormData, type Dispatcher } from 'undici';
 
-import { apiAnswerError, booksCodeError, parseJsonBody } from './apiErrors';
-import type { ZohoAuth } from './auth';
+import { apiAnswerError, booksCodeError, parseJsonBody, redactJson } from './apiErrors';
+import type { TokenFailureMemo, ZohoAuth } from './auth';
 import type { Clock } from './clock';
 import type { ZohoCredentials } from './credentials';
 import { isLoopbackHost } from './dataCentres';
 import { ZohoAbortError, ZohoApiError, ZohoError } from './errors';
 import { booksAnswerSchema, apiErrorSchema } from './schemas';
-import { describeUrl } from './secrets';
+import { describeUrl, redact } from './secrets';
 import { isHostAllowed } from './services';
 import type { AccessToken } from './tokenClient';
 import {
@@ -62,6 +62,8 @@ export interface ApiCallOptions {
 	retryNonIdempotent?: boolean;
 	/** Books-style products answer failures as a non-zero `code`. */
 	checkBooksCode?: boolean;
+	/** The execution's memo: a token that could not be had is not asked for again by its later items. */
+	tokenMemo?: TokenFailureMemo;
 }
 
 export const DEFAULT_API_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000 };
@@ -85,7 +87,7 @@ export class ZohoApiClient {
 	 */
 	async call(build: (token: AccessToken) => ApiCall, options: ApiCallOptions): Promise<ApiResult> {
 		const { credentials } = options;
-		let token = await this.auth.getToken(credentials, { saved: options.saved, signal: options.signal });
+		let token = await this.auth.getToken(credentials, { saved: options.saved, signal: options.signal, memo: options.tokenMemo });
 		let refreshed = false;
 		for (let attempt = 0; ; attempt++) {
 			const call = build(token);
@@ -100,7 +102,7 @@ export class ZohoApiClient {
 			if (res.status === 401 && !refreshed && isExpiredTokenAnswer(res.body)) {
 				// The token died early (revoked, evicted by Zoho's live-token cap): one refresh, one retry.
 				this.auth.invalidate(credentials, token.accessToken);
-				token = await this.auth.getToken(credentials, { signal: options.signal });
+				token = await this.auth.getToken(credentials, { signal: options.signal, memo: options.tokenMemo });
 				refreshed = true;
 				continue;
 			}
@@ -118,7 +120,9 @@ export class ZohoApiClient {
 				await this.pause(error, attempt, options.signal);
 				continue;
 			}
-			if (options.checkBooksCode) this.assertBooksSuccess({ res, url, method: call.method });
+			if (options.checkBooksCode) {
+				this.assertBooksSuccess({ res, url, method: call.method, secrets: [token.accessToken, credentials.refreshToken, credentials.clientSecret] });
+			}
 			return { ...res, url, token };
 		}
 	}
@@ -137,13 +141,17 @@ export class ZohoApiClient {
 				allowedHosts: options.allowedHosts,
 			});
 		if (allowed) return;
-		throw new ZohoApiError('HOST_NOT_ALLOWED', `Refused to send the Zoho access token to ${parsed.origin}: not a Zoho host of this credential's data centre.`, {
-			url: describeUrl(url),
-			field: 'URL',
-			hint:
-				`The token is only sent to ${new URL(token.apiDomain).hostname} and the other Zoho hosts of the credential's data centre, over https. ` +
-				'If this host really is a Zoho API (e.g. a custom domain), add it under Options → Allowed Hosts.',
-		});
+		throw new ZohoApiError(
+			'HOST_NOT_ALLOWED',
+			`Refused to send the Zoho access token to ${parsed.origin} (Path or URL): not a Zoho host of this credential's data centre.`,
+			{
+				url: describeUrl(url),
+				field: 'Path or URL',
+				hint:
+					`The token is only sent to ${new URL(token.apiDomain).hostname} and the other Zoho hosts of the credential's data centre, over https. ` +
+					'If this host really is a Zoho API (e.g. a custom domain), add it under Options → Allowed Hosts.',
+			},
+		);
 	}
 
 	private mayRetry(error: ZohoError, method: HttpMethod, options: ApiCallOptions, attempt: number): boolean {
@@ -192,17 +200,17 @@ export class ZohoApiClient {
 		}
 	}
 
-	private assertBooksSuccess(args: { res: HttpResponse; url: string; method: HttpMethod }): void {
+	private assertBooksSuccess(args: { res: HttpResponse; url: string; method: HttpMethod; secrets: ReadonlyArray<string> }): void {
 		const json = parseJsonBody(args.res.body);
 		const parsed = booksAnswerSchema.safeParse(json);
 		if (parsed.success && parsed.data.code !== 0) {
 			throw booksCodeError({
 				code: parsed.data.code,
-				message: parsed.data.message,
+				message: parsed.data.message === undefined ? undefined : redact(parsed.data.message, args.secrets),
 				url: describeUrl(args.url),
 				method: args.method,
 				status: args.res.status,
-				body: json,
+				body: redactJson(json, args.secrets),
 			});
 		}
 	}

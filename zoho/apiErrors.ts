@@ -5,7 +5,7 @@
  */
 import { ZohoApiError, ZohoTransportError, type ZohoError } from './errors';
 import { apiErrorSchema } from './schemas';
-import { excerpt } from './secrets';
+import { excerpt, redact } from './secrets';
 import type { HttpMethod } from './transport';
 
 const HINTS: Record<string, string> = {
@@ -34,6 +34,14 @@ export function parseJsonBody(body: Buffer): unknown {
 	}
 }
 
+/** A parsed answer with every secret value replaced, wherever in it Zoho echoed one. */
+export function redactJson(json: unknown, secrets: ReadonlyArray<string | undefined>): unknown {
+	if (json === undefined) return undefined;
+	const text = JSON.stringify(json);
+	const clean = redact(text, secrets);
+	return clean === text ? json : (JSON.parse(clean) as unknown);
+}
+
 export interface FailedAnswer {
 	status: number;
 	body: Buffer;
@@ -46,7 +54,8 @@ export interface FailedAnswer {
 }
 
 export function apiAnswerError(answer: FailedAnswer): ZohoError {
-	const json = parseJsonBody(answer.body);
+	// Zoho's own words end up in the message: they must not carry the token that was sent.
+	const json = redactJson(parseJsonBody(answer.body), answer.secrets);
 	const parsed = apiErrorSchema.safeParse(json);
 	const zohoCode = parsed.success ? String(parsed.data.code) : undefined;
 	const zohoMessage = parsed.success ? parsed.data.message : undefined;

@@ -3,8 +3,29 @@
  * single-flight), invalidation after a 401, grant-code exchange and revoke.
  */
 import type { ZohoCredentials } from './credentials';
+import { ZohoAbortError } from './errors';
 import { cacheKey, type TokenCache } from './tokenCache';
 import type { AccessToken, GrantExchangeResult, ZohoTokenClient } from './tokenClient';
+
+/**
+ * One per n8n execution. Once getting a token failed (Zoho's mint throttle, a
+ * revoked refresh token, an accounts server that is down after its retries), later
+ * items of the same execution fail with that error at once instead of asking Zoho
+ * again: no retry storm against the token endpoint. The next execution asks afresh,
+ * so this is no cache of failures.
+ */
+export class TokenFailureMemo {
+	private readonly failures = new Map<string, unknown>();
+
+	failureOf(key: string): unknown {
+		return this.failures.get(key);
+	}
+
+	remember(key: string, error: unknown): void {
+		// A cancelled wait says nothing about the credential.
+		if (!(error instanceof ZohoAbortError) && !this.failures.has(key)) this.failures.set(key, error);
+	}
+}
 
 export class ZohoAuth {
 	readonly tokenClient: ZohoTokenClient;
@@ -21,20 +42,29 @@ export class ZohoAuth {
 	 */
 	getToken(
 		credentials: ZohoCredentials,
-		options: { forceRefresh?: boolean; signal?: AbortSignal; saved?: AccessToken } = {},
+		options: { forceRefresh?: boolean; signal?: AbortSignal; saved?: AccessToken; memo?: TokenFailureMemo } = {},
 	): Promise<AccessToken> {
+		const { memo } = options;
+		const known = memo?.failureOf(credentials.key);
+		if (known !== undefined) return Promise.reject(known);
 		if (options.saved && !options.forceRefresh) this.cache.offer(credentials.key, options.saved);
-		return this.cache.get(
+		const pending = this.cache.get(
 			credentials.key,
-			() =>
+			(signal) =>
 				this.tokenClient.refresh({
 					accountsUrl: credentials.accountsUrl,
 					clientId: credentials.clientId,
 					clientSecret: credentials.clientSecret,
 					refreshToken: credentials.refreshToken,
+					signal,
 				}),
 			{ forceRefresh: options.forceRefresh, signal: options.signal },
 		);
+		if (!memo) return pending;
+		return pending.catch((error: unknown) => {
+			memo.remember(credentials.key, error);
+			throw error;
+		});
 	}
 
 	/** Forget a token Zoho refused, so the next getToken mints a new one. */

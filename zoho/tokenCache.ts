@@ -1,7 +1,8 @@
 /**
  * Process-wide access-token cache. One entry per credential key; one refresh in
  * flight per key, shared by every caller; failures are never stored; the least
- * recently used entry goes when the cache is full.
+ * recently used entry goes when the cache is full. A refresh every caller has
+ * given up on (all cancelled) is aborted, so no request or retry wait outlives them.
  */
 import { createHash } from 'node:crypto';
 
@@ -30,7 +31,17 @@ export interface TokenCacheOptions {
 	maxEntries?: number;
 }
 
-export type TokenFetcher = () => Promise<AccessToken>;
+/** Fetches a token; `signal` aborts when every caller waiting for it was cancelled. */
+export type TokenFetcher = (signal: AbortSignal) => Promise<AccessToken>;
+
+interface Flight {
+	promise: Promise<AccessToken>;
+	controller: AbortController;
+	/** Waiters that can still cancel. */
+	cancellable: number;
+	/** A waiter without a cancel signal joined: the refresh must run to its end. */
+	pinned: boolean;
+}
 
 export interface CacheStats {
 	hits: number;
@@ -44,7 +55,7 @@ export class TokenCache {
 	private readonly earlyRefreshMs: number;
 	private readonly maxEntries: number;
 	private readonly entries = new Map<string, AccessToken>();
-	private readonly inFlight = new Map<string, Promise<AccessToken>>();
+	private readonly inFlight = new Map<string, Flight>();
 	readonly stats: CacheStats = { hits: 0, refreshes: 0, joins: 0, evictions: 0 };
 
 	constructor(options: TokenCacheOptions) {
@@ -60,9 +71,11 @@ export class TokenCache {
 	/**
 	 * A fresh token for `key`, fetching one with `fetch` only when none is cached
 	 * (or `forceRefresh`). Concurrent callers share one fetch. The caller's
-	 * `signal` stops its own wait, not the shared fetch.
+	 * `signal` stops its own wait; the shared fetch stops only when every caller
+	 * waiting for it has cancelled.
 	 */
 	async get(key: string, fetch: TokenFetcher, options: { forceRefresh?: boolean; signal?: AbortSignal } = {}): Promise<AccessToken> {
+		if (options.signal?.aborted) throw new ZohoAbortError();
 		if (!options.forceRefresh) {
 			const cached = this.peek(key);
 			if (cached) {
@@ -70,13 +83,13 @@ export class TokenCache {
 				return cached;
 			}
 		}
-		let pending = this.inFlight.get(key);
-		if (pending) {
+		let flight = this.inFlight.get(key);
+		if (flight) {
 			this.stats.joins++;
 		} else {
-			pending = this.startRefresh(key, fetch);
+			flight = this.startRefresh(key, fetch);
 		}
-		return waitFor(pending, options.signal);
+		return this.waitFor({ key, flight, signal: options.signal });
 	}
 
 	/** The cached token if it is still fresh; refreshes the entry's recency. */
@@ -119,21 +132,63 @@ export class TokenCache {
 		this.entries.clear();
 	}
 
-	private startRefresh(key: string, fetch: TokenFetcher): Promise<AccessToken> {
+	private startRefresh(key: string, fetch: TokenFetcher): Flight {
 		this.stats.refreshes++;
-		const pending: Promise<AccessToken> = Promise.resolve()
-			.then(fetch)
+		const controller = new AbortController();
+		const promise = Promise.resolve()
+			.then(() => fetch(controller.signal))
 			.then((token) => {
 				this.store(key, token);
 				return token;
 			})
 			.finally(() => {
-				if (this.inFlight.get(key) === pending) this.inFlight.delete(key);
+				if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
 			});
-		this.inFlight.set(key, pending);
+		const flight: Flight = { promise, controller, cancellable: 0, pinned: false };
+		this.inFlight.set(key, flight);
 		// Waiters may all have been cancelled; the settled promise must not be an unhandled rejection.
-		pending.catch(noteIgnoredFailure);
-		return pending;
+		flight.promise.catch(noteIgnoredFailure);
+		return flight;
+	}
+
+	/** The flight's outcome for one caller; the last cancellable caller to cancel aborts the fetch. */
+	private waitFor(options: { key: string; flight: Flight; signal?: AbortSignal }): Promise<AccessToken> {
+		const { key, flight, signal } = options;
+		if (!signal) {
+			flight.pinned = true;
+			return flight.promise;
+		}
+		flight.cancellable++;
+		return new Promise<AccessToken>((resolve, reject) => {
+			let done = false;
+			const leave = (): boolean => {
+				if (done) return false;
+				done = true;
+				flight.cancellable--;
+				signal.removeEventListener('abort', onAbort);
+				return true;
+			};
+			const onAbort = () => {
+				if (!leave()) return;
+				if (flight.cancellable === 0 && !flight.pinned) this.abandon(key, flight);
+				reject(new ZohoAbortError());
+			};
+			signal.addEventListener('abort', onAbort, { once: true });
+			flight.promise.then(
+				(token) => {
+					if (leave()) resolve(token);
+				},
+				(error: unknown) => {
+					if (leave()) reject(error);
+				},
+			);
+		});
+	}
+
+	/** Nobody waits any more: stop the fetch (its request and retry waits); a later caller starts afresh. */
+	private abandon(key: string, flight: Flight): void {
+		if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
+		flight.controller.abort();
 	}
 
 	private store(key: string, token: AccessToken): void {
@@ -150,23 +205,4 @@ export class TokenCache {
 function noteIgnoredFailure(): void {
 	// The failure reaches every waiter through their own await; this handler only
 	// keeps a refresh whose waiters all gave up from crashing the process.
-}
-
-function waitFor<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-	if (!signal) return promise;
-	if (signal.aborted) return Promise.reject(new ZohoAbortError());
-	return new Promise<T>((resolve, reject) => {
-		const onAbort = () => reject(new ZohoAbortError());
-		signal.addEventListener('abort', onAbort, { once: true });
-		promise.then(
-			(value) => {
-				signal.removeEventListener('abort', onAbort);
-				resolve(value);
-			},
-			(error: unknown) => {
-				signal.removeEventListener('abort', onAbort);
-				reject(error);
-			},
-		);
-	});
 }

@@ -5,7 +5,7 @@
 import type { Dispatcher } from 'undici';
 
 import { systemClock, type Clock } from './clock';
-import { ZohoAuthError, ZohoTransportError } from './errors';
+import { ZohoAuthError, ZohoError, ZohoTransportError } from './errors';
 import { lifetimeSeconds, tokenTimes, type TokenTimes } from './expiry';
 import { revokeAnswerSchema, tokenErrorSchema, tokenSuccessSchema, type TokenSuccessBody } from './schemas';
 import { excerpt, redact } from './secrets';
@@ -185,16 +185,29 @@ export class ZohoTokenClient {
 		});
 	}
 
-	private postForm(options: { url: string; form: Record<string, string>; signal?: AbortSignal }): Promise<HttpResponse> {
-		return sendHttp({
-			url: options.url,
-			method: 'POST',
-			headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-			body: new URLSearchParams(options.form).toString(),
-			dispatcher: this.dispatcher,
-			timeoutMs: this.timeoutMs,
-			signal: options.signal,
-		});
+	private async postForm(options: { url: string; form: Record<string, string>; signal?: AbortSignal }): Promise<HttpResponse> {
+		try {
+			return await sendHttp({
+				url: options.url,
+				method: 'POST',
+				headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+				body: new URLSearchParams(options.form).toString(),
+				dispatcher: this.dispatcher,
+				timeoutMs: this.timeoutMs,
+				signal: options.signal,
+			});
+		} catch (error) {
+			// The node's Timeout option governs API calls, not token requests: say what helps here.
+			if (error instanceof ZohoError && error.code === 'TIMEOUT') {
+				throw new ZohoTransportError('TIMEOUT', error.message, {
+					url: error.url,
+					retryable: true,
+					hint: "Zoho's accounts server is slow or unreachable; it was retried. Try again in a few minutes, and check that n8n can reach the accounts server of your data centre.",
+					cause: error.cause,
+				});
+			}
+			throw error;
+		}
 	}
 }
 

@@ -72,7 +72,7 @@ describe('API Request failures', () => {
 		const foreign = kit.sim.url('us').replace('127.0.0.1', 'localhost');
 		const refused = await kit.run({ workflow: getOrg({ path: `${foreign}/crm/v8/org` }) });
 		expect(refused.error).toBeInstanceOf(NodeOperationError);
-		expect(refused.error?.message).toBe(`Refused to send the Zoho access token to ${foreign}: not a Zoho host of this credential's data centre.`);
+		expect(refused.error?.message).toBe(`Refused to send the Zoho access token to ${foreign} (Path or URL): not a Zoho host of this credential's data centre.`);
 		expect((refused.error as NodeOperationError).description).toContain('Allowed Hosts');
 		expect(kit.sim.counters().authorizationHeaders.filter((seen) => seen.host.startsWith('localhost'))).toHaveLength(0);
 		// Only the token endpoint was called; no API request went anywhere.
@@ -92,7 +92,7 @@ describe('API Request failures', () => {
 		expect(out).toHaveLength(5);
 		expect(out.map((item) => item.pairedItem)).toEqual(paths.map((_, i) => ({ item: i })));
 		expect(out[1]?.json).toEqual(
-			expect.objectContaining({ error: 'Path "org" must start with "/".', field: 'Path or URL', code: 'INVALID_INPUT' }),
+			expect.objectContaining({ error: 'Path or URL "org" must start with "/".', field: 'Path or URL', code: 'INVALID_INPUT' }),
 		);
 		expect(out[3]?.json).toEqual(expect.objectContaining({ code: 'API_ERROR', httpStatus: 404, zohoCode: 'INVALID_URL_PATTERN' }));
 		expect([0, 2, 4].map((i) => Object.keys(out[i]?.json ?? {}))).toEqual([['org'], ['org'], ['org']]);

@@ -49,7 +49,7 @@ async function multipartParts(ctx: IExecuteFunctions, itemIndex: number): Promis
 	const parts: MultipartPart[] = [];
 	for (const row of rows) {
 		const name = String(row.name ?? '').trim();
-		if (!name) throw new ZohoInputError('Multipart Fields', 'A multipart field has no name.', 'Give every field a name (Zoho CRM attachments use "file").');
+		if (!name) throw new ZohoInputError('Multipart Fields', `Multipart Fields: field ${parts.length + 1} has no name.`, 'Give every field a name (Zoho CRM attachments use "file").');
 		if (row.parameterType !== 'file') {
 			parts.push({ name, value: String(row.value ?? '') });
 			continue;
@@ -60,7 +60,7 @@ async function multipartParts(ctx: IExecuteFunctions, itemIndex: number): Promis
 			const present = Object.keys(ctx.getInputData()[itemIndex]?.binary ?? {});
 			throw new ZohoInputError(
 				'Input Binary Field',
-				`Input item ${itemIndex} has no binary field "${field}".`,
+				`Input item ${itemIndex} has no binary field "${field}" (Input Binary Field).`,
 				present.length
 					? `Its binary fields are: ${present.join(', ')}. Enter one of them in Input Binary Field.`
 					: 'The input item carries no file. Add a node before this one that reads or downloads the file (e.g. Read/Write Files from Disk).',

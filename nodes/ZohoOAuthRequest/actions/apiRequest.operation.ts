@@ -7,6 +7,7 @@ import { parseJsonBody } from '../../../zoho/apiErrors';
 import type { ZohoCredentials } from '../../../zoho/credentials';
 import { ZohoInputError, ZohoTransportError } from '../../../zoho/errors';
 import { walkPages, type PageQuery } from '../../../zoho/pagination';
+import { describeUrl } from '../../../zoho/secrets';
 import { serviceBaseUrl, SERVICES } from '../../../zoho/services';
 import type { AccessToken } from '../../../zoho/tokenClient';
 import { readBody } from './apiRequest.body';
@@ -29,6 +30,7 @@ export async function execute(input: OperationInput): Promise<OperationOutput> {
 		signal,
 		retryNonIdempotent: params.options.retryNonIdempotent,
 		checkBooksCode: SERVICES[params.service].pagination === 'books',
+		tokenMemo: input.tokenMemo,
 	};
 	const build = (query: Array<[string, string]>) => (token: AccessToken) => buildCall({ params, query, body, token, credentials });
 
@@ -46,7 +48,7 @@ export async function execute(input: OperationInput): Promise<OperationOutput> {
 			limit: params.options.returnAll ? undefined : params.options.limit,
 			fetchPage: async (page) => {
 				const res = await runtime.api.call(build(pageQuery(params.query, page)), callOptions);
-				return listBody(res.body, res.url);
+				return listBody(res.body, describeUrl(res.url));
 			},
 		});
 		return listItems({ records: walk.records, key: walk.key, split: params.options.splitIntoItems });

@@ -118,14 +118,14 @@ function readPath(raw: string): string {
 	}
 	if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
 		if (!/^https?:\/\//i.test(path) || !URL.canParse(path)) {
-			throw new ZohoInputError('Path or URL', `"${path}" is not a valid http(s) URL.`, 'Enter a full URL starting with https://, or a path starting with /.');
+			throw new ZohoInputError('Path or URL', `Path or URL "${path}" is not a valid http(s) URL.`, 'Enter a full URL starting with https://, or a path starting with /.');
 		}
 		return path;
 	}
 	if (!path.startsWith('/')) {
 		throw new ZohoInputError(
 			'Path or URL',
-			`Path "${path}" must start with "/".`,
+			`Path or URL "${path}" must start with "/".`,
 			`Write it as "/${path}" (relative to the service base URL), or enter a full URL starting with https://.`,
 		);
 	}
@@ -163,7 +163,7 @@ function readPairs(param: Param, name: string, label: string): Array<[string, st
 		const value = entry.value === undefined || entry.value === null ? '' : String(entry.value);
 		if (!key && !value) continue; // the empty row n8n shows by default
 		if (!key) {
-			throw new ZohoInputError(`${label} Parameters`, `${label} parameter ${index + 1} has a value but no name.`, 'Give it a name or remove the row.');
+			throw new ZohoInputError(`${label} Parameters`, `${label} Parameters: row ${index + 1} has a value but no name.`, 'Give it a name or remove the row.');
 		}
 		pairs.push([key, value]);
 	}

@@ -20,10 +20,10 @@ export const properties: INodeProperties[] = [
 ];
 
 export async function execute(input: OperationInput): Promise<OperationOutput> {
-	const { ctx, itemIndex, runtime, signal } = input;
+	const { ctx, itemIndex, runtime, signal, tokenMemo } = input;
 	const forceRefresh = ctx.getNodeParameter('forceRefresh', itemIndex, false) === true;
 	const { credentials, saved } = await input.credentials.read();
-	const token = await runtime.auth.getToken(credentials, { saved, forceRefresh, signal });
+	const token = await runtime.auth.getToken(credentials, { saved, forceRefresh, signal, memo: tokenMemo });
 	return [
 		{
 			json: {

@@ -6,6 +6,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { TokenFailureMemo } from '../../../zoho/auth';
 import { sharedZohoRuntime } from '../../../zoho/runtime';
 import { CredentialSource } from '../transport/credentials';
 import { errorItemJson, toNodeError } from '../transport/errors';
@@ -21,17 +22,20 @@ export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[
 			description: 'Pick an operation from the list.',
 		});
 	}
-	const concurrency = operation === 'apiRequest' ? maxConcurrency(ctx) : 1;
+	const { concurrency, optionError } = operation === 'apiRequest' ? maxConcurrency(ctx) : { concurrency: 1 };
 	const base = {
 		ctx,
 		runtime: sharedZohoRuntime(),
 		credentials: new CredentialSource(ctx),
 		signal: ctx.getExecutionCancelSignal?.(),
+		tokenMemo: new TokenFailureMemo(),
 	};
 
 	const runItem = async (itemIndex: number): Promise<INodeExecutionData[]> => {
 		const input: OperationInput = { ...base, itemIndex };
 		try {
+			// An unusable node-wide option fails every item, so Continue On Fail gives one error item each.
+			if (optionError) throw optionError.error;
 			const output = await OPERATIONS[operation].execute(input);
 			return output.map((item) => ({ ...item, pairedItem: { item: itemIndex } }));
 		} catch (error) {
@@ -45,11 +49,12 @@ export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[
 	return perItem.flat();
 }
 
-function maxConcurrency(ctx: IExecuteFunctions): number {
+/** Max Concurrent Requests, or why it is unusable (the items then fail with that, one by one). */
+function maxConcurrency(ctx: IExecuteFunctions): { concurrency: number; optionError?: { error: unknown } } {
 	try {
-		return readMaxConcurrency(ctx);
+		return { concurrency: readMaxConcurrency(ctx) };
 	} catch (error) {
-		throw toNodeError(ctx.getNode(), error, 0);
+		return { concurrency: 1, optionError: { error } };
 	}
 }
 

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { TokenFailureMemo } from '../../../zoho/auth';
 import type { ZohoRuntime } from '../../../zoho/runtime';
 import type { CredentialSource } from '../transport/credentials';
 
@@ -11,6 +12,8 @@ export interface OperationInput {
 	credentials: CredentialSource;
 	/** The execution's cancel signal: aborting it stops in-flight requests. */
 	signal?: AbortSignal;
+	/** One per execution: after a failed token fetch, later items fail alike without asking Zoho again. */
+	tokenMemo: TokenFailureMemo;
 }
 
 /** Items for one input item; the router adds pairedItem. */
