@@ -32,11 +32,16 @@ export class ZohoSelfClientApi implements ICredentialType {
 			type: 'options',
 			options: [
 				...dataCentreOptions,
-				{ name: 'Custom Accounts URL', value: 'custom', description: 'A server given by URL, e.g. a local Zoho simulator' },
+				{
+					name: 'Custom Accounts URL',
+					value: 'custom',
+					description: 'An accounts server given by its URL: a data centre not listed here, or a local Zoho simulator',
+				},
 			],
 			default: 'us',
 			description:
 				'Where your Zoho account lives: the domain you log in at (accounts.zoho.eu → Europe). A Self Client works only in its own data centre.',
+			hint: 'The one whose domain you log in at, e.g. accounts.zoho.eu → Europe (zoho.eu)',
 		},
 		{
 			displayName: 'Custom Accounts URL',
@@ -44,7 +49,8 @@ export class ZohoSelfClientApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://accounts.zoho.com',
-			description: 'Accounts server to use. https only; http is accepted for 127.0.0.1 and localhost.',
+			description:
+				'Base URL of the accounts server that mints the tokens (its /oauth/v2/token). https only; http is accepted for 127.0.0.1 and localhost, e.g. the Zoho simulator at http://127.0.0.1:8917.',
 			displayOptions: { show: { dataCentre: ['custom'] } },
 		},
 		{
@@ -54,7 +60,9 @@ export class ZohoSelfClientApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: '1000.XXXXXXXXXXXXXXXXXXXXXXXXXXXXXX',
-			description: 'From the Zoho API Console: Self Client → Client Secret tab',
+			description:
+				'From the Zoho API Console of your data centre (api-console.zoho.com, .eu, .in …): Self Client → Client Secret tab',
+			hint: 'In the Zoho API Console: Self Client → Client Secret tab (the Client Secret is there too)',
 		},
 		{
 			displayName: 'Client Secret',
@@ -63,7 +71,7 @@ export class ZohoSelfClientApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'From the Zoho API Console: Self Client → Client Secret tab',
+			description: 'From the Zoho API Console, next to the Client ID: Self Client → Client Secret tab',
 		},
 		{
 			displayName: 'Refresh Token',
@@ -73,6 +81,7 @@ export class ZohoSelfClientApi implements ICredentialType {
 			default: '',
 			description:
 				'Long-lived token made from a Self Client grant code. No refresh token yet? Leave this empty, save, and run the Zoho OAuth Request node with the operation "Exchange Grant Code"; then paste the refresh token it returns here.',
+			hint: 'None yet? Leave it empty, save, and run the Zoho OAuth Request node with Exchange Grant Code',
 		},
 		// Filled by preAuthentication and saved by n8n, so every process can reuse the token.
 		{

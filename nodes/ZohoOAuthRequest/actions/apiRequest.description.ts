@@ -10,18 +10,32 @@ const showWith = (extra: Record<string, Array<string | boolean>>) => ({ show: { 
 const ORG_SERVICES: ServiceId[] = ['books', 'inventory', 'invoice', 'desk', 'analytics'];
 
 
+/**
+ * Where a service's requests go, as the US data centre spells it (descriptions are
+ * rendered as HTML in the editor, so no angle-bracket placeholders).
+ */
 function serviceHelp(id: ServiceId): string {
 	const info = SERVICES[id];
-	const host = info.productHost ? `${info.productHost}.zoho.<dc>` : 'your api_domain';
-	return `${host}${info.basePath.replace('{version}', '<version>')}`;
+	const host = info.productHost ? `${info.productHost}.zoho.com` : 'www.zohoapis.com';
+	return `${host}${info.basePath.replace('{version}', 'v8')}`;
 }
 
-/** Name/value pairs, or the same as a JSON object. */
-function pairsOrJson(options: { label: string; name: string; toggle: string; example: string }): INodeProperties[] {
+/**
+ * Name/value pairs, or the same as a JSON object. `label` is what error messages
+ * quote ("Query Parameters", "JSON Query"); `plural` and `item` only word the UI.
+ */
+function pairsOrJson(options: {
+	label: string;
+	plural: string;
+	item: string;
+	name: string;
+	toggle: string;
+	example: string;
+}): INodeProperties[] {
 	const mode = `specify${options.name[0].toUpperCase()}${options.name.slice(1)}`;
 	return [
 		{
-			displayName: `Specify ${options.label}`,
+			displayName: `Specify ${options.plural}`,
 			name: mode,
 			type: 'options',
 			options: [
@@ -36,7 +50,7 @@ function pairsOrJson(options: { label: string; name: string; toggle: string; exa
 			name: `${options.name}Parameters`,
 			type: 'fixedCollection',
 			typeOptions: { multipleValues: true },
-			placeholder: `Add ${options.label} Parameter`,
+			placeholder: `Add ${options.item}`,
 			default: { parameters: [{ name: '', value: '' }] },
 			displayOptions: showWith({ [options.toggle]: [true], [mode]: ['keypair'] }),
 			options: [
@@ -56,21 +70,14 @@ function pairsOrJson(options: { label: string; name: string; toggle: string; exa
 			type: 'json',
 			default: '',
 			placeholder: options.example,
-			description: `${options.label} as one JSON object of names to values`,
+			description: `${options.plural} as one JSON object of names to values`,
+			hint: `One JSON object, e.g. ${options.example}`,
 			displayOptions: showWith({ [options.toggle]: [true], [mode]: ['json'] }),
 		},
 	];
 }
 
 export const properties: INodeProperties[] = [
-	{
-		displayName: 'Method',
-		name: 'method',
-		type: 'options',
-		options: ['DELETE', 'GET', 'PATCH', 'POST', 'PUT'].map((m) => ({ name: m, value: m })),
-		default: 'GET',
-		displayOptions: show,
-	},
 	{
 		displayName: 'Service',
 		name: 'service',
@@ -81,7 +88,11 @@ export const properties: INodeProperties[] = [
 			{ name: 'Books', value: 'books', description: serviceHelp('books') },
 			{ name: 'CRM', value: 'crm', description: serviceHelp('crm') },
 			{ name: 'Creator', value: 'creator', description: serviceHelp('creator') },
-			{ name: 'Custom', value: 'custom', description: 'Any other Zoho API: the path is relative to your api_domain, or a full URL' },
+			{
+				name: 'Custom',
+				value: 'custom',
+				description: "Any other Zoho API: the path is added to the token's api_domain (www.zohoapis.com …), or give a full URL",
+			},
 			{ name: 'Desk', value: 'desk', description: serviceHelp('desk') },
 			{ name: 'Inventory', value: 'inventory', description: serviceHelp('inventory') },
 			{ name: 'Invoice', value: 'invoice', description: serviceHelp('invoice') },
@@ -89,7 +100,8 @@ export const properties: INodeProperties[] = [
 			{ name: 'Projects', value: 'projects', description: serviceHelp('projects') },
 		],
 		default: 'crm',
-		description: "The Zoho product. It sets the base URL for the credential's data centre.",
+		description:
+			"The Zoho product to call. It sets the base URL the path is added to. The URLs listed are the US ones; the node uses those of your credential's data centre (zohoapis.eu, desk.zoho.eu …).",
 		displayOptions: show,
 	},
 	{
@@ -98,7 +110,7 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		options: [...CRM_VERSIONS].reverse().map((v) => ({ name: v, value: v })),
 		default: 'v8',
-		description: 'CRM API version. Lists past 2,000 records need v3 or later.',
+		description: 'Zoho CRM API version, part of the base URL (www.zohoapis.com/crm/v8). Lists past 2,000 records need v3 or later.',
 		displayOptions: showWith({ service: ['crm'] }),
 	},
 	{
@@ -109,8 +121,18 @@ export const properties: INodeProperties[] = [
 		required: true,
 		placeholder: '10234695',
 		description:
-			'Books, Inventory and Invoice: sent as the organization_id query parameter. Desk: the orgId header. Analytics: the ZANALYTICS-ORGID header. Find it in the product under Settings → Organization (or GET /organizations).',
+			'The ID of your organization in this Zoho product. Books, Inventory and Invoice: sent as the organization_id query parameter. Desk: the orgId header. Analytics: the ZANALYTICS-ORGID header.',
+		hint: 'Find it in the product under Settings → Organization, or with GET /organizations',
 		displayOptions: showWith({ service: ORG_SERVICES }),
+	},
+	{
+		displayName: 'Method',
+		name: 'method',
+		type: 'options',
+		options: ['DELETE', 'GET', 'PATCH', 'POST', 'PUT'].map((m) => ({ name: m, value: m })),
+		default: 'GET',
+		description: 'HTTP method of the call, as the Zoho API documentation gives it for the endpoint',
+		displayOptions: show,
 	},
 	{
 		displayName: 'Path or URL',
@@ -121,6 +143,7 @@ export const properties: INodeProperties[] = [
 		placeholder: '/Leads',
 		description:
 			'Path relative to the service base URL, starting with / (e.g. /Leads, /Leads/search, /invoices), or a full https URL of a Zoho host of your data centre',
+		hint: "Added to the Service's base URL, e.g. /Leads with CRM → www.zohoapis.com/crm/v8/Leads (zohoapis.eu, .in … in other data centres)",
 		displayOptions: show,
 	},
 	{
@@ -130,7 +153,14 @@ export const properties: INodeProperties[] = [
 		default: false,
 		displayOptions: show,
 	},
-	...pairsOrJson({ label: 'Query', name: 'query', toggle: 'sendQuery', example: '{ "fields": "Last_Name,Email", "sort_by": "Modified_Time" }' }),
+	...pairsOrJson({
+		label: 'Query',
+		plural: 'Query Parameters',
+		item: 'Query Parameter',
+		name: 'query',
+		toggle: 'sendQuery',
+		example: '{ "fields": "Last_Name,Email", "sort_by": "Modified_Time" }',
+	}),
 	{
 		displayName: 'Send Headers',
 		name: 'sendHeaders',
@@ -138,7 +168,14 @@ export const properties: INodeProperties[] = [
 		default: false,
 		displayOptions: show,
 	},
-	...pairsOrJson({ label: 'Header', name: 'header', toggle: 'sendHeaders', example: '{ "If-Modified-Since": "2026-01-01T00:00:00+00:00" }' }),
+	...pairsOrJson({
+		label: 'Header',
+		plural: 'Headers',
+		item: 'Header',
+		name: 'header',
+		toggle: 'sendHeaders',
+		example: '{ "If-Modified-Since": "2026-01-01T00:00:00+00:00" }',
+	}),
 	{
 		displayName: 'Send Body',
 		name: 'sendBody',
@@ -151,10 +188,14 @@ export const properties: INodeProperties[] = [
 		name: 'bodyContentType',
 		type: 'options',
 		options: [
-			{ name: 'Form Urlencoded', value: 'form' },
-			{ name: 'JSON', value: 'json' },
-			{ name: 'Multipart Form-Data (Files)', value: 'multipart' },
-			{ name: 'Raw', value: 'raw' },
+			{ name: 'Form Urlencoded', value: 'form', description: 'Name/value fields, sent as application/x-www-form-urlencoded' },
+			{ name: 'JSON', value: 'json', description: 'A JSON document: what most Zoho APIs take' },
+			{
+				name: 'Multipart Form-Data (Files)',
+				value: 'multipart',
+				description: 'Files from the input binary data and text fields, e.g. CRM attachments',
+			},
+			{ name: 'Raw', value: 'raw', description: 'Any text, sent as is with the content type you give' },
 		],
 		default: 'json',
 		displayOptions: showWith({ sendBody: [true] }),
@@ -165,7 +206,8 @@ export const properties: INodeProperties[] = [
 		type: 'json',
 		default: '',
 		placeholder: '{ "data": [ { "Last_Name": "Smith", "Email": "smith@example.com" } ] }',
-		description: 'CRM writes take { "data": [ … ] } with up to 100 records',
+		description: 'The request body as JSON. CRM writes take { "data": [ … ] } with up to 100 records.',
+		hint: 'e.g. { "data": [ { "Last_Name": "Smith", "Email": "smith@example.com" } ] }',
 		displayOptions: showWith({ sendBody: [true], bodyContentType: ['json'] }),
 	},
 	{
@@ -236,6 +278,7 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		typeOptions: { rows: 4 },
 		default: '',
+		description: 'The body, sent exactly as written',
 		displayOptions: showWith({ sendBody: [true], bodyContentType: ['raw'] }),
 	},
 	{
@@ -244,6 +287,7 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: 'text/plain',
 		placeholder: 'application/xml',
+		description: 'Content-Type header sent with the raw body',
 		displayOptions: showWith({ sendBody: [true], bodyContentType: ['raw'] }),
 	},
 	{
@@ -252,8 +296,8 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'File', value: 'file', description: 'Store the answer as binary data (downloads, attachments, photos)' },
-			{ name: 'JSON', value: 'json' },
-			{ name: 'Text', value: 'text' },
+			{ name: 'JSON', value: 'json', description: 'Parse the answer as JSON (what most Zoho APIs send)' },
+			{ name: 'Text', value: 'text', description: 'Output the answer as text in the field "data"' },
 		],
 		default: 'json',
 		displayOptions: show,
@@ -298,6 +342,7 @@ export const properties: INodeProperties[] = [
 				typeOptions: { minValue: 1 },
 				default: 50,
 				description: 'Max number of results to return',
+				hint: 'Pages through GET lists of CRM, Bigin, Books, Inventory and Invoice until this many records',
 			},
 			{
 				displayName: 'Max Concurrent Requests',
