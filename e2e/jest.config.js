@@ -11,4 +11,6 @@ module.exports = {
   testTimeout: 180_000,
   // Two cores: n8n instances in parallel only slow each other down.
   maxWorkers: 1,
+  // Print every test's name: the run is long and its log is the report.
+  verbose: true,
 };

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 
 import { DEMO_OWNER, type RunningN8n, setupOwner, startN8n } from '../e2e/n8nHost';
 import { EDITOR_PORT, SIMULATOR_PORT } from './instance';
-import { type LocalSetup, errorText, log, setUpLocal } from './local';
+import { type LocalSetup, errorText, log, majorFromArgs, setUpLocal } from './local';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -44,7 +44,8 @@ async function main(): Promise<void> {
         // Plain http on 127.0.0.1: the editor must not insist on a secure cookie.
         N8N_SECURE_COOKIE: 'false',
         N8N_EDITOR_BASE_URL: `${editorUrl}/`,
-        WEBHOOK_URL: `${editorUrl}/`,
+        // Webhook URLs shown in the editor (n8n would say localhost, which may resolve to ::1).
+        [majorFromArgs() === 2 ? 'N8N_WEBHOOK_URL' : 'WEBHOOK_URL']: `${editorUrl}/`,
       },
     });
     const { userFolder } = setup.prepared;
