@@ -23,12 +23,12 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { ZohoSelfClientApi } from '../credentials/ZohoSelfClientApi.credentials';
 import { ZohoOAuthRequest } from '../nodes/ZohoOAuthRequest/ZohoOAuthRequest.node';
 import { ZohoSimulator } from '../simulator';
-import { runWorkflow, type WorkflowJson } from '../test/harness';
+import { runWorkflow } from '../test/harness';
 import type { CredentialStore } from '../test/harness/credentialsHelper';
+import { NODE_TYPE, zohoWorkflow } from '../test/node/workflow';
 import { DEFAULT_EARLY_REFRESH_MS, refreshDueAt } from '../zoho/expiry';
 import { createZohoRuntime, setSharedZohoRuntime } from '../zoho/runtime';
 
-const NODE_TYPE = 'n8n-nodes-zoho-oauth.zohoOAuthRequest';
 const TOKEN_LIFETIME_S = 20;
 const MAX_CONCURRENCY = 10;
 /** Executions start this often; each carries the calls that keep the run on schedule. */
@@ -81,27 +81,6 @@ function growth(samples: Sample[], pick: (sample: Sample) => number): number {
 	return median(samples.slice(-quarter).map(pick)) - median(samples.slice(quarter, 2 * quarter).map(pick));
 }
 
-function workflow(): WorkflowJson {
-	return {
-		nodes: [
-			{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: 'n2',
-				name: 'Zoho',
-				type: NODE_TYPE,
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: { operation: 'apiRequest', method: 'GET', path: '/org', options: { maxConcurrency: MAX_CONCURRENCY } },
-				credentials: { zohoSelfClientApi: { id: 'soak', name: 'Zoho (simulator)' } },
-				// Errors become items, so one failing call is counted instead of ending the run.
-				onError: 'continueRegularOutput',
-			},
-		],
-		connections: { Start: { main: [[{ node: 'Zoho', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-	};
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<number> {
@@ -120,7 +99,10 @@ async function main(): Promise<number> {
 	};
 	const nodeTypes = { [NODE_TYPE]: new ZohoOAuthRequest() };
 	const credentialTypes = { zohoSelfClientApi: new ZohoSelfClientApi() };
-	const json = workflow();
+	const json = zohoWorkflow(
+		{ operation: 'apiRequest', method: 'GET', path: '/org', options: { maxConcurrency: MAX_CONCURRENCY } },
+		{ continueOnFail: true, credentialId: 'soak' },
+	);
 
 	const tally = { calls: 0, ok: 0, errors: 0, userFacing401: 0, executions: 0, failedExecutions: 0, zoho401: 0, mints: 0, throttled: 0 };
 	const errorSamples = new Map<string, number>();

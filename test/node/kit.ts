@@ -11,9 +11,9 @@ import { ZohoSimulator, type ZohoSimulatorOptions } from '../../simulator';
 import { createZohoRuntime, setSharedZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
 import { runWorkflow, type RunWorkflowResult, type WorkflowJson } from '../harness';
 import type { CredentialStore } from '../harness/credentialsHelper';
+import { CREDENTIAL_ID, NODE_TYPE } from './workflow';
 
-export const NODE_TYPE = 'n8n-nodes-zoho-oauth.zohoOAuthRequest';
-export const CREDENTIAL_ID = 'zoho-sim';
+export { CREDENTIAL_ID, NODE_TYPE, zohoWorkflow } from './workflow';
 export const ALL_SCOPES = ['ZohoCRM.modules.ALL', 'ZohoCRM.org.READ', 'ZohoBooks.fullaccess.all'];
 
 export interface NodeKit {
@@ -81,27 +81,6 @@ export async function startKit(options: { scopes?: string[]; sim?: ZohoSimulator
 		},
 	};
 	return kit;
-}
-
-/** Manual Trigger → one Zoho OAuth Request node named "Zoho" with these parameters. */
-export function zohoWorkflow(parameters: IDataObject, options: { continueOnFail?: boolean } = {}): WorkflowJson {
-	return {
-		nodes: [
-			{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: 'n2',
-				name: 'Zoho',
-				type: NODE_TYPE,
-				typeVersion: 1,
-				position: [220, 0],
-				parameters,
-				credentials: { zohoSelfClientApi: { id: CREDENTIAL_ID, name: 'Zoho (simulator)' } },
-				...(options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
-			},
-		],
-		connections: { Start: { main: [[{ node: 'Zoho', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-	};
 }
 
 /** Items of a node's main output, json only. */

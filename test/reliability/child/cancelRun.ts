@@ -8,6 +8,8 @@
 import { ZohoSelfClientApi } from '../../../credentials/ZohoSelfClientApi.credentials';
 import { ZohoOAuthRequest } from '../../../nodes/ZohoOAuthRequest/ZohoOAuthRequest.node';
 import { runWorkflow } from '../../harness';
+import { NODE_TYPE, zohoWorkflow } from '../../node/workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 export interface CancelRunInput {
 	accountsUrl: string;
@@ -25,7 +27,6 @@ export interface CancelRunOutput {
 	items: number;
 }
 
-const NODE_TYPE = 'n8n-nodes-zoho-oauth.zohoOAuthRequest';
 
 async function main(): Promise<void> {
 	const input = JSON.parse(process.env.CANCEL_RUN_INPUT ?? '{}') as CancelRunInput;
@@ -36,22 +37,7 @@ async function main(): Promise<void> {
 		process.disconnect?.();
 	});
 	const result = await runWorkflow({
-		workflow: {
-			nodes: [
-				{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-				{
-					id: 'n2',
-					name: 'Zoho',
-					type: NODE_TYPE,
-					typeVersion: 1,
-					position: [220, 0],
-					parameters: input.parameters,
-					credentials: { zohoSelfClientApi: { id: 'c1', name: 'Zoho' } },
-				},
-			],
-			connections: { Start: { main: [[{ node: 'Zoho', type: 'main', index: 0 }]] } },
-			settings: { executionOrder: 'v1' },
-		},
+		workflow: zohoWorkflow(input.parameters as IDataObject, { credentialId: 'c1' }),
 		nodeTypes: { [NODE_TYPE]: new ZohoOAuthRequest() },
 		credentialTypes: { zohoSelfClientApi: new ZohoSelfClientApi() },
 		credentials: {

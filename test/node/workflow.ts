@@ -1,0 +1,28 @@
+/** The one-node workflow the tests, the soak and the benchmark run: Manual Trigger → "Zoho". */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { WorkflowJson } from '../harness';
+
+export const NODE_TYPE = 'n8n-nodes-zoho-oauth.zohoOAuthRequest';
+export const CREDENTIAL_ID = 'zoho-sim';
+
+export function zohoWorkflow(parameters: IDataObject, options: { continueOnFail?: boolean; credentialId?: string } = {}): WorkflowJson {
+	return {
+		nodes: [
+			{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'n2',
+				name: 'Zoho',
+				type: NODE_TYPE,
+				typeVersion: 1,
+				position: [220, 0],
+				parameters,
+				credentials: { zohoSelfClientApi: { id: options.credentialId ?? CREDENTIAL_ID, name: 'Zoho (simulator)' } },
+				// Errors become items, so one failing item is counted instead of ending the run.
+				...(options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+			},
+		],
+		connections: { Start: { main: [[{ node: 'Zoho', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
