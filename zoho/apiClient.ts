@@ -15,6 +15,7 @@ import { ZohoAbortError, ZohoApiError, ZohoError } from './errors';
 import { booksAnswerSchema, apiErrorSchema } from './schemas';
 import { describeUrl, redact } from './secrets';
 import { isHostAllowed } from './services';
+import { urlParts } from './urlParts';
 import type { AccessToken } from './tokenClient';
 import {
 	backoffDelay,
@@ -133,7 +134,7 @@ export class ZohoApiClient {
 		const allowed =
 			// Plain http only where the token stays on this machine or goes where Zoho's own answer pointed.
 			(parsed.protocol === 'https:' ||
-				(parsed.protocol === 'http:' && (parsed.origin === new URL(token.apiDomain).origin || isLoopbackHost(parsed.hostname)))) &&
+				(parsed.protocol === 'http:' && (parsed.origin === urlParts(token.apiDomain).origin || isLoopbackHost(parsed.hostname)))) &&
 			isHostAllowed({
 				hostname: parsed.hostname,
 				apiDomain: token.apiDomain,

@@ -4,6 +4,7 @@
  * Projects, People and Analytics have hosts of their own.
  */
 import { DATA_CENTRES, dataCentreOfAccountsUrl, type DataCentreId } from './dataCentres';
+import { urlParts } from './urlParts';
 
 export type ServiceId =
 	| 'crm'
@@ -85,7 +86,7 @@ export function isServiceId(value: string): value is ServiceId {
  */
 export function serviceOrigin(options: { service: ServiceId; apiDomain: string; accountsUrl: string }): string {
 	const info = SERVICES[options.service];
-	const apiOrigin = new URL(options.apiDomain).origin;
+	const apiOrigin = urlParts(options.apiDomain).origin;
 	if (!info.productHost) return apiOrigin;
 	const dc = dataCentreOfAccountsUrl(options.accountsUrl);
 	return dc ? `https://${info.productHost}.${DATA_CENTRES[dc].productDomain}` : apiOrigin;
@@ -113,11 +114,11 @@ export function isHostAllowed(options: {
 	allowedHosts?: readonly string[];
 }): boolean {
 	const host = options.hostname.toLowerCase();
-	if (host === new URL(options.apiDomain).hostname.toLowerCase()) return true;
-	if (host === new URL(options.accountsUrl).hostname.toLowerCase()) return true;
+	if (host === urlParts(options.apiDomain).hostname.toLowerCase()) return true;
+	if (host === urlParts(options.accountsUrl).hostname.toLowerCase()) return true;
 	const dc: DataCentreId | undefined = dataCentreOfAccountsUrl(options.accountsUrl);
 	if (dc) {
-		const apiHost = new URL(DATA_CENTRES[dc].apiDomain).hostname.replace(/^www\./, '');
+		const apiHost = urlParts(DATA_CENTRES[dc].apiDomain).hostname.replace(/^www\./, '');
 		const productDomain = DATA_CENTRES[dc].productDomain;
 		for (const suffix of [apiHost, productDomain]) {
 			if (host === suffix || host.endsWith(`.${suffix}`)) return true;

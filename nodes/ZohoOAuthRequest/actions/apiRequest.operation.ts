@@ -9,6 +9,7 @@ import { ZohoInputError, ZohoTransportError } from '../../../zoho/errors';
 import { walkPages, type PageQuery } from '../../../zoho/pagination';
 import { describeUrl } from '../../../zoho/secrets';
 import { serviceBaseUrl, SERVICES } from '../../../zoho/services';
+import { urlParts } from '../../../zoho/urlParts';
 import type { AccessToken } from '../../../zoho/tokenClient';
 import { readBody } from './apiRequest.body';
 import { readRequestParams, type RequestParams } from './apiRequest.params';
@@ -85,10 +86,11 @@ function resolveUrl(params: RequestParams, token: AccessToken, credentials: Zoho
 		accountsUrl: credentials.accountsUrl,
 		crmVersion: params.crmVersion || undefined,
 	});
-	const basePath = new URL(base).pathname.replace(/\/+$/, '');
+	const baseParts = urlParts(base);
+	const basePath = baseParts.pathname.replace(/\/+$/, '');
 	// "/crm/v8/Leads" typed with service CRM: the user already wrote the base path.
 	const alreadyBased = params.service === 'crm' ? /^\/crm\/v\d+\//.test(params.path) : basePath !== '' && params.path.startsWith(`${basePath}/`);
-	return alreadyBased ? `${new URL(base).origin}${params.path}` : `${base.replace(/\/+$/, '')}${params.path}`;
+	return alreadyBased ? `${baseParts.origin}${params.path}` : `${base.replace(/\/+$/, '')}${params.path}`;
 }
 
 function pageQuery(userQuery: Array<[string, string]>, page: PageQuery): Array<[string, string]> {
