@@ -1,0 +1,187 @@
+/** Turns the measurements into the table printed by `npm run bench` and written to bench/results.md. */
+import type { HostResult, HostRun, HostVariant } from './n8nHost';
+import type { MemoryResult } from './memory';
+import { fixed, median, mib, thousands, verdict, type Row } from './stats';
+import type { ThroughputResult } from './throughput';
+import type { TokenEconomyResult } from './tokenEconomy';
+
+export interface BenchResults {
+	economy?: TokenEconomyResult;
+	throughput?: ThroughputResult;
+	host?: HostResult;
+	memory?: MemoryResult;
+}
+
+function ratioText(ours: number, theirs: number): string {
+	return `${ours}/${theirs} = ${fixed(ours / theirs, 3)}`;
+}
+
+export function economyRows(result: TokenEconomyResult): Row[] {
+	const { sequential: seq, coldBurst: burst } = result;
+	const section = '1 tokens';
+	return [
+		{
+			section,
+			what: `ours: ${seq.executions} executions × ${seq.itemsEach} items, one credential, one process`,
+			measured: `${seq.ours.mints} minted (${seq.ours.tokenRequests} token request, ${thousands(seq.ours.apiCalls ?? 0)} API calls)`,
+			goal: '1',
+			verdict: verdict(seq.ours.mints === 1),
+		},
+		{
+			section,
+			what: `ours: ${burst.executions} executions started at once on a cold cache (${burst.itemsEach} items each)`,
+			measured: `${burst.ours.mints} minted (${burst.ours.tokenRequests} token request, ${thousands(burst.ours.apiCalls ?? 0)} API calls)`,
+			goal: '1',
+			verdict: verdict(burst.ours.mints === 1),
+		},
+		{
+			section,
+			what: `per-run refresh (seed scripts, Rivery): ${seq.executions} executions one after another`,
+			measured: `${seq.theirs.tokenRequests} token requests: ${seq.theirs.mints} minted, ${seq.theirs.throttled} refused by Zoho's throttle`,
+			goal: '—',
+			verdict: 'n/a',
+		},
+		{
+			section,
+			what: `per-run refresh: ${burst.executions} executions at once`,
+			measured: `${burst.theirs.tokenRequests} token requests: ${burst.theirs.mints} minted, ${burst.theirs.throttled} refused by Zoho's throttle`,
+			goal: '—',
+			verdict: 'n/a',
+		},
+		{
+			section,
+			what: `token requests ours/theirs, ${seq.executions} executions`,
+			measured: ratioText(seq.ours.tokenRequests, seq.theirs.tokenRequests),
+			goal: '≤ 1/50 (0.020)',
+			verdict: verdict(seq.ours.tokenRequests / seq.theirs.tokenRequests <= 1 / 50),
+		},
+		{
+			section,
+			what: `token requests ours/theirs, ${burst.executions} at once`,
+			measured: ratioText(burst.ours.tokenRequests, burst.theirs.tokenRequests),
+			goal: '≤ 1/50 (0.020)',
+			verdict: verdict(burst.ours.tokenRequests / burst.theirs.tokenRequests <= 1 / 50 + 1e-12),
+		},
+	];
+}
+
+export function throughputRows(result: ThroughputResult): Row[] {
+	const section = '2 throughput';
+	const rows: Row[] = result.levels.map((level) => {
+		const pairRatio = median(level.pairRatios);
+		return {
+			section,
+			what: `${thousands(result.calls)} GETs, ${level.concurrency} in flight: node (n8n-core) vs plain undici loop`,
+			measured:
+				`${thousands(level.oursRate)} vs ${thousands(level.rawRate)} calls/s → ratio ${fixed(level.ratio)} ` +
+				`(back-to-back pairs: median ${fixed(pairRatio)}; minimal n8n node doing the plain loop's calls: ${fixed(level.floorRatio)}; ` +
+				`client CPU per call ${fixed(level.cpuUsPerCall.ours, 0)} ours, ${fixed(level.cpuUsPerCall.floor, 0)} minimal node, ${fixed(level.cpuUsPerCall.raw, 0)} plain loop µs)`,
+			goal: '≥ 0.90',
+			verdict: verdict(level.ratio >= 0.9),
+		};
+	});
+	for (const level of result.withLatency.levels) {
+		rows.push({
+			section,
+			what: `context: ${thousands(result.withLatency.calls)} GETs, ${level.concurrency} in flight, simulator answering after ${result.withLatency.latencyMs} ms`,
+			measured: `${fixed(median(level.ours), 0)} vs ${fixed(median(level.raw), 0)} ms → ratio ${fixed(level.ratio)}`,
+			goal: '— (context)',
+			verdict: 'n/a',
+		});
+	}
+	rows.push({
+		section,
+		what: `cache hit: ${thousands(result.cacheHit.calls)} runtime.auth.getToken calls on a warm cache`,
+		measured: `${fixed(result.cacheHit.usPerCall, 2)} µs per call (${result.cacheHit.mintsDuring} minted)`,
+		goal: '< 50 µs',
+		verdict: verdict(result.cacheHit.usPerCall < 50 && result.cacheHit.mintsDuring === 0),
+	});
+	const ra = result.returnAll;
+	rows.push({
+		section,
+		what: `Return All, ${thousands(ra.records)} CRM records (${ra.pages} pages): node vs hand-written page walk`,
+		measured: `${fixed(median(ra.ours), 0)} vs ${fixed(median(ra.raw), 0)} ms → ratio ${fixed(ra.ratio)}`,
+		goal: '— (reported)',
+		verdict: 'n/a',
+	});
+	return rows;
+}
+
+const VARIANT_LABEL: Record<HostVariant, string> = {
+	httpZohoCredential: "n8n HTTP Request node + our credential (predefined type)",
+	httpOAuth2: "n8n HTTP Request node + n8n's generic OAuth2 credential (client credentials)",
+	ourNode: 'our node, Max Concurrent Requests 5',
+};
+
+function byVariant(runs: HostRun[], variant: HostVariant): HostRun[] {
+	return runs.filter((run) => run.variant === variant && !run.error);
+}
+
+export function hostRows(result: HostResult): Row[] {
+	const section = `3 n8n ${result.n8nVersion}`;
+	if (result.failure) {
+		return [{ section, what: 'n8n host part', measured: `could not run: ${result.failure}`, goal: '≥ 10×', verdict: 'n/a' }];
+	}
+	const rows: Row[] = [];
+	const oursMs = median(byVariant(result.runs, 'ourNode').map((run) => run.nodeMs));
+	for (const variant of ['httpZohoCredential', 'httpOAuth2', 'ourNode'] as const) {
+		const all = result.runs.filter((run) => run.variant === variant);
+		const ok = byVariant(result.runs, variant);
+		const failed = all.filter((run) => run.error);
+		const first = all[0];
+		rows.push({
+			section,
+			what: `${VARIANT_LABEL[variant]}: 1,000 GETs`,
+			measured:
+				(ok.length ? `node time ${ok.map((run) => thousands(run.nodeMs)).join(' / ')} ms (median ${thousands(median(ok.map((run) => run.nodeMs)))}); ` : '') +
+				`minted ${first?.mints ?? '—'} on the first execution, ${all.reduce((sum, run) => sum + run.mints, 0)} over ${all.length}` +
+				(first?.scheme ? `; header ${first.scheme}` : '') +
+				(failed.length ? `; ${failed.length} failed: ${failed[0]?.error ?? ''}` : ''),
+			goal: '—',
+			verdict: 'n/a',
+		});
+	}
+	for (const variant of ['httpZohoCredential', 'httpOAuth2'] as const) {
+		const theirs = median(byVariant(result.runs, variant).map((run) => run.nodeMs));
+		const ratio = theirs / oursMs;
+		rows.push({
+			section,
+			what: `node time ${variant === 'httpOAuth2' ? 'HTTP Request + OAuth2' : 'HTTP Request + our credential'} / our node`,
+			measured: Number.isFinite(ratio) ? `${fixed(ratio, 1)}×` : 'not measured',
+			goal: '≥ 10×',
+			verdict: verdict(Number.isFinite(ratio) ? ratio >= 10 : undefined),
+		});
+	}
+	return rows;
+}
+
+export function memoryRows(result: MemoryResult): Row[] {
+	const section = '4 memory';
+	return [
+		{
+			section,
+			what: `peak growth during one execution of ${thousands(result.items)} GET items through the node (n8n holds its input and output items)`,
+			measured:
+				`RSS ${mib(result.nodeRssGrowth)}, JS heap ${mib(result.nodeHeapGrowth)} ` +
+				`(plain loop keeping the ${thousands(result.items)} parsed answers: RSS ${mib(result.rawRssGrowth)}, heap ${mib(result.rawHeapGrowth)})`,
+			goal: '— (reported)',
+			verdict: 'n/a',
+		},
+		{
+			section,
+			what: `per cached credential (${thousands(result.credentials)} credentials with a token in the cache)`,
+			measured: `${thousands(result.heapPerCredential)} bytes of JS heap each (RSS changed by ${fixed((result.rssPerCredential * result.credentials) / 1024 / 1024, 1)} MiB for all ${thousands(result.credentials)}: within page-level noise)`,
+			goal: '— (reported)',
+			verdict: 'n/a',
+		},
+	];
+}
+
+export function allRows(results: BenchResults): Row[] {
+	return [
+		...(results.economy ? economyRows(results.economy) : []),
+		...(results.throughput ? throughputRows(results.throughput) : []),
+		...(results.host ? hostRows(results.host) : []),
+		...(results.memory ? memoryRows(results.memory) : []),
+	];
+}
