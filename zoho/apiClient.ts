@@ -88,7 +88,9 @@ export class ZohoApiClient {
 	 */
 	async call(build: (token: AccessToken) => ApiCall, options: ApiCallOptions): Promise<ApiResult> {
 		const { credentials } = options;
-		let token = await this.auth.getToken(credentials, { saved: options.saved, signal: options.signal, memo: options.tokenMemo });
+		const tokenOptions = { saved: options.saved, signal: options.signal, memo: options.tokenMemo };
+		// Almost every call finds its token cached: no promise to wait for then.
+		let token = this.auth.cachedToken(credentials, tokenOptions) ?? (await this.auth.getToken(credentials, tokenOptions));
 		let refreshed = false;
 		for (let attempt = 0; ; attempt++) {
 			const call = build(token);

@@ -67,6 +67,16 @@ export class ZohoAuth {
 		});
 	}
 
+	/**
+	 * The token getToken would give at once (cached, or `saved` and fresh), without a
+	 * promise; undefined when getToken has to wait, refresh or fail.
+	 */
+	cachedToken(credentials: ZohoCredentials, options: { signal?: AbortSignal; saved?: AccessToken; memo?: TokenFailureMemo } = {}): AccessToken | undefined {
+		if (options.signal?.aborted || options.memo?.failureOf(credentials.key) !== undefined) return undefined;
+		if (options.saved) this.cache.offer(credentials.key, options.saved);
+		return this.cache.hit(credentials.key);
+	}
+
 	/** Forget a token Zoho refused, so the next getToken mints a new one. */
 	invalidate(credentials: ZohoCredentials, rejectedAccessToken?: string): void {
 		this.cache.invalidate(credentials.key, rejectedAccessToken);

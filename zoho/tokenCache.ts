@@ -77,11 +77,8 @@ export class TokenCache {
 	async get(key: string, fetch: TokenFetcher, options: { forceRefresh?: boolean; signal?: AbortSignal } = {}): Promise<AccessToken> {
 		if (options.signal?.aborted) throw new ZohoAbortError();
 		if (!options.forceRefresh) {
-			const cached = this.peek(key);
-			if (cached) {
-				this.stats.hits++;
-				return cached;
-			}
+			const cached = this.hit(key);
+			if (cached) return cached;
 		}
 		let flight = this.inFlight.get(key);
 		if (flight) {
@@ -90,6 +87,16 @@ export class TokenCache {
 			flight = this.startRefresh(key, fetch);
 		}
 		return this.waitFor({ key, flight, signal: options.signal });
+	}
+
+	/**
+	 * The cached token if it is still fresh, counted as a hit; no promise, so a
+	 * caller holding a fresh token does not wait a turn of the event loop for it.
+	 */
+	hit(key: string): AccessToken | undefined {
+		const cached = this.peek(key);
+		if (cached) this.stats.hits++;
+		return cached;
 	}
 
 	/** The cached token if it is still fresh; refreshes the entry's recency. */
