@@ -52,8 +52,12 @@ async function main(): Promise<void> {
 				process.stderr.write(`run ${run + 1}: raw ${Math.round(performance.now() - started)} ms\n`);
 			} else {
 				const chosen = mode === 'floor' ? floorWorkflow({ url: `${sim.url}/crm/v8/Leads/${String(leadId)}`, token, concurrency }) : workflow;
+				// CPU time holds still on a busy machine where wall time does not.
+				const cpuBefore = process.cpuUsage();
 				const result = await runZohoNode({ workflow: chosen, credentials: store, items });
-				process.stderr.write(`run ${run + 1}: node ${result.nodeMs} ms, wall ${Math.round(result.wallMs)} ms\n`);
+				const cpu = process.cpuUsage(cpuBefore);
+				const cpuPerCall = (cpu.user + cpu.system) / items.length;
+				process.stderr.write(`run ${run + 1}: node ${result.nodeMs} ms, wall ${Math.round(result.wallMs)} ms, CPU ${cpuPerCall.toFixed(1)} µs per call\n`);
 			}
 		}
 		await agent.close();
