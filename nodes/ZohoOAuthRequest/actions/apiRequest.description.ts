@@ -9,6 +9,20 @@ const showWith = (extra: Record<string, Array<string | boolean>>) => ({ show: { 
 
 const ORG_SERVICES: ServiceId[] = ['books', 'inventory', 'invoice', 'desk', 'analytics'];
 
+/** The rows of a name/value fixedCollection (query, headers, form fields): `{ parameters: [{ name, value }] }`. */
+function nameValueRows(rowLabel: string): INodeProperties['options'] {
+	return [
+		{
+			name: 'parameters',
+			displayName: rowLabel,
+			values: [
+				{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+				{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+			],
+		},
+	];
+}
+
 
 /**
  * Where a service's requests go, as the US data centre spells it (descriptions are
@@ -53,16 +67,7 @@ function pairsOrJson(options: {
 			placeholder: `Add ${options.item}`,
 			default: { parameters: [{ name: '', value: '' }] },
 			displayOptions: showWith({ [options.toggle]: [true], [mode]: ['keypair'] }),
-			options: [
-				{
-					name: 'parameters',
-					displayName: 'Parameter',
-					values: [
-						{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-						{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-					],
-				},
-			],
+			options: nameValueRows('Parameter'),
 		},
 		{
 			displayName: `JSON ${options.label}`,
@@ -218,16 +223,7 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: { parameters: [{ name: '', value: '' }] },
 		displayOptions: showWith({ sendBody: [true], bodyContentType: ['form'] }),
-		options: [
-			{
-				name: 'parameters',
-				displayName: 'Field',
-				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-				],
-			},
-		],
+		options: nameValueRows('Field'),
 	},
 	{
 		displayName: 'Multipart Fields',
