@@ -118,6 +118,32 @@ describe('API Request', () => {
 		expect(JSON.parse(String(data))).toHaveProperty('org');
 	});
 
+	it('sends form-urlencoded and raw bodies (Books takes JSONString as a form field, or raw JSON)', async () => {
+		const post = (body: Record<string, unknown>) =>
+			zohoWorkflow({ operation: 'apiRequest', method: 'POST', service: 'books', organizationId: ORG, path: '/invoices', sendBody: true, ...body });
+		const before = kit.sim.booksRecords('us', { organizationId: ORG, collection: 'invoices' }).length;
+
+		const form = await kit.run({
+			workflow: post({
+				bodyContentType: 'form',
+				formParameters: { parameters: [{ name: 'JSONString', value: '{"customer_id":"form-1","line_items":[]}' }] },
+			}),
+		});
+		expect(form.error).toBeUndefined();
+		expect(jsonOf(form)[0]).toEqual(expect.objectContaining({ code: 0, message: 'The invoice has been created.' }));
+
+		const raw = await kit.run({
+			workflow: post({ bodyContentType: 'raw', rawBody: '{"customer_id":"raw-1","line_items":[]}', rawContentType: 'application/json' }),
+		});
+		expect(raw.error).toBeUndefined();
+		expect((jsonOf(raw)[0]?.invoice as { customer_id?: string }).customer_id).toBe('raw-1');
+
+		const invoices = kit.sim.booksRecords('us', { organizationId: ORG, collection: 'invoices' });
+		expect(invoices).toHaveLength(before + 2);
+		expect(invoices.slice(-2).map((invoice) => invoice.customer_id)).toEqual(['form-1', 'raw-1']);
+		expect(callCount(kit.sim, 'POST /books/v3/invoices 201')).toBe(2);
+	});
+
 	it('accepts a full URL on the data centre, and a CRM path that already names the version', async () => {
 		const contacts = kit.sim.records('us', 'Contacts').length;
 		const full = await kit.run({ workflow: get(`${kit.sim.url('us')}/crm/v2/Contacts`) });
