@@ -55,6 +55,8 @@ export class TokenCache {
 	private readonly earlyRefreshMs: number;
 	private readonly maxEntries: number;
 	private readonly entries = new Map<string, AccessToken>();
+	/** The key used last: already at the young end of `entries`, so a hit on it moves nothing. */
+	private newest?: string;
 	private readonly inFlight = new Map<string, Flight>();
 	readonly stats: CacheStats = { hits: 0, refreshes: 0, joins: 0, evictions: 0 };
 
@@ -107,8 +109,11 @@ export class TokenCache {
 			this.entries.delete(key);
 			return undefined;
 		}
-		this.entries.delete(key);
-		this.entries.set(key, token);
+		if (key !== this.newest) {
+			this.entries.delete(key);
+			this.entries.set(key, token);
+			this.newest = key;
+		}
 		return token;
 	}
 
@@ -201,6 +206,7 @@ export class TokenCache {
 	private store(key: string, token: AccessToken): void {
 		this.entries.delete(key);
 		this.entries.set(key, token);
+		this.newest = key;
 		while (this.entries.size > this.maxEntries) {
 			const oldest = this.entries.keys().next().value as string;
 			this.entries.delete(oldest);
