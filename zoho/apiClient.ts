@@ -22,9 +22,11 @@ import {
 	headerValue,
 	IDEMPOTENT_METHODS,
 	parseRetryAfter,
+	requestTarget,
 	sendHttp,
 	type HttpMethod,
 	type HttpResponse,
+	type RequestTarget,
 	type RetryPolicy,
 } from './transport';
 
@@ -38,6 +40,7 @@ export type RequestBody =
 	| { kind: 'multipart'; parts: MultipartPart[] }
 	| { kind: 'raw'; data: Buffer | string; contentType?: string };
 
+/** Once built, an ApiCall is not changed: the client may recognise it and reuse what it derived from it. */
 export interface ApiCall {
 	method: HttpMethod;
 	/** Absolute URL (may carry a query string of its own). */
@@ -69,11 +72,28 @@ export interface ApiCallOptions {
 
 export const DEFAULT_API_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000 };
 
+/** What a call turns into for one token: its URL (host checked), where undici sends it, headers and body. */
+interface PreparedCall {
+	url: string;
+	target: RequestTarget;
+	headers: Record<string, string>;
+	body?: string | Buffer | FormData;
+}
+
+/** A body-less call's PreparedCall, with what it was prepared for. */
+interface RememberedCall extends PreparedCall {
+	token: AccessToken;
+	accountsUrl: string;
+	allowedHosts?: readonly string[];
+}
+
 export class ZohoApiClient {
 	private readonly auth: ZohoAuth;
 	private readonly dispatcher?: Dispatcher;
 	private readonly clock: Clock;
 	private readonly retry: RetryPolicy;
+	/** Calls sent before, with what was derived from them: items sharing one call skip the URL parse and host check. */
+	private readonly prepared = new WeakMap<ApiCall, RememberedCall>();
 
 	constructor(options: { auth: ZohoAuth; dispatcher?: Dispatcher; clock: Clock; retry?: RetryPolicy }) {
 		this.auth = options.auth;
@@ -94,9 +114,15 @@ export class ZohoApiClient {
 		let refreshed = false;
 		for (let attempt = 0; ; attempt++) {
 			const call = build(token);
-			const url = withQuery(call.url, call.query);
-			this.assertHostAllowed({ url, token, options });
-			const res = await this.send({ call, url, token, options, attempt });
+			const { url, target, headers, body } = this.prepare(call, token, options);
+			let res: HttpResponse | ZohoError;
+			try {
+				res = await sendHttp({ url, target, method: call.method, headers, body, dispatcher: this.dispatcher, timeoutMs: options.timeoutMs, signal: options.signal });
+			} catch (error) {
+				// Network failures and timeouts may be retried (policy decides); anything else propagates.
+				if (!(error instanceof ZohoError) || error.code === 'ABORTED') throw error;
+				res = error;
+			}
 			if (res instanceof ZohoError) {
 				if (!this.mayRetry(res, call.method, options, attempt)) throw res;
 				await this.pause(res, attempt, options.signal);
@@ -126,13 +152,32 @@ export class ZohoApiClient {
 			if (options.checkBooksCode) {
 				this.assertBooksSuccess({ res, url, method: call.method, secrets: [token.accessToken, credentials.refreshToken, credentials.clientSecret] });
 			}
-			return { ...res, url, token };
+			return { status: res.status, headers: res.headers, body: res.body, url, token };
 		}
 	}
 
-	private assertHostAllowed(args: { url: string; token: AccessToken; options: ApiCallOptions }): void {
-		const { url, token, options } = args;
+	/**
+	 * The URL, checked against the allowed hosts before the token goes anywhere, the
+	 * headers and the encoded body. Body-less calls are remembered per token.
+	 */
+	private prepare(call: ApiCall, token: AccessToken, options: ApiCallOptions): PreparedCall {
+		const known = this.prepared.get(call);
+		if (known?.token === token && known.accountsUrl === options.credentials.accountsUrl && known.allowedHosts === options.allowedHosts) return known;
+		const url = withQuery(call.url, call.query);
 		const parsed = new URL(url);
+		this.assertHostAllowed({ url, parsed, token, options });
+		const { body, contentType } = encodeBody(call.body);
+		const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
+		if (contentType) headers['content-type'] = contentType;
+		headers.authorization = `Zoho-oauthtoken ${token.accessToken}`;
+		const prepared: PreparedCall = { url, target: requestTarget(parsed), headers, body };
+		// A body (a multipart form above all) is encoded for each send.
+		if (!call.body) this.prepared.set(call, { ...prepared, token, accountsUrl: options.credentials.accountsUrl, allowedHosts: options.allowedHosts });
+		return prepared;
+	}
+
+	private assertHostAllowed(args: { url: string; parsed: URL; token: AccessToken; options: ApiCallOptions }): void {
+		const { url, parsed, token, options } = args;
 		const allowed =
 			// Plain http only where the token stays on this machine or goes where Zoho's own answer pointed.
 			(parsed.protocol === 'https:' ||
@@ -171,35 +216,6 @@ export class ZohoApiClient {
 		} catch (cause) {
 			if (signal?.aborted) throw new ZohoAbortError(error.url);
 			throw cause;
-		}
-	}
-
-	private async send(args: {
-		call: ApiCall;
-		url: string;
-		token: AccessToken;
-		options: ApiCallOptions;
-		attempt: number;
-	}): Promise<HttpResponse | ZohoError> {
-		const { call, url, token, options } = args;
-		const { body, contentType } = encodeBody(call.body);
-		const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
-		if (contentType) headers['content-type'] = contentType;
-		headers.authorization = `Zoho-oauthtoken ${token.accessToken}`;
-		try {
-			return await sendHttp({
-				url,
-				method: call.method,
-				headers,
-				body,
-				dispatcher: this.dispatcher,
-				timeoutMs: options.timeoutMs,
-				signal: options.signal,
-			});
-		} catch (error) {
-			// Network failures and timeouts may be retried (policy decides); anything else propagates.
-			if (error instanceof ZohoError && error.code !== 'ABORTED') return error;
-			throw error;
 		}
 	}
 

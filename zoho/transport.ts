@@ -4,7 +4,7 @@
  * into a ZohoError with a stable code.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errors as undiciErrors, request, type Dispatcher, type FormData } from 'undici';
+import { errors as undiciErrors, getGlobalDispatcher, type Dispatcher, type FormData } from 'undici';
 
 import { ZohoAbortError, ZohoError, ZohoTransportError } from './errors';
 import { describeUrl } from './secrets';
@@ -14,8 +14,16 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 /** Methods that may be repeated safely after a failure whose effect is unknown. */
 export const IDEMPOTENT_METHODS: ReadonlySet<HttpMethod> = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 
+export interface RequestTarget {
+	origin: string;
+	/** Path and query. */
+	path: string;
+}
+
 export interface HttpRequest {
 	url: string;
+	/** The URL split as undici wants it, when the caller has it already: saves parsing the URL again. */
+	target?: RequestTarget;
 	method: HttpMethod;
 	headers?: Record<string, string>;
 	body?: string | Buffer | Uint8Array | FormData;
@@ -33,20 +41,7 @@ export interface HttpResponse {
 export async function sendHttp(req: HttpRequest): Promise<HttpResponse> {
 	if (req.signal?.aborted) throw new ZohoAbortError(describeUrl(req.url));
 	try {
-		// undici's own timers bound the wait for the answer and every pause in its body,
-		// and the caller's signal goes straight to undici: no AbortController and no
-		// timer of ours per request (they were a measurable part of a cached call).
-		const res = await request(req.url, {
-			method: req.method,
-			headers: req.headers,
-			body: req.body,
-			dispatcher: req.dispatcher,
-			signal: req.signal,
-			headersTimeout: req.timeoutMs,
-			bodyTimeout: req.timeoutMs,
-		});
-		const body = Buffer.from(await res.body.arrayBuffer());
-		return { status: res.statusCode, headers: res.headers, body };
+		return await exchange(req);
 	} catch (error) {
 		// Described only on failure: parsing the URL for every successful call is measurable.
 		const url = describeUrl(req.url);
@@ -60,6 +55,81 @@ export async function sendHttp(req: HttpRequest): Promise<HttpResponse> {
 			});
 		}
 		throw networkError(error, url);
+	}
+}
+
+/**
+ * One request through the dispatcher, its answer collected whole. undici's
+ * request() hands each answer over as a Readable stream inside an async resource;
+ * every caller here reads the whole answer anyway, and that wrapping (and the copy
+ * its arrayBuffer() makes) was a large part of a cached call's cost. undici's own
+ * timers bound the wait for the answer and every pause in its body: no timer of ours.
+ */
+function exchange(req: HttpRequest): Promise<HttpResponse> {
+	const { origin, path } = req.target ?? requestTarget(req.url);
+	return new Promise((resolve, reject) => {
+		(req.dispatcher ?? getGlobalDispatcher()).dispatch(
+			{ origin, path, method: req.method, headers: req.headers, body: req.body, headersTimeout: req.timeoutMs, bodyTimeout: req.timeoutMs },
+			new WholeAnswer(resolve, reject, req.signal),
+		);
+	});
+}
+
+/** Where undici sends a URL: its origin, and its path with the query (never the fragment). */
+export function requestTarget(url: string | URL): RequestTarget {
+	const parsed = typeof url === 'string' ? new URL(url) : url;
+	return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+}
+
+const ONCE = { once: true } as const;
+
+/** Collects status, headers and body chunks; the caller's signal aborts the request at any stage. */
+class WholeAnswer implements Dispatcher.DispatchHandler {
+	private controller?: Dispatcher.DispatchController;
+	private status = 0;
+	private headers: HttpResponse['headers'] = {};
+	private readonly chunks: Buffer[] = [];
+
+	constructor(
+		private readonly resolve: (res: HttpResponse) => void,
+		private readonly reject: (error: unknown) => void,
+		private readonly signal?: AbortSignal,
+	) {
+		// The handler is the listener (handleEvent): no closure per request.
+		signal?.addEventListener('abort', this, ONCE);
+	}
+
+	handleEvent(): void {
+		// Not started yet: onRequestStart aborts it.
+		this.controller?.abort(this.signal?.reason);
+	}
+
+	onRequestStart(controller: Dispatcher.DispatchController): void {
+		if (this.signal?.aborted) controller.abort(this.signal.reason);
+		else this.controller = controller;
+	}
+
+	onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: HttpResponse['headers']): void {
+		// 1xx interim answers are not the answer.
+		if (statusCode < 200) return;
+		this.status = statusCode;
+		this.headers = headers;
+	}
+
+	onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+		this.chunks.push(chunk);
+	}
+
+	onResponseEnd(): void {
+		this.signal?.removeEventListener('abort', this);
+		// One chunk (the usual API answer) is kept as it is, not copied.
+		const body = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
+		this.resolve({ status: this.status, headers: this.headers, body });
+	}
+
+	onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+		this.signal?.removeEventListener('abort', this);
+		this.reject(error);
 	}
 }
 

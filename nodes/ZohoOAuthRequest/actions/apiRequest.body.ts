@@ -12,9 +12,9 @@ interface MultipartRow {
 	inputBinaryField?: string;
 }
 
-export async function readBody(ctx: IExecuteFunctions, itemIndex: number): Promise<RequestBody | undefined> {
+/** The body of one item; called when Send Body is on. */
+export async function readBody(ctx: IExecuteFunctions, itemIndex: number): Promise<RequestBody> {
 	const param = itemParameters(ctx, itemIndex);
-	if (param('sendBody', false) !== true) return undefined;
 	const type = param('bodyContentType', 'json');
 	switch (type) {
 		case 'json': {

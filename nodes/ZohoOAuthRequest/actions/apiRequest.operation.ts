@@ -13,7 +13,7 @@ import { urlParts } from '../../../zoho/urlParts';
 import type { AccessToken } from '../../../zoho/tokenClient';
 import { readBody } from './apiRequest.body';
 import { readRequestParams, type RequestParams } from './apiRequest.params';
-import { listItems, responseItems } from './apiRequest.response';
+import { fileItems, listItems, responseItems } from './apiRequest.response';
 import type { OperationInput, OperationOutput } from './types';
 
 export { properties } from './apiRequest.description';
@@ -21,8 +21,9 @@ export { properties } from './apiRequest.description';
 export async function execute(input: OperationInput): Promise<OperationOutput> {
 	const { ctx, itemIndex, runtime, signal } = input;
 	const params = readRequestParams(ctx, itemIndex);
-	const body = await readBody(ctx, itemIndex);
-	const { credentials, saved } = await input.credentials.read();
+	const body = params.sendBody ? await readBody(ctx, itemIndex) : undefined;
+	// After the first item the credential is known: no promise to wait for.
+	const { credentials, saved } = input.credentials.known() ?? (await input.credentials.read());
 	const callOptions: ApiCallOptions = {
 		credentials,
 		saved,
@@ -55,8 +56,26 @@ export async function execute(input: OperationInput): Promise<OperationOutput> {
 		return listItems({ records: walk.records, key: walk.key, split: params.options.splitIntoItems });
 	}
 
-	const res = await runtime.api.call(build(params.query), callOptions);
-	return responseItems({ ctx, itemIndex, params, res });
+	const res = await runtime.api.call(body ? build(params.query) : sameCall(params, credentials), callOptions);
+	return params.responseFormat === 'file' ? fileItems({ ctx, params, res }) : responseItems({ params, res });
+}
+
+/**
+ * Calls built per parameter set for the token they were built with. Items whose
+ * parameters hold no expression share one parameter set, so they also share the
+ * call (URL and headers): the client then recognises it and skips building and
+ * checking it again. Never mutated once built.
+ */
+const builtCalls = new WeakMap<RequestParams, { token: AccessToken; call: ApiCall }>();
+
+function sameCall(params: RequestParams, credentials: ZohoCredentials): (token: AccessToken) => ApiCall {
+	return (token) => {
+		const built = builtCalls.get(params);
+		if (built?.token === token) return built.call;
+		const call = buildCall({ params, query: params.query, token, credentials });
+		builtCalls.set(params, { token, call });
+		return call;
+	};
 }
 
 function buildCall(options: {

@@ -32,6 +32,8 @@ export interface RequestParams {
 	path: string;
 	query: Array<[string, string]>;
 	headers: Record<string, string>;
+	/** Send Body is on: the body is read per item (apiRequest.body.ts). */
+	sendBody: boolean;
 	responseFormat: 'json' | 'text' | 'file';
 	binaryPropertyName: string;
 	options: RequestOptions;
@@ -114,6 +116,7 @@ export function readRequestParams(ctx: IExecuteFunctions, itemIndex: number): Re
 		path: readPath(text(param('path', ''))),
 		query,
 		headers: Object.fromEntries(headerPairs),
+		sendBody: param('sendBody', false) === true,
 		responseFormat: readResponseFormat(param('responseFormat', 'json')),
 		binaryPropertyName: '',
 		options: readOptions(param('options', {}) as IDataObject),

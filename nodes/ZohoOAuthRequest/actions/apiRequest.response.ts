@@ -12,18 +12,17 @@ export function listItems(options: { records: unknown[]; key?: string; split: bo
 	return [{ json: { [options.key ?? 'data']: options.records } as IDataObject }];
 }
 
-export async function responseItems(options: {
-	ctx: IExecuteFunctions;
-	itemIndex: number;
-	params: RequestParams;
-	res: ApiResult;
-}): Promise<INodeExecutionData[]> {
+/** The answer as a file in the item's binary data (Response Format: File). */
+export async function fileItems(options: { ctx: IExecuteFunctions; params: RequestParams; res: ApiResult }): Promise<INodeExecutionData[]> {
 	const { ctx, params, res } = options;
-	if (params.responseFormat === 'file') {
-		const binary = await ctx.helpers.prepareBinaryData(res.body, fileName(res), mimeType(res));
-		const json = params.options.fullResponse ? { statusCode: res.status, headers: res.headers as IDataObject } : {};
-		return [{ json, binary: { [params.binaryPropertyName]: binary } }];
-	}
+	const binary = await ctx.helpers.prepareBinaryData(res.body, fileName(res), mimeType(res));
+	const json = params.options.fullResponse ? { statusCode: res.status, headers: res.headers as IDataObject } : {};
+	return [{ json, binary: { [params.binaryPropertyName]: binary } }];
+}
+
+/** The answer as JSON or text items (Response Format: JSON, Text). */
+export function responseItems(options: { params: RequestParams; res: ApiResult }): INodeExecutionData[] {
+	const { params, res } = options;
 	const body = params.responseFormat === 'text' ? res.body.toString('utf8') : jsonOrText(res.body);
 	if (params.options.splitIntoItems && params.responseFormat === 'json') {
 		const list = recordsOf(body);

@@ -37,7 +37,9 @@ export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[
 			// An unusable node-wide option fails every item, so Continue On Fail gives one error item each.
 			if (optionError) throw optionError.error;
 			const output = await OPERATIONS[operation].execute(input);
-			return output.map((item) => ({ ...item, pairedItem: { item: itemIndex } }));
+			// Operations return fresh items: pairing them in place spares a copy of each.
+			for (const item of output) item.pairedItem = { item: itemIndex };
+			return output;
 		} catch (error) {
 			const nodeError = toNodeError(ctx.getNode(), error, itemIndex);
 			if (!ctx.continueOnFail()) throw nodeError;

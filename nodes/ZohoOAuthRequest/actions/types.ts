@@ -16,5 +16,5 @@ export interface OperationInput {
 	tokenMemo: TokenFailureMemo;
 }
 
-/** Items for one input item; the router adds pairedItem. */
+/** New items for one input item (not shared with anything else); the router sets their pairedItem. */
 export type OperationOutput = INodeExecutionData[];

@@ -6,9 +6,9 @@ import type { AccessToken } from '../../../zoho/tokenClient';
 export const CREDENTIAL_TYPE = 'zohoSelfClientApi';
 
 export interface NodeCredentials {
-	credentials: ZohoCredentials;
+	readonly credentials: ZohoCredentials;
 	/** The token n8n saved in the credential (by preAuthentication), if complete. */
-	saved?: AccessToken;
+	readonly saved?: AccessToken;
 }
 
 /**
@@ -28,10 +28,15 @@ export class CredentialSource {
 		const raw = await this.raw;
 		const requireRefreshToken = options.requireRefreshToken !== false;
 		const known = this.checked.get(requireRefreshToken);
-		if (known) return { ...known };
+		if (known) return known;
 		const credentials = parseCredentials(raw, { requireRefreshToken: options.requireRefreshToken });
-		const result: NodeCredentials = { credentials, saved: savedToken(raw) };
+		const result: NodeCredentials = Object.freeze({ credentials, saved: savedToken(raw) });
 		this.checked.set(requireRefreshToken, result);
-		return { ...result };
+		return result;
+	}
+
+	/** What `read()` gives once an earlier item of this execution succeeded, without a promise to wait for. */
+	known(): NodeCredentials | undefined {
+		return this.checked.get(true);
 	}
 }
