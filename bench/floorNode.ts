@@ -6,14 +6,20 @@
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 
 export const FLOOR_NODE_TYPE = 'n8n-nodes-bench.floor';
 
 const agent = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
+let dispatcher: Dispatcher = agent;
 
 export function closeFloorAgent(): Promise<void> {
 	return agent.close();
+}
+
+/** For overhead.ts: the floor node's calls go to this dispatcher instead of its Agent. */
+export function setFloorDispatcher(replacement: Dispatcher): void {
+	dispatcher = replacement;
 }
 
 export class FloorNode implements INodeType {
@@ -43,7 +49,7 @@ export class FloorNode implements INodeType {
 		const worker = async (): Promise<void> => {
 			while (next < count) {
 				const index = next++;
-				const res = await request(url, { method: 'GET', headers, dispatcher: agent });
+				const res = await request(url, { method: 'GET', headers, dispatcher });
 				out[index] = { json: (await res.body.json()) as INodeExecutionData['json'], pairedItem: { item: index } };
 			}
 		};

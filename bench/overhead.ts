@@ -1,0 +1,131 @@
+/**
+ * Profiling aid, not part of `npm run bench`: our node's own CPU cost per API
+ * call, with the network taken out. An in-memory undici dispatcher answers every
+ * request with the same CRM record, so neither the kernel nor the simulator adds
+ * noise; the node and the minimal node (floorNode.ts) run alternately in n8n-core
+ * on that dispatcher, and the difference of their CPU time per call is what our
+ * request path costs above n8n's floor. Stable to about a microsecond, where
+ * the socket benchmark moves by ten.
+ *
+ *   node dist/bench/overhead.js [concurrency=5] [rounds=15]
+ */
+import { Dispatcher } from 'undici';
+
+import type { CredentialStore } from '../test/harness/credentialsHelper';
+import { parseCredentials } from '../zoho/credentials';
+import { createZohoRuntime, setSharedZohoRuntime } from '../zoho/runtime';
+import { setFloorDispatcher } from './floorNode';
+import { floorWorkflow, inputItems, runZohoNode, zohoWorkflow } from './inProcess';
+import { median } from './stats';
+
+const ORIGIN = 'http://127.0.0.1:9';
+const CALLS = 5_000;
+const RECORD = Buffer.from(
+	JSON.stringify({
+		data: [
+			{
+				id: '5725767000000412001',
+				Last_Name: 'Lovelace',
+				First_Name: 'Ada',
+				Email: 'ada@example.com',
+				Company: 'Analytical Engines Ltd',
+				Lead_Status: 'Contacted',
+				Phone: '+44 20 7946 0000',
+				Owner: { id: '5725767000000317001', name: 'Demo User' },
+				Created_Time: '2026-11-01T10:00:00+00:00',
+				Modified_Time: '2026-11-02T10:00:00+00:00',
+			},
+		],
+	}),
+);
+const HEADERS = [Buffer.from('content-type'), Buffer.from('application/json;charset=UTF-8'), Buffer.from('content-length'), Buffer.from(String(RECORD.length))];
+
+/** Answers every request at the next turn of the event loop, as a socket would; handlers of either undici style. */
+class CannedDispatcher extends Dispatcher {
+	dispatch(_options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+		setImmediate(() => {
+			if (handler.onRequestStart) {
+				const controller = { abort: () => undefined, pause: () => undefined, resume: () => undefined, aborted: false, paused: false, reason: null };
+				handler.onRequestStart(controller, {});
+				handler.onResponseStart?.(controller, 200, { 'content-type': 'application/json;charset=UTF-8', 'content-length': String(RECORD.length) }, 'OK');
+				handler.onResponseData?.(controller, RECORD);
+				handler.onResponseEnd?.(controller, {});
+				return;
+			}
+			const legacy = handler as unknown as {
+				onConnect(abort: () => void): void;
+				onHeaders(status: number, headers: Buffer[], resume: () => void, text: string): boolean;
+				onData(chunk: Buffer): boolean;
+				onComplete(trailers: Buffer[]): void;
+			};
+			legacy.onConnect(() => undefined);
+			legacy.onHeaders(200, HEADERS, () => undefined, 'OK');
+			legacy.onData(RECORD);
+			legacy.onComplete([]);
+		});
+		return true;
+	}
+
+	close(): Promise<void> {
+		return Promise.resolve();
+	}
+
+	destroy(): Promise<void> {
+		return Promise.resolve();
+	}
+}
+
+function cpuUs(): number {
+	const usage = process.cpuUsage();
+	return usage.user + usage.system;
+}
+
+async function main(): Promise<void> {
+	const concurrency = Number(process.argv[2] ?? '5');
+	const rounds = Math.max(3, Number(process.argv[3] ?? '15'));
+	const dispatcher = new CannedDispatcher();
+	setFloorDispatcher(dispatcher);
+	const runtime = createZohoRuntime({ dispatcher });
+	setSharedZohoRuntime(runtime);
+	const data = { dataCentre: 'custom', customAccountsUrl: ORIGIN, clientId: '1000.OVERHEAD', clientSecret: 'overhead-secret', refreshToken: '1000.overhead.refresh', accessToken: '' };
+	const store: CredentialStore = { overhead: { type: 'zohoSelfClientApi', data } };
+	const now = Date.now();
+	const token = { accessToken: '1000.overhead.access', apiDomain: ORIGIN, tokenType: 'Bearer', issuedAt: now, expiresAt: now + 3_600_000 };
+	runtime.auth.cache.offer(parseCredentials(data).key, token);
+
+	const path = '/crm/v8/Leads/5725767000000412001';
+	const ours = zohoWorkflow({ operation: 'apiRequest', method: 'GET', path, options: { maxConcurrency: concurrency } }, 'overhead');
+	const floor = floorWorkflow({ url: `${ORIGIN}${path}`, token: token.accessToken, concurrency });
+	const items = inputItems(CALLS);
+	const measure = async (workflow: typeof ours): Promise<number> => {
+		const before = cpuUs();
+		const run = await runZohoNode({ workflow, credentials: store, items });
+		if (run.outputItems !== CALLS) throw new Error(`expected ${CALLS} items, got ${run.outputItems}`);
+		return (cpuUs() - before) / CALLS;
+	};
+	for (let warm = 0; warm < 3; warm++) {
+		await measure(ours);
+		await measure(floor);
+	}
+	const samples = { ours: [] as number[], floor: [] as number[], gap: [] as number[] };
+	for (let round = 0; round < rounds; round++) {
+		const first = round % 2 === 0 ? ours : floor;
+		const a = await measure(first);
+		const b = await measure(first === ours ? floor : ours);
+		const [o, f] = first === ours ? [a, b] : [b, a];
+		samples.ours.push(o);
+		samples.floor.push(f);
+		samples.gap.push(o - f);
+	}
+	const mints = runtime.auth.cache.stats.refreshes;
+	process.stdout.write(
+		`${concurrency} in flight, ${rounds} rounds of ${CALLS} calls: CPU per call ours ${median(samples.ours).toFixed(1)} µs, ` +
+			`floor ${median(samples.floor).toFixed(1)} µs, ours − floor ${median(samples.gap).toFixed(1)} µs (token fetches ${mints})\n`,
+	);
+	setSharedZohoRuntime(undefined);
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`overhead failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.exit(1);
+});
