@@ -4,8 +4,8 @@
  * request with the same CRM record, so neither the kernel nor the simulator adds
  * noise; the node and the minimal node (floorNode.ts) run alternately in n8n-core
  * on that dispatcher, and the difference of their CPU time per call is what our
- * request path costs above n8n's floor. Stable to about a microsecond, where
- * the socket benchmark moves by ten.
+ * request path costs above n8n's floor. Steady to a few microseconds, where
+ * the socket benchmark moves by tens.
  *
  *   node dist/bench/overhead.js [concurrency=5] [rounds=15]
  */

@@ -5,7 +5,7 @@
  * writes bench/results.md. Every figure is a count, or a ratio of measurements
  * taken in the same run, alternated (raw, ours, ours, raw …) with medians.
  *
- * BENCH_REPS (default 5) sets the alternated repetitions of part 2;
+ * BENCH_REPS (default 9) sets the alternated repetitions of part 2;
  * BENCH_ONLY=economy,throughput,host,memory runs some parts only (results.md is then not written).
  */
 import * as fs from 'node:fs';
@@ -102,7 +102,7 @@ function details(results: BenchResults): string {
 async function main(): Promise<void> {
 	const started = performance.now();
 	const parts = selectedParts();
-	const reps = Number(process.env.BENCH_REPS ?? '5');
+	const reps = Number(process.env.BENCH_REPS ?? '9');
 	if (!Number.isInteger(reps) || reps < 1 || reps > 15) throw new Error('BENCH_REPS must be 1..15');
 	const machine = `${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown'}), load average ${os.loadavg().map((l) => fixed(l)).join(' ')} at start, Node ${process.version}`;
 	log(`bench: ${machine}; ${reps} alternated repetitions`);
