@@ -26,27 +26,54 @@ export class SimulatorProcess {
 
 	static async start(options: { timeoutMs?: number } = {}): Promise<SimulatorProcess> {
 		const entry = path.join(__dirname, 'simulatorProcess.js');
-		const child = spawn(process.execPath, [entry], { stdio: ['pipe', 'pipe', 'inherit'] });
+		const child = spawn(process.execPath, ['--expose-gc', entry], { stdio: ['pipe', 'pipe', 'inherit'] });
 		const url = await new Promise<string>((resolve, reject) => {
 			let buffer = '';
 			const timer = setTimeout(() => {
 				child.kill('SIGTERM');
 				reject(new Error('the simulator did not start within the timeout'));
 			}, options.timeoutMs ?? 15_000);
-			child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+			const onData = (chunk: string): void => {
 				buffer += chunk;
 				const line = buffer.split('\n')[0];
 				if (buffer.includes('\n') && line) {
 					clearTimeout(timer);
+					child.stdout?.off('data', onData);
 					resolve((JSON.parse(line) as { url: string }).url);
 				}
-			});
+			};
+			child.stdout?.setEncoding('utf8').on('data', onData);
 			child.once('exit', (code) => {
 				clearTimeout(timer);
 				reject(new Error(`the simulator exited (code ${String(code)}) before listening`));
 			});
 		});
 		return new SimulatorProcess(child, url);
+	}
+
+	/**
+	 * A full garbage collection in the simulator and in this process (when run with
+	 * --expose-gc), so the next measured run starts from a clean heap on both sides.
+	 */
+	async collectGarbage(timeoutMs = 10_000): Promise<void> {
+		const { stdin, stdout } = this.child;
+		if (!stdin || !stdout) throw new Error('the simulator has no stdin/stdout pipe');
+		const answered = new Promise<void>((resolve, reject) => {
+			const timer = setTimeout(() => {
+				stdout.off('data', onData);
+				reject(new Error('the simulator did not answer gc in time'));
+			}, timeoutMs);
+			const onData = (chunk: string): void => {
+				if (!chunk.split('\n').includes('gc')) return;
+				clearTimeout(timer);
+				stdout.off('data', onData);
+				resolve();
+			};
+			stdout.on('data', onData);
+		});
+		stdin.write('gc\n');
+		await answered;
+		(globalThis as { gc?: () => void }).gc?.();
 	}
 
 	async stop(): Promise<void> {

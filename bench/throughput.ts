@@ -166,6 +166,7 @@ export async function throughput(
 				if (!sample) continue;
 				const order = rep % 2 === 0 ? (['raw', 'floor', 'ours'] as const) : (['ours', 'floor', 'raw'] as const);
 				for (const which of order) {
+					await sim.collectGarbage();
 					await sim.resetCounters();
 					const cpuBefore = ownCpuUs();
 					const simCpuBefore = processCpuUs(sim.pid);
