@@ -29,6 +29,20 @@ describe('API Request failures', () => {
 		expect(kit.sim.mintsFor(kit.refreshToken)).toBe(2);
 	});
 
+	it('items sharing one call send the new token after a refresh, not the prepared old one', async () => {
+		await kit.run({ workflow: zohoWorkflow({ operation: 'getAccessToken' }) });
+		kit.sim.advanceClock(3_601_000);
+		const result = await kit.run({ workflow: getOrg({ options: { maxConcurrency: 1 } }), inputItems: items(4) });
+		expect(result.error).toBeUndefined();
+		expect(jsonOf(result)).toHaveLength(4);
+		const calls = kit.sim.counters().calls.filter((call) => call.path === '/crm/v8/org');
+		expect(calls.map((call) => call.status)).toEqual([401, 200, 200, 200, 200]);
+		const [expired, ...fresh] = calls.map((call) => call.authorization);
+		expect(new Set(fresh).size).toBe(1);
+		expect(fresh[0]).not.toBe(expired);
+		expect(kit.sim.mintsFor(kit.refreshToken)).toBe(2);
+	});
+
 	it('a second 401 INVALID_TOKEN after the refresh is an error, with one refresh only', async () => {
 		kit.sim.injectFault({ path: '/crm/v8/org', kind: 'status', status: 401, body: INVALID_TOKEN, times: 5 });
 		const result = await kit.run({ workflow: getOrg() });
