@@ -1,14 +1,14 @@
 /**
  * Runs the Zoho OAuth Request node in-process with n8n-core's WorkflowExecute
- * (test/harness), as the node's workflow tests do, and reads the node's own
+ * (harness/), as the node's workflow tests do, and reads the node's own
  * execution time from the run data.
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { ZohoSelfClientApi } from '../credentials/ZohoSelfClientApi.credentials';
 import { ZohoOAuthRequest } from '../nodes/ZohoOAuthRequest/ZohoOAuthRequest.node';
-import { runWorkflow, type WorkflowJson } from '../test/harness';
-import type { CredentialStore } from '../test/harness/credentialsHelper';
+import { runWorkflow, type WorkflowJson } from '../harness';
+import type { CredentialStore } from '../harness/credentialsHelper';
 import { createZohoRuntime, setSharedZohoRuntime, type ZohoRuntime } from '../zoho/runtime';
 import { FloorNode, FLOOR_NODE_TYPE } from './floorNode';
 import { since } from './stats';

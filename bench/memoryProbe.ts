@@ -8,7 +8,7 @@
  */
 import { Agent, request } from 'undici';
 
-import type { CredentialStore } from '../test/harness/credentialsHelper';
+import type { CredentialStore } from '../harness/credentialsHelper';
 import { parseCredentials } from '../zoho/credentials';
 import { createZohoRuntime, setSharedZohoRuntime } from '../zoho/runtime';
 import { freshRuntime, inputItems, runZohoNode, zohoWorkflow } from './inProcess';

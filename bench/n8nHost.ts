@@ -14,7 +14,7 @@ import {
 	packPackage,
 	type N8nRun,
 	type UserFolder,
-} from '../e2e/n8nHost';
+} from '../n8n-driver';
 import type { SimClient, SimulatorProcess } from './simulatorControl';
 import { credentialData } from './simulatorControl';
 

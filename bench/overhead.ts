@@ -7,11 +7,11 @@
  * request path costs above n8n's floor. Steady to a few microseconds, where
  * the socket benchmark moves by tens.
  *
- *   node dist/bench/overhead.js [concurrency=5] [rounds=15]
+ *   node dist-tools/bench/overhead.js [concurrency=5] [rounds=15]
  */
 import { Dispatcher } from 'undici';
 
-import type { CredentialStore } from '../test/harness/credentialsHelper';
+import type { CredentialStore } from '../harness/credentialsHelper';
 import { parseCredentials } from '../zoho/credentials';
 import { createZohoRuntime, setSharedZohoRuntime } from '../zoho/runtime';
 import { setFloorDispatcher } from './floorNode';

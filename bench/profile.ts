@@ -1,16 +1,16 @@
 /**
  * Profiling aid, not part of `npm run bench`: runs the node's 5,000-GET job a few
- * times at one concurrency so `node --cpu-prof dist/bench/profile.js` shows
+ * times at one concurrency so `node --cpu-prof dist-tools/bench/profile.js` shows
  * where our side of a request spends its time.
  *
  * BENCH_PROFILE_MODE=raw profiles the plain undici loop instead, =floor the minimal node (floorNode.ts), for comparison.
  *
- *   BENCH_PROFILE_CONCURRENCY=5 BENCH_PROFILE_RUNS=3 node --cpu-prof --cpu-prof-dir=.tmp/prof dist/bench/profile.js
- *   node dist/bench/profileSummary.js .tmp/prof/<file>.cpuprofile
+ *   BENCH_PROFILE_CONCURRENCY=5 BENCH_PROFILE_RUNS=3 node --cpu-prof --cpu-prof-dir=.tmp/prof dist-tools/bench/profile.js
+ *   node dist-tools/bench/profileSummary.js .tmp/prof/<file>.cpuprofile
  */
 import { Agent, request } from 'undici';
 
-import type { CredentialStore } from '../test/harness/credentialsHelper';
+import type { CredentialStore } from '../harness/credentialsHelper';
 import { parseCredentials } from '../zoho/credentials';
 import { setSharedZohoRuntime } from '../zoho/runtime';
 import { closeFloorAgent } from './floorNode';

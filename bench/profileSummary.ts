@@ -2,7 +2,7 @@
  * Summarises a .cpuprofile: self time by function and by package/folder, so the
  * cost of our code can be told from n8n's and undici's.
  *
- *   node dist/bench/profileSummary.js <file.cpuprofile> [top=25]
+ *   node dist-tools/bench/profileSummary.js <file.cpuprofile> [top=25]
  */
 import * as fs from 'node:fs';
 

@@ -135,7 +135,7 @@ async function main(): Promise<void> {
 	const table = markdownTable(allRows(results));
 	const runSeconds = since(started) / 1000;
 	const npmAge = npmRunAgeMs();
-	const timing = `\`node dist/bench/run.js\` took ${fixed(runSeconds, 1)} s` + (npmAge ? `; \`npm run bench\` (build included) ${fixed(npmAge / 1000, 1)} s so far.` : '.');
+	const timing = `\`node dist-tools/bench/run.js\` took ${fixed(runSeconds, 1)} s` + (npmAge ? `; \`npm run bench\` (build included) ${fixed(npmAge / 1000, 1)} s so far.` : '.');
 	process.stdout.write(`\n${table}\n\n${timing}\n`);
 	if (parts.size !== PARTS.length) return;
 	const md = [

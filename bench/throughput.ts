@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import { Agent, request, type Dispatcher } from 'undici';
 
-import type { CredentialStore } from '../test/harness/credentialsHelper';
+import type { CredentialStore } from '../harness/credentialsHelper';
 import { parseCredentials } from '../zoho/credentials';
 import type { ZohoRuntime } from '../zoho/runtime';
 import { closeFloorAgent } from './floorNode';

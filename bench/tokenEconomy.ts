@@ -6,7 +6,7 @@
  */
 import { request } from 'undici';
 
-import type { CredentialStore } from '../test/harness/credentialsHelper';
+import type { CredentialStore } from '../harness/credentialsHelper';
 import { freshRuntime, inputItems, runZohoNode, zohoWorkflow } from './inProcess';
 import { credentialData, type SimClient, type SimulatorProcess } from './simulatorControl';
 

@@ -23,7 +23,7 @@ import {
   nodeOutput,
   packPackage,
   startN8n,
-} from './n8nHost';
+} from '../n8n-driver';
 
 const majors: N8nMajor[] = (process.env.N8N_E2E_MAJORS ?? '1,2')
   .split(',')

@@ -11,34 +11,32 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import {
-  type ExecuteResult,
-  type N8nMajor,
-  type N8nRun,
-  type RunningN8n,
-  type UserFolder,
   activateWorkflow,
+  CREDENTIAL_TYPE,
+  EXAMPLE_IDS,
+  type ExecuteResult,
   executeWorkflow,
   importCredentials,
   importWorkflows,
+  LEADS_NODE,
+  loadErrors,
   login,
+  type N8nMajor,
+  type N8nRun,
   n8nVersion,
+  NODE_TYPE,
   nodeOutput,
   packPackage,
-  setupOwner,
-  startN8n,
-} from './n8nHost';
-import {
-  CREDENTIAL_TYPE,
-  EXAMPLE_IDS,
-  LEADS_NODE,
-  NODE_TYPE,
-  UPSERT_NODE,
-  type Workflow,
-  loadErrors,
   prepareInstance,
+  type RunningN8n,
+  setupOwner,
   simulatorCredential,
+  startN8n,
   summarizeSync,
-} from '../scripts/instance';
+  UPSERT_NODE,
+  type UserFolder,
+  type Workflow,
+} from '../n8n-driver';
 import { type DemoSimulator, startDemoSimulator } from '../simulator/demo';
 
 const majors: N8nMajor[] = (process.env.N8N_E2E_MAJORS ?? '1,2')

@@ -4,8 +4,7 @@
  * `n8n execute --id=… --rawOutput` and prints what it did, as counted by the
  * run and by the Zoho simulator. Exit code 0 on success.
  */
-import { executeWorkflow } from '../e2e/n8nHost';
-import { EXAMPLE_IDS, summarizeSync } from './instance';
+import { EXAMPLE_IDS, executeWorkflow, summarizeSync } from '../n8n-driver';
 import { type LocalSetup, errorText, log, setUpLocal } from './local';
 
 async function main(): Promise<number> {

@@ -7,9 +7,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { type N8nMajor, assertPortFree, ensureHostInstalled, n8nVersion, packPackage, repoRoot } from '../e2e/n8nHost';
+import {
+  assertPortFree,
+  ensureHostInstalled,
+  type N8nMajor,
+  n8nVersion,
+  packPackage,
+  type PreparedInstance,
+  prepareInstance,
+  repoRoot,
+  SIMULATOR_PORT,
+} from '../n8n-driver';
 import { type DemoSimulator, startDemoSimulator } from '../simulator/demo';
-import { type PreparedInstance, SIMULATOR_PORT, prepareInstance } from './instance';
 
 export interface LocalSetup {
   major: N8nMajor;

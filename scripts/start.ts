@@ -6,8 +6,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { DEMO_OWNER, type RunningN8n, setupOwner, startN8n } from '../e2e/n8nHost';
-import { EDITOR_PORT, SIMULATOR_PORT } from './instance';
+import {
+  DEMO_OWNER,
+  EDITOR_PORT,
+  type RunningN8n,
+  setupOwner,
+  SIMULATOR_PORT,
+  startN8n,
+} from '../n8n-driver';
 import { type LocalSetup, errorText, log, majorFromArgs, setUpLocal } from './local';
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * Soak: many Zoho OAuth Request calls spread over minutes, with access tokens that
  * live only 20 s, through the node as n8n runs it (n8n-core's WorkflowExecute, see
- * test/harness) against the simulator on 127.0.0.1.
+ * harness/) against the simulator on 127.0.0.1.
  *
  *   npm run soak                      # 120 s, 10,000 calls
  *   npm run soak -- --seconds 30      # shortened (CI); also SOAK_SECONDS=30
@@ -23,9 +23,9 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { ZohoSelfClientApi } from '../credentials/ZohoSelfClientApi.credentials';
 import { ZohoOAuthRequest } from '../nodes/ZohoOAuthRequest/ZohoOAuthRequest.node';
 import { ZohoSimulator } from '../simulator';
-import { runWorkflow } from '../test/harness';
-import type { CredentialStore } from '../test/harness/credentialsHelper';
-import { NODE_TYPE, zohoWorkflow } from '../test/node/workflow';
+import { runWorkflow } from '../harness';
+import type { CredentialStore } from '../harness/credentialsHelper';
+import { NODE_TYPE, zohoWorkflow } from '../harness/zohoWorkflow';
 import { DEFAULT_EARLY_REFRESH_MS, refreshDueAt } from '../zoho/expiry';
 import { createZohoRuntime, setSharedZohoRuntime } from '../zoho/runtime';
 
@@ -214,8 +214,8 @@ async function main(): Promise<number> {
 	];
 	const report = lines.join('\n');
 	console.log(report);
-	// Compiled to .tmp/soak/soak/soak.js; the results go beside the source.
-	writeFileSync(path.resolve(__dirname, '../../../soak/results.md'), report);
+	// Compiled to dist-tools/soak/soak.js; the results go beside the source.
+	writeFileSync(path.resolve(__dirname, '../../soak/results.md'), report);
 	if (failed.length) console.error(`soak: ${failed.length} goal(s) failed: ${failed.map(([name]) => name).join('; ')}`);
 	return failed.length ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 /**
- * Self-test of the workflow harness (test/harness/): real n8n-core execution, real
+ * Self-test of the workflow harness (harness/): real n8n-core execution, real
  * sockets to a local server, a throwaway node type and credential type defined here.
  */
 import { once } from 'node:events';
@@ -19,9 +19,9 @@ import type {
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { request } from 'undici';
 
-import echoThenNoop from './harness/fixtures/echo-then-noop.workflow.json';
-import type { CredentialStore, WorkflowJson } from './harness';
-import { runWorkflow } from './harness';
+import echoThenNoop from './fixtures/echo-then-noop.workflow.json';
+import type { CredentialStore, WorkflowJson } from '../harness';
+import { runWorkflow } from '../harness';
 
 // ---------------------------------------------------------------- local server
 

@@ -16,20 +16,21 @@ import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 
 import {
-  DEMO_OWNER,
-  type RunningN8n,
-  type UserFolder,
   assertPortFree,
   createUserFolder,
+  DEMO_OWNER,
   ensureHostInstalled,
   freePorts,
+  loadErrors,
   n8nVersion,
   packPackage,
   repoRoot,
+  type RunningN8n,
   setupOwner,
+  SIMULATOR_PORT,
   startN8n,
-} from '../e2e/n8nHost';
-import { SIMULATOR_PORT, loadErrors } from '../scripts/instance';
+  type UserFolder,
+} from '../n8n-driver';
 import { type DemoSimulator, startDemoSimulator } from '../simulator/demo';
 import { type Browser, ensureChromium, launchChromium } from './chromium';
 import { closeToasts, fillParameter, label, parameterInput, parameters, selectOption } from './editor';
@@ -158,7 +159,8 @@ async function step(name: string, body: () => Promise<void>): Promise<void> {
 /** The page as a user sees it after a moment: no toasts, no focus tips, no half-faded dropdowns. */
 async function screenshot(name: string): Promise<void> {
   await closeToasts(page);
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  // Runs in the browser (a string, so the tools' TypeScript needs no DOM types).
+  await page.evaluate('document.activeElement?.blur()');
   await page.mouse.move(0, 0);
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, name), animations: 'disabled' });
@@ -231,7 +233,7 @@ test('the nodes panel finds Zoho OAuth Request, with its icon and its four actio
     await expectVisible(item.getByText('Call any Zoho API'), 'the node description in the search results');
     const icons = item.locator('img');
     await until(
-      () => icons.evaluateAll((imgs: HTMLImageElement[]) => imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0)),
+      () => icons.evaluateAll((imgs: Array<{ complete: boolean; naturalWidth: number }>) => imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0)),
       'the node icon loaded',
     );
     await screenshot('node-panel.png');

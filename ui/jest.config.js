@@ -5,7 +5,7 @@ module.exports = {
   rootDir: '..',
   roots: ['<rootDir>/ui'],
   testMatch: ['**/*.test.ts'],
-  // Types are checked by `tsc -p ui/tsconfig.json` in the npm script; here only transpile.
+  // Types are checked by `npm run typecheck` (part of npm test); here only transpile.
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   testEnvironment: 'node',
   // One editor session, step after step; bounded waits inside each step.

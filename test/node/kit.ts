@@ -9,11 +9,11 @@ import { ZohoSelfClientApi } from '../../credentials/ZohoSelfClientApi.credentia
 import { ZohoOAuthRequest } from '../../nodes/ZohoOAuthRequest/ZohoOAuthRequest.node';
 import { ZohoSimulator, type ZohoSimulatorOptions } from '../../simulator';
 import { createZohoRuntime, setSharedZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
-import { runWorkflow, type RunWorkflowResult, type WorkflowJson } from '../harness';
-import type { CredentialStore } from '../harness/credentialsHelper';
-import { CREDENTIAL_ID, NODE_TYPE } from './workflow';
+import { runWorkflow, type RunWorkflowResult, type WorkflowJson } from '../../harness';
+import type { CredentialStore } from '../../harness/credentialsHelper';
+import { CREDENTIAL_ID, NODE_TYPE } from '../../harness/zohoWorkflow';
 
-export { CREDENTIAL_ID, NODE_TYPE, zohoWorkflow } from './workflow';
+export { CREDENTIAL_ID, NODE_TYPE, zohoWorkflow } from '../../harness/zohoWorkflow';
 export const ALL_SCOPES = ['ZohoCRM.modules.ALL', 'ZohoCRM.org.READ', 'ZohoBooks.fullaccess.all'];
 
 export interface NodeKit {

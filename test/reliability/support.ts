@@ -15,8 +15,8 @@ import { ZohoSelfClientApi } from '../../credentials/ZohoSelfClientApi.credentia
 import { ZohoOAuthRequest } from '../../nodes/ZohoOAuthRequest/ZohoOAuthRequest.node';
 import { ZohoSimulator, type ZohoSimulatorOptions } from '../../simulator';
 import { createZohoRuntime, setSharedZohoRuntime, type ZohoRuntime, type ZohoRuntimeOptions } from '../../zoho/runtime';
-import { runWorkflow, type RunWorkflowResult } from '../harness';
-import type { CredentialStore } from '../harness/credentialsHelper';
+import { runWorkflow, type RunWorkflowResult } from '../../harness';
+import type { CredentialStore } from '../../harness/credentialsHelper';
 import { CREDENTIAL_ID, NODE_TYPE, zohoWorkflow } from '../node/kit';
 
 export const ALL_SCOPES = ['ZohoCRM.modules.ALL', 'ZohoCRM.org.READ', 'ZohoBooks.fullaccess.all'];

@@ -7,8 +7,8 @@
  */
 import { ZohoSelfClientApi } from '../../../credentials/ZohoSelfClientApi.credentials';
 import { ZohoOAuthRequest } from '../../../nodes/ZohoOAuthRequest/ZohoOAuthRequest.node';
-import { runWorkflow } from '../../harness';
-import { NODE_TYPE, zohoWorkflow } from '../../node/workflow';
+import { runWorkflow } from '../../../harness';
+import { NODE_TYPE, zohoWorkflow } from '../../../harness/zohoWorkflow';
 import type { IDataObject } from 'n8n-workflow';
 
 export interface CancelRunInput {

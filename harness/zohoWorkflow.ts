@@ -1,7 +1,7 @@
 /** The one-node workflow the tests, the soak and the benchmark run: Manual Trigger → "Zoho". */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { WorkflowJson } from '../harness';
+import type { WorkflowJson } from '.';
 
 export const NODE_TYPE = 'n8n-nodes-zoho-oauth.zohoOAuthRequest';
 export const CREDENTIAL_ID = 'zoho-sim';

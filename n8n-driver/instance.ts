@@ -7,17 +7,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import {
-  type CredentialImport,
-  type N8nMajor,
-  type N8nRun,
-  type UserFolder,
-  createUserFolder,
-  importCredentials,
-  importWorkflows,
-  nodeOutput,
-  repoRoot,
-} from '../e2e/n8nHost';
+import { importCredentials, importWorkflows, nodeOutput, type CredentialImport, type N8nRun } from './cli';
+import { repoRoot, type N8nMajor } from './host';
+import { createUserFolder, type UserFolder } from './userFolder';
 import type { DemoSimulator } from '../simulator/demo';
 
 /** Where `npm start` and `npm run demo` put the simulator (its US data centre; EU is the next port). */
