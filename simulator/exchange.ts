@@ -28,6 +28,9 @@ export class Exchange {
 	body: Buffer = Buffer.alloc(0);
 	private readonly counted: boolean;
 	private answered = false;
+	/** While set, an answer is kept here instead of sent (see `withhold`). */
+	private held?: () => void;
+	private holding = false;
 
 	constructor(options: ExchangeOptions) {
 		this.core = options.core;
@@ -49,18 +52,33 @@ export class Exchange {
 		return this.answered;
 	}
 
+	/** From now on answers are kept back, not sent, until `release` says what becomes of them. */
+	withhold(): void {
+		this.holding = true;
+	}
+
+	/** Stops withholding; `send` true sends the kept answer, false drops it (a fault answers instead). */
+	release(options: { send: boolean }): void {
+		const held = this.held;
+		this.holding = false;
+		this.held = undefined;
+		if (options.send) held?.();
+	}
+
 	json(status: number, body: unknown, headers: Record<string, string> = {}): void {
 		this.send({ status, data: Buffer.from(JSON.stringify(body)), headers: { 'Content-Type': JSON_TYPE, ...headers } });
 	}
 
 	/** 204 and similar: no body at all. */
 	empty(status: number): void {
+		if (this.hold(() => this.empty(status))) return;
 		if (!this.begin(status)) return;
 		this.res.writeHead(status);
 		this.res.end();
 	}
 
 	send(options: { status: number; data: Buffer; headers: Record<string, string> }): void {
+		if (this.hold(() => this.send(options))) return;
 		if (!this.begin(options.status)) return;
 		this.res.writeHead(options.status, { ...options.headers, 'Content-Length': String(options.data.length) });
 		this.res.end(options.data);
@@ -84,6 +102,12 @@ export class Exchange {
 		this.res.writeHead(options.status, headers);
 		// Destroy only once the partial body is handed to the socket, so the client sees it.
 		this.res.write(options.part, () => this.res.destroy());
+	}
+
+	private hold(answer: () => void): boolean {
+		if (!this.holding) return false;
+		this.held ??= answer;
+		return true;
 	}
 
 	private begin(status: number): boolean {

@@ -47,6 +47,7 @@ function validate(spec: FaultSpec): void {
 	if (spec.dc !== undefined && !isDcId(spec.dc)) throw new Error(`unknown data centre: ${String(spec.dc)}`);
 	const times = spec.times ?? 1;
 	if (typeof times !== 'number' || !(times >= 1)) throw new Error('fault times must be at least 1');
+	if (spec.afterHandling !== undefined && typeof spec.afterHandling !== 'boolean') throw new Error('afterHandling must be a boolean');
 	if (spec.kind === 'delay' && !(typeof spec.delayMs === 'number' && spec.delayMs >= 0)) {
 		throw new Error('a delay fault needs delayMs');
 	}

@@ -10,6 +10,7 @@ import { invalidUrl, zohoError } from './errors';
 import { Exchange } from './exchange';
 import { applyFault } from './faults';
 import type { DcState } from './state';
+import type { FaultSpec } from './types';
 
 const TOKEN_PATH = '/oauth/v2/token';
 const REVOKE_PATH = '/oauth/v2/token/revoke';
@@ -61,6 +62,10 @@ async function handleRequest(options: { core: SimCore; dc: DcState; req: Incomin
 		}
 		observe(ex);
 		const fault = core.faults.take({ dc: dc.id, method: ex.method, path: ex.path });
+		if (fault?.afterHandling) {
+			await handleThenFail(ex, fault);
+			return;
+		}
 		if (fault) {
 			if (isTokenRequest(ex) && fault.kind !== 'delay') core.counters.recordTokenOutcome(`fault:${fault.kind}`);
 			if (await applyFault(ex, fault)) return;
@@ -75,6 +80,25 @@ async function handleRequest(options: { core: SimCore; dc: DcState; req: Incomin
 		const reason = error instanceof Error ? error.message : String(error);
 		ex.json(500, zohoError('INTERNAL_ERROR', 'simulator error', { reason }));
 	}
+}
+
+/** The request takes effect as usual; then its answer is lost to the fault (or, for 'delay', sent late). */
+async function handleThenFail(ex: Exchange, fault: FaultSpec): Promise<void> {
+	ex.withhold();
+	try {
+		await route(ex);
+	} catch (error) {
+		// The usual simulator error answer goes out instead.
+		ex.release({ send: false });
+		throw error;
+	}
+	if (fault.kind === 'delay') {
+		await ex.core.sleep(fault.delayMs ?? 0);
+		ex.release({ send: true });
+		return;
+	}
+	ex.release({ send: false });
+	await applyFault(ex, fault);
 }
 
 /** Counts what tests assert on before anything can refuse the request. */

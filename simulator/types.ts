@@ -60,6 +60,12 @@ export interface FaultSpec {
 	headers?: Record<string, string>;
 	/** For 'delay'. */
 	delayMs?: number;
+	/**
+	 * Handle the request first (a grant code is used up, a token minted), then act out the
+	 * fault instead of sending the answer: Zoho did the work and its answer was lost.
+	 * With 'delay' the answer is sent, late.
+	 */
+	afterHandling?: boolean;
 }
 
 export interface CallRecord {

@@ -13,6 +13,7 @@ export type ZohoErrorCode =
 	| 'TOKEN_THROTTLED'
 	| 'MISSING_ORG_INFO'
 	| 'TOKEN_REQUEST_FAILED'
+	| 'GRANT_CODE_ANSWER_LOST'
 	| 'REVOKE_FAILED'
 	| 'INVALID_TOKEN'
 	| 'SCOPE_MISMATCH'
@@ -37,6 +38,8 @@ export interface ZohoErrorDetails {
 	/** URL without query string (queries may carry tokens). */
 	url?: string;
 	retryable?: boolean;
+	/** The request certainly never left (connection refused, name not resolved): repeating it cannot do anything twice. */
+	neverSent?: boolean;
 	retryAfterMs?: number;
 	/** A short excerpt of the answer, already stripped of secrets. */
 	bodyExcerpt?: string;
@@ -54,6 +57,7 @@ export class ZohoError extends Error {
 	readonly zohoMessage?: string;
 	readonly url?: string;
 	readonly retryable: boolean;
+	readonly neverSent: boolean;
 	readonly retryAfterMs?: number;
 	readonly bodyExcerpt?: string;
 	readonly body?: unknown;
@@ -69,6 +73,7 @@ export class ZohoError extends Error {
 		this.zohoMessage = details.zohoMessage;
 		this.url = details.url;
 		this.retryable = details.retryable ?? false;
+		this.neverSent = details.neverSent ?? false;
 		this.retryAfterMs = details.retryAfterMs;
 		this.bodyExcerpt = details.bodyExcerpt;
 		this.body = details.body;

@@ -130,9 +130,12 @@ export class ZohoTokenClient {
 		const { client, operation } = options;
 		const url = `${client.accountsUrl}/oauth/v2/token`;
 		const secrets = [client.clientSecret, ...options.secrets];
-		return withRetry({
+		const once = operation === 'exchange';
+		const sending = withRetry({
 			policy: this.retry,
 			signal: options.signal,
+			// A grant code works once: sent again after Zoho may have used it, it would only earn invalid_code.
+			isRetryable: once ? (error) => error instanceof ZohoError && error.neverSent : undefined,
 			attempt: async () => {
 				const sentAt = this.clock.now();
 				const res = this.rejectServerError(
@@ -171,6 +174,10 @@ export class ZohoTokenClient {
 				}
 				return { body: success.data, sentAt };
 			},
+		});
+		if (!once) return sending;
+		return sending.catch((error: unknown) => {
+			throw isAnswerLost(error) ? grantAnswerLost({ error, accountsUrl: client.accountsUrl }) : error;
 		});
 	}
 
@@ -211,6 +218,29 @@ export class ZohoTokenClient {
 	}
 }
 
+
+/** The request may have reached Zoho and done its work, but no usable answer came back. */
+function isAnswerLost(error: unknown): error is ZohoTransportError {
+	if (!(error instanceof ZohoTransportError) || error.neverSent) return false;
+	if (error.code === 'INVALID_RESPONSE') return error.httpStatus === undefined || error.httpStatus < 300;
+	return error.code === 'TIMEOUT' || error.code === 'NETWORK_ERROR' || error.code === 'SERVER_ERROR';
+}
+
+function grantAnswerLost(options: { error: ZohoTransportError; accountsUrl: string }): ZohoTransportError {
+	const { error, accountsUrl } = options;
+	return new ZohoTransportError('GRANT_CODE_ANSWER_LOST', `Zoho may have used the grant code, but its answer was lost: ${error.message}`, {
+		url: error.url,
+		httpStatus: error.httpStatus,
+		bodyExcerpt: error.bodyExcerpt,
+		field: 'Grant Code',
+		hint:
+			'A grant code works once, so it was not sent again. Generate a new grant code in the Zoho API Console ' +
+			'(Self Client → Generate Code) and run Exchange Grant Code again. If Zoho did use the lost code, it created a refresh token ' +
+			'nobody received; it counts towards the 20 refresh tokens a client may have (the oldest is dropped beyond that). ' +
+			`To revoke it, sign in at ${new URL(accountsUrl).origin} and remove it under Sessions → Connected Apps.`,
+		cause: error,
+	});
+}
 
 function parseJson(text: string): unknown {
 	if (!text.trim()) return undefined;

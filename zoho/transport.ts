@@ -133,11 +133,15 @@ class WholeAnswer implements Dispatcher.DispatchHandler {
 	}
 }
 
+/** Failures to resolve the host name: nothing was sent. */
+const NAME_NOT_RESOLVED: ReadonlySet<unknown> = new Set(['ENOTFOUND', 'EAI_AGAIN']);
+
 function networkError(error: unknown, url: string): ZohoError {
 	const code = (error as { code?: unknown } | undefined)?.code;
 	if (code === 'ECONNREFUSED') {
 		return new ZohoTransportError('CONNECTION_REFUSED', `Could not connect to ${url}: connection refused.`, {
 			url,
+			neverSent: true,
 			hint: 'Check the Data Centre (or Custom Accounts URL) and that the server is reachable from n8n.',
 			cause: error,
 		});
@@ -146,6 +150,7 @@ function networkError(error: unknown, url: string): ZohoError {
 	return new ZohoTransportError('NETWORK_ERROR', `Network error talking to ${url}: ${reason}.`, {
 		url,
 		retryable: true,
+		neverSent: NAME_NOT_RESOLVED.has(code),
 		hint: 'The connection failed or was cut. Check the network between n8n and Zoho and try again.',
 		cause: error,
 	});
