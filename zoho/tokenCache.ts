@@ -58,6 +58,8 @@ export class TokenCache {
 	/** The key used last: already at the young end of `entries`, so a hit on it moves nothing. */
 	private newest?: string;
 	private readonly inFlight = new Map<string, Flight>();
+	/** Per key, the last token Zoho refused (401): never taken back, wherever it is offered from. */
+	private readonly refused = new Map<string, string>();
 	readonly stats: CacheStats = { hits: 0, refreshes: 0, joins: 0, evictions: 0 };
 
 	constructor(options: TokenCacheOptions) {
@@ -122,6 +124,7 @@ export class TokenCache {
 	 * another process). Kept only if fresh and later-expiring than what is cached.
 	 */
 	offer(key: string, token: AccessToken): boolean {
+		if (this.refused.get(key) === token.accessToken) return false;
 		if (!isFresh(token, this.clock.now(), this.earlyRefreshMs)) return false;
 		const current = this.peek(key);
 		if (current && current.expiresAt >= token.expiresAt) return false;
@@ -132,9 +135,11 @@ export class TokenCache {
 	/**
 	 * Drops the cached token, e.g. after Zoho answered 401 with it. Given the
 	 * rejected token, only drops the entry if it still holds that token, so many
-	 * parallel 401s for one stale token cause one refresh, not many.
+	 * parallel 401s for one stale token cause one refresh, not many; and that token
+	 * is never accepted again (the credential may still carry it as its saved token).
 	 */
 	invalidate(key: string, rejectedAccessToken?: string): void {
+		if (rejectedAccessToken !== undefined) this.remember(key, rejectedAccessToken);
 		const current = this.entries.get(key);
 		if (!current) return;
 		if (rejectedAccessToken === undefined || current.accessToken === rejectedAccessToken) this.entries.delete(key);
@@ -142,6 +147,13 @@ export class TokenCache {
 
 	clear(): void {
 		this.entries.clear();
+	}
+
+	/** A token saved elsewhere (the credential, another process) may still be this one after Zoho refused it. */
+	private remember(key: string, refusedAccessToken: string): void {
+		this.refused.delete(key);
+		this.refused.set(key, refusedAccessToken);
+		if (this.refused.size > this.maxEntries) this.refused.delete(this.refused.keys().next().value as string);
 	}
 
 	private startRefresh(key: string, fetch: TokenFetcher): Flight {

@@ -167,6 +167,21 @@ describe('invalidation after a 401', () => {
 		expect(sim.mintsFor(client.refreshToken)).toBe(2);
 	});
 
+	it('a refused token is never taken back, saved or offered, while the refresh runs or after', async () => {
+		const { client, creds, runtime } = setup();
+		const refused = await runtime.auth.getToken(creds);
+		runtime.auth.invalidate(creds, refused.accessToken);
+		expect(runtime.auth.cache.offer(creds.key, refused)).toBe(false);
+		expect(runtime.auth.cachedToken(creds, { saved: refused })).toBeUndefined();
+		const [renewed, joined] = await Promise.all([runtime.auth.getToken(creds), runtime.auth.getToken(creds, { saved: refused })]);
+		expect(renewed.accessToken).not.toBe(refused.accessToken);
+		expect(joined.accessToken).toBe(renewed.accessToken);
+		runtime.auth.cache.clear();
+		expect(runtime.auth.cachedToken(creds, { saved: refused })).toBeUndefined();
+		expect(runtime.auth.cachedToken(creds, { saved: renewed })?.accessToken).toBe(renewed.accessToken);
+		expect(sim.mintsFor(client.refreshToken)).toBe(2);
+	});
+
 	it('invalidate without a token drops whatever is cached', async () => {
 		const { client, creds, runtime } = setup();
 		await runtime.auth.getToken(creds);
