@@ -10,11 +10,10 @@ import { apiAnswerError, booksCodeError, parseJsonBody, redactJson } from './api
 import type { TokenFailureMemo, ZohoAuth } from './auth';
 import type { Clock } from './clock';
 import type { ZohoCredentials } from './credentials';
-import { isLoopbackHost } from './dataCentres';
 import { ZohoAbortError, ZohoApiError, ZohoError } from './errors';
 import { booksAnswerSchema, apiErrorSchema } from './schemas';
 import { describeUrl, redact } from './secrets';
-import { isHostAllowed } from './services';
+import { isOriginAllowed } from './services';
 import { urlParts } from './urlParts';
 import type { AccessToken } from './tokenClient';
 import {
@@ -178,17 +177,7 @@ export class ZohoApiClient {
 
 	private assertHostAllowed(args: { url: string; parsed: URL; token: AccessToken; options: ApiCallOptions }): void {
 		const { url, parsed, token, options } = args;
-		const allowed =
-			// Plain http only where the token stays on this machine or goes where Zoho's own answer pointed.
-			(parsed.protocol === 'https:' ||
-				(parsed.protocol === 'http:' && (parsed.origin === urlParts(token.apiDomain).origin || isLoopbackHost(parsed.hostname)))) &&
-			isHostAllowed({
-				hostname: parsed.hostname,
-				apiDomain: token.apiDomain,
-				accountsUrl: options.credentials.accountsUrl,
-				allowedHosts: options.allowedHosts,
-			});
-		if (allowed) return;
+		if (isOriginAllowed({ url: parsed, apiDomain: token.apiDomain, accountsUrl: options.credentials.accountsUrl, allowedHosts: options.allowedHosts })) return;
 		throw new ZohoApiError(
 			'HOST_NOT_ALLOWED',
 			`Refused to send the Zoho access token to ${parsed.origin} (Path or URL): not a Zoho host of this credential's data centre.`,
@@ -196,8 +185,8 @@ export class ZohoApiClient {
 				url: describeUrl(url),
 				field: 'Path or URL',
 				hint:
-					`The token is only sent to ${new URL(token.apiDomain).hostname} and the other Zoho hosts of the credential's data centre, over https. ` +
-					'If this host really is a Zoho API (e.g. a custom domain), add it under Options → Allowed Hosts.',
+					`The token is only sent to ${urlParts(token.apiDomain).origin} and the other Zoho hosts of the credential's data centre, over https. ` +
+					'If this server really is a Zoho API (e.g. a custom domain), add it under Options → Allowed Hosts (host, or host:port for another port).',
 			},
 		);
 	}

@@ -3,7 +3,7 @@
  * token's `api_domain` (CRM, Books …) share one host per data centre; Desk,
  * Projects, People and Analytics have hosts of their own.
  */
-import { DATA_CENTRES, dataCentreOfAccountsUrl, type DataCentreId } from './dataCentres';
+import { DATA_CENTRES, dataCentreOfAccountsUrl, isLoopbackHost, type DataCentreId } from './dataCentres';
 import { urlParts } from './urlParts';
 
 export type ServiceId =
@@ -103,34 +103,42 @@ export function serviceBaseUrl(options: {
 }
 
 /**
- * Hosts the access token may be sent to: the token's api_domain, and for a known
- * data centre every Zoho host of that data centre (www.zohoapis.eu, desk.zoho.eu …),
- * plus the hosts the user allowed explicitly.
+ * Origins (scheme, host and port) the access token may be sent to: the token's
+ * api_domain and the accounts server exactly; for a known data centre every Zoho host
+ * of it over https on the default port (www.zohoapis.eu, desk.zoho.eu …); and the
+ * entries of Allowed Hosts (`host`, `*.domain`, either with `:port`), over https, or
+ * http on this machine. Another port of an allowed host is another server.
  */
-export function isHostAllowed(options: {
-	hostname: string;
+export function isOriginAllowed(options: {
+	url: URL;
 	apiDomain: string;
 	accountsUrl: string;
 	allowedHosts?: readonly string[];
 }): boolean {
-	const host = options.hostname.toLowerCase();
-	if (host === urlParts(options.apiDomain).hostname.toLowerCase()) return true;
-	if (host === urlParts(options.accountsUrl).hostname.toLowerCase()) return true;
+	const { url } = options;
+	if (url.origin === urlParts(options.apiDomain).origin || url.origin === urlParts(options.accountsUrl).origin) return true;
+	const host = url.hostname.toLowerCase();
 	const dc: DataCentreId | undefined = dataCentreOfAccountsUrl(options.accountsUrl);
-	if (dc) {
+	if (dc && url.protocol === 'https:' && url.port === '') {
 		const apiHost = urlParts(DATA_CENTRES[dc].apiDomain).hostname.replace(/^www\./, '');
-		const productDomain = DATA_CENTRES[dc].productDomain;
-		for (const suffix of [apiHost, productDomain]) {
+		for (const suffix of [apiHost, DATA_CENTRES[dc].productDomain]) {
 			if (host === suffix || host.endsWith(`.${suffix}`)) return true;
 		}
 	}
-	return (options.allowedHosts ?? []).some((pattern) => hostMatches(host, pattern));
+	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(host))) return false;
+	const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+	return (options.allowedHosts ?? []).some((entry) => hostEntryMatches({ host, port, entry, defaultPort: url.protocol === 'https:' ? '443' : '80' }));
 }
 
-/** `example.com` matches exactly; `*.example.com` matches its subdomains. */
-export function hostMatches(host: string, pattern: string): boolean {
-	const p = pattern.trim().toLowerCase();
-	if (!p) return false;
-	if (p.startsWith('*.')) return host.endsWith(p.slice(1));
-	return host === p;
+/**
+ * An Allowed Hosts entry: `example.com` matches exactly, `*.example.com` its
+ * subdomains; without `:port` only the scheme's default port.
+ */
+export function hostEntryMatches(options: { host: string; port: string; entry: string; defaultPort: string }): boolean {
+	const match = /^(\[[0-9a-f:.]+\]|[^:/@\s]+)(?::(\d{1,5}))?$/.exec(options.entry.trim().toLowerCase());
+	if (!match) return false;
+	const [, pattern = '', port = options.defaultPort] = match;
+	if (port !== options.port) return false;
+	if (pattern.startsWith('*.')) return options.host.endsWith(pattern.slice(1));
+	return options.host === pattern;
 }

@@ -6,6 +6,7 @@ import {
 	resolveAccountsUrl,
 } from '../../zoho/dataCentres';
 import { ZohoInputError } from '../../zoho/errors';
+import { isOriginAllowed } from '../../zoho/services';
 
 const EXPECTED = {
 	us: ['https://accounts.zoho.com', 'https://www.zohoapis.com'],
@@ -102,5 +103,44 @@ describe('custom accounts URL', () => {
 		const error = inputErrorOf(() => resolveAccountsUrl({ dataCentre: 'custom' }));
 		expect(error.field).toBe('Custom Accounts URL');
 		expect(error.message).toBe('Custom Accounts URL is empty.');
+	});
+});
+
+describe('the allow-list compares origins', () => {
+	const eu = { apiDomain: 'https://www.zohoapis.eu', accountsUrl: 'https://accounts.zoho.eu' };
+	const allowed = (url: string, allowedHosts?: string[]) => isOriginAllowed({ url: new URL(url), ...eu, allowedHosts });
+
+	it('lets the data centre\'s hosts through over https on the default port only', () => {
+		expect(['https://www.zohoapis.eu/crm/v8/org', 'https://desk.zoho.eu/api/v1', 'https://www.zohoapis.eu:443/x'].map((url) => allowed(url))).toEqual([true, true, true]);
+		expect(['https://www.zohoapis.eu:8443/x', 'http://www.zohoapis.eu/x', 'https://desk.zoho.eu:444/x'].map((url) => allowed(url))).toEqual([false, false, false]);
+	});
+
+	it('refuses other data centres, look-alikes, user-info tricks and IP literals', () => {
+		const urls = [
+			'https://www.zohoapis.com/x',
+			'https://www.zohoapis.eu.attacker.example/x',
+			'https://zohoapis.eu@attacker.example/x',
+			'https://notzoho.eu/x',
+			'https://127.0.0.1/x',
+		];
+		expect(urls.map((url) => allowed(url))).toEqual(urls.map(() => false));
+	});
+
+	it('Allowed Hosts: host, *.domain and host:port; http only on this machine', () => {
+		expect(allowed('https://crm.example.com/x', ['crm.example.com'])).toBe(true);
+		expect(allowed('https://crm.example.com:8443/x', ['crm.example.com'])).toBe(false);
+		expect(allowed('https://crm.example.com:8443/x', ['crm.example.com:8443'])).toBe(true);
+		expect(allowed('https://a.b.example.com/x', ['*.example.com'])).toBe(true);
+		expect(allowed('http://crm.example.com/x', ['crm.example.com'])).toBe(false);
+		expect(allowed('http://127.0.0.1:9000/x', ['127.0.0.1:9000'])).toBe(true);
+		expect(allowed('http://127.0.0.1:9001/x', ['127.0.0.1:9000'])).toBe(false);
+		expect(allowed('http://[::1]:9000/x', ['[::1]:9000'])).toBe(true);
+	});
+
+	it('a custom accounts server on http://127.0.0.1:<port> covers that origin only', () => {
+		const custom = { apiDomain: 'http://127.0.0.1:8917', accountsUrl: 'http://127.0.0.1:8917' };
+		expect(isOriginAllowed({ url: new URL('http://127.0.0.1:8917/crm/v8/org'), ...custom })).toBe(true);
+		expect(isOriginAllowed({ url: new URL('http://127.0.0.1:8918/crm/v8/org'), ...custom })).toBe(false);
+		expect(isOriginAllowed({ url: new URL('https://127.0.0.1:8917/crm/v8/org'), ...custom })).toBe(false);
 	});
 });

@@ -1,6 +1,10 @@
 // Shared helpers of the Zoho core tests: a clock moved in step with the simulator's,
 // a Self Client in the simulator, runtimes that are closed after each test, and the
 // checks that no secret leaks into an error.
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+
 import { Agent } from 'undici';
 
 import type { ZohoSimulator } from '../../simulator';
@@ -139,4 +143,33 @@ export async function until(condition: () => boolean, limitMs = 2_000): Promise<
 		if (waited >= limitMs) throw new Error('condition not reached in time');
 		await new Promise((resolve) => setTimeout(resolve, 5));
 	}
+}
+
+/** A server that must never be reached: it counts what it receives and answers 200. */
+export interface Trap {
+	url: string;
+	/** "METHOD host path" of each request received. */
+	received: string[];
+	close(): Promise<void>;
+}
+
+/** A trap on 127.0.0.1 (plain http, or https with the given key and certificate). */
+export async function startTrap(tls?: { key: string; cert: string }): Promise<Trap> {
+	const received: string[] = [];
+	const handler = (req: IncomingMessage, res: ServerResponse): void => {
+		received.push(`${req.method ?? ''} ${req.headers.host ?? ''} ${req.url ?? ''}`);
+		res.writeHead(200, { 'content-type': 'application/json' }).end('{"trapped":true}');
+	};
+	const server = tls ? createHttpsServer(tls, handler) : createHttpServer(handler);
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+		received,
+		close: () =>
+			new Promise<void>((resolve) => {
+				server.close(() => resolve());
+				server.closeAllConnections();
+			}),
+	};
 }

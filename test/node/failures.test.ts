@@ -2,6 +2,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { callCount, items, jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
+import { startTrap } from '../core/fixtures';
 
 let kit: NodeKit;
 beforeAll(async () => {
@@ -92,9 +93,31 @@ describe('API Request failures', () => {
 		// Only the token endpoint was called; no API request went anywhere.
 		expect(kit.sim.counters().calls.filter((call) => call.path !== '/oauth/v2/token')).toHaveLength(0);
 
-		const allowed = await kit.run({ workflow: getOrg({ path: `${foreign}/crm/v8/org`, options: { allowedHosts: 'localhost' } }) });
+		// An entry without a port means the default port: this server is not it.
+		const portless = await kit.run({ workflow: getOrg({ path: `${foreign}/crm/v8/org`, options: { allowedHosts: 'localhost' } }) });
+		expect(portless.error?.message).toMatch(/^Refused to send the Zoho access token to /);
+		const allowed = await kit.run({ workflow: getOrg({ path: `${foreign}/crm/v8/org`, options: { allowedHosts: new URL(foreign).host } }) });
 		expect(allowed.error).toBeUndefined();
 		expect(kit.sim.counters().authorizationHeaders.filter((seen) => seen.host.startsWith('localhost'))).toHaveLength(1);
+	});
+
+	it('compares origins: another port of the accounts server\'s host gets nothing', async () => {
+		const trap = await startTrap();
+		try {
+			expect(new URL(trap.url).hostname).toBe(new URL(kit.sim.url('us')).hostname);
+			const refused = await kit.run({ workflow: getOrg({ path: `${trap.url}/crm/v8/org` }) });
+			expect(refused.error).toBeInstanceOf(NodeOperationError);
+			expect(refused.error?.message).toBe(`Refused to send the Zoho access token to ${trap.url} (Path or URL): not a Zoho host of this credential's data centre.`);
+			expect((refused.error as NodeOperationError).description).toContain('host:port');
+			expect(trap.received).toEqual([]);
+
+			// Named with its port under Allowed Hosts, it is let through.
+			const allowed = await kit.run({ workflow: getOrg({ path: `${trap.url}/crm/v8/org`, options: { allowedHosts: new URL(trap.url).host } }) });
+			expect(allowed.error).toBeUndefined();
+			expect(trap.received).toEqual([`GET ${new URL(trap.url).host} /crm/v8/org`]);
+		} finally {
+			await trap.close();
+		}
 	});
 
 	it('with Continue On Fail, every input item yields exactly one output item, in order', async () => {

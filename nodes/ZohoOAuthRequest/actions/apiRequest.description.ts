@@ -320,9 +320,9 @@ export const properties: INodeProperties[] = [
 				name: 'allowedHosts',
 				type: 'string',
 				default: '',
-				placeholder: 'crm.example.com, *.mycompany.com',
+				placeholder: 'crm.example.com, *.mycompany.com, api.example.com:8443',
 				description:
-					"Extra hosts, comma-separated, that may receive the access token. By default it goes only to the Zoho hosts of the credential's data centre.",
+					"Extra hosts, comma-separated, that may receive the access token: host, *.domain, or host:port for a port other than 443. By default it goes only to the Zoho hosts of the credential's data centre.",
 			},
 			{
 				displayName: 'Full Response',
