@@ -1,12 +1,14 @@
 /**
  * Composition root: builds the token client, cache and HTTP dispatcher once per
  * process. Everything below receives these as arguments; only this file picks
- * the real clock and a real undici Agent.
+ * the real clock and the real undici dispatcher (through the proxy n8n's
+ * environment names, if any).
  */
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 
 import { ZohoApiClient } from './apiClient';
 import { ZohoAuth } from './auth';
+import { createDispatcher } from './proxy';
 import { systemClock, type Clock } from './clock';
 import { TokenCache } from './tokenCache';
 import { ZohoTokenClient } from './tokenClient';
@@ -23,6 +25,8 @@ export interface ZohoRuntime {
 export interface ZohoRuntimeOptions {
 	clock?: Clock;
 	dispatcher?: Dispatcher;
+	/** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read when no dispatcher is given (default: the process's environment). */
+	env?: Readonly<Record<string, string | undefined>>;
 	earlyRefreshMs?: number;
 	maxCachedCredentials?: number;
 	tokenTimeoutMs?: number;
@@ -32,7 +36,8 @@ export interface ZohoRuntimeOptions {
 
 export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime {
 	const clock = options.clock ?? systemClock;
-	const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
+	const dispatcher =
+		options.dispatcher ?? createDispatcher({ env: options.env ?? process.env, agent: { keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 } });
 	const tokenClient = new ZohoTokenClient({
 		dispatcher,
 		clock,

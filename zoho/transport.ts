@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { errors as undiciErrors, getGlobalDispatcher, type Dispatcher, type FormData } from 'undici';
 
 import { ZohoAbortError, ZohoError, ZohoTransportError } from './errors';
+import { ProxyFailure } from './proxy';
 import { describeUrl } from './secrets';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
@@ -137,6 +138,7 @@ class WholeAnswer implements Dispatcher.DispatchHandler {
 const NAME_NOT_RESOLVED: ReadonlySet<unknown> = new Set(['ENOTFOUND', 'EAI_AGAIN']);
 
 function networkError(error: unknown, url: string): ZohoError {
+	if (error instanceof ProxyFailure) return proxyError(error, url);
 	const code = (error as { code?: unknown } | undefined)?.code;
 	if (code === 'ECONNREFUSED') {
 		return new ZohoTransportError('CONNECTION_REFUSED', `Could not connect to ${url}: connection refused.`, {
@@ -152,6 +154,22 @@ function networkError(error: unknown, url: string): ZohoError {
 		retryable: true,
 		neverSent: NAME_NOT_RESOLVED.has(code),
 		hint: 'The connection failed or was cut. Check the network between n8n and Zoho and try again.',
+		cause: error,
+	});
+}
+
+function proxyError(error: ProxyFailure, url: string): ZohoError {
+	const what = error.status === undefined ? 'could not be reached' : `refused to connect to Zoho (HTTP ${error.status})`;
+	return new ZohoTransportError('PROXY_ERROR', `The proxy ${error.proxy} ${what}; nothing was sent to ${url}.`, {
+		url,
+		neverSent: true,
+		httpStatus: error.status,
+		hint:
+			// 407 by the standard; some proxies (tinyproxy) answer 401.
+			error.status === 407 || error.status === 401
+				? 'The proxy asks for a user name and password: put them in the proxy URL (http://user:password@host:port) of HTTPS_PROXY / HTTP_PROXY.'
+				: 'n8n sends Zoho calls through the proxy set in HTTPS_PROXY / HTTP_PROXY. Check that the proxy is running and lets n8n through ' +
+					'(its access list, CONNECT to port 443), or list the Zoho host in NO_PROXY to bypass it.',
 		cause: error,
 	});
 }

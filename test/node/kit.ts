@@ -8,7 +8,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { ZohoSelfClientApi } from '../../credentials/ZohoSelfClientApi.credentials';
 import { ZohoOAuthRequest } from '../../nodes/ZohoOAuthRequest/ZohoOAuthRequest.node';
 import { ZohoSimulator, type ZohoSimulatorOptions } from '../../simulator';
-import { createZohoRuntime, setSharedZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
+import { createZohoRuntime, setSharedZohoRuntime, type ZohoRuntime, type ZohoRuntimeOptions } from '../../zoho/runtime';
 import { runWorkflow, type RunWorkflowResult, type WorkflowJson } from '../../harness';
 import type { CredentialStore } from '../../harness/credentialsHelper';
 import { CREDENTIAL_ID, NODE_TYPE } from '../../harness/zohoWorkflow';
@@ -37,12 +37,19 @@ export interface RunOptions {
 	timeoutMs?: number;
 }
 
-export async function startKit(options: { scopes?: string[]; sim?: ZohoSimulatorOptions } = {}): Promise<NodeKit> {
+export async function startKit(options: { scopes?: string[]; sim?: ZohoSimulatorOptions; runtime?: ZohoRuntimeOptions } = {}): Promise<NodeKit> {
 	const sim = new ZohoSimulator(options.sim);
 	await sim.start();
 	const client = sim.registerClient('us');
 	const refreshToken = sim.createRefreshToken('us', { clientId: client.clientId, scopes: options.scopes ?? ALL_SCOPES });
-	const makeRuntime = () => createZohoRuntime({ apiRetry: { retries: 3, baseDelayMs: 5, maxDelayMs: 1_500 }, tokenRetry: { retries: 2, baseDelayMs: 5, maxDelayMs: 50 } });
+	const makeRuntime = () =>
+		createZohoRuntime({
+			apiRetry: { retries: 3, baseDelayMs: 5, maxDelayMs: 1_500 },
+			tokenRetry: { retries: 2, baseDelayMs: 5, maxDelayMs: 50 },
+			// No proxy from the environment of whoever runs the tests.
+			env: {},
+			...options.runtime,
+		});
 	let runtime = makeRuntime();
 	setSharedZohoRuntime(runtime);
 	const credentials: CredentialStore = {
