@@ -79,7 +79,7 @@ function clientCredentials(ex: Exchange, scopes: string[]): void {
 
 function tokenAnswer(ex: Exchange, access: AccessTokenState): Record<string, unknown> {
 	const lifetime = ex.core.config.tokenLifetimeSec;
-	const common = { access_token: access.token, api_domain: ex.core.origin(ex.dc.id), token_type: 'Bearer' };
+	const common = { access_token: access.token, api_domain: ex.core.apiDomain(ex.dc.id), token_type: 'Bearer' };
 	if (ex.core.config.legacyExpiresShape) return { ...common, expires_in_sec: lifetime, expires_in: lifetime * 1000 };
 	return { ...common, expires_in: lifetime, scope: access.scopes.join(' ') };
 }

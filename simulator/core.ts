@@ -12,6 +12,8 @@ export class SimCore {
 	readonly faults = new FaultStore();
 	/** Origin of each DC once its listener is up. */
 	readonly origins = new Map<DcId, string>();
+	/** api_domain of each DC's token answers, where it is not the listener's origin. */
+	readonly apiDomains = new Map<DcId, string>();
 	private clockOffset = 0;
 	private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -61,6 +63,10 @@ export class SimCore {
 		const state = isDcId(id) ? this.dcs.get(id) : undefined;
 		if (!state) throw new Error(`data centre '${id}' is not served by this simulator`);
 		return state;
+	}
+
+	apiDomain(id: DcId): string {
+		return this.apiDomains.get(id) ?? this.origin(id);
 	}
 
 	origin(id: string): string {

@@ -1,6 +1,7 @@
 // One HTTP listener per DC. Its origin is that DC's accounts server, api_domain and the
 // host of every product API at once.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { handleRevoke, handleTokenRequest } from './accounts';
 import { handleAdmin } from './admin';
 import { handleApi } from './api';
@@ -15,10 +16,12 @@ import type { FaultSpec } from './types';
 const TOKEN_PATH = '/oauth/v2/token';
 const REVOKE_PATH = '/oauth/v2/token/revoke';
 
-export function createDcServer(core: SimCore, dc: DcState): Server {
-	const server = createServer((req, res) => {
+export function createDcServer(options: { core: SimCore; dc: DcState; tls?: { key: string; cert: string } }): Server {
+	const { core, dc, tls } = options;
+	const handler = (req: IncomingMessage, res: ServerResponse): void => {
 		void handleRequest({ core, dc, req, res });
-	});
+	};
+	const server = tls ? createHttpsServer(tls, handler) : createServer(handler);
 	// Clients in tests keep connections open between requests; keep them a while.
 	server.keepAliveTimeout = 10_000;
 	return server;

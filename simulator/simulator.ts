@@ -21,10 +21,11 @@ export class ZohoSimulator {
 	private readonly core: SimCore;
 	private readonly basePort: number;
 	private readonly servers = new Map<DcId, Server>();
+	private readonly tls?: { key: string; cert: string };
 	private starting: Promise<void> | undefined;
 
 	constructor(options: ZohoSimulatorOptions = {}) {
-		const { dataCentres = ['us', 'eu'], port = 0, ...config } = options;
+		const { dataCentres = ['us', 'eu'], port = 0, tls, apiDomains = {}, ...config } = options;
 		if (dataCentres.length === 0) throw new Error('dataCentres must name at least one DC');
 		const ids: DcId[] = [];
 		for (const id of dataCentres) {
@@ -36,6 +37,11 @@ export class ZohoSimulator {
 		this.basePort = port;
 		this.core = new SimCore(ids);
 		this.core.configure(config);
+		this.tls = tls;
+		for (const [id, domain] of Object.entries(apiDomains)) {
+			if (!isDcId(id) || domain === undefined) throw new Error(`apiDomains: unknown data centre '${id}'`);
+			this.core.apiDomains.set(id, domain);
+		}
 	}
 
 	/** The DCs served, in port order. */
@@ -62,7 +68,7 @@ export class ZohoSimulator {
 		for (const dc of this.core.dcs.values()) dc.inFlight = 0;
 	}
 
-	/** `http://127.0.0.1:<port>` of a DC: accounts server, api_domain and API host in one. */
+	/** `http://127.0.0.1:<port>` (https with `tls`) of a DC: accounts server, api_domain and API host in one. */
 	url(dc = 'us'): string {
 		return this.core.origin(dc);
 	}
@@ -150,10 +156,10 @@ export class ZohoSimulator {
 		try {
 			let index = 0;
 			for (const dc of this.core.dcs.values()) {
-				const server = createDcServer(this.core, dc);
+				const server = createDcServer({ core: this.core, dc, tls: this.tls });
 				this.servers.set(dc.id, server);
 				const port = await listen(server, this.basePort === 0 ? 0 : this.basePort + index);
-				this.core.origins.set(dc.id, `http://127.0.0.1:${port}`);
+				this.core.origins.set(dc.id, `${this.tls ? 'https' : 'http'}://127.0.0.1:${port}`);
 				index += 1;
 			}
 		} catch (error: unknown) {

@@ -39,6 +39,13 @@ export interface ZohoSimulatorOptions extends Partial<SimConfig> {
 	dataCentres?: readonly string[];
 	/** Base port: DC i listens on port + i. 0 (default) picks free ports. */
 	port?: number;
+	/** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP. */
+	tls?: { key: string; cert: string };
+	/**
+	 * The api_domain token answers carry, per DC (e.g. `https://www.zohoapis.eu`, for tests
+	 * that resolve Zoho's real host names to the simulator); default the DC listener's origin.
+	 */
+	apiDomains?: Partial<Record<DcId, string>>;
 }
 
 export type FaultKind = 'status' | 'delay' | 'nonJson' | 'truncated' | 'drop' | 'reset';
