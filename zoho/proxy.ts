@@ -23,12 +23,16 @@ export function proxySettings(env: Readonly<Record<string, string | undefined>>)
 	return { httpProxy, httpsProxy, noProxy: pick('no_proxy') ?? '' };
 }
 
+const PROXY_PROTOCOLS: ReadonlySet<string> = new Set(['http:', 'https:', 'socks:', 'socks5:']);
+
 function checkedProxyUrl(name: string, value: string | undefined): string | undefined {
-	if (value === undefined || URL.canParse(value)) return value;
+	if (value === undefined) return value;
+	const url = URL.canParse(value) ? new URL(value) : undefined;
+	if (url && PROXY_PROTOCOLS.has(url.protocol) && url.hostname) return value;
 	// The value is not repeated: it may hold the proxy's password.
 	throw new ZohoInputError(
 		`${name} environment variable`,
-		`The ${name} environment variable of n8n is not a URL.`,
+		`The ${name} environment variable of n8n is not a proxy URL.`,
 		'Set it to http://host:port (or http://user:password@host:port), or unset it.',
 	);
 }
@@ -62,7 +66,11 @@ export class ProxyFailure extends Error {
  * The dispatcher for every token and API call: a plain Agent when no proxy is set
  * (EnvHttpProxyAgent parses each request's origin, a cost for nothing then).
  */
-export function createDispatcher(options: { env: Readonly<Record<string, string | undefined>>; agent: Agent.Options }): Dispatcher {
+export function createDispatcher(options: {
+	env: Readonly<Record<string, string | undefined>>;
+	/** Options of the Agent, and of the proxy agents (e.g. `requestTls`) when a proxy is set. */
+	agent: Omit<EnvHttpProxyAgent.Options, 'httpProxy' | 'httpsProxy' | 'noProxy'>;
+}): Dispatcher {
 	const settings = proxySettings(options.env);
 	if (!settings) return new Agent(options.agent);
 	return new EnvHttpProxyAgent({

@@ -1,9 +1,13 @@
 // Behind a proxy: HTTP(S)_PROXY and NO_PROXY as n8n users set them, through a real
 // tinyproxy in front of the simulator. Calls go through it, NO_PROXY bypasses it, and a
 // proxy that is down or refuses is named in the error (never with its password).
+import { ZohoSimulator } from '../../simulator';
+import { createDispatcher } from '../../zoho/proxy';
 import { createZohoRuntime, setSharedZohoRuntime } from '../../zoho/runtime';
+import { ZohoTokenClient } from '../../zoho/tokenClient';
 import { expectNoSecrets } from '../core/fixtures';
 import { callCount, items, jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
+import { makeCertificates } from './realHosts';
 import { freePort, startTinyproxy, type Tinyproxy } from './tinyproxy';
 
 let kit: NodeKit;
@@ -103,6 +107,27 @@ describe('when the proxy fails, the error names the proxy, not Zoho', () => {
 			expect(kit.sim.counters().tokenRequests).toBe(0);
 		} finally {
 			await strict.stop();
+		}
+	});
+});
+
+describe('https through the proxy\'s tunnel', () => {
+	it('HTTPS_PROXY carries a TLS token request end to end (CONNECT, then TLS to the server)', async () => {
+		const certificates = await makeCertificates(['127.0.0.1']);
+		const secure = new ZohoSimulator({ dataCentres: ['eu'], tls: { key: certificates.key, cert: certificates.cert } });
+		await secure.start();
+		const dispatcher = createDispatcher({ env: { HTTPS_PROXY: proxy.url }, agent: { requestTls: { ca: certificates.ca }, connect: { ca: certificates.ca } } });
+		try {
+			const client = secure.registerClient('eu');
+			const refreshToken = secure.createRefreshToken('eu', { clientId: client.clientId, scopes: ['ZohoCRM.modules.ALL'] });
+			const before = (await proxy.tunnels()).length;
+			const token = await new ZohoTokenClient({ dispatcher }).refresh({ accountsUrl: secure.url('eu'), ...client, refreshToken });
+			expect(secure.url('eu')).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+			expect(token.accessToken).toMatch(/^1000\./);
+			expect((await proxy.tunnels()).slice(before)).toEqual([new URL(secure.url('eu')).host]);
+		} finally {
+			await dispatcher.close();
+			await secure.stop();
 		}
 	});
 });
