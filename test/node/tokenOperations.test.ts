@@ -79,6 +79,24 @@ describe('Exchange Grant Code', () => {
 		}
 	});
 
+	it('sends the code once: a 500 after Zoho used it says the answer was lost and what to do', async () => {
+		const code = kit.sim.createGrantCode('us', { clientId: kit.clientId, scopes: ['ZohoCRM.modules.ALL'] });
+		kit.sim.injectFault({ path: '/oauth/v2/token', kind: 'status', status: 500, afterHandling: true, times: Infinity });
+		try {
+			const result = await kit.run({ workflow: zohoWorkflow({ operation: 'exchangeGrantCode', grantCode: code }) });
+			expect(result.error).toBeInstanceOf(NodeApiError);
+			expect(result.error?.message).toBe("Zoho may have used the grant code, but its answer was lost: Zoho's accounts server failed with HTTP 500.");
+			const description = String((result.error as NodeApiError).description);
+			expect(description).toContain('Generate a new grant code');
+			expect(description).toContain('Sessions → Connected Apps');
+			expect(kit.sim.counters().tokenRequests).toBe(1);
+			expect(kit.sim.counters().tokenRequestsByOutcome['authorization_code:success']).toBe(1);
+			expect(JSON.stringify(result.error)).not.toContain(code);
+		} finally {
+			kit.sim.clearFaults();
+		}
+	});
+
 	it('names the Grant Code field when it is empty', async () => {
 		const result = await kit.run({ workflow: zohoWorkflow({ operation: 'exchangeGrantCode', grantCode: '={{ $json.code }}' }) });
 		expect(result.error?.constructor.name).toBe('NodeOperationError');
