@@ -159,7 +159,7 @@ function networkError(error: unknown, url: string): ZohoError {
 }
 
 function proxyError(error: ProxyFailure, url: string): ZohoError {
-	const what = error.status === undefined ? 'could not be reached' : `refused to connect to Zoho (HTTP ${error.status})`;
+	const what = error.status === undefined ? 'could not be reached' : `did not open the connection to Zoho (HTTP ${error.status})`;
 	return new ZohoTransportError('PROXY_ERROR', `The proxy ${error.proxy} ${what}; nothing was sent to ${url}.`, {
 		url,
 		neverSent: true,

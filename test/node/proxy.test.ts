@@ -73,7 +73,7 @@ describe('through the proxy', () => {
 			const [item] = jsonOf(wrong);
 			// tinyproxy answers wrong proxy credentials with 401 (the standard says 407): both read as such.
 			expect(item).toMatchObject({ code: 'PROXY_ERROR', httpStatus: 401 });
-			expect(item?.error).toBe(`The proxy 127.0.0.1:${guarded.port} refused to connect to Zoho (HTTP 401); nothing was sent to ${kit.sim.url('us')}/oauth/v2/token.`);
+			expect(item?.error).toBe(`The proxy 127.0.0.1:${guarded.port} did not open the connection to Zoho (HTTP 401); nothing was sent to ${kit.sim.url('us')}/oauth/v2/token.`);
 			expect(String(item?.description)).toContain('http://user:password@host:port');
 			expectNoSecrets({ secrets: ['wrong-secret-9912', 'n8nuser:'], extraTexts: [JSON.stringify(item)] });
 		} finally {
@@ -103,7 +103,7 @@ describe('when the proxy fails, the error names the proxy, not Zoho', () => {
 			const result = await runWith({ HTTP_PROXY: strict.url }, getOrgOrError, 1);
 			const [item] = jsonOf(result);
 			expect(item).toMatchObject({ code: 'PROXY_ERROR', httpStatus: 403 });
-			expect(item?.error).toBe(`The proxy 127.0.0.1:${strict.port} refused to connect to Zoho (HTTP 403); nothing was sent to ${kit.sim.url('us')}/oauth/v2/token.`);
+			expect(item?.error).toBe(`The proxy 127.0.0.1:${strict.port} did not open the connection to Zoho (HTTP 403); nothing was sent to ${kit.sim.url('us')}/oauth/v2/token.`);
 			expect(kit.sim.counters().tokenRequests).toBe(0);
 		} finally {
 			await strict.stop();
