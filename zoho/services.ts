@@ -126,8 +126,9 @@ export function isOriginAllowed(options: {
 		}
 	}
 	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(host))) return false;
-	const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-	return (options.allowedHosts ?? []).some((entry) => hostEntryMatches({ host, port, entry, defaultPort: url.protocol === 'https:' ? '443' : '80' }));
+	const defaultPort = url.protocol === 'https:' ? '443' : '80';
+	const port = url.port || defaultPort;
+	return (options.allowedHosts ?? []).some((entry) => hostEntryMatches({ host, port, entry, defaultPort }));
 }
 
 /**
