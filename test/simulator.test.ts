@@ -545,6 +545,21 @@ describe('faults and limits', () => {
 		expect(result.status).toBe(200);
 	});
 
+	it('afterHandling: the request takes effect, then the fault replaces the answer (or, for a delay, it comes late)', async () => {
+		sim.resetCounters();
+		sim.injectFault({ path: '/oauth/v2/token', kind: 'status', status: 500, afterHandling: true });
+		expect((await refresh(sim, creds)).status).toBe(500);
+		expect(sim.mintsFor(creds.refreshToken)).toBe(1);
+		sim.injectFault({ path: '/oauth/v2/token', kind: 'drop', afterHandling: true });
+		await expect(refresh(sim, creds)).rejects.toThrow();
+		expect(sim.mintsFor(creds.refreshToken)).toBe(2);
+		sim.injectFault({ path: '/oauth/v2/token', kind: 'delay', delayMs: 100, afterHandling: true });
+		expect((await refresh(sim, creds)).json.access_token).toMatch(TOKEN_SHAPE);
+		expect(sim.mintsFor(creds.refreshToken)).toBe(3);
+		expect(sim.counters().tokenRequests).toBe(3);
+		expect(() => sim.injectFault({ path: '/oauth/v2/token', kind: 'drop', afterHandling: 'yes' as unknown as boolean })).toThrow('afterHandling must be a boolean');
+	});
+
 	it("'nonJson' sends an HTML page", async () => {
 		sim.injectFault({ path: '/oauth/v2/token', kind: 'nonJson' });
 		const result = await refresh(sim, creds);
