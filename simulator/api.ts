@@ -8,12 +8,6 @@ import { ScopeSet } from './scopes';
 import type { AccessTokenState } from './state';
 import { resolveAccessToken } from './tokens';
 
-export interface ApiRoute {
-	/** True when the token's scopes allow this call. */
-	allowed(scopes: ScopeSet): boolean;
-	handle(ex: Exchange): Promise<void> | void;
-}
-
 /** API credits are counted per DC over 24 hours of simulator clock. */
 const CREDIT_WINDOW_MS = 24 * 60 * 60 * 1000;
 

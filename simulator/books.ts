@@ -1,8 +1,7 @@
 // Books (/books/v3), Inventory (/inventory/v1) and Invoice (/invoice/v3): the finance APIs
 // that need `organization_id` and answer {code: 0, message, ..., page_context}.
-import type { ApiRoute } from './api';
 import { isObject, jsonBody, formParams } from './body';
-import type { Exchange } from './exchange';
+import type { ApiRoute, Exchange } from './exchange';
 import type { BooksOrgState, DcState } from './state';
 import { booksDateTime } from './time';
 import type { BooksProduct } from './types';

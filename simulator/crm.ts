@@ -1,9 +1,8 @@
 // CRM (/crm/v2 .. /crm/v8) and Bigin (/bigin/v2) routes and their scopes.
-import type { ApiRoute } from './api';
 import { handleDeleteAttachment, handleDownload, handleListAttachments, handleUpload } from './crm-attachments';
 import { handleList, handleSearch } from './crm-list';
 import { handleDelete, handleGetRecord, handleInsert, handleUpdate, handleUpsert, simUser, type CrmTarget } from './crm-records';
-import type { Exchange } from './exchange';
+import type { ApiRoute, Exchange } from './exchange';
 import { coversCrmArea, coversCrmModule, crmOperationOf, type CrmOperation, type ScopeSet } from './scopes';
 import { DC_IDS } from './types';
 

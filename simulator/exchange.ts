@@ -2,6 +2,7 @@
 // before the first byte leaves: a test that awaits a response then sees exact counters.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimCore } from './core';
+import type { ScopeSet } from './scopes';
 import type { DcState } from './state';
 
 export interface ExchangeOptions {
@@ -125,4 +126,11 @@ export class Exchange {
 		}
 		return true;
 	}
+}
+
+/** One API endpoint: whether a token's scopes allow it, and how it answers. */
+export interface ApiRoute {
+	/** True when the token's scopes allow this call. */
+	allowed(scopes: ScopeSet): boolean;
+	handle(ex: Exchange): Promise<void> | void;
 }

@@ -1,9 +1,8 @@
 // Minimal stand-ins for the other Zoho products, shaped like the real answers:
 // Desk (/api/v1, header orgId), Projects (/api/v3), People (/people/api),
 // Analytics (/restapi/v2, header ZANALYTICS-ORGID) and Creator (/creator/v2.1).
-import type { ApiRoute } from './api';
 import { isObject, jsonBody } from './body';
-import type { Exchange } from './exchange';
+import type { ApiRoute, Exchange } from './exchange';
 import type { DcState } from './state';
 import { zohoDateTime } from './time';
 

@@ -9,7 +9,7 @@ import { readBody } from './body';
 import type { SimCore } from './core';
 import { invalidUrl, zohoError } from './errors';
 import { Exchange } from './exchange';
-import { applyFault } from './faults';
+import { applyFault } from './faultAnswers';
 import type { DcState } from './state';
 import type { FaultSpec } from './types';
 

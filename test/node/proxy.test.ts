@@ -8,7 +8,7 @@ import { ZohoTokenClient } from '../../zoho/tokenClient';
 import { expectNoSecrets } from '../core/fixtures';
 import { callCount, items, jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
 import { makeCertificates } from './realHosts';
-import { freePort, startTinyproxy, type Tinyproxy } from './tinyproxy';
+import { freePort, startTinyproxy, type Tinyproxy } from '../../servers';
 
 let kit: NodeKit;
 let proxy: Tinyproxy;

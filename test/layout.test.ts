@@ -1,0 +1,115 @@
+/**
+ * The plan of the house, checked: which room may import which, and no import
+ * circles between files (type-only imports included). A room is a top-level
+ * folder; the arrows point only downwards, from the rooms that use tools to the
+ * shared tool rooms, and from everything to the product.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..');
+
+const PRODUCT = ['zoho', 'credentials', 'nodes'];
+const SHARED_TOOLS = ['simulator', 'harness', 'n8n-driver', 'servers'];
+
+/** What each room may import besides itself. */
+const ALLOWED: Record<string, string[]> = {
+	zoho: [],
+	credentials: ['zoho'],
+	nodes: ['zoho', 'credentials'],
+	simulator: [],
+	harness: [],
+	servers: [],
+	'n8n-driver': ['simulator'],
+	test: [...PRODUCT, ...SHARED_TOOLS],
+	e2e: [...PRODUCT, ...SHARED_TOOLS],
+	ui: [...PRODUCT, ...SHARED_TOOLS],
+	bench: [...PRODUCT, ...SHARED_TOOLS],
+	soak: [...PRODUCT, ...SHARED_TOOLS],
+	scripts: [...PRODUCT, ...SHARED_TOOLS],
+};
+
+const SKIP = new Set(['node_modules', 'dist', 'dist-tools', 'n8n-host', '.git', 'coverage', '.tmp', '.n8n-user']);
+
+function sourceFiles(dir: string): string[] {
+	const files: string[] = [];
+	for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+		if (SKIP.has(entry.name)) continue;
+		const full = path.join(dir, entry.name);
+		if (entry.isDirectory()) files.push(...sourceFiles(full));
+		else if (/\.(ts|js)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) files.push(full);
+	}
+	return files;
+}
+
+/** Relative specifiers of every import, export-from, require() and import() in a file. */
+function relativeImports(text: string): string[] {
+	const specs: string[] = [];
+	const pattern = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"](\.{1,2}\/[^'"]*)['"]/gm;
+	for (let match = pattern.exec(text); match; match = pattern.exec(text)) specs.push(match[1]);
+	return specs;
+}
+
+function resolveImport(fromFile: string, spec: string): string | undefined {
+	const base = path.resolve(path.dirname(fromFile), spec);
+	for (const candidate of [base, `${base}.ts`, `${base}.js`, path.join(base, 'index.ts'), path.join(base, 'index.js')]) {
+		if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
+	}
+	return undefined;
+}
+
+function roomOf(file: string): string {
+	return path.relative(ROOT, file).split(path.sep)[0];
+}
+
+const files = sourceFiles(ROOT).filter((file) => roomOf(file) in ALLOWED);
+const edges = new Map<string, string[]>(
+	files.map((file) => [
+		file,
+		relativeImports(fs.readFileSync(file, 'utf8'))
+			.map((spec) => resolveImport(file, spec))
+			.filter((target): target is string => target !== undefined && /\.(ts|js)$/.test(target)),
+	]),
+);
+
+describe('layout', () => {
+	it('finds the rooms and their imports (the scan itself works)', () => {
+		const rooms = new Set(files.map(roomOf));
+		for (const room of ['zoho', 'nodes', 'simulator', 'harness', 'n8n-driver', 'test', 'e2e', 'bench']) expect(rooms).toContain(room);
+		const nodeImports = [...edges.entries()].filter(([file]) => roomOf(file) === 'nodes').flatMap(([, targets]) => targets.map(roomOf));
+		expect(nodeImports).toContain('zoho');
+	});
+
+	it('every import crosses rooms only downwards', () => {
+		const crossings: string[] = [];
+		for (const [file, targets] of edges) {
+			const from = roomOf(file);
+			for (const target of targets) {
+				const to = roomOf(target);
+				if (to !== from && !ALLOWED[from].includes(to)) crossings.push(`${path.relative(ROOT, file)} -> ${path.relative(ROOT, target)}`);
+			}
+		}
+		expect(crossings).toEqual([]);
+	});
+
+	it('has no import circles, type-only imports included', () => {
+		const circles: string[] = [];
+		const state = new Map<string, 'open' | 'done'>();
+		const stack: string[] = [];
+		const visit = (file: string): void => {
+			state.set(file, 'open');
+			stack.push(file);
+			for (const target of edges.get(file) ?? []) {
+				if (state.get(target) === 'open') {
+					circles.push(stack.slice(stack.indexOf(target)).concat(target).map((f) => path.relative(ROOT, f)).join(' -> '));
+				} else if (!state.has(target)) {
+					visit(target);
+				}
+			}
+			stack.pop();
+			state.set(file, 'done');
+		};
+		for (const file of edges.keys()) if (!state.has(file)) visit(file);
+		expect(circles).toEqual([]);
+	});
+});
