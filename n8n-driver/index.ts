@@ -11,3 +11,4 @@ export * from './login';
 export * from './process';
 export * from './server';
 export * from './userFolder';
+export * from './queue';
