@@ -7,7 +7,10 @@
  * request path costs above n8n's floor. Steady to a few microseconds, where
  * the socket benchmark moves by tens.
  *
- *   node dist-tools/bench/overhead.js [concurrency=5] [rounds=15]
+ * With a latency, every answer waits that long (a timer per request, as a socket
+ * wait would): CPU per call at the answer times real Zoho has (20–50 ms).
+ *
+ *   node dist-tools/bench/overhead.js [concurrency=5] [rounds=15] [latencyMs=0]
  */
 import { Dispatcher } from 'undici';
 
@@ -19,7 +22,6 @@ import { floorWorkflow, inputItems, runZohoNode, zohoWorkflow } from './inProces
 import { median } from './stats';
 
 const ORIGIN = 'http://127.0.0.1:9';
-const CALLS = 5_000;
 const RECORD = Buffer.from(
 	JSON.stringify({
 		data: [
@@ -40,10 +42,15 @@ const RECORD = Buffer.from(
 );
 const HEADERS = [Buffer.from('content-type'), Buffer.from('application/json;charset=UTF-8'), Buffer.from('content-length'), Buffer.from(String(RECORD.length))];
 
-/** Answers every request at the next turn of the event loop, as a socket would; handlers of either undici style. */
+/** Answers every request at the next turn of the event loop (or after `latencyMs`), as a socket would; handlers of either undici style. */
 class CannedDispatcher extends Dispatcher {
+	constructor(private readonly latencyMs: number) {
+		super();
+	}
+
 	dispatch(_options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-		setImmediate(() => {
+		const later = (answer: () => void): unknown => (this.latencyMs > 0 ? setTimeout(answer, this.latencyMs) : setImmediate(answer));
+		later(() => {
 			if (handler.onRequestStart) {
 				const controller = { abort: () => undefined, pause: () => undefined, resume: () => undefined, aborted: false, paused: false, reason: null };
 				handler.onRequestStart(controller, {});
@@ -83,7 +90,10 @@ function cpuUs(): number {
 async function main(): Promise<void> {
 	const concurrency = Number(process.argv[2] ?? '5');
 	const rounds = Math.max(3, Number(process.argv[3] ?? '15'));
-	const dispatcher = new CannedDispatcher();
+	const latencyMs = Math.max(0, Number(process.argv[4] ?? '0'));
+	// At a realistic latency a run is bounded by latency × calls / concurrency: fewer calls keep it short.
+	const CALLS = latencyMs > 0 ? 1_000 : 5_000;
+	const dispatcher = new CannedDispatcher(latencyMs);
 	setFloorDispatcher(dispatcher);
 	const runtime = createZohoRuntime({ dispatcher });
 	setSharedZohoRuntime(runtime);
@@ -119,7 +129,7 @@ async function main(): Promise<void> {
 	}
 	const mints = runtime.auth.cache.stats.refreshes;
 	process.stdout.write(
-		`${concurrency} in flight, ${rounds} rounds of ${CALLS} calls: CPU per call ours ${median(samples.ours).toFixed(1)} µs, ` +
+		`${concurrency} in flight, ${latencyMs} ms answers, ${rounds} rounds of ${CALLS} calls: CPU per call ours ${median(samples.ours).toFixed(1)} µs, ` +
 			`floor ${median(samples.floor).toFixed(1)} µs, ours − floor ${median(samples.gap).toFixed(1)} µs (token fetches ${mints})\n`,
 	);
 	setSharedZohoRuntime(undefined);
