@@ -3,9 +3,10 @@
 import { splitScopes } from './accounts';
 import { isObject, jsonBody } from './body';
 import type { Exchange } from './exchange';
+import { addRecordRule, defineModule } from './crm-metadata';
 import { seedBooks, seedCrm } from './seed';
 import { createGrantCode, createRefreshToken, registerClient } from './tokens';
-import { isDcId, type BooksProduct, type FaultSpec } from './types';
+import { isDcId, type BooksProduct, type CrmModuleSpec, type CrmRecordRule, type FaultSpec } from './types';
 
 type Body = Record<string, unknown>;
 
@@ -103,6 +104,20 @@ function dispatch(ex: Exchange, body: Body): void {
 				...(given ? { make: (i: number) => given[i - 1] ?? {} } : {}),
 			});
 			ex.json(200, { count: ids.length, ids });
+			return;
+		}
+		case 'POST /__sim/crm/modules': {
+			// Body: a CrmModuleSpec, plus `product: "bigin"` for Bigin.
+			requiredString(body, 'api_name');
+			defineModule(dc, { namespace: body.product === 'bigin' ? 'bigin' : 'crm', spec: body as unknown as CrmModuleSpec });
+			ex.json(200, { status: 'success' });
+			return;
+		}
+		case 'POST /__sim/crm/rules': {
+			requiredString(body, 'module');
+			requiredString(body, 'field');
+			addRecordRule(dc, { ...(body as unknown as CrmRecordRule), product: body.product === 'bigin' ? 'bigin' : 'crm' });
+			ex.json(200, { status: 'success' });
 			return;
 		}
 		case 'POST /__sim/seed/books': {

@@ -34,7 +34,9 @@ export async function handleApi(ex: Exchange): Promise<void> {
 	}
 	const dc = ex.dc;
 	dc.inFlight += 1;
-	dc.creditsUsed += 1;
+	const credits = route.credits ?? 1;
+	dc.creditsUsed += credits;
+	ex.core.counters.recordCredits(dc.id, credits);
 	ex.core.counters.recordInFlight(dc.inFlight);
 	try {
 		await ex.core.sleep(ex.core.config.apiLatencyMs);

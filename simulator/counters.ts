@@ -1,5 +1,5 @@
 // Exact counts of what reached the simulator, so tests can assert caching and retries.
-import type { AuthorizationHeaderRecord, CallRecord, CountersSnapshot } from './types';
+import type { AuthorizationHeaderRecord, CallRecord, CountersSnapshot, WriteRecord } from './types';
 
 export class Counters {
 	private mints = new Map<string, number>();
@@ -11,6 +11,8 @@ export class Counters {
 	private byPathStatus = new Map<string, number>();
 	private authorizationHeaders: AuthorizationHeaderRecord[] = [];
 	private maxInFlight = 0;
+	private credits = new Map<string, number>();
+	private writes: WriteRecord[] = [];
 
 	recordMint(refreshToken: string | undefined): void {
 		this.mintsTotal += 1;
@@ -47,6 +49,18 @@ export class Counters {
 		if (inFlight > this.maxInFlight) this.maxInFlight = inFlight;
 	}
 
+	recordCredits(dc: string, credits: number): void {
+		this.credits.set(dc, (this.credits.get(dc) ?? 0) + credits);
+	}
+
+	creditsOf(dc: string): number {
+		return this.credits.get(dc) ?? 0;
+	}
+
+	recordWrite(write: WriteRecord): void {
+		this.writes.push(write);
+	}
+
 	/** A copy: later requests do not change a snapshot a test holds. */
 	snapshot(): CountersSnapshot {
 		return {
@@ -59,6 +73,8 @@ export class Counters {
 			callsByPathStatus: Object.fromEntries(this.byPathStatus),
 			authorizationHeaders: this.authorizationHeaders.map((record) => ({ ...record })),
 			maxInFlight: this.maxInFlight,
+			credits: Object.fromEntries(this.credits),
+			writes: this.writes.map((write) => ({ ...write })),
 		};
 	}
 
@@ -72,5 +88,7 @@ export class Counters {
 		this.byPathStatus = new Map();
 		this.authorizationHeaders = [];
 		this.maxInFlight = 0;
+		this.credits = new Map();
+		this.writes = [];
 	}
 }

@@ -1,5 +1,6 @@
 // CRM record writes and single-record reads: insert, update, upsert, delete, get.
 import { isObject, jsonBody } from './body';
+import { defaultDuplicateFields, duplicateOf, refusalOf, type RecordRefusal } from './crm-metadata';
 import { zohoError } from './errors';
 import type { Exchange } from './exchange';
 import type { CrmModuleState, DcState } from './state';
@@ -16,19 +17,7 @@ export interface CrmTarget {
 const MAX_WRITE = 100;
 /** Fields the server owns; a client cannot set them. */
 const SYSTEM_FIELDS = new Set(['id', 'Created_Time', 'Modified_Time', 'Created_By', 'Modified_By']);
-const MANDATORY: Record<string, string> = {
-	leads: 'Last_Name',
-	contacts: 'Last_Name',
-	accounts: 'Account_Name',
-	deals: 'Deal_Name',
-};
-const DEFAULT_DUPLICATE_FIELDS: Record<string, string[]> = {
-	leads: ['Email'],
-	contacts: ['Email'],
-	accounts: ['Account_Name'],
-	deals: ['Deal_Name'],
-	products: ['Product_Name'],
-};
+const TRIGGERS = new Set(['workflow', 'approval', 'blueprint']);
 
 interface ResultEntry {
 	code: string;
@@ -71,45 +60,43 @@ export function handleGetRecord(ex: Exchange, options: { target: CrmTarget; id: 
 }
 
 export function handleInsert(ex: Exchange, target: CrmTarget): void {
-	const data = readData(ex);
-	if (!data) return;
+	const write = readWrite(ex);
+	if (!write) return;
 	const module = moduleOf(ex, target);
-	const results = data.map((element) => insertOne(ex, { module, element }));
+	const results = write.data.map((element, index) => insertOne(ex, { target, module, element, index }));
 	ex.json(batchStatus(results, 201), { data: results });
 }
 
 export function handleUpdate(ex: Exchange, options: { target: CrmTarget; id?: string }): void {
-	const data = readData(ex);
-	if (!data) return;
+	const write = readWrite(ex);
+	if (!write) return;
 	const module = moduleOf(ex, options.target);
-	const results = data.map((element) => {
+	const results = write.data.map((element, index) => {
 		if (!isObject(element)) return invalidElement();
 		const id = options.id ?? element.id;
 		if (typeof id !== 'string' || id === '') {
-			return errorEntry({ code: 'MANDATORY_NOT_FOUND', details: { api_name: 'id' }, message: 'required field not found' });
+			return errorEntry({ code: 'MANDATORY_NOT_FOUND', details: { api_name: 'id', json_path: `$.data[${index}].id` }, message: 'required field not found' });
 		}
-		return updateOne(ex, { module, element, id });
+		return updateOne(ex, { target: options.target, module, element, id, index });
 	});
 	ex.json(batchStatus(results, 200), { data: results });
 }
 
 export function handleUpsert(ex: Exchange, target: CrmTarget): void {
-	const data = readData(ex);
-	if (!data) return;
+	const write = readWrite(ex);
+	if (!write) return;
 	const module = moduleOf(ex, target);
-	const parsed = jsonBody(ex);
-	const requested = parsed.ok && isObject(parsed.value) ? parsed.value.duplicate_check_fields : undefined;
-	const duplicateFields = Array.isArray(requested)
-		? requested.filter((field): field is string => typeof field === 'string')
-		: (DEFAULT_DUPLICATE_FIELDS[target.module.toLowerCase()] ?? []);
-	const results = data.map((element): ResultEntry => {
+	const duplicateFields =
+		write.duplicateCheckFields ?? defaultDuplicateFields(ex.dc, { namespace: target.namespace, module: target.module });
+	const results = write.data.map((element, index): ResultEntry => {
 		if (!isObject(element)) return invalidElement();
 		const match = findDuplicate(module, { element, duplicateFields });
 		if (match) {
-			const entry = updateOne(ex, { module, element, id: match.record.id });
-			return { ...entry, action: 'update', duplicate_field: match.field };
+			const entry = updateOne(ex, { target, module, element, id: match.record.id, index });
+			return entry.status === 'success' ? { ...entry, action: 'update', duplicate_field: match.field } : entry;
 		}
-		return { ...insertOne(ex, { module, element }), action: 'insert', duplicate_field: null };
+		const entry = insertOne(ex, { target, module, element, index });
+		return entry.status === 'success' ? { ...entry, action: 'insert', duplicate_field: null } : entry;
 	});
 	ex.json(batchStatus(results, 200), { data: results });
 }
@@ -124,6 +111,7 @@ export function handleDelete(ex: Exchange, options: { target: CrmTarget; id?: st
 		ex.json(400, zohoError('LIMIT_EXCEEDED', 'the number of ids exceeds the limit of 100', { limit: MAX_WRITE }));
 		return;
 	}
+	ex.core.counters.recordWrite({ dc: ex.dc.id, method: ex.method, path: ex.path, records: ids.length });
 	const module = moduleOf(ex, options.target);
 	const removed = new Set<string>();
 	const results = ids.map((id): ResultEntry => {
@@ -137,14 +125,19 @@ export function handleDelete(ex: Exchange, options: { target: CrmTarget; id?: st
 	ex.json(batchStatus(results, 200), { data: results });
 }
 
-/** The `data` array of a write, or undefined after answering 400. */
-function readData(ex: Exchange): unknown[] | undefined {
+interface WriteBody {
+	data: unknown[];
+	duplicateCheckFields?: string[];
+}
+
+/** The `data` array of a write (with its upsert fields), or undefined after answering 400. */
+function readWrite(ex: Exchange): WriteBody | undefined {
 	const parsed = jsonBody(ex);
 	if (!parsed.ok || !isObject(parsed.value)) {
 		ex.json(400, zohoError('INVALID_DATA', 'the request body must be a JSON object'));
 		return undefined;
 	}
-	const data = parsed.value.data;
+	const { data, trigger, duplicate_check_fields: duplicateCheck } = parsed.value;
 	if (!Array.isArray(data) || data.length === 0) {
 		ex.json(400, zohoError('REQUIRED_PARAM_MISSING', 'required param missing', { api_name: 'data' }));
 		return undefined;
@@ -153,16 +146,39 @@ function readData(ex: Exchange): unknown[] | undefined {
 		ex.json(400, zohoError('LIMIT_EXCEEDED', 'the number of records exceeds the limit of 100', { limit: MAX_WRITE }));
 		return undefined;
 	}
-	return data;
+	// Omitted: Zoho runs every trigger; [] runs none; anything else is refused.
+	if (trigger !== undefined && !(Array.isArray(trigger) && trigger.every((name) => typeof name === 'string' && TRIGGERS.has(name)))) {
+		ex.json(400, zohoError('INVALID_DATA', 'invalid data', { api_name: 'trigger', expected: [...TRIGGERS] }));
+		return undefined;
+	}
+	if (duplicateCheck !== undefined && !(Array.isArray(duplicateCheck) && duplicateCheck.every((name) => typeof name === 'string'))) {
+		ex.json(400, zohoError('INVALID_DATA', 'invalid data', { api_name: 'duplicate_check_fields' }));
+		return undefined;
+	}
+	ex.core.counters.recordWrite({
+		dc: ex.dc.id,
+		method: ex.method,
+		path: ex.path,
+		records: data.length,
+		...(trigger === undefined ? {} : { trigger: [...(trigger as string[])] }),
+		...(duplicateCheck === undefined ? {} : { duplicateCheckFields: [...(duplicateCheck as string[])] }),
+	});
+	return { data, ...(duplicateCheck === undefined ? {} : { duplicateCheckFields: duplicateCheck as string[] }) };
 }
 
-function insertOne(ex: Exchange, options: { module: CrmModuleState; element: unknown }): ResultEntry {
-	const { element, module } = options;
+interface WriteOne {
+	target: CrmTarget;
+	module: CrmModuleState;
+	/** Place of the record in `data`, for Zoho's json_path. */
+	index: number;
+}
+
+function insertOne(ex: Exchange, options: WriteOne & { element: unknown }): ResultEntry {
+	const { element, module, target, index } = options;
 	if (!isObject(element)) return invalidElement();
-	const mandatory = MANDATORY[module.apiName.toLowerCase()];
-	if (mandatory && (element[mandatory] === undefined || element[mandatory] === null || element[mandatory] === '')) {
-		return errorEntry({ code: 'MANDATORY_NOT_FOUND', details: { api_name: mandatory }, message: 'required field not found' });
-	}
+	const where = { namespace: target.namespace, module: target.module, element, index };
+	const refusal = refusalOf(ex.dc, { ...where, creating: true }) ?? duplicateOf(ex.dc, { ...where, records: module.records });
+	if (refusal) return refusedEntry(refusal);
 	const time = zohoDateTime(ex.core.now());
 	const user = simUser(ex.dc);
 	const record: CrmRecord = { id: ex.dc.recordIds.next(), Owner: user };
@@ -177,9 +193,12 @@ function insertOne(ex: Exchange, options: { module: CrmModuleState; element: unk
 	};
 }
 
-function updateOne(ex: Exchange, options: { module: CrmModuleState; element: Record<string, unknown>; id: string }): ResultEntry {
+function updateOne(ex: Exchange, options: WriteOne & { element: Record<string, unknown>; id: string }): ResultEntry {
 	const record = options.module.byId.get(options.id);
 	if (!record) return invalidId(options.id);
+	const where = { namespace: options.target.namespace, module: options.target.module, element: { ...options.element, id: options.id }, index: options.index };
+	const refusal = refusalOf(ex.dc, { ...where, creating: false }) ?? duplicateOf(ex.dc, { ...where, records: options.module.records });
+	if (refusal) return refusedEntry(refusal);
 	for (const [key, value] of Object.entries(options.element)) if (!SYSTEM_FIELDS.has(key)) record[key] = value;
 	const time = zohoDateTime(ex.core.now());
 	const user = byRef(simUser(ex.dc));
@@ -221,6 +240,10 @@ function byRef(user: { name: string; id: string }): { name: string; id: string }
 
 function errorEntry(options: { code: string; details: Record<string, unknown>; message: string }): ResultEntry {
 	return { ...options, status: 'error' };
+}
+
+function refusedEntry(refusal: RecordRefusal): ResultEntry {
+	return errorEntry({ code: refusal.code, details: refusal.details, message: refusal.message });
 }
 
 function invalidId(id: string): ResultEntry {

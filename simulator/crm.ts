@@ -1,16 +1,16 @@
 // CRM (/crm/v2 .. /crm/v8) and Bigin (/bigin/v2) routes and their scopes.
 import { handleDeleteAttachment, handleDownload, handleListAttachments, handleUpload } from './crm-attachments';
 import { handleList, handleSearch } from './crm-list';
+import { handleFields, handleModules } from './crm-metadata';
 import { handleDelete, handleGetRecord, handleInsert, handleUpdate, handleUpsert, simUser, type CrmTarget } from './crm-records';
 import type { ApiRoute, Exchange } from './exchange';
-import { coversCrmArea, coversCrmModule, crmOperationOf, type CrmOperation, type ScopeSet } from './scopes';
+import { coversCrmArea, coversCrmModule, coversCrmSettings, crmOperationOf, type CrmOperation, type ScopeSet } from './scopes';
 import { DC_IDS } from './types';
 
 const CRM_PATH = /^\/crm\/v(2\.1|[2-8])(\/.*)?$/;
 const BIGIN_PATH = /^\/bigin\/v2(\/.*)?$/;
 const MODULE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const RECORD_ID = /^\d{1,25}$/;
-const STANDARD_MODULES = ['Leads', 'Contacts', 'Accounts', 'Deals', 'Tasks', 'Events', 'Calls', 'Products', 'Quotes', 'Notes'];
 const COUNTRY_BY_DC = ['US', 'DE', 'IN', 'AU', 'JP', 'CN', 'CA', 'SA', 'GB'];
 
 type Namespace = CrmTarget['namespace'];
@@ -36,8 +36,11 @@ function route(ex: Exchange, options: { namespace: Namespace; version: number; s
 		return areaRoute({ namespace, area: first, handle: first === 'org' ? handleOrg : handleUsers });
 	}
 	if (first === 'settings') {
-		if (second !== 'modules' || third !== undefined || method !== 'GET') return undefined;
-		return areaRoute({ namespace, area: 'settings', handle: (e) => handleModules(e, namespace) });
+		if ((second !== 'modules' && second !== 'fields') || third !== undefined || method !== 'GET') return undefined;
+		return {
+			allowed: (scopes) => namespaceAllows(scopes, { namespace, check: () => coversCrmSettings(scopes, second) }),
+			handle: (e) => (second === 'modules' ? handleModules(e, namespace) : handleFields(e, namespace)),
+		};
 	}
 	if (!MODULE_NAME.test(first)) return undefined;
 	const target: CrmTarget = { namespace, version, module: first };
@@ -141,23 +144,5 @@ function handleUsers(ex: Exchange): void {
 			},
 		],
 		info: { per_page: 200, count: 1, page: 1, more_records: false },
-	});
-}
-
-function handleModules(ex: Exchange, namespace: Namespace): void {
-	const names = new Map(STANDARD_MODULES.map((name) => [name.toLowerCase(), name]));
-	for (const [key, module] of ex.dc.crm) {
-		if (key.startsWith(`${namespace}:`) && !names.has(module.apiName.toLowerCase())) names.set(module.apiName.toLowerCase(), module.apiName);
-	}
-	ex.json(200, {
-		modules: [...names.values()].map((name, index) => ({
-			id: `${ex.dc.crmOrgId}${String(index + 100)}`,
-			api_name: name,
-			module_name: name,
-			plural_label: name,
-			singular_label: name.endsWith('s') ? name.slice(0, -1) : name,
-			api_supported: true,
-			generated_type: STANDARD_MODULES.includes(name) ? 'default' : 'custom',
-		})),
 	});
 }

@@ -132,5 +132,7 @@ export class Exchange {
 export interface ApiRoute {
 	/** True when the token's scopes allow this call. */
 	allowed(scopes: ScopeSet): boolean;
+	/** API credits the call costs, default 1 (Zoho's price of an ordinary call, a 100-record write included). */
+	credits?: number;
 	handle(ex: Exchange): Promise<void> | void;
 }

@@ -54,3 +54,8 @@ export function coversCrmArea(scopes: ScopeSet, options: { area: string; operati
 	// The organisation is also readable with full settings access.
 	return area === 'org' && options.operation === 'read' && scopes.has('zohocrm.settings.all');
 }
+
+/** `settings/modules` or `settings/fields`: `ZohoCRM.settings.ALL|READ` or `ZohoCRM.settings.<part>.ALL|READ`. */
+export function coversCrmSettings(scopes: ScopeSet, part: 'modules' | 'fields'): boolean {
+	return scopes.hasAny('zohocrm.settings.all', 'zohocrm.settings.read', `zohocrm.settings.${part}.all`, `zohocrm.settings.${part}.read`);
+}

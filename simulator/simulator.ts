@@ -1,6 +1,7 @@
 // ZohoSimulator: the in-process handle tests use to start, drive and inspect the simulator.
 import type { Server } from 'node:http';
 import { SimCore } from './core';
+import { addRecordRule, defineModule } from './crm-metadata';
 import { close, createDcServer, listen } from './server';
 import { seedBooks, seedCrm } from './seed';
 import { createGrantCode, createRefreshToken, registerClient, revokeRefreshToken } from './tokens';
@@ -8,7 +9,9 @@ import {
 	isDcId,
 	type BooksProduct,
 	type CountersSnapshot,
+	type CrmModuleSpec,
 	type CrmRecord,
+	type CrmRecordRule,
 	type DcId,
 	type FaultSpec,
 	type SeedBooksOptions,
@@ -138,6 +141,21 @@ export class ZohoSimulator {
 	/** Adds records to a Books/Inventory/Invoice collection, creating the organisation. */
 	seedBooks(dc: string, options: SeedBooksOptions): string[] {
 		return seedBooks(this.core, this.core.dc(dc), options);
+	}
+
+	/** API credits spent on a DC (its one org) since the last counter reset. */
+	credits(dc: string): number {
+		return this.core.counters.creditsOf(this.core.dc(dc).id);
+	}
+
+	/** Defines a custom module with its fields (or new fields for a built-in one) for `/settings/*` and write checks. */
+	defineCrmModule(dc: string, spec: CrmModuleSpec, product: 'crm' | 'bigin' = 'crm'): void {
+		defineModule(this.core.dc(dc), { namespace: product, spec });
+	}
+
+	/** From now on, writes refuse records whose `field` equals `equals` (an org's validation rule). */
+	addCrmRecordRule(dc: string, rule: CrmRecordRule): void {
+		addRecordRule(this.core.dc(dc), rule);
 	}
 
 	/** A copy of a CRM (or Bigin) module's records, oldest first. */

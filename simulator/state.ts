@@ -1,7 +1,7 @@
 // Everything one data centre knows. Nothing here is shared between DCs, which is what
 // makes a token of one DC unknown on another.
 import { IdSequence } from './ids';
-import { DC_IDS, type CrmRecord, type DcId } from './types';
+import { DC_IDS, type CrmRecord, type CrmRecordRule, type DcId, type ModuleMeta } from './types';
 
 export interface ClientState {
 	clientId: string;
@@ -73,6 +73,10 @@ export class DcState {
 	readonly accessTokens = new Map<string, AccessTokenState>();
 	/** Keyed `<namespace>:<module lower case>`, namespace 'crm' or 'bigin'. */
 	readonly crm = new Map<string, CrmModuleState>();
+	/** Modules a test defined, keyed like `crm`; built-in ones come from crm-metadata.ts. */
+	readonly crmMetadata = new Map<string, ModuleMeta>();
+	/** Rules that refuse written records (an org's validation rules). */
+	readonly crmRecordRules: CrmRecordRule[] = [];
 	readonly pageTokens = new Map<string, PageTokenState>();
 	/** Keyed `<product>:<organization id>`. */
 	readonly books = new Map<string, BooksOrgState>();

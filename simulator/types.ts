@@ -108,6 +108,10 @@ export interface CountersSnapshot {
 	authorizationHeaders: AuthorizationHeaderRecord[];
 	/** Highest number of API requests handled at once on one DC. */
 	maxInFlight: number;
+	/** API credits spent per DC (each DC holds one org), 1 per call unless Zoho documents more. */
+	credits: Record<string, number>;
+	/** Record writes in arrival order, with their size and trigger list. */
+	writes: WriteRecord[];
 }
 
 /** A CRM (or Bigin) record: field API names to values. */
@@ -127,6 +131,80 @@ export interface SeedCrmOptions {
 	product?: 'crm' | 'bigin';
 	/** Builds record i (1-based); id, Created_Time and Modified_Time are added when missing. */
 	make?: (i: number) => Record<string, unknown>;
+}
+
+/** A module as `/settings/modules` lists it, with its fields. */
+export interface ModuleMeta {
+	api_name: string;
+	module_name: string;
+	singular_label: string;
+	plural_label: string;
+	api_supported: boolean;
+	creatable: boolean;
+	editable: boolean;
+	deletable: boolean;
+	generated_type: 'default' | 'custom';
+	fields: FieldMeta[];
+}
+
+export interface FieldMeta {
+	api_name: string;
+	field_label: string;
+	data_type: string;
+	system_mandatory: boolean;
+	read_only: boolean;
+	length: number;
+	unique: boolean;
+	pick_list_values: Array<{ display_value: string; actual_value: string }>;
+}
+
+/** A field of a module a test defines (`/settings/fields` shape; defaults: text, optional, 255 long). */
+export interface CrmFieldSpec {
+	api_name: string;
+	field_label?: string;
+	data_type?: string;
+	system_mandatory?: boolean;
+	read_only?: boolean;
+	length?: number;
+	unique?: boolean;
+	/** Picklist values (display and actual value alike). */
+	pick_list_values?: string[];
+}
+
+/** A custom module (or new fields for a built-in one) a test defines. */
+export interface CrmModuleSpec {
+	api_name: string;
+	module_name?: string;
+	singular_label?: string;
+	plural_label?: string;
+	api_supported?: boolean;
+	creatable?: boolean;
+	editable?: boolean;
+	deletable?: boolean;
+	fields?: CrmFieldSpec[];
+}
+
+/** Refuses every written record whose `field` equals `equals`, as a validation rule of the org would. */
+export interface CrmRecordRule {
+	product?: 'crm' | 'bigin';
+	module: string;
+	field: string;
+	equals: unknown;
+	/** Zoho's per-record code, default INVALID_DATA. */
+	code?: string;
+	message?: string;
+}
+
+/** One record write (insert, update, upsert, delete) as the simulator received it. */
+export interface WriteRecord {
+	dc: DcId;
+	method: string;
+	path: string;
+	/** Records (or ids) in the call. */
+	records: number;
+	/** The `trigger` list sent; undefined when omitted (Zoho then runs all). */
+	trigger?: string[];
+	duplicateCheckFields?: string[];
 }
 
 export interface SeedBooksOptions {
