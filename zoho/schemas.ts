@@ -75,3 +75,62 @@ export const booksAnswerSchema = z
 			.optional(),
 	})
 	.passthrough();
+
+/** One entry of a CRM/Bigin write answer: a record's result, in the order the records were sent. */
+export const writeEntrySchema = z
+	.object({
+		code: z.string(),
+		status: z.string(),
+		message: z.string().optional(),
+		details: z.record(z.unknown()).optional(),
+		action: z.string().optional(),
+		duplicate_field: z.string().nullable().optional(),
+	})
+	.passthrough();
+export type WriteEntry = z.infer<typeof writeEntrySchema>;
+
+/** Answer of insert, update, upsert and delete: `{data: [one entry per record]}` (HTTP 200/201, 207, or 400 when none succeeded). */
+export const writeAnswerSchema = z.object({ data: z.array(writeEntrySchema) }).passthrough();
+
+/** `GET /crm/{v}/settings/modules` (Bigin: /bigin/v2/settings/modules). */
+export const modulesAnswerSchema = z
+	.object({
+		modules: z.array(
+			z
+				.object({
+					api_name: z.string(),
+					module_name: z.string().optional(),
+					singular_label: z.string().optional(),
+					plural_label: z.string().optional(),
+					api_supported: z.boolean().optional(),
+					creatable: z.boolean().optional(),
+					editable: z.boolean().optional(),
+					deletable: z.boolean().optional(),
+					generated_type: z.string().optional(),
+				})
+				.passthrough(),
+		),
+	})
+	.passthrough();
+export type ModuleEntry = z.infer<typeof modulesAnswerSchema>['modules'][number];
+
+/** `GET /crm/{v}/settings/fields?module=…`. */
+export const fieldsAnswerSchema = z
+	.object({
+		fields: z.array(
+			z
+				.object({
+					api_name: z.string(),
+					field_label: z.string().optional(),
+					data_type: z.string().optional(),
+					system_mandatory: z.boolean().optional(),
+					read_only: z.boolean().optional(),
+					length: z.number().optional(),
+					unique: z.union([z.boolean(), z.object({}).passthrough()]).optional(),
+					pick_list_values: z.array(z.object({ display_value: z.string(), actual_value: z.string() }).passthrough()).optional(),
+				})
+				.passthrough(),
+		),
+	})
+	.passthrough();
+export type FieldEntry = z.infer<typeof fieldsAnswerSchema>['fields'][number];

@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { operationProperties } from './actions/operations';
 import { route } from './actions/router';
 import { zohoSelfClientApiTest } from './methods/credentialTest';
+import { getRecordFields, searchModules } from './methods/crmMetadata';
 
 export class ZohoOAuthRequest implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,7 +23,11 @@ export class ZohoOAuthRequest implements INodeType {
 		properties: operationProperties,
 	};
 
-	methods = { credentialTest: { zohoSelfClientApiTest } };
+	methods = {
+		credentialTest: { zohoSelfClientApiTest },
+		listSearch: { searchModules },
+		resourceMapping: { getRecordFields },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return [await route(this)];

@@ -7,16 +7,26 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { TokenFailureMemo } from '../../../zoho/auth';
+import { inPool } from '../../../zoho/pool';
 import { sharedZohoRuntime } from '../../../zoho/runtime';
 import { CredentialSource } from '../transport/credentials';
 import { errorItemJson, toNodeError } from '../transport/errors';
 import { readMaxConcurrency } from './apiRequest.params';
-import { isOperationName, OPERATIONS } from './operations';
+import { BATCH_OPERATIONS, isBatchOperationName, isOperationName, OPERATIONS } from './operations';
 import type { OperationInput } from './types';
 
 export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
 	const operation = ctx.getNodeParameter('operation', 0);
+	if (isBatchOperationName(operation)) {
+		return await BATCH_OPERATIONS[operation].executeBatch({
+			ctx,
+			runtime: sharedZohoRuntime(),
+			credentials: new CredentialSource(ctx),
+			signal: ctx.getExecutionCancelSignal?.(),
+			tokenMemo: new TokenFailureMemo(),
+		});
+	}
 	if (!isOperationName(operation)) {
 		throw new NodeOperationError(ctx.getNode(), `The operation "${String(operation)}" is not known`, {
 			description: 'Pick an operation from the list.',
@@ -58,33 +68,4 @@ function maxConcurrency(ctx: IExecuteFunctions): { concurrency: number; optionEr
 	} catch (error) {
 		return { concurrency: 1, optionError: { error } };
 	}
-}
-
-/**
- * Runs `run(0..count-1)` with at most `concurrency` at once; results in index
- * order. After the first failure no new index starts; the failure is thrown
- * once those already running have settled.
- */
-export async function inPool<T>(options: {
-	count: number;
-	concurrency: number;
-	run: (index: number) => Promise<T>;
-}): Promise<T[]> {
-	const results: T[] = new Array<T>(options.count);
-	let next = 0;
-	let failure: { error: unknown } | undefined;
-	const worker = async (): Promise<void> => {
-		while (!failure && next < options.count) {
-			const index = next++;
-			try {
-				results[index] = await options.run(index);
-			} catch (error) {
-				failure ??= { error };
-			}
-		}
-	};
-	const workers = Math.max(1, Math.min(options.concurrency, options.count));
-	await Promise.all(Array.from({ length: workers }, worker));
-	if (failure) throw failure.error;
-	return results;
 }

@@ -18,3 +18,6 @@ export interface OperationInput {
 
 /** New items for one input item (not shared with anything else); the router sets their pairedItem. */
 export type OperationOutput = INodeExecutionData[];
+
+/** What an operation that handles all items at once (batched record writes) receives. */
+export type BatchInput = Omit<OperationInput, 'itemIndex'>;

@@ -21,7 +21,8 @@ export class CredentialSource {
 	private raw?: Promise<ICredentialDataDecryptedObject>;
 	private readonly checked = new Map<boolean, NodeCredentials>();
 
-	constructor(private readonly ctx: IExecuteFunctions) {}
+	/** Any n8n context that reads the node's credential: an execution, or the editor loading options. */
+	constructor(private readonly ctx: Pick<IExecuteFunctions, 'getCredentials'>) {}
 
 	async read(options: { requireRefreshToken?: boolean } = {}): Promise<NodeCredentials> {
 		this.raw ??= this.ctx.getCredentials(CREDENTIAL_TYPE, 0);

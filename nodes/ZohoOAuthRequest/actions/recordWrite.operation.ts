@@ -1,0 +1,195 @@
+/**
+ * Create, Update, Upsert or Delete Records (CRM and Bigin): one record per input item,
+ * up to 100 records per call, one output item per input item, in order. The batching and
+ * the mapping of Zoho's per-record answers live in zoho/crmWrites.ts; this file reads
+ * parameters and turns outcomes into items.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, ResourceMapperValue } from 'n8n-workflow';
+
+import {
+	checkModuleName,
+	checkPayload,
+	MAX_RECORDS_PER_WRITE,
+	refusalSummary,
+	writeRecords,
+	WRITE_TRIGGERS,
+	type RecordOutcome,
+	type RecordWriteOperation,
+	type WritePayload,
+	type WriteProduct,
+	type WriteSettings,
+	type WriteTrigger,
+} from '../../../zoho/crmWrites';
+import { isZohoError, ZohoInputError, type ZohoError } from '../../../zoho/errors';
+import { errorItemJson, toNodeError } from '../transport/errors';
+import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS, parseJsonParam, positiveInteger, text } from './apiRequest.params';
+import type { BatchInput } from './types';
+
+export { properties } from './recordWrite.description';
+
+const WRITE_OPERATIONS: readonly RecordWriteOperation[] = ['create', 'update', 'upsert', 'delete'];
+
+interface NodeSettings extends WriteSettings {
+	product: WriteProduct;
+	crmVersion: string;
+	batchSize: number;
+	concurrency: number;
+	timeoutMs: number;
+}
+
+/** One input item: what it sends, or why it cannot be sent. */
+type Prepared = { itemIndex: number; module: string; payload: WritePayload } | { itemIndex: number; error: unknown };
+
+export async function executeBatch(input: BatchInput): Promise<INodeExecutionData[]> {
+	const { ctx } = input;
+	const count = ctx.getInputData().length;
+	const continueOnFail = ctx.continueOnFail();
+	let settings: NodeSettings;
+	try {
+		settings = readSettings(ctx);
+	} catch (error) {
+		// A node-wide parameter fails every item alike.
+		return failAll({ ctx, count, error, continueOnFail });
+	}
+	const prepared = Array.from({ length: count }, (_, itemIndex) => prepare(ctx, { itemIndex, operation: settings.operation }));
+	const unsendable = prepared.find((entry): entry is Extract<Prepared, { error: unknown }> => 'error' in entry);
+	// Without Continue On Fail a bad item stops the node before anything is written.
+	if (unsendable && !continueOnFail) throw toNodeError(ctx.getNode(), unsendable.error, unsendable.itemIndex);
+
+	const outcomes = new Map<number, RecordOutcome>();
+	const sendable = prepared.filter((entry): entry is Extract<Prepared, { payload: WritePayload }> => 'payload' in entry);
+	if (sendable.length > 0) {
+		let credentials;
+		try {
+			credentials = await input.credentials.read();
+		} catch (error) {
+			return failAll({ ctx, count, error, continueOnFail });
+		}
+		// Items may name different modules (an expression): each module is written in its own batches.
+		for (const [module, entries] of groupByModule(sendable)) {
+			const results = await writeRecords({
+				api: input.runtime.api,
+				callOptions: { ...credentials, timeoutMs: settings.timeoutMs, signal: input.signal, tokenMemo: input.tokenMemo },
+				target: { product: settings.product, crmVersion: settings.crmVersion, module },
+				settings,
+				payloads: entries.map((entry) => entry.payload),
+				batchSize: settings.batchSize,
+				concurrency: settings.concurrency,
+			});
+			entries.forEach((entry, index) => {
+				const outcome = results[index];
+				if (outcome) outcomes.set(entry.itemIndex, outcome);
+			});
+		}
+	}
+	if (!continueOnFail) throwOnFailures({ ctx, outcomes, total: count });
+	return prepared.map((entry): INodeExecutionData => {
+		const pairedItem = { item: entry.itemIndex };
+		if ('error' in entry) return errorItem({ ctx, error: entry.error, itemIndex: entry.itemIndex });
+		const outcome = outcomes.get(entry.itemIndex);
+		if (outcome?.ok) return { json: outcome.entry as IDataObject, pairedItem };
+		return errorItem({ ctx, error: outcome?.error, itemIndex: entry.itemIndex });
+	});
+}
+
+function readSettings(ctx: IExecuteFunctions): NodeSettings {
+	const product = ctx.getNodeParameter('product', 0, 'crm');
+	if (product !== 'crm' && product !== 'bigin') throw new ZohoInputError('Product', `Unknown product "${String(product)}".`, 'Pick CRM or Bigin.');
+	const operation = ctx.getNodeParameter('writeOperation', 0, 'upsert') as RecordWriteOperation;
+	if (!WRITE_OPERATIONS.includes(operation)) {
+		throw new ZohoInputError('Write', `Unknown write "${String(operation)}".`, 'Pick Create, Update, Upsert or Delete.');
+	}
+	const options = ctx.getNodeParameter('writeOptions', 0, {}) as IDataObject;
+	const batchSize = options.batchSize === undefined ? MAX_RECORDS_PER_WRITE : positiveInteger(options.batchSize, 'Batch Size');
+	if (batchSize > MAX_RECORDS_PER_WRITE) {
+		throw new ZohoInputError('Batch Size', `Batch Size must be at most ${MAX_RECORDS_PER_WRITE} (got ${batchSize}).`, `Zoho takes up to ${MAX_RECORDS_PER_WRITE} records per call: enter 1 to ${MAX_RECORDS_PER_WRITE}.`);
+	}
+	return {
+		product,
+		crmVersion: product === 'crm' ? String(ctx.getNodeParameter('crmVersion', 0, 'v8')) : 'v2',
+		operation,
+		batchSize,
+		concurrency: options.maxConcurrency === undefined ? DEFAULT_MAX_CONCURRENCY : positiveInteger(options.maxConcurrency, 'Max Concurrent Requests'),
+		timeoutMs: options.timeout === undefined ? DEFAULT_TIMEOUT_MS : positiveInteger(options.timeout, 'Timeout'),
+		...(operation === 'delete' ? {} : readTrigger(ctx)),
+		...(operation === 'upsert' ? readDuplicateCheckFields(ctx) : {}),
+	};
+}
+
+function readTrigger(ctx: IExecuteFunctions): { trigger?: WriteTrigger[] } {
+	const mode = ctx.getNodeParameter('trigger', 0, 'default');
+	if (mode === 'default') return {};
+	if (mode === 'none') return { trigger: [] };
+	const list = ctx.getNodeParameter('triggerList', 0, []) as unknown[];
+	const unknown = list.find((name) => !WRITE_TRIGGERS.includes(name as WriteTrigger));
+	if (unknown !== undefined) throw new ZohoInputError('Run Triggers', `Unknown trigger "${String(unknown)}".`, 'Pick Workflow, Approval or Blueprint.');
+	return { trigger: list as WriteTrigger[] };
+}
+
+function readDuplicateCheckFields(ctx: IExecuteFunctions): { duplicateCheckFields?: string[] } {
+	const fields =
+		ctx.getNodeParameter('recordSource', 0, 'mapper') === 'mapper'
+			? (ctx.getNodeParameter('columns.matchingColumns', 0, []) as string[])
+			: text(ctx.getNodeParameter('duplicateCheckFields', 0, ''))
+					.split(',')
+					.map((field) => field.trim())
+					.filter(Boolean);
+	return fields.length > 0 ? { duplicateCheckFields: fields } : {};
+}
+
+function prepare(ctx: IExecuteFunctions, options: { itemIndex: number; operation: RecordWriteOperation }): Prepared {
+	const { itemIndex, operation } = options;
+	try {
+		const module = checkModuleName(text(ctx.getNodeParameter('module', itemIndex, '', { extractValue: true })));
+		const raw = operation === 'delete' ? text(ctx.getNodeParameter('recordId', itemIndex, '')) : readRecord(ctx, itemIndex);
+		return { itemIndex, module, payload: checkPayload(raw, operation) };
+	} catch (error) {
+		return { itemIndex, error };
+	}
+}
+
+function readRecord(ctx: IExecuteFunctions, itemIndex: number): unknown {
+	if (ctx.getNodeParameter('recordSource', itemIndex, 'mapper') === 'json') {
+		const raw = ctx.getNodeParameter('recordJson', itemIndex, '');
+		return typeof raw === 'string' ? parseJsonParam(raw, 'Record (JSON)') : raw;
+	}
+	const columns = ctx.getNodeParameter('columns', itemIndex, {}) as Partial<ResourceMapperValue>;
+	if (columns.mappingMode === 'autoMapInputData') return ctx.getInputData()[itemIndex]?.json;
+	// Fields left empty in the mapper are not sent (Zoho would clear them on update).
+	return Object.fromEntries(Object.entries(columns.value ?? {}).filter(([, value]) => value !== null && value !== undefined && value !== ''));
+}
+
+function groupByModule<T extends { module: string }>(entries: readonly T[]): Map<string, T[]> {
+	const groups = new Map<string, T[]>();
+	for (const entry of entries) {
+		const group = groups.get(entry.module);
+		if (group) group.push(entry);
+		else groups.set(entry.module, [entry]);
+	}
+	return groups;
+}
+
+/** Without Continue On Fail: refusals become one error saying how many; a failed call is thrown as it is. */
+function throwOnFailures(options: { ctx: IExecuteFunctions; outcomes: Map<number, RecordOutcome>; total: number }): void {
+	const failures = [...options.outcomes.entries()]
+		.filter((entry): entry is [number, { ok: false; error: ZohoError }] => !entry[1].ok)
+		.map(([itemIndex, outcome]) => ({ itemIndex, error: outcome.error }))
+		.sort((a, b) => a.itemIndex - b.itemIndex);
+	const first = failures[0];
+	if (!first) return;
+	const node = options.ctx.getNode();
+	if (first.error.code !== 'RECORD_REFUSED') throw toNodeError(node, first.error, first.itemIndex);
+	throw toNodeError(node, refusalSummary({ failures, total: options.total }), first.itemIndex);
+}
+
+function errorItem(options: { ctx: IExecuteFunctions; error: unknown; itemIndex: number }): INodeExecutionData {
+	const nodeError = toNodeError(options.ctx.getNode(), options.error, options.itemIndex);
+	const json = errorItemJson(nodeError, options.error);
+	if (isZohoError(options.error) && options.error.zohoMessage) json.zohoMessage = options.error.zohoMessage;
+	return { json, pairedItem: { item: options.itemIndex } };
+}
+
+function failAll(options: { ctx: IExecuteFunctions; count: number; error: unknown; continueOnFail: boolean }): INodeExecutionData[] {
+	if (!options.continueOnFail) throw toNodeError(options.ctx.getNode(), options.error, 0);
+	return Array.from({ length: options.count }, (_, itemIndex) => errorItem({ ctx: options.ctx, error: options.error, itemIndex }));
+}
