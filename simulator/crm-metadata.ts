@@ -121,7 +121,19 @@ function defaultLength(dataType: string): number {
 	return TEXT_LENGTH;
 }
 
+const builtInCache = new Map<Namespace, Map<string, ModuleMeta>>();
+
+/** Zoho's default modules of a namespace, keyed by lower-case API name (built once; never mutated). */
 function builtIn(namespace: Namespace): Map<string, ModuleMeta> {
+	let modules = builtInCache.get(namespace);
+	if (!modules) {
+		modules = buildDefaults(namespace);
+		builtInCache.set(namespace, modules);
+	}
+	return modules;
+}
+
+function buildDefaults(namespace: Namespace): Map<string, ModuleMeta> {
 	const table = namespace === 'crm' ? CRM_MODULES : BIGIN_MODULES;
 	return new Map(
 		table.map((entry) => [
@@ -153,9 +165,18 @@ export function modulesOf(dc: DcState, namespace: Namespace): ModuleMeta[] {
 	return [...modules.values()];
 }
 
-export function moduleMeta(dc: DcState, options: { namespace: Namespace; module: string }): ModuleMeta | undefined {
+/** A module with metadata: defined by a test, or one of Zoho's defaults. Writes are checked against these only. */
+export function knownModuleMeta(dc: DcState, options: { namespace: Namespace; module: string }): ModuleMeta | undefined {
 	const lower = options.module.toLowerCase();
-	return modulesOf(dc, options.namespace).find((meta) => meta.api_name.toLowerCase() === lower);
+	return dc.crmMetadata.get(`${options.namespace}:${lower}`) ?? builtIn(options.namespace).get(lower);
+}
+
+/** As `knownModuleMeta`, or a module that only has records (its fields inferred from them). */
+export function moduleMeta(dc: DcState, options: { namespace: Namespace; module: string }): ModuleMeta | undefined {
+	const known = knownModuleMeta(dc, options);
+	if (known) return known;
+	const state = dc.crm.get(`${options.namespace}:${options.module.toLowerCase()}`);
+	return state ? inferredModule(state.apiName, state.records) : undefined;
 }
 
 /** A module seeded without metadata: its fields are the keys its records carry, as text. */
@@ -232,7 +253,7 @@ function pickDefined<T extends Record<string, unknown>>(values: T): Partial<T> {
 /** Upsert without `duplicate_check_fields`: the system-defined fields, then the module's unique fields. */
 export function defaultDuplicateFields(dc: DcState, options: { namespace: Namespace; module: string }): string[] {
 	const system = SYSTEM_DUPLICATE_FIELDS[options.module.toLowerCase()] ?? [];
-	const unique = (moduleMeta(dc, options)?.fields ?? []).filter((field) => field.unique).map((field) => field.api_name);
+	const unique = (knownModuleMeta(dc, options)?.fields ?? []).filter((field) => field.unique).map((field) => field.api_name);
 	return [...new Set([...system, ...unique])];
 }
 
@@ -246,7 +267,7 @@ export function refusalOf(
 	options: { namespace: Namespace; module: string; element: Record<string, unknown>; creating: boolean; index: number },
 ): RecordRefusal | undefined {
 	const { element, index } = options;
-	const meta = moduleMeta(dc, options);
+	const meta = knownModuleMeta(dc, options);
 	const path = (field: string) => `$.data[${index}].${field}`;
 	for (const field of meta?.fields ?? []) {
 		const value = element[field.api_name];
@@ -294,7 +315,7 @@ export function duplicateOf(
 	dc: DcState,
 	options: { namespace: Namespace; module: string; element: Record<string, unknown>; records: ReadonlyArray<Record<string, unknown>>; index: number },
 ): RecordRefusal | undefined {
-	const unique = (moduleMeta(dc, options)?.fields ?? []).filter((field) => field.unique);
+	const unique = (knownModuleMeta(dc, options)?.fields ?? []).filter((field) => field.unique);
 	for (const field of unique) {
 		const wanted = options.element[field.api_name];
 		if (wanted === undefined || wanted === null || wanted === '') continue;

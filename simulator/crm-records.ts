@@ -88,14 +88,18 @@ export function handleUpsert(ex: Exchange, target: CrmTarget): void {
 	const module = moduleOf(ex, target);
 	const duplicateFields =
 		write.duplicateCheckFields ?? defaultDuplicateFields(ex.dc, { namespace: target.namespace, module: target.module });
+	const lookup = new DuplicateIndex(module, duplicateFields);
 	const results = write.data.map((element, index): ResultEntry => {
 		if (!isObject(element)) return invalidElement();
-		const match = findDuplicate(module, { element, duplicateFields });
+		const match = lookup.find(element);
 		if (match) {
 			const entry = updateOne(ex, { target, module, element, id: match.record.id, index });
+			if (entry.status === 'success') lookup.add(match.record);
 			return entry.status === 'success' ? { ...entry, action: 'update', duplicate_field: match.field } : entry;
 		}
 		const entry = insertOne(ex, { target, module, element, index });
+		const added = typeof entry.details.id === 'string' ? module.byId.get(entry.details.id) : undefined;
+		if (entry.status === 'success' && added) lookup.add(added);
 		return entry.status === 'success' ? { ...entry, action: 'insert', duplicate_field: null } : entry;
 	});
 	ex.json(batchStatus(results, 200), { data: results });
@@ -212,26 +216,61 @@ function updateOne(ex: Exchange, options: WriteOne & { element: Record<string, u
 	};
 }
 
-function findDuplicate(
-	module: CrmModuleState,
-	options: { element: Record<string, unknown>; duplicateFields: readonly string[] },
-): { record: CrmRecord; field: string } | undefined {
-	const id = options.element.id;
-	if (typeof id === 'string') {
-		const record = module.byId.get(id);
-		if (record) return { record, field: 'id' };
+/**
+ * Finds the record an upsert updates: by id, else by the first duplicate check field
+ * with a match (oldest record first, case-insensitive). Indexed once per call, so a
+ * 100-record upsert into a large module does not scan it 100 times.
+ */
+class DuplicateIndex {
+	private readonly byField = new Map<string, Map<string, CrmRecord>>();
+
+	constructor(
+		private readonly module: CrmModuleState,
+		private readonly fields: readonly string[],
+	) {}
+
+	find(element: Record<string, unknown>): { record: CrmRecord; field: string } | undefined {
+		const id = element.id;
+		if (typeof id === 'string') {
+			const record = this.module.byId.get(id);
+			if (record) return { record, field: 'id' };
+		}
+		for (const field of this.fields) {
+			const needle = keyOf(element[field]);
+			if (needle === undefined) continue;
+			const record = this.index(field).get(needle);
+			if (!record) continue;
+			if (this.module.byId.has(record.id) && keyOf(record[field]) === needle) return { record, field };
+			// The indexed record changed earlier in this call: look the slow way.
+			const other = this.module.records.find((candidate) => keyOf(candidate[field]) === needle);
+			if (other) return { record: other, field };
+		}
+		return undefined;
 	}
-	for (const field of options.duplicateFields) {
-		const wanted = options.element[field];
-		if (wanted === undefined || wanted === null || wanted === '') continue;
-		const needle = String(wanted).toLowerCase();
-		const record = module.records.find((candidate) => {
-			const value = candidate[field];
-			return value !== undefined && value !== null && String(value).toLowerCase() === needle;
-		});
-		if (record) return { record, field };
+
+	add(record: CrmRecord): void {
+		for (const [field, index] of this.byField) {
+			const key = keyOf(record[field]);
+			if (key !== undefined && !index.has(key)) index.set(key, record);
+		}
 	}
-	return undefined;
+
+	private index(field: string): Map<string, CrmRecord> {
+		let index = this.byField.get(field);
+		if (!index) {
+			index = new Map();
+			for (const record of this.module.records) {
+				const key = keyOf(record[field]);
+				if (key !== undefined && !index.has(key)) index.set(key, record);
+			}
+			this.byField.set(field, index);
+		}
+		return index;
+	}
+}
+
+function keyOf(value: unknown): string | undefined {
+	return value === undefined || value === null || value === '' ? undefined : String(value).toLowerCase();
 }
 
 function byRef(user: { name: string; id: string }): { name: string; id: string } {
