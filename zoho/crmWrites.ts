@@ -91,6 +91,10 @@ export function checkPayload(value: unknown, operation: RecordWriteOperation): W
 }
 
 function checkRecordId(value: unknown): string {
+	if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+		// Zoho ids have 19 digits: as a JavaScript number they lose the last ones.
+		throw new ZohoInputError('Record ID', `The record id ${value} is a number too large to be exact.`, 'Keep Zoho record ids as text, e.g. {{ $json.id }} from an earlier Zoho step, not Number(...).');
+	}
 	const id = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
 	if (typeof id !== 'string' || !RECORD_ID.test(id.trim())) {
 		throw new ZohoInputError('Record ID', `The record id must be Zoho's numeric record id (got ${describeType(value)}).`, 'Map the id of the record, e.g. {{ $json.id }} from an earlier Zoho step.');
