@@ -169,7 +169,7 @@ describe.each(majors)('n8n-nodes-zoho-oauth in n8n %i.x', (major) => {
     }
   });
 
-  test('(a) Get Access Token → Leads since If-Modified-Since, all pages, split → one upsert per Lead', async () => {
+  test('(a) Get Access Token → Leads since If-Modified-Since, all pages, split → upserts, 100 per call', async () => {
     const contactsBefore = demo.sim.records(demo.dc, 'Contacts').length;
     const result = await execute(EXAMPLE_IDS.leadsToContacts);
     expect(runError(result.run)).toBeUndefined();
@@ -191,7 +191,7 @@ describe.each(majors)('n8n-nodes-zoho-oauth in n8n %i.x', (major) => {
       expect(Date.parse(String(lead.Modified_Time))).toBeGreaterThan(cutoff);
     }
 
-    // One upsert per Lead: as many output items as input items.
+    // One output item per Lead, 100 Leads per upsert call.
     expect(nodeOutput(result.run, UPSERT_NODE)).toHaveLength(leads.length);
     const summary = summarizeSync(result.run);
     expect(summary).toEqual({
@@ -211,8 +211,9 @@ describe.each(majors)('n8n-nodes-zoho-oauth in n8n %i.x', (major) => {
     expect(counters.callsByPathStatus).toEqual({
       ...(expectedMints() ? { 'POST /oauth/v2/token 200': 1 } : {}),
       'GET /crm/v8/Leads 200': 1,
-      'POST /crm/v8/Contacts/upsert 200': leads.length,
+      'POST /crm/v8/Contacts/upsert 200': Math.ceil(leads.length / 100),
     });
+    expect(counters.credits[demo.dc]).toBe(1 + Math.ceil(leads.length / 100));
     // Every API call carried the token Get Access Token returned.
     const apiHeaders = counters.authorizationHeaders.filter((record) => record.path.startsWith('/crm/'));
     expect(new Set(apiHeaders.map((record) => record.value))).toEqual(new Set([`Zoho-oauthtoken ${String(token?.access_token)}`]));

@@ -29,7 +29,8 @@ export interface DemoSimulator {
 	organizationId: string;
 }
 
-export const DEMO_SCOPES = ['ZohoCRM.modules.ALL', 'ZohoCRM.org.READ', 'ZohoBooks.fullaccess.all'];
+/** settings.ALL lets the editor load modules and fields for Create, Update, Upsert or Delete Records. */
+export const DEMO_SCOPES = ['ZohoCRM.modules.ALL', 'ZohoCRM.org.READ', 'ZohoCRM.settings.ALL', 'ZohoBooks.fullaccess.all'];
 
 export async function startDemoSimulator(options: DemoOptions = {}): Promise<DemoSimulator> {
 	const {
