@@ -13,7 +13,8 @@ export class ZohoOAuthRequest implements INodeType {
 		icon: 'file:zoho.svg',
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "apiRequest" ? $parameter["method"] + " " + $parameter["path"] : $parameter["operation"] }}',
+		subtitle:
+			'={{ $parameter["operation"] === "apiRequest" ? $parameter["method"] + " " + $parameter["path"] : $parameter["operation"] === "recordWrite" ? $parameter["writeOperation"] + " records" : $parameter["operation"] }}',
 		description: 'Call any Zoho API with a cached Self Client access token, get a token for later steps, exchange a grant code or revoke',
 		defaults: { name: 'Zoho OAuth Request' },
 		usableAsTool: true,

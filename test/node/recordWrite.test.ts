@@ -80,6 +80,19 @@ describe('Create, Update, Upsert or Delete Records', () => {
 		expect(kit.sim.credits('us')).toBe(101);
 	}, 180_000);
 
+	it('sends several batches at once, never more than Max Concurrent Requests', async () => {
+		// Zoho answering after 50 ms keeps each call open long enough for the others to start.
+		kit.sim.configure({ apiLatencyMs: 50 });
+		try {
+			const result = await kit.run({ workflow: writeWorkflow({ writeOptions: { maxConcurrency: 3 } }), inputItems: items(1_000, contact('Parallel')) });
+			expect(jsonOf(result)).toHaveLength(1_000);
+		} finally {
+			kit.sim.configure({ apiLatencyMs: 0 });
+		}
+		expect(writesOf()).toHaveLength(10);
+		expect(kit.sim.counters().maxInFlight).toBe(3);
+	});
+
 	it('Batch Size 1 sends one call per item', async () => {
 		const result = await kit.run({ workflow: writeWorkflow({ writeOptions: { batchSize: 1 } }), inputItems: items(25, contact('Single')) });
 		expect(jsonOf(result)).toHaveLength(25);
