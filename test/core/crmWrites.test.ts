@@ -1,15 +1,7 @@
 // The pure parts of batched CRM/Bigin writes: record checks, batches, calls, and per-record answers.
-import {
-	checkModuleName,
-	checkPayload,
-	chunk,
-	mapWriteAnswer,
-	refusalSummary,
-	writeCall,
-	ZohoApiError,
-	ZohoInputError,
-	type AccessToken,
-} from '../../zoho';
+import { checkModuleName, checkPayload, chunk, mapWriteAnswer, refusalSummary, writeCall } from '../../zoho/crmWrites';
+import { ZohoApiError, ZohoInputError } from '../../zoho/errors';
+import type { AccessToken } from '../../zoho/tokenClient';
 
 const token = { accessToken: 'a', apiDomain: 'https://www.zohoapis.eu', expiresAt: 0, tokenType: 'Bearer' } as unknown as AccessToken;
 const accountsUrl = 'https://accounts.zoho.eu';

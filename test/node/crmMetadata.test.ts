@@ -6,11 +6,11 @@ import { Workflow } from 'n8n-workflow';
 
 import { ZohoSelfClientApi } from '../../credentials/ZohoSelfClientApi.credentials';
 import { ZohoOAuthRequest } from '../../nodes/ZohoOAuthRequest/ZohoOAuthRequest.node';
-import { builtinNodeTypes, HarnessCredentialsHelper } from '../harness';
-import { prepareHarnessEnvironment } from '../harness/environment';
-import { HarnessNodeTypes } from '../harness/nodeTypes';
+import { builtinNodeTypes, HarnessCredentialsHelper } from '../../harness';
+import { prepareHarnessEnvironment } from '../../harness/environment';
+import { HarnessNodeTypes } from '../../harness/nodeTypes';
+import { NODE_TYPE } from '../../harness/zohoWorkflow';
 import { callCount, startKit, zohoWorkflow, type NodeKit } from './kit';
-import { NODE_TYPE } from './workflow';
 
 let kit: NodeKit;
 const nodeType = new ZohoOAuthRequest();
