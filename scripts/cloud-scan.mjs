@@ -14,13 +14,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import {
-	analyzePackage,
-	SOURCE_FILE_PATTERNS,
-} from '@n8n/scan-community-package/scanner/scanner.mjs';
-
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'zoho-cloud-scan-'));
+// The scanner makes a temp folder when loaded; put it inside ours, which is removed below.
+process.env.TMPDIR = work;
+const { analyzePackage, SOURCE_FILE_PATTERNS } = await import(
+	'@n8n/scan-community-package/scanner/scanner.mjs'
+);
 try {
 	// prepack builds dist/ first.
 	const stdout = execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
