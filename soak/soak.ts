@@ -16,7 +16,7 @@
  *     token is refreshed half-way, so ≈ elapsed / 10 s (± 2);
  *   - memory stays bounded: RSS and heap-after-GC, sampled every second, grow by no
  *     more than a bound from the second quarter of the run (after warm-up) to the last.
- * Figures are printed and written to soak/results.md.
+ * Figures are printed (and with --write-results written to soak/results.md).
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
