@@ -115,7 +115,8 @@ describe('eslint.config.mjs', () => {
 	it.each([...PACKAGE_FILES.filter((file) => file.endsWith('.ts')), ...TOOL_FILES])(
 		'checks promises with type information: %s',
 		(file) => {
-			const { rules } = report.ours[file];
+			const { rules, typed } = report.ours[file];
+			expect(typed).toBe(true);
 			expect(rules['@typescript-eslint/no-floating-promises']).toBe(2);
 			expect(rules['@typescript-eslint/no-misused-promises']).toBe(2);
 		},
