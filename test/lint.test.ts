@@ -62,6 +62,7 @@ const TOOL_FILES = [
 	'simulator/server.ts',
 	'harness/runWorkflow.ts',
 	'n8n-driver/server.ts',
+	'servers/redis.ts',
 	'test/harness.test.ts',
 	'e2e/package.test.ts',
 	'ui/editor.test.ts',
