@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import { DATA_CENTRES, type DataCentreId } from '../zoho/dataCentres';
+import { isZohoError, userMessage } from '../zoho/errors';
 import { preAuthenticate } from './preAuthenticate';
 
 const dataCentreOptions = (Object.keys(DATA_CENTRES) as DataCentreId[]).map((id) => ({
@@ -21,7 +22,7 @@ export class ZohoSelfClientApi implements ICredentialType {
 
 	displayName = 'Zoho Self Client API';
 
-	icon = 'file:zoho.svg' as const;
+	icon = { light: 'file:zoho.svg', dark: 'file:zoho.dark.svg' } as const;
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-zoho-oauth#zoho-self-client-set-up';
 
@@ -114,7 +115,15 @@ export class ZohoSelfClientApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		return await preAuthenticate(credentials);
+		try {
+			return await preAuthenticate(credentials);
+		} catch (error) {
+			// n8n gives preAuthentication no node, so no NodeOperationError can be built (n8n's
+			// require-node-api-error rule exempts credential files for that reason): a plain
+			// Error whose message carries the fix is what n8n shows.
+			if (isZohoError(error)) throw new Error(userMessage(error));
+			throw error;
+		}
 	}
 
 	authenticate: IAuthenticateGeneric = {

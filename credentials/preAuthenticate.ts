@@ -1,37 +1,28 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { parseCredentials, tokenFields } from '../zoho/credentials';
-import { isZohoError, userMessage } from '../zoho/errors';
 import { sharedZohoRuntime, type ZohoRuntime } from '../zoho/runtime';
 
 /**
  * n8n calls this when the saved access token is empty, after Zoho answered 401
  * with it, and when the credential is tested. It goes through the process-wide
  * cache, so the HTTP Request node and the Zoho OAuth Request node share tokens.
- * It throws rather than return no token: n8n would go on without one.
+ * It throws rather than return no token: n8n would go on without one. Zoho failures
+ * are thrown as ZohoErrors; the credential class turns them into what n8n shows.
  */
 export async function preAuthenticate(
 	credentials: ICredentialDataDecryptedObject,
 	runtime: ZohoRuntime = sharedZohoRuntime(),
 ): Promise<IDataObject> {
-	try {
-		const creds = parseCredentials(credentials);
-		const saved = typeof credentials.accessToken === 'string' ? credentials.accessToken.trim() : '';
-		// A saved token here means n8n saw it fail (or is testing): never hand it back.
-		if (saved) runtime.auth.invalidate(creds, saved);
-		const token = await runtime.auth.getToken(creds);
-		if (!token.accessToken || token.accessToken === saved) {
-			// Never keep a token n8n just saw fail; the next attempt must ask Zoho again.
-			runtime.auth.invalidate(creds, token.accessToken);
-			throw new Error('Zoho returned no new access token. Test the credential again in a minute.');
-		}
-		return tokenFields(token);
-	} catch (error) {
-		// n8n gives preAuthentication no node, so NodeOperationError cannot be built here:
-		// a plain Error whose message carries the fix is what n8n shows.
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-		if (isZohoError(error)) throw new Error(userMessage(error));
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-		throw error;
+	const creds = parseCredentials(credentials);
+	const saved = typeof credentials.accessToken === 'string' ? credentials.accessToken.trim() : '';
+	// A saved token here means n8n saw it fail (or is testing): never hand it back.
+	if (saved) runtime.auth.invalidate(creds, saved);
+	const token = await runtime.auth.getToken(creds);
+	if (!token.accessToken || token.accessToken === saved) {
+		// Never keep a token n8n just saw fail; the next attempt must ask Zoho again.
+		runtime.auth.invalidate(creds, token.accessToken);
+		throw new Error('Zoho returned no new access token. Test the credential again in a minute.');
 	}
+	return tokenFields(token);
 }

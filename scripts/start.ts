@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   };
   const onSignal = (): void => {
     if (stopping) return;
+    // A signal handler cannot wait; shutdown handles its own failures and exits.
     void shutdown(0);
   };
   process.on('SIGINT', onSignal);
@@ -96,4 +97,5 @@ async function main(): Promise<void> {
   }
 }
 
+// main catches its own failures and exits through shutdown().
 void main();

@@ -19,6 +19,7 @@ const REVOKE_PATH = '/oauth/v2/token/revoke';
 export function createDcServer(options: { core: SimCore; dc: DcState; tls?: { key: string; cert: string } }): Server {
 	const { core, dc, tls } = options;
 	const handler = (req: IncomingMessage, res: ServerResponse): void => {
+		// handleRequest answers (or drops) every request itself and never rejects.
 		void handleRequest({ core, dc, req, res });
 	};
 	const server = tls ? createHttpsServer(tls, handler) : createServer(handler);

@@ -7,7 +7,8 @@
  *
  *   npm run test:ui
  *
- * Screenshots go to docs/ (used by the README), or to $UI_SCREENSHOT_DIR.
+ * Screenshots go to .tmp/ui/screenshots/ (ignored by git), or to $UI_SCREENSHOT_DIR:
+ * `npm run test:ui:screenshots` renews the ones in docs/ that the README shows.
  * On a failure the page is saved as .tmp/ui/failure-<step>.png.
  */
 import * as fs from 'node:fs';
@@ -35,7 +36,7 @@ import { type DemoSimulator, startDemoSimulator } from '../simulator/demo';
 import { type Browser, ensureChromium, launchChromium } from './chromium';
 import { closeToasts, fillParameter, label, parameterInput, parameters, selectOption } from './editor';
 
-const SCREENSHOT_DIR = path.resolve(repoRoot(), process.env.UI_SCREENSHOT_DIR ?? 'docs');
+const SCREENSHOT_DIR = path.resolve(repoRoot(), process.env.UI_SCREENSHOT_DIR ?? '.tmp/ui/screenshots');
 const FAILURE_DIR = path.join(repoRoot(), '.tmp', 'ui');
 /** Longest wait for anything the editor shows after a click. */
 const UI_TIMEOUT_MS = 30_000;

@@ -95,8 +95,9 @@ export class ZohoAuth {
 			code: options.code,
 			signal: options.signal,
 		});
-		const key = cacheKey({ accountsUrl: credentials.accountsUrl, clientId: credentials.clientId, refreshToken: result.refreshToken });
-		const { refreshToken: _omit, ...token } = result;
+		// The cache keeps the access token only, never the refresh token.
+		const { refreshToken, ...token } = result;
+		const key = cacheKey({ accountsUrl: credentials.accountsUrl, clientId: credentials.clientId, refreshToken });
 		this.cache.offer(key, token);
 		return result;
 	}

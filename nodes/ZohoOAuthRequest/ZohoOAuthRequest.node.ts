@@ -10,7 +10,7 @@ export class ZohoOAuthRequest implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Zoho OAuth Request',
 		name: 'zohoOAuthRequest',
-		icon: 'file:zoho.svg',
+		icon: { light: 'file:zoho.svg', dark: 'file:zoho.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle:

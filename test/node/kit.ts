@@ -77,6 +77,7 @@ export async function startKit(options: { scopes?: string[]; sim?: ZohoSimulator
 				timeoutMs: run.timeoutMs ?? 60_000,
 			}),
 		resetRuntime() {
+			// The old runtime's idle sockets close in the background; the test goes on with a new one.
 			void runtime.close();
 			runtime = makeRuntime();
 			setSharedZohoRuntime(runtime);

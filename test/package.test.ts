@@ -1,0 +1,234 @@
+// What `npm pack` ships and whether it runs on its own: n8n's community installer unpacks the
+// tarball and installs no dev and no peer dependencies, so the built dist/ must carry every
+// library it uses, with only n8n-workflow (the instance's) to resolve. `npm test` builds
+// first; this file reads dist/ and never writes inside the repository.
+import { execFile } from 'node:child_process';
+import { builtinModules } from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+import { ZohoSimulator } from '../simulator';
+import { selfClient } from './core/fixtures';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, '..');
+const DIST = path.join(ROOT, 'dist');
+
+interface PackageJson {
+	dependencies?: Record<string, string>;
+	devDependencies: Record<string, string>;
+	peerDependencies?: Record<string, string>;
+	files: string[];
+	scripts: Record<string, string>;
+	n8n: { credentials?: string[]; nodes?: string[] };
+}
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as PackageJson;
+const n8nFiles = [...(pkg.n8n.credentials ?? []), ...(pkg.n8n.nodes ?? [])];
+
+function sourceFiles(dir: string): string[] {
+	return fs
+		.readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+		.filter((file) => file.endsWith('.ts'))
+		.map((file) => path.join(ROOT, dir, file));
+}
+
+/** npm packages the shipped code imports (not relative, not Node built-ins, not n8n-workflow). */
+function runtimeLibraries(): string[] {
+	const found = new Set<string>();
+	for (const file of ['credentials', 'nodes', 'zoho'].flatMap(sourceFiles)) {
+		const text = fs.readFileSync(file, 'utf8');
+		for (const match of text.matchAll(/^import\s+(?!type\s)[^;]*?from\s+'([^']+)'/gms)) {
+			const specifier = match[1];
+			if (specifier.startsWith('.') || specifier.startsWith('node:')) continue;
+			const name = specifier.startsWith('@')
+				? specifier.split('/').slice(0, 2).join('/')
+				: specifier.split('/')[0];
+			if (builtinModules.includes(name) || name === 'n8n-workflow') continue;
+			found.add(name);
+		}
+	}
+	return [...found].sort();
+}
+
+function requireBuilt(): void {
+	if (!fs.existsSync(path.join(DIST, 'bundle.js'))) {
+		throw new Error('dist/bundle.js is missing: run `npm run build` first (npm test does).');
+	}
+}
+
+describe('package.json', () => {
+	it('has no run-time dependencies; n8n-workflow is the only peer', () => {
+		expect(pkg.dependencies).toBeUndefined();
+		expect(Object.keys(pkg.peerDependencies ?? {})).toEqual(['n8n-workflow']);
+	});
+
+	it('keeps every library the shipped code imports as a dev dependency (bundled at build time)', () => {
+		const libraries = runtimeLibraries();
+		expect(libraries).toEqual(expect.arrayContaining(['undici', 'zod']));
+		for (const library of libraries)
+			expect(pkg.devDependencies[library]).toEqual(expect.any(String));
+	});
+
+	it('builds before packing', () => {
+		expect(pkg.scripts.prepack).toBe('npm run build');
+		expect(pkg.scripts.build).toContain('gulp build');
+	});
+});
+
+describe('npm pack', () => {
+	let files: string[];
+	beforeAll(async () => {
+		requireBuilt();
+		// --ignore-scripts: `npm test` has built already; here only the file list matters.
+		const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+			cwd: ROOT,
+			timeout: 60_000,
+			maxBuffer: 16 * 1024 * 1024,
+		});
+		const packed = JSON.parse(stdout.slice(stdout.indexOf('['))) as Array<{
+			files: Array<{ path: string }>;
+		}>;
+		files = packed[0].files.map((file) => file.path).sort();
+	}, 90_000);
+
+	it('ships the files the n8n block names, the one bundle and its source map', () => {
+		expect(files).toEqual(
+			expect.arrayContaining([...n8nFiles, 'dist/bundle.js', 'dist/bundle.js.map', 'package.json']),
+		);
+	});
+
+	it('ships the node codex file and both icon variants next to the files n8n loads', () => {
+		expect(files).toEqual(
+			expect.arrayContaining([
+				'dist/nodes/ZohoOAuthRequest/ZohoOAuthRequest.node.json',
+				'dist/nodes/ZohoOAuthRequest/zoho.svg',
+				'dist/nodes/ZohoOAuthRequest/zoho.dark.svg',
+				'dist/credentials/zoho.svg',
+				'dist/credentials/zoho.dark.svg',
+			]),
+		);
+	});
+
+	it('ships nothing but dist/, package.json and the documents', () => {
+		const outside = files.filter((file) => !file.startsWith('dist/'));
+		expect(outside.sort()).toEqual(['CHANGELOG.md', 'LICENSE.md', 'README.md', 'package.json']);
+		expect(files.filter((file) => /\.ts$/.test(file))).toEqual([]);
+		expect(
+			files.filter((file) => /(^|\/)(test|e2e|simulator|harness|bench|soak|zoho)\//.test(file)),
+		).toEqual([]);
+	});
+});
+
+describe('the built dist, installed with nothing but n8n-workflow', () => {
+	const sim = new ZohoSimulator({ dataCentres: ['us'] });
+	let installDir: string;
+	let packageDir: string;
+
+	beforeAll(async () => {
+		requireBuilt();
+		await sim.start();
+		// The layout n8n's installer leaves: <nodes>/node_modules/<pkg> with no node_modules of
+		// its own; n8n-workflow is the one module the instance supplies.
+		installDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zoho-pkg-'));
+		packageDir = path.join(installDir, 'node_modules', 'n8n-nodes-zoho-oauth');
+		fs.mkdirSync(packageDir, { recursive: true });
+		fs.cpSync(DIST, path.join(packageDir, 'dist'), { recursive: true });
+		fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(packageDir, 'package.json'));
+		fs.symlinkSync(
+			path.join(ROOT, 'node_modules', 'n8n-workflow'),
+			path.join(installDir, 'node_modules', 'n8n-workflow'),
+			'dir',
+		);
+	});
+	afterAll(async () => {
+		await sim.stop();
+		fs.rmSync(installDir, { recursive: true, force: true });
+	});
+
+	interface ProbeResult {
+		classes: Array<{ file: string; exported: string[]; name: string }>;
+		loadedFromPackage: string[];
+		first: Record<string, string>;
+		test: { status: string; message: string };
+		second: Record<string, string>;
+	}
+
+	/** Loads the package in a plain Node process (no jest, no ts) the way n8n does: require each file, `new` its class. */
+	async function probe(data: Record<string, string>): Promise<ProbeResult> {
+		const script = `
+			const path = require('node:path');
+			const packageDir = process.argv[1];
+			const files = JSON.parse(process.argv[2]);
+			const data = JSON.parse(process.argv[3]);
+			(async () => {
+				const classes = files.map((file) => {
+					const exported = require(path.join(packageDir, file));
+					const name = path.basename(file).split('.')[0];
+					return { file, exported: Object.keys(exported), name: new exported[name]().constructor.name, instance: new exported[name]() };
+				});
+				const credential = classes.find((c) => c.file.includes('credentials/')).instance;
+				const node = classes.find((c) => c.file.includes('nodes/')).instance;
+				const first = await credential.preAuthentication.call({}, data);
+				const test = await node.methods.credentialTest.zohoSelfClientApiTest.call({}, { id: '1', name: 'Zoho', type: 'zohoSelfClientApi', data });
+				const second = await credential.preAuthentication.call({}, data);
+				const loadedFromPackage = Object.keys(require.cache).filter((f) => f.startsWith(packageDir)).map((f) => path.relative(packageDir, f)).sort();
+				process.stdout.write(JSON.stringify({ classes: classes.map(({ instance, ...rest }) => rest), loadedFromPackage, first, test, second }));
+				process.exit(0);
+			})().catch((error) => { process.stderr.write(String(error && error.stack || error)); process.exit(1); });
+		`;
+		const env = { ...process.env };
+		delete env.NODE_PATH;
+		delete env.NODE_OPTIONS;
+		const { stdout } = await run(
+			process.execPath,
+			['-e', script, fs.realpathSync(packageDir), JSON.stringify(n8nFiles), JSON.stringify(data)],
+			{
+				cwd: installDir,
+				env,
+				timeout: 30_000,
+			},
+		);
+		return JSON.parse(stdout) as ProbeResult;
+	}
+
+	it('loads every n8n-block file, exporting the class named like the file', async () => {
+		const client = selfClient(sim);
+		const result = await probe(client.data);
+		expect(result.classes.map((c) => c.file)).toEqual(n8nFiles);
+		for (const loaded of result.classes) {
+			const name = path.basename(loaded.file).split('.')[0];
+			expect(loaded.exported).toEqual([name]);
+			expect(loaded.name).toBe(name);
+		}
+		// One shared module: the n8n-block files and the bundle, nothing else from the package.
+		expect(result.loadedFromPackage).toEqual([...n8nFiles, 'dist/bundle.js'].sort());
+	});
+
+	it('the node and the credential share one token cache', async () => {
+		const client = selfClient(sim);
+		const result = await probe(client.data);
+		expect(result.first.accessToken).toMatch(/^1000\./);
+		expect(result.test.status).toBe('OK');
+		// The node's Test button mints a fresh token into the cache; the credential's next
+		// preAuthentication hands out that token without asking Zoho again.
+		expect(sim.mintsFor(client.refreshToken)).toBe(2);
+		expect(result.second.accessToken).toMatch(/^1000\./);
+		expect(result.second.accessToken).not.toBe(result.first.accessToken);
+	});
+
+	it('carries the libraries it uses inside the bundle', () => {
+		const map = JSON.parse(fs.readFileSync(path.join(DIST, 'bundle.js.map'), 'utf8')) as {
+			sources: string[];
+		};
+		const bundled = new Set(
+			map.sources.flatMap(
+				(source) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(source)?.[1] ?? [],
+			),
+		);
+		for (const library of runtimeLibraries()) expect(bundled).toContain(library);
+		expect(bundled).not.toContain('n8n-workflow');
+		expect(fs.readdirSync(packageDir)).toEqual(['dist', 'package.json']);
+	});
+});
