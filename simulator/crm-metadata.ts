@@ -342,9 +342,10 @@ export function addRecordRule(dc: DcState, rule: CrmRecordRule): void {
 }
 
 export function handleModules(ex: Exchange, namespace: Namespace): void {
-	const modules = modulesOf(ex.dc, namespace).map(({ fields: _fields, ...module }, index) => ({
+	// Zoho lists modules without their fields (those come from settings/fields).
+	const modules = modulesOf(ex.dc, namespace).map((definition, index) => ({
 		id: `${ex.dc.crmOrgId}${String(index + 100)}`,
-		...module,
+		...Object.fromEntries(Object.entries(definition).filter(([key]) => key !== 'fields')),
 	}));
 	ex.json(200, { modules });
 }

@@ -25,7 +25,7 @@ describe('checkPayload and checkModuleName', () => {
 	it('accepts objects of API names, $-keys included, and ids for delete', () => {
 		expect(checkPayload({ Last_Name: 'x', $se_module: 'Leads' }, 'create')).toEqual({ Last_Name: 'x', $se_module: 'Leads' });
 		expect(checkPayload(123456, 'delete')).toBe('123456');
-		expect(() => checkPayload(4150868000000123456, 'delete')).toThrow('The record id 4150868000000123400 is a number too large to be exact.');
+		expect(() => checkPayload(Number('4150868000000123456'), 'delete')).toThrow('The record id 4150868000000123400 is a number too large to be exact.');
 		expect(checkPayload(' 42 ', 'delete')).toBe('42');
 	});
 
