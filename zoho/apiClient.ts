@@ -6,7 +6,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FormData, type Dispatcher } from 'undici';
 
-import { apiAnswerError, booksCodeError, parseJsonBody, redactJson } from './apiErrors';
+import { apiAnswerError, booksCodeError, redactJson } from './apiErrors';
+import { parseJsonBody } from './json';
 import type { TokenFailureMemo, ZohoAuth } from './auth';
 import type { Clock } from './clock';
 import type { ZohoCredentials } from './credentials';

@@ -4,6 +4,7 @@
  * never on message text.
  */
 import { ZohoApiError, ZohoTransportError, type ZohoError } from './errors';
+import { parseJsonBody } from './json';
 import { apiErrorSchema } from './schemas';
 import { excerpt, redact } from './secrets';
 import type { HttpMethod } from './transport';
@@ -23,16 +24,6 @@ const HINTS: Record<string, string> = {
 	INVALID_TOKEN: 'Zoho refused the access token even after a new one was fetched. Check that the refresh token belongs to this data centre and was not revoked.',
 	AUTHENTICATION_FAILURE: 'Zoho refused the access token even after a new one was fetched. Check that the refresh token belongs to this data centre and was not revoked.',
 };
-
-export function parseJsonBody(body: Buffer): unknown {
-	if (body.length === 0) return undefined;
-	try {
-		return JSON.parse(body.toString('utf8'));
-	} catch {
-		// Not JSON: callers fall back to a text excerpt.
-		return undefined;
-	}
-}
 
 /** A parsed answer with every secret value replaced, wherever in it Zoho echoed one. */
 export function redactJson(json: unknown, secrets: ReadonlyArray<string | undefined>): unknown {

@@ -3,7 +3,7 @@
  * custom modules and fields have API names the org chose, so they are read, never listed here.
  */
 import type { ApiCallOptions, ZohoApiClient } from './apiClient';
-import { parseJsonBody } from './apiErrors';
+import { parseJsonBody } from './json';
 import type { WriteProduct } from './crmWrites';
 import { ZohoTransportError } from './errors';
 import { fieldsAnswerSchema, modulesAnswerSchema, type FieldEntry, type ModuleEntry } from './schemas';

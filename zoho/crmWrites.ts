@@ -5,7 +5,7 @@
  * `writeRecords` sends the batches through the API client a few at a time.
  */
 import type { ApiCall, ApiCallOptions, ZohoApiClient } from './apiClient';
-import { parseJsonBody } from './apiErrors';
+import { parseJsonBody } from './json';
 import { ZohoAbortError, ZohoApiError, ZohoInputError, ZohoTransportError, isZohoError, type ZohoError } from './errors';
 import { inPool } from './pool';
 import { writeAnswerSchema, type WriteEntry } from './schemas';

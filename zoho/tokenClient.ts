@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './clock';
 import { ZohoAuthError, ZohoError, ZohoTransportError } from './errors';
 import { lifetimeSeconds, tokenTimes, type TokenTimes } from './expiry';
 import { revokeAnswerSchema, tokenErrorSchema, tokenSuccessSchema, type TokenSuccessBody } from './schemas';
+import { parseJsonBody } from './json';
 import { excerpt, redact } from './secrets';
 import { tokenEndpointError, type TokenOperation } from './tokenErrors';
 import {
@@ -103,7 +104,7 @@ export class ZohoTokenClient {
 				this.rejectServerError(await this.postForm({ url, form: { token: options.refreshToken }, signal: options.signal }), url),
 		});
 		const text = res.body.toString('utf8');
-		const parsed = revokeAnswerSchema.safeParse(parseJson(text));
+		const parsed = revokeAnswerSchema.safeParse(parseJsonBody(text));
 		if (res.status === 200 && parsed.success && parsed.data.status === 'success') return;
 		const zohoCode = parsed.success && parsed.data.error ? redact(parsed.data.error, secrets) : undefined;
 		throw new ZohoAuthError(
@@ -147,7 +148,7 @@ export class ZohoTokenClient {
 					url,
 				);
 				const text = res.body.toString('utf8');
-				const json = parseJson(text);
+				const json = parseJsonBody(text);
 				const failure = tokenErrorSchema.safeParse(json);
 				if (failure.success) {
 					// Zoho's own words end up in the message: they must not carry what we sent.
@@ -240,16 +241,6 @@ function grantAnswerLost(options: { error: ZohoTransportError; accountsUrl: stri
 			`To revoke it, sign in at ${new URL(accountsUrl).origin} and remove it under Sessions → Connected Apps.`,
 		cause: error,
 	});
-}
-
-function parseJson(text: string): unknown {
-	if (!text.trim()) return undefined;
-	try {
-		return JSON.parse(text);
-	} catch {
-		// Not JSON: the caller reports INVALID_RESPONSE with an excerpt.
-		return undefined;
-	}
 }
 
 function toAccessToken(options: { body: TokenSuccessBody; sentAt: number; accountsUrl: string }): AccessToken {

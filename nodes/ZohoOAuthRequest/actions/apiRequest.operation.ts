@@ -3,7 +3,7 @@
  * with the cached token, the product's base URL and its required org id.
  */
 import type { ApiCall, ApiCallOptions, RequestBody } from '../../../zoho/apiClient';
-import { parseJsonBody } from '../../../zoho/apiErrors';
+import { parseJsonBody } from '../../../zoho/json';
 import type { ZohoCredentials } from '../../../zoho/credentials';
 import { ZohoInputError, ZohoTransportError } from '../../../zoho/errors';
 import { walkPages, type PageQuery } from '../../../zoho/pagination';

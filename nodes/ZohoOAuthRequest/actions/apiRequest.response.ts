@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { ApiResult } from '../../../zoho/apiClient';
-import { parseJsonBody } from '../../../zoho/apiErrors';
+import { parseJsonBody } from '../../../zoho/json';
 import { headerValue } from '../../../zoho/transport';
 import { recordsKey } from '../../../zoho/pagination';
 import type { RequestParams } from './apiRequest.params';
