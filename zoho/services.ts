@@ -103,6 +103,27 @@ export function serviceBaseUrl(options: {
 }
 
 /**
+ * The URL a request goes to: a full URL as given; a path against the service's base URL
+ * for the token's data centre. A path that already carries the base path ("/crm/v8/Leads"
+ * with service CRM, any version; "/books/v3/invoices" with Books) is not prefixed twice.
+ */
+export function serviceUrl(options: {
+	service: ServiceId;
+	path: string;
+	apiDomain: string;
+	accountsUrl: string;
+	crmVersion?: string;
+}): string {
+	if (!options.path.startsWith('/')) return options.path;
+	const base = serviceBaseUrl(options).replace(/\/+$/, '');
+	const baseParts = urlParts(base);
+	const basePath = baseParts.pathname.replace(/\/+$/, '');
+	const alreadyBased =
+		options.service === 'crm' ? /^\/crm\/v\d+\//.test(options.path) : basePath !== '' && options.path.startsWith(`${basePath}/`);
+	return alreadyBased ? `${baseParts.origin}${options.path}` : `${base}${options.path}`;
+}
+
+/**
  * Origins (scheme, host and port) the access token may be sent to: the token's
  * api_domain and the accounts server exactly; for a known data centre every Zoho host
  * of it over https on the default port (www.zohoapis.eu, desk.zoho.eu …); and the

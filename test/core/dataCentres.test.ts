@@ -6,7 +6,7 @@ import {
 	resolveAccountsUrl,
 } from '../../zoho/dataCentres';
 import { ZohoInputError } from '../../zoho/errors';
-import { isOriginAllowed } from '../../zoho/services';
+import { isOriginAllowed, serviceUrl } from '../../zoho/services';
 
 const EXPECTED = {
 	us: ['https://accounts.zoho.com', 'https://www.zohoapis.com'],
@@ -142,5 +142,22 @@ describe('the allow-list compares origins', () => {
 		expect(isOriginAllowed({ url: new URL('http://127.0.0.1:8917/crm/v8/org'), ...custom })).toBe(true);
 		expect(isOriginAllowed({ url: new URL('http://127.0.0.1:8918/crm/v8/org'), ...custom })).toBe(false);
 		expect(isOriginAllowed({ url: new URL('https://127.0.0.1:8917/crm/v8/org'), ...custom })).toBe(false);
+	});
+});
+
+describe('serviceUrl: where a request goes', () => {
+	const us = { apiDomain: 'https://www.zohoapis.com', accountsUrl: 'https://accounts.zoho.com' };
+	it.each([
+		['crm', '/Leads', undefined, 'https://www.zohoapis.com/crm/v8/Leads'],
+		['crm', '/Leads', 'v3', 'https://www.zohoapis.com/crm/v3/Leads'],
+		// The user typed the base path (any CRM version): not prefixed twice.
+		['crm', '/crm/v2/Leads', undefined, 'https://www.zohoapis.com/crm/v2/Leads'],
+		['crm', '/crm/v8/settings/modules', 'v3', 'https://www.zohoapis.com/crm/v8/settings/modules'],
+		['books', '/books/v3/invoices', undefined, 'https://www.zohoapis.com/books/v3/invoices'],
+		['books', '/invoices', undefined, 'https://www.zohoapis.com/books/v3/invoices'],
+		['desk', '/tickets', undefined, 'https://desk.zoho.com/api/v1/tickets'],
+		['crm', 'https://www.zohoapis.com/crm/v8/Deals', undefined, 'https://www.zohoapis.com/crm/v8/Deals'],
+	] as const)('%s %s (version %s) → %s', (service, path, crmVersion, expected) => {
+		expect(serviceUrl({ service, path, crmVersion, ...us })).toBe(expected);
 	});
 });

@@ -8,8 +8,7 @@ import type { ZohoCredentials } from '../../../zoho/credentials';
 import { ZohoInputError, ZohoTransportError } from '../../../zoho/errors';
 import { walkPages, type PageQuery } from '../../../zoho/pagination';
 import { describeUrl } from '../../../zoho/secrets';
-import { serviceBaseUrl, SERVICES } from '../../../zoho/services';
-import { urlParts } from '../../../zoho/urlParts';
+import { serviceUrl, SERVICES } from '../../../zoho/services';
 import type { AccessToken } from '../../../zoho/tokenClient';
 import { readBody } from './apiRequest.body';
 import { readRequestParams, type RequestParams } from './apiRequest.params';
@@ -96,20 +95,14 @@ function buildCall(options: {
 	return { method: params.method, url: resolveUrl(params, token, options.credentials), query, headers, body: options.body };
 }
 
-/** A full URL as given; a path against the service's base URL for the token's data centre. */
 function resolveUrl(params: RequestParams, token: AccessToken, credentials: ZohoCredentials): string {
-	if (!params.path.startsWith('/')) return params.path;
-	const base = serviceBaseUrl({
+	return serviceUrl({
 		service: params.service,
+		path: params.path,
 		apiDomain: token.apiDomain,
 		accountsUrl: credentials.accountsUrl,
 		crmVersion: params.crmVersion || undefined,
 	});
-	const baseParts = urlParts(base);
-	const basePath = baseParts.pathname.replace(/\/+$/, '');
-	// "/crm/v8/Leads" typed with service CRM: the user already wrote the base path.
-	const alreadyBased = params.service === 'crm' ? /^\/crm\/v\d+\//.test(params.path) : basePath !== '' && params.path.startsWith(`${basePath}/`);
-	return alreadyBased ? `${baseParts.origin}${params.path}` : `${base.replace(/\/+$/, '')}${params.path}`;
 }
 
 function pageQuery(userQuery: Array<[string, string]>, page: PageQuery): Array<[string, string]> {
