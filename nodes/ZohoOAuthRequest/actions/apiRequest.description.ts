@@ -2,12 +2,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { CRM_VERSIONS, SERVICES, type ServiceId } from '../../../zoho/services';
-import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './apiRequest.params';
+import { API_METHODS, DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS, PAIR_PARAMETERS } from './apiRequest.params';
 
 const show = { show: { operation: ['apiRequest'] } };
 const showWith = (extra: Record<string, Array<string | boolean>>) => ({ show: { operation: ['apiRequest'], ...extra } });
 
-const ORG_SERVICES: ServiceId[] = ['books', 'inventory', 'invoice', 'desk', 'analytics'];
+/** The services that need an organization id (query parameter or header), as services.ts says. */
+const ORG_SERVICES = (Object.keys(SERVICES) as ServiceId[]).filter((id) => SERVICES[id].requires !== undefined);
 
 /** The rows of a name/value fixedCollection (query, headers, form fields): `{ parameters: [{ name, value }] }`. */
 function nameValueRows(rowLabel: string): INodeProperties['options'] {
@@ -35,18 +36,17 @@ function serviceHelp(id: ServiceId): string {
 }
 
 /**
- * Name/value pairs, or the same as a JSON object. `label` is what error messages
- * quote ("Query Parameters", "JSON Query"); `plural` and `item` only word the UI.
+ * Name/value pairs, or the same as a JSON object, under the parameter names workflows
+ * store (PAIR_PARAMETERS, which the reader uses too); `plural` and `item` only word the UI.
  */
 function pairsOrJson(options: {
-	label: string;
+	names: (typeof PAIR_PARAMETERS)[keyof typeof PAIR_PARAMETERS];
 	plural: string;
 	item: string;
-	name: string;
 	toggle: string;
 	example: string;
 }): INodeProperties[] {
-	const mode = `specify${options.name[0].toUpperCase()}${options.name.slice(1)}`;
+	const mode = options.names.mode;
 	return [
 		{
 			displayName: `Specify ${options.plural}`,
@@ -60,8 +60,8 @@ function pairsOrJson(options: {
 			displayOptions: showWith({ [options.toggle]: [true] }),
 		},
 		{
-			displayName: `${options.label} Parameters`,
-			name: `${options.name}Parameters`,
+			displayName: `${options.names.label} Parameters`,
+			name: options.names.pairs,
 			type: 'fixedCollection',
 			typeOptions: { multipleValues: true },
 			placeholder: `Add ${options.item}`,
@@ -70,8 +70,8 @@ function pairsOrJson(options: {
 			options: nameValueRows('Parameter'),
 		},
 		{
-			displayName: `JSON ${options.label}`,
-			name: `json${options.label}`,
+			displayName: `JSON ${options.names.label}`,
+			name: options.names.json,
 			type: 'json',
 			default: '',
 			placeholder: options.example,
@@ -134,7 +134,7 @@ export const properties: INodeProperties[] = [
 		displayName: 'Method',
 		name: 'method',
 		type: 'options',
-		options: ['DELETE', 'GET', 'PATCH', 'POST', 'PUT'].map((m) => ({ name: m, value: m })),
+		options: [...API_METHODS].sort().map((m) => ({ name: m, value: m })),
 		default: 'GET',
 		description: 'HTTP method of the call, as the Zoho API documentation gives it for the endpoint',
 		displayOptions: show,
@@ -159,10 +159,9 @@ export const properties: INodeProperties[] = [
 		displayOptions: show,
 	},
 	...pairsOrJson({
-		label: 'Query',
+		names: PAIR_PARAMETERS.query,
 		plural: 'Query Parameters',
 		item: 'Query Parameter',
-		name: 'query',
 		toggle: 'sendQuery',
 		example: '{ "fields": "Last_Name,Email", "sort_by": "Modified_Time" }',
 	}),
@@ -174,10 +173,9 @@ export const properties: INodeProperties[] = [
 		displayOptions: show,
 	},
 	...pairsOrJson({
-		label: 'Header',
+		names: PAIR_PARAMETERS.header,
 		plural: 'Headers',
 		item: 'Header',
-		name: 'header',
 		toggle: 'sendHeaders',
 		example: '{ "If-Modified-Since": "2026-01-01T00:00:00+00:00" }',
 	}),

@@ -11,7 +11,8 @@ import type { HttpMethod } from '../../../zoho/transport';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /** One below Zoho's lowest edition limit (Free: 5 concurrent calls per organisation). */
 export const DEFAULT_MAX_CONCURRENCY = 4;
-const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+/** The methods the Method parameter offers (HEAD has no answer to output). */
+export const API_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 export interface RequestOptions {
 	returnAll: boolean;
@@ -98,16 +99,16 @@ export function readRequestParams(ctx: IExecuteFunctions, itemIndex: number): Re
 	const reads = { varying: false };
 	const param = itemParameters(ctx, itemIndex, reads);
 	const method = String(param('method', 'GET')).toUpperCase() as HttpMethod;
-	if (!METHODS.includes(method)) {
-		throw new ZohoInputError('Method', `Method "${method}" is not supported.`, `Use one of ${METHODS.join(', ')}.`);
+	if (!API_METHODS.includes(method)) {
+		throw new ZohoInputError('Method', `Method "${method}" is not supported.`, `Use one of ${API_METHODS.join(', ')}.`);
 	}
 	const service = String(param('service', 'crm'));
 	if (!isServiceId(service)) {
 		throw new ZohoInputError('Service', `Unknown service "${service}".`, 'Pick a service from the list, or Custom.');
 	}
 	const organizationId = SERVICES[service].requires ? text(param('organizationId', '')) : '';
-	const query = param('sendQuery', false) === true ? readPairs(param, 'query', 'Query') : [];
-	const headerPairs = param('sendHeaders', false) === true ? readPairs(param, 'header', 'Header') : [];
+	const query = param('sendQuery', false) === true ? readPairs(param, PAIR_PARAMETERS.query) : [];
+	const headerPairs = param('sendHeaders', false) === true ? readPairs(param, PAIR_PARAMETERS.header) : [];
 	const params: RequestParams = {
 		method,
 		service,
@@ -174,10 +175,21 @@ function assertRequirement(params: RequestParams): void {
 	);
 }
 
-function readPairs(param: Param, name: string, label: string): Array<[string, string]> {
-	const mode = param(`specify${name[0].toUpperCase()}${name.slice(1)}`, 'keypair');
-	if (mode === 'json') return pairsFromJson(param(`json${label}`, ''), `JSON ${label}`);
-	const collection = param(`${name}Parameters`, {}) as { parameters?: Array<{ name?: unknown; value?: unknown }> };
+/**
+ * The parameters behind Send Query Parameters and Send Headers, by the names workflows
+ * store (the description and the reader both use these). `label` is what errors quote.
+ */
+export const PAIR_PARAMETERS = {
+	query: { mode: 'specifyQuery', pairs: 'queryParameters', json: 'jsonQuery', label: 'Query' },
+	header: { mode: 'specifyHeader', pairs: 'headerParameters', json: 'jsonHeader', label: 'Header' },
+} as const;
+
+type PairParameters = (typeof PAIR_PARAMETERS)[keyof typeof PAIR_PARAMETERS];
+
+function readPairs(param: Param, names: PairParameters): Array<[string, string]> {
+	const label = names.label;
+	if (param(names.mode, 'keypair') === 'json') return pairsFromJson(param(names.json, ''), `JSON ${label}`);
+	const collection = param(names.pairs, {}) as { parameters?: Array<{ name?: unknown; value?: unknown }> };
 	const pairs: Array<[string, string]> = [];
 	for (const [index, entry] of (collection.parameters ?? []).entries()) {
 		const key = String(entry.name ?? '').trim();
