@@ -159,8 +159,18 @@ async function main(): Promise<void> {
 		'',
 		details(results),
 	].join('\n');
-	fs.writeFileSync(path.join(__dirname, '..', '..', 'bench', 'results.md'), md);
+	const file = path.join(__dirname, '..', '..', 'bench', 'results.md');
+	fs.writeFileSync(file, `${md}\n${keptSection(file)}`);
 	log('wrote bench/results.md');
+}
+
+/** Where results.md turns to measurements this script does not repeat (written by hand): kept as they are. */
+const KEPT_MARKER = '<!-- Kept by npm run bench: everything below is measured by hand. -->';
+
+function keptSection(file: string): string {
+	const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+	const at = old.indexOf(KEPT_MARKER);
+	return at === -1 ? '' : old.slice(at);
 }
 
 main().catch((error: unknown) => {

@@ -15,7 +15,6 @@ import { ZohoAbortError, ZohoApiError, ZohoError } from './errors';
 import { booksAnswerSchema, apiErrorSchema } from './schemas';
 import { describeUrl, redact } from './secrets';
 import { isOriginAllowed } from './services';
-import { urlParts } from './urlParts';
 import type { AccessToken } from './tokenClient';
 import {
 	backoffDelay,
@@ -186,7 +185,7 @@ export class ZohoApiClient {
 				url: describeUrl(url),
 				field: 'Path or URL',
 				hint:
-					`The token is only sent to ${urlParts(token.apiDomain).origin} and the other Zoho hosts of the credential's data centre, over https. ` +
+					`The token is only sent to ${new URL(token.apiDomain).origin} and the other Zoho hosts of the credential's data centre, over https. ` +
 					'If this server really is a Zoho API (e.g. a custom domain), add it under Options → Allowed Hosts (host, or host:port for another port).',
 			},
 		);

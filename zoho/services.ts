@@ -4,7 +4,6 @@
  * Projects, People and Analytics have hosts of their own.
  */
 import { DATA_CENTRES, dataCentreOfAccountsUrl, isLoopbackHost, type DataCentreId } from './dataCentres';
-import { urlParts } from './urlParts';
 
 export type ServiceId =
 	| 'crm'
@@ -86,7 +85,7 @@ export function isServiceId(value: string): value is ServiceId {
  */
 export function serviceOrigin(options: { service: ServiceId; apiDomain: string; accountsUrl: string }): string {
 	const info = SERVICES[options.service];
-	const apiOrigin = urlParts(options.apiDomain).origin;
+	const apiOrigin = new URL(options.apiDomain).origin;
 	if (!info.productHost) return apiOrigin;
 	const dc = dataCentreOfAccountsUrl(options.accountsUrl);
 	return dc ? `https://${info.productHost}.${DATA_CENTRES[dc].productDomain}` : apiOrigin;
@@ -116,7 +115,7 @@ export function serviceUrl(options: {
 }): string {
 	if (!options.path.startsWith('/')) return options.path;
 	const base = serviceBaseUrl(options).replace(/\/+$/, '');
-	const baseParts = urlParts(base);
+	const baseParts = new URL(base);
 	const basePath = baseParts.pathname.replace(/\/+$/, '');
 	const alreadyBased =
 		options.service === 'crm' ? /^\/crm\/v\d+\//.test(options.path) : basePath !== '' && options.path.startsWith(`${basePath}/`);
@@ -137,11 +136,11 @@ export function isOriginAllowed(options: {
 	allowedHosts?: readonly string[];
 }): boolean {
 	const { url } = options;
-	if (url.origin === urlParts(options.apiDomain).origin || url.origin === urlParts(options.accountsUrl).origin) return true;
+	if (url.origin === new URL(options.apiDomain).origin || url.origin === new URL(options.accountsUrl).origin) return true;
 	const host = url.hostname.toLowerCase();
 	const dc: DataCentreId | undefined = dataCentreOfAccountsUrl(options.accountsUrl);
 	if (dc && url.protocol === 'https:' && url.port === '') {
-		const apiHost = urlParts(DATA_CENTRES[dc].apiDomain).hostname.replace(/^www\./, '');
+		const apiHost = new URL(DATA_CENTRES[dc].apiDomain).hostname.replace(/^www\./, '');
 		for (const suffix of [apiHost, DATA_CENTRES[dc].productDomain]) {
 			if (host === suffix || host.endsWith(`.${suffix}`)) return true;
 		}
