@@ -4,7 +4,7 @@ import { splitScopes } from './accounts';
 import { isObject, jsonBody } from './body';
 import type { Exchange } from './exchange';
 import { addRecordRule, defineModule } from './crm-metadata';
-import { seedBooks, seedCrm } from './seed';
+import { seedBooks, seedCrm, touchCrm } from './seed';
 import { createGrantCode, createRefreshToken, registerClient } from './tokens';
 import { isDcId, type BooksProduct, type CrmModuleSpec, type CrmRecordRule, type FaultSpec } from './types';
 
@@ -33,6 +33,19 @@ function dispatch(ex: Exchange, body: Body): void {
 		const product = ex.query.get('product') === 'bigin' ? 'bigin' : 'crm';
 		const module = dc.crm.get(`${product}:${(records[1] ?? '').toLowerCase()}`);
 		ex.json(200, { data: module ? module.records : [] });
+		return;
+	}
+	const touch = /^PATCH \/__sim\/records\/([A-Za-z][A-Za-z0-9_]*)\/(\d{1,25})$/.exec(route);
+	if (touch) {
+		const at = body.at;
+		const modifiedTime = touchCrm(core, dc, {
+			module: touch[1] ?? '',
+			id: touch[2] ?? '',
+			fields: isObject(body.fields) ? body.fields : {},
+			product: body.product === 'bigin' ? 'bigin' : 'crm',
+			...(typeof at === 'number' ? { at } : {}),
+		});
+		ex.json(200, { id: touch[2], Modified_Time: modifiedTime });
 		return;
 	}
 	switch (route) {

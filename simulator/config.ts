@@ -13,6 +13,7 @@ export const DEFAULT_CONFIG: Readonly<SimConfig> = {
 	concurrencyLimit: Infinity,
 	creditBudget: Infinity,
 	retryAfterSec: undefined,
+	notModifiedStatus: 304,
 };
 
 /** Keys that must be at least 1 (a cap of 0 would make the simulator useless). */
@@ -33,6 +34,11 @@ export function mergeConfig(current: SimConfig, partial: Record<string, unknown>
 		if (key === 'legacyExpiresShape') {
 			if (typeof raw !== 'boolean') throw new Error('legacyExpiresShape must be a boolean');
 			next.legacyExpiresShape = raw;
+			continue;
+		}
+		if (key === 'notModifiedStatus') {
+			if (raw !== 304 && raw !== 204) throw new Error('notModifiedStatus must be 304 or 204');
+			next.notModifiedStatus = raw;
 			continue;
 		}
 		if (key === 'retryAfterSec') {

@@ -1,5 +1,6 @@
 // CRM record lists and search: page / per_page, page_token (v3+), the 2000-record limit of
-// discrete pages, If-Modified-Since, and 204 for an empty list.
+// discrete pages, If-Modified-Since, sort_by / sort_order, and 204 (or 304 after
+// If-Modified-Since) for an empty list.
 import { parseCriteria, type Predicate } from './crm-criteria';
 import { moduleOf, projectFields, type CrmTarget } from './crm-records';
 import { zohoError } from './errors';
@@ -15,14 +16,23 @@ const PAGE_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 /** Most page tokens kept per DC (Map order is issue order, so the oldest go first). */
 const PAGE_TOKEN_LIMIT = 20_000;
 
+const SORT_FIELDS = ['id', 'Created_Time', 'Modified_Time'] as const;
+
 interface Paging {
 	page: number;
 	perPage: number;
 }
 
+export interface ListSort {
+	by: (typeof SORT_FIELDS)[number];
+	order: 'asc' | 'desc';
+}
+
 export function handleList(ex: Exchange, target: CrmTarget): void {
 	const paging = readPaging(ex);
 	if (!paging) return;
+	let sort = readSort(ex);
+	if (sort === 'invalid') return;
 	const tokenParam = target.version >= 3 ? ex.query.get('page_token') : null;
 	if (tokenParam !== null && ex.query.has('page')) {
 		ex.json(400, zohoError('INVALID_REQUEST', 'page and page_token cannot be used together', { params: ['page', 'page_token'] }));
@@ -40,6 +50,7 @@ export function handleList(ex: Exchange, target: CrmTarget): void {
 		// The token carries where the listing stands: offset, filter and (unless overridden) page size.
 		offset = token.offset;
 		modifiedSince = token.modifiedSince;
+		sort = token.sort;
 		if (!ex.query.has('per_page')) paging.perPage = token.perPage;
 	} else if (target.version >= 3 && paging.page * paging.perPage > DISCRETE_LIMIT) {
 		ex.json(
@@ -50,9 +61,10 @@ export function handleList(ex: Exchange, target: CrmTarget): void {
 	}
 	const records = moduleOf(ex, target).records;
 	const matching = modifiedSince === undefined ? records : records.filter((record) => modifiedAfter(record, modifiedSince));
-	const pageRecords = newestFirst(matching, { offset, count: paging.perPage });
+	const pageRecords = sort ? sortedSlice(matching, { sort, offset, count: paging.perPage }) : newestFirst(matching, { offset, count: paging.perPage });
 	if (pageRecords.length === 0) {
-		ex.empty(204);
+		// Zoho's status table lists 304 for If-Modified-Since; which one a test sees is configurable.
+		ex.empty(ex.header('if-modified-since') === undefined ? 204 : ex.core.config.notModifiedStatus);
 		return;
 	}
 	const more = offset + paging.perPage < matching.length;
@@ -60,13 +72,13 @@ export function handleList(ex: Exchange, target: CrmTarget): void {
 		per_page: paging.perPage,
 		count: pageRecords.length,
 		page: Math.floor(offset / paging.perPage) + 1,
-		sort_by: 'id',
-		sort_order: 'desc',
+		sort_by: sort?.by ?? 'id',
+		sort_order: sort?.order ?? 'desc',
 		more_records: more,
 	};
 	if (target.version >= 3) {
 		const next = more
-			? issuePageToken(ex, { moduleKey, offset: offset + paging.perPage, perPage: paging.perPage, modifiedSince })
+			? issuePageToken(ex, { moduleKey, offset: offset + paging.perPage, perPage: paging.perPage, modifiedSince, sort })
 			: undefined;
 		info.next_page_token = next?.token ?? null;
 		info.page_token_expiry = next ? new Date(next.expiresAt).toISOString() : null;
@@ -140,21 +152,65 @@ export function newestFirst(records: readonly CrmRecord[], options: { offset: nu
 	return slice;
 }
 
+/**
+ * sort_by / sort_order, undefined when neither was given (the list is then newest first,
+ * as before), or 'invalid' after answering 400.
+ */
+function readSort(ex: Exchange): ListSort | undefined | 'invalid' {
+	const by = ex.query.get('sort_by');
+	const order = ex.query.get('sort_order');
+	if (by === null && order === null) return undefined;
+	const field = SORT_FIELDS.find((name) => name === (by ?? 'id'));
+	if (!field) {
+		ex.json(400, zohoError('INVALID_DATA', 'invalid data', { param: 'sort_by', supported_values: [...SORT_FIELDS] }));
+		return 'invalid';
+	}
+	if (order !== null && order !== 'asc' && order !== 'desc') {
+		ex.json(400, zohoError('INVALID_DATA', 'invalid data', { param: 'sort_order', supported_values: ['asc', 'desc'] }));
+		return 'invalid';
+	}
+	return { by: field, order: order ?? 'desc' };
+}
+
+/** A slice of the records in the asked order; ties keep creation order (reversed for desc). */
+function sortedSlice(records: readonly CrmRecord[], options: { sort: ListSort; offset: number; count: number }): CrmRecord[] {
+	const { by, order } = options.sort;
+	const key = (record: CrmRecord): number | bigint => (by === 'id' ? idKey(record.id) : timeOf(record, by));
+	const sorted = [...records].sort((a, b) => {
+		const ka = key(a);
+		const kb = key(b);
+		return ka < kb ? -1 : ka > kb ? 1 : 0;
+	});
+	if (order === 'desc') sorted.reverse();
+	return sorted.slice(options.offset, options.offset + options.count);
+}
+
+function idKey(id: string): bigint {
+	return /^\d+$/.test(id) ? BigInt(id) : 0n;
+}
+
+function timeOf(record: CrmRecord, field: 'Created_Time' | 'Modified_Time'): number {
+	const value = record[field];
+	const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+	return Number.isNaN(time) ? 0 : time;
+}
+
+/** The header's time, cut to the second (Zoho's times have no fractions). */
 function readModifiedSince(ex: Exchange): number | undefined {
 	const header = ex.header('if-modified-since');
 	if (!header) return undefined;
 	const time = Date.parse(header);
-	return Number.isNaN(time) ? undefined : time;
+	return Number.isNaN(time) ? undefined : Math.floor(time / 1000) * 1000;
 }
 
+/** Created or modified strictly after `since` (a creation sets Modified_Time too). */
 function modifiedAfter(record: CrmRecord, since: number): boolean {
-	const modified = typeof record.Modified_Time === 'string' ? Date.parse(record.Modified_Time) : Number.NaN;
-	return modified > since;
+	return timeOf(record, 'Modified_Time') > since;
 }
 
 function issuePageToken(
 	ex: Exchange,
-	options: { moduleKey: string; offset: number; perPage: number; modifiedSince: number | undefined },
+	options: { moduleKey: string; offset: number; perPage: number; modifiedSince: number | undefined; sort: ListSort | undefined },
 ): { token: string; expiresAt: number } {
 	const now = ex.core.now();
 	sweepPageTokens(ex.dc);
@@ -166,6 +222,7 @@ function issuePageToken(
 		perPage: options.perPage,
 		expiresAt,
 		...(options.modifiedSince !== undefined ? { modifiedSince: options.modifiedSince } : {}),
+		...(options.sort ? { sort: options.sort } : {}),
 	});
 	return { token, expiresAt };
 }

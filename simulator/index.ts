@@ -18,6 +18,7 @@ export {
 	type SeedBooksOptions,
 	type SeedCrmOptions,
 	type SimConfig,
+	type TouchCrmOptions,
 	type WriteRecord,
 	type ZohoSimulatorOptions,
 } from './types';

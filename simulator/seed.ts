@@ -4,7 +4,7 @@ import type { SimCore } from './core';
 import { simUser, storeRecord } from './crm-records';
 import type { DcState } from './state';
 import { zohoDateTime } from './time';
-import type { CrmRecord, SeedBooksOptions, SeedCrmOptions } from './types';
+import type { CrmRecord, SeedBooksOptions, SeedCrmOptions, TouchCrmOptions } from './types';
 
 const MODULE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const MAX_SEED = 1_000_000;
@@ -40,6 +40,21 @@ export function seedCrm(core: SimCore, dc: DcState, options: SeedCrmOptions): st
 		ids.push(id);
 	}
 	return ids;
+}
+
+/**
+ * Changes a CRM (or Bigin) record as a user in Zoho would: the fields given, and
+ * Modified_Time set to the simulator's clock (or `at`, for a record changed in the past).
+ * Returns the record's new Modified_Time.
+ */
+export function touchCrm(core: SimCore, dc: DcState, options: TouchCrmOptions): string {
+	const module = dc.crm.get(`${options.product ?? 'crm'}:${options.module.toLowerCase()}`);
+	const record = module?.byId.get(options.id);
+	if (!record) throw new Error(`record ${options.id} is not in ${options.module}`);
+	for (const [key, value] of Object.entries(options.fields ?? {})) if (key !== 'id') record[key] = value;
+	const modifiedTime = zohoDateTime(options.at ?? core.now());
+	record.Modified_Time = modifiedTime;
+	return modifiedTime;
 }
 
 function defaultCrmFields(options: { prefix: string; i: number }): Record<string, unknown> {

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { SimCore } from './core';
 import { addRecordRule, defineModule } from './crm-metadata';
 import { close, createDcServer, listen } from './server';
-import { seedBooks, seedCrm } from './seed';
+import { seedBooks, seedCrm, touchCrm } from './seed';
 import { createGrantCode, createRefreshToken, registerClient, revokeRefreshToken } from './tokens';
 import {
 	isDcId,
@@ -17,6 +17,7 @@ import {
 	type SeedBooksOptions,
 	type SeedCrmOptions,
 	type SimConfig,
+	type TouchCrmOptions,
 	type ZohoSimulatorOptions,
 } from './types';
 
@@ -136,6 +137,11 @@ export class ZohoSimulator {
 	/** Adds records to a CRM module; returns their ids, oldest first. */
 	seedCrm(dc: string, options: SeedCrmOptions): string[] {
 		return seedCrm(this.core, this.core.dc(dc), options);
+	}
+
+	/** Modifies a CRM (or Bigin) record now (or at `at`); returns its new Modified_Time. */
+	touchCrm(dc: string, options: TouchCrmOptions): string {
+		return touchCrm(this.core, this.core.dc(dc), options);
 	}
 
 	/** Adds records to a Books/Inventory/Invoice collection, creating the organisation. */

@@ -57,6 +57,8 @@ export interface PageTokenState {
 	offset: number;
 	perPage: number;
 	modifiedSince?: number;
+	/** The order the listing was asked in; absent for the default (newest first). */
+	sort?: { by: 'id' | 'Created_Time' | 'Modified_Time'; order: 'asc' | 'desc' };
 	expiresAt: number;
 }
 

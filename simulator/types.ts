@@ -32,6 +32,8 @@ export interface SimConfig {
 	creditBudget: number;
 	/** When set, 429 answers carry `Retry-After` with this many seconds. */
 	retryAfterSec: number | undefined;
+	/** Status of an empty CRM list asked with If-Modified-Since: 304 (default) or 204. */
+	notModifiedStatus: 304 | 204;
 }
 
 export interface ZohoSimulatorOptions extends Partial<SimConfig> {
@@ -205,6 +207,16 @@ export interface WriteRecord {
 	/** The `trigger` list sent; undefined when omitted (Zoho then runs all). */
 	trigger?: string[];
 	duplicateCheckFields?: string[];
+}
+
+export interface TouchCrmOptions {
+	module: string;
+	id: string;
+	/** Fields to set (id is kept). */
+	fields?: Record<string, unknown>;
+	product?: 'crm' | 'bigin';
+	/** The change's time in ms; default the simulator's clock. */
+	at?: number;
 }
 
 export interface SeedBooksOptions {

@@ -689,3 +689,113 @@ describe('counters and admin over HTTP', () => {
 		await expect(fetch(`${origin}/crm/v2/org`)).rejects.toThrow();
 	});
 });
+
+describe('CRM incremental reads (If-Modified-Since, sort_by, 304)', () => {
+	const sim = new ZohoSimulator();
+	let token = '';
+	const base = Date.parse('2026-11-30T09:00:00Z');
+	const at = (seconds: number) => new Date(base + seconds * 1000).toISOString().replace('.000Z', '+00:00');
+	let ids: string[] = [];
+	beforeAll(async () => {
+		await sim.start();
+		// Modified at +0s, +5s, +5s, +5s, +9s; created a day before each.
+		const seconds = [0, 5, 5, 5, 9];
+		ids = sim.seedCrm('us', {
+			module: 'Leads',
+			count: seconds.length,
+			make: (i) => ({ Last_Name: `L${i}`, Modified_Time: at(seconds[i - 1] ?? 0), Created_Time: at((seconds[i - 1] ?? 0) - 86_400) }),
+		});
+		token = (await setup(sim, { scopes: [...CRM_SCOPES, 'ZohoBigin.modules.ALL'] })).accessToken;
+	});
+	afterAll(() => sim.stop());
+
+	const since = (seconds: number) => ({ 'If-Modified-Since': at(seconds) });
+
+	it('returns only records modified strictly after the header second, in the asked order', async () => {
+		const asc = await api(sim, { path: '/crm/v8/Leads?sort_by=Modified_Time&sort_order=asc', token, headers: since(4) });
+		expect(asc.status).toBe(200);
+		expect(dataOf(asc).map((record) => record.id)).toEqual(ids.slice(1));
+		expect(asc.json.info).toMatchObject({ sort_by: 'Modified_Time', sort_order: 'asc', count: 4, more_records: false });
+		// The second of the header itself is not "after" it.
+		const atFive = await api(sim, { path: '/crm/v8/Leads?sort_by=Modified_Time&sort_order=asc', token, headers: since(5) });
+		expect(dataOf(atFive).map((record) => record.id)).toEqual([ids[4]]);
+		// Fractions of a second in the header are cut, as Zoho's times have none.
+		const fraction = await api(sim, {
+			path: '/crm/v8/Leads?sort_by=Modified_Time&sort_order=desc',
+			token,
+			headers: { 'If-Modified-Since': new Date(base + 4_900).toISOString() },
+		});
+		expect(dataOf(fraction).map((record) => record.id)).toEqual([ids[4], ids[3], ids[2], ids[1]]);
+		const byCreated = await api(sim, { path: '/crm/v8/Leads?sort_by=Created_Time&sort_order=desc&per_page=2', token });
+		expect(dataOf(byCreated).map((record) => record.id)).toEqual([ids[4], ids[3]]);
+		const byId = await api(sim, { path: '/crm/v8/Leads?sort_by=id&sort_order=asc&per_page=2', token });
+		expect(dataOf(byId).map((record) => record.id)).toEqual(ids.slice(0, 2));
+	});
+
+	it('refuses an unknown sort_by or sort_order with INVALID_DATA', async () => {
+		const badField = await api(sim, { path: '/crm/v8/Leads?sort_by=Last_Name', token });
+		expect(badField.status).toBe(400);
+		expect(badField.json).toMatchObject({ code: 'INVALID_DATA', details: { param: 'sort_by' } });
+		const badOrder = await api(sim, { path: '/crm/v8/Leads?sort_by=id&sort_order=up', token });
+		expect(badOrder.status).toBe(400);
+		expect(badOrder.json).toMatchObject({ code: 'INVALID_DATA', details: { param: 'sort_order' } });
+	});
+
+	it('answers nothing changed with 304 (or 204 when configured), and an empty list without the header with 204', async () => {
+		const notModified = await api(sim, { path: '/crm/v8/Leads', token, headers: since(9) });
+		expect(notModified.status).toBe(304);
+		expect(notModified.text).toBe('');
+		sim.configure({ notModifiedStatus: 204 });
+		try {
+			expect((await api(sim, { path: '/crm/v8/Leads', token, headers: since(9) })).status).toBe(204);
+		} finally {
+			sim.configure({ notModifiedStatus: 304 });
+		}
+		expect((await api(sim, { path: '/crm/v8/Deals', token })).status).toBe(204);
+		expect(() => sim.configure({ notModifiedStatus: 200 as 304 })).toThrow('notModifiedStatus must be 304 or 204');
+	});
+
+	it('modifies a record at the simulator clock (in process and over HTTP) and the list sees it', async () => {
+		sim.advanceClock(60_000);
+		const modified = sim.touchCrm('us', { module: 'Leads', id: ids[0] ?? '', fields: { Last_Name: 'Changed' } });
+		expect(modified).toBe(`${new Date(sim.now()).toISOString().slice(0, 19)}+00:00`);
+		const before = sim.counters().calls.length;
+		const overHttp = await fetch(`${sim.url('us')}/__sim/records/Leads/${ids[1] ?? ''}`, {
+			method: 'PATCH',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ fields: { Company: 'Acme' }, at: base + 30_000 }),
+		});
+		expect(overHttp.status).toBe(200);
+		expect(await overHttp.json()).toEqual({ id: ids[1], Modified_Time: at(30) });
+		expect(sim.counters().calls.length).toBe(before);
+		const list = await api(sim, { path: '/crm/v8/Leads?sort_by=Modified_Time&sort_order=asc', token, headers: since(9) });
+		expect(dataOf(list).map((record) => [record.id, record.Last_Name ?? record.Company])).toEqual([
+			[ids[1], 'L2'],
+			[ids[0], 'Changed'],
+		]);
+		expect(dataOf(list)[0]?.Company).toBe('Acme');
+		expect(() => sim.touchCrm('us', { module: 'Leads', id: '1' })).toThrow('record 1 is not in Leads');
+	});
+
+	it('keeps the filter and the order across page_token past 2,000 records (Bigin lists filter too)', async () => {
+		const many = sim.seedCrm('us', { module: 'Contacts', count: 2300, make: (i) => ({ Last_Name: `C${i}`, Modified_Time: at(100 + (i % 7)) }) });
+		const expected = [...many].map((id, i) => ({ id, second: 100 + ((i + 1) % 7) })).sort((a, b) => a.second - b.second).map((entry) => entry.id);
+		const seen: unknown[] = [];
+		for (let page = 1; page <= 10; page += 1) {
+			const result = await api(sim, { path: `/crm/v8/Contacts?sort_by=Modified_Time&sort_order=asc&page=${page}`, token, headers: since(99) });
+			seen.push(...dataOf(result).map((record) => record.id));
+			if (page === 10) {
+				let next = (result.json.info as Record<string, unknown>).next_page_token;
+				for (let guard = 0; typeof next === 'string' && guard < 5; guard += 1) {
+					const more = await api(sim, { path: `/crm/v8/Contacts?page_token=${next}`, token, headers: since(99) });
+					seen.push(...dataOf(more).map((record) => record.id));
+					next = (more.json.info as Record<string, unknown>).next_page_token;
+				}
+			}
+		}
+		expect(seen).toEqual(expected);
+		sim.seedCrm('us', { module: 'Pipelines', product: 'bigin', count: 3, make: (i) => ({ Deal_Name: `D${i}`, Modified_Time: at(i) }) });
+		const bigin = await api(sim, { path: '/bigin/v2/Pipelines?sort_by=Modified_Time&sort_order=asc', token, headers: since(1) });
+		expect(dataOf(bigin).map((record) => record.Deal_Name)).toEqual(['D2', 'D3']);
+	});
+});
