@@ -3,7 +3,8 @@
  * record, then `page_token` (v3+); Books/Inventory/Invoice: `page` while
  * `page_context.has_more_page`. An HTTP 204 (no body) is an empty list.
  */
-import { ZohoApiError } from './errors';
+import { parseJsonBody } from './json';
+import { ZohoApiError, ZohoTransportError } from './errors';
 import { booksAnswerSchema, crmListSchema } from './schemas';
 import type { Pagination } from './services';
 
@@ -114,4 +115,17 @@ function unexpectedList(shape: string): ZohoApiError {
 	return new ZohoApiError('API_ERROR', `Return All expected a paginated ${shape} answer, but Zoho answered something else.`, {
 		hint: 'Return All works on list endpoints (e.g. GET /Leads, GET /invoices). Turn it off for other calls.',
 	});
+}
+
+/** A list page as JSON; 204 or 304 (no body) is undefined, the end of the list. */
+export function listPageBody(body: Buffer, url: string): unknown {
+	if (body.length === 0) return undefined;
+	const json = parseJsonBody(body);
+	if (json === undefined) {
+		throw new ZohoTransportError('INVALID_RESPONSE', `Zoho answered a list page of ${url} with something that is not JSON.`, {
+			url,
+			hint: 'Check that the Path is a list endpoint of this service, e.g. /Leads or /invoices.',
+		});
+	}
+	return json;
 }

@@ -3,10 +3,9 @@
  * with the cached token, the product's base URL and its required org id.
  */
 import type { ApiCall, ApiCallOptions, RequestBody } from '../../../zoho/apiClient';
-import { parseJsonBody } from '../../../zoho/json';
 import type { ZohoCredentials } from '../../../zoho/credentials';
-import { ZohoInputError, ZohoTransportError } from '../../../zoho/errors';
-import { walkPages, type PageQuery } from '../../../zoho/pagination';
+import { ZohoInputError } from '../../../zoho/errors';
+import { listPageBody, walkPages, type PageQuery } from '../../../zoho/pagination';
 import { describeUrl } from '../../../zoho/secrets';
 import { serviceUrl, SERVICES } from '../../../zoho/services';
 import type { AccessToken } from '../../../zoho/tokenClient';
@@ -49,7 +48,7 @@ export async function execute(input: OperationInput): Promise<OperationOutput> {
 			limit: params.options.returnAll ? undefined : params.options.limit,
 			fetchPage: async (page) => {
 				const res = await runtime.api.call(build(pageQuery(params.query, page)), callOptions);
-				return listBody(res.body, describeUrl(res.url));
+				return listPageBody(res.body, describeUrl(res.url));
 			},
 		});
 		return listItems({ records: walk.records, key: walk.key, split: params.options.splitIntoItems });
@@ -108,17 +107,4 @@ function resolveUrl(params: RequestParams, token: AccessToken, credentials: Zoho
 function pageQuery(userQuery: Array<[string, string]>, page: PageQuery): Array<[string, string]> {
 	const replaced = new Set([...page.remove, ...page.set.map(([name]) => name)]);
 	return [...userQuery.filter(([name]) => !replaced.has(name)), ...page.set];
-}
-
-/** A list page as JSON; 204 (no body) is undefined, the end of the list. */
-function listBody(body: Buffer, url: string): unknown {
-	if (body.length === 0) return undefined;
-	const json = parseJsonBody(body);
-	if (json === undefined) {
-		throw new ZohoTransportError('INVALID_RESPONSE', `Zoho answered a list page of ${url} with something that is not JSON.`, {
-			url,
-			hint: 'Check that the Path is a list endpoint of this service, e.g. /Leads or /invoices.',
-		});
-	}
-	return json;
 }

@@ -11,7 +11,8 @@ import { isZohoError, type ZohoError, type ZohoErrorCode } from '../../../zoho/e
 /** Problems the user fixes in the node's parameters or the credential, not at Zoho. */
 const OPERATION_CODES: ReadonlySet<ZohoErrorCode> = new Set(['INVALID_INPUT', 'HOST_NOT_ALLOWED', 'ABORTED']);
 
-export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+/** `itemIndex` is absent for a trigger's poll, which has no input items. */
+export function toNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (!isZohoError(error)) {
 		return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });

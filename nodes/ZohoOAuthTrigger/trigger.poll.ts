@@ -1,0 +1,99 @@
+/**
+ * One poll: what changed in the module since the watermark kept in the workflow's
+ * static data, one item per record. The watermark is written only after every page
+ * was read, so a poll that fails (throttled, 5xx, network) moves nothing and the next
+ * poll reads the same changes again. A manual test run reads a few recent records and
+ * leaves the watermark alone.
+ */
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+
+import { readChanges, readRecent, type ChangeReader, type ChangeSource } from '../../zoho/changes';
+import { ZohoInputError } from '../../zoho/errors';
+import { sharedZohoRuntime } from '../../zoho/runtime';
+import { initialWatermark, readWatermark, type TriggerEvent, type TriggerRecord } from '../../zoho/watermark';
+import { CredentialSource } from '../ZohoOAuthRequest/transport/credentials';
+import { toNodeError } from '../ZohoOAuthRequest/transport/errors';
+
+/** Records a test run in the editor shows. */
+export const TEST_RUN_RECORDS = 5;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** What the trigger keeps in static data: the watermark and what it belongs to. */
+interface TriggerState extends IDataObject {
+	source?: string;
+	watermark?: IDataObject;
+}
+
+export async function poll(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	try {
+		const { source, startFrom, timeoutMs } = readParameters(ctx);
+		const runtime = sharedZohoRuntime();
+		const { credentials, saved } = await new CredentialSource(ctx).read();
+		const reader: ChangeReader = { api: runtime.api, callOptions: { credentials, saved, timeoutMs } };
+
+		if (ctx.getMode() === 'manual') return toItems(ctx, await readRecent(reader, { source, count: TEST_RUN_RECORDS }));
+
+		const state = ctx.getWorkflowStaticData('node') as TriggerState;
+		const key = sourceKey(source);
+		// A watermark of another module or event says nothing about this one: start afresh.
+		const stored = state.source === key ? readWatermark(state.watermark) : undefined;
+		if (!stored && startFrom === undefined) {
+			// First activation: from now on, nothing to read yet.
+			state.source = key;
+			state.watermark = { ...initialWatermark(runtime.clock.now()) };
+			return null;
+		}
+		const watermark = stored ?? initialWatermark(startFrom ?? runtime.clock.now());
+		const { records, next } = await readChanges(reader, { source, watermark });
+		state.source = key;
+		state.watermark = { ...next };
+		return toItems(ctx, records);
+	} catch (error) {
+		throw toNodeError(ctx.getNode(), error);
+	}
+}
+
+function toItems(ctx: IPollFunctions, records: TriggerRecord[]): INodeExecutionData[][] | null {
+	if (records.length === 0) return null;
+	return [ctx.helpers.returnJsonArray(records as IDataObject[])];
+}
+
+function sourceKey(source: ChangeSource): string {
+	return `${source.service}:${source.module}:${source.event}`;
+}
+
+function readParameters(ctx: IPollFunctions): { source: ChangeSource; startFrom?: number; timeoutMs: number } {
+	const service = ctx.getNodeParameter('service', 'crm') === 'bigin' ? 'bigin' : 'crm';
+	const event: TriggerEvent = ctx.getNodeParameter('event', 'createdOrUpdated') === 'created' ? 'created' : 'createdOrUpdated';
+	const module = String(ctx.getNodeParameter('module', '')).trim();
+	const fields = String(ctx.getNodeParameter('fields', ''))
+		.split(',')
+		.map((field) => field.trim())
+		.filter((field) => field !== '');
+	const options = ctx.getNodeParameter('options', {}) as { startFrom?: string; timeout?: number };
+	const source: ChangeSource = {
+		service,
+		module,
+		crmVersion: service === 'crm' ? String(ctx.getNodeParameter('crmVersion', 'v8')) : 'v2',
+		event,
+		fields,
+	};
+	return { source, startFrom: readStartFrom(options.startFrom), timeoutMs: readTimeout(options.timeout) };
+}
+
+function readStartFrom(value: string | undefined): number | undefined {
+	if (value === undefined || value === '') return undefined;
+	const ms = Date.parse(value);
+	if (Number.isNaN(ms)) {
+		throw new ZohoInputError('Start From', `Start From "${value}" is not a date and time.`, 'Pick a date in the date picker, or give an ISO 8601 time such as 2026-11-30T09:00:00+00:00.');
+	}
+	return ms;
+}
+
+function readTimeout(value: number | undefined): number {
+	if (value === undefined) return DEFAULT_TIMEOUT_MS;
+	if (!Number.isInteger(value) || value < 1) {
+		throw new ZohoInputError('Timeout', `Timeout must be a whole number of milliseconds, not ${String(value)}.`, 'Use e.g. 30000 for 30 seconds.');
+	}
+	return value;
+}

@@ -1,0 +1,86 @@
+// The trigger's watermark as pure functions: what is new, and where the next poll starts.
+import { ZohoTransportError } from '../../zoho/errors';
+import { advanceWatermark, initialWatermark, modifiedSinceHeader, readWatermark, watermarkMoved, type Watermark } from '../../zoho/watermark';
+
+const T = Date.parse('2026-11-30T09:00:00Z') / 1000;
+const iso = (second: number) => `${new Date(second * 1000).toISOString().slice(0, 19)}+00:00`;
+const rec = (id: string, modified: number, created = modified - 3600) => ({ id, Modified_Time: iso(modified), Created_Time: iso(created) });
+const ids = (records: Array<{ id: string }>) => records.map((record) => record.id);
+
+describe('watermark', () => {
+	it('starts at the second of the given time with nothing handled, and asks from one second earlier', () => {
+		const start = initialWatermark(T * 1000 + 750);
+		expect(start).toEqual({ second: T, ids: [] });
+		expect(modifiedSinceHeader(start)).toBe('2026-11-30T08:59:59+00:00');
+	});
+
+	it('emits what changed at or after the watermark second, oldest first, and keeps the ids of the last second', () => {
+		const { emit, next } = advanceWatermark(initialWatermark(T * 1000), {
+			records: [rec('1', T - 1), rec('2', T), rec('3', T + 2), rec('4', T + 2)],
+			event: 'createdOrUpdated',
+		});
+		expect(ids(emit)).toEqual(['2', '3', '4']);
+		expect(next).toEqual({ second: T + 2, ids: ['3', '4'] });
+	});
+
+	it('skips records already handled at the watermark second, emits newcomers of that second, and merges their ids', () => {
+		const after: Watermark = { second: T, ids: ['a', 'b'] };
+		const { emit, next } = advanceWatermark(after, { records: [rec('a', T), rec('b', T), rec('c', T)], event: 'createdOrUpdated' });
+		expect(ids(emit)).toEqual(['c']);
+		expect(next).toEqual({ second: T, ids: ['a', 'b', 'c'] });
+		expect(watermarkMoved(after, next)).toBe(true);
+		const again = advanceWatermark(next, { records: [rec('a', T), rec('b', T), rec('c', T)], event: 'createdOrUpdated' });
+		expect(again.emit).toEqual([]);
+		expect(again.next).toEqual(next);
+		expect(watermarkMoved(next, again.next)).toBe(false);
+	});
+
+	it('emits a record again when it changed in a later second, and drops the ids of a passed second', () => {
+		const { emit, next } = advanceWatermark({ second: T, ids: ['a', 'b'] }, { records: [rec('b', T), rec('a', T + 5)], event: 'createdOrUpdated' });
+		expect(ids(emit)).toEqual(['a']);
+		expect(next).toEqual({ second: T + 5, ids: ['a'] });
+	});
+
+	it('emits one version once when a walk lists it twice (pages shifted), but both versions of a record changed twice', () => {
+		const { emit } = advanceWatermark(initialWatermark(T * 1000), {
+			records: [rec('a', T + 1), rec('a', T + 1), rec('b', T + 1), rec('a', T + 3)],
+			event: 'createdOrUpdated',
+		});
+		expect(emit.map((record) => `${record.id}@${String(record.Modified_Time).slice(17, 19)}`)).toEqual(['a@01', 'b@01', 'a@03']);
+	});
+
+	it('follows Created_Time for the created event: old records that were only modified are not new', () => {
+		const { emit, next } = advanceWatermark({ second: T, ids: ['n1'] }, {
+			// Sorted by Created_Time: an old record modified now, one already emitted, one new at the same second, one later.
+			records: [rec('old', T + 10, T - 500), rec('n1', T + 3, T), rec('n2', T + 4, T), rec('n3', T + 6, T + 6)],
+			event: 'created',
+		});
+		expect(ids(emit)).toEqual(['n2', 'n3']);
+		expect(next).toEqual({ second: T + 6, ids: ['n3'] });
+	});
+
+	it('reads times with any offset and numeric ids', () => {
+		const { emit, next } = advanceWatermark(initialWatermark(T * 1000), {
+			records: [{ id: 42, Modified_Time: '2026-11-30T14:30:07+05:30' }],
+			event: 'createdOrUpdated',
+		});
+		expect(emit).toEqual([{ id: '42', Modified_Time: '2026-11-30T14:30:07+05:30' }]);
+		expect(next).toEqual({ second: T + 7, ids: ['42'] });
+	});
+
+	it('refuses a record it cannot place, naming the field the trigger needs', () => {
+		const place = (record: unknown) => () => advanceWatermark(initialWatermark(T * 1000), { records: [record], event: 'created' });
+		expect(place({ id: '1', Modified_Time: iso(T) })).toThrow(ZohoTransportError);
+		expect(place({ id: '1', Modified_Time: iso(T) })).toThrow('Zoho listed record 1 without a readable Created_Time, so the trigger cannot tell what is new.');
+		expect(place({ Created_Time: iso(T) })).toThrow('Zoho listed a record without an id');
+		expect(place('x')).toThrow(expect.objectContaining({ code: 'INVALID_RESPONSE' }) as Error);
+	});
+
+	it('reads a stored watermark back only when it has the right shape', () => {
+		expect(readWatermark({ second: T, ids: ['1'] })).toEqual({ second: T, ids: ['1'] });
+		expect(readWatermark(undefined)).toBeUndefined();
+		expect(readWatermark({ second: 'x', ids: [] })).toBeUndefined();
+		expect(readWatermark({ second: 1.5, ids: [] })).toBeUndefined();
+		expect(readWatermark({ second: T, ids: [1] })).toBeUndefined();
+	});
+});

@@ -1,0 +1,166 @@
+/**
+ * Reads what changed in a CRM or Bigin module since a watermark: `If-Modified-Since`
+ * one second before it, sorted by the event's time field oldest first, every page
+ * (`page_token` past 2,000 records where Zoho offers it). Nothing here keeps state:
+ * the caller stores the returned watermark only once the whole read has succeeded.
+ */
+import type { ApiCall, ApiCallOptions, ZohoApiClient } from './apiClient';
+import { ZohoApiError, ZohoInputError, ZohoTransportError } from './errors';
+import { CRM_PAGE_NUMBER_LIMIT, listPageBody, walkPages, type PageQuery } from './pagination';
+import { crmModulesSchema } from './schemas';
+import { describeUrl } from './secrets';
+import { serviceBaseUrl } from './services';
+import type { AccessToken } from './tokenClient';
+import {
+	advanceWatermark,
+	modifiedSinceHeader,
+	TRIGGER_TIME_FIELD,
+	watermarkMoved,
+	type TriggerEvent,
+	type TriggerRecord,
+	type Watermark,
+} from './watermark';
+
+export interface ChangeSource {
+	service: 'crm' | 'bigin';
+	/** API name, e.g. `Leads` or a custom module's. */
+	module: string;
+	/** CRM API version (`v2`..`v8`); Bigin has only v2. */
+	crmVersion: string;
+	event: TriggerEvent;
+	/** Field API names to ask for; empty asks for Zoho's default set. */
+	fields: readonly string[];
+}
+
+export interface ChangeReader {
+	api: ZohoApiClient;
+	callOptions: ApiCallOptions;
+}
+
+const MODULE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+/** Without page tokens a poll reads 2,000 records at a time, then asks again from the new watermark. */
+const MAX_WINDOWS = 1_000;
+
+/** What changed after `watermark`, oldest first, and the watermark past it. */
+export async function readChanges(
+	reader: ChangeReader,
+	options: { source: ChangeSource; watermark: Watermark },
+): Promise<{ records: TriggerRecord[]; next: Watermark }> {
+	const { source } = options;
+	checkSource(source);
+	const tokens = hasPageTokens(source);
+	const records: TriggerRecord[] = [];
+	let watermark = options.watermark;
+	for (let window = 0; window < MAX_WINDOWS; window++) {
+		const walk = await walkPages({
+			style: 'crm',
+			limit: tokens ? undefined : CRM_PAGE_NUMBER_LIMIT,
+			fetchPage: (page) =>
+				fetchPage(reader, { source, page, sort: 'asc', headers: { 'If-Modified-Since': modifiedSinceHeader(watermark) } }),
+		});
+		const step = advanceWatermark(watermark, { records: walk.records, event: source.event });
+		records.push(...step.emit);
+		const full = !tokens && walk.records.length >= CRM_PAGE_NUMBER_LIMIT;
+		if (!full) return { records, next: step.next };
+		if (!watermarkMoved(watermark, step.next)) throw stuck(source);
+		watermark = step.next;
+	}
+	throw stuck(source);
+}
+
+/** The `count` most recent records by the event's time field, newest first (a test run in the editor). */
+export async function readRecent(reader: ChangeReader, options: { source: ChangeSource; count: number }): Promise<TriggerRecord[]> {
+	checkSource(options.source);
+	const walk = await walkPages({
+		style: 'crm',
+		limit: options.count,
+		fetchPage: (page) => fetchPage(reader, { source: options.source, page, sort: 'desc', headers: {} }),
+	});
+	return walk.records.filter((record): record is TriggerRecord => typeof record === 'object' && record !== null && 'id' in record);
+}
+
+export interface ModuleInfo {
+	apiName: string;
+	label: string;
+	custom: boolean;
+}
+
+/** The org's modules that the API can read (`settings/modules`), for the module picker. */
+export async function listModules(
+	reader: ChangeReader,
+	options: { service: ChangeSource['service']; crmVersion: string },
+): Promise<ModuleInfo[]> {
+	const build = (token: AccessToken): ApiCall => ({
+		method: 'GET',
+		url: `${serviceBaseUrl({ service: options.service, apiDomain: token.apiDomain, accountsUrl: reader.callOptions.credentials.accountsUrl, crmVersion: options.crmVersion })}/settings/modules`,
+	});
+	const res = await reader.api.call(build, reader.callOptions);
+	const parsed = crmModulesSchema.safeParse(listPageBody(res.body, describeUrl(res.url)));
+	if (!parsed.success) {
+		throw new ZohoTransportError('INVALID_RESPONSE', `Zoho answered ${describeUrl(res.url)} without a list of modules.`, {
+			url: describeUrl(res.url),
+			hint: 'Give the module API name with an expression instead, e.g. Leads.',
+		});
+	}
+	return parsed.data.modules
+		.filter((module) => module.api_supported !== false)
+		.map((module) => ({
+			apiName: module.api_name,
+			label: module.plural_label ?? module.module_name ?? module.api_name,
+			custom: module.generated_type === 'custom',
+		}));
+}
+
+async function fetchPage(
+	reader: ChangeReader,
+	options: { source: ChangeSource; page: PageQuery; sort: 'asc' | 'desc'; headers: Record<string, string> },
+): Promise<unknown> {
+	const { source } = options;
+	const query: Array<[string, string]> = [
+		['sort_by', TRIGGER_TIME_FIELD[source.event]],
+		['sort_order', options.sort],
+	];
+	const fields = fieldsParam(source);
+	if (fields) query.push(['fields', fields]);
+	query.push(...options.page.set);
+	const build = (token: AccessToken): ApiCall => ({
+		method: 'GET',
+		url: `${serviceBaseUrl({
+			service: source.service,
+			apiDomain: token.apiDomain,
+			accountsUrl: reader.callOptions.credentials.accountsUrl,
+			crmVersion: source.crmVersion,
+		})}/${source.module}`,
+		query,
+		headers: options.headers,
+	});
+	const res = await reader.api.call(build, reader.callOptions);
+	return listPageBody(res.body, describeUrl(res.url));
+}
+
+/** The fields asked for, with the ones the watermark needs. */
+function fieldsParam(source: ChangeSource): string | undefined {
+	if (source.fields.length === 0) return undefined;
+	return [...new Set([...source.fields, 'Modified_Time', 'Created_Time'])].join(',');
+}
+
+function hasPageTokens(source: ChangeSource): boolean {
+	return source.service === 'crm' && Number(source.crmVersion.replace(/^v/, '')) >= 3;
+}
+
+function checkSource(source: ChangeSource): void {
+	if (!MODULE_NAME.test(source.module)) {
+		throw new ZohoInputError(
+			'Module',
+			`"${source.module}" is not a module API name.`,
+			'Pick the module from the list, or give its API name (letters, digits and _, e.g. Leads or Custom_Module1).',
+		);
+	}
+}
+
+function stuck(source: ChangeSource): ZohoApiError {
+	return new ZohoApiError('API_ERROR', `More than ${CRM_PAGE_NUMBER_LIMIT} records of ${source.module} share one second, or come before the new ones, and this API cannot list past ${CRM_PAGE_NUMBER_LIMIT} records without page tokens.`, {
+		zohoCode: 'DISCRETE_PAGINATION_LIMIT_EXCEEDED',
+		hint: source.service === 'crm' ? 'Choose CRM API version v3 or later: they list past 2,000 records with page tokens.' : 'Bigin lists at most 2,000 records per read here; narrow what changes at once, or use the event "Created or Updated".',
+	});
+}
