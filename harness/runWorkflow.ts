@@ -110,7 +110,7 @@ function unsupported(feature: string): never {
 	throw new UserError(`${feature} is not available in the workflow test harness`);
 }
 
-function createAdditionalData(options: {
+export function createAdditionalData(options: {
 	credentialsHelper: HarnessCredentialsHelper;
 	hooks: ExecutionLifecycleHooks;
 	executionId: string;
@@ -187,13 +187,13 @@ function lastRunOutputs(runData: IRunData): Record<string, INodeExecutionData[][
 	return outputs;
 }
 
-interface PreparedRun {
+export interface PreparedRun {
 	workflow: Workflow;
 	workflowData: IWorkflowBase;
 	startNode: INode;
 }
 
-function prepareWorkflow(options: RunWorkflowOptions, nodeTypes: HarnessNodeTypes): PreparedRun {
+export function prepareWorkflow(options: RunWorkflowOptions, nodeTypes: HarnessNodeTypes): PreparedRun {
 	const { workflow: json } = options;
 	if (!Array.isArray(json.nodes) || typeof json.connections !== 'object' || json.connections === null) {
 		throw new UserError('workflow must be an n8n workflow JSON with "nodes" and "connections"');

@@ -56,7 +56,8 @@ export async function walkPages(options: {
 		const step = options.style === 'crm' ? crmStep(body) : booksStep(body);
 		key = step.key;
 		records.push(...step.records);
-		if (!step.more || step.records.length === 0) break;
+		// Enough for the limit: a v2 list that stops at 2,000 needs no page token.
+		if (!step.more || step.records.length === 0 || records.length >= limit) break;
 
 		if (options.style === 'crm' && page * perPage >= CRM_PAGE_NUMBER_LIMIT) {
 			if (!step.nextPageToken) {

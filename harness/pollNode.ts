@@ -1,0 +1,65 @@
+/**
+ * Runs a polling trigger's `poll()` the way n8n's active-workflow manager does: one
+ * workflow object for the activation (its static data lives there between polls), and
+ * for each tick a fresh n8n-core `PollContext` in mode 'trigger' (or 'manual' for a
+ * test run in the editor), with the harness's credentials helper. What a poll returns
+ * is what n8n would emit; what it throws is what n8n would report.
+ *
+ *   const trigger = createPollRunner({ workflow, node: 'Trigger', nodeTypes, credentialTypes, credentials });
+ *   const items = await trigger.poll();          // INodeExecutionData[][] | null
+ *   trigger.staticData();                        // the node's static data after it
+ */
+import { ExecutionLifecycleHooks, PollContext } from 'n8n-core';
+import type { IDataObject, INode, INodeExecutionData, WorkflowExecuteMode } from 'n8n-workflow';
+import { UserError } from 'n8n-workflow';
+
+import { builtinNodeTypes } from './builtinNodes';
+import { HarnessCredentialsHelper } from './credentialsHelper';
+import { prepareHarnessEnvironment } from './environment';
+import { HarnessNodeTypes } from './nodeTypes';
+import { createAdditionalData, prepareWorkflow, type RunWorkflowOptions } from './runWorkflow';
+
+export interface PollRunnerOptions extends Pick<RunWorkflowOptions, 'workflow' | 'nodeTypes' | 'credentialTypes' | 'credentials'> {
+	/** Name of the trigger node to poll. */
+	node: string;
+}
+
+export interface PollRunner {
+	/** One tick. Default mode 'trigger' (an active workflow); 'manual' is the editor's test run. */
+	poll(options?: { mode?: Extract<WorkflowExecuteMode, 'trigger' | 'manual'> }): Promise<INodeExecutionData[][] | null>;
+	/** A copy of the node's static data as it stands. */
+	staticData(): IDataObject;
+}
+
+let pollCounter = 0;
+
+export function createPollRunner(options: PollRunnerOptions): PollRunner {
+	prepareHarnessEnvironment();
+	const nodeTypes = new HarnessNodeTypes({ ...builtinNodeTypes(), ...options.nodeTypes }, () => undefined);
+	const credentialsHelper = new HarnessCredentialsHelper(options.credentialTypes ?? {}, options.credentials ?? {});
+	const { workflow, workflowData } = prepareWorkflow({ workflow: options.workflow, startNode: options.node }, nodeTypes);
+	const node: INode | null = workflow.getNode(options.node);
+	if (node === null) throw new UserError(`Node "${options.node}" is not in the workflow`);
+	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	const pollFunction = nodeType.poll;
+	if (pollFunction === undefined) throw new UserError(`Node "${options.node}" is not a polling trigger`);
+
+	return {
+		async poll(pollOptions = {}) {
+			const mode = pollOptions.mode ?? 'trigger';
+			const executionId = `harness-poll-${++pollCounter}`;
+			const additionalData = createAdditionalData({
+				credentialsHelper,
+				hooks: new ExecutionLifecycleHooks(mode, executionId, workflowData),
+				executionId,
+				workflowId: workflowData.id,
+			});
+			const context = new PollContext(workflow, node, additionalData, mode, mode === 'manual' ? 'manual' : 'activate');
+			return await pollFunction.call(context);
+		},
+		staticData() {
+			// n8n's static data is an observable proxy, which structuredClone refuses.
+			return JSON.parse(JSON.stringify(workflow.getStaticData('node', node))) as IDataObject;
+		},
+	};
+}

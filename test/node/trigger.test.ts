@@ -1,0 +1,244 @@
+// Zoho OAuth Trigger across polls, over the wire to the simulator: exactly once at the
+// watermark second, failed polls, page tokens past 2,000, 304/204, manual runs, "created".
+import { NodeApiError, NodeOperationError, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
+
+import { ZohoSelfClientApi } from '../../credentials/ZohoSelfClientApi.credentials';
+import { ZohoOAuthTrigger } from '../../nodes/ZohoOAuthTrigger/ZohoOAuthTrigger.node';
+import type { FaultSpec } from '../../simulator';
+import { createZohoRuntime, setSharedZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
+import { createPollRunner, type PollRunner } from '../harness';
+import { callCount, CREDENTIAL_ID, startKit, type NodeKit } from './kit';
+
+const TRIGGER_TYPE = 'n8n-nodes-zoho-oauth.zohoOAuthTrigger';
+const BASE = Date.parse('2026-11-30T09:00:00Z');
+const at = (second: number) => `${new Date(BASE + second * 1000).toISOString().slice(0, 19)}+00:00`;
+
+let kit: NodeKit;
+let runtime: ZohoRuntime;
+
+beforeAll(async () => {
+	kit = await startKit({ scopes: ['ZohoCRM.modules.ALL', 'ZohoCRM.settings.ALL', 'ZohoBigin.modules.ALL'] });
+	// The trigger's "now" is the simulator's clock, so "from now on" is exact in these tests.
+	runtime = createZohoRuntime({
+		clock: { now: () => kit.sim.now() },
+		apiRetry: { retries: 3, baseDelayMs: 5, maxDelayMs: 50 },
+		tokenRetry: { retries: 2, baseDelayMs: 5, maxDelayMs: 50 },
+	});
+	setSharedZohoRuntime(runtime);
+});
+
+afterAll(async () => {
+	await runtime.close();
+	await kit.close();
+});
+
+beforeEach(() => kit.sim.resetCounters());
+
+function trigger(parameters: IDataObject): PollRunner {
+	return createPollRunner({
+		workflow: {
+			nodes: [
+				{
+					id: 't1',
+					name: 'Trigger',
+					type: TRIGGER_TYPE,
+					typeVersion: 1,
+					position: [0, 0],
+					parameters,
+					credentials: { zohoSelfClientApi: { id: CREDENTIAL_ID, name: 'Zoho (simulator)' } },
+				},
+			],
+			connections: {},
+			settings: { executionOrder: 'v1' },
+		},
+		node: 'Trigger',
+		nodeTypes: { [TRIGGER_TYPE]: new ZohoOAuthTrigger() },
+		credentialTypes: { zohoSelfClientApi: new ZohoSelfClientApi() },
+		credentials: kit.credentials,
+	});
+}
+
+/** Adds records to a module with chosen Modified_Time (and Created_Time), in seconds after BASE. */
+function seed(module: string, records: Array<{ name: string; modified: number; created?: number }>, product: 'crm' | 'bigin' = 'crm'): string[] {
+	return kit.sim.seedCrm('us', {
+		module,
+		product,
+		count: records.length,
+		make: (i) => {
+			const record = records[i - 1] ?? { name: '?', modified: 0 };
+			return { Last_Name: record.name, Modified_Time: at(record.modified), Created_Time: at(record.created ?? record.modified) };
+		},
+	});
+}
+
+function names(output: INodeExecutionData[][] | null): unknown[] {
+	if (output === null) return [];
+	return (output[0] ?? []).map((item) => item.json.Last_Name);
+}
+
+const listCalls = (path: string, status: number) => callCount(kit.sim, `GET ${path} ${status}`);
+
+describe('Zoho OAuth Trigger', () => {
+	it('on first activation starts from now without a call, then emits what changes after it, once', async () => {
+		const [old] = seed('Accounts', [{ name: 'before activation', modified: -3600 }]);
+		const poller = trigger({ module: 'Accounts' });
+		expect(await poller.poll()).toBeNull();
+		expect(kit.sim.counters().calls).toHaveLength(0);
+		expect(poller.staticData()).toEqual({ source: 'crm:Accounts:createdOrUpdated', watermark: { second: Math.floor(kit.sim.now() / 1000), ids: [] } });
+
+		kit.sim.advanceClock(2_000);
+		kit.sim.touchCrm('us', { module: 'Accounts', id: old ?? '', fields: { Last_Name: 'changed after activation' } });
+		expect(names(await poller.poll())).toEqual(['changed after activation']);
+		// The watermark second is read again (records can still arrive in it): one call, nothing new.
+		expect(await poller.poll()).toBeNull();
+		expect(listCalls('/crm/v8/Accounts', 200)).toBe(2);
+		// One token for every poll (the shared token cache), and nothing else sent.
+		expect(kit.sim.counters().mintsTotal).toBe(1);
+		expect(kit.sim.counters().calls).toHaveLength(3);
+	});
+
+	it('emits records sharing the watermark second once: newcomers of that second in the next poll, a later change again', async () => {
+		const [a] = seed('Leads', [
+			{ name: 'older than Start From', modified: -5 },
+			{ name: 'A', modified: 5 },
+			{ name: 'B', modified: 5 },
+		]).slice(1);
+		const poller = trigger({ module: 'Leads', fields: 'Last_Name', options: { startFrom: at(0) } });
+		expect(names(await poller.poll())).toEqual(['A', 'B']);
+		expect(poller.staticData().watermark).toEqual({ second: (BASE + 5_000) / 1000, ids: expect.any(Array) as unknown });
+
+		// Created in the same second, after poll 1 had read it.
+		seed('Leads', [{ name: 'C', modified: 5 }]);
+		expect(names(await poller.poll())).toEqual(['C']);
+		expect(await poller.poll()).toBeNull();
+
+		kit.sim.touchCrm('us', { module: 'Leads', id: a ?? '', fields: { Last_Name: 'A again' }, at: BASE + 9_000 });
+		const again = await poller.poll();
+		expect(names(again)).toEqual(['A again']);
+		// Fields asked for, plus the times the watermark needs.
+		expect(Object.keys(again?.[0]?.[0]?.json ?? {}).sort()).toEqual(['Created_Time', 'Last_Name', 'Modified_Time', 'id']);
+		expect(await poller.poll()).toBeNull();
+		// Exactly one list call per poll, no token minted again.
+		expect(listCalls('/crm/v8/Leads', 200)).toBe(5);
+		expect(kit.sim.counters().calls).toHaveLength(5);
+	});
+
+	it('answers "nothing changed" (304, or 204 when Zoho says so) with null after exactly one call', async () => {
+		seed('Vendors', [{ name: 'V', modified: -60 }]);
+		const poller = trigger({ module: 'Vendors' });
+		expect(await poller.poll()).toBeNull();
+		kit.sim.advanceClock(1_000);
+		expect(await poller.poll()).toBeNull();
+		expect(kit.sim.counters().callsByPathStatus).toEqual({ 'GET /crm/v8/Vendors 304': 1 });
+		kit.sim.configure({ notModifiedStatus: 204 });
+		try {
+			kit.sim.resetCounters();
+			expect(await poller.poll()).toBeNull();
+			expect(kit.sim.counters().callsByPathStatus).toEqual({ 'GET /crm/v8/Vendors 204': 1 });
+		} finally {
+			kit.sim.configure({ notModifiedStatus: 304 });
+		}
+	});
+
+	it.each<[string, Omit<FaultSpec, 'path'>, string]>([
+		['HTTP 500', { kind: 'status', status: 500 }, 'Zoho failed with HTTP 500'],
+		['throttling (429)', { kind: 'status', status: 429 }, "Zoho's rate limit was hit"],
+		['a dropped connection', { kind: 'drop' }, 'Network error talking to'],
+	])('after a poll failed with %s, moves nothing: the next poll emits every change once', async (_label, fault, message) => {
+		const module = `Deals${fault.kind}${fault.status ?? ''}`;
+		seed(module, [{ name: 'D1', modified: 1 }]);
+		const poller = trigger({ module, options: { startFrom: at(0) } });
+		expect(names(await poller.poll())).toEqual(['D1']);
+		seed(module, [
+			{ name: 'D2', modified: 1 },
+			{ name: 'D3', modified: 2 },
+		]);
+		const before = poller.staticData();
+		kit.sim.resetCounters();
+		// The first call and its three retries all fail.
+		kit.sim.injectFault({ ...fault, path: `/crm/v8/${module}`, times: 4 });
+		const failed = poller.poll();
+		await expect(failed).rejects.toThrow(NodeApiError);
+		await expect(failed).rejects.toThrow(message);
+		expect(kit.sim.counters().calls).toHaveLength(4);
+		expect(poller.staticData()).toEqual(before);
+
+		expect(names(await poller.poll())).toEqual(['D2', 'D3']);
+		expect(await poller.poll()).toBeNull();
+	});
+
+	it('reads more than 2,000 changes in one poll with page tokens, each record once', async () => {
+		const ids = kit.sim.seedCrm('us', {
+			module: 'Contacts',
+			count: 2_345,
+			make: (i) => ({ Last_Name: `C${i}`, Modified_Time: at(10 + (i % 4)) }),
+		});
+		const poller = trigger({ module: 'Contacts', options: { startFrom: at(0) } });
+		const output = await poller.poll();
+		const emitted = (output?.[0] ?? []).map((item) => String(item.json.id));
+		expect(emitted).toHaveLength(2_345);
+		expect(new Set(emitted)).toEqual(new Set(ids));
+		const seconds = (output?.[0] ?? []).map((item) => Date.parse(String(item.json.Modified_Time)));
+		expect(seconds).toEqual([...seconds].sort((x, y) => x - y));
+		// 10 numbered pages of 200, then 2 with page_token.
+		expect(listCalls('/crm/v8/Contacts', 200)).toBe(12);
+		expect(await poller.poll()).toBeNull();
+		// The last second's records (586) are read again and skipped: 3 calls.
+		expect(listCalls('/crm/v8/Contacts', 200)).toBe(15);
+	});
+
+	it('reads more than 2,000 Bigin changes in one poll without page tokens, from the watermark again', async () => {
+		const ids = kit.sim.seedCrm('us', {
+			module: 'Pipelines',
+			product: 'bigin',
+			count: 2_100,
+			make: (i) => ({ Last_Name: `P${i}`, Modified_Time: at(10 + Math.floor(i / 300)) }),
+		});
+		const poller = trigger({ service: 'bigin', module: 'Pipelines', options: { startFrom: at(0) } });
+		const emitted = ((await poller.poll())?.[0] ?? []).map((item) => String(item.json.id));
+		expect(emitted).toHaveLength(2_100);
+		expect(new Set(emitted)).toEqual(new Set(ids));
+		// 2,000 in 10 pages, then the records of the last second read again (300) and the rest (100).
+		expect(listCalls('/bigin/v2/Pipelines', 200)).toBe(12);
+		expect(await poller.poll()).toBeNull();
+	});
+
+	it('in a manual test run returns a few recent records and leaves the watermark alone', async () => {
+		seed('Products', Array.from({ length: 8 }, (_, i) => ({ name: `P${i + 1}`, modified: i + 1 })));
+		const fresh = trigger({ module: 'Products' });
+		expect(names(await fresh.poll({ mode: 'manual' }))).toEqual(['P8', 'P7', 'P6', 'P5', 'P4']);
+		expect(fresh.staticData()).toEqual({});
+
+		const active = trigger({ module: 'Products', options: { startFrom: at(0) } });
+		expect(names(await active.poll())).toHaveLength(8);
+		const before = active.staticData();
+		seed('Products', [{ name: 'P9', modified: 20 }]);
+		expect(names(await active.poll({ mode: 'manual' }))).toEqual(['P9', 'P8', 'P7', 'P6', 'P5']);
+		expect(active.staticData()).toEqual(before);
+		expect(names(await active.poll())).toEqual(['P9']);
+	});
+
+	it('with the event "created" emits new records once, not old records that changed, nor new ones changing again', async () => {
+		const [, fresh] = seed('Tasks', [
+			{ name: 'old, changed', modified: 3, created: -86_400 },
+			{ name: 'new 1', modified: 4 },
+		]);
+		const poller = trigger({ module: 'Tasks', event: 'created', options: { startFrom: at(0) } });
+		expect(names(await poller.poll())).toEqual(['new 1']);
+		kit.sim.touchCrm('us', { module: 'Tasks', id: fresh ?? '', at: BASE + 6_000 });
+		seed('Tasks', [
+			{ name: 'new 2, changed since', modified: 8, created: 4 },
+			{ name: 'new 3', modified: 7 },
+		]);
+		expect(names(await poller.poll())).toEqual(['new 2, changed since', 'new 3']);
+		expect(await poller.poll()).toBeNull();
+	});
+
+	it('refuses a module name that is not an API name before any call, naming the field', async () => {
+		const poller = trigger({ module: 'Leads?x=1', options: { startFrom: at(0) } });
+		const failed = poller.poll();
+		await expect(failed).rejects.toThrow(NodeOperationError);
+		await expect(failed).rejects.toThrow('"Leads?x=1" is not a module API name.');
+		expect(kit.sim.counters().calls).toHaveLength(0);
+	});
+});
