@@ -8,9 +8,10 @@
  *   const trigger = createPollRunner({ workflow, node: 'Trigger', nodeTypes, credentialTypes, credentials });
  *   const items = await trigger.poll();          // INodeExecutionData[][] | null
  *   trigger.staticData();                        // the node's static data after it
+ *   await trigger.loadOptions('getModules');     // a dropdown of the node, as the editor loads it
  */
-import { ExecutionLifecycleHooks, PollContext } from 'n8n-core';
-import type { IDataObject, INode, INodeExecutionData, WorkflowExecuteMode } from 'n8n-workflow';
+import { ExecutionLifecycleHooks, LoadOptionsContext, PollContext } from 'n8n-core';
+import type { IDataObject, INode, INodeExecutionData, INodePropertyOptions, WorkflowExecuteMode } from 'n8n-workflow';
 import { UserError } from 'n8n-workflow';
 
 import { builtinNodeTypes } from './builtinNodes';
@@ -29,6 +30,8 @@ export interface PollRunner {
 	poll(options?: { mode?: Extract<WorkflowExecuteMode, 'trigger' | 'manual'> }): Promise<INodeExecutionData[][] | null>;
 	/** A copy of the node's static data as it stands. */
 	staticData(): IDataObject;
+	/** Runs one of the node's `methods.loadOptions` with the node's parameters, as the editor does. */
+	loadOptions(method: string): Promise<INodePropertyOptions[]>;
 }
 
 let pollCounter = 0;
@@ -44,22 +47,32 @@ export function createPollRunner(options: PollRunnerOptions): PollRunner {
 	const pollFunction = nodeType.poll;
 	if (pollFunction === undefined) throw new UserError(`Node "${options.node}" is not a polling trigger`);
 
+	const additionalDataFor = (mode: WorkflowExecuteMode) => {
+		const executionId = `harness-poll-${++pollCounter}`;
+		return createAdditionalData({
+			credentialsHelper,
+			hooks: new ExecutionLifecycleHooks(mode, executionId, workflowData),
+			executionId,
+			workflowId: workflowData.id,
+		});
+	};
+
 	return {
 		async poll(pollOptions = {}) {
 			const mode = pollOptions.mode ?? 'trigger';
-			const executionId = `harness-poll-${++pollCounter}`;
-			const additionalData = createAdditionalData({
-				credentialsHelper,
-				hooks: new ExecutionLifecycleHooks(mode, executionId, workflowData),
-				executionId,
-				workflowId: workflowData.id,
-			});
+			const additionalData = additionalDataFor(mode);
 			const context = new PollContext(workflow, node, additionalData, mode, mode === 'manual' ? 'manual' : 'activate');
 			return await pollFunction.call(context);
 		},
 		staticData() {
 			// n8n's static data is an observable proxy, which structuredClone refuses.
 			return JSON.parse(JSON.stringify(workflow.getStaticData('node', node))) as IDataObject;
+		},
+		async loadOptions(method) {
+			const load = nodeType.methods?.loadOptions?.[method];
+			if (load === undefined) throw new UserError(`Node "${options.node}" has no loadOptions method "${method}"`);
+			const additionalData = { ...additionalDataFor('manual'), currentNodeParameters: node.parameters };
+			return await load.call(new LoadOptionsContext(workflow, node, additionalData, 'parameters'));
 		},
 	};
 }

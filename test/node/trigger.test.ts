@@ -1,13 +1,17 @@
 // Zoho OAuth Trigger across polls, over the wire to the simulator: exactly once at the
 // watermark second, failed polls, page tokens past 2,000, 304/204, manual runs, "created".
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import { NodeApiError, NodeOperationError, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
 
 import { ZohoSelfClientApi } from '../../credentials/ZohoSelfClientApi.credentials';
+import { ZohoOAuthRequest } from '../../nodes/ZohoOAuthRequest/ZohoOAuthRequest.node';
 import { ZohoOAuthTrigger } from '../../nodes/ZohoOAuthTrigger/ZohoOAuthTrigger.node';
 import type { FaultSpec } from '../../simulator';
 import { createZohoRuntime, setSharedZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
-import { createPollRunner, type PollRunner } from '../harness';
-import { callCount, CREDENTIAL_ID, startKit, type NodeKit } from './kit';
+import { createPollRunner, runWorkflow, type PollRunner, type WorkflowJson } from '../harness';
+import { callCount, CREDENTIAL_ID, NODE_TYPE, startKit, type NodeKit } from './kit';
 
 const TRIGGER_TYPE = 'n8n-nodes-zoho-oauth.zohoOAuthTrigger';
 const BASE = Date.parse('2026-11-30T09:00:00Z');
@@ -240,5 +244,47 @@ describe('Zoho OAuth Trigger', () => {
 		await expect(failed).rejects.toThrow(NodeOperationError);
 		await expect(failed).rejects.toThrow('"Leads?x=1" is not a module API name.');
 		expect(kit.sim.counters().calls).toHaveLength(0);
+	});
+});
+
+describe('Zoho OAuth Trigger module picker', () => {
+	it("lists the org's modules from settings/modules, custom ones included, by label", async () => {
+		kit.sim.seedCrm('us', { module: 'Shipments_X', count: 1 });
+		const options = await trigger({ module: 'Leads' }).loadOptions('getModules');
+		expect(options).toContainEqual({ name: 'Leads', value: 'Leads', description: 'Leads' });
+		expect(options).toContainEqual({ name: 'Shipments_X', value: 'Shipments_X', description: 'Custom module (Shipments_X)' });
+		expect(options.map((option) => option.name)).toEqual([...options.map((option) => option.name)].sort((a, b) => a.localeCompare(b)));
+		expect(listCalls('/crm/v8/settings/modules', 200)).toBe(1);
+	});
+});
+
+describe('example: every new or changed Lead → upsert into Contacts', () => {
+	it('polls Leads once activated and upserts each changed Lead, run as n8n runs a poll trigger\'s items', async () => {
+		const example = JSON.parse(readFileSync(path.join(__dirname, '../../examples/triggers/crm-new-or-changed-leads.json'), 'utf8')) as WorkflowJson;
+		// The example names the credential the examples share; here it is the kit's.
+		kit.credentials.zohoSimCredential = kit.credentials[CREDENTIAL_ID] ?? { type: 'zohoSelfClientApi', data: {} };
+		const nodeTypes = { [TRIGGER_TYPE]: new ZohoOAuthTrigger(), [NODE_TYPE]: new ZohoOAuthRequest() };
+		const credentialTypes = { zohoSelfClientApi: new ZohoSelfClientApi() };
+		const poller = createPollRunner({ workflow: example, node: 'New or Changed Lead', nodeTypes, credentialTypes, credentials: kit.credentials });
+		expect(await poller.poll()).toBeNull();
+
+		kit.sim.advanceClock(1_000);
+		const now = `${new Date(kit.sim.now()).toISOString().slice(0, 19)}+00:00`;
+		kit.sim.seedCrm('us', {
+			module: 'Leads',
+			count: 3,
+			make: (i) => ({ First_Name: 'New', Last_Name: `Lead${i}`, Email: `new.lead${i}@example.com`, Modified_Time: now }),
+		});
+		const items = (await poller.poll())?.[0] ?? [];
+		expect(items.map((item) => item.json.Email)).toEqual(['new.lead1@example.com', 'new.lead2@example.com', 'new.lead3@example.com']);
+
+		const result = await runWorkflow({ workflow: example, startNode: 'New or Changed Lead', inputItems: items, mode: 'trigger', nodeTypes, credentialTypes, credentials: kit.credentials });
+		expect(result.error).toBeUndefined();
+		expect(result.outputs['Upsert Contact']?.[0]).toHaveLength(3);
+		const contacts = kit.sim.records('us', 'Contacts').filter((record) => String(record.Email).startsWith('new.lead'));
+		expect(contacts.map((record) => [record.Last_Name, record.Description])).toEqual(
+			items.map((item) => [item.json.Last_Name, `Synced from lead ${String(item.json.id)}`]),
+		);
+		expect(await poller.poll()).toBeNull();
 	});
 });
