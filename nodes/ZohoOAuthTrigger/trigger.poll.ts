@@ -24,7 +24,26 @@ interface TriggerState extends IDataObject {
 	watermark?: IDataObject;
 }
 
+/**
+ * Polls in flight, by workflow and node: a poll that starts while the previous one still
+ * reads (a slow Zoho, a short interval) would read from the same watermark and emit the
+ * same records again, so it yields to it.
+ */
+const inFlight = new Set<string>();
+
 export async function poll(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	if (ctx.getMode() === 'manual') return await pollOnce(ctx);
+	const key = `${String(ctx.getWorkflow().id)}:${ctx.getNode().id}`;
+	if (inFlight.has(key)) return null;
+	inFlight.add(key);
+	try {
+		return await pollOnce(ctx);
+	} finally {
+		inFlight.delete(key);
+	}
+}
+
+async function pollOnce(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	try {
 		const { source, startFrom, timeoutMs } = readParameters(ctx);
 		const runtime = sharedZohoRuntime();

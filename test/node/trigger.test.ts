@@ -171,6 +171,18 @@ describe('Zoho OAuth Trigger', () => {
 		expect(await poller.poll()).toBeNull();
 	});
 
+	it('lets a poll that starts while the previous one still reads yield to it (no record twice)', async () => {
+		seed('Campaigns', [{ name: 'K1', modified: 1 }]);
+		const poller = trigger({ module: 'Campaigns', options: { startFrom: at(0) } });
+		const [first, second] = await Promise.all([poller.poll(), poller.poll()]);
+		expect(names(first)).toEqual(['K1']);
+		expect(second).toBeNull();
+		expect(listCalls('/crm/v8/Campaigns', 200)).toBe(1);
+		// Once it is done, the next poll runs as usual.
+		seed('Campaigns', [{ name: 'K2', modified: 2 }]);
+		expect(names(await poller.poll())).toEqual(['K2']);
+	});
+
 	it('reads more than 2,000 changes in one poll with page tokens, each record once', async () => {
 		const ids = kit.sim.seedCrm('us', {
 			module: 'Contacts',
