@@ -44,6 +44,7 @@ const majors: N8nMajor[] = (process.env.N8N_E2E_MAJORS ?? '1,2')
   .map((major) => Number(major.trim()) as N8nMajor);
 
 const WEBHOOK_CALLS = 20;
+const TRIGGER_TYPE = 'n8n-nodes-zoho-oauth.zohoOAuthTrigger';
 const WEBHOOK_PATH = 'zoho-e2e-leads';
 const WEBHOOK_WORKFLOW_ID = 'zohoE2eWebhook';
 const WEBHOOK_CREDENTIAL_ID = 'zohoE2eWebhookCred';
@@ -345,6 +346,65 @@ describe.each(majors)('n8n-nodes-zoho-oauth in n8n %i.x', (major) => {
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
       expect(finished).toHaveLength(WEBHOOK_CALLS);
+    });
+  });
+
+  describe('n8n start with the Zoho OAuth Trigger active', () => {
+    let n8n: RunningN8n | undefined;
+    /** Leads the trigger must emit: changed since its Start From, one hour back. */
+    let expected: string[] = [];
+    let startedSecond = 0;
+
+    beforeAll(async () => {
+      const example = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'examples', 'triggers', 'crm-new-or-changed-leads.json'), 'utf8')) as Workflow;
+      const startFrom = demo.sim.now() - 3_600_000;
+      const firstSecond = Math.floor(startFrom / 1000) * 1000;
+      expected = demo.sim
+        .records(demo.dc, 'Leads')
+        .filter((lead) => Date.parse(String(lead.Modified_Time)) >= firstSecond)
+        .map((lead) => lead.id);
+      const nodes = (example.nodes ?? []).map((node) =>
+        node.type === TRIGGER_TYPE
+          ? { ...node, parameters: { ...(node.parameters as Record<string, unknown>), options: { startFrom: new Date(startFrom).toISOString() } } }
+          : node,
+      );
+      await importWorkflows({ major, userFolder, workflows: [{ ...example, nodes }] });
+      await activateWorkflow({ major, userFolder, id: example.id });
+      demo.sim.resetCounters();
+      startedSecond = Math.floor(demo.sim.now() / 1000) * 1000;
+      // Activation runs the first poll at once: from Start From, so it has Leads to emit.
+      n8n = await startN8n({ major, userFolder, readyTimeoutMs: 120_000 });
+    }, 240_000);
+
+    afterAll(async () => {
+      await n8n?.stop();
+    });
+
+    test('lists the trigger, and its activation poll emits each Lead changed since Start From once → one upsert each', async () => {
+      if (!n8n) throw new Error('n8n did not start');
+      const session = await setupOwnerOrLogin(n8n.baseUrl);
+      const nodes = (await session.get('/types/nodes.json')) as Array<{ name: string; polling?: boolean }>;
+      expect(nodes.filter((node) => node.name === TRIGGER_TYPE)).toEqual([expect.objectContaining({ name: TRIGGER_TYPE, polling: true })]);
+      expect(expected.length).toBeGreaterThan(50);
+
+      const upserts = (): number => demo.sim.counters().callsByPathStatus['POST /crm/v8/Contacts/upsert 200'] ?? 0;
+      const deadline = Date.now() + 120_000;
+      while (Date.now() < deadline && upserts() < expected.length) await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(upserts()).toBe(expected.length);
+      const counters = demo.sim.counters();
+      // One list call per poll; the activation poll, and at most one scheduled tick since.
+      expect(counters.callsByPathStatus['GET /crm/v8/Leads 200']).toBeGreaterThanOrEqual(1);
+      expect(counters.callsByPathStatus['GET /crm/v8/Leads 200']).toBeLessThanOrEqual(3);
+      expect(counters.mintsTotal).toBeLessThanOrEqual(1);
+      // Written by this n8n run (example (a) upserted the same Leads earlier, with the same Description).
+      const synced = new Set(
+        demo.sim
+          .records(demo.dc, 'Contacts')
+          .filter((contact) => Date.parse(String(contact.Modified_Time)) >= startedSecond)
+          .map((contact) => String(contact.Description ?? '')),
+      );
+      for (const id of expected) expect(synced).toContain(`Synced from lead ${id}`);
+      expect(loadErrors(n8n.output())).toEqual([]);
     });
   });
 });
