@@ -10,7 +10,7 @@ import { ZohoOAuthRequest } from '../../nodes/ZohoOAuthRequest/ZohoOAuthRequest.
 import { ZohoOAuthTrigger } from '../../nodes/ZohoOAuthTrigger/ZohoOAuthTrigger.node';
 import type { FaultSpec } from '../../simulator';
 import { createZohoRuntime, setSharedZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
-import { createPollRunner, runWorkflow, type PollRunner, type WorkflowJson } from '../harness';
+import { createPollRunner, runWorkflow, type PollRunner, type WorkflowJson } from '../../harness';
 import { callCount, CREDENTIAL_ID, NODE_TYPE, startKit, type NodeKit } from './kit';
 
 const TRIGGER_TYPE = 'n8n-nodes-zoho-oauth.zohoOAuthTrigger';
