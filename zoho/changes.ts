@@ -62,7 +62,11 @@ export async function readChanges(
 		records.push(...step.emit);
 		const full = !tokens && walk.records.length >= CRM_PAGE_NUMBER_LIMIT;
 		if (!full) return { records, next: step.next };
-		if (!watermarkMoved(watermark, step.next)) throw stuck(source);
+		if (!watermarkMoved(watermark, step.next)) {
+			// What this poll found is emitted; the next poll, stuck at once, says why.
+			if (records.length > 0) return { records, next: watermark };
+			throw stuck(source);
+		}
 		watermark = step.next;
 	}
 	throw stuck(source);

@@ -219,6 +219,19 @@ describe('Zoho OAuth Trigger', () => {
 		expect(await poller.poll()).toBeNull();
 	});
 
+	it('emits the first 2,000 Bigin records of one second, then says why it cannot read past them, moving nothing', async () => {
+		kit.sim.seedCrm('us', { module: 'Deals', product: 'bigin', count: 2_001, make: (i) => ({ Last_Name: `B${i}`, Modified_Time: at(30) }) });
+		const poller = trigger({ service: 'bigin', module: 'Deals', options: { startFrom: at(0) } });
+		expect(names(await poller.poll())).toHaveLength(2_000);
+		const before = poller.staticData();
+		const stuck = poller.poll();
+		await expect(stuck).rejects.toThrow(NodeApiError);
+		await expect(stuck).rejects.toThrow('More than 2000 records of Deals share one second');
+		expect(poller.staticData()).toEqual(before);
+		// Each read: 10 pages of 200.
+		expect(listCalls('/bigin/v2/Deals', 200)).toBe(30);
+	});
+
 	it('in a manual test run returns a few recent records and leaves the watermark alone', async () => {
 		seed('Products', Array.from({ length: 8 }, (_, i) => ({ name: `P${i + 1}`, modified: i + 1 })));
 		const fresh = trigger({ module: 'Products' });
