@@ -406,6 +406,28 @@ describe.each(majors)('n8n-nodes-zoho-oauth in n8n %i.x', (major) => {
       for (const id of expected) expect(synced).toContain(`Synced from lead ${id}`);
       expect(loadErrors(n8n.output())).toEqual([]);
     });
+
+    test('its scheduled ticks emit what changed since, once: a changed and a new Lead → two upserts, none on the tick after', async () => {
+      if (!n8n) throw new Error('n8n did not start');
+      const upserts = (): number => demo.sim.counters().callsByPathStatus['POST /crm/v8/Contacts/upsert 200'] ?? 0;
+      const lists = (): number => demo.sim.counters().callsByPathStatus['GET /crm/v8/Leads 200'] ?? 0;
+      const waitFor = async (done: () => boolean, ms: number): Promise<void> => {
+        const deadline = Date.now() + ms;
+        while (Date.now() < deadline && !done()) await new Promise((resolve) => setTimeout(resolve, 500));
+      };
+      const before = upserts();
+      expect(before).toBe(expected.length);
+      demo.sim.touchCrm(demo.dc, { module: 'Leads', id: expected[0] ?? '', fields: { Company: 'Changed while active' } });
+      demo.sim.seedCrm(demo.dc, { module: 'Leads', count: 1, make: () => ({ Last_Name: 'Trigger', Email: 'trigger.e2e@example.com' }) });
+      // The poll runs every minute.
+      await waitFor(() => upserts() >= before + 2, 150_000);
+      expect(upserts()).toBe(before + 2);
+      const listsAfterEmit = lists();
+      await waitFor(() => lists() > listsAfterEmit, 90_000);
+      expect(lists()).toBeGreaterThan(listsAfterEmit);
+      expect(upserts()).toBe(before + 2);
+      expect(demo.sim.records(demo.dc, 'Contacts').filter((contact) => contact.Email === 'trigger.e2e@example.com')).toHaveLength(1);
+    }, 300_000);
   });
 });
 
