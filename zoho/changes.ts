@@ -1,12 +1,12 @@
 /**
  * Reads what changed in a CRM or Bigin module since a watermark: `If-Modified-Since`
- * one second before it, sorted by the event's time field oldest first, every page
+ * one second before it, sorted by the event's time field oldest first, a page at a time
  * (`page_token` past 2,000 records where Zoho offers it). Nothing here keeps state:
  * the caller stores the returned watermark only once the whole read has succeeded.
  */
 import type { ApiCall, ApiCallOptions, ZohoApiClient } from './apiClient';
 import { ZohoApiError, ZohoInputError, ZohoTransportError } from './errors';
-import { CRM_PAGE_NUMBER_LIMIT, listPageBody, walkPages, type PageQuery } from './pagination';
+import { CRM_PAGE_NUMBER_LIMIT, listPageBody, MAX_PER_PAGE, walkPages, type PageQuery } from './pagination';
 import { crmModulesSchema } from './schemas';
 import { describeUrl } from './secrets';
 import { serviceBaseUrl } from './services';
@@ -38,10 +38,19 @@ export interface ChangeReader {
 }
 
 const MODULE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
-/** Without page tokens a poll reads 2,000 records at a time, then asks again from the new watermark. */
+/** Bounds one poll (200,000 records at most); what is left is read by the next poll. */
 const MAX_WINDOWS = 1_000;
 
-/** What changed after `watermark`, oldest first, and the watermark past it. */
+/**
+ * What changed after `watermark`, oldest first, and the watermark past it.
+ *
+ * Read in windows of one page, each asked afresh from the watermark the previous one
+ * left: Zoho's pages are offsets into a list that changes while it is read, and a
+ * record changed meanwhile moves to the end, shifting a page boundary over a record not
+ * read yet. A fresh window finds that record, and the changed one again at its new time.
+ * Only a full page that is all handled records of the watermark second walks on past
+ * it, through every page (`page_token` past 2,000 where Zoho offers it).
+ */
 export async function readChanges(
 	reader: ChangeReader,
 	options: { source: ChangeSource; watermark: Watermark },
@@ -52,24 +61,38 @@ export async function readChanges(
 	const records: TriggerRecord[] = [];
 	let watermark = options.watermark;
 	for (let window = 0; window < MAX_WINDOWS; window++) {
-		const walk = await walkPages({
-			style: 'crm',
-			limit: tokens ? undefined : CRM_PAGE_NUMBER_LIMIT,
-			fetchPage: (page) =>
-				fetchPage(reader, { source, page, sort: 'asc', headers: { 'If-Modified-Since': modifiedSinceHeader(watermark) } }),
-		});
-		const step = advanceWatermark(watermark, { records: walk.records, event: source.event });
+		const page = await readWindow(reader, { source, watermark, limit: MAX_PER_PAGE });
+		const step = advanceWatermark(watermark, { records: page, event: source.event });
 		records.push(...step.emit);
-		const full = !tokens && walk.records.length >= CRM_PAGE_NUMBER_LIMIT;
-		if (!full) return { records, next: step.next };
-		if (!watermarkMoved(watermark, step.next)) {
+		if (page.length < MAX_PER_PAGE) return { records, next: step.next };
+		if (watermarkMoved(watermark, step.next)) {
+			watermark = step.next;
+			continue;
+		}
+		// More records share the watermark second than a page holds: walk past them.
+		const walked = await readWindow(reader, { source, watermark, limit: tokens ? undefined : CRM_PAGE_NUMBER_LIMIT });
+		const deep = advanceWatermark(watermark, { records: walked, event: source.event });
+		records.push(...deep.emit);
+		if (tokens || walked.length < CRM_PAGE_NUMBER_LIMIT) return { records, next: deep.next };
+		if (!watermarkMoved(watermark, deep.next)) {
 			// What this poll found is emitted; the next poll, stuck at once, says why.
 			if (records.length > 0) return { records, next: watermark };
 			throw stuck(source);
 		}
-		watermark = step.next;
+		watermark = deep.next;
 	}
-	throw stuck(source);
+	return { records, next: watermark };
+}
+
+/** The records changed after `watermark`, oldest first: one page, `limit` records, or all. */
+async function readWindow(reader: ChangeReader, options: { source: ChangeSource; watermark: Watermark; limit?: number }): Promise<unknown[]> {
+	const headers = { 'If-Modified-Since': modifiedSinceHeader(options.watermark) };
+	const walk = await walkPages({
+		style: 'crm',
+		limit: options.limit,
+		fetchPage: (page) => fetchPage(reader, { source: options.source, page, sort: 'asc', headers }),
+	});
+	return walk.records;
 }
 
 /** The `count` most recent records by the event's time field, newest first (a test run in the editor). */

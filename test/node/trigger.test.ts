@@ -183,6 +183,29 @@ describe('Zoho OAuth Trigger', () => {
 		expect(names(await poller.poll())).toEqual(['K2']);
 	});
 
+	it('loses nothing when a record it already read changes while it reads the next pages', async () => {
+		const ids = seed('Solutions', Array.from({ length: 450 }, (_, i) => ({ name: `S${i + 1}`, modified: 100 + i })));
+		// After the first list call, S1 changes: it moves to the end of the list Zoho pages through.
+		let listCalls = 0;
+		const api = Object.assign(Object.create(runtime.api) as ZohoRuntime['api'], {
+			call: async (...args: Parameters<ZohoRuntime['api']['call']>) => {
+				const res = await runtime.api.call(...args);
+				listCalls += 1;
+				if (listCalls === 1) kit.sim.touchCrm('us', { module: 'Solutions', id: ids[0] ?? '', fields: { Last_Name: 'S1 changed' }, at: BASE + 1_000_000 });
+				return res;
+			},
+		});
+		setSharedZohoRuntime({ ...runtime, api });
+		try {
+			const emitted = names(await trigger({ module: 'Solutions', options: { startFrom: at(0) } }).poll());
+			expect(emitted).toHaveLength(451);
+			expect(new Set(emitted)).toEqual(new Set([...Array.from({ length: 450 }, (_, i) => `S${i + 1}`), 'S1 changed']));
+			expect(emitted.at(-1)).toBe('S1 changed');
+		} finally {
+			setSharedZohoRuntime(runtime);
+		}
+	});
+
 	it('reads more than 2,000 changes in one poll with page tokens, each record once', async () => {
 		const ids = kit.sim.seedCrm('us', {
 			module: 'Contacts',
@@ -196,11 +219,12 @@ describe('Zoho OAuth Trigger', () => {
 		expect(new Set(emitted)).toEqual(new Set(ids));
 		const seconds = (output?.[0] ?? []).map((item) => Date.parse(String(item.json.Modified_Time)));
 		expect(seconds).toEqual([...seconds].sort((x, y) => x - y));
-		// 10 numbered pages of 200, then 2 with page_token.
-		expect(listCalls('/crm/v8/Contacts', 200)).toBe(12);
+		// A window of 200 (all of the first second), the same 200 again (the second holds 586), then
+		// past them: 10 numbered pages and 2 with page_token.
+		expect(listCalls('/crm/v8/Contacts', 200)).toBe(14);
 		expect(await poller.poll()).toBeNull();
-		// The last second's records (586) are read again and skipped: 3 calls.
-		expect(listCalls('/crm/v8/Contacts', 200)).toBe(15);
+		// The last second's 586 records, all emitted: one window, then 3 pages past them.
+		expect(listCalls('/crm/v8/Contacts', 200)).toBe(18);
 	});
 
 	it('reads more than 2,000 Bigin changes in one poll without page tokens, from the watermark again', async () => {
@@ -214,8 +238,9 @@ describe('Zoho OAuth Trigger', () => {
 		const emitted = ((await poller.poll())?.[0] ?? []).map((item) => String(item.json.id));
 		expect(emitted).toHaveLength(2_100);
 		expect(new Set(emitted)).toEqual(new Set(ids));
-		// 2,000 in 10 pages, then the records of the last second read again (300) and the rest (100).
-		expect(listCalls('/bigin/v2/Pipelines', 200)).toBe(12);
+		// Windows: 200 (second 10), the same 200, 2,000 past them (10 pages), 200 of second 16
+		// (handled), then its rest and second 17 (2 pages).
+		expect(listCalls('/bigin/v2/Pipelines', 200)).toBe(15);
 		expect(await poller.poll()).toBeNull();
 	});
 
@@ -228,8 +253,9 @@ describe('Zoho OAuth Trigger', () => {
 		await expect(stuck).rejects.toThrow(NodeApiError);
 		await expect(stuck).rejects.toThrow('More than 2000 records of Deals share one second');
 		expect(poller.staticData()).toEqual(before);
-		// Each read: 10 pages of 200.
-		expect(listCalls('/bigin/v2/Deals', 200)).toBe(30);
+		// Poll 1: 200, the same 200, 2,000 (10 pages), 200, 2,000 again (nothing new): 23 calls.
+		// Poll 2: 200 and 2,000, nothing new: 11 calls.
+		expect(listCalls('/bigin/v2/Deals', 200)).toBe(34);
 	});
 
 	it('in a manual test run returns a few recent records and leaves the watermark alone', async () => {
