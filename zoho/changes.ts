@@ -1,6 +1,6 @@
 /**
  * Reads what changed in a CRM or Bigin module since a watermark: `If-Modified-Since`
- * one second before it, sorted by the event's time field oldest first, a page at a time
+ * one second before it, sorted by Modified_Time oldest first, a page at a time
  * (`page_token` past 2,000 records where Zoho offers it). Nothing here keeps state:
  * the caller stores the returned watermark only once the whole read has succeeded.
  */
@@ -13,6 +13,7 @@ import { serviceBaseUrl } from './services';
 import type { AccessToken } from './tokenClient';
 import {
 	advanceWatermark,
+	createdAmong,
 	modifiedSinceHeader,
 	TRIGGER_TIME_FIELD,
 	watermarkMoved,
@@ -58,30 +59,34 @@ export async function readChanges(
 	const { source } = options;
 	checkSource(source);
 	const tokens = hasPageTokens(source);
-	const records: TriggerRecord[] = [];
+	const fresh: TriggerRecord[] = [];
+	const done = (next: Watermark) => ({
+		records: source.event === 'created' ? createdAmong(fresh, { since: options.watermark }) : fresh,
+		next,
+	});
 	let watermark = options.watermark;
 	for (let window = 0; window < MAX_WINDOWS; window++) {
 		const page = await readWindow(reader, { source, watermark, limit: MAX_PER_PAGE });
-		const step = advanceWatermark(watermark, { records: page, event: source.event });
-		records.push(...step.emit);
-		if (page.length < MAX_PER_PAGE) return { records, next: step.next };
+		const step = advanceWatermark(watermark, { records: page });
+		fresh.push(...step.fresh);
+		if (page.length < MAX_PER_PAGE) return done(step.next);
 		if (watermarkMoved(watermark, step.next)) {
 			watermark = step.next;
 			continue;
 		}
 		// More records share the watermark second than a page holds: walk past them.
 		const walked = await readWindow(reader, { source, watermark, limit: tokens ? undefined : CRM_PAGE_NUMBER_LIMIT });
-		const deep = advanceWatermark(watermark, { records: walked, event: source.event });
-		records.push(...deep.emit);
-		if (tokens || walked.length < CRM_PAGE_NUMBER_LIMIT) return { records, next: deep.next };
+		const deep = advanceWatermark(watermark, { records: walked });
+		fresh.push(...deep.fresh);
+		if (tokens || walked.length < CRM_PAGE_NUMBER_LIMIT) return done(deep.next);
 		if (!watermarkMoved(watermark, deep.next)) {
 			// What this poll found is emitted; the next poll, stuck at once, says why.
-			if (records.length > 0) return { records, next: watermark };
+			if (fresh.length > 0) return done(watermark);
 			throw stuck(source);
 		}
 		watermark = deep.next;
 	}
-	return { records, next: watermark };
+	return done(watermark);
 }
 
 /** The records changed after `watermark`, oldest first: one page, `limit` records, or all. */
@@ -90,7 +95,7 @@ async function readWindow(reader: ChangeReader, options: { source: ChangeSource;
 	const walk = await walkPages({
 		style: 'crm',
 		limit: options.limit,
-		fetchPage: (page) => fetchPage(reader, { source: options.source, page, sort: 'asc', headers }),
+		fetchPage: (page) => fetchPage(reader, { source: options.source, page, sort: ['Modified_Time', 'asc'], headers }),
 	});
 	return walk.records;
 }
@@ -101,7 +106,7 @@ export async function readRecent(reader: ChangeReader, options: { source: Change
 	const walk = await walkPages({
 		style: 'crm',
 		limit: options.count,
-		fetchPage: (page) => fetchPage(reader, { source: options.source, page, sort: 'desc', headers: {} }),
+		fetchPage: (page) => fetchPage(reader, { source: options.source, page, sort: [TRIGGER_TIME_FIELD[options.source.event], 'desc'], headers: {} }),
 	});
 	return walk.records.filter((record): record is TriggerRecord => typeof record === 'object' && record !== null && 'id' in record);
 }
@@ -140,12 +145,12 @@ export async function listModules(
 
 async function fetchPage(
 	reader: ChangeReader,
-	options: { source: ChangeSource; page: PageQuery; sort: 'asc' | 'desc'; headers: Record<string, string> },
+	options: { source: ChangeSource; page: PageQuery; sort: [field: string, order: 'asc' | 'desc']; headers: Record<string, string> },
 ): Promise<unknown> {
 	const { source } = options;
 	const query: Array<[string, string]> = [
-		['sort_by', TRIGGER_TIME_FIELD[source.event]],
-		['sort_order', options.sort],
+		['sort_by', options.sort[0]],
+		['sort_order', options.sort[1]],
 	];
 	const fields = fieldsParam(source);
 	if (fields) query.push(['fields', fields]);

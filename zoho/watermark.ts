@@ -13,7 +13,7 @@ import { ZohoTransportError } from './errors';
 
 export type TriggerEvent = 'createdOrUpdated' | 'created';
 
-/** The time each event follows: any change moves Modified_Time, a creation sets Created_Time. */
+/** The time that orders each event's records in a test run: any change moves Modified_Time, a creation sets Created_Time. */
 export const TRIGGER_TIME_FIELD: Readonly<Record<TriggerEvent, 'Modified_Time' | 'Created_Time'>> = {
 	createdOrUpdated: 'Modified_Time',
 	created: 'Created_Time',
@@ -55,31 +55,28 @@ export function modifiedSinceHeader(watermark: Watermark): string {
 }
 
 /**
- * Which of `records` (in the order Zoho listed them, oldest first by the event's time
- * field) are new, and the watermark after them. Throws when a record has no id or no
- * readable time: the watermark cannot move past what it cannot place.
+ * Which of `records` (as Zoho listed them, oldest first by Modified_Time) are new to the
+ * trigger, and the watermark after them. Every change moves Modified_Time, so this one
+ * stream serves both events. Throws when a record has no id or no readable
+ * Modified_Time: the watermark cannot move past what it cannot place.
  */
-export function advanceWatermark(
-	watermark: Watermark,
-	options: { records: readonly unknown[]; event: TriggerEvent },
-): { emit: TriggerRecord[]; next: Watermark } {
-	const field = TRIGGER_TIME_FIELD[options.event];
+export function advanceWatermark(watermark: Watermark, options: { records: readonly unknown[] }): { fresh: TriggerRecord[]; next: Watermark } {
+	const field = 'Modified_Time';
 	const handled = new Set(watermark.ids);
-	const emitted = new Set<string>();
-	const emit: TriggerRecord[] = [];
+	const seen = new Set<string>();
+	const fresh: TriggerRecord[] = [];
 	let second = watermark.second;
 	const atSecond: string[] = [];
 	for (const value of options.records) {
 		const record = checkRecord(value, field);
 		const time = secondOf(record, field);
-		// Older: a created-event list also holds old records that were only modified.
 		if (time < watermark.second) continue;
 		if (time === watermark.second && handled.has(record.id)) continue;
 		// The same version twice in one walk (pages shifted while Zoho listed them).
 		const key = `${record.id}@${time}`;
-		if (emitted.has(key)) continue;
-		emitted.add(key);
-		emit.push(record);
+		if (seen.has(key)) continue;
+		seen.add(key);
+		fresh.push(record);
 		if (time > second) {
 			second = time;
 			atSecond.length = 0;
@@ -87,7 +84,25 @@ export function advanceWatermark(
 		if (time === second) atSecond.push(record.id);
 	}
 	const ids = second === watermark.second ? [...new Set([...watermark.ids, ...atSecond])] : [...new Set(atSecond)];
-	return { emit, next: { second, ids } };
+	return { fresh, next: { second, ids } };
+}
+
+/**
+ * The records among `fresh` (read after `since`, the watermark the poll started from)
+ * that were created since: Created_Time after the watermark second, or at it and not
+ * handled then. Anything created earlier was seen by an earlier poll (a record's first
+ * Modified_Time is its Created_Time). Each record once, however often it changed since.
+ */
+export function createdAmong(fresh: readonly TriggerRecord[], options: { since: Watermark }): TriggerRecord[] {
+	const handled = new Set(options.since.ids);
+	const emitted = new Set<string>();
+	return fresh.filter((record) => {
+		const created = secondOf(record, 'Created_Time');
+		const isNew = created > options.since.second || (created === options.since.second && !handled.has(record.id));
+		if (!isNew || emitted.has(record.id)) return false;
+		emitted.add(record.id);
+		return true;
+	});
 }
 
 /** True when `next` is past `previous`: something was handled (a walk that makes no progress must stop). */

@@ -274,7 +274,7 @@ describe('Zoho OAuth Trigger', () => {
 	});
 
 	it('with the event "created" emits new records once, not old records that changed, nor new ones changing again', async () => {
-		const [, fresh] = seed('Tasks', [
+		const [old, fresh] = seed('Tasks', [
 			{ name: 'old, changed', modified: 3, created: -86_400 },
 			{ name: 'new 1', modified: 4 },
 		]);
@@ -282,11 +282,16 @@ describe('Zoho OAuth Trigger', () => {
 		expect(names(await poller.poll())).toEqual(['new 1']);
 		kit.sim.touchCrm('us', { module: 'Tasks', id: fresh ?? '', at: BASE + 6_000 });
 		seed('Tasks', [
+			// Created in the second of "new 1", after poll 1, and changed before poll 2 saw it.
 			{ name: 'new 2, changed since', modified: 8, created: 4 },
 			{ name: 'new 3', modified: 7 },
 		]);
-		expect(names(await poller.poll())).toEqual(['new 2, changed since', 'new 3']);
+		expect(names(await poller.poll())).toEqual(['new 3', 'new 2, changed since']);
 		expect(await poller.poll()).toBeNull();
+		// Changes to old records move the watermark too, so later polls do not list them again.
+		kit.sim.touchCrm('us', { module: 'Tasks', id: old ?? '', at: BASE + 20_000 });
+		expect(await poller.poll()).toBeNull();
+		expect(poller.staticData().watermark).toEqual({ second: BASE / 1000 + 20, ids: [old] });
 	});
 
 	it('refuses a module name that is not an API name before any call, naming the field', async () => {
