@@ -380,18 +380,25 @@ describe.each(majors)('n8n-nodes-zoho-oauth in n8n %i.x', (major) => {
       await n8n?.stop();
     });
 
-    test('lists the trigger, and its activation poll emits each Lead changed since Start From once → one upsert each', async () => {
+    /** Contacts records sent to upsert since the counters were reset (whatever the batch size). */
+    const upsertedContacts = (): number =>
+      demo.sim
+        .counters()
+        .writes.filter((write) => write.path === '/crm/v8/Contacts/upsert')
+        .reduce((sum, write) => sum + write.records, 0);
+
+    test('lists the trigger, and its activation poll emits each Lead changed since Start From once → upserted, 100 per call', async () => {
       if (!n8n) throw new Error('n8n did not start');
       const session = await setupOwnerOrLogin(n8n.baseUrl);
       const nodes = (await session.get('/types/nodes.json')) as Array<{ name: string; polling?: boolean }>;
       expect(nodes.filter((node) => node.name === TRIGGER_TYPE)).toEqual([expect.objectContaining({ name: TRIGGER_TYPE, polling: true })]);
       expect(expected.length).toBeGreaterThan(50);
 
-      const upserts = (): number => demo.sim.counters().callsByPathStatus['POST /crm/v8/Contacts/upsert 200'] ?? 0;
       const deadline = Date.now() + 120_000;
-      while (Date.now() < deadline && upserts() < expected.length) await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(upserts()).toBe(expected.length);
+      while (Date.now() < deadline && upsertedContacts() < expected.length) await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(upsertedContacts()).toBe(expected.length);
       const counters = demo.sim.counters();
+      expect(counters.callsByPathStatus['POST /crm/v8/Contacts/upsert 200']).toBe(Math.ceil(expected.length / 100));
       // One list call per poll; the activation poll, and at most one scheduled tick since.
       expect(counters.callsByPathStatus['GET /crm/v8/Leads 200']).toBeGreaterThanOrEqual(1);
       expect(counters.callsByPathStatus['GET /crm/v8/Leads 200']).toBeLessThanOrEqual(3);
@@ -407,9 +414,9 @@ describe.each(majors)('n8n-nodes-zoho-oauth in n8n %i.x', (major) => {
       expect(loadErrors(n8n.output())).toEqual([]);
     });
 
-    test('its scheduled ticks emit what changed since, once: a changed and a new Lead → two upserts, none on the tick after', async () => {
+    test('its scheduled ticks emit what changed since, once: a changed and a new Lead → two records upserted, none on the tick after', async () => {
       if (!n8n) throw new Error('n8n did not start');
-      const upserts = (): number => demo.sim.counters().callsByPathStatus['POST /crm/v8/Contacts/upsert 200'] ?? 0;
+      const upserts = upsertedContacts;
       const lists = (): number => demo.sim.counters().callsByPathStatus['GET /crm/v8/Leads 200'] ?? 0;
       const waitFor = async (done: () => boolean, ms: number): Promise<void> => {
         const deadline = Date.now() + ms;

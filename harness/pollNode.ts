@@ -8,10 +8,10 @@
  *   const trigger = createPollRunner({ workflow, node: 'Trigger', nodeTypes, credentialTypes, credentials });
  *   const items = await trigger.poll();          // INodeExecutionData[][] | null
  *   trigger.staticData();                        // the node's static data after it
- *   await trigger.loadOptions('getModules');     // a dropdown of the node, as the editor loads it
+ *   await trigger.listSearch('searchModules');   // a resource locator's list, as the editor loads it
  */
 import { ExecutionLifecycleHooks, LoadOptionsContext, PollContext } from 'n8n-core';
-import type { IDataObject, INode, INodeExecutionData, INodePropertyOptions, WorkflowExecuteMode } from 'n8n-workflow';
+import type { IDataObject, INode, INodeExecutionData, INodeListSearchResult, INodePropertyOptions, WorkflowExecuteMode } from 'n8n-workflow';
 import { UserError } from 'n8n-workflow';
 
 import { builtinNodeTypes } from './builtinNodes';
@@ -32,6 +32,8 @@ export interface PollRunner {
 	staticData(): IDataObject;
 	/** Runs one of the node's `methods.loadOptions` with the node's parameters, as the editor does. */
 	loadOptions(method: string): Promise<INodePropertyOptions[]>;
+	/** Runs one of the node's `methods.listSearch` (a resource locator's list) with the node's parameters. */
+	listSearch(method: string, filter?: string): Promise<INodeListSearchResult>;
 }
 
 let pollCounter = 0;
@@ -57,6 +59,9 @@ export function createPollRunner(options: PollRunnerOptions): PollRunner {
 		});
 	};
 
+	const loadOptionsContext = () =>
+		new LoadOptionsContext(workflow, node, { ...additionalDataFor('manual'), currentNodeParameters: node.parameters }, 'parameters');
+
 	return {
 		async poll(pollOptions = {}) {
 			const mode = pollOptions.mode ?? 'trigger';
@@ -71,8 +76,12 @@ export function createPollRunner(options: PollRunnerOptions): PollRunner {
 		async loadOptions(method) {
 			const load = nodeType.methods?.loadOptions?.[method];
 			if (load === undefined) throw new UserError(`Node "${options.node}" has no loadOptions method "${method}"`);
-			const additionalData = { ...additionalDataFor('manual'), currentNodeParameters: node.parameters };
-			return await load.call(new LoadOptionsContext(workflow, node, additionalData, 'parameters'));
+			return await load.call(loadOptionsContext());
+		},
+		async listSearch(method, filter) {
+			const search = nodeType.methods?.listSearch?.[method];
+			if (search === undefined) throw new UserError(`Node "${options.node}" has no listSearch method "${method}"`);
+			return await search.call(loadOptionsContext(), filter);
 		},
 	};
 }

@@ -5,9 +5,9 @@
  * the caller stores the returned watermark only once the whole read has succeeded.
  */
 import type { ApiCall, ApiCallOptions, ZohoApiClient } from './apiClient';
-import { ZohoApiError, ZohoInputError, ZohoTransportError } from './errors';
+import { checkModuleName } from './crmWrites';
+import { ZohoApiError } from './errors';
 import { CRM_PAGE_NUMBER_LIMIT, listPageBody, MAX_PER_PAGE, walkPages, type PageQuery } from './pagination';
-import { crmModulesSchema } from './schemas';
 import { describeUrl } from './secrets';
 import { serviceBaseUrl } from './services';
 import type { AccessToken } from './tokenClient';
@@ -38,7 +38,6 @@ export interface ChangeReader {
 	callOptions: ApiCallOptions;
 }
 
-const MODULE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 /** Bounds one poll (200,000 records at most); what is left is read by the next poll. */
 const MAX_WINDOWS = 1_000;
 
@@ -111,38 +110,6 @@ export async function readRecent(reader: ChangeReader, options: { source: Change
 	return walk.records.filter((record): record is TriggerRecord => typeof record === 'object' && record !== null && 'id' in record);
 }
 
-export interface ModuleInfo {
-	apiName: string;
-	label: string;
-	custom: boolean;
-}
-
-/** The org's modules that the API can read (`settings/modules`), for the module picker. */
-export async function listModules(
-	reader: ChangeReader,
-	options: { service: ChangeSource['service']; crmVersion: string },
-): Promise<ModuleInfo[]> {
-	const build = (token: AccessToken): ApiCall => ({
-		method: 'GET',
-		url: `${serviceBaseUrl({ service: options.service, apiDomain: token.apiDomain, accountsUrl: reader.callOptions.credentials.accountsUrl, crmVersion: options.crmVersion })}/settings/modules`,
-	});
-	const res = await reader.api.call(build, reader.callOptions);
-	const parsed = crmModulesSchema.safeParse(listPageBody(res.body, describeUrl(res.url)));
-	if (!parsed.success) {
-		throw new ZohoTransportError('INVALID_RESPONSE', `Zoho answered ${describeUrl(res.url)} without a list of modules.`, {
-			url: describeUrl(res.url),
-			hint: 'Give the module API name with an expression instead, e.g. Leads.',
-		});
-	}
-	return parsed.data.modules
-		.filter((module) => module.api_supported !== false)
-		.map((module) => ({
-			apiName: module.api_name,
-			label: module.plural_label ?? module.module_name ?? module.api_name,
-			custom: module.generated_type === 'custom',
-		}));
-}
-
 async function fetchPage(
 	reader: ChangeReader,
 	options: { source: ChangeSource; page: PageQuery; sort: [field: string, order: 'asc' | 'desc']; headers: Record<string, string> },
@@ -181,13 +148,7 @@ function hasPageTokens(source: ChangeSource): boolean {
 }
 
 function checkSource(source: ChangeSource): void {
-	if (!MODULE_NAME.test(source.module)) {
-		throw new ZohoInputError(
-			'Module',
-			`"${source.module}" is not a module API name.`,
-			'Pick the module from the list, or give its API name (letters, digits and _, e.g. Leads or Custom_Module1).',
-		);
-	}
+	checkModuleName(source.module);
 }
 
 function stuck(source: ChangeSource): ZohoApiError {

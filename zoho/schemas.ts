@@ -134,6 +134,3 @@ export const fieldsAnswerSchema = z
 	})
 	.passthrough();
 export type FieldEntry = z.infer<typeof fieldsAnswerSchema>['fields'][number];
-
-/** `GET /crm/{v}/settings/modules` (and Bigin's): the org's modules, custom ones included. */
-export const crmModulesSchema = modulesAnswerSchema;

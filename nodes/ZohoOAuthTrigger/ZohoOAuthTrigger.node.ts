@@ -2,7 +2,7 @@ import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunction
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { zohoSelfClientApiTest } from '../ZohoOAuthRequest/methods/credentialTest';
-import { getModules } from './methods/modules';
+import { searchModules } from '../ZohoOAuthRequest/methods/crmMetadata';
 import { triggerProperties } from './trigger.description';
 import { poll } from './trigger.poll';
 
@@ -10,10 +10,10 @@ export class ZohoOAuthTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Zoho OAuth Trigger',
 		name: 'zohoOAuthTrigger',
-		icon: 'file:zoho.svg',
+		icon: { light: 'file:zoho.svg', dark: 'file:zoho.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ $parameter["event"] === "created" ? "New " : "New or changed " }}{{ $parameter["module"] }}',
+		subtitle: '={{ ($parameter["event"] === "created" ? "New " : "New or changed ") + ($parameter["module"].value ?? $parameter["module"]) }}',
 		description: 'Starts the workflow when Zoho CRM or Bigin records are created or changed',
 		defaults: { name: 'Zoho OAuth Trigger' },
 		polling: true,
@@ -23,7 +23,7 @@ export class ZohoOAuthTrigger implements INodeType {
 		properties: triggerProperties,
 	};
 
-	methods = { credentialTest: { zohoSelfClientApiTest }, loadOptions: { getModules } };
+	methods = { credentialTest: { zohoSelfClientApiTest }, listSearch: { searchModules } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		return await poll(this);

@@ -5,8 +5,8 @@ import { CRM_VERSIONS } from '../../zoho/services';
 
 export const triggerProperties: INodeProperties[] = [
 	{
-		displayName: 'Service',
-		name: 'service',
+		displayName: 'Product',
+		name: 'product',
 		type: 'options',
 		noDataExpression: true,
 		options: [
@@ -22,17 +22,30 @@ export const triggerProperties: INodeProperties[] = [
 		options: [...CRM_VERSIONS].reverse().map((v) => ({ name: v, value: v })),
 		default: 'v8',
 		description: 'Zoho CRM API version. From v3 on, a poll reads past 2,000 changed records with page tokens.',
-		displayOptions: { show: { service: ['crm'] } },
+		displayOptions: { show: { product: ['crm'] } },
 	},
 	{
-		displayName: 'Module Name or ID',
+		displayName: 'Module',
 		name: 'module',
-		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getModules', loadOptionsDependsOn: ['service', 'crmVersion'] },
-		default: 'Leads',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: 'Leads' },
 		required: true,
-		description:
-			'The module to watch, custom modules included. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		description: 'The module to watch, custom modules included',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchModules', searchable: true },
+			},
+			{
+				displayName: 'By API Name',
+				name: 'name',
+				type: 'string',
+				placeholder: 'e.g. Leads',
+				validation: [{ type: 'regex', properties: { regex: '^[A-Za-z][A-Za-z0-9_]*$', errorMessage: 'Enter a module API name, e.g. Leads' } }],
+			},
+		],
 	},
 	{
 		displayName: 'Event',

@@ -8,6 +8,7 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { readChanges, readRecent, type ChangeReader, type ChangeSource } from '../../zoho/changes';
+import { checkModuleName } from '../../zoho/crmWrites';
 import { ZohoInputError } from '../../zoho/errors';
 import { sharedZohoRuntime } from '../../zoho/runtime';
 import { initialWatermark, readWatermark, type TriggerEvent, type TriggerRecord } from '../../zoho/watermark';
@@ -82,9 +83,9 @@ function sourceKey(source: ChangeSource): string {
 }
 
 function readParameters(ctx: IPollFunctions): { source: ChangeSource; startFrom?: number; timeoutMs: number } {
-	const service = ctx.getNodeParameter('service', 'crm') === 'bigin' ? 'bigin' : 'crm';
+	const service = ctx.getNodeParameter('product', 'crm') === 'bigin' ? 'bigin' : 'crm';
 	const event: TriggerEvent = ctx.getNodeParameter('event', 'createdOrUpdated') === 'created' ? 'created' : 'createdOrUpdated';
-	const module = String(ctx.getNodeParameter('module', '')).trim();
+	const module = checkModuleName(String(ctx.getNodeParameter('module', '', { extractValue: true })));
 	const fields = String(ctx.getNodeParameter('fields', ''))
 		.split(',')
 		.map((field) => field.trim())

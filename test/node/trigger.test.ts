@@ -80,12 +80,15 @@ function names(output: INodeExecutionData[][] | null): unknown[] {
 	return (output[0] ?? []).map((item) => item.json.Last_Name);
 }
 
+/** The Module parameter "By API Name", as the editor stores it. */
+const byName = (value: string) => ({ __rl: true, mode: 'name', value });
+
 const listCalls = (path: string, status: number) => callCount(kit.sim, `GET ${path} ${status}`);
 
 describe('Zoho OAuth Trigger', () => {
 	it('on first activation starts from now without a call, then emits what changes after it, once', async () => {
 		const [old] = seed('Accounts', [{ name: 'before activation', modified: -3600 }]);
-		const poller = trigger({ module: 'Accounts' });
+		const poller = trigger({ module: byName('Accounts') });
 		expect(await poller.poll()).toBeNull();
 		expect(kit.sim.counters().calls).toHaveLength(0);
 		expect(poller.staticData()).toEqual({ source: 'crm:Accounts:createdOrUpdated', watermark: { second: Math.floor(kit.sim.now() / 1000), ids: [] } });
@@ -107,7 +110,7 @@ describe('Zoho OAuth Trigger', () => {
 			{ name: 'A', modified: 5 },
 			{ name: 'B', modified: 5 },
 		]).slice(1);
-		const poller = trigger({ module: 'Leads', fields: 'Last_Name', options: { startFrom: at(0) } });
+		const poller = trigger({ module: byName('Leads'), fields: 'Last_Name', options: { startFrom: at(0) } });
 		expect(names(await poller.poll())).toEqual(['A', 'B']);
 		expect(poller.staticData().watermark).toEqual({ second: (BASE + 5_000) / 1000, ids: expect.any(Array) as unknown });
 
@@ -129,7 +132,7 @@ describe('Zoho OAuth Trigger', () => {
 
 	it('answers "nothing changed" (304, or 204 when Zoho says so) with null after exactly one call', async () => {
 		seed('Vendors', [{ name: 'V', modified: -60 }]);
-		const poller = trigger({ module: 'Vendors' });
+		const poller = trigger({ module: byName('Vendors') });
 		expect(await poller.poll()).toBeNull();
 		kit.sim.advanceClock(1_000);
 		expect(await poller.poll()).toBeNull();
@@ -151,7 +154,7 @@ describe('Zoho OAuth Trigger', () => {
 	])('after a poll failed with %s, moves nothing: the next poll emits every change once', async (_label, fault, message) => {
 		const module = `Deals${fault.kind}${fault.status ?? ''}`;
 		seed(module, [{ name: 'D1', modified: 1 }]);
-		const poller = trigger({ module, options: { startFrom: at(0) } });
+		const poller = trigger({ module: byName(module), options: { startFrom: at(0) } });
 		expect(names(await poller.poll())).toEqual(['D1']);
 		seed(module, [
 			{ name: 'D2', modified: 1 },
@@ -173,7 +176,7 @@ describe('Zoho OAuth Trigger', () => {
 
 	it('lets a poll that starts while the previous one still reads yield to it (no record twice)', async () => {
 		seed('Campaigns', [{ name: 'K1', modified: 1 }]);
-		const poller = trigger({ module: 'Campaigns', options: { startFrom: at(0) } });
+		const poller = trigger({ module: byName('Campaigns'), options: { startFrom: at(0) } });
 		const [first, second] = await Promise.all([poller.poll(), poller.poll()]);
 		expect(names(first)).toEqual(['K1']);
 		expect(second).toBeNull();
@@ -197,7 +200,7 @@ describe('Zoho OAuth Trigger', () => {
 		});
 		setSharedZohoRuntime({ ...runtime, api });
 		try {
-			const emitted = names(await trigger({ module: 'Solutions', options: { startFrom: at(0) } }).poll());
+			const emitted = names(await trigger({ module: byName('Solutions'), options: { startFrom: at(0) } }).poll());
 			expect(emitted).toHaveLength(451);
 			expect(new Set(emitted)).toEqual(new Set([...Array.from({ length: 450 }, (_, i) => `S${i + 1}`), 'S1 changed']));
 			expect(emitted.at(-1)).toBe('S1 changed');
@@ -212,7 +215,7 @@ describe('Zoho OAuth Trigger', () => {
 			count: 2_345,
 			make: (i) => ({ Last_Name: `C${i}`, Modified_Time: at(10 + (i % 4)) }),
 		});
-		const poller = trigger({ module: 'Contacts', options: { startFrom: at(0) } });
+		const poller = trigger({ module: byName('Contacts'), options: { startFrom: at(0) } });
 		const output = await poller.poll();
 		const emitted = (output?.[0] ?? []).map((item) => String(item.json.id));
 		expect(emitted).toHaveLength(2_345);
@@ -234,7 +237,7 @@ describe('Zoho OAuth Trigger', () => {
 			count: 2_100,
 			make: (i) => ({ Last_Name: `P${i}`, Modified_Time: at(10 + Math.floor(i / 300)) }),
 		});
-		const poller = trigger({ service: 'bigin', module: 'Pipelines', options: { startFrom: at(0) } });
+		const poller = trigger({ product: 'bigin', module: byName('Pipelines'), options: { startFrom: at(0) } });
 		const emitted = ((await poller.poll())?.[0] ?? []).map((item) => String(item.json.id));
 		expect(emitted).toHaveLength(2_100);
 		expect(new Set(emitted)).toEqual(new Set(ids));
@@ -246,7 +249,7 @@ describe('Zoho OAuth Trigger', () => {
 
 	it('emits the first 2,000 Bigin records of one second, then says why it cannot read past them, moving nothing', async () => {
 		kit.sim.seedCrm('us', { module: 'Deals', product: 'bigin', count: 2_001, make: (i) => ({ Last_Name: `B${i}`, Modified_Time: at(30) }) });
-		const poller = trigger({ service: 'bigin', module: 'Deals', options: { startFrom: at(0) } });
+		const poller = trigger({ product: 'bigin', module: byName('Deals'), options: { startFrom: at(0) } });
 		expect(names(await poller.poll())).toHaveLength(2_000);
 		const before = poller.staticData();
 		const stuck = poller.poll();
@@ -260,11 +263,11 @@ describe('Zoho OAuth Trigger', () => {
 
 	it('in a manual test run returns a few recent records and leaves the watermark alone', async () => {
 		seed('Products', Array.from({ length: 8 }, (_, i) => ({ name: `P${i + 1}`, modified: i + 1 })));
-		const fresh = trigger({ module: 'Products' });
+		const fresh = trigger({ module: byName('Products') });
 		expect(names(await fresh.poll({ mode: 'manual' }))).toEqual(['P8', 'P7', 'P6', 'P5', 'P4']);
 		expect(fresh.staticData()).toEqual({});
 
-		const active = trigger({ module: 'Products', options: { startFrom: at(0) } });
+		const active = trigger({ module: byName('Products'), options: { startFrom: at(0) } });
 		expect(names(await active.poll())).toHaveLength(8);
 		const before = active.staticData();
 		seed('Products', [{ name: 'P9', modified: 20 }]);
@@ -278,7 +281,7 @@ describe('Zoho OAuth Trigger', () => {
 			{ name: 'old, changed', modified: 3, created: -86_400 },
 			{ name: 'new 1', modified: 4 },
 		]);
-		const poller = trigger({ module: 'Tasks', event: 'created', options: { startFrom: at(0) } });
+		const poller = trigger({ module: byName('Tasks'), event: 'created', options: { startFrom: at(0) } });
 		expect(names(await poller.poll())).toEqual(['new 1']);
 		kit.sim.touchCrm('us', { module: 'Tasks', id: fresh ?? '', at: BASE + 6_000 });
 		seed('Tasks', [
@@ -295,27 +298,26 @@ describe('Zoho OAuth Trigger', () => {
 	});
 
 	it('refuses a module name that is not an API name before any call, naming the field', async () => {
-		const poller = trigger({ module: 'Leads?x=1', options: { startFrom: at(0) } });
+		const poller = trigger({ module: byName('Leads?x=1'), options: { startFrom: at(0) } });
 		const failed = poller.poll();
 		await expect(failed).rejects.toThrow(NodeOperationError);
-		await expect(failed).rejects.toThrow('"Leads?x=1" is not a module API name.');
+		await expect(failed).rejects.toThrow('Module "Leads?x=1" is not a Zoho module API name.');
 		expect(kit.sim.counters().calls).toHaveLength(0);
 	});
 });
 
 describe('Zoho OAuth Trigger module picker', () => {
-	it("lists the org's modules from settings/modules, custom ones included, by label", async () => {
+	it("lists the org's modules from settings/modules, custom ones included (the record writes' picker)", async () => {
 		kit.sim.seedCrm('us', { module: 'Shipments_X', count: 1 });
-		const options = await trigger({ module: 'Leads' }).loadOptions('getModules');
-		expect(options).toContainEqual({ name: 'Leads', value: 'Leads', description: 'Leads' });
-		expect(options).toContainEqual({ name: 'Shipments_X', value: 'Shipments_X', description: 'Custom module (Shipments_X)' });
-		expect(options.map((option) => option.name)).toEqual([...options.map((option) => option.name)].sort((a, b) => a.localeCompare(b)));
+		const { results } = await trigger({ module: byName('Leads') }).listSearch('searchModules');
+		expect(results).toContainEqual({ name: 'Leads', value: 'Leads' });
+		expect(results.map((result) => result.value)).toContain('Shipments_X');
 		expect(listCalls('/crm/v8/settings/modules', 200)).toBe(1);
 	});
 });
 
 describe('example: every new or changed Lead → upsert into Contacts', () => {
-	it('polls Leads once activated and upserts each changed Lead, run as n8n runs a poll trigger\'s items', async () => {
+	it('polls Leads once activated and upserts the changed Leads in one batch, run as n8n runs a poll trigger\'s items', async () => {
 		const example = JSON.parse(readFileSync(path.join(__dirname, '../../examples/triggers/crm-new-or-changed-leads.json'), 'utf8')) as WorkflowJson;
 		// The example names the credential the examples share; here it is the kit's.
 		kit.credentials.zohoSimCredential = kit.credentials[CREDENTIAL_ID] ?? { type: 'zohoSelfClientApi', data: {} };
@@ -337,6 +339,9 @@ describe('example: every new or changed Lead → upsert into Contacts', () => {
 		const result = await runWorkflow({ workflow: example, startNode: 'New or Changed Lead', inputItems: items, mode: 'trigger', nodeTypes, credentialTypes, credentials: kit.credentials });
 		expect(result.error).toBeUndefined();
 		expect(result.outputs['Upsert Contact']?.[0]).toHaveLength(3);
+		// The three Leads of the poll go to Zoho in one upsert call.
+		expect(listCalls('/crm/v8/Leads', 200)).toBe(1);
+		expect(callCount(kit.sim, 'POST /crm/v8/Contacts/upsert 200')).toBe(1);
 		const contacts = kit.sim.records('us', 'Contacts').filter((record) => String(record.Email).startsWith('new.lead'));
 		expect(contacts.map((record) => [record.Last_Name, record.Description])).toEqual(
 			items.map((item) => [item.json.Last_Name, `Synced from lead ${String(item.json.id)}`]),
