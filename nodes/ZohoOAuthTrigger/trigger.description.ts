@@ -1,52 +1,12 @@
 /** The trigger's parameters: where to watch, which event, which fields. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { CRM_VERSIONS } from '../../zoho/services';
+import { crmVersionProperty, moduleProperty, productProperty } from '../ZohoOAuthRequest/actions/crmTarget.description';
 
 export const triggerProperties: INodeProperties[] = [
-	{
-		displayName: 'Product',
-		name: 'product',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{ name: 'CRM', value: 'crm', description: 'Zoho CRM modules (www.zohoapis.com/crm/v8)' },
-			{ name: 'Bigin', value: 'bigin', description: 'Bigin modules (www.zohoapis.com/bigin/v2)' },
-		],
-		default: 'crm',
-	},
-	{
-		displayName: 'API Version',
-		name: 'crmVersion',
-		type: 'options',
-		options: [...CRM_VERSIONS].reverse().map((v) => ({ name: v, value: v })),
-		default: 'v8',
-		description: 'Zoho CRM API version. From v3 on, a poll reads past 2,000 changed records with page tokens.',
-		displayOptions: { show: { product: ['crm'] } },
-	},
-	{
-		displayName: 'Module',
-		name: 'module',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: 'Leads' },
-		required: true,
-		description: 'The module to watch, custom modules included',
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchModules', searchable: true },
-			},
-			{
-				displayName: 'By API Name',
-				name: 'name',
-				type: 'string',
-				placeholder: 'e.g. Leads',
-				validation: [{ type: 'regex', properties: { regex: '^[A-Za-z][A-Za-z0-9_]*$', errorMessage: 'Enter a module API name, e.g. Leads' } }],
-			},
-		],
-	},
+	productProperty(),
+	crmVersionProperty({ show: { product: ['crm'] } }),
+	moduleProperty({ defaultValue: 'Leads', example: 'Leads', description: 'The module to watch, custom modules included' }),
 	{
 		displayName: 'Event',
 		name: 'event',

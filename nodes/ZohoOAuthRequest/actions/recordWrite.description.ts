@@ -1,9 +1,9 @@
 /** Parameters of "Create, Update, Upsert or Delete Records" (CRM and Bigin), in the order a user fills them in. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { CRM_VERSIONS } from '../../../zoho/services';
 import { MAX_RECORDS_PER_WRITE } from '../../../zoho/crmWrites';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './apiRequest.params';
+import { crmVersionProperty, moduleProperty, productProperty } from './crmTarget.description';
 
 export const OPERATION = 'recordWrite';
 const show = (extra: Record<string, string[]> = {}) => ({ show: { operation: [OPERATION], ...extra } });
@@ -42,26 +42,8 @@ function columns(writeOperation: 'create' | 'update' | 'upsert'): INodePropertie
 }
 
 export const properties: INodeProperties[] = [
-	{
-		displayName: 'Product',
-		name: 'product',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{ name: 'CRM', value: 'crm' },
-			{ name: 'Bigin', value: 'bigin' },
-		],
-		default: 'crm',
-		displayOptions: show(),
-	},
-	{
-		displayName: 'API Version',
-		name: 'crmVersion',
-		type: 'options',
-		options: CRM_VERSIONS.map((version) => ({ name: version, value: version })),
-		default: 'v8',
-		displayOptions: show({ product: ['crm'] }),
-	},
+	productProperty(show()),
+	crmVersionProperty(show({ product: ['crm'] })),
 	{
 		displayName: 'Write',
 		name: 'writeOperation',
@@ -76,30 +58,7 @@ export const properties: INodeProperties[] = [
 		default: 'upsert',
 		displayOptions: show(),
 	},
-	{
-		displayName: 'Module',
-		name: 'module',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description: 'The module to write to, custom modules included',
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchModules', searchable: true },
-			},
-			{
-				displayName: 'By API Name',
-				name: 'name',
-				type: 'string',
-				placeholder: 'e.g. Contacts',
-				validation: [{ type: 'regex', properties: { regex: '^[A-Za-z][A-Za-z0-9_]*$', errorMessage: 'Enter a module API name, e.g. Contacts' } }],
-			},
-		],
-		displayOptions: show(),
-	},
+	moduleProperty({ defaultValue: '', example: 'Contacts', description: 'The module to write to, custom modules included', displayOptions: show() }),
 	{
 		displayName: 'Record ID',
 		name: 'recordId',
