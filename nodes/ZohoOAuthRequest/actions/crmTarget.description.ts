@@ -51,7 +51,8 @@ export function moduleProperty(options: { defaultValue: string; example: string;
 				name: 'name',
 				type: 'string',
 				placeholder: `e.g. ${options.example}`,
-				validation: [{ type: 'regex', properties: { regex: '^[A-Za-z][A-Za-z0-9_]*$', errorMessage: `Enter a module API name, e.g. ${options.example}` } }],
+				// No regex validation here: n8n runs it in a vm with a 250 ms timeout per item,
+				// which fails under load; the operation checks the name itself (checkModuleName).
 			},
 		],
 		...(options.displayOptions ? { displayOptions: options.displayOptions } : {}),
