@@ -12,8 +12,8 @@ import { checkModuleName } from '../../zoho/crmWrites';
 import { ZohoInputError } from '../../zoho/errors';
 import { sharedZohoRuntime } from '../../zoho/runtime';
 import { initialWatermark, readWatermark, type TriggerEvent, type TriggerRecord } from '../../zoho/watermark';
-import { CredentialSource } from '../ZohoOAuthRequest/transport/credentials';
-import { toNodeError } from '../ZohoOAuthRequest/transport/errors';
+import { CredentialSource } from '../shared/credentialSource';
+import { toNodeError } from '../shared/nodeErrors';
 
 /** Records a test run in the editor shows. */
 export const TEST_RUN_RECORDS = 5;

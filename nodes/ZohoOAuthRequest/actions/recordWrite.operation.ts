@@ -21,7 +21,7 @@ import {
 	type WriteTrigger,
 } from '../../../zoho/crmWrites';
 import { isZohoError, ZohoInputError, type ZohoError } from '../../../zoho/errors';
-import { errorItemJson, toNodeError } from '../transport/errors';
+import { errorItemJson, toNodeError } from '../../shared/nodeErrors';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS, parseJsonParam, positiveInteger, text } from './apiRequest.params';
 import type { BatchInput } from './types';
 

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { TokenFailureMemo } from '../../../zoho/auth';
 import type { ZohoRuntime } from '../../../zoho/runtime';
-import type { CredentialSource } from '../transport/credentials';
+import type { CredentialSource } from '../../shared/credentialSource';
 
 /** What each operation receives for one input item. */
 export interface OperationInput {

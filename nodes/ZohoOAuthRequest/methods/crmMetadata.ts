@@ -8,8 +8,8 @@ import { fetchFields, fetchWritableModules, isDuplicateCheckField, moduleLabel, 
 import { checkModuleName } from '../../../zoho/crmWrites';
 import type { FieldEntry } from '../../../zoho/schemas';
 import { sharedZohoRuntime } from '../../../zoho/runtime';
-import { CredentialSource } from '../transport/credentials';
-import { toNodeError } from '../transport/errors';
+import { CredentialSource } from '../../shared/credentialSource';
+import { toNodeError } from '../../shared/nodeErrors';
 import { DEFAULT_TIMEOUT_MS } from '../actions/apiRequest.params';
 
 /** Zoho data types → the mapper's input widgets. */

@@ -6,7 +6,7 @@
  */
 import { NodeApiError, NodeOperationError, type IDataObject, type INode, type JsonObject } from 'n8n-workflow';
 
-import { isZohoError, type ZohoError, type ZohoErrorCode } from '../../../zoho/errors';
+import { isZohoError, type ZohoError, type ZohoErrorCode } from '../../zoho/errors';
 
 /** Problems the user fixes in the node's parameters or the credential, not at Zoho. */
 const OPERATION_CODES: ReadonlySet<ZohoErrorCode> = new Set(['INVALID_INPUT', 'HOST_NOT_ALLOWED', 'ABORTED']);
