@@ -85,8 +85,18 @@ export class RedisLink {
 		this.run(command).catch(ignoreUnavailable);
 	}
 
-	close(): void {
+	/** Disconnects and waits (boundedly) until the connection is really closed, so no socket outlives the runtime. */
+	async close(): Promise<void> {
+		if (this.client.status === 'end') return;
+		const ended = new Promise<void>((resolve) => {
+			const timer = setTimeout(resolve, 2_000);
+			this.client.once('end', () => {
+				clearTimeout(timer);
+				resolve();
+			});
+		});
 		this.client.disconnect();
+		await ended;
 	}
 
 	private failed(error: unknown): void {
@@ -247,8 +257,7 @@ export class RedisTokenStore implements TokenStore {
 	}
 
 	close(): Promise<void> {
-		this.link.close();
-		return Promise.resolve();
+		return this.link.close();
 	}
 
 	/** Look, else take the lease and mint, else wait and look again; past the wait, mint anyway. */

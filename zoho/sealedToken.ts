@@ -75,10 +75,9 @@ export function openToken(options: { keys: SealKeys; sealed: string; aad: string
 	let plain: string;
 	try {
 		plain = Buffer.concat([decipher.update(Buffer.from(dataText, 'base64url')), decipher.final()]).toString('utf8');
-	} catch (error) {
-		// GCM's authentication failed: written with other secrets (a changed credential) or tampered with.
-		if (error instanceof Error) return undefined;
-		throw error;
+	} catch {
+		// Only GCM's authentication can fail here: written with other secrets (a changed credential) or tampered with.
+		return undefined;
 	}
 	return parsePlain(plain);
 }
