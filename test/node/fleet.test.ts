@@ -1,6 +1,8 @@
 // The node and the credential's preAuthentication in a fleet: workflows run by
 // different "processes" (ZohoRuntimes on one Redis, each installed in turn as the
 // process-wide runtime) share one token, one concurrency budget and one cool-down.
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
 import { preAuthenticate } from '../../credentials/preAuthenticate';
 import { setSharedZohoRuntime } from '../../zoho/runtime';
 import { fleetMember, type FleetMember } from '../support/fleet';
@@ -39,7 +41,7 @@ afterEach(async () => {
 	await Promise.all(members.splice(0).map((member) => member.runtime.close()));
 });
 
-function credentialData(): Record<string, unknown> {
+function credentialData(): ICredentialDataDecryptedObject {
 	const stored = kit.credentials[CREDENTIAL_ID];
 	if (!stored) throw new Error('the kit has no credential');
 	return stored.data;
