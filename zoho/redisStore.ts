@@ -193,6 +193,7 @@ export class RedisTokenStore implements TokenStore {
 	private readonly lease: LeaseTimes;
 	private readonly cooldown: CooldownPolicy;
 	private readonly fallback: MemoryTokenStore;
+	private readonly owner: string;
 	/** Per credential: the last token Zoho refused to this process, never taken from Redis again. */
 	private readonly rejected = new Map<string, string>();
 	private readonly keys = new Map<string, CredentialKeys>();
@@ -204,8 +205,11 @@ export class RedisTokenStore implements TokenStore {
 		earlyRefreshMs?: number;
 		lease?: Partial<LeaseTimes>;
 		cooldown?: CooldownPolicy;
+		/** Written into the lease (with a random id), so an operator sees which process holds it, e.g. `host:pid`. */
+		owner?: string;
 	}) {
 		this.link = options.link;
+		this.owner = options.owner ?? 'process';
 		this.clock = options.clock;
 		this.prefix = options.prefix;
 		this.earlyRefreshMs = options.earlyRefreshMs ?? DEFAULT_EARLY_REFRESH_MS;
@@ -268,7 +272,7 @@ export class RedisTokenStore implements TokenStore {
 		for (let poll = 0; poll < polls; poll++) {
 			const shared = await this.look({ keys, credentials, force: options.force });
 			if (shared) return shared;
-			const id = randomUUID();
+			const id = `${this.owner}:${randomUUID()}`;
 			const taken = await this.link.run((client) => client.set(keys.lease, id, 'PX', this.lease.leaseMs, 'NX'));
 			if (taken === 'OK') return this.mintUnderLease({ ...options, keys, id });
 			await pause(this.lease.pollMs * (1 + Math.random()), signal);

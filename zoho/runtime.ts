@@ -5,6 +5,8 @@
  * (through the proxy n8n's environment names, if any), a Redis client, and reads
  * process.env.
  */
+import { hostname } from 'node:os';
+
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Dispatcher } from 'undici';
 
@@ -94,6 +96,7 @@ export function createFleet(options: ZohoRuntimeOptions & { clock: Clock }): { t
 			earlyRefreshMs: options.earlyRefreshMs,
 			lease: options.lease,
 			cooldown: options.cooldown,
+			owner: `${hostname()}:${process.pid}`,
 		}),
 		limiter: new RedisLimiter({ link, prefix: config.prefix }),
 	};

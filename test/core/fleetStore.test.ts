@@ -11,7 +11,7 @@ import { parseCredentials, type ZohoCredentials } from '../../zoho/credentials';
 import { ZohoError } from '../../zoho/errors';
 import { openToken, sealKeys } from '../../zoho/sealedToken';
 import { dumpRedis, eventually, fleetMember, type FleetMember, type FleetMemberOptions } from '../support/fleet';
-import { RedisServer } from '../support/redisServer';
+import { RedisServer } from '../../n8n-driver/redisServer';
 import { selfClient, type SelfClient } from './fixtures';
 
 const ORG = 'GET /crm/v8/org';

@@ -6,7 +6,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { preAuthenticate } from '../../credentials/preAuthenticate';
 import { setSharedZohoRuntime } from '../../zoho/runtime';
 import { fleetMember, type FleetMember } from '../support/fleet';
-import { RedisServer } from '../support/redisServer';
+import { RedisServer } from '../../n8n-driver/redisServer';
 import { CREDENTIAL_ID, items, jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
 
 const refusal = { code: 'INVALID_TOKEN', details: {}, message: 'invalid oauth token', status: 'error' };
