@@ -44,11 +44,15 @@ export class RedisLink {
 	private readonly readyWaitMs: number;
 	private everReady = false;
 	private warned = false;
+	/** Set for a moment after a command failed: a slow Redis then costs one command timeout, not one per call. */
+	private resting = false;
+	private readonly restMs: number;
 
-	constructor(options: { client: RedisClient; logger: StoreLogger; readyWaitMs?: number }) {
+	constructor(options: { client: RedisClient; logger: StoreLogger; readyWaitMs?: number; restMs?: number }) {
 		this.client = options.client;
 		this.logger = options.logger;
 		this.readyWaitMs = options.readyWaitMs ?? 2_000;
+		this.restMs = options.restMs ?? 2_000;
 		this.client.on('ready', () => {
 			this.everReady = true;
 		});
@@ -58,6 +62,7 @@ export class RedisLink {
 
 	/** True when commands can go to Redis now. Only the first connection is waited for (briefly), never a reconnect. */
 	async usable(): Promise<boolean> {
+		if (this.resting) return false;
 		if (this.ready()) return true;
 		if (this.everReady || this.warned || this.client.status === 'end') return false;
 		await this.firstReady();
@@ -76,6 +81,7 @@ export class RedisLink {
 			return await command(this.client);
 		} catch (error) {
 			this.failed(error);
+			this.rest();
 			throw new StoreUnavailable('Redis command failed', { cause: error });
 		}
 	}
@@ -97,6 +103,14 @@ export class RedisLink {
 		});
 		this.client.disconnect();
 		await ended;
+	}
+
+	private rest(): void {
+		if (this.resting) return;
+		this.resting = true;
+		setTimeout(() => {
+			this.resting = false;
+		}, this.restMs).unref();
 	}
 
 	private failed(error: unknown): void {

@@ -285,6 +285,18 @@ describe('Redis trouble fails no workflow', () => {
 		expect(processes.map((who) => who.warnings.length)).toEqual([1, 1, 1]);
 	});
 
+	it('a slow Redis (every client paused) costs one command timeout: the call succeeds on its own, one warning', async () => {
+		const alone = member({ redisUrl: own.url });
+		await eventually(() => alone.client.status === 'ready');
+		const pauser = new Redis(own.port, '127.0.0.1');
+		await pauser.client('PAUSE', '3000', 'ALL');
+		pauser.disconnect();
+		const client = selfClient(sim);
+		expect((await getOrg(alone, credentialsOf(client, { concurrencyLimit: 'free' }))).status).toBe(200);
+		expect(sim.mintsFor(client.refreshToken)).toBe(1);
+		expect(alone.warnings).toEqual([expect.stringMatching(/^Zoho token store: Redis is not available \(Command timed out\)/)]);
+	});
+
 	it('a process that starts while Redis is down works on its own after a bounded wait', async () => {
 		await own.stop();
 		const alone = member({ redisUrl: own.url });
