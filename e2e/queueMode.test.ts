@@ -29,8 +29,6 @@ import {
   importWorkflows,
   NODE_TYPE,
   packPackage,
-  PostgresServer,
-  RedisServer,
   type RunningN8n,
   type RunningWorker,
   startN8n,
@@ -38,6 +36,7 @@ import {
   type UserFolder,
   type Workflow,
 } from '../n8n-driver';
+import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../servers';
 import { ZohoSimulator } from '../simulator';
 
 const MAJOR = 2;
@@ -165,12 +164,17 @@ beforeAll(async () => {
   for (const scenario of Object.keys(SCENARIOS) as Scenario[]) {
     refreshTokens[scenario] = sim.createRefreshToken('us', { clientId: client.clientId, scopes: SCOPES, token: `1000.queue.${scenario}.refreshtoken` });
   }
-  [postgres, queueRedis, storeRedis] = await Promise.all([PostgresServer.start(), RedisServer.start(), RedisServer.start()]);
+  [postgres, queueRedis, storeRedis] = await Promise.all([startPostgres(), startRedis(), startRedis()]);
   userFolder = await createUserFolder({
     major: MAJOR,
     packageTarball: tarball,
     env: {
-      ...postgres.env,
+      DB_TYPE: 'postgresdb',
+      DB_POSTGRESDB_HOST: postgres.host,
+      DB_POSTGRESDB_PORT: String(postgres.port),
+      DB_POSTGRESDB_DATABASE: postgres.database,
+      DB_POSTGRESDB_USER: postgres.user,
+      DB_POSTGRESDB_PASSWORD: '',
       EXECUTIONS_MODE: 'queue',
       QUEUE_BULL_REDIS_HOST: '127.0.0.1',
       QUEUE_BULL_REDIS_PORT: String(queueRedis.port),
@@ -280,7 +284,7 @@ describe('n8n 2.x in queue mode: main + 2 workers', () => {
       expect(counters().callsByPathStatus[ORG_200]).toBe(100 * CALLS_PER_EXECUTION);
       expect(sim.mintsFor(refreshTokens.outage)).toBe(1);
 
-      await (storeRedis as RedisServer).start();
+      storeRedis = await startRedis({ port: (storeRedis as RedisServer).port });
       // Both workers' clients reconnect by themselves (they name their connection).
       const deadline = Date.now() + 30_000;
       while ((await zohoConnections(probe)) < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));

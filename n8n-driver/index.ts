@@ -12,6 +12,4 @@ export * from './process';
 export * from './server';
 export * from './userFolder';
 export * from './queue';
-export * from './postgres';
-export * from './redisServer';
 export * from './worker';

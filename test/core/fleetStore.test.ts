@@ -11,7 +11,7 @@ import { parseCredentials, type ZohoCredentials } from '../../zoho/credentials';
 import { ZohoError } from '../../zoho/errors';
 import { openToken, sealKeys } from '../../zoho/sealedToken';
 import { dumpRedis, eventually, fleetMember, type FleetMember, type FleetMemberOptions } from '../support/fleet';
-import { RedisServer } from '../../n8n-driver/redisServer';
+import { startRedis, type RedisServer } from '../../servers';
 import { selfClient, type SelfClient } from './fixtures';
 
 const ORG = 'GET /crm/v8/org';
@@ -25,7 +25,7 @@ let testNumber = 0;
 let prefix = '';
 
 beforeAll(async () => {
-	redis = await RedisServer.start();
+	redis = await startRedis();
 	probe = new Redis(redis.port, '127.0.0.1');
 	await sim.start();
 });
@@ -251,9 +251,14 @@ describe('no mint storm', () => {
 describe('Redis trouble fails no workflow', () => {
 	let own: RedisServer;
 	beforeAll(async () => {
-		own = await RedisServer.start();
+		own = await startRedis();
 	});
 	afterAll(() => own.stop());
+
+	/** The same Redis again, empty, on its port (a Redis restart). */
+	async function restartOwn(): Promise<void> {
+		own = await startRedis({ port: own.port });
+	}
 
 	it('Redis killed mid-run: calls go on, one warning per process, mints bounded by processes; restarted: shared again', async () => {
 		const processes = fleet(3, { redisUrl: own.url });
@@ -275,7 +280,7 @@ describe('Redis trouble fails no workflow', () => {
 		await eventually(() => processes.every((who) => who.warnings.length === 1));
 		expect(processes[0]?.warnings[0]).toMatch(/^Zoho token store: Redis is not available \(.+\)\. This process now uses its own token cache/);
 
-		await own.start();
+		await restartOwn();
 		await eventually(() => processes.every((who) => who.client.status === 'ready'));
 		const after = selfClient(sim);
 		const afterCredentials = credentialsOf(after);

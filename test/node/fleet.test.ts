@@ -6,7 +6,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { preAuthenticate } from '../../credentials/preAuthenticate';
 import { setSharedZohoRuntime } from '../../zoho/runtime';
 import { fleetMember, type FleetMember } from '../support/fleet';
-import { RedisServer } from '../../n8n-driver/redisServer';
+import { startRedis, type RedisServer } from '../../servers';
 import { CREDENTIAL_ID, items, jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
 
 const refusal = { code: 'INVALID_TOKEN', details: {}, message: 'invalid oauth token', status: 'error' };
@@ -17,7 +17,7 @@ const members: FleetMember[] = [];
 let testNumber = 0;
 
 beforeAll(async () => {
-	redis = await RedisServer.start();
+	redis = await startRedis();
 	kit = await startKit();
 });
 
