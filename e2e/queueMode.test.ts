@@ -111,10 +111,52 @@ function workflowFor(scenario: Scenario): Workflow {
   };
 }
 
+const HTTP_NODE_WORKFLOW_ID = 'zohoQueueHttpNode';
+const HTTP_NODE_PATH = 'zoho-queue-http-node';
+
+/** Webhook → n8n's HTTP Request node with our credential (the `shared` one) as a predefined credential type. */
+function httpRequestWorkflow(): Workflow {
+  return {
+    id: HTTP_NODE_WORKFLOW_ID,
+    name: 'queue mode: HTTP Request node',
+    active: false,
+    settings: { executionOrder: 'v1' },
+    pinData: {},
+    nodes: [
+      {
+        id: `${HTTP_NODE_WORKFLOW_ID}-webhook`,
+        name: 'Webhook',
+        type: 'n8n-nodes-base.webhook',
+        typeVersion: 2,
+        position: [0, 0],
+        webhookId: '3f0c6a10-0000-4000-8000-0000000000ff',
+        parameters: { path: HTTP_NODE_PATH, httpMethod: 'POST', responseMode: 'lastNode', options: {} },
+      },
+      {
+        id: `${HTTP_NODE_WORKFLOW_ID}-http`,
+        name: 'HTTP Request',
+        type: 'n8n-nodes-base.httpRequest',
+        typeVersion: 4.2,
+        position: [220, 0],
+        parameters: {
+          method: 'GET',
+          url: `${sim.url('us')}/crm/v8/org`,
+          authentication: 'predefinedCredentialType',
+          nodeCredentialType: CREDENTIAL_TYPE,
+          options: {},
+        },
+        credentials: { zohoSelfClientApi: { id: 'cred-shared', name: 'Zoho (shared)' } },
+      },
+    ],
+    connections: { Webhook: { main: [[{ node: 'HTTP Request', type: 'main', index: 0 }]] } },
+  };
+}
+
 /** One webhook call; true when the execution succeeded (n8n answers `lastNode` runs with 200). */
-async function execute(scenario: Scenario, signal?: AbortSignal): Promise<boolean> {
+async function execute(scenario: Scenario | 'httpNode', signal?: AbortSignal): Promise<boolean> {
   if (!main) throw new Error('n8n main is not running');
-  const response = await fetch(`${main.baseUrl}/webhook/zoho-queue-${scenario}`, {
+  const webhookPath = scenario === 'httpNode' ? HTTP_NODE_PATH : `zoho-queue-${scenario}`;
+  const response = await fetch(`${main.baseUrl}/webhook/${webhookPath}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ items: Array.from({ length: CALLS_PER_EXECUTION }, (_, i) => i) }),
@@ -126,7 +168,7 @@ async function execute(scenario: Scenario, signal?: AbortSignal): Promise<boolea
 }
 
 /** `count` executions, `parallel` at a time; `onDone(n)` after each. Returns how many failed. */
-async function executeMany(options: { scenario: Scenario; count: number; parallel?: number; onDone?: (done: number) => Promise<void> | void }): Promise<number> {
+async function executeMany(options: { scenario: Scenario | 'httpNode'; count: number; parallel?: number; onDone?: (done: number) => Promise<void> | void }): Promise<number> {
   let next = 0;
   let done = 0;
   let failed = 0;
@@ -196,7 +238,7 @@ beforeAll(async () => {
       },
     })),
   });
-  const workflows = (Object.keys(SCENARIOS) as Scenario[]).map(workflowFor);
+  const workflows = [...(Object.keys(SCENARIOS) as Scenario[]).map(workflowFor), httpRequestWorkflow()];
   await importWorkflows({ major: MAJOR, userFolder, workflows });
   for (const workflow of workflows) await activateWorkflow({ major: MAJOR, userFolder, id: workflow.id });
   main = await startN8n({ major: MAJOR, userFolder, readyTimeoutMs: 150_000 });
@@ -225,6 +267,18 @@ describe('n8n 2.x in queue mode: main + 2 workers', () => {
     expect(perWorker.every((count) => count > 0)).toBe(true);
     console.log(`executions per worker: ${perWorker.join(' + ')}`);
     console.log(`shared: ${counters().callsByPathStatus[ORG_200]} calls, ${sim.mintsFor(refreshTokens.shared)} mint, peak ${counters().maxInFlight} in flight`);
+  });
+
+  test("n8n's HTTP Request node with our credential, in the same fleet, sends the same token: 0 mints", async () => {
+    const fleetToken = new Set(counters().authorizationHeaders.filter((record) => record.path === '/crm/v8/org').map((record) => record.value));
+    expect(fleetToken.size).toBe(1);
+    sim.resetCounters();
+    const failed = await executeMany({ scenario: 'httpNode', count: 10, parallel: 5 });
+    expect(failed).toBe(0);
+    expect(sim.mintsFor(refreshTokens.shared)).toBe(0);
+    const sent = counters().authorizationHeaders.filter((record) => record.path === '/crm/v8/org').map((record) => record.value);
+    expect(sent).toHaveLength(10);
+    expect(new Set(sent)).toEqual(fleetToken);
   });
 
   test('both workers restarted → 0 new mints (the token comes from Redis)', async () => {
