@@ -22,17 +22,16 @@ import { Redis } from 'ioredis';
 
 import {
   activateWorkflow,
+  callWebhook,
   createUserFolder,
   CREDENTIAL_TYPE,
-  freePorts,
   importCredentials,
   importWorkflows,
   NODE_TYPE,
   packPackage,
-  type RunningN8n,
-  type RunningWorker,
-  startN8n,
-  startN8nWorker,
+  type QueueFleet,
+  runWebhooks,
+  startQueueFleet,
   type UserFolder,
   type Workflow,
 } from '../n8n-driver';
@@ -64,8 +63,7 @@ let postgres: PostgresServer | undefined;
 let queueRedis: RedisServer | undefined;
 let storeRedis: RedisServer | undefined;
 let userFolder: UserFolder | undefined;
-let main: RunningN8n | undefined;
-let workers: RunningWorker[] = [];
+let fleet: QueueFleet | undefined;
 
 /** Webhook (POST {items:[…10]}) → Split Out → Zoho OAuth Request (GET /org per item, 5 at a time). */
 function workflowFor(scenario: Scenario): Workflow {
@@ -152,46 +150,22 @@ function httpRequestWorkflow(): Workflow {
   };
 }
 
-/** One webhook call; true when the execution succeeded (n8n answers `lastNode` runs with 200). */
-async function execute(scenario: Scenario | 'httpNode', signal?: AbortSignal): Promise<boolean> {
-  if (!main) throw new Error('n8n main is not running');
-  const webhookPath = scenario === 'httpNode' ? HTTP_NODE_PATH : `zoho-queue-${scenario}`;
-  const response = await fetch(`${main.baseUrl}/webhook/${webhookPath}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ items: Array.from({ length: CALLS_PER_EXECUTION }, (_, i) => i) }),
-    signal: signal ?? AbortSignal.timeout(120_000),
-  });
-  const text = await response.text();
-  if (response.status !== 200) console.log(`execution of ${scenario} answered ${response.status}: ${text.slice(0, 300)}`);
-  return response.status === 200;
+const BODY = { items: Array.from({ length: CALLS_PER_EXECUTION }, (_, i) => i) };
+
+function webhookPath(scenario: Scenario | 'httpNode'): string {
+  return scenario === 'httpNode' ? HTTP_NODE_PATH : `zoho-queue-${scenario}`;
 }
 
-/** `count` executions, `parallel` at a time; `onDone(n)` after each. Returns how many failed. */
-async function executeMany(options: { scenario: Scenario | 'httpNode'; count: number; parallel?: number; onDone?: (done: number) => Promise<void> | void }): Promise<number> {
-  let next = 0;
-  let done = 0;
-  let failed = 0;
-  const lane = async (): Promise<void> => {
-    while (next < options.count) {
-      next++;
-      if (!(await execute(options.scenario).catch((error: unknown) => (console.log(String(error)), false)))) failed++;
-      done++;
-      await options.onDone?.(done);
-    }
-  };
-  await Promise.all(Array.from({ length: options.parallel ?? 20 }, lane));
+/** `count` executions, `parallel` at a time; returns how many failed (each failure is printed). */
+async function executeMany(options: { scenario: Scenario | 'httpNode'; count: number; parallel?: number; onDone?: (done: number) => void }): Promise<number> {
+  if (!fleet) throw new Error('the fleet is not running');
+  const { failed, failures } = await runWebhooks({ baseUrl: fleet.main.baseUrl, path: webhookPath(options.scenario), body: BODY, ...options });
+  for (const failure of failures) console.log(`execution of ${options.scenario} failed: ${failure}`);
   return failed;
 }
 
-async function startWorkers(env: Record<string, string> = {}): Promise<void> {
-  const ports = await freePorts(2);
-  workers = await Promise.all(ports.map((port) => startN8nWorker({ major: MAJOR, userFolder: userFolder as UserFolder, env: { ...env, N8N_RUNNERS_BROKER_PORT: String(port) } })));
-}
-
-async function stopWorkers(): Promise<void> {
-  await Promise.all(workers.map((worker) => worker.stop()));
-  workers = [];
+function workers() {
+  return fleet?.workers ?? [];
 }
 
 function counters() {
@@ -241,14 +215,12 @@ beforeAll(async () => {
   const workflows = [...(Object.keys(SCENARIOS) as Scenario[]).map(workflowFor), httpRequestWorkflow()];
   await importWorkflows({ major: MAJOR, userFolder, workflows });
   for (const workflow of workflows) await activateWorkflow({ major: MAJOR, userFolder, id: workflow.id });
-  main = await startN8n({ major: MAJOR, userFolder, readyTimeoutMs: 150_000 });
-  await startWorkers();
+  fleet = await startQueueFleet({ major: MAJOR, userFolder, workers: 2 });
   console.log(`queue-mode fleet (n8n ${MAJOR}.x main + 2 workers, PostgreSQL, Redis) ready in ${Date.now() - started} ms`);
 }, 600_000);
 
 afterAll(async () => {
-  await stopWorkers();
-  await main?.stop();
+  await fleet?.stop();
   await Promise.all([queueRedis?.stop(), storeRedis?.stop(), postgres?.stop()]);
   await sim.stop();
   userFolder?.cleanup();
@@ -263,7 +235,7 @@ describe('n8n 2.x in queue mode: main + 2 workers', () => {
     expect(counters().callsByPathStatus[ORG_200]).toBe(200 * CALLS_PER_EXECUTION);
     expect(sim.mintsFor(refreshTokens.shared)).toBe(1);
     // The executions really were spread: each worker ran some (n8n logs each job it starts).
-    const perWorker = workers.map((worker) => worker.output().split('Worker started execution').length - 1);
+    const perWorker = workers().map((worker) => worker.output().split('Worker started execution').length - 1);
     expect(perWorker.every((count) => count > 0)).toBe(true);
     console.log(`executions per worker: ${perWorker.join(' + ')}`);
     console.log(`shared: ${counters().callsByPathStatus[ORG_200]} calls, ${sim.mintsFor(refreshTokens.shared)} mint, peak ${counters().maxInFlight} in flight`);
@@ -282,8 +254,7 @@ describe('n8n 2.x in queue mode: main + 2 workers', () => {
   });
 
   test('both workers restarted → 0 new mints (the token comes from Redis)', async () => {
-    await stopWorkers();
-    await startWorkers();
+    await fleet?.restartWorkers();
     sim.resetCounters();
     const failed = await executeMany({ scenario: 'shared', count: 40 });
     expect(failed).toBe(0);
@@ -312,8 +283,7 @@ describe('n8n 2.x in queue mode: main + 2 workers', () => {
     let probe: Redis;
 
     beforeAll(async () => {
-      await stopWorkers();
-      await startWorkers({ ZOHO_TOKEN_STORE: (storeRedis as RedisServer).url });
+      await fleet?.restartWorkers({ env: { ZOHO_TOKEN_STORE: (storeRedis as RedisServer).url } });
       probe = new Redis((storeRedis as RedisServer).port, '127.0.0.1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => 200 });
       probe.on('error', () => undefined);
       await probe.connect();
@@ -352,7 +322,7 @@ describe('n8n 2.x in queue mode: main + 2 workers', () => {
       // The first token request hangs: the worker that sent it holds the lease.
       sim.injectFault({ path: '/oauth/v2/token', kind: 'delay', delayMs: 300_000 });
       const stuck = new AbortController();
-      const first = execute('leaseKill', stuck.signal).catch(() => false);
+      const first = callWebhook({ baseUrl: (fleet as QueueFleet).main.baseUrl, path: webhookPath('leaseKill'), body: BODY, signal: stuck.signal });
       const deadline = Date.now() + 60_000;
       let holder: string | undefined;
       while (!holder && Date.now() < deadline) {
@@ -362,10 +332,10 @@ describe('n8n 2.x in queue mode: main + 2 workers', () => {
       }
       expect(holder).toBeDefined();
       const pid = Number(holder?.split(':')[1]);
-      const victim = workers.find((worker) => worker.pid === pid);
+      const victim = workers().find((worker) => worker.pid === pid);
       expect(victim).toBeDefined();
       await victim?.kill();
-      workers = workers.filter((worker) => worker !== victim);
+      if (fleet) fleet.workers = fleet.workers.filter((worker) => worker !== victim);
 
       sim.resetCounters();
       const failed = await executeMany({ scenario: 'leaseKill', count: 20, parallel: 5 });

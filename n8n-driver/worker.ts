@@ -53,12 +53,12 @@ export async function startN8nWorker(options: StartWorkerOptions): Promise<Runni
   };
   const worker: RunningWorker = { pid, output: () => output, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
 
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 240_000);
   while (Date.now() < deadline) {
     if (ended) throw new Error(`n8n worker exited before it was ready:\n${tail(output)}`);
     if (output.includes(READY_LINE)) return worker;
     await delay(250);
   }
   await worker.stop();
-  throw new Error(`n8n worker was not ready within ${options.readyTimeoutMs ?? 120_000} ms:\n${tail(output)}`);
+  throw new Error(`n8n worker was not ready within ${options.readyTimeoutMs ?? 240_000} ms:\n${tail(output)}`);
 }
