@@ -23,6 +23,7 @@ import {
   n8nVersion,
   NODE_TYPE,
   packPackage,
+  queueModeEnv,
   type QueueFleet,
   repoRoot,
   runWebhooks,
@@ -109,17 +110,7 @@ async function main(): Promise<void> {
     userFolder = await createUserFolder({
       major: 2,
       packageTarball: tarball,
-      env: {
-        DB_TYPE: 'postgresdb',
-        DB_POSTGRESDB_HOST: postgres.host,
-        DB_POSTGRESDB_PORT: String(postgres.port),
-        DB_POSTGRESDB_DATABASE: postgres.database,
-        DB_POSTGRESDB_USER: postgres.user,
-        DB_POSTGRESDB_PASSWORD: '',
-        EXECUTIONS_MODE: 'queue',
-        QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-        QUEUE_BULL_REDIS_PORT: String(redis.port),
-      },
+      env: queueModeEnv({ redis, postgres }),
     });
     const ours = (variant: 'oursShared' | 'oursPerProcess') => ({
       id: `benchFleetCred${variant === 'oursShared' ? 'S' : 'P'}`,
@@ -164,7 +155,7 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     for (const { variant, what, workerEnv } of VARIANTS) {
       if (!fleet) fleet = await startQueueFleet({ major: 2, userFolder, workers: 2, workerEnv });
-      else await fleet.restartWorkers({ env: workerEnv });
+      else await fleet.restartWorkers({ workerEnv });
       sim.configure({ concurrencyLimit: ZOHO_CONCURRENCY, apiLatencyMs: ZOHO_LATENCY_MS });
       sim.resetCounters();
       const t0 = Date.now();

@@ -24,11 +24,13 @@ import {
   activateWorkflow,
   callWebhook,
   createUserFolder,
+  executionsStarted,
   CREDENTIAL_TYPE,
   importCredentials,
   importWorkflows,
   NODE_TYPE,
   packPackage,
+  queueModeEnv,
   type QueueFleet,
   runWebhooks,
   startQueueFleet,
@@ -184,17 +186,7 @@ beforeAll(async () => {
   userFolder = await createUserFolder({
     major: MAJOR,
     packageTarball: tarball,
-    env: {
-      DB_TYPE: 'postgresdb',
-      DB_POSTGRESDB_HOST: postgres.host,
-      DB_POSTGRESDB_PORT: String(postgres.port),
-      DB_POSTGRESDB_DATABASE: postgres.database,
-      DB_POSTGRESDB_USER: postgres.user,
-      DB_POSTGRESDB_PASSWORD: '',
-      EXECUTIONS_MODE: 'queue',
-      QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-      QUEUE_BULL_REDIS_PORT: String(queueRedis.port),
-    },
+    env: queueModeEnv({ redis: queueRedis, postgres }),
   });
   await importCredentials({
     major: MAJOR,
@@ -235,7 +227,7 @@ describe('n8n 2.x in queue mode: main + 2 workers', () => {
     expect(counters().callsByPathStatus[ORG_200]).toBe(200 * CALLS_PER_EXECUTION);
     expect(sim.mintsFor(refreshTokens.shared)).toBe(1);
     // The executions really were spread: each worker ran some (n8n logs each job it starts).
-    const perWorker = workers().map((worker) => worker.output().split('Worker started execution').length - 1);
+    const perWorker = workers().map(executionsStarted);
     expect(perWorker.every((count) => count > 0)).toBe(true);
     console.log(`executions per worker: ${perWorker.join(' + ')}`);
     console.log(`shared: ${counters().callsByPathStatus[ORG_200]} calls, ${sim.mintsFor(refreshTokens.shared)} mint, peak ${counters().maxInFlight} in flight`);
@@ -283,7 +275,7 @@ describe('n8n 2.x in queue mode: main + 2 workers', () => {
     let probe: Redis;
 
     beforeAll(async () => {
-      await fleet?.restartWorkers({ env: { ZOHO_TOKEN_STORE: (storeRedis as RedisServer).url } });
+      await fleet?.restartWorkers({ workerEnv: { ZOHO_TOKEN_STORE: (storeRedis as RedisServer).url } });
       probe = new Redis((storeRedis as RedisServer).port, '127.0.0.1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => 200 });
       probe.on('error', () => undefined);
       await probe.connect();
@@ -334,8 +326,9 @@ describe('n8n 2.x in queue mode: main + 2 workers', () => {
       const pid = Number(holder?.split(':')[1]);
       const victim = workers().find((worker) => worker.pid === pid);
       expect(victim).toBeDefined();
-      await victim?.kill();
-      if (fleet) fleet.workers = fleet.workers.filter((worker) => worker !== victim);
+      await victim?.stop('SIGKILL');
+      // Out of the fleet (its stop() then leaves the dead one alone).
+      if (fleet && victim) fleet.workers.splice(fleet.workers.indexOf(victim), 1);
 
       sim.resetCounters();
       const failed = await executeMany({ scenario: 'leaseKill', count: 20, parallel: 5 });

@@ -12,5 +12,4 @@ export * from './process';
 export * from './server';
 export * from './userFolder';
 export * from './queue';
-export * from './worker';
-export * from './queueFleet';
+export * from './webhooks';
