@@ -84,6 +84,36 @@ export class ZohoSelfClientApi implements ICredentialType {
 				'Long-lived token made from a Self Client grant code. No refresh token yet? Leave this empty, save, and run the Zoho OAuth Request node with the operation "Exchange Grant Code"; then paste the refresh token it returns here.',
 			hint: 'None yet? Leave it empty, save, and run the Zoho OAuth Request node with Exchange Grant Code',
 		},
+		{
+			displayName: 'Concurrency Limit',
+			name: 'concurrencyLimit',
+			type: 'options',
+			options: [
+				{
+					name: 'No Limit',
+					value: 'none',
+					description: 'Calls go out as the nodes send them (Max Concurrent Requests per run); above your edition\'s limit Zoho answers 429',
+				},
+				{ name: 'Free Edition (5 at Once)', value: 'free' },
+				{ name: 'Standard Edition (10 at Once)', value: 'standard' },
+				{ name: 'Professional Edition (15 at Once)', value: 'professional' },
+				{ name: 'Enterprise Edition (20 at Once)', value: 'enterprise' },
+				{ name: 'Ultimate Edition (25 at Once)', value: 'ultimate' },
+				{ name: 'Custom', value: 'custom', description: 'A number of your own, e.g. a share of the limit left for other apps' },
+			],
+			default: 'none',
+			description:
+				"Zoho's limit of API calls in flight at once for your organisation and app. Kept across every node, execution and, with a shared token store (queue mode), every n8n process: a call waits for a free slot within its Timeout instead of drawing a 429.",
+		},
+		{
+			displayName: 'Custom Concurrency Limit',
+			name: 'customConcurrencyLimit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 5,
+			description: 'How many API calls may be in flight at Zoho at once with this credential',
+			displayOptions: { show: { concurrencyLimit: ['custom'] } },
+		},
 		// Filled by preAuthentication and saved by n8n, so every process can reuse the token.
 		{
 			displayName: 'Access Token',

@@ -12,3 +12,4 @@ export * from './process';
 export * from './server';
 export * from './userFolder';
 export * from './queue';
+export * from './webhooks';

@@ -46,8 +46,8 @@ export interface QueueFleetOptions {
 export interface QueueFleet {
   main: RunningN8n;
   workers: RunningN8n[];
-  /** Stops every worker and starts as many new ones (a deploy). */
-  restartWorkers(): Promise<void>;
+  /** Stops every worker and starts as many new ones (a deploy), with `workerEnv` instead of the fleet's when given. */
+  restartWorkers(options?: { workerEnv?: Record<string, string> }): Promise<void>;
   /** Stops one worker with `signal` (e.g. SIGKILL: a crash) and starts a new one in its place. */
   replaceWorker(index: number, signal?: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
@@ -59,6 +59,7 @@ export function executionsStarted(worker: RunningN8n): number {
 }
 
 export async function startQueueFleet(options: QueueFleetOptions): Promise<QueueFleet> {
+  let workerEnv = options.workerEnv;
   const startWorker = async (index: number): Promise<RunningN8n> => {
     // Each process starts a task broker of its own: one port each.
     const [brokerPort] = await freePorts(1);
@@ -69,7 +70,7 @@ export async function startQueueFleet(options: QueueFleetOptions): Promise<Queue
       env: {
         N8N_RUNNERS_BROKER_PORT: String(brokerPort),
         N8N_CONCURRENCY_PRODUCTION_LIMIT: String(options.workerConcurrency ?? 10),
-        ...options.workerEnv,
+        ...workerEnv,
       },
       readyTimeoutMs: 180_000,
       onOutput: (chunk) => options.onOutput?.(`worker ${index + 1}`, chunk),
@@ -91,7 +92,8 @@ export async function startQueueFleet(options: QueueFleetOptions): Promise<Queue
   return {
     main,
     workers,
-    async restartWorkers() {
+    async restartWorkers(restart = {}) {
+      if (restart.workerEnv) workerEnv = restart.workerEnv;
       await Promise.all(workers.map((worker) => worker.stop()));
       const fresh = await Promise.all(workers.map((_, index) => startWorker(index)));
       workers.splice(0, workers.length, ...fresh);

@@ -10,6 +10,7 @@ import { apiAnswerError, booksCodeError, redactJson } from './apiErrors';
 import { parseJsonBody } from './json';
 import type { TokenFailureMemo, ZohoAuth } from './auth';
 import type { Clock } from './clock';
+import type { ConcurrencyLimiter } from './concurrency';
 import type { ZohoCredentials } from './credentials';
 import { ZohoAbortError, ZohoApiError, ZohoError } from './errors';
 import { booksAnswerSchema, apiErrorSchema } from './schemas';
@@ -91,14 +92,16 @@ export class ZohoApiClient {
 	private readonly dispatcher?: Dispatcher;
 	private readonly clock: Clock;
 	private readonly retry: RetryPolicy;
+	private readonly limiter: ConcurrencyLimiter;
 	/** Calls sent before, with what was derived from them: items sharing one call skip the URL parse and host check. */
 	private readonly prepared = new WeakMap<ApiCall, RememberedCall>();
 
-	constructor(options: { auth: ZohoAuth; dispatcher?: Dispatcher; clock: Clock; retry?: RetryPolicy }) {
+	constructor(options: { auth: ZohoAuth; dispatcher?: Dispatcher; clock: Clock; retry?: RetryPolicy; limiter: ConcurrencyLimiter }) {
 		this.auth = options.auth;
 		this.dispatcher = options.dispatcher;
 		this.clock = options.clock;
 		this.retry = options.retry ?? DEFAULT_API_RETRY;
+		this.limiter = options.limiter;
 	}
 
 	/**
@@ -114,6 +117,8 @@ export class ZohoApiClient {
 		for (let attempt = 0; ; attempt++) {
 			const call = build(token);
 			const { url, target, headers, body } = this.prepare(call, token, options);
+			// Without a Concurrency Limit (the default) no slot is taken: nothing but this test per call.
+			const release = credentials.concurrencyLimit === undefined ? undefined : await this.slot(credentials.concurrencyLimit, options);
 			let res: HttpResponse | ZohoError;
 			try {
 				res = await sendHttp({ url, target, method: call.method, headers, body, dispatcher: this.dispatcher, timeoutMs: options.timeoutMs, signal: options.signal });
@@ -121,18 +126,23 @@ export class ZohoApiClient {
 				// Network failures and timeouts may be retried (policy decides); anything else propagates.
 				if (!(error instanceof ZohoError) || error.code === 'ABORTED') throw error;
 				res = error;
+			} finally {
+				release?.();
 			}
 			if (res instanceof ZohoError) {
 				if (!this.mayRetry(res, call.method, options, attempt)) throw res;
 				await this.pause(res, attempt, options.signal);
 				continue;
 			}
-			if (res.status === 401 && !refreshed && isExpiredTokenAnswer(res.body)) {
+			if (res.status === 401 && isExpiredTokenAnswer(res.body)) {
 				// The token died early (revoked, evicted by Zoho's live-token cap): one refresh, one retry.
-				this.auth.invalidate(credentials, token.accessToken);
-				token = await this.auth.getToken(credentials, { signal: options.signal, memo: options.tokenMemo });
-				refreshed = true;
-				continue;
+				// The refused token is reported either way: a refused fresh one counts toward the mint cool-down.
+				await this.auth.refused(credentials, token);
+				if (!refreshed) {
+					token = await this.auth.getToken(credentials, { signal: options.signal, memo: options.tokenMemo });
+					refreshed = true;
+					continue;
+				}
 			}
 			if (res.status >= 400) {
 				const error = apiAnswerError({
@@ -189,6 +199,18 @@ export class ZohoApiClient {
 					'If this server really is a Zoho API (e.g. a custom domain), add it under Options → Allowed Hosts (host, or host:port for another port).',
 			},
 		);
+	}
+
+	/** One of the credential's concurrency slots (fleet-wide with a shared store), waited for within the call's Timeout. */
+	private slot(limit: number, options: ApiCallOptions): Promise<() => void> {
+		return this.limiter.acquire({
+			key: options.credentials.limitKey,
+			limit,
+			waitMs: options.timeoutMs,
+			// undici bounds the wait for the headers and each pause in the body by the Timeout.
+			holdMs: 2 * options.timeoutMs + 1_000,
+			signal: options.signal,
+		});
 	}
 
 	private mayRetry(error: ZohoError, method: HttpMethod, options: ApiCallOptions, attempt: number): boolean {

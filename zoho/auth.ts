@@ -6,6 +6,7 @@ import type { ZohoCredentials } from './credentials';
 import { ZohoAbortError } from './errors';
 import { cacheKey, type TokenCache } from './tokenCache';
 import type { AccessToken, GrantExchangeResult, ZohoTokenClient } from './tokenClient';
+import type { TokenStore } from './tokenStore';
 
 /**
  * One per n8n execution. Once getting a token failed (Zoho's mint throttle, a
@@ -30,15 +31,19 @@ export class TokenFailureMemo {
 export class ZohoAuth {
 	readonly tokenClient: ZohoTokenClient;
 	readonly cache: TokenCache;
+	/** Behind the cache: where a process looks (and mints, under a lease) when its cache has no token. */
+	readonly store: TokenStore;
 
-	constructor(options: { tokenClient: ZohoTokenClient; cache: TokenCache }) {
+	constructor(options: { tokenClient: ZohoTokenClient; cache: TokenCache; store: TokenStore }) {
 		this.tokenClient = options.tokenClient;
 		this.cache = options.cache;
+		this.store = options.store;
 	}
 
 	/**
 	 * A token for the credential: from the cache, else the one `saved` in the
-	 * credential if still fresh, else a new one from Zoho.
+	 * credential if still fresh, else the token store's (shared by the fleet, or
+	 * new from Zoho).
 	 */
 	getToken(
 		credentials: ZohoCredentials,
@@ -48,18 +53,18 @@ export class ZohoAuth {
 		const known = memo?.failureOf(credentials.key);
 		if (known !== undefined) return Promise.reject(known);
 		if (options.saved && !options.forceRefresh) this.cache.offer(credentials.key, options.saved);
-		const pending = this.cache.get(
-			credentials.key,
-			(signal) =>
-				this.tokenClient.refresh({
-					accountsUrl: credentials.accountsUrl,
-					clientId: credentials.clientId,
-					clientSecret: credentials.clientSecret,
-					refreshToken: credentials.refreshToken,
-					signal,
-				}),
-			{ forceRefresh: options.forceRefresh, signal: options.signal },
-		);
+		const mint = (signal: AbortSignal) =>
+			this.tokenClient.refresh({
+				accountsUrl: credentials.accountsUrl,
+				clientId: credentials.clientId,
+				clientSecret: credentials.clientSecret,
+				refreshToken: credentials.refreshToken,
+				signal,
+			});
+		const pending = this.cache.get(credentials.key, (signal) => this.store.obtain({ credentials, mint, signal, force: options.forceRefresh }), {
+			forceRefresh: options.forceRefresh,
+			signal: options.signal,
+		});
 		if (!memo) return pending;
 		return pending.catch((error: unknown) => {
 			memo.remember(credentials.key, error);
@@ -77,9 +82,24 @@ export class ZohoAuth {
 		return this.cache.hit(credentials.key);
 	}
 
-	/** Forget a token Zoho refused, so the next getToken mints a new one. */
-	invalidate(credentials: ZohoCredentials, rejectedAccessToken?: string): void {
+	/**
+	 * Forget a token (or, without one, whatever is held) here and in the token store,
+	 * so the next getToken gets another. Only the given token is dropped: a late
+	 * call for a stale token leaves a newer one alone.
+	 */
+	invalidate(credentials: ZohoCredentials, rejectedAccessToken?: string): Promise<void> {
 		this.cache.invalidate(credentials.key, rejectedAccessToken);
+		return this.store.discard({ credentials, accessToken: rejectedAccessToken });
+	}
+
+	/**
+	 * Zoho answered 401 INVALID_TOKEN with `token`: forget it like invalidate, and
+	 * let the store count a refusal right after minting (two in a row start the
+	 * mint cool-down).
+	 */
+	refused(credentials: ZohoCredentials, token: AccessToken): Promise<void> {
+		this.cache.invalidate(credentials.key, token.accessToken);
+		return this.store.refused({ credentials, token });
 	}
 
 	/**
@@ -111,7 +131,7 @@ export class ZohoAuth {
 			});
 		} finally {
 			// Whatever Zoho said, tokens of this refresh token must not be used again.
-			this.cache.invalidate(credentials.key);
+			await this.invalidate(credentials);
 		}
 	}
 }

@@ -15,7 +15,15 @@ export interface ZohoCredentials {
 	refreshToken: string;
 	/** Cache key: a hash of accounts URL, client id and refresh token. */
 	key: string;
+	/** Calls at once Zoho allows this organisation and app; undefined: no limit kept. */
+	concurrencyLimit?: number;
+	/** Whose concurrency budget: a hash of accounts URL and client id (every refresh token of the client shares it). */
+	limitKey: string;
 }
+
+/** Zoho's concurrency limit per organisation and app, by edition. */
+export const CONCURRENCY_PRESETS = { free: 5, standard: 10, professional: 15, enterprise: 20, ultimate: 25 } as const;
+export type ConcurrencyPreset = keyof typeof CONCURRENCY_PRESETS;
 
 /** Hidden fields a credential carries so a token saved by one process can be reused by another. */
 export interface SavedTokenFields {
@@ -83,7 +91,30 @@ export function parseCredentials(
 		clientSecret,
 		refreshToken,
 		key: cacheKey({ accountsUrl, clientId, refreshToken }),
+		concurrencyLimit: concurrencyLimit(raw),
+		limitKey: cacheKey({ accountsUrl, clientId, refreshToken: '' }),
 	};
+}
+
+/** The Concurrency Limit field: none (the default), an edition's preset, or a custom number. */
+function concurrencyLimit(raw: Record<string, unknown>): number | undefined {
+	const choice = text(raw.concurrencyLimit).toLowerCase() || 'none';
+	if (choice === 'none') return undefined;
+	if (Object.prototype.hasOwnProperty.call(CONCURRENCY_PRESETS, choice)) return CONCURRENCY_PRESETS[choice as ConcurrencyPreset];
+	if (choice === 'custom') {
+		const value = Number(text(raw.customConcurrencyLimit));
+		if (Number.isInteger(value) && value >= 1) return value;
+		throw new ZohoInputError(
+			'Custom Concurrency Limit',
+			`Custom Concurrency Limit is "${text(raw.customConcurrencyLimit)}", not a whole number of at least 1.`,
+			"Enter how many API calls Zoho allows your organisation at once (see Zoho's API limits for your edition), or pick the edition under Concurrency Limit.",
+		);
+	}
+	throw new ZohoInputError(
+		'Concurrency Limit',
+		`Unknown Concurrency Limit "${text(raw.concurrencyLimit)}".`,
+		'Pick No Limit, your Zoho edition (Free, Standard, Professional, Enterprise, Ultimate) or Custom.',
+	);
 }
 
 /** The token a credential has saved, if its hidden fields hold a complete one. */

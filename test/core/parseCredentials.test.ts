@@ -36,7 +36,33 @@ describe('parseCredentials', () => {
 			clientSecret: CLIENT_SECRET,
 			refreshToken: REFRESH_TOKEN,
 			key: parseCredentials(VALID).key,
+			concurrencyLimit: undefined,
+			limitKey: parseCredentials(VALID).limitKey,
 		});
+	});
+
+	it('reads the Concurrency Limit: none by default, an edition, or a custom number', () => {
+		expect(parseCredentials(VALID).concurrencyLimit).toBeUndefined();
+		expect(parseCredentials({ ...VALID, concurrencyLimit: 'none' }).concurrencyLimit).toBeUndefined();
+		const editions = ['free', 'standard', 'professional', 'enterprise', 'ultimate'].map((edition) => parseCredentials({ ...VALID, concurrencyLimit: edition }).concurrencyLimit);
+		expect(editions).toEqual([5, 10, 15, 20, 25]);
+		expect(parseCredentials({ ...VALID, concurrencyLimit: 'custom', customConcurrencyLimit: 7 }).concurrencyLimit).toBe(7);
+	});
+
+	it('refuses an unusable Concurrency Limit, naming the field', () => {
+		const custom = inputErrorOf({ ...VALID, concurrencyLimit: 'custom', customConcurrencyLimit: 0 });
+		expect(custom.field).toBe('Custom Concurrency Limit');
+		expect(custom.message).toBe('Custom Concurrency Limit is "0", not a whole number of at least 1.');
+		const unknown = inputErrorOf({ ...VALID, concurrencyLimit: 'gold' });
+		expect(unknown.field).toBe('Concurrency Limit');
+		expect(unknown.message).toBe('Unknown Concurrency Limit "gold".');
+	});
+
+	it('shares the concurrency budget between refresh tokens of one client, not between clients', () => {
+		const other = parseCredentials({ ...VALID, refreshToken: `${REFRESH_TOKEN}x` });
+		expect(other.key).not.toBe(parseCredentials(VALID).key);
+		expect(other.limitKey).toBe(parseCredentials(VALID).limitKey);
+		expect(parseCredentials({ ...VALID, clientId: `${CLIENT_ID}9` }).limitKey).not.toBe(other.limitKey);
 	});
 
 	it('defaults to the US data centre', () => {

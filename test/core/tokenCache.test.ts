@@ -144,7 +144,7 @@ describe('invalidation after a 401', () => {
 	it('invalidate(credentials, rejectedToken) makes the next getToken mint a new token', async () => {
 		const { client, creds, runtime } = setup();
 		const first = await runtime.auth.getToken(creds);
-		runtime.auth.invalidate(creds, first.accessToken);
+		await runtime.auth.invalidate(creds, first.accessToken);
 		const second = await runtime.auth.getToken(creds);
 		expect(second.accessToken).not.toBe(first.accessToken);
 		expect(sim.mintsFor(client.refreshToken)).toBe(2);
@@ -153,8 +153,8 @@ describe('invalidation after a 401', () => {
 	it('many parallel invalidations of the same stale token mint one new token', async () => {
 		const { client, creds, runtime } = setup();
 		const stale = await runtime.auth.getToken(creds);
-		const renewed = await parallel(100, () => {
-			runtime.auth.invalidate(creds, stale.accessToken);
+		const renewed = await parallel(100, async () => {
+			await runtime.auth.invalidate(creds, stale.accessToken);
 			return runtime.auth.getToken(creds);
 		});
 		expect(distinct(renewed)).toHaveLength(1);
@@ -162,7 +162,7 @@ describe('invalidation after a 401', () => {
 		expect(sim.mintsFor(client.refreshToken)).toBe(2);
 
 		// A late 401 for the stale token does not drop the new one.
-		runtime.auth.invalidate(creds, stale.accessToken);
+		await runtime.auth.invalidate(creds, stale.accessToken);
 		expect((await runtime.auth.getToken(creds)).accessToken).toBe(renewed[0]?.accessToken);
 		expect(sim.mintsFor(client.refreshToken)).toBe(2);
 	});
@@ -170,7 +170,7 @@ describe('invalidation after a 401', () => {
 	it('a refused token is never taken back, saved or offered, while the refresh runs or after', async () => {
 		const { client, creds, runtime } = setup();
 		const refused = await runtime.auth.getToken(creds);
-		runtime.auth.invalidate(creds, refused.accessToken);
+		await runtime.auth.invalidate(creds, refused.accessToken);
 		expect(runtime.auth.cache.offer(creds.key, refused)).toBe(false);
 		expect(runtime.auth.cachedToken(creds, { saved: refused })).toBeUndefined();
 		const [renewed, joined] = await Promise.all([runtime.auth.getToken(creds), runtime.auth.getToken(creds, { saved: refused })]);
@@ -185,7 +185,7 @@ describe('invalidation after a 401', () => {
 	it('invalidate without a token drops whatever is cached', async () => {
 		const { client, creds, runtime } = setup();
 		await runtime.auth.getToken(creds);
-		runtime.auth.invalidate(creds);
+		await runtime.auth.invalidate(creds);
 		await runtime.auth.getToken(creds);
 		expect(sim.mintsFor(client.refreshToken)).toBe(2);
 	});

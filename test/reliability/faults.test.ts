@@ -310,7 +310,7 @@ const TOKEN_FAULTS: TokenFault[] = [
 async function useUpMints(k: RelKit, client: SelfClient): Promise<void> {
 	const credentials = parseCredentials(client.data);
 	for (let i = 0; i < 10; i++) await k.runtime.auth.getToken(credentials, { forceRefresh: true });
-	k.runtime.auth.invalidate(credentials);
+	await k.runtime.auth.invalidate(credentials);
 	k.sim.resetCounters();
 }
 

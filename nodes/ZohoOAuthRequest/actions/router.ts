@@ -35,7 +35,7 @@ export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[
 	const { concurrency, optionError } = operation === 'apiRequest' ? maxConcurrency(ctx) : { concurrency: 1 };
 	const base = {
 		ctx,
-		runtime: sharedZohoRuntime(),
+		runtime: runtimeFor(ctx),
 		credentials: new CredentialSource(ctx),
 		signal: ctx.getExecutionCancelSignal?.(),
 		tokenMemo: new TokenFailureMemo(),
@@ -59,6 +59,15 @@ export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[
 
 	const perItem = await inPool({ count: items.length, concurrency, run: runItem });
 	return perItem.flat();
+}
+
+/** The process's runtime, with n8n's logger; a bad token-store setting fails the run with the variable to fix. */
+function runtimeFor(ctx: IExecuteFunctions) {
+	try {
+		return sharedZohoRuntime({ logger: ctx.logger });
+	} catch (error) {
+		throw toNodeError(ctx.getNode(), error, 0);
+	}
 }
 
 /** Max Concurrent Requests, or why it is unusable (the items then fail with that, one by one). */

@@ -14,7 +14,7 @@ export async function zohoSelfClientApiTest(
 ): Promise<INodeCredentialTestResult> {
 	try {
 		const credentials = parseCredentials(credential.data ?? {});
-		const token = await sharedZohoRuntime().auth.getToken(credentials, { forceRefresh: true });
+		const token = await sharedZohoRuntime({ logger: this.logger }).auth.getToken(credentials, { forceRefresh: true });
 		const scopes = token.scopes?.length ? ` Scopes: ${token.scopes.join(', ')}.` : '';
 		return { status: 'OK', message: `Connection tested successfully. API domain: ${token.apiDomain}.${scopes}` };
 	} catch (error) {
