@@ -3,7 +3,6 @@
  * only to hosts of the credential's data centre (or explicitly allowed ones),
  * one refresh-and-retry after 401 INVALID_TOKEN, bounded retries on 429 and 5xx.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { FormData, type Dispatcher } from 'undici';
 
 import { apiAnswerError, booksCodeError, redactJson } from './apiErrors';
@@ -12,13 +11,12 @@ import type { TokenFailureMemo, ZohoAuth } from './auth';
 import type { Clock } from './clock';
 import type { ConcurrencyLimiter } from './concurrency';
 import type { ZohoCredentials } from './credentials';
-import { ZohoAbortError, ZohoApiError, ZohoError } from './errors';
+import { ZohoApiError, ZohoError } from './errors';
 import { booksAnswerSchema, apiErrorSchema } from './schemas';
 import { describeUrl, redact } from './secrets';
 import { isOriginAllowed } from './services';
 import type { AccessToken } from './tokenClient';
 import {
-	backoffDelay,
 	headerValue,
 	IDEMPOTENT_METHODS,
 	parseRetryAfter,
@@ -28,6 +26,7 @@ import {
 	type HttpResponse,
 	type RequestTarget,
 	type RetryPolicy,
+	withRetry,
 } from './transport';
 
 export type MultipartPart =
@@ -114,54 +113,57 @@ export class ZohoApiClient {
 		// Almost every call finds its token cached: no promise to wait for then.
 		let token = this.auth.cachedToken(credentials, tokenOptions) ?? (await this.auth.getToken(credentials, tokenOptions));
 		let refreshed = false;
-		for (let attempt = 0; ; attempt++) {
-			const call = build(token);
-			const { url, target, headers, body } = this.prepare(call, token, options);
-			// Without a Concurrency Limit (the default) no slot is taken: nothing but this test per call.
-			const release = credentials.concurrencyLimit === undefined ? undefined : await this.slot(credentials.concurrencyLimit, options);
-			let res: HttpResponse | ZohoError;
-			try {
-				res = await sendHttp({ url, target, method: call.method, headers, body, dispatcher: this.dispatcher, timeoutMs: options.timeoutMs, signal: options.signal });
-			} catch (error) {
-				// Network failures and timeouts may be retried (policy decides); anything else propagates.
-				if (!(error instanceof ZohoError) || error.code === 'ABORTED') throw error;
-				res = error;
-			} finally {
-				release?.();
-			}
-			if (res instanceof ZohoError) {
-				if (!this.mayRetry(res, call.method, options, attempt)) throw res;
-				await this.pause(res, attempt, options.signal);
-				continue;
-			}
-			if (res.status === 401 && isExpiredTokenAnswer(res.body)) {
-				// The token died early (revoked, evicted by Zoho's live-token cap): one refresh, one retry.
-				// The refused token is reported either way: a refused fresh one counts toward the mint cool-down.
-				await this.auth.refused(credentials, token);
-				if (!refreshed) {
-					token = await this.auth.getToken(credentials, { signal: options.signal, memo: options.tokenMemo });
-					refreshed = true;
-					continue;
+		let method: HttpMethod = 'GET';
+		return withRetry({
+			policy: this.retry,
+			signal: options.signal,
+			isRetryable: (error) => error instanceof ZohoError && mayRepeat({ error, method, retryNonIdempotent: options.retryNonIdempotent }),
+			attempt: async () => {
+				for (;;) {
+					const call = build(token);
+					method = call.method;
+					const res = await this.send(call, token, options);
+					if (res.status === 401 && isExpiredTokenAnswer(res.body)) {
+						// The token died early (revoked, evicted by Zoho's live-token cap): one refresh, one
+						// more send, not counted as a retry. The refused token is reported either way: a
+						// refused fresh one counts toward the mint cool-down.
+						await this.auth.refused(credentials, token);
+						if (!refreshed) {
+							token = await this.auth.getToken(credentials, { signal: options.signal, memo: options.tokenMemo });
+							refreshed = true;
+							continue;
+						}
+					}
+					const secrets = [token.accessToken, credentials.refreshToken, credentials.clientSecret];
+					if (res.status >= 400) {
+						throw apiAnswerError({
+							status: res.status,
+							body: res.body,
+							url: describeUrl(res.url),
+							method: call.method,
+							retryAfterMs: parseRetryAfter(headerValue(res.headers, 'retry-after'), this.clock.now()),
+							scopes: token.scopes,
+							secrets,
+						});
+					}
+					if (options.checkBooksCode) this.assertBooksSuccess({ res, url: res.url, method: call.method, secrets });
+					return { status: res.status, headers: res.headers, body: res.body, url: res.url, token };
 				}
-			}
-			if (res.status >= 400) {
-				const error = apiAnswerError({
-					status: res.status,
-					body: res.body,
-					url: describeUrl(url),
-					method: call.method,
-					retryAfterMs: parseRetryAfter(headerValue(res.headers, 'retry-after'), this.clock.now()),
-					scopes: token.scopes,
-					secrets: [token.accessToken, credentials.refreshToken, credentials.clientSecret],
-				});
-				if (!this.mayRetry(error, call.method, options, attempt)) throw error;
-				await this.pause(error, attempt, options.signal);
-				continue;
-			}
-			if (options.checkBooksCode) {
-				this.assertBooksSuccess({ res, url, method: call.method, secrets: [token.accessToken, credentials.refreshToken, credentials.clientSecret] });
-			}
-			return { status: res.status, headers: res.headers, body: res.body, url, token };
+			},
+		});
+	}
+
+	/** One send, within a concurrency slot when the credential has a Concurrency Limit. */
+	private async send(call: ApiCall, token: AccessToken, options: ApiCallOptions): Promise<HttpResponse & { url: string }> {
+		const { url, target, headers, body } = this.prepare(call, token, options);
+		const limit = options.credentials.concurrencyLimit;
+		// Without a Concurrency Limit (the default) no slot is taken: nothing but this test per call.
+		const release = limit === undefined ? undefined : await this.slot(limit, options);
+		try {
+			const res = await sendHttp({ url, target, method: call.method, headers, body, dispatcher: this.dispatcher, timeoutMs: options.timeoutMs, signal: options.signal });
+			return { ...res, url };
+		} finally {
+			release?.();
 		}
 	}
 
@@ -213,23 +215,6 @@ export class ZohoApiClient {
 		});
 	}
 
-	private mayRetry(error: ZohoError, method: HttpMethod, options: ApiCallOptions, attempt: number): boolean {
-		if (attempt >= this.retry.retries || !error.retryable) return false;
-		// A 429 means Zoho did not process the call: always safe to repeat.
-		if (error.code === 'RATE_LIMITED') return true;
-		return IDEMPOTENT_METHODS.has(method) || options.retryNonIdempotent === true;
-	}
-
-	private async pause(error: ZohoError, attempt: number, signal?: AbortSignal): Promise<void> {
-		const delay = backoffDelay({ attempt, policy: this.retry, retryAfterMs: error.retryAfterMs });
-		try {
-			await sleep(delay, undefined, { signal });
-		} catch (cause) {
-			if (signal?.aborted) throw new ZohoAbortError(error.url);
-			throw cause;
-		}
-	}
-
 	private assertBooksSuccess(args: { res: HttpResponse; url: string; method: HttpMethod; secrets: ReadonlyArray<string> }): void {
 		const json = parseJsonBody(args.res.body);
 		const parsed = booksAnswerSchema.safeParse(json);
@@ -279,4 +264,15 @@ function encodeBody(body?: RequestBody): { body?: string | Buffer | FormData; co
 			return { body: form };
 		}
 	}
+}
+
+/**
+ * Whether a failed call may be sent again (the retry policy still decides how often):
+ * a 429 always (Zoho did not process it), any other retryable failure only for
+ * idempotent methods, unless the user allowed POST and PATCH too.
+ */
+function mayRepeat(options: { error: ZohoError; method: HttpMethod; retryNonIdempotent?: boolean }): boolean {
+	if (!options.error.retryable) return false;
+	if (options.error.code === 'RATE_LIMITED') return true;
+	return IDEMPOTENT_METHODS.has(options.method) || options.retryNonIdempotent === true;
 }

@@ -222,16 +222,17 @@ export async function withRetry<T>(options: {
 		} catch (error) {
 			if (attempt >= options.policy.retries || !isRetryable(error)) throw error;
 			const retryAfterMs = error instanceof ZohoError ? error.retryAfterMs : undefined;
-			await pause(backoffDelay({ attempt, policy: options.policy, retryAfterMs }), options.signal);
+			await pause({ ms: backoffDelay({ attempt, policy: options.policy, retryAfterMs }), signal: options.signal, url: error instanceof ZohoError ? error.url : undefined });
 		}
 	}
 }
 
-async function pause(ms: number, signal?: AbortSignal): Promise<void> {
+/** The wait between tries; cancelling it says which call was cancelled. */
+async function pause(options: { ms: number; signal?: AbortSignal; url?: string }): Promise<void> {
 	try {
-		await sleep(ms, undefined, { signal });
+		await sleep(options.ms, undefined, { signal: options.signal });
 	} catch (error) {
-		if (signal?.aborted) throw new ZohoAbortError();
+		if (options.signal?.aborted) throw new ZohoAbortError(options.url);
 		throw error;
 	}
 }
