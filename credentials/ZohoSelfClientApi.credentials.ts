@@ -36,7 +36,8 @@ export class ZohoSelfClientApi implements ICredentialType {
 				{
 					name: 'Custom Accounts URL',
 					value: 'custom',
-					description: 'An accounts server given by its URL: a data centre not listed here, or a local Zoho simulator',
+					description:
+						'An accounts server given by its URL: a data centre not listed here, or a local Zoho simulator',
 				},
 			],
 			default: 'us',
@@ -72,7 +73,8 @@ export class ZohoSelfClientApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'From the Zoho API Console, next to the Client ID: Self Client → Client Secret tab',
+			description:
+				'From the Zoho API Console, next to the Client ID: Self Client → Client Secret tab',
 		},
 		{
 			displayName: 'Refresh Token',
@@ -92,14 +94,19 @@ export class ZohoSelfClientApi implements ICredentialType {
 				{
 					name: 'No Limit',
 					value: 'none',
-					description: 'Calls go out as the nodes send them (Max Concurrent Requests per run); above your edition\'s limit Zoho answers 429',
+					description:
+						"Calls go out as the nodes send them (Max Concurrent Requests per run); above your edition's limit Zoho answers 429",
 				},
 				{ name: 'Free Edition (5 at Once)', value: 'free' },
 				{ name: 'Standard Edition (10 at Once)', value: 'standard' },
 				{ name: 'Professional Edition (15 at Once)', value: 'professional' },
 				{ name: 'Enterprise Edition (20 at Once)', value: 'enterprise' },
 				{ name: 'Ultimate Edition (25 at Once)', value: 'ultimate' },
-				{ name: 'Custom', value: 'custom', description: 'A number of your own, e.g. a share of the limit left for other apps' },
+				{
+					name: 'Custom',
+					value: 'custom',
+					description: 'A number of your own, e.g. a share of the limit left for other apps',
+				},
 			],
 			default: 'none',
 			description:
@@ -144,7 +151,10 @@ export class ZohoSelfClientApi implements ICredentialType {
 		},
 	];
 
-	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
 		try {
 			return await preAuthenticate(credentials);
 		} catch (error) {

@@ -3,7 +3,12 @@
  * their real type names so a workflow exported from n8n runs unchanged. They are not
  * copies of n8n's nodes: only the behaviour a workflow test relies on.
  */
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 export const MANUAL_TRIGGER_TYPE = 'n8n-nodes-base.manualTrigger';

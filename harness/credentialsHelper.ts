@@ -69,7 +69,8 @@ class StoredCredentials extends ICredentials {
 
 	private entry(): StoredCredential {
 		const entry = this.id === undefined ? undefined : this.store[this.id];
-		if (entry === undefined) throw new UserError(`Credential "${this.id ?? ''}" is not in the store`);
+		if (entry === undefined)
+			throw new UserError(`Credential "${this.id ?? ''}" is not in the store`);
 		return entry;
 	}
 
@@ -78,7 +79,12 @@ class StoredCredentials extends ICredentials {
 	}
 
 	getDataToSave(): ICredentialsEncrypted {
-		return { id: this.id, name: this.name, type: this.type, data: JSON.stringify(this.entry().data) };
+		return {
+			id: this.id,
+			name: this.name,
+			type: this.type,
+			data: JSON.stringify(this.entry().data),
+		};
 	}
 
 	async setData(data: ICredentialDataDecryptedObject): Promise<void> {
@@ -131,7 +137,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	isCredentialUsableByNode(credentialType: string, nodeType: string): boolean {
 		const typeDef = this.credentialTypes[credentialType];
 		if (typeDef?.restrictToSupportedNodes !== true) return true;
-		return (typeDef.supportedNodes ?? []).some((name) => nodeType === name || nodeType.endsWith(`.${name}`));
+		return (typeDef.supportedNodes ?? []).some(
+			(name) => nodeType === name || nodeType.endsWith(`.${name}`),
+		);
 	}
 
 	getCredentialsProperties(typeName: string): INodeProperties[] {
@@ -149,14 +157,18 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		const { id } = nodeCredentials;
 		if (!id) throw new UserError(`Credential "${nodeCredentials.name}" (${type}) has no id`);
 		const entry = this.store[id];
-		if (entry === undefined) throw new UserError(`Credential with ID "${id}" does not exist for type "${type}".`);
+		if (entry === undefined)
+			throw new UserError(`Credential with ID "${id}" does not exist for type "${type}".`);
 		if (entry.type !== type) {
 			throw new UserError(`Credential "${id}" is of type "${entry.type}", not "${type}"`);
 		}
 		return entry;
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentials> {
 		this.storedEntry(nodeCredentials, type);
 		return new StoredCredentials(nodeCredentials, type, this.store);
 	}
@@ -221,7 +233,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
 		if (authenticate.type !== 'generic') return requestOptions;
 		if (!workflow || !node) {
-			throw new UserError('Workflow and node are required for declarative credential authentication');
+			throw new UserError(
+				'Workflow and node are required for declarative credential authentication',
+			);
 		}
 
 		const resolve = (value: string): string => {
@@ -266,10 +280,13 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		const expirable = credentialType.properties.find(
 			(property) => property.type === 'hidden' && property.typeOptions?.expirable === true,
 		);
-		if (expirable === undefined || typeof credentialType.preAuthentication !== 'function') return undefined;
+		if (expirable === undefined || typeof credentialType.preAuthentication !== 'function')
+			return undefined;
 
-		const isTestingCredentials = node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
-		if (credentials[expirable.name] !== '' && !credentialsExpired && !isTestingCredentials) return undefined;
+		const isTestingCredentials =
+			node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
+		if (credentials[expirable.name] !== '' && !credentialsExpired && !isTestingCredentials)
+			return undefined;
 
 		this.preAuthenticationRuns.push({ type: typeName, credentialsExpired });
 		const output = (await credentialType.preAuthentication.call(
@@ -321,7 +338,10 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		data: ICredentialDataDecryptedObject,
 	): Promise<void> {
 		const entry = this.storedEntry(nodeCredentials, type);
-		await this.updateCredentials(nodeCredentials, type, { ...entry.data, oauthTokenData: data.oauthTokenData });
+		await this.updateCredentials(nodeCredentials, type, {
+			...entry.data,
+			oauthTokenData: data.oauthTokenData,
+		});
 	}
 }
 
@@ -336,7 +356,9 @@ function restrictToCredentialDomains(
 				const allowedDomains = getCredentialOwnRequestAllowedDomains(credentials);
 				if (allowedDomains === undefined) return await helpers.helpers.httpRequest(requestOptions);
 				if (requestOptions.allowedDomains !== undefined) {
-					throw new UserError('preAuthentication set allowedDomains on a credential that has its own domain list');
+					throw new UserError(
+						'preAuthentication set allowedDomains on a credential that has its own domain list',
+					);
 				}
 				return await helpers.helpers.httpRequest({ ...requestOptions, allowedDomains });
 			},

@@ -29,7 +29,8 @@ export function restoreError(copy: unknown, thrownByNodes: readonly unknown[]): 
 
 	const { stack } = copy as ErrorCopy;
 	const original = thrownByNodes.find(
-		(error): error is Error => error instanceof Error && typeof stack === 'string' && error.stack === stack,
+		(error): error is Error =>
+			error instanceof Error && typeof stack === 'string' && error.stack === stack,
 	);
 	if (original) return original;
 

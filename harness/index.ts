@@ -2,7 +2,13 @@ export { runWorkflow } from './runWorkflow';
 export { createPollRunner } from './pollNode';
 export type { PollRunner, PollRunnerOptions } from './pollNode';
 export type { RunWorkflowOptions, RunWorkflowResult, WorkflowJson } from './runWorkflow';
-export { builtinNodeTypes, HarnessManualTrigger, HarnessNoOp, MANUAL_TRIGGER_TYPE, NO_OP_TYPE } from './builtinNodes';
+export {
+	builtinNodeTypes,
+	HarnessManualTrigger,
+	HarnessNoOp,
+	MANUAL_TRIGGER_TYPE,
+	NO_OP_TYPE,
+} from './builtinNodes';
 export { HarnessCredentialsHelper } from './credentialsHelper';
 export type {
 	CredentialStore,

@@ -11,7 +11,14 @@
  *   await trigger.listSearch('searchModules');   // a resource locator's list, as the editor loads it
  */
 import { ExecutionLifecycleHooks, LoadOptionsContext, PollContext } from 'n8n-core';
-import type { IDataObject, INode, INodeExecutionData, INodeListSearchResult, INodePropertyOptions, WorkflowExecuteMode } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	INodeListSearchResult,
+	INodePropertyOptions,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
 import { UserError } from 'n8n-workflow';
 
 import { builtinNodeTypes } from './builtinNodes';
@@ -20,14 +27,17 @@ import { prepareHarnessEnvironment } from './environment';
 import { HarnessNodeTypes } from './nodeTypes';
 import { createAdditionalData, prepareWorkflow, type RunWorkflowOptions } from './runWorkflow';
 
-export interface PollRunnerOptions extends Pick<RunWorkflowOptions, 'workflow' | 'nodeTypes' | 'credentialTypes' | 'credentials'> {
+export interface PollRunnerOptions
+	extends Pick<RunWorkflowOptions, 'workflow' | 'nodeTypes' | 'credentialTypes' | 'credentials'> {
 	/** Name of the trigger node to poll. */
 	node: string;
 }
 
 export interface PollRunner {
 	/** One tick. Default mode 'trigger' (an active workflow); 'manual' is the editor's test run. */
-	poll(options?: { mode?: Extract<WorkflowExecuteMode, 'trigger' | 'manual'> }): Promise<INodeExecutionData[][] | null>;
+	poll(options?: {
+		mode?: Extract<WorkflowExecuteMode, 'trigger' | 'manual'>;
+	}): Promise<INodeExecutionData[][] | null>;
 	/** A copy of the node's static data as it stands. */
 	staticData(): IDataObject;
 	/** Runs one of the node's `methods.loadOptions` with the node's parameters, as the editor does. */
@@ -40,14 +50,24 @@ let pollCounter = 0;
 
 export function createPollRunner(options: PollRunnerOptions): PollRunner {
 	prepareHarnessEnvironment();
-	const nodeTypes = new HarnessNodeTypes({ ...builtinNodeTypes(), ...options.nodeTypes }, () => undefined);
-	const credentialsHelper = new HarnessCredentialsHelper(options.credentialTypes ?? {}, options.credentials ?? {});
-	const { workflow, workflowData } = prepareWorkflow({ workflow: options.workflow, startNode: options.node }, nodeTypes);
+	const nodeTypes = new HarnessNodeTypes(
+		{ ...builtinNodeTypes(), ...options.nodeTypes },
+		() => undefined,
+	);
+	const credentialsHelper = new HarnessCredentialsHelper(
+		options.credentialTypes ?? {},
+		options.credentials ?? {},
+	);
+	const { workflow, workflowData } = prepareWorkflow(
+		{ workflow: options.workflow, startNode: options.node },
+		nodeTypes,
+	);
 	const node: INode | null = workflow.getNode(options.node);
 	if (node === null) throw new UserError(`Node "${options.node}" is not in the workflow`);
 	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	const pollFunction = nodeType.poll;
-	if (pollFunction === undefined) throw new UserError(`Node "${options.node}" is not a polling trigger`);
+	if (pollFunction === undefined)
+		throw new UserError(`Node "${options.node}" is not a polling trigger`);
 
 	const additionalDataFor = (mode: WorkflowExecuteMode) => {
 		const executionId = `harness-poll-${++pollCounter}`;
@@ -60,13 +80,24 @@ export function createPollRunner(options: PollRunnerOptions): PollRunner {
 	};
 
 	const loadOptionsContext = () =>
-		new LoadOptionsContext(workflow, node, { ...additionalDataFor('manual'), currentNodeParameters: node.parameters }, 'parameters');
+		new LoadOptionsContext(
+			workflow,
+			node,
+			{ ...additionalDataFor('manual'), currentNodeParameters: node.parameters },
+			'parameters',
+		);
 
 	return {
 		async poll(pollOptions = {}) {
 			const mode = pollOptions.mode ?? 'trigger';
 			const additionalData = additionalDataFor(mode);
-			const context = new PollContext(workflow, node, additionalData, mode, mode === 'manual' ? 'manual' : 'activate');
+			const context = new PollContext(
+				workflow,
+				node,
+				additionalData,
+				mode,
+				mode === 'manual' ? 'manual' : 'activate',
+			);
 			return await pollFunction.call(context);
 		},
 		staticData() {
@@ -75,12 +106,14 @@ export function createPollRunner(options: PollRunnerOptions): PollRunner {
 		},
 		async loadOptions(method) {
 			const load = nodeType.methods?.loadOptions?.[method];
-			if (load === undefined) throw new UserError(`Node "${options.node}" has no loadOptions method "${method}"`);
+			if (load === undefined)
+				throw new UserError(`Node "${options.node}" has no loadOptions method "${method}"`);
 			return await load.call(loadOptionsContext());
 		},
 		async listSearch(method, filter) {
 			const search = nodeType.methods?.listSearch?.[method];
-			if (search === undefined) throw new UserError(`Node "${options.node}" has no listSearch method "${method}"`);
+			if (search === undefined)
+				throw new UserError(`Node "${options.node}" has no listSearch method "${method}"`);
 			return await search.call(loadOptionsContext(), filter);
 		},
 	};

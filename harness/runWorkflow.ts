@@ -15,11 +15,7 @@
  *
  * See README.md beside this file for the settings it applies and why.
  */
-import {
-	ExecutionLifecycleHooks,
-	ExternalSecretsProxy,
-	WorkflowExecute,
-} from 'n8n-core';
+import { ExecutionLifecycleHooks, ExternalSecretsProxy, WorkflowExecute } from 'n8n-core';
 import type {
 	IConnections,
 	IDataObject,
@@ -193,9 +189,16 @@ export interface PreparedRun {
 	startNode: INode;
 }
 
-export function prepareWorkflow(options: RunWorkflowOptions, nodeTypes: HarnessNodeTypes): PreparedRun {
+export function prepareWorkflow(
+	options: RunWorkflowOptions,
+	nodeTypes: HarnessNodeTypes,
+): PreparedRun {
 	const { workflow: json } = options;
-	if (!Array.isArray(json.nodes) || typeof json.connections !== 'object' || json.connections === null) {
+	if (
+		!Array.isArray(json.nodes) ||
+		typeof json.connections !== 'object' ||
+		json.connections === null
+	) {
 		throw new UserError('workflow must be an n8n workflow JSON with "nodes" and "connections"');
 	}
 	// The engine writes parameter defaults into the nodes: never touch the caller's fixture.
@@ -275,7 +278,8 @@ async function awaitExecution(
 			`The workflow run did not stop within ${graceMs} ms of being cancelled: a node ignores getExecutionCancelSignal()`,
 		);
 	}
-	if (cancelReason === 'timeout') throw new Error(`The workflow run took longer than ${timeoutMs} ms and was cancelled`);
+	if (cancelReason === 'timeout')
+		throw new Error(`The workflow run took longer than ${timeoutMs} ms and was cancelled`);
 	if ('failure' in outcome) throw outcome.failure;
 	return { run: outcome.run, cancelReason };
 }
@@ -285,10 +289,16 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 	const { inputItems = [{ json: {} }], mode = 'manual' } = options;
 
 	const thrownByNodes: unknown[] = [];
-	const nodeTypes = new HarnessNodeTypes({ ...builtinNodeTypes(), ...options.nodeTypes }, (error) => {
-		thrownByNodes.push(error);
-	});
-	const credentialsHelper = new HarnessCredentialsHelper(options.credentialTypes ?? {}, options.credentials ?? {});
+	const nodeTypes = new HarnessNodeTypes(
+		{ ...builtinNodeTypes(), ...options.nodeTypes },
+		(error) => {
+			thrownByNodes.push(error);
+		},
+	);
+	const credentialsHelper = new HarnessCredentialsHelper(
+		options.credentialTypes ?? {},
+		options.credentials ?? {},
+	);
 	const { workflow, workflowData, startNode } = prepareWorkflow(options, nodeTypes);
 
 	const executionId = `harness-execution-${++executionCounter}`;
@@ -305,10 +315,16 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 	});
 	const runExecutionData = createRunExecutionData({
 		executionData: {
-			nodeExecutionStack: [{ node: startNode, data: { main: [structuredClone(inputItems)] }, source: null }],
+			nodeExecutionStack: [
+				{ node: startNode, data: { main: [structuredClone(inputItems)] }, source: null },
+			],
 		},
 	});
-	const execution = new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+	const execution = new WorkflowExecute(
+		additionalData,
+		mode,
+		runExecutionData,
+	).processRunExecutionData(workflow);
 	const { run, cancelReason } = await awaitExecution(execution, options);
 
 	const { runData } = run.data.resultData;

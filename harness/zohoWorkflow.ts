@@ -6,10 +6,20 @@ import type { WorkflowJson } from '.';
 export const NODE_TYPE = 'n8n-nodes-zoho-oauth.zohoOAuthRequest';
 export const CREDENTIAL_ID = 'zoho-sim';
 
-export function zohoWorkflow(parameters: IDataObject, options: { continueOnFail?: boolean; credentialId?: string } = {}): WorkflowJson {
+export function zohoWorkflow(
+	parameters: IDataObject,
+	options: { continueOnFail?: boolean; credentialId?: string } = {},
+): WorkflowJson {
 	return {
 		nodes: [
-			{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'n1',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'n2',
 				name: 'Zoho',
@@ -17,7 +27,12 @@ export function zohoWorkflow(parameters: IDataObject, options: { continueOnFail?
 				typeVersion: 1,
 				position: [220, 0],
 				parameters,
-				credentials: { zohoSelfClientApi: { id: options.credentialId ?? CREDENTIAL_ID, name: 'Zoho (simulator)' } },
+				credentials: {
+					zohoSelfClientApi: {
+						id: options.credentialId ?? CREDENTIAL_ID,
+						name: 'Zoho (simulator)',
+					},
+				},
 				// Errors become items, so one failing item is counted instead of ending the run.
 				...(options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
 			},

@@ -15,8 +15,15 @@ export interface ServerChild {
 	stop(options?: { signal?: NodeJS.Signals; graceMs?: number }): Promise<void>;
 }
 
-export function spawnServer(options: { command: string; args: string[]; spawn?: SpawnOptions }): ServerChild {
-	const child = spawn(options.command, options.args, { ...options.spawn, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnServer(options: {
+	command: string;
+	args: string[];
+	spawn?: SpawnOptions;
+}): ServerChild {
+	const child = spawn(options.command, options.args, {
+		...options.spawn,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	if (child.pid === undefined) throw new Error(`could not start ${options.command}`);
 	let output = '';
 	const keep = (chunk: Buffer): void => {
@@ -38,7 +45,9 @@ export function spawnServer(options: { command: string; args: string[]; spawn?: 
 	});
 	const exitWithin = async (ms: number): Promise<boolean> => {
 		let timer: NodeJS.Timeout | undefined;
-		const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+		const timeout = new Promise<boolean>(
+			(resolve) => (timer = setTimeout(() => resolve(false), ms)),
+		);
 		try {
 			return await Promise.race([gone.then(() => true), timeout]);
 		} finally {
@@ -56,7 +65,8 @@ export function spawnServer(options: { command: string; args: string[]; spawn?: 
 			child.kill(stopOptions.signal ?? 'SIGTERM');
 			if (await exitWithin(stopOptions.graceMs ?? 10_000)) return;
 			child.kill('SIGKILL');
-			if (!(await exitWithin(5_000))) throw new Error(`${options.command} (pid ${child.pid}) did not exit after SIGKILL`);
+			if (!(await exitWithin(5_000)))
+				throw new Error(`${options.command} (pid ${child.pid}) did not exit after SIGKILL`);
 		},
 	};
 }
@@ -74,13 +84,21 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls `ready` every 100 ms until it answers true; throws with the server's output after `timeoutMs`. */
-export async function waitUntilReady(options: { what: string; child: ServerChild; ready: () => Promise<boolean>; timeoutMs?: number }): Promise<void> {
+export async function waitUntilReady(options: {
+	what: string;
+	child: ServerChild;
+	ready: () => Promise<boolean>;
+	timeoutMs?: number;
+}): Promise<void> {
 	const deadline = Date.now() + (options.timeoutMs ?? 30_000);
 	while (Date.now() < deadline) {
-		if (options.child.exited) throw new Error(`${options.what} exited before it was ready:\n${options.child.output()}`);
+		if (options.child.exited)
+			throw new Error(`${options.what} exited before it was ready:\n${options.child.output()}`);
 		if (await options.ready()) return;
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
 	await options.child.stop();
-	throw new Error(`${options.what} was not ready within ${options.timeoutMs ?? 30_000} ms:\n${options.child.output()}`);
+	throw new Error(
+		`${options.what} was not ready within ${options.timeoutMs ?? 30_000} ms:\n${options.child.output()}`,
+	);
 }

@@ -23,9 +23,14 @@ export interface PostgresServer {
 
 /** The bin folder of the newest PostgreSQL Debian installed (/usr/lib/postgresql/<major>/bin). */
 export function postgresBinDir(root = '/usr/lib/postgresql'): string {
-	const majors = fs.existsSync(root) ? fs.readdirSync(root).filter((name) => /^\d+$/.test(name)) : [];
+	const majors = fs.existsSync(root)
+		? fs.readdirSync(root).filter((name) => /^\d+$/.test(name))
+		: [];
 	const newest = majors.sort((a, b) => Number(b) - Number(a))[0];
-	if (!newest) throw new Error(`PostgreSQL is not installed (${root} is empty): apt-get install -y postgresql`);
+	if (!newest)
+		throw new Error(
+			`PostgreSQL is not installed (${root} is empty): apt-get install -y postgresql`,
+		);
 	return path.join(root, newest, 'bin');
 }
 
@@ -46,19 +51,36 @@ export async function startPostgres(options: { database?: string } = {}): Promis
 	const cleanup = (): void => fs.rmSync(dir, { recursive: true, force: true });
 	try {
 		if (user) fs.chownSync(dir, user.uid, user.gid);
-		execFileSync(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8'], {
-			...user,
-			stdio: 'pipe',
-		});
+		execFileSync(
+			path.join(bin, 'initdb'),
+			['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8'],
+			{
+				...user,
+				stdio: 'pipe',
+			},
+		);
 		const port = await freePort();
 		const child = spawnServer({
 			command: path.join(bin, 'postgres'),
-			args: ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, '-c', 'fsync=off'],
+			args: [
+				'-D',
+				data,
+				'-p',
+				String(port),
+				'-c',
+				'listen_addresses=127.0.0.1',
+				'-c',
+				`unix_socket_directories=${dir}`,
+				'-c',
+				'fsync=off',
+			],
 			spawn: { ...user },
 		});
 		const isReady = async (): Promise<boolean> => {
 			try {
-				execFileSync(path.join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+				execFileSync(path.join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port)], {
+					stdio: 'ignore',
+				});
 				return true;
 			} catch {
 				// Not accepting connections yet: waitUntilReady asks again.
@@ -66,7 +88,11 @@ export async function startPostgres(options: { database?: string } = {}): Promis
 			}
 		};
 		await waitUntilReady({ what: `PostgreSQL on port ${port}`, child, ready: isReady });
-		execFileSync(path.join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database], { stdio: 'pipe' });
+		execFileSync(
+			path.join(bin, 'createdb'),
+			['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database],
+			{ stdio: 'pipe' },
+		);
 		return {
 			host: '127.0.0.1',
 			port,

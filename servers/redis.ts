@@ -21,10 +21,33 @@ export async function startRedis(options: { port?: number } = {}): Promise<Redis
 	const port = options.port ?? (await freePort());
 	const child: ServerChild = spawnServer({
 		command: 'redis-server',
-		args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'],
+		args: [
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--daemonize',
+			'no',
+			'--loglevel',
+			'warning',
+		],
 	});
-	await waitUntilReady({ what: `redis-server on port ${port}`, child, ready: () => answersPing(port) });
-	return { host: '127.0.0.1', port, url: `redis://127.0.0.1:${port}`, pid: child.pid, stop: () => child.stop() };
+	await waitUntilReady({
+		what: `redis-server on port ${port}`,
+		child,
+		ready: () => answersPing(port),
+	});
+	return {
+		host: '127.0.0.1',
+		port,
+		url: `redis://127.0.0.1:${port}`,
+		pid: child.pid,
+		stop: () => child.stop(),
+	};
 }
 
 /** True when a Redis on the port answers PING with PONG (a raw RESP exchange, no client library). */

@@ -37,13 +37,20 @@ export async function startTinyproxy(options: TinyproxyOptions = {}): Promise<Ti
 		'LogLevel Connect',
 		`LogFile "${logFile}"`,
 		...(options.connectPorts ?? []).map((allowed) => `ConnectPort ${allowed}`),
-		...(options.basicAuth ? [`BasicAuth ${options.basicAuth.user} ${options.basicAuth.password}`] : []),
+		...(options.basicAuth
+			? [`BasicAuth ${options.basicAuth.user} ${options.basicAuth.password}`]
+			: []),
 	];
 	const config = join(dir, 'tinyproxy.conf');
 	await writeFile(config, `${lines.join('\n')}\n`);
 	const child = spawnServer({ command: 'tinyproxy', args: ['-d', '-c', config] });
 	try {
-		await waitUntilReady({ what: `tinyproxy on port ${port}`, child, ready: () => accepts(port), timeoutMs: 5_000 });
+		await waitUntilReady({
+			what: `tinyproxy on port ${port}`,
+			child,
+			ready: () => accepts(port),
+			timeoutMs: 5_000,
+		});
 	} catch (error) {
 		await rm(dir, { recursive: true, force: true });
 		throw error;
@@ -56,7 +63,9 @@ export async function startTinyproxy(options: TinyproxyOptions = {}): Promise<Ti
 				if (error.code === 'ENOENT') return '';
 				throw error;
 			});
-			return [...log.matchAll(/Request \(file descriptor \d+\): CONNECT (\S+) HTTP/g)].map((match) => match[1] ?? '');
+			return [...log.matchAll(/Request \(file descriptor \d+\): CONNECT (\S+) HTTP/g)].map(
+				(match) => match[1] ?? '',
+			);
 		},
 		async stop() {
 			await child.stop({ graceMs: 3_000 });

@@ -3,9 +3,15 @@
 import { formParams } from './body';
 import type { Exchange } from './exchange';
 import type { AccessTokenState, ClientState } from './state';
-import { createRefreshToken, issueAccessToken, mintAccessToken, revokeRefreshToken } from './tokens';
+import {
+	createRefreshToken,
+	issueAccessToken,
+	mintAccessToken,
+	revokeRefreshToken,
+} from './tokens';
 
-const THROTTLE_DESCRIPTION = 'You have made too many requests continuously. Please try again after some time.';
+const THROTTLE_DESCRIPTION =
+	'You have made too many requests continuously. Please try again after some time.';
 const GRANT_TYPES = new Set(['authorization_code', 'refresh_token', 'client_credentials']);
 
 export function handleTokenRequest(ex: Exchange): void {
@@ -20,7 +26,10 @@ export function handleTokenRequest(ex: Exchange): void {
 		return;
 	}
 	if (grantType === 'client_credentials' && !params.get('soid')) {
-		refuse(ex, { outcome: 'client_credentials:missing_org_info', body: { error: 'missing_org_info' } });
+		refuse(ex, {
+			outcome: 'client_credentials:missing_org_info',
+			body: { error: 'missing_org_info' },
+		});
 		return;
 	}
 	const client = ex.dc.clients.get(params.get('client_id') ?? '');
@@ -29,11 +38,16 @@ export function handleTokenRequest(ex: Exchange): void {
 		return;
 	}
 	if (client.clientSecret !== params.get('client_secret')) {
-		refuse(ex, { outcome: `${grantType}:invalid_client_secret`, body: { error: 'invalid_client_secret' } });
+		refuse(ex, {
+			outcome: `${grantType}:invalid_client_secret`,
+			body: { error: 'invalid_client_secret' },
+		});
 		return;
 	}
-	if (grantType === 'authorization_code') exchangeGrantCode(ex, { client, code: params.get('code') ?? '' });
-	else if (grantType === 'refresh_token') refresh(ex, { client, token: params.get('refresh_token') ?? '' });
+	if (grantType === 'authorization_code')
+		exchangeGrantCode(ex, { client, code: params.get('code') ?? '' });
+	else if (grantType === 'refresh_token')
+		refresh(ex, { client, token: params.get('refresh_token') ?? '' });
 	else clientCredentials(ex, splitScopes(params.get('scope') ?? ''));
 }
 
@@ -49,7 +63,10 @@ function exchangeGrantCode(ex: Exchange, options: { client: ClientState; code: s
 		refuse(ex, { outcome: 'authorization_code:invalid_code', body: { error: 'invalid_code' } });
 		return;
 	}
-	const refreshState = createRefreshToken(ex.core, ex.dc, { clientId: grant.clientId, scopes: grant.scopes });
+	const refreshState = createRefreshToken(ex.core, ex.dc, {
+		clientId: grant.clientId,
+		scopes: grant.scopes,
+	});
 	const access = mintAccessToken(ex.core, ex.dc, refreshState);
 	if (!access) throw new Error('a new refresh token cannot be throttled');
 	ex.core.counters.recordTokenOutcome('authorization_code:success');
@@ -64,7 +81,10 @@ function refresh(ex: Exchange, options: { client: ClientState; token: string }):
 	}
 	const access = mintAccessToken(ex.core, ex.dc, refreshState);
 	if (!access) {
-		refuse(ex, { outcome: 'throttled', body: { error: 'Access Denied', error_description: THROTTLE_DESCRIPTION } });
+		refuse(ex, {
+			outcome: 'throttled',
+			body: { error: 'Access Denied', error_description: THROTTLE_DESCRIPTION },
+		});
 		return;
 	}
 	ex.core.counters.recordTokenOutcome('refresh_token:success');
@@ -79,8 +99,13 @@ function clientCredentials(ex: Exchange, scopes: string[]): void {
 
 function tokenAnswer(ex: Exchange, access: AccessTokenState): Record<string, unknown> {
 	const lifetime = ex.core.config.tokenLifetimeSec;
-	const common = { access_token: access.token, api_domain: ex.core.apiDomain(ex.dc.id), token_type: 'Bearer' };
-	if (ex.core.config.legacyExpiresShape) return { ...common, expires_in_sec: lifetime, expires_in: lifetime * 1000 };
+	const common = {
+		access_token: access.token,
+		api_domain: ex.core.apiDomain(ex.dc.id),
+		token_type: 'Bearer',
+	};
+	if (ex.core.config.legacyExpiresShape)
+		return { ...common, expires_in_sec: lifetime, expires_in: lifetime * 1000 };
 	return { ...common, expires_in: lifetime, scope: access.scopes.join(' ') };
 }
 

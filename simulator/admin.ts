@@ -6,7 +6,13 @@ import type { Exchange } from './exchange';
 import { addRecordRule, defineModule } from './crm-metadata';
 import { seedBooks, seedCrm, touchCrm } from './seed';
 import { createGrantCode, createRefreshToken, registerClient } from './tokens';
-import { isDcId, type BooksProduct, type CrmModuleSpec, type CrmRecordRule, type FaultSpec } from './types';
+import {
+	isDcId,
+	type BooksProduct,
+	type CrmModuleSpec,
+	type CrmRecordRule,
+	type FaultSpec,
+} from './types';
 
 type Body = Record<string, unknown>;
 
@@ -59,7 +65,10 @@ function dispatch(ex: Exchange, body: Body): void {
 			ex.json(200, core.configure(body));
 			return;
 		case 'POST /__sim/clients': {
-			const client = registerClient(dc, { ...optionalString(body, 'clientId'), ...optionalString(body, 'clientSecret') });
+			const client = registerClient(dc, {
+				...optionalString(body, 'clientId'),
+				...optionalString(body, 'clientSecret'),
+			});
 			ex.json(200, { clientId: client.clientId, clientSecret: client.clientSecret });
 			return;
 		}
@@ -122,14 +131,20 @@ function dispatch(ex: Exchange, body: Body): void {
 		case 'POST /__sim/crm/modules': {
 			// Body: a CrmModuleSpec, plus `product: "bigin"` for Bigin.
 			requiredString(body, 'api_name');
-			defineModule(dc, { namespace: body.product === 'bigin' ? 'bigin' : 'crm', spec: body as unknown as CrmModuleSpec });
+			defineModule(dc, {
+				namespace: body.product === 'bigin' ? 'bigin' : 'crm',
+				spec: body as unknown as CrmModuleSpec,
+			});
 			ex.json(200, { status: 'success' });
 			return;
 		}
 		case 'POST /__sim/crm/rules': {
 			requiredString(body, 'module');
 			requiredString(body, 'field');
-			addRecordRule(dc, { ...(body as unknown as CrmRecordRule), product: body.product === 'bigin' ? 'bigin' : 'crm' });
+			addRecordRule(dc, {
+				...(body as unknown as CrmRecordRule),
+				product: body.product === 'bigin' ? 'bigin' : 'crm',
+			});
 			ex.json(200, { status: 'success' });
 			return;
 		}

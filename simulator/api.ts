@@ -29,7 +29,11 @@ export async function handleApi(ex: Exchange): Promise<void> {
 	const refusal = rateLimitRefusal(ex);
 	if (refusal) {
 		const retryAfter = ex.core.config.retryAfterSec;
-		ex.json(429, tooManyRequests(refusal), retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {});
+		ex.json(
+			429,
+			tooManyRequests(refusal),
+			retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {},
+		);
 		return;
 	}
 	const dc = ex.dc;

@@ -34,7 +34,8 @@ export function formParams(ex: Exchange): Map<string, string> {
 	const params = new Map<string, string>(ex.query);
 	const contentType = ex.header('content-type') ?? '';
 	if (/^application\/x-www-form-urlencoded/i.test(contentType)) {
-		for (const [key, value] of new URLSearchParams(ex.body.toString('utf8'))) params.set(key, value);
+		for (const [key, value] of new URLSearchParams(ex.body.toString('utf8')))
+			params.set(key, value);
 	}
 	const boundary = boundaryOf(contentType);
 	if (boundary) {

@@ -21,14 +21,25 @@ const COLLECTION = /^[a-z][a-z0-9_]*$/i;
 const RECORD_ID = /^\d{1,25}$/;
 const MAX_PER_PAGE = 200;
 /** Query parameters that are not field filters. */
-const RESERVED_PARAMS = new Set(['organization_id', 'page', 'per_page', 'sort_column', 'sort_order', 'filter_by', 'JSONString']);
+const RESERVED_PARAMS = new Set([
+	'organization_id',
+	'page',
+	'per_page',
+	'sort_column',
+	'sort_order',
+	'filter_by',
+	'JSONString',
+]);
 
 export function matchBooks(ex: Exchange): ApiRoute | undefined {
 	for (const entry of PRODUCTS) {
 		const match = entry.pattern.exec(ex.path);
 		if (!match) continue;
-		const [collection, id, ...extra] = (match[1] ?? '').split('/').filter((segment) => segment !== '');
-		if (collection === undefined || !COLLECTION.test(collection) || extra.length > 0) return undefined;
+		const [collection, id, ...extra] = (match[1] ?? '')
+			.split('/')
+			.filter((segment) => segment !== '');
+		if (collection === undefined || !COLLECTION.test(collection) || extra.length > 0)
+			return undefined;
 		if (id !== undefined && !RECORD_ID.test(id)) return undefined;
 		const handle = pickHandler(ex, { product: entry.product, collection, id });
 		if (!handle) return undefined;
@@ -65,12 +76,18 @@ function pickHandler(
 function requireOrg(ex: Exchange, product: BooksProduct): BooksOrgState | undefined {
 	const organizationId = ex.query.get('organization_id');
 	if (!organizationId) {
-		ex.json(400, { code: 6041, message: 'organization_id is required. Pass it as a query parameter.' });
+		ex.json(400, {
+			code: 6041,
+			message: 'organization_id is required. Pass it as a query parameter.',
+		});
 		return undefined;
 	}
 	const org = ex.dc.booksOrg(product, organizationId);
 	if (!org) {
-		ex.json(400, { code: 6024, message: `You are not associated with the organization ${organizationId}.` });
+		ex.json(400, {
+			code: 6024,
+			message: `You are not associated with the organization ${organizationId}.`,
+		});
 		return undefined;
 	}
 	return org;
@@ -102,7 +119,10 @@ function listRecords(ex: Exchange, options: { org: BooksOrgState; collection: st
 	}
 	const filters = [...ex.query].filter(([key]) => !RESERVED_PARAMS.has(key));
 	const all = options.org.collections.get(options.collection) ?? [];
-	const matching = filters.length === 0 ? all : all.filter((record) => filters.every(([key, value]) => String(record[key]) === value));
+	const matching =
+		filters.length === 0
+			? all
+			: all.filter((record) => filters.every(([key, value]) => String(record[key]) === value));
 	// Newest first, as Books sorts by created_time descending.
 	const offset = (page - 1) * perPage;
 	const slice: Record<string, unknown>[] = [];
@@ -133,14 +153,22 @@ function createRecord(ex: Exchange, options: { org: BooksOrgState; collection: s
 		return;
 	}
 	const singular = singularOf(options.collection);
-	const record = newBooksRecord({ dc: ex.dc, collection: options.collection, fields: input, time: ex.core.now() });
+	const record = newBooksRecord({
+		dc: ex.dc,
+		collection: options.collection,
+		fields: input,
+		time: ex.core.now(),
+	});
 	const list = options.org.collections.get(options.collection) ?? [];
 	list.push(record);
 	options.org.collections.set(options.collection, list);
 	ex.json(201, { code: 0, message: `The ${singular} has been created.`, [singular]: record });
 }
 
-function getRecord(ex: Exchange, options: { org: BooksOrgState; collection: string; id: string }): void {
+function getRecord(
+	ex: Exchange,
+	options: { org: BooksOrgState; collection: string; id: string },
+): void {
 	const record = findRecord(options);
 	const singular = singularOf(options.collection);
 	if (!record) {
@@ -150,7 +178,10 @@ function getRecord(ex: Exchange, options: { org: BooksOrgState; collection: stri
 	ex.json(200, { code: 0, message: 'success', [singular]: record });
 }
 
-function updateRecord(ex: Exchange, options: { org: BooksOrgState; collection: string; id: string }): void {
+function updateRecord(
+	ex: Exchange,
+	options: { org: BooksOrgState; collection: string; id: string },
+): void {
 	const record = findRecord(options);
 	const singular = singularOf(options.collection);
 	if (!record) {
@@ -165,10 +196,17 @@ function updateRecord(ex: Exchange, options: { org: BooksOrgState; collection: s
 	const idField = `${singular}_id`;
 	for (const [key, value] of Object.entries(input)) if (key !== idField) record[key] = value;
 	record.last_modified_time = booksDateTime(ex.core.now());
-	ex.json(200, { code: 0, message: `${titleCase(singular)} information has been updated.`, [singular]: record });
+	ex.json(200, {
+		code: 0,
+		message: `${titleCase(singular)} information has been updated.`,
+		[singular]: record,
+	});
 }
 
-function deleteRecord(ex: Exchange, options: { org: BooksOrgState; collection: string; id: string }): void {
+function deleteRecord(
+	ex: Exchange,
+	options: { org: BooksOrgState; collection: string; id: string },
+): void {
 	const singular = singularOf(options.collection);
 	const list = options.org.collections.get(options.collection) ?? [];
 	const idField = `${singular}_id`;
@@ -181,9 +219,15 @@ function deleteRecord(ex: Exchange, options: { org: BooksOrgState; collection: s
 	ex.json(200, { code: 0, message: `The ${singular} has been deleted.` });
 }
 
-function findRecord(options: { org: BooksOrgState; collection: string; id: string }): Record<string, unknown> | undefined {
+function findRecord(options: {
+	org: BooksOrgState;
+	collection: string;
+	id: string;
+}): Record<string, unknown> | undefined {
 	const idField = `${singularOf(options.collection)}_id`;
-	return (options.org.collections.get(options.collection) ?? []).find((record) => record[idField] === options.id);
+	return (options.org.collections.get(options.collection) ?? []).find(
+		(record) => record[idField] === options.id,
+	);
 }
 
 /** A JSON body, or the `JSONString` form field / query parameter older clients send. */
@@ -227,7 +271,11 @@ export function newBooksRecord(options: {
 	};
 }
 
-function defaultsFor(options: { collection: string; n: number; date: string }): Record<string, unknown> {
+function defaultsFor(options: {
+	collection: string;
+	n: number;
+	date: string;
+}): Record<string, unknown> {
 	const { n, date } = options;
 	switch (options.collection) {
 		case 'invoices':
@@ -242,7 +290,12 @@ function defaultsFor(options: { collection: string; n: number; date: string }): 
 				balance: n % 4 === 2 ? 0 : Math.round(n * 1050) / 100,
 			};
 		case 'contacts':
-			return { contact_name: `Contact ${n}`, company_name: `Company ${n}`, email: `contact${n}@example.com`, contact_type: 'customer' };
+			return {
+				contact_name: `Contact ${n}`,
+				company_name: `Company ${n}`,
+				email: `contact${n}@example.com`,
+				contact_type: 'customer',
+			};
 		case 'items':
 			return { name: `Item ${n}`, sku: `SKU-${n}`, rate: n * 5, status: 'active' };
 		default:

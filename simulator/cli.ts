@@ -3,7 +3,8 @@ import { startDemoSimulator } from './demo';
 
 async function main(): Promise<void> {
 	const port = Number(process.env.ZOHO_SIM_PORT ?? '8917');
-	if (!Number.isInteger(port) || port < 1 || port > 65_534) throw new Error('ZOHO_SIM_PORT must be a port number');
+	if (!Number.isInteger(port) || port < 1 || port > 65_534)
+		throw new Error('ZOHO_SIM_PORT must be a port number');
 	const demo = await startDemoSimulator({
 		port,
 		clientId: process.env.ZOHO_SIM_CLIENT_ID ?? '1000.SIMDEMOCLIENT',
@@ -49,6 +50,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`Zoho simulator failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+	process.stderr.write(
+		`Zoho simulator failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+	);
 	process.exit(1);
 });

@@ -17,7 +17,13 @@ export const DEFAULT_CONFIG: Readonly<SimConfig> = {
 };
 
 /** Keys that must be at least 1 (a cap of 0 would make the simulator useless). */
-const POSITIVE_KEYS = new Set(['tokenLifetimeSec', 'mintLimit', 'mintWindowMs', 'liveTokenCap', 'refreshTokenCap']);
+const POSITIVE_KEYS = new Set([
+	'tokenLifetimeSec',
+	'mintLimit',
+	'mintWindowMs',
+	'liveTokenCap',
+	'refreshTokenCap',
+]);
 /** Keys where JSON `null` means "no limit" (JSON cannot carry Infinity). */
 const UNLIMITED_KEYS = new Set(['concurrencyLimit', 'creditBudget']);
 

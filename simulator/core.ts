@@ -38,7 +38,8 @@ export class SimCore {
 	}
 
 	advanceClock(ms: number): void {
-		if (!Number.isFinite(ms) || ms < 0) throw new Error('advanceClock needs a non-negative number of ms');
+		if (!Number.isFinite(ms) || ms < 0)
+			throw new Error('advanceClock needs a non-negative number of ms');
 		this.clockOffset += ms;
 	}
 

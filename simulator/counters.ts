@@ -16,7 +16,8 @@ export class Counters {
 
 	recordMint(refreshToken: string | undefined): void {
 		this.mintsTotal += 1;
-		if (refreshToken !== undefined) this.mints.set(refreshToken, (this.mints.get(refreshToken) ?? 0) + 1);
+		if (refreshToken !== undefined)
+			this.mints.set(refreshToken, (this.mints.get(refreshToken) ?? 0) + 1);
 	}
 
 	mintsFor(refreshToken: string): number {

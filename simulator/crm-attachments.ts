@@ -21,12 +21,20 @@ export function handleUpload(ex: Exchange, options: AttachmentTarget): void {
 	const boundary = boundaryOf(ex.header('content-type'));
 	const parts = boundary ? parseMultipart(ex.body, boundary) : undefined;
 	if (!parts) {
-		ex.json(400, zohoError('INVALID_REQUEST', 'the attachment must be sent as multipart/form-data'));
+		ex.json(
+			400,
+			zohoError('INVALID_REQUEST', 'the attachment must be sent as multipart/form-data'),
+		);
 		return;
 	}
 	const file = parts.find((part) => part.name === 'file');
 	if (!file) {
-		ex.json(400, zohoError('REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'file' }));
+		ex.json(
+			400,
+			zohoError('REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', {
+				param: 'file',
+			}),
+		);
 		return;
 	}
 	const time = zohoDateTime(ex.core.now());
@@ -46,7 +54,13 @@ export function handleUpload(ex: Exchange, options: AttachmentTarget): void {
 		data: [
 			{
 				code: 'SUCCESS',
-				details: { Modified_Time: time, Modified_By: by, Created_Time: time, id: attachment.id, Created_By: by },
+				details: {
+					Modified_Time: time,
+					Modified_By: by,
+					Created_Time: time,
+					id: attachment.id,
+					Created_By: by,
+				},
 				message: 'attachment uploaded successfully',
 				status: 'success',
 			},
@@ -84,11 +98,19 @@ export function handleListAttachments(ex: Exchange, options: AttachmentTarget): 
 			$type: 'Attachment',
 			$editable: true,
 		})),
-		info: { per_page: paging.perPage, count: page.length, page: paging.page, more_records: offset + paging.perPage < all.length },
+		info: {
+			per_page: paging.perPage,
+			count: page.length,
+			page: paging.page,
+			more_records: offset + paging.perPage < all.length,
+		},
 	});
 }
 
-export function handleDownload(ex: Exchange, options: AttachmentTarget & { attachmentId: string }): void {
+export function handleDownload(
+	ex: Exchange,
+	options: AttachmentTarget & { attachmentId: string },
+): void {
 	const attachment = findAttachment(ex, options);
 	if (!attachment) {
 		ex.json(400, invalidRecord(options.attachmentId));
@@ -97,11 +119,17 @@ export function handleDownload(ex: Exchange, options: AttachmentTarget & { attac
 	ex.send({
 		status: 200,
 		data: attachment.data,
-		headers: { 'Content-Type': attachment.contentType, 'Content-Disposition': contentDisposition(attachment.fileName) },
+		headers: {
+			'Content-Type': attachment.contentType,
+			'Content-Disposition': contentDisposition(attachment.fileName),
+		},
 	});
 }
 
-export function handleDeleteAttachment(ex: Exchange, options: AttachmentTarget & { attachmentId: string }): void {
+export function handleDeleteAttachment(
+	ex: Exchange,
+	options: AttachmentTarget & { attachmentId: string },
+): void {
 	const module = moduleOf(ex, options.target);
 	const list = module.attachments.get(options.recordId) ?? [];
 	if (!list.some((attachment) => attachment.id === options.attachmentId)) {
@@ -112,10 +140,22 @@ export function handleDeleteAttachment(ex: Exchange, options: AttachmentTarget &
 		options.recordId,
 		list.filter((attachment) => attachment.id !== options.attachmentId),
 	);
-	ex.json(200, { data: [{ code: 'SUCCESS', details: { id: options.attachmentId }, message: 'record deleted', status: 'success' }] });
+	ex.json(200, {
+		data: [
+			{
+				code: 'SUCCESS',
+				details: { id: options.attachmentId },
+				message: 'record deleted',
+				status: 'success',
+			},
+		],
+	});
 }
 
-function findAttachment(ex: Exchange, options: AttachmentTarget & { attachmentId: string }): AttachmentState | undefined {
+function findAttachment(
+	ex: Exchange,
+	options: AttachmentTarget & { attachmentId: string },
+): AttachmentState | undefined {
 	const list = moduleOf(ex, options.target).attachments.get(options.recordId) ?? [];
 	return list.find((attachment) => attachment.id === options.attachmentId);
 }
@@ -128,5 +168,7 @@ function invalidRecord(id: string): ReturnType<typeof zohoError> {
 function contentDisposition(fileName: string): string {
 	const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '\\$&');
 	const plain = `attachment; filename="${ascii}"`;
-	return /^[\x20-\x7e]*$/.test(fileName) ? plain : `${plain}; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+	return /^[\x20-\x7e]*$/.test(fileName)
+		? plain
+		: `${plain}; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }

@@ -36,13 +36,18 @@ class Parser {
 		// Each round consumes at least one character, so the loop ends with the input.
 		while (result && !this.atEnd()) {
 			this.skipSpaces();
-			const joiner = /^(and|or)/i.exec(this.source.slice(this.pos, this.pos + 3))?.[1]?.toLowerCase();
+			const joiner = /^(and|or)/i
+				.exec(this.source.slice(this.pos, this.pos + 3))?.[1]
+				?.toLowerCase();
 			if (!joiner) break;
 			this.pos += joiner.length;
 			const right = this.group(depth);
 			if (!right) return undefined;
 			const left = result;
-			result = joiner === 'and' ? (record) => left(record) && right(record) : (record) => left(record) || right(record);
+			result =
+				joiner === 'and'
+					? (record) => left(record) && right(record)
+					: (record) => left(record) || right(record);
 		}
 		return result;
 	}
@@ -75,7 +80,10 @@ function condition(raw: string): Predicate | undefined {
 	const second = first < 0 ? -1 : raw.indexOf(':', first + 1);
 	if (second < 0) return undefined;
 	const field = raw.slice(0, first).trim();
-	const operator = raw.slice(first + 1, second).trim().toLowerCase();
+	const operator = raw
+		.slice(first + 1, second)
+		.trim()
+		.toLowerCase();
 	const rawValue = raw.slice(second + 1);
 	if (field === '') return undefined;
 	const value = unescape(rawValue);

@@ -35,7 +35,12 @@ export function handleList(ex: Exchange, target: CrmTarget): void {
 	if (sort === 'invalid') return;
 	const tokenParam = target.version >= 3 ? ex.query.get('page_token') : null;
 	if (tokenParam !== null && ex.query.has('page')) {
-		ex.json(400, zohoError('INVALID_REQUEST', 'page and page_token cannot be used together', { params: ['page', 'page_token'] }));
+		ex.json(
+			400,
+			zohoError('INVALID_REQUEST', 'page and page_token cannot be used together', {
+				params: ['page', 'page_token'],
+			}),
+		);
 		return;
 	}
 	const moduleKey = `${target.namespace}:${target.module.toLowerCase()}`;
@@ -44,7 +49,12 @@ export function handleList(ex: Exchange, target: CrmTarget): void {
 	if (tokenParam !== null) {
 		const token = ex.dc.pageTokens.get(tokenParam);
 		if (!token || token.moduleKey !== moduleKey || token.expiresAt <= ex.core.now()) {
-			ex.json(400, zohoError('INVALID_DATA', 'the page_token is invalid or has expired', { param: 'page_token' }));
+			ex.json(
+				400,
+				zohoError('INVALID_DATA', 'the page_token is invalid or has expired', {
+					param: 'page_token',
+				}),
+			);
 			return;
 		}
 		// The token carries where the listing stands: offset, filter and (unless overridden) page size.
@@ -55,13 +65,22 @@ export function handleList(ex: Exchange, target: CrmTarget): void {
 	} else if (target.version >= 3 && paging.page * paging.perPage > DISCRETE_LIMIT) {
 		ex.json(
 			400,
-			zohoError('DISCRETE_PAGINATION_LIMIT_EXCEEDED', 'cannot fetch more than 2000 records. Use page_token', {}),
+			zohoError(
+				'DISCRETE_PAGINATION_LIMIT_EXCEEDED',
+				'cannot fetch more than 2000 records. Use page_token',
+				{},
+			),
 		);
 		return;
 	}
 	const records = moduleOf(ex, target).records;
-	const matching = modifiedSince === undefined ? records : records.filter((record) => modifiedAfter(record, modifiedSince));
-	const pageRecords = sort ? sortedSlice(matching, { sort, offset, count: paging.perPage }) : newestFirst(matching, { offset, count: paging.perPage });
+	const matching =
+		modifiedSince === undefined
+			? records
+			: records.filter((record) => modifiedAfter(record, modifiedSince));
+	const pageRecords = sort
+		? sortedSlice(matching, { sort, offset, count: paging.perPage })
+		: newestFirst(matching, { offset, count: paging.perPage });
 	if (pageRecords.length === 0) {
 		// Zoho's status table lists 304 for If-Modified-Since; which one a test sees is configurable.
 		ex.empty(ex.header('if-modified-since') === undefined ? 204 : ex.core.config.notModifiedStatus);
@@ -78,7 +97,13 @@ export function handleList(ex: Exchange, target: CrmTarget): void {
 	};
 	if (target.version >= 3) {
 		const next = more
-			? issuePageToken(ex, { moduleKey, offset: offset + paging.perPage, perPage: paging.perPage, modifiedSince, sort })
+			? issuePageToken(ex, {
+					moduleKey,
+					offset: offset + paging.perPage,
+					perPage: paging.perPage,
+					modifiedSince,
+					sort,
+				})
 			: undefined;
 		info.next_page_token = next?.token ?? null;
 		info.page_token_expiry = next ? new Date(next.expiresAt).toISOString() : null;
@@ -93,11 +118,21 @@ export function handleSearch(ex: Exchange, target: CrmTarget): void {
 	if (!paging) return;
 	const predicate = searchPredicate(ex);
 	if (predicate === 'missing') {
-		ex.json(400, zohoError('REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'criteria' }));
+		ex.json(
+			400,
+			zohoError('REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', {
+				param: 'criteria',
+			}),
+		);
 		return;
 	}
 	if (!predicate) {
-		ex.json(400, zohoError('INVALID_QUERY', 'invalid query formed', { reason: 'the criteria could not be parsed' }));
+		ex.json(
+			400,
+			zohoError('INVALID_QUERY', 'invalid query formed', {
+				reason: 'the criteria could not be parsed',
+			}),
+		);
 		return;
 	}
 	const matching = moduleOf(ex, target).records.filter(predicate);
@@ -128,7 +163,13 @@ export function readPaging(ex: Exchange): Paging | undefined {
 		return undefined;
 	}
 	if (perPage === undefined || perPage > MAX_PER_PAGE) {
-		ex.json(400, zohoError('INVALID_DATA', 'per_page must be between 1 and 200', { param: 'per_page', maximum: MAX_PER_PAGE }));
+		ex.json(
+			400,
+			zohoError('INVALID_DATA', 'per_page must be between 1 and 200', {
+				param: 'per_page',
+				maximum: MAX_PER_PAGE,
+			}),
+		);
 		return undefined;
 	}
 	return { page, perPage };
@@ -142,7 +183,10 @@ function positiveInt(value: string | null, fallback: number): number | undefined
 }
 
 /** A slice of the records, newest first, without copying the whole list. */
-export function newestFirst(records: readonly CrmRecord[], options: { offset: number; count: number }): CrmRecord[] {
+export function newestFirst(
+	records: readonly CrmRecord[],
+	options: { offset: number; count: number },
+): CrmRecord[] {
 	const slice: CrmRecord[] = [];
 	const end = Math.min(records.length, options.offset + options.count);
 	for (let i = options.offset; i < end; i += 1) {
@@ -162,20 +206,36 @@ function readSort(ex: Exchange): ListSort | undefined | 'invalid' {
 	if (by === null && order === null) return undefined;
 	const field = SORT_FIELDS.find((name) => name === (by ?? 'id'));
 	if (!field) {
-		ex.json(400, zohoError('INVALID_DATA', 'invalid data', { param: 'sort_by', supported_values: [...SORT_FIELDS] }));
+		ex.json(
+			400,
+			zohoError('INVALID_DATA', 'invalid data', {
+				param: 'sort_by',
+				supported_values: [...SORT_FIELDS],
+			}),
+		);
 		return 'invalid';
 	}
 	if (order !== null && order !== 'asc' && order !== 'desc') {
-		ex.json(400, zohoError('INVALID_DATA', 'invalid data', { param: 'sort_order', supported_values: ['asc', 'desc'] }));
+		ex.json(
+			400,
+			zohoError('INVALID_DATA', 'invalid data', {
+				param: 'sort_order',
+				supported_values: ['asc', 'desc'],
+			}),
+		);
 		return 'invalid';
 	}
 	return { by: field, order: order ?? 'desc' };
 }
 
 /** A slice of the records in the asked order; ties keep creation order (reversed for desc). */
-function sortedSlice(records: readonly CrmRecord[], options: { sort: ListSort; offset: number; count: number }): CrmRecord[] {
+function sortedSlice(
+	records: readonly CrmRecord[],
+	options: { sort: ListSort; offset: number; count: number },
+): CrmRecord[] {
 	const { by, order } = options.sort;
-	const key = (record: CrmRecord): number | bigint => (by === 'id' ? idKey(record.id) : timeOf(record, by));
+	const key = (record: CrmRecord): number | bigint =>
+		by === 'id' ? idKey(record.id) : timeOf(record, by);
 	const sorted = [...records].sort((a, b) => {
 		const ka = key(a);
 		const kb = key(b);
@@ -210,7 +270,13 @@ function modifiedAfter(record: CrmRecord, since: number): boolean {
 
 function issuePageToken(
 	ex: Exchange,
-	options: { moduleKey: string; offset: number; perPage: number; modifiedSince: number | undefined; sort: ListSort | undefined },
+	options: {
+		moduleKey: string;
+		offset: number;
+		perPage: number;
+		modifiedSince: number | undefined;
+		sort: ListSort | undefined;
+	},
 ): { token: string; expiresAt: number } {
 	const now = ex.core.now();
 	sweepPageTokens(ex.dc);
@@ -245,17 +311,23 @@ function searchPredicate(ex: Exchange): Predicate | 'missing' | undefined {
 	const criteria = ex.query.get('criteria');
 	if (criteria !== null) return parseCriteria(criteria);
 	const email = ex.query.get('email');
-	if (email !== null) return anyField(/email/i, (value) => value.toLowerCase() === email.toLowerCase());
+	if (email !== null)
+		return anyField(/email/i, (value) => value.toLowerCase() === email.toLowerCase());
 	const phone = ex.query.get('phone');
 	if (phone !== null) return anyField(/phone|mobile/i, (value) => value === phone);
 	const word = ex.query.get('word');
-	if (word !== null) return anyField(/./, (value) => value.toLowerCase().includes(word.toLowerCase()));
+	if (word !== null)
+		return anyField(/./, (value) => value.toLowerCase().includes(word.toLowerCase()));
 	return 'missing';
 }
 
 function anyField(fieldName: RegExp, test: (value: string) => boolean): Predicate {
 	return (record) =>
 		Object.entries(record).some(
-			([key, value]) => key !== 'id' && fieldName.test(key) && (typeof value === 'string' || typeof value === 'number') && test(String(value)),
+			([key, value]) =>
+				key !== 'id' &&
+				fieldName.test(key) &&
+				(typeof value === 'string' || typeof value === 'number') &&
+				test(String(value)),
 		);
 }

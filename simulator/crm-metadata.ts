@@ -14,7 +14,11 @@ export interface RecordRefusal {
 	details: Record<string, unknown>;
 }
 
-type FieldRow = [apiName: string, dataType: string, options?: { mandatory?: boolean; length?: number; readOnly?: boolean; picklist?: string[] }];
+type FieldRow = [
+	apiName: string,
+	dataType: string,
+	options?: { mandatory?: boolean; length?: number; readOnly?: boolean; picklist?: string[] },
+];
 
 const SYSTEM_ROWS: FieldRow[] = [
 	['Owner', 'ownerlookup'],
@@ -33,7 +37,12 @@ const PERSON_ROWS: FieldRow[] = [
 	['Email_Opt_Out', 'boolean'],
 ];
 
-const CRM_MODULES: Array<{ name: string; singular: string; rows: FieldRow[]; apiSupported?: boolean }> = [
+const CRM_MODULES: Array<{
+	name: string;
+	singular: string;
+	rows: FieldRow[];
+	apiSupported?: boolean;
+}> = [
 	{ name: 'Home', singular: 'Home', rows: [], apiSupported: false },
 	{
 		name: 'Leads',
@@ -41,39 +50,105 @@ const CRM_MODULES: Array<{ name: string; singular: string; rows: FieldRow[]; api
 		rows: [
 			...PERSON_ROWS,
 			['Company', 'text', { length: 200 }],
-			['Lead_Status', 'picklist', { picklist: ['-None-', 'Not Contacted', 'Contacted', 'Qualified', 'Lost Lead'] }],
+			[
+				'Lead_Status',
+				'picklist',
+				{ picklist: ['-None-', 'Not Contacted', 'Contacted', 'Qualified', 'Lost Lead'] },
+			],
 			['Annual_Revenue', 'currency'],
 			['No_of_Employees', 'integer'],
 			['Website', 'website', { length: 255 }],
 		],
 	},
-	{ name: 'Contacts', singular: 'Contact', rows: [...PERSON_ROWS, ['Account_Name', 'lookup'], ['Date_of_Birth', 'date']] },
+	{
+		name: 'Contacts',
+		singular: 'Contact',
+		rows: [...PERSON_ROWS, ['Account_Name', 'lookup'], ['Date_of_Birth', 'date']],
+	},
 	{
 		name: 'Accounts',
 		singular: 'Account',
-		rows: [['Account_Name', 'text', { mandatory: true, length: 200 }], ['Website', 'website', { length: 255 }], ['Employees', 'integer']],
+		rows: [
+			['Account_Name', 'text', { mandatory: true, length: 200 }],
+			['Website', 'website', { length: 255 }],
+			['Employees', 'integer'],
+		],
 	},
 	{
 		name: 'Deals',
 		singular: 'Deal',
 		rows: [
 			['Deal_Name', 'text', { mandatory: true, length: 120 }],
-			['Stage', 'picklist', { mandatory: true, picklist: ['Qualification', 'Needs Analysis', 'Closed Won', 'Closed Lost'] }],
+			[
+				'Stage',
+				'picklist',
+				{
+					mandatory: true,
+					picklist: ['Qualification', 'Needs Analysis', 'Closed Won', 'Closed Lost'],
+				},
+			],
 			['Amount', 'currency'],
 			['Closing_Date', 'date'],
 		],
 	},
-	{ name: 'Tasks', singular: 'Task', rows: [['Subject', 'text', { mandatory: true, length: 255 }], ['Due_Date', 'date']] },
-	{ name: 'Events', singular: 'Event', rows: [['Event_Title', 'text', { mandatory: true, length: 255 }], ['Start_DateTime', 'datetime'], ['End_DateTime', 'datetime']] },
-	{ name: 'Calls', singular: 'Call', rows: [['Subject', 'text', { length: 255 }], ['Call_Start_Time', 'datetime']] },
-	{ name: 'Products', singular: 'Product', rows: [['Product_Name', 'text', { mandatory: true, length: 200 }], ['Unit_Price', 'currency']] },
-	{ name: 'Quotes', singular: 'Quote', rows: [['Subject', 'text', { mandatory: true, length: 255 }]] },
-	{ name: 'Notes', singular: 'Note', rows: [['Note_Title', 'text', { length: 120 }], ['Note_Content', 'textarea', { length: 32_000 }]] },
+	{
+		name: 'Tasks',
+		singular: 'Task',
+		rows: [
+			['Subject', 'text', { mandatory: true, length: 255 }],
+			['Due_Date', 'date'],
+		],
+	},
+	{
+		name: 'Events',
+		singular: 'Event',
+		rows: [
+			['Event_Title', 'text', { mandatory: true, length: 255 }],
+			['Start_DateTime', 'datetime'],
+			['End_DateTime', 'datetime'],
+		],
+	},
+	{
+		name: 'Calls',
+		singular: 'Call',
+		rows: [
+			['Subject', 'text', { length: 255 }],
+			['Call_Start_Time', 'datetime'],
+		],
+	},
+	{
+		name: 'Products',
+		singular: 'Product',
+		rows: [
+			['Product_Name', 'text', { mandatory: true, length: 200 }],
+			['Unit_Price', 'currency'],
+		],
+	},
+	{
+		name: 'Quotes',
+		singular: 'Quote',
+		rows: [['Subject', 'text', { mandatory: true, length: 255 }]],
+	},
+	{
+		name: 'Notes',
+		singular: 'Note',
+		rows: [
+			['Note_Title', 'text', { length: 120 }],
+			['Note_Content', 'textarea', { length: 32_000 }],
+		],
+	},
 ];
 
 const BIGIN_MODULES: typeof CRM_MODULES = [
 	{ name: 'Contacts', singular: 'Contact', rows: [...PERSON_ROWS, ['Account_Name', 'lookup']] },
-	{ name: 'Accounts', singular: 'Company', rows: [['Account_Name', 'text', { mandatory: true, length: 200 }], ['Website', 'website', { length: 255 }]] },
+	{
+		name: 'Accounts',
+		singular: 'Company',
+		rows: [
+			['Account_Name', 'text', { mandatory: true, length: 200 }],
+			['Website', 'website', { length: 255 }],
+		],
+	},
 	{
 		name: 'Pipelines',
 		singular: 'Pipeline',
@@ -83,8 +158,19 @@ const BIGIN_MODULES: typeof CRM_MODULES = [
 			['Amount', 'currency'],
 		],
 	},
-	{ name: 'Products', singular: 'Product', rows: [['Product_Name', 'text', { mandatory: true, length: 200 }], ['Unit_Price', 'currency']] },
-	{ name: 'Tasks', singular: 'Task', rows: [['Subject', 'text', { mandatory: true, length: 255 }]] },
+	{
+		name: 'Products',
+		singular: 'Product',
+		rows: [
+			['Product_Name', 'text', { mandatory: true, length: 200 }],
+			['Unit_Price', 'currency'],
+		],
+	},
+	{
+		name: 'Tasks',
+		singular: 'Task',
+		rows: [['Subject', 'text', { mandatory: true, length: 255 }]],
+	},
 ];
 
 /** Zoho's system-defined duplicate check fields, used by upsert without `duplicate_check_fields`. */
@@ -111,7 +197,10 @@ function fieldOf(row: FieldRow): FieldMeta {
 		read_only: options.readOnly === true,
 		length: options.length ?? defaultLength(dataType),
 		unique: false,
-		pick_list_values: (options.picklist ?? []).map((value) => ({ display_value: value, actual_value: value })),
+		pick_list_values: (options.picklist ?? []).map((value) => ({
+			display_value: value,
+			actual_value: value,
+		})),
 	};
 }
 
@@ -157,22 +246,32 @@ function buildDefaults(namespace: Namespace): Map<string, ModuleMeta> {
 /** The modules of a namespace: built in, then defined by tests, then any that only have records. */
 export function modulesOf(dc: DcState, namespace: Namespace): ModuleMeta[] {
 	const modules = new Map(builtIn(namespace));
-	for (const [key, meta] of dc.crmMetadata) if (key.startsWith(`${namespace}:`)) modules.set(meta.api_name.toLowerCase(), meta);
+	for (const [key, meta] of dc.crmMetadata)
+		if (key.startsWith(`${namespace}:`)) modules.set(meta.api_name.toLowerCase(), meta);
 	for (const [key, state] of dc.crm) {
 		const lower = state.apiName.toLowerCase();
-		if (key.startsWith(`${namespace}:`) && !modules.has(lower)) modules.set(lower, inferredModule(state.apiName, state.records));
+		if (key.startsWith(`${namespace}:`) && !modules.has(lower))
+			modules.set(lower, inferredModule(state.apiName, state.records));
 	}
 	return [...modules.values()];
 }
 
 /** A module with metadata: defined by a test, or one of Zoho's defaults. Writes are checked against these only. */
-export function knownModuleMeta(dc: DcState, options: { namespace: Namespace; module: string }): ModuleMeta | undefined {
+export function knownModuleMeta(
+	dc: DcState,
+	options: { namespace: Namespace; module: string },
+): ModuleMeta | undefined {
 	const lower = options.module.toLowerCase();
-	return dc.crmMetadata.get(`${options.namespace}:${lower}`) ?? builtIn(options.namespace).get(lower);
+	return (
+		dc.crmMetadata.get(`${options.namespace}:${lower}`) ?? builtIn(options.namespace).get(lower)
+	);
 }
 
 /** As `knownModuleMeta`, or a module that only has records (its fields inferred from them). */
-export function moduleMeta(dc: DcState, options: { namespace: Namespace; module: string }): ModuleMeta | undefined {
+export function moduleMeta(
+	dc: DcState,
+	options: { namespace: Namespace; module: string },
+): ModuleMeta | undefined {
 	const known = knownModuleMeta(dc, options);
 	if (known) return known;
 	const state = dc.crm.get(`${options.namespace}:${options.module.toLowerCase()}`);
@@ -180,9 +279,13 @@ export function moduleMeta(dc: DcState, options: { namespace: Namespace; module:
 }
 
 /** A module seeded without metadata: its fields are the keys its records carry, as text. */
-function inferredModule(apiName: string, records: ReadonlyArray<Record<string, unknown>>): ModuleMeta {
+function inferredModule(
+	apiName: string,
+	records: ReadonlyArray<Record<string, unknown>>,
+): ModuleMeta {
 	const names = new Set<string>();
-	for (const record of records.slice(0, 50)) for (const key of Object.keys(record)) if (key !== 'id') names.add(key);
+	for (const record of records.slice(0, 50))
+		for (const key of Object.keys(record)) if (key !== 'id') names.add(key);
 	return {
 		...customModuleDefaults(apiName),
 		fields: [...names].map((name) => fieldOf([name, 'text'])),
@@ -207,9 +310,13 @@ function customModuleDefaults(apiName: string): Omit<ModuleMeta, 'fields'> {
  * Defines a custom module (or replaces the fields of a built-in one). Fields default to
  * text; system fields (Owner, Created_Time …) are added.
  */
-export function defineModule(dc: DcState, options: { namespace: Namespace; spec: CrmModuleSpec }): ModuleMeta {
+export function defineModule(
+	dc: DcState,
+	options: { namespace: Namespace; spec: CrmModuleSpec },
+): ModuleMeta {
 	const { spec, namespace } = options;
-	if (!MODULE_NAME.test(spec.api_name)) throw new Error(`invalid module api_name: ${spec.api_name}`);
+	if (!MODULE_NAME.test(spec.api_name))
+		throw new Error(`invalid module api_name: ${spec.api_name}`);
 	const base = builtIn(namespace).get(spec.api_name.toLowerCase());
 	const fields = (spec.fields ?? []).map(fieldFromSpec);
 	const meta: ModuleMeta = {
@@ -223,7 +330,10 @@ export function defineModule(dc: DcState, options: { namespace: Namespace; spec:
 			editable: spec.editable,
 			deletable: spec.deletable,
 		}),
-		fields: [...SYSTEM_ROWS.map(fieldOf), ...fields.filter((field) => !SYSTEM_ROWS.some(([name]) => name === field.api_name))],
+		fields: [
+			...SYSTEM_ROWS.map(fieldOf),
+			...fields.filter((field) => !SYSTEM_ROWS.some(([name]) => name === field.api_name)),
+		],
 	};
 	if (base && spec.fields === undefined) meta.fields = base.fields;
 	dc.crmMetadata.set(`${namespace}:${spec.api_name.toLowerCase()}`, meta);
@@ -242,18 +352,28 @@ function fieldFromSpec(spec: CrmFieldSpec): FieldMeta {
 		read_only: spec.read_only === true,
 		length: spec.length ?? defaultLength(dataType),
 		unique: spec.unique === true,
-		pick_list_values: (spec.pick_list_values ?? []).map((value) => ({ display_value: value, actual_value: value })),
+		pick_list_values: (spec.pick_list_values ?? []).map((value) => ({
+			display_value: value,
+			actual_value: value,
+		})),
 	};
 }
 
 function pickDefined<T extends Record<string, unknown>>(values: T): Partial<T> {
-	return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+	return Object.fromEntries(
+		Object.entries(values).filter(([, value]) => value !== undefined),
+	) as Partial<T>;
 }
 
 /** Upsert without `duplicate_check_fields`: the system-defined fields, then the module's unique fields. */
-export function defaultDuplicateFields(dc: DcState, options: { namespace: Namespace; module: string }): string[] {
+export function defaultDuplicateFields(
+	dc: DcState,
+	options: { namespace: Namespace; module: string },
+): string[] {
 	const system = SYSTEM_DUPLICATE_FIELDS[options.module.toLowerCase()] ?? [];
-	const unique = (knownModuleMeta(dc, options)?.fields ?? []).filter((field) => field.unique).map((field) => field.api_name);
+	const unique = (knownModuleMeta(dc, options)?.fields ?? [])
+		.filter((field) => field.unique)
+		.map((field) => field.api_name);
 	return [...new Set([...system, ...unique])];
 }
 
@@ -264,7 +384,13 @@ export function defaultDuplicateFields(dc: DcState, options: { namespace: Namesp
  */
 export function refusalOf(
 	dc: DcState,
-	options: { namespace: Namespace; module: string; element: Record<string, unknown>; creating: boolean; index: number },
+	options: {
+		namespace: Namespace;
+		module: string;
+		element: Record<string, unknown>;
+		creating: boolean;
+		index: number;
+	},
 ): RecordRefusal | undefined {
 	const { element, index } = options;
 	const meta = knownModuleMeta(dc, options);
@@ -273,14 +399,27 @@ export function refusalOf(
 		const value = element[field.api_name];
 		const missing = value === undefined || value === null || value === '';
 		if (options.creating && field.system_mandatory && missing) {
-			return { code: 'MANDATORY_NOT_FOUND', message: 'required field not found', details: { api_name: field.api_name, json_path: path(field.api_name) } };
+			return {
+				code: 'MANDATORY_NOT_FOUND',
+				message: 'required field not found',
+				details: { api_name: field.api_name, json_path: path(field.api_name) },
+			};
 		}
 		if (missing || field.read_only) continue;
 		const problem = valueProblem(field, value);
-		if (problem) return { code: 'INVALID_DATA', message: 'invalid data', details: { api_name: field.api_name, json_path: path(field.api_name), ...problem } };
+		if (problem)
+			return {
+				code: 'INVALID_DATA',
+				message: 'invalid data',
+				details: { api_name: field.api_name, json_path: path(field.api_name), ...problem },
+			};
 	}
 	for (const rule of dc.crmRecordRules) {
-		if (rule.product !== options.namespace || rule.module.toLowerCase() !== options.module.toLowerCase()) continue;
+		if (
+			rule.product !== options.namespace ||
+			rule.module.toLowerCase() !== options.module.toLowerCase()
+		)
+			continue;
 		if (element[rule.field] !== rule.equals) continue;
 		return {
 			code: rule.code ?? 'INVALID_DATA',
@@ -301,11 +440,14 @@ function valueProblem(field: FieldMeta, value: unknown): Record<string, unknown>
 		case 'boolean':
 			return typeof value === 'boolean' ? undefined : { expected_data_type: 'boolean' };
 		case 'email':
-			return typeof value === 'string' && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value) ? undefined : { expected_data_type: 'email' };
+			return typeof value === 'string' && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)
+				? undefined
+				: { expected_data_type: 'email' };
 		case 'multiselectpicklist':
 			return Array.isArray(value) ? undefined : { expected_data_type: 'jsonarray' };
 		default:
-			if (typeof value === 'string' && value.length > field.length) return { maximum_length: field.length };
+			if (typeof value === 'string' && value.length > field.length)
+				return { maximum_length: field.length };
 			return undefined;
 	}
 }
@@ -313,13 +455,21 @@ function valueProblem(field: FieldMeta, value: unknown): Record<string, unknown>
 /** A unique field of the module whose value another record already has. */
 export function duplicateOf(
 	dc: DcState,
-	options: { namespace: Namespace; module: string; element: Record<string, unknown>; records: ReadonlyArray<Record<string, unknown>>; index: number },
+	options: {
+		namespace: Namespace;
+		module: string;
+		element: Record<string, unknown>;
+		records: ReadonlyArray<Record<string, unknown>>;
+		index: number;
+	},
 ): RecordRefusal | undefined {
 	const unique = (knownModuleMeta(dc, options)?.fields ?? []).filter((field) => field.unique);
 	for (const field of unique) {
 		const wanted = options.element[field.api_name];
 		if (wanted === undefined || wanted === null || wanted === '') continue;
-		const other = options.records.find((record) => record[field.api_name] === wanted && record.id !== options.element.id);
+		const other = options.records.find(
+			(record) => record[field.api_name] === wanted && record.id !== options.element.id,
+		);
 		if (other) {
 			return {
 				code: 'DUPLICATE_DATA',
@@ -353,15 +503,26 @@ export function handleModules(ex: Exchange, namespace: Namespace): void {
 export function handleFields(ex: Exchange, namespace: Namespace): void {
 	const module = ex.query.get('module');
 	if (!module) {
-		ex.json(400, zohoError('REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'module' }));
+		ex.json(
+			400,
+			zohoError('REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', {
+				param: 'module',
+			}),
+		);
 		return;
 	}
 	const meta = moduleMeta(ex.dc, { namespace, module });
 	if (!meta || !meta.api_supported) {
-		ex.json(400, zohoError('INVALID_MODULE', 'the module name given seems to be invalid', { param: 'module' }));
+		ex.json(
+			400,
+			zohoError('INVALID_MODULE', 'the module name given seems to be invalid', { param: 'module' }),
+		);
 		return;
 	}
 	ex.json(200, {
-		fields: meta.fields.map((field, index) => ({ id: `${ex.dc.crmOrgId}${String(index + 5000)}`, ...field })),
+		fields: meta.fields.map((field, index) => ({
+			id: `${ex.dc.crmOrgId}${String(index + 5000)}`,
+			...field,
+		})),
 	});
 }

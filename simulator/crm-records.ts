@@ -63,7 +63,9 @@ export function handleInsert(ex: Exchange, target: CrmTarget): void {
 	const write = readWrite(ex);
 	if (!write) return;
 	const module = moduleOf(ex, target);
-	const results = write.data.map((element, index) => insertOne(ex, { target, module, element, index }));
+	const results = write.data.map((element, index) =>
+		insertOne(ex, { target, module, element, index }),
+	);
 	ex.json(batchStatus(results, 201), { data: results });
 }
 
@@ -75,7 +77,11 @@ export function handleUpdate(ex: Exchange, options: { target: CrmTarget; id?: st
 		if (!isObject(element)) return invalidElement();
 		const id = options.id ?? element.id;
 		if (typeof id !== 'string' || id === '') {
-			return errorEntry({ code: 'MANDATORY_NOT_FOUND', details: { api_name: 'id', json_path: `$.data[${index}].id` }, message: 'required field not found' });
+			return errorEntry({
+				code: 'MANDATORY_NOT_FOUND',
+				details: { api_name: 'id', json_path: `$.data[${index}].id` },
+				message: 'required field not found',
+			});
 		}
 		return updateOne(ex, { target: options.target, module, element, id, index });
 	});
@@ -87,7 +93,8 @@ export function handleUpsert(ex: Exchange, target: CrmTarget): void {
 	if (!write) return;
 	const module = moduleOf(ex, target);
 	const duplicateFields =
-		write.duplicateCheckFields ?? defaultDuplicateFields(ex.dc, { namespace: target.namespace, module: target.module });
+		write.duplicateCheckFields ??
+		defaultDuplicateFields(ex.dc, { namespace: target.namespace, module: target.module });
 	const lookup = new DuplicateIndex(module, duplicateFields);
 	const results = write.data.map((element, index): ResultEntry => {
 		if (!isObject(element)) return invalidElement();
@@ -95,27 +102,50 @@ export function handleUpsert(ex: Exchange, target: CrmTarget): void {
 		if (match) {
 			const entry = updateOne(ex, { target, module, element, id: match.record.id, index });
 			if (entry.status === 'success') lookup.add(match.record);
-			return entry.status === 'success' ? { ...entry, action: 'update', duplicate_field: match.field } : entry;
+			return entry.status === 'success'
+				? { ...entry, action: 'update', duplicate_field: match.field }
+				: entry;
 		}
 		const entry = insertOne(ex, { target, module, element, index });
-		const added = typeof entry.details.id === 'string' ? module.byId.get(entry.details.id) : undefined;
+		const added =
+			typeof entry.details.id === 'string' ? module.byId.get(entry.details.id) : undefined;
 		if (entry.status === 'success' && added) lookup.add(added);
-		return entry.status === 'success' ? { ...entry, action: 'insert', duplicate_field: null } : entry;
+		return entry.status === 'success'
+			? { ...entry, action: 'insert', duplicate_field: null }
+			: entry;
 	});
 	ex.json(batchStatus(results, 200), { data: results });
 }
 
 export function handleDelete(ex: Exchange, options: { target: CrmTarget; id?: string }): void {
-	const ids = options.id !== undefined ? [options.id] : (ex.query.get('ids') ?? '').split(',').filter((id) => id !== '');
+	const ids =
+		options.id !== undefined
+			? [options.id]
+			: (ex.query.get('ids') ?? '').split(',').filter((id) => id !== '');
 	if (ids.length === 0) {
-		ex.json(400, zohoError('REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'ids' }));
+		ex.json(
+			400,
+			zohoError('REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', {
+				param: 'ids',
+			}),
+		);
 		return;
 	}
 	if (ids.length > MAX_WRITE) {
-		ex.json(400, zohoError('LIMIT_EXCEEDED', 'the number of ids exceeds the limit of 100', { limit: MAX_WRITE }));
+		ex.json(
+			400,
+			zohoError('LIMIT_EXCEEDED', 'the number of ids exceeds the limit of 100', {
+				limit: MAX_WRITE,
+			}),
+		);
 		return;
 	}
-	ex.core.counters.recordWrite({ dc: ex.dc.id, method: ex.method, path: ex.path, records: ids.length });
+	ex.core.counters.recordWrite({
+		dc: ex.dc.id,
+		method: ex.method,
+		path: ex.path,
+		records: ids.length,
+	});
 	const module = moduleOf(ex, options.target);
 	const removed = new Set<string>();
 	const results = ids.map((id): ResultEntry => {
@@ -143,19 +173,39 @@ function readWrite(ex: Exchange): WriteBody | undefined {
 	}
 	const { data, trigger, duplicate_check_fields: duplicateCheck } = parsed.value;
 	if (!Array.isArray(data) || data.length === 0) {
-		ex.json(400, zohoError('REQUIRED_PARAM_MISSING', 'required param missing', { api_name: 'data' }));
+		ex.json(
+			400,
+			zohoError('REQUIRED_PARAM_MISSING', 'required param missing', { api_name: 'data' }),
+		);
 		return undefined;
 	}
 	if (data.length > MAX_WRITE) {
-		ex.json(400, zohoError('LIMIT_EXCEEDED', 'the number of records exceeds the limit of 100', { limit: MAX_WRITE }));
+		ex.json(
+			400,
+			zohoError('LIMIT_EXCEEDED', 'the number of records exceeds the limit of 100', {
+				limit: MAX_WRITE,
+			}),
+		);
 		return undefined;
 	}
 	// Omitted: Zoho runs every trigger; [] runs none; anything else is refused.
-	if (trigger !== undefined && !(Array.isArray(trigger) && trigger.every((name) => typeof name === 'string' && TRIGGERS.has(name)))) {
-		ex.json(400, zohoError('INVALID_DATA', 'invalid data', { api_name: 'trigger', expected: [...TRIGGERS] }));
+	if (
+		trigger !== undefined &&
+		!(
+			Array.isArray(trigger) &&
+			trigger.every((name) => typeof name === 'string' && TRIGGERS.has(name))
+		)
+	) {
+		ex.json(
+			400,
+			zohoError('INVALID_DATA', 'invalid data', { api_name: 'trigger', expected: [...TRIGGERS] }),
+		);
 		return undefined;
 	}
-	if (duplicateCheck !== undefined && !(Array.isArray(duplicateCheck) && duplicateCheck.every((name) => typeof name === 'string'))) {
+	if (
+		duplicateCheck !== undefined &&
+		!(Array.isArray(duplicateCheck) && duplicateCheck.every((name) => typeof name === 'string'))
+	) {
 		ex.json(400, zohoError('INVALID_DATA', 'invalid data', { api_name: 'duplicate_check_fields' }));
 		return undefined;
 	}
@@ -165,9 +215,14 @@ function readWrite(ex: Exchange): WriteBody | undefined {
 		path: ex.path,
 		records: data.length,
 		...(trigger === undefined ? {} : { trigger: [...(trigger as string[])] }),
-		...(duplicateCheck === undefined ? {} : { duplicateCheckFields: [...(duplicateCheck as string[])] }),
+		...(duplicateCheck === undefined
+			? {}
+			: { duplicateCheckFields: [...(duplicateCheck as string[])] }),
 	});
-	return { data, ...(duplicateCheck === undefined ? {} : { duplicateCheckFields: duplicateCheck as string[] }) };
+	return {
+		data,
+		...(duplicateCheck === undefined ? {} : { duplicateCheckFields: duplicateCheck as string[] }),
+	};
 }
 
 interface WriteOne {
@@ -181,36 +236,67 @@ function insertOne(ex: Exchange, options: WriteOne & { element: unknown }): Resu
 	const { element, module, target, index } = options;
 	if (!isObject(element)) return invalidElement();
 	const where = { namespace: target.namespace, module: target.module, element, index };
-	const refusal = refusalOf(ex.dc, { ...where, creating: true }) ?? duplicateOf(ex.dc, { ...where, records: module.records });
+	const refusal =
+		refusalOf(ex.dc, { ...where, creating: true }) ??
+		duplicateOf(ex.dc, { ...where, records: module.records });
 	if (refusal) return refusedEntry(refusal);
 	const time = zohoDateTime(ex.core.now());
 	const user = simUser(ex.dc);
 	const record: CrmRecord = { id: ex.dc.recordIds.next(), Owner: user };
-	for (const [key, value] of Object.entries(element)) if (!SYSTEM_FIELDS.has(key)) record[key] = value;
-	Object.assign(record, { Created_Time: time, Modified_Time: time, Created_By: byRef(user), Modified_By: byRef(user) });
+	for (const [key, value] of Object.entries(element))
+		if (!SYSTEM_FIELDS.has(key)) record[key] = value;
+	Object.assign(record, {
+		Created_Time: time,
+		Modified_Time: time,
+		Created_By: byRef(user),
+		Modified_By: byRef(user),
+	});
 	storeRecord(module, record);
 	return {
 		code: 'SUCCESS',
-		details: { Modified_Time: time, Modified_By: byRef(user), Created_Time: time, id: record.id, Created_By: byRef(user) },
+		details: {
+			Modified_Time: time,
+			Modified_By: byRef(user),
+			Created_Time: time,
+			id: record.id,
+			Created_By: byRef(user),
+		},
 		message: 'record added',
 		status: 'success',
 	};
 }
 
-function updateOne(ex: Exchange, options: WriteOne & { element: Record<string, unknown>; id: string }): ResultEntry {
+function updateOne(
+	ex: Exchange,
+	options: WriteOne & { element: Record<string, unknown>; id: string },
+): ResultEntry {
 	const record = options.module.byId.get(options.id);
 	if (!record) return invalidId(options.id);
-	const where = { namespace: options.target.namespace, module: options.target.module, element: { ...options.element, id: options.id }, index: options.index };
-	const refusal = refusalOf(ex.dc, { ...where, creating: false }) ?? duplicateOf(ex.dc, { ...where, records: options.module.records });
+	const where = {
+		namespace: options.target.namespace,
+		module: options.target.module,
+		element: { ...options.element, id: options.id },
+		index: options.index,
+	};
+	const refusal =
+		refusalOf(ex.dc, { ...where, creating: false }) ??
+		duplicateOf(ex.dc, { ...where, records: options.module.records });
 	if (refusal) return refusedEntry(refusal);
-	for (const [key, value] of Object.entries(options.element)) if (!SYSTEM_FIELDS.has(key)) record[key] = value;
+	for (const [key, value] of Object.entries(options.element))
+		if (!SYSTEM_FIELDS.has(key)) record[key] = value;
 	const time = zohoDateTime(ex.core.now());
 	const user = byRef(simUser(ex.dc));
 	record.Modified_Time = time;
 	record.Modified_By = user;
 	return {
 		code: 'SUCCESS',
-		details: { Modified_Time: time, Modified_By: user, Created_Time: record.Created_Time, id: record.id, Created_By: record.Created_By },
+		details: {
+			Modified_Time: time,
+			Modified_By: user,
+			Created_Time: record.Created_Time,
+			id: record.id,
+			Created_By: record.Created_By,
+		},
 		message: 'record updated',
 		status: 'success',
 	};
@@ -240,7 +326,8 @@ class DuplicateIndex {
 			if (needle === undefined) continue;
 			const record = this.index(field).get(needle);
 			if (!record) continue;
-			if (this.module.byId.has(record.id) && keyOf(record[field]) === needle) return { record, field };
+			if (this.module.byId.has(record.id) && keyOf(record[field]) === needle)
+				return { record, field };
 			// The indexed record changed earlier in this call: look the slow way.
 			const other = this.module.records.find((candidate) => keyOf(candidate[field]) === needle);
 			if (other) return { record: other, field };
@@ -270,14 +357,20 @@ class DuplicateIndex {
 }
 
 function keyOf(value: unknown): string | undefined {
-	return value === undefined || value === null || value === '' ? undefined : String(value).toLowerCase();
+	return value === undefined || value === null || value === ''
+		? undefined
+		: String(value).toLowerCase();
 }
 
 function byRef(user: { name: string; id: string }): { name: string; id: string } {
 	return { name: user.name, id: user.id };
 }
 
-function errorEntry(options: { code: string; details: Record<string, unknown>; message: string }): ResultEntry {
+function errorEntry(options: {
+	code: string;
+	details: Record<string, unknown>;
+	message: string;
+}): ResultEntry {
 	return { ...options, status: 'error' };
 }
 
@@ -286,11 +379,19 @@ function refusedEntry(refusal: RecordRefusal): ResultEntry {
 }
 
 function invalidId(id: string): ResultEntry {
-	return errorEntry({ code: 'INVALID_DATA', details: { id }, message: 'the related id given seems to be invalid' });
+	return errorEntry({
+		code: 'INVALID_DATA',
+		details: { id },
+		message: 'the related id given seems to be invalid',
+	});
 }
 
 function invalidElement(): ResultEntry {
-	return errorEntry({ code: 'INVALID_DATA', details: {}, message: 'each element of data must be an object' });
+	return errorEntry({
+		code: 'INVALID_DATA',
+		details: {},
+		message: 'each element of data must be an object',
+	});
 }
 
 /** All succeeded: `ok`; none: 400; some: 207 Multi-Status, as Zoho answers batches. */

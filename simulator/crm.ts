@@ -1,10 +1,30 @@
 // CRM (/crm/v2 .. /crm/v8) and Bigin (/bigin/v2) routes and their scopes.
-import { handleDeleteAttachment, handleDownload, handleListAttachments, handleUpload } from './crm-attachments';
+import {
+	handleDeleteAttachment,
+	handleDownload,
+	handleListAttachments,
+	handleUpload,
+} from './crm-attachments';
 import { handleList, handleSearch } from './crm-list';
 import { handleFields, handleModules } from './crm-metadata';
-import { handleDelete, handleGetRecord, handleInsert, handleUpdate, handleUpsert, simUser, type CrmTarget } from './crm-records';
+import {
+	handleDelete,
+	handleGetRecord,
+	handleInsert,
+	handleUpdate,
+	handleUpsert,
+	simUser,
+	type CrmTarget,
+} from './crm-records';
 import type { ApiRoute, Exchange } from './exchange';
-import { coversCrmArea, coversCrmModule, coversCrmSettings, crmOperationOf, type CrmOperation, type ScopeSet } from './scopes';
+import {
+	coversCrmArea,
+	coversCrmModule,
+	coversCrmSettings,
+	crmOperationOf,
+	type CrmOperation,
+	type ScopeSet,
+} from './scopes';
 import { DC_IDS } from './types';
 
 const CRM_PATH = /^\/crm\/v(2\.1|[2-8])(\/.*)?$/;
@@ -26,7 +46,10 @@ export function matchCrm(ex: Exchange): ApiRoute | undefined {
 	return route(ex, { namespace, version, segments });
 }
 
-function route(ex: Exchange, options: { namespace: Namespace; version: number; segments: string[] }): ApiRoute | undefined {
+function route(
+	ex: Exchange,
+	options: { namespace: Namespace; version: number; segments: string[] },
+): ApiRoute | undefined {
 	const { namespace, version } = options;
 	const [first, second, third, fourth, ...extra] = options.segments;
 	const method = ex.method;
@@ -36,37 +59,50 @@ function route(ex: Exchange, options: { namespace: Namespace; version: number; s
 		return areaRoute({ namespace, area: first, handle: first === 'org' ? handleOrg : handleUsers });
 	}
 	if (first === 'settings') {
-		if ((second !== 'modules' && second !== 'fields') || third !== undefined || method !== 'GET') return undefined;
+		if ((second !== 'modules' && second !== 'fields') || third !== undefined || method !== 'GET')
+			return undefined;
 		return {
-			allowed: (scopes) => namespaceAllows(scopes, { namespace, check: () => coversCrmSettings(scopes, second) }),
-			handle: (e) => (second === 'modules' ? handleModules(e, namespace) : handleFields(e, namespace)),
+			allowed: (scopes) =>
+				namespaceAllows(scopes, { namespace, check: () => coversCrmSettings(scopes, second) }),
+			handle: (e) =>
+				second === 'modules' ? handleModules(e, namespace) : handleFields(e, namespace),
 		};
 	}
 	if (!MODULE_NAME.test(first)) return undefined;
 	const target: CrmTarget = { namespace, version, module: first };
 	const moduleRoute = (operations: CrmOperation[], handle: (e: Exchange) => void): ApiRoute => ({
-		allowed: (scopes) => namespaceAllows(scopes, { namespace, check: () => coversCrmModule(scopes, { module: first, operations }) }),
+		allowed: (scopes) =>
+			namespaceAllows(scopes, {
+				namespace,
+				check: () => coversCrmModule(scopes, { module: first, operations }),
+			}),
 		handle,
 	});
 	const operation = crmOperationOf(method);
 	if (second === undefined) {
 		if (method === 'GET') return moduleRoute(['read'], (e) => handleList(e, target));
 		if (method === 'POST') return moduleRoute(['create'], (e) => handleInsert(e, target));
-		if (method === 'PUT' || method === 'PATCH') return moduleRoute(['update'], (e) => handleUpdate(e, { target }));
+		if (method === 'PUT' || method === 'PATCH')
+			return moduleRoute(['update'], (e) => handleUpdate(e, { target }));
 		if (method === 'DELETE') return moduleRoute(['delete'], (e) => handleDelete(e, { target }));
 		return undefined;
 	}
 	if (second === 'upsert') {
-		return third === undefined && method === 'POST' ? moduleRoute(['create', 'update'], (e) => handleUpsert(e, target)) : undefined;
+		return third === undefined && method === 'POST'
+			? moduleRoute(['create', 'update'], (e) => handleUpsert(e, target))
+			: undefined;
 	}
 	if (second === 'search') {
-		return third === undefined && method === 'GET' ? moduleRoute(['read'], (e) => handleSearch(e, target)) : undefined;
+		return third === undefined && method === 'GET'
+			? moduleRoute(['read'], (e) => handleSearch(e, target))
+			: undefined;
 	}
 	if (!RECORD_ID.test(second)) return undefined;
 	const id = second;
 	if (third === undefined) {
 		if (method === 'GET') return moduleRoute(['read'], (e) => handleGetRecord(e, { target, id }));
-		if (method === 'PUT' || method === 'PATCH') return moduleRoute(['update'], (e) => handleUpdate(e, { target, id }));
+		if (method === 'PUT' || method === 'PATCH')
+			return moduleRoute(['update'], (e) => handleUpdate(e, { target, id }));
 		if (method === 'DELETE') return moduleRoute(['delete'], (e) => handleDelete(e, { target, id }));
 		return undefined;
 	}
@@ -82,25 +118,42 @@ function route(ex: Exchange, options: { namespace: Namespace; version: number; s
 		handle,
 	});
 	if (fourth === undefined) {
-		if (method === 'GET') return attachmentRoute((e) => handleListAttachments(e, { target, recordId: id }));
+		if (method === 'GET')
+			return attachmentRoute((e) => handleListAttachments(e, { target, recordId: id }));
 		if (method === 'POST') return attachmentRoute((e) => handleUpload(e, { target, recordId: id }));
 		return undefined;
 	}
 	if (!RECORD_ID.test(fourth)) return undefined;
-	if (method === 'GET') return attachmentRoute((e) => handleDownload(e, { target, recordId: id, attachmentId: fourth }));
-	if (method === 'DELETE') return attachmentRoute((e) => handleDeleteAttachment(e, { target, recordId: id, attachmentId: fourth }));
+	if (method === 'GET')
+		return attachmentRoute((e) =>
+			handleDownload(e, { target, recordId: id, attachmentId: fourth }),
+		);
+	if (method === 'DELETE')
+		return attachmentRoute((e) =>
+			handleDeleteAttachment(e, { target, recordId: id, attachmentId: fourth }),
+		);
 	return undefined;
 }
 
 /** Bigin only asks for some ZohoBigin scope; CRM checks module and operation. */
-function namespaceAllows(scopes: ScopeSet, options: { namespace: Namespace; check: () => boolean }): boolean {
+function namespaceAllows(
+	scopes: ScopeSet,
+	options: { namespace: Namespace; check: () => boolean },
+): boolean {
 	return options.namespace === 'bigin' ? scopes.hasPrefix('ZohoBigin.') : options.check();
 }
 
-function areaRoute(options: { namespace: Namespace; area: string; handle: (ex: Exchange) => void }): ApiRoute {
+function areaRoute(options: {
+	namespace: Namespace;
+	area: string;
+	handle: (ex: Exchange) => void;
+}): ApiRoute {
 	return {
 		allowed: (scopes) =>
-			namespaceAllows(scopes, { namespace: options.namespace, check: () => coversCrmArea(scopes, { area: options.area, operation: 'read' }) }),
+			namespaceAllows(scopes, {
+				namespace: options.namespace,
+				check: () => coversCrmArea(scopes, { area: options.area, operation: 'read' }),
+			}),
 		handle: options.handle,
 	};
 }

@@ -67,7 +67,11 @@ export class Exchange {
 	}
 
 	json(status: number, body: unknown, headers: Record<string, string> = {}): void {
-		this.send({ status, data: Buffer.from(JSON.stringify(body)), headers: { 'Content-Type': JSON_TYPE, ...headers } });
+		this.send({
+			status,
+			data: Buffer.from(JSON.stringify(body)),
+			headers: { 'Content-Type': JSON_TYPE, ...headers },
+		});
 	}
 
 	/** 204 and similar: no body at all. */
@@ -81,7 +85,10 @@ export class Exchange {
 	send(options: { status: number; data: Buffer; headers: Record<string, string> }): void {
 		if (this.hold(() => this.send(options))) return;
 		if (!this.begin(options.status)) return;
-		this.res.writeHead(options.status, { ...options.headers, 'Content-Length': String(options.data.length) });
+		this.res.writeHead(options.status, {
+			...options.headers,
+			'Content-Length': String(options.data.length),
+		});
 		this.res.end(options.data);
 	}
 
@@ -96,10 +103,16 @@ export class Exchange {
 	 * With `declaredLength` the head promises more bytes than come; without it the body is
 	 * chunked and the final chunk never arrives.
 	 */
-	cutShort(options: { status: number; headers: Record<string, string>; part: Buffer; declaredLength?: number }): void {
+	cutShort(options: {
+		status: number;
+		headers: Record<string, string>;
+		part: Buffer;
+		declaredLength?: number;
+	}): void {
 		if (!this.begin(options.status)) return;
 		const headers = { ...options.headers };
-		if (options.declaredLength !== undefined) headers['Content-Length'] = String(options.declaredLength);
+		if (options.declaredLength !== undefined)
+			headers['Content-Length'] = String(options.declaredLength);
 		this.res.writeHead(options.status, headers);
 		// Destroy only once the partial body is handed to the socket, so the client sees it.
 		this.res.write(options.part, () => this.res.destroy());

@@ -17,15 +17,24 @@ export async function applyFault(ex: Exchange, fault: FaultSpec): Promise<boolea
 			const status = fault.status ?? 500;
 			const body = fault.body ?? defaultBody(status);
 			if (typeof body === 'string') {
-				ex.send({ status, data: Buffer.from(body), headers: { 'Content-Type': 'text/plain;charset=UTF-8', ...headers } });
+				ex.send({
+					status,
+					data: Buffer.from(body),
+					headers: { 'Content-Type': 'text/plain;charset=UTF-8', ...headers },
+				});
 			} else {
 				ex.json(status, body, headers);
 			}
 			return true;
 		}
 		case 'nonJson': {
-			const html = '<html><head><title>Zoho</title></head><body><h1>Service temporarily unavailable</h1></body></html>';
-			ex.send({ status: fault.status ?? 200, data: Buffer.from(html), headers: { 'Content-Type': 'text/html;charset=UTF-8', ...headers } });
+			const html =
+				'<html><head><title>Zoho</title></head><body><h1>Service temporarily unavailable</h1></body></html>';
+			ex.send({
+				status: fault.status ?? 200,
+				data: Buffer.from(html),
+				headers: { 'Content-Type': 'text/html;charset=UTF-8', ...headers },
+			});
 			return true;
 		}
 		case 'truncated': {

@@ -41,11 +41,14 @@ export class FaultStore {
 
 function validate(spec: FaultSpec): void {
 	if (!KINDS.includes(spec.kind)) throw new Error(`unknown fault kind: ${String(spec.kind)}`);
-	if (typeof spec.path !== 'string' || !spec.path.startsWith('/')) throw new Error('fault path must start with /');
-	if (spec.dc !== undefined && !isDcId(spec.dc)) throw new Error(`unknown data centre: ${String(spec.dc)}`);
+	if (typeof spec.path !== 'string' || !spec.path.startsWith('/'))
+		throw new Error('fault path must start with /');
+	if (spec.dc !== undefined && !isDcId(spec.dc))
+		throw new Error(`unknown data centre: ${String(spec.dc)}`);
 	const times = spec.times ?? 1;
 	if (typeof times !== 'number' || !(times >= 1)) throw new Error('fault times must be at least 1');
-	if (spec.afterHandling !== undefined && typeof spec.afterHandling !== 'boolean') throw new Error('afterHandling must be a boolean');
+	if (spec.afterHandling !== undefined && typeof spec.afterHandling !== 'boolean')
+		throw new Error('afterHandling must be a boolean');
 	if (spec.kind === 'delay' && !(typeof spec.delayMs === 'number' && spec.delayMs >= 0)) {
 		throw new Error('a delay fault needs delayMs');
 	}

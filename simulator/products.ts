@@ -17,10 +17,14 @@ export function matchProducts(ex: Exchange): ApiRoute | undefined {
 	const prefixed = (scopePrefix: string, handle: Handler | undefined): ApiRoute | undefined =>
 		handle ? { allowed: (scopes) => scopes.hasPrefix(scopePrefix), handle } : undefined;
 	if (root === 'api' && version === 'v1') return prefixed('Desk.', deskHandler(ex, rest));
-	if (root === 'api' && version === 'v3') return prefixed('ZohoProjects.', projectsHandler(ex, rest));
-	if (root === 'people' && version === 'api') return prefixed('ZOHOPEOPLE.', peopleHandler(ex, rest));
-	if (root === 'restapi' && version === 'v2') return prefixed('ZohoAnalytics.', analyticsHandler(ex, rest));
-	if (root === 'creator' && version === 'v2.1') return prefixed('ZohoCreator.', creatorHandler(ex, rest));
+	if (root === 'api' && version === 'v3')
+		return prefixed('ZohoProjects.', projectsHandler(ex, rest));
+	if (root === 'people' && version === 'api')
+		return prefixed('ZOHOPEOPLE.', peopleHandler(ex, rest));
+	if (root === 'restapi' && version === 'v2')
+		return prefixed('ZohoAnalytics.', analyticsHandler(ex, rest));
+	if (root === 'creator' && version === 'v2.1')
+		return prefixed('ZohoCreator.', creatorHandler(ex, rest));
 	return undefined;
 }
 
@@ -30,27 +34,46 @@ function deskHandler(ex: Exchange, rest: string[]): Handler | undefined {
 	const [collection, id, ...extra] = rest;
 	if (collection === undefined || extra.length > 0) return undefined;
 	if (collection === 'organizations' && id === undefined && ex.method === 'GET') {
-		return (e) => e.json(200, { data: [{ id: deskOrgId(e.dc), companyName: 'Simulated Org', portalName: 'simulated', isDefault: true }] });
+		return (e) =>
+			e.json(200, {
+				data: [
+					{
+						id: deskOrgId(e.dc),
+						companyName: 'Simulated Org',
+						portalName: 'simulated',
+						isDefault: true,
+					},
+				],
+			});
 	}
 	if (!DESK_COLLECTIONS.has(collection)) return undefined;
-	const needOrg = (handle: Handler): Handler => (e) => {
-		if (!e.header('orgId')) {
-			e.json(400, {
-				errorCode: 'INVALID_DATA',
-				message: 'The header orgId is missing. Send the Desk organization id in the orgId header.',
-				errors: [{ fieldName: 'orgId', errorType: 'missing', errorMessage: 'orgId header is required' }],
-			});
-			return;
-		}
-		handle(e);
-	};
+	const needOrg =
+		(handle: Handler): Handler =>
+		(e) => {
+			if (!e.header('orgId')) {
+				e.json(400, {
+					errorCode: 'INVALID_DATA',
+					message:
+						'The header orgId is missing. Send the Desk organization id in the orgId header.',
+					errors: [
+						{ fieldName: 'orgId', errorType: 'missing', errorMessage: 'orgId header is required' },
+					],
+				});
+				return;
+			}
+			handle(e);
+		};
 	if (id === undefined && ex.method === 'GET') return needOrg((e) => listDesk(e, collection));
 	if (id === undefined && ex.method === 'POST') return needOrg((e) => createDesk(e, collection));
 	if (id !== undefined && ex.method === 'GET') {
 		return needOrg((e) => {
 			const item = deskCollection(e, collection).find((candidate) => candidate.id === id);
 			if (item) e.json(200, item);
-			else e.json(404, { errorCode: 'RESOURCE_NOT_FOUND', message: 'The requested resource does not exist.' });
+			else
+				e.json(404, {
+					errorCode: 'RESOURCE_NOT_FOUND',
+					message: 'The requested resource does not exist.',
+				});
 		});
 	}
 	return undefined;
@@ -69,10 +92,17 @@ function listDesk(ex: Exchange, collection: string): void {
 function createDesk(ex: Exchange, collection: string): void {
 	const parsed = jsonBody(ex);
 	if (!parsed.ok || !isObject(parsed.value)) {
-		ex.json(422, { errorCode: 'UNPROCESSABLE_ENTITY', message: 'The request body must be a JSON object.' });
+		ex.json(422, {
+			errorCode: 'UNPROCESSABLE_ENTITY',
+			message: 'The request body must be a JSON object.',
+		});
 		return;
 	}
-	const item = { ...parsed.value, id: ex.dc.recordIds.next(), createdTime: new Date(ex.core.now()).toISOString() };
+	const item = {
+		...parsed.value,
+		id: ex.dc.recordIds.next(),
+		createdTime: new Date(ex.core.now()).toISOString(),
+	};
 	deskCollection(ex, collection).push(item);
 	ex.json(200, item);
 }
@@ -89,13 +119,24 @@ function deskCollection(ex: Exchange, collection: string): Record<string, unknow
 	return items;
 }
 
-function deskSample(options: { ex: Exchange; collection: string; i: number }): Record<string, unknown> {
+function deskSample(options: {
+	ex: Exchange;
+	collection: string;
+	i: number;
+}): Record<string, unknown> {
 	const { ex, i } = options;
 	const id = ex.dc.recordIds.next();
 	const createdTime = new Date(ex.core.now()).toISOString();
 	switch (options.collection) {
 		case 'tickets':
-			return { id, ticketNumber: String(100 + i), subject: `Sample ticket ${i}`, status: 'Open', email: `customer${i}@example.com`, createdTime };
+			return {
+				id,
+				ticketNumber: String(100 + i),
+				subject: `Sample ticket ${i}`,
+				status: 'Open',
+				email: `customer${i}@example.com`,
+				createdTime,
+			};
 		case 'contacts':
 			return { id, lastName: `Contact ${i}`, email: `contact${i}@example.com`, createdTime };
 		default:
@@ -109,12 +150,34 @@ function projectsHandler(ex: Exchange, rest: string[]): Handler | undefined {
 	if (ex.method !== 'GET') return undefined;
 	const [first, portalId, collection, ...extra] = rest;
 	if (first === 'portals' && portalId === undefined) {
-		return (e) => e.json(200, { portals: [{ id: projectsPortalId(e.dc), name: 'simulated', org_name: 'Simulated Org', is_default: true }] });
-	}
-	if (first === 'portal' && portalId !== undefined && collection === 'projects' && extra.length === 0) {
 		return (e) =>
 			e.json(200, {
-				projects: [{ id: `${projectsPortalId(e.dc)}1`, name: 'Simulated Project', status: 'active', created_time: zohoDateTime(e.core.now()) }],
+				portals: [
+					{
+						id: projectsPortalId(e.dc),
+						name: 'simulated',
+						org_name: 'Simulated Org',
+						is_default: true,
+					},
+				],
+			});
+	}
+	if (
+		first === 'portal' &&
+		portalId !== undefined &&
+		collection === 'projects' &&
+		extra.length === 0
+	) {
+		return (e) =>
+			e.json(200, {
+				projects: [
+					{
+						id: `${projectsPortalId(e.dc)}1`,
+						name: 'Simulated Project',
+						status: 'active',
+						created_time: zohoDateTime(e.core.now()),
+					},
+				],
 			});
 	}
 	return undefined;
@@ -135,8 +198,20 @@ function peopleHandler(ex: Exchange, rest: string[]): Handler | undefined {
 			e.json(200, {
 				response: {
 					result: [
-						{ componentId: 1, iscustom: false, displayName: 'Employee', formLinkName: 'employee', viewDetails: { view_Id: 1, view_Name: 'P_EmployeeView' } },
-						{ componentId: 2, iscustom: false, displayName: 'Department', formLinkName: 'department', viewDetails: { view_Id: 2, view_Name: 'P_DepartmentView' } },
+						{
+							componentId: 1,
+							iscustom: false,
+							displayName: 'Employee',
+							formLinkName: 'employee',
+							viewDetails: { view_Id: 1, view_Name: 'P_EmployeeView' },
+						},
+						{
+							componentId: 2,
+							iscustom: false,
+							displayName: 'Department',
+							formLinkName: 'department',
+							viewDetails: { view_Id: 2, view_Name: 'P_DepartmentView' },
+						},
 					],
 					message: 'Data fetched successfully',
 					uri: '/api/forms',
@@ -148,7 +223,18 @@ function peopleHandler(ex: Exchange, rest: string[]): Handler | undefined {
 		return (e) =>
 			e.json(200, {
 				response: {
-					result: [{ '100001': [{ EmployeeID: 'E1', FirstName: 'Sim', LastName: 'User', EmailID: 'sim.user@example.com' }] }],
+					result: [
+						{
+							'100001': [
+								{
+									EmployeeID: 'E1',
+									FirstName: 'Sim',
+									LastName: 'User',
+									EmailID: 'sim.user@example.com',
+								},
+							],
+						},
+					],
 					message: 'Data fetched successfully',
 					uri: `/api/forms/${form}/getRecords`,
 					status: 0,
@@ -164,7 +250,12 @@ function analyticsHandler(ex: Exchange, rest: string[]): Handler | undefined {
 	if (ex.method !== 'GET' || rest.length !== 1) return undefined;
 	const orgId = `${ex.dc.crmOrgId}5`;
 	if (rest[0] === 'orgs') {
-		return (e) => e.json(200, { status: 'success', summary: 'Get organizations', data: { orgs: [{ orgId, orgName: 'Simulated Org', isDefault: true }] } });
+		return (e) =>
+			e.json(200, {
+				status: 'success',
+				summary: 'Get organizations',
+				data: { orgs: [{ orgId, orgName: 'Simulated Org', isDefault: true }] },
+			});
 	}
 	if (rest[0] !== 'workspaces') return undefined;
 	return (e) => {
@@ -172,14 +263,23 @@ function analyticsHandler(ex: Exchange, rest: string[]): Handler | undefined {
 			e.json(400, {
 				status: 'failure',
 				summary: 'MISSING_ORGID',
-				data: { errorCode: 8535, errorMessage: 'The header ZANALYTICS-ORGID is missing. Send the Analytics organization id in it.' },
+				data: {
+					errorCode: 8535,
+					errorMessage:
+						'The header ZANALYTICS-ORGID is missing. Send the Analytics organization id in it.',
+				},
 			});
 			return;
 		}
 		e.json(200, {
 			status: 'success',
 			summary: 'Get all workspaces',
-			data: { ownedWorkspaces: [{ workspaceId: `${orgId}1`, workspaceName: 'Simulated Workspace', orgId }], sharedWorkspaces: [] },
+			data: {
+				ownedWorkspaces: [
+					{ workspaceId: `${orgId}1`, workspaceName: 'Simulated Workspace', orgId },
+				],
+				sharedWorkspaces: [],
+			},
 		});
 	};
 }
@@ -192,11 +292,19 @@ function creatorHandler(ex: Exchange, rest: string[]): Handler | undefined {
 		return (e) =>
 			e.json(200, {
 				code: 3000,
-				applications: [{ application_name: 'Simulated App', link_name: 'simulated-app', workspace_name: 'simowner', created_time: zohoDateTime(e.core.now()) }],
+				applications: [
+					{
+						application_name: 'Simulated App',
+						link_name: 'simulated-app',
+						workspace_name: 'simowner',
+						created_time: zohoDateTime(e.core.now()),
+					},
+				],
 			});
 	}
 	if (rest.length === 5 && rest[0] === 'data' && rest[3] === 'report') {
-		return (e) => e.json(200, { code: 3000, data: [{ ID: `${e.dc.crmOrgId}3`, Name: 'Sample row' }] });
+		return (e) =>
+			e.json(200, { code: 3000, data: [{ ID: `${e.dc.crmOrgId}3`, Name: 'Sample row' }] });
 	}
 	return undefined;
 }

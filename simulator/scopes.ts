@@ -35,7 +35,10 @@ export function crmOperationOf(method: string): CrmOperation {
  * `ZohoCRM.modules.ALL` covers every module; `ZohoCRM.modules.<module>.ALL` or
  * `.<OPERATION>` one module; `ZohoCRM.modules.<OPERATION>` one operation on every module.
  */
-export function coversCrmModule(scopes: ScopeSet, options: { module: string; operations: readonly CrmOperation[] }): boolean {
+export function coversCrmModule(
+	scopes: ScopeSet,
+	options: { module: string; operations: readonly CrmOperation[] },
+): boolean {
 	const module = options.module.toLowerCase();
 	return options.operations.every((operation) =>
 		scopes.hasAny(
@@ -48,7 +51,10 @@ export function coversCrmModule(scopes: ScopeSet, options: { module: string; ope
 }
 
 /** A settings-like CRM area (`org`, `users`, `settings`): `ZohoCRM.<area>.ALL|READ|...`. */
-export function coversCrmArea(scopes: ScopeSet, options: { area: string; operation: CrmOperation }): boolean {
+export function coversCrmArea(
+	scopes: ScopeSet,
+	options: { area: string; operation: CrmOperation },
+): boolean {
 	const area = options.area.toLowerCase();
 	if (scopes.hasAny(`zohocrm.${area}.all`, `zohocrm.${area}.${options.operation}`)) return true;
 	// The organisation is also readable with full settings access.
@@ -57,5 +63,10 @@ export function coversCrmArea(scopes: ScopeSet, options: { area: string; operati
 
 /** `settings/modules` or `settings/fields`: `ZohoCRM.settings.ALL|READ` or `ZohoCRM.settings.<part>.ALL|READ`. */
 export function coversCrmSettings(scopes: ScopeSet, part: 'modules' | 'fields'): boolean {
-	return scopes.hasAny('zohocrm.settings.all', 'zohocrm.settings.read', `zohocrm.settings.${part}.all`, `zohocrm.settings.${part}.read`);
+	return scopes.hasAny(
+		'zohocrm.settings.all',
+		'zohocrm.settings.read',
+		`zohocrm.settings.${part}.all`,
+		`zohocrm.settings.${part}.read`,
+	);
 }

@@ -51,7 +51,8 @@ export function touchCrm(core: SimCore, dc: DcState, options: TouchCrmOptions): 
 	const module = dc.crm.get(`${options.product ?? 'crm'}:${options.module.toLowerCase()}`);
 	const record = module?.byId.get(options.id);
 	if (!record) throw new Error(`record ${options.id} is not in ${options.module}`);
-	for (const [key, value] of Object.entries(options.fields ?? {})) if (key !== 'id') record[key] = value;
+	for (const [key, value] of Object.entries(options.fields ?? {}))
+		if (key !== 'id') record[key] = value;
 	const modifiedTime = zohoDateTime(options.at ?? core.now());
 	record.Modified_Time = modifiedTime;
 	return modifiedTime;
@@ -71,12 +72,17 @@ function defaultCrmFields(options: { prefix: string; i: number }): Record<string
 export function seedBooks(core: SimCore, dc: DcState, options: SeedBooksOptions): string[] {
 	const product = options.product ?? 'books';
 	if (!/^\d{1,20}$/.test(options.organizationId)) throw new Error('organizationId must be digits');
-	if (!/^[a-z][a-z0-9_]*$/i.test(options.collection)) throw new Error(`invalid collection: ${options.collection}`);
+	if (!/^[a-z][a-z0-9_]*$/i.test(options.collection))
+		throw new Error(`invalid collection: ${options.collection}`);
 	checkCount(options.count);
 	const key = `${product}:${options.organizationId}`;
 	let org = dc.books.get(key);
 	if (!org) {
-		org = { organizationId: options.organizationId, name: `Simulated ${product} organization`, collections: new Map() };
+		org = {
+			organizationId: options.organizationId,
+			name: `Simulated ${product} organization`,
+			collections: new Map(),
+		};
 		dc.books.set(key, org);
 	}
 	const list = org.collections.get(options.collection) ?? [];
@@ -100,5 +106,6 @@ export function seedBooks(core: SimCore, dc: DcState, options: SeedBooksOptions)
 }
 
 function checkCount(count: number): void {
-	if (!Number.isInteger(count) || count < 0 || count > MAX_SEED) throw new Error(`count must be an integer from 0 to ${MAX_SEED}`);
+	if (!Number.isInteger(count) || count < 0 || count > MAX_SEED)
+		throw new Error(`count must be an integer from 0 to ${MAX_SEED}`);
 }

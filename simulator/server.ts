@@ -16,7 +16,11 @@ import type { FaultSpec } from './types';
 const TOKEN_PATH = '/oauth/v2/token';
 const REVOKE_PATH = '/oauth/v2/token/revoke';
 
-export function createDcServer(options: { core: SimCore; dc: DcState; tls?: { key: string; cert: string } }): Server {
+export function createDcServer(options: {
+	core: SimCore;
+	dc: DcState;
+	tls?: { key: string; cert: string };
+}): Server {
 	const { core, dc, tls } = options;
 	const handler = (req: IncomingMessage, res: ServerResponse): void => {
 		// handleRequest answers (or drops) every request itself and never rejects.
@@ -35,7 +39,8 @@ export function listen(server: Server, port: number): Promise<number> {
 		server.listen(port, '127.0.0.1', () => {
 			server.off('error', onError);
 			const address = server.address();
-			if (address === null || typeof address === 'string') reject(new Error('listener has no TCP address'));
+			if (address === null || typeof address === 'string')
+				reject(new Error('listener has no TCP address'));
 			else resolve(address.port);
 		});
 	});
@@ -48,7 +53,12 @@ export function close(server: Server): Promise<void> {
 	});
 }
 
-async function handleRequest(options: { core: SimCore; dc: DcState; req: IncomingMessage; res: ServerResponse }): Promise<void> {
+async function handleRequest(options: {
+	core: SimCore;
+	dc: DcState;
+	req: IncomingMessage;
+	res: ServerResponse;
+}): Promise<void> {
 	const { core, dc, req, res } = options;
 	const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 	const admin = url.pathname === '/__sim' || url.pathname.startsWith('/__sim/');
@@ -71,7 +81,8 @@ async function handleRequest(options: { core: SimCore; dc: DcState; req: Incomin
 			return;
 		}
 		if (fault) {
-			if (isTokenRequest(ex) && fault.kind !== 'delay') core.counters.recordTokenOutcome(`fault:${fault.kind}`);
+			if (isTokenRequest(ex) && fault.kind !== 'delay')
+				core.counters.recordTokenOutcome(`fault:${fault.kind}`);
 			if (await applyFault(ex, fault)) return;
 		}
 		await route(ex);
@@ -109,7 +120,12 @@ async function handleThenFail(ex: Exchange, fault: FaultSpec): Promise<void> {
 function observe(ex: Exchange): void {
 	const authorization = ex.header('authorization');
 	if (authorization !== undefined) {
-		ex.core.counters.recordAuthorization({ dc: ex.dc.id, host: ex.header('host') ?? '', path: ex.path, value: authorization });
+		ex.core.counters.recordAuthorization({
+			dc: ex.dc.id,
+			host: ex.header('host') ?? '',
+			path: ex.path,
+			value: authorization,
+		});
 	}
 	if (isTokenRequest(ex)) ex.core.counters.recordTokenRequest();
 }

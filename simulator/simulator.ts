@@ -37,13 +37,15 @@ export class ZohoSimulator {
 			if (ids.includes(id)) throw new Error(`data centre '${id}' is listed twice`);
 			ids.push(id);
 		}
-		if (!Number.isInteger(port) || port < 0 || port + ids.length - 1 > 65_535) throw new Error('port must be 0 or a free base port');
+		if (!Number.isInteger(port) || port < 0 || port + ids.length - 1 > 65_535)
+			throw new Error('port must be 0 or a free base port');
 		this.basePort = port;
 		this.core = new SimCore(ids);
 		this.core.configure(config);
 		this.tls = tls;
 		for (const [id, domain] of Object.entries(apiDomains)) {
-			if (!isDcId(id) || domain === undefined) throw new Error(`apiDomains: unknown data centre '${id}'`);
+			if (!isDcId(id) || domain === undefined)
+				throw new Error(`apiDomains: unknown data centre '${id}'`);
 			this.core.apiDomains.set(id, domain);
 		}
 	}
@@ -114,18 +116,27 @@ export class ZohoSimulator {
 		return this.core.counters.mintsFor(refreshToken);
 	}
 
-	registerClient(dc: string, options: { clientId?: string; clientSecret?: string } = {}): { clientId: string; clientSecret: string } {
+	registerClient(
+		dc: string,
+		options: { clientId?: string; clientSecret?: string } = {},
+	): { clientId: string; clientSecret: string } {
 		const client = registerClient(this.core.dc(dc), options);
 		return { clientId: client.clientId, clientSecret: client.clientSecret };
 	}
 
 	/** A single-use Self Client grant code. */
-	createGrantCode(dc: string, options: { clientId: string; scopes: string[]; ttlMs?: number }): string {
+	createGrantCode(
+		dc: string,
+		options: { clientId: string; scopes: string[]; ttlMs?: number },
+	): string {
 		return createGrantCode(this.core, this.core.dc(dc), options);
 	}
 
 	/** A refresh token without the grant-code step (counts toward refreshTokenCap). */
-	createRefreshToken(dc: string, options: { clientId: string; scopes: string[]; token?: string }): string {
+	createRefreshToken(
+		dc: string,
+		options: { clientId: string; scopes: string[]; token?: string },
+	): string {
 		return createRefreshToken(this.core, this.core.dc(dc), options).token;
 	}
 
@@ -171,7 +182,10 @@ export class ZohoSimulator {
 	}
 
 	/** A copy of a Books-style collection, oldest first. */
-	booksRecords(dc: string, options: { product?: BooksProduct; organizationId: string; collection: string }): Record<string, unknown>[] {
+	booksRecords(
+		dc: string,
+		options: { product?: BooksProduct; organizationId: string; collection: string },
+	): Record<string, unknown>[] {
 		const org = this.core.dc(dc).booksOrg(options.product ?? 'books', options.organizationId);
 		return structuredClone(org?.collections.get(options.collection) ?? []);
 	}
@@ -191,7 +205,9 @@ export class ZohoSimulator {
 			this.servers.clear();
 			this.core.origins.clear();
 			this.starting = undefined;
-			await Promise.all(servers.filter((server) => server.listening).map((server) => close(server)));
+			await Promise.all(
+				servers.filter((server) => server.listening).map((server) => close(server)),
+			);
 			throw error;
 		}
 	}

@@ -4,14 +4,21 @@ import type { SimCore } from './core';
 import { newClientId, newClientSecret, zohoToken } from './ids';
 import type { AccessTokenState, ClientState, DcState, RefreshTokenState } from './state';
 
-export function registerClient(dc: DcState, options: { clientId?: string; clientSecret?: string } = {}): ClientState {
+export function registerClient(
+	dc: DcState,
+	options: { clientId?: string; clientSecret?: string } = {},
+): ClientState {
 	const clientId = options.clientId ?? newClientId();
 	const existing = dc.clients.get(clientId);
 	if (existing) {
 		if (options.clientSecret !== undefined) existing.clientSecret = options.clientSecret;
 		return existing;
 	}
-	const client: ClientState = { clientId, clientSecret: options.clientSecret ?? newClientSecret(), refreshTokens: [] };
+	const client: ClientState = {
+		clientId,
+		clientSecret: options.clientSecret ?? newClientSecret(),
+		refreshTokens: [],
+	};
 	dc.clients.set(clientId, client);
 	return client;
 }
@@ -47,12 +54,22 @@ export function createRefreshToken(
 	const client = requireClient(dc, options.clientId);
 	const token = options.token ?? zohoToken();
 	if (dc.refreshTokens.has(token)) throw new Error('this refresh token already exists');
-	for (let guard = 0; client.refreshTokens.length >= core.config.refreshTokenCap && guard < 10_000; guard += 1) {
+	for (
+		let guard = 0;
+		client.refreshTokens.length >= core.config.refreshTokenCap && guard < 10_000;
+		guard += 1
+	) {
 		const oldest = client.refreshTokens[0];
 		if (oldest === undefined) break;
 		revokeRefreshToken(dc, oldest);
 	}
-	const state: RefreshTokenState = { token, clientId: client.clientId, scopes: [...options.scopes], mintLog: [], live: [] };
+	const state: RefreshTokenState = {
+		token,
+		clientId: client.clientId,
+		scopes: [...options.scopes],
+		mintLog: [],
+		live: [],
+	};
 	dc.refreshTokens.set(token, state);
 	client.refreshTokens.push(token);
 	return state;
@@ -65,7 +82,8 @@ export function revokeRefreshToken(dc: DcState, token: string): boolean {
 	for (const access of state.live) dc.accessTokens.delete(access);
 	dc.refreshTokens.delete(token);
 	const client = dc.clients.get(state.clientId);
-	if (client) client.refreshTokens = client.refreshTokens.filter((candidate) => candidate !== token);
+	if (client)
+		client.refreshTokens = client.refreshTokens.filter((candidate) => candidate !== token);
 	return true;
 }
 
@@ -73,7 +91,11 @@ export function revokeRefreshToken(dc: DcState, token: string): boolean {
  * Mints an access token for a refresh token, or returns undefined when the rolling mint
  * throttle refuses (a refused call is not a mint).
  */
-export function mintAccessToken(core: SimCore, dc: DcState, refresh: RefreshTokenState): AccessTokenState | undefined {
+export function mintAccessToken(
+	core: SimCore,
+	dc: DcState,
+	refresh: RefreshTokenState,
+): AccessTokenState | undefined {
 	const now = core.now();
 	const windowStart = now - core.config.mintWindowMs;
 	const firstInWindow = refresh.mintLog.findIndex((time) => time > windowStart);
@@ -92,7 +114,10 @@ export function mintAccessToken(core: SimCore, dc: DcState, refresh: RefreshToke
 		for (const evicted of refresh.live.slice(0, overCap)) dc.accessTokens.delete(evicted);
 		refresh.live = refresh.live.slice(overCap);
 	}
-	const access = issueAccessToken(core, dc, { scopes: refresh.scopes, refreshToken: refresh.token });
+	const access = issueAccessToken(core, dc, {
+		scopes: refresh.scopes,
+		refreshToken: refresh.token,
+	});
 	refresh.live.push(access.token);
 	return access;
 }
@@ -115,7 +140,11 @@ export function issueAccessToken(
 }
 
 /** The live access token behind a bearer string, or undefined (unknown, expired, evicted, revoked). */
-export function resolveAccessToken(core: SimCore, dc: DcState, token: string): AccessTokenState | undefined {
+export function resolveAccessToken(
+	core: SimCore,
+	dc: DcState,
+	token: string,
+): AccessTokenState | undefined {
 	const access = dc.accessTokens.get(token);
 	if (!access) return undefined;
 	if (access.expiresAt <= core.now()) {

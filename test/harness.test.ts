@@ -172,19 +172,28 @@ class EchoNode implements INodeType {
 			try {
 				const value = this.getNodeParameter('value', itemIndex) as string;
 				if (value.startsWith('INVALID')) {
-					throw new NodeOperationError(this.getNode(), `Value "${value}" is not allowed`, { itemIndex });
+					throw new NodeOperationError(this.getNode(), `Value "${value}" is not allowed`, {
+						itemIndex,
+					});
 				}
 				const path = this.getNodeParameter('path', itemIndex) as string;
-				const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'harnessTestApi', {
-					method: 'GET',
-					url: `${baseUrl}${path}`,
-					qs: { value },
-					json: true,
-				})) as { echoed: string };
+				const response = (await this.helpers.httpRequestWithAuthentication.call(
+					this,
+					'harnessTestApi',
+					{
+						method: 'GET',
+						url: `${baseUrl}${path}`,
+						qs: { value },
+						json: true,
+					},
+				)) as { echoed: string };
 				returnData.push({ json: { echoed: response.echoed }, pairedItem: { item: itemIndex } });
 			} catch (error) {
 				if (!this.continueOnFail()) throw error;
-				returnData.push({ json: { error: (error as Error).message }, pairedItem: { item: itemIndex } });
+				returnData.push({
+					json: { error: (error as Error).message },
+					pairedItem: { item: itemIndex },
+				});
 			}
 		}
 		return [returnData];
@@ -223,7 +232,11 @@ class WriteBinaryNode implements INodeType {
 		const out: INodeExecutionData[] = [];
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			const text = String(items[itemIndex].json.text);
-			const data = await this.helpers.prepareBinaryData(Buffer.from(text, 'utf8'), 'note.txt', 'text/plain');
+			const data = await this.helpers.prepareBinaryData(
+				Buffer.from(text, 'utf8'),
+				'note.txt',
+				'text/plain',
+			);
 			out.push({ json: {}, binary: { data }, pairedItem: { item: itemIndex } });
 		}
 		return [out];
@@ -269,15 +282,39 @@ function credentialStore(accessToken = ''): CredentialStore {
 /** The fixture with the Echo node's fields overridden. */
 function echoWorkflow(echo: Record<string, unknown> = {}): WorkflowJson {
 	const workflow = structuredClone(echoThenNoop);
-	return { ...workflow, nodes: workflow.nodes.map((node) => (node.name === 'Echo' ? { ...node, ...echo } : node)) };
+	return {
+		...workflow,
+		nodes: workflow.nodes.map((node) => (node.name === 'Echo' ? { ...node, ...echo } : node)),
+	};
 }
 
 function twoStep(types: [string, string]): WorkflowJson {
 	return {
 		nodes: [
-			{ id: 't', name: 'Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: 'a', name: 'First', type: types[0], typeVersion: 1, position: [200, 0], parameters: {} },
-			{ id: 'b', name: 'Second', type: types[1], typeVersion: 1, position: [400, 0], parameters: {} },
+			{
+				id: 't',
+				name: 'Trigger',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: 'a',
+				name: 'First',
+				type: types[0],
+				typeVersion: 1,
+				position: [200, 0],
+				parameters: {},
+			},
+			{
+				id: 'b',
+				name: 'Second',
+				type: types[1],
+				typeVersion: 1,
+				position: [400, 0],
+				parameters: {},
+			},
 		],
 		connections: {
 			Trigger: { main: [[{ node: 'First', type: 'main', index: 0 }]] },
@@ -296,11 +333,21 @@ describe('runWorkflow', () => {
 		const credentials = credentialStore();
 		const fixtureBefore = JSON.stringify(echoThenNoop);
 
-		const result = await runWorkflow({ workflow: echoWorkflow(), nodeTypes, credentialTypes, credentials, inputItems: words });
+		const result = await runWorkflow({
+			workflow: echoWorkflow(),
+			nodeTypes,
+			credentialTypes,
+			credentials,
+			inputItems: words,
+		});
 
 		expect(result.status).toBe('success');
 		expect(result.error).toBeUndefined();
-		expect(result.executionOrder).toEqual(['When clicking ‘Execute workflow’', 'Echo', 'No Operation, do nothing']);
+		expect(result.executionOrder).toEqual([
+			'When clicking ‘Execute workflow’',
+			'Echo',
+			'No Operation, do nothing',
+		]);
 		const expected = [
 			{ json: { echoed: 'ALPHA-0' }, pairedItem: { item: 0 } },
 			{ json: { echoed: 'BETA-1' }, pairedItem: { item: 1 } },
@@ -319,14 +366,26 @@ describe('runWorkflow', () => {
 	it('runs preAuthentication once for an empty token and writes the result into the credential store', async () => {
 		const credentials = credentialStore('');
 
-		const result = await runWorkflow({ workflow: echoWorkflow(), nodeTypes, credentialTypes, credentials, inputItems: words });
+		const result = await runWorkflow({
+			workflow: echoWorkflow(),
+			nodeTypes,
+			credentialTypes,
+			credentials,
+			inputItems: words,
+		});
 
 		expect(result.status).toBe('success');
 		expect(state.tokensMinted).toBe(1);
-		expect(result.preAuthenticationRuns).toEqual([{ type: 'harnessTestApi', credentialsExpired: false }]);
+		expect(result.preAuthenticationRuns).toEqual([
+			{ type: 'harnessTestApi', credentialsExpired: false },
+		]);
 		expect(credentials['cred-1'].data).toEqual({ baseUrl: state.baseUrl, accessToken: 'token-1' });
 		expect(result.credentialUpdates).toEqual([
-			{ id: 'cred-1', type: 'harnessTestApi', data: { baseUrl: state.baseUrl, accessToken: 'token-1' } },
+			{
+				id: 'cred-1',
+				type: 'harnessTestApi',
+				data: { baseUrl: state.baseUrl, accessToken: 'token-1' },
+			},
 		]);
 		// The generic `authenticate` header, resolved from $credentials, on both requests.
 		expect(state.authorizations).toEqual(['Zoho-oauthtoken token-1', 'Zoho-oauthtoken token-1']);
@@ -335,10 +394,18 @@ describe('runWorkflow', () => {
 	it('after a 401 on a stale token, refreshes once (credentialsExpired) and retries that request once', async () => {
 		const credentials = credentialStore('stale');
 
-		const result = await runWorkflow({ workflow: echoWorkflow(), nodeTypes, credentialTypes, credentials, inputItems: words });
+		const result = await runWorkflow({
+			workflow: echoWorkflow(),
+			nodeTypes,
+			credentialTypes,
+			credentials,
+			inputItems: words,
+		});
 
 		expect(result.status).toBe('success');
-		expect(result.preAuthenticationRuns).toEqual([{ type: 'harnessTestApi', credentialsExpired: true }]);
+		expect(result.preAuthenticationRuns).toEqual([
+			{ type: 'harnessTestApi', credentialsExpired: true },
+		]);
 		expect(state.authorizations).toEqual([
 			'Zoho-oauthtoken stale',
 			'Zoho-oauthtoken token-1',
@@ -362,14 +429,20 @@ describe('runWorkflow', () => {
 		expect(result.status).toBe('error');
 		expect(result.error).toBeInstanceOf(NodeApiError);
 		expect((result.error as NodeApiError).httpCode).toBe('401');
-		expect(result.preAuthenticationRuns).toEqual([{ type: 'harnessTestApi', credentialsExpired: true }]);
+		expect(result.preAuthenticationRuns).toEqual([
+			{ type: 'harnessTestApi', credentialsExpired: true },
+		]);
 		expect(state.authorizations).toEqual(['Zoho-oauthtoken stale', 'Zoho-oauthtoken token-1']);
 		// The refreshed token was stored even though the retry failed.
 		expect(credentials['cred-1'].data.accessToken).toBe('token-1');
 	});
 
 	it('with continueOnFail, turns a failing item into an error item and goes on with the others', async () => {
-		const input = [{ json: { word: 'alpha' } }, { json: { word: 'missing' } }, { json: { word: 'gamma' } }];
+		const input = [
+			{ json: { word: 'alpha' } },
+			{ json: { word: 'missing' } },
+			{ json: { word: 'gamma' } },
+		];
 
 		const result = await runWorkflow({
 			workflow: echoWorkflow({ continueOnFail: true }),
@@ -458,8 +531,14 @@ describe('runWorkflow', () => {
 		});
 		expect(result.outputs.Second).toEqual([
 			[
-				{ json: { text: 'hello', fileName: 'note.txt', mimeType: 'text/plain' }, pairedItem: { item: 0 } },
-				{ json: { text: 'wörld', fileName: 'note.txt', mimeType: 'text/plain' }, pairedItem: { item: 1 } },
+				{
+					json: { text: 'hello', fileName: 'note.txt', mimeType: 'text/plain' },
+					pairedItem: { item: 0 },
+				},
+				{
+					json: { text: 'wörld', fileName: 'note.txt', mimeType: 'text/plain' },
+					pairedItem: { item: 1 },
+				},
 			],
 		]);
 	});

@@ -29,7 +29,16 @@ const ALLOWED: Record<string, string[]> = {
 	scripts: [...PRODUCT, ...SHARED_TOOLS],
 };
 
-const SKIP = new Set(['node_modules', 'dist', 'dist-tools', 'n8n-host', '.git', 'coverage', '.tmp', '.n8n-user']);
+const SKIP = new Set([
+	'node_modules',
+	'dist',
+	'dist-tools',
+	'n8n-host',
+	'.git',
+	'coverage',
+	'.tmp',
+	'.n8n-user',
+]);
 
 function sourceFiles(dir: string): string[] {
 	const files: string[] = [];
@@ -45,14 +54,21 @@ function sourceFiles(dir: string): string[] {
 /** Relative specifiers of every import, export-from, require() and import() in a file. */
 function relativeImports(text: string): string[] {
 	const specs: string[] = [];
-	const pattern = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"](\.{1,2}\/[^'"]*)['"]/gm;
+	const pattern =
+		/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"](\.{1,2}\/[^'"]*)['"]/gm;
 	for (let match = pattern.exec(text); match; match = pattern.exec(text)) specs.push(match[1]);
 	return specs;
 }
 
 function resolveImport(fromFile: string, spec: string): string | undefined {
 	const base = path.resolve(path.dirname(fromFile), spec);
-	for (const candidate of [base, `${base}.ts`, `${base}.js`, path.join(base, 'index.ts'), path.join(base, 'index.js')]) {
+	for (const candidate of [
+		base,
+		`${base}.ts`,
+		`${base}.js`,
+		path.join(base, 'index.ts'),
+		path.join(base, 'index.js'),
+	]) {
 		if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
 	}
 	return undefined;
@@ -75,8 +91,20 @@ const edges = new Map<string, string[]>(
 describe('layout', () => {
 	it('finds the rooms and their imports (the scan itself works)', () => {
 		const rooms = new Set(files.map(roomOf));
-		for (const room of ['zoho', 'nodes', 'simulator', 'harness', 'n8n-driver', 'test', 'e2e', 'bench']) expect(rooms).toContain(room);
-		const nodeImports = [...edges.entries()].filter(([file]) => roomOf(file) === 'nodes').flatMap(([, targets]) => targets.map(roomOf));
+		for (const room of [
+			'zoho',
+			'nodes',
+			'simulator',
+			'harness',
+			'n8n-driver',
+			'test',
+			'e2e',
+			'bench',
+		])
+			expect(rooms).toContain(room);
+		const nodeImports = [...edges.entries()]
+			.filter(([file]) => roomOf(file) === 'nodes')
+			.flatMap(([, targets]) => targets.map(roomOf));
 		expect(nodeImports).toContain('zoho');
 	});
 
@@ -86,7 +114,8 @@ describe('layout', () => {
 			const from = roomOf(file);
 			for (const target of targets) {
 				const to = roomOf(target);
-				if (to !== from && !ALLOWED[from].includes(to)) crossings.push(`${path.relative(ROOT, file)} -> ${path.relative(ROOT, target)}`);
+				if (to !== from && !ALLOWED[from].includes(to))
+					crossings.push(`${path.relative(ROOT, file)} -> ${path.relative(ROOT, target)}`);
 			}
 		}
 		expect(crossings).toEqual([]);
@@ -101,7 +130,13 @@ describe('layout', () => {
 			stack.push(file);
 			for (const target of edges.get(file) ?? []) {
 				if (state.get(target) === 'open') {
-					circles.push(stack.slice(stack.indexOf(target)).concat(target).map((f) => path.relative(ROOT, f)).join(' -> '));
+					circles.push(
+						stack
+							.slice(stack.indexOf(target))
+							.concat(target)
+							.map((f) => path.relative(ROOT, f))
+							.join(' -> '),
+					);
 				} else if (!state.has(target)) {
 					visit(target);
 				}

@@ -95,7 +95,13 @@ export class ZohoApiClient {
 	/** Calls sent before, with what was derived from them: items sharing one call skip the URL parse and host check. */
 	private readonly prepared = new WeakMap<ApiCall, RememberedCall>();
 
-	constructor(options: { auth: ZohoAuth; dispatcher?: Dispatcher; clock: Clock; retry?: RetryPolicy; limiter: ConcurrencyLimiter }) {
+	constructor(options: {
+		auth: ZohoAuth;
+		dispatcher?: Dispatcher;
+		clock: Clock;
+		retry?: RetryPolicy;
+		limiter: ConcurrencyLimiter;
+	}) {
 		this.auth = options.auth;
 		this.dispatcher = options.dispatcher;
 		this.clock = options.clock;
@@ -111,13 +117,17 @@ export class ZohoApiClient {
 		const { credentials } = options;
 		const tokenOptions = { saved: options.saved, signal: options.signal, memo: options.tokenMemo };
 		// Almost every call finds its token cached: no promise to wait for then.
-		let token = this.auth.cachedToken(credentials, tokenOptions) ?? (await this.auth.getToken(credentials, tokenOptions));
+		let token =
+			this.auth.cachedToken(credentials, tokenOptions) ??
+			(await this.auth.getToken(credentials, tokenOptions));
 		let refreshed = false;
 		let method: HttpMethod = 'GET';
 		return withRetry({
 			policy: this.retry,
 			signal: options.signal,
-			isRetryable: (error) => error instanceof ZohoError && mayRepeat({ error, method, retryNonIdempotent: options.retryNonIdempotent }),
+			isRetryable: (error) =>
+				error instanceof ZohoError &&
+				mayRepeat({ error, method, retryNonIdempotent: options.retryNonIdempotent }),
 			attempt: async () => {
 				for (;;) {
 					const call = build(token);
@@ -129,7 +139,10 @@ export class ZohoApiClient {
 						// refused fresh one counts toward the mint cool-down.
 						await this.auth.refused(credentials, token);
 						if (!refreshed) {
-							token = await this.auth.getToken(credentials, { signal: options.signal, memo: options.tokenMemo });
+							token = await this.auth.getToken(credentials, {
+								signal: options.signal,
+								memo: options.tokenMemo,
+							});
 							refreshed = true;
 							continue;
 						}
@@ -141,12 +154,16 @@ export class ZohoApiClient {
 							body: res.body,
 							url: describeUrl(res.url),
 							method: call.method,
-							retryAfterMs: parseRetryAfter(headerValue(res.headers, 'retry-after'), this.clock.now()),
+							retryAfterMs: parseRetryAfter(
+								headerValue(res.headers, 'retry-after'),
+								this.clock.now(),
+							),
 							scopes: token.scopes,
 							secrets,
 						});
 					}
-					if (options.checkBooksCode) this.assertBooksSuccess({ res, url: res.url, method: call.method, secrets });
+					if (options.checkBooksCode)
+						this.assertBooksSuccess({ res, url: res.url, method: call.method, secrets });
 					return { status: res.status, headers: res.headers, body: res.body, url: res.url, token };
 				}
 			},
@@ -154,13 +171,26 @@ export class ZohoApiClient {
 	}
 
 	/** One send, within a concurrency slot when the credential has a Concurrency Limit. */
-	private async send(call: ApiCall, token: AccessToken, options: ApiCallOptions): Promise<HttpResponse & { url: string }> {
+	private async send(
+		call: ApiCall,
+		token: AccessToken,
+		options: ApiCallOptions,
+	): Promise<HttpResponse & { url: string }> {
 		const { url, target, headers, body } = this.prepare(call, token, options);
 		const limit = options.credentials.concurrencyLimit;
 		// Without a Concurrency Limit (the default) no slot is taken: nothing but this test per call.
 		const release = limit === undefined ? undefined : await this.slot(limit, options);
 		try {
-			const res = await sendHttp({ url, target, method: call.method, headers, body, dispatcher: this.dispatcher, timeoutMs: options.timeoutMs, signal: options.signal });
+			const res = await sendHttp({
+				url,
+				target,
+				method: call.method,
+				headers,
+				body,
+				dispatcher: this.dispatcher,
+				timeoutMs: options.timeoutMs,
+				signal: options.signal,
+			});
 			return { ...res, url };
 		} finally {
 			release?.();
@@ -173,7 +203,12 @@ export class ZohoApiClient {
 	 */
 	private prepare(call: ApiCall, token: AccessToken, options: ApiCallOptions): PreparedCall {
 		const known = this.prepared.get(call);
-		if (known?.token === token && known.accountsUrl === options.credentials.accountsUrl && known.allowedHosts === options.allowedHosts) return known;
+		if (
+			known?.token === token &&
+			known.accountsUrl === options.credentials.accountsUrl &&
+			known.allowedHosts === options.allowedHosts
+		)
+			return known;
 		const url = withQuery(call.url, call.query);
 		const parsed = new URL(url);
 		this.assertHostAllowed({ url, parsed, token, options });
@@ -183,13 +218,32 @@ export class ZohoApiClient {
 		headers.authorization = `Zoho-oauthtoken ${token.accessToken}`;
 		const prepared: PreparedCall = { url, target: requestTarget(parsed), headers, body };
 		// A body (a multipart form above all) is encoded for each send.
-		if (!call.body) this.prepared.set(call, { ...prepared, token, accountsUrl: options.credentials.accountsUrl, allowedHosts: options.allowedHosts });
+		if (!call.body)
+			this.prepared.set(call, {
+				...prepared,
+				token,
+				accountsUrl: options.credentials.accountsUrl,
+				allowedHosts: options.allowedHosts,
+			});
 		return prepared;
 	}
 
-	private assertHostAllowed(args: { url: string; parsed: URL; token: AccessToken; options: ApiCallOptions }): void {
+	private assertHostAllowed(args: {
+		url: string;
+		parsed: URL;
+		token: AccessToken;
+		options: ApiCallOptions;
+	}): void {
 		const { url, parsed, token, options } = args;
-		if (isOriginAllowed({ url: parsed, apiDomain: token.apiDomain, accountsUrl: options.credentials.accountsUrl, allowedHosts: options.allowedHosts })) return;
+		if (
+			isOriginAllowed({
+				url: parsed,
+				apiDomain: token.apiDomain,
+				accountsUrl: options.credentials.accountsUrl,
+				allowedHosts: options.allowedHosts,
+			})
+		)
+			return;
 		throw new ZohoApiError(
 			'HOST_NOT_ALLOWED',
 			`Refused to send the Zoho access token to ${parsed.origin} (Path or URL): not a Zoho host of this credential's data centre.`,
@@ -215,13 +269,19 @@ export class ZohoApiClient {
 		});
 	}
 
-	private assertBooksSuccess(args: { res: HttpResponse; url: string; method: HttpMethod; secrets: ReadonlyArray<string> }): void {
+	private assertBooksSuccess(args: {
+		res: HttpResponse;
+		url: string;
+		method: HttpMethod;
+		secrets: ReadonlyArray<string>;
+	}): void {
 		const json = parseJsonBody(args.res.body);
 		const parsed = booksAnswerSchema.safeParse(json);
 		if (parsed.success && parsed.data.code !== 0) {
 			throw booksCodeError({
 				code: parsed.data.code,
-				message: parsed.data.message === undefined ? undefined : redact(parsed.data.message, args.secrets),
+				message:
+					parsed.data.message === undefined ? undefined : redact(parsed.data.message, args.secrets),
 				url: describeUrl(args.url),
 				method: args.method,
 				status: args.res.status,
@@ -245,20 +305,27 @@ export function withQuery(url: string, query?: Array<[string, string]>): string 
 	return parsed.toString();
 }
 
-function encodeBody(body?: RequestBody): { body?: string | Buffer | FormData; contentType?: string } {
+function encodeBody(body?: RequestBody): {
+	body?: string | Buffer | FormData;
+	contentType?: string;
+} {
 	if (!body) return {};
 	switch (body.kind) {
 		case 'json':
 			return { body: JSON.stringify(body.value), contentType: 'application/json' };
 		case 'form':
-			return { body: new URLSearchParams(body.fields).toString(), contentType: 'application/x-www-form-urlencoded' };
+			return {
+				body: new URLSearchParams(body.fields).toString(),
+				contentType: 'application/x-www-form-urlencoded',
+			};
 		case 'raw':
 			return { body: body.data, contentType: body.contentType };
 		case 'multipart': {
 			// undici sets the multipart content type with its boundary.
 			const form = new FormData();
 			for (const part of body.parts) {
-				if ('data' in part) form.append(part.name, new Blob([part.data], { type: part.contentType }), part.fileName);
+				if ('data' in part)
+					form.append(part.name, new Blob([part.data], { type: part.contentType }), part.fileName);
 				else form.append(part.name, part.value);
 			}
 			return { body: form };
@@ -271,7 +338,11 @@ function encodeBody(body?: RequestBody): { body?: string | Buffer | FormData; co
  * a 429 always (Zoho did not process it), any other retryable failure only for
  * idempotent methods, unless the user allowed POST and PATCH too.
  */
-function mayRepeat(options: { error: ZohoError; method: HttpMethod; retryNonIdempotent?: boolean }): boolean {
+function mayRepeat(options: {
+	error: ZohoError;
+	method: HttpMethod;
+	retryNonIdempotent?: boolean;
+}): boolean {
 	if (!options.error.retryable) return false;
 	if (options.error.code === 'RATE_LIMITED') return true;
 	return IDEMPOTENT_METHODS.has(options.method) || options.retryNonIdempotent === true;

@@ -24,7 +24,8 @@ export class TokenFailureMemo {
 
 	remember(key: string, error: unknown): void {
 		// A cancelled wait says nothing about the credential.
-		if (!(error instanceof ZohoAbortError) && !this.failures.has(key)) this.failures.set(key, error);
+		if (!(error instanceof ZohoAbortError) && !this.failures.has(key))
+			this.failures.set(key, error);
 	}
 }
 
@@ -47,7 +48,12 @@ export class ZohoAuth {
 	 */
 	getToken(
 		credentials: ZohoCredentials,
-		options: { forceRefresh?: boolean; signal?: AbortSignal; saved?: AccessToken; memo?: TokenFailureMemo } = {},
+		options: {
+			forceRefresh?: boolean;
+			signal?: AbortSignal;
+			saved?: AccessToken;
+			memo?: TokenFailureMemo;
+		} = {},
 	): Promise<AccessToken> {
 		const { memo } = options;
 		const known = memo?.failureOf(credentials.key);
@@ -61,10 +67,14 @@ export class ZohoAuth {
 				refreshToken: credentials.refreshToken,
 				signal,
 			});
-		const pending = this.cache.get(credentials.key, (signal) => this.store.obtain({ credentials, mint, signal, force: options.forceRefresh }), {
-			forceRefresh: options.forceRefresh,
-			signal: options.signal,
-		});
+		const pending = this.cache.get(
+			credentials.key,
+			(signal) => this.store.obtain({ credentials, mint, signal, force: options.forceRefresh }),
+			{
+				forceRefresh: options.forceRefresh,
+				signal: options.signal,
+			},
+		);
 		if (!memo) return pending;
 		return pending.catch((error: unknown) => {
 			memo.remember(credentials.key, error);
@@ -76,8 +86,12 @@ export class ZohoAuth {
 	 * The token getToken would give at once (cached, or `saved` and fresh), without a
 	 * promise; undefined when getToken has to wait, refresh or fail.
 	 */
-	cachedToken(credentials: ZohoCredentials, options: { signal?: AbortSignal; saved?: AccessToken; memo?: TokenFailureMemo } = {}): AccessToken | undefined {
-		if (options.signal?.aborted || options.memo?.failureOf(credentials.key) !== undefined) return undefined;
+	cachedToken(
+		credentials: ZohoCredentials,
+		options: { signal?: AbortSignal; saved?: AccessToken; memo?: TokenFailureMemo } = {},
+	): AccessToken | undefined {
+		if (options.signal?.aborted || options.memo?.failureOf(credentials.key) !== undefined)
+			return undefined;
 		if (options.saved) this.cache.offer(credentials.key, options.saved);
 		return this.cache.hit(credentials.key);
 	}
@@ -107,7 +121,10 @@ export class ZohoAuth {
 	 * token is cached for it, so the first call after the user pastes the refresh
 	 * token into the credential mints nothing.
 	 */
-	async exchangeGrantCode(credentials: ZohoCredentials, options: { code: string; signal?: AbortSignal }): Promise<GrantExchangeResult> {
+	async exchangeGrantCode(
+		credentials: ZohoCredentials,
+		options: { code: string; signal?: AbortSignal },
+	): Promise<GrantExchangeResult> {
 		const result = await this.tokenClient.exchangeGrantCode({
 			accountsUrl: credentials.accountsUrl,
 			clientId: credentials.clientId,
@@ -117,12 +134,19 @@ export class ZohoAuth {
 		});
 		// The cache keeps the access token only, never the refresh token.
 		const { refreshToken, ...token } = result;
-		const key = cacheKey({ accountsUrl: credentials.accountsUrl, clientId: credentials.clientId, refreshToken });
+		const key = cacheKey({
+			accountsUrl: credentials.accountsUrl,
+			clientId: credentials.clientId,
+			refreshToken,
+		});
 		this.cache.offer(key, token);
 		return result;
 	}
 
-	async revoke(credentials: ZohoCredentials, options: { signal?: AbortSignal } = {}): Promise<void> {
+	async revoke(
+		credentials: ZohoCredentials,
+		options: { signal?: AbortSignal } = {},
+	): Promise<void> {
 		try {
 			await this.tokenClient.revoke({
 				accountsUrl: credentials.accountsUrl,

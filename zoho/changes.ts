@@ -7,7 +7,13 @@
 import type { ApiCall, ApiCallOptions, ZohoApiClient } from './apiClient';
 import { checkModuleName } from './crmWrites';
 import { ZohoApiError } from './errors';
-import { CRM_PAGE_NUMBER_LIMIT, listPageBody, MAX_PER_PAGE, walkPages, type PageQuery } from './pagination';
+import {
+	CRM_PAGE_NUMBER_LIMIT,
+	listPageBody,
+	MAX_PER_PAGE,
+	walkPages,
+	type PageQuery,
+} from './pagination';
 import { describeUrl } from './secrets';
 import { serviceBaseUrl } from './services';
 import type { AccessToken } from './tokenClient';
@@ -74,7 +80,11 @@ export async function readChanges(
 			continue;
 		}
 		// More records share the watermark second than a page holds: walk past them.
-		const walked = await readWindow(reader, { source, watermark, limit: tokens ? undefined : CRM_PAGE_NUMBER_LIMIT });
+		const walked = await readWindow(reader, {
+			source,
+			watermark,
+			limit: tokens ? undefined : CRM_PAGE_NUMBER_LIMIT,
+		});
 		const deep = advanceWatermark(watermark, { records: walked });
 		fresh.push(...deep.fresh);
 		if (tokens || walked.length < CRM_PAGE_NUMBER_LIMIT) return done(deep.next);
@@ -89,30 +99,51 @@ export async function readChanges(
 }
 
 /** The records changed after `watermark`, oldest first: one page, `limit` records, or all. */
-async function readWindow(reader: ChangeReader, options: { source: ChangeSource; watermark: Watermark; limit?: number }): Promise<unknown[]> {
+async function readWindow(
+	reader: ChangeReader,
+	options: { source: ChangeSource; watermark: Watermark; limit?: number },
+): Promise<unknown[]> {
 	const headers = { 'If-Modified-Since': modifiedSinceHeader(options.watermark) };
 	const walk = await walkPages({
 		style: 'crm',
 		limit: options.limit,
-		fetchPage: (page) => fetchPage(reader, { source: options.source, page, sort: ['Modified_Time', 'asc'], headers }),
+		fetchPage: (page) =>
+			fetchPage(reader, { source: options.source, page, sort: ['Modified_Time', 'asc'], headers }),
 	});
 	return walk.records;
 }
 
 /** The `count` most recent records by the event's time field, newest first (a test run in the editor). */
-export async function readRecent(reader: ChangeReader, options: { source: ChangeSource; count: number }): Promise<TriggerRecord[]> {
+export async function readRecent(
+	reader: ChangeReader,
+	options: { source: ChangeSource; count: number },
+): Promise<TriggerRecord[]> {
 	checkSource(options.source);
 	const walk = await walkPages({
 		style: 'crm',
 		limit: options.count,
-		fetchPage: (page) => fetchPage(reader, { source: options.source, page, sort: [TRIGGER_TIME_FIELD[options.source.event], 'desc'], headers: {} }),
+		fetchPage: (page) =>
+			fetchPage(reader, {
+				source: options.source,
+				page,
+				sort: [TRIGGER_TIME_FIELD[options.source.event], 'desc'],
+				headers: {},
+			}),
 	});
-	return walk.records.filter((record): record is TriggerRecord => typeof record === 'object' && record !== null && 'id' in record);
+	return walk.records.filter(
+		(record): record is TriggerRecord =>
+			typeof record === 'object' && record !== null && 'id' in record,
+	);
 }
 
 async function fetchPage(
 	reader: ChangeReader,
-	options: { source: ChangeSource; page: PageQuery; sort: [field: string, order: 'asc' | 'desc']; headers: Record<string, string> },
+	options: {
+		source: ChangeSource;
+		page: PageQuery;
+		sort: [field: string, order: 'asc' | 'desc'];
+		headers: Record<string, string>;
+	},
 ): Promise<unknown> {
 	const { source } = options;
 	const query: Array<[string, string]> = [
@@ -152,8 +183,15 @@ function checkSource(source: ChangeSource): void {
 }
 
 function stuck(source: ChangeSource): ZohoApiError {
-	return new ZohoApiError('API_ERROR', `More than ${CRM_PAGE_NUMBER_LIMIT} records of ${source.module} share one second, or come before the new ones, and this API cannot list past ${CRM_PAGE_NUMBER_LIMIT} records without page tokens.`, {
-		zohoCode: 'DISCRETE_PAGINATION_LIMIT_EXCEEDED',
-		hint: source.service === 'crm' ? 'Choose CRM API version v3 or later: they list past 2,000 records with page tokens.' : 'Bigin lists at most 2,000 records per read here; narrow what changes at once, or use the event "Created or Updated".',
-	});
+	return new ZohoApiError(
+		'API_ERROR',
+		`More than ${CRM_PAGE_NUMBER_LIMIT} records of ${source.module} share one second, or come before the new ones, and this API cannot list past ${CRM_PAGE_NUMBER_LIMIT} records without page tokens.`,
+		{
+			zohoCode: 'DISCRETE_PAGINATION_LIMIT_EXCEEDED',
+			hint:
+				source.service === 'crm'
+					? 'Choose CRM API version v3 or later: they list past 2,000 records with page tokens.'
+					: 'Bigin lists at most 2,000 records per read here; narrow what changes at once, or use the event "Created or Updated".',
+		},
+	);
 }

@@ -2,7 +2,13 @@
  * The fields of a "Zoho Self Client API" credential, read from a plain object
  * (n8n's decrypted credential data), trimmed and checked. No n8n imports.
  */
-import { CUSTOM_DATA_CENTRE, DATA_CENTRES, isDataCentreId, resolveAccountsUrl, type DataCentreId } from './dataCentres';
+import {
+	CUSTOM_DATA_CENTRE,
+	DATA_CENTRES,
+	isDataCentreId,
+	resolveAccountsUrl,
+	type DataCentreId,
+} from './dataCentres';
 import { ZohoInputError } from './errors';
 import { cacheKey } from './tokenCache';
 import type { AccessToken } from './tokenClient';
@@ -22,7 +28,13 @@ export interface ZohoCredentials {
 }
 
 /** Zoho's concurrency limit per organisation and app, by edition. */
-export const CONCURRENCY_PRESETS = { free: 5, standard: 10, professional: 15, enterprise: 20, ultimate: 25 } as const;
+export const CONCURRENCY_PRESETS = {
+	free: 5,
+	standard: 10,
+	professional: 15,
+	enterprise: 20,
+	ultimate: 25,
+} as const;
 export type ConcurrencyPreset = keyof typeof CONCURRENCY_PRESETS;
 
 /** Hidden fields a credential carries so a token saved by one process can be reused by another. */
@@ -37,7 +49,10 @@ function text(value: unknown): string {
 	return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
 }
 
-function required(raw: Record<string, unknown>, options: { name: string; label: string; hint: string }): string {
+function required(
+	raw: Record<string, unknown>,
+	options: { name: string; label: string; hint: string },
+): string {
 	const value = text(raw[options.name]);
 	if (!value) throw new ZohoInputError(options.label, `${options.label} is empty.`, options.hint);
 	if (/\s/.test(value)) {
@@ -55,7 +70,8 @@ export function parseCredentials(
 	options: { requireRefreshToken?: boolean } = {},
 ): ZohoCredentials {
 	const dcRaw = text(raw.dataCentre).toLowerCase() || 'us';
-	const dataCentre = dcRaw === CUSTOM_DATA_CENTRE ? CUSTOM_DATA_CENTRE : isDataCentreId(dcRaw) ? dcRaw : undefined;
+	const dataCentre =
+		dcRaw === CUSTOM_DATA_CENTRE ? CUSTOM_DATA_CENTRE : isDataCentreId(dcRaw) ? dcRaw : undefined;
 	if (!dataCentre) {
 		throw new ZohoInputError(
 			'Data Centre',
@@ -65,7 +81,10 @@ export function parseCredentials(
 				.join(', ')}, or Custom.`,
 		);
 	}
-	const accountsUrl = resolveAccountsUrl({ dataCentre, customAccountsUrl: text(raw.customAccountsUrl) });
+	const accountsUrl = resolveAccountsUrl({
+		dataCentre,
+		customAccountsUrl: text(raw.customAccountsUrl),
+	});
 	const clientId = required(raw, {
 		name: 'clientId',
 		label: 'Client ID',
@@ -100,7 +119,8 @@ export function parseCredentials(
 function concurrencyLimit(raw: Record<string, unknown>): number | undefined {
 	const choice = text(raw.concurrencyLimit).toLowerCase() || 'none';
 	if (choice === 'none') return undefined;
-	if (Object.prototype.hasOwnProperty.call(CONCURRENCY_PRESETS, choice)) return CONCURRENCY_PRESETS[choice as ConcurrencyPreset];
+	if (Object.prototype.hasOwnProperty.call(CONCURRENCY_PRESETS, choice))
+		return CONCURRENCY_PRESETS[choice as ConcurrencyPreset];
 	if (choice === 'custom') {
 		const value = Number(text(raw.customConcurrencyLimit));
 		if (Number.isInteger(value) && value >= 1) return value;
@@ -123,12 +143,15 @@ export function savedToken(fields: SavedTokenFields): AccessToken | undefined {
 	const expiresAt = Date.parse(text(fields.accessTokenExpiresAt));
 	const issuedAt = Date.parse(text(fields.accessTokenIssuedAt));
 	const apiDomain = text(fields.apiDomain);
-	if (!accessToken || Number.isNaN(expiresAt) || Number.isNaN(issuedAt) || !URL.canParse(apiDomain)) return undefined;
+	if (!accessToken || Number.isNaN(expiresAt) || Number.isNaN(issuedAt) || !URL.canParse(apiDomain))
+		return undefined;
 	return { accessToken, expiresAt, issuedAt, apiDomain, tokenType: 'Bearer' };
 }
 
 /** The hidden fields to save for a token (what preAuthentication returns to n8n). */
-export function tokenFields(token: AccessToken): Required<{ [K in keyof SavedTokenFields]: string }> {
+export function tokenFields(
+	token: AccessToken,
+): Required<{ [K in keyof SavedTokenFields]: string }> {
 	return {
 		accessToken: token.accessToken,
 		accessTokenExpiresAt: new Date(token.expiresAt).toISOString(),

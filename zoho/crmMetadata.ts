@@ -6,7 +6,12 @@ import type { ApiCallOptions, ZohoApiClient } from './apiClient';
 import { parseJsonBody } from './json';
 import type { WriteProduct } from './crmWrites';
 import { ZohoTransportError } from './errors';
-import { fieldsAnswerSchema, modulesAnswerSchema, type FieldEntry, type ModuleEntry } from './schemas';
+import {
+	fieldsAnswerSchema,
+	modulesAnswerSchema,
+	type FieldEntry,
+	type ModuleEntry,
+} from './schemas';
 import { describeUrl } from './secrets';
 import { serviceBaseUrl } from './services';
 
@@ -25,7 +30,13 @@ const SYSTEM_DUPLICATE_FIELDS: Record<string, readonly string[]> = {
 	products: ['Product_Name'],
 };
 
-async function getJson(options: { api: ZohoApiClient; callOptions: ApiCallOptions; target: MetadataTarget; path: string; query?: Array<[string, string]> }): Promise<{ json: unknown; url: string }> {
+async function getJson(options: {
+	api: ZohoApiClient;
+	callOptions: ApiCallOptions;
+	target: MetadataTarget;
+	path: string;
+	query?: Array<[string, string]>;
+}): Promise<{ json: unknown; url: string }> {
 	const { target, callOptions } = options;
 	const res = await options.api.call(
 		(token) => ({
@@ -39,23 +50,43 @@ async function getJson(options: { api: ZohoApiClient; callOptions: ApiCallOption
 }
 
 function unexpected(url: string, what: string): ZohoTransportError {
-	return new ZohoTransportError('INVALID_RESPONSE', `Zoho's answer from ${url} is not a list of ${what}.`, {
-		url,
-		hint: 'Check the API version and that the credential\'s scopes include ZohoCRM.settings.modules.READ and ZohoCRM.settings.fields.READ (Bigin: ZohoBigin.settings.ALL).',
-	});
+	return new ZohoTransportError(
+		'INVALID_RESPONSE',
+		`Zoho's answer from ${url} is not a list of ${what}.`,
+		{
+			url,
+			hint: "Check the API version and that the credential's scopes include ZohoCRM.settings.modules.READ and ZohoCRM.settings.fields.READ (Bigin: ZohoBigin.settings.ALL).",
+		},
+	);
 }
 
 /** Modules records can be written to, in Zoho's order. */
-export async function fetchWritableModules(options: { api: ZohoApiClient; callOptions: ApiCallOptions; target: MetadataTarget }): Promise<ModuleEntry[]> {
+export async function fetchWritableModules(options: {
+	api: ZohoApiClient;
+	callOptions: ApiCallOptions;
+	target: MetadataTarget;
+}): Promise<ModuleEntry[]> {
 	const { json, url } = await getJson({ ...options, path: '/settings/modules' });
 	const parsed = modulesAnswerSchema.safeParse(json);
 	if (!parsed.success) throw unexpected(url, 'modules');
-	return parsed.data.modules.filter((module) => module.api_supported !== false && (module.creatable !== false || module.editable !== false));
+	return parsed.data.modules.filter(
+		(module) =>
+			module.api_supported !== false && (module.creatable !== false || module.editable !== false),
+	);
 }
 
 /** The module's fields (an empty module answers 204: no fields). */
-export async function fetchFields(options: { api: ZohoApiClient; callOptions: ApiCallOptions; target: MetadataTarget; module: string }): Promise<FieldEntry[]> {
-	const { json, url } = await getJson({ ...options, path: '/settings/fields', query: [['module', options.module]] });
+export async function fetchFields(options: {
+	api: ZohoApiClient;
+	callOptions: ApiCallOptions;
+	target: MetadataTarget;
+	module: string;
+}): Promise<FieldEntry[]> {
+	const { json, url } = await getJson({
+		...options,
+		path: '/settings/fields',
+		query: [['module', options.module]],
+	});
 	if (json === undefined) return [];
 	const parsed = fieldsAnswerSchema.safeParse(json);
 	if (!parsed.success) throw unexpected(url, 'fields');
@@ -64,7 +95,9 @@ export async function fetchFields(options: { api: ZohoApiClient; callOptions: Ap
 
 /** Whether upsert may match on this field: a system-defined duplicate check field or a unique one. */
 export function isDuplicateCheckField(field: FieldEntry, module: string): boolean {
-	const unique = field.unique === true || (typeof field.unique === 'object' && Object.keys(field.unique).length > 0);
+	const unique =
+		field.unique === true ||
+		(typeof field.unique === 'object' && Object.keys(field.unique).length > 0);
 	return unique || (SYSTEM_DUPLICATE_FIELDS[module.toLowerCase()] ?? []).includes(field.api_name);
 }
 

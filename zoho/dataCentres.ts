@@ -124,7 +124,10 @@ export function dataCentreOfAccountsUrl(accountsUrl: string): DataCentreId | und
 	);
 }
 
-export function resolveAccountsUrl(options: { dataCentre: string; customAccountsUrl?: string }): string {
+export function resolveAccountsUrl(options: {
+	dataCentre: string;
+	customAccountsUrl?: string;
+}): string {
 	const dc = options.dataCentre.trim().toLowerCase();
 	if (dc === CUSTOM_DATA_CENTRE) return normaliseCustomAccountsUrl(options.customAccountsUrl ?? '');
 	if (isDataCentreId(dc)) return DATA_CENTRES[dc].accountsUrl;

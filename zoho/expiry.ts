@@ -20,9 +20,15 @@ export interface TokenTimes {
  * Lifetime in seconds from a token answer. Prefers the legacy `expires_in_sec`
  * (whose sibling `expires_in` is in milliseconds), caps at one day.
  */
-export function lifetimeSeconds(body: Pick<TokenSuccessBody, 'expires_in' | 'expires_in_sec'>): number {
+export function lifetimeSeconds(
+	body: Pick<TokenSuccessBody, 'expires_in' | 'expires_in_sec'>,
+): number {
 	let seconds = body.expires_in_sec ?? body.expires_in ?? DEFAULT_LIFETIME_S;
-	if (body.expires_in_sec === undefined && seconds > MAX_LIFETIME_S && seconds / 1000 <= MAX_LIFETIME_S) {
+	if (
+		body.expires_in_sec === undefined &&
+		seconds > MAX_LIFETIME_S &&
+		seconds / 1000 <= MAX_LIFETIME_S
+	) {
 		seconds = seconds / 1000; // a bare millisecond `expires_in`
 	}
 	if (!(seconds > 0)) return DEFAULT_LIFETIME_S;
@@ -44,7 +50,11 @@ export function refreshDueAt(times: TokenTimes, earlyRefreshMs = DEFAULT_EARLY_R
 }
 
 /** A token is usable if refresh is not yet due and the clock has not gone backwards past its issue time. */
-export function isFresh(times: TokenTimes, now: number, earlyRefreshMs = DEFAULT_EARLY_REFRESH_MS): boolean {
+export function isFresh(
+	times: TokenTimes,
+	now: number,
+	earlyRefreshMs = DEFAULT_EARLY_REFRESH_MS,
+): boolean {
 	if (now < times.issuedAt) return false;
 	return now < refreshDueAt(times, earlyRefreshMs);
 }

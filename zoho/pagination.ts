@@ -37,7 +37,10 @@ export async function walkPages(options: {
 	maxPages?: number;
 }): Promise<PageWalk> {
 	const limit = options.limit ?? Number.POSITIVE_INFINITY;
-	const perPage = Math.min(MAX_PER_PAGE, Math.max(1, Number.isFinite(limit) ? limit : MAX_PER_PAGE));
+	const perPage = Math.min(
+		MAX_PER_PAGE,
+		Math.max(1, Number.isFinite(limit) ? limit : MAX_PER_PAGE),
+	);
 	const maxPages = options.maxPages ?? 100_000;
 	const records: unknown[] = [];
 	let key: string | undefined;
@@ -47,8 +50,20 @@ export async function walkPages(options: {
 
 	while (records.length < limit && pages < maxPages) {
 		const query: PageQuery = pageToken
-			? { set: [['page_token', pageToken], ['per_page', String(perPage)]], remove: ['page'] }
-			: { set: [['page', String(page)], ['per_page', String(perPage)]], remove: ['page_token'] };
+			? {
+					set: [
+						['page_token', pageToken],
+						['per_page', String(perPage)],
+					],
+					remove: ['page'],
+				}
+			: {
+					set: [
+						['page', String(page)],
+						['per_page', String(perPage)],
+					],
+					remove: ['page_token'],
+				};
 		const body = await options.fetchPage(query);
 		pages++;
 		if (body === undefined) break; // 204: nothing (more) to list
@@ -101,10 +116,15 @@ function crmStep(body: unknown): Step {
 
 function booksStep(body: unknown): Step {
 	const parsed = booksAnswerSchema.safeParse(body);
-	if (!parsed.success || !parsed.data.page_context) throw unexpectedList('Books list ({code, page_context, <records>})');
+	if (!parsed.success || !parsed.data.page_context)
+		throw unexpectedList('Books list ({code, page_context, <records>})');
 	const key = recordsKey(parsed.data);
 	const list = key ? (parsed.data as Record<string, unknown>)[key] : [];
-	return { records: Array.isArray(list) ? list : [], more: parsed.data.page_context.has_more_page, key };
+	return {
+		records: Array.isArray(list) ? list : [],
+		more: parsed.data.page_context.has_more_page,
+		key,
+	};
 }
 
 /** The property holding the list in a Books-style answer, e.g. `invoices`. */
@@ -113,9 +133,13 @@ export function recordsKey(body: Record<string, unknown>): string | undefined {
 }
 
 function unexpectedList(shape: string): ZohoApiError {
-	return new ZohoApiError('API_ERROR', `Return All expected a paginated ${shape} answer, but Zoho answered something else.`, {
-		hint: 'Return All works on list endpoints (e.g. GET /Leads, GET /invoices). Turn it off for other calls.',
-	});
+	return new ZohoApiError(
+		'API_ERROR',
+		`Return All expected a paginated ${shape} answer, but Zoho answered something else.`,
+		{
+			hint: 'Return All works on list endpoints (e.g. GET /Leads, GET /invoices). Turn it off for other calls.',
+		},
+	);
 }
 
 /** A list page as JSON; 204 or 304 (no body) is undefined, the end of the list. */
@@ -123,10 +147,14 @@ export function listPageBody(body: Buffer, url: string): unknown {
 	if (body.length === 0) return undefined;
 	const json = parseJsonBody(body);
 	if (json === undefined) {
-		throw new ZohoTransportError('INVALID_RESPONSE', `Zoho answered a list page of ${url} with something that is not JSON.`, {
-			url,
-			hint: 'Check that the Path is a list endpoint of this service, e.g. /Leads or /invoices.',
-		});
+		throw new ZohoTransportError(
+			'INVALID_RESPONSE',
+			`Zoho answered a list page of ${url} with something that is not JSON.`,
+			{
+				url,
+				hint: 'Check that the Path is a list endpoint of this service, e.g. /Leads or /invoices.',
+			},
+		);
 	}
 	return json;
 }

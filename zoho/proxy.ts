@@ -15,8 +15,11 @@ export interface ProxySettings {
 }
 
 /** The proxy settings in `env`, or undefined when no proxy is set. Lower case wins, as with curl and undici. */
-export function proxySettings(env: Readonly<Record<string, string | undefined>>): ProxySettings | undefined {
-	const pick = (name: string): string | undefined => env[name.toLowerCase()] || env[name.toUpperCase()] || undefined;
+export function proxySettings(
+	env: Readonly<Record<string, string | undefined>>,
+): ProxySettings | undefined {
+	const pick = (name: string): string | undefined =>
+		env[name.toLowerCase()] || env[name.toUpperCase()] || undefined;
 	const httpProxy = checkedProxyUrl('HTTP_PROXY', pick('http_proxy'));
 	const httpsProxy = checkedProxyUrl('HTTPS_PROXY', pick('https_proxy'));
 	if (!httpProxy && !httpsProxy) return undefined;
@@ -53,7 +56,9 @@ export class ProxyFailure extends Error {
 
 	constructor(options: { proxy: string; status?: number; cause?: unknown }) {
 		super(
-			options.status === undefined ? `the proxy ${options.proxy} could not be reached` : `the proxy ${options.proxy} answered HTTP ${options.status}`,
+			options.status === undefined
+				? `the proxy ${options.proxy} could not be reached`
+				: `the proxy ${options.proxy} answered HTTP ${options.status}`,
 			options.cause === undefined ? undefined : { cause: options.cause },
 		);
 		this.name = 'ProxyFailure';
@@ -93,7 +98,10 @@ class ProxyTunnelPool extends Pool {
 
 	connect(options: Dispatcher.ConnectOptions): Promise<Dispatcher.ConnectData>;
 	connect(options: Dispatcher.ConnectOptions, callback: ConnectCallback): void;
-	connect(options: Dispatcher.ConnectOptions, callback?: ConnectCallback): Promise<Dispatcher.ConnectData> | void {
+	connect(
+		options: Dispatcher.ConnectOptions,
+		callback?: ConnectCallback,
+	): Promise<Dispatcher.ConnectData> | void {
 		const tunnel = this.tunnel(options);
 		if (!callback) return tunnel;
 		tunnel.then(

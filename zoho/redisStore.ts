@@ -15,11 +15,24 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Cluster, Redis } from 'ioredis';
 
 import type { Clock } from './clock';
-import { LocalLimiter, slotWaitError, type AcquireOptions, type ConcurrencyLimiter, type ReleaseSlot } from './concurrency';
+import {
+	LocalLimiter,
+	slotWaitError,
+	type AcquireOptions,
+	type ConcurrencyLimiter,
+	type ReleaseSlot,
+} from './concurrency';
 import type { ZohoCredentials } from './credentials';
 import { ZohoAbortError } from './errors';
 import { DEFAULT_EARLY_REFRESH_MS, isFresh } from './expiry';
-import { openToken, sealKeys, sealPrefix, sealToken, tokenFingerprint, type SealKeys } from './sealedToken';
+import {
+	openToken,
+	sealKeys,
+	sealPrefix,
+	sealToken,
+	tokenFingerprint,
+	type SealKeys,
+} from './sealedToken';
 import type { AccessToken } from './tokenClient';
 import {
 	cooldownError,
@@ -48,7 +61,12 @@ export class RedisLink {
 	private resting = false;
 	private readonly restMs: number;
 
-	constructor(options: { client: RedisClient; logger: StoreLogger; readyWaitMs?: number; restMs?: number }) {
+	constructor(options: {
+		client: RedisClient;
+		logger: StoreLogger;
+		readyWaitMs?: number;
+		restMs?: number;
+	}) {
 		this.client = options.client;
 		this.logger = options.logger;
 		this.readyWaitMs = options.readyWaitMs ?? 2_000;
@@ -259,7 +277,9 @@ export class RedisTokenStore implements TokenStore {
 			String(this.cooldown.cooldownMs),
 			String(now + this.cooldown.cooldownMs),
 		];
-		await this.link.run((client) => client.eval(REFUSED, 3, keys.token, keys.refused, keys.cooldown, ...args)).catch(ignoreUnavailable);
+		await this.link
+			.run((client) => client.eval(REFUSED, 3, keys.token, keys.refused, keys.cooldown, ...args))
+			.catch(ignoreUnavailable);
 	}
 
 	async discard(options: { credentials: ZohoCredentials; accessToken?: string }): Promise<void> {
@@ -270,7 +290,8 @@ export class RedisTokenStore implements TokenStore {
 		const command =
 			accessToken === undefined
 				? (client: RedisClient) => client.del(keys.token)
-				: (client: RedisClient) => client.eval(DISCARD_IF, 1, keys.token, `${sealPrefix(keys.seal, accessToken)}:`);
+				: (client: RedisClient) =>
+						client.eval(DISCARD_IF, 1, keys.token, `${sealPrefix(keys.seal, accessToken)}:`);
 		await this.link.run(command).catch(ignoreUnavailable);
 	}
 
@@ -287,7 +308,9 @@ export class RedisTokenStore implements TokenStore {
 			const shared = await this.look({ keys, credentials, force: options.force });
 			if (shared) return shared;
 			const id = `${this.owner}:${randomUUID()}`;
-			const taken = await this.link.run((client) => client.set(keys.lease, id, 'PX', this.lease.leaseMs, 'NX'));
+			const taken = await this.link.run((client) =>
+				client.set(keys.lease, id, 'PX', this.lease.leaseMs, 'NX'),
+			);
 			if (taken === 'OK') return this.mintUnderLease({ ...options, keys, id });
 			await pause(this.lease.pollMs * (1 + Math.random()), signal);
 		}
@@ -297,15 +320,26 @@ export class RedisTokenStore implements TokenStore {
 		return token;
 	}
 
-	private async mintUnderLease(options: ObtainOptions & { keys: CredentialKeys; id: string }): Promise<AccessToken> {
+	private async mintUnderLease(
+		options: ObtainOptions & { keys: CredentialKeys; id: string },
+	): Promise<AccessToken> {
 		const { keys, id } = options;
-		const renew = setInterval(() => {
-			this.link.quietly((client) => client.eval(RENEW_LEASE, 1, keys.lease, id, String(this.lease.leaseMs)));
-		}, Math.max(1, Math.floor(this.lease.leaseMs / 3)));
+		const renew = setInterval(
+			() => {
+				this.link.quietly((client) =>
+					client.eval(RENEW_LEASE, 1, keys.lease, id, String(this.lease.leaseMs)),
+				);
+			},
+			Math.max(1, Math.floor(this.lease.leaseMs / 3)),
+		);
 		renew.unref();
 		try {
 			// Another process may have minted between our look and our lease.
-			const shared = await this.look({ keys, credentials: options.credentials, force: options.force });
+			const shared = await this.look({
+				keys,
+				credentials: options.credentials,
+				force: options.force,
+			});
 			if (shared) return shared;
 			const token = await options.mint(options.signal);
 			await this.share(keys, token);
@@ -317,13 +351,24 @@ export class RedisTokenStore implements TokenStore {
 	}
 
 	/** The shared token if fresh (and not one Zoho refused to us); throws while a cool-down lasts. */
-	private async look(options: { keys: CredentialKeys; credentials: ZohoCredentials; force?: boolean }): Promise<AccessToken | undefined> {
+	private async look(options: {
+		keys: CredentialKeys;
+		credentials: ZohoCredentials;
+		force?: boolean;
+	}): Promise<AccessToken | undefined> {
 		const { keys, credentials } = options;
-		const [sealed, cooldownUntil] = await this.link.run((client) => client.mget(keys.token, keys.cooldown));
+		const [sealed, cooldownUntil] = await this.link.run((client) =>
+			client.mget(keys.token, keys.cooldown),
+		);
 		const now = this.clock.now();
 		if (sealed && !options.force) {
 			const token = openToken({ keys: keys.seal, sealed, aad: keys.token });
-			if (token && isFresh(token, now, this.earlyRefreshMs) && this.rejected.get(credentials.key) !== token.accessToken) return token;
+			if (
+				token &&
+				isFresh(token, now, this.earlyRefreshMs) &&
+				this.rejected.get(credentials.key) !== token.accessToken
+			)
+				return token;
 		}
 		if (cooldownUntil) {
 			const until = Number(cooldownUntil);
@@ -337,7 +382,9 @@ export class RedisTokenStore implements TokenStore {
 		const ttl = token.expiresAt - this.clock.now();
 		if (ttl <= 0) return;
 		const sealed = sealToken({ keys: keys.seal, token, aad: keys.token });
-		await this.link.run((client) => client.set(keys.token, sealed, 'PX', ttl)).catch(ignoreUnavailable);
+		await this.link
+			.run((client) => client.set(keys.token, sealed, 'PX', ttl))
+			.catch(ignoreUnavailable);
 	}
 
 	private keysFor(credentials: ZohoCredentials): CredentialKeys {
@@ -384,7 +431,9 @@ export class RedisLimiter implements ConcurrencyLimiter {
 		}, options.waitMs);
 		try {
 			for (;;) {
-				const got = await this.link.run((client) => client.eval(ACQUIRE_SLOT, 1, key, String(options.limit), String(options.holdMs), member));
+				const got = await this.link.run((client) =>
+					client.eval(ACQUIRE_SLOT, 1, key, String(options.limit), String(options.holdMs), member),
+				);
 				if (got === 1) return this.releaser({ key, member, wakeKey: options.key });
 				if (timedOut) throw slotWaitError(options);
 				await this.nextChance(options.key, options.signal);

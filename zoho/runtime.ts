@@ -15,11 +15,22 @@ import { ZohoAuth } from './auth';
 import { createDispatcher } from './proxy';
 import { systemClock, type Clock } from './clock';
 import { LocalLimiter, type ConcurrencyLimiter } from './concurrency';
-import { RedisLimiter, RedisLink, RedisTokenStore, type LeaseTimes, type RedisClient } from './redisStore';
+import {
+	RedisLimiter,
+	RedisLink,
+	RedisTokenStore,
+	type LeaseTimes,
+	type RedisClient,
+} from './redisStore';
 import { tokenStoreConfig, type RedisConnection, type TokenStoreConfig } from './storeConfig';
 import { TokenCache } from './tokenCache';
 import { ZohoTokenClient } from './tokenClient';
-import { MemoryTokenStore, type CooldownPolicy, type StoreLogger, type TokenStore } from './tokenStore';
+import {
+	MemoryTokenStore,
+	type CooldownPolicy,
+	type StoreLogger,
+	type TokenStore,
+} from './tokenStore';
 import type { RetryPolicy } from './transport';
 
 export interface ZohoRuntime {
@@ -55,7 +66,11 @@ export interface ZohoRuntimeOptions {
 export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime {
 	const clock = options.clock ?? systemClock;
 	const dispatcher =
-		options.dispatcher ?? createDispatcher({ env: options.env ?? process.env, agent: { keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 } });
+		options.dispatcher ??
+		createDispatcher({
+			env: options.env ?? process.env,
+			agent: { keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 },
+		});
 	const tokenClient = new ZohoTokenClient({
 		dispatcher,
 		clock,
@@ -84,10 +99,20 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime
 }
 
 /** The store and limiter `options.store` asks for: in-process, or on one Redis client shared by both. */
-export function createFleet(options: ZohoRuntimeOptions & { clock: Clock }): { tokenStore: TokenStore; limiter: ConcurrencyLimiter } {
+export function createFleet(options: ZohoRuntimeOptions & { clock: Clock }): {
+	tokenStore: TokenStore;
+	limiter: ConcurrencyLimiter;
+} {
 	const config = options.store ?? { kind: 'memory' };
-	if (config.kind === 'memory') return { tokenStore: new MemoryTokenStore({ clock: options.clock, cooldown: options.cooldown }), limiter: new LocalLimiter() };
-	const link = new RedisLink({ client: connectRedis(config.connection), logger: options.logger ?? { warn: () => undefined } });
+	if (config.kind === 'memory')
+		return {
+			tokenStore: new MemoryTokenStore({ clock: options.clock, cooldown: options.cooldown }),
+			limiter: new LocalLimiter(),
+		};
+	const link = new RedisLink({
+		client: connectRedis(config.connection),
+		logger: options.logger ?? { warn: () => undefined },
+	});
 	return {
 		tokenStore: new RedisTokenStore({
 			link,
@@ -121,7 +146,11 @@ export function connectRedis(connection: RedisConnection): RedisClient {
 		connectionName: 'n8n-nodes-zoho-oauth',
 	};
 	if (connection.cluster) {
-		return new Cluster(connection.nodes, { redisOptions: common, enableOfflineQueue: false, clusterRetryStrategy: (times) => Math.min(times * 200, 2_000) });
+		return new Cluster(connection.nodes, {
+			redisOptions: common,
+			enableOfflineQueue: false,
+			clusterRetryStrategy: (times) => Math.min(times * 200, 2_000),
+		});
 	}
 	const [node] = connection.nodes;
 	return new Redis({ ...common, host: node?.host, port: node?.port });

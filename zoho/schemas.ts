@@ -127,7 +127,9 @@ export const fieldsAnswerSchema = z
 					read_only: z.boolean().optional(),
 					length: z.number().optional(),
 					unique: z.union([z.boolean(), z.object({}).passthrough()]).optional(),
-					pick_list_values: z.array(z.object({ display_value: z.string(), actual_value: z.string() }).passthrough()).optional(),
+					pick_list_values: z
+						.array(z.object({ display_value: z.string(), actual_value: z.string() }).passthrough())
+						.optional(),
 				})
 				.passthrough(),
 		),

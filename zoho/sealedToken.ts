@@ -23,7 +23,9 @@ export interface SealKeys {
 }
 
 /** Both keys from the credential's secrets; `info` binds them to the credential's key. */
-export function sealKeys(credentials: Pick<ZohoCredentials, 'clientSecret' | 'refreshToken' | 'key'>): SealKeys {
+export function sealKeys(
+	credentials: Pick<ZohoCredentials, 'clientSecret' | 'refreshToken' | 'key'>,
+): SealKeys {
 	const material = Buffer.from(`${credentials.clientSecret}\n${credentials.refreshToken}`, 'utf8');
 	const bytes = Buffer.from(hkdfSync('sha256', material, SALT, `token:${credentials.key}`, 64));
 	return { encryption: bytes.subarray(0, 32), fingerprint: bytes.subarray(32) };
@@ -31,7 +33,10 @@ export function sealKeys(credentials: Pick<ZohoCredentials, 'clientSecret' | 're
 
 /** A keyed hash of an access token: equal tokens give equal fingerprints, and nothing else can be read from it. */
 export function tokenFingerprint(keys: SealKeys, accessToken: string): string {
-	return createHmac('sha256', keys.fingerprint).update(accessToken).digest('base64url').slice(0, 22);
+	return createHmac('sha256', keys.fingerprint)
+		.update(accessToken)
+		.digest('base64url')
+		.slice(0, 22);
 }
 
 /**
@@ -53,7 +58,12 @@ export function sealToken(options: { keys: SealKeys; token: AccessToken; aad: st
 		e: token.expiresAt,
 	});
 	const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-	return [sealPrefix(keys, token.accessToken), iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join(':');
+	return [
+		sealPrefix(keys, token.accessToken),
+		iv.toString('base64url'),
+		cipher.getAuthTag().toString('base64url'),
+		data.toString('base64url'),
+	].join(':');
 }
 
 /** What a sealed value starts with for this token: what compare-and-delete matches. */
@@ -62,7 +72,11 @@ export function sealPrefix(keys: SealKeys, accessToken: string): string {
 }
 
 /** The token, or undefined when the value is not one of ours for these keys (other secrets, tampered, other version). */
-export function openToken(options: { keys: SealKeys; sealed: string; aad: string }): AccessToken | undefined {
+export function openToken(options: {
+	keys: SealKeys;
+	sealed: string;
+	aad: string;
+}): AccessToken | undefined {
 	const parts = options.sealed.split(':');
 	if (parts.length !== 5 || parts[0] !== VERSION) return undefined;
 	const [, , ivText, tagText, dataText] = parts as [string, string, string, string, string];
@@ -74,7 +88,10 @@ export function openToken(options: { keys: SealKeys; sealed: string; aad: string
 	decipher.setAuthTag(tag);
 	let plain: string;
 	try {
-		plain = Buffer.concat([decipher.update(Buffer.from(dataText, 'base64url')), decipher.final()]).toString('utf8');
+		plain = Buffer.concat([
+			decipher.update(Buffer.from(dataText, 'base64url')),
+			decipher.final(),
+		]).toString('utf8');
 	} catch {
 		// Only GCM's authentication can fail here: written with other secrets (a changed credential) or tampered with.
 		return undefined;
@@ -85,12 +102,20 @@ export function openToken(options: { keys: SealKeys; sealed: string; aad: string
 function parsePlain(plain: string): AccessToken | undefined {
 	const value = JSON.parse(plain) as Record<string, unknown>;
 	const { a, d, t, s, i, e } = value;
-	if (typeof a !== 'string' || typeof d !== 'string' || typeof i !== 'number' || typeof e !== 'number') return undefined;
+	if (
+		typeof a !== 'string' ||
+		typeof d !== 'string' ||
+		typeof i !== 'number' ||
+		typeof e !== 'number'
+	)
+		return undefined;
 	return {
 		accessToken: a,
 		apiDomain: d,
 		tokenType: typeof t === 'string' ? t : 'Bearer',
-		scopes: Array.isArray(s) ? s.filter((scope): scope is string => typeof scope === 'string') : undefined,
+		scopes: Array.isArray(s)
+			? s.filter((scope): scope is string => typeof scope === 'string')
+			: undefined,
 		issuedAt: i,
 		expiresAt: e,
 	};

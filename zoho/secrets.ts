@@ -21,7 +21,11 @@ function safeParse(url: string): URL | undefined {
 	return URL.canParse(url) ? new URL(url) : undefined;
 }
 
-export function excerpt(text: string, secrets: ReadonlyArray<string | undefined>, max = 300): string {
+export function excerpt(
+	text: string,
+	secrets: ReadonlyArray<string | undefined>,
+	max = 300,
+): string {
 	const clean = redact(text, secrets).replace(/\s+/g, ' ').trim();
 	return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }

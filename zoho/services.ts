@@ -3,7 +3,12 @@
  * token's `api_domain` (CRM, Books …) share one host per data centre; Desk,
  * Projects, People and Analytics have hosts of their own.
  */
-import { DATA_CENTRES, dataCentreOfAccountsUrl, isLoopbackHost, type DataCentreId } from './dataCentres';
+import {
+	DATA_CENTRES,
+	dataCentreOfAccountsUrl,
+	isLoopbackHost,
+	type DataCentreId,
+} from './dataCentres';
 
 export type ServiceId =
 	| 'crm'
@@ -59,7 +64,12 @@ export const SERVICES: Record<ServiceId, ServiceInfo> = {
 		requires: { header: 'orgId', label: 'Organization ID' },
 		pagination: 'none',
 	},
-	projects: { name: 'Projects', basePath: '/api/v3', productHost: 'projectsapi', pagination: 'none' },
+	projects: {
+		name: 'Projects',
+		basePath: '/api/v3',
+		productHost: 'projectsapi',
+		pagination: 'none',
+	},
 	people: { name: 'People', basePath: '/people/api', productHost: 'people', pagination: 'none' },
 	creator: { name: 'Creator', basePath: '/creator/v2.1', pagination: 'none' },
 	analytics: {
@@ -83,7 +93,11 @@ export function isServiceId(value: string): value is ServiceId {
  * token's data centre. For a custom accounts server (e.g. a local simulator)
  * that is not a known data centre, every product is served on its api_domain.
  */
-export function serviceOrigin(options: { service: ServiceId; apiDomain: string; accountsUrl: string }): string {
+export function serviceOrigin(options: {
+	service: ServiceId;
+	apiDomain: string;
+	accountsUrl: string;
+}): string {
 	const info = SERVICES[options.service];
 	const apiOrigin = new URL(options.apiDomain).origin;
 	if (!info.productHost) return apiOrigin;
@@ -97,7 +111,10 @@ export function serviceBaseUrl(options: {
 	accountsUrl: string;
 	crmVersion?: string;
 }): string {
-	const basePath = SERVICES[options.service].basePath.replace('{version}', options.crmVersion ?? 'v8');
+	const basePath = SERVICES[options.service].basePath.replace(
+		'{version}',
+		options.crmVersion ?? 'v8',
+	);
 	return `${serviceOrigin(options)}${basePath}`;
 }
 
@@ -118,7 +135,9 @@ export function serviceUrl(options: {
 	const baseParts = new URL(base);
 	const basePath = baseParts.pathname.replace(/\/+$/, '');
 	const alreadyBased =
-		options.service === 'crm' ? /^\/crm\/v\d+\//.test(options.path) : basePath !== '' && options.path.startsWith(`${basePath}/`);
+		options.service === 'crm'
+			? /^\/crm\/v\d+\//.test(options.path)
+			: basePath !== '' && options.path.startsWith(`${basePath}/`);
 	return alreadyBased ? `${baseParts.origin}${options.path}` : `${base}${options.path}`;
 }
 
@@ -136,7 +155,11 @@ export function isOriginAllowed(options: {
 	allowedHosts?: readonly string[];
 }): boolean {
 	const { url } = options;
-	if (url.origin === new URL(options.apiDomain).origin || url.origin === new URL(options.accountsUrl).origin) return true;
+	if (
+		url.origin === new URL(options.apiDomain).origin ||
+		url.origin === new URL(options.accountsUrl).origin
+	)
+		return true;
 	const host = url.hostname.toLowerCase();
 	const dc: DataCentreId | undefined = dataCentreOfAccountsUrl(options.accountsUrl);
 	if (dc && url.protocol === 'https:' && url.port === '') {
@@ -145,18 +168,28 @@ export function isOriginAllowed(options: {
 			if (host === suffix || host.endsWith(`.${suffix}`)) return true;
 		}
 	}
-	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(host))) return false;
+	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(host)))
+		return false;
 	const defaultPort = url.protocol === 'https:' ? '443' : '80';
 	const port = url.port || defaultPort;
-	return (options.allowedHosts ?? []).some((entry) => hostEntryMatches({ host, port, entry, defaultPort }));
+	return (options.allowedHosts ?? []).some((entry) =>
+		hostEntryMatches({ host, port, entry, defaultPort }),
+	);
 }
 
 /**
  * An Allowed Hosts entry: `example.com` matches exactly, `*.example.com` its
  * subdomains; without `:port` only the scheme's default port.
  */
-export function hostEntryMatches(options: { host: string; port: string; entry: string; defaultPort: string }): boolean {
-	const match = /^(\[[0-9a-f:.]+\]|[^:/@\s]+)(?::(\d{1,5}))?$/.exec(options.entry.trim().toLowerCase());
+export function hostEntryMatches(options: {
+	host: string;
+	port: string;
+	entry: string;
+	defaultPort: string;
+}): boolean {
+	const match = /^(\[[0-9a-f:.]+\]|[^:/@\s]+)(?::(\d{1,5}))?$/.exec(
+		options.entry.trim().toLowerCase(),
+	);
 	if (!match) return false;
 	const [, pattern = '', port = options.defaultPort] = match;
 	if (port !== options.port) return false;

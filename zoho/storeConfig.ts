@@ -31,7 +31,9 @@ export interface RedisConnection {
 	tls: boolean;
 }
 
-export type TokenStoreConfig = { kind: 'memory' } | { kind: 'redis'; connection: RedisConnection; prefix: string };
+export type TokenStoreConfig =
+	| { kind: 'memory' }
+	| { kind: 'redis'; connection: RedisConnection; prefix: string };
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -40,7 +42,10 @@ export function tokenStoreConfig(env: Env): TokenStoreConfig {
 	const prefix = (env.ZOHO_TOKEN_STORE_PREFIX ?? '').trim() || DEFAULT_KEY_PREFIX;
 	if (choice.toLowerCase() === 'memory') return { kind: 'memory' };
 	if (/^rediss?:\/\//i.test(choice)) return { kind: 'redis', connection: fromUrl(choice), prefix };
-	if (choice.toLowerCase() === 'queue' || (choice === '' && (env.EXECUTIONS_MODE ?? '').trim() === 'queue')) {
+	if (
+		choice.toLowerCase() === 'queue' ||
+		(choice === '' && (env.EXECUTIONS_MODE ?? '').trim() === 'queue')
+	) {
 		return { kind: 'redis', connection: fromQueueSettings(env), prefix };
 	}
 	if (choice === '') return { kind: 'memory' };
@@ -53,17 +58,27 @@ export function tokenStoreConfig(env: Env): TokenStoreConfig {
 
 function fromUrl(text: string): RedisConnection {
 	if (!URL.canParse(text)) {
-		throw new ZohoInputError(VARIABLE, `${VARIABLE} is not a valid Redis URL.`, 'Write it as redis://[user:password@]host[:port][/db] (rediss:// for TLS).');
+		throw new ZohoInputError(
+			VARIABLE,
+			`${VARIABLE} is not a valid Redis URL.`,
+			'Write it as redis://[user:password@]host[:port][/db] (rediss:// for TLS).',
+		);
 	}
 	const url = new URL(text);
 	const dbText = url.pathname.replace(/^\//, '');
 	const db = dbText === '' ? 0 : Number(dbText);
 	if (!Number.isInteger(db) || db < 0) {
-		throw new ZohoInputError(VARIABLE, `The database in ${VARIABLE} ("/${dbText}") is not a number.`, 'Use a database number such as redis://host:6379/0.');
+		throw new ZohoInputError(
+			VARIABLE,
+			`The database in ${VARIABLE} ("/${dbText}") is not a number.`,
+			'Use a database number such as redis://host:6379/0.',
+		);
 	}
 	return {
 		source: 'url',
-		nodes: [{ host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : 6379 }],
+		nodes: [
+			{ host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : 6379 },
+		],
 		cluster: false,
 		username: url.username ? decodeURIComponent(url.username) : undefined,
 		password: url.password ? decodeURIComponent(url.password) : undefined,
@@ -76,12 +91,23 @@ function fromUrl(text: string): RedisConnection {
 function fromQueueSettings(env: Env): RedisConnection {
 	const clusterNodes = (env.QUEUE_BULL_REDIS_CLUSTER_NODES ?? '').trim();
 	const nodes = clusterNodes
-		? clusterNodes.split(',').map((entry) => hostPort(entry.trim(), 'QUEUE_BULL_REDIS_CLUSTER_NODES'))
-		: [{ host: (env.QUEUE_BULL_REDIS_HOST ?? '').trim() || 'localhost', port: port(env.QUEUE_BULL_REDIS_PORT, 'QUEUE_BULL_REDIS_PORT') }];
+		? clusterNodes
+				.split(',')
+				.map((entry) => hostPort(entry.trim(), 'QUEUE_BULL_REDIS_CLUSTER_NODES'))
+		: [
+				{
+					host: (env.QUEUE_BULL_REDIS_HOST ?? '').trim() || 'localhost',
+					port: port(env.QUEUE_BULL_REDIS_PORT, 'QUEUE_BULL_REDIS_PORT'),
+				},
+			];
 	const dbText = (env.QUEUE_BULL_REDIS_DB ?? '').trim();
 	const db = dbText === '' ? 0 : Number(dbText);
 	if (!Number.isInteger(db) || db < 0) {
-		throw new ZohoInputError('QUEUE_BULL_REDIS_DB', `QUEUE_BULL_REDIS_DB is "${dbText}", not a database number.`, 'Set it to 0 or another database number, as for n8n itself.');
+		throw new ZohoInputError(
+			'QUEUE_BULL_REDIS_DB',
+			`QUEUE_BULL_REDIS_DB is "${dbText}", not a database number.`,
+			'Set it to 0 or another database number, as for n8n itself.',
+		);
 	}
 	return {
 		source: 'queue',
@@ -96,7 +122,12 @@ function fromQueueSettings(env: Env): RedisConnection {
 
 function hostPort(entry: string, variable: string): RedisNode {
 	const match = /^(.+):(\d+)$/.exec(entry);
-	if (!match) throw new ZohoInputError(variable, `${variable} has "${entry}", not host:port.`, 'List the cluster nodes as host:port separated by commas, as for n8n itself.');
+	if (!match)
+		throw new ZohoInputError(
+			variable,
+			`${variable} has "${entry}", not host:port.`,
+			'List the cluster nodes as host:port separated by commas, as for n8n itself.',
+		);
 	return { host: match[1] as string, port: port(match[2], variable) };
 }
 
@@ -105,7 +136,11 @@ function port(text: string | undefined, variable: string): number {
 	if (trimmed === '') return 6379;
 	const value = Number(trimmed);
 	if (!Number.isInteger(value) || value < 1 || value > 65_535) {
-		throw new ZohoInputError(variable, `${variable} is "${trimmed}", not a port.`, 'Use a port number between 1 and 65535, e.g. 6379.');
+		throw new ZohoInputError(
+			variable,
+			`${variable} is "${trimmed}", not a port.`,
+			'Use a port number between 1 and 65535, e.g. 6379.',
+		);
 	}
 	return value;
 }

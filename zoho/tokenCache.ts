@@ -78,7 +78,11 @@ export class TokenCache {
 	 * `signal` stops its own wait; the shared fetch stops only when every caller
 	 * waiting for it has cancelled.
 	 */
-	async get(key: string, fetch: TokenFetcher, options: { forceRefresh?: boolean; signal?: AbortSignal } = {}): Promise<AccessToken> {
+	async get(
+		key: string,
+		fetch: TokenFetcher,
+		options: { forceRefresh?: boolean; signal?: AbortSignal } = {},
+	): Promise<AccessToken> {
 		if (options.signal?.aborted) throw new ZohoAbortError();
 		if (!options.forceRefresh) {
 			const cached = this.hit(key);
@@ -142,7 +146,8 @@ export class TokenCache {
 		if (rejectedAccessToken !== undefined) this.remember(key, rejectedAccessToken);
 		const current = this.entries.get(key);
 		if (!current) return;
-		if (rejectedAccessToken === undefined || current.accessToken === rejectedAccessToken) this.entries.delete(key);
+		if (rejectedAccessToken === undefined || current.accessToken === rejectedAccessToken)
+			this.entries.delete(key);
 	}
 
 	clear(): void {
@@ -153,7 +158,8 @@ export class TokenCache {
 	private remember(key: string, refusedAccessToken: string): void {
 		this.refused.delete(key);
 		this.refused.set(key, refusedAccessToken);
-		if (this.refused.size > this.maxEntries) this.refused.delete(this.refused.keys().next().value as string);
+		if (this.refused.size > this.maxEntries)
+			this.refused.delete(this.refused.keys().next().value as string);
 	}
 
 	private startRefresh(key: string, fetch: TokenFetcher): Flight {
@@ -176,7 +182,11 @@ export class TokenCache {
 	}
 
 	/** The flight's outcome for one caller; the last cancellable caller to cancel aborts the fetch. */
-	private waitFor(options: { key: string; flight: Flight; signal?: AbortSignal }): Promise<AccessToken> {
+	private waitFor(options: {
+		key: string;
+		flight: Flight;
+		signal?: AbortSignal;
+	}): Promise<AccessToken> {
 		const { key, flight, signal } = options;
 		if (!signal) {
 			flight.pinned = true;

@@ -7,7 +7,12 @@ import type { Dispatcher } from 'undici';
 import { systemClock, type Clock } from './clock';
 import { ZohoAuthError, ZohoError, ZohoTransportError } from './errors';
 import { lifetimeSeconds, tokenTimes, type TokenTimes } from './expiry';
-import { revokeAnswerSchema, tokenErrorSchema, tokenSuccessSchema, type TokenSuccessBody } from './schemas';
+import {
+	revokeAnswerSchema,
+	tokenErrorSchema,
+	tokenSuccessSchema,
+	type TokenSuccessBody,
+} from './schemas';
 import { parseJsonBody } from './json';
 import { excerpt, redact } from './secrets';
 import { tokenEndpointError, type TokenOperation } from './tokenErrors';
@@ -62,7 +67,9 @@ export class ZohoTokenClient {
 		this.retry = options.retry ?? DEFAULT_RETRY;
 	}
 
-	async refresh(options: ClientSecrets & { refreshToken: string; signal?: AbortSignal }): Promise<AccessToken> {
+	async refresh(
+		options: ClientSecrets & { refreshToken: string; signal?: AbortSignal },
+	): Promise<AccessToken> {
 		const { body, sentAt } = await this.tokenRequest({
 			operation: 'refresh',
 			client: options,
@@ -73,7 +80,9 @@ export class ZohoTokenClient {
 		return toAccessToken({ body, sentAt, accountsUrl: options.accountsUrl });
 	}
 
-	async exchangeGrantCode(options: ClientSecrets & { code: string; signal?: AbortSignal }): Promise<GrantExchangeResult> {
+	async exchangeGrantCode(
+		options: ClientSecrets & { code: string; signal?: AbortSignal },
+	): Promise<GrantExchangeResult> {
 		const { body, sentAt } = await this.tokenRequest({
 			operation: 'exchange',
 			client: options,
@@ -82,10 +91,14 @@ export class ZohoTokenClient {
 			signal: options.signal,
 		});
 		if (!body.refresh_token) {
-			throw new ZohoAuthError('TOKEN_REQUEST_FAILED', 'Zoho exchanged the grant code but sent no refresh token.', {
-				url: `${options.accountsUrl}/oauth/v2/token`,
-				hint: 'Self Client codes always yield a refresh token; check that the code is from a Self Client, and generate a new one.',
-			});
+			throw new ZohoAuthError(
+				'TOKEN_REQUEST_FAILED',
+				'Zoho exchanged the grant code but sent no refresh token.',
+				{
+					url: `${options.accountsUrl}/oauth/v2/token`,
+					hint: 'Self Client codes always yield a refresh token; check that the code is from a Self Client, and generate a new one.',
+				},
+			);
 		}
 		return {
 			...toAccessToken({ body, sentAt, accountsUrl: options.accountsUrl }),
@@ -94,19 +107,31 @@ export class ZohoTokenClient {
 	}
 
 	/** Revokes a refresh token (and with it every access token it minted). */
-	async revoke(options: { accountsUrl: string; refreshToken: string; signal?: AbortSignal }): Promise<void> {
+	async revoke(options: {
+		accountsUrl: string;
+		refreshToken: string;
+		signal?: AbortSignal;
+	}): Promise<void> {
 		const url = `${options.accountsUrl}/oauth/v2/token/revoke`;
 		const secrets = [options.refreshToken];
 		const res = await withRetry({
 			policy: this.retry,
 			signal: options.signal,
 			attempt: async () =>
-				this.rejectServerError(await this.postForm({ url, form: { token: options.refreshToken }, signal: options.signal }), url),
+				this.rejectServerError(
+					await this.postForm({
+						url,
+						form: { token: options.refreshToken },
+						signal: options.signal,
+					}),
+					url,
+				),
 		});
 		const text = res.body.toString('utf8');
 		const parsed = revokeAnswerSchema.safeParse(parseJsonBody(text));
 		if (res.status === 200 && parsed.success && parsed.data.status === 'success') return;
-		const zohoCode = parsed.success && parsed.data.error ? redact(parsed.data.error, secrets) : undefined;
+		const zohoCode =
+			parsed.success && parsed.data.error ? redact(parsed.data.error, secrets) : undefined;
 		throw new ZohoAuthError(
 			'REVOKE_FAILED',
 			`Zoho did not revoke the refresh token (HTTP ${res.status}${zohoCode ? `, ${zohoCode}` : ''}).`,
@@ -142,7 +167,11 @@ export class ZohoTokenClient {
 				const res = this.rejectServerError(
 					await this.postForm({
 						url,
-						form: { ...options.form, client_id: client.clientId, client_secret: client.clientSecret },
+						form: {
+							...options.form,
+							client_id: client.clientId,
+							client_secret: client.clientSecret,
+						},
 						signal: options.signal,
 					}),
 					url,
@@ -154,7 +183,10 @@ export class ZohoTokenClient {
 					// Zoho's own words end up in the message: they must not carry what we sent.
 					throw tokenEndpointError({
 						error: redact(failure.data.error, secrets),
-						description: failure.data.error_description === undefined ? undefined : redact(failure.data.error_description, secrets),
+						description:
+							failure.data.error_description === undefined
+								? undefined
+								: redact(failure.data.error_description, secrets),
 						operation,
 						accountsUrl: client.accountsUrl,
 						now: this.clock.now(),
@@ -178,27 +210,40 @@ export class ZohoTokenClient {
 		});
 		if (!once) return sending;
 		return sending.catch((error: unknown) => {
-			throw isAnswerLost(error) ? grantAnswerLost({ error, accountsUrl: client.accountsUrl }) : error;
+			throw isAnswerLost(error)
+				? grantAnswerLost({ error, accountsUrl: client.accountsUrl })
+				: error;
 		});
 	}
 
 	private rejectServerError(res: HttpResponse, url: string): HttpResponse {
 		if (res.status < 500) return res;
-		throw new ZohoTransportError('SERVER_ERROR', `Zoho's accounts server failed with HTTP ${res.status}.`, {
-			url,
-			httpStatus: res.status,
-			retryable: true,
-			retryAfterMs: parseRetryAfter(headerValue(res.headers, 'retry-after'), this.clock.now()),
-			hint: 'A temporary Zoho problem; it was retried. Try again in a few minutes (status: https://status.zoho.com).',
-		});
+		throw new ZohoTransportError(
+			'SERVER_ERROR',
+			`Zoho's accounts server failed with HTTP ${res.status}.`,
+			{
+				url,
+				httpStatus: res.status,
+				retryable: true,
+				retryAfterMs: parseRetryAfter(headerValue(res.headers, 'retry-after'), this.clock.now()),
+				hint: 'A temporary Zoho problem; it was retried. Try again in a few minutes (status: https://status.zoho.com).',
+			},
+		);
 	}
 
-	private async postForm(options: { url: string; form: Record<string, string>; signal?: AbortSignal }): Promise<HttpResponse> {
+	private async postForm(options: {
+		url: string;
+		form: Record<string, string>;
+		signal?: AbortSignal;
+	}): Promise<HttpResponse> {
 		try {
 			return await sendHttp({
 				url: options.url,
 				method: 'POST',
-				headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+				headers: {
+					'content-type': 'application/x-www-form-urlencoded',
+					accept: 'application/json',
+				},
 				body: new URLSearchParams(options.form).toString(),
 				dispatcher: this.dispatcher,
 				timeoutMs: this.timeoutMs,
@@ -219,31 +264,44 @@ export class ZohoTokenClient {
 	}
 }
 
-
 /** The request may have reached Zoho and done its work, but no usable answer came back. */
 function isAnswerLost(error: unknown): error is ZohoTransportError {
 	if (!(error instanceof ZohoTransportError) || error.neverSent) return false;
-	if (error.code === 'INVALID_RESPONSE') return error.httpStatus === undefined || error.httpStatus < 300;
-	return error.code === 'TIMEOUT' || error.code === 'NETWORK_ERROR' || error.code === 'SERVER_ERROR';
+	if (error.code === 'INVALID_RESPONSE')
+		return error.httpStatus === undefined || error.httpStatus < 300;
+	return (
+		error.code === 'TIMEOUT' || error.code === 'NETWORK_ERROR' || error.code === 'SERVER_ERROR'
+	);
 }
 
-function grantAnswerLost(options: { error: ZohoTransportError; accountsUrl: string }): ZohoTransportError {
+function grantAnswerLost(options: {
+	error: ZohoTransportError;
+	accountsUrl: string;
+}): ZohoTransportError {
 	const { error, accountsUrl } = options;
-	return new ZohoTransportError('GRANT_CODE_ANSWER_LOST', `Zoho may have used the grant code, but its answer was lost: ${error.message}`, {
-		url: error.url,
-		httpStatus: error.httpStatus,
-		bodyExcerpt: error.bodyExcerpt,
-		field: 'Grant Code',
-		hint:
-			'A grant code works once, so it was not sent again. Generate a new grant code in the Zoho API Console ' +
-			'(Self Client → Generate Code) and run Exchange Grant Code again. If Zoho did use the lost code, it created a refresh token ' +
-			'nobody received; it counts towards the 20 refresh tokens a client may have (the oldest is dropped beyond that). ' +
-			`To revoke it, sign in at ${new URL(accountsUrl).origin} and remove it under Sessions → Connected Apps.`,
-		cause: error,
-	});
+	return new ZohoTransportError(
+		'GRANT_CODE_ANSWER_LOST',
+		`Zoho may have used the grant code, but its answer was lost: ${error.message}`,
+		{
+			url: error.url,
+			httpStatus: error.httpStatus,
+			bodyExcerpt: error.bodyExcerpt,
+			field: 'Grant Code',
+			hint:
+				'A grant code works once, so it was not sent again. Generate a new grant code in the Zoho API Console ' +
+				'(Self Client → Generate Code) and run Exchange Grant Code again. If Zoho did use the lost code, it created a refresh token ' +
+				'nobody received; it counts towards the 20 refresh tokens a client may have (the oldest is dropped beyond that). ' +
+				`To revoke it, sign in at ${new URL(accountsUrl).origin} and remove it under Sessions → Connected Apps.`,
+			cause: error,
+		},
+	);
 }
 
-function toAccessToken(options: { body: TokenSuccessBody; sentAt: number; accountsUrl: string }): AccessToken {
+function toAccessToken(options: {
+	body: TokenSuccessBody;
+	sentAt: number;
+	accountsUrl: string;
+}): AccessToken {
 	const { body, sentAt } = options;
 	return {
 		accessToken: body.access_token,

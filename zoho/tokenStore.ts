@@ -46,7 +46,11 @@ export interface CooldownPolicy {
 
 export const DEFAULT_COOLDOWN: CooldownPolicy = { freshRefusalMs: 60_000, cooldownMs: 5 * 60_000 };
 
-export function isFreshRefusal(options: { token: AccessToken; now: number; policy: CooldownPolicy }): boolean {
+export function isFreshRefusal(options: {
+	token: AccessToken;
+	now: number;
+	policy: CooldownPolicy;
+}): boolean {
 	const age = options.now - options.token.issuedAt;
 	return age >= 0 && age < options.policy.freshRefusalMs;
 }
@@ -86,7 +90,11 @@ export class CooldownBook {
 		const { key, token, now } = options;
 		if (!isFreshRefusal({ token, now, policy: this.policy })) return;
 		const last = this.lastRefusal.get(key);
-		if (last && last.accessToken !== token.accessToken && now - last.at < this.policy.freshRefusalMs) {
+		if (
+			last &&
+			last.accessToken !== token.accessToken &&
+			now - last.at < this.policy.freshRefusalMs
+		) {
 			this.until.set(key, now + this.policy.cooldownMs);
 		}
 		this.lastRefusal.set(key, { accessToken: token.accessToken, at: now });
@@ -110,7 +118,11 @@ export class MemoryTokenStore implements TokenStore {
 	}
 
 	refused(options: { credentials: ZohoCredentials; token: AccessToken }): Promise<void> {
-		this.cooldowns.refused({ key: options.credentials.key, token: options.token, now: this.clock.now() });
+		this.cooldowns.refused({
+			key: options.credentials.key,
+			token: options.token,
+			now: this.clock.now(),
+		});
 		return Promise.resolve();
 	}
 

@@ -4,7 +4,12 @@
  * into a ZohoError with a stable code.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errors as undiciErrors, getGlobalDispatcher, type Dispatcher, type FormData } from 'undici';
+import {
+	errors as undiciErrors,
+	getGlobalDispatcher,
+	type Dispatcher,
+	type FormData,
+} from 'undici';
 
 import { ZohoAbortError, ZohoError, ZohoTransportError } from './errors';
 import { ProxyFailure } from './proxy';
@@ -13,7 +18,12 @@ import { describeUrl } from './secrets';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 
 /** Methods that may be repeated safely after a failure whose effect is unknown. */
-export const IDEMPOTENT_METHODS: ReadonlySet<HttpMethod> = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+export const IDEMPOTENT_METHODS: ReadonlySet<HttpMethod> = new Set([
+	'GET',
+	'HEAD',
+	'PUT',
+	'DELETE',
+]);
 
 export interface RequestTarget {
 	origin: string;
@@ -47,13 +57,20 @@ export async function sendHttp(req: HttpRequest): Promise<HttpResponse> {
 		// Described only on failure: parsing the URL for every successful call is measurable.
 		const url = describeUrl(req.url);
 		if (req.signal?.aborted) throw new ZohoAbortError(url);
-		if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
-			throw new ZohoTransportError('TIMEOUT', `Zoho did not answer within ${req.timeoutMs} ms (${url}).`, {
-				url,
-				retryable: true,
-				hint: 'Zoho or the network is slow. Try again later, or raise the Timeout option.',
-				cause: error,
-			});
+		if (
+			error instanceof undiciErrors.HeadersTimeoutError ||
+			error instanceof undiciErrors.BodyTimeoutError
+		) {
+			throw new ZohoTransportError(
+				'TIMEOUT',
+				`Zoho did not answer within ${req.timeoutMs} ms (${url}).`,
+				{
+					url,
+					retryable: true,
+					hint: 'Zoho or the network is slow. Try again later, or raise the Timeout option.',
+					cause: error,
+				},
+			);
 		}
 		throw networkError(error, url);
 	}
@@ -70,7 +87,15 @@ function exchange(req: HttpRequest): Promise<HttpResponse> {
 	const { origin, path } = req.target ?? requestTarget(req.url);
 	return new Promise((resolve, reject) => {
 		(req.dispatcher ?? getGlobalDispatcher()).dispatch(
-			{ origin, path, method: req.method, headers: req.headers, body: req.body, headersTimeout: req.timeoutMs, bodyTimeout: req.timeoutMs },
+			{
+				origin,
+				path,
+				method: req.method,
+				headers: req.headers,
+				body: req.body,
+				headersTimeout: req.timeoutMs,
+				bodyTimeout: req.timeoutMs,
+			},
 			new WholeAnswer(resolve, reject, req.signal),
 		);
 	});
@@ -110,7 +135,11 @@ class WholeAnswer implements Dispatcher.DispatchHandler {
 		else this.controller = controller;
 	}
 
-	onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: HttpResponse['headers']): void {
+	onResponseStart(
+		_controller: Dispatcher.DispatchController,
+		statusCode: number,
+		headers: HttpResponse['headers'],
+	): void {
 		// 1xx interim answers are not the answer.
 		if (statusCode < 200) return;
 		this.status = statusCode;
@@ -141,14 +170,21 @@ function networkError(error: unknown, url: string): ZohoError {
 	if (error instanceof ProxyFailure) return proxyError(error, url);
 	const code = (error as { code?: unknown } | undefined)?.code;
 	if (code === 'ECONNREFUSED') {
-		return new ZohoTransportError('CONNECTION_REFUSED', `Could not connect to ${url}: connection refused.`, {
-			url,
-			neverSent: true,
-			hint: 'Check the Data Centre (or Custom Accounts URL) and that the server is reachable from n8n.',
-			cause: error,
-		});
+		return new ZohoTransportError(
+			'CONNECTION_REFUSED',
+			`Could not connect to ${url}: connection refused.`,
+			{
+				url,
+				neverSent: true,
+				hint: 'Check the Data Centre (or Custom Accounts URL) and that the server is reachable from n8n.',
+				cause: error,
+			},
+		);
 	}
-	const reason = error instanceof undiciErrors.UndiciError || error instanceof Error ? error.message : String(error);
+	const reason =
+		error instanceof undiciErrors.UndiciError || error instanceof Error
+			? error.message
+			: String(error);
 	return new ZohoTransportError('NETWORK_ERROR', `Network error talking to ${url}: ${reason}.`, {
 		url,
 		retryable: true,
@@ -159,19 +195,26 @@ function networkError(error: unknown, url: string): ZohoError {
 }
 
 function proxyError(error: ProxyFailure, url: string): ZohoError {
-	const what = error.status === undefined ? 'could not be reached' : `did not open the connection to Zoho (HTTP ${error.status})`;
-	return new ZohoTransportError('PROXY_ERROR', `The proxy ${error.proxy} ${what}; nothing was sent to ${url}.`, {
-		url,
-		neverSent: true,
-		httpStatus: error.status,
-		hint:
-			// 407 by the standard; some proxies (tinyproxy) answer 401.
-			error.status === 407 || error.status === 401
-				? 'The proxy asks for a user name and password: put them in the proxy URL (http://user:password@host:port) of HTTPS_PROXY / HTTP_PROXY.'
-				: 'n8n sends Zoho calls through the proxy set in HTTPS_PROXY / HTTP_PROXY. Check that the proxy is running and lets n8n through ' +
-					'(its access list, CONNECT to port 443), or list the Zoho host in NO_PROXY to bypass it.',
-		cause: error,
-	});
+	const what =
+		error.status === undefined
+			? 'could not be reached'
+			: `did not open the connection to Zoho (HTTP ${error.status})`;
+	return new ZohoTransportError(
+		'PROXY_ERROR',
+		`The proxy ${error.proxy} ${what}; nothing was sent to ${url}.`,
+		{
+			url,
+			neverSent: true,
+			httpStatus: error.status,
+			hint:
+				// 407 by the standard; some proxies (tinyproxy) answer 401.
+				error.status === 407 || error.status === 401
+					? 'The proxy asks for a user name and password: put them in the proxy URL (http://user:password@host:port) of HTTPS_PROXY / HTTP_PROXY.'
+					: 'n8n sends Zoho calls through the proxy set in HTTPS_PROXY / HTTP_PROXY. Check that the proxy is running and lets n8n through ' +
+						'(its access list, CONNECT to port 443), or list the Zoho host in NO_PROXY to bypass it.',
+			cause: error,
+		},
+	);
 }
 
 export function headerValue(headers: HttpResponse['headers'], name: string): string | undefined {
@@ -198,7 +241,11 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { retries: 2, baseDelayMs: 300, maxDelayMs: 5_000 };
 
 /** Exponential backoff with jitter, or the server's Retry-After when it gave one; capped. */
-export function backoffDelay(options: { attempt: number; policy: RetryPolicy; retryAfterMs?: number }): number {
+export function backoffDelay(options: {
+	attempt: number;
+	policy: RetryPolicy;
+	retryAfterMs?: number;
+}): number {
 	const { attempt, policy, retryAfterMs } = options;
 	if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.maxDelayMs);
 	const exp = policy.baseDelayMs * 2 ** attempt;
@@ -222,7 +269,11 @@ export async function withRetry<T>(options: {
 		} catch (error) {
 			if (attempt >= options.policy.retries || !isRetryable(error)) throw error;
 			const retryAfterMs = error instanceof ZohoError ? error.retryAfterMs : undefined;
-			await pause({ ms: backoffDelay({ attempt, policy: options.policy, retryAfterMs }), signal: options.signal, url: error instanceof ZohoError ? error.url : undefined });
+			await pause({
+				ms: backoffDelay({ attempt, policy: options.policy, retryAfterMs }),
+				signal: options.signal,
+				url: error instanceof ZohoError ? error.url : undefined,
+			});
 		}
 	}
 }

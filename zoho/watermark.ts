@@ -14,10 +14,11 @@ import { ZohoTransportError } from './errors';
 export type TriggerEvent = 'createdOrUpdated' | 'created';
 
 /** The time that orders each event's records in a test run: any change moves Modified_Time, a creation sets Created_Time. */
-export const TRIGGER_TIME_FIELD: Readonly<Record<TriggerEvent, 'Modified_Time' | 'Created_Time'>> = {
-	createdOrUpdated: 'Modified_Time',
-	created: 'Created_Time',
-};
+export const TRIGGER_TIME_FIELD: Readonly<Record<TriggerEvent, 'Modified_Time' | 'Created_Time'>> =
+	{
+		createdOrUpdated: 'Modified_Time',
+		created: 'Created_Time',
+	};
 
 /** Every change before `second` is handled; at `second`, the records in `ids`. JSON-safe (n8n stores it). */
 export interface Watermark {
@@ -41,7 +42,8 @@ export function readWatermark(value: unknown): Watermark | undefined {
 	if (typeof value !== 'object' || value === null) return undefined;
 	const { second, ids } = value as Record<string, unknown>;
 	if (typeof second !== 'number' || !Number.isInteger(second)) return undefined;
-	if (!Array.isArray(ids) || !ids.every((id): id is string => typeof id === 'string')) return undefined;
+	if (!Array.isArray(ids) || !ids.every((id): id is string => typeof id === 'string'))
+		return undefined;
 	return { second, ids: [...ids] };
 }
 
@@ -60,7 +62,10 @@ export function modifiedSinceHeader(watermark: Watermark): string {
  * stream serves both events. Throws when a record has no id or no readable
  * Modified_Time: the watermark cannot move past what it cannot place.
  */
-export function advanceWatermark(watermark: Watermark, options: { records: readonly unknown[] }): { fresh: TriggerRecord[]; next: Watermark } {
+export function advanceWatermark(
+	watermark: Watermark,
+	options: { records: readonly unknown[] },
+): { fresh: TriggerRecord[]; next: Watermark } {
 	const field = 'Modified_Time';
 	const handled = new Set(watermark.ids);
 	const seen = new Set<string>();
@@ -83,7 +88,10 @@ export function advanceWatermark(watermark: Watermark, options: { records: reado
 		}
 		if (time === second) atSecond.push(record.id);
 	}
-	const ids = second === watermark.second ? [...new Set([...watermark.ids, ...atSecond])] : [...new Set(atSecond)];
+	const ids =
+		second === watermark.second
+			? [...new Set([...watermark.ids, ...atSecond])]
+			: [...new Set(atSecond)];
 	return { fresh, next: { second, ids } };
 }
 
@@ -93,12 +101,17 @@ export function advanceWatermark(watermark: Watermark, options: { records: reado
  * handled then. Anything created earlier was seen by an earlier poll (a record's first
  * Modified_Time is its Created_Time). Each record once, however often it changed since.
  */
-export function createdAmong(fresh: readonly TriggerRecord[], options: { since: Watermark }): TriggerRecord[] {
+export function createdAmong(
+	fresh: readonly TriggerRecord[],
+	options: { since: Watermark },
+): TriggerRecord[] {
 	const handled = new Set(options.since.ids);
 	const emitted = new Set<string>();
 	return fresh.filter((record) => {
 		const created = secondOf(record, 'Created_Time');
-		const isNew = created > options.since.second || (created === options.since.second && !handled.has(record.id));
+		const isNew =
+			created > options.since.second ||
+			(created === options.since.second && !handled.has(record.id));
 		if (!isNew || emitted.has(record.id)) return false;
 		emitted.add(record.id);
 		return true;
@@ -111,8 +124,10 @@ export function watermarkMoved(previous: Watermark, next: Watermark): boolean {
 }
 
 function checkRecord(value: unknown, field: string): TriggerRecord {
-	const id = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).id : undefined;
-	if (typeof id !== 'string' && typeof id !== 'number') throw unreadable(`a record without an id`, field);
+	const id =
+		typeof value === 'object' && value !== null ? (value as Record<string, unknown>).id : undefined;
+	if (typeof id !== 'string' && typeof id !== 'number')
+		throw unreadable(`a record without an id`, field);
 	return { ...(value as Record<string, unknown>), id: String(id) };
 }
 
@@ -124,7 +139,11 @@ function secondOf(record: TriggerRecord, field: string): number {
 }
 
 function unreadable(what: string, field: string): ZohoTransportError {
-	return new ZohoTransportError('INVALID_RESPONSE', `Zoho listed ${what}, so the trigger cannot tell what is new.`, {
-		hint: `The trigger needs id and ${field} in every record. If Fields is set, keep them in it (the trigger adds them itself unless an expression removes them).`,
-	});
+	return new ZohoTransportError(
+		'INVALID_RESPONSE',
+		`Zoho listed ${what}, so the trigger cannot tell what is new.`,
+		{
+			hint: `The trigger needs id and ${field} in every record. If Fields is set, keep them in it (the trigger adds them itself unless an expression removes them).`,
+		},
+	);
 }

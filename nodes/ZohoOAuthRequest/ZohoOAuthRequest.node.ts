@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { operationProperties } from './actions/operations';
@@ -15,7 +20,8 @@ export class ZohoOAuthRequest implements INodeType {
 		version: 1,
 		subtitle:
 			'={{ $parameter["operation"] === "apiRequest" ? $parameter["method"] + " " + $parameter["path"] : $parameter["operation"] === "recordWrite" ? $parameter["writeOperation"] + " records" : $parameter["operation"] }}',
-		description: 'Call any Zoho API with a cached Self Client access token, get a token for later steps, exchange a grant code or revoke',
+		description:
+			'Call any Zoho API with a cached Self Client access token, get a token for later steps, exchange a grant code or revoke',
 		defaults: { name: 'Zoho OAuth Request' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

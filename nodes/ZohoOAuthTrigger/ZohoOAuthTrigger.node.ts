@@ -1,4 +1,9 @@
-import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { zohoSelfClientApiTest } from '../ZohoOAuthRequest/methods/credentialTest';
@@ -13,7 +18,8 @@ export class ZohoOAuthTrigger implements INodeType {
 		icon: { light: 'file:zoho.svg', dark: 'file:zoho.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ ($parameter["event"] === "created" ? "New " : "New or changed ") + ($parameter["module"].value ?? $parameter["module"]) }}',
+		subtitle:
+			'={{ ($parameter["event"] === "created" ? "New " : "New or changed ") + ($parameter["module"].value ?? $parameter["module"]) }}',
 		description: 'Starts the workflow when Zoho CRM or Bigin records are created or changed',
 		defaults: { name: 'Zoho OAuth Trigger' },
 		polling: true,

@@ -1,19 +1,31 @@
 /** The trigger's parameters: where to watch, which event, which fields. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { crmVersionProperty, moduleProperty, productProperty } from '../ZohoOAuthRequest/actions/crmTarget.description';
+import {
+	crmVersionProperty,
+	moduleProperty,
+	productProperty,
+} from '../ZohoOAuthRequest/actions/crmTarget.description';
 
 export const triggerProperties: INodeProperties[] = [
 	productProperty(),
 	crmVersionProperty({ show: { product: ['crm'] } }),
-	moduleProperty({ defaultValue: 'Leads', example: 'Leads', description: 'The module to watch, custom modules included' }),
+	moduleProperty({
+		defaultValue: 'Leads',
+		example: 'Leads',
+		description: 'The module to watch, custom modules included',
+	}),
 	{
 		displayName: 'Event',
 		name: 'event',
 		type: 'options',
 		noDataExpression: true,
 		options: [
-			{ name: 'Created or Updated', value: 'createdOrUpdated', description: 'A record was created, or changed (Modified_Time moved)' },
+			{
+				name: 'Created or Updated',
+				value: 'createdOrUpdated',
+				description: 'A record was created, or changed (Modified_Time moved)',
+			},
 			{ name: 'Created', value: 'created', description: 'A record was created (Created_Time)' },
 		],
 		default: 'createdOrUpdated',

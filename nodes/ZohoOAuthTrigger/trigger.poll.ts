@@ -11,7 +11,12 @@ import { readChanges, readRecent, type ChangeReader, type ChangeSource } from '.
 import { checkModuleName } from '../../zoho/crmWrites';
 import { ZohoInputError } from '../../zoho/errors';
 import { sharedZohoRuntime } from '../../zoho/runtime';
-import { initialWatermark, readWatermark, type TriggerEvent, type TriggerRecord } from '../../zoho/watermark';
+import {
+	initialWatermark,
+	readWatermark,
+	type TriggerEvent,
+	type TriggerRecord,
+} from '../../zoho/watermark';
 import { CredentialSource } from '../shared/credentialSource';
 import { toNodeError } from '../shared/nodeErrors';
 
@@ -49,9 +54,13 @@ async function pollOnce(ctx: IPollFunctions): Promise<INodeExecutionData[][] | n
 		const { source, startFrom, timeoutMs } = readParameters(ctx);
 		const runtime = sharedZohoRuntime();
 		const { credentials, saved } = await new CredentialSource(ctx).read();
-		const reader: ChangeReader = { api: runtime.api, callOptions: { credentials, saved, timeoutMs } };
+		const reader: ChangeReader = {
+			api: runtime.api,
+			callOptions: { credentials, saved, timeoutMs },
+		};
 
-		if (ctx.getMode() === 'manual') return toItems(ctx, await readRecent(reader, { source, count: TEST_RUN_RECORDS }));
+		if (ctx.getMode() === 'manual')
+			return toItems(ctx, await readRecent(reader, { source, count: TEST_RUN_RECORDS }));
 
 		const state = ctx.getWorkflowStaticData('node') as TriggerState;
 		const key = sourceKey(source);
@@ -82,10 +91,19 @@ function sourceKey(source: ChangeSource): string {
 	return `${source.service}:${source.module}:${source.event}`;
 }
 
-function readParameters(ctx: IPollFunctions): { source: ChangeSource; startFrom?: number; timeoutMs: number } {
+function readParameters(ctx: IPollFunctions): {
+	source: ChangeSource;
+	startFrom?: number;
+	timeoutMs: number;
+} {
 	const service = ctx.getNodeParameter('product', 'crm') === 'bigin' ? 'bigin' : 'crm';
-	const event: TriggerEvent = ctx.getNodeParameter('event', 'createdOrUpdated') === 'created' ? 'created' : 'createdOrUpdated';
-	const module = checkModuleName(String(ctx.getNodeParameter('module', '', { extractValue: true })));
+	const event: TriggerEvent =
+		ctx.getNodeParameter('event', 'createdOrUpdated') === 'created'
+			? 'created'
+			: 'createdOrUpdated';
+	const module = checkModuleName(
+		String(ctx.getNodeParameter('module', '', { extractValue: true })),
+	);
 	const fields = String(ctx.getNodeParameter('fields', ''))
 		.split(',')
 		.map((field) => field.trim())
@@ -98,14 +116,22 @@ function readParameters(ctx: IPollFunctions): { source: ChangeSource; startFrom?
 		event,
 		fields,
 	};
-	return { source, startFrom: readStartFrom(options.startFrom), timeoutMs: readTimeout(options.timeout) };
+	return {
+		source,
+		startFrom: readStartFrom(options.startFrom),
+		timeoutMs: readTimeout(options.timeout),
+	};
 }
 
 function readStartFrom(value: string | undefined): number | undefined {
 	if (value === undefined || value === '') return undefined;
 	const ms = Date.parse(value);
 	if (Number.isNaN(ms)) {
-		throw new ZohoInputError('Start From', `Start From "${value}" is not a date and time.`, 'Pick a date in the date picker, or give an ISO 8601 time such as 2026-11-30T09:00:00+00:00.');
+		throw new ZohoInputError(
+			'Start From',
+			`Start From "${value}" is not a date and time.`,
+			'Pick a date in the date picker, or give an ISO 8601 time such as 2026-11-30T09:00:00+00:00.',
+		);
 	}
 	return ms;
 }
@@ -113,7 +139,11 @@ function readStartFrom(value: string | undefined): number | undefined {
 function readTimeout(value: number | undefined): number {
 	if (value === undefined) return DEFAULT_TIMEOUT_MS;
 	if (!Number.isInteger(value) || value < 1) {
-		throw new ZohoInputError('Timeout', `Timeout must be a whole number of milliseconds, not ${String(value)}.`, 'Use e.g. 30000 for 30 seconds.');
+		throw new ZohoInputError(
+			'Timeout',
+			`Timeout must be a whole number of milliseconds, not ${String(value)}.`,
+			'Use e.g. 30000 for 30 seconds.',
+		);
 	}
 	return value;
 }

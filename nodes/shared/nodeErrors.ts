@@ -4,18 +4,34 @@
  * (or the network) said becomes a NodeApiError with Zoho's code, message,
  * status and the fix.
  */
-import { NodeApiError, NodeOperationError, type IDataObject, type INode, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type INode,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import { isZohoError, type ZohoError, type ZohoErrorCode } from '../../zoho/errors';
 
 /** Problems the user fixes in the node's parameters or the credential, not at Zoho. */
-const OPERATION_CODES: ReadonlySet<ZohoErrorCode> = new Set(['INVALID_INPUT', 'HOST_NOT_ALLOWED', 'ABORTED']);
+const OPERATION_CODES: ReadonlySet<ZohoErrorCode> = new Set([
+	'INVALID_INPUT',
+	'HOST_NOT_ALLOWED',
+	'ABORTED',
+]);
 
 /** `itemIndex` is absent for a trigger's poll, which has no input items. */
-export function toNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex?: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (!isZohoError(error)) {
-		return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
+		return new NodeOperationError(node, error instanceof Error ? error : String(error), {
+			itemIndex,
+		});
 	}
 	if (OPERATION_CODES.has(error.code)) {
 		return new NodeOperationError(node, error.message, { itemIndex, description: error.hint });
@@ -42,7 +58,10 @@ export function errorSummary(error: ZohoError): Record<string, string | number |
 }
 
 /** The json of an error item: n8n's usual `error` message plus our stable fields. */
-export function errorItemJson(nodeError: NodeApiError | NodeOperationError, cause: unknown): IDataObject {
+export function errorItemJson(
+	nodeError: NodeApiError | NodeOperationError,
+	cause: unknown,
+): IDataObject {
 	const json: IDataObject = { error: nodeError.message };
 	if (nodeError.description) json.description = nodeError.description;
 	if (isZohoError(cause)) {
@@ -55,7 +74,10 @@ export function errorItemJson(nodeError: NodeApiError | NodeOperationError, caus
 
 function describe(error: ZohoError): string {
 	const parts = [error.hint];
-	if (error.zohoCode) parts.push(`Zoho code: ${error.zohoCode}${error.zohoMessage ? ` (${error.zohoMessage})` : ''}.`);
+	if (error.zohoCode)
+		parts.push(
+			`Zoho code: ${error.zohoCode}${error.zohoMessage ? ` (${error.zohoMessage})` : ''}.`,
+		);
 	if (error.bodyExcerpt) parts.push(`Answer: ${error.bodyExcerpt}`);
 	return parts.filter(Boolean).join(' ');
 }

@@ -1,13 +1,25 @@
 // The n8n credential "Zoho Self Client API": its preAuthentication and the Test button,
 // against the simulator through a custom accounts URL.
-import type { ICredentialsDecrypted, ICredentialTestFunctions, IHttpRequestHelper } from 'n8n-workflow';
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	IHttpRequestHelper,
+} from 'n8n-workflow';
 
 import { ZohoSelfClientApi } from '../../credentials/ZohoSelfClientApi.credentials';
 import { preAuthenticate } from '../../credentials/preAuthenticate';
 import { zohoSelfClientApiTest } from '../../nodes/ZohoOAuthRequest/methods/credentialTest';
 import { ZohoSimulator } from '../../simulator';
 import { setSharedZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
-import { closeOpened, expectNoSecrets, openRuntime, rejectionOf, selfClient, SimClock, type SelfClient } from './fixtures';
+import {
+	closeOpened,
+	expectNoSecrets,
+	openRuntime,
+	rejectionOf,
+	selfClient,
+	SimClock,
+	type SelfClient,
+} from './fixtures';
 
 const TOKEN_PATH = '/oauth/v2/token';
 const sim = new ZohoSimulator({ dataCentres: ['us', 'eu'] });
@@ -34,7 +46,12 @@ function preAuthentication(data: Record<string, unknown>): Promise<Record<string
 }
 
 function testCredential(data: Record<string, unknown>) {
-	const credential: ICredentialsDecrypted = { id: '1', name: 'Zoho', type: 'zohoSelfClientApi', data: data as never };
+	const credential: ICredentialsDecrypted = {
+		id: '1',
+		name: 'Zoho',
+		type: 'zohoSelfClientApi',
+		data: data as never,
+	};
 	return zohoSelfClientApiTest.call({} as ICredentialTestFunctions, credential);
 }
 
@@ -53,7 +70,12 @@ describe('preAuthentication', () => {
 	it('returns a token, its expiry and issue time as ISO strings, and the API domain', async () => {
 		const client = selfClient(sim);
 		const fields = await preAuthentication(client.data);
-		expect(Object.keys(fields).sort()).toEqual(['accessToken', 'accessTokenExpiresAt', 'accessTokenIssuedAt', 'apiDomain']);
+		expect(Object.keys(fields).sort()).toEqual([
+			'accessToken',
+			'accessTokenExpiresAt',
+			'accessTokenIssuedAt',
+			'apiDomain',
+		]);
 		expect(fields.accessToken).toMatch(/^1000\.[0-9a-f]{32}\.[0-9a-f]{32}$/);
 		expect(fields.accessTokenIssuedAt).toBe(new Date(clock.now()).toISOString());
 		expect(fields.accessTokenExpiresAt).toBe(new Date(clock.now() + 3_600_000).toISOString());
@@ -84,18 +106,32 @@ describe('preAuthentication', () => {
 			path: TOKEN_PATH,
 			kind: 'status',
 			status: 200,
-			body: { access_token: first.accessToken, api_domain: sim.url('us'), token_type: 'Bearer', expires_in: 3600 },
+			body: {
+				access_token: first.accessToken,
+				api_domain: sim.url('us'),
+				token_type: 'Bearer',
+				expires_in: 3600,
+			},
 		});
 		const error = await preAuthError({ ...client.data, ...first });
-		expect(error.message).toBe('Zoho returned no new access token. Test the credential again in a minute.');
+		expect(error.message).toBe(
+			'Zoho returned no new access token. Test the credential again in a minute.',
+		);
 		expectNoSecrets({ error, secrets: secretsOf(client, String(first.accessToken)) });
 	});
 
 	it('never returns an empty token', async () => {
 		const client = selfClient(sim);
-		sim.injectFault({ path: TOKEN_PATH, kind: 'status', status: 200, body: { access_token: '', expires_in: 3600 } });
+		sim.injectFault({
+			path: TOKEN_PATH,
+			kind: 'status',
+			status: 200,
+			body: { access_token: '', expires_in: 3600 },
+		});
 		const error = await preAuthError(client.data);
-		expect(error.message).toMatch(/^Zoho's token endpoint gave an unexpected answer \(HTTP 200\)\. Check that the Data Centre/);
+		expect(error.message).toMatch(
+			/^Zoho's token endpoint gave an unexpected answer \(HTTP 200\)\. Check that the Data Centre/,
+		);
 	});
 
 	const refusals: Array<[string, (client: SelfClient) => Record<string, string>, RegExp]> = [
@@ -114,15 +150,26 @@ describe('preAuthentication', () => {
 			(client: SelfClient) => ({ refreshToken: `${client.refreshToken.slice(0, -4)}0000` }),
 			/^Zoho rejected the Refresh Token \(invalid_code\): .*Exchange Grant Code/,
 		],
-		['an empty client id', () => ({ clientId: '  ' }), /^Client ID is empty\. Copy the Client ID from the Zoho API Console/],
-		['an http custom URL', () => ({ customAccountsUrl: 'http://example.com' }), /^Custom Accounts URL must use https \(got http\)\./],
+		[
+			'an empty client id',
+			() => ({ clientId: '  ' }),
+			/^Client ID is empty\. Copy the Client ID from the Zoho API Console/,
+		],
+		[
+			'an http custom URL',
+			() => ({ customAccountsUrl: 'http://example.com' }),
+			/^Custom Accounts URL must use https \(got http\)\./,
+		],
 	];
 	it.each(refusals)('throws the actionable message for %s', async (_name, change, message) => {
 		const client = selfClient(sim);
 		const changed = { ...client.data, ...change(client) };
 		const error = await preAuthError(changed);
 		expect(error.message).toMatch(message);
-		expectNoSecrets({ error, secrets: secretsOf(client, changed.clientSecret, changed.refreshToken) });
+		expectNoSecrets({
+			error,
+			secrets: secretsOf(client, changed.clientSecret, changed.refreshToken),
+		});
 	});
 
 	it('throws a throttled refresh with when to retry, and leaks no token', async () => {
@@ -160,9 +207,14 @@ describe('credential Test button', () => {
 
 	it('a wrong client id: Error pointing at the data centre', async () => {
 		const client = selfClient(sim);
-		const result = await testCredential({ ...client.data, clientId: '1000.WRONGWRONGWRONGWRONGWRONGWRONG' });
+		const result = await testCredential({
+			...client.data,
+			clientId: '1000.WRONGWRONGWRONGWRONGWRONGWRONG',
+		});
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/does not know this Client ID \(invalid_client\)\. A Self Client exists only in the data centre/);
+		expect(result.message).toMatch(
+			/does not know this Client ID \(invalid_client\)\. A Self Client exists only in the data centre/,
+		);
 		expect(result.message).toContain('Check the Data Centre field');
 		expectNoSecrets({ secrets: secretsOf(client), extraTexts: [result.message] });
 	});
@@ -189,11 +241,19 @@ describe('credential Test button', () => {
 
 	it('a slow accounts server: Error with the timeout, no secrets', async () => {
 		const client = selfClient(sim);
-		setSharedZohoRuntime(openRuntime({ clock, tokenTimeoutMs: 50, tokenRetry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 } }));
+		setSharedZohoRuntime(
+			openRuntime({
+				clock,
+				tokenTimeoutMs: 50,
+				tokenRetry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+			}),
+		);
 		sim.injectFault({ path: TOKEN_PATH, kind: 'delay', delayMs: 2_000 });
 		const result = await testCredential(client.data);
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/^Zoho did not answer within 50 ms \(http:\/\/127\.0\.0\.1:\d+\/oauth\/v2\/token\)\./);
+		expect(result.message).toMatch(
+			/^Zoho did not answer within 50 ms \(http:\/\/127\.0\.0\.1:\d+\/oauth\/v2\/token\)\./,
+		);
 		expectNoSecrets({ secrets: secretsOf(client), extraTexts: [result.message] });
 	});
 
@@ -202,7 +262,9 @@ describe('credential Test button', () => {
 		const result = await testCredential({ ...client.data, refreshToken: '' });
 		expect(result).toEqual({
 			status: 'Error',
-			message: expect.stringMatching(/^Refresh Token is empty\. Generate a grant code in the Zoho API Console/),
+			message: expect.stringMatching(
+				/^Refresh Token is empty\. Generate a grant code in the Zoho API Console/,
+			),
 		});
 	});
 });

@@ -1,9 +1,21 @@
 // The pure parts of batched CRM/Bigin writes: record checks, batches, calls, and per-record answers.
-import { checkModuleName, checkPayload, chunk, mapWriteAnswer, refusalSummary, writeCall } from '../../zoho/crmWrites';
+import {
+	checkModuleName,
+	checkPayload,
+	chunk,
+	mapWriteAnswer,
+	refusalSummary,
+	writeCall,
+} from '../../zoho/crmWrites';
 import { ZohoApiError, ZohoInputError } from '../../zoho/errors';
 import type { AccessToken } from '../../zoho/tokenClient';
 
-const token = { accessToken: 'a', apiDomain: 'https://www.zohoapis.eu', expiresAt: 0, tokenType: 'Bearer' } as unknown as AccessToken;
+const token = {
+	accessToken: 'a',
+	apiDomain: 'https://www.zohoapis.eu',
+	expiresAt: 0,
+	tokenType: 'Bearer',
+} as unknown as AccessToken;
 const accountsUrl = 'https://accounts.zoho.eu';
 
 describe('chunk', () => {
@@ -23,34 +35,59 @@ describe('chunk', () => {
 
 describe('checkPayload and checkModuleName', () => {
 	it('accepts objects of API names, $-keys included, and ids for delete', () => {
-		expect(checkPayload({ Last_Name: 'x', $se_module: 'Leads' }, 'create')).toEqual({ Last_Name: 'x', $se_module: 'Leads' });
+		expect(checkPayload({ Last_Name: 'x', $se_module: 'Leads' }, 'create')).toEqual({
+			Last_Name: 'x',
+			$se_module: 'Leads',
+		});
 		expect(checkPayload(123456, 'delete')).toBe('123456');
-		expect(() => checkPayload(Number('4150868000000123456'), 'delete')).toThrow('The record id 4150868000000123400 is a number too large to be exact.');
+		expect(() => checkPayload(Number('4150868000000123456'), 'delete')).toThrow(
+			'The record id 4150868000000123400 is a number too large to be exact.',
+		);
 		expect(checkPayload(' 42 ', 'delete')).toBe('42');
 	});
 
 	it.each([
-		['create', 'text', 'The record must be a JSON object of field API names to values (got "text").', 'Record'],
-		['create', [1], 'The record must be a JSON object of field API names to values (got an array).', 'Record'],
+		[
+			'create',
+			'text',
+			'The record must be a JSON object of field API names to values (got "text").',
+			'Record',
+		],
+		[
+			'create',
+			[1],
+			'The record must be a JSON object of field API names to values (got an array).',
+			'Record',
+		],
 		['upsert', {}, 'The record has no fields.', 'Record'],
 		['create', { 'First Name': 'x' }, '"First Name" is not a Zoho field API name.', 'Record'],
-		['update', { Last_Name: 'x' }, "The record id must be Zoho's numeric record id (got nothing).", 'Record ID'],
+		[
+			'update',
+			{ Last_Name: 'x' },
+			"The record id must be Zoho's numeric record id (got nothing).",
+			'Record ID',
+		],
 		['delete', 'abc', 'The record id must be Zoho\'s numeric record id (got "abc").', 'Record ID'],
-	] as const)('%s of %j fails with a ZohoInputError naming the field', (operation, value, message, field) => {
-		const attempt = () => checkPayload(value, operation);
-		expect(attempt).toThrow(ZohoInputError);
-		expect(attempt).toThrow(message);
-		try {
-			attempt();
-		} catch (error) {
-			expect((error as ZohoInputError).field).toBe(field);
-		}
-	});
+	] as const)(
+		'%s of %j fails with a ZohoInputError naming the field',
+		(operation, value, message, field) => {
+			const attempt = () => checkPayload(value, operation);
+			expect(attempt).toThrow(ZohoInputError);
+			expect(attempt).toThrow(message);
+			try {
+				attempt();
+			} catch (error) {
+				expect((error as ZohoInputError).field).toBe(field);
+			}
+		},
+	);
 
 	it('takes a module API name, and says what is wrong with anything else', () => {
 		expect(checkModuleName(' Projects_X ')).toBe('Projects_X');
 		expect(() => checkModuleName('')).toThrow('Module is empty.');
-		expect(() => checkModuleName('Sales Orders')).toThrow('Module "Sales Orders" is not a Zoho module API name.');
+		expect(() => checkModuleName('Sales Orders')).toThrow(
+			'Module "Sales Orders" is not a Zoho module API name.',
+		);
 	});
 });
 
@@ -58,20 +95,57 @@ describe('writeCall', () => {
 	const target = { product: 'crm' as const, crmVersion: 'v8', module: 'Contacts' };
 
 	it('upserts with trigger and duplicate_check_fields on the token api_domain', () => {
-		const call = writeCall({ target, settings: { operation: 'upsert', trigger: [], duplicateCheckFields: ['Email'] }, payloads: [{ Email: 'a@b.c' }], token, accountsUrl });
+		const call = writeCall({
+			target,
+			settings: { operation: 'upsert', trigger: [], duplicateCheckFields: ['Email'] },
+			payloads: [{ Email: 'a@b.c' }],
+			token,
+			accountsUrl,
+		});
 		expect(call).toEqual({
 			method: 'POST',
 			url: 'https://www.zohoapis.eu/crm/v8/Contacts/upsert',
-			body: { kind: 'json', value: { data: [{ Email: 'a@b.c' }], trigger: [], duplicate_check_fields: ['Email'] } },
+			body: {
+				kind: 'json',
+				value: { data: [{ Email: 'a@b.c' }], trigger: [], duplicate_check_fields: ['Email'] },
+			},
 		});
 	});
 
 	it("creates with POST, updates with PUT, omits trigger for Zoho's default, deletes by ids", () => {
-		expect(writeCall({ target, settings: { operation: 'create' }, payloads: [{ a: 1 }], token, accountsUrl })).toEqual(
-			expect.objectContaining({ method: 'POST', url: 'https://www.zohoapis.eu/crm/v8/Contacts', body: { kind: 'json', value: { data: [{ a: 1 }] } } }),
+		expect(
+			writeCall({
+				target,
+				settings: { operation: 'create' },
+				payloads: [{ a: 1 }],
+				token,
+				accountsUrl,
+			}),
+		).toEqual(
+			expect.objectContaining({
+				method: 'POST',
+				url: 'https://www.zohoapis.eu/crm/v8/Contacts',
+				body: { kind: 'json', value: { data: [{ a: 1 }] } },
+			}),
 		);
-		expect(writeCall({ target, settings: { operation: 'update' }, payloads: [{ id: '1' }], token, accountsUrl }).method).toBe('PUT');
-		expect(writeCall({ target: { ...target, product: 'bigin' }, settings: { operation: 'delete' }, payloads: ['1', '2'], token, accountsUrl })).toEqual({
+		expect(
+			writeCall({
+				target,
+				settings: { operation: 'update' },
+				payloads: [{ id: '1' }],
+				token,
+				accountsUrl,
+			}).method,
+		).toBe('PUT');
+		expect(
+			writeCall({
+				target: { ...target, product: 'bigin' },
+				settings: { operation: 'delete' },
+				payloads: ['1', '2'],
+				token,
+				accountsUrl,
+			}),
+		).toEqual({
 			method: 'DELETE',
 			url: 'https://www.zohoapis.eu/bigin/v2/Contacts',
 			query: [['ids', '1,2']],
@@ -85,30 +159,63 @@ describe('mapWriteAnswer and refusalSummary', () => {
 	it('maps each entry to its record: successes as Zoho sent them, refusals as errors with code, field and message', () => {
 		const json = {
 			data: [
-				{ code: 'SUCCESS', status: 'success', message: 'record added', details: { id: '1' }, action: 'insert', duplicate_field: null },
-				{ code: 'MANDATORY_NOT_FOUND', status: 'error', message: 'required field not found', details: { api_name: 'Last_Name' } },
+				{
+					code: 'SUCCESS',
+					status: 'success',
+					message: 'record added',
+					details: { id: '1' },
+					action: 'insert',
+					duplicate_field: null,
+				},
+				{
+					code: 'MANDATORY_NOT_FOUND',
+					status: 'error',
+					message: 'required field not found',
+					details: { api_name: 'Last_Name' },
+				},
 			],
 		};
 		const [ok, refused] = mapWriteAnswer({ json, count: 2, httpStatus: 207, url });
 		expect(ok).toEqual({ ok: true, entry: json.data[0] });
 		if (!refused || refused.ok) throw new Error('expected a refusal');
 		expect(refused.error).toBeInstanceOf(ZohoApiError);
-		expect(refused.error).toEqual(expect.objectContaining({ code: 'RECORD_REFUSED', zohoCode: 'MANDATORY_NOT_FOUND', field: 'Last_Name', httpStatus: 207 }));
-		expect(refused.error.message).toBe('Zoho refused the record: MANDATORY_NOT_FOUND (required field not found) in field Last_Name.');
+		expect(refused.error).toEqual(
+			expect.objectContaining({
+				code: 'RECORD_REFUSED',
+				zohoCode: 'MANDATORY_NOT_FOUND',
+				field: 'Last_Name',
+				httpStatus: 207,
+			}),
+		);
+		expect(refused.error.message).toBe(
+			'Zoho refused the record: MANDATORY_NOT_FOUND (required field not found) in field Last_Name.',
+		);
 	});
 
 	it('fails every record of a batch whose answer does not hold one entry per record', () => {
 		const outcomes = mapWriteAnswer({ json: { data: [] }, count: 3, httpStatus: 200, url });
 		expect(outcomes).toHaveLength(3);
-		expect(outcomes.every((outcome) => !outcome.ok && outcome.error.code === 'INVALID_RESPONSE')).toBe(true);
+		expect(
+			outcomes.every((outcome) => !outcome.ok && outcome.error.code === 'INVALID_RESPONSE'),
+		).toBe(true);
 	});
 
 	it('summarises refusals: how many of how many, the first three, and how many more', () => {
-		const refusal = (field: string) => new ZohoApiError('RECORD_REFUSED', 'x', { zohoCode: 'INVALID_DATA', zohoMessage: 'invalid data', field });
-		const failures = [3, 8, 9, 40].map((itemIndex) => ({ itemIndex, error: refusal(`F${itemIndex}`) }));
+		const refusal = (field: string) =>
+			new ZohoApiError('RECORD_REFUSED', 'x', {
+				zohoCode: 'INVALID_DATA',
+				zohoMessage: 'invalid data',
+				field,
+			});
+		const failures = [3, 8, 9, 40].map((itemIndex) => ({
+			itemIndex,
+			error: refusal(`F${itemIndex}`),
+		}));
 		const summary = refusalSummary({ failures, total: 120 });
 		expect(summary.code).toBe('RECORDS_REFUSED');
 		expect(summary.message).toBe('Zoho refused 4 of 120 records.');
-		expect(summary.hint).toContain('item 3: INVALID_DATA (F3) invalid data; item 8: INVALID_DATA (F8) invalid data; item 9: INVALID_DATA (F9) invalid data; and 1 more.');
+		expect(summary.hint).toContain(
+			'item 3: INVALID_DATA (F3) invalid data; item 8: INVALID_DATA (F8) invalid data; item 9: INVALID_DATA (F9) invalid data; and 1 more.',
+		);
 	});
 });

@@ -88,10 +88,18 @@ describe('custom accounts URL', () => {
 		['accounts.zoho.com', 'Custom Accounts URL "accounts.zoho.com" is not a valid URL.'],
 		['', 'Custom Accounts URL is empty.'],
 		['   ', 'Custom Accounts URL is empty.'],
-		['https://user:pass@accounts.zoho.com', 'Custom Accounts URL must not contain a user name, password, query string or fragment.'],
-		['https://accounts.zoho.com/?client_secret=x', 'Custom Accounts URL must not contain a user name, password, query string or fragment.'],
+		[
+			'https://user:pass@accounts.zoho.com',
+			'Custom Accounts URL must not contain a user name, password, query string or fragment.',
+		],
+		[
+			'https://accounts.zoho.com/?client_secret=x',
+			'Custom Accounts URL must not contain a user name, password, query string or fragment.',
+		],
 	])('refuses %j, naming the field', (raw, message) => {
-		const error = inputErrorOf(() => resolveAccountsUrl({ dataCentre: 'custom', customAccountsUrl: raw }));
+		const error = inputErrorOf(() =>
+			resolveAccountsUrl({ dataCentre: 'custom', customAccountsUrl: raw }),
+		);
 		expect(error.code).toBe('INVALID_INPUT');
 		expect(error.field).toBe('Custom Accounts URL');
 		expect(error.message).toBe(message);
@@ -108,11 +116,24 @@ describe('custom accounts URL', () => {
 
 describe('the allow-list compares origins', () => {
 	const eu = { apiDomain: 'https://www.zohoapis.eu', accountsUrl: 'https://accounts.zoho.eu' };
-	const allowed = (url: string, allowedHosts?: string[]) => isOriginAllowed({ url: new URL(url), ...eu, allowedHosts });
+	const allowed = (url: string, allowedHosts?: string[]) =>
+		isOriginAllowed({ url: new URL(url), ...eu, allowedHosts });
 
-	it('lets the data centre\'s hosts through over https on the default port only', () => {
-		expect(['https://www.zohoapis.eu/crm/v8/org', 'https://desk.zoho.eu/api/v1', 'https://www.zohoapis.eu:443/x'].map((url) => allowed(url))).toEqual([true, true, true]);
-		expect(['https://www.zohoapis.eu:8443/x', 'http://www.zohoapis.eu/x', 'https://desk.zoho.eu:444/x'].map((url) => allowed(url))).toEqual([false, false, false]);
+	it("lets the data centre's hosts through over https on the default port only", () => {
+		expect(
+			[
+				'https://www.zohoapis.eu/crm/v8/org',
+				'https://desk.zoho.eu/api/v1',
+				'https://www.zohoapis.eu:443/x',
+			].map((url) => allowed(url)),
+		).toEqual([true, true, true]);
+		expect(
+			[
+				'https://www.zohoapis.eu:8443/x',
+				'http://www.zohoapis.eu/x',
+				'https://desk.zoho.eu:444/x',
+			].map((url) => allowed(url)),
+		).toEqual([false, false, false]);
 	});
 
 	it('refuses other data centres, look-alikes, user-info tricks and IP literals', () => {
@@ -139,9 +160,15 @@ describe('the allow-list compares origins', () => {
 
 	it('a custom accounts server on http://127.0.0.1:<port> covers that origin only', () => {
 		const custom = { apiDomain: 'http://127.0.0.1:8917', accountsUrl: 'http://127.0.0.1:8917' };
-		expect(isOriginAllowed({ url: new URL('http://127.0.0.1:8917/crm/v8/org'), ...custom })).toBe(true);
-		expect(isOriginAllowed({ url: new URL('http://127.0.0.1:8918/crm/v8/org'), ...custom })).toBe(false);
-		expect(isOriginAllowed({ url: new URL('https://127.0.0.1:8917/crm/v8/org'), ...custom })).toBe(false);
+		expect(isOriginAllowed({ url: new URL('http://127.0.0.1:8917/crm/v8/org'), ...custom })).toBe(
+			true,
+		);
+		expect(isOriginAllowed({ url: new URL('http://127.0.0.1:8918/crm/v8/org'), ...custom })).toBe(
+			false,
+		);
+		expect(isOriginAllowed({ url: new URL('https://127.0.0.1:8917/crm/v8/org'), ...custom })).toBe(
+			false,
+		);
 	});
 });
 
@@ -156,7 +183,12 @@ describe('serviceUrl: where a request goes', () => {
 		['books', '/books/v3/invoices', undefined, 'https://www.zohoapis.com/books/v3/invoices'],
 		['books', '/invoices', undefined, 'https://www.zohoapis.com/books/v3/invoices'],
 		['desk', '/tickets', undefined, 'https://desk.zoho.com/api/v1/tickets'],
-		['crm', 'https://www.zohoapis.com/crm/v8/Deals', undefined, 'https://www.zohoapis.com/crm/v8/Deals'],
+		[
+			'crm',
+			'https://www.zohoapis.com/crm/v8/Deals',
+			undefined,
+			'https://www.zohoapis.com/crm/v8/Deals',
+		],
 	] as const)('%s %s (version %s) → %s', (service, path, crmVersion, expected) => {
 		expect(serviceUrl({ service, path, crmVersion, ...us })).toBe(expected);
 	});

@@ -15,12 +15,24 @@ const T0 = Date.UTC(2024, 4, 1, 10, 0, 0);
 describe('lifetimeSeconds', () => {
 	it.each([
 		['current shape, seconds', { expires_in: 3600 }, 3600],
-		['legacy shape: expires_in_sec wins over the millisecond expires_in', { expires_in_sec: 3600, expires_in: 3_600_000 }, 3600],
-		['expires_in_sec is preferred even when expires_in disagrees', { expires_in_sec: 1800, expires_in: 3_600_000 }, 1800],
+		[
+			'legacy shape: expires_in_sec wins over the millisecond expires_in',
+			{ expires_in_sec: 3600, expires_in: 3_600_000 },
+			3600,
+		],
+		[
+			'expires_in_sec is preferred even when expires_in disagrees',
+			{ expires_in_sec: 1800, expires_in: 3_600_000 },
+			1800,
+		],
 		['a bare millisecond expires_in', { expires_in: 3_600_000 }, 3600],
 		['nothing said: an hour', {}, 3600],
 		['zero is not a lifetime: an hour', { expires_in: 0 }, 3600],
-		['expires_in_sec over a day is capped', { expires_in_sec: 200_000, expires_in: 200_000_000 }, MAX_LIFETIME_S],
+		[
+			'expires_in_sec over a day is capped',
+			{ expires_in_sec: 200_000, expires_in: 200_000_000 },
+			MAX_LIFETIME_S,
+		],
 		['a huge expires_in is capped', { expires_in: 1e12 }, MAX_LIFETIME_S],
 		['exactly a day is kept', { expires_in: 86_400 }, 86_400],
 		['a short lifetime is kept', { expires_in: 20 }, 20],
@@ -39,7 +51,10 @@ describe('lifetimeSeconds', () => {
 
 describe('tokenTimes', () => {
 	it('counts the lifetime from when the request was sent', () => {
-		expect(tokenTimes({ sentAt: T0, lifetimeS: 3600 })).toEqual({ issuedAt: T0, expiresAt: T0 + HOUR_MS });
+		expect(tokenTimes({ sentAt: T0, lifetimeS: 3600 })).toEqual({
+			issuedAt: T0,
+			expiresAt: T0 + HOUR_MS,
+		});
 	});
 });
 
@@ -50,7 +65,9 @@ describe('refreshDueAt', () => {
 	});
 
 	it('honours another early-refresh margin', () => {
-		expect(refreshDueAt({ issuedAt: T0, expiresAt: T0 + HOUR_MS }, 60_000)).toBe(T0 + HOUR_MS - 60_000);
+		expect(refreshDueAt({ issuedAt: T0, expiresAt: T0 + HOUR_MS }, 60_000)).toBe(
+			T0 + HOUR_MS - 60_000,
+		);
 	});
 
 	it('is no later than half-way through a short lifetime', () => {

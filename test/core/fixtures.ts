@@ -1,7 +1,11 @@
 // Shared helpers of the Zoho core tests: a clock moved in step with the simulator's,
 // a Self Client in the simulator, runtimes that are closed after each test, and the
 // checks that no secret leaks into an error.
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+	createServer as createHttpServer,
+	type IncomingMessage,
+	type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
@@ -62,7 +66,13 @@ export function selfClient(sim: ZohoSimulator, dc = 'us'): SelfClient {
 		clientId,
 		clientSecret,
 		refreshToken,
-		data: { dataCentre: 'custom', customAccountsUrl: sim.url(dc), clientId, clientSecret, refreshToken },
+		data: {
+			dataCentre: 'custom',
+			customAccountsUrl: sim.url(dc),
+			clientId,
+			clientSecret,
+			refreshToken,
+		},
 	};
 }
 
@@ -77,7 +87,9 @@ export function openRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime {
 }
 
 /** A token client on its own undici Agent; closed by `closeOpened()`. */
-export function openTokenClient(options: Omit<TokenClientOptions, 'dispatcher'> = {}): ZohoTokenClient {
+export function openTokenClient(
+	options: Omit<TokenClientOptions, 'dispatcher'> = {},
+): ZohoTokenClient {
 	const dispatcher = new Agent();
 	openAgents.push(dispatcher);
 	return new ZohoTokenClient({ retry: TINY_RETRY, ...options, dispatcher });
@@ -87,7 +99,10 @@ export function openTokenClient(options: Omit<TokenClientOptions, 'dispatcher'> 
 export async function closeOpened(): Promise<void> {
 	const runtimes = openRuntimes.splice(0);
 	const agents = openAgents.splice(0);
-	await Promise.all([...runtimes.map((runtime) => runtime.close()), ...agents.map((agent) => agent.close())]);
+	await Promise.all([
+		...runtimes.map((runtime) => runtime.close()),
+		...agents.map((agent) => agent.close()),
+	]);
 }
 
 /** The rejection of `promise`; fails the test if it resolves. */
@@ -101,7 +116,10 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 }
 
 /** The rejection of `promise` as a ZohoError of `code`. */
-export async function zohoRejection(promise: Promise<unknown>, code: ZohoError['code']): Promise<ZohoError> {
+export async function zohoRejection(
+	promise: Promise<unknown>,
+	code: ZohoError['code'],
+): Promise<ZohoError> {
 	const error = await rejectionOf(promise);
 	expect(error).toBeInstanceOf(ZohoError);
 	expect((error as ZohoError).code).toBe(code);
@@ -112,10 +130,12 @@ export async function zohoRejection(promise: Promise<unknown>, code: ZohoError['
 export function ownFieldsText(error: unknown): string {
 	if (!(error instanceof Error)) return JSON.stringify(error);
 	const fields: Record<string, unknown> = {};
-	for (const name of Object.getOwnPropertyNames(error)) fields[name] = (error as unknown as Record<string, unknown>)[name];
+	for (const name of Object.getOwnPropertyNames(error))
+		fields[name] = (error as unknown as Record<string, unknown>)[name];
 	const seen = new WeakSet<object>();
 	return JSON.stringify(fields, (_key, value: unknown) => {
-		if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack, cause: value.cause };
+		if (value instanceof Error)
+			return { name: value.name, message: value.message, stack: value.stack, cause: value.cause };
 		if (typeof value === 'object' && value !== null) {
 			if (seen.has(value)) return '[circular]';
 			seen.add(value);
@@ -125,7 +145,11 @@ export function ownFieldsText(error: unknown): string {
 }
 
 /** None of `secrets` in the error's message, hint or any other own field, nor in `extraTexts`. */
-export function expectNoSecrets(options: { error?: unknown; secrets: ReadonlyArray<string>; extraTexts?: ReadonlyArray<string> }): void {
+export function expectNoSecrets(options: {
+	error?: unknown;
+	secrets: ReadonlyArray<string>;
+	extraTexts?: ReadonlyArray<string>;
+}): void {
 	const texts: string[] = [...(options.extraTexts ?? [])];
 	if (options.error !== undefined) {
 		const error = options.error as { message?: unknown; hint?: unknown };

@@ -10,12 +10,23 @@ import { TokenFailureMemo } from '../../zoho/auth';
 import { parseCredentials, type ZohoCredentials } from '../../zoho/credentials';
 import { ZohoError } from '../../zoho/errors';
 import { openToken, sealKeys } from '../../zoho/sealedToken';
-import { dumpRedis, eventually, fleetMember, type FleetMember, type FleetMemberOptions } from '../support/fleet';
+import {
+	dumpRedis,
+	eventually,
+	fleetMember,
+	type FleetMember,
+	type FleetMemberOptions,
+} from '../support/fleet';
 import { startRedis, type RedisServer } from '../../servers';
 import { selfClient, type SelfClient } from './fixtures';
 
 const ORG = 'GET /crm/v8/org';
-const refusal = { code: 'INVALID_TOKEN', details: {}, message: 'invalid oauth token', status: 'error' };
+const refusal = {
+	code: 'INVALID_TOKEN',
+	details: {},
+	message: 'invalid oauth token',
+	status: 'error',
+};
 
 let redis: RedisServer;
 let probe: Redis;
@@ -59,7 +70,10 @@ function fleet(count: number, options: Partial<FleetMemberOptions> = {}): FleetM
 }
 
 function getOrg(who: FleetMember, credentials: ZohoCredentials, memo?: TokenFailureMemo) {
-	return who.runtime.api.call((token) => ({ method: 'GET', url: `${token.apiDomain}/crm/v8/org` }), { credentials, timeoutMs: 10_000, tokenMemo: memo });
+	return who.runtime.api.call(
+		(token) => ({ method: 'GET', url: `${token.apiDomain}/crm/v8/org` }),
+		{ credentials, timeoutMs: 10_000, tokenMemo: memo },
+	);
 }
 
 function credentialsOf(client: SelfClient, extra: Record<string, string> = {}): ZohoCredentials {
@@ -81,7 +95,9 @@ describe('one token for the fleet', () => {
 	it('4 processes × 25 concurrent calls on cold caches → 1 mint; a process started later mints nothing', async () => {
 		const client = selfClient(sim);
 		const credentials = credentialsOf(client);
-		const results = await Promise.all(fleet(4).flatMap((who) => Array.from({ length: 25 }, () => getOrg(who, credentials))));
+		const results = await Promise.all(
+			fleet(4).flatMap((who) => Array.from({ length: 25 }, () => getOrg(who, credentials))),
+		);
 		expect(results.map((res) => res.status)).toEqual(Array(100).fill(200));
 		expect(new Set(results.map((res) => res.token.accessToken)).size).toBe(1);
 		expect(sim.mintsFor(client.refreshToken)).toBe(1);
@@ -104,16 +120,32 @@ describe('one token for the fleet', () => {
 		const renewed = (await getOrg(first as FleetMember, credentials)).token;
 
 		const dump = await dumpRedis(probe, `${prefix}*`);
-		expect(dump.map((entry) => entry.key.replace(credentials.key, 'K').replace(credentials.limitKey, 'L')).sort()).toEqual([`${prefix}{K}:refused`, `${prefix}{K}:token`]);
+		expect(
+			dump
+				.map((entry) => entry.key.replace(credentials.key, 'K').replace(credentials.limitKey, 'L'))
+				.sort(),
+		).toEqual([`${prefix}{K}:refused`, `${prefix}{K}:token`]);
 		const everything = dump.map((entry) => `${entry.key} ${entry.text}`).join('\n');
-		for (const secret of [client.clientSecret, client.refreshToken, client.clientId, token.accessToken, renewed.accessToken]) {
+		for (const secret of [
+			client.clientSecret,
+			client.refreshToken,
+			client.clientId,
+			token.accessToken,
+			renewed.accessToken,
+		]) {
 			expect(everything).not.toContain(secret);
 		}
 		// Opened only with the credential's own secrets.
 		expect((await sharedToken(credentials))?.accessToken).toBe(renewed.accessToken);
 		const key = `${prefix}{${credentials.key}}:token`;
 		const sealed = (await probe.get(key)) as string;
-		expect(openToken({ keys: sealKeys({ ...credentials, clientSecret: `${credentials.clientSecret}x` }), sealed, aad: key })).toBeUndefined();
+		expect(
+			openToken({
+				keys: sealKeys({ ...credentials, clientSecret: `${credentials.clientSecret}x` }),
+				sealed,
+				aad: key,
+			}),
+		).toBeUndefined();
 		expect(openToken({ keys: sealKeys(credentials), sealed, aad: `${key}2` })).toBeUndefined();
 		const tampered = `${sealed.slice(0, -2)}${sealed.endsWith('A') ? 'B' : 'A'}`;
 		expect(openToken({ keys: sealKeys(credentials), sealed: tampered, aad: key })).toBeUndefined();
@@ -177,7 +209,9 @@ describe('a fleet-wide concurrency budget', () => {
 		const processes = fleet(3);
 		await getOrg(processes[0] as FleetMember, credentials);
 		sim.resetCounters();
-		const results = await Promise.all(processes.flatMap((who) => Array.from({ length: 20 }, () => getOrg(who, credentials))));
+		const results = await Promise.all(
+			processes.flatMap((who) => Array.from({ length: 20 }, () => getOrg(who, credentials))),
+		);
 		expect(results).toHaveLength(60);
 		expect(calls(200)).toBe(60);
 		expect(calls(429)).toBe(0);
@@ -194,26 +228,38 @@ describe('a fleet-wide concurrency budget', () => {
 		const processes = fleet(3, { apiRetry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 } });
 		await getOrg(processes[0] as FleetMember, credentials);
 		sim.resetCounters();
-		const results = await Promise.allSettled(processes.flatMap((who) => Array.from({ length: 20 }, () => getOrg(who, credentials))));
+		const results = await Promise.allSettled(
+			processes.flatMap((who) => Array.from({ length: 20 }, () => getOrg(who, credentials))),
+		);
 		expect(calls(429)).toBeGreaterThan(0);
 		expect(results.filter((result) => result.status === 'rejected').length).toBe(calls(429));
 	});
 
 	it('a slot held by a process that died expires; a call waits within its Timeout and then says why', async () => {
 		const client = selfClient(sim);
-		const credentials = credentialsOf(client, { concurrencyLimit: 'custom', customConcurrencyLimit: '1' });
+		const credentials = credentialsOf(client, {
+			concurrencyLimit: 'custom',
+			customConcurrencyLimit: '1',
+		});
 		const who = member();
 		await getOrg(who, credentials);
 		const slots = `${prefix}{${credentials.limitKey}}:slots`;
 		// A dead process's slot, expiring 300 ms from now on Redis's clock.
 		const [seconds, micros] = (await probe.time()) as [number, number];
-		await probe.zadd(slots, Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) + 300, 'dead-process-slot');
+		await probe.zadd(
+			slots,
+			Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) + 300,
+			'dead-process-slot',
+		);
 		expect((await getOrg(who, credentials)).status).toBe(200);
 
 		// A slot that does not expire in time: the call gives up after its Timeout, with the reason.
 		await probe.zadd(slots, Date.now() + 600_000, 'stuck-slot');
 		const error = await who.runtime.api
-			.call((token) => ({ method: 'GET', url: `${token.apiDomain}/crm/v8/org` }), { credentials, timeoutMs: 300 })
+			.call((token) => ({ method: 'GET', url: `${token.apiDomain}/crm/v8/org` }), {
+				credentials,
+				timeoutMs: 300,
+			})
 			.then(
 				() => undefined,
 				(caught: unknown) => caught,
@@ -231,19 +277,39 @@ describe('no mint storm', () => {
 	it('an API refusing every fresh token: 60 executions on 3 processes make at most 2 mints, each failing with the reason', async () => {
 		const client = selfClient(sim);
 		const credentials = credentialsOf(client);
-		sim.injectFault({ path: '/crm/v8/org', kind: 'status', status: 401, body: refusal, times: Infinity });
+		sim.injectFault({
+			path: '/crm/v8/org',
+			kind: 'status',
+			status: 401,
+			body: refusal,
+			times: Infinity,
+		});
 		const processes = fleet(3);
-		const outcomes = await Promise.allSettled(processes.flatMap((who) => Array.from({ length: 20 }, () => getOrg(who, credentials, new TokenFailureMemo()))));
-		const later = await Promise.allSettled(processes.flatMap((who) => Array.from({ length: 5 }, () => getOrg(who, credentials, new TokenFailureMemo()))));
-		const errors = [...outcomes, ...later].map((outcome) => (outcome.status === 'rejected' ? (outcome.reason as ZohoError) : undefined));
+		const outcomes = await Promise.allSettled(
+			processes.flatMap((who) =>
+				Array.from({ length: 20 }, () => getOrg(who, credentials, new TokenFailureMemo())),
+			),
+		);
+		const later = await Promise.allSettled(
+			processes.flatMap((who) =>
+				Array.from({ length: 5 }, () => getOrg(who, credentials, new TokenFailureMemo())),
+			),
+		);
+		const errors = [...outcomes, ...later].map((outcome) =>
+			outcome.status === 'rejected' ? (outcome.reason as ZohoError) : undefined,
+		);
 		expect(errors.every((error) => error instanceof ZohoError)).toBe(true);
 		const codes = new Set(errors.map((error) => error?.code));
-		expect([...codes].every((code) => code === 'INVALID_TOKEN' || code === 'TOKEN_COOLDOWN')).toBe(true);
+		expect([...codes].every((code) => code === 'INVALID_TOKEN' || code === 'TOKEN_COOLDOWN')).toBe(
+			true,
+		);
 		expect(sim.mintsFor(client.refreshToken)).toBe(2);
 		// Executions after the cool-down began are told why nothing is tried.
 		const cooled = later.map((outcome) => (outcome as PromiseRejectedResult).reason as ZohoError);
 		expect(cooled.map((error) => error.code)).toEqual(Array(15).fill('TOKEN_COOLDOWN'));
-		expect(cooled[0]?.message).toMatch(/^Zoho refused two access tokens right after issuing them \(401 INVALID_TOKEN\), so no new token is requested for this credential until \d{4}-/);
+		expect(cooled[0]?.message).toMatch(
+			/^Zoho refused two access tokens right after issuing them \(401 INVALID_TOKEN\), so no new token is requested for this credential until \d{4}-/,
+		);
 		expect(cooled[0]?.hint).toContain('10 per refresh token in 10 minutes');
 	});
 });
@@ -268,23 +334,31 @@ describe('Redis trouble fails no workflow', () => {
 		expect(sim.mintsFor(warm.refreshToken)).toBe(1);
 
 		await own.stop();
-		const during = await Promise.all(processes.flatMap((who) => Array.from({ length: 10 }, () => getOrg(who, warmCredentials))));
+		const during = await Promise.all(
+			processes.flatMap((who) => Array.from({ length: 10 }, () => getOrg(who, warmCredentials))),
+		);
 		expect(during.every((res) => res.status === 200)).toBe(true);
 		expect(sim.mintsFor(warm.refreshToken)).toBe(1);
 		// A credential first used during the outage: each process mints for itself, once.
 		const cold = selfClient(sim);
 		const coldCredentials = credentialsOf(cold, { concurrencyLimit: 'standard' });
-		const coldRuns = await Promise.all(processes.flatMap((who) => Array.from({ length: 10 }, () => getOrg(who, coldCredentials))));
+		const coldRuns = await Promise.all(
+			processes.flatMap((who) => Array.from({ length: 10 }, () => getOrg(who, coldCredentials))),
+		);
 		expect(coldRuns.every((res) => res.status === 200)).toBe(true);
 		expect(sim.mintsFor(cold.refreshToken)).toBe(3);
 		await eventually(() => processes.every((who) => who.warnings.length === 1));
-		expect(processes[0]?.warnings[0]).toMatch(/^Zoho token store: Redis is not available \(.+\)\. This process now uses its own token cache/);
+		expect(processes[0]?.warnings[0]).toMatch(
+			/^Zoho token store: Redis is not available \(.+\)\. This process now uses its own token cache/,
+		);
 
 		await restartOwn();
 		await eventually(() => processes.every((who) => who.client.status === 'ready'));
 		const after = selfClient(sim);
 		const afterCredentials = credentialsOf(after);
-		const afterRuns = await Promise.all(processes.flatMap((who) => Array.from({ length: 10 }, () => getOrg(who, afterCredentials))));
+		const afterRuns = await Promise.all(
+			processes.flatMap((who) => Array.from({ length: 10 }, () => getOrg(who, afterCredentials))),
+		);
 		expect(afterRuns.every((res) => res.status === 200)).toBe(true);
 		expect(sim.mintsFor(after.refreshToken)).toBe(1);
 		expect(processes.map((who) => who.warnings.length)).toEqual([1, 1, 1]);
@@ -297,9 +371,13 @@ describe('Redis trouble fails no workflow', () => {
 		await pauser.client('PAUSE', '3000', 'ALL');
 		pauser.disconnect();
 		const client = selfClient(sim);
-		expect((await getOrg(alone, credentialsOf(client, { concurrencyLimit: 'free' }))).status).toBe(200);
+		expect((await getOrg(alone, credentialsOf(client, { concurrencyLimit: 'free' }))).status).toBe(
+			200,
+		);
 		expect(sim.mintsFor(client.refreshToken)).toBe(1);
-		expect(alone.warnings).toEqual([expect.stringMatching(/^Zoho token store: Redis is not available \(Command timed out\)/)]);
+		expect(alone.warnings).toEqual([
+			expect.stringMatching(/^Zoho token store: Redis is not available \(Command timed out\)/),
+		]);
 	});
 
 	it('a process that starts while Redis is down works on its own after a bounded wait', async () => {

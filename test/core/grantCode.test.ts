@@ -6,7 +6,14 @@ import { buildConnector, Agent } from 'undici';
 import { ZohoSimulator } from '../../simulator';
 import { userMessage, ZohoTransportError } from '../../zoho/errors';
 import { ZohoTokenClient } from '../../zoho/tokenClient';
-import { closeOpened, expectNoSecrets, openTokenClient, SCOPES, TINY_RETRY, zohoRejection } from './fixtures';
+import {
+	closeOpened,
+	expectNoSecrets,
+	openTokenClient,
+	SCOPES,
+	TINY_RETRY,
+	zohoRejection,
+} from './fixtures';
 
 const TOKEN_PATH = '/oauth/v2/token';
 const sim = new ZohoSimulator({ dataCentres: ['us'] });
@@ -26,7 +33,11 @@ function grant(): { clientId: string; clientSecret: string; code: string } {
 
 describe('the answer is lost after Zoho used the code: one request, a clear error', () => {
 	const cases = [
-		{ name: 'a slow answer past the timeout', fault: { kind: 'delay', delayMs: 2_000 } as const, cause: 'TIMEOUT' },
+		{
+			name: 'a slow answer past the timeout',
+			fault: { kind: 'delay', delayMs: 2_000 } as const,
+			cause: 'TIMEOUT',
+		},
 		{ name: 'HTTP 500', fault: { kind: 'status', status: 500 } as const, cause: 'SERVER_ERROR' },
 		{ name: 'a dropped connection', fault: { kind: 'drop' } as const, cause: 'NETWORK_ERROR' },
 	];
@@ -35,7 +46,10 @@ describe('the answer is lost after Zoho used the code: one request, a clear erro
 		const { clientId, clientSecret, code } = grant();
 		sim.injectFault({ path: TOKEN_PATH, afterHandling: true, times: Infinity, ...fault });
 		const client = openTokenClient({ timeoutMs: 300 });
-		const error = await zohoRejection(client.exchangeGrantCode({ accountsUrl: sim.url('us'), clientId, clientSecret, code }), 'GRANT_CODE_ANSWER_LOST');
+		const error = await zohoRejection(
+			client.exchangeGrantCode({ accountsUrl: sim.url('us'), clientId, clientSecret, code }),
+			'GRANT_CODE_ANSWER_LOST',
+		);
 
 		expect(sim.counters().tokenRequests).toBe(1);
 		// Zoho did use it: a refresh token was made that nobody received.
@@ -46,7 +60,9 @@ describe('the answer is lost after Zoho used the code: one request, a clear erro
 		expect(error.message).toMatch(/^Zoho may have used the grant code, but its answer was lost: /);
 		expect(error.hint).toContain('Generate a new grant code');
 		expect(error.hint).toContain('run Exchange Grant Code again');
-		expect(error.hint).toContain(`sign in at ${sim.url('us')} and remove it under Sessions → Connected Apps`);
+		expect(error.hint).toContain(
+			`sign in at ${sim.url('us')} and remove it under Sessions → Connected Apps`,
+		);
 		expectNoSecrets({ error, secrets: [clientSecret, code], extraTexts: [userMessage(error)] });
 	});
 
@@ -54,7 +70,12 @@ describe('the answer is lost after Zoho used the code: one request, a clear erro
 		const { clientId, clientSecret, code } = grant();
 		sim.injectFault({ path: TOKEN_PATH, kind: 'status', status: 503, times: Infinity });
 		await zohoRejection(
-			openTokenClient().exchangeGrantCode({ accountsUrl: sim.url('us'), clientId, clientSecret, code }),
+			openTokenClient().exchangeGrantCode({
+				accountsUrl: sim.url('us'),
+				clientId,
+				clientSecret,
+				code,
+			}),
 			'GRANT_CODE_ANSWER_LOST',
 		);
 		expect(sim.counters().tokenRequests).toBe(1);
@@ -64,7 +85,12 @@ describe('the answer is lost after Zoho used the code: one request, a clear erro
 		const { clientId, clientSecret } = sim.registerClient('us');
 		const refreshToken = sim.createRefreshToken('us', { clientId, scopes: SCOPES });
 		sim.injectFault({ path: TOKEN_PATH, kind: 'status', status: 500 });
-		const token = await openTokenClient().refresh({ accountsUrl: sim.url('us'), clientId, clientSecret, refreshToken });
+		const token = await openTokenClient().refresh({
+			accountsUrl: sim.url('us'),
+			clientId,
+			clientSecret,
+			refreshToken,
+		});
 		expect(token.accessToken).toMatch(/^1000\./);
 		expect(sim.counters().tokenRequests).toBe(2);
 	});
@@ -80,7 +106,10 @@ describe('a failure before sending is retried', () => {
 			connect: (options, callback) => {
 				connects++;
 				if (connects === 1) {
-					callback(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1'), { code: 'ECONNREFUSED' }), null);
+					callback(
+						Object.assign(new Error('connect ECONNREFUSED 127.0.0.1'), { code: 'ECONNREFUSED' }),
+						null,
+					);
 					return;
 				}
 				connect(options, callback);
@@ -88,7 +117,12 @@ describe('a failure before sending is retried', () => {
 		});
 		try {
 			const client = new ZohoTokenClient({ dispatcher, retry: TINY_RETRY });
-			const result = await client.exchangeGrantCode({ accountsUrl: sim.url('us'), clientId, clientSecret, code });
+			const result = await client.exchangeGrantCode({
+				accountsUrl: sim.url('us'),
+				clientId,
+				clientSecret,
+				code,
+			});
 			expect(result.refreshToken).toMatch(/^1000\./);
 			expect(connects).toBe(2);
 			expect(sim.counters().tokenRequests).toBe(1);
@@ -104,14 +138,23 @@ describe('a failure before sending is retried', () => {
 			connect: {
 				lookup: (hostname, _options, callback) => {
 					lookups++;
-					callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
+					callback(
+						Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }),
+						'',
+						4,
+					);
 				},
 			},
 		});
 		try {
 			const client = new ZohoTokenClient({ dispatcher, retry: TINY_RETRY });
 			const error = await zohoRejection(
-				client.exchangeGrantCode({ accountsUrl: 'https://accounts.zoho.invalid', clientId, clientSecret, code }),
+				client.exchangeGrantCode({
+					accountsUrl: 'https://accounts.zoho.invalid',
+					clientId,
+					clientSecret,
+					code,
+				}),
 				'NETWORK_ERROR',
 			);
 			expect(error.neverSent).toBe(true);

@@ -10,7 +10,12 @@ import { DEFAULT_COOLDOWN } from '../../zoho/tokenStore';
 import { closeOpened, openRuntime, rejectionOf, selfClient, SimClock } from './fixtures';
 
 const sim = new ZohoSimulator({ dataCentres: ['us'] });
-const refusal = { code: 'INVALID_TOKEN', details: {}, message: 'invalid oauth token', status: 'error' };
+const refusal = {
+	code: 'INVALID_TOKEN',
+	details: {},
+	message: 'invalid oauth token',
+	status: 'error',
+};
 
 beforeAll(() => sim.start());
 afterAll(() => sim.stop());
@@ -22,7 +27,11 @@ afterEach(async () => {
 });
 
 function getOrg(runtime: ZohoRuntime, credentials: ZohoCredentials, memo?: TokenFailureMemo) {
-	return runtime.api.call((token) => ({ method: 'GET', url: `${token.apiDomain}/crm/v8/org` }), { credentials, timeoutMs: 10_000, tokenMemo: memo });
+	return runtime.api.call((token) => ({ method: 'GET', url: `${token.apiDomain}/crm/v8/org` }), {
+		credentials,
+		timeoutMs: 10_000,
+		tokenMemo: memo,
+	});
 }
 
 describe('in one process, without Redis', () => {
@@ -32,7 +41,9 @@ describe('in one process, without Redis', () => {
 		const credentials = parseCredentials({ ...client.data, concurrencyLimit: 'free' });
 		const runtime = openRuntime();
 		expect(runtime.tokenStore.kind).toBe('memory');
-		const results = await Promise.all(Array.from({ length: 40 }, () => getOrg(runtime, credentials)));
+		const results = await Promise.all(
+			Array.from({ length: 40 }, () => getOrg(runtime, credentials)),
+		);
 		expect(results.map((res) => res.status)).toEqual(Array(40).fill(200));
 		const counters = sim.counters();
 		expect(counters.callsByPathStatus['GET /crm/v8/org 429']).toBeUndefined();
@@ -43,12 +54,28 @@ describe('in one process, without Redis', () => {
 	it('keeps the mint cool-down: 30 executions against an API refusing every token → 2 mints', async () => {
 		const client = selfClient(sim);
 		const credentials = parseCredentials(client.data);
-		sim.injectFault({ path: '/crm/v8/org', kind: 'status', status: 401, body: refusal, times: Infinity });
+		sim.injectFault({
+			path: '/crm/v8/org',
+			kind: 'status',
+			status: 401,
+			body: refusal,
+			times: Infinity,
+		});
 		const runtime = openRuntime();
-		const first = await Promise.allSettled(Array.from({ length: 20 }, () => getOrg(runtime, credentials, new TokenFailureMemo())));
-		const later = await Promise.allSettled(Array.from({ length: 10 }, () => getOrg(runtime, credentials, new TokenFailureMemo())));
-		expect([...first, ...later].every((outcome) => outcome.status === 'rejected' && outcome.reason instanceof ZohoError)).toBe(true);
-		expect(later.map((outcome) => ((outcome as PromiseRejectedResult).reason as ZohoError).code)).toEqual(Array(10).fill('TOKEN_COOLDOWN'));
+		const first = await Promise.allSettled(
+			Array.from({ length: 20 }, () => getOrg(runtime, credentials, new TokenFailureMemo())),
+		);
+		const later = await Promise.allSettled(
+			Array.from({ length: 10 }, () => getOrg(runtime, credentials, new TokenFailureMemo())),
+		);
+		expect(
+			[...first, ...later].every(
+				(outcome) => outcome.status === 'rejected' && outcome.reason instanceof ZohoError,
+			),
+		).toBe(true);
+		expect(
+			later.map((outcome) => ((outcome as PromiseRejectedResult).reason as ZohoError).code),
+		).toEqual(Array(10).fill('TOKEN_COOLDOWN'));
 		expect(sim.mintsFor(client.refreshToken)).toBe(2);
 	});
 

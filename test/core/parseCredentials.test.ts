@@ -7,9 +7,17 @@ import { expectNoSecrets } from './fixtures';
 const CLIENT_ID = '1000.ABCDEFGHIJKLMNOPQRSTUVWXYZ0123';
 const CLIENT_SECRET = '0123456789abcdef0123456789abcdef0123456789';
 const REFRESH_TOKEN = '1000.0123456789abcdef0123456789abcdef.fedcba9876543210fedcba9876543210';
-const VALID = { dataCentre: 'eu', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken: REFRESH_TOKEN };
+const VALID = {
+	dataCentre: 'eu',
+	clientId: CLIENT_ID,
+	clientSecret: CLIENT_SECRET,
+	refreshToken: REFRESH_TOKEN,
+};
 
-function inputErrorOf(raw: Record<string, unknown>, options?: { requireRefreshToken?: boolean }): ZohoInputError {
+function inputErrorOf(
+	raw: Record<string, unknown>,
+	options?: { requireRefreshToken?: boolean },
+): ZohoInputError {
 	let caught: unknown;
 	try {
 		parseCredentials(raw, options);
@@ -43,16 +51,29 @@ describe('parseCredentials', () => {
 
 	it('reads the Concurrency Limit: none by default, an edition, or a custom number', () => {
 		expect(parseCredentials(VALID).concurrencyLimit).toBeUndefined();
-		expect(parseCredentials({ ...VALID, concurrencyLimit: 'none' }).concurrencyLimit).toBeUndefined();
-		const editions = ['free', 'standard', 'professional', 'enterprise', 'ultimate'].map((edition) => parseCredentials({ ...VALID, concurrencyLimit: edition }).concurrencyLimit);
+		expect(
+			parseCredentials({ ...VALID, concurrencyLimit: 'none' }).concurrencyLimit,
+		).toBeUndefined();
+		const editions = ['free', 'standard', 'professional', 'enterprise', 'ultimate'].map(
+			(edition) => parseCredentials({ ...VALID, concurrencyLimit: edition }).concurrencyLimit,
+		);
 		expect(editions).toEqual([5, 10, 15, 20, 25]);
-		expect(parseCredentials({ ...VALID, concurrencyLimit: 'custom', customConcurrencyLimit: 7 }).concurrencyLimit).toBe(7);
+		expect(
+			parseCredentials({ ...VALID, concurrencyLimit: 'custom', customConcurrencyLimit: 7 })
+				.concurrencyLimit,
+		).toBe(7);
 	});
 
 	it('refuses an unusable Concurrency Limit, naming the field', () => {
-		const custom = inputErrorOf({ ...VALID, concurrencyLimit: 'custom', customConcurrencyLimit: 0 });
+		const custom = inputErrorOf({
+			...VALID,
+			concurrencyLimit: 'custom',
+			customConcurrencyLimit: 0,
+		});
 		expect(custom.field).toBe('Custom Concurrency Limit');
-		expect(custom.message).toBe('Custom Concurrency Limit is "0", not a whole number of at least 1.');
+		expect(custom.message).toBe(
+			'Custom Concurrency Limit is "0", not a whole number of at least 1.',
+		);
 		const unknown = inputErrorOf({ ...VALID, concurrencyLimit: 'gold' });
 		expect(unknown.field).toBe('Concurrency Limit');
 		expect(unknown.message).toBe('Unknown Concurrency Limit "gold".');
@@ -62,7 +83,9 @@ describe('parseCredentials', () => {
 		const other = parseCredentials({ ...VALID, refreshToken: `${REFRESH_TOKEN}x` });
 		expect(other.key).not.toBe(parseCredentials(VALID).key);
 		expect(other.limitKey).toBe(parseCredentials(VALID).limitKey);
-		expect(parseCredentials({ ...VALID, clientId: `${CLIENT_ID}9` }).limitKey).not.toBe(other.limitKey);
+		expect(parseCredentials({ ...VALID, clientId: `${CLIENT_ID}9` }).limitKey).not.toBe(
+			other.limitKey,
+		);
 	});
 
 	it('defaults to the US data centre', () => {
@@ -72,7 +95,11 @@ describe('parseCredentials', () => {
 	});
 
 	it('takes a custom accounts URL', () => {
-		const creds = parseCredentials({ ...VALID, dataCentre: 'custom', customAccountsUrl: ' http://127.0.0.1:4010/ ' });
+		const creds = parseCredentials({
+			...VALID,
+			dataCentre: 'custom',
+			customAccountsUrl: ' http://127.0.0.1:4010/ ',
+		});
 		expect(creds.dataCentre).toBe('custom');
 		expect(creds.accountsUrl).toBe('http://127.0.0.1:4010');
 	});
@@ -99,7 +126,10 @@ describe('parseCredentials', () => {
 		const error = inputErrorOf({ ...VALID, [name]: broken });
 		expect(error.field).toBe(label);
 		expect(error.message).toBe(`${label} contains spaces or line breaks.`);
-		expectNoSecrets({ error, secrets: ['abcdef123456', '7890abcdef', CLIENT_SECRET, REFRESH_TOKEN] });
+		expectNoSecrets({
+			error,
+			secrets: ['abcdef123456', '7890abcdef', CLIENT_SECRET, REFRESH_TOKEN],
+		});
 	});
 
 	it('allows an empty refresh token with requireRefreshToken: false', () => {
@@ -109,9 +139,13 @@ describe('parseCredentials', () => {
 			expect(creds.clientSecret).toBe(CLIENT_SECRET);
 		}
 		// Still checked when given.
-		expect(inputErrorOf({ ...VALID, refreshToken: 'a b c d e f' }, { requireRefreshToken: false }).field).toBe('Refresh Token');
+		expect(
+			inputErrorOf({ ...VALID, refreshToken: 'a b c d e f' }, { requireRefreshToken: false }).field,
+		).toBe('Refresh Token');
 		// The other fields stay required.
-		expect(inputErrorOf({ ...VALID, clientSecret: '' }, { requireRefreshToken: false }).field).toBe('Client Secret');
+		expect(inputErrorOf({ ...VALID, clientSecret: '' }, { requireRefreshToken: false }).field).toBe(
+			'Client Secret',
+		);
 	});
 
 	it('refuses an unknown data centre and a bad custom URL, naming the field', () => {
@@ -119,15 +153,31 @@ describe('parseCredentials', () => {
 		expect(unknown.field).toBe('Data Centre');
 		expect(unknown.message).toBe('Unknown data centre "mars".');
 		expect(unknown.hint).toContain('Canada (zohocloud.ca)');
-		const custom = inputErrorOf({ ...VALID, dataCentre: 'custom', customAccountsUrl: 'http://example.com' });
+		const custom = inputErrorOf({
+			...VALID,
+			dataCentre: 'custom',
+			customAccountsUrl: 'http://example.com',
+		});
 		expect(custom.field).toBe('Custom Accounts URL');
 	});
 
 	it('keys the cache by a hash that holds none of the credential values', () => {
 		const creds = parseCredentials(VALID);
 		expect(creds.key).toMatch(/^[0-9a-f]{32}$/);
-		expect(creds.key).toBe(cacheKey({ accountsUrl: 'https://accounts.zoho.eu', clientId: CLIENT_ID, refreshToken: REFRESH_TOKEN }));
-		for (const part of [CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, REFRESH_TOKEN.slice(5, 37), CLIENT_ID.slice(5)]) {
+		expect(creds.key).toBe(
+			cacheKey({
+				accountsUrl: 'https://accounts.zoho.eu',
+				clientId: CLIENT_ID,
+				refreshToken: REFRESH_TOKEN,
+			}),
+		);
+		for (const part of [
+			CLIENT_ID,
+			CLIENT_SECRET,
+			REFRESH_TOKEN,
+			REFRESH_TOKEN.slice(5, 37),
+			CLIENT_ID.slice(5),
+		]) {
 			expect(creds.key).not.toContain(part);
 		}
 		// Each part matters.
@@ -139,7 +189,9 @@ describe('parseCredentials', () => {
 		]);
 		expect(keys.size).toBe(4);
 		// The secret is not part of the identity: a corrected secret keeps the cached token's key.
-		expect(parseCredentials({ ...VALID, clientSecret: 'another-secret-value' }).key).toBe(creds.key);
+		expect(parseCredentials({ ...VALID, clientSecret: 'another-secret-value' }).key).toBe(
+			creds.key,
+		);
 	});
 });
 

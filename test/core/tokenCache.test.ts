@@ -5,7 +5,16 @@ import { ZohoSimulator } from '../../simulator';
 import { parseCredentials, type ZohoCredentials } from '../../zoho/credentials';
 import type { ZohoRuntime, ZohoRuntimeOptions } from '../../zoho/runtime';
 import type { AccessToken } from '../../zoho/tokenClient';
-import { closeOpened, expectNoSecrets, NO_RETRY, openRuntime, selfClient, SimClock, zohoRejection, type SelfClient } from './fixtures';
+import {
+	closeOpened,
+	expectNoSecrets,
+	NO_RETRY,
+	openRuntime,
+	selfClient,
+	SimClock,
+	zohoRejection,
+	type SelfClient,
+} from './fixtures';
 
 const TOKEN_PATH = '/oauth/v2/token';
 const HOUR_MS = 3_600_000;
@@ -27,7 +36,9 @@ interface Setup {
 }
 
 /** A fresh Self Client, a clock in step with the simulator, and a runtime on that clock. */
-function setup(options: Pick<ZohoRuntimeOptions, 'maxCachedCredentials' | 'tokenRetry'> = {}): Setup {
+function setup(
+	options: Pick<ZohoRuntimeOptions, 'maxCachedCredentials' | 'tokenRetry'> = {},
+): Setup {
 	const client = selfClient(sim);
 	const clock = new SimClock(sim);
 	const runtime = openRuntime({ clock, ...options });
@@ -71,7 +82,9 @@ describe('single flight and reuse', () => {
 		const { client, creds, clock, runtime } = setup();
 		const first = await runtime.auth.getToken(creds);
 		clock.advance(HOUR_MS - 6 * 60_000);
-		expect(distinct(await parallel(50, () => runtime.auth.getToken(creds)))).toEqual([first.accessToken]);
+		expect(distinct(await parallel(50, () => runtime.auth.getToken(creds)))).toEqual([
+			first.accessToken,
+		]);
 		expect(sim.mintsFor(client.refreshToken)).toBe(1);
 
 		clock.advance(2 * 60_000); // 4 minutes left: inside the 5-minute margin
@@ -115,9 +128,13 @@ describe('failures', () => {
 		const { client, creds, runtime } = setup({ tokenRetry: NO_RETRY });
 		const before = sim.counters().tokenRequests;
 		sim.injectFault({ path: TOKEN_PATH, kind: 'status', status: 500 });
-		const failures = await Promise.allSettled(Array.from({ length: 20 }, () => runtime.auth.getToken(creds)));
+		const failures = await Promise.allSettled(
+			Array.from({ length: 20 }, () => runtime.auth.getToken(creds)),
+		);
 		expect(failures.every((result) => result.status === 'rejected')).toBe(true);
-		const reasons = new Set(failures.map((result) => (result as PromiseRejectedResult).reason as unknown));
+		const reasons = new Set(
+			failures.map((result) => (result as PromiseRejectedResult).reason as unknown),
+		);
 		expect(reasons.size).toBe(1);
 		await zohoRejection(Promise.reject([...reasons][0]), 'SERVER_ERROR');
 		expect(sim.counters().tokenRequests - before).toBe(1);
@@ -173,12 +190,17 @@ describe('invalidation after a 401', () => {
 		await runtime.auth.invalidate(creds, refused.accessToken);
 		expect(runtime.auth.cache.offer(creds.key, refused)).toBe(false);
 		expect(runtime.auth.cachedToken(creds, { saved: refused })).toBeUndefined();
-		const [renewed, joined] = await Promise.all([runtime.auth.getToken(creds), runtime.auth.getToken(creds, { saved: refused })]);
+		const [renewed, joined] = await Promise.all([
+			runtime.auth.getToken(creds),
+			runtime.auth.getToken(creds, { saved: refused }),
+		]);
 		expect(renewed.accessToken).not.toBe(refused.accessToken);
 		expect(joined.accessToken).toBe(renewed.accessToken);
 		runtime.auth.cache.clear();
 		expect(runtime.auth.cachedToken(creds, { saved: refused })).toBeUndefined();
-		expect(runtime.auth.cachedToken(creds, { saved: renewed })?.accessToken).toBe(renewed.accessToken);
+		expect(runtime.auth.cachedToken(creds, { saved: renewed })?.accessToken).toBe(
+			renewed.accessToken,
+		);
 		expect(sim.mintsFor(client.refreshToken)).toBe(2);
 	});
 
@@ -204,7 +226,11 @@ describe('bounds and keys', () => {
 	it('keeps at most maxCachedCredentials entries, evicting the least recently used', async () => {
 		const { runtime } = setup({ maxCachedCredentials: 2 });
 		const clients = [selfClient(sim), selfClient(sim), selfClient(sim)];
-		const [credsA, credsB, credsC] = clients.map((client) => parseCredentials(client.data)) as [ZohoCredentials, ZohoCredentials, ZohoCredentials];
+		const [credsA, credsB, credsC] = clients.map((client) => parseCredentials(client.data)) as [
+			ZohoCredentials,
+			ZohoCredentials,
+			ZohoCredentials,
+		];
 		const mints = () => clients.map((client) => sim.mintsFor(client.refreshToken));
 
 		await runtime.auth.getToken(credsA);
@@ -230,7 +256,12 @@ describe('bounds and keys', () => {
 		const token = await runtime.auth.getToken(creds);
 		expect(creds.key).toMatch(/^[0-9a-f]{32}$/);
 		expect(runtime.auth.cache.peek(creds.key)?.accessToken).toBe(token.accessToken);
-		for (const value of [client.refreshToken, client.clientId, client.clientSecret, client.refreshToken.split('.')[1] ?? '']) {
+		for (const value of [
+			client.refreshToken,
+			client.clientId,
+			client.clientSecret,
+			client.refreshToken.split('.')[1] ?? '',
+		]) {
 			expect(creds.key).not.toContain(value);
 		}
 	});

@@ -17,7 +17,12 @@ const server = http.createServer((req, res) => {
 	const chunks: Buffer[] = [];
 	req.on('data', (chunk: Buffer) => chunks.push(chunk));
 	req.on('end', () => {
-		seen.push({ method: req.method, url: req.url, authorization: req.headers.authorization, body: Buffer.concat(chunks).toString('utf8') });
+		seen.push({
+			method: req.method,
+			url: req.url,
+			authorization: req.headers.authorization,
+			body: Buffer.concat(chunks).toString('utf8'),
+		});
 		if (req.url?.startsWith('/chunks')) {
 			// Three writes with pauses: undici sees the body in more than one chunk.
 			res.writeHead(200, { 'content-type': 'application/json', 'x-part': ['a', 'b'] });
@@ -31,7 +36,9 @@ const server = http.createServer((req, res) => {
 			if (req.url === '/hold/body') res.write('{"partial":');
 			held.push(res);
 		} else {
-			res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ echo: req.url }));
+			res
+				.writeHead(201, { 'content-type': 'application/json' })
+				.end(JSON.stringify({ echo: req.url }));
 		}
 	});
 });
@@ -65,7 +72,12 @@ async function failure(promise: Promise<unknown>): Promise<ZohoError> {
 
 describe('sendHttp', () => {
 	it('collects an answer that arrives in several chunks, byte for byte, with its headers', async () => {
-		const res = await sendHttp({ url: `${origin}/chunks`, method: 'GET', dispatcher: agent, timeoutMs: 5_000 });
+		const res = await sendHttp({
+			url: `${origin}/chunks`,
+			method: 'GET',
+			dispatcher: agent,
+			timeoutMs: 5_000,
+		});
 		expect(res.status).toBe(200);
 		expect(res.headers['content-type']).toBe('application/json');
 		expect(res.headers['x-part']).toEqual(['a', 'b']);
@@ -76,7 +88,12 @@ describe('sendHttp', () => {
 	});
 
 	it('gives an empty body for 204', async () => {
-		const res = await sendHttp({ url: `${origin}/empty`, method: 'GET', dispatcher: agent, timeoutMs: 5_000 });
+		const res = await sendHttp({
+			url: `${origin}/empty`,
+			method: 'GET',
+			dispatcher: agent,
+			timeoutMs: 5_000,
+		});
 		expect(res.status).toBe(204);
 		expect(res.body.length).toBe(0);
 	});
@@ -95,20 +112,41 @@ describe('sendHttp', () => {
 		});
 		expect(res.status).toBe(201);
 		expect(JSON.parse(res.body.toString('utf8'))).toEqual({ echo: '/records?page=2&per_page=200' });
-		expect(seen).toEqual([{ method: 'POST', url: '/records?page=2&per_page=200', authorization: 'Zoho-oauthtoken abc', body: '{"a":1}' }]);
+		expect(seen).toEqual([
+			{
+				method: 'POST',
+				url: '/records?page=2&per_page=200',
+				authorization: 'Zoho-oauthtoken abc',
+				body: '{"a":1}',
+			},
+		]);
 	});
 
 	it('a signal aborted before sending: ABORTED, and nothing reaches the server', async () => {
 		const controller = new AbortController();
 		controller.abort();
-		const error = await failure(sendHttp({ url: `${origin}/never`, method: 'GET', dispatcher: agent, timeoutMs: 5_000, signal: controller.signal }));
+		const error = await failure(
+			sendHttp({
+				url: `${origin}/never`,
+				method: 'GET',
+				dispatcher: agent,
+				timeoutMs: 5_000,
+				signal: controller.signal,
+			}),
+		);
 		expect(error.code).toBe('ABORTED');
 		expect(seen).toHaveLength(0);
 	});
 
 	it('cancelling while waiting for the answer: ABORTED, without waiting for the timeout', async () => {
 		const controller = new AbortController();
-		const pending = sendHttp({ url: `${origin}/hold`, method: 'GET', dispatcher: agent, timeoutMs: 60_000, signal: controller.signal });
+		const pending = sendHttp({
+			url: `${origin}/hold`,
+			method: 'GET',
+			dispatcher: agent,
+			timeoutMs: 60_000,
+			signal: controller.signal,
+		});
 		await until(() => held.length === 1);
 		controller.abort();
 		const error = await failure(pending);
@@ -118,21 +156,31 @@ describe('sendHttp', () => {
 
 	it('cancelling in the middle of the body: ABORTED', async () => {
 		const controller = new AbortController();
-		const pending = sendHttp({ url: `${origin}/hold/body`, method: 'GET', dispatcher: agent, timeoutMs: 60_000, signal: controller.signal });
+		const pending = sendHttp({
+			url: `${origin}/hold/body`,
+			method: 'GET',
+			dispatcher: agent,
+			timeoutMs: 60_000,
+			signal: controller.signal,
+		});
 		await until(() => held.length === 1);
 		controller.abort();
 		expect((await failure(pending)).code).toBe('ABORTED');
 	});
 
 	it('no answer within timeoutMs: TIMEOUT, retryable, naming the URL', async () => {
-		const error = await failure(sendHttp({ url: `${origin}/hold`, method: 'GET', dispatcher: agent, timeoutMs: 200 }));
+		const error = await failure(
+			sendHttp({ url: `${origin}/hold`, method: 'GET', dispatcher: agent, timeoutMs: 200 }),
+		);
 		expect(error.code).toBe('TIMEOUT');
 		expect(error.retryable).toBe(true);
 		expect(error.message).toBe(`Zoho did not answer within 200 ms (${origin}/hold).`);
 	});
 
 	it('a body that stops half-way: TIMEOUT as well', async () => {
-		const error = await failure(sendHttp({ url: `${origin}/hold/body`, method: 'GET', dispatcher: agent, timeoutMs: 200 }));
+		const error = await failure(
+			sendHttp({ url: `${origin}/hold/body`, method: 'GET', dispatcher: agent, timeoutMs: 200 }),
+		);
 		expect(error.code).toBe('TIMEOUT');
 	});
 
@@ -141,7 +189,14 @@ describe('sendHttp', () => {
 		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
 		const port = (closed.address() as AddressInfo).port;
 		await new Promise<void>((resolve) => closed.close(() => resolve()));
-		const error = await failure(sendHttp({ url: `http://127.0.0.1:${port}/x`, method: 'GET', dispatcher: agent, timeoutMs: 5_000 }));
+		const error = await failure(
+			sendHttp({
+				url: `http://127.0.0.1:${port}/x`,
+				method: 'GET',
+				dispatcher: agent,
+				timeoutMs: 5_000,
+			}),
+		);
 		expect(error.code).toBe('CONNECTION_REFUSED');
 		expect(error.hint).toMatch(/Data Centre/);
 	});

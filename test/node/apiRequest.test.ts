@@ -21,7 +21,8 @@ beforeEach(() => {
 	kit.sim.resetCounters();
 });
 
-const get = (path: string, extra: Record<string, unknown> = {}) => zohoWorkflow({ operation: 'apiRequest', method: 'GET', path, ...extra });
+const get = (path: string, extra: Record<string, unknown> = {}) =>
+	zohoWorkflow({ operation: 'apiRequest', method: 'GET', path, ...extra });
 
 describe('API Request', () => {
 	it('Return All walks 10,000 CRM Leads, switching from page to page_token after 2,000, one item per record', async () => {
@@ -30,16 +31,22 @@ describe('API Request', () => {
 		const leads = jsonOf(result, 'List Leads');
 		expect(leads).toHaveLength(10_000);
 		expect(new Set(leads.map((lead) => lead.id)).size).toBe(10_000);
-		expect(leads[0]).toEqual(expect.objectContaining({ Last_Name: expect.any(String), Email: expect.any(String) }));
+		expect(leads[0]).toEqual(
+			expect.objectContaining({ Last_Name: expect.any(String), Email: expect.any(String) }),
+		);
 		// 50 pages of 200; Get Token and the page walk share one minted token.
 		expect(callCount(kit.sim, 'GET /crm/v8/Leads 200')).toBe(50);
 		expect(kit.sim.mintsFor(kit.refreshToken)).toBeLessThanOrEqual(1);
 		const pairedItems = (result.outputs['List Leads']?.[0] ?? []).map((item) => item.pairedItem);
-		expect(pairedItems.every((paired) => JSON.stringify(paired) === JSON.stringify({ item: 0 }))).toBe(true);
+		expect(
+			pairedItems.every((paired) => JSON.stringify(paired) === JSON.stringify({ item: 0 })),
+		).toBe(true);
 	});
 
 	it('Limit stops the page walk at that many records', async () => {
-		const result = await kit.run({ workflow: get('/Leads', { options: { limit: 450, splitIntoItems: true } }) });
+		const result = await kit.run({
+			workflow: get('/Leads', { options: { limit: 450, splitIntoItems: true } }),
+		});
 		expect(jsonOf(result)).toHaveLength(450);
 		expect(callCount(kit.sim, 'GET /crm/v8/Leads 200')).toBe(3);
 	});
@@ -52,7 +59,10 @@ describe('API Request', () => {
 	});
 
 	it('pages Books invoices with page_context and sends organization_id', async () => {
-		const result = await kit.run({ workflow: booksInvoices, inputItems: [{ json: { organizationId: ORG } }] });
+		const result = await kit.run({
+			workflow: booksInvoices,
+			inputItems: [{ json: { organizationId: ORG } }],
+		});
 		expect(result.error).toBeUndefined();
 		const invoices = jsonOf(result, 'Invoices');
 		expect(invoices).toHaveLength(450);
@@ -61,17 +71,26 @@ describe('API Request', () => {
 	});
 
 	it('refuses a Books call without an Organization ID before sending anything', async () => {
-		const workflow = zohoWorkflow({ operation: 'apiRequest', service: 'books', organizationId: '={{ $json.org }}', path: '/invoices' });
+		const workflow = zohoWorkflow({
+			operation: 'apiRequest',
+			service: 'books',
+			organizationId: '={{ $json.org }}',
+			path: '/invoices',
+		});
 		const result = await kit.run({ workflow, inputItems: [{ json: {} }] });
 		expect(result.error?.constructor.name).toBe('NodeOperationError');
-		expect(result.error?.message).toBe('Books needs an Organization ID (sent as the organization_id query parameter).');
+		expect(result.error?.message).toBe(
+			'Books needs an Organization ID (sent as the organization_id query parameter).',
+		);
 		expect(kit.sim.counters().calls).toHaveLength(0);
 	});
 
 	it('answers an empty list (HTTP 204) with one empty item, or no items when splitting', async () => {
 		const plain = await kit.run({ workflow: get('/Deals') });
 		expect(jsonOf(plain)).toEqual([{}]);
-		const split = await kit.run({ workflow: get('/Deals', { options: { splitIntoItems: true, returnAll: true } }) });
+		const split = await kit.run({
+			workflow: get('/Deals', { options: { splitIntoItems: true, returnAll: true } }),
+		});
 		expect(jsonOf(split)).toEqual([]);
 		expect(callCount(kit.sim, 'GET /crm/v8/Deals 204')).toBe(2);
 	});
@@ -80,16 +99,30 @@ describe('API Request', () => {
 		const fields = await kit.run({
 			workflow: get('/Leads', {
 				sendQuery: true,
-				queryParameters: { parameters: [{ name: 'per_page', value: '2' }, { name: 'page', value: '3' }] },
+				queryParameters: {
+					parameters: [
+						{ name: 'per_page', value: '2' },
+						{ name: 'page', value: '3' },
+					],
+				},
 			}),
 		});
 		const page = jsonOf(fields)[0] as { data: unknown[]; info: { page: number; per_page: number } };
 		expect([page.data.length, page.info.page, page.info.per_page]).toEqual([2, 3, 2]);
 
 		const json = await kit.run({
-			workflow: get('/Leads', { sendQuery: true, specifyQuery: 'json', jsonQuery: '{ "per_page": 1 }', options: { fullResponse: true } }),
+			workflow: get('/Leads', {
+				sendQuery: true,
+				specifyQuery: 'json',
+				jsonQuery: '{ "per_page": 1 }',
+				options: { fullResponse: true },
+			}),
 		});
-		const full = jsonOf(json)[0] as { statusCode: number; headers: Record<string, string>; body: { data: unknown[] } };
+		const full = jsonOf(json)[0] as {
+			statusCode: number;
+			headers: Record<string, string>;
+			body: { data: unknown[] };
+		};
 		expect(full.statusCode).toBe(200);
 		expect(full.headers['content-type']).toContain('application/json');
 		expect(full.body.data).toHaveLength(1);
@@ -103,14 +136,19 @@ describe('API Request', () => {
 				path: '/Contacts',
 				sendBody: true,
 				bodyContentType: 'json',
-				jsonBody: '={{ JSON.stringify({ data: [{ Last_Name: $json.name, Email: $json.email }] }) }}',
+				jsonBody:
+					'={{ JSON.stringify({ data: [{ Last_Name: $json.name, Email: $json.email }] }) }}',
 			}),
 			inputItems: [{ json: { name: 'Lovelace', email: 'ada@example.com' } }],
 		});
 		expect(inserted.error).toBeUndefined();
 		const answer = jsonOf(inserted)[0] as { data: Array<{ code: string }> };
 		expect(answer.data[0]?.code).toBe('SUCCESS');
-		expect(kit.sim.records('us', 'Contacts').some((c) => c.Last_Name === 'Lovelace' && c.Email === 'ada@example.com')).toBe(true);
+		expect(
+			kit.sim
+				.records('us', 'Contacts')
+				.some((c) => c.Last_Name === 'Lovelace' && c.Email === 'ada@example.com'),
+		).toBe(true);
 
 		const text = await kit.run({ workflow: get('/org', { responseFormat: 'text' }) });
 		const data = jsonOf(text)[0]?.data;
@@ -120,20 +158,39 @@ describe('API Request', () => {
 
 	it('sends form-urlencoded and raw bodies (Books takes JSONString as a form field, or raw JSON)', async () => {
 		const post = (body: Record<string, unknown>) =>
-			zohoWorkflow({ operation: 'apiRequest', method: 'POST', service: 'books', organizationId: ORG, path: '/invoices', sendBody: true, ...body });
-		const before = kit.sim.booksRecords('us', { organizationId: ORG, collection: 'invoices' }).length;
+			zohoWorkflow({
+				operation: 'apiRequest',
+				method: 'POST',
+				service: 'books',
+				organizationId: ORG,
+				path: '/invoices',
+				sendBody: true,
+				...body,
+			});
+		const before = kit.sim.booksRecords('us', {
+			organizationId: ORG,
+			collection: 'invoices',
+		}).length;
 
 		const form = await kit.run({
 			workflow: post({
 				bodyContentType: 'form',
-				formParameters: { parameters: [{ name: 'JSONString', value: '{"customer_id":"form-1","line_items":[]}' }] },
+				formParameters: {
+					parameters: [{ name: 'JSONString', value: '{"customer_id":"form-1","line_items":[]}' }],
+				},
 			}),
 		});
 		expect(form.error).toBeUndefined();
-		expect(jsonOf(form)[0]).toEqual(expect.objectContaining({ code: 0, message: 'The invoice has been created.' }));
+		expect(jsonOf(form)[0]).toEqual(
+			expect.objectContaining({ code: 0, message: 'The invoice has been created.' }),
+		);
 
 		const raw = await kit.run({
-			workflow: post({ bodyContentType: 'raw', rawBody: '{"customer_id":"raw-1","line_items":[]}', rawContentType: 'application/json' }),
+			workflow: post({
+				bodyContentType: 'raw',
+				rawBody: '{"customer_id":"raw-1","line_items":[]}',
+				rawContentType: 'application/json',
+			}),
 		});
 		expect(raw.error).toBeUndefined();
 		expect((jsonOf(raw)[0]?.invoice as { customer_id?: string }).customer_id).toBe('raw-1');
@@ -150,14 +207,25 @@ describe('API Request', () => {
 		expect((jsonOf(full)[0]?.data as unknown[]).length).toBe(contacts);
 		const based = await kit.run({ workflow: get('/crm/v3/Contacts') });
 		expect((jsonOf(based)[0]?.data as unknown[]).length).toBe(contacts);
-		expect([callCount(kit.sim, 'GET /crm/v2/Contacts 200'), callCount(kit.sim, 'GET /crm/v3/Contacts 200')]).toEqual([1, 1]);
+		expect([
+			callCount(kit.sim, 'GET /crm/v2/Contacts 200'),
+			callCount(kit.sim, 'GET /crm/v3/Contacts 200'),
+		]).toEqual([1, 1]);
 	});
 
 	it('uploads input binary data as multipart and downloads it back byte for byte', async () => {
 		const leadId = kit.sim.records('us', 'Leads')[0]?.id;
 		const bytes = Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 31 + 7) % 256));
-		const scan: IBinaryData = { data: bytes.toString('base64'), mimeType: 'application/pdf', fileName: 'contract.pdf', fileExtension: 'pdf' };
-		const result = await kit.run({ workflow: attachmentRoundtrip, inputItems: [{ json: { leadId }, binary: { scan } }] });
+		const scan: IBinaryData = {
+			data: bytes.toString('base64'),
+			mimeType: 'application/pdf',
+			fileName: 'contract.pdf',
+			fileExtension: 'pdf',
+		};
+		const result = await kit.run({
+			workflow: attachmentRoundtrip,
+			inputItems: [{ json: { leadId }, binary: { scan } }],
+		});
 		expect(result.error).toBeUndefined();
 		const downloaded = result.outputs.Download?.[0]?.[0]?.binary?.downloaded;
 		expect(downloaded?.fileName).toBe('contract.pdf');
@@ -169,7 +237,10 @@ describe('API Request', () => {
 		kit.sim.configure({ apiLatencyMs: 40 });
 		try {
 			const workflow = get('=/Leads/{{ $json.id }}', { options: { maxConcurrency: 3 } });
-			const ids = kit.sim.records('us', 'Leads').slice(0, 12).map((lead) => lead.id);
+			const ids = kit.sim
+				.records('us', 'Leads')
+				.slice(0, 12)
+				.map((lead) => lead.id);
 			const result = await kit.run({ workflow, inputItems: ids.map((id) => ({ json: { id } })) });
 			const out = result.outputs.Zoho?.[0] ?? [];
 			expect(out.map((item) => (item.json.data as Array<{ id: string }>)[0]?.id)).toEqual(ids);
@@ -184,6 +255,8 @@ describe('API Request', () => {
 		kit.sim.injectFault({ path: '/crm/v8/org', kind: 'delay', delayMs: 3_000, times: 10 });
 		const result = await kit.run({ workflow: get('/org', { options: { timeout: 100 } }) });
 		expect(result.error?.constructor.name).toBe('NodeApiError');
-		expect(result.error?.message).toMatch(/^Zoho did not answer within 100 ms \(http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org\)\.$/);
+		expect(result.error?.message).toMatch(
+			/^Zoho did not answer within 100 ms \(http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org\)\.$/,
+		);
 	});
 });

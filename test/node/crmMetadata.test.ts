@@ -1,7 +1,12 @@
 // The module picker and the field mapper of "Create, Update, Upsert or Delete Records", loaded from the
 // simulator through n8n-core's own LoadOptionsContext (what the editor runs).
 import { LoadOptionsContext } from 'n8n-core';
-import type { IDataObject, INode, IWorkflowExecuteAdditionalData, ResourceMapperField } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INode,
+	IWorkflowExecuteAdditionalData,
+	ResourceMapperField,
+} from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
 import { ZohoSelfClientApi } from '../../credentials/ZohoSelfClientApi.credentials';
@@ -17,7 +22,14 @@ const nodeType = new ZohoOAuthRequest();
 
 beforeAll(async () => {
 	prepareHarnessEnvironment();
-	kit = await startKit({ scopes: ['ZohoCRM.modules.ALL', 'ZohoCRM.settings.modules.READ', 'ZohoCRM.settings.fields.READ', 'ZohoBigin.settings.ALL'] });
+	kit = await startKit({
+		scopes: [
+			'ZohoCRM.modules.ALL',
+			'ZohoCRM.settings.modules.READ',
+			'ZohoCRM.settings.fields.READ',
+			'ZohoBigin.settings.ALL',
+		],
+	});
 	kit.sim.defineCrmModule('us', {
 		api_name: 'Projects_X',
 		plural_label: 'Projects',
@@ -35,13 +47,22 @@ beforeEach(() => kit.sim.resetCounters());
 /** A LoadOptionsContext for the Zoho node with these parameters, as the editor builds it. */
 function loadOptionsContext(parameters: IDataObject): LoadOptionsContext {
 	const json = zohoWorkflow({ operation: 'recordWrite', recordSource: 'mapper', ...parameters });
-	const nodeTypes = new HarnessNodeTypes({ ...builtinNodeTypes(), [NODE_TYPE]: nodeType }, () => undefined);
+	const nodeTypes = new HarnessNodeTypes(
+		{ ...builtinNodeTypes(), [NODE_TYPE]: nodeType },
+		() => undefined,
+	);
 	const nodes = structuredClone(json.nodes) as INode[];
 	const workflow = new Workflow({ id: 'wf', nodes, connections: {}, active: false, nodeTypes });
 	const node = workflow.getNode('Zoho');
 	if (!node) throw new Error('the workflow has no Zoho node');
-	const credentialsHelper = new HarnessCredentialsHelper({ zohoSelfClientApi: new ZohoSelfClientApi() }, kit.credentials);
-	const additionalData = { credentialsHelper, currentNodeParameters: node.parameters } as unknown as IWorkflowExecuteAdditionalData;
+	const credentialsHelper = new HarnessCredentialsHelper(
+		{ zohoSelfClientApi: new ZohoSelfClientApi() },
+		kit.credentials,
+	);
+	const additionalData = {
+		credentialsHelper,
+		currentNodeParameters: node.parameters,
+	} as unknown as IWorkflowExecuteAdditionalData;
 	return new LoadOptionsContext(workflow, node, additionalData, 'parameters.module');
 }
 
@@ -54,7 +75,9 @@ describe('module list and field mapping', () => {
 		const names = all.results.map((entry) => entry.value);
 		expect(names).toEqual(expect.arrayContaining(['Leads', 'Contacts', 'Deals', 'Projects_X']));
 		expect(names).not.toContain('Home');
-		expect(all.results.find((entry) => entry.value === 'Projects_X')?.name).toBe('Projects (Projects_X)');
+		expect(all.results.find((entry) => entry.value === 'Projects_X')?.name).toBe(
+			'Projects (Projects_X)',
+		);
 		const filtered = await search.call(loadOptionsContext({}), 'proj');
 		expect(filtered.results.map((entry) => entry.value)).toEqual(['Projects_X']);
 		expect(callCount(kit.sim, 'GET /crm/v8/settings/modules 200')).toBe(2);
@@ -62,11 +85,31 @@ describe('module list and field mapping', () => {
 
 	it("loads a custom module's fields for the mapper: types, mandatory fields, unique fields to match on for upsert", async () => {
 		const getFields = nodeType.methods.resourceMapping.getRecordFields;
-		const { fields } = await getFields.call(loadOptionsContext({ writeOperation: 'upsert', module: { __rl: true, mode: 'list', value: 'Projects_X' } }));
-		expect(byId(fields, 'Name')).toEqual(expect.objectContaining({ displayName: 'Project Name', required: true, type: 'string', canBeUsedToMatch: false }));
-		expect(byId(fields, 'Code')).toEqual(expect.objectContaining({ required: false, defaultMatch: true, canBeUsedToMatch: true }));
+		const { fields } = await getFields.call(
+			loadOptionsContext({
+				writeOperation: 'upsert',
+				module: { __rl: true, mode: 'list', value: 'Projects_X' },
+			}),
+		);
+		expect(byId(fields, 'Name')).toEqual(
+			expect.objectContaining({
+				displayName: 'Project Name',
+				required: true,
+				type: 'string',
+				canBeUsedToMatch: false,
+			}),
+		);
+		expect(byId(fields, 'Code')).toEqual(
+			expect.objectContaining({ required: false, defaultMatch: true, canBeUsedToMatch: true }),
+		);
 		expect(byId(fields, 'Phase')).toEqual(
-			expect.objectContaining({ type: 'options', options: [{ name: 'Plan', value: 'Plan' }, { name: 'Build', value: 'Build' }] }),
+			expect.objectContaining({
+				type: 'options',
+				options: [
+					{ name: 'Plan', value: 'Plan' },
+					{ name: 'Build', value: 'Build' },
+				],
+			}),
 		);
 		expect(byId(fields, 'Budget')?.type).toBe('number');
 		// Read-only system fields are not offered.
@@ -76,35 +119,62 @@ describe('module list and field mapping', () => {
 
 	it('offers Email as the duplicate check of Contacts, and the record ID for updates', async () => {
 		const getFields = nodeType.methods.resourceMapping.getRecordFields;
-		const upsert = await getFields.call(loadOptionsContext({ writeOperation: 'upsert', module: { __rl: true, mode: 'name', value: 'Contacts' } }));
-		expect(upsert.fields.filter((field) => field.defaultMatch).map((field) => field.id)).toEqual(['Email']);
+		const upsert = await getFields.call(
+			loadOptionsContext({
+				writeOperation: 'upsert',
+				module: { __rl: true, mode: 'name', value: 'Contacts' },
+			}),
+		);
+		expect(upsert.fields.filter((field) => field.defaultMatch).map((field) => field.id)).toEqual([
+			'Email',
+		]);
 		expect(byId(upsert.fields, 'Last_Name')?.required).toBe(true);
-		const update = await getFields.call(loadOptionsContext({ writeOperation: 'update', module: { __rl: true, mode: 'name', value: 'Contacts' } }));
-		expect(update.fields[0]).toEqual(expect.objectContaining({ id: 'id', required: true, defaultMatch: true }));
+		const update = await getFields.call(
+			loadOptionsContext({
+				writeOperation: 'update',
+				module: { __rl: true, mode: 'name', value: 'Contacts' },
+			}),
+		);
+		expect(update.fields[0]).toEqual(
+			expect.objectContaining({ id: 'id', required: true, defaultMatch: true }),
+		);
 		expect(byId(update.fields, 'Last_Name')?.required).toBe(false);
 	});
 
 	it('loads Bigin modules from /bigin/v2/settings/modules', async () => {
-		const result = await nodeType.methods.listSearch.searchModules.call(loadOptionsContext({ product: 'bigin' }));
-		expect(result.results.map((entry) => entry.value)).toEqual(expect.arrayContaining(['Contacts', 'Pipelines']));
+		const result = await nodeType.methods.listSearch.searchModules.call(
+			loadOptionsContext({ product: 'bigin' }),
+		);
+		expect(result.results.map((entry) => entry.value)).toEqual(
+			expect.arrayContaining(['Contacts', 'Pipelines']),
+		);
 		expect(callCount(kit.sim, 'GET /bigin/v2/settings/modules 200')).toBe(1);
 	});
 
 	it('without a settings scope the picker fails with Zoho code and the scope to add', async () => {
-		const narrow = kit.sim.createRefreshToken('us', { clientId: kit.clientId, scopes: ['ZohoCRM.modules.ALL'] });
+		const narrow = kit.sim.createRefreshToken('us', {
+			clientId: kit.clientId,
+			scopes: ['ZohoCRM.modules.ALL'],
+		});
 		const stored = kit.credentials['zoho-sim'];
 		if (!stored) throw new Error('no stored credential');
 		const saved = { ...stored.data };
 		stored.data = { ...stored.data, refreshToken: narrow, accessToken: '' };
 		kit.resetRuntime();
 		try {
-			const failure: unknown = await nodeType.methods.listSearch.searchModules.call(loadOptionsContext({})).then(
-				() => undefined,
-				(error: unknown) => error,
-			);
+			const failure: unknown = await nodeType.methods.listSearch.searchModules
+				.call(loadOptionsContext({}))
+				.then(
+					() => undefined,
+					(error: unknown) => error,
+				);
 			expect((failure as Error).constructor.name).toBe('NodeApiError');
-			expect((failure as Error).message).toMatch(/^The access token's scopes do not allow GET .*\/crm\/v8\/settings\/modules \(OAUTH_SCOPE_MISMATCH\)\.$/);
-			expect((failure as { description?: string }).description).toContain('The token has the scopes: ZohoCRM.modules.ALL.');
+			expect((failure as Error).message).toMatch(
+				/^The access token's scopes do not allow GET .*\/crm\/v8\/settings\/modules \(OAUTH_SCOPE_MISMATCH\)\.$/,
+			);
+			expect((failure as { description?: string }).description).toContain(
+				'The token has the scopes: ZohoCRM.modules.ALL.',
+			);
 		} finally {
 			stored.data = saved;
 			kit.resetRuntime();

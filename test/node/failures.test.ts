@@ -16,8 +16,14 @@ beforeEach(() => {
 	kit.resetRuntime();
 });
 
-const getOrg = (extra: Record<string, unknown> = {}) => zohoWorkflow({ operation: 'apiRequest', method: 'GET', path: '/org', ...extra });
-const INVALID_TOKEN = { code: 'INVALID_TOKEN', details: {}, message: 'invalid oauth token', status: 'error' };
+const getOrg = (extra: Record<string, unknown> = {}) =>
+	zohoWorkflow({ operation: 'apiRequest', method: 'GET', path: '/org', ...extra });
+const INVALID_TOKEN = {
+	code: 'INVALID_TOKEN',
+	details: {},
+	message: 'invalid oauth token',
+	status: 'error',
+};
 
 describe('API Request failures', () => {
 	it('after 401 INVALID_TOKEN refreshes once and retries once', async () => {
@@ -26,14 +32,20 @@ describe('API Request failures', () => {
 		const result = await kit.run({ workflow: getOrg() });
 		expect(result.error).toBeUndefined();
 		expect(jsonOf(result)[0]).toHaveProperty('org');
-		expect([callCount(kit.sim, 'GET /crm/v8/org 401'), callCount(kit.sim, 'GET /crm/v8/org 200')]).toEqual([1, 1]);
+		expect([
+			callCount(kit.sim, 'GET /crm/v8/org 401'),
+			callCount(kit.sim, 'GET /crm/v8/org 200'),
+		]).toEqual([1, 1]);
 		expect(kit.sim.mintsFor(kit.refreshToken)).toBe(2);
 	});
 
 	it('items sharing one call send the new token after a refresh, not the prepared old one', async () => {
 		await kit.run({ workflow: zohoWorkflow({ operation: 'getAccessToken' }) });
 		kit.sim.advanceClock(3_601_000);
-		const result = await kit.run({ workflow: getOrg({ options: { maxConcurrency: 1 } }), inputItems: items(4) });
+		const result = await kit.run({
+			workflow: getOrg({ options: { maxConcurrency: 1 } }),
+			inputItems: items(4),
+		});
 		expect(result.error).toBeUndefined();
 		expect(jsonOf(result)).toHaveLength(4);
 		const calls = kit.sim.counters().calls.filter((call) => call.path === '/crm/v8/org');
@@ -45,10 +57,18 @@ describe('API Request failures', () => {
 	});
 
 	it('a second 401 INVALID_TOKEN after the refresh is an error, with one refresh only', async () => {
-		kit.sim.injectFault({ path: '/crm/v8/org', kind: 'status', status: 401, body: INVALID_TOKEN, times: 5 });
+		kit.sim.injectFault({
+			path: '/crm/v8/org',
+			kind: 'status',
+			status: 401,
+			body: INVALID_TOKEN,
+			times: 5,
+		});
 		const result = await kit.run({ workflow: getOrg() });
 		expect(result.error).toBeInstanceOf(NodeApiError);
-		expect(result.error?.message).toMatch(/^Zoho refused the access token for GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org \(INVALID_TOKEN\): invalid oauth token\.$/);
+		expect(result.error?.message).toMatch(
+			/^Zoho refused the access token for GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org \(INVALID_TOKEN\): invalid oauth token\.$/,
+		);
 		expect((result.error as NodeApiError).httpCode).toBe('401');
 		expect(kit.sim.mintsFor(kit.refreshToken)).toBe(2);
 	});
@@ -57,10 +77,16 @@ describe('API Request failures', () => {
 		const booksOnly = await startKit({ scopes: ['ZohoBooks.fullaccess.all'] });
 		try {
 			booksOnly.sim.seedCrm('us', { module: 'Leads', count: 1 });
-			const result = await booksOnly.run({ workflow: zohoWorkflow({ operation: 'apiRequest', method: 'GET', path: '/Leads' }) });
+			const result = await booksOnly.run({
+				workflow: zohoWorkflow({ operation: 'apiRequest', method: 'GET', path: '/Leads' }),
+			});
 			expect(result.error).toBeInstanceOf(NodeApiError);
-			expect(result.error?.message).toMatch(/^The access token's scopes do not allow GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/Leads \(OAUTH_SCOPE_MISMATCH\)\.$/);
-			expect((result.error as NodeApiError).description).toContain('The token has the scopes: ZohoBooks.fullaccess.all.');
+			expect(result.error?.message).toMatch(
+				/^The access token's scopes do not allow GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/Leads \(OAUTH_SCOPE_MISMATCH\)\.$/,
+			);
+			expect((result.error as NodeApiError).description).toContain(
+				'The token has the scopes: ZohoBooks.fullaccess.all.',
+			);
 			expect(booksOnly.sim.mintsFor(booksOnly.refreshToken)).toBe(1);
 		} finally {
 			await booksOnly.close();
@@ -70,16 +96,34 @@ describe('API Request failures', () => {
 
 	it('429: waits for Retry-After and retries, bounded', async () => {
 		const tooMany = { code: 'TOO_MANY_REQUESTS', message: 'too many requests', status: 'error' };
-		kit.sim.injectFault({ path: '/crm/v8/org', kind: 'status', status: 429, body: tooMany, headers: { 'Retry-After': '1' } });
+		kit.sim.injectFault({
+			path: '/crm/v8/org',
+			kind: 'status',
+			status: 429,
+			body: tooMany,
+			headers: { 'Retry-After': '1' },
+		});
 		const ok = await kit.run({ workflow: getOrg() });
 		expect(ok.error).toBeUndefined();
-		expect([callCount(kit.sim, 'GET /crm/v8/org 429'), callCount(kit.sim, 'GET /crm/v8/org 200')]).toEqual([1, 1]);
+		expect([
+			callCount(kit.sim, 'GET /crm/v8/org 429'),
+			callCount(kit.sim, 'GET /crm/v8/org 200'),
+		]).toEqual([1, 1]);
 
 		kit.sim.resetCounters();
-		kit.sim.injectFault({ path: '/crm/v8/org', kind: 'status', status: 429, body: tooMany, headers: { 'Retry-After': '0' }, times: 10 });
+		kit.sim.injectFault({
+			path: '/crm/v8/org',
+			kind: 'status',
+			status: 429,
+			body: tooMany,
+			headers: { 'Retry-After': '0' },
+			times: 10,
+		});
 		const failed = await kit.run({ workflow: getOrg() });
 		expect(failed.error).toBeInstanceOf(NodeApiError);
-		expect(failed.error?.message).toMatch(/^Zoho's rate limit was hit for GET .*\(TOO_MANY_REQUESTS\): too many requests\.$/);
+		expect(failed.error?.message).toMatch(
+			/^Zoho's rate limit was hit for GET .*\(TOO_MANY_REQUESTS\): too many requests\.$/,
+		);
 		expect(callCount(kit.sim, 'GET /crm/v8/org 429')).toBe(4); // the first try and 3 retries
 	});
 
@@ -87,32 +131,54 @@ describe('API Request failures', () => {
 		const foreign = kit.sim.url('us').replace('127.0.0.1', 'localhost');
 		const refused = await kit.run({ workflow: getOrg({ path: `${foreign}/crm/v8/org` }) });
 		expect(refused.error).toBeInstanceOf(NodeOperationError);
-		expect(refused.error?.message).toBe(`Refused to send the Zoho access token to ${foreign} (Path or URL): not a Zoho host of this credential's data centre.`);
+		expect(refused.error?.message).toBe(
+			`Refused to send the Zoho access token to ${foreign} (Path or URL): not a Zoho host of this credential's data centre.`,
+		);
 		expect((refused.error as NodeOperationError).description).toContain('Allowed Hosts');
-		expect(kit.sim.counters().authorizationHeaders.filter((seen) => seen.host.startsWith('localhost'))).toHaveLength(0);
+		expect(
+			kit.sim.counters().authorizationHeaders.filter((seen) => seen.host.startsWith('localhost')),
+		).toHaveLength(0);
 		// Only the token endpoint was called; no API request went anywhere.
-		expect(kit.sim.counters().calls.filter((call) => call.path !== '/oauth/v2/token')).toHaveLength(0);
+		expect(kit.sim.counters().calls.filter((call) => call.path !== '/oauth/v2/token')).toHaveLength(
+			0,
+		);
 
 		// An entry without a port means the default port: this server is not it.
-		const portless = await kit.run({ workflow: getOrg({ path: `${foreign}/crm/v8/org`, options: { allowedHosts: 'localhost' } }) });
+		const portless = await kit.run({
+			workflow: getOrg({ path: `${foreign}/crm/v8/org`, options: { allowedHosts: 'localhost' } }),
+		});
 		expect(portless.error?.message).toMatch(/^Refused to send the Zoho access token to /);
-		const allowed = await kit.run({ workflow: getOrg({ path: `${foreign}/crm/v8/org`, options: { allowedHosts: new URL(foreign).host } }) });
+		const allowed = await kit.run({
+			workflow: getOrg({
+				path: `${foreign}/crm/v8/org`,
+				options: { allowedHosts: new URL(foreign).host },
+			}),
+		});
 		expect(allowed.error).toBeUndefined();
-		expect(kit.sim.counters().authorizationHeaders.filter((seen) => seen.host.startsWith('localhost'))).toHaveLength(1);
+		expect(
+			kit.sim.counters().authorizationHeaders.filter((seen) => seen.host.startsWith('localhost')),
+		).toHaveLength(1);
 	});
 
-	it('compares origins: another port of the accounts server\'s host gets nothing', async () => {
+	it("compares origins: another port of the accounts server's host gets nothing", async () => {
 		const trap = await startTrap();
 		try {
 			expect(new URL(trap.url).hostname).toBe(new URL(kit.sim.url('us')).hostname);
 			const refused = await kit.run({ workflow: getOrg({ path: `${trap.url}/crm/v8/org` }) });
 			expect(refused.error).toBeInstanceOf(NodeOperationError);
-			expect(refused.error?.message).toBe(`Refused to send the Zoho access token to ${trap.url} (Path or URL): not a Zoho host of this credential's data centre.`);
+			expect(refused.error?.message).toBe(
+				`Refused to send the Zoho access token to ${trap.url} (Path or URL): not a Zoho host of this credential's data centre.`,
+			);
 			expect((refused.error as NodeOperationError).description).toContain('host:port');
 			expect(trap.received).toEqual([]);
 
 			// Named with its port under Allowed Hosts, it is let through.
-			const allowed = await kit.run({ workflow: getOrg({ path: `${trap.url}/crm/v8/org`, options: { allowedHosts: new URL(trap.url).host } }) });
+			const allowed = await kit.run({
+				workflow: getOrg({
+					path: `${trap.url}/crm/v8/org`,
+					options: { allowedHosts: new URL(trap.url).host },
+				}),
+			});
 			expect(allowed.error).toBeUndefined();
 			expect(trap.received).toEqual([`GET ${new URL(trap.url).host} /crm/v8/org`]);
 		} finally {
@@ -122,22 +188,49 @@ describe('API Request failures', () => {
 
 	it('with Continue On Fail, every input item yields exactly one output item, in order', async () => {
 		const paths = ['/org', 'org', '/org', '/NoSuchThing/x/y/z', '/org'];
-		const workflow = zohoWorkflow({ operation: 'apiRequest', method: 'GET', path: '={{ $json.path }}' }, { continueOnFail: true });
-		const result = await kit.run({ workflow, inputItems: items(paths.length, (i) => ({ path: paths[i] })) });
+		const workflow = zohoWorkflow(
+			{ operation: 'apiRequest', method: 'GET', path: '={{ $json.path }}' },
+			{ continueOnFail: true },
+		);
+		const result = await kit.run({
+			workflow,
+			inputItems: items(paths.length, (i) => ({ path: paths[i] })),
+		});
 		expect(result.error).toBeUndefined();
 		const out = result.outputs.Zoho?.[0] ?? [];
 		expect(out).toHaveLength(5);
 		expect(out.map((item) => item.pairedItem)).toEqual(paths.map((_, i) => ({ item: i })));
 		expect(out[1]?.json).toEqual(
-			expect.objectContaining({ error: 'Path or URL "org" must start with "/".', field: 'Path or URL', code: 'INVALID_INPUT' }),
+			expect.objectContaining({
+				error: 'Path or URL "org" must start with "/".',
+				field: 'Path or URL',
+				code: 'INVALID_INPUT',
+			}),
 		);
-		expect(out[3]?.json).toEqual(expect.objectContaining({ code: 'API_ERROR', httpStatus: 404, zohoCode: 'INVALID_URL_PATTERN' }));
-		expect([0, 2, 4].map((i) => Object.keys(out[i]?.json ?? {}))).toEqual([['org'], ['org'], ['org']]);
+		expect(out[3]?.json).toEqual(
+			expect.objectContaining({
+				code: 'API_ERROR',
+				httpStatus: 404,
+				zohoCode: 'INVALID_URL_PATTERN',
+			}),
+		);
+		expect([0, 2, 4].map((i) => Object.keys(out[i]?.json ?? {}))).toEqual([
+			['org'],
+			['org'],
+			['org'],
+		]);
 	});
 
 	it('without Continue On Fail, the first failing item stops the node with its item index', async () => {
-		const workflow = zohoWorkflow({ operation: 'apiRequest', method: 'GET', path: '={{ $json.path }}' });
-		const result = await kit.run({ workflow, inputItems: items(3, (i) => ({ path: i === 1 ? 'bad' : '/org' })) });
+		const workflow = zohoWorkflow({
+			operation: 'apiRequest',
+			method: 'GET',
+			path: '={{ $json.path }}',
+		});
+		const result = await kit.run({
+			workflow,
+			inputItems: items(3, (i) => ({ path: i === 1 ? 'bad' : '/org' })),
+		});
 		expect(result.error).toBeInstanceOf(NodeOperationError);
 		expect((result.error as NodeOperationError).context.itemIndex).toBe(1);
 	});
@@ -146,7 +239,10 @@ describe('API Request failures', () => {
 		const cases: Array<[Record<string, unknown>, string]> = [
 			[{ limit: 0 }, 'Limit must be a whole number of 1 or more (got 0).'],
 			[{ limit: -5 }, 'Limit must be a whole number of 1 or more (got -5).'],
-			[{ maxConcurrency: 0 }, 'Max Concurrent Requests must be a whole number of 1 or more (got 0).'],
+			[
+				{ maxConcurrency: 0 },
+				'Max Concurrent Requests must be a whole number of 1 or more (got 0).',
+			],
 			[{ timeout: 'soon' }, 'Timeout must be a whole number of 1 or more (got "soon").'],
 		];
 		for (const [options, message] of cases) {
@@ -163,7 +259,8 @@ describe('API Request failures', () => {
 			const controller = new AbortController();
 			const running = kit.run({ workflow: getOrg(), signal: controller.signal });
 			// Cancel once the request is at the simulator (bounded wait).
-			for (let i = 0; i < 300 && kit.sim.counters().maxInFlight === 0; i++) await new Promise((r) => setTimeout(r, 10));
+			for (let i = 0; i < 300 && kit.sim.counters().maxInFlight === 0; i++)
+				await new Promise((r) => setTimeout(r, 10));
 			expect(kit.sim.counters().maxInFlight).toBe(1);
 			controller.abort();
 			// The harness rejects if the node does not wind down within its grace period.

@@ -9,7 +9,12 @@ import { fleetMember, type FleetMember } from '../support/fleet';
 import { startRedis, type RedisServer } from '../../servers';
 import { CREDENTIAL_ID, items, jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
 
-const refusal = { code: 'INVALID_TOKEN', details: {}, message: 'invalid oauth token', status: 'error' };
+const refusal = {
+	code: 'INVALID_TOKEN',
+	details: {},
+	message: 'invalid oauth token',
+	status: 'error',
+};
 
 let kit: NodeKit;
 let redis: RedisServer;
@@ -36,7 +41,12 @@ afterEach(async () => {
 	kit.sim.configure({ concurrencyLimit: Infinity, apiLatencyMs: 0 });
 	const data = credentialData();
 	delete data.concurrencyLimit;
-	Object.assign(data, { accessToken: '', accessTokenExpiresAt: '', accessTokenIssuedAt: '', apiDomain: '' });
+	Object.assign(data, {
+		accessToken: '',
+		accessTokenExpiresAt: '',
+		accessTokenIssuedAt: '',
+		apiDomain: '',
+	});
 	kit.resetRuntime();
 	await Promise.all(members.splice(0).map((member) => member.runtime.close()));
 });
@@ -56,7 +66,15 @@ function becomeProcess(): FleetMember {
 }
 
 const getOrg = (options: { maxConcurrency?: number; continueOnFail?: boolean } = {}) =>
-	zohoWorkflow({ operation: 'apiRequest', method: 'GET', path: '/org', options: { maxConcurrency: options.maxConcurrency ?? 10 } }, { continueOnFail: options.continueOnFail });
+	zohoWorkflow(
+		{
+			operation: 'apiRequest',
+			method: 'GET',
+			path: '/org',
+			options: { maxConcurrency: options.maxConcurrency ?? 10 },
+		},
+		{ continueOnFail: options.continueOnFail },
+	);
 
 describe('the node in a fleet', () => {
 	it('workflows on three processes and the credential preAuthentication of a fourth share one token: 1 mint', async () => {
@@ -82,7 +100,10 @@ describe('the node in a fleet', () => {
 		credentialData().concurrencyLimit = 'free';
 		kit.sim.configure({ concurrencyLimit: 5, apiLatencyMs: 30 });
 		becomeProcess();
-		const result = await kit.run({ workflow: getOrg({ maxConcurrency: 20 }), inputItems: items(60) });
+		const result = await kit.run({
+			workflow: getOrg({ maxConcurrency: 20 }),
+			inputItems: items(60),
+		});
 		expect(result.status).toBe('success');
 		expect(jsonOf(result)).toHaveLength(60);
 		const counters = kit.sim.counters();
@@ -92,16 +113,26 @@ describe('the node in a fleet', () => {
 	});
 
 	it('an API refusing every fresh token: 12 executions on 3 processes → 2 mints, each item failing with the reason', async () => {
-		kit.sim.injectFault({ path: '/crm/v8/org', kind: 'status', status: 401, body: refusal, times: Infinity });
+		kit.sim.injectFault({
+			path: '/crm/v8/org',
+			kind: 'status',
+			status: 401,
+			body: refusal,
+			times: Infinity,
+		});
 		const outputs = [];
 		for (let execution = 0; execution < 12; execution++) {
 			if (execution % 4 === 0) becomeProcess();
-			outputs.push(jsonOf(await kit.run({ workflow: getOrg({ continueOnFail: true }), inputItems: items(2) })));
+			outputs.push(
+				jsonOf(await kit.run({ workflow: getOrg({ continueOnFail: true }), inputItems: items(2) })),
+			);
 		}
 		expect(kit.sim.mintsFor(kit.refreshToken)).toBe(2);
 		const codes = outputs.map((output) => output.map((item) => item.code));
 		expect(codes[0]).toEqual(['INVALID_TOKEN', 'INVALID_TOKEN']);
 		expect(codes.slice(1)).toEqual(Array(11).fill(['TOKEN_COOLDOWN', 'TOKEN_COOLDOWN']));
-		expect(String(outputs[11]?.[0]?.error)).toMatch(/^Zoho refused two access tokens right after issuing them/);
+		expect(String(outputs[11]?.[0]?.error)).toMatch(
+			/^Zoho refused two access tokens right after issuing them/,
+		);
 	});
 });

@@ -8,7 +8,12 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { ZohoSelfClientApi } from '../../credentials/ZohoSelfClientApi.credentials';
 import { ZohoOAuthRequest } from '../../nodes/ZohoOAuthRequest/ZohoOAuthRequest.node';
 import { ZohoSimulator, type ZohoSimulatorOptions } from '../../simulator';
-import { createZohoRuntime, setSharedZohoRuntime, type ZohoRuntime, type ZohoRuntimeOptions } from '../../zoho/runtime';
+import {
+	createZohoRuntime,
+	setSharedZohoRuntime,
+	type ZohoRuntime,
+	type ZohoRuntimeOptions,
+} from '../../zoho/runtime';
 import { runWorkflow, type RunWorkflowResult, type WorkflowJson } from '../../harness';
 import type { CredentialStore } from '../../harness/credentialsHelper';
 import { CREDENTIAL_ID, NODE_TYPE } from '../../harness/zohoWorkflow';
@@ -37,11 +42,16 @@ export interface RunOptions {
 	timeoutMs?: number;
 }
 
-export async function startKit(options: { scopes?: string[]; sim?: ZohoSimulatorOptions; runtime?: ZohoRuntimeOptions } = {}): Promise<NodeKit> {
+export async function startKit(
+	options: { scopes?: string[]; sim?: ZohoSimulatorOptions; runtime?: ZohoRuntimeOptions } = {},
+): Promise<NodeKit> {
 	const sim = new ZohoSimulator(options.sim);
 	await sim.start();
 	const client = sim.registerClient('us');
-	const refreshToken = sim.createRefreshToken('us', { clientId: client.clientId, scopes: options.scopes ?? ALL_SCOPES });
+	const refreshToken = sim.createRefreshToken('us', {
+		clientId: client.clientId,
+		scopes: options.scopes ?? ALL_SCOPES,
+	});
 	const makeRuntime = () =>
 		createZohoRuntime({
 			apiRetry: { retries: 3, baseDelayMs: 5, maxDelayMs: 1_500 },
@@ -55,7 +65,13 @@ export async function startKit(options: { scopes?: string[]; sim?: ZohoSimulator
 	const credentials: CredentialStore = {
 		[CREDENTIAL_ID]: {
 			type: 'zohoSelfClientApi',
-			data: { dataCentre: 'custom', customAccountsUrl: sim.url('us'), ...client, refreshToken, accessToken: '' },
+			data: {
+				dataCentre: 'custom',
+				customAccountsUrl: sim.url('us'),
+				...client,
+				refreshToken,
+				accessToken: '',
+			},
 		},
 	};
 	const kit: NodeKit = {
@@ -96,7 +112,10 @@ export function jsonOf(result: RunWorkflowResult, node = 'Zoho'): IDataObject[] 
 	return (result.outputs[node]?.[0] ?? []).map((item) => item.json);
 }
 
-export function items(count: number, make: (i: number) => IDataObject = (i) => ({ i })): INodeExecutionData[] {
+export function items(
+	count: number,
+	make: (i: number) => IDataObject = (i) => ({ i }),
+): INodeExecutionData[] {
 	return Array.from({ length: count }, (_, i) => ({ json: make(i) }));
 }
 

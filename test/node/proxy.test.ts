@@ -25,12 +25,23 @@ afterAll(async () => {
 });
 beforeEach(() => kit.sim.resetCounters());
 
-const getOrg = zohoWorkflow({ operation: 'apiRequest', method: 'GET', path: '/org', options: { maxConcurrency: 2 } });
-const getOrgOrError = zohoWorkflow({ operation: 'apiRequest', method: 'GET', path: '/org' }, { continueOnFail: true });
+const getOrg = zohoWorkflow({
+	operation: 'apiRequest',
+	method: 'GET',
+	path: '/org',
+	options: { maxConcurrency: 2 },
+});
+const getOrgOrError = zohoWorkflow(
+	{ operation: 'apiRequest', method: 'GET', path: '/org' },
+	{ continueOnFail: true },
+);
 
 /** Runs the workflow in a fresh runtime (cold token cache) that reads `env` for its proxy. */
 async function runWith(env: Record<string, string>, workflow = getOrg, count = 3) {
-	const runtime = createZohoRuntime({ env, tokenRetry: { retries: 1, baseDelayMs: 5, maxDelayMs: 10 } });
+	const runtime = createZohoRuntime({
+		env,
+		tokenRetry: { retries: 1, baseDelayMs: 5, maxDelayMs: 10 },
+	});
 	setSharedZohoRuntime(runtime);
 	try {
 		return await kit.run({ workflow, inputItems: items(count) });
@@ -41,41 +52,61 @@ async function runWith(env: Record<string, string>, workflow = getOrg, count = 3
 }
 
 describe('through the proxy', () => {
-	it.each(['HTTP_PROXY', 'http_proxy'])('%s: the token request and every API call pass through tinyproxy', async (name) => {
-		const before = (await proxy.tunnels()).length;
-		const result = await runWith({ [name]: proxy.url });
-		expect(result.error).toBeUndefined();
-		expect(jsonOf(result)).toHaveLength(3);
-		expect(callCount(kit.sim, 'GET /crm/v8/org 200')).toBe(3);
-		expect(kit.sim.counters().tokenRequests).toBe(1);
-		const tunnels = (await proxy.tunnels()).slice(before);
-		// One tunnel per connection undici opened (keep-alive reuses them): at least one, all to the simulator.
-		expect(tunnels.length).toBeGreaterThanOrEqual(1);
-		expect(new Set(tunnels)).toEqual(new Set([simHost]));
-	});
+	it.each(['HTTP_PROXY', 'http_proxy'])(
+		'%s: the token request and every API call pass through tinyproxy',
+		async (name) => {
+			const before = (await proxy.tunnels()).length;
+			const result = await runWith({ [name]: proxy.url });
+			expect(result.error).toBeUndefined();
+			expect(jsonOf(result)).toHaveLength(3);
+			expect(callCount(kit.sim, 'GET /crm/v8/org 200')).toBe(3);
+			expect(kit.sim.counters().tokenRequests).toBe(1);
+			const tunnels = (await proxy.tunnels()).slice(before);
+			// One tunnel per connection undici opened (keep-alive reuses them): at least one, all to the simulator.
+			expect(tunnels.length).toBeGreaterThanOrEqual(1);
+			expect(new Set(tunnels)).toEqual(new Set([simHost]));
+		},
+	);
 
 	it('NO_PROXY bypasses it', async () => {
 		const before = (await proxy.tunnels()).length;
-		const result = await runWith({ HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: 'localhost,127.0.0.1' });
+		const result = await runWith({
+			HTTP_PROXY: proxy.url,
+			HTTPS_PROXY: proxy.url,
+			NO_PROXY: 'localhost,127.0.0.1',
+		});
 		expect(result.error).toBeUndefined();
 		expect(callCount(kit.sim, 'GET /crm/v8/org 200')).toBe(3);
 		expect((await proxy.tunnels()).length).toBe(before);
 	});
 
 	it('a proxy with a user name and password: they reach the proxy, never an error', async () => {
-		const guarded = await startTinyproxy({ basicAuth: { user: 'n8nuser', password: 'proxy-secret-7781' } });
+		const guarded = await startTinyproxy({
+			basicAuth: { user: 'n8nuser', password: 'proxy-secret-7781' },
+		});
 		try {
-			const ok = await runWith({ HTTP_PROXY: `http://n8nuser:proxy-secret-7781@127.0.0.1:${guarded.port}` });
+			const ok = await runWith({
+				HTTP_PROXY: `http://n8nuser:proxy-secret-7781@127.0.0.1:${guarded.port}`,
+			});
 			expect(ok.error).toBeUndefined();
 			expect(await guarded.tunnels()).toContain(simHost);
 
-			const wrong = await runWith({ HTTP_PROXY: `http://n8nuser:wrong-secret-9912@127.0.0.1:${guarded.port}` }, getOrgOrError, 1);
+			const wrong = await runWith(
+				{ HTTP_PROXY: `http://n8nuser:wrong-secret-9912@127.0.0.1:${guarded.port}` },
+				getOrgOrError,
+				1,
+			);
 			const [item] = jsonOf(wrong);
 			// tinyproxy answers wrong proxy credentials with 401 (the standard says 407): both read as such.
 			expect(item).toMatchObject({ code: 'PROXY_ERROR', httpStatus: 401 });
-			expect(item?.error).toBe(`The proxy 127.0.0.1:${guarded.port} did not open the connection to Zoho (HTTP 401); nothing was sent to ${kit.sim.url('us')}/oauth/v2/token.`);
+			expect(item?.error).toBe(
+				`The proxy 127.0.0.1:${guarded.port} did not open the connection to Zoho (HTTP 401); nothing was sent to ${kit.sim.url('us')}/oauth/v2/token.`,
+			);
 			expect(String(item?.description)).toContain('http://user:password@host:port');
-			expectNoSecrets({ secrets: ['wrong-secret-9912', 'n8nuser:'], extraTexts: [JSON.stringify(item)] });
+			expectNoSecrets({
+				secrets: ['wrong-secret-9912', 'n8nuser:'],
+				extraTexts: [JSON.stringify(item)],
+			});
 		} finally {
 			await guarded.stop();
 		}
@@ -85,15 +116,27 @@ describe('through the proxy', () => {
 describe('when the proxy fails, the error names the proxy, not Zoho', () => {
 	it('a proxy that is down', async () => {
 		const port = await freePort();
-		const result = await runWith({ HTTPS_PROXY: `http://ops:down-secret-4410@127.0.0.1:${port}`, HTTP_PROXY: `http://ops:down-secret-4410@127.0.0.1:${port}` }, getOrgOrError, 2);
+		const result = await runWith(
+			{
+				HTTPS_PROXY: `http://ops:down-secret-4410@127.0.0.1:${port}`,
+				HTTP_PROXY: `http://ops:down-secret-4410@127.0.0.1:${port}`,
+			},
+			getOrgOrError,
+			2,
+		);
 		const out = jsonOf(result);
 		expect(out).toHaveLength(2);
 		for (const item of out) {
 			expect(item).toMatchObject({ code: 'PROXY_ERROR' });
-			expect(item.error).toBe(`The proxy 127.0.0.1:${port} could not be reached; nothing was sent to ${kit.sim.url('us')}/oauth/v2/token.`);
+			expect(item.error).toBe(
+				`The proxy 127.0.0.1:${port} could not be reached; nothing was sent to ${kit.sim.url('us')}/oauth/v2/token.`,
+			);
 			expect(String(item.description)).toContain('HTTPS_PROXY / HTTP_PROXY');
 		}
-		expectNoSecrets({ secrets: ['down-secret-4410', 'ops:down'], extraTexts: [JSON.stringify(out), String(result.error)] });
+		expectNoSecrets({
+			secrets: ['down-secret-4410', 'ops:down'],
+			extraTexts: [JSON.stringify(out), String(result.error)],
+		});
 		expect(kit.sim.counters().tokenRequests).toBe(0);
 	});
 
@@ -103,7 +146,9 @@ describe('when the proxy fails, the error names the proxy, not Zoho', () => {
 			const result = await runWith({ HTTP_PROXY: strict.url }, getOrgOrError, 1);
 			const [item] = jsonOf(result);
 			expect(item).toMatchObject({ code: 'PROXY_ERROR', httpStatus: 403 });
-			expect(item?.error).toBe(`The proxy 127.0.0.1:${strict.port} did not open the connection to Zoho (HTTP 403); nothing was sent to ${kit.sim.url('us')}/oauth/v2/token.`);
+			expect(item?.error).toBe(
+				`The proxy 127.0.0.1:${strict.port} did not open the connection to Zoho (HTTP 403); nothing was sent to ${kit.sim.url('us')}/oauth/v2/token.`,
+			);
 			expect(kit.sim.counters().tokenRequests).toBe(0);
 		} finally {
 			await strict.stop();
@@ -111,17 +156,30 @@ describe('when the proxy fails, the error names the proxy, not Zoho', () => {
 	});
 });
 
-describe('https through the proxy\'s tunnel', () => {
+describe("https through the proxy's tunnel", () => {
 	it('HTTPS_PROXY carries a TLS token request end to end (CONNECT, then TLS to the server)', async () => {
 		const certificates = await makeCertificates(['127.0.0.1']);
-		const secure = new ZohoSimulator({ dataCentres: ['eu'], tls: { key: certificates.key, cert: certificates.cert } });
+		const secure = new ZohoSimulator({
+			dataCentres: ['eu'],
+			tls: { key: certificates.key, cert: certificates.cert },
+		});
 		await secure.start();
-		const dispatcher = createDispatcher({ env: { HTTPS_PROXY: proxy.url }, agent: { requestTls: { ca: certificates.ca }, connect: { ca: certificates.ca } } });
+		const dispatcher = createDispatcher({
+			env: { HTTPS_PROXY: proxy.url },
+			agent: { requestTls: { ca: certificates.ca }, connect: { ca: certificates.ca } },
+		});
 		try {
 			const client = secure.registerClient('eu');
-			const refreshToken = secure.createRefreshToken('eu', { clientId: client.clientId, scopes: ['ZohoCRM.modules.ALL'] });
+			const refreshToken = secure.createRefreshToken('eu', {
+				clientId: client.clientId,
+				scopes: ['ZohoCRM.modules.ALL'],
+			});
 			const before = (await proxy.tunnels()).length;
-			const token = await new ZohoTokenClient({ dispatcher }).refresh({ accountsUrl: secure.url('eu'), ...client, refreshToken });
+			const token = await new ZohoTokenClient({ dispatcher }).refresh({
+				accountsUrl: secure.url('eu'),
+				...client,
+				refreshToken,
+			});
 			expect(secure.url('eu')).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
 			expect(token.accessToken).toMatch(/^1000\./);
 			expect((await proxy.tunnels()).slice(before)).toEqual([new URL(secure.url('eu')).host]);

@@ -20,7 +20,12 @@ const HOSTS: Record<DataCentreId, { accounts: string; api: string; product: stri
 	uk: { accounts: 'accounts.zoho.uk', api: 'www.zohoapis.uk', product: 'zoho.uk' },
 };
 const DCS = Object.keys(HOSTS) as DataCentreId[];
-const PRODUCT_HOSTS = { desk: 'desk', projects: 'projectsapi', people: 'people', analytics: 'analyticsapi' } as const;
+const PRODUCT_HOSTS = {
+	desk: 'desk',
+	projects: 'projectsapi',
+	people: 'people',
+	analytics: 'analyticsapi',
+} as const;
 const SERVICE_PATHS = {
 	crm: '/crm/v8/',
 	bigin: '/bigin/v2/',
@@ -55,7 +60,10 @@ beforeAll(async () => {
 		ca: certificates.ca,
 		portFor: ({ hostname, protocol, port }) => {
 			if (protocol !== 'https:') return Number(new URL(plainTrap.url).port);
-			const dc = port === '443' ? DCS.find((id) => served.has(id) && namesOf(id).includes(hostname)) : undefined;
+			const dc =
+				port === '443'
+					? DCS.find((id) => served.has(id) && namesOf(id).includes(hostname))
+					: undefined;
 			return Number(new URL(dc ? kit.sim.url(dc) : trap.url).port);
 		},
 	});
@@ -82,28 +90,37 @@ beforeEach(() => {
 /** Points the credential at a new Self Client of `dc`, chosen by the Data Centre field. */
 function useDataCentre(dc: DataCentreId): string {
 	const client = kit.sim.registerClient(dc);
-	const refreshToken = kit.sim.createRefreshToken(dc, { clientId: client.clientId, scopes: ['ZohoCRM.modules.ALL', 'ZohoCRM.org.READ'] });
+	const refreshToken = kit.sim.createRefreshToken(dc, {
+		clientId: client.clientId,
+		scopes: ['ZohoCRM.modules.ALL', 'ZohoCRM.org.READ'],
+	});
 	const credential = kit.credentials[CREDENTIAL_ID];
 	if (!credential) throw new Error('the kit has no credential');
 	credential.data = { dataCentre: dc, ...client, refreshToken, accessToken: '' };
 	return refreshToken;
 }
 
-describe('Data Centre field set: tokens and calls over TLS to Zoho\'s real hosts', () => {
+describe("Data Centre field set: tokens and calls over TLS to Zoho's real hosts", () => {
 	it.each(DCS)('%s', async (dc) => {
 		expect(DATA_CENTRES[dc].accountsUrl).toBe(`https://${HOSTS[dc].accounts}`);
 		const refreshToken = useDataCentre(dc);
-		const result = await kit.run({ workflow: zohoWorkflow({ operation: 'apiRequest', method: 'GET', path: '/org' }) });
+		const result = await kit.run({
+			workflow: zohoWorkflow({ operation: 'apiRequest', method: 'GET', path: '/org' }),
+		});
 		expect(result.error).toBeUndefined();
 		expect(jsonOf(result)[0]).toHaveProperty('org');
 		expect(kit.sim.mintsFor(refreshToken)).toBe(1);
-		expect(routing.connections).toEqual(expect.arrayContaining([`${HOSTS[dc].accounts}:443`, `${HOSTS[dc].api}:443`]));
-		expect(kit.sim.counters().authorizationHeaders.map(({ host, path }) => `${host}${path}`)).toEqual([`${HOSTS[dc].api}/crm/v8/org`]);
+		expect(routing.connections).toEqual(
+			expect.arrayContaining([`${HOSTS[dc].accounts}:443`, `${HOSTS[dc].api}:443`]),
+		);
+		expect(
+			kit.sim.counters().authorizationHeaders.map(({ host, path }) => `${host}${path}`),
+		).toEqual([`${HOSTS[dc].api}/crm/v8/org`]);
 		expect(trap.received).toEqual([]);
 	});
 });
 
-describe('every service\'s base URL in every data centre', () => {
+describe("every service's base URL in every data centre", () => {
 	it.each(DCS)('%s', async (dc) => {
 		useDataCentre(dc);
 		const seen: string[] = [];
@@ -118,13 +135,20 @@ describe('every service\'s base URL in every data centre', () => {
 		}
 		const { api, product } = HOSTS[dc];
 		const host = (service: keyof typeof SERVICE_PATHS) =>
-			service in PRODUCT_HOSTS ? `${PRODUCT_HOSTS[service as keyof typeof PRODUCT_HOSTS]}.${product}` : api;
-		expect(seen).toEqual(Object.entries(SERVICE_PATHS).map(([service, path]) => `${service} ${host(service as keyof typeof SERVICE_PATHS)}${path}probe`));
+			service in PRODUCT_HOSTS
+				? `${PRODUCT_HOSTS[service as keyof typeof PRODUCT_HOSTS]}.${product}`
+				: api;
+		expect(seen).toEqual(
+			Object.entries(SERVICE_PATHS).map(
+				([service, path]) =>
+					`${service} ${host(service as keyof typeof SERVICE_PATHS)}${path}probe`,
+			),
+		);
 		expect(trap.received).toEqual([]);
 	});
 });
 
-describe('the allow-list keeps the token on the credential\'s data centre (nothing reaches the traps)', () => {
+describe("the allow-list keeps the token on the credential's data centre (nothing reaches the traps)", () => {
 	const refused = [
 		'https://www.zohoapis.com/crm/v8/org',
 		'https://desk.zoho.com/api/v1/tickets',
@@ -138,18 +162,29 @@ describe('the allow-list keeps the token on the credential\'s data centre (nothi
 	it('refuses another data centre, look-alikes, user-info, plain http, another port and an IP literal', async () => {
 		useDataCentre('eu');
 		served = new Set(['eu']);
-		const workflow = zohoWorkflow({ operation: 'apiRequest', method: 'GET', path: '={{ $json.url }}' }, { continueOnFail: true });
-		const result = await kit.run({ workflow, inputItems: refused.map((url) => ({ json: { url } })) });
+		const workflow = zohoWorkflow(
+			{ operation: 'apiRequest', method: 'GET', path: '={{ $json.url }}' },
+			{ continueOnFail: true },
+		);
+		const result = await kit.run({
+			workflow,
+			inputItems: refused.map((url) => ({ json: { url } })),
+		});
 		const out = jsonOf(result);
 		expect(out.map((item) => item.code)).toEqual(refused.map(() => 'HOST_NOT_ALLOWED'));
 		expect(out.map((item) => item.error)).toEqual(
-			refused.map((url) => `Refused to send the Zoho access token to ${new URL(url).origin} (Path or URL): not a Zoho host of this credential's data centre.`),
+			refused.map(
+				(url) =>
+					`Refused to send the Zoho access token to ${new URL(url).origin} (Path or URL): not a Zoho host of this credential's data centre.`,
+			),
 		);
 		expect(trap.received).toEqual([]);
 		expect(plainTrap.received).toEqual([]);
 		expect(kit.sim.counters().authorizationHeaders).toEqual([]);
 		// Only the token request left n8n, to the EU accounts server (on a connection kept from before, or a new one).
-		expect(routing.connections.filter((connection) => connection !== `${HOSTS.eu.accounts}:443`)).toEqual([]);
+		expect(
+			routing.connections.filter((connection) => connection !== `${HOSTS.eu.accounts}:443`),
+		).toEqual([]);
 	});
 
 	it('the traps do catch what is let through (Allowed Hosts), so their silence above means something', async () => {
@@ -165,6 +200,8 @@ describe('the allow-list keeps the token on the credential\'s data centre (nothi
 			}),
 		});
 		expect(result.error).toBeUndefined();
-		expect(trap.received.slice(before)).toEqual(['GET www.zohoapis.eu.attacker.example /crm/v8/org']);
+		expect(trap.received.slice(before)).toEqual([
+			'GET www.zohoapis.eu.attacker.example /crm/v8/org',
+		]);
 	});
 });

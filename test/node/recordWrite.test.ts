@@ -3,12 +3,22 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { callCount, items, jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
 
-const SCOPES = ['ZohoCRM.modules.ALL', 'ZohoCRM.settings.ALL', 'ZohoBigin.modules.ALL', 'ZohoBigin.settings.ALL'];
+const SCOPES = [
+	'ZohoCRM.modules.ALL',
+	'ZohoCRM.settings.ALL',
+	'ZohoBigin.modules.ALL',
+	'ZohoBigin.settings.ALL',
+];
 let kit: NodeKit;
 
 beforeAll(async () => {
 	kit = await startKit({ scopes: SCOPES });
-	kit.sim.addCrmRecordRule('us', { module: 'Contacts', field: 'Last_Name', equals: 'Refused', message: 'blocked by a validation rule' });
+	kit.sim.addCrmRecordRule('us', {
+		module: 'Contacts',
+		field: 'Last_Name',
+		equals: 'Refused',
+		message: 'blocked by a validation rule',
+	});
 });
 afterAll(() => kit.close());
 beforeEach(() => kit.sim.resetCounters());
@@ -30,18 +40,29 @@ function writeWorkflow(parameters: IDataObject, options: { continueOnFail?: bool
 	);
 }
 
-const contact = (prefix: string) => (i: number) => ({ Last_Name: `${prefix}${i}`, Email: `${prefix.toLowerCase()}${i}@example.com` });
+const contact = (prefix: string) => (i: number) => ({
+	Last_Name: `${prefix}${i}`,
+	Email: `${prefix.toLowerCase()}${i}@example.com`,
+});
 const writesOf = () => kit.sim.counters().writes;
-const pairs = (result: Awaited<ReturnType<NodeKit['run']>>) => (result.outputs.Zoho?.[0] ?? []).map((item) => item.pairedItem);
+const pairs = (result: Awaited<ReturnType<NodeKit['run']>>) =>
+	(result.outputs.Zoho?.[0] ?? []).map((item) => item.pairedItem);
 
 describe('Create, Update, Upsert or Delete Records', () => {
 	it('creates 1 record with 1 call and 1 credit, answering with Zoho per-record result', async () => {
-		const result = await kit.run({ workflow: writeWorkflow({ writeOperation: 'create' }), inputItems: items(1, contact('One')) });
+		const result = await kit.run({
+			workflow: writeWorkflow({ writeOperation: 'create' }),
+			inputItems: items(1, contact('One')),
+		});
 		expect(result.error).toBeUndefined();
 		const [out] = jsonOf(result);
-		expect(out).toEqual(expect.objectContaining({ code: 'SUCCESS', status: 'success', message: 'record added' }));
+		expect(out).toEqual(
+			expect.objectContaining({ code: 'SUCCESS', status: 'success', message: 'record added' }),
+		);
 		const id = (out?.details as IDataObject).id as string;
-		expect(kit.sim.records('us', 'Contacts').find((record) => record.id === id)?.Email).toBe('one0@example.com');
+		expect(kit.sim.records('us', 'Contacts').find((record) => record.id === id)?.Email).toBe(
+			'one0@example.com',
+		);
 		expect(callCount(kit.sim, 'POST /crm/v8/Contacts 201')).toBe(1);
 		expect(kit.sim.credits('us')).toBe(1);
 		expect(pairs(result)).toEqual([{ item: 0 }]);
@@ -51,7 +72,10 @@ describe('Create, Update, Upsert or Delete Records', () => {
 		await kit.run({ workflow: writeWorkflow({}), inputItems: items(100, contact('Hundred')) });
 		expect(writesOf().map((write) => write.records)).toEqual([100]);
 		kit.sim.resetCounters();
-		const result = await kit.run({ workflow: writeWorkflow({}), inputItems: items(101, contact('HundredOne')) });
+		const result = await kit.run({
+			workflow: writeWorkflow({}),
+			inputItems: items(101, contact('HundredOne')),
+		});
 		expect(jsonOf(result)).toHaveLength(101);
 		expect(writesOf().map((write) => write.records)).toEqual([100, 1]);
 		expect(callCount(kit.sim, 'POST /crm/v8/Contacts/upsert 200')).toBe(2);
@@ -60,23 +84,41 @@ describe('Create, Update, Upsert or Delete Records', () => {
 
 	it('upserts 10,001 records in 101 calls costing 101 credits, one output per input in order; again as updates', async () => {
 		const input = items(10_001, contact('Bulk'));
-		const first = await kit.run({ workflow: writeWorkflow({ writeOptions: { maxConcurrency: 5 } }), inputItems: input, timeoutMs: 120_000 });
+		const first = await kit.run({
+			workflow: writeWorkflow({ writeOptions: { maxConcurrency: 5 } }),
+			inputItems: input,
+			timeoutMs: 120_000,
+		});
 		expect(first.error).toBeUndefined();
 		const out = jsonOf(first);
 		expect(out).toHaveLength(10_001);
 		expect(out.every((entry) => entry.code === 'SUCCESS' && entry.action === 'insert')).toBe(true);
-		expect(pairs(first).every((paired, index) => JSON.stringify(paired) === JSON.stringify({ item: index }))).toBe(true);
-		expect(kit.sim.counters().calls.filter((call) => call.path === '/crm/v8/Contacts/upsert')).toHaveLength(101);
+		expect(
+			pairs(first).every(
+				(paired, index) => JSON.stringify(paired) === JSON.stringify({ item: index }),
+			),
+		).toBe(true);
+		expect(
+			kit.sim.counters().calls.filter((call) => call.path === '/crm/v8/Contacts/upsert'),
+		).toHaveLength(101);
 		expect(kit.sim.credits('us')).toBe(101);
 		expect(kit.sim.counters().maxInFlight).toBeLessThanOrEqual(5);
 		// Record i came back as the answer to item i.
 		const byId = new Map(kit.sim.records('us', 'Contacts').map((record) => [record.id, record]));
-		expect(byId.get((out[7_777]?.details as IDataObject).id as string)?.Email).toBe('bulk7777@example.com');
+		expect(byId.get((out[7_777]?.details as IDataObject).id as string)?.Email).toBe(
+			'bulk7777@example.com',
+		);
 
 		kit.sim.resetCounters();
-		const again = await kit.run({ workflow: writeWorkflow({}), inputItems: input, timeoutMs: 120_000 });
+		const again = await kit.run({
+			workflow: writeWorkflow({}),
+			inputItems: input,
+			timeoutMs: 120_000,
+		});
 		const updated = jsonOf(again);
-		expect(updated.every((entry) => entry.action === 'update' && entry.duplicate_field === 'Email')).toBe(true);
+		expect(
+			updated.every((entry) => entry.action === 'update' && entry.duplicate_field === 'Email'),
+		).toBe(true);
 		expect(kit.sim.credits('us')).toBe(101);
 	}, 180_000);
 
@@ -84,7 +126,10 @@ describe('Create, Update, Upsert or Delete Records', () => {
 		// Zoho answering after 50 ms keeps each call open long enough for the others to start.
 		kit.sim.configure({ apiLatencyMs: 50 });
 		try {
-			const result = await kit.run({ workflow: writeWorkflow({ writeOptions: { maxConcurrency: 3 } }), inputItems: items(1_000, contact('Parallel')) });
+			const result = await kit.run({
+				workflow: writeWorkflow({ writeOptions: { maxConcurrency: 3 } }),
+				inputItems: items(1_000, contact('Parallel')),
+			});
 			expect(jsonOf(result)).toHaveLength(1_000);
 		} finally {
 			kit.sim.configure({ apiLatencyMs: 0 });
@@ -94,7 +139,10 @@ describe('Create, Update, Upsert or Delete Records', () => {
 	});
 
 	it('Batch Size 1 sends one call per item', async () => {
-		const result = await kit.run({ workflow: writeWorkflow({ writeOptions: { batchSize: 1 } }), inputItems: items(25, contact('Single')) });
+		const result = await kit.run({
+			workflow: writeWorkflow({ writeOptions: { batchSize: 1 } }),
+			inputItems: items(25, contact('Single')),
+		});
 		expect(jsonOf(result)).toHaveLength(25);
 		expect(writesOf()).toHaveLength(25);
 		expect(kit.sim.credits('us')).toBe(25);
@@ -104,7 +152,10 @@ describe('Create, Update, Upsert or Delete Records', () => {
 		const input = items(10, contact('Mixed'));
 		input[3] = { json: { Last_Name: 'Refused', Email: 'refused3@example.com' } };
 		input[6] = { json: { Email: 'nolastname6@example.com' } };
-		const result = await kit.run({ workflow: writeWorkflow({ writeOperation: 'create' }, { continueOnFail: true }), inputItems: input });
+		const result = await kit.run({
+			workflow: writeWorkflow({ writeOperation: 'create' }, { continueOnFail: true }),
+			inputItems: input,
+		});
 		expect(result.error).toBeUndefined();
 		const out = jsonOf(result);
 		expect(out).toHaveLength(10);
@@ -112,7 +163,8 @@ describe('Create, Update, Upsert or Delete Records', () => {
 		expect(callCount(kit.sim, 'POST /crm/v8/Contacts 207')).toBe(1);
 		expect(out[3]).toEqual(
 			expect.objectContaining({
-				error: 'Zoho refused the record: INVALID_DATA (blocked by a validation rule) in field Last_Name.',
+				error:
+					'Zoho refused the record: INVALID_DATA (blocked by a validation rule) in field Last_Name.',
 				code: 'RECORD_REFUSED',
 				zohoCode: 'INVALID_DATA',
 				zohoMessage: 'blocked by a validation rule',
@@ -120,14 +172,22 @@ describe('Create, Update, Upsert or Delete Records', () => {
 				httpStatus: 207,
 			}),
 		);
-		expect(out[6]).toEqual(expect.objectContaining({ zohoCode: 'MANDATORY_NOT_FOUND', field: 'Last_Name' }));
-		for (const index of [0, 1, 2, 4, 5, 7, 8, 9]) expect(out[index]).toEqual(expect.objectContaining({ code: 'SUCCESS' }));
-		expect(kit.sim.records('us', 'Contacts').filter((record) => String(record.Email).startsWith('mixed'))).toHaveLength(8);
+		expect(out[6]).toEqual(
+			expect.objectContaining({ zohoCode: 'MANDATORY_NOT_FOUND', field: 'Last_Name' }),
+		);
+		for (const index of [0, 1, 2, 4, 5, 7, 8, 9])
+			expect(out[index]).toEqual(expect.objectContaining({ code: 'SUCCESS' }));
+		expect(
+			kit.sim
+				.records('us', 'Contacts')
+				.filter((record) => String(record.Email).startsWith('mixed')),
+		).toHaveLength(8);
 	});
 
 	it('without Continue On Fail, refusals give one NodeApiError saying how many of how many and the first ones', async () => {
 		const input = items(250, contact('Strict'));
-		for (const index of [5, 120, 121, 122, 249]) input[index] = { json: { Last_Name: 'Refused', Email: `x${index}@example.com` } };
+		for (const index of [5, 120, 121, 122, 249])
+			input[index] = { json: { Last_Name: 'Refused', Email: `x${index}@example.com` } };
 		const result = await kit.run({ workflow: writeWorkflow({}), inputItems: input });
 		expect(result.error?.constructor.name).toBe('NodeApiError');
 		expect(result.error?.message).toBe('Zoho refused 5 of 250 records.');
@@ -138,20 +198,32 @@ describe('Create, Update, Upsert or Delete Records', () => {
 		expect(description).toContain('Continue On Fail');
 		// Zoho wrote the others: 3 calls, 245 records.
 		expect(writesOf().map((write) => write.records)).toEqual([100, 100, 50]);
-		expect(kit.sim.records('us', 'Contacts').filter((record) => String(record.Email).startsWith('strict'))).toHaveLength(245);
+		expect(
+			kit.sim
+				.records('us', 'Contacts')
+				.filter((record) => String(record.Email).startsWith('strict')),
+		).toHaveLength(245);
 	});
 
 	it('a batch Zoho refuses whole (HTTP 400, no record written) still gives one error item per record', async () => {
 		const input = items(3, (i) => ({ Email: `nobody${i}@example.com` }));
-		const result = await kit.run({ workflow: writeWorkflow({ writeOperation: 'create' }, { continueOnFail: true }), inputItems: input });
+		const result = await kit.run({
+			workflow: writeWorkflow({ writeOperation: 'create' }, { continueOnFail: true }),
+			inputItems: input,
+		});
 		const out = jsonOf(result);
 		expect(out).toHaveLength(3);
-		expect(out.every((entry) => entry.zohoCode === 'MANDATORY_NOT_FOUND' && entry.httpStatus === 400)).toBe(true);
+		expect(
+			out.every((entry) => entry.zohoCode === 'MANDATORY_NOT_FOUND' && entry.httpStatus === 400),
+		).toBe(true);
 		expect(callCount(kit.sim, 'POST /crm/v8/Contacts 400')).toBe(1);
 	});
 
 	it('records that cannot be sent fail alone, before any call', async () => {
-		const workflow = writeWorkflow({ writeOperation: 'create', recordJson: '={{ $json.record }}' }, { continueOnFail: true });
+		const workflow = writeWorkflow(
+			{ writeOperation: 'create', recordJson: '={{ $json.record }}' },
+			{ continueOnFail: true },
+		);
 		const input = [
 			{ json: { record: { Last_Name: 'Good0' } } },
 			{ json: { record: 42 } },
@@ -163,38 +235,79 @@ describe('Create, Update, Upsert or Delete Records', () => {
 		const result = await kit.run({ workflow, inputItems: input });
 		const out = jsonOf(result);
 		expect(out).toHaveLength(6);
-		expect(out.map((entry) => entry.code)).toEqual(['SUCCESS', 'INVALID_INPUT', 'INVALID_INPUT', 'INVALID_INPUT', 'INVALID_INPUT', 'SUCCESS']);
-		expect(out[1]?.error).toBe('The record must be a JSON object of field API names to values (got number 42).');
+		expect(out.map((entry) => entry.code)).toEqual([
+			'SUCCESS',
+			'INVALID_INPUT',
+			'INVALID_INPUT',
+			'INVALID_INPUT',
+			'INVALID_INPUT',
+			'SUCCESS',
+		]);
+		expect(out[1]?.error).toBe(
+			'The record must be a JSON object of field API names to values (got number 42).',
+		);
 		expect(out[3]?.error).toBe('"Last Name" is not a Zoho field API name.');
-		expect(out[4]?.error).toBe("Field Last_Name has 32001 characters; Zoho's longest text field holds 32000.");
+		expect(out[4]?.error).toBe(
+			"Field Last_Name has 32001 characters; Zoho's longest text field holds 32000.",
+		);
 		expect(writesOf().map((write) => write.records)).toEqual([2]);
 
 		kit.sim.resetCounters();
-		const strict = await kit.run({ workflow: writeWorkflow({ writeOperation: 'create', recordJson: '={{ $json.record }}' }), inputItems: input });
+		const strict = await kit.run({
+			workflow: writeWorkflow({ writeOperation: 'create', recordJson: '={{ $json.record }}' }),
+			inputItems: input,
+		});
 		expect(strict.error?.constructor.name).toBe('NodeOperationError');
-		expect(strict.error?.message).toBe('The record must be a JSON object of field API names to values (got number 42).');
+		expect(strict.error?.message).toBe(
+			'The record must be a JSON object of field API names to values (got number 42).',
+		);
 		expect(kit.sim.counters().calls).toHaveLength(0);
 	});
 
 	it('updates by id, and refuses an update without one before sending', async () => {
-		const [id] = kit.sim.seedCrm('us', { module: 'Contacts', count: 1, make: () => ({ Last_Name: 'Before', Email: 'before@example.com' }) });
+		const [id] = kit.sim.seedCrm('us', {
+			module: 'Contacts',
+			count: 1,
+			make: () => ({ Last_Name: 'Before', Email: 'before@example.com' }),
+		});
 		const workflow = writeWorkflow({ writeOperation: 'update' }, { continueOnFail: true });
-		const result = await kit.run({ workflow, inputItems: [{ json: { id, Last_Name: 'After' } }, { json: { Last_Name: 'No id' } }] });
+		const result = await kit.run({
+			workflow,
+			inputItems: [{ json: { id, Last_Name: 'After' } }, { json: { Last_Name: 'No id' } }],
+		});
 		const out = jsonOf(result);
 		expect(out[0]).toEqual(expect.objectContaining({ code: 'SUCCESS', message: 'record updated' }));
 		expect(out[1]).toEqual(expect.objectContaining({ code: 'INVALID_INPUT', field: 'Record ID' }));
-		expect(kit.sim.records('us', 'Contacts').find((record) => record.id === id)?.Last_Name).toBe('After');
+		expect(kit.sim.records('us', 'Contacts').find((record) => record.id === id)?.Last_Name).toBe(
+			'After',
+		);
 		expect(callCount(kit.sim, 'PUT /crm/v8/Contacts 200')).toBe(1);
 	});
 
 	it('deletes by ids, 100 per call; an unknown id fails alone', async () => {
-		const ids = kit.sim.seedCrm('us', { module: 'Deals', count: 150, make: (i) => ({ Deal_Name: `Deal ${i}`, Stage: 'Qualification' }) });
+		const ids = kit.sim.seedCrm('us', {
+			module: 'Deals',
+			count: 150,
+			make: (i) => ({ Deal_Name: `Deal ${i}`, Stage: 'Qualification' }),
+		});
 		const input = [...ids.map((id) => ({ json: { id } })), { json: { id: '999999999' } }];
-		const result = await kit.run({ workflow: writeWorkflow({ writeOperation: 'delete', module: moduleParam('Deals') }, { continueOnFail: true }), inputItems: input });
+		const result = await kit.run({
+			workflow: writeWorkflow(
+				{ writeOperation: 'delete', module: moduleParam('Deals') },
+				{ continueOnFail: true },
+			),
+			inputItems: input,
+		});
 		const out = jsonOf(result);
 		expect(out).toHaveLength(151);
-		expect(out.slice(0, 150).every((entry) => entry.code === 'SUCCESS' && entry.message === 'record deleted')).toBe(true);
-		expect(out[150]).toEqual(expect.objectContaining({ zohoCode: 'INVALID_DATA', code: 'RECORD_REFUSED' }));
+		expect(
+			out
+				.slice(0, 150)
+				.every((entry) => entry.code === 'SUCCESS' && entry.message === 'record deleted'),
+		).toBe(true);
+		expect(out[150]).toEqual(
+			expect.objectContaining({ zohoCode: 'INVALID_DATA', code: 'RECORD_REFUSED' }),
+		);
 		expect(writesOf().map((write) => [write.method, write.records])).toEqual([
 			['DELETE', 100],
 			['DELETE', 51],
@@ -206,26 +319,71 @@ describe('Create, Update, Upsert or Delete Records', () => {
 		const input = items(1, contact('Trigger'));
 		await kit.run({ workflow: writeWorkflow({}), inputItems: input });
 		await kit.run({ workflow: writeWorkflow({ trigger: 'none' }), inputItems: input });
-		await kit.run({ workflow: writeWorkflow({ trigger: 'selected', triggerList: ['workflow', 'blueprint'] }), inputItems: input });
-		expect(writesOf().map((write) => write.trigger)).toEqual([undefined, [], ['workflow', 'blueprint']]);
+		await kit.run({
+			workflow: writeWorkflow({ trigger: 'selected', triggerList: ['workflow', 'blueprint'] }),
+			inputItems: input,
+		});
+		expect(writesOf().map((write) => write.trigger)).toEqual([
+			undefined,
+			[],
+			['workflow', 'blueprint'],
+		]);
 	});
 
 	it('maps fields with the field mapper, or automatically from the item, with duplicate-check fields for upsert', async () => {
 		const schema = [
-			{ id: 'Last_Name', displayName: 'Last Name', required: true, defaultMatch: false, display: true, type: 'string' },
-			{ id: 'Email', displayName: 'Email', required: false, defaultMatch: true, canBeUsedToMatch: true, display: true, type: 'string' },
+			{
+				id: 'Last_Name',
+				displayName: 'Last Name',
+				required: true,
+				defaultMatch: false,
+				display: true,
+				type: 'string',
+			},
+			{
+				id: 'Email',
+				displayName: 'Email',
+				required: false,
+				defaultMatch: true,
+				canBeUsedToMatch: true,
+				display: true,
+				type: 'string',
+			},
 		];
 		const mapped = writeWorkflow({
 			recordSource: 'mapper',
-			columns: { mappingMode: 'defineBelow', value: { Last_Name: '={{ $json.name }}', Email: '={{ $json.mail }}' }, matchingColumns: ['Email'], schema },
+			columns: {
+				mappingMode: 'defineBelow',
+				value: { Last_Name: '={{ $json.name }}', Email: '={{ $json.mail }}' },
+				matchingColumns: ['Email'],
+				schema,
+			},
 		});
-		const result = await kit.run({ workflow: mapped, inputItems: [{ json: { name: 'Mapped', mail: 'mapped@example.com' } }] });
-		expect(jsonOf(result)[0]).toEqual(expect.objectContaining({ code: 'SUCCESS', action: 'insert' }));
-		const auto = writeWorkflow({ recordSource: 'mapper', columns: { mappingMode: 'autoMapInputData', value: null, matchingColumns: ['Email'], schema } });
-		const again = await kit.run({ workflow: auto, inputItems: [{ json: { Last_Name: 'Mapped Again', Email: 'mapped@example.com' } }] });
-		expect(jsonOf(again)[0]).toEqual(expect.objectContaining({ action: 'update', duplicate_field: 'Email' }));
+		const result = await kit.run({
+			workflow: mapped,
+			inputItems: [{ json: { name: 'Mapped', mail: 'mapped@example.com' } }],
+		});
+		expect(jsonOf(result)[0]).toEqual(
+			expect.objectContaining({ code: 'SUCCESS', action: 'insert' }),
+		);
+		const auto = writeWorkflow({
+			recordSource: 'mapper',
+			columns: { mappingMode: 'autoMapInputData', value: null, matchingColumns: ['Email'], schema },
+		});
+		const again = await kit.run({
+			workflow: auto,
+			inputItems: [{ json: { Last_Name: 'Mapped Again', Email: 'mapped@example.com' } }],
+		});
+		expect(jsonOf(again)[0]).toEqual(
+			expect.objectContaining({ action: 'update', duplicate_field: 'Email' }),
+		);
 		expect(writesOf().map((write) => write.duplicateCheckFields)).toEqual([['Email'], ['Email']]);
-		expect(kit.sim.records('us', 'Contacts').filter((record) => record.Email === 'mapped@example.com').map((record) => record.Last_Name)).toEqual(['Mapped Again']);
+		expect(
+			kit.sim
+				.records('us', 'Contacts')
+				.filter((record) => record.Email === 'mapped@example.com')
+				.map((record) => record.Last_Name),
+		).toEqual(['Mapped Again']);
 	});
 
 	it('writes to a custom module, with its unique field as the duplicate check', async () => {
@@ -238,29 +396,62 @@ describe('Create, Update, Upsert or Delete Records', () => {
 			],
 		});
 		const workflow = writeWorkflow({ module: moduleParam('Projects_X') }, { continueOnFail: true });
-		const result = await kit.run({ workflow, inputItems: [{ json: { Name: 'Apollo', Code: 'AP-1' } }, { json: { Name: 'Apollo 2', Code: 'AP-1' } }, { json: { Name: 'Long', Code: 'TOO-LONG-CODE' } }] });
+		const result = await kit.run({
+			workflow,
+			inputItems: [
+				{ json: { Name: 'Apollo', Code: 'AP-1' } },
+				{ json: { Name: 'Apollo 2', Code: 'AP-1' } },
+				{ json: { Name: 'Long', Code: 'TOO-LONG-CODE' } },
+			],
+		});
 		const out = jsonOf(result);
-		expect(out.map((entry) => entry.action ?? entry.zohoCode)).toEqual(['insert', 'update', 'INVALID_DATA']);
+		expect(out.map((entry) => entry.action ?? entry.zohoCode)).toEqual([
+			'insert',
+			'update',
+			'INVALID_DATA',
+		]);
 		expect(out[1]?.duplicate_field).toBe('Code');
 		expect(out[2]?.field).toBe('Code');
 		expect(callCount(kit.sim, 'POST /crm/v8/Projects_X/upsert 207')).toBe(1);
 	});
 
 	it('writes Bigin records through /bigin/v2', async () => {
-		const workflow = writeWorkflow({ product: 'bigin', writeOperation: 'create', module: moduleParam('Pipelines') }, { continueOnFail: true });
-		const result = await kit.run({ workflow, inputItems: [{ json: { Deal_Name: 'Big deal', Amount: 5000 } }, { json: { Amount: 1 } }] });
+		const workflow = writeWorkflow(
+			{ product: 'bigin', writeOperation: 'create', module: moduleParam('Pipelines') },
+			{ continueOnFail: true },
+		);
+		const result = await kit.run({
+			workflow,
+			inputItems: [{ json: { Deal_Name: 'Big deal', Amount: 5000 } }, { json: { Amount: 1 } }],
+		});
 		const out = jsonOf(result);
 		expect(out[0]).toEqual(expect.objectContaining({ code: 'SUCCESS' }));
-		expect(out[1]).toEqual(expect.objectContaining({ zohoCode: 'MANDATORY_NOT_FOUND', field: 'Deal_Name' }));
+		expect(out[1]).toEqual(
+			expect.objectContaining({ zohoCode: 'MANDATORY_NOT_FOUND', field: 'Deal_Name' }),
+		);
 		expect(callCount(kit.sim, 'POST /bigin/v2/Pipelines 207')).toBe(1);
-		expect(kit.sim.records('us', 'Pipelines', 'bigin').map((record) => record.Deal_Name)).toEqual(['Big deal']);
+		expect(kit.sim.records('us', 'Pipelines', 'bigin').map((record) => record.Deal_Name)).toEqual([
+			'Big deal',
+		]);
 	});
 
 	it('refuses a Batch Size above 100 and an empty module, naming the field', async () => {
-		const big = await kit.run({ workflow: writeWorkflow({ writeOptions: { batchSize: 101 } }), inputItems: items(1, contact('Big')) });
+		const big = await kit.run({
+			workflow: writeWorkflow({ writeOptions: { batchSize: 101 } }),
+			inputItems: items(1, contact('Big')),
+		});
 		expect(big.error?.message).toBe('Batch Size must be at most 100 (got 101).');
-		const noModule = await kit.run({ workflow: writeWorkflow({ module: moduleParam('={{ $json.module }}') }, { continueOnFail: true }), inputItems: items(2, contact('NoModule')) });
-		expect(jsonOf(noModule).map((entry) => entry.error)).toEqual(['Module is empty.', 'Module is empty.']);
+		const noModule = await kit.run({
+			workflow: writeWorkflow(
+				{ module: moduleParam('={{ $json.module }}') },
+				{ continueOnFail: true },
+			),
+			inputItems: items(2, contact('NoModule')),
+		});
+		expect(jsonOf(noModule).map((entry) => entry.error)).toEqual([
+			'Module is empty.',
+			'Module is empty.',
+		]);
 		expect(kit.sim.counters().calls).toHaveLength(0);
 	});
 });

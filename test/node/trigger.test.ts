@@ -3,7 +3,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { NodeApiError, NodeOperationError, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 
 import { ZohoSelfClientApi } from '../../credentials/ZohoSelfClientApi.credentials';
 import { ZohoOAuthRequest } from '../../nodes/ZohoOAuthRequest/ZohoOAuthRequest.node';
@@ -21,7 +26,9 @@ let kit: NodeKit;
 let runtime: ZohoRuntime;
 
 beforeAll(async () => {
-	kit = await startKit({ scopes: ['ZohoCRM.modules.ALL', 'ZohoCRM.settings.ALL', 'ZohoBigin.modules.ALL'] });
+	kit = await startKit({
+		scopes: ['ZohoCRM.modules.ALL', 'ZohoCRM.settings.ALL', 'ZohoBigin.modules.ALL'],
+	});
 	// The trigger's "now" is the simulator's clock, so "from now on" is exact in these tests.
 	runtime = createZohoRuntime({
 		clock: { now: () => kit.sim.now() },
@@ -63,14 +70,22 @@ function trigger(parameters: IDataObject): PollRunner {
 }
 
 /** Adds records to a module with chosen Modified_Time (and Created_Time), in seconds after BASE. */
-function seed(module: string, records: Array<{ name: string; modified: number; created?: number }>, product: 'crm' | 'bigin' = 'crm'): string[] {
+function seed(
+	module: string,
+	records: Array<{ name: string; modified: number; created?: number }>,
+	product: 'crm' | 'bigin' = 'crm',
+): string[] {
 	return kit.sim.seedCrm('us', {
 		module,
 		product,
 		count: records.length,
 		make: (i) => {
 			const record = records[i - 1] ?? { name: '?', modified: 0 };
-			return { Last_Name: record.name, Modified_Time: at(record.modified), Created_Time: at(record.created ?? record.modified) };
+			return {
+				Last_Name: record.name,
+				Modified_Time: at(record.modified),
+				Created_Time: at(record.created ?? record.modified),
+			};
 		},
 	});
 }
@@ -91,10 +106,17 @@ describe('Zoho OAuth Trigger', () => {
 		const poller = trigger({ module: byName('Accounts') });
 		expect(await poller.poll()).toBeNull();
 		expect(kit.sim.counters().calls).toHaveLength(0);
-		expect(poller.staticData()).toEqual({ source: 'crm:Accounts:createdOrUpdated', watermark: { second: Math.floor(kit.sim.now() / 1000), ids: [] } });
+		expect(poller.staticData()).toEqual({
+			source: 'crm:Accounts:createdOrUpdated',
+			watermark: { second: Math.floor(kit.sim.now() / 1000), ids: [] },
+		});
 
 		kit.sim.advanceClock(2_000);
-		kit.sim.touchCrm('us', { module: 'Accounts', id: old ?? '', fields: { Last_Name: 'changed after activation' } });
+		kit.sim.touchCrm('us', {
+			module: 'Accounts',
+			id: old ?? '',
+			fields: { Last_Name: 'changed after activation' },
+		});
 		expect(names(await poller.poll())).toEqual(['changed after activation']);
 		// The watermark second is read again (records can still arrive in it): one call, nothing new.
 		expect(await poller.poll()).toBeNull();
@@ -110,20 +132,37 @@ describe('Zoho OAuth Trigger', () => {
 			{ name: 'A', modified: 5 },
 			{ name: 'B', modified: 5 },
 		]).slice(1);
-		const poller = trigger({ module: byName('Leads'), fields: 'Last_Name', options: { startFrom: at(0) } });
+		const poller = trigger({
+			module: byName('Leads'),
+			fields: 'Last_Name',
+			options: { startFrom: at(0) },
+		});
 		expect(names(await poller.poll())).toEqual(['A', 'B']);
-		expect(poller.staticData().watermark).toEqual({ second: (BASE + 5_000) / 1000, ids: expect.any(Array) as unknown });
+		expect(poller.staticData().watermark).toEqual({
+			second: (BASE + 5_000) / 1000,
+			ids: expect.any(Array) as unknown,
+		});
 
 		// Created in the same second, after poll 1 had read it.
 		seed('Leads', [{ name: 'C', modified: 5 }]);
 		expect(names(await poller.poll())).toEqual(['C']);
 		expect(await poller.poll()).toBeNull();
 
-		kit.sim.touchCrm('us', { module: 'Leads', id: a ?? '', fields: { Last_Name: 'A again' }, at: BASE + 9_000 });
+		kit.sim.touchCrm('us', {
+			module: 'Leads',
+			id: a ?? '',
+			fields: { Last_Name: 'A again' },
+			at: BASE + 9_000,
+		});
 		const again = await poller.poll();
 		expect(names(again)).toEqual(['A again']);
 		// Fields asked for, plus the times the watermark needs.
-		expect(Object.keys(again?.[0]?.[0]?.json ?? {}).sort()).toEqual(['Created_Time', 'Last_Name', 'Modified_Time', 'id']);
+		expect(Object.keys(again?.[0]?.[0]?.json ?? {}).sort()).toEqual([
+			'Created_Time',
+			'Last_Name',
+			'Modified_Time',
+			'id',
+		]);
 		expect(await poller.poll()).toBeNull();
 		// Exactly one list call per poll, no token minted again.
 		expect(listCalls('/crm/v8/Leads', 200)).toBe(5);
@@ -151,28 +190,31 @@ describe('Zoho OAuth Trigger', () => {
 		['HTTP 500', { kind: 'status', status: 500 }, 'Zoho failed with HTTP 500'],
 		['throttling (429)', { kind: 'status', status: 429 }, "Zoho's rate limit was hit"],
 		['a dropped connection', { kind: 'drop' }, 'Network error talking to'],
-	])('after a poll failed with %s, moves nothing: the next poll emits every change once', async (_label, fault, message) => {
-		const module = `Deals${fault.kind}${fault.status ?? ''}`;
-		seed(module, [{ name: 'D1', modified: 1 }]);
-		const poller = trigger({ module: byName(module), options: { startFrom: at(0) } });
-		expect(names(await poller.poll())).toEqual(['D1']);
-		seed(module, [
-			{ name: 'D2', modified: 1 },
-			{ name: 'D3', modified: 2 },
-		]);
-		const before = poller.staticData();
-		kit.sim.resetCounters();
-		// The first call and its three retries all fail.
-		kit.sim.injectFault({ ...fault, path: `/crm/v8/${module}`, times: 4 });
-		const failed = poller.poll();
-		await expect(failed).rejects.toThrow(NodeApiError);
-		await expect(failed).rejects.toThrow(message);
-		expect(kit.sim.counters().calls).toHaveLength(4);
-		expect(poller.staticData()).toEqual(before);
+	])(
+		'after a poll failed with %s, moves nothing: the next poll emits every change once',
+		async (_label, fault, message) => {
+			const module = `Deals${fault.kind}${fault.status ?? ''}`;
+			seed(module, [{ name: 'D1', modified: 1 }]);
+			const poller = trigger({ module: byName(module), options: { startFrom: at(0) } });
+			expect(names(await poller.poll())).toEqual(['D1']);
+			seed(module, [
+				{ name: 'D2', modified: 1 },
+				{ name: 'D3', modified: 2 },
+			]);
+			const before = poller.staticData();
+			kit.sim.resetCounters();
+			// The first call and its three retries all fail.
+			kit.sim.injectFault({ ...fault, path: `/crm/v8/${module}`, times: 4 });
+			const failed = poller.poll();
+			await expect(failed).rejects.toThrow(NodeApiError);
+			await expect(failed).rejects.toThrow(message);
+			expect(kit.sim.counters().calls).toHaveLength(4);
+			expect(poller.staticData()).toEqual(before);
 
-		expect(names(await poller.poll())).toEqual(['D2', 'D3']);
-		expect(await poller.poll()).toBeNull();
-	});
+			expect(names(await poller.poll())).toEqual(['D2', 'D3']);
+			expect(await poller.poll()).toBeNull();
+		},
+	);
 
 	it('lets a poll that starts while the previous one still reads yield to it (no record twice)', async () => {
 		seed('Campaigns', [{ name: 'K1', modified: 1 }]);
@@ -187,22 +229,35 @@ describe('Zoho OAuth Trigger', () => {
 	});
 
 	it('loses nothing when a record it already read changes while it reads the next pages', async () => {
-		const ids = seed('Solutions', Array.from({ length: 450 }, (_, i) => ({ name: `S${i + 1}`, modified: 100 + i })));
+		const ids = seed(
+			'Solutions',
+			Array.from({ length: 450 }, (_, i) => ({ name: `S${i + 1}`, modified: 100 + i })),
+		);
 		// After the first list call, S1 changes: it moves to the end of the list Zoho pages through.
 		let listCalls = 0;
 		const api = Object.assign(Object.create(runtime.api) as ZohoRuntime['api'], {
 			call: async (...args: Parameters<ZohoRuntime['api']['call']>) => {
 				const res = await runtime.api.call(...args);
 				listCalls += 1;
-				if (listCalls === 1) kit.sim.touchCrm('us', { module: 'Solutions', id: ids[0] ?? '', fields: { Last_Name: 'S1 changed' }, at: BASE + 1_000_000 });
+				if (listCalls === 1)
+					kit.sim.touchCrm('us', {
+						module: 'Solutions',
+						id: ids[0] ?? '',
+						fields: { Last_Name: 'S1 changed' },
+						at: BASE + 1_000_000,
+					});
 				return res;
 			},
 		});
 		setSharedZohoRuntime({ ...runtime, api });
 		try {
-			const emitted = names(await trigger({ module: byName('Solutions'), options: { startFrom: at(0) } }).poll());
+			const emitted = names(
+				await trigger({ module: byName('Solutions'), options: { startFrom: at(0) } }).poll(),
+			);
 			expect(emitted).toHaveLength(451);
-			expect(new Set(emitted)).toEqual(new Set([...Array.from({ length: 450 }, (_, i) => `S${i + 1}`), 'S1 changed']));
+			expect(new Set(emitted)).toEqual(
+				new Set([...Array.from({ length: 450 }, (_, i) => `S${i + 1}`), 'S1 changed']),
+			);
 			expect(emitted.at(-1)).toBe('S1 changed');
 		} finally {
 			setSharedZohoRuntime(runtime);
@@ -237,7 +292,11 @@ describe('Zoho OAuth Trigger', () => {
 			count: 2_100,
 			make: (i) => ({ Last_Name: `P${i}`, Modified_Time: at(10 + Math.floor(i / 300)) }),
 		});
-		const poller = trigger({ product: 'bigin', module: byName('Pipelines'), options: { startFrom: at(0) } });
+		const poller = trigger({
+			product: 'bigin',
+			module: byName('Pipelines'),
+			options: { startFrom: at(0) },
+		});
 		const emitted = ((await poller.poll())?.[0] ?? []).map((item) => String(item.json.id));
 		expect(emitted).toHaveLength(2_100);
 		expect(new Set(emitted)).toEqual(new Set(ids));
@@ -248,8 +307,17 @@ describe('Zoho OAuth Trigger', () => {
 	});
 
 	it('emits the first 2,000 Bigin records of one second, then says why it cannot read past them, moving nothing', async () => {
-		kit.sim.seedCrm('us', { module: 'Deals', product: 'bigin', count: 2_001, make: (i) => ({ Last_Name: `B${i}`, Modified_Time: at(30) }) });
-		const poller = trigger({ product: 'bigin', module: byName('Deals'), options: { startFrom: at(0) } });
+		kit.sim.seedCrm('us', {
+			module: 'Deals',
+			product: 'bigin',
+			count: 2_001,
+			make: (i) => ({ Last_Name: `B${i}`, Modified_Time: at(30) }),
+		});
+		const poller = trigger({
+			product: 'bigin',
+			module: byName('Deals'),
+			options: { startFrom: at(0) },
+		});
 		expect(names(await poller.poll())).toHaveLength(2_000);
 		const before = poller.staticData();
 		const stuck = poller.poll();
@@ -262,7 +330,10 @@ describe('Zoho OAuth Trigger', () => {
 	});
 
 	it('in a manual test run returns a few recent records and leaves the watermark alone', async () => {
-		seed('Products', Array.from({ length: 8 }, (_, i) => ({ name: `P${i + 1}`, modified: i + 1 })));
+		seed(
+			'Products',
+			Array.from({ length: 8 }, (_, i) => ({ name: `P${i + 1}`, modified: i + 1 })),
+		);
 		const fresh = trigger({ module: byName('Products') });
 		expect(names(await fresh.poll({ mode: 'manual' }))).toEqual(['P8', 'P7', 'P6', 'P5', 'P4']);
 		expect(fresh.staticData()).toEqual({});
@@ -281,7 +352,11 @@ describe('Zoho OAuth Trigger', () => {
 			{ name: 'old, changed', modified: 3, created: -86_400 },
 			{ name: 'new 1', modified: 4 },
 		]);
-		const poller = trigger({ module: byName('Tasks'), event: 'created', options: { startFrom: at(0) } });
+		const poller = trigger({
+			module: byName('Tasks'),
+			event: 'created',
+			options: { startFrom: at(0) },
+		});
 		expect(names(await poller.poll())).toEqual(['new 1']);
 		kit.sim.touchCrm('us', { module: 'Tasks', id: fresh ?? '', at: BASE + 6_000 });
 		seed('Tasks', [
@@ -317,13 +392,30 @@ describe('Zoho OAuth Trigger module picker', () => {
 });
 
 describe('example: every new or changed Lead → upsert into Contacts', () => {
-	it('polls Leads once activated and upserts the changed Leads in one batch, run as n8n runs a poll trigger\'s items', async () => {
-		const example = JSON.parse(readFileSync(path.join(__dirname, '../../examples/triggers/crm-new-or-changed-leads.json'), 'utf8')) as WorkflowJson;
+	it("polls Leads once activated and upserts the changed Leads in one batch, run as n8n runs a poll trigger's items", async () => {
+		const example = JSON.parse(
+			readFileSync(
+				path.join(__dirname, '../../examples/triggers/crm-new-or-changed-leads.json'),
+				'utf8',
+			),
+		) as WorkflowJson;
 		// The example names the credential the examples share; here it is the kit's.
-		kit.credentials.zohoSimCredential = kit.credentials[CREDENTIAL_ID] ?? { type: 'zohoSelfClientApi', data: {} };
-		const nodeTypes = { [TRIGGER_TYPE]: new ZohoOAuthTrigger(), [NODE_TYPE]: new ZohoOAuthRequest() };
+		kit.credentials.zohoSimCredential = kit.credentials[CREDENTIAL_ID] ?? {
+			type: 'zohoSelfClientApi',
+			data: {},
+		};
+		const nodeTypes = {
+			[TRIGGER_TYPE]: new ZohoOAuthTrigger(),
+			[NODE_TYPE]: new ZohoOAuthRequest(),
+		};
 		const credentialTypes = { zohoSelfClientApi: new ZohoSelfClientApi() };
-		const poller = createPollRunner({ workflow: example, node: 'New or Changed Lead', nodeTypes, credentialTypes, credentials: kit.credentials });
+		const poller = createPollRunner({
+			workflow: example,
+			node: 'New or Changed Lead',
+			nodeTypes,
+			credentialTypes,
+			credentials: kit.credentials,
+		});
 		expect(await poller.poll()).toBeNull();
 
 		kit.sim.advanceClock(1_000);
@@ -331,18 +423,37 @@ describe('example: every new or changed Lead → upsert into Contacts', () => {
 		kit.sim.seedCrm('us', {
 			module: 'Leads',
 			count: 3,
-			make: (i) => ({ First_Name: 'New', Last_Name: `Lead${i}`, Email: `new.lead${i}@example.com`, Modified_Time: now }),
+			make: (i) => ({
+				First_Name: 'New',
+				Last_Name: `Lead${i}`,
+				Email: `new.lead${i}@example.com`,
+				Modified_Time: now,
+			}),
 		});
 		const items = (await poller.poll())?.[0] ?? [];
-		expect(items.map((item) => item.json.Email)).toEqual(['new.lead1@example.com', 'new.lead2@example.com', 'new.lead3@example.com']);
+		expect(items.map((item) => item.json.Email)).toEqual([
+			'new.lead1@example.com',
+			'new.lead2@example.com',
+			'new.lead3@example.com',
+		]);
 
-		const result = await runWorkflow({ workflow: example, startNode: 'New or Changed Lead', inputItems: items, mode: 'trigger', nodeTypes, credentialTypes, credentials: kit.credentials });
+		const result = await runWorkflow({
+			workflow: example,
+			startNode: 'New or Changed Lead',
+			inputItems: items,
+			mode: 'trigger',
+			nodeTypes,
+			credentialTypes,
+			credentials: kit.credentials,
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.outputs['Upsert Contact']?.[0]).toHaveLength(3);
 		// The three Leads of the poll go to Zoho in one upsert call.
 		expect(listCalls('/crm/v8/Leads', 200)).toBe(1);
 		expect(callCount(kit.sim, 'POST /crm/v8/Contacts/upsert 200')).toBe(1);
-		const contacts = kit.sim.records('us', 'Contacts').filter((record) => String(record.Email).startsWith('new.lead'));
+		const contacts = kit.sim
+			.records('us', 'Contacts')
+			.filter((record) => String(record.Email).startsWith('new.lead'));
 		expect(contacts.map((record) => [record.Last_Name, record.Description])).toEqual(
 			items.map((item) => [item.json.Last_Name, `Synced from lead ${String(item.json.id)}`]),
 		);

@@ -89,9 +89,20 @@ type BadInputRow = CredentialRow | ParameterRow;
 const GET_ORG: IDataObject = { operation: 'apiRequest', method: 'GET', path: '/org' };
 const V = '={{ $json.v }}';
 
-const credentialRow = (row: Omit<CredentialRow, 'kind'>): CredentialRow => ({ kind: 'credential', ...row });
-const parameterRow = (row: Omit<ParameterRow, 'kind'>): ParameterRow => ({ kind: 'parameter', ...row });
-const refused = (message: string | RegExp, fix: string, tokenRequests = 0): Expected => ({ class: 'NodeOperationError', message, fix, tokenRequests });
+const credentialRow = (row: Omit<CredentialRow, 'kind'>): CredentialRow => ({
+	kind: 'credential',
+	...row,
+});
+const parameterRow = (row: Omit<ParameterRow, 'kind'>): ParameterRow => ({
+	kind: 'parameter',
+	...row,
+});
+const refused = (message: string | RegExp, fix: string, tokenRequests = 0): Expected => ({
+	class: 'NodeOperationError',
+	message,
+	fix,
+	tokenRequests,
+});
 
 const CLIENT_ID_FIX = 'Copy the Client ID from the Zoho API Console';
 const SECRET_FIX = 'Copy the Client Secret from the Zoho API Console';
@@ -107,19 +118,36 @@ const CREDENTIAL_ROWS: CredentialRow[] = [
 		change: () => ({ clientId: '' }),
 		expected: refused('Client ID is empty.', CLIENT_ID_FIX),
 	}),
-	credentialRow({ name: 'whitespace-only Client ID', field: 'Client ID', change: () => ({ clientId: ' \t ' }), expected: refused('Client ID is empty.', CLIENT_ID_FIX) }),
+	credentialRow({
+		name: 'whitespace-only Client ID',
+		field: 'Client ID',
+		change: () => ({ clientId: ' \t ' }),
+		expected: refused('Client ID is empty.', CLIENT_ID_FIX),
+	}),
 	credentialRow({
 		name: 'Client ID with a space inside',
 		field: 'Client ID',
 		change: (c) => ({ clientId: `${c.clientId.slice(0, 10)} ${c.clientId.slice(10)}` }),
 		expected: refused('Client ID contains spaces or line breaks.', PASTE_FIX),
 	}),
-	credentialRow({ name: 'empty Client Secret', field: 'Client Secret', change: () => ({ clientSecret: '' }), expected: refused('Client Secret is empty.', SECRET_FIX) }),
-	credentialRow({ name: 'whitespace-only Client Secret', field: 'Client Secret', change: () => ({ clientSecret: '   ' }), expected: refused('Client Secret is empty.', SECRET_FIX) }),
+	credentialRow({
+		name: 'empty Client Secret',
+		field: 'Client Secret',
+		change: () => ({ clientSecret: '' }),
+		expected: refused('Client Secret is empty.', SECRET_FIX),
+	}),
+	credentialRow({
+		name: 'whitespace-only Client Secret',
+		field: 'Client Secret',
+		change: () => ({ clientSecret: '   ' }),
+		expected: refused('Client Secret is empty.', SECRET_FIX),
+	}),
 	credentialRow({
 		name: 'Client Secret with a line break inside',
 		field: 'Client Secret',
-		change: (c) => ({ clientSecret: `${c.clientSecret.slice(0, 20)}\n${c.clientSecret.slice(20)}` }),
+		change: (c) => ({
+			clientSecret: `${c.clientSecret.slice(0, 20)}\n${c.clientSecret.slice(20)}`,
+		}),
 		expected: refused('Client Secret contains spaces or line breaks.', PASTE_FIX),
 	}),
 	credentialRow({
@@ -129,7 +157,12 @@ const CREDENTIAL_ROWS: CredentialRow[] = [
 		change: () => ({ refreshToken: '' }),
 		expected: refused('Refresh Token is empty.', REFRESH_FIX),
 	}),
-	credentialRow({ name: 'whitespace-only Refresh Token', field: 'Refresh Token', change: () => ({ refreshToken: '\n  ' }), expected: refused('Refresh Token is empty.', REFRESH_FIX) }),
+	credentialRow({
+		name: 'whitespace-only Refresh Token',
+		field: 'Refresh Token',
+		change: () => ({ refreshToken: '\n  ' }),
+		expected: refused('Refresh Token is empty.', REFRESH_FIX),
+	}),
 	credentialRow({
 		name: 'Refresh Token pasted in two pieces',
 		field: 'Refresh Token',
@@ -148,13 +181,19 @@ const CREDENTIAL_ROWS: CredentialRow[] = [
 		field: 'Data Centre',
 		existing: 'test/core/dataCentres.test.ts › refuses an unknown data centre',
 		change: () => ({ dataCentre: 'mars' }),
-		expected: refused('Unknown data centre "mars".', 'Pick one of United States (zoho.com), Europe (zoho.eu)'),
+		expected: refused(
+			'Unknown data centre "mars".',
+			'Pick one of United States (zoho.com), Europe (zoho.eu)',
+		),
 	}),
 	credentialRow({
 		name: 'empty Custom Accounts URL',
 		field: 'Custom Accounts URL',
 		change: () => ({ customAccountsUrl: '' }),
-		expected: refused('Custom Accounts URL is empty.', 'Enter the accounts server of your Zoho data centre'),
+		expected: refused(
+			'Custom Accounts URL is empty.',
+			'Enter the accounts server of your Zoho data centre',
+		),
 	}),
 	credentialRow({
 		name: 'malformed Custom Accounts URL',
@@ -166,26 +205,38 @@ const CREDENTIAL_ROWS: CredentialRow[] = [
 		name: 'Custom Accounts URL that is not http(s)',
 		field: 'Custom Accounts URL',
 		change: () => ({ customAccountsUrl: 'ftp://accounts.zoho.com' }),
-		expected: refused('Custom Accounts URL must use https (got ftp).', 'plain http is only accepted for loopback hosts'),
+		expected: refused(
+			'Custom Accounts URL must use https (got ftp).',
+			'plain http is only accepted for loopback hosts',
+		),
 	}),
 	credentialRow({
 		name: 'Custom Accounts URL over http to a non-loopback host',
 		field: 'Custom Accounts URL',
 		existing: 'test/core/credential.test.ts › an http custom URL',
 		change: () => ({ customAccountsUrl: 'http://accounts.zoho.com' }),
-		expected: refused('Custom Accounts URL must use https (got http).', 'plain http is only accepted for loopback hosts'),
+		expected: refused(
+			'Custom Accounts URL must use https (got http).',
+			'plain http is only accepted for loopback hosts',
+		),
 	}),
 	credentialRow({
 		name: 'Custom Accounts URL with a user name and password in it',
 		field: 'Custom Accounts URL',
 		change: () => ({ customAccountsUrl: 'https://me:pass@accounts.zoho.com' }),
-		expected: refused('Custom Accounts URL must not contain a user name, password, query string or fragment.', 'Enter only the server address'),
+		expected: refused(
+			'Custom Accounts URL must not contain a user name, password, query string or fragment.',
+			'Enter only the server address',
+		),
 	}),
 	credentialRow({
 		name: 'a refresh token already revoked, with Revoke Refresh Token',
 		field: 'Refresh Token',
 		change: () => {
-			const revoked = kit.sim.createRefreshToken('us', { clientId: client.clientId, scopes: ['ZohoCRM.modules.ALL'] });
+			const revoked = kit.sim.createRefreshToken('us', {
+				clientId: client.clientId,
+				scopes: ['ZohoCRM.modules.ALL'],
+			});
 			kit.sim.revokeRefreshToken('us', revoked);
 			return { refreshToken: revoked };
 		},
@@ -200,17 +251,38 @@ const CREDENTIAL_ROWS: CredentialRow[] = [
 ];
 
 const JSON_FIX = 'Check quotes, commas and brackets';
-const POSITIVE = (field: string, got: string) => refused(`${field} must be a whole number of 1 or more (got ${got}).`, `Enter a positive whole number in ${field}.`);
-const withOption = (name: string, extra: IDataObject = {}): IDataObject => ({ ...GET_ORG, ...extra, options: { [name]: V } });
-const bodyJson = (jsonBody: string): IDataObject => ({ operation: 'apiRequest', method: 'POST', path: '/Leads', sendBody: true, bodyContentType: 'json', jsonBody });
+const POSITIVE = (field: string, got: string) =>
+	refused(
+		`${field} must be a whole number of 1 or more (got ${got}).`,
+		`Enter a positive whole number in ${field}.`,
+	);
+const withOption = (name: string, extra: IDataObject = {}): IDataObject => ({
+	...GET_ORG,
+	...extra,
+	options: { [name]: V },
+});
+const bodyJson = (jsonBody: string): IDataObject => ({
+	operation: 'apiRequest',
+	method: 'POST',
+	path: '/Leads',
+	sendBody: true,
+	bodyContentType: 'json',
+	jsonBody,
+});
 const newLead = JSON.stringify({ data: [{ Last_Name: 'Input' }] });
 
-const grantCodeRow = (row: { name: string; bad: () => unknown | Promise<unknown>; expected: Expected; existing?: string }): ParameterRow =>
+const grantCodeRow = (row: {
+	name: string;
+	bad: () => unknown | Promise<unknown>;
+	expected: Expected;
+	existing?: string;
+}): ParameterRow =>
 	parameterRow({
 		...row,
 		field: 'Grant Code',
 		parameters: { operation: 'exchangeGrantCode', grantCode: V },
-		good: () => kit.sim.createGrantCode('us', { clientId: client.clientId, scopes: ['ZohoCRM.modules.ALL'] }),
+		good: () =>
+			kit.sim.createGrantCode('us', { clientId: client.clientId, scopes: ['ZohoCRM.modules.ALL'] }),
 	});
 const GRANT_FIX = 'Grant codes live 3–10 minutes and work once.';
 const grantRefused = (tokenRequests: number): Expected => ({
@@ -224,7 +296,8 @@ const PARAMETER_ROWS: ParameterRow[] = [
 	parameterRow({
 		name: 'a path without a leading slash',
 		field: 'Path or URL',
-		existing: 'test/node/failures.test.ts › with Continue On Fail, every input item yields exactly one output item',
+		existing:
+			'test/node/failures.test.ts › with Continue On Fail, every input item yields exactly one output item',
 		parameters: { ...GET_ORG, path: V },
 		good: () => '/org',
 		bad: () => 'org',
@@ -244,7 +317,10 @@ const PARAMETER_ROWS: ParameterRow[] = [
 		parameters: { ...GET_ORG, path: V },
 		good: () => '/org',
 		bad: () => 'ftp://www.zohoapis.com/crm/v8/org',
-		expected: refused('Path or URL "ftp://www.zohoapis.com/crm/v8/org" is not a valid http(s) URL.', URL_FIX),
+		expected: refused(
+			'Path or URL "ftp://www.zohoapis.com/crm/v8/org" is not a valid http(s) URL.',
+			URL_FIX,
+		),
 	}),
 	parameterRow({
 		name: 'a full URL to a non-Zoho host (the simulator under another name)',
@@ -301,7 +377,10 @@ const PARAMETER_ROWS: ParameterRow[] = [
 		parameters: { ...GET_ORG, sendHeaders: true, specifyHeader: 'json', jsonHeader: V },
 		good: () => '{ "X-Test": "1" }',
 		bad: () => '[ "X-Test" ]',
-		expected: refused('JSON Header must be a JSON object of names to values.', 'Write it like { "name": "value" }.'),
+		expected: refused(
+			'JSON Header must be a JSON object of names to values.',
+			'Write it like { "name": "value" }.',
+		),
 	}),
 	parameterRow({
 		name: 'invalid query JSON',
@@ -314,29 +393,88 @@ const PARAMETER_ROWS: ParameterRow[] = [
 	parameterRow({
 		name: 'a query parameter with a value but no name',
 		field: 'Query Parameters',
-		parameters: { ...GET_ORG, sendQuery: true, specifyQuery: 'keypair', queryParameters: { parameters: [{ name: V, value: 'x' }] } },
+		parameters: {
+			...GET_ORG,
+			sendQuery: true,
+			specifyQuery: 'keypair',
+			queryParameters: { parameters: [{ name: V, value: 'x' }] },
+		},
 		good: () => 'fields',
 		bad: () => '',
-		expected: refused('Query Parameters: row 1 has a value but no name.', 'Give it a name or remove the row.'),
+		expected: refused(
+			'Query Parameters: row 1 has a value but no name.',
+			'Give it a name or remove the row.',
+		),
 	}),
 	parameterRow({
 		name: 'a header with a value but no name',
 		field: 'Header Parameters',
-		parameters: { ...GET_ORG, sendHeaders: true, specifyHeader: 'keypair', headerParameters: { parameters: [{ name: V, value: 'x' }] } },
+		parameters: {
+			...GET_ORG,
+			sendHeaders: true,
+			specifyHeader: 'keypair',
+			headerParameters: { parameters: [{ name: V, value: 'x' }] },
+		},
 		good: () => 'X-Test',
 		bad: () => ' ',
-		expected: refused('Header Parameters: row 1 has a value but no name.', 'Give it a name or remove the row.'),
+		expected: refused(
+			'Header Parameters: row 1 has a value but no name.',
+			'Give it a name or remove the row.',
+		),
 	}),
-	parameterRow({ name: 'Limit 0', field: 'Limit', parameters: withOption('limit', { path: '/Leads' }), good: () => 1, bad: () => 0, expected: POSITIVE('Limit', '0') }),
-	parameterRow({ name: 'Limit negative', field: 'Limit', parameters: withOption('limit', { path: '/Leads' }), good: () => 1, bad: () => -5, expected: POSITIVE('Limit', '-5') }),
-	parameterRow({ name: 'Limit not a number', field: 'Limit', parameters: withOption('limit', { path: '/Leads' }), good: () => 1, bad: () => 'ten', expected: POSITIVE('Limit', '"ten"') }),
-	parameterRow({ name: 'Limit not whole', field: 'Limit', parameters: withOption('limit', { path: '/Leads' }), good: () => 1, bad: () => 2.5, expected: POSITIVE('Limit', '2.5') }),
-	parameterRow({ name: 'Timeout 0', field: 'Timeout', parameters: withOption('timeout'), good: () => 5_000, bad: () => 0, expected: POSITIVE('Timeout', '0') }),
-	parameterRow({ name: 'Timeout negative', field: 'Timeout', parameters: withOption('timeout'), good: () => 5_000, bad: () => -1, expected: POSITIVE('Timeout', '-1') }),
+	parameterRow({
+		name: 'Limit 0',
+		field: 'Limit',
+		parameters: withOption('limit', { path: '/Leads' }),
+		good: () => 1,
+		bad: () => 0,
+		expected: POSITIVE('Limit', '0'),
+	}),
+	parameterRow({
+		name: 'Limit negative',
+		field: 'Limit',
+		parameters: withOption('limit', { path: '/Leads' }),
+		good: () => 1,
+		bad: () => -5,
+		expected: POSITIVE('Limit', '-5'),
+	}),
+	parameterRow({
+		name: 'Limit not a number',
+		field: 'Limit',
+		parameters: withOption('limit', { path: '/Leads' }),
+		good: () => 1,
+		bad: () => 'ten',
+		expected: POSITIVE('Limit', '"ten"'),
+	}),
+	parameterRow({
+		name: 'Limit not whole',
+		field: 'Limit',
+		parameters: withOption('limit', { path: '/Leads' }),
+		good: () => 1,
+		bad: () => 2.5,
+		expected: POSITIVE('Limit', '2.5'),
+	}),
+	parameterRow({
+		name: 'Timeout 0',
+		field: 'Timeout',
+		parameters: withOption('timeout'),
+		good: () => 5_000,
+		bad: () => 0,
+		expected: POSITIVE('Timeout', '0'),
+	}),
+	parameterRow({
+		name: 'Timeout negative',
+		field: 'Timeout',
+		parameters: withOption('timeout'),
+		good: () => 5_000,
+		bad: () => -1,
+		expected: POSITIVE('Timeout', '-1'),
+	}),
 	parameterRow({
 		name: 'Timeout not a number',
 		field: 'Timeout',
-		existing: 'test/node/failures.test.ts › rejects zero, negative and non-numeric limits and concurrency',
+		existing:
+			'test/node/failures.test.ts › rejects zero, negative and non-numeric limits and concurrency',
 		parameters: withOption('timeout'),
 		good: () => 5_000,
 		bad: () => 'soon',
@@ -345,7 +483,8 @@ const PARAMETER_ROWS: ParameterRow[] = [
 	parameterRow({
 		name: 'Max Concurrent Requests 0',
 		field: 'Max Concurrent Requests',
-		existing: 'test/node/failures.test.ts › rejects zero, negative and non-numeric limits and concurrency',
+		existing:
+			'test/node/failures.test.ts › rejects zero, negative and non-numeric limits and concurrency',
 		nodeLevel: true,
 		parameters: withOption('maxConcurrency'),
 		good: () => 2,
@@ -379,15 +518,30 @@ const PARAMETER_ROWS: ParameterRow[] = [
 			path: `/Leads/${'{{LEAD}}'}/Attachments`,
 			sendBody: true,
 			bodyContentType: 'multipart',
-			multipartParameters: { parameters: [{ parameterType: 'file', name: 'file', inputBinaryField: 'data' }] },
+			multipartParameters: {
+				parameters: [{ parameterType: 'file', name: 'file', inputBinaryField: 'data' }],
+			},
 		},
 		good: () => 'with file',
 		bad: () => 'without file',
 		item: (value, good) => ({
 			json: { v: value as string },
-			...(good ? { binary: { data: { data: Buffer.from('hello').toString('base64'), mimeType: 'text/plain', fileName: 'hello.txt' } } } : {}),
+			...(good
+				? {
+						binary: {
+							data: {
+								data: Buffer.from('hello').toString('base64'),
+								mimeType: 'text/plain',
+								fileName: 'hello.txt',
+							},
+						},
+					}
+				: {}),
 		}),
-		expected: refused(/^Input item \d+ has no binary field "data" \(Input Binary Field\)\.$/, 'The input item carries no file.'),
+		expected: refused(
+			/^Input item \d+ has no binary field "data" \(Input Binary Field\)\.$/,
+			'The input item carries no file.',
+		),
 	}),
 	parameterRow({
 		name: 'a multipart field without a name',
@@ -409,7 +563,13 @@ const PARAMETER_ROWS: ParameterRow[] = [
 		bad: () => '',
 		item: (value) => ({
 			json: { v: value as string },
-			binary: { data: { data: Buffer.from('hello').toString('base64'), mimeType: 'text/plain', fileName: 'hello.txt' } },
+			binary: {
+				data: {
+					data: Buffer.from('hello').toString('base64'),
+					mimeType: 'text/plain',
+					fileName: 'hello.txt',
+				},
+			},
 		}),
 		expected: refused('Multipart Fields: field 1 has no name.', 'Give every field a name'),
 	}),
@@ -417,18 +577,36 @@ const PARAMETER_ROWS: ParameterRow[] = [
 		name: 'a Books call without organization_id',
 		field: 'Organization ID',
 		existing: 'test/node/apiRequest.test.ts › refuses a Books call without an Organization ID',
-		parameters: { operation: 'apiRequest', method: 'GET', service: 'books', organizationId: V, path: '/invoices' },
+		parameters: {
+			operation: 'apiRequest',
+			method: 'GET',
+			service: 'books',
+			organizationId: V,
+			path: '/invoices',
+		},
 		good: () => ORG_ID,
 		bad: () => '',
-		expected: refused('Books needs an Organization ID (sent as the organization_id query parameter).', 'Enter it in Organization ID.'),
+		expected: refused(
+			'Books needs an Organization ID (sent as the organization_id query parameter).',
+			'Enter it in Organization ID.',
+		),
 	}),
 	parameterRow({
 		name: 'a Desk call without its orgId',
 		field: 'Organization ID',
-		parameters: { operation: 'apiRequest', method: 'GET', service: 'desk', organizationId: V, path: '/tickets' },
+		parameters: {
+			operation: 'apiRequest',
+			method: 'GET',
+			service: 'desk',
+			organizationId: V,
+			path: '/tickets',
+		},
 		good: () => '4242',
 		bad: () => '',
-		expected: refused('Desk needs an Organization ID (sent as the orgId header).', 'Enter it in Organization ID.'),
+		expected: refused(
+			'Desk needs an Organization ID (sent as the orgId header).',
+			'Enter it in Organization ID.',
+		),
 	}),
 	parameterRow({
 		name: 'Return All with POST',
@@ -458,7 +636,10 @@ const PARAMETER_ROWS: ParameterRow[] = [
 		parameters: { ...GET_ORG, responseFormat: 'file', binaryPropertyName: V },
 		good: () => 'data',
 		bad: () => ' ',
-		expected: refused('Put Output File in Field is empty.', 'Enter a binary field name, e.g. data.'),
+		expected: refused(
+			'Put Output File in Field is empty.',
+			'Enter a binary field name, e.g. data.',
+		),
 	}),
 	parameterRow({
 		name: 'an unsupported method from an expression',
@@ -466,7 +647,10 @@ const PARAMETER_ROWS: ParameterRow[] = [
 		parameters: { ...GET_ORG, method: V },
 		good: () => 'GET',
 		bad: () => 'TRACE',
-		expected: refused('Method "TRACE" is not supported.', 'Use one of GET, POST, PUT, PATCH, DELETE.'),
+		expected: refused(
+			'Method "TRACE" is not supported.',
+			'Use one of GET, POST, PUT, PATCH, DELETE.',
+		),
 	}),
 	parameterRow({
 		name: 'an unknown service from an expression',
@@ -487,15 +671,26 @@ const PARAMETER_ROWS: ParameterRow[] = [
 	}),
 	grantCodeRow({
 		name: 'an empty grant code',
-		existing: "test/node/tokenOperations.test.ts › names the Grant Code field when it is empty",
+		existing: 'test/node/tokenOperations.test.ts › names the Grant Code field when it is empty',
 		bad: () => '',
-		expected: refused('Grant Code is empty.', 'In the Zoho API Console open your Self Client, choose Generate Code'),
+		expected: refused(
+			'Grant Code is empty.',
+			'In the Zoho API Console open your Self Client, choose Generate Code',
+		),
 	}),
-	grantCodeRow({ name: 'a whitespace-only grant code', bad: () => ' \n ', expected: refused('Grant Code is empty.', 'choose Generate Code') }),
+	grantCodeRow({
+		name: 'a whitespace-only grant code',
+		bad: () => ' \n ',
+		expected: refused('Grant Code is empty.', 'choose Generate Code'),
+	}),
 	grantCodeRow({
 		name: 'an expired grant code',
 		bad: async () => {
-			const code = kit.sim.createGrantCode('us', { clientId: client.clientId, scopes: ['ZohoCRM.modules.ALL'], ttlMs: 1 });
+			const code = kit.sim.createGrantCode('us', {
+				clientId: client.clientId,
+				scopes: ['ZohoCRM.modules.ALL'],
+				ttlMs: 1,
+			});
 			await new Promise((resolve) => setTimeout(resolve, 5));
 			return code;
 		},
@@ -503,10 +698,19 @@ const PARAMETER_ROWS: ParameterRow[] = [
 	}),
 	grantCodeRow({
 		name: 'a used grant code',
-		existing: 'test/node/tokenOperations.test.ts › turns a grant code into a refresh token … A used code is refused',
+		existing:
+			'test/node/tokenOperations.test.ts › turns a grant code into a refresh token … A used code is refused',
 		bad: async () => {
-			const code = kit.sim.createGrantCode('us', { clientId: client.clientId, scopes: ['ZohoCRM.modules.ALL'] });
-			await kit.runtime.auth.tokenClient.exchangeGrantCode({ accountsUrl: kit.sim.url('us'), clientId: client.clientId, clientSecret: client.clientSecret, code });
+			const code = kit.sim.createGrantCode('us', {
+				clientId: client.clientId,
+				scopes: ['ZohoCRM.modules.ALL'],
+			});
+			await kit.runtime.auth.tokenClient.exchangeGrantCode({
+				accountsUrl: kit.sim.url('us'),
+				clientId: client.clientId,
+				clientSecret: client.clientSecret,
+				code,
+			});
 			return code;
 		},
 		expected: grantRefused(1),
@@ -542,14 +746,19 @@ function expectMessage(actual: unknown, expected: string | RegExp): void {
 }
 
 /** Scans what a run left, except the good items of operations whose output is a token. */
-function expectNoLeaks(row: BadInputRow, result: Awaited<ReturnType<RelKit['run']>>, tokenOutput: boolean): void {
+function expectNoLeaks(
+	row: BadInputRow,
+	result: Awaited<ReturnType<RelKit['run']>>,
+	tokenOutput: boolean,
+): void {
 	kit.collectSeenTokens();
 	const targets: ScanTarget[] = runTexts(result, { outputsExcepted: tokenOutput });
 	if (tokenOutput) {
 		const errorItems = (result.outputs.Zoho?.[0] ?? []).filter((item) => 'error' in item.json);
 		targets.push({ where: 'error items', text: JSON.stringify(errorItems) });
 	}
-	for (const [index, line] of takeLogLines().entries()) targets.push({ where: `log line ${index}`, text: line.text });
+	for (const [index, line] of takeLogLines().entries())
+		targets.push({ where: `log line ${index}`, text: line.text });
 	stats.scannedTexts += targets.length;
 	const leaks = findLeaks(targets, kit.secrets);
 	stats.leaks.push(...leaks.map((leak) => `${row.name} → ${leak}`));
@@ -571,7 +780,8 @@ describe.each(ROWS.map((row) => [`${row.kind}: ${row.name}`, row] as const))('%s
 	const itemFor = async (good: boolean): Promise<INodeExecutionData> => {
 		if (row.kind === 'credential') return { json: {} };
 		const value = good ? await row.good() : await row.bad();
-		if (typeof value === 'string' && value.trim().length >= 6 && row.field === 'Grant Code') kit.secrets.add(value.trim());
+		if (typeof value === 'string' && value.trim().length >= 6 && row.field === 'Grant Code')
+			kit.secrets.add(value.trim());
 		return row.item ? row.item(value, good) : { json: { v: value as never } };
 	};
 
@@ -623,7 +833,9 @@ describe.each(ROWS.map((row) => [`${row.kind}: ${row.name}`, row] as const))('%s
 			expect(item.json.field).toBe(row.field);
 		}
 		// The refused host never saw the token, from any item.
-		expect(kit.sim.counters().authorizationHeaders.filter((seen) => !seen.host.startsWith('127.0.0.1'))).toEqual([]);
+		expect(
+			kit.sim.counters().authorizationHeaders.filter((seen) => !seen.host.startsWith('127.0.0.1')),
+		).toEqual([]);
 		expectNoLeaks(row, result, tokenOutput);
 	});
 });
@@ -633,8 +845,14 @@ function summary(): Record<string, unknown> {
 		rows: ROWS.length,
 		credentialFields: CREDENTIAL_ROWS.length,
 		nodeParameters: PARAMETER_ROWS.length,
-		alsoAssertedElsewhere: ROWS.filter((row) => row.existing).map((row) => `${row.name} ← ${row.existing}`),
+		alsoAssertedElsewhere: ROWS.filter((row) => row.existing).map(
+			(row) => `${row.name} ← ${row.existing}`,
+		),
 		runs: stats.runs,
-		secretScan: { textsScanned: stats.scannedTexts, leaksFound: stats.leaks.length, leaks: stats.leaks },
+		secretScan: {
+			textsScanned: stats.scannedTexts,
+			leaksFound: stats.leaks.length,
+			leaks: stats.leaks,
+		},
 	};
 }

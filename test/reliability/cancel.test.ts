@@ -28,16 +28,24 @@ const LONG = 60_000;
 let kit: RelKit;
 const outcomes = new Map<string, ChildResult | Error>();
 
-beforeAll(async () => {
-	// One data centre per row, so rows run side by side with faults of their own.
-	kit = await startRelKit({ sim: { dataCentres: ROWS.map((row) => row.dc) } });
-	const settle = async (row: CancelRow) => {
-		outcomes.set(row.name, await runChild(row).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
-	};
-	await Promise.all(ROWS.filter((row) => !row.alone).map(settle));
-	// Rows that can only tell their state from the global token-request count run one at a time.
-	for (const row of ROWS.filter((candidate) => candidate.alone)) await settle(row);
-}, 4 * (REACH_BOUND_MS + EXIT_BOUND_MS));
+beforeAll(
+	async () => {
+		// One data centre per row, so rows run side by side with faults of their own.
+		kit = await startRelKit({ sim: { dataCentres: ROWS.map((row) => row.dc) } });
+		const settle = async (row: CancelRow) => {
+			outcomes.set(
+				row.name,
+				await runChild(row).catch((error: unknown) =>
+					error instanceof Error ? error : new Error(String(error)),
+				),
+			);
+		};
+		await Promise.all(ROWS.filter((row) => !row.alone).map(settle));
+		// Rows that can only tell their state from the global token-request count run one at a time.
+		for (const row of ROWS.filter((candidate) => candidate.alone)) await settle(row);
+	},
+	4 * (REACH_BOUND_MS + EXIT_BOUND_MS),
+);
 afterAll(async () => {
 	await kit.close();
 	await writeSummarySection('cancel', { childProcessRows: ROWS.length, passed });
@@ -60,9 +68,17 @@ interface CancelRow {
 const GET_ORG = { operation: 'apiRequest', method: 'GET', path: '/org' };
 const CANCELLED = { status: 'canceled', error: 'The request to Zoho was cancelled.', items: 0 };
 const seenAt = (counters: CountersSnapshot, options: { dc: string; path: string }) =>
-	counters.authorizationHeaders.filter((seen) => seen.dc === options.dc && seen.path === options.path).length;
-const answeredAt = (counters: CountersSnapshot, options: { dc: string; path: string; status: number }) =>
-	counters.calls.filter((call) => call.dc === options.dc && call.path === options.path && call.status === options.status).length;
+	counters.authorizationHeaders.filter(
+		(seen) => seen.dc === options.dc && seen.path === options.path,
+	).length;
+const answeredAt = (
+	counters: CountersSnapshot,
+	options: { dc: string; path: string; status: number },
+) =>
+	counters.calls.filter(
+		(call) =>
+			call.dc === options.dc && call.path === options.path && call.status === options.status,
+	).length;
 
 const ROWS: CancelRow[] = [
 	{
@@ -86,16 +102,31 @@ const ROWS: CancelRow[] = [
 		name: 'waiting out a 429 Retry-After of 20 s',
 		dc: 'in',
 		arrange: (k, dc) => {
-			k.sim.injectFault({ dc, path: '/crm/v8/org', kind: 'status', status: 429, times: Infinity, headers: { 'Retry-After': '20' } });
+			k.sim.injectFault({
+				dc,
+				path: '/crm/v8/org',
+				kind: 'status',
+				status: 429,
+				times: Infinity,
+				headers: { 'Retry-After': '20' },
+			});
 		},
-		reached: (counters) => answeredAt(counters, { dc: 'in', path: '/crm/v8/org', status: 429 }) >= 1,
+		reached: (counters) =>
+			answeredAt(counters, { dc: 'in', path: '/crm/v8/org', status: 429 }) >= 1,
 		expected: CANCELLED,
 	},
 	{
 		name: 'waiting out a token endpoint 503 before its retry',
 		dc: 'au',
 		arrange: (k, dc) => {
-			k.sim.injectFault({ dc, path: TOKEN_PATH, kind: 'status', status: 503, times: Infinity, headers: { 'Retry-After': '5' } });
+			k.sim.injectFault({
+				dc,
+				path: TOKEN_PATH,
+				kind: 'status',
+				status: 503,
+				times: Infinity,
+				headers: { 'Retry-After': '5' },
+			});
 		},
 		reached: (counters) => answeredAt(counters, { dc: 'au', path: TOKEN_PATH, status: 503 }) >= 1,
 		expected: CANCELLED,
@@ -117,7 +148,10 @@ const ROWS: CancelRow[] = [
 		arrange: (k, dc) => {
 			k.sim.injectFault({ dc, path: TOKEN_PATH, kind: 'delay', delayMs: LONG, times: Infinity });
 		},
-		parameters: { operation: 'exchangeGrantCode', grantCode: '1000.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb' },
+		parameters: {
+			operation: 'exchangeGrantCode',
+			grantCode: '1000.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+		},
 		reached: (counters, since) => counters.tokenRequests > since.tokenRequests,
 		expected: CANCELLED,
 	},
@@ -146,7 +180,10 @@ async function runChild(row: CancelRow): Promise<ChildResult> {
 		accountsUrl: sim.url(row.dc),
 		clientId: client.clientId,
 		clientSecret: client.clientSecret,
-		refreshToken: sim.createRefreshToken(row.dc, { clientId: client.clientId, scopes: ['ZohoCRM.org.READ'] }),
+		refreshToken: sim.createRefreshToken(row.dc, {
+			clientId: client.clientId,
+			scopes: ['ZohoCRM.org.READ'],
+		}),
 		parameters: row.parameters ?? GET_ORG,
 		items: row.items,
 	};
@@ -169,11 +206,17 @@ async function runChild(row: CancelRow): Promise<ChildResult> {
 	});
 	try {
 		if (row.reached) {
-			const reached = await until(() => exit !== undefined || row.reached?.(sim.counters(), since) === true, REACH_BOUND_MS);
-			if (!reached || exit !== undefined) throw new Error(`the child did not reach the state to cancel in:\n${stderr}`);
+			const reached = await until(
+				() => exit !== undefined || row.reached?.(sim.counters(), since) === true,
+				REACH_BOUND_MS,
+			);
+			if (!reached || exit !== undefined)
+				throw new Error(`the child did not reach the state to cancel in:\n${stderr}`);
 			child.send('cancel');
 			if (!(await until(() => exit !== undefined, EXIT_BOUND_MS))) {
-				throw new Error(`the cancelled child was still running ${EXIT_BOUND_MS} ms later: something holds the process open`);
+				throw new Error(
+					`the cancelled child was still running ${EXIT_BOUND_MS} ms later: something holds the process open`,
+				);
 			}
 		} else if (!(await until(() => exit !== undefined, REACH_BOUND_MS))) {
 			throw new Error('the child did not end by itself after a successful run');
@@ -186,7 +229,11 @@ async function runChild(row: CancelRow): Promise<ChildResult> {
 		}
 	}
 	const line = stdout.trim().split('\n').pop() ?? '';
-	return { exit: await exited, output: line ? (JSON.parse(line) as CancelRunOutput) : undefined, stderr };
+	return {
+		exit: await exited,
+		output: line ? (JSON.parse(line) as CancelRunOutput) : undefined,
+		stderr,
+	};
 }
 
 describe.each(ROWS.map((row) => [row.name, row] as const))('%s', (_name, row) => {
@@ -202,7 +249,13 @@ describe.each(ROWS.map((row) => [row.name, row] as const))('%s', (_name, row) =>
 
 describe('a shared token refresh and cancelled callers', () => {
 	const clock = { now: () => 1_000_000 };
-	const token = (name: string): AccessToken => ({ accessToken: name, apiDomain: 'https://www.zohoapis.com', tokenType: 'Bearer', issuedAt: 1_000_000, expiresAt: 4_600_000 });
+	const token = (name: string): AccessToken => ({
+		accessToken: name,
+		apiDomain: 'https://www.zohoapis.com',
+		tokenType: 'Bearer',
+		issuedAt: 1_000_000,
+		expiresAt: 4_600_000,
+	});
 
 	/** A fetch that waits until released, and reports whether its signal was aborted. */
 	function controlledFetch() {
@@ -223,7 +276,10 @@ describe('a shared token refresh and cancelled callers', () => {
 		const source = controlledFetch();
 		const first = new AbortController();
 		const second = new AbortController();
-		const waits = [cache.get('k', source.fetch, { signal: first.signal }), cache.get('k', source.fetch, { signal: second.signal })];
+		const waits = [
+			cache.get('k', source.fetch, { signal: first.signal }),
+			cache.get('k', source.fetch, { signal: second.signal }),
+		];
 		first.abort();
 		await expect(waits[0]).rejects.toBeInstanceOf(ZohoAbortError);
 		expect(source.calls.map((signal) => signal.aborted)).toEqual([false]);
@@ -259,7 +315,9 @@ describe('a shared token refresh and cancelled callers', () => {
 		const source = controlledFetch();
 		const cancelled = new AbortController();
 		cancelled.abort();
-		await expect(cache.get('k', source.fetch, { signal: cancelled.signal })).rejects.toBeInstanceOf(ZohoAbortError);
+		await expect(cache.get('k', source.fetch, { signal: cancelled.signal })).rejects.toBeInstanceOf(
+			ZohoAbortError,
+		);
 		expect(source.calls).toHaveLength(0);
 	});
 });

@@ -91,15 +91,38 @@ interface FaultRow {
 }
 
 const GET_ORG: IDataObject = { operation: 'apiRequest', method: 'GET', path: '/org' };
-const INVALID_TOKEN = { code: 'INVALID_TOKEN', details: {}, message: 'invalid oauth token', status: 'error' };
-const AUTH_FAILURE = { code: 'AUTHENTICATION_FAILURE', details: {}, message: 'Authentication failed', status: 'error' };
-const SCOPE_MISMATCH = { code: 'OAUTH_SCOPE_MISMATCH', details: {}, message: 'invalid oauth scope to access this URL', status: 'error' };
-const TOO_MANY = { code: 'TOO_MANY_REQUESTS', details: {}, message: 'too many requests', status: 'error' };
+const INVALID_TOKEN = {
+	code: 'INVALID_TOKEN',
+	details: {},
+	message: 'invalid oauth token',
+	status: 'error',
+};
+const AUTH_FAILURE = {
+	code: 'AUTHENTICATION_FAILURE',
+	details: {},
+	message: 'Authentication failed',
+	status: 'error',
+};
+const SCOPE_MISMATCH = {
+	code: 'OAUTH_SCOPE_MISMATCH',
+	details: {},
+	message: 'invalid oauth scope to access this URL',
+	status: 'error',
+};
+const TOO_MANY = {
+	code: 'TOO_MANY_REQUESTS',
+	details: {},
+	message: 'too many requests',
+	status: 'error',
+};
 const LONG = 60_000; // a delay no test waits for; the simulator's stop() cancels it
 
-const SERVER_HINT = 'A temporary Zoho problem; it was retried. Try again in a few minutes (status: https://status.zoho.com).';
-const NETWORK_HINT = 'The connection failed or was cut. Check the network between n8n and Zoho and try again.';
-const tokenNetworkError = /^Network error talking to http:\/\/127\.0\.0\.1:\d+\/oauth\/v2\/token: .+\.$/;
+const SERVER_HINT =
+	'A temporary Zoho problem; it was retried. Try again in a few minutes (status: https://status.zoho.com).';
+const NETWORK_HINT =
+	'The connection failed or was cut. Check the network between n8n and Zoho and try again.';
+const tokenNetworkError =
+	/^Network error talking to http:\/\/127\.0\.0\.1:\d+\/oauth\/v2\/token: .+\.$/;
 
 /** A fault of the token endpoint with its outcome, run through the credential and the node. */
 interface TokenFault {
@@ -114,23 +137,43 @@ interface TokenFault {
 	mints: number;
 }
 
-const tokenStatus = (status: number, times: number, headers?: Record<string, string>) => ({ kit: k }: Arrange) => {
-	k.sim.injectFault({ path: TOKEN_PATH, kind: 'status', status, times, headers });
-};
-const tokenFault = (kind: 'nonJson' | 'truncated' | 'drop' | 'reset', times: number) => ({ kit: k }: Arrange) => {
-	k.sim.injectFault({ path: TOKEN_PATH, kind, times });
-};
-const tokenError = (body: Record<string, string>) => ({ kit: k }: Arrange) => {
-	k.sim.injectFault({ path: TOKEN_PATH, kind: 'status', status: 200, body });
-};
+const tokenStatus =
+	(status: number, times: number, headers?: Record<string, string>) =>
+	({ kit: k }: Arrange) => {
+		k.sim.injectFault({ path: TOKEN_PATH, kind: 'status', status, times, headers });
+	};
+const tokenFault =
+	(kind: 'nonJson' | 'truncated' | 'drop' | 'reset', times: number) =>
+	({ kit: k }: Arrange) => {
+		k.sim.injectFault({ path: TOKEN_PATH, kind, times });
+	};
+const tokenError =
+	(body: Record<string, string>) =>
+	({ kit: k }: Arrange) => {
+		k.sim.injectFault({ path: TOKEN_PATH, kind: 'status', status: 200, body });
+	};
 
 const TOKEN_FAULTS: TokenFault[] = [
 	...[500, 502, 503].map(
 		(status): TokenFault => ({
 			name: `token endpoint HTTP ${status} every time: bounded retries, then SERVER_ERROR`,
-			existing: status === 503 ? { credential: 'test/core/tokenClient.test.ts › 5xx is retried with bounded backoff (core client)' } : undefined,
-			arrange: tokenStatus(status, Infinity, status === 503 ? { 'Retry-After': '3600' } : undefined),
-			error: { message: `Zoho's accounts server failed with HTTP ${status}.`, fix: SERVER_HINT, httpCode: String(status) },
+			existing:
+				status === 503
+					? {
+							credential:
+								'test/core/tokenClient.test.ts › 5xx is retried with bounded backoff (core client)',
+						}
+					: undefined,
+			arrange: tokenStatus(
+				status,
+				Infinity,
+				status === 503 ? { 'Retry-After': '3600' } : undefined,
+			),
+			error: {
+				message: `Zoho's accounts server failed with HTTP ${status}.`,
+				fix: SERVER_HINT,
+				httpCode: String(status),
+			},
 			tokenRequests: TOKEN_ATTEMPTS,
 			mints: 0,
 		}),
@@ -149,7 +192,8 @@ const TOKEN_FAULTS: TokenFault[] = [
 			k.sim.injectFault({ path: TOKEN_PATH, kind: 'delay', delayMs: LONG, times: Infinity });
 		},
 		error: {
-			message: /^Zoho did not answer within 100 ms \(http:\/\/127\.0\.0\.1:\d+\/oauth\/v2\/token\)\.$/,
+			message:
+				/^Zoho did not answer within 100 ms \(http:\/\/127\.0\.0\.1:\d+\/oauth\/v2\/token\)\.$/,
 			fix: "Zoho's accounts server is slow or unreachable; it was retried.",
 			httpCode: 'TIMEOUT',
 		},
@@ -172,7 +216,11 @@ const TOKEN_FAULTS: TokenFault[] = [
 		arrange: ({ kit: k }) => {
 			k.sim.injectFault({ path: TOKEN_PATH, kind: 'nonJson', status: 502, times: Infinity });
 		},
-		error: { message: "Zoho's accounts server failed with HTTP 502.", fix: SERVER_HINT, httpCode: '502' },
+		error: {
+			message: "Zoho's accounts server failed with HTTP 502.",
+			fix: SERVER_HINT,
+			httpCode: '502',
+		},
 		tokenRequests: TOKEN_ATTEMPTS,
 		mints: 0,
 	},
@@ -191,7 +239,9 @@ const TOKEN_FAULTS: TokenFault[] = [
 	},
 	{
 		name: 'token connection dropped every time: NETWORK_ERROR after bounded retries',
-		existing: { credential: 'test/core/tokenClient.test.ts › a dropped connection every time (core client)' },
+		existing: {
+			credential: 'test/core/tokenClient.test.ts › a dropped connection every time (core client)',
+		},
 		arrange: tokenFault('drop', Infinity),
 		error: { message: tokenNetworkError, fix: NETWORK_HINT, httpCode: 'NETWORK_ERROR' },
 		tokenRequests: TOKEN_ATTEMPTS,
@@ -205,10 +255,14 @@ const TOKEN_FAULTS: TokenFault[] = [
 	},
 	{
 		name: 'invalid_code on refresh (the refresh token is unknown): names the Refresh Token, not retried',
-		existing: { credential: 'test/core/credential.test.ts › throws the actionable message for a revoked refresh token' },
+		existing: {
+			credential:
+				'test/core/credential.test.ts › throws the actionable message for a revoked refresh token',
+		},
 		credential: (client) => ({ refreshToken: `${client.refreshToken.slice(0, -4)}0000` }),
 		error: {
-			message: 'Zoho rejected the Refresh Token (invalid_code): it was revoked, mistyped, or belongs to another client or data centre.',
+			message:
+				'Zoho rejected the Refresh Token (invalid_code): it was revoked, mistyped, or belongs to another client or data centre.',
 			fix: 'exchange it (operation Exchange Grant Code) and paste the new refresh token into the credential.',
 			httpCode: '200',
 		},
@@ -217,10 +271,14 @@ const TOKEN_FAULTS: TokenFault[] = [
 	},
 	{
 		name: 'invalid_client (a client id Zoho does not know, e.g. another data centre): points at the Data Centre',
-		existing: { credential: 'test/core/credential.test.ts › throws the actionable message for a wrong client id' },
+		existing: {
+			credential:
+				'test/core/credential.test.ts › throws the actionable message for a wrong client id',
+		},
 		credential: (client) => ({ clientId: `${client.clientId}X` }),
 		error: {
-			message: /^Zoho's accounts server http:\/\/127\.0\.0\.1:\d+ does not know this Client ID \(invalid_client\)\.$/,
+			message:
+				/^Zoho's accounts server http:\/\/127\.0\.0\.1:\d+ does not know this Client ID \(invalid_client\)\.$/,
 			fix: 'A Self Client exists only in the data centre where it was created. Check the Data Centre field',
 			httpCode: '200',
 		},
@@ -229,7 +287,10 @@ const TOKEN_FAULTS: TokenFault[] = [
 	},
 	{
 		name: 'invalid_client_secret: says to copy the secret again',
-		existing: { credential: 'test/core/credential.test.ts › throws the actionable message for a wrong client secret' },
+		existing: {
+			credential:
+				'test/core/credential.test.ts › throws the actionable message for a wrong client secret',
+		},
 		credential: () => ({ clientSecret: 'f00df00df00df00df00df00df00df00df00df00d42' }),
 		error: {
 			message: 'Zoho rejected the Client Secret (invalid_client_secret).',
@@ -242,15 +303,24 @@ const TOKEN_FAULTS: TokenFault[] = [
 	{
 		name: 'invalid_redirect_uri: says to use a Self Client',
 		arrange: tokenError({ error: 'invalid_redirect_uri' }),
-		error: { message: 'Zoho rejected the redirect URI (invalid_redirect_uri).', fix: 'Use a Self Client from the Zoho API Console.', httpCode: '200' },
+		error: {
+			message: 'Zoho rejected the redirect URI (invalid_redirect_uri).',
+			fix: 'Use a Self Client from the Zoho API Console.',
+			httpCode: '200',
+		},
 		tokenRequests: 1,
 		mints: 0,
 	},
 	{
 		name: 'Access Denied (throttle) answer: TOKEN_THROTTLED with when to retry, not retried',
-		arrange: tokenError({ error: 'Access Denied', error_description: 'You have made too many requests continuously. Please try again after some time.' }),
+		arrange: tokenError({
+			error: 'Access Denied',
+			error_description:
+				'You have made too many requests continuously. Please try again after some time.',
+		}),
 		error: {
-			message: 'Zoho refused to issue an access token: too many token requests for this refresh token (Access Denied).',
+			message:
+				'Zoho refused to issue an access token: too many token requests for this refresh token (Access Denied).',
 			fix: 'Zoho allows 10 access tokens per refresh token in any 10 minutes. Retry after ',
 			httpCode: '200',
 		},
@@ -259,9 +329,14 @@ const TOKEN_FAULTS: TokenFault[] = [
 	},
 	{
 		name: 'access_denied (lower case) answer: throttling too',
-		arrange: tokenError({ error: 'access_denied', error_description: 'Token creation throttle limit reached. Please reuse the valid tokens you currently have.' }),
+		arrange: tokenError({
+			error: 'access_denied',
+			error_description:
+				'Token creation throttle limit reached. Please reuse the valid tokens you currently have.',
+		}),
 		error: {
-			message: 'Zoho refused to issue an access token: too many token requests for this refresh token (access_denied).',
+			message:
+				'Zoho refused to issue an access token: too many token requests for this refresh token (access_denied).',
 			fix: 'Retry after ',
 			httpCode: '200',
 		},
@@ -281,7 +356,10 @@ const TOKEN_FAULTS: TokenFault[] = [
 	},
 	{
 		name: 'an unknown error value: quotes Zoho, not retried',
-		arrange: tokenError({ error: 'general_error', error_description: 'Something went wrong on our side' }),
+		arrange: tokenError({
+			error: 'general_error',
+			error_description: 'Something went wrong on our side',
+		}),
 		error: {
 			message: `Zoho's token endpoint answered "general_error": Something went wrong on our side.`,
 			fix: 'Check the credential fields against the Self Client in the Zoho API Console.',
@@ -292,12 +370,15 @@ const TOKEN_FAULTS: TokenFault[] = [
 	},
 	{
 		name: 'the real mint throttle (10 tokens in 10 minutes used up): clear message, one token call',
-		existing: { credential: 'test/core/credential.test.ts › throws a throttled refresh with when to retry' },
+		existing: {
+			credential: 'test/core/credential.test.ts › throws a throttled refresh with when to retry',
+		},
 		arrange: async ({ kit: k, client }) => {
 			await useUpMints(k, client);
 		},
 		error: {
-			message: 'Zoho refused to issue an access token: too many token requests for this refresh token (Access Denied).',
+			message:
+				'Zoho refused to issue an access token: too many token requests for this refresh token (Access Denied).',
 			fix: 'make sure no other script or workflow refreshes with the same refresh token on every run',
 			httpCode: '200',
 		},
@@ -339,7 +420,12 @@ function tokenRows(fault: TokenFault): FaultRow[] {
 			calls: fault.error ? {} : { 'GET /crm/v8/org 200': 1 },
 		},
 	};
-	const testButtonRow: FaultRow = { ...credentialRow, name: `credential Test button: ${fault.name}`, via: 'credentialTest', existing: undefined };
+	const testButtonRow: FaultRow = {
+		...credentialRow,
+		name: `credential Test button: ${fault.name}`,
+		via: 'credentialTest',
+		existing: undefined,
+	};
 	return [credentialRow, testButtonRow, nodeRow];
 }
 
@@ -353,7 +439,14 @@ function escape(text: string): string {
 	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-const apiStatus = (options: { path?: string; status: number; times: number; body?: unknown; headers?: Record<string, string> }) =>
+const apiStatus =
+	(options: {
+		path?: string;
+		status: number;
+		times: number;
+		body?: unknown;
+		headers?: Record<string, string>;
+	}) =>
 	({ kit: k }: Arrange) => {
 		k.sim.injectFault({ path: options.path ?? '/crm/v8/org', kind: 'status', ...options });
 	};
@@ -377,7 +470,9 @@ const updateLead = (method: 'PUT' | 'PATCH') => (): IDataObject => ({
 });
 
 const serverError = (method: string, path: string, status: number) =>
-	new RegExp(`^Zoho failed with HTTP ${status} for ${method} http://127\\.0\\.0\\.1:\\d+${escape(path)}: Internal Server Error\\.$`);
+	new RegExp(
+		`^Zoho failed with HTTP ${status} for ${method} http://127\\.0\\.0\\.1:\\d+${escape(path)}: Internal Server Error\\.$`,
+	);
 const apiNetworkError = (path: string) =>
 	new RegExp(`^Network error talking to http://127\\.0\\.0\\.1:\\d+${escape(path)}: .+\\.$`);
 const SERVER_FIX = 'A temporary Zoho problem. Try again in a few minutes';
@@ -388,17 +483,24 @@ const takeLead = () => leadIds[nextLead++] ?? 'missing';
 const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 	{
 		name: 'API 401 INVALID_TOKEN once (Zoho expired the token early): one refresh, one retry, success',
-		existing: 'test/node/failures.test.ts › after 401 INVALID_TOKEN refreshes once and retries once',
+		existing:
+			'test/node/failures.test.ts › after 401 INVALID_TOKEN refreshes once and retries once',
 		arrange: apiStatus({ status: 401, body: INVALID_TOKEN, times: 1 }),
-		outcome: { tokenRequests: 2, mints: 2, calls: { 'GET /crm/v8/org 401': 1, 'GET /crm/v8/org 200': 1 } },
+		outcome: {
+			tokenRequests: 2,
+			mints: 2,
+			calls: { 'GET /crm/v8/org 401': 1, 'GET /crm/v8/org 200': 1 },
+		},
 	},
 	{
 		name: 'API 401 INVALID_TOKEN every time: one refresh, one retry, then an error',
-		existing: 'test/node/failures.test.ts › a second 401 INVALID_TOKEN after the refresh is an error',
+		existing:
+			'test/node/failures.test.ts › a second 401 INVALID_TOKEN after the refresh is an error',
 		arrange: apiStatus({ status: 401, body: INVALID_TOKEN, times: Infinity }),
 		outcome: {
 			error: {
-				message: /^Zoho refused the access token for GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org \(INVALID_TOKEN\): invalid oauth token\.$/,
+				message:
+					/^Zoho refused the access token for GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org \(INVALID_TOKEN\): invalid oauth token\.$/,
 				fix: 'Check that the refresh token belongs to this data centre and was not revoked.',
 				httpCode: '401',
 			},
@@ -412,7 +514,8 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 		arrange: apiStatus({ status: 401, body: AUTH_FAILURE, times: Infinity }),
 		outcome: {
 			error: {
-				message: /^Zoho refused the access token for GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org \(AUTHENTICATION_FAILURE\): Authentication failed\.$/,
+				message:
+					/^Zoho refused the access token for GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org \(AUTHENTICATION_FAILURE\): Authentication failed\.$/,
 				fix: 'Check that the refresh token belongs to this data centre and was not revoked.',
 				httpCode: '401',
 			},
@@ -427,7 +530,8 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 		arrange: apiStatus({ status: 401, body: SCOPE_MISMATCH, times: Infinity }),
 		outcome: {
 			error: {
-				message: /^The access token's scopes do not allow GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org \(OAUTH_SCOPE_MISMATCH\)\.$/,
+				message:
+					/^The access token's scopes do not allow GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org \(OAUTH_SCOPE_MISMATCH\)\.$/,
 				fix: 'Generate a new grant code in the Zoho API Console with the scope this API needs',
 				httpCode: '401',
 			},
@@ -440,15 +544,25 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 		name: 'API 429 once with Retry-After: waits, retries, success',
 		existing: 'test/node/failures.test.ts › 429: waits for Retry-After and retries, bounded',
 		arrange: apiStatus({ status: 429, body: TOO_MANY, times: 1, headers: { 'Retry-After': '0' } }),
-		outcome: { tokenRequests: 1, mints: 1, calls: { 'GET /crm/v8/org 429': 1, 'GET /crm/v8/org 200': 1 } },
+		outcome: {
+			tokenRequests: 1,
+			mints: 1,
+			calls: { 'GET /crm/v8/org 429': 1, 'GET /crm/v8/org 200': 1 },
+		},
 	},
 	{
 		name: 'API 429 every time: bounded retries, then RATE_LIMITED',
 		existing: 'test/node/failures.test.ts › 429: waits for Retry-After and retries, bounded',
-		arrange: apiStatus({ status: 429, body: TOO_MANY, times: Infinity, headers: { 'Retry-After': '0' } }),
+		arrange: apiStatus({
+			status: 429,
+			body: TOO_MANY,
+			times: Infinity,
+			headers: { 'Retry-After': '0' },
+		}),
 		outcome: {
 			error: {
-				message: /^Zoho's rate limit was hit for GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org \(TOO_MANY_REQUESTS\): too many requests\.$/,
+				message:
+					/^Zoho's rate limit was hit for GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org \(TOO_MANY_REQUESTS\): too many requests\.$/,
 				fix: 'Lower Max Concurrent Requests, or spread the work over time.',
 				httpCode: '429',
 			},
@@ -459,14 +573,28 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 	},
 	{
 		name: 'API 429 on POST: retried (Zoho did not process it), success',
-		arrange: apiStatus({ path: '/crm/v8/Leads', status: 429, body: TOO_MANY, times: 1, headers: { 'Retry-After': '0' } }),
+		arrange: apiStatus({
+			path: '/crm/v8/Leads',
+			status: 429,
+			body: TOO_MANY,
+			times: 1,
+			headers: { 'Retry-After': '0' },
+		}),
 		parameters: insertLead,
-		outcome: { tokenRequests: 1, mints: 1, calls: { 'POST /crm/v8/Leads 429': 1, 'POST /crm/v8/Leads 201': 1 } },
+		outcome: {
+			tokenRequests: 1,
+			mints: 1,
+			calls: { 'POST /crm/v8/Leads 429': 1, 'POST /crm/v8/Leads 201': 1 },
+		},
 	},
 	{
 		name: 'API 503 once on GET: retried, success',
 		arrange: apiStatus({ status: 503, times: 1 }),
-		outcome: { tokenRequests: 1, mints: 1, calls: { 'GET /crm/v8/org 503': 1, 'GET /crm/v8/org 200': 1 } },
+		outcome: {
+			tokenRequests: 1,
+			mints: 1,
+			calls: { 'GET /crm/v8/org 503': 1, 'GET /crm/v8/org 200': 1 },
+		},
 	},
 	{
 		name: 'API 500 every time on GET: bounded retries, then SERVER_ERROR',
@@ -483,7 +611,11 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 		arrange: apiStatus({ path: '/crm/v8/Leads', status: 503, times: 1 }),
 		parameters: insertLead,
 		outcome: {
-			error: { message: serverError('POST', '/crm/v8/Leads', 503), fix: SERVER_FIX, httpCode: '503' },
+			error: {
+				message: serverError('POST', '/crm/v8/Leads', 503),
+				fix: SERVER_FIX,
+				httpCode: '503',
+			},
 			tokenRequests: 1,
 			mints: 1,
 			calls: { 'POST /crm/v8/Leads 503': 1 },
@@ -493,14 +625,22 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 		name: 'API 503 once on POST with "Retry POST and PATCH on Failure": retried, success',
 		arrange: apiStatus({ path: '/crm/v8/Leads', status: 503, times: 1 }),
 		parameters: { ...insertLead, options: { retryNonIdempotent: true } },
-		outcome: { tokenRequests: 1, mints: 1, calls: { 'POST /crm/v8/Leads 503': 1, 'POST /crm/v8/Leads 201': 1 } },
+		outcome: {
+			tokenRequests: 1,
+			mints: 1,
+			calls: { 'POST /crm/v8/Leads 503': 1, 'POST /crm/v8/Leads 201': 1 },
+		},
 	},
 	{
 		name: 'API 502 once on PATCH: not retried',
 		arrange: apiStatus({ path: '/crm/v8/Leads', status: 502, times: 1 }),
 		parameters: updateLead('PATCH'),
 		outcome: {
-			error: { message: serverError('PATCH', '/crm/v8/Leads', 502), fix: SERVER_FIX, httpCode: '502' },
+			error: {
+				message: serverError('PATCH', '/crm/v8/Leads', 502),
+				fix: SERVER_FIX,
+				httpCode: '502',
+			},
 			tokenRequests: 1,
 			mints: 1,
 			calls: { 'PATCH /crm/v8/Leads 502': 1 },
@@ -510,23 +650,41 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 		name: 'API 502 once on PUT (idempotent): retried, success',
 		arrange: apiStatus({ path: '/crm/v8/Leads', status: 502, times: 1 }),
 		parameters: updateLead('PUT'),
-		outcome: { tokenRequests: 1, mints: 1, calls: { 'PUT /crm/v8/Leads 502': 1, 'PUT /crm/v8/Leads 200': 1 } },
+		outcome: {
+			tokenRequests: 1,
+			mints: 1,
+			calls: { 'PUT /crm/v8/Leads 502': 1, 'PUT /crm/v8/Leads 200': 1 },
+		},
 	},
 	{
 		name: 'API connection reset mid-answer on GET: retried, success',
 		arrange: ({ kit: k }) => {
-			k.sim.injectFault({ path: '/crm/v8/org', kind: 'reset', times: 1, body: { org: [{ id: 'x'.repeat(200) }] } });
+			k.sim.injectFault({
+				path: '/crm/v8/org',
+				kind: 'reset',
+				times: 1,
+				body: { org: [{ id: 'x'.repeat(200) }] },
+			});
 		},
 		outcome: { tokenRequests: 1, mints: 1, calls: { 'GET /crm/v8/org 200': 2 } },
 	},
 	{
 		name: 'API connection reset mid-answer on POST: not retried, NETWORK_ERROR',
 		arrange: ({ kit: k }) => {
-			k.sim.injectFault({ path: '/crm/v8/Leads', kind: 'reset', times: 1, body: { data: [{ details: { id: 'x'.repeat(200) } }] } });
+			k.sim.injectFault({
+				path: '/crm/v8/Leads',
+				kind: 'reset',
+				times: 1,
+				body: { data: [{ details: { id: 'x'.repeat(200) } }] },
+			});
 		},
 		parameters: insertLead,
 		outcome: {
-			error: { message: apiNetworkError('/crm/v8/Leads'), fix: NETWORK_HINT, httpCode: 'NETWORK_ERROR' },
+			error: {
+				message: apiNetworkError('/crm/v8/Leads'),
+				fix: NETWORK_HINT,
+				httpCode: 'NETWORK_ERROR',
+			},
 			tokenRequests: 1,
 			mints: 1,
 			calls: { 'POST /crm/v8/Leads 200': 1 },
@@ -535,10 +693,19 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 	{
 		name: 'API connection reset on POST with "Retry POST and PATCH on Failure": retried, success',
 		arrange: ({ kit: k }) => {
-			k.sim.injectFault({ path: '/crm/v8/Leads', kind: 'reset', times: 1, body: { data: [{ details: { id: 'x'.repeat(200) } }] } });
+			k.sim.injectFault({
+				path: '/crm/v8/Leads',
+				kind: 'reset',
+				times: 1,
+				body: { data: [{ details: { id: 'x'.repeat(200) } }] },
+			});
 		},
 		parameters: { ...insertLead, options: { retryNonIdempotent: true } },
-		outcome: { tokenRequests: 1, mints: 1, calls: { 'POST /crm/v8/Leads 200': 1, 'POST /crm/v8/Leads 201': 1 } },
+		outcome: {
+			tokenRequests: 1,
+			mints: 1,
+			calls: { 'POST /crm/v8/Leads 200': 1, 'POST /crm/v8/Leads 201': 1 },
+		},
 	},
 	{
 		name: 'API connection dropped every time on GET: bounded retries, then NETWORK_ERROR',
@@ -546,7 +713,11 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 			k.sim.injectFault({ path: '/crm/v8/org', kind: 'drop', times: Infinity });
 		},
 		outcome: {
-			error: { message: apiNetworkError('/crm/v8/org'), fix: NETWORK_HINT, httpCode: 'NETWORK_ERROR' },
+			error: {
+				message: apiNetworkError('/crm/v8/org'),
+				fix: NETWORK_HINT,
+				httpCode: 'NETWORK_ERROR',
+			},
 			tokenRequests: 1,
 			mints: 1,
 			calls: { 'GET /crm/v8/org 0': API_ATTEMPTS },
@@ -567,7 +738,8 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 		parameters: { ...GET_ORG, options: { timeout: 100 } },
 		outcome: {
 			error: {
-				message: /^Zoho did not answer within 100 ms \(http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org\)\.$/,
+				message:
+					/^Zoho did not answer within 100 ms \(http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org\)\.$/,
 				fix: 'Zoho or the network is slow. Try again later, or raise the Timeout option.',
 				httpCode: 'TIMEOUT',
 			},
@@ -584,7 +756,8 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 		parameters: { operation: 'apiRequest', method: 'GET', path: '/Leads', options: { limit: 5 } },
 		outcome: {
 			error: {
-				message: /^Zoho answered a list page of http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/Leads with something that is not JSON\.$/,
+				message:
+					/^Zoho answered a list page of http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/Leads with something that is not JSON\.$/,
 				fix: 'Check that the Path is a list endpoint of this service',
 				httpCode: 'INVALID_RESPONSE',
 			},
@@ -602,12 +775,18 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 				kind: 'status',
 				status: 400,
 				times: 1,
-				body: { code: 'INVALID_DATA', details: { token: token.accessToken }, message: `token ${token.accessToken} is not valid here`, status: 'error' },
+				body: {
+					code: 'INVALID_DATA',
+					details: { token: token.accessToken },
+					message: `token ${token.accessToken} is not valid here`,
+					status: 'error',
+				},
 			});
 		},
 		outcome: {
 			error: {
-				message: /^Zoho answered HTTP 400 INVALID_DATA for GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org: token \[redacted\] is not valid here\.$/,
+				message:
+					/^Zoho answered HTTP 400 INVALID_DATA for GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org: token \[redacted\] is not valid here\.$/,
 				fix: "Check the record ids and field values against Zoho's message.",
 				httpCode: '400',
 			},
@@ -650,8 +829,12 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 		check: ({ outputs }) => {
 			expect(outputs).toHaveLength(20);
 			for (const json of outputs) {
-				expect(json).toEqual(expect.objectContaining({ code: 'TOKEN_THROTTLED', zohoCode: 'Access Denied' }));
-				expect(json.error).toBe('Zoho refused to issue an access token: too many token requests for this refresh token (Access Denied).');
+				expect(json).toEqual(
+					expect.objectContaining({ code: 'TOKEN_THROTTLED', zohoCode: 'Access Denied' }),
+				);
+				expect(json.error).toBe(
+					'Zoho refused to issue an access token: too many token requests for this refresh token (Access Denied).',
+				);
 			}
 		},
 		outcome: { tokenRequests: 1, mints: 0, calls: {} },
@@ -663,13 +846,18 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 		continueOnFail: true,
 		parameters: { ...GET_ORG, options: { maxConcurrency: 2 } },
 		check: ({ outputs }) => {
-			expect(outputs.map((json) => json.error)).toEqual(Array(10).fill("Zoho's accounts server failed with HTTP 503."));
+			expect(outputs.map((json) => json.error)).toEqual(
+				Array(10).fill("Zoho's accounts server failed with HTTP 503."),
+			);
 		},
 		outcome: { tokenRequests: TOKEN_ATTEMPTS, mints: 0, calls: {} },
 	},
 ];
 
-const ROWS: FaultRow[] = [...TOKEN_FAULTS.flatMap(tokenRows), ...API_ROWS.map((row): FaultRow => ({ via: 'node', ...row }))];
+const ROWS: FaultRow[] = [
+	...TOKEN_FAULTS.flatMap(tokenRows),
+	...API_ROWS.map((row): FaultRow => ({ via: 'node', ...row })),
+];
 
 // ---------------------------------------------------------------------------------------
 // Running a row
@@ -693,10 +881,17 @@ async function runRow(row: FaultRow): Promise<Seen> {
 	takeLogLines();
 
 	if (row.via === 'credentialTest') {
-		const result = await zohoSelfClientApiTest.call({} as ICredentialTestFunctions, { id: '1', name: 'Zoho', type: 'zohoSelfClientApi', data });
+		const result = await zohoSelfClientApiTest.call({} as ICredentialTestFunctions, {
+			id: '1',
+			name: 'Zoho',
+			type: 'zohoSelfClientApi',
+			data,
+		});
 		const targets = [{ where: 'Test button message', text: result.message }];
 		// The Test button shows a message only; an Error status stands for the error here.
-		return result.status === 'OK' ? { outputs: [], targets } : { error: new TestButtonError(result.message), outputs: [], targets };
+		return result.status === 'OK'
+			? { outputs: [], targets }
+			: { error: new TestButtonError(result.message), outputs: [], targets };
 	}
 	if (row.via === 'credential') {
 		try {
@@ -731,9 +926,12 @@ describe.each(ROWS.map((row) => [row.name, row] as const))('%s', (_name, row) =>
 		const { outcome } = row;
 
 		if (outcome.error) {
-			expect(classOf(seen.error)).toBe({ credential: 'Error', credentialTest: 'TestButtonError', node: 'NodeApiError' }[row.via]);
+			expect(classOf(seen.error)).toBe(
+				{ credential: 'Error', credentialTest: 'TestButtonError', node: 'NodeApiError' }[row.via],
+			);
 			const error = seen.error as NodeApiError;
-			if (typeof outcome.error.message === 'string') expect(error.message).toBe(outcome.error.message);
+			if (typeof outcome.error.message === 'string')
+				expect(error.message).toBe(outcome.error.message);
 			else expect(error.message).toMatch(outcome.error.message);
 			if (row.via !== 'node') {
 				expect(error.message).toContain(outcome.error.fix);
@@ -751,12 +949,17 @@ describe.each(ROWS.map((row) => [row.name, row] as const))('%s', (_name, row) =>
 		expect(counters.tokenRequests).toBe(outcome.tokenRequests);
 		expect(counters.mintsTotal).toBe(outcome.mints);
 		if (outcome.calls) {
-			const apiCalls = Object.fromEntries(Object.entries(counters.callsByPathStatus).filter(([key]) => !key.includes('/oauth/')));
+			const apiCalls = Object.fromEntries(
+				Object.entries(counters.callsByPathStatus).filter(([key]) => !key.includes('/oauth/')),
+			);
 			expect(apiCalls).toEqual(outcome.calls);
 		}
 
 		kit.collectSeenTokens();
-		const logs = takeLogLines().map((line, index) => ({ where: `log line ${index} (${line.level})`, text: line.text }));
+		const logs = takeLogLines().map((line, index) => ({
+			where: `log line ${index} (${line.level})`,
+			text: line.text,
+		}));
 		const targets = [...seen.targets, ...logs];
 		stats.scannedTexts += targets.length;
 		const leaks = findLeaks(targets, kit.secrets);
@@ -772,8 +975,14 @@ function summary(): Record<string, unknown> {
 		viaPreAuthentication: ROWS.filter((row) => row.via === 'credential').length,
 		viaCredentialTestButton: ROWS.filter((row) => row.via === 'credentialTest').length,
 		viaNode: ROWS.filter((row) => row.via === 'node').length,
-		alsoAssertedElsewhere: ROWS.filter((row) => row.existing).map((row) => `${row.name} ← ${row.existing}`),
+		alsoAssertedElsewhere: ROWS.filter((row) => row.existing).map(
+			(row) => `${row.name} ← ${row.existing}`,
+		),
 		passed: stats.passed,
-		secretScan: { textsScanned: stats.scannedTexts, leaksFound: stats.leaks.length, leaks: stats.leaks },
+		secretScan: {
+			textsScanned: stats.scannedTexts,
+			leaksFound: stats.leaks.length,
+			leaks: stats.leaks,
+		},
 	};
 }

@@ -14,7 +14,12 @@ import { LoggerProxy } from 'n8n-workflow';
 import { ZohoSelfClientApi } from '../../credentials/ZohoSelfClientApi.credentials';
 import { ZohoOAuthRequest } from '../../nodes/ZohoOAuthRequest/ZohoOAuthRequest.node';
 import { ZohoSimulator, type ZohoSimulatorOptions } from '../../simulator';
-import { createZohoRuntime, setSharedZohoRuntime, type ZohoRuntime, type ZohoRuntimeOptions } from '../../zoho/runtime';
+import {
+	createZohoRuntime,
+	setSharedZohoRuntime,
+	type ZohoRuntime,
+	type ZohoRuntimeOptions,
+} from '../../zoho/runtime';
 import { runWorkflow, type RunWorkflowResult } from '../../harness';
 import type { CredentialStore } from '../../harness/credentialsHelper';
 import { CREDENTIAL_ID, NODE_TYPE, zohoWorkflow } from '../node/kit';
@@ -90,9 +95,18 @@ export async function startRelKit(options: { sim?: ZohoSimulatorOptions } = {}):
 		secrets,
 		newClient(opts = {}) {
 			const client = sim.registerClient('us');
-			const refreshToken = sim.createRefreshToken('us', { clientId: client.clientId, scopes: opts.scopes ?? ALL_SCOPES });
+			const refreshToken = sim.createRefreshToken('us', {
+				clientId: client.clientId,
+				scopes: opts.scopes ?? ALL_SCOPES,
+			});
 			remember(client.clientSecret, refreshToken);
-			const data = { dataCentre: 'custom', customAccountsUrl: sim.url('us'), ...client, refreshToken, accessToken: '' };
+			const data = {
+				dataCentre: 'custom',
+				customAccountsUrl: sim.url('us'),
+				...client,
+				refreshToken,
+				accessToken: '',
+			};
 			kit.useCredential(data);
 			return { ...client, refreshToken, data };
 		},
@@ -116,9 +130,11 @@ export async function startRelKit(options: { sim?: ZohoSimulatorOptions } = {}):
 				signal: opts.signal,
 				timeoutMs: 30_000,
 			}),
-		preAuthenticate: (data) => new ZohoSelfClientApi().preAuthentication.call({} as IHttpRequestHelper, data as never),
+		preAuthenticate: (data) =>
+			new ZohoSelfClientApi().preAuthentication.call({} as IHttpRequestHelper, data as never),
 		collectSeenTokens() {
-			for (const seen of sim.counters().authorizationHeaders) remember(seen.value.replace(/^\S+\s+/, ''));
+			for (const seen of sim.counters().authorizationHeaders)
+				remember(seen.value.replace(/^\S+\s+/, ''));
 		},
 		async close() {
 			setSharedZohoRuntime(undefined);
@@ -179,7 +195,9 @@ export function installLogCapture(): void {
 	};
 	LoggerProxy.init(logger as never);
 	const requireFromCore = createRequire(require.resolve('n8n-core'));
-	const { Container } = requireFromCore('@n8n/di') as { Container: { set(type: unknown, value: unknown): void } };
+	const { Container } = requireFromCore('@n8n/di') as {
+		Container: { set(type: unknown, value: unknown): void };
+	};
 	const { Logger } = requireFromCore('@n8n/backend-common') as { Logger: unknown };
 	Container.set(Logger, logger);
 	logCaptureInstalled = true;
@@ -223,21 +241,33 @@ export interface ScanTarget {
 }
 
 /** What a node run leaves for a user or an operator to see. */
-export function runTexts(result: RunWorkflowResult, options: { outputsExcepted?: boolean } = {}): ScanTarget[] {
+export function runTexts(
+	result: RunWorkflowResult,
+	options: { outputsExcepted?: boolean } = {},
+): ScanTarget[] {
 	const targets: ScanTarget[] = [];
 	const error = result.error;
 	if (error) {
 		targets.push(
 			{ where: 'error message', text: error.message },
-			{ where: 'error description', text: String((error as { description?: unknown }).description ?? '') },
+			{
+				where: 'error description',
+				text: String((error as { description?: unknown }).description ?? ''),
+			},
 			{ where: 'JSON.stringify(error)', text: JSON.stringify(error) },
 			{ where: 'error, every field', text: deepText(error) },
 		);
 	}
 	for (const [node, nodeError] of Object.entries(result.nodeErrors)) {
-		targets.push({ where: `node error of ${node}`, text: `${JSON.stringify(nodeError)} ${deepText(nodeError)}` });
+		targets.push({
+			where: `node error of ${node}`,
+			text: `${JSON.stringify(nodeError)} ${deepText(nodeError)}`,
+		});
 	}
-	targets.push({ where: 'run data error (as n8n saves it)', text: deepText(result.run.data.resultData.error) });
+	targets.push({
+		where: 'run data error (as n8n saves it)',
+		text: deepText(result.run.data.resultData.error),
+	});
 	if (!options.outputsExcepted) {
 		for (const [index, output] of (result.outputs.Zoho ?? []).entries()) {
 			targets.push({ where: `output ${index} items`, text: deepText(output) });
@@ -287,7 +317,10 @@ const SUMMARY_FILE = path.join(__dirname, 'summary.json');
  * writes a tracked file. Test files run in parallel workers, so the read-merge-write is
  * guarded by a lock directory (mkdir is atomic).
  */
-export async function writeSummarySection(section: string, data: Record<string, unknown>): Promise<void> {
+export async function writeSummarySection(
+	section: string,
+	data: Record<string, unknown>,
+): Promise<void> {
 	if (process.env.ZOHO_RELIABILITY_SUMMARY !== '1') return;
 	const lock = `${SUMMARY_FILE}.lock`;
 	let locked = false;
@@ -310,7 +343,9 @@ export async function writeSummarySection(section: string, data: Record<string, 
 			summary = {};
 		}
 		summary[section] = data;
-		const ordered = Object.fromEntries(Object.entries(summary).sort(([a], [b]) => a.localeCompare(b)));
+		const ordered = Object.fromEntries(
+			Object.entries(summary).sort(([a], [b]) => a.localeCompare(b)),
+		);
 		writeFileSync(SUMMARY_FILE, `${JSON.stringify(ordered, null, '\t')}\n`);
 	} finally {
 		rmdirSync(lock);

@@ -31,7 +31,10 @@ export interface FleetMemberOptions {
 }
 
 export function fleetMember(options: FleetMemberOptions): FleetMember {
-	const config = tokenStoreConfig({ ZOHO_TOKEN_STORE: options.redisUrl, ZOHO_TOKEN_STORE_PREFIX: options.prefix });
+	const config = tokenStoreConfig({
+		ZOHO_TOKEN_STORE: options.redisUrl,
+		ZOHO_TOKEN_STORE_PREFIX: options.prefix,
+	});
 	if (config.kind !== 'redis') throw new Error('fleetMember needs a Redis URL');
 	const client = connectRedis(config.connection) as Redis;
 	const warnings: string[] = [];
@@ -40,7 +43,13 @@ export function fleetMember(options: FleetMemberOptions): FleetMember {
 	const runtime = createZohoRuntime({
 		clock,
 		fleet: {
-			tokenStore: new RedisTokenStore({ link, clock, prefix: options.prefix, lease: options.lease, cooldown: options.cooldown }),
+			tokenStore: new RedisTokenStore({
+				link,
+				clock,
+				prefix: options.prefix,
+				lease: options.lease,
+				cooldown: options.cooldown,
+			}),
 			limiter: new RedisLimiter({ link, prefix: options.prefix }),
 		},
 		tokenRetry: options.tokenRetry ?? { retries: 2, baseDelayMs: 5, maxDelayMs: 50 },
@@ -50,20 +59,27 @@ export function fleetMember(options: FleetMemberOptions): FleetMember {
 }
 
 /** Every key and value under `prefix` as text (strings, and sorted-set members with scores), for leak checks. */
-export async function dumpRedis(client: Redis, pattern = '*'): Promise<Array<{ key: string; text: string }>> {
+export async function dumpRedis(
+	client: Redis,
+	pattern = '*',
+): Promise<Array<{ key: string; text: string }>> {
 	const keys = await client.keys(pattern);
 	const out: Array<{ key: string; text: string }> = [];
 	for (const key of keys) {
 		const type = await client.type(key);
 		if (type === 'string') out.push({ key, text: (await client.get(key)) ?? '' });
-		else if (type === 'zset') out.push({ key, text: (await client.zrange(key, 0, -1, 'WITHSCORES')).join(' ') });
+		else if (type === 'zset')
+			out.push({ key, text: (await client.zrange(key, 0, -1, 'WITHSCORES')).join(' ') });
 		else out.push({ key, text: `[${type}]` });
 	}
 	return out;
 }
 
 /** Polls `condition` every 50 ms, at most `limitMs`. */
-export async function eventually(condition: () => boolean | Promise<boolean>, limitMs = 10_000): Promise<void> {
+export async function eventually(
+	condition: () => boolean | Promise<boolean>,
+	limitMs = 10_000,
+): Promise<void> {
 	for (let waited = 0; !(await condition()); waited += 50) {
 		if (waited >= limitMs) throw new Error('condition not reached in time');
 		await new Promise((resolve) => setTimeout(resolve, 50));

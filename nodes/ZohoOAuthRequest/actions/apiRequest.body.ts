@@ -21,12 +21,18 @@ export async function readBody(ctx: IExecuteFunctions, itemIndex: number): Promi
 			const raw = param('jsonBody', '');
 			const value = typeof raw === 'string' ? parseJsonParam(raw, 'JSON Body') : raw;
 			if (value === undefined) {
-				throw new ZohoInputError('JSON Body', 'JSON Body is empty.', 'Enter the JSON to send, or turn Send Body off.');
+				throw new ZohoInputError(
+					'JSON Body',
+					'JSON Body is empty.',
+					'Enter the JSON to send, or turn Send Body off.',
+				);
 			}
 			return { kind: 'json', value };
 		}
 		case 'form': {
-			const rows = (param('formParameters.parameters', []) as Array<{ name?: string; value?: string }>)
+			const rows = (
+				param('formParameters.parameters', []) as Array<{ name?: string; value?: string }>
+			)
 				.filter((row) => row.name)
 				.map((row): [string, string] => [String(row.name), String(row.value ?? '')]);
 			return { kind: 'form', fields: rows };
@@ -40,16 +46,29 @@ export async function readBody(ctx: IExecuteFunctions, itemIndex: number): Promi
 				contentType: String(param('rawContentType', 'text/plain')) || 'text/plain',
 			};
 		default:
-			throw new ZohoInputError('Body Content Type', `Unknown body content type "${String(type)}".`, 'Pick JSON, Form Urlencoded, Multipart or Raw.');
+			throw new ZohoInputError(
+				'Body Content Type',
+				`Unknown body content type "${String(type)}".`,
+				'Pick JSON, Form Urlencoded, Multipart or Raw.',
+			);
 	}
 }
 
 async function multipartParts(ctx: IExecuteFunctions, itemIndex: number): Promise<MultipartPart[]> {
-	const rows = ctx.getNodeParameter('multipartParameters.parameters', itemIndex, []) as MultipartRow[];
+	const rows = ctx.getNodeParameter(
+		'multipartParameters.parameters',
+		itemIndex,
+		[],
+	) as MultipartRow[];
 	const parts: MultipartPart[] = [];
 	for (const row of rows) {
 		const name = String(row.name ?? '').trim();
-		if (!name) throw new ZohoInputError('Multipart Fields', `Multipart Fields: field ${parts.length + 1} has no name.`, 'Give every field a name (Zoho CRM attachments use "file").');
+		if (!name)
+			throw new ZohoInputError(
+				'Multipart Fields',
+				`Multipart Fields: field ${parts.length + 1} has no name.`,
+				'Give every field a name (Zoho CRM attachments use "file").',
+			);
 		if (row.parameterType !== 'file') {
 			parts.push({ name, value: String(row.value ?? '') });
 			continue;
@@ -70,7 +89,8 @@ async function multipartParts(ctx: IExecuteFunctions, itemIndex: number): Promis
 		parts.push({
 			name,
 			data,
-			fileName: binary.fileName ?? `${field}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`,
+			fileName:
+				binary.fileName ?? `${field}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`,
 			contentType: binary.mimeType || 'application/octet-stream',
 		});
 	}

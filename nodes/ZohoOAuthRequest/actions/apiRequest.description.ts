@@ -2,13 +2,22 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { CRM_VERSIONS, SERVICES, type ServiceId } from '../../../zoho/services';
-import { API_METHODS, DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS, PAIR_PARAMETERS } from './apiRequest.params';
+import {
+	API_METHODS,
+	DEFAULT_MAX_CONCURRENCY,
+	DEFAULT_TIMEOUT_MS,
+	PAIR_PARAMETERS,
+} from './apiRequest.params';
 
 const show = { show: { operation: ['apiRequest'] } };
-const showWith = (extra: Record<string, Array<string | boolean>>) => ({ show: { operation: ['apiRequest'], ...extra } });
+const showWith = (extra: Record<string, Array<string | boolean>>) => ({
+	show: { operation: ['apiRequest'], ...extra },
+});
 
 /** The services that need an organization id (query parameter or header), as services.ts says. */
-const ORG_SERVICES = (Object.keys(SERVICES) as ServiceId[]).filter((id) => SERVICES[id].requires !== undefined);
+const ORG_SERVICES = (Object.keys(SERVICES) as ServiceId[]).filter(
+	(id) => SERVICES[id].requires !== undefined,
+);
 
 /** The rows of a name/value fixedCollection (query, headers, form fields): `{ parameters: [{ name, value }] }`. */
 function nameValueRows(rowLabel: string): INodeProperties['options'] {
@@ -23,7 +32,6 @@ function nameValueRows(rowLabel: string): INodeProperties['options'] {
 		},
 	];
 }
-
 
 /**
  * Where a service's requests go, as the US data centre spells it (descriptions are
@@ -96,7 +104,8 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Custom',
 				value: 'custom',
-				description: "Any other Zoho API: the path is added to the token's api_domain (www.zohoapis.com …), or give a full URL",
+				description:
+					"Any other Zoho API: the path is added to the token's api_domain (www.zohoapis.com …), or give a full URL",
 			},
 			{ name: 'Desk', value: 'desk', description: serviceHelp('desk') },
 			{ name: 'Inventory', value: 'inventory', description: serviceHelp('inventory') },
@@ -115,7 +124,8 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		options: [...CRM_VERSIONS].reverse().map((v) => ({ name: v, value: v })),
 		default: 'v8',
-		description: 'Zoho CRM API version, part of the base URL (www.zohoapis.com/crm/v8). Lists past 2,000 records need v3 or later.',
+		description:
+			'Zoho CRM API version, part of the base URL (www.zohoapis.com/crm/v8). Lists past 2,000 records need v3 or later.',
 		displayOptions: showWith({ service: ['crm'] }),
 	},
 	{
@@ -191,14 +201,22 @@ export const properties: INodeProperties[] = [
 		name: 'bodyContentType',
 		type: 'options',
 		options: [
-			{ name: 'Form Urlencoded', value: 'form', description: 'Name/value fields, sent as application/x-www-form-urlencoded' },
+			{
+				name: 'Form Urlencoded',
+				value: 'form',
+				description: 'Name/value fields, sent as application/x-www-form-urlencoded',
+			},
 			{ name: 'JSON', value: 'json', description: 'A JSON document: what most Zoho APIs take' },
 			{
 				name: 'Multipart Form-Data (Files)',
 				value: 'multipart',
 				description: 'Files from the input binary data and text fields, e.g. CRM attachments',
 			},
-			{ name: 'Raw', value: 'raw', description: 'Any text, sent as is with the content type you give' },
+			{
+				name: 'Raw',
+				value: 'raw',
+				description: 'Any text, sent as is with the content type you give',
+			},
 		],
 		default: 'json',
 		displayOptions: showWith({ sendBody: [true] }),
@@ -209,7 +227,8 @@ export const properties: INodeProperties[] = [
 		type: 'json',
 		default: '',
 		placeholder: '{ "data": [ { "Last_Name": "Smith", "Email": "smith@example.com" } ] }',
-		description: 'The request body as JSON. CRM writes take { "data": [ … ] } with up to 100 records.',
+		description:
+			'The request body as JSON. CRM writes take { "data": [ … ] } with up to 100 records.',
 		hint: 'e.g. { "data": [ { "Last_Name": "Smith", "Email": "smith@example.com" } ] }',
 		displayOptions: showWith({ sendBody: [true], bodyContentType: ['json'] }),
 	},
@@ -246,7 +265,13 @@ export const properties: INodeProperties[] = [
 						],
 						default: 'file',
 					},
-					{ displayName: 'Name', name: 'name', type: 'string', default: 'file', description: 'Form field name; Zoho CRM attachments use "file"' },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: 'file',
+						description: 'Form field name; Zoho CRM attachments use "file"',
+					},
 					{
 						displayName: 'Input Binary Field',
 						name: 'inputBinaryField',
@@ -289,8 +314,16 @@ export const properties: INodeProperties[] = [
 		name: 'responseFormat',
 		type: 'options',
 		options: [
-			{ name: 'File', value: 'file', description: 'Store the answer as binary data (downloads, attachments, photos)' },
-			{ name: 'JSON', value: 'json', description: 'Parse the answer as JSON (what most Zoho APIs send)' },
+			{
+				name: 'File',
+				value: 'file',
+				description: 'Store the answer as binary data (downloads, attachments, photos)',
+			},
+			{
+				name: 'JSON',
+				value: 'json',
+				description: 'Parse the answer as JSON (what most Zoho APIs send)',
+			},
 			{ name: 'Text', value: 'text', description: 'Output the answer as text in the field "data"' },
 		],
 		default: 'json',
@@ -368,7 +401,8 @@ export const properties: INodeProperties[] = [
 				name: 'splitIntoItems',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to output one item per record of a list (e.g. each entry of CRM "data" or Books "invoices")',
+				description:
+					'Whether to output one item per record of a list (e.g. each entry of CRM "data" or Books "invoices")',
 			},
 			{
 				displayName: 'Timeout',

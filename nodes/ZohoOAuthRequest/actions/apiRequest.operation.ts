@@ -32,7 +32,8 @@ export async function execute(input: OperationInput): Promise<OperationOutput> {
 		checkBooksCode: SERVICES[params.service].pagination === 'books',
 		tokenMemo: input.tokenMemo,
 	};
-	const build = (query: Array<[string, string]>) => (token: AccessToken) => buildCall({ params, query, body, token, credentials });
+	const build = (query: Array<[string, string]>) => (token: AccessToken) =>
+		buildCall({ params, query, body, token, credentials });
 
 	if (params.options.returnAll || params.options.limit !== undefined) {
 		const style = SERVICES[params.service].pagination;
@@ -51,11 +52,20 @@ export async function execute(input: OperationInput): Promise<OperationOutput> {
 				return listPageBody(res.body, describeUrl(res.url));
 			},
 		});
-		return listItems({ records: walk.records, key: walk.key, split: params.options.splitIntoItems });
+		return listItems({
+			records: walk.records,
+			key: walk.key,
+			split: params.options.splitIntoItems,
+		});
 	}
 
-	const res = await runtime.api.call(body ? build(params.query) : sameCall(params, credentials), callOptions);
-	return params.responseFormat === 'file' ? fileItems({ ctx, params, res }) : responseItems({ params, res });
+	const res = await runtime.api.call(
+		body ? build(params.query) : sameCall(params, credentials),
+		callOptions,
+	);
+	return params.responseFormat === 'file'
+		? fileItems({ ctx, params, res })
+		: responseItems({ params, res });
 }
 
 /**
@@ -66,7 +76,10 @@ export async function execute(input: OperationInput): Promise<OperationOutput> {
  */
 const builtCalls = new WeakMap<RequestParams, { token: AccessToken; call: ApiCall }>();
 
-function sameCall(params: RequestParams, credentials: ZohoCredentials): (token: AccessToken) => ApiCall {
+function sameCall(
+	params: RequestParams,
+	credentials: ZohoCredentials,
+): (token: AccessToken) => ApiCall {
 	return (token) => {
 		const built = builtCalls.get(params);
 		if (built?.token === token) return built.call;
@@ -88,13 +101,24 @@ function buildCall(options: {
 	const query = [...options.query];
 	const headers = { ...params.headers };
 	if (requires && params.organizationId) {
-		if (requires.query && !query.some(([name]) => name === requires.query)) query.push([requires.query, params.organizationId]);
+		if (requires.query && !query.some(([name]) => name === requires.query))
+			query.push([requires.query, params.organizationId]);
 		if (requires.header) headers[requires.header] = params.organizationId;
 	}
-	return { method: params.method, url: resolveUrl(params, token, options.credentials), query, headers, body: options.body };
+	return {
+		method: params.method,
+		url: resolveUrl(params, token, options.credentials),
+		query,
+		headers,
+		body: options.body,
+	};
 }
 
-function resolveUrl(params: RequestParams, token: AccessToken, credentials: ZohoCredentials): string {
+function resolveUrl(
+	params: RequestParams,
+	token: AccessToken,
+	credentials: ZohoCredentials,
+): string {
 	return serviceUrl({
 		service: params.service,
 		path: params.path,

@@ -46,10 +46,18 @@ export type Param = (name: string, fallback?: unknown) => unknown;
  * Reads parameters of one item. With `reads`, it notes whether any parameter read holds
  * an expression (then the item's parameters may differ from the next item's).
  */
-export function itemParameters(ctx: IExecuteFunctions, itemIndex: number, reads?: { varying: boolean }): Param {
+export function itemParameters(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	reads?: { varying: boolean },
+): Param {
 	return (name, fallback) => {
 		const value = ctx.getNodeParameter(name, itemIndex, fallback);
-		if (reads && !reads.varying && holdsExpression(ctx.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true }))) {
+		if (
+			reads &&
+			!reads.varying &&
+			holdsExpression(ctx.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true }))
+		) {
 			reads.varying = true;
 		}
 		return value;
@@ -83,15 +91,24 @@ export function readRequestParams(ctx: IExecuteFunctions, itemIndex: number): Re
 	const param = itemParameters(ctx, itemIndex, reads);
 	const method = String(param('method', 'GET')).toUpperCase() as HttpMethod;
 	if (!API_METHODS.includes(method)) {
-		throw new ZohoInputError('Method', `Method "${method}" is not supported.`, `Use one of ${API_METHODS.join(', ')}.`);
+		throw new ZohoInputError(
+			'Method',
+			`Method "${method}" is not supported.`,
+			`Use one of ${API_METHODS.join(', ')}.`,
+		);
 	}
 	const service = String(param('service', 'crm'));
 	if (!isServiceId(service)) {
-		throw new ZohoInputError('Service', `Unknown service "${service}".`, 'Pick a service from the list, or Custom.');
+		throw new ZohoInputError(
+			'Service',
+			`Unknown service "${service}".`,
+			'Pick a service from the list, or Custom.',
+		);
 	}
 	const organizationId = SERVICES[service].requires ? text(param('organizationId', '')) : '';
 	const query = param('sendQuery', false) === true ? readPairs(param, PAIR_PARAMETERS.query) : [];
-	const headerPairs = param('sendHeaders', false) === true ? readPairs(param, PAIR_PARAMETERS.header) : [];
+	const headerPairs =
+		param('sendHeaders', false) === true ? readPairs(param, PAIR_PARAMETERS.header) : [];
 	const params: RequestParams = {
 		method,
 		service,
@@ -108,7 +125,11 @@ export function readRequestParams(ctx: IExecuteFunctions, itemIndex: number): Re
 	if (params.responseFormat === 'file') {
 		params.binaryPropertyName = text(param('binaryPropertyName', 'data'));
 		if (!params.binaryPropertyName) {
-			throw new ZohoInputError('Put Output File in Field', 'Put Output File in Field is empty.', 'Enter a binary field name, e.g. data.');
+			throw new ZohoInputError(
+				'Put Output File in Field',
+				'Put Output File in Field is empty.',
+				'Enter a binary field name, e.g. data.',
+			);
 		}
 	}
 	assertRequirement(params);
@@ -119,11 +140,19 @@ export function readRequestParams(ctx: IExecuteFunctions, itemIndex: number): Re
 function readPath(raw: string): string {
 	const path = raw.trim();
 	if (!path) {
-		throw new ZohoInputError('Path or URL', 'Path or URL is empty.', 'Enter a path such as /Leads, or a full URL such as https://www.zohoapis.com/crm/v8/Leads.');
+		throw new ZohoInputError(
+			'Path or URL',
+			'Path or URL is empty.',
+			'Enter a path such as /Leads, or a full URL such as https://www.zohoapis.com/crm/v8/Leads.',
+		);
 	}
 	if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
 		if (!/^https?:\/\//i.test(path) || !URL.canParse(path)) {
-			throw new ZohoInputError('Path or URL', `Path or URL "${path}" is not a valid http(s) URL.`, 'Enter a full URL starting with https://, or a path starting with /.');
+			throw new ZohoInputError(
+				'Path or URL',
+				`Path or URL "${path}" is not a valid http(s) URL.`,
+				'Enter a full URL starting with https://, or a path starting with /.',
+			);
 		}
 		return path;
 	}
@@ -139,7 +168,11 @@ function readPath(raw: string): string {
 
 function readResponseFormat(raw: unknown): RequestParams['responseFormat'] {
 	if (raw === 'json' || raw === 'text' || raw === 'file') return raw;
-	throw new ZohoInputError('Response Format', `Unknown response format "${String(raw)}".`, 'Pick JSON, Text or File.');
+	throw new ZohoInputError(
+		'Response Format',
+		`Unknown response format "${String(raw)}".`,
+		'Pick JSON, Text or File.',
+	);
 }
 
 /** The product's own must-haves (organization_id, orgId header …), unless the user set them already. */
@@ -147,10 +180,15 @@ function assertRequirement(params: RequestParams): void {
 	const requires = SERVICES[params.service].requires;
 	if (!requires || params.organizationId) return;
 	const given = requires.query
-		? params.query.some(([name]) => name === requires.query) || /[?&]organization_id=/.test(params.path)
-		: Object.keys(params.headers).some((name) => name.toLowerCase() === requires.header?.toLowerCase());
+		? params.query.some(([name]) => name === requires.query) ||
+			/[?&]organization_id=/.test(params.path)
+		: Object.keys(params.headers).some(
+				(name) => name.toLowerCase() === requires.header?.toLowerCase(),
+			);
 	if (given) return;
-	const where = requires.query ? `the ${requires.query} query parameter` : `the ${requires.header} header`;
+	const where = requires.query
+		? `the ${requires.query} query parameter`
+		: `the ${requires.header} header`;
 	throw new ZohoInputError(
 		'Organization ID',
 		`${SERVICES[params.service].name} needs an Organization ID (sent as ${where}).`,
@@ -171,15 +209,22 @@ type PairParameters = (typeof PAIR_PARAMETERS)[keyof typeof PAIR_PARAMETERS];
 
 function readPairs(param: Param, names: PairParameters): Array<[string, string]> {
 	const label = names.label;
-	if (param(names.mode, 'keypair') === 'json') return pairsFromJson(param(names.json, ''), `JSON ${label}`);
-	const collection = param(names.pairs, {}) as { parameters?: Array<{ name?: unknown; value?: unknown }> };
+	if (param(names.mode, 'keypair') === 'json')
+		return pairsFromJson(param(names.json, ''), `JSON ${label}`);
+	const collection = param(names.pairs, {}) as {
+		parameters?: Array<{ name?: unknown; value?: unknown }>;
+	};
 	const pairs: Array<[string, string]> = [];
 	for (const [index, entry] of (collection.parameters ?? []).entries()) {
 		const key = String(entry.name ?? '').trim();
 		const value = entry.value === undefined || entry.value === null ? '' : String(entry.value);
 		if (!key && !value) continue; // the empty row n8n shows by default
 		if (!key) {
-			throw new ZohoInputError(`${label} Parameters`, `${label} Parameters: row ${index + 1} has a value but no name.`, 'Give it a name or remove the row.');
+			throw new ZohoInputError(
+				`${label} Parameters`,
+				`${label} Parameters: row ${index + 1} has a value but no name.`,
+				'Give it a name or remove the row.',
+			);
 		}
 		pairs.push([key, value]);
 	}
@@ -190,9 +235,16 @@ function pairsFromJson(raw: unknown, field: string): Array<[string, string]> {
 	const value = typeof raw === 'string' ? parseJsonParam(raw, field) : raw;
 	if (value === undefined || value === null || value === '') return [];
 	if (typeof value !== 'object' || Array.isArray(value)) {
-		throw new ZohoInputError(field, `${field} must be a JSON object of names to values.`, 'Write it like { "name": "value" }.');
+		throw new ZohoInputError(
+			field,
+			`${field} must be a JSON object of names to values.`,
+			'Write it like { "name": "value" }.',
+		);
 	}
-	return Object.entries(value as Record<string, unknown>).map(([key, v]) => [key, typeof v === 'string' ? v : JSON.stringify(v)]);
+	return Object.entries(value as Record<string, unknown>).map(([key, v]) => [
+		key,
+		typeof v === 'string' ? v : JSON.stringify(v),
+	]);
 }
 
 /** Parses a JSON parameter typed by the user; an empty string means "nothing". */
@@ -200,7 +252,11 @@ export function parseJsonParam(raw: string, field: string): unknown {
 	if (!raw.trim()) return undefined;
 	const parsed = tryJson(raw);
 	if ('value' in parsed) return parsed.value;
-	throw new ZohoInputError(field, `${field} is not valid JSON (${parsed.reason}).`, 'Check quotes, commas and brackets, e.g. { "data": [ { "Last_Name": "Smith" } ] }.');
+	throw new ZohoInputError(
+		field,
+		`${field} is not valid JSON (${parsed.reason}).`,
+		'Check quotes, commas and brackets, e.g. { "data": [ { "Last_Name": "Smith" } ] }.',
+	);
 }
 
 function tryJson(raw: string): { value: unknown } | { reason: string } {
@@ -217,7 +273,8 @@ function readOptions(raw: IDataObject): RequestOptions {
 		limit: raw.limit === undefined ? undefined : positiveInteger(raw.limit, 'Limit'),
 		splitIntoItems: raw.splitIntoItems === true,
 		fullResponse: raw.fullResponse === true,
-		timeoutMs: raw.timeout === undefined ? DEFAULT_TIMEOUT_MS : positiveInteger(raw.timeout, 'Timeout'),
+		timeoutMs:
+			raw.timeout === undefined ? DEFAULT_TIMEOUT_MS : positiveInteger(raw.timeout, 'Timeout'),
 		allowedHosts: String(raw.allowedHosts ?? '')
 			.split(',')
 			.map((host) => host.trim())
@@ -237,7 +294,11 @@ export function readMaxConcurrency(ctx: IExecuteFunctions): number {
 export function positiveInteger(raw: unknown, field: string): number {
 	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
 	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-		throw new ZohoInputError(field, `${field} must be a whole number of 1 or more (got ${JSON.stringify(raw)}).`, `Enter a positive whole number in ${field}.`);
+		throw new ZohoInputError(
+			field,
+			`${field} must be a whole number of 1 or more (got ${JSON.stringify(raw)}).`,
+			`Enter a positive whole number in ${field}.`,
+		);
 	}
 	return value;
 }

@@ -7,21 +7,34 @@ import { headerValue } from '../../../zoho/transport';
 import { recordsKey } from '../../../zoho/pagination';
 import type { RequestParams } from './apiRequest.params';
 
-export function listItems(options: { records: unknown[]; key?: string; split: boolean }): INodeExecutionData[] {
+export function listItems(options: {
+	records: unknown[];
+	key?: string;
+	split: boolean;
+}): INodeExecutionData[] {
 	if (options.split) return options.records.map((record) => ({ json: asObject(record) }));
 	return [{ json: { [options.key ?? 'data']: options.records } as IDataObject }];
 }
 
 /** The answer as a file in the item's binary data (Response Format: File). */
-export async function fileItems(options: { ctx: IExecuteFunctions; params: RequestParams; res: ApiResult }): Promise<INodeExecutionData[]> {
+export async function fileItems(options: {
+	ctx: IExecuteFunctions;
+	params: RequestParams;
+	res: ApiResult;
+}): Promise<INodeExecutionData[]> {
 	const { ctx, params, res } = options;
 	const binary = await ctx.helpers.prepareBinaryData(res.body, fileName(res), mimeType(res));
-	const json = params.options.fullResponse ? { statusCode: res.status, headers: res.headers as IDataObject } : {};
+	const json = params.options.fullResponse
+		? { statusCode: res.status, headers: res.headers as IDataObject }
+		: {};
 	return [{ json, binary: { [params.binaryPropertyName]: binary } }];
 }
 
 /** The answer as JSON or text items (Response Format: JSON, Text). */
-export function responseItems(options: { params: RequestParams; res: ApiResult }): INodeExecutionData[] {
+export function responseItems(options: {
+	params: RequestParams;
+	res: ApiResult;
+}): INodeExecutionData[] {
 	const { params, res } = options;
 	const body = params.responseFormat === 'text' ? res.body.toString('utf8') : jsonOrText(res.body);
 	if (params.options.splitIntoItems && params.responseFormat === 'json') {
@@ -29,7 +42,15 @@ export function responseItems(options: { params: RequestParams; res: ApiResult }
 		if (list) return list.map((record) => ({ json: asObject(record) }));
 	}
 	if (params.options.fullResponse) {
-		return [{ json: { statusCode: res.status, headers: res.headers as IDataObject, body: body as IDataObject } }];
+		return [
+			{
+				json: {
+					statusCode: res.status,
+					headers: res.headers as IDataObject,
+					body: body as IDataObject,
+				},
+			},
+		];
 	}
 	if (params.responseFormat === 'text') return [{ json: { data: body as string } }];
 	if (body === undefined) return [{ json: {} }]; // 204: Zoho's empty list
@@ -52,11 +73,15 @@ function recordsOf(body: unknown): unknown[] | undefined {
 }
 
 function asObject(value: unknown): IDataObject {
-	return value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : { data: value as IDataObject[] };
+	return value && typeof value === 'object' && !Array.isArray(value)
+		? (value as IDataObject)
+		: { data: value as IDataObject[] };
 }
 
 function mimeType(res: ApiResult): string {
-	return headerValue(res.headers, 'content-type')?.split(';')[0].trim() || 'application/octet-stream';
+	return (
+		headerValue(res.headers, 'content-type')?.split(';')[0].trim() || 'application/octet-stream'
+	);
 }
 
 function fileName(res: ApiResult): string {

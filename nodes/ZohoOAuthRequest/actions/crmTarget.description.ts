@@ -31,7 +31,12 @@ export function crmVersionProperty(displayOptions: IDisplayOptions): INodeProper
 }
 
 /** The module: from the org's list (`searchModules`, custom modules included) or by API name. */
-export function moduleProperty(options: { defaultValue: string; example: string; description: string; displayOptions?: IDisplayOptions }): INodeProperties {
+export function moduleProperty(options: {
+	defaultValue: string;
+	example: string;
+	description: string;
+	displayOptions?: IDisplayOptions;
+}): INodeProperties {
 	return {
 		displayName: 'Module',
 		name: 'module',

@@ -23,7 +23,12 @@ export async function execute(input: OperationInput): Promise<OperationOutput> {
 	const { ctx, itemIndex, runtime, signal, tokenMemo } = input;
 	const forceRefresh = ctx.getNodeParameter('forceRefresh', itemIndex, false) === true;
 	const { credentials, saved } = await input.credentials.read();
-	const token = await runtime.auth.getToken(credentials, { saved, forceRefresh, signal, memo: tokenMemo });
+	const token = await runtime.auth.getToken(credentials, {
+		saved,
+		forceRefresh,
+		signal,
+		memo: tokenMemo,
+	});
 	return [
 		{
 			json: {

@@ -53,7 +53,8 @@ const operation: INodeProperties = {
 			name: 'Get Access Token',
 			value: 'getAccessToken',
 			action: 'Get a valid access token',
-			description: 'Output a valid access token (cached, refreshed only when needed) for later steps',
+			description:
+				'Output a valid access token (cached, refreshed only when needed) for later steps',
 		},
 		{
 			name: 'Revoke Refresh Token',

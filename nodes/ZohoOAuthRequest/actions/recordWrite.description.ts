@@ -6,7 +6,9 @@ import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './apiRequest.params
 import { crmVersionProperty, moduleProperty, productProperty } from './crmTarget.description';
 
 export const OPERATION = 'recordWrite';
-const show = (extra: Record<string, string[]> = {}) => ({ show: { operation: [OPERATION], ...extra } });
+const show = (extra: Record<string, string[]> = {}) => ({
+	show: { operation: [OPERATION], ...extra },
+});
 
 /** The field mapper for one write: its mode decides whether matching columns are asked for. */
 function columns(writeOperation: 'create' | 'update' | 'upsert'): INodeProperties {
@@ -31,7 +33,8 @@ function columns(writeOperation: 'create' | 'update' | 'upsert'): INodePropertie
 					? {
 							matchingFieldsLabels: {
 								title: 'Duplicate Check Fields',
-								description: "Fields Zoho looks for an existing record by (sent as duplicate_check_fields). None: the module's unique fields.",
+								description:
+									"Fields Zoho looks for an existing record by (sent as duplicate_check_fields). None: the module's unique fields.",
 							},
 						}
 					: {}),
@@ -53,12 +56,21 @@ export const properties: INodeProperties[] = [
 			{ name: 'Create', value: 'create', description: 'Insert new records' },
 			{ name: 'Delete', value: 'delete', description: 'Delete records by ID' },
 			{ name: 'Update', value: 'update', description: 'Change existing records by ID' },
-			{ name: 'Create or Update', value: 'upsert', description: 'Create a new record, or update the current one if it already exists (upsert)' },
+			{
+				name: 'Create or Update',
+				value: 'upsert',
+				description: 'Create a new record, or update the current one if it already exists (upsert)',
+			},
 		],
 		default: 'upsert',
 		displayOptions: show(),
 	},
-	moduleProperty({ defaultValue: '', example: 'Contacts', description: 'The module to write to, custom modules included', displayOptions: show() }),
+	moduleProperty({
+		defaultValue: '',
+		example: 'Contacts',
+		description: 'The module to write to, custom modules included',
+		displayOptions: show(),
+	}),
 	{
 		displayName: 'Record ID',
 		name: 'recordId',
@@ -74,7 +86,12 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
-			{ name: 'Field Mapping', value: 'mapper', description: "Map fields loaded from the module, or map the input item's fields automatically" },
+			{
+				name: 'Field Mapping',
+				value: 'mapper',
+				description:
+					"Map fields loaded from the module, or map the input item's fields automatically",
+			},
 			{ name: 'JSON', value: 'json', description: 'One JSON object per item, e.g. an expression' },
 		],
 		default: 'mapper',
@@ -88,9 +105,12 @@ export const properties: INodeProperties[] = [
 		name: 'recordJson',
 		type: 'json',
 		default: '={{ $json }}',
-		description: 'The record as field API names to values; for Update it must hold the record\'s ID',
+		description: "The record as field API names to values; for Update it must hold the record's ID",
 		hint: 'One JSON object per item, e.g. { "Last_Name": "Smith", "Email": "smith@example.com" }',
-		displayOptions: show({ writeOperation: ['create', 'update', 'upsert'], recordSource: ['json'] }),
+		displayOptions: show({
+			writeOperation: ['create', 'update', 'upsert'],
+			recordSource: ['json'],
+		}),
 	},
 	{
 		displayName: 'Duplicate Check Fields',
@@ -98,7 +118,8 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. Email',
-		description: 'Field API names, comma-separated, Zoho looks for an existing record by. Empty: the module\'s unique fields (e.g. Email for Leads and Contacts).',
+		description:
+			"Field API names, comma-separated, Zoho looks for an existing record by. Empty: the module's unique fields (e.g. Email for Leads and Contacts).",
 		displayOptions: show({ writeOperation: ['upsert'], recordSource: ['json'] }),
 	},
 	{
@@ -106,7 +127,11 @@ export const properties: INodeProperties[] = [
 		name: 'trigger',
 		type: 'options',
 		options: [
-			{ name: "Zoho's Default (All)", value: 'default', description: 'Send no trigger list: Zoho runs workflow rules, approvals and blueprints' },
+			{
+				name: "Zoho's Default (All)",
+				value: 'default',
+				description: 'Send no trigger list: Zoho runs workflow rules, approvals and blueprints',
+			},
 			{ name: 'None', value: 'none', description: 'Run no workflow rule, approval or blueprint' },
 			{ name: 'Selected', value: 'selected' },
 		],
@@ -139,7 +164,8 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: MAX_RECORDS_PER_WRITE },
 				default: MAX_RECORDS_PER_WRITE,
-				description: 'Records per API call (Zoho takes up to 100). Each call costs API credits, whatever its size.',
+				description:
+					'Records per API call (Zoho takes up to 100). Each call costs API credits, whatever its size.',
 			},
 			{
 				displayName: 'Max Concurrent Requests',
@@ -147,7 +173,8 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: DEFAULT_MAX_CONCURRENCY,
-				description: "Calls sent at once. Zoho limits concurrent calls per organisation (Free 5 … Ultimate 25), and writes of more than 10 records to 10 at once.",
+				description:
+					'Calls sent at once. Zoho limits concurrent calls per organisation (Free 5 … Ultimate 25), and writes of more than 10 records to 10 at once.',
 			},
 			{
 				displayName: 'Timeout',

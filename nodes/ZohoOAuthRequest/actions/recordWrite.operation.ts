@@ -4,7 +4,12 @@
  * the mapping of Zoho's per-record answers live in zoho/crmWrites.ts; this file reads
  * parameters and turns outcomes into items.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, ResourceMapperValue } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	ResourceMapperValue,
+} from 'n8n-workflow';
 
 import {
 	checkModuleName,
@@ -22,7 +27,13 @@ import {
 } from '../../../zoho/crmWrites';
 import { isZohoError, ZohoInputError, type ZohoError } from '../../../zoho/errors';
 import { errorItemJson, toNodeError } from '../../shared/nodeErrors';
-import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS, parseJsonParam, positiveInteger, text } from './apiRequest.params';
+import {
+	DEFAULT_MAX_CONCURRENCY,
+	DEFAULT_TIMEOUT_MS,
+	parseJsonParam,
+	positiveInteger,
+	text,
+} from './apiRequest.params';
 import type { BatchInput } from './types';
 
 export { properties } from './recordWrite.description';
@@ -38,7 +49,9 @@ interface NodeSettings extends WriteSettings {
 }
 
 /** One input item: what it sends, or why it cannot be sent. */
-type Prepared = { itemIndex: number; module: string; payload: WritePayload } | { itemIndex: number; error: unknown };
+type Prepared =
+	| { itemIndex: number; module: string; payload: WritePayload }
+	| { itemIndex: number; error: unknown };
 
 export async function executeBatch(input: BatchInput): Promise<INodeExecutionData[]> {
 	const { ctx } = input;
@@ -51,13 +64,20 @@ export async function executeBatch(input: BatchInput): Promise<INodeExecutionDat
 		// A node-wide parameter fails every item alike.
 		return failAll({ ctx, count, error, continueOnFail });
 	}
-	const prepared = Array.from({ length: count }, (_, itemIndex) => prepare(ctx, { itemIndex, operation: settings.operation }));
-	const unsendable = prepared.find((entry): entry is Extract<Prepared, { error: unknown }> => 'error' in entry);
+	const prepared = Array.from({ length: count }, (_, itemIndex) =>
+		prepare(ctx, { itemIndex, operation: settings.operation }),
+	);
+	const unsendable = prepared.find(
+		(entry): entry is Extract<Prepared, { error: unknown }> => 'error' in entry,
+	);
 	// Without Continue On Fail a bad item stops the node before anything is written.
-	if (unsendable && !continueOnFail) throw toNodeError(ctx.getNode(), unsendable.error, unsendable.itemIndex);
+	if (unsendable && !continueOnFail)
+		throw toNodeError(ctx.getNode(), unsendable.error, unsendable.itemIndex);
 
 	const outcomes = new Map<number, RecordOutcome>();
-	const sendable = prepared.filter((entry): entry is Extract<Prepared, { payload: WritePayload }> => 'payload' in entry);
+	const sendable = prepared.filter(
+		(entry): entry is Extract<Prepared, { payload: WritePayload }> => 'payload' in entry,
+	);
 	if (sendable.length > 0) {
 		let credentials;
 		try {
@@ -69,7 +89,12 @@ export async function executeBatch(input: BatchInput): Promise<INodeExecutionDat
 		for (const [module, entries] of groupByModule(sendable)) {
 			const results = await writeRecords({
 				api: input.runtime.api,
-				callOptions: { ...credentials, timeoutMs: settings.timeoutMs, signal: input.signal, tokenMemo: input.tokenMemo },
+				callOptions: {
+					...credentials,
+					timeoutMs: settings.timeoutMs,
+					signal: input.signal,
+					tokenMemo: input.tokenMemo,
+				},
 				target: { product: settings.product, crmVersion: settings.crmVersion, module },
 				settings,
 				payloads: entries.map((entry) => entry.payload),
@@ -94,23 +119,45 @@ export async function executeBatch(input: BatchInput): Promise<INodeExecutionDat
 
 function readSettings(ctx: IExecuteFunctions): NodeSettings {
 	const product = ctx.getNodeParameter('product', 0, 'crm');
-	if (product !== 'crm' && product !== 'bigin') throw new ZohoInputError('Product', `Unknown product "${String(product)}".`, 'Pick CRM or Bigin.');
+	if (product !== 'crm' && product !== 'bigin')
+		throw new ZohoInputError(
+			'Product',
+			`Unknown product "${String(product)}".`,
+			'Pick CRM or Bigin.',
+		);
 	const operation = ctx.getNodeParameter('writeOperation', 0, 'upsert') as RecordWriteOperation;
 	if (!WRITE_OPERATIONS.includes(operation)) {
-		throw new ZohoInputError('Write', `Unknown write "${String(operation)}".`, 'Pick Create, Update, Upsert or Delete.');
+		throw new ZohoInputError(
+			'Write',
+			`Unknown write "${String(operation)}".`,
+			'Pick Create, Update, Upsert or Delete.',
+		);
 	}
 	const options = ctx.getNodeParameter('writeOptions', 0, {}) as IDataObject;
-	const batchSize = options.batchSize === undefined ? MAX_RECORDS_PER_WRITE : positiveInteger(options.batchSize, 'Batch Size');
+	const batchSize =
+		options.batchSize === undefined
+			? MAX_RECORDS_PER_WRITE
+			: positiveInteger(options.batchSize, 'Batch Size');
 	if (batchSize > MAX_RECORDS_PER_WRITE) {
-		throw new ZohoInputError('Batch Size', `Batch Size must be at most ${MAX_RECORDS_PER_WRITE} (got ${batchSize}).`, `Zoho takes up to ${MAX_RECORDS_PER_WRITE} records per call: enter 1 to ${MAX_RECORDS_PER_WRITE}.`);
+		throw new ZohoInputError(
+			'Batch Size',
+			`Batch Size must be at most ${MAX_RECORDS_PER_WRITE} (got ${batchSize}).`,
+			`Zoho takes up to ${MAX_RECORDS_PER_WRITE} records per call: enter 1 to ${MAX_RECORDS_PER_WRITE}.`,
+		);
 	}
 	return {
 		product,
 		crmVersion: product === 'crm' ? String(ctx.getNodeParameter('crmVersion', 0, 'v8')) : 'v2',
 		operation,
 		batchSize,
-		concurrency: options.maxConcurrency === undefined ? DEFAULT_MAX_CONCURRENCY : positiveInteger(options.maxConcurrency, 'Max Concurrent Requests'),
-		timeoutMs: options.timeout === undefined ? DEFAULT_TIMEOUT_MS : positiveInteger(options.timeout, 'Timeout'),
+		concurrency:
+			options.maxConcurrency === undefined
+				? DEFAULT_MAX_CONCURRENCY
+				: positiveInteger(options.maxConcurrency, 'Max Concurrent Requests'),
+		timeoutMs:
+			options.timeout === undefined
+				? DEFAULT_TIMEOUT_MS
+				: positiveInteger(options.timeout, 'Timeout'),
 		...(operation === 'delete' ? {} : readTrigger(ctx)),
 		...(operation === 'upsert' ? readDuplicateCheckFields(ctx) : {}),
 	};
@@ -122,7 +169,12 @@ function readTrigger(ctx: IExecuteFunctions): { trigger?: WriteTrigger[] } {
 	if (mode === 'none') return { trigger: [] };
 	const list = ctx.getNodeParameter('triggerList', 0, []) as unknown[];
 	const unknown = list.find((name) => !WRITE_TRIGGERS.includes(name as WriteTrigger));
-	if (unknown !== undefined) throw new ZohoInputError('Run Triggers', `Unknown trigger "${String(unknown)}".`, 'Pick Workflow, Approval or Blueprint.');
+	if (unknown !== undefined)
+		throw new ZohoInputError(
+			'Run Triggers',
+			`Unknown trigger "${String(unknown)}".`,
+			'Pick Workflow, Approval or Blueprint.',
+		);
 	return { trigger: list as WriteTrigger[] };
 }
 
@@ -137,11 +189,19 @@ function readDuplicateCheckFields(ctx: IExecuteFunctions): { duplicateCheckField
 	return fields.length > 0 ? { duplicateCheckFields: fields } : {};
 }
 
-function prepare(ctx: IExecuteFunctions, options: { itemIndex: number; operation: RecordWriteOperation }): Prepared {
+function prepare(
+	ctx: IExecuteFunctions,
+	options: { itemIndex: number; operation: RecordWriteOperation },
+): Prepared {
 	const { itemIndex, operation } = options;
 	try {
-		const module = checkModuleName(text(ctx.getNodeParameter('module', itemIndex, '', { extractValue: true })));
-		const raw = operation === 'delete' ? text(ctx.getNodeParameter('recordId', itemIndex, '')) : readRecord(ctx, itemIndex);
+		const module = checkModuleName(
+			text(ctx.getNodeParameter('module', itemIndex, '', { extractValue: true })),
+		);
+		const raw =
+			operation === 'delete'
+				? text(ctx.getNodeParameter('recordId', itemIndex, ''))
+				: readRecord(ctx, itemIndex);
 		return { itemIndex, module, payload: checkPayload(raw, operation) };
 	} catch (error) {
 		return { itemIndex, error };
@@ -156,7 +216,11 @@ function readRecord(ctx: IExecuteFunctions, itemIndex: number): unknown {
 	const columns = ctx.getNodeParameter('columns', itemIndex, {}) as Partial<ResourceMapperValue>;
 	if (columns.mappingMode === 'autoMapInputData') return ctx.getInputData()[itemIndex]?.json;
 	// Fields left empty in the mapper are not sent (Zoho would clear them on update).
-	return Object.fromEntries(Object.entries(columns.value ?? {}).filter(([, value]) => value !== null && value !== undefined && value !== ''));
+	return Object.fromEntries(
+		Object.entries(columns.value ?? {}).filter(
+			([, value]) => value !== null && value !== undefined && value !== '',
+		),
+	);
 }
 
 function groupByModule<T extends { module: string }>(entries: readonly T[]): Map<string, T[]> {
@@ -170,7 +234,11 @@ function groupByModule<T extends { module: string }>(entries: readonly T[]): Map
 }
 
 /** Without Continue On Fail: refusals become one error saying how many; a failed call is thrown as it is. */
-function throwOnFailures(options: { ctx: IExecuteFunctions; outcomes: Map<number, RecordOutcome>; total: number }): void {
+function throwOnFailures(options: {
+	ctx: IExecuteFunctions;
+	outcomes: Map<number, RecordOutcome>;
+	total: number;
+}): void {
 	const failures = [...options.outcomes.entries()]
 		.filter((entry): entry is [number, { ok: false; error: ZohoError }] => !entry[1].ok)
 		.map(([itemIndex, outcome]) => ({ itemIndex, error: outcome.error }))
@@ -182,14 +250,26 @@ function throwOnFailures(options: { ctx: IExecuteFunctions; outcomes: Map<number
 	throw toNodeError(node, refusalSummary({ failures, total: options.total }), first.itemIndex);
 }
 
-function errorItem(options: { ctx: IExecuteFunctions; error: unknown; itemIndex: number }): INodeExecutionData {
+function errorItem(options: {
+	ctx: IExecuteFunctions;
+	error: unknown;
+	itemIndex: number;
+}): INodeExecutionData {
 	const nodeError = toNodeError(options.ctx.getNode(), options.error, options.itemIndex);
 	const json = errorItemJson(nodeError, options.error);
-	if (isZohoError(options.error) && options.error.zohoMessage) json.zohoMessage = options.error.zohoMessage;
+	if (isZohoError(options.error) && options.error.zohoMessage)
+		json.zohoMessage = options.error.zohoMessage;
 	return { json, pairedItem: { item: options.itemIndex } };
 }
 
-function failAll(options: { ctx: IExecuteFunctions; count: number; error: unknown; continueOnFail: boolean }): INodeExecutionData[] {
+function failAll(options: {
+	ctx: IExecuteFunctions;
+	count: number;
+	error: unknown;
+	continueOnFail: boolean;
+}): INodeExecutionData[] {
 	if (!options.continueOnFail) throw toNodeError(options.ctx.getNode(), options.error, 0);
-	return Array.from({ length: options.count }, (_, itemIndex) => errorItem({ ctx: options.ctx, error: options.error, itemIndex }));
+	return Array.from({ length: options.count }, (_, itemIndex) =>
+		errorItem({ ctx: options.ctx, error: options.error, itemIndex }),
+	);
 }

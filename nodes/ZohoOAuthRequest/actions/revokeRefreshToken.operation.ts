@@ -21,7 +21,8 @@ export async function execute(input: OperationInput): Promise<OperationOutput> {
 		{
 			json: {
 				revoked: true,
-				message: 'Zoho revoked the refresh token and its access tokens. Generate a new grant code and exchange it to use this credential again.',
+				message:
+					'Zoho revoked the refresh token and its access tokens. Generate a new grant code and exchange it to use this credential again.',
 			},
 		},
 	];

@@ -28,11 +28,16 @@ export async function route(ctx: IExecuteFunctions): Promise<INodeExecutionData[
 		});
 	}
 	if (!isOperationName(operation)) {
-		throw new NodeOperationError(ctx.getNode(), `The operation "${String(operation)}" is not known`, {
-			description: 'Pick an operation from the list.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The operation "${String(operation)}" is not known`,
+			{
+				description: 'Pick an operation from the list.',
+			},
+		);
 	}
-	const { concurrency, optionError } = operation === 'apiRequest' ? maxConcurrency(ctx) : { concurrency: 1 };
+	const { concurrency, optionError } =
+		operation === 'apiRequest' ? maxConcurrency(ctx) : { concurrency: 1 };
 	const base = {
 		ctx,
 		runtime: runtimeFor(ctx),
@@ -71,7 +76,10 @@ function runtimeFor(ctx: IExecuteFunctions) {
 }
 
 /** Max Concurrent Requests, or why it is unusable (the items then fail with that, one by one). */
-function maxConcurrency(ctx: IExecuteFunctions): { concurrency: number; optionError?: { error: unknown } } {
+function maxConcurrency(ctx: IExecuteFunctions): {
+	concurrency: number;
+	optionError?: { error: unknown };
+} {
 	try {
 		return { concurrency: readMaxConcurrency(ctx) };
 	} catch (error) {

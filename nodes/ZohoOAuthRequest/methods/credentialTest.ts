@@ -1,4 +1,8 @@
-import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
 
 import { parseCredentials } from '../../../zoho/credentials';
 import { isZohoError, userMessage } from '../../../zoho/errors';
@@ -14,9 +18,14 @@ export async function zohoSelfClientApiTest(
 ): Promise<INodeCredentialTestResult> {
 	try {
 		const credentials = parseCredentials(credential.data ?? {});
-		const token = await sharedZohoRuntime({ logger: this.logger }).auth.getToken(credentials, { forceRefresh: true });
+		const token = await sharedZohoRuntime({ logger: this.logger }).auth.getToken(credentials, {
+			forceRefresh: true,
+		});
 		const scopes = token.scopes?.length ? ` Scopes: ${token.scopes.join(', ')}.` : '';
-		return { status: 'OK', message: `Connection tested successfully. API domain: ${token.apiDomain}.${scopes}` };
+		return {
+			status: 'OK',
+			message: `Connection tested successfully. API domain: ${token.apiDomain}.${scopes}`,
+		};
 	} catch (error) {
 		if (isZohoError(error)) return { status: 'Error', message: userMessage(error) };
 		return { status: 'Error', message: error instanceof Error ? error.message : String(error) };

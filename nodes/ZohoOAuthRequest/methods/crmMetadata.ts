@@ -2,9 +2,21 @@
  * What the editor loads from the org for Create, Update, Upsert or Delete Records: the
  * module list (custom modules included) and the module's fields for n8n's field mapper.
  */
-import type { FieldType, ILoadOptionsFunctions, INodeListSearchResult, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
+import type {
+	FieldType,
+	ILoadOptionsFunctions,
+	INodeListSearchResult,
+	ResourceMapperField,
+	ResourceMapperFields,
+} from 'n8n-workflow';
 
-import { fetchFields, fetchWritableModules, isDuplicateCheckField, moduleLabel, type MetadataTarget } from '../../../zoho/crmMetadata';
+import {
+	fetchFields,
+	fetchWritableModules,
+	isDuplicateCheckField,
+	moduleLabel,
+	type MetadataTarget,
+} from '../../../zoho/crmMetadata';
 import { checkModuleName } from '../../../zoho/crmWrites';
 import type { FieldEntry } from '../../../zoho/schemas';
 import { sharedZohoRuntime } from '../../../zoho/runtime';
@@ -30,10 +42,19 @@ const FIELD_TYPES: Record<string, FieldType> = {
 	website: 'url',
 };
 
-async function withZoho<T>(ctx: ILoadOptionsFunctions, run: (args: { target: MetadataTarget; call: Parameters<typeof fetchFields>[0]['callOptions'] }) => Promise<T>): Promise<T> {
+async function withZoho<T>(
+	ctx: ILoadOptionsFunctions,
+	run: (args: {
+		target: MetadataTarget;
+		call: Parameters<typeof fetchFields>[0]['callOptions'];
+	}) => Promise<T>,
+): Promise<T> {
 	try {
 		const product = ctx.getNodeParameter('product', 'crm') === 'bigin' ? 'bigin' : 'crm';
-		const target: MetadataTarget = { product, crmVersion: product === 'crm' ? String(ctx.getNodeParameter('crmVersion', 'v8')) : 'v2' };
+		const target: MetadataTarget = {
+			product,
+			crmVersion: product === 'crm' ? String(ctx.getNodeParameter('crmVersion', 'v8')) : 'v2',
+		};
 		const credentials = await new CredentialSource(ctx).read();
 		return await run({ target, call: { ...credentials, timeoutMs: DEFAULT_TIMEOUT_MS } });
 	} catch (error) {
@@ -41,8 +62,13 @@ async function withZoho<T>(ctx: ILoadOptionsFunctions, run: (args: { target: Met
 	}
 }
 
-export async function searchModules(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const modules = await withZoho(this, ({ target, call }) => fetchWritableModules({ api: sharedZohoRuntime().api, callOptions: call, target }));
+export async function searchModules(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	const modules = await withZoho(this, ({ target, call }) =>
+		fetchWritableModules({ api: sharedZohoRuntime().api, callOptions: call, target }),
+	);
 	const wanted = filter?.trim().toLowerCase() ?? '';
 	return {
 		results: modules
@@ -54,12 +80,26 @@ export async function searchModules(this: ILoadOptionsFunctions, filter?: string
 
 export async function getRecordFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 	const operation = String(this.getNodeParameter('writeOperation', 'upsert'));
-	const module = checkModuleNameOrEmpty(this.getNodeParameter('module', '', { extractValue: true }));
+	const module = checkModuleNameOrEmpty(
+		this.getNodeParameter('module', '', { extractValue: true }),
+	);
 	if (!module) return { fields: [], emptyFieldsNotice: 'Pick a module first.' };
-	const fields = await withZoho(this, ({ target, call }) => fetchFields({ api: sharedZohoRuntime().api, callOptions: call, target, module }));
-	const mapped = fields.filter((field) => !field.read_only).map((field) => mapperField({ field, module, operation }));
+	const fields = await withZoho(this, ({ target, call }) =>
+		fetchFields({ api: sharedZohoRuntime().api, callOptions: call, target, module }),
+	);
+	const mapped = fields
+		.filter((field) => !field.read_only)
+		.map((field) => mapperField({ field, module, operation }));
 	if (operation === 'update') {
-		mapped.unshift({ id: 'id', displayName: 'Record ID', required: true, defaultMatch: true, canBeUsedToMatch: true, display: true, type: 'string' });
+		mapped.unshift({
+			id: 'id',
+			displayName: 'Record ID',
+			required: true,
+			defaultMatch: true,
+			canBeUsedToMatch: true,
+			display: true,
+			type: 'string',
+		});
 	}
 	return { fields: mapped };
 }
@@ -69,7 +109,11 @@ function checkModuleNameOrEmpty(raw: unknown): string {
 	return text === '' ? '' : checkModuleName(text);
 }
 
-function mapperField(options: { field: FieldEntry; module: string; operation: string }): ResourceMapperField {
+function mapperField(options: {
+	field: FieldEntry;
+	module: string;
+	operation: string;
+}): ResourceMapperField {
 	const { field } = options;
 	const type = FIELD_TYPES[field.data_type ?? ''] ?? 'string';
 	const matchable = options.operation === 'upsert' && isDuplicateCheckField(field, options.module);
@@ -82,6 +126,13 @@ function mapperField(options: { field: FieldEntry; module: string; operation: st
 		canBeUsedToMatch: matchable,
 		display: true,
 		type,
-		...(type === 'options' ? { options: (field.pick_list_values ?? []).map((value) => ({ name: value.display_value, value: value.actual_value })) } : {}),
+		...(type === 'options'
+			? {
+					options: (field.pick_list_values ?? []).map((value) => ({
+						name: value.display_value,
+						value: value.actual_value,
+					})),
+				}
+			: {}),
 	};
 }

@@ -27,7 +27,6 @@ export interface CancelRunOutput {
 	items: number;
 }
 
-
 async function main(): Promise<void> {
 	const input = JSON.parse(process.env.CANCEL_RUN_INPUT ?? '{}') as CancelRunInput;
 	const controller = new AbortController();
@@ -57,14 +56,20 @@ async function main(): Promise<void> {
 		signal: controller.signal,
 		timeoutMs: 120_000,
 	});
-	const output: CancelRunOutput = { status: result.status, error: result.error?.message, items: result.outputs.Zoho?.[0]?.length ?? 0 };
+	const output: CancelRunOutput = {
+		status: result.status,
+		error: result.error?.message,
+		items: result.outputs.Zoho?.[0]?.length ?? 0,
+	};
 	process.stdout.write(`${JSON.stringify(output)}\n`);
 	// Done: nothing more to hear from the parent.
 	if (process.connected) process.disconnect?.();
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.stderr.write(
+		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
 	process.exitCode = 1;
 	if (process.connected) process.disconnect?.();
 });
