@@ -11,6 +11,8 @@ export interface N8nCliOptions {
   userFolder: UserFolder;
   args: string[];
   timeoutMs?: number;
+  /** See RunOptions.stdoutFile. */
+  stdoutFile?: string;
 }
 
 /** `n8n <args>` on the host's node in the user folder. Never throws on a non-zero exit. */
@@ -22,6 +24,7 @@ export function n8nCli(options: N8nCliOptions): Promise<CliResult> {
     cwd: options.userFolder.dir,
     env: processEnv(host, options.userFolder.env),
     timeoutMs: options.timeoutMs,
+    stdoutFile: options.stdoutFile,
   });
 }
 
@@ -150,12 +153,16 @@ export interface N8nTaskData {
 
 /** `n8n execute --id=<id> --rawOutput`; exit code 1 means the run failed (its JSON is still printed). */
 export async function executeWorkflow(options: ExecuteWorkflowOptions): Promise<ExecuteResult> {
+  // Through a file: n8n exits right after printing, which cuts a large run short on a pipe.
+  const stdoutFile = path.join(options.userFolder.dir, `execute-${options.id}-${Date.now()}.out`);
   const result = await n8nCli({
     major: options.major,
     userFolder: options.userFolder,
     args: ['execute', `--id=${options.id}`, '--rawOutput'],
     timeoutMs: options.timeoutMs,
+    stdoutFile,
   });
+  fs.rmSync(stdoutFile, { force: true });
   const run = parseRunJson(result.stdout) as N8nRun | undefined;
   const crashedAtExit =
     run !== undefined && result.code === null && CRASH_SIGNALS.has(result.signal ?? '') && !result.timedOut;

@@ -3,6 +3,7 @@
  * bounded by a timeout and stopped by its own PID.
  */
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 
@@ -66,6 +67,13 @@ export interface RunOptions {
   cwd: string;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /**
+   * The child's stdout goes to this file (read back into `stdout` at the end)
+   * instead of a pipe: a Node child that calls process.exit() loses what is still
+   * queued for a pipe (all but the first ~256 KB of a large run JSON); file writes
+   * are synchronous.
+   */
+  stdoutFile?: string;
 }
 
 /** Runs one child process, bounded by a timeout that stops that child (by PID) only. */
@@ -73,17 +81,20 @@ export function run(options: RunOptions): Promise<CliResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_CLI_TIMEOUT_MS;
   const started = Date.now();
   return new Promise((resolve, reject) => {
+    const stdoutFd = options.stdoutFile === undefined ? undefined : fs.openSync(options.stdoutFile, 'w');
     const child = spawn(options.command, options.args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],
     });
+    // The child holds its own copy of the descriptor.
+    if (stdoutFd !== undefined) fs.closeSync(stdoutFd);
     let stdout = '';
     let stderr = '';
     let timedOut = false;
     let killTimer: NodeJS.Timeout | undefined;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGTERM');
@@ -96,6 +107,7 @@ export function run(options: RunOptions): Promise<CliResult> {
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
+      if (options.stdoutFile !== undefined) stdout = fs.readFileSync(options.stdoutFile, 'utf8');
       resolve({ code, signal, stdout, stderr, timedOut, durationMs: Date.now() - started });
     });
   });
