@@ -1,216 +1,297 @@
 /**
- * `npm run bench:fleet`: the scene of the fleet issue, measured. n8n 2.x in queue
- * mode (main + 2 workers, PostgreSQL, Redis), 60 webhook executions of 20 API calls
- * each (20 executions in flight), Zoho answering after 50 ms and allowing 5 calls at
- * once, run three ways:
+ * Part 6, a queue-mode fleet: n8n 2.x main + 2 workers on PostgreSQL and
+ * redis-server, webhook-triggered executions of M GETs each against a Zoho whose
+ * organisation allows 5 calls at once and answers each after 50 ms, three ways:
+ * our node with the token store of the fleet's Redis (no setting in queue mode)
+ * and the credential's Concurrency Limit 5; our node with every process for itself
+ * (ZOHO_TOKEN_STORE=memory, no limit); n8n's HTTP Request node with n8n's generic
+ * OAuth2 credential. Mints, 429s and the peak in flight are the simulator's counts.
  *
- *   - our node, token store in n8n's Redis (no setting), Concurrency Limit Free (5);
- *   - our node, every process for itself (ZOHO_TOKEN_STORE=memory), same limit;
- *   - n8n's HTTP Request node with n8n's generic OAuth2 credential (client credentials).
- *
- * Counts mints, 429 answers, peak calls in flight at Zoho and failed executions, and
- * the wall time of the 60 executions. Writes bench/fleet-results.md.
+ * Each way runs twice: against the limited organisation (429s, failed executions,
+ * wall time) and then against one without a limit, which shows how many calls the
+ * fleet sends at once (the simulator never has more in flight than it admits).
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import {
-  activateWorkflow,
-  createUserFolder,
-  importCredentials,
-  importWorkflows,
-  n8nVersion,
-  NODE_TYPE,
-  packPackage,
-  queueModeEnv,
-  type QueueFleet,
-  repoRoot,
-  runWebhooks,
-  startQueueFleet,
-  type UserFolder,
-  type Workflow,
+	activateWorkflow,
+	createUserFolder,
+	executionsStarted,
+	importCredentials,
+	importWorkflows,
+	n8nVersion,
+	packPackage,
+	queueModeEnv,
+	startQueueFleet,
+	type QueueFleet,
+	type UserFolder,
 } from '../n8n-driver';
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../servers';
-import { ZohoSimulator } from '../simulator';
+import type { SimClient, SimulatorProcess } from './simulatorControl';
+import { credentialData } from './simulatorControl';
 
-const EXECUTIONS = 60;
-const CALLS = 20;
-const IN_FLIGHT = 20;
-const ZOHO_LATENCY_MS = 50;
-const ZOHO_CONCURRENCY = 5;
-const SOID = 'bench-fleet-org';
+export const FLEET_LATENCY_MS = 50;
+export const FLEET_ORG_LIMIT = 5;
+const WORKERS = 2;
+const SOID = 'bench-org';
 
-type Variant = 'oursShared' | 'oursPerProcess' | 'httpOAuth2';
-const VARIANTS: Array<{ variant: Variant; what: string; workerEnv: Record<string, string> }> = [
-  { variant: 'oursShared', what: 'our node, token store in the queue Redis, Concurrency Limit Free (5)', workerEnv: {} },
-  { variant: 'oursPerProcess', what: 'our node, each process for itself (ZOHO_TOKEN_STORE=memory), Concurrency Limit Free (5)', workerEnv: { ZOHO_TOKEN_STORE: 'memory' } },
-  { variant: 'httpOAuth2', what: "n8n's HTTP Request node, n8n's generic OAuth2 credential (client credentials)", workerEnv: {} },
-];
+export type FleetVariant = 'oursRedis' | 'oursPerProcess' | 'httpOAuth2';
 
-interface Row {
-  what: string;
-  mints: number;
-  tooMany: number;
-  ok: number;
-  peak: number;
-  failed: number;
-  wallMs: number;
+export interface FleetLoad {
+	executions: number;
+	callsEach: number;
+	/** Webhook calls open at once. */
+	parallel: number;
+	/** Calls one execution may have open at once (our node's Max Concurrent Requests). */
+	maxConcurrency: number;
 }
 
-function log(line: string): void {
-  process.stderr.write(`${line}\n`);
+export interface FleetRun {
+	variant: FleetVariant;
+	/** Tokens minted during the run (refresh-token mints, or client-credentials tokens). */
+	mints: number;
+	tokenRequests: number;
+	ok: number;
+	throttled: number;
+	/** Peak calls in flight at the simulator, which admits at most its limit. */
+	maxInFlight: number;
+	failedExecutions: number;
+	/** From the first webhook call to the last answer. */
+	wallMs: number;
+	executionsPerWorker: number[];
+	/** The same load against an organisation without a limit: the calls the fleet sends at once. */
+	demand?: { maxInFlight: number; failedExecutions: number; wallMs: number };
 }
 
-function workflow(variant: Variant, target: Record<string, unknown>): Workflow {
-  const id = `benchFleet${variant[0]?.toUpperCase()}${variant.slice(1)}`.slice(0, 21);
-  return {
-    id,
-    name: `bench fleet: ${variant}`,
-    active: false,
-    settings: { executionOrder: 'v1' },
-    pinData: {},
-    nodes: [
-      {
-        id: `${id}-webhook`,
-        name: 'Webhook',
-        type: 'n8n-nodes-base.webhook',
-        typeVersion: 2,
-        position: [0, 0],
-        webhookId: `5e1d7b20-0000-4000-8000-00000000000${VARIANTS.findIndex((entry) => entry.variant === variant)}`,
-        parameters: { path: `bench-fleet-${variant}`, httpMethod: 'POST', responseMode: 'lastNode', options: {} },
-      },
-      { id: `${id}-split`, name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0], parameters: { fieldToSplitOut: 'body.items', options: {} } },
-      { id: `${id}-call`, name: 'Call', position: [440, 0], ...target },
-    ],
-    connections: {
-      Webhook: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
-      'Split Out': { main: [[{ node: 'Call', type: 'main', index: 0 }]] },
-    },
-  };
+export interface FleetResult {
+	n8nVersion: string;
+	load: FleetLoad;
+	runs: FleetRun[];
+	/** Package, servers, imports and the fleet's start (ms). */
+	setupMs: number;
+	failure?: string;
 }
 
-async function main(): Promise<void> {
-  const started = Date.now();
-  const sim = new ZohoSimulator({ dataCentres: ['us'] });
-  let postgres: PostgresServer | undefined;
-  let redis: RedisServer | undefined;
-  let userFolder: UserFolder | undefined;
-  let fleet: QueueFleet | undefined;
-  let tarball: string | undefined;
-  try {
-    tarball = await packPackage();
-    await sim.start();
-    const client = sim.registerClient('us');
-    const refreshTokens = {
-      oursShared: sim.createRefreshToken('us', { clientId: client.clientId, scopes: ['ZohoCRM.org.READ'], token: '1000.bench.fleet.shared' }),
-      oursPerProcess: sim.createRefreshToken('us', { clientId: client.clientId, scopes: ['ZohoCRM.org.READ'], token: '1000.bench.fleet.perprocess' }),
-    };
-    [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-    userFolder = await createUserFolder({
-      major: 2,
-      packageTarball: tarball,
-      env: queueModeEnv({ redis, postgres }),
-    });
-    const ours = (variant: 'oursShared' | 'oursPerProcess') => ({
-      id: `benchFleetCred${variant === 'oursShared' ? 'S' : 'P'}`,
-      name: `Zoho (${variant})`,
-      type: 'zohoSelfClientApi',
-      data: { dataCentre: 'custom', customAccountsUrl: sim.url('us'), ...client, refreshToken: refreshTokens[variant], concurrencyLimit: 'free' },
-    });
-    await importCredentials({
-      major: 2,
-      userFolder,
-      credentials: [
-        ours('oursShared'),
-        ours('oursPerProcess'),
-        {
-          id: 'benchFleetOAuth2',
-          name: 'Generic OAuth2 (client credentials)',
-          type: 'oAuth2Api',
-          data: { grantType: 'clientCredentials', accessTokenUrl: `${sim.url('us')}/oauth/v2/token?soid=${SOID}`, ...client, scope: 'ZohoCRM.org.READ', authentication: 'body' },
-        },
-      ],
-    });
-    const orgUrl = `${sim.url('us')}/crm/v8/org`;
-    const ourNode = (variant: 'oursShared' | 'oursPerProcess') => ({
-      type: NODE_TYPE,
-      typeVersion: 1,
-      parameters: { operation: 'apiRequest', method: 'GET', service: 'crm', path: '/org', options: { maxConcurrency: 5 } },
-      credentials: { zohoSelfClientApi: { id: ours(variant).id, name: ours(variant).name } },
-    });
-    const workflows = [
-      workflow('oursShared', ourNode('oursShared')),
-      workflow('oursPerProcess', ourNode('oursPerProcess')),
-      workflow('httpOAuth2', {
-        type: 'n8n-nodes-base.httpRequest',
-        typeVersion: 4.2,
-        parameters: { method: 'GET', url: orgUrl, authentication: 'genericCredentialType', genericAuthType: 'oAuth2Api', options: {} },
-        credentials: { oAuth2Api: { id: 'benchFleetOAuth2', name: 'Generic OAuth2 (client credentials)' } },
-      }),
-    ];
-    await importWorkflows({ major: 2, userFolder, workflows });
-    for (const entry of workflows) await activateWorkflow({ major: 2, userFolder, id: entry.id });
+const CREDENTIALS = {
+	oursRedis: { id: 'benchFleetRedis001', name: 'Zoho (fleet, Concurrency Limit 5)' },
+	oursPerProcess: { id: 'benchFleetMemory01', name: 'Zoho (per process)' },
+	httpOAuth2: { id: 'benchFleetOAuth2001', name: 'Generic OAuth2 (client credentials)' },
+} as const;
 
-    const rows: Row[] = [];
-    for (const { variant, what, workerEnv } of VARIANTS) {
-      if (!fleet) fleet = await startQueueFleet({ major: 2, userFolder, workers: 2, workerEnv });
-      else await fleet.restartWorkers({ workerEnv });
-      sim.configure({ concurrencyLimit: ZOHO_CONCURRENCY, apiLatencyMs: ZOHO_LATENCY_MS });
-      sim.resetCounters();
-      const t0 = Date.now();
-      const { failed } = await runWebhooks({
-        baseUrl: fleet.main.baseUrl,
-        path: `bench-fleet-${variant}`,
-        body: { items: Array.from({ length: CALLS }, (_, i) => i) },
-        count: EXECUTIONS,
-        parallel: IN_FLIGHT,
-      });
-      const wallMs = Date.now() - t0;
-      const counters = sim.counters();
-      const byStatus = (status: number) => counters.callsByPathStatus[`GET /crm/v8/org ${status}`] ?? 0;
-      const mints = variant === 'httpOAuth2' ? (counters.tokenRequestsByOutcome['client_credentials:success'] ?? 0) : counters.mintsTotal;
-      const row = { what, mints, tooMany: byStatus(429), ok: byStatus(200), peak: counters.maxInFlight, failed, wallMs };
-      log(`${variant}: ${JSON.stringify(row)}`);
-      rows.push(row);
-    }
-    const report = render({ rows, started });
-    fs.writeFileSync(path.join(repoRoot(), 'bench', 'fleet-results.md'), report);
-    process.stdout.write(report);
-  } finally {
-    await fleet?.stop();
-    await Promise.all([redis?.stop(), postgres?.stop()]);
-    await sim.stop();
-    userFolder?.cleanup();
-    if (tarball) fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
-  }
+const WEBHOOK_IDS: Record<FleetVariant, string> = {
+	oursRedis: 'f1ee7000-0000-4000-8000-000000000001',
+	oursPerProcess: 'f1ee7000-0000-4000-8000-000000000002',
+	httpOAuth2: 'f1ee7000-0000-4000-8000-000000000003',
+};
+
+function webhookPath(variant: FleetVariant): string {
+	return `bench-fleet-${variant.toLowerCase()}`;
 }
 
-function render(options: { rows: Row[]; started: number }): string {
-  const lines = [
-    '# Fleet benchmark',
-    '',
-    'Written by `npm run bench:fleet` (bench/fleet.ts). n8n ' +
-      `${n8nVersion(2)} in queue mode: a main and 2 workers (concurrency 10 each), PostgreSQL and redis-server on 127.0.0.1; ` +
-      `${EXECUTIONS} webhook executions (${IN_FLIGHT} in flight) of ${CALLS} API calls each (Split Out → the calling node); ` +
-      `the Zoho simulator answers after ${ZOHO_LATENCY_MS} ms and allows ${ZOHO_CONCURRENCY} calls at once (more answer 429). ` +
-      'Our node runs 5 items at once (Max Concurrent Requests); counts come from the simulator.',
-    '',
-    'Peak in flight counts the calls Zoho admitted, so it cannot pass its limit; the calls above it are the 429 answers.',
-    '',
-    `Machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((value) => value.toFixed(2)).join(' ')} at the end, Node ${process.version}; whole run ${Math.round((Date.now() - options.started) / 1000)} s.`,
-    '',
-    '| fleet | mints | 429 answers | calls answered 200 | peak in flight at Zoho | failed executions | wall time |',
-    '|---|---|---|---|---|---|---|',
-    ...options.rows.map(
-      (row) => `| ${row.what} | ${row.mints} | ${row.tooMany} | ${row.ok} of ${EXECUTIONS * CALLS} | ${row.peak} | ${row.failed} of ${EXECUTIONS} | ${(row.wallMs / 1000).toFixed(1)} s |`,
-    ),
-    '',
-  ];
-  return lines.join('\n');
+function workflowId(variant: FleetVariant): string {
+	return `benchFleet${variant[0]?.toUpperCase() ?? ''}${variant.slice(1)}`.slice(0, 21);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+/** Webhook (POST {items: [...]}) → Split Out → the variant's GET of one Lead per item. */
+function workflow(options: { variant: FleetVariant; url: string; leadPath: string; maxConcurrency: number }): { id: string } & Record<string, unknown> {
+	const { variant } = options;
+	const credential = CREDENTIALS[variant];
+	const target =
+		variant === 'httpOAuth2'
+			? {
+					type: 'n8n-nodes-base.httpRequest',
+					typeVersion: 4.2,
+					parameters: { method: 'GET', url: `${options.url}${options.leadPath}`, authentication: 'genericCredentialType', genericAuthType: 'oAuth2Api', options: {} },
+					credentials: { oAuth2Api: credential },
+				}
+			: {
+					type: 'n8n-nodes-zoho-oauth.zohoOAuthRequest',
+					typeVersion: 1,
+					parameters: { operation: 'apiRequest', method: 'GET', service: 'crm', path: options.leadPath, options: { maxConcurrency: options.maxConcurrency } },
+					credentials: { zohoSelfClientApi: credential },
+				};
+	return {
+		id: workflowId(variant),
+		name: `bench fleet ${variant}`,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				id: `${workflowId(variant)}-hook`,
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: WEBHOOK_IDS[variant],
+				parameters: { path: webhookPath(variant), httpMethod: 'POST', responseMode: 'lastNode', options: {} },
+			},
+			{ id: `${workflowId(variant)}-split`, name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0], parameters: { fieldToSplitOut: 'body.items', options: {} } },
+			{ id: `${workflowId(variant)}-target`, name: 'Zoho', position: [440, 0], ...target },
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
+			'Split Out': { main: [[{ node: 'Zoho', type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+/** `load.executions` webhook calls, `load.parallel` open at once; how many failed and the wall time. */
+async function executeMany(options: { baseUrl: string; variant: FleetVariant; load: FleetLoad }): Promise<{ failed: number; wallMs: number; firstFailure?: string }> {
+	const { load } = options;
+	const body = JSON.stringify({ items: Array.from({ length: load.callsEach }, (_, i) => i) });
+	let next = 0;
+	let failed = 0;
+	let firstFailure: string | undefined;
+	const lane = async (): Promise<void> => {
+		while (next < load.executions) {
+			next++;
+			try {
+				const response = await fetch(`${options.baseUrl}/webhook/${webhookPath(options.variant)}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body,
+					signal: AbortSignal.timeout(300_000),
+				});
+				const text = await response.text();
+				if (response.status !== 200) {
+					failed++;
+					firstFailure ??= `${response.status}: ${text.slice(0, 200)}`;
+				}
+			} catch (error) {
+				failed++;
+				firstFailure ??= error instanceof Error ? error.message : String(error);
+			}
+		}
+	};
+	const started = performance.now();
+	await Promise.all(Array.from({ length: Math.min(load.parallel, load.executions) }, lane));
+	return { failed, wallMs: performance.now() - started, firstFailure };
+}
+
+interface FleetContext {
+	sim: SimulatorProcess;
+	fleet: QueueFleet;
+	load: FleetLoad;
+	leadPath: string;
+	refreshTokens: Record<'oursRedis' | 'oursPerProcess', string>;
+	demand: boolean;
+	log: (line: string) => void;
+}
+
+async function measure(context: FleetContext, variant: FleetVariant): Promise<FleetRun> {
+	const { sim, fleet, load, leadPath } = context;
+	await sim.configure({ apiLatencyMs: FLEET_LATENCY_MS, concurrencyLimit: FLEET_ORG_LIMIT });
+	await sim.resetCounters();
+	const startedBefore = fleet.workers.map(executionsStarted);
+	const limited = await executeMany({ baseUrl: fleet.main.baseUrl, variant, load });
+	const counters = await sim.counters();
+	const mints = variant === 'httpOAuth2' ? (counters.tokenRequestsByOutcome['client_credentials:success'] ?? 0) : (counters.mints[context.refreshTokens[variant]] ?? 0);
+	const run: FleetRun = {
+		variant,
+		mints,
+		tokenRequests: counters.tokenRequests,
+		ok: counters.callsByPathStatus[`GET ${leadPath} 200`] ?? 0,
+		throttled: counters.callsByPathStatus[`GET ${leadPath} 429`] ?? 0,
+		maxInFlight: counters.maxInFlight,
+		failedExecutions: limited.failed,
+		wallMs: limited.wallMs,
+		executionsPerWorker: fleet.workers.map((worker, index) => executionsStarted(worker) - (startedBefore[index] ?? 0)),
+	};
+	context.log(
+		`  ${variant}: ${run.mints} minted (${run.tokenRequests} token requests), ${run.ok} × 200, ${run.throttled} × 429, peak ${run.maxInFlight} in flight, ` +
+			`${run.failedExecutions}/${load.executions} executions failed${limited.firstFailure ? ` (first: ${limited.firstFailure})` : ''}, ${(run.wallMs / 1000).toFixed(1)} s, ` +
+			`executions per worker ${run.executionsPerWorker.join(' + ')}`,
+	);
+	if (context.demand) {
+		await sim.configure({ concurrencyLimit: Infinity });
+		await sim.resetCounters();
+		const open = await executeMany({ baseUrl: fleet.main.baseUrl, variant, load });
+		run.demand = { maxInFlight: (await sim.counters()).maxInFlight, failedExecutions: open.failed, wallMs: open.wallMs };
+		context.log(`  ${variant}, organisation without a limit: peak ${run.demand.maxInFlight} in flight, ${open.failed} failed, ${(open.wallMs / 1000).toFixed(1)} s`);
+	}
+	return run;
+}
+
+export async function fleetBench(
+	sim: SimulatorProcess,
+	client: SimClient,
+	options: { load: FleetLoad; demand: boolean; log: (line: string) => void },
+): Promise<FleetResult> {
+	const started = performance.now();
+	const version = n8nVersion(2);
+	const base = { n8nVersion: version, load: options.load };
+	let tarball: string | undefined;
+	let postgres: PostgresServer | undefined;
+	let redis: RedisServer | undefined;
+	let userFolder: UserFolder | undefined;
+	let fleet: QueueFleet | undefined;
+	try {
+		// Settled one by one, so whatever did start is stopped below when another failed.
+		const [packed, pg, rd] = await Promise.allSettled([packPackage(), startPostgres(), startRedis()]);
+		tarball = packed.status === 'fulfilled' ? packed.value : undefined;
+		postgres = pg.status === 'fulfilled' ? pg.value : undefined;
+		redis = rd.status === 'fulfilled' ? rd.value : undefined;
+		for (const outcome of [packed, pg, rd]) if (outcome.status === 'rejected') throw outcome.reason;
+		if (!tarball || !postgres || !redis) throw new Error('the package, PostgreSQL or Redis did not come up');
+		userFolder = await createUserFolder({
+			major: 2,
+			packageTarball: tarball,
+			// The legacy expression engine: 2.x's default one (isolated-vm) can crash n8n while it exits.
+			env: { ...queueModeEnv({ redis, postgres }), N8N_EXPRESSION_ENGINE: 'legacy' },
+		});
+		const [leadId] = await sim.seedCrm('Leads', 1);
+		const leadPath = `/crm/v8/Leads/${String(leadId)}`;
+		const refreshTokens = { oursRedis: await sim.createRefreshToken(client), oursPerProcess: await sim.createRefreshToken(client) };
+		await importCredentials({
+			major: 2,
+			userFolder,
+			credentials: [
+				{ ...CREDENTIALS.oursRedis, type: 'zohoSelfClientApi', data: { ...credentialData({ url: sim.url, client, refreshToken: refreshTokens.oursRedis }), concurrencyLimit: 'free' } },
+				{ ...CREDENTIALS.oursPerProcess, type: 'zohoSelfClientApi', data: { ...credentialData({ url: sim.url, client, refreshToken: refreshTokens.oursPerProcess }), concurrencyLimit: 'none' } },
+				{
+					...CREDENTIALS.httpOAuth2,
+					type: 'oAuth2Api',
+					data: {
+						grantType: 'clientCredentials',
+						// Zoho's client-credentials grant needs the organisation (soid).
+						accessTokenUrl: `${sim.url}/oauth/v2/token?soid=${SOID}`,
+						clientId: client.clientId,
+						clientSecret: client.clientSecret,
+						scope: 'ZohoCRM.modules.ALL',
+						authentication: 'body',
+					},
+				},
+			],
+		});
+		const variants: FleetVariant[] = ['oursRedis', 'httpOAuth2', 'oursPerProcess'];
+		const workflows = variants.map((variant) => workflow({ variant, url: sim.url, leadPath, maxConcurrency: options.load.maxConcurrency }));
+		await importWorkflows({ major: 2, userFolder, workflows });
+		for (const { id } of workflows) await activateWorkflow({ major: 2, userFolder, id });
+		fleet = await startQueueFleet({ major: 2, userFolder, workers: WORKERS });
+		const setupMs = performance.now() - started;
+		options.log(`  n8n ${version} main + ${WORKERS} workers, PostgreSQL, redis-server ready in ${(setupMs / 1000).toFixed(1)} s`);
+
+		const context: FleetContext = { sim, fleet, load: options.load, leadPath, refreshTokens, demand: options.demand, log: options.log };
+		const runs: FleetRun[] = [];
+		try {
+			// Zero configuration: in queue mode our node keeps its tokens in the queue's Redis.
+			runs.push(await measure(context, 'oursRedis'));
+			runs.push(await measure(context, 'httpOAuth2'));
+			await fleet.restartWorkers({ workerEnv: { ZOHO_TOKEN_STORE: 'memory' } });
+			runs.push(await measure(context, 'oursPerProcess'));
+		} finally {
+			await sim.configure({ apiLatencyMs: 0, concurrencyLimit: Infinity });
+		}
+		return { ...base, runs, setupMs };
+	} catch (error) {
+		const reason = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
+		options.log(`  the fleet part failed: ${reason}`);
+		return { ...base, runs: [], setupMs: performance.now() - started, failure: reason };
+	} finally {
+		await fleet?.stop();
+		await Promise.all([redis?.stop(), postgres?.stop()]);
+		userFolder?.cleanup();
+		if (tarball) fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
+	}
+}

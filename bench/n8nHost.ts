@@ -94,8 +94,9 @@ function workflow(options: { variant: HostVariant; target: Record<string, unknow
 	};
 }
 
-function taskOf(run: N8nRun | undefined): { executionTime?: number; items: number } {
-	const task = run?.data?.resultData?.runData?.[TARGET]?.[0] as { executionTime?: number; data?: { main?: unknown[][] } } | undefined;
+/** A node's first run in the run JSON: its executionTime and how many items it gave. */
+export function taskOf(run: N8nRun | undefined, nodeName = TARGET): { executionTime?: number; items: number } {
+	const task = run?.data?.resultData?.runData?.[nodeName]?.[0] as { executionTime?: number; data?: { main?: unknown[][] } } | undefined;
 	return { executionTime: task?.executionTime, items: task?.data?.main?.[0]?.length ?? 0 };
 }
 

@@ -1,4 +1,6 @@
 /** Turns the measurements into the table printed by `npm run bench` and written to bench/results.md. */
+import type { CrmResult } from './crmSync';
+import { FLEET_LATENCY_MS, FLEET_ORG_LIMIT, type FleetResult, type FleetVariant } from './fleet';
 import type { HostResult, HostRun, HostVariant } from './n8nHost';
 import type { MemoryResult } from './memory';
 import { fixed, median, mib, thousands, verdict, type Row } from './stats';
@@ -10,6 +12,8 @@ export interface BenchResults {
 	throughput?: ThroughputResult;
 	host?: HostResult;
 	memory?: MemoryResult;
+	crm?: CrmResult;
+	fleet?: FleetResult;
 }
 
 function ratioText(ours: number, theirs: number): string {
@@ -177,11 +181,70 @@ export function memoryRows(result: MemoryResult): Row[] {
 	];
 }
 
+export function crmRows(result: CrmResult): Row[] {
+	const section = `5 CRM sync, n8n ${result.n8nVersion}`;
+	if (result.failure) return [{ section, what: 'CRM sync part', measured: `could not run: ${result.failure}`, goal: '≥ 20×', verdict: 'n/a' }];
+	const setting = `${thousands(result.records)} upserts into Contacts, Max Concurrent Requests ${result.concurrency}, Zoho answering after ${result.latencyMs} ms`;
+	const rows: Row[] = result.runs.map((run) => ({
+		section,
+		what: `Batch Size ${run.batchSize}: ${setting}`,
+		measured:
+			`${thousands(run.apiCalls)} API calls (${thousands(run.recordsSent)} records), ${thousands(run.credits)} credits, ${run.mints} minted, ` +
+			`${thousands(run.succeeded)}/${thousands(run.outputItems)} output items SUCCESS, peak ${run.maxInFlight} in flight; node time ${thousands(run.nodeMs)} ms` +
+			(run.error ? `; failed: ${run.error}` : ''),
+		goal: run.batchSize === 100 ? `${result.records / 100} calls` : '—',
+		verdict: run.batchSize === 100 ? verdict(!run.error && run.apiCalls === result.records / 100 && run.succeeded === result.records) : 'n/a',
+	}));
+	const batched = result.runs.find((run) => run.batchSize === 100 && !run.error);
+	const single = result.runs.find((run) => run.batchSize === 1 && !run.error);
+	if (batched && single) {
+		const ratio = single.nodeMs / batched.nodeMs;
+		rows.push({
+			section,
+			what: 'node time Batch Size 1 / Batch Size 100',
+			measured: `${thousands(single.nodeMs)} / ${thousands(batched.nodeMs)} ms = ${fixed(ratio, 1)}× (API calls ${thousands(single.apiCalls)} / ${thousands(batched.apiCalls)}, credits ${thousands(single.credits)} / ${thousands(batched.credits)})`,
+			goal: '≥ 20×',
+			verdict: verdict(ratio >= 20),
+		});
+	}
+	return rows;
+}
+
+const FLEET_LABEL: Record<FleetVariant, string> = {
+	oursRedis: "our node, tokens in the queue's Redis (no setting), credential Concurrency Limit 5",
+	oursPerProcess: 'our node, every process for itself (ZOHO_TOKEN_STORE=memory), no limit',
+	httpOAuth2: "n8n HTTP Request node + n8n's generic OAuth2 credential (client credentials)",
+};
+
+export function fleetRows(result: FleetResult): Row[] {
+	const section = `6 fleet, n8n ${result.n8nVersion}`;
+	if (result.failure) return [{ section, what: 'queue-mode fleet part', measured: `could not run: ${result.failure}`, goal: '—', verdict: 'n/a' }];
+	const { load } = result;
+	const job = `${load.executions} webhook executions × ${load.callsEach} GETs (${load.parallel} at once), Zoho allowing ${FLEET_ORG_LIMIT} at once, answering after ${FLEET_LATENCY_MS} ms`;
+	return result.runs.map((run) => {
+		const isRedis = run.variant === 'oursRedis';
+		return {
+			section,
+			what: `${FLEET_LABEL[run.variant]}: ${job}`,
+			measured:
+				`${run.mints} minted, ${thousands(run.throttled)} × 429, peak ${run.maxInFlight} in flight, ${run.failedExecutions}/${load.executions} executions failed, ${fixed(run.wallMs / 1000, 1)} s ` +
+				`(executions per worker ${run.executionsPerWorker.join(' + ')})` +
+				(run.demand ? `; against an organisation without a limit: peak ${run.demand.maxInFlight} in flight` : ''),
+			goal: isRedis ? `1 mint, 0 × 429, ≤ ${FLEET_ORG_LIMIT} in flight, 0 failed` : '—',
+			verdict: isRedis
+				? verdict(run.mints === 1 && run.throttled === 0 && run.failedExecutions === 0 && (run.demand?.maxInFlight ?? run.maxInFlight) <= FLEET_ORG_LIMIT)
+				: 'n/a',
+		};
+	});
+}
+
 export function allRows(results: BenchResults): Row[] {
 	return [
 		...(results.economy ? economyRows(results.economy) : []),
 		...(results.throughput ? throughputRows(results.throughput) : []),
 		...(results.host ? hostRows(results.host) : []),
 		...(results.memory ? memoryRows(results.memory) : []),
+		...(results.crm ? crmRows(results.crm) : []),
+		...(results.fleet ? fleetRows(results.fleet) : []),
 	];
 }

@@ -6,13 +6,15 @@
  * taken in the same run, alternated (raw, ours, ours, raw …) with medians.
  *
  * BENCH_REPS (default 9) sets the alternated repetitions of part 2;
- * BENCH_ONLY=economy,throughput,host,memory runs some parts only (results.md is then not written).
+ * BENCH_ONLY=economy,throughput,host,memory,crm,fleet runs some parts only (results.md is then not written).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { setSharedZohoRuntime } from '../zoho/runtime';
+import { crmSync } from './crmSync';
+import { fleetBench } from './fleet';
 import { memory } from './memory';
 import { n8nHost, type HostResult } from './n8nHost';
 import { allRows, type BenchResults } from './report';
@@ -21,7 +23,7 @@ import { fixed, markdownTable, since } from './stats';
 import { throughput } from './throughput';
 import { tokenEconomy } from './tokenEconomy';
 
-const PARTS = ['economy', 'throughput', 'host', 'memory'] as const;
+const PARTS = ['economy', 'throughput', 'host', 'memory', 'crm', 'fleet'] as const;
 type Part = (typeof PARTS)[number];
 
 function selectedParts(): Set<Part> {
@@ -128,6 +130,14 @@ async function main(): Promise<void> {
 			log('part 3: the real n8n host');
 			results.host = await hostPart(sim, client);
 		}
+		if (parts.has('crm')) {
+			log('part 5: CRM sync, batched vs one call per item, in a real n8n 2.x');
+			results.crm = await crmSync(sim, client, { batchSizes: [100, 1], log });
+		}
+		if (parts.has('fleet')) {
+			log('part 6: a queue-mode fleet (n8n 2.x main + 2 workers, Redis, PostgreSQL)');
+			results.fleet = await fleetBench(sim, client, { load: { executions: 60, callsEach: 20, parallel: 20, maxConcurrency: 5 }, demand: true, log });
+		}
 	} finally {
 		setSharedZohoRuntime(undefined);
 		await sim.stop();
@@ -156,6 +166,8 @@ async function main(): Promise<void> {
 		'- **2 throughput**: the same 5,000 GETs of one CRM record through the node (5,000 input items, Max Concurrent Requests 1, 5, 20; time = the node\'s executionTime in the run data) and through a plain undici loop with the same Agent settings, concurrency and `Zoho-oauthtoken` header, reading each answer as JSON; raw, minimal node and ours alternate, each run starting after a full garbage collection in this process and in the simulator (so no run pays for the garbage of the one before), ratio = median raw time / median node time. "Minimal n8n node" (bench/floorNode.ts) does only the plain loop\'s calls inside n8n-core: its ratio is what n8n itself costs. Client CPU per call is this process\'s user+system time divided by the calls. The context rows repeat the comparison (1,000 GETs) with the simulator answering each API call after 5 ms, still far quicker than Zoho. Cache hit: 100,000 awaited `runtime.auth.getToken` calls on a warm cache, median of 3.',
 		'- **3 n8n host**: a fresh n8n user folder with the packed package, `n8n execute` per workflow (Manual Trigger → Set → Split Out → target, 1,000 items, the legacy expression engine); the time is the target node\'s executionTime from the run JSON; mints are counted by the simulator per execution. Each `n8n execute` is a new process, so our node (whose token cache lives in the process) mints once per execution there; the HTTP Request node reuses the token n8n saved in the credential.',
 		'- **4 memory**: each in a fresh child process with `--expose-gc`; RSS and JS heap in use sampled every 2 ms during one execution of 10,000 items, after a warm-up and a full GC (RSS depends on how much freed memory V8 kept, the heap figure does not); per credential: heap growth after GC once 1,000 credentials have a token in the cache (a runtime allowing 1,001 entries; the default cap is 500).',
+		'- **5 CRM sync**: a fresh n8n 2.x user folder with the packed package, `n8n execute` per batch size (Manual Trigger → Set of 10,000 contacts → Split Out → our node\'s Create or Update into Contacts, duplicate check on Email, Max Concurrent Requests 5); the simulator answers every API call after 20 ms, whatever its size (a real 100-record write takes Zoho longer, so the time ratio is the best case; calls and credits are exact). Calls, records, credits and mints are the simulator\'s counts; time = the upsert node\'s executionTime.',
+		'- **6 fleet**: n8n 2.x in queue mode (main + 2 workers on PostgreSQL and redis-server, all started by the part), 60 webhook executions (20 open at once) × 20 GETs of one Lead (Max Concurrent Requests 5); the simulator answers after 50 ms and admits 5 calls at once (429 beyond). Each way runs against that limit (mints, 429s, failed executions: webhook answers other than 200, wall time from the first webhook call to the last answer), then once more against an organisation without a limit, whose peak in flight is what the fleet sends at once. "Per process" is measured after both workers restarted with `ZOHO_TOKEN_STORE=memory`; n8n\'s generic OAuth2 credential uses Zoho\'s client-credentials grant.',
 		'',
 		details(results),
 	].join('\n');
