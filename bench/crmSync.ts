@@ -78,14 +78,27 @@ function workflow(options: { batchSize: number }): { id: string } & Record<strin
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{ id: 'c0000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'c0000000-0000-4000-8000-000000000001',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'c0000000-0000-4000-8000-000000000002',
 				name: 'Contacts',
 				type: 'n8n-nodes-base.set',
 				typeVersion: 3.4,
 				position: [200, 0],
-				parameters: { mode: 'manual', assignments: { assignments: [{ id: 'contacts', name: 'contacts', value: contacts, type: 'array' }] }, options: {} },
+				parameters: {
+					mode: 'manual',
+					assignments: {
+						assignments: [{ id: 'contacts', name: 'contacts', value: contacts, type: 'array' }],
+					},
+					options: {},
+				},
 			},
 			{
 				id: 'c0000000-0000-4000-8000-000000000003',
@@ -123,30 +136,61 @@ function workflow(options: { batchSize: number }): { id: string } & Record<strin
 	};
 }
 
-export async function crmSync(sim: SimulatorProcess, client: SimClient, options: { batchSizes: number[]; log: (line: string) => void }): Promise<CrmResult> {
+export async function crmSync(
+	sim: SimulatorProcess,
+	client: SimClient,
+	options: { batchSizes: number[]; log: (line: string) => void },
+): Promise<CrmResult> {
 	const started = performance.now();
 	const version = n8nVersion(2);
 	const tarball = await packPackage();
 	// The legacy expression engine: 2.x's default one (isolated-vm) can crash n8n while it exits.
-	const userFolder: UserFolder = await createUserFolder({ major: 2, packageTarball: tarball, env: { N8N_EXPRESSION_ENGINE: 'legacy' } });
-	const base = { n8nVersion: version, records: CRM_RECORDS, latencyMs: CRM_LATENCY_MS, concurrency: CRM_CONCURRENCY };
+	const userFolder: UserFolder = await createUserFolder({
+		major: 2,
+		packageTarball: tarball,
+		env: { N8N_EXPRESSION_ENGINE: 'legacy' },
+	});
+	const base = {
+		n8nVersion: version,
+		records: CRM_RECORDS,
+		latencyMs: CRM_LATENCY_MS,
+		concurrency: CRM_CONCURRENCY,
+	};
 	try {
 		const refreshToken = await sim.createRefreshToken(client);
 		await importCredentials({
 			major: 2,
 			userFolder,
-			credentials: [{ id: 'benchZohoCrmSync001', name: 'Zoho (CRM sync)', type: 'zohoSelfClientApi', data: credentialData({ url: sim.url, client, refreshToken }) }],
+			credentials: [
+				{
+					id: 'benchZohoCrmSync001',
+					name: 'Zoho (CRM sync)',
+					type: 'zohoSelfClientApi',
+					data: credentialData({ url: sim.url, client, refreshToken }),
+				},
+			],
 		});
-		await importWorkflows({ major: 2, userFolder, workflows: options.batchSizes.map((batchSize) => workflow({ batchSize })) });
+		await importWorkflows({
+			major: 2,
+			userFolder,
+			workflows: options.batchSizes.map((batchSize) => workflow({ batchSize })),
+		});
 		const setupMs = performance.now() - started;
-		options.log(`  n8n ${version} set up in ${(setupMs / 1000).toFixed(1)} s; the simulator answers each API call after ${CRM_LATENCY_MS} ms`);
+		options.log(
+			`  n8n ${version} set up in ${(setupMs / 1000).toFixed(1)} s; the simulator answers each API call after ${CRM_LATENCY_MS} ms`,
+		);
 
 		await sim.configure({ apiLatencyMs: CRM_LATENCY_MS });
 		const runs: CrmRun[] = [];
 		try {
 			for (const batchSize of options.batchSizes) {
 				await sim.resetCounters();
-				const result = await executeWorkflow({ major: 2, userFolder, id: workflowId(batchSize), timeoutMs: 420_000 });
+				const result = await executeWorkflow({
+					major: 2,
+					userFolder,
+					id: workflowId(batchSize),
+					timeoutMs: 420_000,
+				});
 				const counters = await sim.counters();
 				const task = taskOf(result.run, UPSERT);
 				const output = result.run?.data?.resultData?.runData?.[UPSERT]?.[0]?.data?.main?.[0] ?? [];
@@ -178,7 +222,8 @@ export async function crmSync(sim: SimulatorProcess, client: SimClient, options:
 		}
 		return { ...base, runs, setupMs };
 	} catch (error) {
-		const reason = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
+		const reason =
+			error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
 		options.log(`  the CRM sync part failed: ${reason}`);
 		return { ...base, runs: [], setupMs: performance.now() - started, failure: reason };
 	} finally {

@@ -28,6 +28,7 @@ import {
 	type UserFolder,
 } from '../n8n-driver';
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../servers';
+import type { CountersSnapshot } from '../simulator';
 import type { SimClient, SimulatorProcess } from './simulatorControl';
 import { credentialData } from './simulatorControl';
 
@@ -61,7 +62,7 @@ export interface FleetRun {
 	wallMs: number;
 	executionsPerWorker: number[];
 	/** The same load against an organisation without a limit: the calls the fleet sends at once. */
-	demand?: { maxInFlight: number; failedExecutions: number; wallMs: number };
+	demand?: { maxInFlight: number; mints: number; failedExecutions: number; wallMs: number };
 }
 
 export interface FleetResult {
@@ -94,7 +95,12 @@ function workflowId(variant: FleetVariant): string {
 }
 
 /** Webhook (POST {items: [...]}) → Split Out → the variant's GET of one Lead per item. */
-function workflow(options: { variant: FleetVariant; url: string; leadPath: string; maxConcurrency: number }): { id: string } & Record<string, unknown> {
+function workflow(options: {
+	variant: FleetVariant;
+	url: string;
+	leadPath: string;
+	maxConcurrency: number;
+}): { id: string } & Record<string, unknown> {
 	const { variant } = options;
 	const credential = CREDENTIALS[variant];
 	const target =
@@ -102,13 +108,25 @@ function workflow(options: { variant: FleetVariant; url: string; leadPath: strin
 			? {
 					type: 'n8n-nodes-base.httpRequest',
 					typeVersion: 4.2,
-					parameters: { method: 'GET', url: `${options.url}${options.leadPath}`, authentication: 'genericCredentialType', genericAuthType: 'oAuth2Api', options: {} },
+					parameters: {
+						method: 'GET',
+						url: `${options.url}${options.leadPath}`,
+						authentication: 'genericCredentialType',
+						genericAuthType: 'oAuth2Api',
+						options: {},
+					},
 					credentials: { oAuth2Api: credential },
 				}
 			: {
 					type: 'n8n-nodes-zoho-oauth.zohoOAuthRequest',
 					typeVersion: 1,
-					parameters: { operation: 'apiRequest', method: 'GET', service: 'crm', path: options.leadPath, options: { maxConcurrency: options.maxConcurrency } },
+					parameters: {
+						operation: 'apiRequest',
+						method: 'GET',
+						service: 'crm',
+						path: options.leadPath,
+						options: { maxConcurrency: options.maxConcurrency },
+					},
 					credentials: { zohoSelfClientApi: credential },
 				};
 	return {
@@ -124,9 +142,21 @@ function workflow(options: { variant: FleetVariant; url: string; leadPath: strin
 				typeVersion: 2,
 				position: [0, 0],
 				webhookId: WEBHOOK_IDS[variant],
-				parameters: { path: webhookPath(variant), httpMethod: 'POST', responseMode: 'lastNode', options: {} },
+				parameters: {
+					path: webhookPath(variant),
+					httpMethod: 'POST',
+					responseMode: 'lastNode',
+					options: {},
+				},
 			},
-			{ id: `${workflowId(variant)}-split`, name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0], parameters: { fieldToSplitOut: 'body.items', options: {} } },
+			{
+				id: `${workflowId(variant)}-split`,
+				name: 'Split Out',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { fieldToSplitOut: 'body.items', options: {} },
+			},
 			{ id: `${workflowId(variant)}-target`, name: 'Zoho', position: [440, 0], ...target },
 		],
 		connections: {
@@ -137,7 +167,11 @@ function workflow(options: { variant: FleetVariant; url: string; leadPath: strin
 }
 
 /** `load.executions` webhook calls, `load.parallel` open at once; how many failed and the wall time. */
-async function executeMany(options: { baseUrl: string; variant: FleetVariant; load: FleetLoad }): Promise<{ failed: number; wallMs: number; firstFailure?: string }> {
+async function executeMany(options: {
+	baseUrl: string;
+	variant: FleetVariant;
+	load: FleetLoad;
+}): Promise<{ failed: number; wallMs: number; firstFailure?: string }> {
 	const { load } = options;
 	const body = JSON.stringify({ items: Array.from({ length: load.callsEach }, (_, i) => i) });
 	let next = 0;
@@ -186,17 +220,22 @@ async function measure(context: FleetContext, variant: FleetVariant): Promise<Fl
 	const startedBefore = fleet.workers.map(executionsStarted);
 	const limited = await executeMany({ baseUrl: fleet.main.baseUrl, variant, load });
 	const counters = await sim.counters();
-	const mints = variant === 'httpOAuth2' ? (counters.tokenRequestsByOutcome['client_credentials:success'] ?? 0) : (counters.mints[context.refreshTokens[variant]] ?? 0);
+	const mintsOf = (seen: CountersSnapshot): number =>
+		variant === 'httpOAuth2'
+			? (seen.tokenRequestsByOutcome['client_credentials:success'] ?? 0)
+			: (seen.mints[context.refreshTokens[variant]] ?? 0);
 	const run: FleetRun = {
 		variant,
-		mints,
+		mints: mintsOf(counters),
 		tokenRequests: counters.tokenRequests,
 		ok: counters.callsByPathStatus[`GET ${leadPath} 200`] ?? 0,
 		throttled: counters.callsByPathStatus[`GET ${leadPath} 429`] ?? 0,
 		maxInFlight: counters.maxInFlight,
 		failedExecutions: limited.failed,
 		wallMs: limited.wallMs,
-		executionsPerWorker: fleet.workers.map((worker, index) => executionsStarted(worker) - (startedBefore[index] ?? 0)),
+		executionsPerWorker: fleet.workers.map(
+			(worker, index) => executionsStarted(worker) - (startedBefore[index] ?? 0),
+		),
 	};
 	context.log(
 		`  ${variant}: ${run.mints} minted (${run.tokenRequests} token requests), ${run.ok} × 200, ${run.throttled} × 429, peak ${run.maxInFlight} in flight, ` +
@@ -207,8 +246,16 @@ async function measure(context: FleetContext, variant: FleetVariant): Promise<Fl
 		await sim.configure({ concurrencyLimit: Infinity });
 		await sim.resetCounters();
 		const open = await executeMany({ baseUrl: fleet.main.baseUrl, variant, load });
-		run.demand = { maxInFlight: (await sim.counters()).maxInFlight, failedExecutions: open.failed, wallMs: open.wallMs };
-		context.log(`  ${variant}, organisation without a limit: peak ${run.demand.maxInFlight} in flight, ${open.failed} failed, ${(open.wallMs / 1000).toFixed(1)} s`);
+		const seen = await sim.counters();
+		run.demand = {
+			maxInFlight: seen.maxInFlight,
+			mints: mintsOf(seen),
+			failedExecutions: open.failed,
+			wallMs: open.wallMs,
+		};
+		context.log(
+			`  ${variant}, organisation without a limit: peak ${run.demand.maxInFlight} in flight, ${run.demand.mints} minted, ${open.failed} failed, ${(open.wallMs / 1000).toFixed(1)} s`,
+		);
 	}
 	return run;
 }
@@ -228,12 +275,17 @@ export async function fleetBench(
 	let fleet: QueueFleet | undefined;
 	try {
 		// Settled one by one, so whatever did start is stopped below when another failed.
-		const [packed, pg, rd] = await Promise.allSettled([packPackage(), startPostgres(), startRedis()]);
+		const [packed, pg, rd] = await Promise.allSettled([
+			packPackage(),
+			startPostgres(),
+			startRedis(),
+		]);
 		tarball = packed.status === 'fulfilled' ? packed.value : undefined;
 		postgres = pg.status === 'fulfilled' ? pg.value : undefined;
 		redis = rd.status === 'fulfilled' ? rd.value : undefined;
 		for (const outcome of [packed, pg, rd]) if (outcome.status === 'rejected') throw outcome.reason;
-		if (!tarball || !postgres || !redis) throw new Error('the package, PostgreSQL or Redis did not come up');
+		if (!tarball || !postgres || !redis)
+			throw new Error('the package, PostgreSQL or Redis did not come up');
 		userFolder = await createUserFolder({
 			major: 2,
 			packageTarball: tarball,
@@ -242,13 +294,30 @@ export async function fleetBench(
 		});
 		const [leadId] = await sim.seedCrm('Leads', 1);
 		const leadPath = `/crm/v8/Leads/${String(leadId)}`;
-		const refreshTokens = { oursRedis: await sim.createRefreshToken(client), oursPerProcess: await sim.createRefreshToken(client) };
+		const refreshTokens = {
+			oursRedis: await sim.createRefreshToken(client),
+			oursPerProcess: await sim.createRefreshToken(client),
+		};
 		await importCredentials({
 			major: 2,
 			userFolder,
 			credentials: [
-				{ ...CREDENTIALS.oursRedis, type: 'zohoSelfClientApi', data: { ...credentialData({ url: sim.url, client, refreshToken: refreshTokens.oursRedis }), concurrencyLimit: 'free' } },
-				{ ...CREDENTIALS.oursPerProcess, type: 'zohoSelfClientApi', data: { ...credentialData({ url: sim.url, client, refreshToken: refreshTokens.oursPerProcess }), concurrencyLimit: 'none' } },
+				{
+					...CREDENTIALS.oursRedis,
+					type: 'zohoSelfClientApi',
+					data: {
+						...credentialData({ url: sim.url, client, refreshToken: refreshTokens.oursRedis }),
+						concurrencyLimit: 'free',
+					},
+				},
+				{
+					...CREDENTIALS.oursPerProcess,
+					type: 'zohoSelfClientApi',
+					data: {
+						...credentialData({ url: sim.url, client, refreshToken: refreshTokens.oursPerProcess }),
+						concurrencyLimit: 'none',
+					},
+				},
 				{
 					...CREDENTIALS.httpOAuth2,
 					type: 'oAuth2Api',
@@ -265,14 +334,26 @@ export async function fleetBench(
 			],
 		});
 		const variants: FleetVariant[] = ['oursRedis', 'httpOAuth2', 'oursPerProcess'];
-		const workflows = variants.map((variant) => workflow({ variant, url: sim.url, leadPath, maxConcurrency: options.load.maxConcurrency }));
+		const workflows = variants.map((variant) =>
+			workflow({ variant, url: sim.url, leadPath, maxConcurrency: options.load.maxConcurrency }),
+		);
 		await importWorkflows({ major: 2, userFolder, workflows });
 		for (const { id } of workflows) await activateWorkflow({ major: 2, userFolder, id });
 		fleet = await startQueueFleet({ major: 2, userFolder, workers: WORKERS });
 		const setupMs = performance.now() - started;
-		options.log(`  n8n ${version} main + ${WORKERS} workers, PostgreSQL, redis-server ready in ${(setupMs / 1000).toFixed(1)} s`);
+		options.log(
+			`  n8n ${version} main + ${WORKERS} workers, PostgreSQL, redis-server ready in ${(setupMs / 1000).toFixed(1)} s`,
+		);
 
-		const context: FleetContext = { sim, fleet, load: options.load, leadPath, refreshTokens, demand: options.demand, log: options.log };
+		const context: FleetContext = {
+			sim,
+			fleet,
+			load: options.load,
+			leadPath,
+			refreshTokens,
+			demand: options.demand,
+			log: options.log,
+		};
 		const runs: FleetRun[] = [];
 		try {
 			// Zero configuration: in queue mode our node keeps its tokens in the queue's Redis.
@@ -285,7 +366,8 @@ export async function fleetBench(
 		}
 		return { ...base, runs, setupMs };
 	} catch (error) {
-		const reason = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
+		const reason =
+			error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
 		options.log(`  the fleet part failed: ${reason}`);
 		return { ...base, runs: [], setupMs: performance.now() - started, failure: reason };
 	} finally {

@@ -229,7 +229,9 @@ export function fleetRows(result: FleetResult): Row[] {
 			measured:
 				`${run.mints} minted, ${thousands(run.throttled)} × 429, peak ${run.maxInFlight} in flight, ${run.failedExecutions}/${load.executions} executions failed, ${fixed(run.wallMs / 1000, 1)} s ` +
 				`(executions per worker ${run.executionsPerWorker.join(' + ')})` +
-				(run.demand ? `; against an organisation without a limit: peak ${run.demand.maxInFlight} in flight` : ''),
+				(run.demand
+					? `; again against an organisation without a limit: peak ${run.demand.maxInFlight} in flight, ${run.demand.mints} more minted, ${run.demand.failedExecutions} failed, ${fixed(run.demand.wallMs / 1000, 1)} s`
+					: ''),
 			goal: isRedis ? `1 mint, 0 × 429, ≤ ${FLEET_ORG_LIMIT} in flight, 0 failed` : '—',
 			verdict: isRedis
 				? verdict(run.mints === 1 && run.throttled === 0 && run.failedExecutions === 0 && (run.demand?.maxInFlight ?? run.maxInFlight) <= FLEET_ORG_LIMIT)
