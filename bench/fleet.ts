@@ -371,8 +371,15 @@ export async function fleetBench(
 		options.log(`  the fleet part failed: ${reason}`);
 		return { ...base, runs: [], setupMs: performance.now() - started, failure: reason };
 	} finally {
-		await fleet?.stop();
-		await Promise.all([redis?.stop(), postgres?.stop()]);
+		// n8n first (it holds connections to both servers); every step runs even if one fails.
+		const stopped = [
+			await Promise.allSettled([fleet?.stop()]),
+			await Promise.allSettled([redis?.stop(), postgres?.stop()]),
+		].flat();
+		for (const outcome of stopped) {
+			if (outcome.status === 'rejected')
+				options.log(`  could not stop a fleet process: ${String(outcome.reason)}`);
+		}
 		userFolder?.cleanup();
 		if (tarball) fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
 	}
