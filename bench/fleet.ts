@@ -23,6 +23,7 @@ import {
 	n8nVersion,
 	packPackage,
 	queueModeEnv,
+	runWebhooks,
 	startQueueFleet,
 	type QueueFleet,
 	type UserFolder,
@@ -166,41 +167,22 @@ function workflow(options: {
 	};
 }
 
-/** `load.executions` webhook calls, `load.parallel` open at once; how many failed and the wall time. */
+/** `load.executions` webhook calls, `load.parallel` open at once: how many failed, the first failure and the wall time. */
 async function executeMany(options: {
 	baseUrl: string;
 	variant: FleetVariant;
 	load: FleetLoad;
 }): Promise<{ failed: number; wallMs: number; firstFailure?: string }> {
-	const { load } = options;
-	const body = JSON.stringify({ items: Array.from({ length: load.callsEach }, (_, i) => i) });
-	let next = 0;
-	let failed = 0;
-	let firstFailure: string | undefined;
-	const lane = async (): Promise<void> => {
-		while (next < load.executions) {
-			next++;
-			try {
-				const response = await fetch(`${options.baseUrl}/webhook/${webhookPath(options.variant)}`, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json' },
-					body,
-					signal: AbortSignal.timeout(300_000),
-				});
-				const text = await response.text();
-				if (response.status !== 200) {
-					failed++;
-					firstFailure ??= `${response.status}: ${text.slice(0, 200)}`;
-				}
-			} catch (error) {
-				failed++;
-				firstFailure ??= error instanceof Error ? error.message : String(error);
-			}
-		}
-	};
 	const started = performance.now();
-	await Promise.all(Array.from({ length: Math.min(load.parallel, load.executions) }, lane));
-	return { failed, wallMs: performance.now() - started, firstFailure };
+	const { failed, failures } = await runWebhooks({
+		baseUrl: options.baseUrl,
+		path: webhookPath(options.variant),
+		body: { items: Array.from({ length: options.load.callsEach }, (_, i) => i) },
+		count: options.load.executions,
+		parallel: options.load.parallel,
+		timeoutMs: 300_000,
+	});
+	return { failed, wallMs: performance.now() - started, firstFailure: failures[0] };
 }
 
 interface FleetContext {
