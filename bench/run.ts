@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: token economy, throughput against a plain undici loop, n8n's
- * HTTP Request node in a real n8n 2.x, and memory, all against the project's
- * Zoho simulator on 127.0.0.1 (a child process of this one). Prints a table and
+ * HTTP Request node in a real n8n 2.x, memory, a batched CRM sync in real n8n and
+ * a queue-mode fleet, all against the project's Zoho simulator on 127.0.0.1 (a
+ * child process of this one). Prints a table and
  * writes bench/results.md. Every figure is a count, or a ratio of measurements
  * taken in the same run, alternated (raw, ours, ours, raw …) with medians.
  *
