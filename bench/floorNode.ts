@@ -4,7 +4,12 @@
  * each parsed answer as an item. Its gap to the plain loop is n8n-core's own
  * per-item cost, which no node can avoid.
  */
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { Agent, request, type Dispatcher } from 'undici';
 
@@ -42,7 +47,10 @@ export class FloorNode implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const count = this.getInputData().length;
 		const url = String(this.getNodeParameter('url', 0));
-		const headers = { accept: 'application/json', authorization: `Zoho-oauthtoken ${String(this.getNodeParameter('token', 0))}` };
+		const headers = {
+			accept: 'application/json',
+			authorization: `Zoho-oauthtoken ${String(this.getNodeParameter('token', 0))}`,
+		};
 		const concurrency = Number(this.getNodeParameter('concurrency', 0));
 		const out: INodeExecutionData[] = new Array<INodeExecutionData>(count);
 		let next = 0;
@@ -50,7 +58,10 @@ export class FloorNode implements INodeType {
 			while (next < count) {
 				const index = next++;
 				const res = await request(url, { method: 'GET', headers, dispatcher });
-				out[index] = { json: (await res.body.json()) as INodeExecutionData['json'], pairedItem: { item: index } };
+				out[index] = {
+					json: (await res.body.json()) as INodeExecutionData['json'],
+					pairedItem: { item: index },
+				};
 			}
 		};
 		await Promise.all(Array.from({ length: concurrency }, worker));

@@ -23,7 +23,14 @@ const credentialTypes = { zohoSelfClientApi: new ZohoSelfClientApi() };
 export function zohoWorkflow(parameters: IDataObject, credentialId: string): WorkflowJson {
 	return {
 		nodes: [
-			{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'n1',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'n2',
 				name: NODE_NAME,
@@ -43,8 +50,22 @@ export function zohoWorkflow(parameters: IDataObject, credentialId: string): Wor
 export function floorWorkflow(parameters: IDataObject): WorkflowJson {
 	return {
 		nodes: [
-			{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: 'n2', name: NODE_NAME, type: FLOOR_NODE_TYPE, typeVersion: 1, position: [220, 0], parameters },
+			{
+				id: 'n1',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: 'n2',
+				name: NODE_NAME,
+				type: FLOOR_NODE_TYPE,
+				typeVersion: 1,
+				position: [220, 0],
+				parameters,
+			},
 		],
 		connections: { Start: { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] } },
 		settings: { executionOrder: 'v1' },

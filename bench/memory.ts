@@ -42,8 +42,17 @@ function probe(mode: string, env: Record<string, unknown>): Promise<Record<strin
 	});
 }
 
-export async function memory(sim: SimulatorProcess, client: SimClient, options: { leadId: string }): Promise<MemoryResult> {
-	const env = { url: sim.url, client, refreshToken: await sim.createRefreshToken(client), leadPath: `/crm/v8/Leads/${options.leadId}` };
+export async function memory(
+	sim: SimulatorProcess,
+	client: SimClient,
+	options: { leadId: string },
+): Promise<MemoryResult> {
+	const env = {
+		url: sim.url,
+		client,
+		refreshToken: await sim.createRefreshToken(client),
+		leadPath: `/crm/v8/Leads/${options.leadId}`,
+	};
 	const node = await probe('items', env);
 	const raw = await probe('rawItems', env);
 	const creds = await probe('credentials', env);

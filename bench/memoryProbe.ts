@@ -40,7 +40,12 @@ interface Peaks {
 async function peaksDuring<T>(work: () => Promise<T>): Promise<Peaks & { result: T }> {
 	gc();
 	const start = process.memoryUsage();
-	const peaks: Peaks = { rssBefore: start.rss, rssPeak: start.rss, heapBefore: start.heapUsed, heapPeak: start.heapUsed };
+	const peaks: Peaks = {
+		rssBefore: start.rss,
+		rssPeak: start.rss,
+		heapBefore: start.heapUsed,
+		heapPeak: start.heapUsed,
+	};
 	const sample = (): void => {
 		const now = process.memoryUsage();
 		peaks.rssPeak = Math.max(peaks.rssPeak, now.rss);
@@ -57,24 +62,44 @@ async function peaksDuring<T>(work: () => Promise<T>): Promise<Peaks & { result:
 }
 
 function growth(peaks: Peaks): Record<string, number> {
-	return { rssGrowth: peaks.rssPeak - peaks.rssBefore, heapGrowth: peaks.heapPeak - peaks.heapBefore };
+	return {
+		rssGrowth: peaks.rssPeak - peaks.rssBefore,
+		heapGrowth: peaks.heapPeak - peaks.heapBefore,
+	};
 }
 
 async function items(env: ProbeEnv): Promise<Record<string, number>> {
-	const store: CredentialStore = { memory: { type: 'zohoSelfClientApi', data: credentialData({ url: env.url, client: env.client, refreshToken: env.refreshToken }) } };
+	const store: CredentialStore = {
+		memory: {
+			type: 'zohoSelfClientApi',
+			data: credentialData({ url: env.url, client: env.client, refreshToken: env.refreshToken }),
+		},
+	};
 	const runtime = await freshRuntime();
-	const workflow = zohoWorkflow({ operation: 'apiRequest', method: 'GET', path: env.leadPath, options: { maxConcurrency: 5 } }, 'memory');
+	const workflow = zohoWorkflow(
+		{ operation: 'apiRequest', method: 'GET', path: env.leadPath, options: { maxConcurrency: 5 } },
+		'memory',
+	);
 	await runZohoNode({ workflow, credentials: store, items: inputItems(200) });
 	const input = inputItems(MEMORY_ITEMS);
-	const measured = await peaksDuring(() => runZohoNode({ workflow, credentials: store, items: input }));
-	if (measured.result.outputItems !== MEMORY_ITEMS) throw new Error(`the node gave ${measured.result.outputItems} items`);
+	const measured = await peaksDuring(() =>
+		runZohoNode({ workflow, credentials: store, items: input }),
+	);
+	if (measured.result.outputItems !== MEMORY_ITEMS)
+		throw new Error(`the node gave ${measured.result.outputItems} items`);
 	await runtime.close();
 	return growth(measured);
 }
 
 async function rawItems(env: ProbeEnv): Promise<Record<string, number>> {
 	const runtime = createZohoRuntime();
-	const token = (await runtime.auth.getToken(parseCredentials(credentialData({ url: env.url, client: env.client, refreshToken: env.refreshToken })))).accessToken;
+	const token = (
+		await runtime.auth.getToken(
+			parseCredentials(
+				credentialData({ url: env.url, client: env.client, refreshToken: env.refreshToken }),
+			),
+		)
+	).accessToken;
 	await runtime.close();
 	const agent = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
 	const headers = { accept: 'application/json', authorization: `Zoho-oauthtoken ${token}` };
@@ -84,7 +109,11 @@ async function rawItems(env: ProbeEnv): Promise<Record<string, number>> {
 		const worker = async (): Promise<void> => {
 			while (next < count) {
 				const index = next++;
-				const res = await request(`${env.url}${env.leadPath}`, { method: 'GET', headers, dispatcher: agent });
+				const res = await request(`${env.url}${env.leadPath}`, {
+					method: 'GET',
+					headers,
+					dispatcher: agent,
+				});
 				answers[index] = await res.body.json();
 			}
 		};
@@ -108,10 +137,16 @@ async function credentials(env: ProbeEnv): Promise<Record<string, number>> {
 		});
 		refreshTokens.push(((await res.json()) as { refreshToken: string }).refreshToken);
 	}
-	const all = refreshTokens.map((refreshToken) => parseCredentials(credentialData({ url: env.url, client: env.client, refreshToken })));
+	const all = refreshTokens.map((refreshToken) =>
+		parseCredentials(credentialData({ url: env.url, client: env.client, refreshToken })),
+	);
 	const runtime = createZohoRuntime({ maxCachedCredentials: MEMORY_CREDENTIALS + 1 });
 	// One token first, so the connection to the accounts server exists before measuring.
-	await runtime.auth.getToken(parseCredentials(credentialData({ url: env.url, client: env.client, refreshToken: env.refreshToken })));
+	await runtime.auth.getToken(
+		parseCredentials(
+			credentialData({ url: env.url, client: env.client, refreshToken: env.refreshToken }),
+		),
+	);
 	gc();
 	const heapBefore = process.memoryUsage().heapUsed;
 	const rssBefore = process.memoryUsage.rss();
@@ -121,19 +156,32 @@ async function credentials(env: ProbeEnv): Promise<Record<string, number>> {
 	const rssAfter = process.memoryUsage.rss();
 	const cached = runtime.auth.cache.size - 1;
 	await runtime.close();
-	return { cached, heapPerCredential: (heapAfter - heapBefore) / cached, rssPerCredential: (rssAfter - rssBefore) / cached };
+	return {
+		cached,
+		heapPerCredential: (heapAfter - heapBefore) / cached,
+		rssPerCredential: (rssAfter - rssBefore) / cached,
+	};
 }
 
 async function main(): Promise<void> {
 	const env = JSON.parse(process.env.BENCH_MEMORY_ENV ?? '{}') as ProbeEnv;
 	const mode = process.env.BENCH_MEMORY_MODE;
-	const result = mode === 'items' ? await items(env) : mode === 'rawItems' ? await rawItems(env) : mode === 'credentials' ? await credentials(env) : undefined;
+	const result =
+		mode === 'items'
+			? await items(env)
+			: mode === 'rawItems'
+				? await rawItems(env)
+				: mode === 'credentials'
+					? await credentials(env)
+					: undefined;
 	if (!result) throw new Error(`unknown BENCH_MEMORY_MODE ${String(mode)}`);
 	setSharedZohoRuntime(undefined);
 	process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`memory probe failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.stderr.write(
+		`memory probe failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
 	process.exit(1);
 });

@@ -54,14 +54,24 @@ const WORKFLOW_IDS: Record<HostVariant, string> = {
 	ourNode: 'benchZohoNodeConc5',
 };
 
-function workflow(options: { variant: HostVariant; target: Record<string, unknown> }): { id: string } & Record<string, unknown> {
+function workflow(options: {
+	variant: HostVariant;
+	target: Record<string, unknown>;
+}): { id: string } & Record<string, unknown> {
 	return {
 		id: WORKFLOW_IDS[options.variant],
 		name: `bench ${options.variant}`,
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{ id: 'b0000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'b0000000-0000-4000-8000-000000000001',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'b0000000-0000-4000-8000-000000000002',
 				name: 'Ids',
@@ -71,7 +81,14 @@ function workflow(options: { variant: HostVariant; target: Record<string, unknow
 				parameters: {
 					mode: 'manual',
 					assignments: {
-						assignments: [{ id: 'ids', name: 'ids', value: `={{ Array.from({ length: ${HOST_ITEMS} }, (_, i) => i) }}`, type: 'array' }],
+						assignments: [
+							{
+								id: 'ids',
+								name: 'ids',
+								value: `={{ Array.from({ length: ${HOST_ITEMS} }, (_, i) => i) }}`,
+								type: 'array',
+							},
+						],
 					},
 					options: {},
 				},
@@ -84,7 +101,12 @@ function workflow(options: { variant: HostVariant; target: Record<string, unknow
 				position: [400, 0],
 				parameters: { fieldToSplitOut: 'ids', options: {} },
 			},
-			{ id: 'b0000000-0000-4000-8000-000000000004', name: TARGET, position: [600, 0], ...options.target },
+			{
+				id: 'b0000000-0000-4000-8000-000000000004',
+				name: TARGET,
+				position: [600, 0],
+				...options.target,
+			},
 		],
 		connections: {
 			Start: { main: [[{ node: 'Ids', type: 'main', index: 0 }]] },
@@ -95,8 +117,13 @@ function workflow(options: { variant: HostVariant; target: Record<string, unknow
 }
 
 /** A node's first run in the run JSON: its executionTime and how many items it gave. */
-export function taskOf(run: N8nRun | undefined, nodeName = TARGET): { executionTime?: number; items: number } {
-	const task = run?.data?.resultData?.runData?.[nodeName]?.[0] as { executionTime?: number; data?: { main?: unknown[][] } } | undefined;
+export function taskOf(
+	run: N8nRun | undefined,
+	nodeName = TARGET,
+): { executionTime?: number; items: number } {
+	const task = run?.data?.resultData?.runData?.[nodeName]?.[0] as
+		| { executionTime?: number; data?: { main?: unknown[][] } }
+		| undefined;
 	return { executionTime: task?.executionTime, items: task?.data?.main?.[0]?.length ?? 0 };
 }
 
@@ -109,9 +136,15 @@ export async function n8nHost(
 	const version = n8nVersion(2);
 	const leadPath = `/crm/v8/Leads/${options.leadId}`;
 	const tarball = await packPackage();
-	options.log(`  packed ${tarball.split(/[\\/]/).pop() ?? tarball}; installing it into a fresh n8n ${version} user folder`);
+	options.log(
+		`  packed ${tarball.split(/[\\/]/).pop() ?? tarball}; installing it into a fresh n8n ${version} user folder`,
+	);
 	// The legacy expression engine: 2.x's default one (isolated-vm) can crash n8n while it exits.
-	const userFolder: UserFolder = await createUserFolder({ major: 2, packageTarball: tarball, env: { N8N_EXPRESSION_ENGINE: 'legacy' } });
+	const userFolder: UserFolder = await createUserFolder({
+		major: 2,
+		packageTarball: tarball,
+		env: { N8N_EXPRESSION_ENGINE: 'legacy' },
+	});
 	try {
 		const refreshTokens = {
 			httpZohoCredential: await sim.createRefreshToken(client),
@@ -121,8 +154,22 @@ export async function n8nHost(
 			major: 2,
 			userFolder,
 			credentials: [
-				{ id: 'benchZohoHttp000001', name: 'Zoho (HTTP Request)', type: 'zohoSelfClientApi', data: credentialData({ url: sim.url, client, refreshToken: refreshTokens.httpZohoCredential }) },
-				{ id: 'benchZohoNode000001', name: 'Zoho (our node)', type: 'zohoSelfClientApi', data: credentialData({ url: sim.url, client, refreshToken: refreshTokens.ourNode }) },
+				{
+					id: 'benchZohoHttp000001',
+					name: 'Zoho (HTTP Request)',
+					type: 'zohoSelfClientApi',
+					data: credentialData({
+						url: sim.url,
+						client,
+						refreshToken: refreshTokens.httpZohoCredential,
+					}),
+				},
+				{
+					id: 'benchZohoNode000001',
+					name: 'Zoho (our node)',
+					type: 'zohoSelfClientApi',
+					data: credentialData({ url: sim.url, client, refreshToken: refreshTokens.ourNode }),
+				},
 				{
 					id: 'benchOAuth2Generic01',
 					name: 'Generic OAuth2 (client credentials)',
@@ -149,8 +196,16 @@ export async function n8nHost(
 					target: {
 						type: 'n8n-nodes-base.httpRequest',
 						typeVersion: 4.2,
-						parameters: { method: 'GET', url, authentication: 'predefinedCredentialType', nodeCredentialType: 'zohoSelfClientApi', options: {} },
-						credentials: { zohoSelfClientApi: { id: 'benchZohoHttp000001', name: 'Zoho (HTTP Request)' } },
+						parameters: {
+							method: 'GET',
+							url,
+							authentication: 'predefinedCredentialType',
+							nodeCredentialType: 'zohoSelfClientApi',
+							options: {},
+						},
+						credentials: {
+							zohoSelfClientApi: { id: 'benchZohoHttp000001', name: 'Zoho (HTTP Request)' },
+						},
 					},
 				}),
 				workflow({
@@ -158,8 +213,19 @@ export async function n8nHost(
 					target: {
 						type: 'n8n-nodes-base.httpRequest',
 						typeVersion: 4.2,
-						parameters: { method: 'GET', url, authentication: 'genericCredentialType', genericAuthType: 'oAuth2Api', options: {} },
-						credentials: { oAuth2Api: { id: 'benchOAuth2Generic01', name: 'Generic OAuth2 (client credentials)' } },
+						parameters: {
+							method: 'GET',
+							url,
+							authentication: 'genericCredentialType',
+							genericAuthType: 'oAuth2Api',
+							options: {},
+						},
+						credentials: {
+							oAuth2Api: {
+								id: 'benchOAuth2Generic01',
+								name: 'Generic OAuth2 (client credentials)',
+							},
+						},
 					},
 				}),
 				workflow({
@@ -167,8 +233,16 @@ export async function n8nHost(
 					target: {
 						type: 'n8n-nodes-zoho-oauth.zohoOAuthRequest',
 						typeVersion: 1,
-						parameters: { operation: 'apiRequest', method: 'GET', service: 'crm', path: leadPath, options: { maxConcurrency: 5 } },
-						credentials: { zohoSelfClientApi: { id: 'benchZohoNode000001', name: 'Zoho (our node)' } },
+						parameters: {
+							operation: 'apiRequest',
+							method: 'GET',
+							service: 'crm',
+							path: leadPath,
+							options: { maxConcurrency: 5 },
+						},
+						credentials: {
+							zohoSelfClientApi: { id: 'benchZohoNode000001', name: 'Zoho (our node)' },
+						},
 					},
 				}),
 			],
@@ -179,17 +253,27 @@ export async function n8nHost(
 		const runs: HostRun[] = [];
 		for (const variant of options.order) {
 			await sim.resetCounters();
-			const result = await executeWorkflow({ major: 2, userFolder, id: WORKFLOW_IDS[variant], timeoutMs: 240_000 });
+			const result = await executeWorkflow({
+				major: 2,
+				userFolder,
+				id: WORKFLOW_IDS[variant],
+				timeoutMs: 240_000,
+			});
 			const counters = await sim.counters();
 			const task = taskOf(result.run);
 			const mints =
 				variant === 'httpOAuth2'
 					? (counters.tokenRequestsByOutcome['client_credentials:success'] ?? 0)
-					: (counters.mints[variant === 'ourNode' ? refreshTokens.ourNode : refreshTokens.httpZohoCredential] ?? 0);
-			const scheme = counters.authorizationHeaders.find((header) => header.path === leadPath)?.value.split(' ')[0];
+					: (counters.mints[
+							variant === 'ourNode' ? refreshTokens.ourNode : refreshTokens.httpZohoCredential
+						] ?? 0);
+			const scheme = counters.authorizationHeaders
+				.find((header) => header.path === leadPath)
+				?.value.split(' ')[0];
 			const error = result.succeeded
 				? undefined
-				: (result.run?.data?.resultData?.error?.message ?? `n8n execute exited with ${String(result.code ?? result.signal)}: ${(result.stderr || result.stdout).slice(-400)}`);
+				: (result.run?.data?.resultData?.error?.message ??
+					`n8n execute exited with ${String(result.code ?? result.signal)}: ${(result.stderr || result.stdout).slice(-400)}`);
 			const run: HostRun = {
 				variant,
 				nodeMs: task.executionTime ?? Number.NaN,

@@ -40,7 +40,12 @@ const RECORD = Buffer.from(
 		],
 	}),
 );
-const HEADERS = [Buffer.from('content-type'), Buffer.from('application/json;charset=UTF-8'), Buffer.from('content-length'), Buffer.from(String(RECORD.length))];
+const HEADERS = [
+	Buffer.from('content-type'),
+	Buffer.from('application/json;charset=UTF-8'),
+	Buffer.from('content-length'),
+	Buffer.from(String(RECORD.length)),
+];
 
 /** Answers every request at the next turn of the event loop (or after `latencyMs`), as a socket would; handlers of either undici style. */
 class CannedDispatcher extends Dispatcher {
@@ -49,12 +54,28 @@ class CannedDispatcher extends Dispatcher {
 	}
 
 	dispatch(_options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-		const later = (answer: () => void): unknown => (this.latencyMs > 0 ? setTimeout(answer, this.latencyMs) : setImmediate(answer));
+		const later = (answer: () => void): unknown =>
+			this.latencyMs > 0 ? setTimeout(answer, this.latencyMs) : setImmediate(answer);
 		later(() => {
 			if (handler.onRequestStart) {
-				const controller = { abort: () => undefined, pause: () => undefined, resume: () => undefined, aborted: false, paused: false, reason: null };
+				const controller = {
+					abort: () => undefined,
+					pause: () => undefined,
+					resume: () => undefined,
+					aborted: false,
+					paused: false,
+					reason: null,
+				};
 				handler.onRequestStart(controller, {});
-				handler.onResponseStart?.(controller, 200, { 'content-type': 'application/json;charset=UTF-8', 'content-length': String(RECORD.length) }, 'OK');
+				handler.onResponseStart?.(
+					controller,
+					200,
+					{
+						'content-type': 'application/json;charset=UTF-8',
+						'content-length': String(RECORD.length),
+					},
+					'OK',
+				);
 				handler.onResponseData?.(controller, RECORD);
 				handler.onResponseEnd?.(controller, {});
 				return;
@@ -97,20 +118,37 @@ async function main(): Promise<void> {
 	setFloorDispatcher(dispatcher);
 	const runtime = createZohoRuntime({ dispatcher });
 	setSharedZohoRuntime(runtime);
-	const data = { dataCentre: 'custom', customAccountsUrl: ORIGIN, clientId: '1000.OVERHEAD', clientSecret: 'overhead-secret', refreshToken: '1000.overhead.refresh', accessToken: '' };
+	const data = {
+		dataCentre: 'custom',
+		customAccountsUrl: ORIGIN,
+		clientId: '1000.OVERHEAD',
+		clientSecret: 'overhead-secret',
+		refreshToken: '1000.overhead.refresh',
+		accessToken: '',
+	};
 	const store: CredentialStore = { overhead: { type: 'zohoSelfClientApi', data } };
 	const now = Date.now();
-	const token = { accessToken: '1000.overhead.access', apiDomain: ORIGIN, tokenType: 'Bearer', issuedAt: now, expiresAt: now + 3_600_000 };
+	const token = {
+		accessToken: '1000.overhead.access',
+		apiDomain: ORIGIN,
+		tokenType: 'Bearer',
+		issuedAt: now,
+		expiresAt: now + 3_600_000,
+	};
 	runtime.auth.cache.offer(parseCredentials(data).key, token);
 
 	const path = '/crm/v8/Leads/5725767000000412001';
-	const ours = zohoWorkflow({ operation: 'apiRequest', method: 'GET', path, options: { maxConcurrency: concurrency } }, 'overhead');
+	const ours = zohoWorkflow(
+		{ operation: 'apiRequest', method: 'GET', path, options: { maxConcurrency: concurrency } },
+		'overhead',
+	);
 	const floor = floorWorkflow({ url: `${ORIGIN}${path}`, token: token.accessToken, concurrency });
 	const items = inputItems(CALLS);
 	const measure = async (workflow: typeof ours): Promise<number> => {
 		const before = cpuUs();
 		const run = await runZohoNode({ workflow, credentials: store, items });
-		if (run.outputItems !== CALLS) throw new Error(`expected ${CALLS} items, got ${run.outputItems}`);
+		if (run.outputItems !== CALLS)
+			throw new Error(`expected ${CALLS} items, got ${run.outputItems}`);
 		return (cpuUs() - before) / CALLS;
 	};
 	for (let warm = 0; warm < 3; warm++) {
@@ -136,6 +174,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`overhead failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.stderr.write(
+		`overhead failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
 	process.exit(1);
 });

@@ -25,13 +25,27 @@ async function main(): Promise<void> {
 		const client = await sim.registerClient();
 		const refreshToken = await sim.createRefreshToken(client);
 		const [leadId] = await sim.seedCrm('Leads', 1);
-		const store: CredentialStore = { prof: { type: 'zohoSelfClientApi', data: credentialData({ url: sim.url, client, refreshToken }) } };
+		const store: CredentialStore = {
+			prof: {
+				type: 'zohoSelfClientApi',
+				data: credentialData({ url: sim.url, client, refreshToken }),
+			},
+		};
 		const runtime = await freshRuntime();
-		const workflow = zohoWorkflow({ operation: 'apiRequest', method: 'GET', path: `/crm/v8/Leads/${String(leadId)}`, options: { maxConcurrency: concurrency } }, 'prof');
+		const workflow = zohoWorkflow(
+			{
+				operation: 'apiRequest',
+				method: 'GET',
+				path: `/crm/v8/Leads/${String(leadId)}`,
+				options: { maxConcurrency: concurrency },
+			},
+			'prof',
+		);
 		const items = inputItems(5_000);
 		const mode = process.env.BENCH_PROFILE_MODE ?? 'ours';
 		const raw = mode === 'raw';
-		const token = (await runtime.auth.getToken(parseCredentials(store.prof?.data ?? {}))).accessToken;
+		const token = (await runtime.auth.getToken(parseCredentials(store.prof?.data ?? {})))
+			.accessToken;
 		const agent = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
 		for (let run = 0; run < runs; run++) {
 			if (raw) {
@@ -51,13 +65,22 @@ async function main(): Promise<void> {
 				await Promise.all(Array.from({ length: concurrency }, worker));
 				process.stderr.write(`run ${run + 1}: raw ${Math.round(performance.now() - started)} ms\n`);
 			} else {
-				const chosen = mode === 'floor' ? floorWorkflow({ url: `${sim.url}/crm/v8/Leads/${String(leadId)}`, token, concurrency }) : workflow;
+				const chosen =
+					mode === 'floor'
+						? floorWorkflow({
+								url: `${sim.url}/crm/v8/Leads/${String(leadId)}`,
+								token,
+								concurrency,
+							})
+						: workflow;
 				// CPU time holds still on a busy machine where wall time does not.
 				const cpuBefore = process.cpuUsage();
 				const result = await runZohoNode({ workflow: chosen, credentials: store, items });
 				const cpu = process.cpuUsage(cpuBefore);
 				const cpuPerCall = (cpu.user + cpu.system) / items.length;
-				process.stderr.write(`run ${run + 1}: node ${result.nodeMs} ms, wall ${Math.round(result.wallMs)} ms, CPU ${cpuPerCall.toFixed(1)} µs per call\n`);
+				process.stderr.write(
+					`run ${run + 1}: node ${result.nodeMs} ms, wall ${Math.round(result.wallMs)} ms, CPU ${cpuPerCall.toFixed(1)} µs per call\n`,
+				);
 			}
 		}
 		await agent.close();
@@ -70,6 +93,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`profile failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.stderr.write(
+		`profile failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
 	process.exit(1);
 });

@@ -35,7 +35,9 @@ function main(): void {
 	const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
 	const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 	const selfUs = new Map<number, number>();
-	profile.samples.forEach((id, index) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+	profile.samples.forEach((id, index) =>
+		selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)),
+	);
 	const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
 	const byFunction = new Map<string, number>();
 	const byArea = new Map<string, number>();
@@ -44,13 +46,20 @@ function main(): void {
 		if (!frame) continue;
 		const key = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${frame.lineNumber + 1}`;
 		byFunction.set(key, (byFunction.get(key) ?? 0) + us);
-		const where = frame.functionName === '(idle)' || frame.functionName === '(program)' || frame.functionName === '(garbage collector)' ? frame.functionName : area(frame.url);
+		const where =
+			frame.functionName === '(idle)' ||
+			frame.functionName === '(program)' ||
+			frame.functionName === '(garbage collector)'
+				? frame.functionName
+				: area(frame.url);
 		byArea.set(where, (byArea.get(where) ?? 0) + us);
 	}
 	const print = (title: string, map: Map<string, number>, limit: number): void => {
 		process.stdout.write(`\n${title}\n`);
 		for (const [key, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, limit)) {
-			process.stdout.write(`${((us / total) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${key}\n`);
+			process.stdout.write(
+				`${((us / total) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${key}\n`,
+			);
 		}
 	};
 	process.stdout.write(`total ${(total / 1000).toFixed(0)} ms sampled\n`);

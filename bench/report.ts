@@ -112,7 +112,7 @@ export function throughputRows(result: ThroughputResult): Row[] {
 }
 
 const VARIANT_LABEL: Record<HostVariant, string> = {
-	httpZohoCredential: "n8n HTTP Request node + our credential (predefined type)",
+	httpZohoCredential: 'n8n HTTP Request node + our credential (predefined type)',
 	httpOAuth2: "n8n HTTP Request node + n8n's generic OAuth2 credential (client credentials)",
 	ourNode: 'our node, Max Concurrent Requests 5',
 };
@@ -124,7 +124,15 @@ function byVariant(runs: HostRun[], variant: HostVariant): HostRun[] {
 export function hostRows(result: HostResult): Row[] {
 	const section = `3 n8n ${result.n8nVersion}`;
 	if (result.failure) {
-		return [{ section, what: 'n8n host part', measured: `could not run: ${result.failure}`, goal: '≥ 10×', verdict: 'n/a' }];
+		return [
+			{
+				section,
+				what: 'n8n host part',
+				measured: `could not run: ${result.failure}`,
+				goal: '≥ 10×',
+				verdict: 'n/a',
+			},
+		];
 	}
 	const rows: Row[] = [];
 	const oursMs = median(byVariant(result.runs, 'ourNode').map((run) => run.nodeMs));
@@ -137,7 +145,9 @@ export function hostRows(result: HostResult): Row[] {
 			section,
 			what: `${VARIANT_LABEL[variant]}: 1,000 GETs`,
 			measured:
-				(ok.length ? `node time ${ok.map((run) => thousands(run.nodeMs)).join(' / ')} ms (median ${thousands(median(ok.map((run) => run.nodeMs)))}); ` : '') +
+				(ok.length
+					? `node time ${ok.map((run) => thousands(run.nodeMs)).join(' / ')} ms (median ${thousands(median(ok.map((run) => run.nodeMs)))}); `
+					: '') +
 				`minted ${first?.mints ?? '—'} on the first execution, ${all.reduce((sum, run) => sum + run.mints, 0)} over ${all.length}` +
 				(first?.scheme ? `; header ${first.scheme}` : '') +
 				(failed.length ? `; ${failed.length} failed: ${failed[0]?.error ?? ''}` : ''),
@@ -183,7 +193,16 @@ export function memoryRows(result: MemoryResult): Row[] {
 
 export function crmRows(result: CrmResult): Row[] {
 	const section = `5 CRM sync, n8n ${result.n8nVersion}`;
-	if (result.failure) return [{ section, what: 'CRM sync part', measured: `could not run: ${result.failure}`, goal: '≥ 20×', verdict: 'n/a' }];
+	if (result.failure)
+		return [
+			{
+				section,
+				what: 'CRM sync part',
+				measured: `could not run: ${result.failure}`,
+				goal: '≥ 20×',
+				verdict: 'n/a',
+			},
+		];
 	const setting = `${thousands(result.records)} upserts into Contacts, Max Concurrent Requests ${result.concurrency}, Zoho answering after ${result.latencyMs} ms`;
 	const rows: Row[] = result.runs.map((run) => ({
 		section,
@@ -193,7 +212,12 @@ export function crmRows(result: CrmResult): Row[] {
 			`${thousands(run.succeeded)}/${thousands(run.outputItems)} output items SUCCESS, peak ${run.maxInFlight} in flight; node time ${thousands(run.nodeMs)} ms` +
 			(run.error ? `; failed: ${run.error}` : ''),
 		goal: run.batchSize === 100 ? `${result.records / 100} calls` : '—',
-		verdict: run.batchSize === 100 ? verdict(!run.error && run.apiCalls === result.records / 100 && run.succeeded === result.records) : 'n/a',
+		verdict:
+			run.batchSize === 100
+				? verdict(
+						!run.error && run.apiCalls === result.records / 100 && run.succeeded === result.records,
+					)
+				: 'n/a',
 	}));
 	const batched = result.runs.find((run) => run.batchSize === 100 && !run.error);
 	const single = result.runs.find((run) => run.batchSize === 1 && !run.error);
@@ -218,7 +242,16 @@ const FLEET_LABEL: Record<FleetVariant, string> = {
 
 export function fleetRows(result: FleetResult): Row[] {
 	const section = `6 fleet, n8n ${result.n8nVersion}`;
-	if (result.failure) return [{ section, what: 'queue-mode fleet part', measured: `could not run: ${result.failure}`, goal: '—', verdict: 'n/a' }];
+	if (result.failure)
+		return [
+			{
+				section,
+				what: 'queue-mode fleet part',
+				measured: `could not run: ${result.failure}`,
+				goal: '—',
+				verdict: 'n/a',
+			},
+		];
 	const { load } = result;
 	const job = `${load.executions} webhook executions × ${load.callsEach} GETs (${load.parallel} at once), Zoho allowing ${FLEET_ORG_LIMIT} at once, answering after ${FLEET_LATENCY_MS} ms`;
 	return result.runs.map((run) => {
@@ -234,7 +267,12 @@ export function fleetRows(result: FleetResult): Row[] {
 					: ''),
 			goal: isRedis ? `1 mint, 0 × 429, ≤ ${FLEET_ORG_LIMIT} in flight, 0 failed` : '—',
 			verdict: isRedis
-				? verdict(run.mints === 1 && run.throttled === 0 && run.failedExecutions === 0 && (run.demand?.maxInFlight ?? run.maxInFlight) <= FLEET_ORG_LIMIT)
+				? verdict(
+						run.mints === 1 &&
+							run.throttled === 0 &&
+							run.failedExecutions === 0 &&
+							(run.demand?.maxInFlight ?? run.maxInFlight) <= FLEET_ORG_LIMIT,
+					)
 				: 'n/a',
 		};
 	});

@@ -32,7 +32,9 @@ function selectedParts(): Set<Part> {
 		.map((part) => part.trim())
 		.filter(Boolean);
 	if (!only?.length) return new Set(PARTS);
-	for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`BENCH_ONLY: unknown part "${part}"`);
+	for (const part of only)
+		if (!(PARTS as readonly string[]).includes(part))
+			throw new Error(`BENCH_ONLY: unknown part "${part}"`);
 	return new Set(only as Part[]);
 }
 
@@ -50,7 +52,8 @@ function npmRunAgeMs(): number | undefined {
 			const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
 			const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
 			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			if (/\bnpm\b/.test(cmdline) && /\bbench\b/.test(cmdline)) return (uptimeS - Number(fields[19]) / ticksPerSecond) * 1000;
+			if (/\bnpm\b/.test(cmdline) && /\bbench\b/.test(cmdline))
+				return (uptimeS - Number(fields[19]) / ticksPerSecond) * 1000;
 			pid = Number(fields[1]);
 		}
 	} catch {
@@ -60,12 +63,23 @@ function npmRunAgeMs(): number | undefined {
 	return undefined;
 }
 
-async function hostPart(sim: SimulatorProcess, client: Awaited<ReturnType<SimulatorProcess['registerClient']>>): Promise<HostResult> {
+async function hostPart(
+	sim: SimulatorProcess,
+	client: Awaited<ReturnType<SimulatorProcess['registerClient']>>,
+): Promise<HostResult> {
 	const [leadId] = await sim.seedCrm('Leads', 1);
 	try {
 		return await n8nHost(sim, client, {
 			leadId: String(leadId),
-			order: ['ourNode', 'httpZohoCredential', 'ourNode', 'httpOAuth2', 'ourNode', 'httpZohoCredential', 'httpOAuth2'],
+			order: [
+				'ourNode',
+				'httpZohoCredential',
+				'ourNode',
+				'httpOAuth2',
+				'ourNode',
+				'httpZohoCredential',
+				'httpOAuth2',
+			],
 			log,
 		});
 	} catch (error) {
@@ -80,7 +94,10 @@ function details(results: BenchResults): string {
 	const t = results.throughput;
 	if (t) {
 		lines.push('### Part 2 samples (ms per 5,000 GETs, in measurement order)', '');
-		lines.push('| in flight | plain undici | node (executionTime) | node (whole run) | minimal n8n node | back-to-back ratios | CPU µs/call plain / ours / minimal / simulator (plain, ours) |', '|---|---|---|---|---|---|---|');
+		lines.push(
+			'| in flight | plain undici | node (executionTime) | node (whole run) | minimal n8n node | back-to-back ratios | CPU µs/call plain / ours / minimal / simulator (plain, ours) |',
+			'|---|---|---|---|---|---|---|',
+		);
 		for (const level of t.levels) {
 			const list = (values: number[]) => values.map((v) => fixed(v, 0)).join(', ');
 			lines.push(
@@ -88,16 +105,34 @@ function details(results: BenchResults): string {
 					`${fixed(level.cpuUsPerCall.raw, 0)} / ${fixed(level.cpuUsPerCall.ours, 0)} / ${fixed(level.cpuUsPerCall.floor, 0)} / ${fixed(level.cpuUsPerCall.simRaw, 0)}, ${fixed(level.cpuUsPerCall.simOurs, 0)} |`,
 			);
 		}
-		lines.push('', `With ${t.withLatency.latencyMs} ms simulated latency (ms per ${t.withLatency.calls} GETs): ${t.withLatency.levels.map((l) => `${l.concurrency} in flight: plain ${l.raw.map((v) => fixed(v, 0)).join(', ')}; node ${l.ours.map((v) => fixed(v, 0)).join(', ')}`).join(' — ')}.`);
-		lines.push('', `Return All samples (ms): page walk ${t.returnAll.raw.map((v) => fixed(v, 0)).join(', ')}; node ${t.returnAll.ours.map((v) => fixed(v, 0)).join(', ')}.`, '');
+		lines.push(
+			'',
+			`With ${t.withLatency.latencyMs} ms simulated latency (ms per ${t.withLatency.calls} GETs): ${t.withLatency.levels.map((l) => `${l.concurrency} in flight: plain ${l.raw.map((v) => fixed(v, 0)).join(', ')}; node ${l.ours.map((v) => fixed(v, 0)).join(', ')}`).join(' — ')}.`,
+		);
+		lines.push(
+			'',
+			`Return All samples (ms): page walk ${t.returnAll.raw.map((v) => fixed(v, 0)).join(', ')}; node ${t.returnAll.ours.map((v) => fixed(v, 0)).join(', ')}.`,
+			'',
+		);
 	}
 	const h = results.host;
 	if (h && !h.failure) {
-		lines.push('### Part 3 executions, in order', '', '| workflow | node executionTime ms | GETs answered 200 | minted | token requests | `n8n execute` wall s |', '|---|---|---|---|---|---|');
+		lines.push(
+			'### Part 3 executions, in order',
+			'',
+			'| workflow | node executionTime ms | GETs answered 200 | minted | token requests | `n8n execute` wall s |',
+			'|---|---|---|---|---|---|',
+		);
 		for (const run of h.runs) {
-			lines.push(`| ${run.variant} | ${fixed(run.nodeMs, 0)} | ${run.apiCalls} | ${run.mints} | ${run.tokenRequests} | ${fixed(run.processMs / 1000, 1)}${run.error ? ` (failed: ${run.error})` : ''} |`);
+			lines.push(
+				`| ${run.variant} | ${fixed(run.nodeMs, 0)} | ${run.apiCalls} | ${run.mints} | ${run.tokenRequests} | ${fixed(run.processMs / 1000, 1)}${run.error ? ` (failed: ${run.error})` : ''} |`,
+			);
 		}
-		lines.push('', `Set-up (npm pack, install into a fresh user folder, imports): ${fixed(h.setupMs / 1000, 1)} s.`, '');
+		lines.push(
+			'',
+			`Set-up (npm pack, install into a fresh user folder, imports): ${fixed(h.setupMs / 1000, 1)} s.`,
+			'',
+		);
 	}
 	return lines.join('\n');
 }
@@ -107,7 +142,10 @@ async function main(): Promise<void> {
 	const parts = selectedParts();
 	const reps = Number(process.env.BENCH_REPS ?? '9');
 	if (!Number.isInteger(reps) || reps < 1 || reps > 15) throw new Error('BENCH_REPS must be 1..15');
-	const machine = `${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown'}), load average ${os.loadavg().map((l) => fixed(l)).join(' ')} at start, Node ${process.version}`;
+	const machine = `${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown'}), load average ${os
+		.loadavg()
+		.map((l) => fixed(l))
+		.join(' ')} at start, Node ${process.version}`;
 	log(`bench: ${machine}; ${reps} alternated repetitions`);
 	const sim = await SimulatorProcess.start();
 	log(`simulator: pid ${sim.pid}, ${sim.url}`);
@@ -137,7 +175,11 @@ async function main(): Promise<void> {
 		}
 		if (parts.has('fleet')) {
 			log('part 6: a queue-mode fleet (n8n 2.x main + 2 workers, Redis, PostgreSQL)');
-			results.fleet = await fleetBench(sim, client, { load: { executions: 60, callsEach: 20, parallel: 20, maxConcurrency: 5 }, demand: true, log });
+			results.fleet = await fleetBench(sim, client, {
+				load: { executions: 60, callsEach: 20, parallel: 20, maxConcurrency: 5 },
+				demand: true,
+				log,
+			});
 		}
 	} finally {
 		setSharedZohoRuntime(undefined);
@@ -146,13 +188,15 @@ async function main(): Promise<void> {
 	const table = markdownTable(allRows(results));
 	const runSeconds = since(started) / 1000;
 	const npmAge = npmRunAgeMs();
-	const timing = `\`node dist-tools/bench/run.js\` took ${fixed(runSeconds, 1)} s` + (npmAge ? `; \`npm run bench\` (build included) ${fixed(npmAge / 1000, 1)} s so far.` : '.');
+	const timing =
+		`\`node dist-tools/bench/run.js\` took ${fixed(runSeconds, 1)} s` +
+		(npmAge ? `; \`npm run bench\` (build included) ${fixed(npmAge / 1000, 1)} s so far.` : '.');
 	process.stdout.write(`\n${table}\n\n${timing}\n`);
 	if (parts.size !== PARTS.length) return;
 	const md = [
 		'# Benchmark results',
 		'',
-		'Written by `npm run bench` (bench/run.ts). Against the project\'s Zoho simulator on 127.0.0.1, run in a child process;',
+		"Written by `npm run bench` (bench/run.ts). Against the project's Zoho simulator on 127.0.0.1, run in a child process;",
 		'every figure is a count, or a ratio of measurements taken in the same run (alternated, medians), so it holds on a noisy machine.',
 		'',
 		`Machine: ${machine}. Part 2: ${reps} alternated repetitions.`,
@@ -164,10 +208,10 @@ async function main(): Promise<void> {
 		'## How each figure is measured',
 		'',
 		'- **1 tokens**: the simulator counts access tokens minted per refresh token, with Zoho\'s default limits (10 mints per refresh token per 10 minutes; the 11th is refused). "Ours" runs the node through n8n-core in this process (one token cache, cold at the start). "Per-run refresh" asks the token endpoint once per execution, as the seed scripts and Rivery-style integrations do; the ratio compares token requests, since Zoho lets only 10 of theirs through.',
-		'- **2 throughput**: the same 5,000 GETs of one CRM record through the node (5,000 input items, Max Concurrent Requests 1, 5, 20; time = the node\'s executionTime in the run data) and through a plain undici loop with the same Agent settings, concurrency and `Zoho-oauthtoken` header, reading each answer as JSON; raw, minimal node and ours alternate, each run starting after a full garbage collection in this process and in the simulator (so no run pays for the garbage of the one before), ratio = median raw time / median node time. "Minimal n8n node" (bench/floorNode.ts) does only the plain loop\'s calls inside n8n-core: its ratio is what n8n itself costs. Client CPU per call is this process\'s user+system time divided by the calls. The context rows repeat the comparison (1,000 GETs) with the simulator answering each API call after 5 ms, still far quicker than Zoho. Cache hit: 100,000 awaited `runtime.auth.getToken` calls on a warm cache, median of 3.',
-		'- **3 n8n host**: a fresh n8n user folder with the packed package, `n8n execute` per workflow (Manual Trigger → Set → Split Out → target, 1,000 items, the legacy expression engine); the time is the target node\'s executionTime from the run JSON; mints are counted by the simulator per execution. Each `n8n execute` is a new process, so our node (whose token cache lives in the process) mints once per execution there; the HTTP Request node reuses the token n8n saved in the credential.',
+		"- **2 throughput**: the same 5,000 GETs of one CRM record through the node (5,000 input items, Max Concurrent Requests 1, 5, 20; time = the node's executionTime in the run data) and through a plain undici loop with the same Agent settings, concurrency and `Zoho-oauthtoken` header, reading each answer as JSON; raw, minimal node and ours alternate, each run starting after a full garbage collection in this process and in the simulator (so no run pays for the garbage of the one before), ratio = median raw time / median node time. \"Minimal n8n node\" (bench/floorNode.ts) does only the plain loop's calls inside n8n-core: its ratio is what n8n itself costs. Client CPU per call is this process's user+system time divided by the calls. The context rows repeat the comparison (1,000 GETs) with the simulator answering each API call after 5 ms, still far quicker than Zoho. Cache hit: 100,000 awaited `runtime.auth.getToken` calls on a warm cache, median of 3.",
+		"- **3 n8n host**: a fresh n8n user folder with the packed package, `n8n execute` per workflow (Manual Trigger → Set → Split Out → target, 1,000 items, the legacy expression engine); the time is the target node's executionTime from the run JSON; mints are counted by the simulator per execution. Each `n8n execute` is a new process, so our node (whose token cache lives in the process) mints once per execution there; the HTTP Request node reuses the token n8n saved in the credential.",
 		'- **4 memory**: each in a fresh child process with `--expose-gc`; RSS and JS heap in use sampled every 2 ms during one execution of 10,000 items, after a warm-up and a full GC (RSS depends on how much freed memory V8 kept, the heap figure does not); per credential: heap growth after GC once 1,000 credentials have a token in the cache (a runtime allowing 1,001 entries; the default cap is 500).',
-		'- **5 CRM sync**: a fresh n8n 2.x user folder with the packed package, `n8n execute` per batch size (Manual Trigger → Set of 10,000 contacts → Split Out → our node\'s Create or Update into Contacts, duplicate check on Email, Max Concurrent Requests 5); the simulator answers every API call after 20 ms, whatever its size (a real 100-record write takes Zoho longer, so the time ratio is the best case; calls and credits are exact). Calls, records, credits and mints are the simulator\'s counts; time = the upsert node\'s executionTime.',
+		"- **5 CRM sync**: a fresh n8n 2.x user folder with the packed package, `n8n execute` per batch size (Manual Trigger → Set of 10,000 contacts → Split Out → our node's Create or Update into Contacts, duplicate check on Email, Max Concurrent Requests 5); the simulator answers every API call after 20 ms, whatever its size (a real 100-record write takes Zoho longer, so the time ratio is the best case; calls and credits are exact). Calls, records, credits and mints are the simulator's counts; time = the upsert node's executionTime.",
 		'- **6 fleet**: n8n 2.x in queue mode (main + 2 workers on PostgreSQL and redis-server, all started by the part), 60 webhook executions (20 open at once) × 20 GETs of one Lead (Max Concurrent Requests 5); the simulator answers after 50 ms and admits 5 calls at once (429 beyond). Each way runs against that limit (mints, 429s, failed executions: webhook answers other than 200, wall time from the first webhook call to the last answer), then once more against an organisation without a limit, whose peak in flight is what the fleet sends at once. "Per process" is measured after both workers restarted with `ZOHO_TOKEN_STORE=memory`; n8n\'s generic OAuth2 credential uses Zoho\'s client-credentials grant.',
 		'',
 		details(results),
@@ -187,6 +231,8 @@ function keptSection(file: string): string {
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.stderr.write(
+		`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
 	process.exitCode = 1;
 });

@@ -26,7 +26,9 @@ export class SimulatorProcess {
 
 	static async start(options: { timeoutMs?: number } = {}): Promise<SimulatorProcess> {
 		const entry = path.join(__dirname, 'simulatorProcess.js');
-		const child = spawn(process.execPath, ['--expose-gc', entry], { stdio: ['pipe', 'pipe', 'inherit'] });
+		const child = spawn(process.execPath, ['--expose-gc', entry], {
+			stdio: ['pipe', 'pipe', 'inherit'],
+		});
 		const url = await new Promise<string>((resolve, reject) => {
 			let buffer = '';
 			const timer = setTimeout(() => {
@@ -93,7 +95,10 @@ export class SimulatorProcess {
 			signal: AbortSignal.timeout(30_000),
 		});
 		const text = await res.text();
-		if (res.status !== 200) throw new Error(`simulator ${method} /__sim/${route} answered ${res.status}: ${text.slice(0, 300)}`);
+		if (res.status !== 200)
+			throw new Error(
+				`simulator ${method} /__sim/${route} answered ${res.status}: ${text.slice(0, 300)}`,
+			);
 		return JSON.parse(text) as T;
 	}
 
@@ -106,7 +111,10 @@ export class SimulatorProcess {
 	}
 
 	async createRefreshToken(client: SimClient, scopes: string[] = BENCH_SCOPES): Promise<string> {
-		const { refreshToken } = await this.admin<{ refreshToken: string }>('POST', 'refresh-tokens', { clientId: client.clientId, scopes });
+		const { refreshToken } = await this.admin<{ refreshToken: string }>('POST', 'refresh-tokens', {
+			clientId: client.clientId,
+			scopes,
+		});
 		return refreshToken;
 	}
 
@@ -125,7 +133,11 @@ export class SimulatorProcess {
 }
 
 /** The credential data of a "Zoho Self Client API" credential pointing at the simulator. */
-export function credentialData(options: { url: string; client: SimClient; refreshToken: string }): Record<string, string> {
+export function credentialData(options: {
+	url: string;
+	client: SimClient;
+	refreshToken: string;
+}): Record<string, string> {
 	return {
 		dataCentre: 'custom',
 		customAccountsUrl: options.url,

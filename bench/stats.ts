@@ -4,7 +4,9 @@ export function median(values: readonly number[]): number {
 	if (values.length === 0) return Number.NaN;
 	const sorted = [...values].sort((a, b) => a - b);
 	const middle = Math.floor(sorted.length / 2);
-	return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+	return sorted.length % 2 === 1
+		? (sorted[middle] as number)
+		: ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 export function fixed(value: number, digits = 2): string {
@@ -46,7 +48,9 @@ export function markdownTable(rows: readonly Row[]): string {
 	const header = ['', 'what', 'measured', 'goal', 'verdict'];
 	const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
 	for (const row of rows) {
-		lines.push(`| ${[row.section, row.what, row.measured, row.goal, row.verdict].map(escapeCell).join(' | ')} |`);
+		lines.push(
+			`| ${[row.section, row.what, row.measured, row.goal, row.verdict].map(escapeCell).join(' | ')} |`,
+		);
 	}
 	return lines.join('\n');
 }

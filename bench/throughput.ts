@@ -65,15 +65,26 @@ function plainAgent(): Agent {
 	return new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
 }
 
-async function rawGets(options: { url: string; token: string; dispatcher: Dispatcher; concurrency: number; count: number }): Promise<number> {
+async function rawGets(options: {
+	url: string;
+	token: string;
+	dispatcher: Dispatcher;
+	concurrency: number;
+	count: number;
+}): Promise<number> {
 	const headers = { accept: 'application/json', authorization: `Zoho-oauthtoken ${options.token}` };
 	let next = 0;
 	const worker = async (): Promise<void> => {
 		while (next < options.count) {
 			next++;
-			const res = await request(options.url, { method: 'GET', headers, dispatcher: options.dispatcher });
+			const res = await request(options.url, {
+				method: 'GET',
+				headers,
+				dispatcher: options.dispatcher,
+			});
 			const body: unknown = await res.body.json();
-			if (res.statusCode !== 200 || body === undefined) throw new Error(`raw GET answered ${res.statusCode}`);
+			if (res.statusCode !== 200 || body === undefined)
+				throw new Error(`raw GET answered ${res.statusCode}`);
 		}
 	};
 	const started = performance.now();
@@ -82,7 +93,11 @@ async function rawGets(options: { url: string; token: string; dispatcher: Dispat
 }
 
 /** The page walk a careful hand-written client does: page 1..10 of 200, then page_token. */
-async function rawPageWalk(options: { base: string; token: string; dispatcher: Dispatcher }): Promise<{ ms: number; records: number; pages: number }> {
+async function rawPageWalk(options: {
+	base: string;
+	token: string;
+	dispatcher: Dispatcher;
+}): Promise<{ ms: number; records: number; pages: number }> {
 	const headers = { accept: 'application/json', authorization: `Zoho-oauthtoken ${options.token}` };
 	const records: unknown[] = [];
 	let page = 1;
@@ -90,14 +105,23 @@ async function rawPageWalk(options: { base: string; token: string; dispatcher: D
 	let pages = 0;
 	const started = performance.now();
 	for (let guard = 0; guard < 1_000; guard++) {
-		const query = pageToken ? `page_token=${encodeURIComponent(pageToken)}&per_page=200` : `page=${page}&per_page=200`;
-		const res = await request(`${options.base}/crm/v8/Leads?${query}`, { method: 'GET', headers, dispatcher: options.dispatcher });
+		const query = pageToken
+			? `page_token=${encodeURIComponent(pageToken)}&per_page=200`
+			: `page=${page}&per_page=200`;
+		const res = await request(`${options.base}/crm/v8/Leads?${query}`, {
+			method: 'GET',
+			headers,
+			dispatcher: options.dispatcher,
+		});
 		pages++;
 		if (res.statusCode === 204) {
 			await res.body.dump();
 			break;
 		}
-		const body = (await res.body.json()) as { data: unknown[]; info: { more_records: boolean; next_page_token?: string | null } };
+		const body = (await res.body.json()) as {
+			data: unknown[];
+			info: { more_records: boolean; next_page_token?: string | null };
+		};
 		records.push(...body.data);
 		if (!body.info.more_records) break;
 		if (pageToken || page * 200 >= 2_000) pageToken = body.info.next_page_token ?? undefined;
@@ -144,48 +168,106 @@ export async function throughput(
 	const agent = plainAgent();
 	const items = inputItems(CALLS);
 	const workflowAt = (concurrency: number) =>
-		zohoWorkflow({ operation: 'apiRequest', method: 'GET', path: leadPath, options: { maxConcurrency: concurrency } }, CREDENTIAL_ID);
+		zohoWorkflow(
+			{
+				operation: 'apiRequest',
+				method: 'GET',
+				path: leadPath,
+				options: { maxConcurrency: concurrency },
+			},
+			CREDENTIAL_ID,
+		);
 
 	try {
 		// Warm both paths (JIT, connections) before anything is timed.
 		for (const concurrency of LEVELS) {
-			await rawGets({ url: `${sim.url}${leadPath}`, token, dispatcher: agent, concurrency, count: 500 });
-			await runZohoNode({ workflow: floorWorkflow({ url: `${sim.url}${leadPath}`, token, concurrency }), items: items.slice(0, 500) });
-			await runZohoNode({ workflow: workflowAt(concurrency), credentials: store, items: items.slice(0, 500) });
+			await rawGets({
+				url: `${sim.url}${leadPath}`,
+				token,
+				dispatcher: agent,
+				concurrency,
+				count: 500,
+			});
+			await runZohoNode({
+				workflow: floorWorkflow({ url: `${sim.url}${leadPath}`, token, concurrency }),
+				items: items.slice(0, 500),
+			});
+			await runZohoNode({
+				workflow: workflowAt(concurrency),
+				credentials: store,
+				items: items.slice(0, 500),
+			});
 		}
 
 		const levels: LevelResult[] = [];
-		type Sample = { raw: number[]; ours: number[]; oursWall: number[]; floor: number[]; cpu: Record<'raw' | 'ours' | 'floor' | 'simRaw' | 'simOurs', number[]> };
+		type Sample = {
+			raw: number[];
+			ours: number[];
+			oursWall: number[];
+			floor: number[];
+			cpu: Record<'raw' | 'ours' | 'floor' | 'simRaw' | 'simOurs', number[]>;
+		};
 		const samples = new Map<number, Sample>(
-			LEVELS.map((level) => [level, { raw: [], ours: [], oursWall: [], floor: [], cpu: { raw: [], ours: [], floor: [], simRaw: [], simOurs: [] } }]),
+			LEVELS.map((level) => [
+				level,
+				{
+					raw: [],
+					ours: [],
+					oursWall: [],
+					floor: [],
+					cpu: { raw: [], ours: [], floor: [], simRaw: [], simOurs: [] },
+				},
+			]),
 		);
-		const floorAt = (concurrency: number) => floorWorkflow({ url: `${sim.url}${leadPath}`, token, concurrency });
+		const floorAt = (concurrency: number) =>
+			floorWorkflow({ url: `${sim.url}${leadPath}`, token, concurrency });
 		for (let rep = 0; rep < options.reps; rep++) {
 			for (const concurrency of LEVELS) {
 				const sample = samples.get(concurrency);
 				if (!sample) continue;
-				const order = rep % 2 === 0 ? (['raw', 'floor', 'ours'] as const) : (['ours', 'floor', 'raw'] as const);
+				const order =
+					rep % 2 === 0 ? (['raw', 'floor', 'ours'] as const) : (['ours', 'floor', 'raw'] as const);
 				for (const which of order) {
 					await sim.collectGarbage();
 					await sim.resetCounters();
 					const cpuBefore = ownCpuUs();
 					const simCpuBefore = processCpuUs(sim.pid);
 					if (which === 'raw') {
-						sample.raw.push(await rawGets({ url: `${sim.url}${leadPath}`, token, dispatcher: agent, concurrency, count: CALLS }));
+						sample.raw.push(
+							await rawGets({
+								url: `${sim.url}${leadPath}`,
+								token,
+								dispatcher: agent,
+								concurrency,
+								count: CALLS,
+							}),
+						);
 					} else if (which === 'floor') {
 						const run = await runZohoNode({ workflow: floorAt(concurrency), items });
-						if (run.outputItems !== CALLS) throw new Error(`the floor node gave ${run.outputItems} items, expected ${CALLS}`);
+						if (run.outputItems !== CALLS)
+							throw new Error(`the floor node gave ${run.outputItems} items, expected ${CALLS}`);
 						sample.floor.push(run.nodeMs);
 					} else {
-						const run = await runZohoNode({ workflow: workflowAt(concurrency), credentials: store, items });
-						if (run.outputItems !== CALLS) throw new Error(`the node gave ${run.outputItems} items, expected ${CALLS}`);
+						const run = await runZohoNode({
+							workflow: workflowAt(concurrency),
+							credentials: store,
+							items,
+						});
+						if (run.outputItems !== CALLS)
+							throw new Error(`the node gave ${run.outputItems} items, expected ${CALLS}`);
 						sample.ours.push(run.nodeMs);
 						sample.oursWall.push(run.wallMs);
 					}
 					sample.cpu[which].push((ownCpuUs() - cpuBefore) / CALLS);
-					if (which !== 'floor') sample.cpu[which === 'raw' ? 'simRaw' : 'simOurs'].push((processCpuUs(sim.pid) - simCpuBefore) / CALLS);
+					if (which !== 'floor')
+						sample.cpu[which === 'raw' ? 'simRaw' : 'simOurs'].push(
+							(processCpuUs(sim.pid) - simCpuBefore) / CALLS,
+						);
 					const seen = await getsSeen(sim, leadPath);
-					if (seen !== CALLS) throw new Error(`${which} at ${concurrency}: the simulator saw ${seen} GETs, expected ${CALLS}`);
+					if (seen !== CALLS)
+						throw new Error(
+							`${which} at ${concurrency}: the simulator saw ${seen} GETs, expected ${CALLS}`,
+						);
 				}
 				options.log(
 					`  rep ${rep + 1}/${options.reps}, ${concurrency} in flight: raw ${Math.round(sample.raw.at(-1) ?? 0)} ms, floor ${Math.round(sample.floor.at(-1) ?? 0)} ms, ours ${Math.round(sample.ours.at(-1) ?? 0)} ms`,
@@ -222,12 +304,33 @@ export async function throughput(
 		const withLatency = await latencyComparison({
 			sim,
 			reps: Math.min(options.reps, 3),
-			raw: (concurrency) => rawGets({ url: `${sim.url}${leadPath}`, token, dispatcher: agent, concurrency, count: LATENCY_CALLS }),
-			ours: async (concurrency) => (await runZohoNode({ workflow: workflowAt(concurrency), credentials: store, items: items.slice(0, LATENCY_CALLS) })).nodeMs,
+			raw: (concurrency) =>
+				rawGets({
+					url: `${sim.url}${leadPath}`,
+					token,
+					dispatcher: agent,
+					concurrency,
+					count: LATENCY_CALLS,
+				}),
+			ours: async (concurrency) =>
+				(
+					await runZohoNode({
+						workflow: workflowAt(concurrency),
+						credentials: store,
+						items: items.slice(0, LATENCY_CALLS),
+					})
+				).nodeMs,
 			log: options.log,
 		});
 		const cacheHit = await cacheHitCost(sim, runtime, credentials, refreshToken);
-		const returnAll = await returnAllVsWalk({ sim, store, token, agent, reps: options.reps, log: options.log });
+		const returnAll = await returnAllVsWalk({
+			sim,
+			store,
+			token,
+			agent,
+			reps: options.reps,
+			log: options.log,
+		});
 		return { calls: CALLS, reps: options.reps, levels, withLatency, cacheHit, returnAll };
 	} finally {
 		await closeFloorAgent();
@@ -261,7 +364,9 @@ async function latencyComparison(options: {
 				}
 			}
 			levels.push({ concurrency, raw, ours, ratio: median(raw) / median(ours) });
-			options.log(`  with ${LATENCY_MS} ms latency, ${concurrency} in flight: raw ${Math.round(median(raw))} ms, ours ${Math.round(median(ours))} ms`);
+			options.log(
+				`  with ${LATENCY_MS} ms latency, ${concurrency} in flight: raw ${Math.round(median(raw))} ms, ours ${Math.round(median(ours))} ms`,
+			);
 		}
 		return { latencyMs: LATENCY_MS, calls: LATENCY_CALLS, levels };
 	} finally {
@@ -296,7 +401,12 @@ async function returnAllVsWalk(options: {
 	log: (line: string) => void;
 }): Promise<ThroughputResult['returnAll']> {
 	const workflow = zohoWorkflow(
-		{ operation: 'apiRequest', method: 'GET', path: '/Leads', options: { returnAll: true, splitIntoItems: true } },
+		{
+			operation: 'apiRequest',
+			method: 'GET',
+			path: '/Leads',
+			options: { returnAll: true, splitIntoItems: true },
+		},
 		CREDENTIAL_ID,
 	);
 	const raw: number[] = [];
@@ -310,17 +420,25 @@ async function returnAllVsWalk(options: {
 		const order = rep % 2 === 0 ? (['raw', 'ours'] as const) : (['ours', 'raw'] as const);
 		for (const which of order) {
 			if (which === 'raw') {
-				const walk = await rawPageWalk({ base: options.sim.url, token: options.token, dispatcher: options.agent });
-				if (walk.records !== RETURN_ALL_RECORDS) throw new Error(`the raw walk read ${walk.records} records`);
+				const walk = await rawPageWalk({
+					base: options.sim.url,
+					token: options.token,
+					dispatcher: options.agent,
+				});
+				if (walk.records !== RETURN_ALL_RECORDS)
+					throw new Error(`the raw walk read ${walk.records} records`);
 				pages = walk.pages;
 				raw.push(walk.ms);
 			} else {
 				const run = await runZohoNode({ workflow, credentials: options.store, items: one });
-				if (run.outputItems !== RETURN_ALL_RECORDS) throw new Error(`Return All gave ${run.outputItems} items`);
+				if (run.outputItems !== RETURN_ALL_RECORDS)
+					throw new Error(`Return All gave ${run.outputItems} items`);
 				ours.push(run.nodeMs);
 			}
 		}
-		options.log(`  Return All rep ${rep + 1}/${options.reps}: raw walk ${Math.round(raw.at(-1) ?? 0)} ms, ours ${Math.round(ours.at(-1) ?? 0)} ms`);
+		options.log(
+			`  Return All rep ${rep + 1}/${options.reps}: raw walk ${Math.round(raw.at(-1) ?? 0)} ms, ours ${Math.round(ours.at(-1) ?? 0)} ms`,
+		);
 	}
 	return { records: RETURN_ALL_RECORDS, pages, raw, ours, ratio: median(raw) / median(ours) };
 }

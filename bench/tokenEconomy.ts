@@ -31,14 +31,30 @@ const SEQUENTIAL_ITEMS = 100;
 const BURST_EXECUTIONS = 50;
 const BURST_ITEMS = 20;
 
-export async function tokenEconomy(sim: SimulatorProcess, client: SimClient): Promise<TokenEconomyResult> {
+export async function tokenEconomy(
+	sim: SimulatorProcess,
+	client: SimClient,
+): Promise<TokenEconomyResult> {
 	const sequentialOurs = await oursSequential(sim, client);
 	const burstOurs = await oursColdBurst(sim, client);
-	const sequentialTheirs = await theirs(sim, client, { executions: SEQUENTIAL_EXECUTIONS, atOnce: false });
+	const sequentialTheirs = await theirs(sim, client, {
+		executions: SEQUENTIAL_EXECUTIONS,
+		atOnce: false,
+	});
 	const burstTheirs = await theirs(sim, client, { executions: BURST_EXECUTIONS, atOnce: true });
 	return {
-		sequential: { executions: SEQUENTIAL_EXECUTIONS, itemsEach: SEQUENTIAL_ITEMS, ours: sequentialOurs, theirs: sequentialTheirs },
-		coldBurst: { executions: BURST_EXECUTIONS, itemsEach: BURST_ITEMS, ours: burstOurs, theirs: burstTheirs },
+		sequential: {
+			executions: SEQUENTIAL_EXECUTIONS,
+			itemsEach: SEQUENTIAL_ITEMS,
+			ours: sequentialOurs,
+			theirs: sequentialTheirs,
+		},
+		coldBurst: {
+			executions: BURST_EXECUTIONS,
+			itemsEach: BURST_ITEMS,
+			ours: burstOurs,
+			theirs: burstTheirs,
+		},
 	};
 }
 
@@ -55,9 +71,20 @@ async function count(sim: SimulatorProcess, refreshToken: string): Promise<Token
 	};
 }
 
-async function credentialStore(sim: SimulatorProcess, client: SimClient): Promise<{ store: CredentialStore; refreshToken: string }> {
+async function credentialStore(
+	sim: SimulatorProcess,
+	client: SimClient,
+): Promise<{ store: CredentialStore; refreshToken: string }> {
 	const refreshToken = await sim.createRefreshToken(client);
-	return { store: { economy: { type: 'zohoSelfClientApi', data: credentialData({ url: sim.url, client, refreshToken }) } }, refreshToken };
+	return {
+		store: {
+			economy: {
+				type: 'zohoSelfClientApi',
+				data: credentialData({ url: sim.url, client, refreshToken }),
+			},
+		},
+		refreshToken,
+	};
 }
 
 /** 100 executions one after another, 100 items each, one process (one token cache), cold at the start. */
@@ -65,11 +92,15 @@ async function oursSequential(sim: SimulatorProcess, client: SimClient): Promise
 	const { store, refreshToken } = await credentialStore(sim, client);
 	const runtime = await freshRuntime();
 	await sim.resetCounters();
-	const workflow = zohoWorkflow({ operation: 'apiRequest', method: 'GET', path: '/org' }, 'economy');
+	const workflow = zohoWorkflow(
+		{ operation: 'apiRequest', method: 'GET', path: '/org' },
+		'economy',
+	);
 	const items = inputItems(SEQUENTIAL_ITEMS);
 	for (let execution = 0; execution < SEQUENTIAL_EXECUTIONS; execution++) {
 		const run = await runZohoNode({ workflow, credentials: store, items });
-		if (run.outputItems !== SEQUENTIAL_ITEMS) throw new Error(`execution ${execution} gave ${run.outputItems} items`);
+		if (run.outputItems !== SEQUENTIAL_ITEMS)
+			throw new Error(`execution ${execution} gave ${run.outputItems} items`);
 	}
 	await runtime.close();
 	return count(sim, refreshToken);
@@ -80,11 +111,17 @@ async function oursColdBurst(sim: SimulatorProcess, client: SimClient): Promise<
 	const { store, refreshToken } = await credentialStore(sim, client);
 	const runtime = await freshRuntime();
 	await sim.resetCounters();
-	const workflow = zohoWorkflow({ operation: 'apiRequest', method: 'GET', path: '/org' }, 'economy');
-	const runs = await Promise.all(
-		Array.from({ length: BURST_EXECUTIONS }, () => runZohoNode({ workflow, credentials: store, items: inputItems(BURST_ITEMS) })),
+	const workflow = zohoWorkflow(
+		{ operation: 'apiRequest', method: 'GET', path: '/org' },
+		'economy',
 	);
-	if (runs.some((run) => run.outputItems !== BURST_ITEMS)) throw new Error('a burst execution lost items');
+	const runs = await Promise.all(
+		Array.from({ length: BURST_EXECUTIONS }, () =>
+			runZohoNode({ workflow, credentials: store, items: inputItems(BURST_ITEMS) }),
+		),
+	);
+	if (runs.some((run) => run.outputItems !== BURST_ITEMS))
+		throw new Error('a burst execution lost items');
 	await runtime.close();
 	return count(sim, refreshToken);
 }
@@ -93,7 +130,11 @@ async function oursColdBurst(sim: SimulatorProcess, client: SimClient): Promise<
  * The per-run pattern: every execution asks the token endpoint for a new access
  * token before doing anything (one after another, or all at once).
  */
-async function theirs(sim: SimulatorProcess, client: SimClient, options: { executions: number; atOnce: boolean }): Promise<TokenCount> {
+async function theirs(
+	sim: SimulatorProcess,
+	client: SimClient,
+	options: { executions: number; atOnce: boolean },
+): Promise<TokenCount> {
 	const refreshToken = await sim.createRefreshToken(client);
 	await sim.resetCounters();
 	const refresh = async (): Promise<void> => {

