@@ -28,7 +28,7 @@ async function main(): Promise<void> {
 			`  Refresh Token:   ${demo.refreshToken}`,
 			`  Scopes:          ${demo.scopes.join(' ')}`,
 			'',
-			`Seeded: 2500 Leads, 20 Contacts, Books organization ${demo.organizationId} with 450 invoices.`,
+			`Seeded: 2500 Leads, 20 Contacts, a custom module Projects (Projects_X), Books organization ${demo.organizationId} with 450 invoices.`,
 			`Admin: ${demo.accountsUrl}/__sim/counters   Stop with Ctrl+C.`,
 			'',
 		].join('\n'),

@@ -29,6 +29,13 @@ export interface DemoSimulator {
 	organizationId: string;
 }
 
+/** A custom module, as orgs have: the editor's module lists must show it next to the standard ones. */
+export const DEMO_CUSTOM_MODULE = {
+	api_name: 'Projects_X',
+	singular_label: 'Project',
+	plural_label: 'Projects',
+} as const;
+
 /** settings.ALL lets the editor load modules and fields for Create, Update, Upsert or Delete Records. */
 export const DEMO_SCOPES = [
 	'ZohoCRM.modules.ALL',
@@ -54,6 +61,13 @@ export async function startDemoSimulator(options: DemoOptions = {}): Promise<Dem
 	const sim = new ZohoSimulator({ dataCentres, port, ...config });
 	sim.registerClient(demoDc, { clientId, clientSecret });
 	sim.createRefreshToken(demoDc, { clientId, scopes: DEMO_SCOPES, token: refreshToken });
+	sim.defineCrmModule(demoDc, {
+		...DEMO_CUSTOM_MODULE,
+		fields: [
+			{ api_name: 'Name', field_label: 'Project Name', system_mandatory: true },
+			{ api_name: 'Budget', data_type: 'currency' },
+		],
+	});
 	sim.seedCrm(demoDc, { module: 'Leads', count: leads });
 	sim.seedCrm(demoDc, { module: 'Contacts', count: contacts });
 	sim.seedBooks(demoDc, { organizationId, collection: 'invoices', count: invoices });

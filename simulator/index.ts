@@ -1,6 +1,12 @@
 // A local, faithful stand-in for Zoho's accounts server and APIs (see shared Zoho notes).
 export { ZohoSimulator } from './simulator';
-export { startDemoSimulator, DEMO_SCOPES, type DemoOptions, type DemoSimulator } from './demo';
+export {
+	startDemoSimulator,
+	DEMO_CUSTOM_MODULE,
+	DEMO_SCOPES,
+	type DemoOptions,
+	type DemoSimulator,
+} from './demo';
 export { DEFAULT_CONFIG } from './config';
 export {
 	DC_IDS,

@@ -3,7 +3,10 @@
  * n8n 2.x with the packed package installed, the Zoho simulator, and Debian's
  * Chromium driven by playwright-core. The nodes panel finds the node, every
  * operation shows its fields, and the credential's Test passes against the
- * simulator and explains a wrong Client ID.
+ * simulator and explains a wrong Client ID. With that credential, "Write records
+ * in batches" loads the modules and Contacts' fields into n8n's field mapper, and
+ * the nodes panel finds Zoho OAuth Trigger, whose module list shows the
+ * simulator's custom module.
  *
  *   npm run test:ui
  *
@@ -32,9 +35,9 @@ import {
   startN8n,
   type UserFolder,
 } from '../n8n-driver';
-import { type DemoSimulator, startDemoSimulator } from '../simulator/demo';
+import { DEMO_CUSTOM_MODULE, type DemoSimulator, startDemoSimulator } from '../simulator/demo';
 import { type Browser, ensureChromium, launchChromium } from './chromium';
-import { closeToasts, fillParameter, label, parameterInput, parameters, selectOption } from './editor';
+import { closeToasts, escapeRegExp, fillParameter, label, parameterInput, parameters, selectOption } from './editor';
 
 const SCREENSHOT_DIR = path.resolve(repoRoot(), process.env.UI_SCREENSHOT_DIR ?? '.tmp/ui/screenshots');
 const FAILURE_DIR = path.join(repoRoot(), '.tmp', 'ui');
@@ -42,12 +45,15 @@ const FAILURE_DIR = path.join(repoRoot(), '.tmp', 'ui');
 const UI_TIMEOUT_MS = 30_000;
 
 const NODE_NAME = 'Zoho OAuth Request';
+/** The nodes panel drops " Trigger" from a trigger's name: Zoho OAuth Trigger is listed as "Zoho OAuth". */
+const TRIGGER_PANEL_NAME = 'Zoho OAuth';
 const CREDENTIAL_TYPE_NAME = 'Zoho Self Client API';
 const WRONG_CLIENT_ID = '1000.NOTREGISTEREDHERE';
 
 /** Operation (as listed) → the action the nodes panel offers for it. */
 const ACTIONS = {
   'API Request': 'Make a request',
+  'Create, Update, Upsert or Delete Records': 'Write records in batches',
   'Get Access Token': 'Get a valid access token',
   'Exchange Grant Code': 'Exchange a grant code for a refresh token',
   'Revoke Refresh Token': 'Revoke the refresh token',
@@ -118,6 +124,8 @@ beforeAll(async () => {
   browser.context.setDefaultTimeout(UI_TIMEOUT_MS);
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  // Leaving a workflow with unsaved changes asks "leave the page?": the tests leave on purpose.
+  page.on('dialog', (dialog) => void (dialog.type() === 'beforeunload' ? dialog.accept() : dialog.dismiss()));
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
 }, 30 * 60_000);
 
@@ -222,21 +230,36 @@ test('n8n loads the package without errors or warnings', () => {
   expect(loadErrors(n8n?.output() ?? '')).toEqual([]);
 });
 
-test('the nodes panel finds Zoho OAuth Request, with its icon and its four actions', async () => {
+/** A new, empty workflow with the nodes panel open and searched for `text`. */
+async function searchNodesPanel(text: string): Promise<void> {
+  await page.goto(`${n8n?.baseUrl}/workflow/new`, { waitUntil: 'domcontentloaded' });
+  await page.getByTestId('canvas-add-button').click();
+  const search = page.getByTestId('node-creator-search-bar');
+  await search.waitFor();
+  await search.fill(text);
+}
+
+/** The item's icon has loaded (an image of non-zero size, not a broken link). */
+async function expectIconLoaded(item: Locator, what: string): Promise<void> {
+  const icons = item.locator('img');
+  await until(
+    () => icons.evaluateAll((imgs: Array<{ complete: boolean; naturalWidth: number }>) => imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0)),
+    `the icon of ${what} loaded`,
+  );
+}
+
+/** The value an options parameter shows. */
+async function shownOption(name: string): Promise<string> {
+  return await parameterInput(page, name).locator('input').first().inputValue();
+}
+
+test('the nodes panel finds Zoho OAuth Request, with its icon and its five actions', async () => {
   await step('nodes-panel', async () => {
-    await page.goto(`${n8n?.baseUrl}/workflow/new`, { waitUntil: 'domcontentloaded' });
-    await page.getByTestId('canvas-add-button').click();
-    const search = page.getByTestId('node-creator-search-bar');
-    await search.waitFor();
-    await search.fill('Zoho');
+    await searchNodesPanel('Zoho');
     const item = creatorItem(NODE_NAME);
     await expectVisible(item, `"${NODE_NAME}" in the search results for "Zoho"`);
     await expectVisible(item.getByText('Call any Zoho API'), 'the node description in the search results');
-    const icons = item.locator('img');
-    await until(
-      () => icons.evaluateAll((imgs: Array<{ complete: boolean; naturalWidth: number }>) => imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0)),
-      'the node icon loaded',
-    );
+    await expectIconLoaded(item, NODE_NAME);
     await screenshot('node-panel.png');
 
     await item.click();
@@ -252,7 +275,7 @@ test('API Request shows its fields, and Organization ID only for the services th
   await step('api-request', async () => {
     await page.getByTestId('node-creator').getByText(ACTIONS['API Request'], { exact: true }).click();
     await expectVisible(page.getByTestId('ndv'), 'the node details view');
-    await until(async () => (await parameterInput(page, 'operation').locator('input').first().inputValue()) === 'API Request', 'Operation = API Request');
+    await until(async () => (await shownOption('operation')) === 'API Request', 'Operation = API Request');
     await expectVisible(page.getByTestId('node-credentials-empty-state').getByText(/Zoho Self Client/), 'the credential slot');
     await expectLabelsInOrder(API_REQUEST_LABELS);
     await expectVisible(parameters(page).getByText(/^Added to the Service's base URL/), 'the hint under Path or URL');
@@ -357,5 +380,98 @@ test('a Client ID the data centre does not know gets the actionable message', as
     await expectVisible(modal.getByText(/exists only in the data centre where it was created/), 'the data-centre advice');
     await expectVisible(modal.getByText(/Check the Data Centre field/), 'what to check');
     await screenshot('credential-wrong-client.png');
+  });
+});
+
+/** Opens the resource locator `name` in its From List mode and returns the listed items once some have loaded. */
+async function openResourceList(name: string): Promise<Locator> {
+  await page.getByTestId(`resource-locator-${name}`).getByTestId('rlc-input').first().click();
+  // The list is teleported out of the parameter, so its items are looked for in the whole page.
+  const items = page.getByTestId('rlc-item').filter({ visible: true });
+  await expectVisible(items, `the items of the ${name} list`);
+  return items;
+}
+
+function listItem(items: Locator, text: string): Locator {
+  return items.filter({ hasText: new RegExp(`^\\s*${escapeRegExp(text)}\\s*$`) });
+}
+
+/** The node's credential slot shows the credential saved above (n8n picks the only one of its type). */
+async function expectCredentialSelected(): Promise<void> {
+  await until(async () => (await page.getByTestId('node-credentials-select').locator('input').first().inputValue()) !== '', 'the saved credential selected on the node');
+}
+
+test('the nodes panel finds Zoho OAuth Trigger, and its Module list loads the modules of the org, custom ones included', async () => {
+  await step('trigger', async () => {
+    if (!demo) throw new Error('no simulator');
+    // The credential left with a wrong Client ID above, put right again for the module lists.
+    await fillParameter(page, 'clientId', demo.clientId);
+    expect(await credentialTest(() => page.getByTestId('credential-save-button').click())).toMatchObject({ status: 'OK' });
+
+    await searchNodesPanel('Zoho');
+    const item = creatorItem(TRIGGER_PANEL_NAME);
+    await expectVisible(item, `"${TRIGGER_PANEL_NAME}" in the search results for "Zoho"`);
+    await expectVisible(item.getByText(/^Starts the workflow when Zoho CRM or Bigin records are created or changed/), 'the trigger description');
+    await expectIconLoaded(item, 'Zoho OAuth Trigger');
+    await item.click();
+    // n8n offers a trigger's Event options as the trigger's actions.
+    const creator = page.getByTestId('node-creator');
+    for (const event of ['On created or updated', 'On created']) {
+      await expectVisible(creator.getByText(event, { exact: true }), `the trigger's event "${event}"`);
+    }
+    await creator.getByText('On created or updated', { exact: true }).click();
+    const ndv = page.getByTestId('ndv');
+    await expectVisible(ndv, 'the node details view');
+    await expectVisible(ndv.getByText('Zoho OAuth Trigger'), 'the node name in the details view');
+    await expectLabelsInOrder(['Product', 'API Version', 'Module', 'Event', 'Fields', 'Options']);
+    await until(async () => (await shownOption('product')) === 'CRM', 'Product = CRM');
+    await until(async () => (await shownOption('event')) === 'Created or Updated', 'Event = Created or Updated');
+    await expectCredentialSelected();
+
+    const modules = await openResourceList('module');
+    const custom = `${DEMO_CUSTOM_MODULE.plural_label} (${DEMO_CUSTOM_MODULE.api_name})`;
+    await expectVisible(listItem(modules, custom), `the custom module "${custom}" in the Module list`);
+    await expectVisible(listItem(modules, 'Contacts'), 'Contacts in the Module list');
+    await listItem(modules, 'Leads').first().click();
+    await until(async () => (await page.getByTestId('resource-locator-module').getByTestId('rlc-input').first().locator('xpath=self::input | .//input').first().inputValue()) === 'Leads', 'Module = Leads');
+    await screenshot('trigger.png');
+  });
+});
+
+test('Write records in batches: Upsert into Contacts maps the fields the simulator lists, 100 records per call', async () => {
+  await step('record-writes', async () => {
+    await searchNodesPanel('Zoho');
+    await creatorItem(NODE_NAME).click();
+    const action = ACTIONS['Create, Update, Upsert or Delete Records'];
+    await page.getByTestId('node-creator').getByText(action, { exact: true }).click();
+    await expectVisible(page.getByTestId('ndv'), 'the node details view');
+    await until(async () => (await shownOption('operation')) === 'Create, Update, Upsert or Delete Records', 'Operation = Create, Update, Upsert or Delete Records');
+    await until(async () => (await shownOption('writeOperation')) === 'Create or Update', 'Write = Create or Update (upsert)');
+    await expectLabelsInOrder(['Operation', 'Product', 'API Version', 'Write', 'Module', 'Record From']);
+    await expectCredentialSelected();
+
+    const modules = await openResourceList('module');
+    await listItem(modules, 'Contacts').first().click();
+    // n8n's mapper lists the mandatory fields (Zoho's system_mandatory) from the start and offers the others under "Add field".
+    const mapper = page.getByTestId('mapping-fields-container');
+    await expectVisible(label(mapper, 'Last Name'), 'the mandatory field "Last Name" loaded from Contacts');
+    await expectHidden(label(mapper, 'First Name'), 'the optional field "First Name" before it is added');
+    await expectVisible(page.getByTestId('matching-column-select').getByText('Email', { exact: true }), 'Email, unique in Contacts, as the Duplicate Check Field');
+    await mapper.getByTestId('add-fields-select').getByRole('button').first().click();
+    const addable = (field: string): Locator => page.getByRole('menuitem', { name: field, exact: true }).or(page.getByRole('option', { name: field, exact: true }));
+    for (const field of ['First Name', 'Email', 'Phone', 'Date of Birth']) {
+      await expectVisible(addable(field), `the optional field "${field}" under Add field to send`);
+    }
+    await expectHidden(addable('Created Time'), 'the read-only field "Created Time" under Add field to send');
+    // Closed by a click beside it (Escape would close the node details view as well).
+    await page.getByTestId('ndv').getByText('No input data', { exact: true }).click();
+    await expectHidden(addable('First Name'), 'the Add field to send menu after a click beside it');
+
+    await parameters(page).getByText('Add option', { exact: true }).filter({ visible: true }).last().click();
+    await page.getByText('Batch Size', { exact: true }).filter({ visible: true }).last().click();
+    await until(async () => (await parameterInput(page, 'batchSize').locator('input').first().inputValue()) === '100', 'Batch Size = 100');
+    // From Write down to Batch Size in one screenshot.
+    await label(parameters(page), 'Write').first().evaluate('(element) => element.scrollIntoView({ block: "start" })');
+    await screenshot('record-writes.png');
   });
 });
