@@ -50,6 +50,14 @@ is_installed() {
     [[ "$(cat "$dir/node_modules/$STAMP_NAME")" == "$expected" ]]
 }
 
+# A node_modules that is a symlink is someone else's install (a worktree sharing
+# one): npm ci would empty it through the link, so say so and stop instead.
+refuse_shared() {
+  local dir="$1"
+  [[ -L "$dir/node_modules" ]] || return 0
+  die "$dir/node_modules is a symlink to $(readlink "$dir/node_modules") and out of date; reinstall there (bash n8n-host/install.sh in that checkout), not through the link"
+}
+
 # Opens an in-memory database with the given node: proves the sqlite3 binding
 # loads under that runtime.
 check_sqlite() {
@@ -73,6 +81,7 @@ install_major_1() {
     log "n8n 1.x already installed in n8n-host/n8n-1 (skipping)"
     return
   fi
+  refuse_shared "$dir"
   prefix="$(node_headers_prefix "$node_bin")"
   if [[ -n "$prefix" ]]; then
     export npm_config_nodedir="$prefix"
@@ -99,6 +108,7 @@ install_major_2() {
     log "n8n 2.x already installed in n8n-host/n8n-2 (skipping)"
     return
   fi
+  refuse_shared "$dir"
   start=$SECONDS
   # Phase 1: everything, no install scripts. The only script we want (sqlite3's)
   # would otherwise run before Node 24 and its headers exist on disk.
