@@ -463,12 +463,12 @@ test('Write records in batches: Upsert into Contacts maps the fields the simulat
       await expectVisible(addable(field), `the optional field "${field}" under Add field to send`);
     }
     await expectHidden(addable('Created Time'), 'the read-only field "Created Time" under Add field to send');
-    // Closed by a click beside it (Escape would close the node details view as well).
-    await page.getByTestId('ndv').getByText('No input data', { exact: true }).click();
-    await expectHidden(addable('First Name'), 'the Add field to send menu after a click beside it');
+    await addable('First Name').first().click();
+    await expectVisible(label(mapper, 'First Name'), 'the field "First Name" once added');
 
-    await parameters(page).getByText('Add option', { exact: true }).filter({ visible: true }).last().click();
-    await page.getByText('Batch Size', { exact: true }).filter({ visible: true }).last().click();
+    // Options' "Add option" is a select here: its items are the collection's options.
+    await parameters(page).getByTestId('collection-parameter-add').filter({ visible: true }).last().click();
+    await page.getByTestId('collection-parameter-option').filter({ visible: true }).filter({ hasText: /^\s*Batch Size\s*$/ }).first().click();
     await until(async () => (await parameterInput(page, 'batchSize').locator('input').first().inputValue()) === '100', 'Batch Size = 100');
     // From Write down to Batch Size in one screenshot.
     await label(parameters(page), 'Write').first().evaluate('(element) => element.scrollIntoView({ block: "start" })');
