@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import {
+	manyItemsWorkflow,
 	createUserFolder,
 	executeWorkflow,
 	importCredentials,
@@ -72,68 +73,30 @@ function workflowId(batchSize: number): string {
 function workflow(options: { batchSize: number }): { id: string } & Record<string, unknown> {
 	const prefix = `b${options.batchSize}-`;
 	const contacts = `={{ Array.from({ length: ${CRM_RECORDS} }, (_, i) => ({ First_Name: 'First' + i, Last_Name: 'Last' + i, Email: '${prefix}' + i + '@example.com' })) }}`;
-	return {
+	return manyItemsWorkflow({
 		id: workflowId(options.batchSize),
 		name: `bench CRM upsert, batch size ${options.batchSize}`,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{
-				id: 'c0000000-0000-4000-8000-000000000001',
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
+		field: 'contacts',
+		arrayExpression: contacts,
+		idPrefix: 'c0000000',
+		target: {
+			name: UPSERT,
+			type: 'n8n-nodes-zoho-oauth.zohoOAuthRequest',
+			typeVersion: 1,
+			parameters: {
+				operation: 'recordWrite',
+				product: 'crm',
+				crmVersion: 'v8',
+				writeOperation: 'upsert',
+				module: { __rl: true, mode: 'name', value: 'Contacts' },
+				recordSource: 'json',
+				recordJson: '={{ $json }}',
+				duplicateCheckFields: 'Email',
+				writeOptions: { batchSize: options.batchSize, maxConcurrency: CRM_CONCURRENCY },
 			},
-			{
-				id: 'c0000000-0000-4000-8000-000000000002',
-				name: 'Contacts',
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				position: [200, 0],
-				parameters: {
-					mode: 'manual',
-					assignments: {
-						assignments: [{ id: 'contacts', name: 'contacts', value: contacts, type: 'array' }],
-					},
-					options: {},
-				},
-			},
-			{
-				id: 'c0000000-0000-4000-8000-000000000003',
-				name: 'Items',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [400, 0],
-				parameters: { fieldToSplitOut: 'contacts', options: {} },
-			},
-			{
-				id: 'c0000000-0000-4000-8000-000000000004',
-				name: UPSERT,
-				type: 'n8n-nodes-zoho-oauth.zohoOAuthRequest',
-				typeVersion: 1,
-				position: [600, 0],
-				parameters: {
-					operation: 'recordWrite',
-					product: 'crm',
-					crmVersion: 'v8',
-					writeOperation: 'upsert',
-					module: { __rl: true, mode: 'name', value: 'Contacts' },
-					recordSource: 'json',
-					recordJson: '={{ $json }}',
-					duplicateCheckFields: 'Email',
-					writeOptions: { batchSize: options.batchSize, maxConcurrency: CRM_CONCURRENCY },
-				},
-				credentials: { zohoSelfClientApi: { id: 'benchZohoCrmSync001', name: 'Zoho (CRM sync)' } },
-			},
-		],
-		connections: {
-			Start: { main: [[{ node: 'Contacts', type: 'main', index: 0 }]] },
-			Contacts: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
-			Items: { main: [[{ node: UPSERT, type: 'main', index: 0 }]] },
+			credentials: { zohoSelfClientApi: { id: 'benchZohoCrmSync001', name: 'Zoho (CRM sync)' } },
 		},
-	};
+	});
 }
 
 export async function crmSync(

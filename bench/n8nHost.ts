@@ -6,6 +6,7 @@
  * executionTime from the run JSON n8n prints; mints are the simulator's counts.
  */
 import {
+	manyItemsWorkflow,
 	createUserFolder,
 	executeWorkflow,
 	importCredentials,
@@ -58,62 +59,14 @@ function workflow(options: {
 	variant: HostVariant;
 	target: Record<string, unknown>;
 }): { id: string } & Record<string, unknown> {
-	return {
+	return manyItemsWorkflow({
 		id: WORKFLOW_IDS[options.variant],
 		name: `bench ${options.variant}`,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{
-				id: 'b0000000-0000-4000-8000-000000000001',
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
-			{
-				id: 'b0000000-0000-4000-8000-000000000002',
-				name: 'Ids',
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				position: [200, 0],
-				parameters: {
-					mode: 'manual',
-					assignments: {
-						assignments: [
-							{
-								id: 'ids',
-								name: 'ids',
-								value: `={{ Array.from({ length: ${HOST_ITEMS} }, (_, i) => i) }}`,
-								type: 'array',
-							},
-						],
-					},
-					options: {},
-				},
-			},
-			{
-				id: 'b0000000-0000-4000-8000-000000000003',
-				name: 'Items',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [400, 0],
-				parameters: { fieldToSplitOut: 'ids', options: {} },
-			},
-			{
-				id: 'b0000000-0000-4000-8000-000000000004',
-				name: TARGET,
-				position: [600, 0],
-				...options.target,
-			},
-		],
-		connections: {
-			Start: { main: [[{ node: 'Ids', type: 'main', index: 0 }]] },
-			Ids: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
-			Items: { main: [[{ node: TARGET, type: 'main', index: 0 }]] },
-		},
-	};
+		field: 'ids',
+		arrayExpression: `={{ Array.from({ length: ${HOST_ITEMS} }, (_, i) => i) }}`,
+		idPrefix: 'b0000000',
+		target: { name: TARGET, ...options.target },
+	});
 }
 
 /** A node's first run in the run JSON: its executionTime and how many items it gave. */

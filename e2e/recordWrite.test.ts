@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import {
+	manyItemsWorkflow,
 	type ExecuteResult,
 	executeWorkflow,
 	importCredentials,
@@ -62,69 +63,30 @@ function upsertWorkflow(options: {
 		`={{ Array.from({ length: ${options.count} }, (_, i) => i === ${missing}` +
 		` ? { Email: '${options.prefix}' + i + '@example.com' }` +
 		` : { Last_Name: 'Last' + i, Email: '${options.prefix}' + i + '@example.com' }) }}`;
-	return {
+	return manyItemsWorkflow({
 		id: options.id,
 		name: `e2e: upsert ${options.count} contacts${options.continueOnFail ? ', Continue On Fail' : ''}`,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-		nodes: [
-			{
-				id: 'e2e00000-0000-4000-8000-000000000001',
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
+		field: 'contacts',
+		arrayExpression: contacts,
+		idPrefix: 'e2e00000',
+		target: {
+			name: UPSERT_NODE,
+			type: NODE_TYPE,
+			typeVersion: 1,
+			...(options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+			parameters: {
+				operation: 'recordWrite',
+				product: 'crm',
+				writeOperation: 'upsert',
+				module: { __rl: true, mode: 'name', value: 'Contacts' },
+				recordSource: 'json',
+				recordJson: '={{ $json }}',
+				duplicateCheckFields: 'Email',
+				writeOptions: { batchSize: 100 },
 			},
-			{
-				id: 'e2e00000-0000-4000-8000-000000000002',
-				name: 'Contacts',
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				position: [200, 0],
-				parameters: {
-					mode: 'manual',
-					assignments: {
-						assignments: [{ id: 'contacts', name: 'contacts', value: contacts, type: 'array' }],
-					},
-					options: {},
-				},
-			},
-			{
-				id: 'e2e00000-0000-4000-8000-000000000003',
-				name: 'Items',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [400, 0],
-				parameters: { fieldToSplitOut: 'contacts', options: {} },
-			},
-			{
-				id: 'e2e00000-0000-4000-8000-000000000004',
-				name: UPSERT_NODE,
-				type: NODE_TYPE,
-				typeVersion: 1,
-				position: [600, 0],
-				...(options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
-				parameters: {
-					operation: 'recordWrite',
-					product: 'crm',
-					writeOperation: 'upsert',
-					module: { __rl: true, mode: 'name', value: 'Contacts' },
-					recordSource: 'json',
-					recordJson: '={{ $json }}',
-					duplicateCheckFields: 'Email',
-					writeOptions: { batchSize: 100 },
-				},
-				credentials: { zohoSelfClientApi: CREDENTIAL },
-			},
-		],
-		connections: {
-			Start: { main: [[{ node: 'Contacts', type: 'main', index: 0 }]] },
-			Contacts: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
-			Items: { main: [[{ node: UPSERT_NODE, type: 'main', index: 0 }]] },
+			credentials: { zohoSelfClientApi: CREDENTIAL },
 		},
-	};
+	});
 }
 
 /** The `pairedItem` of each output item of a node's first run. */

@@ -13,3 +13,4 @@ export * from './server';
 export * from './userFolder';
 export * from './queue';
 export * from './webhooks';
+export * from './workflows';

@@ -1,0 +1,74 @@
+/** Workflow JSON the real-n8n tests and the benchmark build alike. */
+import type { Workflow } from './instance';
+
+export interface ManyItemsWorkflowOptions {
+	id: string;
+	name: string;
+	/** The array field the Set node makes, and the expression that builds it (`={{ … }}`). */
+	field: string;
+	arrayExpression: string;
+	/** First 8 hex digits of the node ids, so each workflow's ids are its own. */
+	idPrefix: string;
+	/** The node the items go to: name, type, typeVersion, parameters, credentials, onError … */
+	target: { name: string } & Record<string, unknown>;
+}
+
+/**
+ * Manual Trigger → Set (one array built by an expression) → Split Out → `target`:
+ * thousands of input items made inside n8n, with no API call before the node under test.
+ */
+export function manyItemsWorkflow(options: ManyItemsWorkflowOptions): Workflow {
+	const nodeId = (n: number): string => `${options.idPrefix}-0000-4000-8000-00000000000${n}`;
+	return {
+		id: options.id,
+		name: options.name,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+		nodes: [
+			{
+				id: nodeId(1),
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: nodeId(2),
+				name: 'Build Items',
+				type: 'n8n-nodes-base.set',
+				typeVersion: 3.4,
+				position: [200, 0],
+				parameters: {
+					mode: 'manual',
+					assignments: {
+						assignments: [
+							{
+								id: options.field,
+								name: options.field,
+								value: options.arrayExpression,
+								type: 'array',
+							},
+						],
+					},
+					options: {},
+				},
+			},
+			{
+				id: nodeId(3),
+				name: 'Items',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [400, 0],
+				parameters: { fieldToSplitOut: options.field, options: {} },
+			},
+			{ id: nodeId(4), position: [600, 0], ...options.target },
+		],
+		connections: {
+			Start: { main: [[{ node: 'Build Items', type: 'main', index: 0 }]] },
+			'Build Items': { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
+			Items: { main: [[{ node: options.target.name, type: 'main', index: 0 }]] },
+		},
+	};
+}
