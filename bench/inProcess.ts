@@ -9,41 +9,19 @@ import { ZohoSelfClientApi } from '../credentials/ZohoSelfClientApi.credentials'
 import { ZohoOAuthRequest } from '../nodes/ZohoOAuthRequest/ZohoOAuthRequest.node';
 import { runWorkflow, type WorkflowJson } from '../harness';
 import type { CredentialStore } from '../harness/credentialsHelper';
+import { NODE_TYPE, zohoWorkflow as harnessZohoWorkflow } from '../harness/zohoWorkflow';
 import { createZohoRuntime, setSharedZohoRuntime, type ZohoRuntime } from '../zoho/runtime';
 import { FloorNode, FLOOR_NODE_TYPE } from './floorNode';
 import { since } from './stats';
 
-export const NODE_TYPE = 'n8n-nodes-zoho-oauth.zohoOAuthRequest';
 export const NODE_NAME = 'Zoho';
 
 const nodeTypes = { [NODE_TYPE]: new ZohoOAuthRequest(), [FLOOR_NODE_TYPE]: new FloorNode() };
 const credentialTypes = { zohoSelfClientApi: new ZohoSelfClientApi() };
 
-/** Manual Trigger → one Zoho OAuth Request node with these parameters. */
+/** Manual Trigger → one Zoho OAuth Request node named "Zoho" (the harness's workflow), with this credential. */
 export function zohoWorkflow(parameters: IDataObject, credentialId: string): WorkflowJson {
-	return {
-		nodes: [
-			{
-				id: 'n1',
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
-			{
-				id: 'n2',
-				name: NODE_NAME,
-				type: NODE_TYPE,
-				typeVersion: 1,
-				position: [220, 0],
-				parameters,
-				credentials: { zohoSelfClientApi: { id: credentialId, name: 'Zoho (simulator)' } },
-			},
-		],
-		connections: { Start: { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-	};
+	return harnessZohoWorkflow(parameters, { credentialId });
 }
 
 /** Manual Trigger → the floor node (see floorNode.ts), under the same node name. */
