@@ -1,0 +1,282 @@
+/**
+ * Bulk Read requests and answers: the body of `POST /crm/bulk/v8/read`, its criteria, and
+ * zod schemas of the job answers and the callback. Sources: spec `v8.0/bulk_read.json`
+ * (Request_Wrapper, Query, Criteria, CallBack, Job_Detail, Result, Success_Response);
+ * https://www.zoho.com/crm/developer/docs/api/bulk-read/limitations.html (200,000 records a
+ * page, not for Notes, Attachments or Emails, 10 downloads a minute).
+ */
+import { z } from 'zod';
+import { ZohoInputError } from '../errors';
+
+/** Records in one result page. */
+export const BULK_READ_PAGE_SIZE = 200_000;
+/** Result downloads Zoho allows in a minute; past it, 429 for a minute. */
+export const BULK_READ_DOWNLOADS_PER_MINUTE = 10;
+/** Conditions in one criteria (Zoho names CRITERIA_LIMIT_EXCEEDED; 25 as for COQL). */
+export const MAX_BULK_READ_CRITERIA = 25;
+/** Modules Bulk Read does not export. */
+export const BULK_READ_UNSUPPORTED_MODULES: readonly string[] = ['Notes', 'Attachments', 'Emails'];
+
+const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+const FIELD_PATH = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)?$/;
+
+export const BULK_READ_COMPARATORS = [
+	'equal',
+	'not_equal',
+	'in',
+	'not_in',
+	'contains',
+	'not_contains',
+	'starts_with',
+	'ends_with',
+	'greater_than',
+	'greater_equal',
+	'less_than',
+	'less_equal',
+	'between',
+	'not_between',
+] as const;
+export type BulkReadComparator = (typeof BULK_READ_COMPARATORS)[number];
+
+export type CriteriaValue = string | number | boolean;
+
+export interface BulkReadCondition {
+	field: string;
+	comparator: BulkReadComparator;
+	/** A list for in / not_in, two values for between / not_between. */
+	value: CriteriaValue | CriteriaValue[];
+}
+
+export interface BulkReadGroup {
+	operator: 'and' | 'or';
+	criteria: BulkReadCriteria[];
+}
+
+export type BulkReadCriteria = BulkReadCondition | BulkReadGroup;
+
+/** Zoho's wire form of criteria. */
+export type BulkReadCriteriaBody =
+	| { field: { api_name: string }; comparator: BulkReadComparator; value: unknown }
+	| { group_operator: 'and' | 'or'; group: BulkReadCriteriaBody[] };
+
+export interface BulkReadRequestBody {
+	callback?: { url: string; method: 'post' };
+	query: {
+		module: { api_name: string };
+		fields?: string[];
+		criteria?: BulkReadCriteriaBody;
+		cvid?: string;
+		page_token?: string;
+	};
+	file_type: 'csv';
+}
+
+export interface BulkReadRequestOptions {
+	module: string;
+	/** Field API names (`Lookup.Field` reads a looked-up record's field); all fields when absent. */
+	fields?: readonly string[];
+	criteria?: BulkReadCriteria;
+	/** A custom view's id: its records only. */
+	cvid?: string;
+	/** `next_page_token` of the previous page's job: the next page of the same export. */
+	pageToken?: string;
+	/** Where Zoho POSTs the job when it ends. */
+	callbackUrl?: string;
+}
+
+/** Records changed in [from, to] (inclusive), for incremental exports. */
+export function modifiedBetween(from: Date, to: Date): BulkReadCondition {
+	if (!(from.getTime() <= to.getTime()))
+		throw new ZohoInputError(
+			'Modified Between',
+			'The start of the Modified_Time range is after its end (or not a date).',
+			'Give a start that is not later than the end.',
+		);
+	return { field: 'Modified_Time', comparator: 'between', value: [zohoTime(from), zohoTime(to)] };
+}
+
+/** `2026-01-31T10:20:30+00:00`: Zoho's date-time form (no fractions, an offset). */
+export function zohoTime(date: Date): string {
+	return `${date.toISOString().slice(0, 19)}+00:00`;
+}
+
+/** The body of a Create Bulk Read Job call, checked. */
+export function buildBulkReadRequest(options: BulkReadRequestOptions): BulkReadRequestBody {
+	if (!API_NAME.test(options.module))
+		throw new ZohoInputError(
+			'Module',
+			`'${options.module}' is not a module API name.`,
+			'Pick the module from the list, or type its API name (letters, digits, underscores).',
+		);
+	const unsupported = BULK_READ_UNSUPPORTED_MODULES.find(
+		(name) => name.toLowerCase() === options.module.toLowerCase(),
+	);
+	if (unsupported)
+		throw new ZohoInputError(
+			'Module',
+			`Zoho's Bulk Read does not export ${unsupported}.`,
+			'Read this module with the API Request operation or a COQL query instead.',
+		);
+	const query: BulkReadRequestBody['query'] = { module: { api_name: options.module } };
+	if (options.fields !== undefined && options.fields.length > 0) {
+		const wrong = options.fields.find((name) => !FIELD_PATH.test(name));
+		if (wrong !== undefined)
+			throw new ZohoInputError(
+				'Fields',
+				`'${wrong}' is not a field API name.`,
+				'Use API names such as Last_Name, or Account_Name.Account_Name for a lookup field.',
+			);
+		query.fields = [...new Set(options.fields)];
+	}
+	if (options.criteria) {
+		const counter = { conditions: 0 };
+		query.criteria = criteriaBody(options.criteria, counter);
+		if (counter.conditions > MAX_BULK_READ_CRITERIA)
+			throw new ZohoInputError(
+				'Criteria',
+				`The criteria has ${counter.conditions} conditions; Zoho allows ${MAX_BULK_READ_CRITERIA}.`,
+				'Use fewer conditions, or a custom view (cvid) that holds some of them.',
+			);
+	}
+	if (options.cvid !== undefined) {
+		if (!/^\d{1,25}$/.test(options.cvid))
+			throw new ZohoInputError(
+				'Custom View',
+				'A custom view id is made of digits.',
+				'Pick the custom view from the list.',
+			);
+		query.cvid = options.cvid;
+	}
+	if (options.pageToken !== undefined) query.page_token = options.pageToken;
+	const body: BulkReadRequestBody = { query, file_type: 'csv' };
+	if (options.callbackUrl !== undefined) {
+		if (!/^https?:\/\//i.test(options.callbackUrl) || !URL.canParse(options.callbackUrl))
+			throw new ZohoInputError(
+				'Callback URL',
+				'The callback URL is not an http(s) URL.',
+				'Give a full URL that Zoho can reach, e.g. https://n8n.example.com/webhook/zoho-export.',
+			);
+		body.callback = { url: options.callbackUrl, method: 'post' };
+	}
+	return body;
+}
+
+function criteriaBody(
+	criteria: BulkReadCriteria,
+	counter: { conditions: number },
+): BulkReadCriteriaBody {
+	if ('operator' in criteria) {
+		if (criteria.criteria.length === 0)
+			throw new ZohoInputError(
+				'Criteria',
+				'A group of criteria is empty.',
+				'Add a condition to it or remove it.',
+			);
+		return {
+			group_operator: criteria.operator,
+			group: criteria.criteria.map((member) => criteriaBody(member, counter)),
+		};
+	}
+	counter.conditions += 1;
+	const { field, comparator, value } = criteria;
+	if (!FIELD_PATH.test(field))
+		throw new ZohoInputError(
+			'Criteria',
+			`'${field}' is not a field API name.`,
+			'Use the field API name, e.g. Modified_Time.',
+		);
+	const list = comparator === 'in' || comparator === 'not_in';
+	const range = comparator === 'between' || comparator === 'not_between';
+	if ((list || range) !== Array.isArray(value) || (range && (value as unknown[]).length !== 2))
+		throw new ZohoInputError(
+			'Criteria',
+			`The value for ${field} ${comparator} must be ${range ? 'two values' : list ? 'a list' : 'one value'}.`,
+			'Fix the condition value.',
+		);
+	return { field: { api_name: field }, comparator, value };
+}
+
+// ---- Answers ----
+
+export const BULK_READ_STATES = ['ADDED', 'QUEUED', 'IN PROGRESS', 'COMPLETED', 'FAILURE'] as const;
+export type BulkReadState = (typeof BULK_READ_STATES)[number];
+
+const userSchema = z.object({ id: z.string(), name: z.string().optional() }).passthrough();
+
+/** 201 of Create Bulk Read Job. */
+export const bulkReadCreatedSchema = z
+	.object({
+		data: z
+			.array(
+				z
+					.object({
+						status: z.literal('success'),
+						code: z.string(),
+						message: z.string().optional(),
+						details: z
+							.object({
+								id: z.string().min(1),
+								operation: z.string().optional(),
+								state: z.string().optional(),
+								created_by: userSchema.optional(),
+								created_time: z.string().optional(),
+							})
+							.passthrough(),
+					})
+					.passthrough(),
+			)
+			.min(1),
+	})
+	.passthrough();
+
+export const bulkReadResultSchema = z
+	.object({
+		page: z.number().int().positive(),
+		per_page: z.number().int().positive().optional(),
+		count: z.number().int().nonnegative(),
+		download_url: z.string().min(1),
+		more_records: z.boolean(),
+		next_page_token: z.string().nullable().optional(),
+	})
+	.passthrough();
+export type BulkReadResult = z.infer<typeof bulkReadResultSchema>;
+
+/** One job of Get Bulk Read Job Details; `result` once COMPLETED. */
+export const bulkReadJobSchema = z
+	.object({
+		id: z.string().min(1),
+		operation: z.string().optional(),
+		state: z.enum(BULK_READ_STATES),
+		query: z.record(z.unknown()).optional(),
+		created_by: userSchema.optional(),
+		created_time: z.string().optional(),
+		file_type: z.string().optional(),
+		result: bulkReadResultSchema.optional(),
+	})
+	.passthrough();
+export type BulkReadJob = z.infer<typeof bulkReadJobSchema>;
+
+export const bulkReadJobAnswerSchema = z
+	.object({ data: z.array(bulkReadJobSchema).min(1) })
+	.passthrough();
+
+/** What Zoho POSTs to the callback URL when a job ends (the job, keyed `job_id`). */
+export const bulkReadCallbackSchema = bulkReadJobSchema
+	.omit({ id: true })
+	.extend({ job_id: z.string().min(1) })
+	.passthrough();
+
+/** What a job's state means to a caller waiting for it. */
+export function jobOutcome(job: BulkReadJob): 'waiting' | 'completed' | 'failed' {
+	if (job.state === 'COMPLETED') return 'completed';
+	return job.state === 'FAILURE' ? 'failed' : 'waiting';
+}
+
+/**
+ * How long to wait before asking for a job's state again: 2 s, doubling, at most 30 s. A
+ * job takes seconds to minutes; asking more often only spends credits.
+ */
+export function jobPollDelayMs(attempt: number): number {
+	const step = Math.max(0, Math.floor(attempt));
+	return Math.min(30_000, 2000 * 2 ** Math.min(step, 4));
+}
