@@ -505,7 +505,11 @@ function run(
 	if (byIdOnly) {
 		// Stop at one record past the page: enough to know whether more follow.
 		const found: CrmRecord[] = [];
-		for (const record of sortedById(records)) {
+		const sorted = sortedById(records);
+		// Keyset paging asks for `id > last`: start there instead of scanning from the first id.
+		const after = query.where ? idFloor(query.where) : undefined;
+		for (let i = after === undefined ? 0 : firstAbove(sorted, after); i < sorted.length; i += 1) {
+			const record = sorted[i] as CrmRecord;
 			if (!test(record)) continue;
 			found.push(record);
 			if (found.length > wanted) break;
@@ -528,6 +532,32 @@ function run(
 		rows: page.map((record) => rowOf(dc, { record, fields: query.fields, meta: options.meta })),
 		more,
 	};
+}
+
+/** The `id >` (or `id >=`, as `id > n - 1`) bound every matching row must pass, when the criteria has one. */
+function idFloor(criteria: Criteria): { id: string; inclusive: boolean } | undefined {
+	if (criteria.kind === 'and') return idFloor(criteria.left) ?? idFloor(criteria.right);
+	if (criteria.kind !== 'condition' || criteria.field.toLowerCase() !== 'id') return undefined;
+	const [value] = criteria.values;
+	if (value === null || value === undefined || !/^\d+$/.test(String(value))) return undefined;
+	if (criteria.operator === '>') return { id: String(value), inclusive: false };
+	return criteria.operator === '>=' ? { id: String(value), inclusive: true } : undefined;
+}
+
+/** Index of the first record past the bound in id order (binary search). */
+function firstAbove(
+	sorted: readonly CrmRecord[],
+	bound: { id: string; inclusive: boolean },
+): number {
+	let low = 0;
+	let high = sorted.length;
+	while (low < high) {
+		const middle = (low + high) >> 1;
+		const order = compareIds((sorted[middle] as CrmRecord).id, bound.id);
+		if (order > 0 || (bound.inclusive && order === 0)) high = middle;
+		else low = middle + 1;
+	}
+	return low;
 }
 
 function rowOf(

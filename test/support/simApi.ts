@@ -1,10 +1,21 @@
 // A minimal client of the simulator for tests of its API over the wire: tokens with chosen
 // scopes and JSON calls that keep the status, the headers and the raw body.
+import { Agent, fetch, type RequestInit, type Response } from 'undici';
 import type { ZohoSimulator } from '../../simulator';
+
+/**
+ * Connections are kept for a second only: a test that blocks its event loop for seconds
+ * (reading a large export) must not reuse a socket the simulator is closing for idleness.
+ */
+const agent = new Agent({ keepAliveTimeout: 1000, keepAliveMaxTimeout: 1000 });
+
+export function simFetch(url: string, init: RequestInit = {}): Promise<Response> {
+	return fetch(url, { ...init, dispatcher: agent });
+}
 
 export interface SimAnswer {
 	status: number;
-	headers: Headers;
+	headers: Response['headers'];
 	/** The parsed JSON body; {} for an empty body. */
 	json: Record<string, unknown>;
 }
@@ -20,7 +31,7 @@ export async function simToken(
 		clientId: client.clientId,
 		scopes: options.scopes,
 	});
-	const res = await fetch(`${sim.url(dc)}/oauth/v2/token`, {
+	const res = await simFetch(`${sim.url(dc)}/oauth/v2/token`, {
 		method: 'POST',
 		body: new URLSearchParams({
 			grant_type: 'refresh_token',
@@ -45,7 +56,7 @@ export async function simCall(
 		dc?: string;
 	},
 ): Promise<SimAnswer> {
-	const res = await fetch(`${sim.url(options.dc ?? 'us')}${options.path}`, {
+	const res = await simFetch(`${sim.url(options.dc ?? 'us')}${options.path}`, {
 		method: options.method ?? 'GET',
 		headers: {
 			Authorization: `Zoho-oauthtoken ${options.token}`,
