@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ZohoInputError } from '../errors';
+import { checkFieldNames, checkModuleName } from './apiNames';
 
 /** Records in one result page. */
 export const BULK_READ_PAGE_SIZE = 200_000;
@@ -16,9 +17,6 @@ export const BULK_READ_DOWNLOADS_PER_MINUTE = 10;
 export const MAX_BULK_READ_CRITERIA = 25;
 /** Modules Bulk Read does not export. */
 export const BULK_READ_UNSUPPORTED_MODULES: readonly string[] = ['Notes', 'Attachments', 'Emails'];
-
-const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
-const FIELD_PATH = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)?$/;
 
 export const BULK_READ_COMPARATORS = [
 	'equal',
@@ -102,12 +100,7 @@ export function zohoTime(date: Date): string {
 
 /** The body of a Create Bulk Read Job call, checked. */
 export function buildBulkReadRequest(options: BulkReadRequestOptions): BulkReadRequestBody {
-	if (!API_NAME.test(options.module))
-		throw new ZohoInputError(
-			'Module',
-			`'${options.module}' is not a module API name.`,
-			'Pick the module from the list, or type its API name (letters, digits, underscores).',
-		);
+	checkModuleName(options.module);
 	const unsupported = BULK_READ_UNSUPPORTED_MODULES.find(
 		(name) => name.toLowerCase() === options.module.toLowerCase(),
 	);
@@ -119,13 +112,7 @@ export function buildBulkReadRequest(options: BulkReadRequestOptions): BulkReadR
 		);
 	const query: BulkReadRequestBody['query'] = { module: { api_name: options.module } };
 	if (options.fields !== undefined && options.fields.length > 0) {
-		const wrong = options.fields.find((name) => !FIELD_PATH.test(name));
-		if (wrong !== undefined)
-			throw new ZohoInputError(
-				'Fields',
-				`'${wrong}' is not a field API name.`,
-				'Use API names such as Last_Name, or Account_Name.Account_Name for a lookup field.',
-			);
+		checkFieldNames(options.fields, 'Fields');
 		query.fields = [...new Set(options.fields)];
 	}
 	if (options.criteria) {
@@ -179,12 +166,7 @@ function criteriaBody(
 	}
 	counter.conditions += 1;
 	const { field, comparator, value } = criteria;
-	if (!FIELD_PATH.test(field))
-		throw new ZohoInputError(
-			'Criteria',
-			`'${field}' is not a field API name.`,
-			'Use the field API name, e.g. Modified_Time.',
-		);
+	checkFieldNames([field], 'Criteria');
 	const list = comparator === 'in' || comparator === 'not_in';
 	const range = comparator === 'between' || comparator === 'not_between';
 	if ((list || range) !== Array.isArray(value) || (range && (value as unknown[]).length !== 2))

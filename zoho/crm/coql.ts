@@ -9,14 +9,12 @@
  */
 import { z } from 'zod';
 import { ZohoInputError } from '../errors';
+import { checkFieldNames, checkModuleName } from './apiNames';
 
 export const COQL_MAX_LIMIT = 2000;
 export const COQL_MAX_OFFSET_ROWS = 100_000;
 export const COQL_MAX_FIELDS = 50;
 export const COQL_DEFAULT_LIMIT = 200;
-
-const FIELD_PATH = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/;
-const MODULE = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 export type CoqlValue = string | number | boolean | null | Date;
 
@@ -61,25 +59,14 @@ export interface CoqlParts {
 
 /** A query from its clauses: `select … from … where … order by … limit offset, count`. */
 export function buildCoqlQuery(parts: CoqlParts): string {
-	if (!MODULE.test(parts.from))
-		throw new ZohoInputError(
-			'Query',
-			`'${parts.from}' is not a module API name.`,
-			'Use the module API name after FROM, e.g. Contacts.',
-		);
+	checkModuleName(parts.from, 'Query');
 	if (parts.select.length === 0 || parts.select.length > COQL_MAX_FIELDS)
 		throw new ZohoInputError(
 			'Query',
 			`A COQL query selects 1 to ${COQL_MAX_FIELDS} fields; this one selects ${parts.select.length}.`,
 			'Select fewer fields, or split the read into several queries.',
 		);
-	const wrong = parts.select.find((field) => !FIELD_PATH.test(field));
-	if (wrong !== undefined)
-		throw new ZohoInputError(
-			'Query',
-			`'${wrong}' is not a field API name.`,
-			'Use API names, e.g. Last_Name or Account_Name.Account_Name.',
-		);
+	checkFieldNames(parts.select, 'Query');
 	const limit = parts.limit ?? COQL_DEFAULT_LIMIT;
 	const offset = parts.offset ?? 0;
 	if (!Number.isInteger(limit) || limit < 1 || limit > COQL_MAX_LIMIT)

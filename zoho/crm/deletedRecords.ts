@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { ZohoInputError } from '../errors';
+import { checkModuleName } from './apiNames';
 
 export const DELETED_TYPES = ['all', 'recycle', 'permanent'] as const;
 export type DeletedType = (typeof DELETED_TYPES)[number];
@@ -28,12 +29,7 @@ export function deletedRecordsRequest(options: {
 	perPage?: number;
 	since?: Date;
 }): DeletedRecordsRequest {
-	if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(options.module))
-		throw new ZohoInputError(
-			'Module',
-			`'${options.module}' is not a module API name.`,
-			'Pick the module from the list.',
-		);
+	checkModuleName(options.module);
 	const page = options.page ?? 1;
 	const perPage = options.perPage ?? DELETED_MAX_PER_PAGE;
 	if (!Number.isInteger(page) || page < 1)
