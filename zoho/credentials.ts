@@ -10,8 +10,8 @@ import {
 	type DataCentreId,
 } from './dataCentres';
 import { ZohoInputError } from './errors';
-import { cacheKey } from './tokenCache';
-import type { AccessToken } from './tokenClient';
+import { cacheKey } from './token/tokenCache';
+import type { AccessToken } from './token/tokenClient';
 
 export interface ZohoCredentials {
 	dataCentre: DataCentreId | typeof CUSTOM_DATA_CENTRE;

@@ -10,28 +10,28 @@ import { hostname } from 'node:os';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Dispatcher } from 'undici';
 
-import { ZohoApiClient } from './apiClient';
-import { ZohoAuth } from './auth';
-import { createDispatcher } from './proxy';
+import { ZohoApiClient } from './api/apiClient';
+import { ZohoAuth } from './token/auth';
+import { createDispatcher } from './http/proxy';
 import { systemClock, type Clock } from './clock';
-import { LocalLimiter, type ConcurrencyLimiter } from './concurrency';
+import { LocalLimiter, type ConcurrencyLimiter } from './fleet/concurrency';
 import {
 	RedisLimiter,
 	RedisLink,
 	RedisTokenStore,
 	type LeaseTimes,
 	type RedisClient,
-} from './redisStore';
-import { tokenStoreConfig, type RedisConnection, type TokenStoreConfig } from './storeConfig';
-import { TokenCache } from './tokenCache';
-import { ZohoTokenClient } from './tokenClient';
+} from './fleet/redisStore';
+import { tokenStoreConfig, type RedisConnection, type TokenStoreConfig } from './fleet/storeConfig';
+import { TokenCache } from './token/tokenCache';
+import { ZohoTokenClient } from './token/tokenClient';
 import {
 	MemoryTokenStore,
 	type CooldownPolicy,
 	type StoreLogger,
 	type TokenStore,
-} from './tokenStore';
-import type { RetryPolicy } from './transport';
+} from './fleet/tokenStore';
+import type { RetryPolicy } from './http/transport';
 
 export interface ZohoRuntime {
 	clock: Clock;

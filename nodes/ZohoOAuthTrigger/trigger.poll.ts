@@ -7,8 +7,13 @@
  */
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
-import { readChanges, readRecent, type ChangeReader, type ChangeSource } from '../../zoho/changes';
-import { checkModuleName } from '../../zoho/crmWrites';
+import {
+	readChanges,
+	readRecent,
+	type ChangeReader,
+	type ChangeSource,
+} from '../../zoho/crm/changes';
+import { checkModuleName } from '../../zoho/crm/writes';
 import { ZohoInputError } from '../../zoho/errors';
 import { sharedZohoRuntime } from '../../zoho/runtime';
 import {
@@ -16,7 +21,7 @@ import {
 	readWatermark,
 	type TriggerEvent,
 	type TriggerRecord,
-} from '../../zoho/watermark';
+} from '../../zoho/crm/watermark';
 import { CredentialSource } from '../shared/credentialSource';
 import { toNodeError } from '../shared/nodeErrors';
 

@@ -6,9 +6,9 @@ import {
 	mapWriteAnswer,
 	refusalSummary,
 	writeCall,
-} from '../../zoho/crmWrites';
+} from '../../zoho/crm/writes';
 import { ZohoApiError, ZohoInputError } from '../../zoho/errors';
-import type { AccessToken } from '../../zoho/tokenClient';
+import type { AccessToken } from '../../zoho/token/tokenClient';
 
 const token = {
 	accessToken: 'a',

@@ -6,7 +6,7 @@ import {
 	resolveAccountsUrl,
 } from '../../zoho/dataCentres';
 import { ZohoInputError } from '../../zoho/errors';
-import { isOriginAllowed, serviceUrl } from '../../zoho/services';
+import { isOriginAllowed, serviceUrl } from '../../zoho/api/services';
 
 const EXPECTED = {
 	us: ['https://accounts.zoho.com', 'https://www.zohoapis.com'],

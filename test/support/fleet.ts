@@ -6,11 +6,16 @@
 import type { Redis } from 'ioredis';
 
 import { systemClock, type Clock } from '../../zoho/clock';
-import { RedisLimiter, RedisLink, RedisTokenStore, type LeaseTimes } from '../../zoho/redisStore';
+import {
+	RedisLimiter,
+	RedisLink,
+	RedisTokenStore,
+	type LeaseTimes,
+} from '../../zoho/fleet/redisStore';
 import { connectRedis, createZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
-import { tokenStoreConfig } from '../../zoho/storeConfig';
-import type { CooldownPolicy } from '../../zoho/tokenStore';
-import type { RetryPolicy } from '../../zoho/transport';
+import { tokenStoreConfig } from '../../zoho/fleet/storeConfig';
+import type { CooldownPolicy } from '../../zoho/fleet/tokenStore';
+import type { RetryPolicy } from '../../zoho/http/transport';
 
 export interface FleetMember {
 	runtime: ZohoRuntime;

@@ -1,7 +1,7 @@
 /** Builds the request body of one item from the Send Body parameters (and its binary data). */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { MultipartPart, RequestBody } from '../../../zoho/apiClient';
+import type { MultipartPart, RequestBody } from '../../../zoho/api/apiClient';
 import { ZohoInputError } from '../../../zoho/errors';
 import { itemParameters, parseJsonParam } from './apiRequest.params';
 

@@ -1,7 +1,7 @@
 /** Parameters of the API Request operation, in the order a user fills them in. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { CRM_VERSIONS, SERVICES, type ServiceId } from '../../../zoho/services';
+import { CRM_VERSIONS, SERVICES, type ServiceId } from '../../../zoho/api/services';
 import {
 	API_METHODS,
 	DEFAULT_MAX_CONCURRENCY,

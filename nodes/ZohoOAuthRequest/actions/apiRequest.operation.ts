@@ -2,13 +2,13 @@
  * API Request: one Zoho API call per item (or a page walk with Return All),
  * with the cached token, the product's base URL and its required org id.
  */
-import type { ApiCall, ApiCallOptions, RequestBody } from '../../../zoho/apiClient';
+import type { ApiCall, ApiCallOptions, RequestBody } from '../../../zoho/api/apiClient';
 import type { ZohoCredentials } from '../../../zoho/credentials';
 import { ZohoInputError } from '../../../zoho/errors';
-import { listPageBody, walkPages, type PageQuery } from '../../../zoho/pagination';
+import { listPageBody, walkPages, type PageQuery } from '../../../zoho/api/pagination';
 import { describeUrl } from '../../../zoho/secrets';
-import { serviceUrl, SERVICES } from '../../../zoho/services';
-import type { AccessToken } from '../../../zoho/tokenClient';
+import { serviceUrl, SERVICES } from '../../../zoho/api/services';
+import type { AccessToken } from '../../../zoho/token/tokenClient';
 import { readBody } from './apiRequest.body';
 import { readRequestParams, type RequestParams } from './apiRequest.params';
 import { fileItems, listItems, responseItems } from './apiRequest.response';

@@ -5,8 +5,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { ZohoInputError } from '../../../zoho/errors';
-import { isServiceId, SERVICES, type ServiceId } from '../../../zoho/services';
-import type { HttpMethod } from '../../../zoho/transport';
+import { isServiceId, SERVICES, type ServiceId } from '../../../zoho/api/services';
+import type { HttpMethod } from '../../../zoho/http/transport';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /** One below Zoho's lowest edition limit (Free: 5 concurrent calls per organisation). */

@@ -5,7 +5,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { ZohoInputError } from '../../../zoho/errors';
-import { secondsLeft } from '../../../zoho/expiry';
+import { secondsLeft } from '../../../zoho/token/expiry';
 import { text } from './apiRequest.params';
 import type { OperationInput, OperationOutput } from './types';
 

@@ -4,7 +4,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { secondsLeft } from '../../../zoho/expiry';
+import { secondsLeft } from '../../../zoho/token/expiry';
 import type { OperationInput, OperationOutput } from './types';
 
 export const properties: INodeProperties[] = [

@@ -24,7 +24,7 @@ import {
 	type WriteProduct,
 	type WriteSettings,
 	type WriteTrigger,
-} from '../../../zoho/crmWrites';
+} from '../../../zoho/crm/writes';
 import { isZohoError, ZohoInputError, type ZohoError } from '../../../zoho/errors';
 import { errorItemJson, toNodeError } from '../../shared/nodeErrors';
 import {

@@ -6,8 +6,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { TokenFailureMemo } from '../../../zoho/auth';
-import { inPool } from '../../../zoho/pool';
+import { TokenFailureMemo } from '../../../zoho/token/auth';
+import { inPool } from '../../../zoho/mapConcurrently';
 import { sharedZohoRuntime } from '../../../zoho/runtime';
 import { CredentialSource } from '../../shared/credentialSource';
 import { errorItemJson, toNodeError } from '../../shared/nodeErrors';

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { TokenFailureMemo } from '../../../zoho/auth';
+import type { TokenFailureMemo } from '../../../zoho/token/auth';
 import type { ZohoRuntime } from '../../../zoho/runtime';
 import type { CredentialSource } from '../../shared/credentialSource';
 

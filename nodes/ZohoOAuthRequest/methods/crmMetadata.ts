@@ -16,8 +16,8 @@ import {
 	isDuplicateCheckField,
 	moduleLabel,
 	type MetadataTarget,
-} from '../../../zoho/crmMetadata';
-import { checkModuleName } from '../../../zoho/crmWrites';
+} from '../../../zoho/crm/metadata';
+import { checkModuleName } from '../../../zoho/crm/writes';
 import type { FieldEntry } from '../../../zoho/schemas';
 import { sharedZohoRuntime } from '../../../zoho/runtime';
 import { CredentialSource } from '../../shared/credentialSource';

@@ -5,7 +5,7 @@
  * limiter counts one process's calls; the Redis one (redisStore.ts) the whole
  * fleet's.
  */
-import { ZohoAbortError, ZohoApiError } from './errors';
+import { ZohoAbortError, ZohoApiError } from '../errors';
 
 export type ReleaseSlot = () => void;
 

@@ -6,7 +6,7 @@
  */
 import { Agent, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici';
 
-import { ZohoInputError } from './errors';
+import { ZohoInputError } from '../errors';
 
 export interface ProxySettings {
 	httpProxy?: string;

@@ -3,11 +3,11 @@
  * Zoho's message and what to do. Decisions are made on status and Zoho's code,
  * never on message text.
  */
-import { ZohoApiError, ZohoTransportError, type ZohoError } from './errors';
-import { parseJsonBody } from './json';
-import { apiErrorSchema } from './schemas';
-import { excerpt, redact } from './secrets';
-import type { HttpMethod } from './transport';
+import { ZohoApiError, ZohoTransportError, type ZohoError } from '../errors';
+import { parseJsonBody } from '../json';
+import { apiErrorSchema } from '../schemas';
+import { excerpt, redact } from '../secrets';
+import type { HttpMethod } from '../http/transport';
 
 const HINTS: Record<string, string> = {
 	INVALID_URL_PATTERN:

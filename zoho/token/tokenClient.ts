@@ -4,17 +4,17 @@
  */
 import type { Dispatcher } from 'undici';
 
-import { systemClock, type Clock } from './clock';
-import { ZohoAuthError, ZohoError, ZohoTransportError } from './errors';
+import { systemClock, type Clock } from '../clock';
+import { ZohoAuthError, ZohoError, ZohoTransportError } from '../errors';
 import { lifetimeSeconds, tokenTimes, type TokenTimes } from './expiry';
 import {
 	revokeAnswerSchema,
 	tokenErrorSchema,
 	tokenSuccessSchema,
 	type TokenSuccessBody,
-} from './schemas';
-import { parseJsonBody } from './json';
-import { excerpt, redact } from './secrets';
+} from '../schemas';
+import { parseJsonBody } from '../json';
+import { excerpt, redact } from '../secrets';
 import { tokenEndpointError, type TokenOperation } from './tokenErrors';
 import {
 	DEFAULT_RETRY,
@@ -24,7 +24,7 @@ import {
 	withRetry,
 	type HttpResponse,
 	type RetryPolicy,
-} from './transport';
+} from '../http/transport';
 
 export interface AccessToken extends TokenTimes {
 	accessToken: string;

@@ -2,7 +2,7 @@
  * Zoho's token endpoint answers failures with HTTP 200 and `{error: "..."}`.
  * This maps each known value to a typed error that says what to fix.
  */
-import { ZohoAuthError, type ZohoErrorCode } from './errors';
+import { ZohoAuthError, type ZohoErrorCode } from '../errors';
 
 export type TokenOperation = 'refresh' | 'exchange';
 

@@ -9,7 +9,7 @@
  * record changed again in a later second is new again; one changed again within the
  * same second cannot be told apart (its time is the same) and is not emitted twice.
  */
-import { ZohoTransportError } from './errors';
+import { ZohoTransportError } from '../errors';
 
 export type TriggerEvent = 'createdOrUpdated' | 'created';
 

@@ -6,16 +6,16 @@
 import { FormData, type Dispatcher } from 'undici';
 
 import { apiAnswerError, booksCodeError, redactJson } from './apiErrors';
-import { parseJsonBody } from './json';
-import type { TokenFailureMemo, ZohoAuth } from './auth';
-import type { Clock } from './clock';
-import type { ConcurrencyLimiter } from './concurrency';
-import type { ZohoCredentials } from './credentials';
-import { ZohoApiError, ZohoError } from './errors';
-import { booksAnswerSchema, apiErrorSchema } from './schemas';
-import { describeUrl, redact } from './secrets';
+import { parseJsonBody } from '../json';
+import type { TokenFailureMemo, ZohoAuth } from '../token/auth';
+import type { Clock } from '../clock';
+import type { ConcurrencyLimiter } from '../fleet/concurrency';
+import type { ZohoCredentials } from '../credentials';
+import { ZohoApiError, ZohoError } from '../errors';
+import { booksAnswerSchema, apiErrorSchema } from '../schemas';
+import { describeUrl, redact } from '../secrets';
 import { isOriginAllowed } from './services';
-import type { AccessToken } from './tokenClient';
+import type { AccessToken } from '../token/tokenClient';
 import {
 	headerValue,
 	IDEMPOTENT_METHODS,
@@ -27,7 +27,7 @@ import {
 	type RequestTarget,
 	type RetryPolicy,
 	withRetry,
-} from './transport';
+} from '../http/transport';
 
 export type MultipartPart =
 	| { name: string; value: string }

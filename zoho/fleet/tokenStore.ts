@@ -8,10 +8,10 @@
  * within moments of their minting means minting more would only burn the refresh
  * token's budget (10 per 10 minutes), so minting stops for a while.
  */
-import type { Clock } from './clock';
-import type { ZohoCredentials } from './credentials';
-import { ZohoAuthError } from './errors';
-import type { AccessToken } from './tokenClient';
+import type { Clock } from '../clock';
+import type { ZohoCredentials } from '../credentials';
+import { ZohoAuthError } from '../errors';
+import type { AccessToken } from '../token/tokenClient';
 
 export interface StoreLogger {
 	warn(message: string): void;

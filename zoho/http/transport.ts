@@ -11,9 +11,9 @@ import {
 	type FormData,
 } from 'undici';
 
-import { ZohoAbortError, ZohoError, ZohoTransportError } from './errors';
+import { ZohoAbortError, ZohoError, ZohoTransportError } from '../errors';
 import { ProxyFailure } from './proxy';
-import { describeUrl } from './secrets';
+import { describeUrl } from '../secrets';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 

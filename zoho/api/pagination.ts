@@ -3,9 +3,9 @@
  * record, then `page_token` (v3+); Books/Inventory/Invoice: `page` while
  * `page_context.has_more_page`. An HTTP 204 (no body) is an empty list.
  */
-import { parseJsonBody } from './json';
-import { ZohoApiError, ZohoTransportError } from './errors';
-import { booksAnswerSchema, crmListSchema } from './schemas';
+import { parseJsonBody } from '../json';
+import { ZohoApiError, ZohoTransportError } from '../errors';
+import { booksAnswerSchema, crmListSchema } from '../schemas';
 import type { Pagination } from './services';
 
 /** Zoho refuses page numbers past this many records; page tokens are needed beyond. */

@@ -2,18 +2,18 @@
  * The org's CRM/Bigin modules and fields, for the module picker and the field mapper:
  * custom modules and fields have API names the org chose, so they are read, never listed here.
  */
-import type { ApiCallOptions, ZohoApiClient } from './apiClient';
-import { parseJsonBody } from './json';
-import type { WriteProduct } from './crmWrites';
-import { ZohoTransportError } from './errors';
+import type { ApiCallOptions, ZohoApiClient } from '../api/apiClient';
+import { parseJsonBody } from '../json';
+import type { WriteProduct } from './writes';
+import { ZohoTransportError } from '../errors';
 import {
 	fieldsAnswerSchema,
 	modulesAnswerSchema,
 	type FieldEntry,
 	type ModuleEntry,
-} from './schemas';
-import { describeUrl } from './secrets';
-import { serviceBaseUrl } from './services';
+} from '../schemas';
+import { describeUrl } from '../secrets';
+import { serviceBaseUrl } from '../api/services';
 
 export interface MetadataTarget {
 	product: WriteProduct;

@@ -9,7 +9,7 @@
  * - otherwise: memory.
  * `ZOHO_TOKEN_STORE_PREFIX` changes the key prefix (default `zoho-oauth:`).
  */
-import { ZohoInputError } from './errors';
+import { ZohoInputError } from '../errors';
 
 export const DEFAULT_KEY_PREFIX = 'zoho-oauth:';
 const VARIABLE = 'ZOHO_TOKEN_STORE';

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Cluster, Redis } from 'ioredis';
 
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 import {
 	LocalLimiter,
 	slotWaitError,
@@ -22,9 +22,9 @@ import {
 	type ConcurrencyLimiter,
 	type ReleaseSlot,
 } from './concurrency';
-import type { ZohoCredentials } from './credentials';
-import { ZohoAbortError } from './errors';
-import { DEFAULT_EARLY_REFRESH_MS, isFresh } from './expiry';
+import type { ZohoCredentials } from '../credentials';
+import { ZohoAbortError } from '../errors';
+import { DEFAULT_EARLY_REFRESH_MS, isFresh } from '../token/expiry';
 import {
 	openToken,
 	sealKeys,
@@ -33,7 +33,7 @@ import {
 	tokenFingerprint,
 	type SealKeys,
 } from './sealedToken';
-import type { AccessToken } from './tokenClient';
+import type { AccessToken } from '../token/tokenClient';
 import {
 	cooldownError,
 	DEFAULT_COOLDOWN,

@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 
-import type { Clock } from './clock';
-import { ZohoAbortError } from './errors';
+import type { Clock } from '../clock';
+import { ZohoAbortError } from '../errors';
 import { DEFAULT_EARLY_REFRESH_MS, isFresh } from './expiry';
 import type { AccessToken } from './tokenClient';
 

@@ -4,8 +4,8 @@
  * functions check records, cut batches, build calls and map answers back to records;
  * `writeRecords` sends the batches through the API client a few at a time.
  */
-import type { ApiCall, ApiCallOptions, ZohoApiClient } from './apiClient';
-import { parseJsonBody } from './json';
+import type { ApiCall, ApiCallOptions, ZohoApiClient } from '../api/apiClient';
+import { parseJsonBody } from '../json';
 import {
 	ZohoAbortError,
 	ZohoApiError,
@@ -13,12 +13,12 @@ import {
 	ZohoTransportError,
 	isZohoError,
 	type ZohoError,
-} from './errors';
-import { inPool } from './pool';
-import { writeAnswerSchema, type WriteEntry } from './schemas';
-import { describeUrl } from './secrets';
-import { serviceBaseUrl } from './services';
-import type { AccessToken } from './tokenClient';
+} from '../errors';
+import { inPool } from '../mapConcurrently';
+import { writeAnswerSchema, type WriteEntry } from '../schemas';
+import { describeUrl } from '../secrets';
+import { serviceBaseUrl } from '../api/services';
+import type { AccessToken } from '../token/tokenClient';
 
 export type RecordWriteOperation = 'create' | 'update' | 'upsert' | 'delete';
 export type WriteProduct = 'crm' | 'bigin';

@@ -4,19 +4,19 @@
  * (`page_token` past 2,000 records where Zoho offers it). Nothing here keeps state:
  * the caller stores the returned watermark only once the whole read has succeeded.
  */
-import type { ApiCall, ApiCallOptions, ZohoApiClient } from './apiClient';
-import { checkModuleName } from './crmWrites';
-import { ZohoApiError } from './errors';
+import type { ApiCall, ApiCallOptions, ZohoApiClient } from '../api/apiClient';
+import { checkModuleName } from './writes';
+import { ZohoApiError } from '../errors';
 import {
 	CRM_PAGE_NUMBER_LIMIT,
 	listPageBody,
 	MAX_PER_PAGE,
 	walkPages,
 	type PageQuery,
-} from './pagination';
-import { describeUrl } from './secrets';
-import { serviceBaseUrl } from './services';
-import type { AccessToken } from './tokenClient';
+} from '../api/pagination';
+import { describeUrl } from '../secrets';
+import { serviceBaseUrl } from '../api/services';
+import type { AccessToken } from '../token/tokenClient';
 import {
 	advanceWatermark,
 	createdAmong,

@@ -8,7 +8,7 @@ import {
 	dataCentreOfAccountsUrl,
 	isLoopbackHost,
 	type DataCentreId,
-} from './dataCentres';
+} from '../dataCentres';
 
 export type ServiceId =
 	| 'crm'
