@@ -8,7 +8,7 @@ import {
 	writeCall,
 } from '../../zoho/crm/writes';
 import { ZohoApiError, ZohoInputError } from '../../zoho/errors';
-import type { AccessToken } from '../../zoho/token/tokenClient';
+import type { AccessToken } from '../../zoho/token/accessToken';
 
 const token = {
 	accessToken: 'a',

@@ -4,7 +4,7 @@
 import { ZohoSimulator } from '../../simulator';
 import { parseCredentials, type ZohoCredentials } from '../../zoho/credentials';
 import type { ZohoRuntime, ZohoRuntimeOptions } from '../../zoho/runtime';
-import type { AccessToken } from '../../zoho/token/tokenClient';
+import type { AccessToken } from '../../zoho/token/accessToken';
 import {
 	closeOpened,
 	expectNoSecrets,

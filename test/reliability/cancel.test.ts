@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { CountersSnapshot } from '../../simulator';
 import { ZohoAbortError } from '../../zoho/errors';
 import { TokenCache } from '../../zoho/token/tokenCache';
-import type { AccessToken } from '../../zoho/token/tokenClient';
+import type { AccessToken } from '../../zoho/token/accessToken';
 import type { CancelRunInput, CancelRunOutput } from './child/cancelRun';
 import { startRelKit, TOKEN_PATH, writeSummarySection, type RelKit } from './support';
 

@@ -15,7 +15,7 @@ import { ZohoApiError, ZohoError } from '../errors';
 import { booksAnswerSchema, apiErrorSchema } from '../schemas';
 import { describeUrl, redact } from '../secrets';
 import { isOriginAllowed } from './services';
-import type { AccessToken } from '../token/tokenClient';
+import type { AccessToken } from '../token/accessToken';
 import {
 	headerValue,
 	IDEMPOTENT_METHODS,

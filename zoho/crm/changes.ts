@@ -16,7 +16,7 @@ import {
 } from '../api/pagination';
 import { describeUrl } from '../secrets';
 import { serviceBaseUrl } from '../api/services';
-import type { AccessToken } from '../token/tokenClient';
+import type { AccessToken } from '../token/accessToken';
 import {
 	advanceWatermark,
 	createdAmong,

@@ -18,7 +18,7 @@ import { inPool } from '../mapConcurrently';
 import { writeAnswerSchema, type WriteEntry } from '../schemas';
 import { describeUrl } from '../secrets';
 import { serviceBaseUrl } from '../api/services';
-import type { AccessToken } from '../token/tokenClient';
+import type { AccessToken } from '../token/accessToken';
 
 export type RecordWriteOperation = 'create' | 'update' | 'upsert' | 'delete';
 export type WriteProduct = 'crm' | 'bigin';

@@ -33,7 +33,7 @@ import {
 	tokenFingerprint,
 	type SealKeys,
 } from './sealedToken';
-import type { AccessToken } from '../token/tokenClient';
+import type { AccessToken } from '../token/accessToken';
 import {
 	cooldownError,
 	DEFAULT_COOLDOWN,

@@ -8,7 +8,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 import type { ZohoCredentials } from '../credentials';
-import type { AccessToken } from '../token/tokenClient';
+import type { AccessToken } from '../token/accessToken';
 
 const VERSION = 'v1';
 const SALT = 'n8n-nodes-zoho-oauth/token-store';

@@ -11,7 +11,7 @@
 import type { Clock } from '../clock';
 import type { ZohoCredentials } from '../credentials';
 import { ZohoAuthError } from '../errors';
-import type { AccessToken } from '../token/tokenClient';
+import type { AccessToken } from '../token/accessToken';
 
 export interface StoreLogger {
 	warn(message: string): void;

@@ -2,10 +2,11 @@
  * What the n8n side calls: a valid access token for a credential (cached,
  * single-flight), invalidation after a 401, grant-code exchange and revoke.
  */
-import type { ZohoCredentials } from '../credentials';
+import { cacheKey, type ZohoCredentials } from '../credentials';
 import { ZohoAbortError } from '../errors';
-import { cacheKey, type TokenCache } from './tokenCache';
-import type { AccessToken, GrantExchangeResult, ZohoTokenClient } from './tokenClient';
+import type { TokenCache } from './tokenCache';
+import type { AccessToken, GrantExchangeResult } from './accessToken';
+import type { ZohoTokenClient } from './tokenClient';
 import type { TokenStore } from '../fleet/tokenStore';
 
 /**

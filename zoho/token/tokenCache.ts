@@ -4,26 +4,10 @@
  * recently used entry goes when the cache is full. A refresh every caller has
  * given up on (all cancelled) is aborted, so no request or retry wait outlives them.
  */
-import { createHash } from 'node:crypto';
-
 import type { Clock } from '../clock';
 import { ZohoAbortError } from '../errors';
 import { DEFAULT_EARLY_REFRESH_MS, isFresh } from './expiry';
-import type { AccessToken } from './tokenClient';
-
-export interface CacheKeyParts {
-	accountsUrl: string;
-	clientId: string;
-	refreshToken: string;
-}
-
-/** A hash, so neither the refresh token nor anything reversible sits in memory as a key. */
-export function cacheKey(parts: CacheKeyParts): string {
-	return createHash('sha256')
-		.update(`${parts.accountsUrl}\n${parts.clientId}\n${parts.refreshToken}`)
-		.digest('hex')
-		.slice(0, 32);
-}
+import type { AccessToken } from './accessToken';
 
 export interface TokenCacheOptions {
 	clock: Clock;

@@ -5,8 +5,10 @@
 import type { Dispatcher } from 'undici';
 
 import { systemClock, type Clock } from '../clock';
+import { defaultApiDomain } from '../dataCentres';
 import { ZohoAuthError, ZohoError, ZohoTransportError } from '../errors';
-import { lifetimeSeconds, tokenTimes, type TokenTimes } from './expiry';
+import type { AccessToken, GrantExchangeResult } from './accessToken';
+import { lifetimeSeconds, tokenTimes } from './expiry';
 import {
 	revokeAnswerSchema,
 	tokenErrorSchema,
@@ -25,19 +27,6 @@ import {
 	type HttpResponse,
 	type RetryPolicy,
 } from '../http/transport';
-
-export interface AccessToken extends TokenTimes {
-	accessToken: string;
-	/** Where this token's APIs live, from the token answer (falls back to the data centre's default). */
-	apiDomain: string;
-	tokenType: string;
-	/** Scopes, when Zoho said them. */
-	scopes?: string[];
-}
-
-export interface GrantExchangeResult extends AccessToken {
-	refreshToken: string;
-}
 
 export interface ClientSecrets {
 	accountsUrl: string;
@@ -310,11 +299,4 @@ function toAccessToken(options: {
 		scopes: body.scope ? body.scope.split(/[\s,]+/).filter(Boolean) : undefined,
 		...tokenTimes({ sentAt, lifetimeS: lifetimeSeconds(body) }),
 	};
-}
-
-function defaultApiDomain(accountsUrl: string): string {
-	// accounts.zoho.eu → www.zohoapis.eu; unknown hosts keep their own origin.
-	const url = new URL(accountsUrl);
-	const match = /^accounts\.(zoho|zohocloud)\.(.+)$/.exec(url.hostname);
-	return match ? `https://www.zohoapis.${match[2]}` : url.origin;
 }

@@ -8,7 +8,7 @@ import { ZohoInputError } from '../../../zoho/errors';
 import { listPageBody, walkPages, type PageQuery } from '../../../zoho/api/pagination';
 import { describeUrl } from '../../../zoho/secrets';
 import { serviceUrl, SERVICES } from '../../../zoho/api/services';
-import type { AccessToken } from '../../../zoho/token/tokenClient';
+import type { AccessToken } from '../../../zoho/token/accessToken';
 import { readBody } from './apiRequest.body';
 import { readRequestParams, type RequestParams } from './apiRequest.params';
 import { fileItems, listItems, responseItems } from './apiRequest.response';
