@@ -1,10 +1,9 @@
-/** A bounded pool of async jobs (API requests, write batches), results in index order. */
 /**
- * Runs `run(0..count-1)` with at most `concurrency` at once; results in index
- * order. After the first failure no new index starts; the failure is thrown
- * once those already running have settled.
+ * Async jobs (API requests, item runs, write batches): runs `run(0..count-1)` with at
+ * most `concurrency` at once; results in index order. After the first failure no new
+ * index starts; the failure is thrown once those already running have settled.
  */
-export async function inPool<T>(options: {
+export async function mapConcurrently<T>(options: {
 	count: number;
 	concurrency: number;
 	run: (index: number) => Promise<T>;

@@ -1,6 +1,6 @@
 // The pure parts of batched CRM/Bigin writes: record checks, batches, calls, and per-record answers.
+import { checkModuleName } from '../../zoho/crm/module';
 import {
-	checkModuleName,
 	checkPayload,
 	chunk,
 	mapWriteAnswer,

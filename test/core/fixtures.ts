@@ -16,7 +16,7 @@ import type { Clock } from '../../zoho/clock';
 import { ZohoError } from '../../zoho/errors';
 import { createZohoRuntime, type ZohoRuntime, type ZohoRuntimeOptions } from '../../zoho/runtime';
 import { ZohoTokenClient, type TokenClientOptions } from '../../zoho/token/tokenClient';
-import type { RetryPolicy } from '../../zoho/http/transport';
+import type { RetryPolicy } from '../../zoho/http/retry';
 
 export const SCOPES = ['ZohoCRM.modules.ALL', 'ZohoCRM.org.READ'];
 

@@ -7,26 +7,23 @@ import { FormData, type Dispatcher } from 'undici';
 
 import { apiAnswerError, booksCodeError, redactJson } from './apiErrors';
 import { parseJsonBody } from '../json';
-import type { TokenFailureMemo, ZohoAuth } from '../token/auth';
+import type { CallScope, ZohoAuth } from '../token/auth';
 import type { Clock } from '../clock';
-import type { ConcurrencyLimiter } from '../fleet/concurrency';
+import type { ConcurrencyLimiter } from './concurrencyLimit';
 import type { ZohoCredentials } from '../credentials';
 import { ZohoApiError, ZohoError } from '../errors';
 import { booksAnswerSchema, apiErrorSchema } from '../schemas';
 import { describeUrl, redact } from '../secrets';
 import { isOriginAllowed } from './services';
 import type { AccessToken } from '../token/accessToken';
+import { IDEMPOTENT_METHODS, parseRetryAfter, withRetry, type RetryPolicy } from '../http/retry';
 import {
 	headerValue,
-	IDEMPOTENT_METHODS,
-	parseRetryAfter,
 	requestTarget,
 	sendHttp,
 	type HttpMethod,
 	type HttpResponse,
 	type RequestTarget,
-	type RetryPolicy,
-	withRetry,
 } from '../http/transport';
 
 export type MultipartPart =
@@ -54,19 +51,16 @@ export interface ApiResult extends HttpResponse {
 	token: AccessToken;
 }
 
-export interface ApiCallOptions {
+export interface ApiCallOptions extends CallScope {
 	credentials: ZohoCredentials;
 	/** A token saved in the n8n credential, reused when still fresh. */
 	saved?: AccessToken;
 	allowedHosts?: readonly string[];
 	timeoutMs: number;
-	signal?: AbortSignal;
 	/** Retry 5xx and network failures for POST/PATCH too (their effect is unknown: duplicates are possible). */
 	retryNonIdempotent?: boolean;
 	/** Books-style products answer failures as a non-zero `code`. */
 	checkBooksCode?: boolean;
-	/** The execution's memo: a token that could not be had is not asked for again by its later items. */
-	tokenMemo?: TokenFailureMemo;
 }
 
 export const DEFAULT_API_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000 };
@@ -114,8 +108,8 @@ export class ZohoApiClient {
 	 * The host is checked before the token leaves the process.
 	 */
 	async call(build: (token: AccessToken) => ApiCall, options: ApiCallOptions): Promise<ApiResult> {
-		const { credentials } = options;
-		const tokenOptions = { saved: options.saved, signal: options.signal, memo: options.tokenMemo };
+		const { credentials, signal, logger, tokenMemo } = options;
+		const tokenOptions = { signal, logger, tokenMemo, saved: options.saved };
 		// Almost every call finds its token cached: no promise to wait for then.
 		let token =
 			this.auth.cachedToken(credentials, tokenOptions) ??
@@ -137,12 +131,9 @@ export class ZohoApiClient {
 						// The token died early (revoked, evicted by Zoho's live-token cap): one refresh, one
 						// more send, not counted as a retry. The refused token is reported either way: a
 						// refused fresh one counts toward the mint cool-down.
-						await this.auth.refused(credentials, token);
+						await this.auth.refused(credentials, { token, logger });
 						if (!refreshed) {
-							token = await this.auth.getToken(credentials, {
-								signal: options.signal,
-								memo: options.tokenMemo,
-							});
+							token = await this.auth.getToken(credentials, { signal, logger, tokenMemo });
 							refreshed = true;
 							continue;
 						}
@@ -266,6 +257,7 @@ export class ZohoApiClient {
 			// undici bounds the wait for the headers and each pause in the body by the Timeout.
 			holdMs: 2 * options.timeoutMs + 1_000,
 			signal: options.signal,
+			logger: options.logger,
 		});
 	}
 

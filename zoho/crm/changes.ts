@@ -5,7 +5,7 @@
  * the caller stores the returned watermark only once the whole read has succeeded.
  */
 import type { ApiCall, ApiCallOptions, ZohoApiClient } from '../api/apiClient';
-import { checkModuleName } from './writes';
+import { checkModuleName, moduleUrl, type ModuleTarget } from './module';
 import { ZohoApiError } from '../errors';
 import {
 	CRM_PAGE_NUMBER_LIMIT,
@@ -15,7 +15,6 @@ import {
 	type PageQuery,
 } from '../api/pagination';
 import { describeUrl } from '../secrets';
-import { serviceBaseUrl } from '../api/services';
 import type { AccessToken } from '../token/accessToken';
 import {
 	advanceWatermark,
@@ -28,12 +27,7 @@ import {
 	type Watermark,
 } from './watermark';
 
-export interface ChangeSource {
-	service: 'crm' | 'bigin';
-	/** API name, e.g. `Leads` or a custom module's. */
-	module: string;
-	/** CRM API version (`v2`..`v8`); Bigin has only v2. */
-	crmVersion: string;
+export interface ChangeSource extends ModuleTarget {
 	event: TriggerEvent;
 	/** Field API names to ask for; empty asks for Zoho's default set. */
 	fields: readonly string[];
@@ -155,12 +149,10 @@ async function fetchPage(
 	query.push(...options.page.set);
 	const build = (token: AccessToken): ApiCall => ({
 		method: 'GET',
-		url: `${serviceBaseUrl({
-			service: source.service,
+		url: moduleUrl(source, {
 			apiDomain: token.apiDomain,
 			accountsUrl: reader.callOptions.credentials.accountsUrl,
-			crmVersion: source.crmVersion,
-		})}/${source.module}`,
+		}),
 		query,
 		headers: options.headers,
 	});
@@ -175,7 +167,7 @@ function fieldsParam(source: ChangeSource): string | undefined {
 }
 
 function hasPageTokens(source: ChangeSource): boolean {
-	return source.service === 'crm' && Number(source.crmVersion.replace(/^v/, '')) >= 3;
+	return source.product === 'crm' && Number(source.crmVersion.replace(/^v/, '')) >= 3;
 }
 
 function checkSource(source: ChangeSource): void {
@@ -189,7 +181,7 @@ function stuck(source: ChangeSource): ZohoApiError {
 		{
 			zohoCode: 'DISCRETE_PAGINATION_LIMIT_EXCEEDED',
 			hint:
-				source.service === 'crm'
+				source.product === 'crm'
 					? 'Choose CRM API version v3 or later: they list past 2,000 records with page tokens.'
 					: 'Bigin lists at most 2,000 records per read here; narrow what changes at once, or use the event "Created or Updated".',
 		},

@@ -4,7 +4,6 @@
  */
 import type { ApiCallOptions, ZohoApiClient } from '../api/apiClient';
 import { parseJsonBody } from '../json';
-import type { WriteProduct } from './writes';
 import { ZohoTransportError } from '../errors';
 import {
 	fieldsAnswerSchema,
@@ -13,12 +12,7 @@ import {
 	type ModuleEntry,
 } from '../schemas';
 import { describeUrl } from '../secrets';
-import { serviceBaseUrl } from '../api/services';
-
-export interface MetadataTarget {
-	product: WriteProduct;
-	crmVersion: string;
-}
+import { crmBaseUrl, type CrmTarget } from './module';
 
 /** Zoho's system-defined duplicate check fields, which upsert uses besides the unique fields. */
 const SYSTEM_DUPLICATE_FIELDS: Record<string, readonly string[]> = {
@@ -33,7 +27,7 @@ const SYSTEM_DUPLICATE_FIELDS: Record<string, readonly string[]> = {
 async function getJson(options: {
 	api: ZohoApiClient;
 	callOptions: ApiCallOptions;
-	target: MetadataTarget;
+	target: CrmTarget;
 	path: string;
 	query?: Array<[string, string]>;
 }): Promise<{ json: unknown; url: string }> {
@@ -41,7 +35,7 @@ async function getJson(options: {
 	const res = await options.api.call(
 		(token) => ({
 			method: 'GET',
-			url: `${serviceBaseUrl({ service: target.product, apiDomain: token.apiDomain, accountsUrl: callOptions.credentials.accountsUrl, crmVersion: target.crmVersion })}${options.path}`,
+			url: `${crmBaseUrl(target, { apiDomain: token.apiDomain, accountsUrl: callOptions.credentials.accountsUrl })}${options.path}`,
 			query: options.query,
 		}),
 		callOptions,
@@ -64,7 +58,7 @@ function unexpected(url: string, what: string): ZohoTransportError {
 export async function fetchWritableModules(options: {
 	api: ZohoApiClient;
 	callOptions: ApiCallOptions;
-	target: MetadataTarget;
+	target: CrmTarget;
 }): Promise<ModuleEntry[]> {
 	const { json, url } = await getJson({ ...options, path: '/settings/modules' });
 	const parsed = modulesAnswerSchema.safeParse(json);
@@ -79,7 +73,7 @@ export async function fetchWritableModules(options: {
 export async function fetchFields(options: {
 	api: ZohoApiClient;
 	callOptions: ApiCallOptions;
-	target: MetadataTarget;
+	target: CrmTarget;
 	module: string;
 }): Promise<FieldEntry[]> {
 	const { json, url } = await getJson({

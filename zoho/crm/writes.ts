@@ -14,14 +14,13 @@ import {
 	isZohoError,
 	type ZohoError,
 } from '../errors';
-import { inPool } from '../mapConcurrently';
+import { mapConcurrently } from '../mapConcurrently';
 import { writeAnswerSchema, type WriteEntry } from '../schemas';
 import { describeUrl } from '../secrets';
-import { serviceBaseUrl } from '../api/services';
+import { isApiName, moduleUrl, type ModuleTarget } from './module';
 import type { AccessToken } from '../token/accessToken';
 
 export type RecordWriteOperation = 'create' | 'update' | 'upsert' | 'delete';
-export type WriteProduct = 'crm' | 'bigin';
 export type WriteTrigger = 'workflow' | 'approval' | 'blueprint';
 
 /** Zoho's cap on records (or ids) per write call. */
@@ -29,7 +28,6 @@ export const MAX_RECORDS_PER_WRITE = 100;
 export const WRITE_TRIGGERS: readonly WriteTrigger[] = ['workflow', 'approval', 'blueprint'];
 /** Zoho's longest text field (multi-line, large) holds 32,000 characters. */
 export const MAX_FIELD_VALUE_LENGTH = 32_000;
-const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const RECORD_ID = /^\d{1,25}$/;
 
 /** A record to insert, update or upsert, or a record id to delete. */
@@ -37,33 +35,12 @@ export type WritePayload = Record<string, unknown> | string;
 
 export type RecordOutcome = { ok: true; entry: WriteEntry } | { ok: false; error: ZohoError };
 
-export interface WriteTarget {
-	product: WriteProduct;
-	/** CRM API version, e.g. 'v8' (Bigin has only v2). */
-	crmVersion: string;
-	/** The module's API name, e.g. Leads or a custom module's. */
-	module: string;
-}
-
 export interface WriteSettings {
 	operation: RecordWriteOperation;
 	/** Omitted: Zoho runs every trigger; [] runs none. */
 	trigger?: readonly WriteTrigger[];
 	/** Upsert only; omitted: the module's system-defined and unique fields. */
 	duplicateCheckFields?: readonly string[];
-}
-
-/** The module's API name as typed, or why it cannot be one. */
-export function checkModuleName(module: string): string {
-	const name = module.trim();
-	if (!API_NAME.test(name)) {
-		throw new ZohoInputError(
-			'Module',
-			name === '' ? 'Module is empty.' : `Module "${name}" is not a Zoho module API name.`,
-			'Pick the module from the list, or enter its API name (e.g. Leads, Contacts, or a custom module such as Projects_X).',
-		);
-	}
-	return name;
 }
 
 /**
@@ -89,7 +66,7 @@ export function checkPayload(value: unknown, operation: RecordWriteOperation): W
 		);
 	}
 	// `$`-prefixed keys are Zoho's own record properties (e.g. $se_module): allowed.
-	const badName = names.find((name) => !(API_NAME.test(name) || name.startsWith('$')));
+	const badName = names.find((name) => !(isApiName(name) || name.startsWith('$')));
 	if (badName !== undefined) {
 		throw new ZohoInputError(
 			'Record',
@@ -155,22 +132,19 @@ export function chunk<T>(list: readonly T[], size: number): T[][] {
 
 /** The call for one batch, against the token's api_domain. */
 export function writeCall(options: {
-	target: WriteTarget;
+	target: ModuleTarget;
 	settings: WriteSettings;
 	payloads: readonly WritePayload[];
 	token: AccessToken;
 	accountsUrl: string;
 }): ApiCall {
 	const { target, settings } = options;
-	const base = serviceBaseUrl({
-		service: target.product,
+	const url = moduleUrl(target, {
 		apiDomain: options.token.apiDomain,
 		accountsUrl: options.accountsUrl,
-		crmVersion: target.crmVersion,
 	});
-	const moduleUrl = `${base}/${target.module}`;
 	if (settings.operation === 'delete') {
-		return { method: 'DELETE', url: moduleUrl, query: [['ids', options.payloads.join(',')]] };
+		return { method: 'DELETE', url, query: [['ids', options.payloads.join(',')]] };
 	}
 	const body: Record<string, unknown> = { data: options.payloads };
 	if (settings.trigger) body.trigger = settings.trigger;
@@ -179,7 +153,7 @@ export function writeCall(options: {
 	const method = settings.operation === 'update' ? 'PUT' : 'POST';
 	return {
 		method,
-		url: settings.operation === 'upsert' ? `${moduleUrl}/upsert` : moduleUrl,
+		url: settings.operation === 'upsert' ? `${url}/upsert` : url,
 		body: { kind: 'json', value: body },
 	};
 }
@@ -282,7 +256,7 @@ export function refusalSummary(options: {
 export interface WriteRecordsOptions {
 	api: ZohoApiClient;
 	callOptions: ApiCallOptions;
-	target: WriteTarget;
+	target: ModuleTarget;
 	settings: WriteSettings;
 	payloads: readonly WritePayload[];
 	/** Records per call, 1–100. */
@@ -302,7 +276,7 @@ export async function writeRecords(options: WriteRecordsOptions): Promise<Record
 		throw new RangeError(`batch size must be at most ${MAX_RECORDS_PER_WRITE}`);
 	const batches = chunk(payloads, options.batchSize);
 	const accountsUrl = options.callOptions.credentials.accountsUrl;
-	const perBatch = await inPool({
+	const perBatch = await mapConcurrently({
 		count: batches.length,
 		concurrency: options.concurrency,
 		run: async (index) => {

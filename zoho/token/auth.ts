@@ -4,10 +4,11 @@
  */
 import { cacheKey, type ZohoCredentials } from '../credentials';
 import { ZohoAbortError } from '../errors';
-import type { TokenCache } from './tokenCache';
+import type { Logger } from '../logger';
 import type { AccessToken, GrantExchangeResult } from './accessToken';
+import type { TokenCache } from './tokenCache';
 import type { ZohoTokenClient } from './tokenClient';
-import type { TokenStore } from '../fleet/tokenStore';
+import type { TokenSource } from './tokenSource';
 
 /**
  * One per n8n execution. Once getting a token failed (Zoho's mint throttle, a
@@ -30,16 +31,26 @@ export class TokenFailureMemo {
 	}
 }
 
+/** What every call of one n8n execution carries down to the core. */
+export interface CallScope {
+	/** The execution's cancel signal: aborting it stops requests and waits. */
+	signal?: AbortSignal;
+	/** The execution's logger: messages about this call go there. */
+	logger?: Logger;
+	/** The execution's memo: a token that could not be had is not asked for again by its later items. */
+	tokenMemo?: TokenFailureMemo;
+}
+
 export class ZohoAuth {
 	readonly tokenClient: ZohoTokenClient;
 	readonly cache: TokenCache;
 	/** Behind the cache: where a process looks (and mints, under a lease) when its cache has no token. */
-	readonly store: TokenStore;
+	readonly source: TokenSource;
 
-	constructor(options: { tokenClient: ZohoTokenClient; cache: TokenCache; store: TokenStore }) {
+	constructor(options: { tokenClient: ZohoTokenClient; cache: TokenCache; source: TokenSource }) {
 		this.tokenClient = options.tokenClient;
 		this.cache = options.cache;
-		this.store = options.store;
+		this.source = options.source;
 	}
 
 	/**
@@ -49,14 +60,9 @@ export class ZohoAuth {
 	 */
 	getToken(
 		credentials: ZohoCredentials,
-		options: {
-			forceRefresh?: boolean;
-			signal?: AbortSignal;
-			saved?: AccessToken;
-			memo?: TokenFailureMemo;
-		} = {},
+		options: CallScope & { forceRefresh?: boolean; saved?: AccessToken } = {},
 	): Promise<AccessToken> {
-		const { memo } = options;
+		const memo = options.tokenMemo;
 		const known = memo?.failureOf(credentials.key);
 		if (known !== undefined) return Promise.reject(known);
 		if (options.saved && !options.forceRefresh) this.cache.offer(credentials.key, options.saved);
@@ -70,7 +76,14 @@ export class ZohoAuth {
 			});
 		const pending = this.cache.get(
 			credentials.key,
-			(signal) => this.store.obtain({ credentials, mint, signal, force: options.forceRefresh }),
+			(signal) =>
+				this.source.obtain({
+					credentials,
+					mint,
+					signal,
+					force: options.forceRefresh,
+					logger: options.logger,
+				}),
 			{
 				forceRefresh: options.forceRefresh,
 				signal: options.signal,
@@ -89,9 +102,9 @@ export class ZohoAuth {
 	 */
 	cachedToken(
 		credentials: ZohoCredentials,
-		options: { signal?: AbortSignal; saved?: AccessToken; memo?: TokenFailureMemo } = {},
+		options: CallScope & { saved?: AccessToken } = {},
 	): AccessToken | undefined {
-		if (options.signal?.aborted || options.memo?.failureOf(credentials.key) !== undefined)
+		if (options.signal?.aborted || options.tokenMemo?.failureOf(credentials.key) !== undefined)
 			return undefined;
 		if (options.saved) this.cache.offer(credentials.key, options.saved);
 		return this.cache.hit(credentials.key);
@@ -102,19 +115,25 @@ export class ZohoAuth {
 	 * so the next getToken gets another. Only the given token is dropped: a late
 	 * call for a stale token leaves a newer one alone.
 	 */
-	invalidate(credentials: ZohoCredentials, rejectedAccessToken?: string): Promise<void> {
-		this.cache.invalidate(credentials.key, rejectedAccessToken);
-		return this.store.discard({ credentials, accessToken: rejectedAccessToken });
+	invalidate(
+		credentials: ZohoCredentials,
+		options: { accessToken?: string; logger?: Logger } = {},
+	): Promise<void> {
+		this.cache.invalidate(credentials.key, options.accessToken);
+		return this.source.discard({ credentials, ...options });
 	}
 
 	/**
 	 * Zoho answered 401 INVALID_TOKEN with `token`: forget it like invalidate, and
-	 * let the store count a refusal right after minting (two in a row start the
-	 * mint cool-down).
+	 * let the token source count a refusal right after minting (two in a row start
+	 * the mint cool-down).
 	 */
-	refused(credentials: ZohoCredentials, token: AccessToken): Promise<void> {
-		this.cache.invalidate(credentials.key, token.accessToken);
-		return this.store.refused({ credentials, token });
+	refused(
+		credentials: ZohoCredentials,
+		options: { token: AccessToken; logger?: Logger },
+	): Promise<void> {
+		this.cache.invalidate(credentials.key, options.token.accessToken);
+		return this.source.refused({ credentials, ...options });
 	}
 
 	/**
@@ -124,7 +143,7 @@ export class ZohoAuth {
 	 */
 	async exchangeGrantCode(
 		credentials: ZohoCredentials,
-		options: { code: string; signal?: AbortSignal },
+		options: CallScope & { code: string },
 	): Promise<GrantExchangeResult> {
 		const result = await this.tokenClient.exchangeGrantCode({
 			accountsUrl: credentials.accountsUrl,
@@ -144,10 +163,7 @@ export class ZohoAuth {
 		return result;
 	}
 
-	async revoke(
-		credentials: ZohoCredentials,
-		options: { signal?: AbortSignal } = {},
-	): Promise<void> {
+	async revoke(credentials: ZohoCredentials, options: CallScope = {}): Promise<void> {
 		try {
 			await this.tokenClient.revoke({
 				accountsUrl: credentials.accountsUrl,
@@ -156,7 +172,7 @@ export class ZohoAuth {
 			});
 		} finally {
 			// Whatever Zoho said, tokens of this refresh token must not be used again.
-			await this.invalidate(credentials);
+			await this.invalidate(credentials, { logger: options.logger });
 		}
 	}
 }

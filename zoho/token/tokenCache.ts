@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../clock';
 import { ZohoAbortError } from '../errors';
+import { abortableWait } from '../http/wait';
 import { DEFAULT_EARLY_REFRESH_MS, isFresh } from './expiry';
 import type { AccessToken } from './accessToken';
 
@@ -86,13 +87,13 @@ export class TokenCache {
 	 * caller holding a fresh token does not wait a turn of the event loop for it.
 	 */
 	hit(key: string): AccessToken | undefined {
-		const cached = this.peek(key);
+		const cached = this.use(key);
 		if (cached) this.stats.hits++;
 		return cached;
 	}
 
-	/** The cached token if it is still fresh; refreshes the entry's recency. */
-	peek(key: string): AccessToken | undefined {
+	/** The cached token if it is still fresh, made the most recently used entry; a stale one is dropped. */
+	use(key: string): AccessToken | undefined {
 		const token = this.entries.get(key);
 		if (!token) return undefined;
 		if (!isFresh(token, this.clock.now(), this.earlyRefreshMs)) {
@@ -114,7 +115,7 @@ export class TokenCache {
 	offer(key: string, token: AccessToken): boolean {
 		if (this.refused.get(key) === token.accessToken) return false;
 		if (!isFresh(token, this.clock.now(), this.earlyRefreshMs)) return false;
-		const current = this.peek(key);
+		const current = this.use(key);
 		if (current && current.expiresAt >= token.expiresAt) return false;
 		this.store(key, token);
 		return true;
@@ -122,15 +123,15 @@ export class TokenCache {
 
 	/**
 	 * Drops the cached token, e.g. after Zoho answered 401 with it. Given the
-	 * rejected token, only drops the entry if it still holds that token, so many
+	 * refused token, only drops the entry if it still holds that token, so many
 	 * parallel 401s for one stale token cause one refresh, not many; and that token
 	 * is never accepted again (the credential may still carry it as its saved token).
 	 */
-	invalidate(key: string, rejectedAccessToken?: string): void {
-		if (rejectedAccessToken !== undefined) this.remember(key, rejectedAccessToken);
+	invalidate(key: string, refusedAccessToken?: string): void {
+		if (refusedAccessToken !== undefined) this.rememberRefused(key, refusedAccessToken);
 		const current = this.entries.get(key);
 		if (!current) return;
-		if (rejectedAccessToken === undefined || current.accessToken === rejectedAccessToken)
+		if (refusedAccessToken === undefined || current.accessToken === refusedAccessToken)
 			this.entries.delete(key);
 	}
 
@@ -139,7 +140,7 @@ export class TokenCache {
 	}
 
 	/** A token saved elsewhere (the credential, another process) may still be this one after Zoho refused it. */
-	private remember(key: string, refusedAccessToken: string): void {
+	private rememberRefused(key: string, refusedAccessToken: string): void {
 		this.refused.delete(key);
 		this.refused.set(key, refusedAccessToken);
 		if (this.refused.size > this.maxEntries)
@@ -176,30 +177,21 @@ export class TokenCache {
 			flight.pinned = true;
 			return flight.promise;
 		}
-		flight.cancellable++;
-		return new Promise<AccessToken>((resolve, reject) => {
-			let done = false;
-			const leave = (): boolean => {
-				if (done) return false;
-				done = true;
-				flight.cancellable--;
-				signal.removeEventListener('abort', onAbort);
-				return true;
-			};
-			const onAbort = () => {
-				if (!leave()) return;
+		return abortableWait<AccessToken>({
+			signal,
+			start: (end) => {
+				flight.cancellable++;
+				flight.promise.then(
+					(value) => end({ value }),
+					(error: unknown) => end({ error }),
+				);
+				return () => {
+					flight.cancellable--;
+				};
+			},
+			onCancel: () => {
 				if (flight.cancellable === 0 && !flight.pinned) this.abandon(key, flight);
-				reject(new ZohoAbortError());
-			};
-			signal.addEventListener('abort', onAbort, { once: true });
-			flight.promise.then(
-				(token) => {
-					if (leave()) resolve(token);
-				},
-				(error: unknown) => {
-					if (leave()) reject(error);
-				},
-			);
+			},
 		});
 	}
 

@@ -18,15 +18,8 @@ import {
 import { parseJsonBody } from '../json';
 import { excerpt, redact } from '../secrets';
 import { tokenEndpointError, type TokenOperation } from './tokenErrors';
-import {
-	DEFAULT_RETRY,
-	headerValue,
-	parseRetryAfter,
-	sendHttp,
-	withRetry,
-	type HttpResponse,
-	type RetryPolicy,
-} from '../http/transport';
+import { DEFAULT_RETRY, parseRetryAfter, withRetry, type RetryPolicy } from '../http/retry';
+import { headerValue, sendHttp, type HttpResponse } from '../http/transport';
 
 export interface ClientSecrets {
 	accountsUrl: string;
