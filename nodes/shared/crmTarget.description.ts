@@ -1,7 +1,7 @@
 /** Where CRM/Bigin records live (product, API version, module), asked the same way by record writes and the trigger. */
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
-import { CRM_VERSIONS } from '../../../zoho/api/services';
+import { CRM_VERSIONS } from '../../zoho/api/services';
 
 export function productProperty(displayOptions?: IDisplayOptions): INodeProperties {
 	return {

@@ -2,8 +2,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { MAX_RECORDS_PER_WRITE } from '../../../zoho/crm/writes';
-import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './apiRequest.params';
-import { crmVersionProperty, moduleProperty, productProperty } from './crmTarget.description';
+import {
+	crmVersionProperty,
+	moduleProperty,
+	productProperty,
+} from '../../shared/crmTarget.description';
+import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS } from '../../shared/parameters';
 
 export const OPERATION = 'recordWrite';
 const show = (extra: Record<string, string[]> = {}) => ({

@@ -5,8 +5,8 @@ import type {
 } from 'n8n-workflow';
 
 import { parseCredentials } from '../../../zoho/credentials';
-import { isZohoError, userMessage } from '../../../zoho/errors';
-import { sharedZohoRuntime } from '../../../zoho/runtime';
+import { credentialTestFailure } from '../nodeErrors';
+import { zohoAccess } from '../zohoRuntime';
 
 /**
  * The credential modal's Test button. Mints a token with exactly the values in
@@ -18,16 +18,14 @@ export async function zohoSelfClientApiTest(
 ): Promise<INodeCredentialTestResult> {
 	try {
 		const credentials = parseCredentials(credential.data ?? {});
-		const token = await sharedZohoRuntime({ logger: this.logger }).auth.getToken(credentials, {
-			forceRefresh: true,
-		});
+		const { runtime, scope } = zohoAccess(this);
+		const token = await runtime.auth.getToken(credentials, { ...scope, forceRefresh: true });
 		const scopes = token.scopes?.length ? ` Scopes: ${token.scopes.join(', ')}.` : '';
 		return {
 			status: 'OK',
 			message: `Connection tested successfully. API domain: ${token.apiDomain}.${scopes}`,
 		};
 	} catch (error) {
-		if (isZohoError(error)) return { status: 'Error', message: userMessage(error) };
-		return { status: 'Error', message: error instanceof Error ? error.message : String(error) };
+		return credentialTestFailure(error);
 	}
 }

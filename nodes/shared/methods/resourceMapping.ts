@@ -1,28 +1,19 @@
 /**
- * What the editor loads from the org for Create, Update, Upsert or Delete Records: the
- * module list (custom modules included) and the module's fields for n8n's field mapper.
+ * The Fields mapper of Create, Update, Upsert or Delete Records: the module's fields as the
+ * org defines them (custom fields included), which are mandatory, and which upsert may
+ * match on.
  */
 import type {
 	FieldType,
 	ILoadOptionsFunctions,
-	INodeListSearchResult,
 	ResourceMapperField,
 	ResourceMapperFields,
 } from 'n8n-workflow';
 
-import {
-	fetchFields,
-	fetchWritableModules,
-	isDuplicateCheckField,
-	moduleLabel,
-	type MetadataTarget,
-} from '../../../zoho/crm/metadata';
-import { checkModuleName } from '../../../zoho/crm/writes';
+import { fetchFields, isDuplicateCheckField } from '../../../zoho/crm/metadata';
 import type { FieldEntry } from '../../../zoho/schemas';
-import { sharedZohoRuntime } from '../../../zoho/runtime';
-import { CredentialSource } from '../../shared/credentialSource';
-import { toNodeError } from '../../shared/nodeErrors';
-import { DEFAULT_TIMEOUT_MS } from '../actions/apiRequest.params';
+import { nodeParams, readModule } from '../parameters';
+import { editorCall, editorMethod } from './editorCall';
 
 /** Zoho data types → the mapper's input widgets. */
 const FIELD_TYPES: Record<string, FieldType> = {
@@ -42,72 +33,31 @@ const FIELD_TYPES: Record<string, FieldType> = {
 	website: 'url',
 };
 
-async function withZoho<T>(
-	ctx: ILoadOptionsFunctions,
-	run: (args: {
-		target: MetadataTarget;
-		call: Parameters<typeof fetchFields>[0]['callOptions'];
-	}) => Promise<T>,
-): Promise<T> {
-	try {
-		const product = ctx.getNodeParameter('product', 'crm') === 'bigin' ? 'bigin' : 'crm';
-		const target: MetadataTarget = {
-			product,
-			crmVersion: product === 'crm' ? String(ctx.getNodeParameter('crmVersion', 'v8')) : 'v2',
-		};
-		const credentials = await new CredentialSource(ctx).read();
-		return await run({ target, call: { ...credentials, timeoutMs: DEFAULT_TIMEOUT_MS } });
-	} catch (error) {
-		throw toNodeError(ctx.getNode(), error, 0);
-	}
-}
-
-export async function searchModules(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-): Promise<INodeListSearchResult> {
-	const modules = await withZoho(this, ({ target, call }) =>
-		fetchWritableModules({ api: sharedZohoRuntime().api, callOptions: call, target }),
-	);
-	const wanted = filter?.trim().toLowerCase() ?? '';
-	return {
-		results: modules
-			.map((module) => ({ name: moduleLabel(module), value: module.api_name }))
-			.filter((entry) => wanted === '' || entry.name.toLowerCase().includes(wanted))
-			.sort((a, b) => a.name.localeCompare(b.name)),
-	};
-}
-
 export async function getRecordFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
-	const operation = String(this.getNodeParameter('writeOperation', 'upsert'));
-	const module = checkModuleNameOrEmpty(
-		this.getNodeParameter('module', '', { extractValue: true }),
-	);
-	if (!module) return { fields: [], emptyFieldsNotice: 'Pick a module first.' };
-	const fields = await withZoho(this, ({ target, call }) =>
-		fetchFields({ api: sharedZohoRuntime().api, callOptions: call, target, module }),
-	);
-	const mapped = fields
-		.filter((field) => !field.read_only)
-		.map((field) => mapperField({ field, module, operation }));
-	if (operation === 'update') {
-		mapped.unshift({
-			id: 'id',
-			displayName: 'Record ID',
-			required: true,
-			defaultMatch: true,
-			canBeUsedToMatch: true,
-			display: true,
-			type: 'string',
-		});
-	}
-	return { fields: mapped };
+	return await editorMethod(this, async () => {
+		const param = nodeParams(this);
+		const operation = String(param('writeOperation', 'upsert'));
+		const module = readModule(param, { allowEmpty: true });
+		if (!module) return { fields: [], emptyFieldsNotice: 'Pick a module first.' };
+		const fields = await fetchFields({ ...(await editorCall(this)), module });
+		const mapped = fields
+			.filter((field) => !field.read_only)
+			.map((field) => mapperField({ field, module, operation }));
+		// An update finds its record by id.
+		if (operation === 'update') mapped.unshift({ ...RECORD_ID_FIELD });
+		return { fields: mapped };
+	});
 }
 
-function checkModuleNameOrEmpty(raw: unknown): string {
-	const text = typeof raw === 'string' ? raw.trim() : '';
-	return text === '' ? '' : checkModuleName(text);
-}
+const RECORD_ID_FIELD: ResourceMapperField = {
+	id: 'id',
+	displayName: 'Record ID',
+	required: true,
+	defaultMatch: true,
+	canBeUsedToMatch: true,
+	display: true,
+	type: 'string',
+};
 
 function mapperField(options: {
 	field: FieldEntry;
