@@ -11,7 +11,7 @@ import type { CallScope, ZohoAuth } from '../token/auth';
 import type { Clock } from '../clock';
 import type { ConcurrencyLimiter } from './concurrencyLimit';
 import type { ZohoCredentials } from '../credentials';
-import { ZohoApiError, ZohoError } from '../errors';
+import { isZohoError, ZohoApiError, type ZohoError } from '../errors';
 import { booksAnswerSchema, apiErrorSchema } from '../schemas';
 import { describeUrl, redact } from '../secrets';
 import { isOriginAllowed } from './services';
@@ -120,7 +120,7 @@ export class ZohoApiClient {
 			policy: this.retry,
 			signal: options.signal,
 			isRetryable: (error) =>
-				error instanceof ZohoError &&
+				isZohoError(error) &&
 				mayRepeat({ error, method, retryNonIdempotent: options.retryNonIdempotent }),
 			attempt: async () => {
 				for (;;) {

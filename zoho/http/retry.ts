@@ -3,7 +3,7 @@
  * (exponential back-off with jitter, or the server's Retry-After), and the cancellable
  * wait itself.
  */
-import { ZohoError } from '../errors';
+import { isZohoError } from '../errors';
 import type { HttpMethod } from './transport';
 import { pause } from './wait';
 
@@ -55,16 +55,16 @@ export async function withRetry<T>(options: {
 	signal?: AbortSignal;
 	isRetryable?: (error: unknown) => boolean;
 }): Promise<T> {
-	const isRetryable = options.isRetryable ?? ((e) => e instanceof ZohoError && e.retryable);
+	const isRetryable = options.isRetryable ?? ((e) => isZohoError(e) && e.retryable);
 	for (let attempt = 0; ; attempt++) {
 		try {
 			return await options.attempt(attempt);
 		} catch (error) {
 			if (attempt >= options.policy.retries || !isRetryable(error)) throw error;
-			const retryAfterMs = error instanceof ZohoError ? error.retryAfterMs : undefined;
+			const retryAfterMs = isZohoError(error) ? error.retryAfterMs : undefined;
 			await pause(backoffDelay({ attempt, policy: options.policy, retryAfterMs }), {
 				signal: options.signal,
-				url: error instanceof ZohoError ? error.url : undefined,
+				url: isZohoError(error) ? error.url : undefined,
 			});
 		}
 	}

@@ -6,7 +6,7 @@ import type { Dispatcher } from 'undici';
 
 import { systemClock, type Clock } from '../clock';
 import { defaultApiDomain } from '../dataCentres';
-import { ZohoAuthError, ZohoError, ZohoTransportError } from '../errors';
+import { isZohoError, ZohoAuthError, ZohoTransportError } from '../errors';
 import type { AccessToken, GrantExchangeResult } from './accessToken';
 import { lifetimeSeconds, tokenTimes } from './expiry';
 import {
@@ -143,7 +143,7 @@ export class ZohoTokenClient {
 			policy: this.retry,
 			signal: options.signal,
 			// A grant code works once: sent again after Zoho may have used it, it would only earn invalid_code.
-			isRetryable: once ? (error) => error instanceof ZohoError && error.neverSent : undefined,
+			isRetryable: once ? (error) => isZohoError(error) && error.neverSent : undefined,
 			attempt: async () => {
 				const sentAt = this.clock.now();
 				const res = this.rejectServerError(
@@ -233,7 +233,7 @@ export class ZohoTokenClient {
 			});
 		} catch (error) {
 			// The node's Timeout option governs API calls, not token requests: say what helps here.
-			if (error instanceof ZohoError && error.code === 'TIMEOUT') {
+			if (isZohoError(error) && error.code === 'TIMEOUT') {
 				throw new ZohoTransportError('TIMEOUT', error.message, {
 					url: error.url,
 					retryable: true,
