@@ -36,7 +36,7 @@ export type RequestBody =
 	| { kind: 'multipart'; parts: MultipartPart[] }
 	| { kind: 'raw'; data: Buffer | string; contentType?: string };
 
-/** Once built, an ApiCall is not changed: the client may recognise it and reuse what it derived from it. */
+/** A frozen ApiCall (deepFreeze) is recognised by the client when sent again, and what it derived from it reused. */
 export interface ApiCall {
 	method: HttpMethod;
 	/** Absolute URL (may carry a query string of its own). */
@@ -86,7 +86,7 @@ export class ZohoApiClient {
 	private readonly clock: Clock;
 	private readonly retry: RetryPolicy;
 	private readonly limiter: ConcurrencyLimiter;
-	/** Calls sent before, with what was derived from them: items sharing one call skip the URL parse and host check. */
+	/** Frozen calls sent before, with what was derived from them (frozen too): items sharing one call skip the URL parse and host check. */
 	private readonly prepared = new WeakMap<ApiCall, RememberedCall>();
 
 	constructor(options: {
@@ -190,7 +190,7 @@ export class ZohoApiClient {
 
 	/**
 	 * The URL, checked against the allowed hosts before the token goes anywhere, the
-	 * headers and the encoded body. Body-less calls are remembered per token.
+	 * headers and the encoded body. Frozen body-less calls are remembered per token.
 	 */
 	private prepare(call: ApiCall, token: AccessToken, options: ApiCallOptions): PreparedCall {
 		const known = this.prepared.get(call);
@@ -208,14 +208,20 @@ export class ZohoApiClient {
 		if (contentType) headers['content-type'] = contentType;
 		headers.authorization = `Zoho-oauthtoken ${token.accessToken}`;
 		const prepared: PreparedCall = { url, target: requestTarget(parsed), headers, body };
-		// A body (a multipart form above all) is encoded for each send.
-		if (!call.body)
-			this.prepared.set(call, {
-				...prepared,
-				token,
-				accountsUrl: options.credentials.accountsUrl,
-				allowedHosts: options.allowedHosts,
-			});
+		// A body (a multipart form above all) is encoded for each send; a call that may still change is not remembered.
+		if (!call.body && Object.isFrozen(call))
+			this.prepared.set(
+				call,
+				Object.freeze({
+					...prepared,
+					target: Object.freeze(prepared.target),
+					headers: Object.freeze(headers),
+					// The token and the allowed hosts are compared by identity, never changed here.
+					token,
+					accountsUrl: options.credentials.accountsUrl,
+					allowedHosts: options.allowedHosts,
+				}),
+			);
 		return prepared;
 	}
 

@@ -82,7 +82,8 @@ function exchange(req: HttpRequest): Promise<HttpResponse> {
 				origin,
 				path,
 				method: req.method,
-				headers: req.headers,
+				// A copy: undici's proxy agent adds `host` to the headers it is given, and callers share theirs.
+				headers: req.headers && { ...req.headers },
 				body: req.body,
 				headersTimeout: req.timeoutMs,
 				bodyTimeout: req.timeoutMs,
