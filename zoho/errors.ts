@@ -32,7 +32,7 @@ export type ZohoErrorCode =
 	| 'INVALID_RESPONSE'
 	| 'ABORTED';
 
-export interface ZohoErrorDetails {
+interface ZohoErrorDetails {
 	hint?: string;
 	/** The input field the user has to fix, by its label in the n8n UI. */
 	field?: string;

@@ -94,7 +94,7 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime
 }
 
 /** Where tokens and concurrency slots come from: this process alone, or the fleet through its Redis. */
-export interface Fleet {
+interface Fleet {
 	tokenSource: TokenSource;
 	limiter: ConcurrencyLimiter;
 }

@@ -10,7 +10,7 @@ import { TokenFailureMemo, type CallScope } from '../../zoho/token/auth';
 import type { Logger } from '../../zoho/logger';
 
 /** What runs Zoho calls: an execution, a poll, the editor loading options, the credential test. */
-export interface ZohoCaller {
+interface ZohoCaller {
 	logger: Logger;
 	getExecutionCancelSignal?: () => AbortSignal | undefined;
 }

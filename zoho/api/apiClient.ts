@@ -63,7 +63,7 @@ export interface ApiCallOptions extends CallScope {
 	checkBooksCode?: boolean;
 }
 
-export const DEFAULT_API_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000 };
+const DEFAULT_API_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000 };
 
 /** What a call turns into for one token: its URL (host checked), where undici sends it, headers and body. */
 interface PreparedCall {
@@ -296,7 +296,7 @@ function isExpiredTokenAnswer(body: Buffer): boolean {
 	return parsed.data.code === 'INVALID_TOKEN' || parsed.data.code === 'AUTHENTICATION_FAILURE';
 }
 
-export function withQuery(url: string, query?: Array<[string, string]>): string {
+function withQuery(url: string, query?: Array<[string, string]>): string {
 	if (!query?.length) return url;
 	const parsed = new URL(url);
 	for (const [name, value] of query) parsed.searchParams.append(name, value);

@@ -39,7 +39,7 @@ export function redactJson(json: unknown, secrets: ReadonlyArray<string | undefi
 	return clean === text ? json : (JSON.parse(clean) as unknown);
 }
 
-export interface FailedAnswer {
+interface FailedAnswer {
 	status: number;
 	body: Buffer;
 	url: string;

@@ -19,7 +19,7 @@ export interface PageQuery {
 	remove: string[];
 }
 
-export interface PageWalk {
+interface PageWalk {
 	records: unknown[];
 	pages: number;
 	/** The key that held the records (e.g. `data`, `invoices`). */

@@ -6,7 +6,7 @@
 import { ZohoInputError } from '../errors';
 import { serviceBaseUrl } from '../api/services';
 
-export type CrmProduct = 'crm' | 'bigin';
+type CrmProduct = 'crm' | 'bigin';
 
 export interface CrmTarget {
 	product: CrmProduct;
@@ -20,7 +20,7 @@ export interface ModuleTarget extends CrmTarget {
 }
 
 /** What a URL is resolved against: the token's api_domain, and the credential's accounts server (its data centre). */
-export interface UrlBase {
+interface UrlBase {
 	apiDomain: string;
 	accountsUrl: string;
 }

@@ -27,7 +27,7 @@ export type WriteTrigger = 'workflow' | 'approval' | 'blueprint';
 export const MAX_RECORDS_PER_WRITE = 100;
 export const WRITE_TRIGGERS: readonly WriteTrigger[] = ['workflow', 'approval', 'blueprint'];
 /** Zoho's longest text field (multi-line, large) holds 32,000 characters. */
-export const MAX_FIELD_VALUE_LENGTH = 32_000;
+const MAX_FIELD_VALUE_LENGTH = 32_000;
 const RECORD_ID = /^\d{1,25}$/;
 
 /** A record to insert, update or upsert, or a record id to delete. */
@@ -253,7 +253,7 @@ export function refusalSummary(options: {
 	);
 }
 
-export interface WriteRecordsOptions {
+interface WriteRecordsOptions {
 	api: ZohoApiClient;
 	callOptions: ApiCallOptions;
 	target: ModuleTarget;

@@ -22,7 +22,7 @@ export interface RequestTarget {
 	path: string;
 }
 
-export interface HttpRequest {
+interface HttpRequest {
 	url: string;
 	/** The URL split as undici wants it, when the caller has it already: saves parsing the URL again. */
 	target?: RequestTarget;
@@ -45,7 +45,7 @@ export async function sendHttp(req: HttpRequest): Promise<HttpResponse> {
 	try {
 		return await exchange(req);
 	} catch (error) {
-		// Described only on failure: parsing the URL for every successful call is measurable.
+		// Described only on failure: a successful call needs no description of its URL.
 		const url = describeUrl(req.url);
 		if (req.signal?.aborted) throw new ZohoAbortError(url);
 		if (
@@ -68,11 +68,10 @@ export async function sendHttp(req: HttpRequest): Promise<HttpResponse> {
 }
 
 /**
- * One request through the dispatcher, its answer collected whole. undici's
- * request() hands each answer over as a Readable stream inside an async resource;
- * every caller here reads the whole answer anyway, and that wrapping (and the copy
- * its arrayBuffer() makes) was a large part of a cached call's cost. undici's own
- * timers bound the wait for the answer and every pause in its body: no timer of ours.
+ * One request through the dispatcher, its answer collected whole: every caller reads
+ * the whole answer, so no Readable stream (undici's request()) and no copy of its body
+ * sit in between. undici's own timers bound the wait for the answer and every pause in
+ * its body: no timer of ours.
  */
 function exchange(req: HttpRequest): Promise<HttpResponse> {
 	const { origin, path } = req.target ?? requestTarget(req.url);

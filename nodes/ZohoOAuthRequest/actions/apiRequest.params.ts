@@ -20,7 +20,7 @@ import {
 /** The methods the Method parameter offers (HEAD has no answer to output). */
 export const API_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
-export interface RequestOptions {
+interface RequestOptions {
 	returnAll: boolean;
 	limit?: number;
 	splitIntoItems: boolean;
