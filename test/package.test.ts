@@ -200,6 +200,19 @@ describe('the packed package, installed with nothing but n8n-workflow', () => {
 		await sim.stop();
 	});
 
+	/** Runs a script in a plain Node process in the install folder (no jest, no ts, no NODE_PATH); its stdout. */
+	async function plainNode(script: string, args: string[]): Promise<string> {
+		const env = { ...process.env };
+		delete env.NODE_PATH;
+		delete env.NODE_OPTIONS;
+		const { stdout } = await run(process.execPath, ['-e', script, ...args], {
+			cwd: installDir,
+			env,
+			timeout: 30_000,
+		});
+		return stdout;
+	}
+
 	interface ProbeResult {
 		classes: Array<{ file: string; exported: string[]; name: string }>;
 		loadedFromPackage: string[];
@@ -231,18 +244,11 @@ describe('the packed package, installed with nothing but n8n-workflow', () => {
 				process.exit(0);
 			})().catch((error) => { process.stderr.write(String(error && error.stack || error)); process.exit(1); });
 		`;
-		const env = { ...process.env };
-		delete env.NODE_PATH;
-		delete env.NODE_OPTIONS;
-		const { stdout } = await run(
-			process.execPath,
-			['-e', script, fs.realpathSync(packageDir), JSON.stringify(n8nFiles), JSON.stringify(data)],
-			{
-				cwd: installDir,
-				env,
-				timeout: 30_000,
-			},
-		);
+		const stdout = await plainNode(script, [
+			fs.realpathSync(packageDir),
+			JSON.stringify(n8nFiles),
+			JSON.stringify(data),
+		]);
 		return JSON.parse(stdout) as ProbeResult;
 	}
 
@@ -335,19 +341,10 @@ describe('the packed package, installed with nothing but n8n-workflow', () => {
 				}));
 			})().catch((error) => { process.stderr.write(String(error && error.stack || error)); process.exit(1); });
 		`;
-		const env = { ...process.env };
-		delete env.NODE_PATH;
-		delete env.NODE_OPTIONS;
-		const { stdout } = await run(
-			process.execPath,
-			[
-				'-e',
-				script,
-				JSON.stringify(client.data),
-				'n8n-nodes-zoho-oauth/dist/nodes/ZohoOAuthRequest/ZohoOAuthRequest.node.js',
-			],
-			{ cwd: installDir, env, timeout: 30_000 },
-		);
+		const stdout = await plainNode(script, [
+			JSON.stringify(client.data),
+			'n8n-nodes-zoho-oauth/dist/nodes/ZohoOAuthRequest/ZohoOAuthRequest.node.js',
+		]);
 		const result = JSON.parse(stdout) as ByName;
 		expect(result.exported).toEqual(PACKAGE_EXPORTS);
 		expect(result.dataCentres).toEqual(['us', 'eu', 'in', 'au', 'jp', 'cn', 'ca', 'sa', 'uk']);
