@@ -13,6 +13,7 @@ import type { Dispatcher } from 'undici';
 import { ZohoApiClient } from './api/apiClient';
 import type { ConcurrencyLimiter } from './api/concurrencyLimit';
 import { systemClock, type Clock } from './clock';
+import { DEFAULT_JOB_TIMING, type JobTiming } from './crm/bulkReadJob';
 import type { CooldownPolicy } from './fleet/cooldown';
 import { LocalLimiter } from './fleet/localLimiter';
 import { LocalMinter } from './fleet/localMinter';
@@ -35,6 +36,8 @@ export interface ZohoRuntime {
 	api: ZohoApiClient;
 	tokenSource: TokenSource;
 	limiter: ConcurrencyLimiter;
+	/** How long-running jobs (Bulk Read) are waited for and their results fetched. */
+	jobTiming: JobTiming;
 	close(): Promise<void>;
 }
 
@@ -48,6 +51,7 @@ export interface ZohoRuntimeOptions {
 	tokenTimeoutMs?: number;
 	tokenRetry?: RetryPolicy;
 	apiRetry?: RetryPolicy;
+	jobTiming?: JobTiming;
 	/** Where tokens and concurrency slots are shared; default: this process only. */
 	store?: TokenStoreConfig;
 	/** A token source and limiter built elsewhere (tests that hold the Redis client); wins over `store`. */
@@ -86,6 +90,7 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime
 		api: new ZohoApiClient({ auth, dispatcher, clock, retry: options.apiRetry, limiter }),
 		tokenSource,
 		limiter,
+		jobTiming: options.jobTiming ?? DEFAULT_JOB_TIMING,
 		close: async () => {
 			await tokenSource.close();
 			await dispatcher.close();

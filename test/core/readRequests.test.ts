@@ -191,9 +191,12 @@ describe('Bulk Read answers', () => {
 			['FAILURE', 'failed'],
 		] as const)
 			expect(jobOutcome({ ...job, state, result: undefined })).toBe(outcome);
-		expect([0, 1, 2, 3, 4, 5, 50].map(jobPollDelayMs)).toEqual([
+		expect([0, 1, 2, 3, 4, 5, 50].map((attempt) => jobPollDelayMs(attempt))).toEqual([
 			2000, 4000, 8000, 16000, 30000, 30000, 30000,
 		]);
+		expect(
+			[0, 1, 2, 3].map((attempt) => jobPollDelayMs(attempt, { firstMs: 5, maxMs: 12 })),
+		).toEqual([5, 10, 12, 12]);
 	});
 });
 

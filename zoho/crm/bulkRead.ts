@@ -93,9 +93,79 @@ export function modifiedBetween(from: Date, to: Date): BulkReadCondition {
 	return { field: 'Modified_Time', comparator: 'between', value: [zohoTime(from), zohoTime(to)] };
 }
 
+/** Records changed from `from` and/or up to `to` (inclusive); undefined when neither is given. */
+export function modifiedRange(range: { from?: Date; to?: Date }): BulkReadCondition | undefined {
+	const { from, to } = range;
+	for (const [date, name] of [
+		[from, 'Modified From'],
+		[to, 'Modified To'],
+	] as const)
+		if (date !== undefined && Number.isNaN(date.getTime()))
+			throw new ZohoInputError(
+				name,
+				`${name} is not a date and time.`,
+				'Pick a date, or give an ISO 8601 time such as 2026-01-31T09:00:00Z.',
+			);
+	if (from && to) return modifiedBetween(from, to);
+	if (from) return { field: 'Modified_Time', comparator: 'greater_equal', value: zohoTime(from) };
+	if (to) return { field: 'Modified_Time', comparator: 'less_equal', value: zohoTime(to) };
+	return undefined;
+}
+
 /** `2026-01-31T10:20:30+00:00`: Zoho's date-time form (no fractions, an offset). */
 export function zohoTime(date: Date): string {
 	return `${date.toISOString().slice(0, 19)}+00:00`;
+}
+
+const criteriaValueSchema = z.union([z.string(), z.number(), z.boolean()]);
+
+/** Zoho's criteria as its docs write it: a condition, or a group of them (and/or, any case). */
+const wireCriteriaSchema: z.ZodType<BulkReadCriteria, z.ZodTypeDef, unknown> = z.lazy(() =>
+	z.union([
+		z
+			.object({
+				group_operator: z
+					.string()
+					.transform((text) => text.toLowerCase())
+					.pipe(z.enum(['and', 'or'])),
+				group: z.array(wireCriteriaSchema),
+			})
+			.transform(
+				(group): BulkReadGroup => ({ operator: group.group_operator, criteria: group.group }),
+			),
+		z
+			.object({
+				field: z.object({ api_name: z.string().min(1) }).optional(),
+				api_name: z.string().min(1).optional(),
+				comparator: z.enum(BULK_READ_COMPARATORS),
+				value: z.union([criteriaValueSchema, z.array(criteriaValueSchema)]),
+			})
+			.refine((condition) => (condition.field?.api_name ?? condition.api_name) !== undefined, {
+				message: 'a condition names its field: "field": { "api_name": … }',
+			})
+			.transform(
+				(condition): BulkReadCondition => ({
+					field: condition.field?.api_name ?? condition.api_name ?? '',
+					comparator: condition.comparator,
+					value: condition.value,
+				}),
+			),
+	]),
+);
+
+/**
+ * Criteria a user wrote in Zoho's form (`{"field": {"api_name": …}, "comparator": …,
+ * "value": …}` or `{"group_operator": "and", "group": […]}`), checked.
+ */
+export function criteriaFromZohoJson(value: unknown, field = 'Criteria (JSON)'): BulkReadCriteria {
+	const parsed = wireCriteriaSchema.safeParse(value);
+	if (parsed.success) return parsed.data;
+	const issue = parsed.error.issues[0];
+	throw new ZohoInputError(
+		field,
+		`The criteria is not Zoho's Bulk Read criteria${issue ? ` (${issue.path.join('.') || 'top'}: ${issue.message})` : ''}.`,
+		`Write a condition such as { "field": { "api_name": "Lead_Source" }, "comparator": "equal", "value": "Web" }, or a group { "group_operator": "and", "group": [ … ] }; comparators: ${BULK_READ_COMPARATORS.join(', ')}.`,
+	);
 }
 
 /** The body of a Create Bulk Read Job call, checked. */
@@ -254,11 +324,21 @@ export function jobOutcome(job: BulkReadJob): 'waiting' | 'completed' | 'failed'
 	return job.state === 'FAILURE' ? 'failed' : 'waiting';
 }
 
-/**
- * How long to wait before asking for a job's state again: 2 s, doubling, at most 30 s. A
- * job takes seconds to minutes; asking more often only spends credits.
- */
-export function jobPollDelayMs(attempt: number): number {
+/** When to ask for a job's state: after `firstMs`, then doubling, at most `maxMs` apart. */
+export interface PollSchedule {
+	firstMs: number;
+	maxMs: number;
+}
+
+/** A job takes seconds to minutes; asking more often than this only spends credits. */
+export const DEFAULT_POLL_SCHEDULE: PollSchedule = { firstMs: 2000, maxMs: 30_000 };
+
+/** How long to wait before asking for a job's state the `attempt`-th time (from 0). */
+export function jobPollDelayMs(
+	attempt: number,
+	schedule: PollSchedule = DEFAULT_POLL_SCHEDULE,
+): number {
 	const step = Math.max(0, Math.floor(attempt));
-	return Math.min(30_000, 2000 * 2 ** Math.min(step, 4));
+	// 2^20 is past any sensible ratio of the two: no overflow for long waits.
+	return Math.min(schedule.maxMs, schedule.firstMs * 2 ** Math.min(step, 20));
 }

@@ -77,6 +77,19 @@ export async function* readBulkReadFile(
 	if (batch.length > 0) yield batch;
 }
 
+/**
+ * The CSV file of a Bulk Read result as a stream of its bytes, unparsed (for a file of the
+ * page). A failure of the download or of the zip reaches the stream's reader as a ZohoError.
+ */
+export function bulkReadCsv(zip: AsyncIterable<Uint8Array>): Readable {
+	const csv = unzipCsv();
+	const source = Readable.from(zip);
+	source.on('error', (error) => csv.destroy(error));
+	// A reader that stops early lets the download go.
+	csv.on('close', () => source.destroy());
+	return source.pipe(csv);
+}
+
 /** A stream of the bytes of the first `.csv` file in a zip. */
 function unzipCsv(): Transform {
 	let found = false;

@@ -7,8 +7,12 @@
  * count as permanently deleted.
  */
 import { z } from 'zod';
-import { ZohoInputError } from '../errors';
+import type { ApiAccess } from '../api/apiClient';
+import { listPageBody } from '../api/pagination';
+import { ZohoInputError, ZohoTransportError } from '../errors';
+import { describeUrl } from '../secrets';
 import { checkModuleName } from './apiNames';
+import { crmBaseUrl, type ModuleTarget } from './module';
 
 export const DELETED_TYPES = ['all', 'recycle', 'permanent'] as const;
 export type DeletedType = (typeof DELETED_TYPES)[number];
@@ -86,3 +90,50 @@ export const deletedRecordsAnswerSchema = z
 	})
 	.passthrough();
 export type DeletedRecordsAnswer = z.infer<typeof deletedRecordsAnswerSchema>;
+
+/**
+ * A module's deleted records, newest deletion first, a page at a time, read to the end or
+ * to `limit` records. One page size for the whole read: pages are offsets of it.
+ */
+export async function* deletedRecordPages(
+	access: ApiAccess,
+	options: { target: ModuleTarget; type?: DeletedType; since?: Date; limit?: number },
+): AsyncGenerator<DeletedRecord[]> {
+	const { target } = options;
+	const wanted = options.limit ?? Number.POSITIVE_INFINITY;
+	const perPage = Math.min(DELETED_MAX_PER_PAGE, wanted);
+	let read = 0;
+	for (let page = 1; read < wanted; page += 1) {
+		const request = deletedRecordsRequest({
+			module: target.module,
+			page,
+			perPage,
+			...(options.type === undefined ? {} : { type: options.type }),
+			...(options.since === undefined ? {} : { since: options.since }),
+		});
+		const res = await access.api.call(
+			(token) => ({
+				method: 'GET',
+				url: `${crmBaseUrl(target, { apiDomain: token.apiDomain, accountsUrl: access.callOptions.credentials.accountsUrl })}${request.path}`,
+				query: Object.entries(request.query),
+				headers: request.headers,
+			}),
+			access.callOptions,
+		);
+		const url = describeUrl(res.url);
+		// 204 when nothing was deleted, 304 when nothing since If-Modified-Since.
+		const json = listPageBody(res.body, url);
+		if (json === undefined) return;
+		const parsed = deletedRecordsAnswerSchema.safeParse(json);
+		if (!parsed.success)
+			throw new ZohoTransportError(
+				'INVALID_RESPONSE',
+				`Zoho's answer (${url}) is not a list of deleted records.`,
+				{ url, hint: 'Check the module and API version; if the answer stays so, report it.' },
+			);
+		const records = parsed.data.data.slice(0, wanted - read);
+		if (records.length > 0) yield records;
+		read += records.length;
+		if (parsed.data.info.more_records !== true || parsed.data.data.length < perPage) return;
+	}
+}
