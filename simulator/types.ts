@@ -71,6 +71,8 @@ export interface FaultSpec {
 	method?: string;
 	/** Prefix of the request pathname, e.g. '/oauth/v2/token' or '/crm/v2/Leads'. */
 	path: string;
+	/** And its end, e.g. '/result' for a Bulk Read download (whose job id is not known beforehand). */
+	pathEnd?: string;
 	/** How many matching requests the fault hits, default 1 (Infinity allowed). */
 	times?: number;
 	kind: FaultKind;

@@ -9,6 +9,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { operationProperties } from './actions/operations';
 import { route } from './actions/router';
 import { zohoSelfClientApiTest } from '../shared/methods/credentialTest';
+import { getModuleFields } from '../shared/methods/fieldOptions';
 import { searchModules } from '../shared/methods/listSearch';
 import { getRecordFields } from '../shared/methods/resourceMapping';
 
@@ -34,6 +35,7 @@ export class ZohoOAuthRequest implements INodeType {
 	methods = {
 		credentialTest: { zohoSelfClientApiTest },
 		listSearch: { searchModules },
+		loadOptions: { getModuleFields },
 		resourceMapping: { getRecordFields },
 	};
 
