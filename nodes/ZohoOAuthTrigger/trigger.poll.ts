@@ -26,10 +26,10 @@ import { nodeParams, readCrmTarget, readModule, timeoutOption } from '../shared/
 import { zohoAccess } from '../shared/zohoRuntime';
 
 /** Records a test run in the editor shows. */
-const TEST_RUN_RECORDS = 5;
+export const TEST_RUN_RECORDS = 5;
 
 /** What the trigger keeps in static data: the watermark and what it belongs to. */
-interface TriggerState extends IDataObject {
+export interface TriggerState extends IDataObject {
 	source?: string;
 	watermark?: IDataObject;
 }
@@ -41,13 +41,17 @@ interface TriggerState extends IDataObject {
  */
 const inFlight = new Set<string>();
 
-export async function poll(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-	if (ctx.getMode() === 'manual') return await pollOnce(ctx);
+/** `once` reads one poll's items: changed records by default, deletions for the Deleted event (trigger.deleted.ts). */
+export async function poll(
+	ctx: IPollFunctions,
+	once: (ctx: IPollFunctions) => Promise<INodeExecutionData[][] | null> = pollOnce,
+): Promise<INodeExecutionData[][] | null> {
+	if (ctx.getMode() === 'manual') return await once(ctx);
 	const key = `${String(ctx.getWorkflow().id)}:${ctx.getNode().id}`;
 	if (inFlight.has(key)) return null;
 	inFlight.add(key);
 	try {
-		return await pollOnce(ctx);
+		return await once(ctx);
 	} finally {
 		inFlight.delete(key);
 	}
@@ -86,7 +90,10 @@ async function pollOnce(ctx: IPollFunctions): Promise<INodeExecutionData[][] | n
 	}
 }
 
-function toItems(ctx: IPollFunctions, records: TriggerRecord[]): INodeExecutionData[][] | null {
+export function toItems(
+	ctx: IPollFunctions,
+	records: TriggerRecord[],
+): INodeExecutionData[][] | null {
 	if (records.length === 0) return null;
 	return [ctx.helpers.returnJsonArray(records as IDataObject[])];
 }
@@ -121,7 +128,7 @@ function readParameters(ctx: IPollFunctions): {
 	};
 }
 
-function readStartFrom(value: string | undefined): number | undefined {
+export function readStartFrom(value: string | undefined): number | undefined {
 	if (value === undefined || value === '') return undefined;
 	const ms = Date.parse(value);
 	if (Number.isNaN(ms)) {
