@@ -1,4 +1,5 @@
 /** Turns the measurements into the table printed by `npm run bench` and written to bench/results.md. */
+import type { BackfillResult, BackfillWay } from './backfill';
 import type { CrmResult } from './crmSync';
 import { FLEET_LATENCY_MS, FLEET_ORG_LIMIT, type FleetResult, type FleetVariant } from './fleet';
 import type { HostResult, HostRun, HostVariant } from './n8nHost';
@@ -14,6 +15,7 @@ export interface BenchResults {
 	memory?: MemoryResult;
 	crm?: CrmResult;
 	fleet?: FleetResult;
+	backfill?: BackfillResult;
 }
 
 function ratioText(ours: number, theirs: number): string {
@@ -278,6 +280,51 @@ export function fleetRows(result: FleetResult): Row[] {
 	});
 }
 
+const BACKFILL_LABEL: Record<BackfillWay, string> = {
+	bulkRead: 'Export Records (Bulk Read)',
+	returnAll: 'API Request, Return All',
+	coql: 'Query (COQL), Return All',
+};
+
+export function backfillRows(result: BackfillResult): Row[] {
+	const section = `7 backfill, n8n ${result.n8nVersion}`;
+	if (result.failure)
+		return [
+			{
+				section,
+				what: 'backfill part',
+				measured: `could not run: ${result.failure}`,
+				goal: '—',
+				verdict: 'n/a',
+			},
+		];
+	const setting = `every record of a ${thousands(result.records)}-record module as items, Zoho answering each call after ${result.latencyMs} ms`;
+	const rows: Row[] = result.runs.map((run) => ({
+		section,
+		what: `${BACKFILL_LABEL[run.way]}: ${setting}${run.way === 'bulkRead' ? ` (a job done after ${result.jobMs / 1000} s)` : ''}`,
+		measured:
+			`${thousands(run.records)} records, ${thousands(run.apiCalls)} API calls, ${thousands(run.credits)} credits; node ${fixed(run.nodeMs / 1000, 1)} s, ` +
+			`n8n execute ${fixed(run.processMs / 1000, 1)} s; n8n peak RSS ${run.peakRssBytes === undefined ? 'n/a' : mib(run.peakRssBytes)}` +
+			(run.error ? `; failed: ${run.error}` : ''),
+		goal: run.way === 'bulkRead' ? 'all records, ≤ 10 calls' : '—',
+		verdict:
+			run.way === 'bulkRead'
+				? verdict(!run.error && run.records === result.records && run.apiCalls <= 10)
+				: 'n/a',
+	}));
+	const bulk = result.runs.find((run) => run.way === 'bulkRead' && !run.error);
+	const pages = result.runs.find((run) => run.way === 'returnAll' && !run.error);
+	if (bulk && pages)
+		rows.push({
+			section,
+			what: 'API calls Return All / Bulk Read',
+			measured: `${thousands(pages.apiCalls)} / ${thousands(bulk.apiCalls)} = ${fixed(pages.apiCalls / bulk.apiCalls, 0)}× (credits ${thousands(pages.credits)} / ${thousands(bulk.credits)})`,
+			goal: '≥ 100×',
+			verdict: verdict(pages.apiCalls / bulk.apiCalls >= 100),
+		});
+	return rows;
+}
+
 export function allRows(results: BenchResults): Row[] {
 	return [
 		...(results.economy ? economyRows(results.economy) : []),
@@ -286,5 +333,6 @@ export function allRows(results: BenchResults): Row[] {
 		...(results.memory ? memoryRows(results.memory) : []),
 		...(results.crm ? crmRows(results.crm) : []),
 		...(results.fleet ? fleetRows(results.fleet) : []),
+		...(results.backfill ? backfillRows(results.backfill) : []),
 	];
 }
