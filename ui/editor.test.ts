@@ -666,11 +666,18 @@ test("Export records in bulk: the Field list loads the module's fields from the 
 		await expectCredentialSelected();
 		const modules = await openResourceList('module');
 		await listItem(modules, 'Leads').first().click();
-		await parameterInput(page, 'fields').click();
+		// The list reloads when the module changes, closing a dropdown opened too early: open it until it shows.
+		const option = (field: string): Locator =>
+			page.getByRole('option', { name: field, exact: true }).filter({ visible: true });
+		await until(async () => {
+			if ((await option('Last Name (Last_Name)').count()) > 0) return true;
+			// Clicked only while no list is open: a second click would close it while it loads.
+			if ((await page.getByRole('listbox').filter({ visible: true }).count()) === 0)
+				// The select itself: a multiple select's inner input is disabled.
+				await parameterInput(page, 'fields').click();
+			return false;
+		}, 'the Field list open, loaded from Leads');
 		for (const field of ['Last Name (Last_Name)', 'Email (Email)', 'Modified Time (Modified_Time)'])
-			await expectVisible(
-				page.getByRole('option', { name: field, exact: true }).filter({ visible: true }),
-				`the field "${field}" loaded from Leads`,
-			);
+			await expectVisible(option(field), `the field "${field}" loaded from Leads`);
 	});
 });

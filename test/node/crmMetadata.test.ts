@@ -180,4 +180,33 @@ describe('module list and field mapping', () => {
 			kit.resetRuntime();
 		}
 	});
+
+	it("lists Export Records' fields from the org, custom fields included, and nothing before a module is picked", async () => {
+		const load = nodeType.methods.loadOptions.getModuleFields;
+		const fields = await load.call(
+			loadOptionsContext({
+				operation: 'exportRecords',
+				module: { __rl: true, mode: 'list', value: 'Projects_X' },
+			}),
+		);
+		expect(fields).toEqual(
+			expect.arrayContaining([
+				{ name: 'Project Name (Name)', value: 'Name' },
+				{ name: 'Budget (Budget)', value: 'Budget' },
+				{ name: 'Modified Time (Modified_Time)', value: 'Modified_Time' },
+			]),
+		);
+		expect(fields.map((field) => field.name)).toEqual(
+			[...fields.map((field) => field.name)].sort((a, b) => a.localeCompare(b)),
+		);
+		expect(
+			await load.call(
+				loadOptionsContext({
+					operation: 'exportRecords',
+					module: { __rl: true, mode: 'list', value: '' },
+				}),
+			),
+		).toEqual([]);
+		expect(callCount(kit.sim, 'GET /crm/v8/settings/fields 200')).toBe(1);
+	});
 });
