@@ -6,7 +6,6 @@
  */
 import type { INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
-import type { ApiAccess } from '../../zoho/api/apiClient';
 import { readDeletions, readRecentDeletions } from '../../zoho/crm/deletedChanges';
 import type { ModuleTarget } from '../../zoho/crm/module';
 import { initialWatermark, readWatermark } from '../../zoho/crm/watermark';
@@ -14,7 +13,7 @@ import { ZohoInputError } from '../../zoho/errors';
 import { CredentialSource } from '../shared/credentialSource';
 import { toNodeError } from '../shared/nodeErrors';
 import { nodeParams, readCrmTarget, readModule, timeoutOption } from '../shared/parameters';
-import { zohoAccess } from '../shared/zohoRuntime';
+import { apiAccess, zohoAccess } from '../shared/zohoRuntime';
 import { readStartFrom, TEST_RUN_RECORDS, toItems, type TriggerState } from './trigger.poll';
 
 export async function pollDeletions(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
@@ -30,12 +29,11 @@ export async function pollDeletions(ctx: IPollFunctions): Promise<INodeExecution
 		const target: ModuleTarget = { ...crm, module: readModule(param) };
 		const options = param('options', {}) as { startFrom?: string; timeout?: unknown };
 		const startFrom = readStartFrom(options.startFrom);
-		const { runtime, scope } = zohoAccess(ctx);
-		const credentials = await new CredentialSource(ctx).read();
-		const access: ApiAccess = {
-			api: runtime.api,
-			callOptions: { ...scope, ...credentials, timeoutMs: timeoutOption(options.timeout) },
-		};
+		const zoho = zohoAccess(ctx);
+		const access = apiAccess(zoho, {
+			credentials: await new CredentialSource(ctx).read(),
+			timeoutMs: timeoutOption(options.timeout),
+		});
 		if (ctx.getMode() === 'manual')
 			return toItems(ctx, await readRecentDeletions(access, { target, count: TEST_RUN_RECORDS }));
 
@@ -43,7 +41,7 @@ export async function pollDeletions(ctx: IPollFunctions): Promise<INodeExecution
 		const key = `${target.product}:${target.module}:deleted`;
 		// A watermark of another module or event says nothing about this one: start afresh.
 		const stored = state.source === key ? readWatermark(state.watermark) : undefined;
-		const now = runtime.clock.now();
+		const now = zoho.runtime.clock.now();
 		state.source = key;
 		if (!stored && startFrom === undefined) {
 			state.watermark = { ...initialWatermark(now) };

@@ -9,34 +9,26 @@ import { ZohoOAuthRequest } from '../../nodes/ZohoOAuthRequest/ZohoOAuthRequest.
 import { ZohoOAuthTrigger } from '../../nodes/ZohoOAuthTrigger/ZohoOAuthTrigger.node';
 import { createPollRunner, runWorkflow, type WorkflowJson } from '../../harness';
 import { TRIGGER_TYPE } from '../../harness/zohoWorkflow';
-import { createZohoRuntime, setSharedZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
 import { CREDENTIAL_ID, NODE_TYPE, startKit, type NodeKit } from './kit';
 
 const LEADS = 1_200;
 let kit: NodeKit;
-let runtime: ZohoRuntime;
 
 beforeAll(async () => {
 	kit = await startKit({
 		scopes: ['ZohoCRM.modules.ALL', 'ZohoCRM.bulk.read', 'ZohoCRM.settings.fields.READ'],
 		sim: { bulkReadJobMs: 20 },
-	});
-	runtime = createZohoRuntime({
-		clock: { now: () => kit.sim.now() },
-		env: {},
-		apiRetry: { retries: 3, baseDelayMs: 5, maxDelayMs: 50 },
-		jobTiming: {
-			poll: { firstMs: 10, maxMs: 40 },
-			downloadRetry: { retries: 1, baseDelayMs: 5, maxDelayMs: 5 },
+		simulatorClock: true,
+		runtime: {
+			jobTiming: {
+				poll: { firstMs: 10, maxMs: 40 },
+				downloadRetry: { retries: 1, baseDelayMs: 5, maxDelayMs: 5 },
+			},
 		},
 	});
-	setSharedZohoRuntime(runtime);
 	kit.sim.seedCrm('us', { module: 'Leads', count: LEADS });
 });
-afterAll(async () => {
-	await runtime.close();
-	await kit.close();
-});
+afterAll(() => kit.close());
 
 const example = JSON.parse(
 	readFileSync(

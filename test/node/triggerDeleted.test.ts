@@ -7,28 +7,19 @@ import { ZohoSelfClientApi } from '../../credentials/ZohoSelfClientApi.credentia
 import { ZohoOAuthTrigger } from '../../nodes/ZohoOAuthTrigger/ZohoOAuthTrigger.node';
 import { createPollRunner, type PollRunner } from '../../harness';
 import { TRIGGER_TYPE, zohoTriggerWorkflow } from '../../harness/zohoWorkflow';
-import { createZohoRuntime, setSharedZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
 import { callCount, startKit, type NodeKit } from './kit';
 
 let kit: NodeKit;
-let runtime: ZohoRuntime;
 const DELETED_PATH = 'GET /crm/v8/Contacts/deleted';
 
 beforeAll(async () => {
-	kit = await startKit({ scopes: ['ZohoCRM.modules.ALL'] });
-	// The trigger's "now" is the simulator's clock, so "from now on" is exact here.
-	runtime = createZohoRuntime({
-		clock: { now: () => kit.sim.now() },
-		env: {},
-		apiRetry: { retries: 3, baseDelayMs: 5, maxDelayMs: 50 },
-		tokenRetry: { retries: 2, baseDelayMs: 5, maxDelayMs: 50 },
+	kit = await startKit({
+		scopes: ['ZohoCRM.modules.ALL'],
+		simulatorClock: true,
+		runtime: { apiRetry: { retries: 3, baseDelayMs: 5, maxDelayMs: 50 } },
 	});
-	setSharedZohoRuntime(runtime);
 });
-afterAll(async () => {
-	await runtime.close();
-	await kit.close();
-});
+afterAll(() => kit.close());
 beforeEach(() => {
 	kit.sim.resetCounters();
 	kit.sim.clearFaults();

@@ -72,16 +72,9 @@ export async function sendHttp(req: HttpRequest): Promise<HttpResponse> {
  */
 export async function openHttpStream(req: HttpRequest): Promise<HttpResponse | HttpStreamResponse> {
 	if (req.signal?.aborted) throw new ZohoAbortError(describeUrl(req.url));
-	const { origin, path } = req.target ?? requestTarget(req.url);
 	try {
 		const answer = await (req.dispatcher ?? getGlobalDispatcher()).request({
-			origin,
-			path,
-			method: req.method,
-			headers: req.headers && { ...req.headers },
-			body: req.body,
-			headersTimeout: req.timeoutMs,
-			bodyTimeout: req.timeoutMs,
+			...dispatchOptions(req),
 			signal: req.signal,
 		});
 		const { statusCode: status, headers } = answer;
@@ -144,22 +137,27 @@ function transportError(error: unknown, req: HttpRequest): ZohoError {
  * its body: no timer of ours.
  */
 function exchange(req: HttpRequest): Promise<HttpResponse> {
-	const { origin, path } = req.target ?? requestTarget(req.url);
 	return new Promise((resolve, reject) => {
 		(req.dispatcher ?? getGlobalDispatcher()).dispatch(
-			{
-				origin,
-				path,
-				method: req.method,
-				// A copy: undici's proxy agent adds `host` to the headers it is given, and callers share theirs.
-				headers: req.headers && { ...req.headers },
-				body: req.body,
-				headersTimeout: req.timeoutMs,
-				bodyTimeout: req.timeoutMs,
-			},
+			dispatchOptions(req),
 			new WholeAnswer(resolve, reject, req.signal),
 		);
 	});
+}
+
+/** The request as undici takes it, whole or streamed, bounded by the Timeout. */
+function dispatchOptions(req: HttpRequest): Dispatcher.DispatchOptions {
+	const { origin, path } = req.target ?? requestTarget(req.url);
+	return {
+		origin,
+		path,
+		method: req.method,
+		// A copy: undici's proxy agent adds `host` to the headers it is given, and callers share theirs.
+		headers: req.headers && { ...req.headers },
+		body: req.body,
+		headersTimeout: req.timeoutMs,
+		bodyTimeout: req.timeoutMs,
+	};
 }
 
 /** Where undici sends a URL: its origin, and its path with the query (never the fragment). */

@@ -2,27 +2,18 @@
  * Query (COQL): a SELECT over a CRM module, read page by page (zoho/crm/coqlRead.ts): past
  * Zoho's LIMIT/OFFSET ceiling by id, so Return All means all. One item per row.
  */
-import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { ApiAccess } from '../../../zoho/api/apiClient';
 import { coqlPages } from '../../../zoho/crm/coqlRead';
 import { ZohoInputError } from '../../../zoho/errors';
 import { crmVersionProperty } from '../../shared/crmTarget.description';
-import { forEachOf } from '../../../zoho/forEachOf';
-import {
-	itemParams,
-	positiveInteger,
-	readCrmOnlyTarget,
-	text,
-	timeoutOption,
-} from '../../shared/parameters';
-import { timeoutProperty } from '../../shared/timeout.description';
+import { itemParams, readCrmOnlyTarget, text } from '../../shared/parameters';
+import { apiAccess } from '../../shared/zohoRuntime';
+import { listProperties, pageItems, readListSettings } from './listRead';
 import type { ItemInput } from './types';
 
 const OPERATION = 'coqlQuery';
-const show = (extra: Record<string, boolean[]> = {}) => ({
-	show: { operation: [OPERATION], ...extra },
-});
+const show = () => ({ show: { operation: [OPERATION] } });
 
 export const option = {
 	name: 'Query (COQL)',
@@ -49,54 +40,19 @@ export const properties: INodeProperties[] = [
 		hint: 'Rows come in id order unless ORDER BY says otherwise; in id order every row is read, otherwise at most 100,000 (Zoho)',
 		displayOptions: show(),
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: show(),
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: show({ returnAll: [false] }),
-	},
-	{
-		displayName: 'Options',
-		name: 'coqlOptions',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: show(),
-		options: [timeoutProperty()],
-	},
+	...listProperties(OPERATION),
 ];
 
 export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
-	const { ctx, itemIndex, runtime, scope } = input;
+	const { ctx, itemIndex } = input;
 	const param = itemParams(ctx, itemIndex);
 	const target = readCrmOnlyTarget(param);
 	const query = fillExpressions(String(param('query', '')), (expression) =>
 		ctx.evaluateExpression(expression, itemIndex),
 	);
-	const limit =
-		param('returnAll', false) === true ? undefined : positiveInteger(param('limit', 50), 'Limit');
-	const options = param('coqlOptions', {}) as { timeout?: unknown };
-	const credentials = await input.credentials.read();
-	const access: ApiAccess = {
-		api: runtime.api,
-		callOptions: { ...scope, ...credentials, timeoutMs: timeoutOption(options.timeout) },
-	};
-	const items: INodeExecutionData[] = [];
-	await forEachOf(coqlPages(access, { target, query, ...(limit ? { limit } : {}) }), (rows) => {
-		for (const json of rows) items.push({ json: json as IDataObject });
-	});
-	return items;
+	const { limit, timeoutMs } = readListSettings(param);
+	const access = apiAccess(input, { credentials: await input.credentials.read(), timeoutMs });
+	return await pageItems(coqlPages(access, { target, query, ...(limit ? { limit } : {}) }));
 }
 
 /** The query with each `{{ … }}` replaced by its value (the SQL editor keeps them as text, as in n8n's SQL nodes). */

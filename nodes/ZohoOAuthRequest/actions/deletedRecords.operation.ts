@@ -1,7 +1,6 @@
 /** Get Deleted Records: a CRM module's recycle bin, its permanently deleted records, or both, since a time. */
-import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { ApiAccess } from '../../../zoho/api/apiClient';
 import {
 	DELETED_TYPES,
 	deletedRecordPages,
@@ -9,22 +8,13 @@ import {
 } from '../../../zoho/crm/deletedRecords';
 import { ZohoInputError } from '../../../zoho/errors';
 import { crmVersionProperty, moduleProperty } from '../../shared/crmTarget.description';
-import { forEachOf } from '../../../zoho/forEachOf';
-import {
-	itemParams,
-	positiveInteger,
-	readCrmOnlyTarget,
-	readModule,
-	text,
-	timeoutOption,
-} from '../../shared/parameters';
-import { timeoutProperty } from '../../shared/timeout.description';
+import { itemParams, readCrmOnlyTarget, readModule, text } from '../../shared/parameters';
+import { apiAccess } from '../../shared/zohoRuntime';
+import { listProperties, pageItems, readListSettings } from './listRead';
 import type { ItemInput } from './types';
 
 const OPERATION = 'deletedRecords';
-const show = (extra: Record<string, boolean[]> = {}) => ({
-	show: { operation: [OPERATION], ...extra },
-});
+const show = () => ({ show: { operation: [OPERATION] } });
 
 export const option = {
 	name: 'Get Deleted Records',
@@ -70,36 +60,11 @@ export const properties: INodeProperties[] = [
 			'Only records deleted after this time (sent as If-Modified-Since). Empty: every deleted record Zoho keeps.',
 		displayOptions: show(),
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: show(),
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: show({ returnAll: [false] }),
-	},
-	{
-		displayName: 'Options',
-		name: 'deletedOptions',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: show(),
-		options: [timeoutProperty()],
-	},
+	...listProperties(OPERATION),
 ];
 
 export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
-	const { ctx, itemIndex, runtime, scope } = input;
+	const { ctx, itemIndex } = input;
 	const param = itemParams(ctx, itemIndex);
 	const target = { ...readCrmOnlyTarget(param), module: readModule(param) };
 	const type = text(param('deletedType', 'all'));
@@ -110,25 +75,16 @@ export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
 			'Pick All, In the Recycle Bin or Permanently Deleted.',
 		);
 	const since = readSince(param('deletedSince', ''));
-	const limit =
-		param('returnAll', false) === true ? undefined : positiveInteger(param('limit', 50), 'Limit');
-	const options = param('deletedOptions', {}) as { timeout?: unknown };
-	const credentials = await input.credentials.read();
-	const access: ApiAccess = {
-		api: runtime.api,
-		callOptions: { ...scope, ...credentials, timeoutMs: timeoutOption(options.timeout) },
-	};
-	const items: INodeExecutionData[] = [];
-	const pages = deletedRecordPages(access, {
-		target,
-		type: type as DeletedType,
-		...(since ? { since } : {}),
-		...(limit ? { limit } : {}),
-	});
-	await forEachOf(pages, (records) => {
-		for (const json of records) items.push({ json: json as IDataObject });
-	});
-	return items;
+	const { limit, timeoutMs } = readListSettings(param);
+	const access = apiAccess(input, { credentials: await input.credentials.read(), timeoutMs });
+	return await pageItems(
+		deletedRecordPages(access, {
+			target,
+			type: type as DeletedType,
+			...(since ? { since } : {}),
+			...(limit ? { limit } : {}),
+		}),
+	);
 }
 
 function readSince(value: unknown): Date | undefined {

@@ -29,6 +29,7 @@ import {
 	timeoutOption,
 	type ParamReader,
 } from '../../shared/parameters';
+import { apiAccess } from '../../shared/zohoRuntime';
 import { DEFAULT_MAX_WAIT_MINUTES, OPERATION } from './exportRecords.description';
 import type { ItemInput } from './types';
 
@@ -52,13 +53,10 @@ interface ExportSettings {
 }
 
 export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
-	const { ctx, itemIndex, runtime, scope } = input;
+	const { ctx, itemIndex, runtime } = input;
 	const settings = readSettings(itemParams(ctx, itemIndex));
 	const credentials = await input.credentials.read();
-	const access: ApiAccess = {
-		api: runtime.api,
-		callOptions: { ...scope, ...credentials, timeoutMs: settings.timeoutMs },
-	};
+	const access = apiAccess(input, { credentials, timeoutMs: settings.timeoutMs });
 	const pages = bulkExportPages(access, {
 		version: settings.target.crmVersion,
 		request: settings.request,
