@@ -82,7 +82,11 @@ describe('Bulk Read request', () => {
 	it('names the field and the fix for what Zoho would refuse', () => {
 		const cases: Array<[() => unknown, string, RegExp]> = [
 			[() => buildBulkReadRequest({ module: 'Notes' }), 'Module', /does not export Notes/],
-			[() => buildBulkReadRequest({ module: 'My Module' }), 'Module', /not a module API name/],
+			[
+				() => buildBulkReadRequest({ module: 'My Module' }),
+				'Module',
+				/is not a Zoho module API name/,
+			],
 			[
 				() => buildBulkReadRequest({ module: 'Leads', fields: ['Last Name'] }),
 				'Fields',

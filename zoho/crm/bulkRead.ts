@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import { ZohoInputError } from '../errors';
-import { checkFieldNames, checkModuleName } from './apiNames';
+import { checkFieldNames } from './apiNames';
+import { checkModuleName } from './module';
 
 /** Records in one result page. */
 export const BULK_READ_PAGE_SIZE = 200_000;

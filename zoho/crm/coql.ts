@@ -9,7 +9,8 @@
  */
 import { z } from 'zod';
 import { ZohoInputError } from '../errors';
-import { checkFieldNames, checkModuleName } from './apiNames';
+import { checkFieldNames } from './apiNames';
+import { checkModuleName } from './module';
 
 export const COQL_MAX_LIMIT = 2000;
 export const COQL_MAX_OFFSET_ROWS = 100_000;

@@ -11,8 +11,7 @@ import type { ApiAccess } from '../api/apiClient';
 import { listPageBody } from '../api/pagination';
 import { ZohoInputError, ZohoTransportError } from '../errors';
 import { describeUrl } from '../secrets';
-import { checkModuleName } from './apiNames';
-import { crmBaseUrl, type ModuleTarget } from './module';
+import { checkModuleName, crmBaseUrl, type ModuleTarget } from './module';
 
 export const DELETED_TYPES = ['all', 'recycle', 'permanent'] as const;
 export type DeletedType = (typeof DELETED_TYPES)[number];
