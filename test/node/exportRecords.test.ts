@@ -131,9 +131,10 @@ describe('Export Records (Bulk Read)', () => {
 		expect(calls()['GET /crm/v8/settings/fields 200']).toBeUndefined();
 	}, 180_000);
 
-	it('exports only what the Modified range and the criteria JSON match (AND)', async () => {
+	it('exports only what the Modified range and the criteria JSON match (AND), fields from an expression', async () => {
 		const result = await kit.run({
 			workflow: exportWorkflow({
+				fields: `={{ ${JSON.stringify(FIELDS.join(', '))} }}`,
 				exportFilters: {
 					modifiedFrom: new Date(BASE + 1000 * 1000).toISOString(),
 					modifiedTo: new Date(BASE + 1999 * 1000).toISOString(),
@@ -150,6 +151,7 @@ describe('Export Records (Bulk Read)', () => {
 		const expected = Array.from({ length: 1000 }, (_, k) => 1000 + k).filter((i) => i % 3 === 0);
 		expect(names.sort((a, b) => a - b)).toEqual(expected);
 		expect(names).toHaveLength(333);
+		expect(Object.keys(jsonOf(result)[0] ?? {})).toEqual(['id', ...FIELDS]);
 		expect(calls()['POST /crm/bulk/v8/read 201']).toBe(1);
 	});
 

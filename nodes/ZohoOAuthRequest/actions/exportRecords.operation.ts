@@ -127,7 +127,7 @@ function readSettings(param: ParamReader): ExportSettings {
 	const cvid = text(filters.customViewId);
 	const request = {
 		module: target.module,
-		fields: (param('fields', []) as unknown[]).map(text).filter((name) => name !== ''),
+		fields: readFields(param('fields', [])),
 		...readCriteria(filters),
 		...(cvid === '' ? {} : { cvid }),
 	};
@@ -160,6 +160,12 @@ function readCriteria(filters: IDataObject): { criteria?: BulkReadCriteria } {
 	if (range && own) return { criteria: { operator: 'and', criteria: [range, own] } };
 	const criteria = range ?? own;
 	return criteria ? { criteria } : {};
+}
+
+/** The picked fields, or an expression's list or comma-separated text. */
+function readFields(raw: unknown): string[] {
+	const list = Array.isArray(raw) ? (raw as unknown[]) : text(raw).split(',');
+	return list.map(text).filter((name) => name !== '');
 }
 
 function optionalDate(value: unknown, key: 'from' | 'to'): { from?: Date; to?: Date } {
