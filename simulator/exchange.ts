@@ -2,7 +2,7 @@
 // before the first byte leaves: a test that awaits a response then sees exact counters.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimCore } from './core';
-import { redactedPairs, summarizeBody, type JournalEntry } from './journal';
+import { currentTestName, redactedPairs, summarizeBody, type JournalEntry } from './journal';
 import { boundaryOf, parseMultipart } from './multipart';
 import type { ScopeSet } from './scopes';
 import type { DcState } from './state';
@@ -177,8 +177,13 @@ export class Exchange {
 			status,
 			...(this.answerCode !== undefined ? { code: this.answerCode } : {}),
 			...(this.core.deliberate !== undefined ? { deliberate: this.core.deliberate } : {}),
+			...optional('testName', currentTestName()),
 		};
 	}
+}
+
+function optional(key: string, value: string | undefined): Record<string, string> {
+	return value === undefined ? {} : { [key]: value };
 }
 
 /** One API endpoint: whether a token's scopes allow it, and how it answers. */

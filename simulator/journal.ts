@@ -53,6 +53,17 @@ export interface JournalEntry {
 	code?: string;
 	/** Set while a test sends something wrong on purpose (ZohoSimulator.deliberately). */
 	deliberate?: string;
+	/** The running test, when the simulator runs inside jest (for the checker's report). */
+	testName?: string;
+}
+
+/** jest's current test name, read from its global `expect` when there is one. */
+export function currentTestName(): string | undefined {
+	const expectGlobal = (globalThis as { expect?: { getState?: () => { currentTestName?: string } } })
+		.expect;
+	return typeof expectGlobal?.getState === 'function'
+		? expectGlobal.getState().currentTestName
+		: undefined;
 }
 
 export class Journal {
