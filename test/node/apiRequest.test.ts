@@ -23,6 +23,9 @@ beforeEach(() => {
 
 const get = (path: string, extra: Record<string, unknown> = {}) =>
 	zohoWorkflow({ operation: 'apiRequest', method: 'GET', path, ...extra });
+/** CRM lists from v3 on need `fields` (Zoho: REQUIRED_PARAM_MISSING without it). */
+const FIELDS = { name: 'fields', value: 'Last_Name,Email' };
+const withFields = { sendQuery: true, queryParameters: { parameters: [FIELDS] } };
 
 describe('API Request', () => {
 	it('Return All walks 10,000 CRM Leads, switching from page to page_token after 2,000, one item per record', async () => {
@@ -45,14 +48,16 @@ describe('API Request', () => {
 
 	it('Limit stops the page walk at that many records', async () => {
 		const result = await kit.run({
-			workflow: get('/Leads', { options: { limit: 450, splitIntoItems: true } }),
+			workflow: get('/Leads', { ...withFields, options: { limit: 450, splitIntoItems: true } }),
 		});
 		expect(jsonOf(result)).toHaveLength(450);
 		expect(callCount(kit.sim, 'GET /crm/v8/Leads 200')).toBe(3);
 	});
 
 	it('Return All without Split Into Items gives one item holding every record', async () => {
-		const result = await kit.run({ workflow: get('/Contacts', { options: { returnAll: true } }) });
+		const result = await kit.run({
+			workflow: get('/Contacts', { ...withFields, options: { returnAll: true } }),
+		});
 		const out = jsonOf(result);
 		expect(out).toHaveLength(1);
 		expect((out[0]?.data as unknown[]).length).toBe(kit.sim.records('us', 'Contacts').length);
@@ -86,10 +91,10 @@ describe('API Request', () => {
 	});
 
 	it('answers an empty list (HTTP 204) with one empty item, or no items when splitting', async () => {
-		const plain = await kit.run({ workflow: get('/Deals') });
+		const plain = await kit.run({ workflow: get('/Deals', withFields) });
 		expect(jsonOf(plain)).toEqual([{}]);
 		const split = await kit.run({
-			workflow: get('/Deals', { options: { splitIntoItems: true, returnAll: true } }),
+			workflow: get('/Deals', { ...withFields, options: { splitIntoItems: true, returnAll: true } }),
 		});
 		expect(jsonOf(split)).toEqual([]);
 		expect(callCount(kit.sim, 'GET /crm/v8/Deals 204')).toBe(2);
@@ -100,10 +105,7 @@ describe('API Request', () => {
 			workflow: get('/Leads', {
 				sendQuery: true,
 				queryParameters: {
-					parameters: [
-						{ name: 'per_page', value: '2' },
-						{ name: 'page', value: '3' },
-					],
+					parameters: [FIELDS, { name: 'per_page', value: '2' }, { name: 'page', value: '3' }],
 				},
 			}),
 		});
@@ -114,7 +116,7 @@ describe('API Request', () => {
 			workflow: get('/Leads', {
 				sendQuery: true,
 				specifyQuery: 'json',
-				jsonQuery: '{ "per_page": 1 }',
+				jsonQuery: '{ "per_page": 1, "fields": "Last_Name" }',
 				options: { fullResponse: true },
 			}),
 		});
@@ -205,7 +207,7 @@ describe('API Request', () => {
 		const contacts = kit.sim.records('us', 'Contacts').length;
 		const full = await kit.run({ workflow: get(`${kit.sim.url('us')}/crm/v2/Contacts`) });
 		expect((jsonOf(full)[0]?.data as unknown[]).length).toBe(contacts);
-		const based = await kit.run({ workflow: get('/crm/v3/Contacts') });
+		const based = await kit.run({ workflow: get('/crm/v3/Contacts', withFields) });
 		expect((jsonOf(based)[0]?.data as unknown[]).length).toBe(contacts);
 		expect([
 			callCount(kit.sim, 'GET /crm/v2/Contacts 200'),

@@ -192,10 +192,12 @@ describe('API Request failures', () => {
 			{ operation: 'apiRequest', method: 'GET', path: '={{ $json.path }}' },
 			{ continueOnFail: true },
 		);
-		const result = await kit.run({
-			workflow,
-			inputItems: items(paths.length, (i) => ({ path: paths[i] })),
-		});
+		const result = await kit.sim.deliberately('item 4 asks for a path Zoho does not have', () =>
+			kit.run({
+				workflow,
+				inputItems: items(paths.length, (i) => ({ path: paths[i] })),
+			}),
+		);
 		expect(result.error).toBeUndefined();
 		const out = result.outputs.Zoho?.[0] ?? [];
 		expect(out).toHaveLength(5);

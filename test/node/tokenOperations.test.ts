@@ -84,7 +84,13 @@ describe('Exchange Grant Code', () => {
 			// The new refresh token works: put it into the credential and call the API.
 			data.refreshToken = String(out?.refresh_token);
 			const call = await kit.run({
-				workflow: zohoWorkflow({ operation: 'apiRequest', method: 'GET', path: '/Leads' }),
+				workflow: zohoWorkflow({
+					operation: 'apiRequest',
+					method: 'GET',
+					path: '/Leads',
+					sendQuery: true,
+					queryParameters: { parameters: [{ name: 'fields', value: 'Last_Name' }] },
+				}),
 			});
 			expect(call.error).toBeUndefined();
 			// The exchange's own access token is cached for the new refresh token: no second mint.

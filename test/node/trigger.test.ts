@@ -194,6 +194,8 @@ describe('Zoho OAuth Trigger', () => {
 		'after a poll failed with %s, moves nothing: the next poll emits every change once',
 		async (_label, fault, message) => {
 			const module = `Deals${fault.kind}${fault.status ?? ''}`;
+			// A custom module of the org: Zoho has only the modules an org defines.
+			kit.sim.defineCrmModule('us', { api_name: module, fields: [{ api_name: 'Last_Name' }] });
 			seed(module, [{ name: 'D1', modified: 1 }]);
 			const poller = trigger({ module: byName(module), options: { startFrom: at(0) } });
 			expect(names(await poller.poll())).toEqual(['D1']);
@@ -307,6 +309,11 @@ describe('Zoho OAuth Trigger', () => {
 	});
 
 	it('emits the first 2,000 Bigin records of one second, then says why it cannot read past them, moving nothing', async () => {
+		kit.sim.defineCrmModule(
+			'us',
+			{ api_name: 'Deals', fields: [{ api_name: 'Last_Name' }] },
+			'bigin',
+		);
 		kit.sim.seedCrm('us', {
 			module: 'Deals',
 			product: 'bigin',
@@ -383,6 +390,7 @@ describe('Zoho OAuth Trigger', () => {
 
 describe('Zoho OAuth Trigger module picker', () => {
 	it("lists the org's modules from settings/modules, custom ones included (the record writes' picker)", async () => {
+		kit.sim.defineCrmModule('us', { api_name: 'Shipments_X', plural_label: 'Shipments' });
 		kit.sim.seedCrm('us', { module: 'Shipments_X', count: 1 });
 		const { results } = await trigger({ module: byName('Leads') }).listSearch('searchModules');
 		expect(results).toContainEqual({ name: 'Leads', value: 'Leads' });
