@@ -114,7 +114,7 @@ function paramsOf(request: ContractRequest, operation: Operation): Map<string, s
 	if (operation.body.kind === 'params' && request.body.kind === 'form')
 		for (const [name, value] of request.body.params) params.set(name, value);
 	if (operation.body.kind === 'params' && request.body.kind === 'multipart')
-		for (const name of request.body.parts) params.set(name, '<part>');
+		for (const [name, value] of request.body.params ?? []) params.set(name, value);
 	return params;
 }
 

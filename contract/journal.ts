@@ -2,7 +2,7 @@
  * Reads the simulator's request journal (JSON lines, one request each) and holds every
  * request against the contract: the verdict of a test run.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkRequest, REQUEST_REFUSAL_CODES, type Finding } from './check';
 import type { ContractRequest } from './rules';
@@ -25,6 +25,8 @@ export interface Verdict {
 
 export function readJournal(folder: string): JournaledRequest[] {
 	const entries: JournaledRequest[] = [];
+	// No simulator started in this run: nothing was journaled.
+	if (!existsSync(folder)) return entries;
 	for (const name of readdirSync(folder)
 		.filter((file) => file.endsWith('.jsonl'))
 		.sort()) {

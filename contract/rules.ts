@@ -38,7 +38,7 @@ export type RequestBody =
 			duplicateCheckFields?: unknown;
 	  }
 	| { kind: 'form'; params: Array<[string, string]> }
-	| { kind: 'multipart'; parts: string[] }
+	| { kind: 'multipart'; parts: string[]; params?: Array<[string, string]> }
 	| { kind: 'other'; contentType: string; bytes: number };
 
 export interface JsonBodyRule {

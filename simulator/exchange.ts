@@ -167,11 +167,9 @@ export class Exchange {
 			body: summarizeBody({
 				body: this.body,
 				contentType,
-				multipartNames: () => {
+				multipartParts: () => {
 					const boundary = boundaryOf(contentType);
-					return boundary
-						? parseMultipart(this.body, boundary)?.map((part) => part.name)
-						: undefined;
+					return boundary ? parseMultipart(this.body, boundary) : undefined;
 				},
 			}),
 			status,

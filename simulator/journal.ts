@@ -5,6 +5,7 @@
 // Authorization header is not kept and secret parameters keep their names only.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
+import type { MultipartPart } from './multipart';
 
 export const JOURNAL_ENV = 'ZOHO_SIM_JOURNAL_DIR';
 
@@ -36,7 +37,12 @@ export type BodySummary =
 			duplicateCheckFields?: unknown;
 	  }
 	| { kind: 'form'; params: Array<[string, string]> }
-	| { kind: 'multipart'; parts: string[] }
+	| {
+			kind: 'multipart';
+			parts: string[];
+			/** Text parts (no file name), secret values redacted: a form sent as multipart. */
+			params: Array<[string, string]>;
+	  }
 	| { kind: 'other'; contentType: string; bytes: number };
 
 export interface JournalEntry {
@@ -59,8 +65,9 @@ export interface JournalEntry {
 
 /** jest's current test name, read from its global `expect` when there is one. */
 export function currentTestName(): string | undefined {
-	const expectGlobal = (globalThis as { expect?: { getState?: () => { currentTestName?: string } } })
-		.expect;
+	const expectGlobal = (
+		globalThis as { expect?: { getState?: () => { currentTestName?: string } } }
+	).expect;
 	return typeof expectGlobal?.getState === 'function'
 		? expectGlobal.getState().currentTestName
 		: undefined;
@@ -96,14 +103,24 @@ export function redactedPairs(pairs: Iterable<[string, string]>): Array<[string,
 export function summarizeBody(options: {
 	body: Buffer;
 	contentType: string;
-	multipartNames: () => string[] | undefined;
+	multipartParts: () => MultipartPart[] | undefined;
 }): BodySummary {
 	const { body, contentType } = options;
 	if (body.length === 0) return { kind: 'none' };
 	if (/^application\/x-www-form-urlencoded/i.test(contentType))
 		return { kind: 'form', params: redactedPairs(new URLSearchParams(body.toString('utf8'))) };
-	if (/^multipart\//i.test(contentType))
-		return { kind: 'multipart', parts: options.multipartNames() ?? [] };
+	if (/^multipart\//i.test(contentType)) {
+		const parts = options.multipartParts() ?? [];
+		return {
+			kind: 'multipart',
+			parts: parts.map((part) => part.name),
+			params: redactedPairs(
+				parts
+					.filter((part) => part.filename === undefined)
+					.map((part): [string, string] => [part.name, part.data.toString('utf8')]),
+			),
+		};
+	}
 	const json = parseJson(body);
 	if (json === undefined)
 		return { kind: 'other', contentType: contentType || 'none', bytes: body.length };

@@ -4,7 +4,7 @@
  * value the SDK read with the JSON the simulator sent. A key whose type the SDK cannot
  * read, a value it reads differently, or a key it does not model is reported.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as SDK from '@zohocrm/typescript-sdk-8.0';
@@ -35,8 +35,10 @@ for (const key of Object.keys(JSON_DETAILS)) {
 	const match = /^core\/com\/zoho\/crm\/api\/([a-z_]+)\//.exec(key);
 	if (!match || !PACKAGES.includes(match[1] ?? '')) continue;
 	const detail = JSON_DETAILS[key] as Record<string, unknown>;
-	if (detail.interface === true) continue;
-	const loaded = require(path.join(DIST, `${key}.js`)) as { MasterModel?: unknown };
+	const file = path.join(DIST, `${key}.js`);
+	// Interfaces and parameter holders have no model class of their own.
+	if (detail.interface === true || !existsSync(file)) continue;
+	const loaded = require(file) as { MasterModel?: unknown };
 	if (loaded.MasterModel) CLASS_PATHS.set(loaded.MasterModel, key);
 }
 
@@ -89,7 +91,9 @@ export async function initSdk(options: {
 		.environment(environment)
 		.token(token)
 		.store(new MemoryStore() as unknown as TokenStore)
-		.SDKConfig(new SDK.SDKConfigBuilder().pickListValidation(false).autoRefreshFields(false).build())
+		.SDKConfig(
+			new SDK.SDKConfigBuilder().pickListValidation(false).autoRefreshFields(false).build(),
+		)
 		.resourcePath(resources)
 		.logger(new SDK.LogBuilder().level(SDK.Levels.OFF).filePath(null).build())
 		.initialize();
@@ -109,7 +113,8 @@ export function roundTrip(response: SDK.APIResponse): RoundTrip {
 	const raw = response.getResponseJSON();
 	const parsed = response.getObject() as unknown;
 	if (raw === null) {
-		if (parsed !== null && parsed !== undefined) result.mismatches.push('$: no body, yet an object');
+		if (parsed !== null && parsed !== undefined)
+			result.mismatches.push('$: no body, yet an object');
 		return result;
 	}
 	compareValue({ raw, value: parsed, where: '$', result });
@@ -132,7 +137,8 @@ function compareValue(options: {
 		return;
 	}
 	if (value instanceof SDK.Choice) {
-		if (value.getValue() !== raw) mismatch(`${JSON.stringify(raw)} read as ${String(value.getValue())}`);
+		if (value.getValue() !== raw)
+			mismatch(`${JSON.stringify(raw)} read as ${String(value.getValue())}`);
 		return;
 	}
 	if (value instanceof Date) {
@@ -165,13 +171,15 @@ function compareValue(options: {
 	}
 	if (Array.isArray(value)) {
 		if (!Array.isArray(raw)) return mismatch(`a list expected, ${describe(raw)} sent`);
-		if (raw.length !== value.length) return mismatch(`${raw.length} items sent, ${value.length} read`);
+		if (raw.length !== value.length)
+			return mismatch(`${raw.length} items sent, ${value.length} read`);
 		raw.forEach((item, index) =>
 			compareValue({ raw: item, value: value[index], where: `${where}[${index}]`, result }),
 		);
 		return;
 	}
-	const classPath = typeof value === 'object' && value !== null ? CLASS_PATHS.get(value.constructor) : undefined;
+	const classPath =
+		typeof value === 'object' && value !== null ? CLASS_PATHS.get(value.constructor) : undefined;
 	if (classPath) {
 		compareModel({ raw, value: value as Record<string, unknown>, classPath, where, result });
 		return;
@@ -182,10 +190,14 @@ function compareValue(options: {
 		return;
 	}
 	const expected = detail?.type;
-	if (expected === 'Boolean' && typeof raw !== 'boolean') return mismatch(`a boolean expected, ${describe(raw)} sent`);
-	if (expected === 'Integer' && !Number.isInteger(raw)) return mismatch(`an integer expected, ${describe(raw)} sent`);
-	if (expected === 'String' && typeof raw !== 'string') return mismatch(`a string expected, ${describe(raw)} sent`);
-	if (isPlainObject(raw) || Array.isArray(raw)) return mismatch(`${describe(raw)} sent, ${describe(value)} read`);
+	if (expected === 'Boolean' && typeof raw !== 'boolean')
+		return mismatch(`a boolean expected, ${describe(raw)} sent`);
+	if (expected === 'Integer' && !Number.isInteger(raw))
+		return mismatch(`an integer expected, ${describe(raw)} sent`);
+	if (expected === 'String' && typeof raw !== 'string')
+		return mismatch(`a string expected, ${describe(raw)} sent`);
+	if (isPlainObject(raw) || Array.isArray(raw))
+		return mismatch(`${describe(raw)} sent, ${describe(value)} read`);
 	if (value !== raw) mismatch(`${JSON.stringify(raw)} read as ${JSON.stringify(value)}`);
 }
 
@@ -227,5 +239,7 @@ function describe(value: unknown): string {
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return 'a list';
 	if (value instanceof Map) return 'a map';
-	return typeof value === 'object' ? `a ${value.constructor?.name ?? 'object'}` : `${typeof value} ${JSON.stringify(value)}`;
+	return typeof value === 'object'
+		? `a ${value.constructor?.name ?? 'object'}`
+		: `${typeof value} ${JSON.stringify(value)}`;
 }

@@ -4,11 +4,26 @@ import * as SDK from '@zohocrm/typescript-sdk-8.0';
 import { ZohoSimulator } from '../../simulator';
 import { initSdk, roundTrip } from './judge';
 
-const SCOPES = ['ZohoCRM.modules.ALL', 'ZohoCRM.settings.ALL', 'ZohoCRM.users.READ', 'ZohoCRM.org.READ'];
-/** Keys the simulator sends that SDK 3.0.0's models do not have (Zoho's v8 answers carry them too). */
-const UNMODELLED_ALLOWED = new Set<string>([]);
+const SCOPES = [
+	'ZohoCRM.modules.ALL',
+	'ZohoCRM.settings.ALL',
+	'ZohoCRM.users.READ',
+	'ZohoCRM.org.READ',
+];
+/**
+ * Keys the simulator sends that SDK 3.0.0's models do not have, each in Zoho's own v8
+ * example answers (crm-oas: modules getModules "allmoduleswithvariations", fields
+ * getFields "fullexample"). Any other unmodelled key is a simulator invention.
+ */
+const UNMODELLED_ALLOWED = new Set([
+	'modules/modules.actual_singular_label',
+	'modules/modules.actual_plural_label',
+	'fields/fields.parent_field',
+]);
 
-const sim = new ZohoSimulator({ dataCentres: ['us'] });
+// Tokens outlive the simulator clock's jump past a page token's 24 hours: the SDK judges
+// token expiry by the real clock, the simulator by its own.
+const sim = new ZohoSimulator({ dataCentres: ['us'], tokenLifetimeSec: 3 * 24 * 3600 });
 let close = (): void => undefined;
 let refreshToken = '';
 
@@ -105,11 +120,12 @@ describe("Zoho's TypeScript SDK against the simulator", () => {
 		expect(seen).toEqual(newest);
 	});
 
-	it('gets Zoho\'s documented errors as APIException: fields missing or over 50, page with page_token', async () => {
+	it("gets Zoho's documented errors as APIException: fields missing or over 50, page with page_token", async () => {
 		const operations = new SDK.Record.RecordOperations('Leads');
 		const error = async (entries: Array<[SDK.Param<unknown>, unknown]>) => {
-			const response = await sim.deliberately('the SDK judge asks for a documented error', async () =>
-				operations.getRecords(await params(entries)),
+			const response = await sim.deliberately(
+				'the SDK judge asks for a documented error',
+				async () => operations.getRecords(await params(entries)),
 			);
 			expectFaithful(response);
 			const exception = response.getObject() as SDK.Record.APIException;
@@ -153,13 +169,23 @@ describe("Zoho's TypeScript SDK against the simulator", () => {
 			code: 'TOKEN_BOUND_DATA_MISMATCH',
 			details: { param_name: 'page_token' },
 		});
-		const unknownModule = await sim.deliberately('the SDK judge asks for INVALID_MODULE', async () =>
-			new SDK.Record.RecordOperations('Leadz').getRecords(await params([[Get.FIELDS, 'Email']])),
+		// The SDK reads a module's fields before its records: Zoho's INVALID_MODULE stops it there.
+		const unknownModule = await sim.deliberately(
+			'the SDK judge asks for INVALID_MODULE',
+			async () =>
+				new SDK.Record.RecordOperations('Leadz')
+					.getRecords(await params([[Get.FIELDS, 'Email']]))
+					.then(
+						() => undefined,
+						(error: unknown) => error,
+					),
 		);
-		expect(unknownModule.getStatusCode()).toBe(400);
-		expect((unknownModule.getObject() as SDK.Record.APIException).getCode().getValue()).toBe(
-			'INVALID_MODULE',
-		);
+		expect(unknownModule).toBeInstanceOf(SDK.SDKException);
+		// SDKException keeps Zoho's answer in its (untyped) details.
+		expect((unknownModule as unknown as { details: unknown }).details).toMatchObject({
+			code: 'INVALID_MODULE',
+			message: 'the module name given seems to be invalid',
+		});
 	});
 
 	it('searches', async () => {
@@ -184,7 +210,8 @@ describe("Zoho's TypeScript SDK against the simulator", () => {
 		const body = new SDK.Record.BodyWrapper();
 		body.setData([
 			record({ Name: 'One', Tracking: 'T1', Reference: 'R1' }),
-			record({ Tracking: 'T2', Weight: 'heavy' }),
+			// No Name (mandatory) and the first record's Tracking (unique): two problems at once.
+			record({ Tracking: 'T1', Weight: 2 }),
 		]);
 		body.setTrigger(['workflow', 'pathfinder', 'orchestration']);
 		const created = await operations.createRecords(body);
@@ -195,15 +222,23 @@ describe("Zoho's TypeScript SDK against the simulator", () => {
 		const refused = results[1] as SDK.Record.APIException;
 		expect(refused).toBeInstanceOf(SDK.Record.APIException);
 		expect(refused.getCode().getValue()).toBe('MULTIPLE_OR_MULTI_ERRORS');
-		const firstId = (results[0] as SDK.Record.SuccessResponse).getDetails().get('id') as bigint;
-		expect(sim.counters().writes.at(-1)?.trigger).toEqual(['workflow', 'pathfinder', 'orchestration']);
+		const firstId = BigInt(
+			String((results[0] as SDK.Record.SuccessResponse).getDetails().get('id')),
+		);
+		expect(sim.counters().writes.at(-1)?.trigger).toEqual([
+			'workflow',
+			'pathfinder',
+			'orchestration',
+		]);
 
 		const duplicate = new SDK.Record.BodyWrapper();
 		duplicate.setData([record({ Name: 'Two', Tracking: 'T1', Reference: 'R1' })]);
 		const refusedAll = await operations.createRecords(duplicate);
 		expect(refusedAll.getStatusCode()).toBe(400);
 		expectFaithful(refusedAll);
-		const multi = (refusedAll.getObject() as SDK.Record.ActionWrapper).getData()[0] as SDK.Record.APIException;
+		const multi = (
+			refusedAll.getObject() as SDK.Record.ActionWrapper
+		).getData()[0] as SDK.Record.APIException;
 		const errors = multi.getDetails().get('errors') as Array<Map<string, unknown>>;
 		expect(errors.map((entry) => entry.get('code'))).toEqual(['DUPLICATE_DATA', 'DUPLICATE_DATA']);
 		const first = errors[0]?.get('details') as Map<string, unknown>;
@@ -213,13 +248,18 @@ describe("Zoho's TypeScript SDK against the simulator", () => {
 		const update = new SDK.Record.BodyWrapper();
 		const changed = record({ Weight: 12 });
 		changed.setId(firstId);
-		update.setData([changed, record({ id: '4150868099999999999', Weight: 1 })]);
+		const missing = record({ Weight: 1 });
+		missing.setId(BigInt('4150868099999999999'));
+		update.setData([changed, missing]);
 		const updated = await operations.updateRecords(update);
 		expect(updated.getStatusCode()).toBe(207);
 		expectFaithful(updated);
 
 		const upsert = new SDK.Record.BodyWrapper();
-		upsert.setData([record({ Name: 'One again', Tracking: 'T1' }), record({ Name: 'Three', Tracking: 'T3' })]);
+		upsert.setData([
+			record({ Name: 'One again', Tracking: 'T1' }),
+			record({ Name: 'Three', Tracking: 'T3' }),
+		]);
 		upsert.setDuplicateCheckFields(['Tracking']);
 		upsert.setTrigger([]);
 		const upserted = await operations.upsertRecords(upsert);
@@ -271,13 +311,15 @@ describe("Zoho's TypeScript SDK against the simulator", () => {
 		}
 		const token = await tokenAfterTenPages();
 		sim.advanceClock(24 * 3600 * 1000 + 1000);
-		const expired = await sim.deliberately('a page token used after 24 hours on purpose', async () =>
-			operations.getRecords(
-				await params([
-					[Get.FIELDS, 'Email'],
-					[Get.PAGE_TOKEN, token],
-				]),
-			),
+		const expired = await sim.deliberately(
+			'a page token used after 24 hours on purpose',
+			async () =>
+				operations.getRecords(
+					await params([
+						[Get.FIELDS, 'Email'],
+						[Get.PAGE_TOKEN, token],
+					]),
+				),
 		);
 		expectFaithful(expired);
 		const exception = expired.getObject() as SDK.Record.APIException;
@@ -286,5 +328,41 @@ describe("Zoho's TypeScript SDK against the simulator", () => {
 			api_name: 'page_token',
 			json_path: '$.query.page_token',
 		});
+	});
+
+	it('fails an answer shaped unlike Zoho: the judge itself can fail', async () => {
+		// An old shape of this simulator: unique as a boolean, types and times of the wrong form.
+		sim.injectFault({
+			path: '/crm/v8/settings/fields',
+			kind: 'status',
+			status: 200,
+			body: {
+				fields: [
+					{
+						api_name: 'Tracking',
+						unique: false,
+						json_type: 7,
+						read_only: 'no',
+						operation_type: { api_create: 'yes' },
+						created_time: '2026-11-30 09:00:00',
+						invented_key: 1,
+					},
+				],
+			},
+		});
+		const response = await sim.deliberately('a malformed answer for the judge', async () =>
+			new SDK.Fields.FieldsOperations().getFields(
+				await params([[SDK.Fields.GetFieldsParam.MODULE, 'Leads']]),
+			),
+		);
+		const { mismatches, unmodelled } = roundTrip(response);
+		expect(mismatches).toEqual([
+			'$.fields[0].unique: core/com/zoho/crm/api/fields/unique expected, boolean false sent',
+			'$.fields[0].json_type: a string expected, number 7 sent',
+			'$.fields[0].read_only: a boolean expected, string "no" sent',
+			'$.fields[0].operation_type.api_create: a boolean expected, string "yes" sent',
+			'$.fields[0].created_time: "2026-11-30 09:00:00" is not Zoho\'s date-time form (yyyy-MM-ddTHH:mm:ss±HH:mm)',
+		]);
+		expect(unmodelled).toEqual(['fields/fields.invented_key']);
 	});
 });
