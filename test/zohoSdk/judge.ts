@@ -4,7 +4,7 @@
  * value the SDK read with the JSON the simulator sent. A key whose type the SDK cannot
  * read, a value it reads differently, or a key it does not model is reported.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as SDK from '@zohocrm/typescript-sdk-8.0';
@@ -14,10 +14,9 @@ import type { ZohoSimulator } from '../../simulator';
 
 const DIST = path.dirname(require.resolve('@zohocrm/typescript-sdk-8.0/dist/index.js'));
 /** The SDK's description of every model: member → {name (JSON key), type, structure_name …}. */
-const JSON_DETAILS = require(path.join(DIST, 'config/json_details.json')) as Record<
-	string,
-	Record<string, MemberDetail>
->;
+const JSON_DETAILS = JSON.parse(
+	readFileSync(path.join(DIST, 'config/json_details.json'), 'utf8'),
+) as Record<string, Record<string, MemberDetail>>;
 const RECORD_CLASS = 'core/com/zoho/crm/api/record/record';
 /** The SDK packages whose answers the judge reads. */
 const PACKAGES = ['record', 'fields', 'modules', 'users', 'org', 'profiles', 'custom_views'];
@@ -29,17 +28,21 @@ interface MemberDetail {
 	keys?: MemberDetail[];
 }
 
-/** SDK model class → its json_details key, for the packages the judge reads. */
+/** SDK model class → its json_details key, for the packages the judge reads (see loadModels). */
 const CLASS_PATHS = new Map<unknown, string>();
-for (const key of Object.keys(JSON_DETAILS)) {
-	const match = /^core\/com\/zoho\/crm\/api\/([a-z_]+)\//.exec(key);
-	if (!match || !PACKAGES.includes(match[1] ?? '')) continue;
-	const detail = JSON_DETAILS[key] as Record<string, unknown>;
-	const file = path.join(DIST, `${key}.js`);
-	// Interfaces and parameter holders have no model class of their own.
-	if (detail.interface === true || !existsSync(file)) continue;
-	const loaded = require(file) as { MasterModel?: unknown };
-	if (loaded.MasterModel) CLASS_PATHS.set(loaded.MasterModel, key);
+
+async function loadModels(): Promise<void> {
+	if (CLASS_PATHS.size > 0) return;
+	for (const key of Object.keys(JSON_DETAILS)) {
+		const match = /^core\/com\/zoho\/crm\/api\/([a-z_]+)\//.exec(key);
+		if (!match || !PACKAGES.includes(match[1] ?? '')) continue;
+		const detail = JSON_DETAILS[key] as Record<string, unknown>;
+		const file = path.join(DIST, `${key}.js`);
+		// Interfaces and parameter holders have no model class of their own.
+		if (detail.interface === true || !existsSync(file)) continue;
+		const loaded = (await import(file)) as { MasterModel?: unknown };
+		if (loaded.MasterModel) CLASS_PATHS.set(loaded.MasterModel, key);
+	}
 }
 
 /** An in-memory token store (the SDK's FileStore would write a file). */
@@ -85,9 +88,11 @@ export async function initSdk(options: {
 		.clientSecret(options.clientSecret)
 		.refreshToken(options.refreshToken)
 		.build();
-	await (
-		await new SDK.InitializeBuilder()
-	)
+	await loadModels();
+	const builder = new SDK.InitializeBuilder();
+	// Its constructor reads the current initializer asynchronously: let that settle first.
+	await new Promise((resolve) => setImmediate(resolve));
+	await builder
 		.environment(environment)
 		.token(token)
 		.store(new MemoryStore() as unknown as TokenStore)
