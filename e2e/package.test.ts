@@ -89,7 +89,12 @@ function webhookWorkflow(): Workflow {
 					service: 'crm',
 					path: '/Leads',
 					sendQuery: true,
-					queryParameters: { parameters: [{ name: 'per_page', value: '1' }] },
+					queryParameters: {
+						parameters: [
+							{ name: 'fields', value: 'Last_Name' },
+							{ name: 'per_page', value: '1' },
+						],
+					},
 					options: {},
 				},
 				credentials,
