@@ -94,7 +94,10 @@ describe('API Request', () => {
 		const plain = await kit.run({ workflow: get('/Deals', withFields) });
 		expect(jsonOf(plain)).toEqual([{}]);
 		const split = await kit.run({
-			workflow: get('/Deals', { ...withFields, options: { splitIntoItems: true, returnAll: true } }),
+			workflow: get('/Deals', {
+				...withFields,
+				options: { splitIntoItems: true, returnAll: true },
+			}),
 		});
 		expect(jsonOf(split)).toEqual([]);
 		expect(callCount(kit.sim, 'GET /crm/v8/Deals 204')).toBe(2);

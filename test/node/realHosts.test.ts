@@ -128,7 +128,13 @@ describe("every service's base URL in every data centre", () => {
 		await kit.sim.deliberately('probes each service base URL with a made-up path', async () => {
 			for (const service of Object.keys(SERVICE_PATHS) as Array<keyof typeof SERVICE_PATHS>) {
 				const workflow = zohoWorkflow(
-					{ operation: 'apiRequest', service, method: 'GET', path: '/probe', organizationId: '1001' },
+					{
+						operation: 'apiRequest',
+						service,
+						method: 'GET',
+						path: '/probe',
+						organizationId: '1001',
+					},
 					{ continueOnFail: true },
 				);
 				await kit.run({ workflow });
