@@ -59,20 +59,28 @@ export function judge(requests: readonly JournaledRequest[]): Verdict {
 	return verdict;
 }
 
-/** One line per distinct problem, with how often and one example request. */
+/** One line per distinct problem: how often, one example request and the tests that sent it. */
 export function describeFailures(verdict: Verdict, limit = 40): string {
-	const groups = new Map<string, { count: number; example: JournaledRequest }>();
+	const groups = new Map<
+		string,
+		{ count: number; example: JournaledRequest; tests: Set<string> }
+	>();
 	for (const { request, findings } of verdict.failures) {
 		for (const finding of findings) {
 			const key = `${finding.operation}: ${finding.problem}`;
-			const group = groups.get(key);
-			if (group) group.count += 1;
-			else groups.set(key, { count: 1, example: request });
+			const group = groups.get(key) ?? { count: 0, example: request, tests: new Set<string>() };
+			group.count += 1;
+			if (request.testName) group.tests.add(request.testName);
+			groups.set(key, group);
 		}
 	}
-	const lines = [...groups.entries()].slice(0, limit).map(([key, { count, example }]) => {
+	const lines = [...groups.entries()].slice(0, limit).map(([key, { count, example, tests }]) => {
 		const query = example.query.map(([name, value]) => `${name}=${value}`).join('&');
-		const where = example.testName ? ` [${example.testName}]` : '';
+		const names = [...tests];
+		const where =
+			names.length === 0
+				? ''
+				: `\n    sent by: ${names.slice(0, 5).join(' | ')}${names.length > 5 ? ` | … ${names.length - 5} more` : ''}`;
 		return `- ${key} (${count}×; e.g. ${example.method} ${example.path}${query ? `?${query}` : ''} → ${example.status}${example.code ? ` ${example.code}` : ''})${where}`;
 	});
 	if (groups.size > limit) lines.push(`… and ${groups.size - limit} more`);
