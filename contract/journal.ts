@@ -4,16 +4,11 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { JournalEntry } from '../simulator/journal';
 import { checkRequest, REQUEST_REFUSAL_CODES, type Finding } from './check';
-import type { ContractRequest } from './rules';
 
-export interface JournaledRequest extends ContractRequest {
-	dc?: string;
-	status: number;
-	code?: string;
-	deliberate?: string;
-	testName?: string;
-}
+/** A line of the journal: a request and how the simulator answered it. */
+export type JournaledRequest = JournalEntry;
 
 export interface Verdict {
 	checked: number;

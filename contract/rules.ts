@@ -3,6 +3,7 @@
  * Zoho's published facts (the CRM v8 OpenAPI files and doc pages named in each
  * operation's `source`), in our own form.
  */
+import type { JournalEntry } from '../simulator/journal';
 
 export interface ParamRule {
 	required?: boolean;
@@ -17,29 +18,8 @@ export interface ParamRule {
 	dateTime?: boolean;
 }
 
-/** One request of the package, as the checker sees it (from the simulator's journal). */
-export interface ContractRequest {
-	method: string;
-	path: string;
-	query: ReadonlyArray<readonly [string, string]>;
-	headers: { ifModifiedSince?: string; contentType?: string; orgId?: boolean };
-	body: RequestBody;
-}
-
-export type RequestBody =
-	| { kind: 'none' }
-	| {
-			kind: 'json';
-			keys: string[];
-			dataLength?: number;
-			recordKeys?: string[];
-			recordsAreObjects?: boolean;
-			trigger?: unknown;
-			duplicateCheckFields?: unknown;
-	  }
-	| { kind: 'form'; params: Array<[string, string]> }
-	| { kind: 'multipart'; parts: string[]; params?: Array<[string, string]> }
-	| { kind: 'other'; contentType: string; bytes: number };
+/** One request of the package, as the checker sees it: an entry of the simulator's journal. */
+export type ContractRequest = Pick<JournalEntry, 'method' | 'path' | 'query' | 'headers' | 'body'>;
 
 export interface JsonBodyRule {
 	kind: 'json';

@@ -11,7 +11,10 @@ const ROOT = path.resolve(__dirname, '..');
 
 const PRODUCT = ['zoho', 'credentials', 'nodes'];
 const SHARED_TOOLS = ['simulator', 'harness', 'n8n-driver', 'servers'];
-/** Zoho's request contract and its checker: a development tool the simulator and the product never see. */
+/**
+ * Zoho's request contract and its checker: a development tool the simulator and the
+ * product never see; it reads the simulator's journal format.
+ */
 const CONTRACT = 'contract';
 
 /** What each room may import besides itself. */
@@ -23,7 +26,7 @@ const ALLOWED: Record<string, string[]> = {
 	harness: [],
 	servers: [],
 	'n8n-driver': ['simulator'],
-	contract: [],
+	contract: ['simulator'],
 	test: [...PRODUCT, ...SHARED_TOOLS, CONTRACT],
 	e2e: [...PRODUCT, ...SHARED_TOOLS, CONTRACT],
 	ui: [...PRODUCT, ...SHARED_TOOLS],

@@ -24,6 +24,28 @@ function get(pathAndQuery: string, headers: ContractRequest['headers'] = {}): Co
 	};
 }
 
+/** A JSON write of `records` records (Last_Name only) with more body keys. */
+function write(
+	path: string,
+	options: { records: number; extra?: Record<string, unknown> },
+): ContractRequest {
+	const extra = options.extra ?? {};
+	return {
+		method: 'POST',
+		path,
+		query: [],
+		headers: { contentType: 'application/json' },
+		body: {
+			kind: 'json',
+			keys: ['data', ...Object.keys(extra)],
+			dataLength: options.records,
+			recordKeys: ['Last_Name'],
+			recordsAreObjects: true,
+			...(extra.trigger === undefined ? {} : { trigger: extra.trigger }),
+		},
+	};
+}
+
 function problems(request: ContractRequest): string[] {
 	return checkRequest(request).map((finding) => `${finding.operation}: ${finding.problem}`);
 }
@@ -132,21 +154,9 @@ describe('request contract', () => {
 		expect(problems(get('/crm/v8/Leads?fields=Email&page=11'))).toEqual([
 			'crm.getRecords: page 11 × per_page 200 reaches past record 2000: use page_token',
 		]);
-		expect(
-			problems({
-				method: 'POST',
-				path: '/crm/v8/Leads',
-				query: [],
-				headers: {},
-				body: {
-					kind: 'json',
-					keys: ['data'],
-					dataLength: 101,
-					recordKeys: ['Last_Name'],
-					recordsAreObjects: true,
-				},
-			}),
-		).toEqual(['crm.createRecords: data holds 101 records; Zoho takes 1 to 100']);
+		expect(problems(write('/crm/v8/Leads', { records: 101 }))).toEqual([
+			'crm.createRecords: data holds 101 records; Zoho takes 1 to 100',
+		]);
 	});
 
 	it('fails page with page_token, an unknown parameter, a bad trigger, and a non-ISO If-Modified-Since', () => {
@@ -157,20 +167,7 @@ describe('request contract', () => {
 			'crm.getRecords: limit is not a parameter of this request',
 		]);
 		expect(
-			problems({
-				method: 'POST',
-				path: '/crm/v8/Leads',
-				query: [],
-				headers: {},
-				body: {
-					kind: 'json',
-					keys: ['data', 'trigger'],
-					dataLength: 1,
-					recordKeys: ['Last_Name'],
-					recordsAreObjects: true,
-					trigger: ['workflows'],
-				},
-			}),
+			problems(write('/crm/v8/Leads', { records: 1, extra: { trigger: ['workflows'] } })),
 		).toEqual([
 			'crm.createRecords: trigger must be a list of workflow, approval, blueprint, pathfinder, orchestration',
 		]);
@@ -255,6 +252,7 @@ describe('request contract', () => {
 
 	it('reads entries written by another process the same way (JSON lines)', () => {
 		const entry: JournaledRequest = {
+			dc: 'us',
 			method: 'GET',
 			path: '/crm/v8/Leads',
 			query: [['fields', 'Email']],
