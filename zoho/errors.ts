@@ -32,7 +32,7 @@ export type ZohoErrorCode =
 	| 'INVALID_RESPONSE'
 	| 'ABORTED';
 
-export interface ZohoErrorDetails {
+interface ZohoErrorDetails {
 	hint?: string;
 	/** The input field the user has to fix, by its label in the n8n UI. */
 	field?: string;
@@ -52,6 +52,9 @@ export interface ZohoErrorDetails {
 	body?: unknown;
 	cause?: unknown;
 }
+
+/** The brand of every ZohoError, from whichever copy of this module made it (undici's kUndiciError way). */
+const kZohoError = Symbol.for('n8n-nodes-zoho-oauth.ZohoError');
 
 export class ZohoError extends Error {
 	readonly code: ZohoErrorCode;
@@ -83,6 +86,10 @@ export class ZohoError extends Error {
 		this.bodyExcerpt = details.bodyExcerpt;
 		this.body = details.body;
 	}
+
+	get [kZohoError](): true {
+		return true;
+	}
 }
 
 /** A value the user typed (credential or node parameter) is unusable. */
@@ -108,8 +115,16 @@ export class ZohoAbortError extends ZohoError {
 	}
 }
 
+/**
+ * True for a ZohoError of this or any other copy of the package (two installs, a Code node
+ * loading it again), where `instanceof` would say no.
+ */
 export function isZohoError(value: unknown): value is ZohoError {
-	return value instanceof ZohoError;
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		(value as { [kZohoError]?: unknown })[kZohoError] === true
+	);
 }
 
 /** One line for places that can show only a message (credential test, preAuthentication). */

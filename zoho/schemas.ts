@@ -23,7 +23,6 @@ export const tokenErrorSchema = z
 		error_description: z.string().optional(),
 	})
 	.passthrough();
-export type TokenErrorBody = z.infer<typeof tokenErrorSchema>;
 
 export const revokeAnswerSchema = z
 	.object({
@@ -41,7 +40,6 @@ export const apiErrorSchema = z
 		details: z.unknown().optional(),
 	})
 	.passthrough();
-export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
 
 /** CRM/Bigin list page: `{data, info}`; `next_page_token` from v3 on. */
 export const crmListSchema = z
@@ -77,7 +75,7 @@ export const booksAnswerSchema = z
 	.passthrough();
 
 /** One entry of a CRM/Bigin write answer: a record's result, in the order the records were sent. */
-export const writeEntrySchema = z
+const writeEntrySchema = z
 	.object({
 		code: z.string(),
 		status: z.string(),

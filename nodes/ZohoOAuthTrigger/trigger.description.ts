@@ -5,7 +5,8 @@ import {
 	crmVersionProperty,
 	moduleProperty,
 	productProperty,
-} from '../ZohoOAuthRequest/actions/crmTarget.description';
+} from '../shared/crmTarget.description';
+import { timeoutProperty } from '../shared/timeout.description';
 
 export const triggerProperties: INodeProperties[] = [
 	productProperty(),
@@ -54,14 +55,7 @@ export const triggerProperties: INodeProperties[] = [
 				description:
 					'On first activation, emit the records changed since this time. Empty: start from the moment the workflow is activated.',
 			},
-			{
-				displayName: 'Timeout',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 30000,
-				description: 'Milliseconds to wait for each Zoho answer',
-			},
+			timeoutProperty(),
 		],
 	},
 ];

@@ -16,9 +16,9 @@ import { ZohoOAuthTrigger } from '../../nodes/ZohoOAuthTrigger/ZohoOAuthTrigger.
 import type { FaultSpec } from '../../simulator';
 import { createZohoRuntime, setSharedZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
 import { createPollRunner, runWorkflow, type PollRunner, type WorkflowJson } from '../../harness';
+import { TRIGGER_TYPE, zohoTriggerWorkflow } from '../../harness/zohoWorkflow';
 import { callCount, CREDENTIAL_ID, NODE_TYPE, startKit, type NodeKit } from './kit';
 
-const TRIGGER_TYPE = 'n8n-nodes-zoho-oauth.zohoOAuthTrigger';
 const BASE = Date.parse('2026-11-30T09:00:00Z');
 const at = (second: number) => `${new Date(BASE + second * 1000).toISOString().slice(0, 19)}+00:00`;
 
@@ -47,21 +47,7 @@ beforeEach(() => kit.sim.resetCounters());
 
 function trigger(parameters: IDataObject): PollRunner {
 	return createPollRunner({
-		workflow: {
-			nodes: [
-				{
-					id: 't1',
-					name: 'Trigger',
-					type: TRIGGER_TYPE,
-					typeVersion: 1,
-					position: [0, 0],
-					parameters,
-					credentials: { zohoSelfClientApi: { id: CREDENTIAL_ID, name: 'Zoho (simulator)' } },
-				},
-			],
-			connections: {},
-			settings: { executionOrder: 'v1' },
-		},
+		workflow: zohoTriggerWorkflow(parameters),
 		node: 'Trigger',
 		nodeTypes: { [TRIGGER_TYPE]: new ZohoOAuthTrigger() },
 		credentialTypes: { zohoSelfClientApi: new ZohoSelfClientApi() },

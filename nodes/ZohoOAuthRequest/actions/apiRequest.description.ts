@@ -1,13 +1,10 @@
 /** Parameters of the API Request operation, in the order a user fills them in. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { CRM_VERSIONS, SERVICES, type ServiceId } from '../../../zoho/services';
-import {
-	API_METHODS,
-	DEFAULT_MAX_CONCURRENCY,
-	DEFAULT_TIMEOUT_MS,
-	PAIR_PARAMETERS,
-} from './apiRequest.params';
+import { CRM_VERSIONS, SERVICES, type ServiceId } from '../../../zoho/api/services';
+import { DEFAULT_MAX_CONCURRENCY } from '../../shared/parameters';
+import { timeoutProperty } from '../../shared/timeout.description';
+import { API_METHODS, PAIR_PARAMETERS } from './apiRequest.params';
 
 const show = { show: { operation: ['apiRequest'] } };
 const showWith = (extra: Record<string, Array<string | boolean>>) => ({
@@ -404,14 +401,7 @@ export const properties: INodeProperties[] = [
 				description:
 					'Whether to output one item per record of a list (e.g. each entry of CRM "data" or Books "invoices")',
 			},
-			{
-				displayName: 'Timeout',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_TIMEOUT_MS,
-				description: 'Milliseconds to wait for each Zoho answer before giving up',
-			},
+			timeoutProperty('Milliseconds to wait for each Zoho answer before giving up'),
 		],
 	},
 ];

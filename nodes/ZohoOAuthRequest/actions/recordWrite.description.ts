@@ -1,9 +1,14 @@
 /** Parameters of "Create, Update, Upsert or Delete Records" (CRM and Bigin), in the order a user fills them in. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { MAX_RECORDS_PER_WRITE } from '../../../zoho/crmWrites';
-import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './apiRequest.params';
-import { crmVersionProperty, moduleProperty, productProperty } from './crmTarget.description';
+import { MAX_RECORDS_PER_WRITE } from '../../../zoho/crm/writes';
+import {
+	crmVersionProperty,
+	moduleProperty,
+	productProperty,
+} from '../../shared/crmTarget.description';
+import { DEFAULT_MAX_CONCURRENCY } from '../../shared/parameters';
+import { timeoutProperty } from '../../shared/timeout.description';
 
 export const OPERATION = 'recordWrite';
 const show = (extra: Record<string, string[]> = {}) => ({
@@ -176,14 +181,7 @@ export const properties: INodeProperties[] = [
 				description:
 					'Calls sent at once. Zoho limits concurrent calls per organisation (Free 5 … Ultimate 25), and writes of more than 10 records to 10 at once.',
 			},
-			{
-				displayName: 'Timeout',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_TIMEOUT_MS,
-				description: 'Milliseconds to wait for each Zoho answer',
-			},
+			timeoutProperty(),
 		],
 	},
 ];
