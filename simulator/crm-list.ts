@@ -118,8 +118,8 @@ export function handleList(ex: Exchange, target: CrmTarget): void {
 		info.previous_page_token = null;
 		info.page_token_expiry = next ? zohoDateTime(next.expiresAt) : null;
 	}
-	const fields = ex.query.get('fields');
-	ex.json(200, { data: pageRecords.map((record) => projectFields(record, fields)), info });
+	const project = projectFields(ex, { target, fields: ex.query.get('fields') });
+	ex.json(200, { data: pageRecords.map(project), info });
 }
 
 /**
@@ -275,9 +275,9 @@ export function handleSearch(ex: Exchange, target: CrmTarget): void {
 		ex.empty(204);
 		return;
 	}
-	const fields = ex.query.get('fields');
+	const project = projectFields(ex, { target, fields: ex.query.get('fields') });
 	ex.json(200, {
-		data: pageRecords.map((record) => projectFields(record, fields)),
+		data: pageRecords.map(project),
 		info: {
 			per_page: paging.perPage,
 			count: pageRecords.length,

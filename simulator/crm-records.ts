@@ -69,12 +69,29 @@ export function storeRecord(module: CrmModuleState, record: CrmRecord): void {
 }
 
 /** Keeps only the requested fields (and id), as `fields=` does. */
-export function projectFields(record: CrmRecord, fields: string | null): CrmRecord {
-	if (!fields) return record;
+/**
+ * A record with the `fields` asked for (all it has without `fields`), and its id. A field
+ * of the module without a value comes back as null, as in Zoho's answers; names that are
+ * no field of the module are left out.
+ */
+export function projectFields(
+	ex: Exchange,
+	options: { target: CrmTarget; fields: string | null },
+): (record: CrmRecord) => CrmRecord {
+	const { fields } = options;
+	if (!fields) return (record) => record;
+	const known = new Set(
+		(recordModuleMeta(ex.dc, options.target)?.fields ?? []).map((field) => field.api_name),
+	);
 	const wanted = fields.split(',').map((field) => field.trim());
-	const projected: CrmRecord = { id: record.id };
-	for (const field of wanted) if (field in record) projected[field] = record[field];
-	return projected;
+	return (record) => {
+		const projected: CrmRecord = { id: record.id };
+		for (const field of wanted) {
+			if (field in record) projected[field] = record[field];
+			else if (known.has(field)) projected[field] = null;
+		}
+		return projected;
+	};
 }
 
 export function handleGetRecord(ex: Exchange, options: { target: CrmTarget; id: string }): void {
@@ -85,7 +102,8 @@ export function handleGetRecord(ex: Exchange, options: { target: CrmTarget; id: 
 		ex.empty(204);
 		return;
 	}
-	ex.json(200, { data: [projectFields(record, ex.query.get('fields'))] });
+	const project = projectFields(ex, { target: options.target, fields: ex.query.get('fields') });
+	ex.json(200, { data: [project(record)] });
 }
 
 export function handleInsert(ex: Exchange, target: CrmTarget): void {

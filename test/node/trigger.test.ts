@@ -55,6 +55,17 @@ function trigger(parameters: IDataObject): PollRunner {
 	});
 }
 
+/** Each module's name field (the trigger reads the fields a module has, as Zoho does). */
+const NAME_FIELD: Record<string, string> = {
+	Accounts: 'Account_Name',
+	Vendors: 'Vendor_Name',
+	Campaigns: 'Campaign_Name',
+	Solutions: 'Solution_Title',
+	Products: 'Product_Name',
+	Tasks: 'Subject',
+};
+const nameField = (module: string) => NAME_FIELD[module] ?? 'Last_Name';
+
 /** Adds records to a module with chosen Modified_Time (and Created_Time), in seconds after BASE. */
 function seed(
 	module: string,
@@ -68,7 +79,7 @@ function seed(
 		make: (i) => {
 			const record = records[i - 1] ?? { name: '?', modified: 0 };
 			return {
-				Last_Name: record.name,
+				[nameField(module)]: record.name,
 				Modified_Time: at(record.modified),
 				Created_Time: at(record.created ?? record.modified),
 			};
@@ -76,9 +87,13 @@ function seed(
 	});
 }
 
+/** The name of each record emitted, from whichever name field its module has. */
 function names(output: INodeExecutionData[][] | null): unknown[] {
 	if (output === null) return [];
-	return (output[0] ?? []).map((item) => item.json.Last_Name);
+	const fields = ['Last_Name', ...Object.values(NAME_FIELD)];
+	return (output[0] ?? []).map((item) =>
+		fields.map((field) => item.json[field]).find((value) => value !== undefined),
+	);
 }
 
 /** The Module parameter "By API Name", as the editor stores it. */
@@ -101,15 +116,31 @@ describe('Zoho OAuth Trigger', () => {
 		kit.sim.touchCrm('us', {
 			module: 'Accounts',
 			id: old ?? '',
-			fields: { Last_Name: 'changed after activation' },
+			fields: { Account_Name: 'changed after activation' },
 		});
-		expect(names(await poller.poll())).toEqual(['changed after activation']);
+		const changed = await poller.poll();
+		expect(names(changed)).toEqual(['changed after activation']);
+		// Fields empty: the module's fields, read once from its field settings (Zoho lists only with fields).
+		expect(Object.keys(changed?.[0]?.[0]?.json ?? {}).sort()).toEqual(
+			[
+				'Account_Name',
+				'Created_By',
+				'Created_Time',
+				'Employees',
+				'Modified_By',
+				'Modified_Time',
+				'Owner',
+				'Website',
+				'id',
+			].sort(),
+		);
 		// The watermark second is read again (records can still arrive in it): one call, nothing new.
 		expect(await poller.poll()).toBeNull();
 		expect(listCalls('/crm/v8/Accounts', 200)).toBe(2);
+		expect(listCalls('/crm/v8/settings/fields', 200)).toBe(1);
 		// One token for every poll (the shared token cache), and nothing else sent.
 		expect(kit.sim.counters().mintsTotal).toBe(1);
-		expect(kit.sim.counters().calls).toHaveLength(3);
+		expect(kit.sim.counters().calls).toHaveLength(4);
 	});
 
 	it('emits records sharing the watermark second once: newcomers of that second in the next poll, a later change again', async () => {
@@ -161,7 +192,10 @@ describe('Zoho OAuth Trigger', () => {
 		expect(await poller.poll()).toBeNull();
 		kit.sim.advanceClock(1_000);
 		expect(await poller.poll()).toBeNull();
-		expect(kit.sim.counters().callsByPathStatus).toEqual({ 'GET /crm/v8/Vendors 304': 1 });
+		expect(kit.sim.counters().callsByPathStatus).toEqual({
+			'GET /crm/v8/settings/fields 200': 1,
+			'GET /crm/v8/Vendors 304': 1,
+		});
 		kit.sim.configure({ notModifiedStatus: 204 });
 		try {
 			kit.sim.resetCounters();
@@ -226,12 +260,12 @@ describe('Zoho OAuth Trigger', () => {
 		const api = Object.assign(Object.create(runtime.api) as ZohoRuntime['api'], {
 			call: async (...args: Parameters<ZohoRuntime['api']['call']>) => {
 				const res = await runtime.api.call(...args);
-				listCalls += 1;
+				if (!res.url.includes('/settings/')) listCalls += 1;
 				if (listCalls === 1)
 					kit.sim.touchCrm('us', {
 						module: 'Solutions',
 						id: ids[0] ?? '',
-						fields: { Last_Name: 'S1 changed' },
+						fields: { Solution_Title: 'S1 changed' },
 						at: BASE + 1_000_000,
 					});
 				return res;
@@ -283,6 +317,7 @@ describe('Zoho OAuth Trigger', () => {
 		const poller = trigger({
 			product: 'bigin',
 			module: byName('Pipelines'),
+			pipelineId: '2034020000000645063',
 			options: { startFrom: at(0) },
 		});
 		const emitted = ((await poller.poll())?.[0] ?? []).map((item) => String(item.json.id));
