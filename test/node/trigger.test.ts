@@ -400,6 +400,17 @@ describe('Zoho OAuth Trigger', () => {
 		expect(poller.staticData().watermark).toEqual({ second: BASE / 1000 + 20, ids: [old] });
 	});
 
+	it('refuses a Fields list Zoho would refuse (past 50 with the two time fields) in a test run, before any call', async () => {
+		const fields = Array.from({ length: 49 }, (_, i) => `Field_${i + 1}`).join(',');
+		const poller = trigger({ module: byName('Leads'), fields });
+		const failed = poller.poll({ mode: 'manual' });
+		await expect(failed).rejects.toThrow(NodeOperationError);
+		await expect(failed).rejects.toThrow(
+			'Fields names 49 fields and Modified_Time and Created_Time are added: 51 in all, but Zoho lists at most 50 fields per call.',
+		);
+		expect(kit.sim.counters().calls).toHaveLength(0);
+	});
+
 	it('refuses a module name that is not an API name before any call, naming the field', async () => {
 		const poller = trigger({ module: byName('Leads?x=1'), options: { startFrom: at(0) } });
 		const failed = poller.poll();
