@@ -4,13 +4,13 @@ import type { IBinaryData } from 'n8n-workflow';
 import attachmentRoundtrip from './fixtures/attachment-roundtrip.workflow.json';
 import booksInvoices from './fixtures/books-invoices.workflow.json';
 import tokenThenLeads from './fixtures/token-then-leads.workflow.json';
-import { callCount, jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
+import { ALL_SCOPES, callCount, jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
 
 const ORG = '10234695';
 let kit: NodeKit;
 
 beforeAll(async () => {
-	kit = await startKit();
+	kit = await startKit({ scopes: [...ALL_SCOPES, 'ZohoBigin.modules.ALL'] });
 	kit.sim.seedCrm('us', { module: 'Leads', count: 10_000 });
 	kit.sim.seedCrm('us', { module: 'Contacts', count: 3 });
 	kit.sim.seedBooks('us', { organizationId: ORG, collection: 'invoices', count: 450 });
@@ -263,5 +263,64 @@ describe('API Request', () => {
 		expect(result.error?.message).toMatch(
 			/^Zoho did not answer within 100 ms \(http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org\)\.$/,
 		);
+	});
+
+	it.each([
+		[
+			'a CRM list without fields',
+			get('/Leads'),
+			/^Zoho answered HTTP 400 REQUIRED_PARAM_MISSING for GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/Leads: required param is missing \(fields\)\.$/,
+			'turn on Send Query Parameters and add fields with the API names of up to 50 fields, comma-separated',
+		],
+		[
+			'a CRM list with 51 fields',
+			get('/Leads', {
+				sendQuery: true,
+				queryParameters: {
+					parameters: [
+						{ name: 'fields', value: Array.from({ length: 51 }, (_, i) => `F${i}`).join(',') },
+					],
+				},
+			}),
+			/LIMIT_EXCEEDED .*: limit exceeded \(fields\)\.$/,
+			'Zoho takes at most 50 field API names in fields',
+		],
+		[
+			'a Bigin Pipelines list without pipeline_id',
+			get('/Pipelines', { service: 'bigin', ...withFields }),
+			/REQUIRED_PARAM_MISSING .*\(pipeline_id\)\.$/,
+			'add the query parameter pipeline_id',
+		],
+	])(
+		"%s fails with Zoho's code and says which query parameter to fix and how",
+		async (_label, workflow, message, hint) => {
+			const result = await kit.sim.deliberately('a list Zoho refuses, for its error', () =>
+				kit.run({ workflow }),
+			);
+			expect(result.error?.constructor.name).toBe('NodeApiError');
+			expect(result.error?.message).toMatch(message);
+			expect((result.error as { description?: string }).description).toContain(hint);
+		},
+	);
+
+	it("Return All past Zoho's page-token window fails saying how many records were read", async () => {
+		// The simulator's window is 2,400 here (Zoho's is 100,000): the package meets Zoho's refusal.
+		kit.sim.configure({ pageTokenRecordLimit: 2_400 });
+		try {
+			const result = await kit.sim.deliberately(
+				"the simulator's window is smaller than Zoho's",
+				() => kit.run({ workflow: get('/Leads', { ...withFields, options: { returnAll: true } }) }),
+			);
+			expect(result.error?.constructor.name).toBe('NodeApiError');
+			expect(result.error?.message).toBe(
+				"This list has more records than Zoho's page tokens reach: 2400 were read, and Zoho lists no further (PAGINATION_LIMIT_EXCEEDED).",
+			);
+			expect((result.error as { description?: string }).description).toContain(
+				'set Limit to 2400 or less',
+			);
+			expect(callCount(kit.sim, 'GET /crm/v8/Leads 400')).toBe(1);
+		} finally {
+			kit.sim.configure({ pageTokenRecordLimit: 100_000 });
+		}
 	});
 });
