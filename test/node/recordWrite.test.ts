@@ -323,11 +323,52 @@ describe('Create, Update, Upsert or Delete Records', () => {
 			workflow: writeWorkflow({ trigger: 'selected', triggerList: ['workflow', 'blueprint'] }),
 			inputItems: input,
 		});
+		// Zoho's other two, which its default list leaves out, can be chosen too.
+		await kit.run({
+			workflow: writeWorkflow({
+				trigger: 'selected',
+				triggerList: ['pathfinder', 'orchestration', 'workflow'],
+			}),
+			inputItems: input,
+		});
 		expect(writesOf().map((write) => write.trigger)).toEqual([
 			undefined,
 			[],
 			['workflow', 'blueprint'],
+			['pathfinder', 'orchestration', 'workflow'],
 		]);
+		const unknown = await kit.run({
+			workflow: writeWorkflow({ trigger: 'selected', triggerList: ['macro'] }),
+			inputItems: input,
+		});
+		expect(unknown.error?.message).toBe('Unknown trigger "macro".');
+		expect((unknown.error as { description?: string }).description).toBe(
+			'Pick Workflow, Approval, Blueprint, Pathfinder or Orchestration.',
+		);
+	});
+
+	it("Delete runs the module's workflow rules as Zoho does by default, or none with wf_trigger=false", async () => {
+		const ids = kit.sim.seedCrm('us', {
+			module: 'Deals',
+			count: 2,
+			make: (i) => ({ Deal_Name: `Wf ${i}`, Stage: 'Qualification' }),
+		});
+		const remove = (parameters: IDataObject, id: string) =>
+			kit.run({
+				workflow: writeWorkflow({
+					writeOperation: 'delete',
+					module: moduleParam('Deals'),
+					...parameters,
+				}),
+				inputItems: [{ json: { id } }],
+			});
+		expect((await remove({}, ids[0] ?? '')).error).toBeUndefined();
+		expect((await remove({ deleteWorkflows: false }, ids[1] ?? '')).error).toBeUndefined();
+		expect(writesOf().map((write) => [write.method, write.wfTrigger])).toEqual([
+			['DELETE', undefined],
+			['DELETE', 'false'],
+		]);
+		expect(kit.sim.records('us', 'Deals').filter((r) => ids.includes(r.id))).toHaveLength(0);
 	});
 
 	it('maps fields with the field mapper, or automatically from the item, with duplicate-check fields for upsert', async () => {

@@ -21,11 +21,18 @@ import { isApiName, moduleUrl, type ModuleTarget } from './module';
 import type { AccessToken } from '../token/accessToken';
 
 export type RecordWriteOperation = 'create' | 'update' | 'upsert' | 'delete';
-export type WriteTrigger = 'workflow' | 'approval' | 'blueprint';
+/** Automation a write may run (record.json createRecords/upsertRecords `trigger` items). */
+export type WriteTrigger = 'workflow' | 'approval' | 'blueprint' | 'pathfinder' | 'orchestration';
 
 /** Zoho's cap on records (or ids) per write call. */
 export const MAX_RECORDS_PER_WRITE = 100;
-export const WRITE_TRIGGERS: readonly WriteTrigger[] = ['workflow', 'approval', 'blueprint'];
+export const WRITE_TRIGGERS: readonly WriteTrigger[] = [
+	'workflow',
+	'approval',
+	'blueprint',
+	'pathfinder',
+	'orchestration',
+];
 /** Zoho's longest text field (multi-line, large) holds 32,000 characters. */
 const MAX_FIELD_VALUE_LENGTH = 32_000;
 const RECORD_ID = /^\d{1,25}$/;
@@ -37,8 +44,10 @@ export type RecordOutcome = { ok: true; entry: WriteEntry } | { ok: false; error
 
 export interface WriteSettings {
 	operation: RecordWriteOperation;
-	/** Omitted: Zoho runs every trigger; [] runs none. */
+	/** Create, update, upsert. Omitted: Zoho runs workflows, approvals and blueprints; [] runs none; a list runs only those. */
 	trigger?: readonly WriteTrigger[];
+	/** Delete only. Omitted: Zoho runs the module's workflow rules; false: none (sent as wf_trigger=false). */
+	runWorkflowsOnDelete?: boolean;
 	/** Upsert only; omitted: the module's system-defined and unique fields. */
 	duplicateCheckFields?: readonly string[];
 }
@@ -144,7 +153,10 @@ export function writeCall(options: {
 		accountsUrl: options.accountsUrl,
 	});
 	if (settings.operation === 'delete') {
-		return { method: 'DELETE', url, query: [['ids', options.payloads.join(',')]] };
+		const query: Array<[string, string]> = [['ids', options.payloads.join(',')]];
+		// record.json deleteRecords `wf_trigger`: workflows run unless it is false.
+		if (settings.runWorkflowsOnDelete === false) query.push(['wf_trigger', 'false']);
+		return { method: 'DELETE', url, query };
 	}
 	const body: Record<string, unknown> = { data: options.payloads };
 	if (settings.trigger) body.trigger = settings.trigger;

@@ -158,7 +158,7 @@ function readSettings(ctx: IExecuteFunctions): NodeSettings {
 		batchSize,
 		concurrency: maxConcurrencyOption(options.maxConcurrency),
 		timeoutMs: timeoutOption(options.timeout),
-		...(operation === 'delete' ? {} : readTrigger(ctx)),
+		...(operation === 'delete' ? readDeleteWorkflows(ctx) : readTrigger(ctx)),
 		...(operation === 'upsert' ? readDuplicateCheckFields(ctx) : {}),
 	};
 }
@@ -173,9 +173,15 @@ function readTrigger(ctx: IExecuteFunctions): { trigger?: WriteTrigger[] } {
 		throw new ZohoInputError(
 			'Run Triggers',
 			`Unknown trigger "${String(unknown)}".`,
-			'Pick Workflow, Approval or Blueprint.',
+			'Pick Workflow, Approval, Blueprint, Pathfinder or Orchestration.',
 		);
 	return { trigger: list as WriteTrigger[] };
+}
+
+function readDeleteWorkflows(ctx: IExecuteFunctions): { runWorkflowsOnDelete?: boolean } {
+	return ctx.getNodeParameter('deleteWorkflows', 0, true) === false
+		? { runWorkflowsOnDelete: false }
+		: {};
 }
 
 function readDuplicateCheckFields(ctx: IExecuteFunctions): { duplicateCheckFields?: string[] } {
