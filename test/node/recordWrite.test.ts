@@ -184,25 +184,40 @@ describe('Create, Update, Upsert or Delete Records', () => {
 		).toHaveLength(8);
 	});
 
-	it('without Continue On Fail, refusals give one NodeApiError saying how many of how many and the first ones', async () => {
+	it('without Continue On Fail, a partial create says how many were refused and written, which are in Zoho now, and what running again does', async () => {
 		const input = items(250, contact('Strict'));
 		for (const index of [5, 120, 121, 122, 249])
 			input[index] = { json: { Last_Name: 'Refused', Email: `x${index}@example.com` } };
-		const result = await kit.run({ workflow: writeWorkflow({}), inputItems: input });
+		const result = await kit.run({
+			workflow: writeWorkflow({ writeOperation: 'create' }),
+			inputItems: input,
+		});
 		expect(result.error?.constructor.name).toBe('NodeApiError');
-		expect(result.error?.message).toBe('Zoho refused 5 of 250 records.');
+		expect(result.error?.message).toBe(
+			'Zoho refused 5 of 250 records and wrote the other 245: they are in Zoho now.',
+		);
 		const description = (result.error as Error & { description?: string }).description ?? '';
 		expect(description).toContain('item 5: INVALID_DATA (Last_Name) blocked by a validation rule');
 		expect(description).toContain('item 121: INVALID_DATA (Last_Name)');
 		expect(description).toContain('and 2 more');
-		expect(description).toContain('Continue On Fail');
-		// Zoho wrote the others: 3 calls, 245 records.
+		// Zoho wrote the others: 3 calls, 245 records, each named by item and id.
 		expect(writesOf().map((write) => write.records)).toEqual([100, 100, 50]);
-		expect(
-			kit.sim
-				.records('us', 'Contacts')
-				.filter((record) => String(record.Email).startsWith('strict')),
-		).toHaveLength(245);
+		const written = kit.sim
+			.records('us', 'Contacts')
+			.filter((record) => String(record.Email).startsWith('strict'));
+		expect(written).toHaveLength(245);
+		const idOf = (item: number) =>
+			written.find((record) => record.Email === `strict${item}@example.com`)?.id;
+		expect(description).toContain(`Written records (item → id): 0 → ${idOf(0)}, 1 → ${idOf(1)},`);
+		expect(description).toContain(
+			"and 225 more (the error's writtenRecords lists up to 1000). Running the node again on the same items creates them a second time",
+		);
+		expect(description).toContain('With Continue On Fail');
+		const details = (result.error as { errorResponse?: { writtenRecords?: unknown[] } })
+			.errorResponse;
+		expect(details?.writtenRecords).toHaveLength(245);
+		// Item 5 was refused: the sixth written record is item 6.
+		expect(details?.writtenRecords?.[5]).toEqual({ item: 6, id: idOf(6) });
 	});
 
 	it('a batch Zoho refuses whole (HTTP 400, no record written) still gives one error item per record', async () => {
