@@ -345,6 +345,8 @@ function newField(options: {
 	mandatory?: boolean;
 	layoutMandatory?: boolean;
 	readOnly?: boolean;
+	apiCreate?: boolean;
+	apiUpdate?: boolean;
 	length?: number;
 	unique?: boolean;
 	picklist?: readonly string[];
@@ -364,9 +366,9 @@ function newField(options: {
 		field_read_only: options.readOnly === true,
 		operation_type: {
 			web_update: writable,
-			api_create: writable,
+			api_create: options.apiCreate ?? writable,
 			web_create: writable,
-			api_update: writable,
+			api_update: options.apiUpdate ?? writable,
 		},
 		custom_field: options.custom,
 		visible: true,
@@ -553,6 +555,8 @@ function fieldFromSpec(spec: CrmFieldSpec, custom: boolean): FieldMeta {
 			mandatory: spec.system_mandatory,
 			layoutMandatory: spec.layout_mandatory,
 			readOnly: spec.read_only,
+			apiCreate: spec.api_create,
+			apiUpdate: spec.api_update,
 			length: spec.length,
 			unique: spec.unique,
 			picklist: spec.pick_list_values,

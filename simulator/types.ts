@@ -211,6 +211,9 @@ export interface CrmFieldSpec {
 	/** Mandatory by the layout only: writes need it, settings/fields does not say so. */
 	layout_mandatory?: boolean;
 	read_only?: boolean;
+	/** operation_type.api_create / api_update: whether the API may set it (default: not read_only). */
+	api_create?: boolean;
+	api_update?: boolean;
 	length?: number;
 	unique?: boolean;
 	/** Picklist values (display and actual value alike). */

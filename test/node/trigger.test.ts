@@ -421,7 +421,7 @@ describe('Zoho OAuth Trigger', () => {
 });
 
 describe('Zoho OAuth Trigger module picker', () => {
-	it("lists the org's modules from settings/modules, custom ones included (the record writes' picker)", async () => {
+	it("lists the org's modules whose records can be read, from settings/modules, custom ones included", async () => {
 		kit.sim.defineCrmModule('us', { api_name: 'Shipments_X', plural_label: 'Shipments' });
 		kit.sim.seedCrm('us', { module: 'Shipments_X', count: 1 });
 		const { results } = await trigger({ module: byName('Leads') }).listSearch('searchModules');

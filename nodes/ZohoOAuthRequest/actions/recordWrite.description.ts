@@ -106,6 +106,14 @@ export const properties: INodeProperties[] = [
 	columns('update'),
 	columns('upsert'),
 	{
+		displayName:
+			"Fields marked required are the ones Zoho's field settings call mandatory. A layout of the module can require more: Zoho then refuses the record with MANDATORY_NOT_FOUND, naming the field.",
+		name: 'layoutMandatoryNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: show({ writeOperation: ['create', 'upsert'], recordSource: ['mapper'] }),
+	},
+	{
 		displayName: 'Record (JSON)',
 		name: 'recordJson',
 		type: 'json',
