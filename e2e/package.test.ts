@@ -91,7 +91,7 @@ function webhookWorkflow(): Workflow {
 					sendQuery: true,
 					queryParameters: {
 						parameters: [
-							{ name: 'fields', value: 'Last_Name' },
+							{ name: 'fields', value: 'Last_Name,Email' },
 							{ name: 'per_page', value: '1' },
 						],
 					},
