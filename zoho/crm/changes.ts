@@ -57,7 +57,7 @@ export interface ChangeReader {
 /** The fields every change read needs: the watermark's time and the "created" event's. */
 const TIME_FIELDS = ['Modified_Time', 'Created_Time'];
 
-/** Bounds one poll (200,000 records at most); what is left is read by the next poll. */
+/** Bounds the windows of one poll; what is left is read by the next poll. */
 const MAX_WINDOWS = 1_000;
 
 /**
@@ -68,7 +68,8 @@ const MAX_WINDOWS = 1_000;
  * record changed meanwhile moves to the end, shifting a page boundary over a record not
  * read yet. A fresh window finds that record, and the changed one again at its new time.
  * Only a full page that is all handled records of the watermark second walks on past
- * it, through every page (`page_token` past 2,000 where Zoho offers it).
+ * it, page after page (`page_token` past 2,000 where Zoho offers it) up to the end of
+ * Zoho's page-token window; the next window starts from the watermark that walk left.
  */
 export async function readChanges(
 	reader: ChangeReader,
