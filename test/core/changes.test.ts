@@ -7,7 +7,7 @@ import { readChanges, type ChangeReader, type ChangeSource } from '../../zoho/cr
 import { ListFieldsCache } from '../../zoho/crm/listFields';
 import { ZohoApiError, ZohoInputError } from '../../zoho/errors';
 import type { ZohoRuntime } from '../../zoho/runtime';
-import { closeOpened, openRuntime, rejectionOf, SimClock } from './fixtures';
+import { closeOpened, openRuntime, rejectionOf, selfClient, SimClock } from './fixtures';
 
 const sim = new ZohoSimulator({ dataCentres: ['us'] });
 const BASE = Date.parse('2026-11-30T09:00:00Z');
@@ -18,22 +18,10 @@ let runtime: ZohoRuntime;
 
 beforeAll(async () => {
 	await sim.start();
-	const client = sim.registerClient('us');
-	const refreshToken = sim.createRefreshToken('us', {
-		clientId: client.clientId,
-		scopes: [
-			'ZohoCRM.modules.ALL',
-			'ZohoCRM.settings.ALL',
-			'ZohoBigin.modules.ALL',
-			'ZohoBigin.settings.ALL',
-		],
-	});
-	credentials = parseCredentials({
-		dataCentre: 'custom',
-		customAccountsUrl: sim.url('us'),
-		...client,
-		refreshToken,
-	});
+	const scopes = ['ZohoCRM.modules.ALL', 'ZohoCRM.settings.ALL'];
+	credentials = parseCredentials(
+		selfClient(sim, 'us', [...scopes, 'ZohoBigin.modules.ALL', 'ZohoBigin.settings.ALL']).data,
+	);
 });
 afterAll(async () => {
 	await closeOpened();
@@ -45,6 +33,17 @@ beforeEach(() => {
 	runtime = openRuntime({ clock: new SimClock(sim) });
 });
 afterEach(() => sim.configure({ pageTokenRecordLimit: 100_000 }));
+
+/** A custom module of `count` records, record i changed at second `second(i)` after BASE. */
+function crowdedModule(module: string, count: number, second: (i: number) => number): string[] {
+	sim.configure({ pageTokenRecordLimit: 2_400 });
+	sim.defineCrmModule('us', { api_name: module, fields: [{ api_name: 'Name' }] });
+	return sim.seedCrm('us', {
+		module,
+		count,
+		make: (i) => ({ Name: `${module}${i}`, Modified_Time: at(second(i)) }),
+	});
+}
 
 /** Every URL the reader called, query included. */
 let sent: URL[] = [];
@@ -80,13 +79,7 @@ describe('readChanges', () => {
 	it("stays inside Zoho's page-token window: past a crowded second it walks to the window's end, then a new window goes on", async () => {
 		// 250 records in second 10, 2,300 in second 11, 300 in second 12: the walk past
 		// second 10 reaches 2,400 records (the window here), the next starts from second 11.
-		sim.configure({ pageTokenRecordLimit: 2_400 });
-		sim.defineCrmModule('us', { api_name: 'Window_X', fields: [{ api_name: 'Name' }] });
-		const ids = sim.seedCrm('us', {
-			module: 'Window_X',
-			count: 2_850,
-			make: (i) => ({ Name: `W${i}`, Modified_Time: at(i <= 250 ? 10 : i <= 2_550 ? 11 : 12) }),
-		});
+		const ids = crowdedModule('Window_X', 2_850, (i) => (i <= 250 ? 10 : i <= 2_550 ? 11 : 12));
 		const { records, next } = await readChanges(reader(), {
 			source: source({ module: 'Window_X' }),
 			watermark: start,
@@ -104,13 +97,7 @@ describe('readChanges', () => {
 	});
 
 	it('without the window it would have asked past it: Zoho refuses that, the error says how many were read', async () => {
-		sim.configure({ pageTokenRecordLimit: 2_400 });
-		sim.defineCrmModule('us', { api_name: 'Crowd_X', fields: [{ api_name: 'Name' }] });
-		sim.seedCrm('us', {
-			module: 'Crowd_X',
-			count: 2_700,
-			make: (i) => ({ Name: `C${i}`, Modified_Time: at(i <= 250 ? 10 : 11) }),
-		});
+		crowdedModule('Crowd_X', 2_700, (i) => (i <= 250 ? 10 : 11));
 		const error = await sim.deliberately(
 			"the package's window (100,000) is larger than the simulator's (2,400) here",
 			() =>
@@ -123,13 +110,7 @@ describe('readChanges', () => {
 	});
 
 	it('more records in one second than the window reaches: says so, naming the limit', async () => {
-		sim.configure({ pageTokenRecordLimit: 2_400 });
-		sim.defineCrmModule('us', { api_name: 'Burst_X', fields: [{ api_name: 'Name' }] });
-		sim.seedCrm('us', {
-			module: 'Burst_X',
-			count: 2_500,
-			make: (i) => ({ Name: `B${i}`, Modified_Time: at(10) }),
-		});
+		crowdedModule('Burst_X', 2_500, () => 10);
 		const options = {
 			source: source({ module: 'Burst_X' }),
 			watermark: start,

@@ -12,7 +12,14 @@ import {
 } from '../../zoho/crm/listFields';
 import { ZohoInputError } from '../../zoho/errors';
 import type { ZohoRuntime } from '../../zoho/runtime';
-import { closeOpened, NO_RETRY, openRuntime, SimClock, zohoRejection } from './fixtures';
+import {
+	closeOpened,
+	NO_RETRY,
+	openRuntime,
+	selfClient,
+	SimClock,
+	zohoRejection,
+} from './fixtures';
 
 const names = (count: number, prefix = 'F') =>
 	Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
@@ -69,17 +76,9 @@ describe('ListFieldsCache against the simulator', () => {
 
 	beforeAll(async () => {
 		await sim.start();
-		const client = sim.registerClient('us');
-		const refreshToken = sim.createRefreshToken('us', {
-			clientId: client.clientId,
-			scopes: ['ZohoCRM.modules.ALL', 'ZohoCRM.settings.fields.READ'],
-		});
-		credentials = parseCredentials({
-			dataCentre: 'custom',
-			customAccountsUrl: sim.url('us'),
-			...client,
-			refreshToken,
-		});
+		credentials = parseCredentials(
+			selfClient(sim, 'us', ['ZohoCRM.modules.ALL', 'ZohoCRM.settings.fields.READ']).data,
+		);
 		// A custom module with 60 fields of its own besides Zoho's five system fields.
 		sim.defineCrmModule('us', {
 			api_name: 'Wide_X',

@@ -13,25 +13,22 @@ import {
 import type { ModuleEntry } from '../../../zoho/schemas';
 import { editorCall, editorMethod } from './editorCall';
 
-export async function searchModules(
+type ModuleSearch = (
 	this: ILoadOptionsFunctions,
 	filter?: string,
-): Promise<INodeListSearchResult> {
-	const modules = await editorMethod(this, async () =>
-		fetchWritableModules(await editorCall(this)),
-	);
-	return listOf(modules, filter);
+) => Promise<INodeListSearchResult>;
+
+function searchWith(
+	fetch: (request: Awaited<ReturnType<typeof editorCall>>) => Promise<ModuleEntry[]>,
+): ModuleSearch {
+	return async function (this: ILoadOptionsFunctions, filter?: string) {
+		const modules = await editorMethod(this, async () => fetch(await editorCall(this)));
+		return listOf(modules, filter);
+	};
 }
 
-export async function searchReadableModules(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-): Promise<INodeListSearchResult> {
-	const modules = await editorMethod(this, async () =>
-		fetchReadableModules(await editorCall(this)),
-	);
-	return listOf(modules, filter);
-}
+export const searchModules = searchWith(fetchWritableModules);
+export const searchReadableModules = searchWith(fetchReadableModules);
 
 function listOf(modules: readonly ModuleEntry[], filter?: string): INodeListSearchResult {
 	const wanted = filter?.trim().toLowerCase() ?? '';
