@@ -155,6 +155,18 @@ describe('ListFieldsCache against the simulator', () => {
 		expect(fieldCalls(200)).toBe(1);
 	});
 
+	it('without the settings scope says why the fields were asked for and that naming them needs no scope', async () => {
+		const narrow = parseCredentials(selfClient(sim, 'us', ['ZohoCRM.modules.ALL']).data);
+		const cache = new ListFieldsCache({ clock });
+		const error = await zohoRejection(
+			cache.fieldsFor({ ...request(), callOptions: { credentials: narrow, timeoutMs: 10_000 } }),
+			'SCOPE_MISMATCH',
+		);
+		expect(error.hint).toMatch(
+			/^No fields were named, and Zoho lists Wide_X only with fields: they are read from settings\/fields, which needs the scope ZohoCRM\.settings\.fields\.READ \(or ZohoCRM\.settings\.ALL\)\. Add it when you generate the grant code, or name the fields you need\. The token has the scopes: ZohoCRM\.modules\.ALL\./,
+		);
+	});
+
 	it('keeps modules apart: another module is read on its own', async () => {
 		const cache = new ListFieldsCache({ clock });
 		await cache.fieldsFor(request());

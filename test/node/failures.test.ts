@@ -78,7 +78,13 @@ describe('API Request failures', () => {
 		try {
 			booksOnly.sim.seedCrm('us', { module: 'Leads', count: 1 });
 			const result = await booksOnly.run({
-				workflow: zohoWorkflow({ operation: 'apiRequest', method: 'GET', path: '/Leads' }),
+				workflow: zohoWorkflow({
+					operation: 'apiRequest',
+					method: 'GET',
+					path: '/Leads',
+					sendQuery: true,
+					queryParameters: { parameters: [{ name: 'fields', value: 'Last_Name' }] },
+				}),
 			});
 			expect(result.error).toBeInstanceOf(NodeApiError);
 			expect(result.error?.message).toMatch(

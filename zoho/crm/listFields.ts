@@ -8,7 +8,7 @@
  */
 import type { ApiCallOptions, ZohoApiClient } from '../api/apiClient';
 import type { Clock } from '../clock';
-import { ZohoInputError } from '../errors';
+import { isZohoError, ZohoApiError, ZohoInputError } from '../errors';
 import type { FieldEntry } from '../schemas';
 import { fetchFields } from './metadata';
 import type { ModuleTarget } from './module';
@@ -72,8 +72,27 @@ interface ListFieldsRequest {
 
 /** The module's fields for a list, read from `settings/fields` now (uncached). */
 export async function fetchListFields(request: ListFieldsRequest): Promise<ListFieldChoice> {
-	const fields = await fetchFields({ ...request, module: request.target.module });
-	return chooseListFields(readableNames(fields), request);
+	return chooseListFields(await fetchReadable(request), request);
+}
+
+/**
+ * The module's readable field names. A token without the settings scope fails saying why
+ * the fields were asked for at all, and that naming them needs no such scope.
+ */
+async function fetchReadable(request: ListFieldsRequest): Promise<string[]> {
+	try {
+		return readableNames(await fetchFields({ ...request, module: request.target.module }));
+	} catch (error) {
+		if (!isZohoError(error) || error.code !== 'SCOPE_MISMATCH') throw error;
+		throw new ZohoApiError('SCOPE_MISMATCH', error.message, {
+			url: error.url,
+			httpStatus: error.httpStatus,
+			zohoCode: error.zohoCode,
+			zohoMessage: error.zohoMessage,
+			cause: error,
+			hint: `No fields were named, and Zoho lists ${request.target.module} only with fields: they are read from settings/fields, which needs the scope ${request.target.product === 'bigin' ? 'ZohoBigin.settings.ALL' : 'ZohoCRM.settings.fields.READ (or ZohoCRM.settings.ALL)'}. Add it when you generate the grant code, or name the fields you need. ${error.hint ?? ''}`.trim(),
+		});
+	}
 }
 
 /** Metadata changes when an admin adds a field: re-read it after this long. */
@@ -113,7 +132,7 @@ export class ListFieldsCache {
 
 	private async read(key: string, request: ListFieldsRequest): Promise<string[]> {
 		try {
-			const names = readableNames(await fetchFields({ ...request, module: request.target.module }));
+			const names = await fetchReadable(request);
 			const choice = chooseListFields(names, request);
 			if (choice.leftOut.length > 0) {
 				request.callOptions.logger?.warn(
