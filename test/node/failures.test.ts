@@ -1,7 +1,15 @@
 // How API Request fails: 401s, scopes, 429, foreign hosts, Continue On Fail, cancel.
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { callCount, items, jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
+import {
+	callCount,
+	items,
+	jsonOf,
+	startKit,
+	zohoWorkflow,
+	type NodeKit,
+	listLeadsWorkflow,
+} from './kit';
 import { startTrap } from '../core/fixtures';
 
 let kit: NodeKit;
@@ -78,13 +86,7 @@ describe('API Request failures', () => {
 		try {
 			booksOnly.sim.seedCrm('us', { module: 'Leads', count: 1 });
 			const result = await booksOnly.run({
-				workflow: zohoWorkflow({
-					operation: 'apiRequest',
-					method: 'GET',
-					path: '/Leads',
-					sendQuery: true,
-					queryParameters: { parameters: [{ name: 'fields', value: 'Last_Name' }] },
-				}),
+				workflow: listLeadsWorkflow(),
 			});
 			expect(result.error).toBeInstanceOf(NodeApiError);
 			expect(result.error?.message).toMatch(
