@@ -14,6 +14,7 @@ export const DEFAULT_CONFIG: Readonly<SimConfig> = {
 	creditBudget: Infinity,
 	retryAfterSec: undefined,
 	notModifiedStatus: 304,
+	pageTokenRecordLimit: 100_000,
 };
 
 /** Keys that must be at least 1 (a cap of 0 would make the simulator useless). */
@@ -23,6 +24,7 @@ const POSITIVE_KEYS = new Set([
 	'mintWindowMs',
 	'liveTokenCap',
 	'refreshTokenCap',
+	'pageTokenRecordLimit',
 ]);
 /** Keys where JSON `null` means "no limit" (JSON cannot carry Infinity). */
 const UNLIMITED_KEYS = new Set(['concurrencyLimit', 'creditBudget']);

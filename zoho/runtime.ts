@@ -13,6 +13,7 @@ import type { Dispatcher } from 'undici';
 import { ZohoApiClient } from './api/apiClient';
 import type { ConcurrencyLimiter } from './api/concurrencyLimit';
 import { systemClock, type Clock } from './clock';
+import { ListFieldsCache } from './crm/listFields';
 import type { CooldownPolicy } from './fleet/cooldown';
 import { LocalLimiter } from './fleet/localLimiter';
 import { LocalMinter } from './fleet/localMinter';
@@ -35,6 +36,8 @@ export interface ZohoRuntime {
 	api: ZohoApiClient;
 	tokenSource: TokenSource;
 	limiter: ConcurrencyLimiter;
+	/** The fields record lists ask for when the user names none (settings/fields, kept a while). */
+	listFields: ListFieldsCache;
 	close(): Promise<void>;
 }
 
@@ -86,6 +89,7 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime
 		api: new ZohoApiClient({ auth, dispatcher, clock, retry: options.apiRetry, limiter }),
 		tokenSource,
 		limiter,
+		listFields: new ListFieldsCache({ clock }),
 		close: async () => {
 			await tokenSource.close();
 			await dispatcher.close();
