@@ -129,6 +129,15 @@ function dispatch(ex: Exchange, body: Body): void {
 		case 'GET /__sim/counters':
 			ex.json(200, core.counters.snapshot());
 			return;
+		case 'POST /__sim/journal/deliberate': {
+			// Body {reason}: requests from now on are marked as sent wrong on purpose; {} stops.
+			const reason = body.reason;
+			if (reason !== undefined && reason !== null && typeof reason !== 'string')
+				throw new Error('reason must be a string');
+			core.deliberate = typeof reason === 'string' && reason !== '' ? reason : undefined;
+			ex.json(200, { status: 'success' });
+			return;
+		}
 		case 'POST /__sim/reset-counters':
 			core.counters.reset();
 			ex.json(200, { status: 'success' });

@@ -20,6 +20,7 @@ export const DEFAULT_CONFIG: Readonly<SimConfig> = {
 	bulkReadMaxJobs: Infinity,
 	bulkReadJobCredits: 50,
 	recycleBinDays: 60,
+	pageTokenRecordLimit: 100_000,
 };
 
 /** Keys that must be at least 1 (a cap of 0 would make the simulator useless). */
@@ -32,6 +33,7 @@ const POSITIVE_KEYS = new Set([
 	'bulkReadPageSize',
 	'bulkReadDownloadsPerMinute',
 	'bulkReadMaxJobs',
+	'pageTokenRecordLimit',
 ]);
 /** Keys where JSON `null` means "no limit" (JSON cannot carry Infinity). */
 const UNLIMITED_KEYS = new Set(['concurrencyLimit', 'creditBudget', 'bulkReadMaxJobs']);

@@ -6,6 +6,7 @@
 // FIELD_AND_COMPARATOR_IN_CRITERIA_NOT_COMPATIBLE with `{comparator, api_name, supported}`,
 // FIELD_AND_VALUE_IN_CRITERIA_NOT_COMPATIBLE, CRITERIA_LIMIT_EXCEEDED).
 import { isObject } from './body';
+import { recordIdField } from './crm-metadata';
 import { zohoError, type ZohoErrorBody } from './errors';
 import type { CrmRecord, FieldMeta } from './types';
 
@@ -96,7 +97,7 @@ function compile(
 	if (typeof apiName !== 'string' || apiName === '')
 		throw refuse('INVALID_CRITERIA', 'a condition needs field.api_name');
 	const field =
-		apiName.toLowerCase() === 'id' ? idField() : context.fields.get(apiName.toLowerCase());
+		apiName.toLowerCase() === 'id' ? recordIdField() : context.fields.get(apiName.toLowerCase());
 	if (!field)
 		throw refuse('FIELD_IN_CRITERIA_NOT_AVAILABLE', 'the field in the criteria is not available', {
 			api_name: apiName,
@@ -111,19 +112,6 @@ function compile(
 		);
 	const values = valuesOf({ field, comparator, value: raw.value });
 	return conditionTest({ apiName: field.api_name, comparator, values });
-}
-
-function idField(): FieldMeta {
-	return {
-		api_name: 'id',
-		field_label: 'Record Id',
-		data_type: 'bigint',
-		system_mandatory: false,
-		read_only: true,
-		length: 19,
-		unique: true,
-		pick_list_values: [],
-	};
 }
 
 function comparatorsOf(field: FieldMeta): string[] {

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { isObject, jsonBody } from './body';
 import { compileBulkCriteria, type RecordTest } from './crm-bulk-criteria';
 import { csvLines, streamZip } from './crm-bulk-export';
-import { moduleMeta } from './crm-metadata';
+import { recordModuleMeta } from './crm-metadata';
 import { simUser } from './crm-records';
 import { tooManyRequests, zohoError, type ZohoErrorBody } from './errors';
 import type { ApiRoute, Exchange } from './exchange';
@@ -337,8 +337,8 @@ function freshSelection(
 		throw refuse('MODULE_NOT_SUPPORTED', 'the module is not supported for bulk read', {
 			api_name: module,
 		});
-	const meta = moduleMeta(ex.dc, { namespace: 'crm', module });
-	if (!meta || !meta.api_supported)
+	const meta = recordModuleMeta(ex.dc, { namespace: 'crm', module });
+	if (!meta)
 		throw refuse('MODULE_NOT_AVAILABLE', 'the module is not available', { api_name: module });
 	if (options.fileType === 'ics')
 		throw refuse('NOT_SUPPORTED_FEATURE', 'this simulator exports csv only (ics is for Events)', {

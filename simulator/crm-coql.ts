@@ -12,7 +12,7 @@
 // ascending id order without ORDER BY, LIMIT 200 by default and credits 1 / 2 / 3 for
 // LIMIT up to 200 / 1000 / 2000 (Zoho's COQL overview pages).
 import { isObject, jsonBody } from './body';
-import { moduleMeta } from './crm-metadata';
+import { recordModuleMeta } from './crm-metadata';
 import { zohoError, type ZohoErrorBody } from './errors';
 import type { ApiRoute, Exchange } from './exchange';
 import { coversCrmModule, type ScopeSet } from './scopes';
@@ -418,8 +418,8 @@ function checkLimits(query: CoqlQuery, version: number): void {
 
 /** The module's fields; unknown modules, columns and ill-typed values are refused. */
 function checkAgainstModule(dc: DcState, query: CoqlQuery): Map<string, FieldMeta> {
-	const meta = moduleMeta(dc, { namespace: 'crm', module: query.module });
-	if (!meta || !meta.api_supported)
+	const meta = recordModuleMeta(dc, { namespace: 'crm', module: query.module });
+	if (!meta)
 		throw new CoqlRefusal(
 			zohoError('INVALID_QUERY', 'invalid query formed', {
 				clause: 'from',

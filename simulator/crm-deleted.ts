@@ -5,13 +5,16 @@
 // `all` by default).
 import { deletedTypeAt, logOf } from './crm-deleted-log';
 import { readPaging } from './crm-list';
+import { knownModule, type CrmTarget } from './crm-records';
 import { zohoError } from './errors';
 import type { Exchange } from './exchange';
 import { zohoDateTime } from './time';
 
 const TYPES = ['all', 'recycle', 'permanent'] as const;
 
-export function handleDeleted(ex: Exchange, target: { namespace: string; module: string }): void {
+export function handleDeleted(ex: Exchange, target: CrmTarget): void {
+	// Zoho keeps no recycle bin for a module it does not know: INVALID_MODULE, as for records.
+	if (!knownModule(ex, target)) return;
 	const type = ex.query.get('type') ?? 'all';
 	if (!(TYPES as readonly string[]).includes(type)) {
 		ex.json(

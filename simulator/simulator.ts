@@ -10,6 +10,7 @@ import {
 } from './crm-bulk-read';
 import { addRecordRule, defineModule } from './crm-metadata';
 import { deleteRecords } from './crm-records';
+import { Journal, JOURNAL_ENV } from './journal';
 import { close, createDcServer, listen } from './server';
 import { seedBooks, seedCrm, touchCrm } from './seed';
 import { createGrantCode, createRefreshToken, registerClient, revokeRefreshToken } from './tokens';
@@ -37,7 +38,14 @@ export class ZohoSimulator {
 	private starting: Promise<void> | undefined;
 
 	constructor(options: ZohoSimulatorOptions = {}) {
-		const { dataCentres = ['us', 'eu'], port = 0, tls, apiDomains = {}, ...config } = options;
+		const {
+			dataCentres = ['us', 'eu'],
+			port = 0,
+			tls,
+			apiDomains = {},
+			journal = process.env[JOURNAL_ENV],
+			...config
+		} = options;
 		if (dataCentres.length === 0) throw new Error('dataCentres must name at least one DC');
 		const ids: DcId[] = [];
 		for (const id of dataCentres) {
@@ -50,6 +58,7 @@ export class ZohoSimulator {
 		this.basePort = port;
 		this.core = new SimCore(ids);
 		this.core.configure(config);
+		if (journal) this.core.journal = new Journal(journal);
 		this.tls = tls;
 		for (const [id, domain] of Object.entries(apiDomains)) {
 			if (!isDcId(id) || domain === undefined)
@@ -101,6 +110,25 @@ export class ZohoSimulator {
 
 	getConfig(): SimConfig {
 		return { ...this.core.config };
+	}
+
+	/**
+	 * Runs `send` with every request journaled as deliberately wrong, for `reason`: the
+	 * contract check then reports it as expected instead of failing the run.
+	 */
+	async deliberately<T>(reason: string, send: () => Promise<T>): Promise<T> {
+		const before = this.core.deliberate;
+		this.core.deliberate = reason;
+		try {
+			return await send();
+		} finally {
+			this.core.deliberate = before;
+		}
+	}
+
+	/** Marks (or with undefined, stops marking) journaled requests as deliberately wrong. */
+	markDeliberate(reason: string | undefined): void {
+		this.core.deliberate = reason;
 	}
 
 	injectFault(spec: FaultSpec): string {

@@ -546,6 +546,13 @@ test('the nodes panel finds Zoho OAuth Trigger, and its Module list loads the mo
 			`the custom module "${custom}" in the Module list`,
 		);
 		await expectVisible(listItem(modules, 'Contacts'), 'Contacts in the Module list');
+		// Modules whose records can be read, hidden ones included; no subform or field tracker.
+		await expectVisible(listItem(modules, 'Notes'), 'Notes (a hidden module) in the Module list');
+		await expectHidden(listItem(modules, 'Subform 1 (Subform_1)'), 'a subform in the Module list');
+		await expectHidden(
+			listItem(modules, 'Stage History (DealHistory)'),
+			'a field tracker in the Module list',
+		);
 		await listItem(modules, 'Leads').first().click();
 		await until(
 			async () =>
@@ -588,7 +595,14 @@ test('Write records in batches: Upsert into Contacts maps the fields the simulat
 		await expectCredentialSelected();
 
 		const modules = await openResourceList('module');
+		await expectVisible(listItem(modules, 'Contacts'), 'Contacts in the Module list');
+		// A subform's rows are written with their parent record: it is no module to write to.
+		await expectHidden(listItem(modules, 'Subform 1 (Subform_1)'), 'a subform in the Module list');
 		await listItem(modules, 'Contacts').first().click();
+		await expectVisible(
+			parameters(page).getByText(/A layout of the module can require more/),
+			'the notice that a layout can require more fields than those marked required',
+		);
 		// n8n's mapper lists the mandatory fields (Zoho's system_mandatory) from the start and offers the others under "Add field".
 		const mapper = page.getByTestId('mapping-fields-container');
 		await expectVisible(

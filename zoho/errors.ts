@@ -52,6 +52,8 @@ interface ZohoErrorDetails {
 	bodyExcerpt?: string;
 	/** The parsed answer body, for Full Response style reporting. */
 	body?: unknown;
+	/** Records a write that failed in part did write (they are in Zoho), by input item. */
+	writtenRecords?: ReadonlyArray<{ item: number; id: string }>;
 	cause?: unknown;
 }
 
@@ -71,6 +73,7 @@ export class ZohoError extends Error {
 	readonly retryAfterMs?: number;
 	readonly bodyExcerpt?: string;
 	readonly body?: unknown;
+	readonly writtenRecords?: ReadonlyArray<{ item: number; id: string }>;
 
 	constructor(code: ZohoErrorCode, message: string, details: ZohoErrorDetails = {}) {
 		super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -87,6 +90,7 @@ export class ZohoError extends Error {
 		this.retryAfterMs = details.retryAfterMs;
 		this.bodyExcerpt = details.bodyExcerpt;
 		this.body = details.body;
+		this.writtenRecords = details.writtenRecords;
 	}
 
 	get [kZohoError](): true {

@@ -14,6 +14,7 @@ import { ZohoApiClient } from './api/apiClient';
 import type { ConcurrencyLimiter } from './api/concurrencyLimit';
 import { systemClock, type Clock } from './clock';
 import { DEFAULT_JOB_TIMING, type JobTiming } from './crm/bulkReadJob';
+import { ListFieldsCache } from './crm/listFields';
 import type { CooldownPolicy } from './fleet/cooldown';
 import { LocalLimiter } from './fleet/localLimiter';
 import { LocalMinter } from './fleet/localMinter';
@@ -38,6 +39,8 @@ export interface ZohoRuntime {
 	limiter: ConcurrencyLimiter;
 	/** How long-running jobs (Bulk Read) are waited for and their results fetched. */
 	jobTiming: JobTiming;
+	/** The fields record lists ask for when the user names none (settings/fields, kept a while). */
+	listFields: ListFieldsCache;
 	close(): Promise<void>;
 }
 
@@ -91,6 +94,7 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime
 		tokenSource,
 		limiter,
 		jobTiming: options.jobTiming ?? DEFAULT_JOB_TIMING,
+		listFields: new ListFieldsCache({ clock }),
 		close: async () => {
 			await tokenSource.close();
 			await dispatcher.close();

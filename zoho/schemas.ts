@@ -104,7 +104,11 @@ export const modulesAnswerSchema = z
 					creatable: z.boolean().optional(),
 					editable: z.boolean().optional(),
 					deletable: z.boolean().optional(),
+					viewable: z.boolean().optional(),
+					/** default, custom, static_subform, field_tracker, webtab_link … (modules.json getModules). */
 					generated_type: z.string().optional(),
+					/** visible, user_hidden, system_hidden … */
+					status: z.string().optional(),
 				})
 				.passthrough(),
 		),
@@ -121,8 +125,16 @@ export const fieldsAnswerSchema = z
 					api_name: z.string(),
 					field_label: z.string().optional(),
 					data_type: z.string().optional(),
+					/** The value's JSON type: string, integer, double, boolean, jsonobject, jsonarray. */
+					json_type: z.string().optional(),
+					/** Whether the API may set the field on create and on update (fields.json getFields). */
+					operation_type: z
+						.object({ api_create: z.boolean().optional(), api_update: z.boolean().optional() })
+						.passthrough()
+						.optional(),
 					system_mandatory: z.boolean().optional(),
 					read_only: z.boolean().optional(),
+					visible: z.boolean().optional(),
 					length: z.number().optional(),
 					unique: z.union([z.boolean(), z.object({}).passthrough()]).optional(),
 					pick_list_values: z

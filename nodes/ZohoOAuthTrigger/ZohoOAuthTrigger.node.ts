@@ -7,7 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { zohoSelfClientApiTest } from '../shared/methods/credentialTest';
-import { searchModules } from '../shared/methods/listSearch';
+import { searchReadableModules } from '../shared/methods/listSearch';
 import { triggerProperties } from './trigger.description';
 import { pollDeletions } from './trigger.deleted';
 import { poll } from './trigger.poll';
@@ -31,7 +31,11 @@ export class ZohoOAuthTrigger implements INodeType {
 		properties: triggerProperties,
 	};
 
-	methods = { credentialTest: { zohoSelfClientApiTest }, listSearch: { searchModules } };
+	// The shared Module parameter asks for searchModules: here, the modules whose records can be listed.
+	methods = {
+		credentialTest: { zohoSelfClientApiTest },
+		listSearch: { searchModules: searchReadableModules },
+	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const deleted = this.getNodeParameter('event', 'createdOrUpdated') === 'deleted';

@@ -43,9 +43,19 @@ export const triggerProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'Last_Name,Email,Company',
 		description:
-			'Field API names to return, separated by commas. Empty: the fields Zoho returns by default. The trigger always adds Modified_Time and Created_Time.',
+			"Field API names to return, separated by commas: at most 48, as the trigger adds Modified_Time and Created_Time (Zoho lists at most 50). Empty: the module's first 50 fields in Zoho's order, read from its field settings.",
 		// A deleted record comes as Zoho lists it: id, display_name, type, deleted_by, deleted_time.
 		displayOptions: { hide: { event: ['deleted'] } },
+	},
+	{
+		displayName: 'Pipeline ID',
+		name: 'pipelineId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 2034020000000645063',
+		description:
+			"For the module Pipelines: the Team Pipeline to watch (Bigin lists Pipelines one pipeline at a time). It is the ID of the pipeline's layout in GET /bigin/v2/settings/layouts?module=Pipelines.",
+		displayOptions: { show: { product: ['bigin'] } },
 	},
 	{
 		displayName: 'Options',

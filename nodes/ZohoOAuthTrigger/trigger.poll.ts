@@ -22,7 +22,7 @@ import {
 } from '../../zoho/crm/watermark';
 import { CredentialSource } from '../shared/credentialSource';
 import { toNodeError } from '../shared/nodeErrors';
-import { nodeParams, readCrmTarget, readModule, timeoutOption } from '../shared/parameters';
+import { nodeParams, readCrmTarget, readModule, text, timeoutOption } from '../shared/parameters';
 import { zohoAccess } from '../shared/zohoRuntime';
 
 /** Records a test run in the editor shows. */
@@ -65,6 +65,7 @@ async function pollOnce(ctx: IPollFunctions): Promise<INodeExecutionData[][] | n
 		const reader: ChangeReader = {
 			api: runtime.api,
 			callOptions: { ...scope, ...credentials, timeoutMs },
+			fieldLists: runtime.listFields,
 		};
 
 		if (ctx.getMode() === 'manual')
@@ -115,11 +116,14 @@ function readParameters(ctx: IPollFunctions): {
 		.map((field) => field.trim())
 		.filter((field) => field !== '');
 	const options = param('options', {}) as { startFrom?: string; timeout?: unknown };
+	const target = readCrmTarget(param);
+	const pipelineId = target.product === 'bigin' ? text(param('pipelineId', '')) : '';
 	const source: ChangeSource = {
-		...readCrmTarget(param),
+		...target,
 		module: readModule(param),
 		event,
 		fields,
+		...(pipelineId ? { pipelineId } : {}),
 	};
 	return {
 		source,

@@ -124,6 +124,7 @@ describe("the execution's logger", () => {
 			crmVersion: 'v8',
 			module: { __rl: true, mode: 'name', value: 'Leads' },
 			event: 'createdOrUpdated',
+			fields: 'Last_Name,Email',
 			options: { startFrom: new Date(Date.now() - 60_000).toISOString() },
 		};
 		const trigger = createPollRunner({
