@@ -222,7 +222,9 @@ describe('Bulk Read result', () => {
 		expect((await download(view)).files[`${view}.csv`]).toBe(
 			`Id,Name\r\n${records[1]?.id},"Quote ""and"", comma"\r\n`,
 		);
-		const unknownView = await createJob(query({ cvid: '123' }));
+		const unknownView = await sim.deliberately('a custom view Zoho does not have', () =>
+			createJob(query({ cvid: '123' })),
+		);
 		expect([unknownView.status, unknownView.json.code]).toEqual([400, 'CVID_NOT_SUPPORTED']);
 	});
 
@@ -244,15 +246,17 @@ describe('Bulk Read result', () => {
 		expect((await download(second)).files[`${second}.csv`]).toBe(
 			`Id,Name\r\n${records[2]?.id},"Line\nbreak"\r\n`,
 		);
-		const both = await createJob(query({ page: 2, page_token: page1.next_page_token }));
-		expect([both.status, both.json.code]).toEqual([400, 'INVALID_REQUEST']);
-		const bogus = await createJob(query({ page_token: 'nope' }));
-		expect(bogus.json).toMatchObject({
+		const [both, bogus, tooFar] = await sim.deliberately('pages Zoho refuses', async () => [
+			await createJob(query({ page: 2, page_token: page1.next_page_token })),
+			await createJob(query({ page_token: 'nope' })),
+			await createJob(query({ page: 51 })),
+		]);
+		expect([both?.status, both?.json.code]).toEqual([400, 'INVALID_REQUEST']);
+		expect(bogus?.json).toMatchObject({
 			code: 'INVALID_REQUEST',
 			details: { api_name: 'page_token' },
 		});
-		const tooFar = await createJob(query({ page: 51 }));
-		expect(tooFar.json).toMatchObject({ code: 'PAGE_RANGE_EXCEEDED', details: { max_limit: 50 } });
+		expect(tooFar?.json).toMatchObject({ code: 'PAGE_RANGE_EXCEEDED', details: { max_limit: 50 } });
 	});
 });
 
@@ -327,7 +331,9 @@ describe('Bulk Read limits and refusals', () => {
 			[{ ...query(), callback: { url: 'not a url', method: 'post' } }, 'INVALID_CALLBACK_URL'],
 		];
 		for (const [body, code, details] of cases) {
-			const answer = await createJob(body);
+			const answer = await sim.deliberately(`a body Zoho refuses with ${code}`, () =>
+				createJob(body),
+			);
 			expect([answer.status, answer.json.code, answer.json.status]).toEqual([400, code, 'error']);
 			if (details) expect(answer.json.details).toEqual(details);
 		}

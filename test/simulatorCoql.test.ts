@@ -159,6 +159,10 @@ describe('COQL queries', () => {
 });
 
 describe('COQL refusals', () => {
+	// Every query here is wrong on purpose: the request contract reports them apart.
+	beforeEach(() => sim.markDeliberate('a COQL query Zoho refuses, for its error'));
+	afterEach(() => sim.markDeliberate(undefined));
+
 	it('names the clause or the place of a syntax error', async () => {
 		const noWhere = await coql('select Last_Name from Leads limit 10');
 		expect([noWhere.status, noWhere.json]).toEqual([
@@ -266,9 +270,10 @@ describe('COQL refusals', () => {
 describe('COQL past 100,000 rows', () => {
 	it('reads every record of a large module by keyset paging on id, where LIMIT/OFFSET stops at 100,000', async () => {
 		const total = 100_500;
+		sim.defineCrmModule('us', { api_name: 'Big_Items', fields: [{ api_name: 'Name' }] });
 		sim.seedCrm('us', { module: 'Big_Items', count: total, make: (i) => ({ Name: `Item ${i}` }) });
-		const beyond = await coql(
-			'select Name from Big_Items where Name is not null limit 100000, 2000',
+		const beyond = await sim.deliberately('past the OFFSET ceiling, for its error', () =>
+			coql('select Name from Big_Items where Name is not null limit 100000, 2000'),
 		);
 		expect(beyond.json.code).toBe('LIMIT_EXCEEDED');
 		const seen = new Set<string>();

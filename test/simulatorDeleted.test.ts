@@ -119,13 +119,31 @@ describe('deleted records', () => {
 		expect(empty.status).toBe(204);
 	});
 
-	it('refuses an unknown type, a per_page over 200 and a token without the module', async () => {
-		const type = await simCall(sim, { path: '/crm/v8/Leads/deleted?type=trash', token });
-		expect(type.status).toBe(400);
-		expect(type.json).toMatchObject({ code: 'INVALID_DATA', details: { param_name: 'type' } });
-		const perPage = await simCall(sim, { path: '/crm/v8/Leads/deleted?per_page=201', token });
-		expect(perPage.status).toBe(400);
-		expect(perPage.json).toMatchObject({ code: 'INVALID_DATA', details: { param: 'per_page' } });
+	it('refuses an unknown type, a per_page over 200, an unknown module and a token without the module', async () => {
+		const [type, perPage, module] = await sim.deliberately(
+			'refusals of the deleted list, on purpose',
+			async () => [
+				await simCall(sim, { path: '/crm/v8/Leads/deleted?type=trash', token }),
+				await simCall(sim, { path: '/crm/v8/Leads/deleted?per_page=201', token }),
+				await simCall(sim, { path: '/crm/v8/Leeds/deleted', token }),
+			],
+		);
+		expect(type?.status).toBe(400);
+		expect(type?.json).toMatchObject({ code: 'INVALID_DATA', details: { param_name: 'type' } });
+		expect(perPage?.status).toBe(400);
+		expect(perPage?.json).toMatchObject({
+			code: 'INVALID_DATA',
+			details: { param_name: 'per_page' },
+		});
+		expect([module?.status, module?.json]).toEqual([
+			400,
+			{
+				code: 'INVALID_MODULE',
+				details: { resource_path_index: 0 },
+				message: 'the module name given seems to be invalid',
+				status: 'error',
+			},
+		]);
 		const contactsOnly = await simToken(sim, { scopes: ['ZohoCRM.modules.Contacts.READ'] });
 		const scope = await simCall(sim, { path: '/crm/v8/Leads/deleted', token: contactsOnly });
 		expect(scope.status).toBe(401);

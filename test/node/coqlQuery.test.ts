@@ -94,9 +94,21 @@ describe('Query (COQL)', () => {
 	}, 180_000);
 
 	it("names Zoho's code and the clause at fault", async () => {
-		const noWhere = await kit.run({
-			workflow: queryWorkflow('select Last_Name from Contacts order by Last_Name', {}, true),
-		});
+		const [noWhere, column] = await kit.sim.deliberately(
+			"the user's wrong queries, for Zoho's errors",
+			async () => [
+				await kit.run({
+					workflow: queryWorkflow('select Last_Name from Contacts order by Last_Name', {}, true),
+				}),
+				await kit.run({
+					workflow: queryWorkflow(
+						'select Nope from Contacts where Last_Name is not null',
+						{},
+						true,
+					),
+				}),
+			],
+		);
 		expect(jsonOf(noWhere)).toEqual([
 			expect.objectContaining({
 				zohoCode: 'SYNTAX_ERROR',
@@ -106,9 +118,6 @@ describe('Query (COQL)', () => {
 					'Zoho refused the COQL query (SYNTAX_ERROR) in its WHERE clause: invalid query formed.',
 			}),
 		]);
-		const column = await kit.run({
-			workflow: queryWorkflow('select Nope from Contacts where Last_Name is not null', {}, true),
-		});
 		const [item] = jsonOf(column);
 		expect(item).toEqual(expect.objectContaining({ zohoCode: 'INVALID_QUERY', field: 'Query' }));
 		expect(item?.error).toMatch(

@@ -313,12 +313,14 @@ describe('Export Records (Bulk Read)', () => {
 		});
 		expect(notes.error?.message).toBe("Zoho's Bulk Read does not export Notes.");
 		expect(kit.sim.counters().calls).toEqual([]);
-		const unknown = await kit.run({
-			workflow: exportWorkflow(
-				{ module: { __rl: true, mode: 'name', value: 'Nonexistent' }, fields: [] },
-				{ continueOnFail: true },
-			),
-		});
+		const unknown = await kit.sim.deliberately('a module the org does not have', () =>
+			kit.run({
+				workflow: exportWorkflow(
+					{ module: { __rl: true, mode: 'name', value: 'Nonexistent' }, fields: [] },
+					{ continueOnFail: true },
+				),
+			}),
+		);
 		expect(jsonOf(unknown)).toEqual([
 			expect.objectContaining({
 				zohoCode: 'MODULE_NOT_AVAILABLE',
