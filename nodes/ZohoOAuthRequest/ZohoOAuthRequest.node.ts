@@ -10,7 +10,7 @@ import { operationProperties } from './actions/operations';
 import { route } from './actions/router';
 import { zohoSelfClientApiTest } from '../shared/methods/credentialTest';
 import { getModuleFields } from '../shared/methods/fieldOptions';
-import { searchModules } from '../shared/methods/listSearch';
+import { searchModules, searchReadableModules } from '../shared/methods/listSearch';
 import { getRecordFields } from '../shared/methods/resourceMapping';
 
 export class ZohoOAuthRequest implements INodeType {
@@ -34,7 +34,7 @@ export class ZohoOAuthRequest implements INodeType {
 
 	methods = {
 		credentialTest: { zohoSelfClientApiTest },
-		listSearch: { searchModules },
+		listSearch: { searchModules, searchReadableModules },
 		loadOptions: { getModuleFields },
 		resourceMapping: { getRecordFields },
 	};

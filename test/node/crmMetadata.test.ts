@@ -157,6 +157,39 @@ describe('module list and field mapping', () => {
 			expect(names).not.toContain(row);
 	});
 
+	it("Export Records' and Get Deleted Records' picker lists read-only modules the write picker leaves out", async () => {
+		kit.sim.defineCrmModule('us', {
+			api_name: 'Visits_X',
+			creatable: false,
+			editable: false,
+			fields: [{ api_name: 'Name' }],
+		});
+		const readable = nodeType.methods.listSearch.searchReadableModules;
+		const read = (await readable.call(loadOptionsContext({}))).results.map((entry) => entry.value);
+		expect(read).toEqual(expect.arrayContaining(['Leads', 'Projects_X', 'Visits_X']));
+		for (const row of ['Home', 'Subform_1', 'DealHistory', 'webtab'])
+			expect(read).not.toContain(row);
+		const writable = nodeType.methods.listSearch.searchModules;
+		const written = (await writable.call(loadOptionsContext({}))).results.map(
+			(entry) => entry.value,
+		);
+		expect(written).toContain('Projects_X');
+		expect(written).not.toContain('Visits_X');
+		const pickers = nodeType.description.properties
+			.filter((property) => property.name === 'module')
+			.map((property) => [
+				property.displayOptions?.show?.operation,
+				property.modes?.[0]?.typeOptions?.searchListMethod,
+			]);
+		expect(pickers).toEqual(
+			expect.arrayContaining([
+				[['exportRecords'], 'searchReadableModules'],
+				[['deletedRecords'], 'searchReadableModules'],
+				[['recordWrite'], 'searchModules'],
+			]),
+		);
+	});
+
 	it.each([
 		['Campaigns', 'Campaign_Name'],
 		['Cases', 'Subject'],

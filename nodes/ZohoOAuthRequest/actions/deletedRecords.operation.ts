@@ -26,6 +26,7 @@ export const option = {
 export const properties: INodeProperties[] = [
 	crmVersionProperty(show()),
 	moduleProperty({
+		readable: true,
 		defaultValue: '',
 		example: 'Contacts',
 		description: 'The module whose deleted records to list, custom modules included',

@@ -15,6 +15,7 @@ export const DEFAULT_MAX_WAIT_MINUTES = 60;
 export const properties: INodeProperties[] = [
 	crmVersionProperty(show()),
 	moduleProperty({
+		readable: true,
 		defaultValue: '',
 		example: 'Contacts',
 		description:
