@@ -6,6 +6,7 @@
  * server, and the product API hosts listed in the project's Zoho notes. Facts only, in
  * our own form; where the spec and a page disagree the stricter is written here.
  */
+import { checkBulkReadBody, checkCoqlBody } from './readBodies';
 import type { ContractRequest, Operation, ParamRule } from './rules';
 
 const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -331,12 +332,14 @@ const CRM_OTHER: Operation[] = [
 	),
 	{
 		id: 'crm.coql',
-		source: 'coql.json getRecordsByCOQLQuery',
+		source:
+			'coql.json getRecordsByCOQLQuery (select_query); docs api/v8/COQL-Limitations.html (LIMIT 2,000, 100,000 by OFFSET)',
 		method: 'POST',
 		path: '/crm/{version}/coql',
 		segments: { version: CRM_VERSION },
 		query: {},
 		body: { kind: 'json', keys: ['select_query', 'include_meta'], required: ['select_query'] },
+		also: (request) => checkCoqlBody(request),
 	},
 	{
 		id: 'crm.deletedRecords',
@@ -350,12 +353,13 @@ const CRM_OTHER: Operation[] = [
 	},
 	{
 		id: 'crm.bulkRead.create',
-		source: 'bulk_read.json createBulkReadJob',
+		source: 'bulk_read.json createBulkReadJob (Request_Wrapper, Query, CallBack, Criteria)',
 		method: 'POST',
 		path: '/crm/bulk/{version}/read',
 		segments: { version: CRM_VERSION },
 		query: {},
 		body: { kind: 'json', keys: ['callback', 'query', 'file_type'], required: ['query'] },
+		also: (request) => checkBulkReadBody(request),
 	},
 	{
 		id: 'crm.bulkRead.status',

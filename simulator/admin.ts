@@ -3,7 +3,9 @@
 import { splitScopes } from './accounts';
 import { isObject, jsonBody } from './body';
 import type { Exchange } from './exchange';
+import { bulkReadCallbacks, defineCustomView, planBulkRead } from './crm-bulk-read';
 import { addRecordRule, defineModule } from './crm-metadata';
+import { deleteRecords } from './crm-records';
 import { seedBooks, seedCrm, touchCrm } from './seed';
 import { createGrantCode, createRefreshToken, registerClient } from './tokens';
 import {
@@ -52,6 +54,20 @@ function dispatch(ex: Exchange, body: Body): void {
 			...(typeof at === 'number' ? { at } : {}),
 		});
 		ex.json(200, { id: touch[2], Modified_Time: modifiedTime });
+		return;
+	}
+	const remove = /^DELETE \/__sim\/records\/([A-Za-z][A-Za-z0-9_]*)\/(\d{1,25})$/.exec(route);
+	if (remove) {
+		// As a user deleting in Zoho's UI (not counted as an API call); `permanent` empties the bin too.
+		const at = body.at;
+		const removed = deleteRecords(dc, {
+			namespace: body.product === 'bigin' ? 'bigin' : 'crm',
+			module: remove[1] ?? '',
+			ids: [remove[2] ?? ''],
+			at: typeof at === 'number' ? at : core.now(),
+			permanent: body.permanent === true,
+		});
+		ex.json(removed.size > 0 ? 200 : 404, { deleted: [...removed] });
 		return;
 	}
 	switch (route) {
@@ -155,6 +171,29 @@ function dispatch(ex: Exchange, body: Body): void {
 				product: body.product === 'bigin' ? 'bigin' : 'crm',
 			});
 			ex.json(200, { status: 'success' });
+			return;
+		}
+		case 'POST /__sim/bulk-read/plan': {
+			// Body: {durationMs?, fail?, times?} for the next Bulk Read jobs of the port's DC.
+			const { durationMs, fail, times } = body;
+			planBulkRead(dc, {
+				...(typeof durationMs === 'number' ? { durationMs } : {}),
+				...(typeof fail === 'boolean' ? { fail } : {}),
+				...(typeof times === 'number' ? { times } : {}),
+			});
+			ex.json(200, { status: 'success' });
+			return;
+		}
+		case 'GET /__sim/bulk-read/callbacks':
+			ex.json(200, { callbacks: bulkReadCallbacks(dc) });
+			return;
+		case 'POST /__sim/crm/custom-views': {
+			const cvid = defineCustomView(dc, {
+				module: requiredString(body, 'module'),
+				criteria: body.criteria,
+				...optionalString(body, 'id'),
+			});
+			ex.json(200, { cvid });
 			return;
 		}
 		case 'POST /__sim/seed/books': {

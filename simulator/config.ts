@@ -14,6 +14,12 @@ export const DEFAULT_CONFIG: Readonly<SimConfig> = {
 	creditBudget: Infinity,
 	retryAfterSec: undefined,
 	notModifiedStatus: 304,
+	bulkReadJobMs: 2_000,
+	bulkReadPageSize: 200_000,
+	bulkReadDownloadsPerMinute: 10,
+	bulkReadMaxJobs: Infinity,
+	bulkReadJobCredits: 50,
+	recycleBinDays: 60,
 	pageTokenRecordLimit: 100_000,
 };
 
@@ -24,10 +30,13 @@ const POSITIVE_KEYS = new Set([
 	'mintWindowMs',
 	'liveTokenCap',
 	'refreshTokenCap',
+	'bulkReadPageSize',
+	'bulkReadDownloadsPerMinute',
+	'bulkReadMaxJobs',
 	'pageTokenRecordLimit',
 ]);
 /** Keys where JSON `null` means "no limit" (JSON cannot carry Infinity). */
-const UNLIMITED_KEYS = new Set(['concurrencyLimit', 'creditBudget']);
+const UNLIMITED_KEYS = new Set(['concurrencyLimit', 'creditBudget', 'bulkReadMaxJobs']);
 
 /**
  * Returns `current` with `partial` applied. Throws on unknown keys or bad values so a

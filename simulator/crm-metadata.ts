@@ -399,6 +399,19 @@ function fieldOf(row: FieldRow): FieldMeta {
 	});
 }
 
+/** The record id as a field: criteria may name it though settings/fields does not list it. */
+export function recordIdField(): FieldMeta {
+	return newField({
+		apiName: 'id',
+		label: 'Record Id',
+		dataType: 'bigint',
+		readOnly: true,
+		length: 19,
+		unique: true,
+		custom: false,
+	});
+}
+
 export function isUnique(field: FieldMeta): boolean {
 	return Object.keys(field.unique).length > 0;
 }

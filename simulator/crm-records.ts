@@ -1,5 +1,6 @@
 // CRM record writes and single-record reads: insert, update, upsert, delete, get.
 import { isObject, jsonBody } from './body';
+import { logDeletion } from './crm-deleted-log';
 import {
 	combineRefusals,
 	defaultDuplicateFields,
@@ -210,19 +211,55 @@ export function handleDelete(ex: Exchange, options: { target: CrmTarget; id?: st
 		records: ids.length,
 		...(wfTrigger === null ? {} : { wfTrigger }),
 	});
+	const removed = deleteRecords(ex.dc, {
+		namespace: options.target.namespace,
+		module: options.target.module,
+		ids,
+		at: ex.core.now(),
+	});
+	const results = ids.map(
+		(id): ResultEntry =>
+			removed.has(id)
+				? { code: 'SUCCESS', details: { id }, message: 'record deleted', status: 'success' }
+				: // record.json deleteRecords example "mixedresults".
+					errorEntry({ code: 'INVALID_DATA', details: { id }, message: 'record not deleted' }),
+	);
+	ex.json(batchStatus(results, 200), { data: results });
+}
+
+/**
+ * Removes records (and their attachments) from a module and notes each in the deleted log,
+ * as the simulator's one user; `permanent` skips the recycle bin. Returns the ids removed.
+ */
+export function deleteRecords(
+	dc: DcState,
+	options: {
+		namespace: 'crm' | 'bigin';
+		module: string;
+		ids: readonly string[];
+		at: number;
+		permanent?: boolean;
+	},
+): Set<string> {
+	const module = dc.crmModule(options.namespace, options.module);
 	const removed = new Set<string>();
-	const results = ids.map((id): ResultEntry => {
-		if (!module.byId.has(id)) {
-			// record.json deleteRecords example "mixedresults".
-			return errorEntry({ code: 'INVALID_DATA', details: { id }, message: 'record not deleted' });
-		}
+	for (const id of options.ids) {
+		const record = module.byId.get(id);
+		if (!record) continue;
 		module.byId.delete(id);
 		module.attachments.delete(id);
 		removed.add(id);
-		return { code: 'SUCCESS', details: { id }, message: 'record deleted', status: 'success' };
-	});
+		logDeletion(dc, {
+			namespace: options.namespace,
+			module: module.apiName,
+			record,
+			at: options.at,
+			by: simUser(dc),
+			...(options.permanent ? { permanent: true } : {}),
+		});
+	}
 	if (removed.size > 0) module.records = module.records.filter((record) => !removed.has(record.id));
-	ex.json(batchStatus(results, 200), { data: results });
+	return removed;
 }
 
 interface WriteBody {

@@ -102,6 +102,16 @@ export class Exchange {
 		this.res.end(options.data);
 	}
 
+	/**
+	 * Sends the head now and hands back the response, for a body written in parts (a large
+	 * download). Not withheld: a fault meant for after handling does not apply to it.
+	 */
+	stream(options: { status: number; headers: Record<string, string> }): ServerResponse | undefined {
+		if (!this.begin(options.status)) return undefined;
+		this.res.writeHead(options.status, options.headers);
+		return this.res;
+	}
+
 	/** Destroys the connection without answering. */
 	drop(): void {
 		if (!this.begin(0)) return;

@@ -19,6 +19,8 @@ const SECRET_PARAMS = new Set([
 	'id_token',
 ]);
 export const REDACTED = '<redacted>';
+/** Body keys kept whole: COQL's `select_query`; Bulk Read's `query`, `callback` and `file_type`. */
+const WHOLE_KEYS = ['select_query', 'query', 'callback', 'file_type'];
 
 /** What a request's body held, in short: enough for the contract, nothing secret. */
 export type BodySummary =
@@ -35,6 +37,8 @@ export type BodySummary =
 			recordsAreObjects?: boolean;
 			trigger?: unknown;
 			duplicateCheckFields?: unknown;
+			/** Keys the contract reads whole (`WHOLE_KEYS`), as sent. */
+			values?: Record<string, unknown>;
 	  }
 	| { kind: 'form'; params: Array<[string, string]> }
 	| {
@@ -143,6 +147,8 @@ export function summarizeBody(options: {
 	if ('trigger' in object) summary.trigger = object.trigger;
 	if ('duplicate_check_fields' in object)
 		summary.duplicateCheckFields = object.duplicate_check_fields;
+	const whole = WHOLE_KEYS.filter((key) => key in object);
+	if (whole.length > 0) summary.values = Object.fromEntries(whole.map((key) => [key, object[key]]));
 	return summary;
 }
 

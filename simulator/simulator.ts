@@ -1,7 +1,15 @@
 // ZohoSimulator: the in-process handle tests use to start, drive and inspect the simulator.
 import type { Server } from 'node:http';
 import { SimCore } from './core';
+import {
+	bulkReadCallbacks,
+	defineCustomView,
+	planBulkRead,
+	type BulkReadCallbackRecord,
+	type BulkReadPlan,
+} from './crm-bulk-read';
 import { addRecordRule, defineModule } from './crm-metadata';
+import { deleteRecords } from './crm-records';
 import { Journal, JOURNAL_ENV } from './journal';
 import { close, createDcServer, listen } from './server';
 import { seedBooks, seedCrm, touchCrm } from './seed';
@@ -181,6 +189,48 @@ export class ZohoSimulator {
 	/** Modifies a CRM (or Bigin) record now (or at `at`); returns its new Modified_Time. */
 	touchCrm(dc: string, options: TouchCrmOptions): string {
 		return touchCrm(this.core, this.core.dc(dc), options);
+	}
+
+	/**
+	 * Deletes CRM (or Bigin) records as a user would in Zoho (now, or at `at`), so they show in
+	 * the deleted-records list; `permanent` skips the recycle bin. Returns the ids deleted.
+	 */
+	deleteCrm(
+		dc: string,
+		options: {
+			module: string;
+			ids: string[];
+			product?: 'crm' | 'bigin';
+			permanent?: boolean;
+			at?: number;
+		},
+	): string[] {
+		const removed = deleteRecords(this.core.dc(dc), {
+			namespace: options.product ?? 'crm',
+			module: options.module,
+			ids: options.ids,
+			at: options.at ?? this.core.now(),
+			...(options.permanent ? { permanent: true } : {}),
+		});
+		return [...removed];
+	}
+
+	/** The next Bulk Read job(s) on a DC take `durationMs` of simulator time and/or end in FAILURE. */
+	planBulkRead(dc: string, plan: BulkReadPlan): void {
+		planBulkRead(this.core.dc(dc), plan);
+	}
+
+	/** Bulk Read callbacks made so far on a DC, oldest first. */
+	bulkReadCallbacks(dc: string): BulkReadCallbackRecord[] {
+		return bulkReadCallbacks(this.core.dc(dc));
+	}
+
+	/** A custom view usable as a Bulk Read `cvid`: its criteria in the Bulk Read criteria form. Returns its id. */
+	defineCrmCustomView(
+		dc: string,
+		options: { module: string; criteria: unknown; id?: string },
+	): string {
+		return defineCustomView(this.core.dc(dc), options);
 	}
 
 	/** Adds records to a Books/Inventory/Invoice collection, creating the organisation. */

@@ -34,6 +34,18 @@ export interface SimConfig {
 	retryAfterSec: number | undefined;
 	/** Status of an empty CRM list asked with If-Modified-Since: 304 (default) or 204. */
 	notModifiedStatus: 304 | 204;
+	/** Bulk Read: simulator ms from ADDED to COMPLETED (or FAILURE) of a job. */
+	bulkReadJobMs: number;
+	/** Bulk Read: records per result page (Zoho: 200,000); smaller pages keep tests fast. */
+	bulkReadPageSize: number;
+	/** Bulk Read: result downloads allowed per DC in a rolling minute (Zoho: 10). */
+	bulkReadDownloadsPerMinute: number;
+	/** Bulk Read: unfinished jobs a DC accepts at once; one more is refused. */
+	bulkReadMaxJobs: number;
+	/** Bulk Read: API credits one Create Bulk Read Job call costs. */
+	bulkReadJobCredits: number;
+	/** Days a deleted record stays in the recycle bin before it counts as permanently deleted (Zoho: 60). */
+	recycleBinDays: number;
 	/** Records page tokens reach (Zoho: 100,000); a token past it answers PAGINATION_LIMIT_EXCEEDED. */
 	pageTokenRecordLimit: number;
 }
@@ -66,6 +78,8 @@ export interface FaultSpec {
 	method?: string;
 	/** Prefix of the request pathname, e.g. '/oauth/v2/token' or '/crm/v2/Leads'. */
 	path: string;
+	/** And its end, e.g. '/result' for a Bulk Read download (whose job id is not known beforehand). */
+	pathEnd?: string;
 	/** How many matching requests the fault hits, default 1 (Infinity allowed). */
 	times?: number;
 	kind: FaultKind;

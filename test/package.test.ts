@@ -30,17 +30,35 @@ interface PackageJson {
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as PackageJson;
 const n8nFiles = [...(pkg.n8n.credentials ?? []), ...(pkg.n8n.nodes ?? [])];
 
-function sourceFiles(dir: string): string[] {
-	return fs
-		.readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })
-		.filter((file) => file.endsWith('.ts'))
-		.map((file) => path.join(ROOT, dir, file));
+/** Source files of the n8n entries and every file they import, relative imports followed. */
+function shippedSourceFiles(): string[] {
+	const seen = new Set<string>();
+	const pending = n8nFiles.map((file) =>
+		path.join(ROOT, file.replace(/^dist\//, '').replace(/\.js$/, '.ts')),
+	);
+	while (pending.length > 0) {
+		const file = pending.pop() as string;
+		if (seen.has(file)) continue;
+		seen.add(file);
+		const text = fs.readFileSync(file, 'utf8');
+		for (const match of text.matchAll(/\bfrom\s+'(\.{1,2}\/[^']+)'/g)) {
+			const base = path.resolve(path.dirname(file), match[1]);
+			const target = [`${base}.ts`, path.join(base, 'index.ts')].find((candidate) =>
+				fs.existsSync(candidate),
+			);
+			if (target) pending.push(target);
+		}
+	}
+	return [...seen];
 }
 
-/** npm packages the shipped code imports (not relative, not Node built-ins, not n8n-workflow). */
+/**
+ * npm packages the shipped code imports (not relative, not Node built-ins, not n8n-workflow).
+ * Only code the entries reach counts: esbuild leaves out what they do not import.
+ */
 function runtimeLibraries(): string[] {
 	const found = new Set<string>();
-	for (const file of ['credentials', 'nodes', 'zoho'].flatMap(sourceFiles)) {
+	for (const file of shippedSourceFiles()) {
 		const text = fs.readFileSync(file, 'utf8');
 		for (const match of text.matchAll(/^import\s+(?!type\s)[^;]*?from\s+'([^']+)'/gms)) {
 			const specifier = match[1];

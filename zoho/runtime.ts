@@ -13,6 +13,7 @@ import type { Dispatcher } from 'undici';
 import { ZohoApiClient } from './api/apiClient';
 import type { ConcurrencyLimiter } from './api/concurrencyLimit';
 import { systemClock, type Clock } from './clock';
+import { DEFAULT_JOB_TIMING, type JobTiming } from './crm/bulkReadJob';
 import { ListFieldsCache } from './crm/listFields';
 import type { CooldownPolicy } from './fleet/cooldown';
 import { LocalLimiter } from './fleet/localLimiter';
@@ -36,6 +37,8 @@ export interface ZohoRuntime {
 	api: ZohoApiClient;
 	tokenSource: TokenSource;
 	limiter: ConcurrencyLimiter;
+	/** How long-running jobs (Bulk Read) are waited for and their results fetched. */
+	jobTiming: JobTiming;
 	/** The fields record lists ask for when the user names none (settings/fields, kept a while). */
 	listFields: ListFieldsCache;
 	close(): Promise<void>;
@@ -51,6 +54,7 @@ export interface ZohoRuntimeOptions {
 	tokenTimeoutMs?: number;
 	tokenRetry?: RetryPolicy;
 	apiRetry?: RetryPolicy;
+	jobTiming?: JobTiming;
 	/** Where tokens and concurrency slots are shared; default: this process only. */
 	store?: TokenStoreConfig;
 	/** A token source and limiter built elsewhere (tests that hold the Redis client); wins over `store`. */
@@ -89,6 +93,7 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime
 		api: new ZohoApiClient({ auth, dispatcher, clock, retry: options.apiRetry, limiter }),
 		tokenSource,
 		limiter,
+		jobTiming: options.jobTiming ?? DEFAULT_JOB_TIMING,
 		listFields: new ListFieldsCache({ clock }),
 		close: async () => {
 			await tokenSource.close();

@@ -9,6 +9,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { zohoSelfClientApiTest } from '../shared/methods/credentialTest';
 import { searchReadableModules } from '../shared/methods/listSearch';
 import { triggerProperties } from './trigger.description';
+import { pollDeletions } from './trigger.deleted';
 import { poll } from './trigger.poll';
 
 export class ZohoOAuthTrigger implements INodeType {
@@ -19,8 +20,9 @@ export class ZohoOAuthTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle:
-			'={{ ($parameter["event"] === "created" ? "New " : "New or changed ") + ($parameter["module"].value ?? $parameter["module"]) }}',
-		description: 'Starts the workflow when Zoho CRM or Bigin records are created or changed',
+			'={{ ({ created: "New ", deleted: "Deleted " }[$parameter["event"]] ?? "New or changed ") + ($parameter["module"].value ?? $parameter["module"]) }}',
+		description:
+			'Starts the workflow when Zoho CRM or Bigin records are created or changed, or CRM records deleted',
 		defaults: { name: 'Zoho OAuth Trigger' },
 		polling: true,
 		inputs: [],
@@ -36,6 +38,7 @@ export class ZohoOAuthTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		return await poll(this);
+		const deleted = this.getNodeParameter('event', 'createdOrUpdated') === 'deleted';
+		return await poll(this, deleted ? pollDeletions : undefined);
 	}
 }

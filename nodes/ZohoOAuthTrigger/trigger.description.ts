@@ -28,6 +28,11 @@ export const triggerProperties: INodeProperties[] = [
 				description: 'A record was created, or changed (Modified_Time moved)',
 			},
 			{ name: 'Created', value: 'created', description: 'A record was created (Created_Time)' },
+			{
+				name: 'Deleted',
+				value: 'deleted',
+				description: 'A record was deleted: to the recycle bin, or for good (CRM)',
+			},
 		],
 		default: 'createdOrUpdated',
 	},
@@ -39,6 +44,8 @@ export const triggerProperties: INodeProperties[] = [
 		placeholder: 'Last_Name,Email,Company',
 		description:
 			"Field API names to return, separated by commas: at most 48, as the trigger adds Modified_Time and Created_Time (Zoho lists at most 50). Empty: the module's first 50 fields in Zoho's order, read from its field settings.",
+		// A deleted record comes as Zoho lists it: id, display_name, type, deleted_by, deleted_time.
+		displayOptions: { hide: { event: ['deleted'] } },
 	},
 	{
 		displayName: 'Pipeline ID',

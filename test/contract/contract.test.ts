@@ -46,6 +46,17 @@ function write(
 	};
 }
 
+/** A JSON POST whose body holds `values` (what the journal keeps whole of Bulk Read and COQL). */
+function post(path: string, values: Record<string, unknown>): ContractRequest {
+	return {
+		method: 'POST',
+		path,
+		query: [],
+		headers: { contentType: 'application/json' },
+		body: { kind: 'json', keys: Object.keys(values), values },
+	};
+}
+
 function problems(request: ContractRequest): string[] {
 	return checkRequest(request).map((finding) => `${finding.operation}: ${finding.problem}`);
 }
@@ -177,6 +188,90 @@ describe('request contract', () => {
 			),
 		).toEqual([
 			'crm.getRecords: If-Modified-Since must be an ISO 8601 date-time with an offset (got "Mon, 30 Nov 2026 09:00:00 GMT")',
+		]);
+	});
+
+	it('holds a Bulk Read job body to bulk_read.json: module, fields, page or page_token, criteria, callback, file type', () => {
+		const module = { api_name: 'Leads' };
+		expect(
+			problems(
+				post('/crm/bulk/v8/read', {
+					query: {
+						module,
+						fields: ['Last_Name', 'Account_Name.Account_Name'],
+						criteria: {
+							group_operator: 'and',
+							group: [
+								{ field: { api_name: 'Modified_Time' }, comparator: 'between', value: ['a', 'b'] },
+								{ field: { api_name: 'Lead_Status' }, comparator: 'equal', value: 'Qualified' },
+							],
+						},
+						page_token: 'next-page',
+					},
+					file_type: 'csv',
+					callback: { url: 'https://n8n.example.com/webhook/x', method: 'post' },
+				}),
+			),
+		).toEqual([]);
+		expect(
+			problems(
+				post('/crm/bulk/v8/read', {
+					query: {
+						module: 'Leads',
+						fields: ['Last Name'],
+						page: 51,
+						page_token: 'x',
+						sort: 'id',
+						criteria: {
+							group_operator: 'xor',
+							group: [{ field: { api_name: 'Email' }, comparator: 'like' }],
+						},
+					},
+					file_type: 'xlsx',
+					callback: { url: 'https://n8n.example.com/webhook/x', method: 'get' },
+				}),
+			),
+		).toEqual(
+			[
+				'query has keys Zoho does not know: sort',
+				'query.module must be {"api_name": "<module API name>"}',
+				'query.fields has items that are not API names: Last Name',
+				'query.page must be an integer from 1 to 50',
+				'query.page and query.page_token cannot be sent together',
+				'query.criteria.group_operator must be and or or',
+				'query.criteria.group[0].comparator must be one of in, greater_equal, starts_with, equal, contains, ends_with, not_contains, not_equal, not_in, greater_than, less_than, not_between, less_equal, between',
+				'query.criteria.group[0] needs a value',
+				'file_type must be csv or ics',
+				'callback must be {"url": "<http(s) URL>", "method": "post"}',
+			].map((problem) => `crm.bulkRead.create: ${problem}`),
+		);
+	});
+
+	it('holds a COQL body to its limits by version: LIMIT per call, OFFSET + LIMIT in all', () => {
+		const coql = (version: string, query: string) =>
+			problems(post(`/crm/${version}/coql`, { select_query: query }));
+		expect(coql('v8', 'select id from Leads where id > 5 order by id limit 2000')).toEqual([]);
+		expect(coql('v8', 'select id from Leads where id is not null limit 98000, 2000')).toEqual([]);
+		expect(coql('v8', "select id from Leads where Last_Name = 'limit 9999'")).toEqual([]);
+		expect(coql('v8', 'select id from Leads where id is not null limit 2001')).toEqual([
+			'crm.coql: LIMIT 2001: COQL on v8 returns 1 to 2000 rows a call',
+		]);
+		expect(coql('v8', 'select id from Leads where id is not null limit 2000 offset 98001')).toEqual(
+			[
+				'crm.coql: OFFSET 98001 + LIMIT 2000 reaches past row 100000, the last COQL on v8 reaches by LIMIT and OFFSET',
+			],
+		);
+		expect(coql('v2', 'select id from Leads where id is not null limit 9900, 200')).toEqual([
+			'crm.coql: OFFSET 9900 + LIMIT 200 reaches past row 10000, the last COQL on v2 reaches by LIMIT and OFFSET',
+		]);
+		expect(coql('v2', 'select id from Leads where id is not null limit 201')).toEqual([
+			'crm.coql: LIMIT 201: COQL on v2 returns 1 to 200 rows a call',
+		]);
+		expect(coql('v8', 'delete from Leads')).toEqual([
+			'crm.coql: select_query must be a SELECT query',
+		]);
+		expect(problems(post('/crm/v8/coql', { select_query: 42 }))).toEqual([
+			'crm.coql: select_query must be the query as text',
 		]);
 	});
 

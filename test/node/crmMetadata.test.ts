@@ -157,6 +157,39 @@ describe('module list and field mapping', () => {
 			expect(names).not.toContain(row);
 	});
 
+	it("Export Records' and Get Deleted Records' picker lists read-only modules the write picker leaves out", async () => {
+		kit.sim.defineCrmModule('us', {
+			api_name: 'Visits_X',
+			creatable: false,
+			editable: false,
+			fields: [{ api_name: 'Name' }],
+		});
+		const readable = nodeType.methods.listSearch.searchReadableModules;
+		const read = (await readable.call(loadOptionsContext({}))).results.map((entry) => entry.value);
+		expect(read).toEqual(expect.arrayContaining(['Leads', 'Projects_X', 'Visits_X']));
+		for (const row of ['Home', 'Subform_1', 'DealHistory', 'webtab'])
+			expect(read).not.toContain(row);
+		const writable = nodeType.methods.listSearch.searchModules;
+		const written = (await writable.call(loadOptionsContext({}))).results.map(
+			(entry) => entry.value,
+		);
+		expect(written).toContain('Projects_X');
+		expect(written).not.toContain('Visits_X');
+		const pickers = nodeType.description.properties
+			.filter((property) => property.name === 'module')
+			.map((property) => [
+				property.displayOptions?.show?.operation,
+				property.modes?.[0]?.typeOptions?.searchListMethod,
+			]);
+		expect(pickers).toEqual(
+			expect.arrayContaining([
+				[['exportRecords'], 'searchReadableModules'],
+				[['deletedRecords'], 'searchReadableModules'],
+				[['recordWrite'], 'searchModules'],
+			]),
+		);
+	});
+
 	it.each([
 		['Campaigns', 'Campaign_Name'],
 		['Cases', 'Subject'],
@@ -235,5 +268,34 @@ describe('module list and field mapping', () => {
 			stored.data = saved;
 			kit.resetRuntime();
 		}
+	});
+
+	it("lists Export Records' fields from the org, custom fields included, and nothing before a module is picked", async () => {
+		const load = nodeType.methods.loadOptions.getModuleFields;
+		const fields = await load.call(
+			loadOptionsContext({
+				operation: 'exportRecords',
+				module: { __rl: true, mode: 'list', value: 'Projects_X' },
+			}),
+		);
+		expect(fields).toEqual(
+			expect.arrayContaining([
+				{ name: 'Project Name (Name)', value: 'Name' },
+				{ name: 'Budget (Budget)', value: 'Budget' },
+				{ name: 'Modified Time (Modified_Time)', value: 'Modified_Time' },
+			]),
+		);
+		expect(fields.map((field) => field.name)).toEqual(
+			[...fields.map((field) => field.name)].sort((a, b) => a.localeCompare(b)),
+		);
+		expect(
+			await load.call(
+				loadOptionsContext({
+					operation: 'exportRecords',
+					module: { __rl: true, mode: 'list', value: '' },
+				}),
+			),
+		).toEqual([]);
+		expect(callCount(kit.sim, 'GET /crm/v8/settings/fields 200')).toBe(1);
 	});
 });

@@ -43,7 +43,13 @@ export interface RunOptions {
 }
 
 export async function startKit(
-	options: { scopes?: string[]; sim?: ZohoSimulatorOptions; runtime?: ZohoRuntimeOptions } = {},
+	options: {
+		scopes?: string[];
+		sim?: ZohoSimulatorOptions;
+		runtime?: ZohoRuntimeOptions;
+		/** The runtime's clock is the simulator's: a trigger's "from now on" is exact. */
+		simulatorClock?: boolean;
+	} = {},
 ): Promise<NodeKit> {
 	const sim = new ZohoSimulator(options.sim);
 	await sim.start();
@@ -58,6 +64,7 @@ export async function startKit(
 			tokenRetry: { retries: 2, baseDelayMs: 5, maxDelayMs: 50 },
 			// No proxy from the environment of whoever runs the tests.
 			env: {},
+			...(options.simulatorClock ? { clock: { now: () => sim.now() } } : {}),
 			...options.runtime,
 		});
 	let runtime = makeRuntime();

@@ -19,7 +19,17 @@ const JSON_DETAILS = JSON.parse(
 ) as Record<string, Record<string, MemberDetail>>;
 const RECORD_CLASS = 'core/com/zoho/crm/api/record/record';
 /** The SDK packages whose answers the judge reads. */
-const PACKAGES = ['record', 'fields', 'modules', 'users', 'org', 'profiles', 'custom_views'];
+const PACKAGES = [
+	'record',
+	'fields',
+	'modules',
+	'users',
+	'org',
+	'profiles',
+	'custom_views',
+	'bulk_read',
+	'coql',
+];
 
 interface MemberDetail {
 	name?: string;

@@ -11,7 +11,7 @@ import type { CallScope, ZohoAuth } from '../token/auth';
 import type { Clock } from '../clock';
 import type { ConcurrencyLimiter } from './concurrencyLimit';
 import type { ZohoCredentials } from '../credentials';
-import { isZohoError, ZohoApiError, type ZohoError } from '../errors';
+import { isZohoError, ZohoApiError, ZohoTransportError, type ZohoError } from '../errors';
 import { booksAnswerSchema, apiErrorSchema } from '../schemas';
 import { describeUrl, redact } from '../secrets';
 import { isOriginAllowed } from './services';
@@ -19,10 +19,12 @@ import type { AccessToken } from '../token/accessToken';
 import { IDEMPOTENT_METHODS, parseRetryAfter, withRetry, type RetryPolicy } from '../http/retry';
 import {
 	headerValue,
+	openHttpStream,
 	requestTarget,
 	sendHttp,
 	type HttpMethod,
 	type HttpResponse,
+	type HttpStreamResponse,
 	type RequestTarget,
 } from '../http/transport';
 
@@ -51,6 +53,21 @@ export interface ApiResult extends HttpResponse {
 	token: AccessToken;
 }
 
+/** A successful answer read as a stream (ZohoApiClient.callStream). */
+export interface ApiStreamResult extends HttpStreamResponse {
+	url: string;
+	token: AccessToken;
+}
+
+/** What sends one prepared request: whole (sendHttp) or streamed (openHttpStream). */
+type Transport = typeof sendHttp | typeof openHttpStream;
+
+/** The API client and the options its calls carry: what code reading Zoho data is given. */
+export interface ApiAccess {
+	api: ZohoApiClient;
+	callOptions: ApiCallOptions;
+}
+
 export interface ApiCallOptions extends CallScope {
 	credentials: ZohoCredentials;
 	/** A token saved in the n8n credential, reused when still fresh. */
@@ -61,6 +78,8 @@ export interface ApiCallOptions extends CallScope {
 	retryNonIdempotent?: boolean;
 	/** Books-style products answer failures as a non-zero `code`. */
 	checkBooksCode?: boolean;
+	/** This call's retry policy instead of the client's (e.g. a download that waits out a per-minute limit). */
+	retry?: RetryPolicy;
 }
 
 const DEFAULT_API_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000 };
@@ -108,6 +127,39 @@ export class ZohoApiClient {
 	 * The host is checked before the token leaves the process.
 	 */
 	async call(build: (token: AccessToken) => ApiCall, options: ApiCallOptions): Promise<ApiResult> {
+		// sendHttp answers whole, so is what `exchange` returns.
+		return (await this.exchange(build, options, sendHttp)) as ApiResult;
+	}
+
+	/**
+	 * The same call, its successful answer read as a stream (a Bulk Read download): the
+	 * same retries, host check and 401 handling until the answer starts; a failure while
+	 * the body streams is the reader's (a ZohoError), not retried here. No concurrency slot
+	 * is held while the body streams: a slot's lease is bounded by the Timeout, a download
+	 * is not.
+	 */
+	async callStream(
+		build: (token: AccessToken) => ApiCall,
+		options: ApiCallOptions,
+	): Promise<ApiStreamResult> {
+		const res = await this.exchange(build, options, openHttpStream);
+		if ('stream' in res) return res;
+		throw new ZohoTransportError(
+			'INVALID_RESPONSE',
+			`Zoho answered HTTP ${res.status} instead of the file (${describeUrl(res.url)}).`,
+			{
+				url: describeUrl(res.url),
+				httpStatus: res.status,
+				hint: 'Zoho sent no file where one was expected; try again, and report the answer if it stays.',
+			},
+		);
+	}
+
+	private async exchange(
+		build: (token: AccessToken) => ApiCall,
+		options: ApiCallOptions,
+		transport: Transport,
+	): Promise<ApiResult | ApiStreamResult> {
 		const { credentials, signal, logger, tokenMemo } = options;
 		const tokenOptions = { signal, logger, tokenMemo, saved: options.saved };
 		// Almost every call finds its token cached: no promise to wait for then.
@@ -117,7 +169,7 @@ export class ZohoApiClient {
 		let refreshed = false;
 		let method: HttpMethod = 'GET';
 		return withRetry({
-			policy: this.retry,
+			policy: options.retry ?? this.retry,
 			signal: options.signal,
 			isRetryable: (error) =>
 				isZohoError(error) &&
@@ -126,7 +178,8 @@ export class ZohoApiClient {
 				for (;;) {
 					const call = build(token);
 					method = call.method;
-					const res = await this.send(call, token, options);
+					const res = await this.send({ call, token, options, transport });
+					if ('stream' in res) return { ...res, token };
 					if (res.status === 401 && isExpiredTokenAnswer(res.body)) {
 						// The token died early (revoked, evicted by Zoho's live-token cap): one refresh, one
 						// more send, not counted as a retry. The refused token is reported either way: a
@@ -162,17 +215,19 @@ export class ZohoApiClient {
 	}
 
 	/** One send, within a concurrency slot when the credential has a Concurrency Limit. */
-	private async send(
-		call: ApiCall,
-		token: AccessToken,
-		options: ApiCallOptions,
-	): Promise<HttpResponse & { url: string }> {
+	private async send(args: {
+		call: ApiCall;
+		token: AccessToken;
+		options: ApiCallOptions;
+		transport: Transport;
+	}): Promise<(HttpResponse | HttpStreamResponse) & { url: string }> {
+		const { call, token, options } = args;
 		const { url, target, headers, body } = this.prepare(call, token, options);
 		const limit = options.credentials.concurrencyLimit;
 		// Without a Concurrency Limit (the default) no slot is taken: nothing but this test per call.
 		const release = limit === undefined ? undefined : await this.slot(limit, options);
 		try {
-			const res = await sendHttp({
+			const res = await args.transport({
 				url,
 				target,
 				method: call.method,

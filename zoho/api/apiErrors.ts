@@ -181,3 +181,28 @@ export function booksCodeError(options: {
 		},
 	);
 }
+
+/**
+ * The same failure in the words of the operation that met it (the Zoho limit it hit, the
+ * clause at fault): Zoho's code, message, status and answer are kept, the original is the
+ * cause.
+ */
+export function restateApiError(
+	error: ZohoError,
+	options: { message: string; hint?: string; field?: string },
+): ZohoApiError {
+	return new ZohoApiError(error.code, options.message, {
+		hint: options.hint ?? error.hint,
+		field: options.field ?? error.field,
+		httpStatus: error.httpStatus,
+		zohoCode: error.zohoCode,
+		zohoMessage: error.zohoMessage,
+		url: error.url,
+		retryable: error.retryable,
+		neverSent: error.neverSent,
+		retryAfterMs: error.retryAfterMs,
+		bodyExcerpt: error.bodyExcerpt,
+		body: error.body,
+		cause: error,
+	});
+}

@@ -5,7 +5,7 @@
  * here keeps state: the caller stores the returned watermark only once the whole read has
  * succeeded.
  */
-import type { ApiCall, ApiCallOptions, ZohoApiClient } from '../api/apiClient';
+import type { ApiAccess, ApiCall } from '../api/apiClient';
 import { checkModuleName, moduleUrl, type ModuleTarget } from './module';
 import { ZohoApiError, ZohoInputError } from '../errors';
 import {
@@ -47,9 +47,7 @@ export interface ChangeSource extends ModuleTarget {
 	pipelineId?: string;
 }
 
-export interface ChangeReader {
-	api: ZohoApiClient;
-	callOptions: ApiCallOptions;
+export interface ChangeReader extends ApiAccess {
 	/** Where the module's fields are kept between reads; without it they are read every time. */
 	fieldLists?: ListFieldsCache;
 }

@@ -1,7 +1,7 @@
 /**
  * The Module lists (resource locators) of the org's modules, custom modules included: the
  * ones records can be written to (record writes), and the ones whose records can be listed
- * (the trigger).
+ * (the trigger, Export Records, Get Deleted Records).
  */
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
