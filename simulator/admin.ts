@@ -6,6 +6,7 @@ import type { Exchange } from './exchange';
 import { addRecordRule, defineModule } from './crm-metadata';
 import { seedBooks, seedCrm, touchCrm } from './seed';
 import { createGrantCode, createRefreshToken, registerClient } from './tokens';
+import { createAsUser, deleteAsUser } from './user-edits';
 import {
 	isDcId,
 	type BooksProduct,
@@ -54,7 +55,17 @@ function dispatch(ex: Exchange, body: Body): void {
 		ex.json(200, { id: touch[2], Modified_Time: modifiedTime });
 		return;
 	}
+	if (userEdit(ex, { route, body })) return;
+	const channel = /^DELETE \/__sim\/notifications\/(\d{1,19})$/.exec(route);
+	if (channel) {
+		const forgotten = core.notifications.forget(dc, channel[1] ?? '');
+		ex.json(forgotten ? 200 : 404, { forgotten });
+		return;
+	}
 	switch (route) {
+		case 'GET /__sim/notifications':
+			ex.json(200, { channels: core.notifications.list(dc) });
+			return;
 		case 'GET /__sim/health':
 			ex.json(200, { status: 'ok', dc: dc.id, now: core.now() });
 			return;
@@ -161,6 +172,29 @@ function dispatch(ex: Exchange, body: Body): void {
 		default:
 			ex.json(404, { error: `unknown simulator admin route: ${route}` });
 	}
+}
+
+/** A user's create or delete in Zoho's UI (the edit is the PATCH above); false for other routes. */
+function userEdit(ex: Exchange, options: { route: string; body: Body }): boolean {
+	const { route, body } = options;
+	const product = body.product === 'bigin' || ex.query.get('product') === 'bigin' ? 'bigin' : 'crm';
+	const create = /^POST \/__sim\/records\/([A-Za-z][A-Za-z0-9_]*)$/.exec(route);
+	if (create) {
+		const record = createAsUser(ex.core, ex.dc, {
+			module: create[1] ?? '',
+			fields: isObject(body.fields) ? body.fields : {},
+			product,
+		});
+		ex.json(200, { id: record.id, Created_Time: record.Created_Time });
+		return true;
+	}
+	const remove = /^DELETE \/__sim\/records\/([A-Za-z][A-Za-z0-9_]*)\/(\d{1,25})$/.exec(route);
+	if (remove) {
+		deleteAsUser(ex.core, ex.dc, { module: remove[1] ?? '', id: remove[2] ?? '', product });
+		ex.json(200, { id: remove[2] });
+		return true;
+	}
+	return false;
 }
 
 function readBody(ex: Exchange): Body | undefined {

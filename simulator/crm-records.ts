@@ -3,6 +3,7 @@ import { isObject, jsonBody } from './body';
 import { defaultDuplicateFields, duplicateOf, refusalOf, type RecordRefusal } from './crm-metadata';
 import { zohoError } from './errors';
 import type { Exchange } from './exchange';
+import { changedFields } from './notifications';
 import type { CrmModuleState, DcState } from './state';
 import { zohoDateTime } from './time';
 import type { CrmRecord } from './types';
@@ -149,10 +150,12 @@ export function handleDelete(ex: Exchange, options: { target: CrmTarget; id?: st
 	const module = moduleOf(ex, options.target);
 	const removed = new Set<string>();
 	const results = ids.map((id): ResultEntry => {
-		if (!module.byId.has(id)) return invalidId(id);
+		const record = module.byId.get(id);
+		if (!record) return invalidId(id);
 		module.byId.delete(id);
 		module.attachments.delete(id);
 		removed.add(id);
+		noteChange(ex, { target: options.target, operation: 'delete', record });
 		return { code: 'SUCCESS', details: { id }, message: 'record deleted', status: 'success' };
 	});
 	if (removed.size > 0) module.records = module.records.filter((record) => !removed.has(record.id));
@@ -252,6 +255,7 @@ function insertOne(ex: Exchange, options: WriteOne & { element: unknown }): Resu
 		Modified_By: byRef(user),
 	});
 	storeRecord(module, record);
+	noteChange(ex, { target, operation: 'insert', record });
 	return {
 		code: 'SUCCESS',
 		details: {
@@ -282,12 +286,14 @@ function updateOne(
 		refusalOf(ex.dc, { ...where, creating: false }) ??
 		duplicateOf(ex.dc, { ...where, records: options.module.records });
 	if (refusal) return refusedEntry(refusal);
+	const changed = changedFields(record, options.element);
 	for (const [key, value] of Object.entries(options.element))
 		if (!SYSTEM_FIELDS.has(key)) record[key] = value;
 	const time = zohoDateTime(ex.core.now());
 	const user = byRef(simUser(ex.dc));
 	record.Modified_Time = time;
 	record.Modified_By = user;
+	noteChange(ex, { target: options.target, operation: 'update', record, changed });
 	return {
 		code: 'SUCCESS',
 		details: {
@@ -360,6 +366,26 @@ function keyOf(value: unknown): string | undefined {
 	return value === undefined || value === null || value === ''
 		? undefined
 		: String(value).toLowerCase();
+}
+
+/** Tells the notification channels, once this call has been answered. */
+function noteChange(
+	ex: Exchange,
+	options: {
+		target: CrmTarget;
+		operation: 'insert' | 'update' | 'delete';
+		record: CrmRecord;
+		changed?: Record<string, unknown>;
+	},
+): void {
+	const { target, ...change } = options;
+	ex.core.notifications.note({
+		dc: ex.dc,
+		batch: ex,
+		namespace: target.namespace,
+		module: target.module,
+		...change,
+	});
 }
 
 function byRef(user: { name: string; id: string }): { name: string; id: string } {

@@ -16,6 +16,7 @@ import {
 	simUser,
 	type CrmTarget,
 } from './crm-records';
+import { watchRoute } from './crm-watch';
 import type { ApiRoute, Exchange } from './exchange';
 import {
 	coversCrmArea,
@@ -54,6 +55,11 @@ function route(
 	const [first, second, third, fourth, ...extra] = options.segments;
 	const method = ex.method;
 	if (first === undefined || extra.length > 0) return undefined;
+	if (first === 'actions') {
+		// Bigin's own Notification API is not simulated.
+		const watch = namespace === 'crm' && second === 'watch' && third === undefined;
+		return watch ? watchRoute(ex, version) : undefined;
+	}
 	if (first === 'org' || first === 'users') {
 		if (second !== undefined || method !== 'GET') return undefined;
 		return areaRoute({ namespace, area: first, handle: first === 'org' ? handleOrg : handleUsers });

@@ -5,6 +5,7 @@ import { addRecordRule, defineModule } from './crm-metadata';
 import { close, createDcServer, listen } from './server';
 import { seedBooks, seedCrm, touchCrm } from './seed';
 import { createGrantCode, createRefreshToken, registerClient, revokeRefreshToken } from './tokens';
+import { createAsUser, deleteAsUser } from './user-edits';
 import {
 	isDcId,
 	type BooksProduct,
@@ -14,6 +15,7 @@ import {
 	type CrmRecordRule,
 	type DcId,
 	type FaultSpec,
+	type NotificationChannel,
 	type SeedBooksOptions,
 	type SeedCrmOptions,
 	type SimConfig,
@@ -67,6 +69,7 @@ export class ZohoSimulator {
 		if (this.starting) await Promise.allSettled([this.starting]);
 		this.starting = undefined;
 		this.core.clearTimers();
+		this.core.notifications.stop();
 		const servers = [...this.servers.values()];
 		this.servers.clear();
 		this.core.origins.clear();
@@ -153,6 +156,34 @@ export class ZohoSimulator {
 	/** Modifies a CRM (or Bigin) record now (or at `at`); returns its new Modified_Time. */
 	touchCrm(dc: string, options: TouchCrmOptions): string {
 		return touchCrm(this.core, this.core.dc(dc), options);
+	}
+
+	/** Creates a CRM (or Bigin) record as a user in Zoho would (notification channels hear of it); returns a copy. */
+	createCrm(
+		dc: string,
+		options: { module: string; fields?: Record<string, unknown>; product?: 'crm' | 'bigin' },
+	): CrmRecord {
+		return createAsUser(this.core, this.core.dc(dc), options);
+	}
+
+	/** Deletes a CRM (or Bigin) record as a user in Zoho would (notification channels hear of it). */
+	deleteCrm(dc: string, options: { module: string; id: string; product?: 'crm' | 'bigin' }): void {
+		deleteAsUser(this.core, this.core.dc(dc), options);
+	}
+
+	/** The notification channels of a DC (one entry per channel and module), expired ones included. */
+	notificationChannels(dc: string): NotificationChannel[] {
+		return this.core.notifications.list(this.core.dc(dc));
+	}
+
+	/** Zoho forgets a channel, as if it had never been enabled; false when it had none. */
+	forgetNotificationChannel(dc: string, channelId: string): boolean {
+		return this.core.notifications.forget(this.core.dc(dc), channelId);
+	}
+
+	/** Resolves once every notification callback due so far has been answered or has failed. */
+	notificationsSettled(): Promise<void> {
+		return this.core.notifications.settled();
 	}
 
 	/** Adds records to a Books/Inventory/Invoice collection, creating the organisation. */
