@@ -19,6 +19,7 @@ export class SimCore {
 		config: () => this.config,
 		apiDomain: (dc) => this.apiDomain(dc),
 		counters: this.counters,
+		sleep: (ms) => this.sleep(ms),
 	});
 	/** Origin of each DC once its listener is up. */
 	readonly origins = new Map<DcId, string>();

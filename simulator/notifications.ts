@@ -76,6 +76,8 @@ export interface NotificationHubOptions {
 	/** The api_domain of a DC, for resource_uri. */
 	apiDomain: (dc: DcId) => string;
 	counters: Counters;
+	/** A wait the simulator's stop() cancels. */
+	sleep: (ms: number) => Promise<void>;
 }
 
 export class NotificationHub {
@@ -83,7 +85,6 @@ export class NotificationHub {
 	/** Changes of one API call (or one admin edit), sent together once it has been answered. */
 	private readonly batches = new Map<object, Batch>();
 	private readonly immediates = new Set<NodeJS.Immediate>();
-	private readonly timers = new Set<NodeJS.Timeout>();
 	private readonly requests = new Set<ClientRequest>();
 	/** Per subscription, the last callback sent: callbacks of a channel arrive in order. */
 	private readonly chains = new Map<string, Promise<void>>();
@@ -201,8 +202,6 @@ export class NotificationHub {
 		this.generation += 1;
 		for (const immediate of this.immediates) clearImmediate(immediate);
 		this.immediates.clear();
-		for (const timer of this.timers) clearTimeout(timer);
-		this.timers.clear();
 		for (const request of this.requests) request.destroy();
 		this.requests.clear();
 		this.batches.clear();
@@ -271,7 +270,7 @@ export class NotificationHub {
 		const previous = this.chains.get(key) ?? Promise.resolve();
 		const generation = this.generation;
 		const delivery = previous.then(async () => {
-			await this.sleep(this.options.config().notifyDelayMs);
+			await this.options.sleep(this.options.config().notifyDelayMs);
 			const body = callbackBody({
 				subscription,
 				operation,
@@ -331,17 +330,6 @@ export class NotificationHub {
 				resolve(0);
 			});
 			request.end(data);
-		});
-	}
-
-	private sleep(ms: number): Promise<void> {
-		if (ms <= 0) return Promise.resolve();
-		return new Promise((resolve) => {
-			const timer = setTimeout(() => {
-				this.timers.delete(timer);
-				resolve();
-			}, ms);
-			this.timers.add(timer);
 		});
 	}
 }

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { ZohoSimulator } from '../simulator';
+import { mintAccessToken, simulatorClient } from './support/simulatorTokens';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -91,21 +92,8 @@ afterEach(async () => {
 	await sim.notificationsSettled();
 });
 
-async function tokenFor(scopes: string[]): Promise<string> {
-	const client = sim.registerClient('us');
-	const refreshToken = sim.createRefreshToken('us', { clientId: client.clientId, scopes });
-	const res = await fetch(`${sim.url('us')}/oauth/v2/token`, {
-		method: 'POST',
-		body: new URLSearchParams({
-			grant_type: 'refresh_token',
-			client_id: client.clientId,
-			client_secret: client.clientSecret,
-			refresh_token: refreshToken,
-		}),
-	});
-	const json = (await res.json()) as { access_token?: string };
-	if (!json.access_token) throw new Error('no access token');
-	return json.access_token;
+function tokenFor(scopes: string[]): Promise<string> {
+	return mintAccessToken(sim, { client: simulatorClient(sim, { scopes }) });
 }
 
 interface Answer {
@@ -585,6 +573,19 @@ describe('callbacks', () => {
 			affected_fields: [],
 		});
 		expect(unrelated).not.toBe(related);
+	});
+
+	it('waits notifyDelayMs before a callback, as a slower Zoho would', async () => {
+		await enable();
+		sim.configure({ notifyDelayMs: 300 });
+		try {
+			await insertLeads([{ Last_Name: 'A' }]);
+			// The write is answered; its callback is still held back.
+			expect(receiver.received).toEqual([]);
+			expect(await delivered()).toHaveLength(1);
+		} finally {
+			sim.configure({ notifyDelayMs: 0 });
+		}
 	});
 
 	it('delivers the callbacks of a channel in the order of the changes', async () => {

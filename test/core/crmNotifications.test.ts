@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { ZohoSimulator } from '../../simulator';
+import { mintAccessToken, simulatorClient } from '../support/simulatorTokens';
 import {
 	channelHealth,
 	channelIdFor,
@@ -305,21 +306,10 @@ describe('against the simulator', () => {
 	});
 
 	it('enables, checks and hears a channel built by these functions', async () => {
-		const client = sim.registerClient('us');
-		const refreshToken = sim.createRefreshToken('us', {
-			clientId: client.clientId,
+		const client = simulatorClient(sim, {
 			scopes: ['ZohoCRM.modules.ALL', 'ZohoCRM.notifications.ALL'],
 		});
-		const minted = await fetch(`${sim.url('us')}/oauth/v2/token`, {
-			method: 'POST',
-			body: new URLSearchParams({
-				grant_type: 'refresh_token',
-				client_id: client.clientId,
-				client_secret: client.clientSecret,
-				refresh_token: refreshToken,
-			}),
-		});
-		const { access_token: accessToken } = (await minted.json()) as { access_token: string };
+		const accessToken = await mintAccessToken(sim, { client });
 		const call = (path: string, init: RequestInit = {}) =>
 			fetch(`${sim.url('us')}${path}`, {
 				...init,
@@ -369,20 +359,8 @@ describe('against the simulator', () => {
 
 		// Eight days later by Zoho's clock, whatever this host's clock says: the channel is gone.
 		sim.advanceClock(8 * DAY_MS);
-		const refreshed = await fetch(`${sim.url('us')}/oauth/v2/token`, {
-			method: 'POST',
-			body: new URLSearchParams({
-				grant_type: 'refresh_token',
-				client_id: client.clientId,
-				client_secret: client.clientSecret,
-				refresh_token: refreshToken,
-			}),
-		});
-		expect(refreshed.status).toBe(200);
 		const later = await fetch(`${sim.url('us')}/crm/v8/actions/watch?channel_id=${channelId}`, {
-			headers: {
-				Authorization: `Zoho-oauthtoken ${((await refreshed.json()) as { access_token: string }).access_token}`,
-			},
+			headers: { Authorization: `Zoho-oauthtoken ${await mintAccessToken(sim, { client })}` },
 		});
 		expect(later.status).toBe(204);
 		expect(zohoTimeFrom(later.headers.get('date') ?? undefined)).toBeGreaterThan(wanted.expiresAt);
