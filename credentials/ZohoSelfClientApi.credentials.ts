@@ -7,8 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { preAuthenticationError } from '../nodes/shared/nodeErrors';
 import { DATA_CENTRES, type DataCentreId } from '../zoho/dataCentres';
-import { isZohoError, userMessage } from '../zoho/errors';
 import { preAuthenticate } from './preAuthenticate';
 
 const dataCentreOptions = (Object.keys(DATA_CENTRES) as DataCentreId[]).map((id) => ({
@@ -158,11 +158,7 @@ export class ZohoSelfClientApi implements ICredentialType {
 		try {
 			return await preAuthenticate(credentials);
 		} catch (error) {
-			// n8n gives preAuthentication no node, so no NodeOperationError can be built (n8n's
-			// require-node-api-error rule exempts credential files for that reason): a plain
-			// Error whose message carries the fix is what n8n shows.
-			if (isZohoError(error)) throw new Error(userMessage(error));
-			throw error;
+			throw preAuthenticationError(error);
 		}
 	}
 

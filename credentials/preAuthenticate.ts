@@ -1,7 +1,8 @@
 import { LoggerProxy, type ICredentialDataDecryptedObject, type IDataObject } from 'n8n-workflow';
 
+import { zohoAccess } from '../nodes/shared/zohoRuntime';
 import { parseCredentials, tokenFields } from '../zoho/credentials';
-import { sharedZohoRuntime, type ZohoRuntime } from '../zoho/runtime';
+import type { ZohoRuntime } from '../zoho/runtime';
 
 /**
  * n8n calls this when the saved access token is empty, after Zoho answered 401
@@ -13,17 +14,18 @@ import { sharedZohoRuntime, type ZohoRuntime } from '../zoho/runtime';
  */
 export async function preAuthenticate(
 	credentials: ICredentialDataDecryptedObject,
-	// n8n's logger, for the one warning when the fleet's Redis is away.
-	runtime: ZohoRuntime = sharedZohoRuntime({ logger: LoggerProxy }),
+	processRuntime?: ZohoRuntime,
 ): Promise<IDataObject> {
+	// n8n gives preAuthentication no execution: its messages go to n8n's own logger.
+	const { runtime, scope } = zohoAccess({ logger: LoggerProxy }, processRuntime);
 	const creds = parseCredentials(credentials);
 	const saved = typeof credentials.accessToken === 'string' ? credentials.accessToken.trim() : '';
 	// A saved token here means n8n saw it fail (or is testing): never hand it back.
-	if (saved) await runtime.auth.invalidate(creds, saved);
-	const token = await runtime.auth.getToken(creds);
+	if (saved) await runtime.auth.invalidate(creds, { accessToken: saved, logger: scope.logger });
+	const token = await runtime.auth.getToken(creds, scope);
 	if (!token.accessToken || token.accessToken === saved) {
 		// Never keep a token n8n just saw fail; the next attempt must ask Zoho again.
-		await runtime.auth.invalidate(creds, token.accessToken);
+		await runtime.auth.invalidate(creds, { accessToken: token.accessToken, logger: scope.logger });
 		throw new Error('Zoho returned no new access token. Test the credential again in a minute.');
 	}
 	return tokenFields(token);

@@ -29,7 +29,7 @@ import { ZohoSimulator } from '../simulator';
 import { runWorkflow } from '../harness';
 import type { CredentialStore } from '../harness/credentialsHelper';
 import { NODE_TYPE, zohoWorkflow } from '../harness/zohoWorkflow';
-import { DEFAULT_EARLY_REFRESH_MS, refreshDueAt } from '../zoho/expiry';
+import { DEFAULT_EARLY_REFRESH_MS, refreshDueAt } from '../zoho/token/expiry';
 import { createZohoRuntime, setSharedZohoRuntime } from '../zoho/runtime';
 
 const TOKEN_LIFETIME_S = 20;

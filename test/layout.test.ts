@@ -2,7 +2,9 @@
  * The plan of the house, checked: which room may import which, and no import
  * circles between files (type-only imports included). A room is a top-level
  * folder; the arrows point only downwards, from the rooms that use tools to the
- * shared tool rooms, and from everything to the product.
+ * shared tool rooms, and from everything to the product. Inside the product, the
+ * Zoho core's folders are layers, the fleet is reached only through the composition
+ * root, and the n8n side shares code only through nodes/shared/.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,8 +17,9 @@ const SHARED_TOOLS = ['simulator', 'harness', 'n8n-driver', 'servers'];
 /** What each room may import besides itself. */
 const ALLOWED: Record<string, string[]> = {
 	zoho: [],
-	credentials: ['zoho'],
-	nodes: ['zoho', 'credentials'],
+	// Only nodes/shared/ (see the product rules below): the n8n side's runtime accessor and errors.
+	credentials: ['zoho', 'nodes'],
+	nodes: ['zoho'],
 	simulator: [],
 	harness: [],
 	servers: [],
@@ -78,6 +81,66 @@ function roomOf(file: string): string {
 	return path.relative(ROOT, file).split(path.sep)[0];
 }
 
+/** The file's path from the repository root, with forward slashes. */
+function rel(file: string): string {
+	return path.relative(ROOT, file).split(path.sep).join('/');
+}
+
+/** Folders of zoho/ and the ones each may import (besides zoho/'s top-level files). */
+const ZOHO_LAYERS: Record<string, string[]> = {
+	http: [],
+	token: ['http'],
+	api: ['http', 'token'],
+	crm: ['http', 'token', 'api'],
+	fleet: ['http', 'token', 'api'],
+};
+
+/** zoho/<folder>/… → folder; a top-level file of zoho/ → undefined. */
+function zohoFolderOf(file: string): string | undefined {
+	const parts = rel(file).split('/');
+	return parts[0] === 'zoho' && parts.length > 2 ? parts[1] : undefined;
+}
+
+/** nodes/<folder>/… → folder (a node's own, or shared). */
+function nodesFolderOf(file: string): string | undefined {
+	const parts = rel(file).split('/');
+	return parts[0] === 'nodes' ? parts[1] : undefined;
+}
+
+/** Rules inside the product, each a name and what makes an import break it. */
+const PRODUCT_RULES: Array<{ rule: string; breaks: (from: string, to: string) => boolean }> = [
+	{
+		rule: 'zoho/fleet/ is reached only through zoho/runtime.ts',
+		breaks: (from, to) =>
+			zohoFolderOf(to) === 'fleet' &&
+			zohoFolderOf(from) !== 'fleet' &&
+			rel(from) !== 'zoho/runtime.ts',
+	},
+	{
+		rule: "a folder of zoho/ imports only the layers below it (and zoho/'s top-level files)",
+		breaks: (from, to) => {
+			const [a, b] = [zohoFolderOf(from), zohoFolderOf(to)];
+			return a !== undefined && b !== undefined && a !== b && !ZOHO_LAYERS[a]?.includes(b);
+		},
+	},
+	{
+		rule: 'no zoho/ folder imports zoho/runtime.ts (it builds them)',
+		breaks: (from, to) => zohoFolderOf(from) !== undefined && rel(to) === 'zoho/runtime.ts',
+	},
+	{
+		rule: "a node's folder imports no other node's folder: shared code is in nodes/shared/",
+		breaks: (from, to) => {
+			const [a, b] = [nodesFolderOf(from), nodesFolderOf(to)];
+			return a !== undefined && b !== undefined && a !== b && b !== 'shared';
+		},
+	},
+	{
+		rule: 'credentials/ uses only nodes/shared/ of the n8n side',
+		breaks: (from, to) =>
+			roomOf(from) === 'credentials' && roomOf(to) === 'nodes' && nodesFolderOf(to) !== 'shared',
+	},
+];
+
 const files = sourceFiles(ROOT).filter((file) => roomOf(file) in ALLOWED);
 const edges = new Map<string, string[]>(
 	files.map((file) => [
@@ -119,6 +182,30 @@ describe('layout', () => {
 			}
 		}
 		expect(crossings).toEqual([]);
+	});
+
+	it('finds the layers of the product (the rules below see real imports)', () => {
+		const imported = (from: string) =>
+			[...edges.entries()].filter(([file]) => rel(file) === from).flatMap(([, t]) => t.map(rel));
+		expect(imported('zoho/runtime.ts')).toEqual(
+			expect.arrayContaining(['zoho/fleet/redisTokenStore.ts', 'zoho/token/auth.ts']),
+		);
+		expect(imported('nodes/ZohoOAuthTrigger/ZohoOAuthTrigger.node.ts')).toEqual(
+			expect.arrayContaining(['nodes/shared/methods/listSearch.ts']),
+		);
+		expect(imported('credentials/preAuthenticate.ts')).toContain('nodes/shared/zohoRuntime.ts');
+		for (const folder of Object.keys(ZOHO_LAYERS))
+			expect(files.some((file) => zohoFolderOf(file) === folder)).toBe(true);
+	});
+
+	it.each(PRODUCT_RULES)('$rule', ({ breaks }) => {
+		const broken: string[] = [];
+		for (const [file, targets] of edges) {
+			if (!PRODUCT.includes(roomOf(file))) continue;
+			for (const target of targets)
+				if (breaks(file, target)) broken.push(`${rel(file)} -> ${rel(target)}`);
+		}
+		expect(broken).toEqual([]);
 	});
 
 	it('has no import circles, type-only imports included', () => {

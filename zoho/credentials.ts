@@ -2,16 +2,11 @@
  * The fields of a "Zoho Self Client API" credential, read from a plain object
  * (n8n's decrypted credential data), trimmed and checked. No n8n imports.
  */
-import {
-	CUSTOM_DATA_CENTRE,
-	DATA_CENTRES,
-	isDataCentreId,
-	resolveAccountsUrl,
-	type DataCentreId,
-} from './dataCentres';
+import { createHash } from 'node:crypto';
+
+import { resolveDataCentre, type CUSTOM_DATA_CENTRE, type DataCentreId } from './dataCentres';
 import { ZohoInputError } from './errors';
-import { cacheKey } from './tokenCache';
-import type { AccessToken } from './tokenClient';
+import type { AccessToken } from './token/accessToken';
 
 export interface ZohoCredentials {
 	dataCentre: DataCentreId | typeof CUSTOM_DATA_CENTRE;
@@ -25,6 +20,20 @@ export interface ZohoCredentials {
 	concurrencyLimit?: number;
 	/** Whose concurrency budget: a hash of accounts URL and client id (every refresh token of the client shares it). */
 	limitKey: string;
+}
+
+export interface CacheKeyParts {
+	accountsUrl: string;
+	clientId: string;
+	refreshToken: string;
+}
+
+/** A credential's key in caches and stores: a hash, so neither the refresh token nor anything reversible sits in memory as a key. */
+export function cacheKey(parts: CacheKeyParts): string {
+	return createHash('sha256')
+		.update(`${parts.accountsUrl}\n${parts.clientId}\n${parts.refreshToken}`)
+		.digest('hex')
+		.slice(0, 32);
 }
 
 /** Zoho's concurrency limit per organisation and app, by edition. */
@@ -69,20 +78,8 @@ export function parseCredentials(
 	raw: Record<string, unknown>,
 	options: { requireRefreshToken?: boolean } = {},
 ): ZohoCredentials {
-	const dcRaw = text(raw.dataCentre).toLowerCase() || 'us';
-	const dataCentre =
-		dcRaw === CUSTOM_DATA_CENTRE ? CUSTOM_DATA_CENTRE : isDataCentreId(dcRaw) ? dcRaw : undefined;
-	if (!dataCentre) {
-		throw new ZohoInputError(
-			'Data Centre',
-			`Unknown data centre "${text(raw.dataCentre)}".`,
-			`Pick one of ${Object.values(DATA_CENTRES)
-				.map((dc) => dc.name)
-				.join(', ')}, or Custom.`,
-		);
-	}
-	const accountsUrl = resolveAccountsUrl({
-		dataCentre,
+	const { dataCentre, accountsUrl } = resolveDataCentre({
+		dataCentre: text(raw.dataCentre) || 'us',
 		customAccountsUrl: text(raw.customAccountsUrl),
 	});
 	const clientId = required(raw, {

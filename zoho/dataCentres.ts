@@ -124,16 +124,29 @@ export function dataCentreOfAccountsUrl(accountsUrl: string): DataCentreId | und
 	);
 }
 
-export function resolveAccountsUrl(options: {
-	dataCentre: string;
-	customAccountsUrl?: string;
-}): string {
+/** The API domain a token answer without `api_domain` implies: the data centre's, or the accounts server's own origin for another server (a simulator, a tunnel). */
+export function defaultApiDomain(accountsUrl: string): string {
+	const dc = dataCentreOfAccountsUrl(accountsUrl);
+	return dc ? DATA_CENTRES[dc].apiDomain : new URL(accountsUrl).origin;
+}
+
+/** The Data Centre field (and the Custom Accounts URL when it is Custom), checked: the data centre and its accounts server. */
+export function resolveDataCentre(options: { dataCentre: string; customAccountsUrl?: string }): {
+	dataCentre: DataCentreId | typeof CUSTOM_DATA_CENTRE;
+	accountsUrl: string;
+} {
 	const dc = options.dataCentre.trim().toLowerCase();
-	if (dc === CUSTOM_DATA_CENTRE) return normaliseCustomAccountsUrl(options.customAccountsUrl ?? '');
-	if (isDataCentreId(dc)) return DATA_CENTRES[dc].accountsUrl;
+	if (dc === CUSTOM_DATA_CENTRE)
+		return {
+			dataCentre: CUSTOM_DATA_CENTRE,
+			accountsUrl: normaliseCustomAccountsUrl(options.customAccountsUrl ?? ''),
+		};
+	if (isDataCentreId(dc)) return { dataCentre: dc, accountsUrl: DATA_CENTRES[dc].accountsUrl };
 	throw new ZohoInputError(
 		'Data Centre',
-		`Unknown data centre "${options.dataCentre}".`,
-		`Pick one of ${Object.keys(DATA_CENTRES).join(', ')} or Custom.`,
+		`Unknown data centre "${options.dataCentre.trim()}".`,
+		`Pick one of ${Object.values(DATA_CENTRES)
+			.map((entry) => entry.name)
+			.join(', ')}, or Custom.`,
 	);
 }

@@ -53,6 +53,9 @@ export interface ZohoErrorDetails {
 	cause?: unknown;
 }
 
+/** The brand of every ZohoError, from whichever copy of this module made it (undici's kUndiciError way). */
+const kZohoError = Symbol.for('n8n-nodes-zoho-oauth.ZohoError');
+
 export class ZohoError extends Error {
 	readonly code: ZohoErrorCode;
 	readonly hint?: string;
@@ -83,6 +86,10 @@ export class ZohoError extends Error {
 		this.bodyExcerpt = details.bodyExcerpt;
 		this.body = details.body;
 	}
+
+	get [kZohoError](): true {
+		return true;
+	}
 }
 
 /** A value the user typed (credential or node parameter) is unusable. */
@@ -108,8 +115,16 @@ export class ZohoAbortError extends ZohoError {
 	}
 }
 
+/**
+ * True for a ZohoError of this or any other copy of the package (two installs, a Code node
+ * loading it again), where `instanceof` would say no.
+ */
 export function isZohoError(value: unknown): value is ZohoError {
-	return value instanceof ZohoError;
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		(value as { [kZohoError]?: unknown })[kZohoError] === true
+	);
 }
 
 /** One line for places that can show only a message (credential test, preAuthentication). */

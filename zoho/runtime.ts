@@ -10,35 +10,30 @@ import { hostname } from 'node:os';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Dispatcher } from 'undici';
 
-import { ZohoApiClient } from './apiClient';
-import { ZohoAuth } from './auth';
-import { createDispatcher } from './proxy';
+import { ZohoApiClient } from './api/apiClient';
+import type { ConcurrencyLimiter } from './api/concurrencyLimit';
 import { systemClock, type Clock } from './clock';
-import { LocalLimiter, type ConcurrencyLimiter } from './concurrency';
-import {
-	RedisLimiter,
-	RedisLink,
-	RedisTokenStore,
-	type LeaseTimes,
-	type RedisClient,
-} from './redisStore';
-import { tokenStoreConfig, type RedisConnection, type TokenStoreConfig } from './storeConfig';
-import { TokenCache } from './tokenCache';
-import { ZohoTokenClient } from './tokenClient';
-import {
-	MemoryTokenStore,
-	type CooldownPolicy,
-	type StoreLogger,
-	type TokenStore,
-} from './tokenStore';
-import type { RetryPolicy } from './transport';
+import type { CooldownPolicy } from './fleet/cooldown';
+import { LocalLimiter } from './fleet/localLimiter';
+import { LocalMinter } from './fleet/localMinter';
+import { RedisLimiter } from './fleet/redisLimiter';
+import { RedisLink, type RedisClient } from './fleet/redisLink';
+import { RedisTokenStore, type LeaseTimes } from './fleet/redisTokenStore';
+import { tokenStoreConfig, type RedisConnection, type TokenStoreConfig } from './fleet/storeConfig';
+import { createDispatcher } from './http/proxy';
+import type { RetryPolicy } from './http/retry';
+import type { Logger } from './logger';
+import { ZohoAuth } from './token/auth';
+import { TokenCache } from './token/tokenCache';
+import { ZohoTokenClient } from './token/tokenClient';
+import type { TokenSource } from './token/tokenSource';
 
 export interface ZohoRuntime {
 	clock: Clock;
 	dispatcher: Dispatcher;
 	auth: ZohoAuth;
 	api: ZohoApiClient;
-	tokenStore: TokenStore;
+	tokenSource: TokenSource;
 	limiter: ConcurrencyLimiter;
 	close(): Promise<void>;
 }
@@ -55,12 +50,12 @@ export interface ZohoRuntimeOptions {
 	apiRetry?: RetryPolicy;
 	/** Where tokens and concurrency slots are shared; default: this process only. */
 	store?: TokenStoreConfig;
-	/** A store and limiter built elsewhere (tests that hold the Redis client); wins over `store`. */
-	fleet?: { tokenStore: TokenStore; limiter: ConcurrencyLimiter };
+	/** A token source and limiter built elsewhere (tests that hold the Redis client); wins over `store`. */
+	fleet?: Fleet;
 	lease?: Partial<LeaseTimes>;
 	cooldown?: CooldownPolicy;
-	/** Receives the one warning when Redis is unavailable. */
-	logger?: StoreLogger;
+	/** For messages of calls that bring no logger of their own (each n8n execution brings its own). */
+	logger?: Logger;
 }
 
 export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime {
@@ -82,31 +77,34 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime
 		earlyRefreshMs: options.earlyRefreshMs,
 		maxEntries: options.maxCachedCredentials,
 	});
-	const { tokenStore, limiter } = options.fleet ?? createFleet({ ...options, clock });
-	const auth = new ZohoAuth({ tokenClient, cache, store: tokenStore });
+	const { tokenSource, limiter } = options.fleet ?? createFleet({ ...options, clock });
+	const auth = new ZohoAuth({ tokenClient, cache, source: tokenSource });
 	return {
 		clock,
 		dispatcher,
 		auth,
 		api: new ZohoApiClient({ auth, dispatcher, clock, retry: options.apiRetry, limiter }),
-		tokenStore,
+		tokenSource,
 		limiter,
 		close: async () => {
-			await tokenStore.close();
+			await tokenSource.close();
 			await dispatcher.close();
 		},
 	};
 }
 
-/** The store and limiter `options.store` asks for: in-process, or on one Redis client shared by both. */
-export function createFleet(options: ZohoRuntimeOptions & { clock: Clock }): {
-	tokenStore: TokenStore;
+/** Where tokens and concurrency slots come from: this process alone, or the fleet through its Redis. */
+export interface Fleet {
+	tokenSource: TokenSource;
 	limiter: ConcurrencyLimiter;
-} {
+}
+
+/** The fleet `options.store` asks for: this process only, or one Redis client shared by token store and limiter. */
+function createFleet(options: ZohoRuntimeOptions & { clock: Clock }): Fleet {
 	const config = options.store ?? { kind: 'memory' };
 	if (config.kind === 'memory')
 		return {
-			tokenStore: new MemoryTokenStore({ clock: options.clock, cooldown: options.cooldown }),
+			tokenSource: new LocalMinter({ clock: options.clock, cooldown: options.cooldown }),
 			limiter: new LocalLimiter(),
 		};
 	const link = new RedisLink({
@@ -114,7 +112,7 @@ export function createFleet(options: ZohoRuntimeOptions & { clock: Clock }): {
 		logger: options.logger ?? { warn: () => undefined },
 	});
 	return {
-		tokenStore: new RedisTokenStore({
+		tokenSource: new RedisTokenStore({
 			link,
 			clock: options.clock,
 			prefix: config.prefix,
@@ -159,15 +157,16 @@ export function connectRedis(connection: RedisConnection): RedisClient {
 let shared: ZohoRuntime | undefined;
 
 /**
- * The runtime every node execution and credential in this process shares (one
- * token cache), with the token store the environment chooses. `logger` is n8n's,
- * when the caller can reach it.
+ * The runtime every node execution and credential in this process shares (one token
+ * cache), with the token store the environment chooses. Each call brings its
+ * execution's logger; a call without one (code using the package directly) logs to the
+ * console.
  */
-export function sharedZohoRuntime(options: { logger?: StoreLogger } = {}): ZohoRuntime {
+export function sharedZohoRuntime(): ZohoRuntime {
 	shared ??= createZohoRuntime({
 		store: tokenStoreConfig(process.env),
 		// Only the composition root may fall back to the console.
-		logger: options.logger ?? { warn: (message) => console.warn(message) },
+		logger: { warn: (message) => console.warn(message) },
 	});
 	return shared;
 }

@@ -8,8 +8,9 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { operationProperties } from './actions/operations';
 import { route } from './actions/router';
-import { zohoSelfClientApiTest } from './methods/credentialTest';
-import { getRecordFields, searchModules } from './methods/crmMetadata';
+import { zohoSelfClientApiTest } from '../shared/methods/credentialTest';
+import { searchModules } from '../shared/methods/listSearch';
+import { getRecordFields } from '../shared/methods/resourceMapping';
 
 export class ZohoOAuthRequest implements INodeType {
 	description: INodeTypeDescription = {

@@ -6,8 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { zohoSelfClientApiTest } from '../ZohoOAuthRequest/methods/credentialTest';
-import { searchModules } from '../ZohoOAuthRequest/methods/crmMetadata';
+import { zohoSelfClientApiTest } from '../shared/methods/credentialTest';
+import { searchModules } from '../shared/methods/listSearch';
 import { triggerProperties } from './trigger.description';
 import { poll } from './trigger.poll';
 

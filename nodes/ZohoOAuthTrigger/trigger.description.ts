@@ -5,7 +5,7 @@ import {
 	crmVersionProperty,
 	moduleProperty,
 	productProperty,
-} from '../ZohoOAuthRequest/actions/crmTarget.description';
+} from '../shared/crmTarget.description';
 
 export const triggerProperties: INodeProperties[] = [
 	productProperty(),

@@ -7,22 +7,26 @@
  */
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
-import { readChanges, readRecent, type ChangeReader, type ChangeSource } from '../../zoho/changes';
-import { checkModuleName } from '../../zoho/crmWrites';
+import {
+	readChanges,
+	readRecent,
+	type ChangeReader,
+	type ChangeSource,
+} from '../../zoho/crm/changes';
 import { ZohoInputError } from '../../zoho/errors';
-import { sharedZohoRuntime } from '../../zoho/runtime';
 import {
 	initialWatermark,
 	readWatermark,
 	type TriggerEvent,
 	type TriggerRecord,
-} from '../../zoho/watermark';
+} from '../../zoho/crm/watermark';
 import { CredentialSource } from '../shared/credentialSource';
 import { toNodeError } from '../shared/nodeErrors';
+import { nodeParams, readCrmTarget, readModule, timeoutOption } from '../shared/parameters';
+import { zohoAccess } from '../shared/zohoRuntime';
 
 /** Records a test run in the editor shows. */
-export const TEST_RUN_RECORDS = 5;
-const DEFAULT_TIMEOUT_MS = 30_000;
+const TEST_RUN_RECORDS = 5;
 
 /** What the trigger keeps in static data: the watermark and what it belongs to. */
 interface TriggerState extends IDataObject {
@@ -52,11 +56,11 @@ export async function poll(ctx: IPollFunctions): Promise<INodeExecutionData[][] 
 async function pollOnce(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	try {
 		const { source, startFrom, timeoutMs } = readParameters(ctx);
-		const runtime = sharedZohoRuntime();
-		const { credentials, saved } = await new CredentialSource(ctx).read();
+		const { runtime, scope } = zohoAccess(ctx);
+		const credentials = await new CredentialSource(ctx).read();
 		const reader: ChangeReader = {
 			api: runtime.api,
-			callOptions: { credentials, saved, timeoutMs },
+			callOptions: { ...scope, ...credentials, timeoutMs },
 		};
 
 		if (ctx.getMode() === 'manual')
@@ -88,7 +92,7 @@ function toItems(ctx: IPollFunctions, records: TriggerRecord[]): INodeExecutionD
 }
 
 function sourceKey(source: ChangeSource): string {
-	return `${source.service}:${source.module}:${source.event}`;
+	return `${source.product}:${source.module}:${source.event}`;
 }
 
 function readParameters(ctx: IPollFunctions): {
@@ -96,30 +100,24 @@ function readParameters(ctx: IPollFunctions): {
 	startFrom?: number;
 	timeoutMs: number;
 } {
-	const service = ctx.getNodeParameter('product', 'crm') === 'bigin' ? 'bigin' : 'crm';
+	const param = nodeParams(ctx);
 	const event: TriggerEvent =
-		ctx.getNodeParameter('event', 'createdOrUpdated') === 'created'
-			? 'created'
-			: 'createdOrUpdated';
-	const module = checkModuleName(
-		String(ctx.getNodeParameter('module', '', { extractValue: true })),
-	);
-	const fields = String(ctx.getNodeParameter('fields', ''))
+		param('event', 'createdOrUpdated') === 'created' ? 'created' : 'createdOrUpdated';
+	const fields = String(param('fields', ''))
 		.split(',')
 		.map((field) => field.trim())
 		.filter((field) => field !== '');
-	const options = ctx.getNodeParameter('options', {}) as { startFrom?: string; timeout?: number };
+	const options = param('options', {}) as { startFrom?: string; timeout?: unknown };
 	const source: ChangeSource = {
-		service,
-		module,
-		crmVersion: service === 'crm' ? String(ctx.getNodeParameter('crmVersion', 'v8')) : 'v2',
+		...readCrmTarget(param),
+		module: readModule(param),
 		event,
 		fields,
 	};
 	return {
 		source,
 		startFrom: readStartFrom(options.startFrom),
-		timeoutMs: readTimeout(options.timeout),
+		timeoutMs: timeoutOption(options.timeout),
 	};
 }
 
@@ -134,16 +132,4 @@ function readStartFrom(value: string | undefined): number | undefined {
 		);
 	}
 	return ms;
-}
-
-function readTimeout(value: number | undefined): number {
-	if (value === undefined) return DEFAULT_TIMEOUT_MS;
-	if (!Number.isInteger(value) || value < 1) {
-		throw new ZohoInputError(
-			'Timeout',
-			`Timeout must be a whole number of milliseconds, not ${String(value)}.`,
-			'Use e.g. 30000 for 30 seconds.',
-		);
-	}
-	return value;
 }

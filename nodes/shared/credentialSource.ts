@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { parseCredentials, savedToken, type ZohoCredentials } from '../../zoho/credentials';
-import type { AccessToken } from '../../zoho/tokenClient';
+import type { AccessToken } from '../../zoho/token/accessToken';
 
 export const CREDENTIAL_TYPE = 'zohoSelfClientApi';
 

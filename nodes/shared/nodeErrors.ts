@@ -1,18 +1,21 @@
 /**
- * The one place where Zoho core errors become n8n errors: bad input (and a
- * refused host) becomes a NodeOperationError naming the field; anything Zoho
- * (or the network) said becomes a NodeApiError with Zoho's code, message,
- * status and the fix.
+ * The one place where Zoho core errors become what n8n shows, for every path: operations
+ * (per item and batched), the trigger, the editor's methods, the credential test and
+ * preAuthentication. Bad input (and a refused host) becomes a NodeOperationError naming
+ * the field; anything Zoho (or the network) said becomes a NodeApiError with Zoho's code,
+ * message, status and the fix.
  */
 import {
 	NodeApiError,
 	NodeOperationError,
 	type IDataObject,
 	type INode,
+	type INodeCredentialTestResult,
+	type INodeExecutionData,
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { isZohoError, type ZohoError, type ZohoErrorCode } from '../../zoho/errors';
+import { isZohoError, userMessage, type ZohoError, type ZohoErrorCode } from '../../zoho/errors';
 
 /** Problems the user fixes in the node's parameters or the credential, not at Zoho. */
 const OPERATION_CODES: ReadonlySet<ZohoErrorCode> = new Set([
@@ -45,10 +48,11 @@ export function toNodeError(
 }
 
 /** What an error item carries with Continue On Fail (no secrets: messages never hold any). */
-export function errorSummary(error: ZohoError): Record<string, string | number | undefined> {
+function errorSummary(error: ZohoError): Record<string, string | number | undefined> {
 	return {
 		code: error.code,
 		zohoCode: error.zohoCode,
+		zohoMessage: error.zohoMessage,
 		message: error.message,
 		hint: error.hint,
 		field: error.field,
@@ -57,19 +61,42 @@ export function errorSummary(error: ZohoError): Record<string, string | number |
 	};
 }
 
-/** The json of an error item: n8n's usual `error` message plus our stable fields. */
-export function errorItemJson(
-	nodeError: NodeApiError | NodeOperationError,
-	cause: unknown,
-): IDataObject {
+/**
+ * The item a failed input item becomes with Continue On Fail: n8n's usual `error`
+ * message plus our stable fields, paired with its input item.
+ */
+export function errorItem(node: INode, error: unknown, itemIndex: number): INodeExecutionData {
+	const nodeError = toNodeError(node, error, itemIndex);
 	const json: IDataObject = { error: nodeError.message };
 	if (nodeError.description) json.description = nodeError.description;
-	if (isZohoError(cause)) {
-		for (const [key, value] of Object.entries(errorSummary(cause))) {
+	if (isZohoError(error)) {
+		for (const [key, value] of Object.entries(errorSummary(error))) {
 			if (value !== undefined && key !== 'message') json[key] = value;
 		}
 	}
-	return json;
+	return { json, pairedItem: { item: itemIndex } };
+}
+
+/** The credential modal's Test result for a failure: one line with the fix. */
+export function credentialTestFailure(error: unknown): INodeCredentialTestResult {
+	return { status: 'Error', message: oneLine(error) };
+}
+
+/**
+ * What preAuthentication throws: n8n gives it no node, so no NodeOperationError can be
+ * built (n8n's require-node-api-error rule exempts credential files for that reason); a
+ * plain Error whose message carries the fix is what n8n shows.
+ */
+export function preAuthenticationError(error: unknown): Error {
+	return isZohoError(error) ? new Error(userMessage(error)) : toError(error);
+}
+
+function oneLine(error: unknown): string {
+	return isZohoError(error) ? userMessage(error) : toError(error).message;
+}
+
+function toError(error: unknown): Error {
+	return error instanceof Error ? error : new Error(String(error));
 }
 
 function describe(error: ZohoError): string {

@@ -8,7 +8,7 @@ import type {
 
 import { ZohoSelfClientApi } from '../../credentials/ZohoSelfClientApi.credentials';
 import { preAuthenticate } from '../../credentials/preAuthenticate';
-import { zohoSelfClientApiTest } from '../../nodes/ZohoOAuthRequest/methods/credentialTest';
+import { zohoSelfClientApiTest } from '../../nodes/shared/methods/credentialTest';
 import { ZohoSimulator } from '../../simulator';
 import { setSharedZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
 import {

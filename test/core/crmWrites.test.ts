@@ -1,14 +1,14 @@
 // The pure parts of batched CRM/Bigin writes: record checks, batches, calls, and per-record answers.
+import { checkModuleName } from '../../zoho/crm/module';
 import {
-	checkModuleName,
 	checkPayload,
 	chunk,
 	mapWriteAnswer,
 	refusalSummary,
 	writeCall,
-} from '../../zoho/crmWrites';
+} from '../../zoho/crm/writes';
 import { ZohoApiError, ZohoInputError } from '../../zoho/errors';
-import type { AccessToken } from '../../zoho/tokenClient';
+import type { AccessToken } from '../../zoho/token/accessToken';
 
 const token = {
 	accessToken: 'a',

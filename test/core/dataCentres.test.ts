@@ -3,10 +3,10 @@ import {
 	DATA_CENTRES,
 	dataCentreOfAccountsUrl,
 	normaliseCustomAccountsUrl,
-	resolveAccountsUrl,
+	resolveDataCentre,
 } from '../../zoho/dataCentres';
 import { ZohoInputError } from '../../zoho/errors';
-import { isOriginAllowed, serviceUrl } from '../../zoho/services';
+import { isOriginAllowed, serviceUrl } from '../../zoho/api/services';
 
 const EXPECTED = {
 	us: ['https://accounts.zoho.com', 'https://www.zohoapis.com'],
@@ -46,8 +46,10 @@ describe('data centres', () => {
 	});
 
 	it.each(Object.entries(EXPECTED))('resolves %s to its accounts server', (id, [accountsUrl]) => {
-		expect(resolveAccountsUrl({ dataCentre: id })).toBe(accountsUrl);
-		expect(resolveAccountsUrl({ dataCentre: ` ${id.toUpperCase()} ` })).toBe(accountsUrl);
+		expect(resolveDataCentre({ dataCentre: id }).accountsUrl).toBe(accountsUrl);
+		expect(resolveDataCentre({ dataCentre: ` ${id.toUpperCase()} ` }).accountsUrl).toBe(
+			accountsUrl,
+		);
 		expect(dataCentreOfAccountsUrl(`${accountsUrl}/`)).toBe(id);
 	});
 
@@ -57,11 +59,13 @@ describe('data centres', () => {
 	});
 
 	it('refuses an unknown data centre, naming the Data Centre field', () => {
-		const error = inputErrorOf(() => resolveAccountsUrl({ dataCentre: 'mars' }));
+		const error = inputErrorOf(() => resolveDataCentre({ dataCentre: 'mars' }));
 		expect(error.code).toBe('INVALID_INPUT');
 		expect(error.field).toBe('Data Centre');
 		expect(error.message).toBe('Unknown data centre "mars".');
-		expect(error.hint).toBe('Pick one of us, eu, in, au, jp, cn, ca, sa, uk or Custom.');
+		expect(error.hint).toBe(
+			'Pick one of United States (zoho.com), Europe (zoho.eu), India (zoho.in), Australia (zoho.com.au), Japan (zoho.jp), China (zoho.com.cn), Canada (zohocloud.ca), Saudi Arabia (zoho.sa), United Kingdom (zoho.uk), or Custom.',
+		);
 	});
 });
 
@@ -76,7 +80,9 @@ describe('custom accounts URL', () => {
 		['http://[::1]:9000', 'http://[::1]:9000'],
 	])('accepts %j', (raw, expected) => {
 		expect(normaliseCustomAccountsUrl(raw)).toBe(expected);
-		expect(resolveAccountsUrl({ dataCentre: 'custom', customAccountsUrl: raw })).toBe(expected);
+		expect(resolveDataCentre({ dataCentre: 'custom', customAccountsUrl: raw }).accountsUrl).toBe(
+			expected,
+		);
 	});
 
 	it.each([
@@ -98,7 +104,7 @@ describe('custom accounts URL', () => {
 		],
 	])('refuses %j, naming the field', (raw, message) => {
 		const error = inputErrorOf(() =>
-			resolveAccountsUrl({ dataCentre: 'custom', customAccountsUrl: raw }),
+			resolveDataCentre({ dataCentre: 'custom', customAccountsUrl: raw }),
 		);
 		expect(error.code).toBe('INVALID_INPUT');
 		expect(error.field).toBe('Custom Accounts URL');
@@ -108,7 +114,7 @@ describe('custom accounts URL', () => {
 	});
 
 	it('refuses a missing custom URL', () => {
-		const error = inputErrorOf(() => resolveAccountsUrl({ dataCentre: 'custom' }));
+		const error = inputErrorOf(() => resolveDataCentre({ dataCentre: 'custom' }));
 		expect(error.field).toBe('Custom Accounts URL');
 		expect(error.message).toBe('Custom Accounts URL is empty.');
 	});

@@ -7,7 +7,7 @@ import {
 	refreshDueAt,
 	secondsLeft,
 	tokenTimes,
-} from '../../zoho/expiry';
+} from '../../zoho/token/expiry';
 
 const HOUR_MS = 3_600_000;
 const T0 = Date.UTC(2024, 4, 1, 10, 0, 0);

@@ -15,8 +15,8 @@ import type { ZohoSimulator } from '../../simulator';
 import type { Clock } from '../../zoho/clock';
 import { ZohoError } from '../../zoho/errors';
 import { createZohoRuntime, type ZohoRuntime, type ZohoRuntimeOptions } from '../../zoho/runtime';
-import { ZohoTokenClient, type TokenClientOptions } from '../../zoho/tokenClient';
-import type { RetryPolicy } from '../../zoho/transport';
+import { ZohoTokenClient, type TokenClientOptions } from '../../zoho/token/tokenClient';
+import type { RetryPolicy } from '../../zoho/http/retry';
 
 export const SCOPES = ['ZohoCRM.modules.ALL', 'ZohoCRM.org.READ'];
 

@@ -6,10 +6,10 @@
 import { Redis } from 'ioredis';
 
 import { ZohoSimulator } from '../../simulator';
-import { TokenFailureMemo } from '../../zoho/auth';
+import { TokenFailureMemo } from '../../zoho/token/auth';
 import { parseCredentials, type ZohoCredentials } from '../../zoho/credentials';
 import { ZohoError } from '../../zoho/errors';
-import { openToken, sealKeys } from '../../zoho/sealedToken';
+import { openToken, sealKeys } from '../../zoho/fleet/sealedToken';
 import {
 	dumpRedis,
 	eventually,

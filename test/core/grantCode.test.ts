@@ -5,7 +5,7 @@ import { buildConnector, Agent } from 'undici';
 
 import { ZohoSimulator } from '../../simulator';
 import { userMessage, ZohoTransportError } from '../../zoho/errors';
-import { ZohoTokenClient } from '../../zoho/tokenClient';
+import { ZohoTokenClient } from '../../zoho/token/tokenClient';
 import {
 	closeOpened,
 	expectNoSecrets,

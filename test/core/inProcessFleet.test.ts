@@ -1,12 +1,12 @@
 // The same promises inside one process without Redis: the in-process token store
 // keeps the mint cool-down, the in-process limiter the credential's concurrency limit.
 import { ZohoSimulator } from '../../simulator';
-import { TokenFailureMemo } from '../../zoho/auth';
-import { LocalLimiter } from '../../zoho/concurrency';
+import { TokenFailureMemo } from '../../zoho/token/auth';
+import { LocalLimiter } from '../../zoho/fleet/localLimiter';
 import { parseCredentials, type ZohoCredentials } from '../../zoho/credentials';
 import { ZohoError } from '../../zoho/errors';
 import type { ZohoRuntime } from '../../zoho/runtime';
-import { DEFAULT_COOLDOWN } from '../../zoho/tokenStore';
+import { DEFAULT_COOLDOWN } from '../../zoho/fleet/cooldown';
 import { closeOpened, openRuntime, rejectionOf, selfClient, SimClock } from './fixtures';
 
 const sim = new ZohoSimulator({ dataCentres: ['us'] });
@@ -40,7 +40,7 @@ describe('in one process, without Redis', () => {
 		const client = selfClient(sim);
 		const credentials = parseCredentials({ ...client.data, concurrencyLimit: 'free' });
 		const runtime = openRuntime();
-		expect(runtime.tokenStore.kind).toBe('memory');
+		expect(runtime.tokenSource.kind).toBe('memory');
 		const results = await Promise.all(
 			Array.from({ length: 40 }, () => getOrg(runtime, credentials)),
 		);

@@ -1,7 +1,6 @@
 // Reading the credential fields (zoho/credentials.ts): trimming, validation, the cache key.
-import { parseCredentials, savedToken, tokenFields } from '../../zoho/credentials';
+import { cacheKey, parseCredentials, savedToken, tokenFields } from '../../zoho/credentials';
 import { ZohoInputError } from '../../zoho/errors';
-import { cacheKey } from '../../zoho/tokenCache';
 import { expectNoSecrets } from './fixtures';
 
 const CLIENT_ID = '1000.ABCDEFGHIJKLMNOPQRSTUVWXYZ0123';

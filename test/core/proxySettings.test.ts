@@ -1,7 +1,7 @@
 // Which proxy variables count (zoho/proxy.ts): upper or lower case, lower case first, and a
 // broken value refused without repeating it (it may hold the proxy's password).
 import { ZohoInputError } from '../../zoho/errors';
-import { proxyName, proxySettings } from '../../zoho/proxy';
+import { proxyName, proxySettings } from '../../zoho/http/proxy';
 import { expectNoSecrets, rejectionOf } from './fixtures';
 
 describe('proxy settings from the environment', () => {

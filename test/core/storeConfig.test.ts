@@ -4,7 +4,7 @@ import {
 	DEFAULT_KEY_PREFIX,
 	tokenStoreConfig,
 	type TokenStoreConfig,
-} from '../../zoho/storeConfig';
+} from '../../zoho/fleet/storeConfig';
 
 function redis(config: TokenStoreConfig) {
 	if (config.kind !== 'redis') throw new Error(`expected a Redis store, got ${config.kind}`);

@@ -4,7 +4,7 @@
 import { ZohoSimulator } from '../../simulator';
 import { parseCredentials, type ZohoCredentials } from '../../zoho/credentials';
 import type { ZohoRuntime, ZohoRuntimeOptions } from '../../zoho/runtime';
-import type { AccessToken } from '../../zoho/tokenClient';
+import type { AccessToken } from '../../zoho/token/accessToken';
 import {
 	closeOpened,
 	expectNoSecrets,
@@ -161,7 +161,7 @@ describe('invalidation after a 401', () => {
 	it('invalidate(credentials, rejectedToken) makes the next getToken mint a new token', async () => {
 		const { client, creds, runtime } = setup();
 		const first = await runtime.auth.getToken(creds);
-		await runtime.auth.invalidate(creds, first.accessToken);
+		await runtime.auth.invalidate(creds, { accessToken: first.accessToken });
 		const second = await runtime.auth.getToken(creds);
 		expect(second.accessToken).not.toBe(first.accessToken);
 		expect(sim.mintsFor(client.refreshToken)).toBe(2);
@@ -171,7 +171,7 @@ describe('invalidation after a 401', () => {
 		const { client, creds, runtime } = setup();
 		const stale = await runtime.auth.getToken(creds);
 		const renewed = await parallel(100, async () => {
-			await runtime.auth.invalidate(creds, stale.accessToken);
+			await runtime.auth.invalidate(creds, { accessToken: stale.accessToken });
 			return runtime.auth.getToken(creds);
 		});
 		expect(distinct(renewed)).toHaveLength(1);
@@ -179,7 +179,7 @@ describe('invalidation after a 401', () => {
 		expect(sim.mintsFor(client.refreshToken)).toBe(2);
 
 		// A late 401 for the stale token does not drop the new one.
-		await runtime.auth.invalidate(creds, stale.accessToken);
+		await runtime.auth.invalidate(creds, { accessToken: stale.accessToken });
 		expect((await runtime.auth.getToken(creds)).accessToken).toBe(renewed[0]?.accessToken);
 		expect(sim.mintsFor(client.refreshToken)).toBe(2);
 	});
@@ -187,7 +187,7 @@ describe('invalidation after a 401', () => {
 	it('a refused token is never taken back, saved or offered, while the refresh runs or after', async () => {
 		const { client, creds, runtime } = setup();
 		const refused = await runtime.auth.getToken(creds);
-		await runtime.auth.invalidate(creds, refused.accessToken);
+		await runtime.auth.invalidate(creds, { accessToken: refused.accessToken });
 		expect(runtime.auth.cache.offer(creds.key, refused)).toBe(false);
 		expect(runtime.auth.cachedToken(creds, { saved: refused })).toBeUndefined();
 		const [renewed, joined] = await Promise.all([
@@ -255,7 +255,7 @@ describe('bounds and keys', () => {
 		const { client, creds, runtime } = setup();
 		const token = await runtime.auth.getToken(creds);
 		expect(creds.key).toMatch(/^[0-9a-f]{32}$/);
-		expect(runtime.auth.cache.peek(creds.key)?.accessToken).toBe(token.accessToken);
+		expect(runtime.auth.cache.use(creds.key)?.accessToken).toBe(token.accessToken);
 		for (const value of [
 			client.refreshToken,
 			client.clientId,

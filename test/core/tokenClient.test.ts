@@ -3,7 +3,7 @@
 // secret ever reaches an error.
 import { ZohoSimulator } from '../../simulator';
 import { userMessage, ZohoAuthError, ZohoTransportError } from '../../zoho/errors';
-import { backoffDelay } from '../../zoho/transport';
+import { backoffDelay } from '../../zoho/http/retry';
 import {
 	closeOpened,
 	expectNoSecrets,

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 
 import { ZohoError } from '../../zoho/errors';
-import { requestTarget, sendHttp } from '../../zoho/transport';
+import { requestTarget, sendHttp } from '../../zoho/http/transport';
 import { until } from './fixtures';
 
 const seen: Array<{ method?: string; url?: string; authorization?: string; body: string }> = [];

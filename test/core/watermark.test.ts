@@ -8,7 +8,7 @@ import {
 	readWatermark,
 	watermarkMoved,
 	type Watermark,
-} from '../../zoho/watermark';
+} from '../../zoho/crm/watermark';
 
 const T = Date.parse('2026-11-30T09:00:00Z') / 1000;
 const iso = (second: number) => `${new Date(second * 1000).toISOString().slice(0, 19)}+00:00`;

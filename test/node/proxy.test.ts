@@ -2,9 +2,9 @@
 // tinyproxy in front of the simulator. Calls go through it, NO_PROXY bypasses it, and a
 // proxy that is down or refuses is named in the error (never with its password).
 import { ZohoSimulator } from '../../simulator';
-import { createDispatcher } from '../../zoho/proxy';
+import { createDispatcher } from '../../zoho/http/proxy';
 import { createZohoRuntime, setSharedZohoRuntime } from '../../zoho/runtime';
-import { ZohoTokenClient } from '../../zoho/tokenClient';
+import { ZohoTokenClient } from '../../zoho/token/tokenClient';
 import { expectNoSecrets } from '../core/fixtures';
 import { callCount, items, jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
 import { makeCertificates } from './realHosts';

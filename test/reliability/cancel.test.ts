@@ -12,8 +12,8 @@ import path from 'node:path';
 
 import type { CountersSnapshot } from '../../simulator';
 import { ZohoAbortError } from '../../zoho/errors';
-import { TokenCache } from '../../zoho/tokenCache';
-import type { AccessToken } from '../../zoho/tokenClient';
+import { TokenCache } from '../../zoho/token/tokenCache';
+import type { AccessToken } from '../../zoho/token/accessToken';
 import type { CancelRunInput, CancelRunOutput } from './child/cancelRun';
 import { startRelKit, TOKEN_PATH, writeSummarySection, type RelKit } from './support';
 
@@ -307,7 +307,7 @@ describe('a shared token refresh and cancelled callers', () => {
 		expect(source.calls.map((signal) => signal.aborted)).toEqual([false]);
 		source.release(token('kept'));
 		await expect(without).resolves.toEqual(token('kept'));
-		expect(cache.peek('k')).toEqual(token('kept'));
+		expect(cache.use('k')).toEqual(token('kept'));
 	});
 
 	it('an already cancelled caller starts no refresh', async () => {

@@ -13,7 +13,7 @@
 import type { ICredentialTestFunctions, IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { zohoSelfClientApiTest } from '../../nodes/ZohoOAuthRequest/methods/credentialTest';
+import { zohoSelfClientApiTest } from '../../nodes/shared/methods/credentialTest';
 import { parseCredentials } from '../../zoho/credentials';
 import type { ZohoRuntimeOptions } from '../../zoho/runtime';
 import {

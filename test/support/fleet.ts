@@ -6,11 +6,13 @@
 import type { Redis } from 'ioredis';
 
 import { systemClock, type Clock } from '../../zoho/clock';
-import { RedisLimiter, RedisLink, RedisTokenStore, type LeaseTimes } from '../../zoho/redisStore';
+import { RedisLimiter } from '../../zoho/fleet/redisLimiter';
+import { RedisLink } from '../../zoho/fleet/redisLink';
+import { RedisTokenStore, type LeaseTimes } from '../../zoho/fleet/redisTokenStore';
 import { connectRedis, createZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
-import { tokenStoreConfig } from '../../zoho/storeConfig';
-import type { CooldownPolicy } from '../../zoho/tokenStore';
-import type { RetryPolicy } from '../../zoho/transport';
+import { tokenStoreConfig } from '../../zoho/fleet/storeConfig';
+import type { CooldownPolicy } from '../../zoho/fleet/cooldown';
+import type { RetryPolicy } from '../../zoho/http/retry';
 
 export interface FleetMember {
 	runtime: ZohoRuntime;
@@ -43,7 +45,7 @@ export function fleetMember(options: FleetMemberOptions): FleetMember {
 	const runtime = createZohoRuntime({
 		clock,
 		fleet: {
-			tokenStore: new RedisTokenStore({
+			tokenSource: new RedisTokenStore({
 				link,
 				clock,
 				prefix: options.prefix,

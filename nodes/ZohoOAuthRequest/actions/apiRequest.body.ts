@@ -1,9 +1,9 @@
 /** Builds the request body of one item from the Send Body parameters (and its binary data). */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { MultipartPart, RequestBody } from '../../../zoho/apiClient';
+import type { MultipartPart, RequestBody } from '../../../zoho/api/apiClient';
 import { ZohoInputError } from '../../../zoho/errors';
-import { itemParameters, parseJsonParam } from './apiRequest.params';
+import { itemParams, parseJsonParam } from '../../shared/parameters';
 
 interface MultipartRow {
 	parameterType?: string;
@@ -14,7 +14,7 @@ interface MultipartRow {
 
 /** The body of one item; called when Send Body is on. */
 export async function readBody(ctx: IExecuteFunctions, itemIndex: number): Promise<RequestBody> {
-	const param = itemParameters(ctx, itemIndex);
+	const param = itemParams(ctx, itemIndex);
 	const type = param('bodyContentType', 'json');
 	switch (type) {
 		case 'json': {

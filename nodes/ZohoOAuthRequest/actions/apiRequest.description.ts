@@ -1,13 +1,9 @@
 /** Parameters of the API Request operation, in the order a user fills them in. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { CRM_VERSIONS, SERVICES, type ServiceId } from '../../../zoho/services';
-import {
-	API_METHODS,
-	DEFAULT_MAX_CONCURRENCY,
-	DEFAULT_TIMEOUT_MS,
-	PAIR_PARAMETERS,
-} from './apiRequest.params';
+import { CRM_VERSIONS, SERVICES, type ServiceId } from '../../../zoho/api/services';
+import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS } from '../../shared/parameters';
+import { API_METHODS, PAIR_PARAMETERS } from './apiRequest.params';
 
 const show = { show: { operation: ['apiRequest'] } };
 const showWith = (extra: Record<string, Array<string | boolean>>) => ({

@@ -2,35 +2,44 @@
  * API Request: one Zoho API call per item (or a page walk with Return All),
  * with the cached token, the product's base URL and its required org id.
  */
-import type { ApiCall, ApiCallOptions, RequestBody } from '../../../zoho/apiClient';
+import type { INodeExecutionData } from 'n8n-workflow';
+
+import type { ApiCall, ApiCallOptions, RequestBody } from '../../../zoho/api/apiClient';
 import type { ZohoCredentials } from '../../../zoho/credentials';
 import { ZohoInputError } from '../../../zoho/errors';
-import { listPageBody, walkPages, type PageQuery } from '../../../zoho/pagination';
+import { listPageBody, walkPages, type PageQuery } from '../../../zoho/api/pagination';
 import { describeUrl } from '../../../zoho/secrets';
-import { serviceUrl, SERVICES } from '../../../zoho/services';
-import type { AccessToken } from '../../../zoho/tokenClient';
+import { serviceUrl, SERVICES } from '../../../zoho/api/services';
+import type { AccessToken } from '../../../zoho/token/accessToken';
 import { readBody } from './apiRequest.body';
 import { readRequestParams, type RequestParams } from './apiRequest.params';
 import { fileItems, listItems, responseItems } from './apiRequest.response';
-import type { OperationInput, OperationOutput } from './types';
+import type { ItemInput } from './types';
 
 export { properties } from './apiRequest.description';
+export { readMaxConcurrency as concurrency } from './apiRequest.params';
 
-export async function execute(input: OperationInput): Promise<OperationOutput> {
-	const { ctx, itemIndex, runtime, signal } = input;
+export const option = {
+	name: 'API Request',
+	value: 'apiRequest',
+	action: 'Make a request',
+	description: 'Call any Zoho API (CRM, Books, Desk …) with a cached access token',
+};
+
+export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
+	const { ctx, itemIndex, runtime, scope } = input;
 	const params = readRequestParams(ctx, itemIndex);
 	const body = params.sendBody ? await readBody(ctx, itemIndex) : undefined;
 	// After the first item the credential is known: no promise to wait for.
 	const { credentials, saved } = input.credentials.known() ?? (await input.credentials.read());
 	const callOptions: ApiCallOptions = {
+		...scope,
 		credentials,
 		saved,
 		allowedHosts: params.options.allowedHosts,
 		timeoutMs: params.options.timeoutMs,
-		signal,
 		retryNonIdempotent: params.options.retryNonIdempotent,
 		checkBooksCode: SERVICES[params.service].pagination === 'books',
-		tokenMemo: input.tokenMemo,
 	};
 	const build = (query: Array<[string, string]>) => (token: AccessToken) =>
 		buildCall({ params, query, body, token, credentials });

@@ -2,15 +2,20 @@
  * Reads and checks the API Request parameters of one item. Every problem is a
  * ZohoInputError naming the parameter as the user sees it, with the fix.
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, NodeParameterValueType } from 'n8n-workflow';
 
+import { isServiceId, SERVICES, type ServiceId } from '../../../zoho/api/services';
 import { ZohoInputError } from '../../../zoho/errors';
-import { isServiceId, SERVICES, type ServiceId } from '../../../zoho/services';
-import type { HttpMethod } from '../../../zoho/transport';
+import type { HttpMethod } from '../../../zoho/http/transport';
+import {
+	maxConcurrencyOption,
+	parseJsonParam,
+	positiveInteger,
+	text,
+	timeoutOption,
+	type ParamReader,
+} from '../../shared/parameters';
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
-/** One below Zoho's lowest edition limit (Free: 5 concurrent calls per organisation). */
-export const DEFAULT_MAX_CONCURRENCY = 4;
 /** The methods the Method parameter offers (HEAD has no answer to output). */
 export const API_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
@@ -40,23 +45,24 @@ export interface RequestParams {
 	options: RequestOptions;
 }
 
-export type Param = (name: string, fallback?: unknown) => unknown;
-
 /**
- * Reads parameters of one item. With `reads`, it notes whether any parameter read holds
- * an expression (then the item's parameters may differ from the next item's).
+ * Reads parameters of one item, noting in `reads` whether any of them holds an
+ * expression (then the item's parameters may differ from the next item's).
  */
-export function itemParameters(
+function trackedParams(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	reads?: { varying: boolean },
-): Param {
+	reads: { varying: boolean },
+): ParamReader {
 	return (name, fallback) => {
-		const value = ctx.getNodeParameter(name, itemIndex, fallback);
+		const value = ctx.getNodeParameter(name, itemIndex, fallback as NodeParameterValueType);
 		if (
-			reads &&
 			!reads.varying &&
-			holdsExpression(ctx.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true }))
+			holdsExpression(
+				ctx.getNodeParameter(name, itemIndex, fallback as NodeParameterValueType, {
+					rawExpressions: true,
+				}),
+			)
 		) {
 			reads.varying = true;
 		}
@@ -71,16 +77,10 @@ function holdsExpression(raw: unknown): boolean {
 	return false;
 }
 
-/** A parameter as trimmed text; an expression that resolved to nothing is empty, not "undefined". */
-export function text(value: unknown): string {
-	return value === undefined || value === null ? '' : String(value).trim();
-}
-
 /**
  * Per node run: the checked parameters, when none of them holds an expression. Then
- * every item has the same ones; reading and checking them per item cost 8 µs of CPU
- * per call with Zoho answering at once and 25 µs at 30 ms (bench/results.md, per-item
- * caches). Shared between items: never mutated.
+ * every item has the same ones, read and checked once (bench/results.md, per-item
+ * caches). Shared between items, so frozen.
  */
 const invariantParams = new WeakMap<IExecuteFunctions, RequestParams>();
 
@@ -88,7 +88,7 @@ export function readRequestParams(ctx: IExecuteFunctions, itemIndex: number): Re
 	const same = invariantParams.get(ctx);
 	if (same) return same;
 	const reads = { varying: false };
-	const param = itemParameters(ctx, itemIndex, reads);
+	const param = trackedParams(ctx, itemIndex, reads);
 	const method = String(param('method', 'GET')).toUpperCase() as HttpMethod;
 	if (!API_METHODS.includes(method)) {
 		throw new ZohoInputError(
@@ -207,7 +207,7 @@ export const PAIR_PARAMETERS = {
 
 type PairParameters = (typeof PAIR_PARAMETERS)[keyof typeof PAIR_PARAMETERS];
 
-function readPairs(param: Param, names: PairParameters): Array<[string, string]> {
+function readPairs(param: ParamReader, names: PairParameters): Array<[string, string]> {
 	const label = names.label;
 	if (param(names.mode, 'keypair') === 'json')
 		return pairsFromJson(param(names.json, ''), `JSON ${label}`);
@@ -247,34 +247,13 @@ function pairsFromJson(raw: unknown, field: string): Array<[string, string]> {
 	]);
 }
 
-/** Parses a JSON parameter typed by the user; an empty string means "nothing". */
-export function parseJsonParam(raw: string, field: string): unknown {
-	if (!raw.trim()) return undefined;
-	const parsed = tryJson(raw);
-	if ('value' in parsed) return parsed.value;
-	throw new ZohoInputError(
-		field,
-		`${field} is not valid JSON (${parsed.reason}).`,
-		'Check quotes, commas and brackets, e.g. { "data": [ { "Last_Name": "Smith" } ] }.',
-	);
-}
-
-function tryJson(raw: string): { value: unknown } | { reason: string } {
-	try {
-		return { value: JSON.parse(raw) as unknown };
-	} catch (error) {
-		return { reason: error instanceof Error ? error.message : String(error) };
-	}
-}
-
 function readOptions(raw: IDataObject): RequestOptions {
 	return {
 		returnAll: raw.returnAll === true,
 		limit: raw.limit === undefined ? undefined : positiveInteger(raw.limit, 'Limit'),
 		splitIntoItems: raw.splitIntoItems === true,
 		fullResponse: raw.fullResponse === true,
-		timeoutMs:
-			raw.timeout === undefined ? DEFAULT_TIMEOUT_MS : positiveInteger(raw.timeout, 'Timeout'),
+		timeoutMs: timeoutOption(raw.timeout),
 		allowedHosts: String(raw.allowedHosts ?? '')
 			.split(',')
 			.map((host) => host.trim())
@@ -286,19 +265,5 @@ function readOptions(raw: IDataObject): RequestOptions {
 /** Max Concurrent Requests, read once per execution from the first item. */
 export function readMaxConcurrency(ctx: IExecuteFunctions): number {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
-	return options.maxConcurrency === undefined
-		? DEFAULT_MAX_CONCURRENCY
-		: positiveInteger(options.maxConcurrency, 'Max Concurrent Requests');
-}
-
-export function positiveInteger(raw: unknown, field: string): number {
-	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-		throw new ZohoInputError(
-			field,
-			`${field} must be a whole number of 1 or more (got ${JSON.stringify(raw)}).`,
-			`Enter a positive whole number in ${field}.`,
-		);
-	}
-	return value;
+	return maxConcurrencyOption(options.maxConcurrency);
 }

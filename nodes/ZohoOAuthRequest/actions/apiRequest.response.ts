@@ -1,10 +1,10 @@
 /** Turns a Zoho answer into output items: JSON, text, a file, or one item per record. */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { ApiResult } from '../../../zoho/apiClient';
+import type { ApiResult } from '../../../zoho/api/apiClient';
 import { parseJsonBody } from '../../../zoho/json';
-import { headerValue } from '../../../zoho/transport';
-import { recordsKey } from '../../../zoho/pagination';
+import { headerValue } from '../../../zoho/http/transport';
+import { recordsKey } from '../../../zoho/api/pagination';
 import type { RequestParams } from './apiRequest.params';
 
 export function listItems(options: {

@@ -2,12 +2,19 @@
  * Exchange Grant Code: a Self Client grant code (one-time, 3–10 minutes) into a
  * refresh token. Works with a credential whose Refresh Token is still empty.
  */
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { ZohoInputError } from '../../../zoho/errors';
-import { secondsLeft } from '../../../zoho/expiry';
-import { text } from './apiRequest.params';
-import type { OperationInput, OperationOutput } from './types';
+import { secondsLeft } from '../../../zoho/token/expiry';
+import { text } from '../../shared/parameters';
+import type { ItemInput } from './types';
+
+export const option = {
+	name: 'Exchange Grant Code',
+	value: 'exchangeGrantCode',
+	action: 'Exchange a grant code for a refresh token',
+	description: 'Turn a one-time Self Client grant code into a refresh token for the credential',
+};
 
 export const properties: INodeProperties[] = [
 	{
@@ -25,8 +32,8 @@ export const properties: INodeProperties[] = [
 	},
 ];
 
-export async function execute(input: OperationInput): Promise<OperationOutput> {
-	const { ctx, itemIndex, runtime, signal } = input;
+export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
+	const { ctx, itemIndex, runtime, scope } = input;
 	const code = text(ctx.getNodeParameter('grantCode', itemIndex, ''));
 	if (!code) {
 		throw new ZohoInputError(
@@ -36,7 +43,7 @@ export async function execute(input: OperationInput): Promise<OperationOutput> {
 		);
 	}
 	const { credentials } = await input.credentials.read({ requireRefreshToken: false });
-	const result = await runtime.auth.exchangeGrantCode(credentials, { code, signal });
+	const result = await runtime.auth.exchangeGrantCode(credentials, { ...scope, code });
 	return [
 		{
 			json: {

@@ -2,10 +2,17 @@
  * Get Access Token: a valid token for later steps (n8n's HTTP Request node, a
  * Code node, another system): the refresh-then-call chain, minting only when needed.
  */
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { secondsLeft } from '../../../zoho/expiry';
-import type { OperationInput, OperationOutput } from './types';
+import { secondsLeft } from '../../../zoho/token/expiry';
+import type { ItemInput } from './types';
+
+export const option = {
+	name: 'Get Access Token',
+	value: 'getAccessToken',
+	action: 'Get a valid access token',
+	description: 'Output a valid access token (cached, refreshed only when needed) for later steps',
+};
 
 export const properties: INodeProperties[] = [
 	{
@@ -19,16 +26,11 @@ export const properties: INodeProperties[] = [
 	},
 ];
 
-export async function execute(input: OperationInput): Promise<OperationOutput> {
-	const { ctx, itemIndex, runtime, signal, tokenMemo } = input;
+export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
+	const { ctx, itemIndex, runtime, scope } = input;
 	const forceRefresh = ctx.getNodeParameter('forceRefresh', itemIndex, false) === true;
 	const { credentials, saved } = await input.credentials.read();
-	const token = await runtime.auth.getToken(credentials, {
-		saved,
-		forceRefresh,
-		signal,
-		memo: tokenMemo,
-	});
+	const token = await runtime.auth.getToken(credentials, { ...scope, saved, forceRefresh });
 	return [
 		{
 			json: {

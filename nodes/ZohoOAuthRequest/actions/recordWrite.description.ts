@@ -1,9 +1,13 @@
 /** Parameters of "Create, Update, Upsert or Delete Records" (CRM and Bigin), in the order a user fills them in. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { MAX_RECORDS_PER_WRITE } from '../../../zoho/crmWrites';
-import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './apiRequest.params';
-import { crmVersionProperty, moduleProperty, productProperty } from './crmTarget.description';
+import { MAX_RECORDS_PER_WRITE } from '../../../zoho/crm/writes';
+import {
+	crmVersionProperty,
+	moduleProperty,
+	productProperty,
+} from '../../shared/crmTarget.description';
+import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS } from '../../shared/parameters';
 
 export const OPERATION = 'recordWrite';
 const show = (extra: Record<string, string[]> = {}) => ({

@@ -1,18 +1,13 @@
 /**
  * Create, Update, Upsert or Delete Records (CRM and Bigin): one record per input item,
  * up to 100 records per call, one output item per input item, in order. The batching and
- * the mapping of Zoho's per-record answers live in zoho/crmWrites.ts; this file reads
- * parameters and turns outcomes into items.
+ * the mapping of Zoho's per-record answers live in zoho/crm/writes.ts; this file reads
+ * parameters and turns outcomes into item outcomes.
  */
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	ResourceMapperValue,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, ResourceMapperValue } from 'n8n-workflow';
 
+import type { CrmTarget } from '../../../zoho/crm/module';
 import {
-	checkModuleName,
 	checkPayload,
 	MAX_RECORDS_PER_WRITE,
 	refusalSummary,
@@ -21,28 +16,37 @@ import {
 	type RecordOutcome,
 	type RecordWriteOperation,
 	type WritePayload,
-	type WriteProduct,
 	type WriteSettings,
 	type WriteTrigger,
-} from '../../../zoho/crmWrites';
-import { isZohoError, ZohoInputError, type ZohoError } from '../../../zoho/errors';
-import { errorItemJson, toNodeError } from '../../shared/nodeErrors';
+} from '../../../zoho/crm/writes';
+import { ZohoInputError, type ZohoError } from '../../../zoho/errors';
+import type { NodeCredentials } from '../../shared/credentialSource';
+import { toNodeError } from '../../shared/nodeErrors';
 import {
-	DEFAULT_MAX_CONCURRENCY,
-	DEFAULT_TIMEOUT_MS,
+	itemParams,
+	maxConcurrencyOption,
 	parseJsonParam,
 	positiveInteger,
+	readCrmTarget,
+	readModule,
 	text,
-} from './apiRequest.params';
-import type { BatchInput } from './types';
+	timeoutOption,
+} from '../../shared/parameters';
+import { OPERATION } from './recordWrite.description';
+import type { ItemOutcome, RunInput } from './types';
 
 export { properties } from './recordWrite.description';
 
+export const option = {
+	name: 'Create, Update, Upsert or Delete Records',
+	value: OPERATION,
+	action: 'Write records in batches',
+	description: 'Write one CRM or Bigin record per item, up to 100 records per API call',
+};
+
 const WRITE_OPERATIONS: readonly RecordWriteOperation[] = ['create', 'update', 'upsert', 'delete'];
 
-interface NodeSettings extends WriteSettings {
-	product: WriteProduct;
-	crmVersion: string;
+interface NodeSettings extends WriteSettings, CrmTarget {
 	batchSize: number;
 	concurrency: number;
 	timeoutMs: number;
@@ -53,16 +57,20 @@ type Prepared =
 	| { itemIndex: number; module: string; payload: WritePayload }
 	| { itemIndex: number; error: unknown };
 
-export async function executeBatch(input: BatchInput): Promise<INodeExecutionData[]> {
+export async function executeAll(input: RunInput): Promise<ItemOutcome[]> {
 	const { ctx } = input;
 	const count = ctx.getInputData().length;
 	const continueOnFail = ctx.continueOnFail();
+	// A node-wide parameter or the credential fails every item alike.
+	const failAll = (error: unknown): ItemOutcome[] => {
+		if (!continueOnFail) throw toNodeError(ctx.getNode(), error, 0);
+		return Array.from({ length: count }, () => ({ error }));
+	};
 	let settings: NodeSettings;
 	try {
 		settings = readSettings(ctx);
 	} catch (error) {
-		// A node-wide parameter fails every item alike.
-		return failAll({ ctx, count, error, continueOnFail });
+		return failAll(error);
 	}
 	const prepared = Array.from({ length: count }, (_, itemIndex) =>
 		prepare(ctx, { itemIndex, operation: settings.operation }),
@@ -83,49 +91,48 @@ export async function executeBatch(input: BatchInput): Promise<INodeExecutionDat
 		try {
 			credentials = await input.credentials.read();
 		} catch (error) {
-			return failAll({ ctx, count, error, continueOnFail });
+			return failAll(error);
 		}
 		// Items may name different modules (an expression): each module is written in its own batches.
-		for (const [module, entries] of groupByModule(sendable)) {
-			const results = await writeRecords({
-				api: input.runtime.api,
-				callOptions: {
-					...credentials,
-					timeoutMs: settings.timeoutMs,
-					signal: input.signal,
-					tokenMemo: input.tokenMemo,
-				},
-				target: { product: settings.product, crmVersion: settings.crmVersion, module },
-				settings,
-				payloads: entries.map((entry) => entry.payload),
-				batchSize: settings.batchSize,
-				concurrency: settings.concurrency,
-			});
-			entries.forEach((entry, index) => {
-				const outcome = results[index];
-				if (outcome) outcomes.set(entry.itemIndex, outcome);
-			});
-		}
+		await writeModules({ input, settings, credentials, sendable, outcomes });
 	}
 	if (!continueOnFail) throwOnFailures({ ctx, outcomes, total: count });
-	return prepared.map((entry): INodeExecutionData => {
-		const pairedItem = { item: entry.itemIndex };
-		if ('error' in entry) return errorItem({ ctx, error: entry.error, itemIndex: entry.itemIndex });
+	return prepared.map((entry): ItemOutcome => {
+		if ('error' in entry) return { error: entry.error };
 		const outcome = outcomes.get(entry.itemIndex);
-		if (outcome?.ok) return { json: outcome.entry as IDataObject, pairedItem };
-		return errorItem({ ctx, error: outcome?.error, itemIndex: entry.itemIndex });
+		if (outcome?.ok) return { items: [{ json: outcome.entry as IDataObject }] };
+		return { error: outcome?.error };
 	});
 }
 
+async function writeModules(options: {
+	input: RunInput;
+	settings: NodeSettings;
+	credentials: NodeCredentials;
+	sendable: ReadonlyArray<Extract<Prepared, { payload: WritePayload }>>;
+	outcomes: Map<number, RecordOutcome>;
+}): Promise<void> {
+	const { input, settings, credentials, outcomes } = options;
+	for (const [module, entries] of groupByModule(options.sendable)) {
+		const results = await writeRecords({
+			api: input.runtime.api,
+			callOptions: { ...input.scope, ...credentials, timeoutMs: settings.timeoutMs },
+			target: { product: settings.product, crmVersion: settings.crmVersion, module },
+			settings,
+			payloads: entries.map((entry) => entry.payload),
+			batchSize: settings.batchSize,
+			concurrency: settings.concurrency,
+		});
+		entries.forEach((entry, index) => {
+			const outcome = results[index];
+			if (outcome) outcomes.set(entry.itemIndex, outcome);
+		});
+	}
+}
+
 function readSettings(ctx: IExecuteFunctions): NodeSettings {
-	const product = ctx.getNodeParameter('product', 0, 'crm');
-	if (product !== 'crm' && product !== 'bigin')
-		throw new ZohoInputError(
-			'Product',
-			`Unknown product "${String(product)}".`,
-			'Pick CRM or Bigin.',
-		);
-	const operation = ctx.getNodeParameter('writeOperation', 0, 'upsert') as RecordWriteOperation;
+	const param = itemParams(ctx, 0);
+	const operation = param('writeOperation', 'upsert') as RecordWriteOperation;
 	if (!WRITE_OPERATIONS.includes(operation)) {
 		throw new ZohoInputError(
 			'Write',
@@ -133,7 +140,7 @@ function readSettings(ctx: IExecuteFunctions): NodeSettings {
 			'Pick Create, Update, Upsert or Delete.',
 		);
 	}
-	const options = ctx.getNodeParameter('writeOptions', 0, {}) as IDataObject;
+	const options = param('writeOptions', {}) as IDataObject;
 	const batchSize =
 		options.batchSize === undefined
 			? MAX_RECORDS_PER_WRITE
@@ -146,18 +153,11 @@ function readSettings(ctx: IExecuteFunctions): NodeSettings {
 		);
 	}
 	return {
-		product,
-		crmVersion: product === 'crm' ? String(ctx.getNodeParameter('crmVersion', 0, 'v8')) : 'v2',
+		...readCrmTarget(param),
 		operation,
 		batchSize,
-		concurrency:
-			options.maxConcurrency === undefined
-				? DEFAULT_MAX_CONCURRENCY
-				: positiveInteger(options.maxConcurrency, 'Max Concurrent Requests'),
-		timeoutMs:
-			options.timeout === undefined
-				? DEFAULT_TIMEOUT_MS
-				: positiveInteger(options.timeout, 'Timeout'),
+		concurrency: maxConcurrencyOption(options.maxConcurrency),
+		timeoutMs: timeoutOption(options.timeout),
 		...(operation === 'delete' ? {} : readTrigger(ctx)),
 		...(operation === 'upsert' ? readDuplicateCheckFields(ctx) : {}),
 	};
@@ -195,9 +195,7 @@ function prepare(
 ): Prepared {
 	const { itemIndex, operation } = options;
 	try {
-		const module = checkModuleName(
-			text(ctx.getNodeParameter('module', itemIndex, '', { extractValue: true })),
-		);
+		const module = readModule(itemParams(ctx, itemIndex));
 		const raw =
 			operation === 'delete'
 				? text(ctx.getNodeParameter('recordId', itemIndex, ''))
@@ -248,28 +246,4 @@ function throwOnFailures(options: {
 	const node = options.ctx.getNode();
 	if (first.error.code !== 'RECORD_REFUSED') throw toNodeError(node, first.error, first.itemIndex);
 	throw toNodeError(node, refusalSummary({ failures, total: options.total }), first.itemIndex);
-}
-
-function errorItem(options: {
-	ctx: IExecuteFunctions;
-	error: unknown;
-	itemIndex: number;
-}): INodeExecutionData {
-	const nodeError = toNodeError(options.ctx.getNode(), options.error, options.itemIndex);
-	const json = errorItemJson(nodeError, options.error);
-	if (isZohoError(options.error) && options.error.zohoMessage)
-		json.zohoMessage = options.error.zohoMessage;
-	return { json, pairedItem: { item: options.itemIndex } };
-}
-
-function failAll(options: {
-	ctx: IExecuteFunctions;
-	count: number;
-	error: unknown;
-	continueOnFail: boolean;
-}): INodeExecutionData[] {
-	if (!options.continueOnFail) throw toNodeError(options.ctx.getNode(), options.error, 0);
-	return Array.from({ length: options.count }, (_, itemIndex) =>
-		errorItem({ ctx: options.ctx, error: options.error, itemIndex }),
-	);
 }

@@ -1,7 +1,14 @@
 /** Revoke Refresh Token: revokes the credential's refresh token at Zoho and drops its cached tokens. */
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { OperationInput, OperationOutput } from './types';
+import type { ItemInput } from './types';
+
+export const option = {
+	name: 'Revoke Refresh Token',
+	value: 'revokeRefreshToken',
+	action: 'Revoke the refresh token',
+	description: "Revoke the credential's refresh token at Zoho and forget its cached tokens",
+};
 
 export const properties: INodeProperties[] = [
 	{
@@ -14,9 +21,9 @@ export const properties: INodeProperties[] = [
 	},
 ];
 
-export async function execute(input: OperationInput): Promise<OperationOutput> {
+export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
 	const { credentials } = await input.credentials.read();
-	await input.runtime.auth.revoke(credentials, { signal: input.signal });
+	await input.runtime.auth.revoke(credentials, input.scope);
 	return [
 		{
 			json: {

@@ -1,0 +1,88 @@
+/**
+ * The Fields mapper of Create, Update, Upsert or Delete Records: the module's fields as the
+ * org defines them (custom fields included), which are mandatory, and which upsert may
+ * match on.
+ */
+import type {
+	FieldType,
+	ILoadOptionsFunctions,
+	ResourceMapperField,
+	ResourceMapperFields,
+} from 'n8n-workflow';
+
+import { fetchFields, isDuplicateCheckField } from '../../../zoho/crm/metadata';
+import type { FieldEntry } from '../../../zoho/schemas';
+import { nodeParams, readModule } from '../parameters';
+import { editorCall, editorMethod } from './editorCall';
+
+/** Zoho data types → the mapper's input widgets. */
+const FIELD_TYPES: Record<string, FieldType> = {
+	integer: 'number',
+	bigint: 'number',
+	double: 'number',
+	currency: 'number',
+	decimal: 'number',
+	percent: 'number',
+	boolean: 'boolean',
+	date: 'dateTime',
+	datetime: 'dateTime',
+	picklist: 'options',
+	multiselectpicklist: 'array',
+	lookup: 'object',
+	ownerlookup: 'object',
+	website: 'url',
+};
+
+export async function getRecordFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	return await editorMethod(this, async () => {
+		const param = nodeParams(this);
+		const operation = String(param('writeOperation', 'upsert'));
+		const module = readModule(param, { allowEmpty: true });
+		if (!module) return { fields: [], emptyFieldsNotice: 'Pick a module first.' };
+		const fields = await fetchFields({ ...(await editorCall(this)), module });
+		const mapped = fields
+			.filter((field) => !field.read_only)
+			.map((field) => mapperField({ field, module, operation }));
+		// An update finds its record by id.
+		if (operation === 'update') mapped.unshift({ ...RECORD_ID_FIELD });
+		return { fields: mapped };
+	});
+}
+
+const RECORD_ID_FIELD: ResourceMapperField = {
+	id: 'id',
+	displayName: 'Record ID',
+	required: true,
+	defaultMatch: true,
+	canBeUsedToMatch: true,
+	display: true,
+	type: 'string',
+};
+
+function mapperField(options: {
+	field: FieldEntry;
+	module: string;
+	operation: string;
+}): ResourceMapperField {
+	const { field } = options;
+	const type = FIELD_TYPES[field.data_type ?? ''] ?? 'string';
+	const matchable = options.operation === 'upsert' && isDuplicateCheckField(field, options.module);
+	return {
+		id: field.api_name,
+		displayName: field.field_label ?? field.api_name,
+		// An update changes only what it names; create and upsert need the mandatory fields.
+		required: options.operation !== 'update' && field.system_mandatory === true,
+		defaultMatch: matchable,
+		canBeUsedToMatch: matchable,
+		display: true,
+		type,
+		...(type === 'options'
+			? {
+					options: (field.pick_list_values ?? []).map((value) => ({
+						name: value.display_value,
+						value: value.actual_value,
+					})),
+				}
+			: {}),
+	};
+}

@@ -1,0 +1,103 @@
+/**
+ * The parameter readers every node and method shares. Each problem is a ZohoInputError
+ * naming the parameter as the user sees it, with the fix.
+ */
+import type {
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+	NodeParameterValueType,
+} from 'n8n-workflow';
+
+import { checkModuleName, type CrmTarget } from '../../zoho/crm/module';
+import { ZohoInputError } from '../../zoho/errors';
+
+/** Zoho answers within this long, or the call fails (ms): the Timeout options' default. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Reads one parameter: of one input item in an execution, of the node in a poll or the editor. */
+export type ParamReader = (
+	name: string,
+	fallback?: unknown,
+	options?: { extractValue?: boolean },
+) => unknown;
+
+export function itemParams(ctx: IExecuteFunctions, itemIndex: number): ParamReader {
+	return (name, fallback, options) =>
+		ctx.getNodeParameter(name, itemIndex, fallback as NodeParameterValueType, options);
+}
+
+export function nodeParams(ctx: IPollFunctions | ILoadOptionsFunctions): ParamReader {
+	return (name, fallback, options) =>
+		ctx.getNodeParameter(name, fallback as NodeParameterValueType, options);
+}
+
+/** A parameter as trimmed text; an expression that resolved to nothing is empty, not "undefined". */
+export function text(value: unknown): string {
+	return value === undefined || value === null ? '' : String(value).trim();
+}
+
+export function positiveInteger(raw: unknown, field: string): number {
+	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+		throw new ZohoInputError(
+			field,
+			`${field} must be a whole number of 1 or more (got ${JSON.stringify(raw)}).`,
+			`Enter a positive whole number in ${field}.`,
+		);
+	}
+	return value;
+}
+
+/** A Timeout option (ms), or the default when it is not set. */
+export function timeoutOption(raw: unknown): number {
+	return raw === undefined ? DEFAULT_TIMEOUT_MS : positiveInteger(raw, 'Timeout');
+}
+
+/** One below Zoho's lowest edition limit (Free: 5 concurrent calls per organisation). */
+export const DEFAULT_MAX_CONCURRENCY = 4;
+
+/** A Max Concurrent Requests option, or the default when it is not set. */
+export function maxConcurrencyOption(raw: unknown): number {
+	return raw === undefined
+		? DEFAULT_MAX_CONCURRENCY
+		: positiveInteger(raw, 'Max Concurrent Requests');
+}
+
+/** Parses a JSON parameter typed by the user; an empty string means "nothing". */
+export function parseJsonParam(raw: string, field: string): unknown {
+	if (!raw.trim()) return undefined;
+	const parsed = tryJson(raw);
+	if ('value' in parsed) return parsed.value;
+	throw new ZohoInputError(
+		field,
+		`${field} is not valid JSON (${parsed.reason}).`,
+		'Check quotes, commas and brackets, e.g. { "data": [ { "Last_Name": "Smith" } ] }.',
+	);
+}
+
+function tryJson(raw: string): { value: unknown } | { reason: string } {
+	try {
+		return { value: JSON.parse(raw) as unknown };
+	} catch (error) {
+		return { reason: error instanceof Error ? error.message : String(error) };
+	}
+}
+
+/** Product and API Version (crmTarget.description.ts). */
+export function readCrmTarget(param: ParamReader): CrmTarget {
+	const product = param('product', 'crm');
+	if (product !== 'crm' && product !== 'bigin')
+		throw new ZohoInputError(
+			'Product',
+			`Unknown product "${String(product)}".`,
+			'Pick CRM or Bigin.',
+		);
+	return { product, crmVersion: product === 'crm' ? String(param('crmVersion', 'v8')) : 'v2' };
+}
+
+/** Module, from the list or by API name: checked, or empty when nothing is picked yet. */
+export function readModule(param: ParamReader, options: { allowEmpty?: boolean } = {}): string {
+	const name = text(param('module', '', { extractValue: true }));
+	return name === '' && options.allowEmpty ? '' : checkModuleName(name);
+}

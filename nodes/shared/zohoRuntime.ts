@@ -1,0 +1,37 @@
+/**
+ * The one way the n8n side reaches the Zoho core: the process's runtime (one token cache
+ * for every execution, credential test and preAuthentication) and what every call of
+ * this execution carries: its logger, its cancel signal and its memo of token failures.
+ * A bad ZOHO_TOKEN_STORE setting fails here as a ZohoInputError naming the variable; the
+ * caller converts it like any other error (nodeErrors.ts).
+ */
+import { sharedZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
+import { TokenFailureMemo, type CallScope } from '../../zoho/token/auth';
+import type { Logger } from '../../zoho/logger';
+
+/** What runs Zoho calls: an execution, a poll, the editor loading options, the credential test. */
+export interface ZohoCaller {
+	logger: Logger;
+	getExecutionCancelSignal?: () => AbortSignal | undefined;
+}
+
+export interface ZohoAccess {
+	runtime: ZohoRuntime;
+	/** Spread into the options of every token request and API call of this execution. */
+	scope: CallScope & { logger: Logger };
+}
+
+/** `runtime` is the process's; tests pass their own. */
+export function zohoAccess(
+	caller: ZohoCaller,
+	runtime: ZohoRuntime = sharedZohoRuntime(),
+): ZohoAccess {
+	return {
+		runtime,
+		scope: {
+			logger: caller.logger,
+			signal: caller.getExecutionCancelSignal?.(),
+			tokenMemo: new TokenFailureMemo(),
+		},
+	};
+}

@@ -1,0 +1,341 @@
+/**
+ * Calls a Zoho API with a cached access token: `Authorization: Zoho-oauthtoken`,
+ * only to hosts of the credential's data centre (or explicitly allowed ones),
+ * one refresh-and-retry after 401 INVALID_TOKEN, bounded retries on 429 and 5xx.
+ */
+import { FormData, type Dispatcher } from 'undici';
+
+import { apiAnswerError, booksCodeError, redactJson } from './apiErrors';
+import { parseJsonBody } from '../json';
+import type { CallScope, ZohoAuth } from '../token/auth';
+import type { Clock } from '../clock';
+import type { ConcurrencyLimiter } from './concurrencyLimit';
+import type { ZohoCredentials } from '../credentials';
+import { isZohoError, ZohoApiError, type ZohoError } from '../errors';
+import { booksAnswerSchema, apiErrorSchema } from '../schemas';
+import { describeUrl, redact } from '../secrets';
+import { isOriginAllowed } from './services';
+import type { AccessToken } from '../token/accessToken';
+import { IDEMPOTENT_METHODS, parseRetryAfter, withRetry, type RetryPolicy } from '../http/retry';
+import {
+	headerValue,
+	requestTarget,
+	sendHttp,
+	type HttpMethod,
+	type HttpResponse,
+	type RequestTarget,
+} from '../http/transport';
+
+export type MultipartPart =
+	| { name: string; value: string }
+	| { name: string; data: Buffer; fileName: string; contentType: string };
+
+export type RequestBody =
+	| { kind: 'json'; value: unknown }
+	| { kind: 'form'; fields: Array<[string, string]> }
+	| { kind: 'multipart'; parts: MultipartPart[] }
+	| { kind: 'raw'; data: Buffer | string; contentType?: string };
+
+/** Once built, an ApiCall is not changed: the client may recognise it and reuse what it derived from it. */
+export interface ApiCall {
+	method: HttpMethod;
+	/** Absolute URL (may carry a query string of its own). */
+	url: string;
+	query?: Array<[string, string]>;
+	headers?: Record<string, string>;
+	body?: RequestBody;
+}
+
+export interface ApiResult extends HttpResponse {
+	url: string;
+	token: AccessToken;
+}
+
+export interface ApiCallOptions extends CallScope {
+	credentials: ZohoCredentials;
+	/** A token saved in the n8n credential, reused when still fresh. */
+	saved?: AccessToken;
+	allowedHosts?: readonly string[];
+	timeoutMs: number;
+	/** Retry 5xx and network failures for POST/PATCH too (their effect is unknown: duplicates are possible). */
+	retryNonIdempotent?: boolean;
+	/** Books-style products answer failures as a non-zero `code`. */
+	checkBooksCode?: boolean;
+}
+
+export const DEFAULT_API_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+/** What a call turns into for one token: its URL (host checked), where undici sends it, headers and body. */
+interface PreparedCall {
+	url: string;
+	target: RequestTarget;
+	headers: Record<string, string>;
+	body?: string | Buffer | FormData;
+}
+
+/** A body-less call's PreparedCall, with what it was prepared for. */
+interface RememberedCall extends PreparedCall {
+	token: AccessToken;
+	accountsUrl: string;
+	allowedHosts?: readonly string[];
+}
+
+export class ZohoApiClient {
+	private readonly auth: ZohoAuth;
+	private readonly dispatcher?: Dispatcher;
+	private readonly clock: Clock;
+	private readonly retry: RetryPolicy;
+	private readonly limiter: ConcurrencyLimiter;
+	/** Calls sent before, with what was derived from them: items sharing one call skip the URL parse and host check. */
+	private readonly prepared = new WeakMap<ApiCall, RememberedCall>();
+
+	constructor(options: {
+		auth: ZohoAuth;
+		dispatcher?: Dispatcher;
+		clock: Clock;
+		retry?: RetryPolicy;
+		limiter: ConcurrencyLimiter;
+	}) {
+		this.auth = options.auth;
+		this.dispatcher = options.dispatcher;
+		this.clock = options.clock;
+		this.retry = options.retry ?? DEFAULT_API_RETRY;
+		this.limiter = options.limiter;
+	}
+
+	/**
+	 * `build` receives the token so paths can be resolved against its api_domain.
+	 * The host is checked before the token leaves the process.
+	 */
+	async call(build: (token: AccessToken) => ApiCall, options: ApiCallOptions): Promise<ApiResult> {
+		const { credentials, signal, logger, tokenMemo } = options;
+		const tokenOptions = { signal, logger, tokenMemo, saved: options.saved };
+		// Almost every call finds its token cached: no promise to wait for then.
+		let token =
+			this.auth.cachedToken(credentials, tokenOptions) ??
+			(await this.auth.getToken(credentials, tokenOptions));
+		let refreshed = false;
+		let method: HttpMethod = 'GET';
+		return withRetry({
+			policy: this.retry,
+			signal: options.signal,
+			isRetryable: (error) =>
+				isZohoError(error) &&
+				mayRepeat({ error, method, retryNonIdempotent: options.retryNonIdempotent }),
+			attempt: async () => {
+				for (;;) {
+					const call = build(token);
+					method = call.method;
+					const res = await this.send(call, token, options);
+					if (res.status === 401 && isExpiredTokenAnswer(res.body)) {
+						// The token died early (revoked, evicted by Zoho's live-token cap): one refresh, one
+						// more send, not counted as a retry. The refused token is reported either way: a
+						// refused fresh one counts toward the mint cool-down.
+						await this.auth.refused(credentials, { token, logger });
+						if (!refreshed) {
+							token = await this.auth.getToken(credentials, { signal, logger, tokenMemo });
+							refreshed = true;
+							continue;
+						}
+					}
+					const secrets = [token.accessToken, credentials.refreshToken, credentials.clientSecret];
+					if (res.status >= 400) {
+						throw apiAnswerError({
+							status: res.status,
+							body: res.body,
+							url: describeUrl(res.url),
+							method: call.method,
+							retryAfterMs: parseRetryAfter(
+								headerValue(res.headers, 'retry-after'),
+								this.clock.now(),
+							),
+							scopes: token.scopes,
+							secrets,
+						});
+					}
+					if (options.checkBooksCode)
+						this.assertBooksSuccess({ res, url: res.url, method: call.method, secrets });
+					return { status: res.status, headers: res.headers, body: res.body, url: res.url, token };
+				}
+			},
+		});
+	}
+
+	/** One send, within a concurrency slot when the credential has a Concurrency Limit. */
+	private async send(
+		call: ApiCall,
+		token: AccessToken,
+		options: ApiCallOptions,
+	): Promise<HttpResponse & { url: string }> {
+		const { url, target, headers, body } = this.prepare(call, token, options);
+		const limit = options.credentials.concurrencyLimit;
+		// Without a Concurrency Limit (the default) no slot is taken: nothing but this test per call.
+		const release = limit === undefined ? undefined : await this.slot(limit, options);
+		try {
+			const res = await sendHttp({
+				url,
+				target,
+				method: call.method,
+				headers,
+				body,
+				dispatcher: this.dispatcher,
+				timeoutMs: options.timeoutMs,
+				signal: options.signal,
+			});
+			return { ...res, url };
+		} finally {
+			release?.();
+		}
+	}
+
+	/**
+	 * The URL, checked against the allowed hosts before the token goes anywhere, the
+	 * headers and the encoded body. Body-less calls are remembered per token.
+	 */
+	private prepare(call: ApiCall, token: AccessToken, options: ApiCallOptions): PreparedCall {
+		const known = this.prepared.get(call);
+		if (
+			known?.token === token &&
+			known.accountsUrl === options.credentials.accountsUrl &&
+			known.allowedHosts === options.allowedHosts
+		)
+			return known;
+		const url = withQuery(call.url, call.query);
+		const parsed = new URL(url);
+		this.assertHostAllowed({ url, parsed, token, options });
+		const { body, contentType } = encodeBody(call.body);
+		const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
+		if (contentType) headers['content-type'] = contentType;
+		headers.authorization = `Zoho-oauthtoken ${token.accessToken}`;
+		const prepared: PreparedCall = { url, target: requestTarget(parsed), headers, body };
+		// A body (a multipart form above all) is encoded for each send.
+		if (!call.body)
+			this.prepared.set(call, {
+				...prepared,
+				token,
+				accountsUrl: options.credentials.accountsUrl,
+				allowedHosts: options.allowedHosts,
+			});
+		return prepared;
+	}
+
+	private assertHostAllowed(args: {
+		url: string;
+		parsed: URL;
+		token: AccessToken;
+		options: ApiCallOptions;
+	}): void {
+		const { url, parsed, token, options } = args;
+		if (
+			isOriginAllowed({
+				url: parsed,
+				apiDomain: token.apiDomain,
+				accountsUrl: options.credentials.accountsUrl,
+				allowedHosts: options.allowedHosts,
+			})
+		)
+			return;
+		throw new ZohoApiError(
+			'HOST_NOT_ALLOWED',
+			`Refused to send the Zoho access token to ${parsed.origin} (Path or URL): not a Zoho host of this credential's data centre.`,
+			{
+				url: describeUrl(url),
+				field: 'Path or URL',
+				hint:
+					`The token is only sent to ${new URL(token.apiDomain).origin} and the other Zoho hosts of the credential's data centre, over https. ` +
+					'If this server really is a Zoho API (e.g. a custom domain), add it under Options → Allowed Hosts (host, or host:port for another port).',
+			},
+		);
+	}
+
+	/** One of the credential's concurrency slots (fleet-wide with a shared store), waited for within the call's Timeout. */
+	private slot(limit: number, options: ApiCallOptions): Promise<() => void> {
+		return this.limiter.acquire({
+			key: options.credentials.limitKey,
+			limit,
+			waitMs: options.timeoutMs,
+			// undici bounds the wait for the headers and each pause in the body by the Timeout.
+			holdMs: 2 * options.timeoutMs + 1_000,
+			signal: options.signal,
+			logger: options.logger,
+		});
+	}
+
+	private assertBooksSuccess(args: {
+		res: HttpResponse;
+		url: string;
+		method: HttpMethod;
+		secrets: ReadonlyArray<string>;
+	}): void {
+		const json = parseJsonBody(args.res.body);
+		const parsed = booksAnswerSchema.safeParse(json);
+		if (parsed.success && parsed.data.code !== 0) {
+			throw booksCodeError({
+				code: parsed.data.code,
+				message:
+					parsed.data.message === undefined ? undefined : redact(parsed.data.message, args.secrets),
+				url: describeUrl(args.url),
+				method: args.method,
+				status: args.res.status,
+				body: redactJson(json, args.secrets),
+			});
+		}
+	}
+}
+
+function isExpiredTokenAnswer(body: Buffer): boolean {
+	const parsed = apiErrorSchema.safeParse(parseJsonBody(body));
+	// A bare 401 without Zoho's body is treated like INVALID_TOKEN; a scope mismatch is not.
+	if (!parsed.success) return true;
+	return parsed.data.code === 'INVALID_TOKEN' || parsed.data.code === 'AUTHENTICATION_FAILURE';
+}
+
+export function withQuery(url: string, query?: Array<[string, string]>): string {
+	if (!query?.length) return url;
+	const parsed = new URL(url);
+	for (const [name, value] of query) parsed.searchParams.append(name, value);
+	return parsed.toString();
+}
+
+function encodeBody(body?: RequestBody): {
+	body?: string | Buffer | FormData;
+	contentType?: string;
+} {
+	if (!body) return {};
+	switch (body.kind) {
+		case 'json':
+			return { body: JSON.stringify(body.value), contentType: 'application/json' };
+		case 'form':
+			return {
+				body: new URLSearchParams(body.fields).toString(),
+				contentType: 'application/x-www-form-urlencoded',
+			};
+		case 'raw':
+			return { body: body.data, contentType: body.contentType };
+		case 'multipart': {
+			// undici sets the multipart content type with its boundary.
+			const form = new FormData();
+			for (const part of body.parts) {
+				if ('data' in part)
+					form.append(part.name, new Blob([part.data], { type: part.contentType }), part.fileName);
+				else form.append(part.name, part.value);
+			}
+			return { body: form };
+		}
+	}
+}
+
+/**
+ * Whether a failed call may be sent again (the retry policy still decides how often):
+ * a 429 always (Zoho did not process it), any other retryable failure only for
+ * idempotent methods, unless the user allowed POST and PATCH too.
+ */
+function mayRepeat(options: {
+	error: ZohoError;
+	method: HttpMethod;
+	retryNonIdempotent?: boolean;
+}): boolean {
+	if (!options.error.retryable) return false;
+	if (options.error.code === 'RATE_LIMITED') return true;
+	return IDEMPOTENT_METHODS.has(options.method) || options.retryNonIdempotent === true;
+}

@@ -1,0 +1,152 @@
+/**
+ * Turns an unsuccessful Zoho API answer into a typed error with Zoho's code,
+ * Zoho's message and what to do. Decisions are made on status and Zoho's code,
+ * never on message text.
+ */
+import { ZohoApiError, ZohoTransportError, type ZohoError } from '../errors';
+import { parseJsonBody } from '../json';
+import { apiErrorSchema } from '../schemas';
+import { excerpt, redact } from '../secrets';
+import type { HttpMethod } from '../http/transport';
+
+const HINTS: Record<string, string> = {
+	INVALID_URL_PATTERN:
+		'Check the Path: it must exist for this service and API version (e.g. /Leads for CRM).',
+	INVALID_MODULE:
+		'Check the module name in the Path (API names are case sensitive, e.g. Leads, Contacts, Deals).',
+	INVALID_DATA: "Check the record ids and field values against Zoho's message.",
+	MANDATORY_NOT_FOUND: 'Add the mandatory fields Zoho names in its message to the body.',
+	DUPLICATE_DATA:
+		'A record with the same unique field exists; use an upsert (POST …/upsert) instead.',
+	LIMIT_EXCEEDED: 'Send at most 100 records per call, or split the items.',
+	DISCRETE_PAGINATION_LIMIT_EXCEEDED:
+		'Zoho lists only the first 2,000 records by page number. Use Return All (it switches to page_token) with CRM API v3 or later.',
+	INVALID_REQUEST: "Check the query parameters against Zoho's message.",
+	FEATURE_NOT_SUPPORTED: 'Your Zoho edition does not include this API.',
+	NO_PERMISSION:
+		'The Zoho user behind the refresh token lacks permission for this record or module.',
+	INVALID_TOKEN:
+		'Zoho refused the access token even after a new one was fetched. Check that the refresh token belongs to this data centre and was not revoked.',
+	AUTHENTICATION_FAILURE:
+		'Zoho refused the access token even after a new one was fetched. Check that the refresh token belongs to this data centre and was not revoked.',
+};
+
+/** A parsed answer with every secret value replaced, wherever in it Zoho echoed one. */
+export function redactJson(json: unknown, secrets: ReadonlyArray<string | undefined>): unknown {
+	if (json === undefined) return undefined;
+	const text = JSON.stringify(json);
+	const clean = redact(text, secrets);
+	return clean === text ? json : (JSON.parse(clean) as unknown);
+}
+
+export interface FailedAnswer {
+	status: number;
+	body: Buffer;
+	url: string;
+	method: HttpMethod;
+	retryAfterMs?: number;
+	/** Scopes of the token used, to explain OAUTH_SCOPE_MISMATCH. */
+	scopes?: string[];
+	secrets: ReadonlyArray<string | undefined>;
+}
+
+export function apiAnswerError(answer: FailedAnswer): ZohoError {
+	// Zoho's own words end up in the message: they must not carry the token that was sent.
+	const json = redactJson(parseJsonBody(answer.body), answer.secrets);
+	const parsed = apiErrorSchema.safeParse(json);
+	const zohoCode = parsed.success ? String(parsed.data.code) : undefined;
+	const zohoMessage = parsed.success ? parsed.data.message : undefined;
+	const where = `${answer.method} ${answer.url}`;
+	const common = {
+		url: answer.url,
+		httpStatus: answer.status,
+		zohoCode,
+		zohoMessage,
+		body: json,
+		bodyExcerpt:
+			json === undefined ? excerpt(answer.body.toString('utf8'), answer.secrets) : undefined,
+		retryAfterMs: answer.retryAfterMs,
+	};
+	const said = zohoMessage ? `: ${zohoMessage}` : '';
+
+	if (answer.status === 401 && zohoCode === 'OAUTH_SCOPE_MISMATCH') {
+		const scopes = answer.scopes?.length ? answer.scopes.join(', ') : 'not reported by Zoho';
+		return new ZohoApiError(
+			'SCOPE_MISMATCH',
+			`The access token's scopes do not allow ${where} (OAUTH_SCOPE_MISMATCH).`,
+			{
+				...common,
+				hint:
+					`The token has the scopes: ${scopes}. Generate a new grant code in the Zoho API Console with the scope this API needs ` +
+					'(e.g. ZohoCRM.modules.ALL for CRM records, ZohoBooks.fullaccess.all for Books), exchange it, and put the new refresh token into the credential.',
+			},
+		);
+	}
+	if (answer.status === 401) {
+		return new ZohoApiError(
+			'INVALID_TOKEN',
+			`Zoho refused the access token for ${where} (${zohoCode ?? 'HTTP 401'})${said}.`,
+			{
+				...common,
+				hint: HINTS.INVALID_TOKEN,
+			},
+		);
+	}
+	if (answer.status === 429) {
+		return new ZohoApiError(
+			'RATE_LIMITED',
+			`Zoho's rate limit was hit for ${where} (${zohoCode ?? 'HTTP 429'})${said}.`,
+			{
+				...common,
+				retryable: true,
+				hint:
+					'Zoho limits concurrent calls per organisation (Free 5, Standard 10, Professional 15, Enterprise 20, Ultimate 25) and API credits per 24 hours. ' +
+					'Lower Max Concurrent Requests, or spread the work over time.',
+			},
+		);
+	}
+	if (answer.status >= 500) {
+		return new ZohoTransportError(
+			'SERVER_ERROR',
+			`Zoho failed with HTTP ${answer.status} for ${where}${said}.`,
+			{
+				...common,
+				retryable: true,
+				hint: 'A temporary Zoho problem. Try again in a few minutes (status: https://status.zoho.com).',
+			},
+		);
+	}
+	return new ZohoApiError(
+		'API_ERROR',
+		`Zoho answered HTTP ${answer.status}${zohoCode ? ` ${zohoCode}` : ''} for ${where}${said}.`,
+		{
+			...common,
+			hint:
+				(zohoCode && HINTS[zohoCode]) ||
+				"Check the Path, query, headers and body against Zoho's message and the product's API documentation.",
+		},
+	);
+}
+
+/** Books/Inventory/Invoice report failures as a non-zero `code`, sometimes with HTTP 200. */
+export function booksCodeError(options: {
+	code: number;
+	message?: string;
+	url: string;
+	method: HttpMethod;
+	status: number;
+	body: unknown;
+}): ZohoApiError {
+	return new ZohoApiError(
+		'API_ERROR',
+		`Zoho answered code ${options.code} for ${options.method} ${options.url}${options.message ? `: ${options.message}` : ''}.`,
+		{
+			url: options.url,
+			httpStatus: options.status,
+			zohoCode: String(options.code),
+			zohoMessage: options.message,
+			body: options.body,
+			hint: "Check the Organization ID and the parameters against Zoho's message.",
+		},
+	);
+}

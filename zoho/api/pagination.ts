@@ -1,0 +1,160 @@
+/**
+ * Walks Zoho list endpoints page by page. CRM/Bigin: `page` up to the 2,000th
+ * record, then `page_token` (v3+); Books/Inventory/Invoice: `page` while
+ * `page_context.has_more_page`. An HTTP 204 (no body) is an empty list.
+ */
+import { parseJsonBody } from '../json';
+import { ZohoApiError, ZohoTransportError } from '../errors';
+import { booksAnswerSchema, crmListSchema } from '../schemas';
+import type { Pagination } from './services';
+
+/** Zoho refuses page numbers past this many records; page tokens are needed beyond. */
+export const CRM_PAGE_NUMBER_LIMIT = 2000;
+export const MAX_PER_PAGE = 200;
+
+export interface PageQuery {
+	/** Query parameters to set on this page's request (replacing any the user set). */
+	set: Array<[string, string]>;
+	/** Query parameters to remove (Zoho refuses `page` together with `page_token`). */
+	remove: string[];
+}
+
+export interface PageWalk {
+	records: unknown[];
+	pages: number;
+	/** The key that held the records (e.g. `data`, `invoices`). */
+	key?: string;
+}
+
+/**
+ * `fetchPage` sends one request with the given query changes and returns the
+ * parsed body (undefined for 204). Stops at `limit` records when given.
+ */
+export async function walkPages(options: {
+	style: Exclude<Pagination, 'none'>;
+	fetchPage: (query: PageQuery) => Promise<unknown>;
+	limit?: number;
+	maxPages?: number;
+}): Promise<PageWalk> {
+	const limit = options.limit ?? Number.POSITIVE_INFINITY;
+	const perPage = Math.min(
+		MAX_PER_PAGE,
+		Math.max(1, Number.isFinite(limit) ? limit : MAX_PER_PAGE),
+	);
+	const maxPages = options.maxPages ?? 100_000;
+	const records: unknown[] = [];
+	let key: string | undefined;
+	let page = 1;
+	let pageToken: string | undefined;
+	let pages = 0;
+
+	while (records.length < limit && pages < maxPages) {
+		const query: PageQuery = pageToken
+			? {
+					set: [
+						['page_token', pageToken],
+						['per_page', String(perPage)],
+					],
+					remove: ['page'],
+				}
+			: {
+					set: [
+						['page', String(page)],
+						['per_page', String(perPage)],
+					],
+					remove: ['page_token'],
+				};
+		const body = await options.fetchPage(query);
+		pages++;
+		if (body === undefined) break; // 204: nothing (more) to list
+
+		const step = options.style === 'crm' ? crmStep(body) : booksStep(body);
+		key = step.key;
+		records.push(...step.records);
+		// Enough for the limit: a v2 list that stops at 2,000 needs no page token.
+		if (!step.more || step.records.length === 0 || records.length >= limit) break;
+
+		if (options.style === 'crm' && page * perPage >= CRM_PAGE_NUMBER_LIMIT) {
+			if (!step.nextPageToken) {
+				throw new ZohoApiError(
+					'API_ERROR',
+					`Zoho has more than ${CRM_PAGE_NUMBER_LIMIT} records here but gave no page token to go on.`,
+					{
+						zohoCode: 'DISCRETE_PAGINATION_LIMIT_EXCEEDED',
+						hint: 'CRM API v2 can list only the first 2,000 records. Choose API version v3 or later (they return next_page_token), or narrow the list with criteria.',
+					},
+				);
+			}
+			pageToken = step.nextPageToken;
+		} else if (pageToken) {
+			if (!step.nextPageToken) break;
+			pageToken = step.nextPageToken;
+		}
+		page++;
+	}
+	return { records: records.slice(0, limit), pages, key };
+}
+
+interface Step {
+	records: unknown[];
+	more: boolean;
+	nextPageToken?: string;
+	key?: string;
+}
+
+function crmStep(body: unknown): Step {
+	const parsed = crmListSchema.safeParse(body);
+	if (!parsed.success) throw unexpectedList('CRM list ({data, info})');
+	const info = parsed.data.info;
+	return {
+		records: parsed.data.data,
+		more: info?.more_records === true,
+		nextPageToken: info?.next_page_token ?? undefined,
+		key: 'data',
+	};
+}
+
+function booksStep(body: unknown): Step {
+	const parsed = booksAnswerSchema.safeParse(body);
+	if (!parsed.success || !parsed.data.page_context)
+		throw unexpectedList('Books list ({code, page_context, <records>})');
+	const key = recordsKey(parsed.data);
+	const list = key ? (parsed.data as Record<string, unknown>)[key] : [];
+	return {
+		records: Array.isArray(list) ? list : [],
+		more: parsed.data.page_context.has_more_page,
+		key,
+	};
+}
+
+/** The property holding the list in a Books-style answer, e.g. `invoices`. */
+export function recordsKey(body: Record<string, unknown>): string | undefined {
+	return Object.keys(body).find((name) => name !== 'page_context' && Array.isArray(body[name]));
+}
+
+function unexpectedList(shape: string): ZohoApiError {
+	return new ZohoApiError(
+		'API_ERROR',
+		`Return All expected a paginated ${shape} answer, but Zoho answered something else.`,
+		{
+			hint: 'Return All works on list endpoints (e.g. GET /Leads, GET /invoices). Turn it off for other calls.',
+		},
+	);
+}
+
+/** A list page as JSON; 204 or 304 (no body) is undefined, the end of the list. */
+export function listPageBody(body: Buffer, url: string): unknown {
+	if (body.length === 0) return undefined;
+	const json = parseJsonBody(body);
+	if (json === undefined) {
+		throw new ZohoTransportError(
+			'INVALID_RESPONSE',
+			`Zoho answered a list page of ${url} with something that is not JSON.`,
+			{
+				url,
+				hint: 'Check that the Path is a list endpoint of this service, e.g. /Leads or /invoices.',
+			},
+		);
+	}
+	return json;
+}

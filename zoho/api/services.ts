@@ -1,0 +1,198 @@
+/**
+ * Zoho products and where their APIs live for a given token. Products on the
+ * token's `api_domain` (CRM, Books …) share one host per data centre; Desk,
+ * Projects, People and Analytics have hosts of their own.
+ */
+import {
+	DATA_CENTRES,
+	dataCentreOfAccountsUrl,
+	isLoopbackHost,
+	type DataCentreId,
+} from '../dataCentres';
+
+export type ServiceId =
+	| 'crm'
+	| 'bigin'
+	| 'books'
+	| 'inventory'
+	| 'invoice'
+	| 'desk'
+	| 'projects'
+	| 'people'
+	| 'creator'
+	| 'analytics'
+	| 'custom';
+
+export type Pagination = 'crm' | 'books' | 'none';
+
+export interface ServiceInfo {
+	name: string;
+	/** Path prefix on the API host; `{version}` is replaced by the chosen API version. */
+	basePath: string;
+	/** Host prefix for products outside api_domain, e.g. `desk` → desk.zoho.com. */
+	productHost?: string;
+	/** What the product insists on, so the node can ask for it before sending. */
+	requires?: { query?: string; header?: string; label: string };
+	pagination: Pagination;
+}
+
+export const SERVICES: Record<ServiceId, ServiceInfo> = {
+	crm: { name: 'CRM', basePath: '/crm/{version}', pagination: 'crm' },
+	bigin: { name: 'Bigin', basePath: '/bigin/v2', pagination: 'crm' },
+	books: {
+		name: 'Books',
+		basePath: '/books/v3',
+		requires: { query: 'organization_id', label: 'Organization ID' },
+		pagination: 'books',
+	},
+	inventory: {
+		name: 'Inventory',
+		basePath: '/inventory/v1',
+		requires: { query: 'organization_id', label: 'Organization ID' },
+		pagination: 'books',
+	},
+	invoice: {
+		name: 'Invoice',
+		basePath: '/invoice/v3',
+		requires: { query: 'organization_id', label: 'Organization ID' },
+		pagination: 'books',
+	},
+	desk: {
+		name: 'Desk',
+		basePath: '/api/v1',
+		productHost: 'desk',
+		requires: { header: 'orgId', label: 'Organization ID' },
+		pagination: 'none',
+	},
+	projects: {
+		name: 'Projects',
+		basePath: '/api/v3',
+		productHost: 'projectsapi',
+		pagination: 'none',
+	},
+	people: { name: 'People', basePath: '/people/api', productHost: 'people', pagination: 'none' },
+	creator: { name: 'Creator', basePath: '/creator/v2.1', pagination: 'none' },
+	analytics: {
+		name: 'Analytics',
+		basePath: '/restapi/v2',
+		productHost: 'analyticsapi',
+		requires: { header: 'ZANALYTICS-ORGID', label: 'Organization ID' },
+		pagination: 'none',
+	},
+	custom: { name: 'Custom', basePath: '', pagination: 'none' },
+};
+
+export const CRM_VERSIONS = ['v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8'] as const;
+
+export function isServiceId(value: string): value is ServiceId {
+	return Object.prototype.hasOwnProperty.call(SERVICES, value);
+}
+
+/**
+ * Origin for a service: the token's api_domain, or the product host of the
+ * token's data centre. For a custom accounts server (e.g. a local simulator)
+ * that is not a known data centre, every product is served on its api_domain.
+ */
+export function serviceOrigin(options: {
+	service: ServiceId;
+	apiDomain: string;
+	accountsUrl: string;
+}): string {
+	const info = SERVICES[options.service];
+	const apiOrigin = new URL(options.apiDomain).origin;
+	if (!info.productHost) return apiOrigin;
+	const dc = dataCentreOfAccountsUrl(options.accountsUrl);
+	return dc ? `https://${info.productHost}.${DATA_CENTRES[dc].productDomain}` : apiOrigin;
+}
+
+export function serviceBaseUrl(options: {
+	service: ServiceId;
+	apiDomain: string;
+	accountsUrl: string;
+	crmVersion?: string;
+}): string {
+	const basePath = SERVICES[options.service].basePath.replace(
+		'{version}',
+		options.crmVersion ?? 'v8',
+	);
+	return `${serviceOrigin(options)}${basePath}`;
+}
+
+/**
+ * The URL a request goes to: a full URL as given; a path against the service's base URL
+ * for the token's data centre. A path that already carries the base path ("/crm/v8/Leads"
+ * with service CRM, any version; "/books/v3/invoices" with Books) is not prefixed twice.
+ */
+export function serviceUrl(options: {
+	service: ServiceId;
+	path: string;
+	apiDomain: string;
+	accountsUrl: string;
+	crmVersion?: string;
+}): string {
+	if (!options.path.startsWith('/')) return options.path;
+	const base = serviceBaseUrl(options).replace(/\/+$/, '');
+	const baseParts = new URL(base);
+	const basePath = baseParts.pathname.replace(/\/+$/, '');
+	const alreadyBased =
+		options.service === 'crm'
+			? /^\/crm\/v\d+\//.test(options.path)
+			: basePath !== '' && options.path.startsWith(`${basePath}/`);
+	return alreadyBased ? `${baseParts.origin}${options.path}` : `${base}${options.path}`;
+}
+
+/**
+ * Origins (scheme, host and port) the access token may be sent to: the token's
+ * api_domain and the accounts server exactly; for a known data centre every Zoho host
+ * of it over https on the default port (www.zohoapis.eu, desk.zoho.eu …); and the
+ * entries of Allowed Hosts (`host`, `*.domain`, either with `:port`), over https, or
+ * http on this machine. Another port of an allowed host is another server.
+ */
+export function isOriginAllowed(options: {
+	url: URL;
+	apiDomain: string;
+	accountsUrl: string;
+	allowedHosts?: readonly string[];
+}): boolean {
+	const { url } = options;
+	if (
+		url.origin === new URL(options.apiDomain).origin ||
+		url.origin === new URL(options.accountsUrl).origin
+	)
+		return true;
+	const host = url.hostname.toLowerCase();
+	const dc: DataCentreId | undefined = dataCentreOfAccountsUrl(options.accountsUrl);
+	if (dc && url.protocol === 'https:' && url.port === '') {
+		const apiHost = new URL(DATA_CENTRES[dc].apiDomain).hostname.replace(/^www\./, '');
+		for (const suffix of [apiHost, DATA_CENTRES[dc].productDomain]) {
+			if (host === suffix || host.endsWith(`.${suffix}`)) return true;
+		}
+	}
+	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(host)))
+		return false;
+	const defaultPort = url.protocol === 'https:' ? '443' : '80';
+	const port = url.port || defaultPort;
+	return (options.allowedHosts ?? []).some((entry) =>
+		hostEntryMatches({ host, port, entry, defaultPort }),
+	);
+}
+
+/**
+ * An Allowed Hosts entry: `example.com` matches exactly, `*.example.com` its
+ * subdomains; without `:port` only the scheme's default port.
+ */
+export function hostEntryMatches(options: {
+	host: string;
+	port: string;
+	entry: string;
+	defaultPort: string;
+}): boolean {
+	const match = /^(\[[0-9a-f:.]+\]|[^:/@\s]+)(?::(\d{1,5}))?$/.exec(
+		options.entry.trim().toLowerCase(),
+	);
+	if (!match) return false;
+	const [, pattern = '', port = options.defaultPort] = match;
+	if (port !== options.port) return false;
+	if (pattern.startsWith('*.')) return options.host.endsWith(pattern.slice(1));
+	return options.host === pattern;
+}

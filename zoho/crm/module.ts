@@ -1,0 +1,56 @@
+/**
+ * Where CRM and Bigin records live: the product, its API version and a module, and the
+ * URLs made of them. Custom modules have API names the org chose: the name is checked for
+ * its form, never against a list.
+ */
+import { ZohoInputError } from '../errors';
+import { serviceBaseUrl } from '../api/services';
+
+export type CrmProduct = 'crm' | 'bigin';
+
+export interface CrmTarget {
+	product: CrmProduct;
+	/** CRM API version, e.g. 'v8' (Bigin has only v2). */
+	crmVersion: string;
+}
+
+export interface ModuleTarget extends CrmTarget {
+	/** The module's API name, e.g. Leads or a custom module's. */
+	module: string;
+}
+
+/** What a URL is resolved against: the token's api_domain, and the credential's accounts server (its data centre). */
+export interface UrlBase {
+	apiDomain: string;
+	accountsUrl: string;
+}
+
+const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/** Whether `name` has the form of a Zoho API name (of a module or a field). */
+export function isApiName(name: string): boolean {
+	return API_NAME.test(name);
+}
+
+/** The module's API name as typed, or why it cannot be one. */
+export function checkModuleName(module: string): string {
+	const name = module.trim();
+	if (!isApiName(name)) {
+		throw new ZohoInputError(
+			'Module',
+			name === '' ? 'Module is empty.' : `Module "${name}" is not a Zoho module API name.`,
+			'Pick the module from the list, or enter its API name (e.g. Leads, Contacts, or a custom module such as Projects_X).',
+		);
+	}
+	return name;
+}
+
+/** The product's API root, e.g. https://www.zohoapis.eu/crm/v8. */
+export function crmBaseUrl(target: CrmTarget, base: UrlBase): string {
+	return serviceBaseUrl({ service: target.product, crmVersion: target.crmVersion, ...base });
+}
+
+/** A module's records, e.g. https://www.zohoapis.eu/crm/v8/Leads. */
+export function moduleUrl(target: ModuleTarget, base: UrlBase): string {
+	return `${crmBaseUrl(target, base)}/${target.module}`;
+}

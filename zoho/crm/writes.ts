@@ -1,0 +1,310 @@
+/**
+ * CRM and Bigin record writes in batches: Zoho takes up to 100 records per insert,
+ * update, upsert or delete call and answers one entry per record, in order. Pure
+ * functions check records, cut batches, build calls and map answers back to records;
+ * `writeRecords` sends the batches through the API client a few at a time.
+ */
+import type { ApiCall, ApiCallOptions, ZohoApiClient } from '../api/apiClient';
+import { parseJsonBody } from '../json';
+import {
+	ZohoAbortError,
+	ZohoApiError,
+	ZohoInputError,
+	ZohoTransportError,
+	isZohoError,
+	type ZohoError,
+} from '../errors';
+import { mapConcurrently } from '../mapConcurrently';
+import { writeAnswerSchema, type WriteEntry } from '../schemas';
+import { describeUrl } from '../secrets';
+import { isApiName, moduleUrl, type ModuleTarget } from './module';
+import type { AccessToken } from '../token/accessToken';
+
+export type RecordWriteOperation = 'create' | 'update' | 'upsert' | 'delete';
+export type WriteTrigger = 'workflow' | 'approval' | 'blueprint';
+
+/** Zoho's cap on records (or ids) per write call. */
+export const MAX_RECORDS_PER_WRITE = 100;
+export const WRITE_TRIGGERS: readonly WriteTrigger[] = ['workflow', 'approval', 'blueprint'];
+/** Zoho's longest text field (multi-line, large) holds 32,000 characters. */
+export const MAX_FIELD_VALUE_LENGTH = 32_000;
+const RECORD_ID = /^\d{1,25}$/;
+
+/** A record to insert, update or upsert, or a record id to delete. */
+export type WritePayload = Record<string, unknown> | string;
+
+export type RecordOutcome = { ok: true; entry: WriteEntry } | { ok: false; error: ZohoError };
+
+export interface WriteSettings {
+	operation: RecordWriteOperation;
+	/** Omitted: Zoho runs every trigger; [] runs none. */
+	trigger?: readonly WriteTrigger[];
+	/** Upsert only; omitted: the module's system-defined and unique fields. */
+	duplicateCheckFields?: readonly string[];
+}
+
+/**
+ * What one input item sends, or the reason it cannot be sent. Checked before any call,
+ * so a bad item fails alone and the others are still written.
+ */
+export function checkPayload(value: unknown, operation: RecordWriteOperation): WritePayload {
+	if (operation === 'delete') return checkRecordId(value);
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+		throw new ZohoInputError(
+			'Record',
+			`The record must be a JSON object of field API names to values (got ${describeType(value)}).`,
+			'Map the fields, or give a JSON object such as { "Last_Name": "Smith", "Email": "smith@example.com" }.',
+		);
+	}
+	const record = value as Record<string, unknown>;
+	const names = Object.keys(record);
+	if (names.length === 0) {
+		throw new ZohoInputError(
+			'Record',
+			'The record has no fields.',
+			"Map at least one field (Zoho needs the module's mandatory fields to create a record).",
+		);
+	}
+	// `$`-prefixed keys are Zoho's own record properties (e.g. $se_module): allowed.
+	const badName = names.find((name) => !(isApiName(name) || name.startsWith('$')));
+	if (badName !== undefined) {
+		throw new ZohoInputError(
+			'Record',
+			`"${badName}" is not a Zoho field API name.`,
+			'Use API names (letters, digits and _), e.g. Last_Name, not labels such as "Last Name".',
+		);
+	}
+	const tooLong = names.find(
+		(name) =>
+			typeof record[name] === 'string' && (record[name] as string).length > MAX_FIELD_VALUE_LENGTH,
+	);
+	if (tooLong !== undefined) {
+		throw new ZohoInputError(
+			'Record',
+			`Field ${tooLong} has ${(record[tooLong] as string).length} characters; Zoho's longest text field holds ${MAX_FIELD_VALUE_LENGTH}.`,
+			'Shorten the value, or store it as an attachment.',
+		);
+	}
+	if (operation === 'update') checkRecordId(record.id);
+	return record;
+}
+
+function checkRecordId(value: unknown): string {
+	if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+		// Zoho ids have 19 digits: as a JavaScript number they lose the last ones.
+		throw new ZohoInputError(
+			'Record ID',
+			`The record id ${value} is a number too large to be exact.`,
+			'Keep Zoho record ids as text, e.g. {{ $json.id }} from an earlier Zoho step, not Number(...).',
+		);
+	}
+	const id = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
+	if (typeof id !== 'string' || !RECORD_ID.test(id.trim())) {
+		throw new ZohoInputError(
+			'Record ID',
+			`The record id must be Zoho's numeric record id (got ${describeType(value)}).`,
+			'Map the id of the record, e.g. {{ $json.id }} from an earlier Zoho step.',
+		);
+	}
+	return id.trim();
+}
+
+function describeType(value: unknown): string {
+	if (value === undefined) return 'nothing';
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'an array';
+	if (typeof value === 'string')
+		return value === ''
+			? 'an empty string'
+			: `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+	return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+/** Indexes cut into consecutive batches of at most `size`. */
+export function chunk<T>(list: readonly T[], size: number): T[][] {
+	if (!Number.isInteger(size) || size < 1)
+		throw new RangeError(`batch size must be a positive integer (got ${size})`);
+	const batches: T[][] = [];
+	for (let start = 0; start < list.length; start += size)
+		batches.push(list.slice(start, start + size));
+	return batches;
+}
+
+/** The call for one batch, against the token's api_domain. */
+export function writeCall(options: {
+	target: ModuleTarget;
+	settings: WriteSettings;
+	payloads: readonly WritePayload[];
+	token: AccessToken;
+	accountsUrl: string;
+}): ApiCall {
+	const { target, settings } = options;
+	const url = moduleUrl(target, {
+		apiDomain: options.token.apiDomain,
+		accountsUrl: options.accountsUrl,
+	});
+	if (settings.operation === 'delete') {
+		return { method: 'DELETE', url, query: [['ids', options.payloads.join(',')]] };
+	}
+	const body: Record<string, unknown> = { data: options.payloads };
+	if (settings.trigger) body.trigger = settings.trigger;
+	if (settings.operation === 'upsert' && settings.duplicateCheckFields?.length)
+		body.duplicate_check_fields = settings.duplicateCheckFields;
+	const method = settings.operation === 'update' ? 'PUT' : 'POST';
+	return {
+		method,
+		url: settings.operation === 'upsert' ? `${url}/upsert` : url,
+		body: { kind: 'json', value: body },
+	};
+}
+
+/**
+ * One outcome per record of a batch from Zoho's answer (HTTP 200/201/207, or the body
+ * of a 400 in which every record was refused). An answer that does not hold one entry
+ * per record fails the whole batch.
+ */
+export function mapWriteAnswer(options: {
+	json: unknown;
+	count: number;
+	httpStatus: number;
+	url: string;
+	firstItem?: number;
+}): RecordOutcome[] {
+	const parsed = writeAnswerSchema.safeParse(options.json);
+	if (!parsed.success || parsed.data.data.length !== options.count) {
+		const error = new ZohoTransportError(
+			'INVALID_RESPONSE',
+			`Zoho's answer to a write of ${options.count} records to ${options.url} does not hold one result per record.`,
+			{
+				url: options.url,
+				httpStatus: options.httpStatus,
+				body: options.json,
+				hint: 'Check in Zoho which records were written before running again (an upsert can safely be repeated).',
+			},
+		);
+		return Array.from({ length: options.count }, () => ({ ok: false, error }));
+	}
+	return parsed.data.data.map((entry) =>
+		entry.status === 'success'
+			? { ok: true, entry }
+			: {
+					ok: false,
+					error: refusalError({ entry, httpStatus: options.httpStatus, url: options.url }),
+				},
+	);
+}
+
+const REFUSAL_HINTS: Record<string, string> = {
+	MANDATORY_NOT_FOUND:
+		"Map the mandatory field Zoho names (see the module's fields in Zoho: Setup → Modules and Fields).",
+	INVALID_DATA:
+		'Check the value of the field Zoho names against its type and length, or the record id.',
+	DUPLICATE_DATA: 'Another record already has this unique value: use Upsert, or change the value.',
+	ID_ALREADY_DELETED: 'The record was already deleted.',
+	INVALID_MODULE: 'Check the Module: pick it from the list.',
+	NO_PERMISSION: 'The Zoho user behind the refresh token may not change this record.',
+};
+
+function refusalError(options: {
+	entry: WriteEntry;
+	httpStatus: number;
+	url: string;
+}): ZohoApiError {
+	const { entry } = options;
+	const apiName = typeof entry.details?.api_name === 'string' ? entry.details.api_name : undefined;
+	const message = `Zoho refused the record: ${entry.code}${entry.message ? ` (${entry.message})` : ''}${apiName ? ` in field ${apiName}` : ''}.`;
+	return new ZohoApiError('RECORD_REFUSED', message, {
+		zohoCode: entry.code,
+		zohoMessage: entry.message,
+		field: apiName,
+		httpStatus: options.httpStatus,
+		url: options.url,
+		body: entry,
+		hint: REFUSAL_HINTS[entry.code] ?? "Correct the record according to Zoho's code and message.",
+	});
+}
+
+/**
+ * The error for a run in which some records were refused (without Continue On Fail):
+ * how many of how many, and the first refusals with their item numbers.
+ */
+export function refusalSummary(options: {
+	failures: ReadonlyArray<{ itemIndex: number; error: ZohoError }>;
+	total: number;
+	shown?: number;
+}): ZohoApiError {
+	const { failures, total } = options;
+	const first = failures.slice(0, options.shown ?? 3);
+	const lines = first.map(
+		({ itemIndex, error }) =>
+			`item ${itemIndex}: ${error.zohoCode ?? error.code}${error.field ? ` (${error.field})` : ''} ${error.zohoMessage ?? error.message}`,
+	);
+	const more = failures.length > first.length ? `; and ${failures.length - first.length} more` : '';
+	return new ZohoApiError(
+		'RECORDS_REFUSED',
+		`Zoho refused ${failures.length} of ${total} records.`,
+		{
+			zohoCode: first[0]?.error.zohoCode,
+			field: first[0]?.error.field,
+			httpStatus: first[0]?.error.httpStatus,
+			url: first[0]?.error.url,
+			hint: `First refusals: ${lines.join('; ')}${more}. Turn on Continue On Fail (Settings → On Error) to write the other records and get one error item per refused record.`,
+		},
+	);
+}
+
+export interface WriteRecordsOptions {
+	api: ZohoApiClient;
+	callOptions: ApiCallOptions;
+	target: ModuleTarget;
+	settings: WriteSettings;
+	payloads: readonly WritePayload[];
+	/** Records per call, 1–100. */
+	batchSize: number;
+	/** Calls in flight at once. */
+	concurrency: number;
+}
+
+/**
+ * Writes the payloads in batches, `concurrency` calls at a time, and returns one outcome
+ * per payload, in order. A batch that fails as a whole (scope, rate limit after retries,
+ * network) fails each of its records with that error; cancelling the execution throws.
+ */
+export async function writeRecords(options: WriteRecordsOptions): Promise<RecordOutcome[]> {
+	const { payloads, settings, target } = options;
+	if (options.batchSize > MAX_RECORDS_PER_WRITE)
+		throw new RangeError(`batch size must be at most ${MAX_RECORDS_PER_WRITE}`);
+	const batches = chunk(payloads, options.batchSize);
+	const accountsUrl = options.callOptions.credentials.accountsUrl;
+	const perBatch = await mapConcurrently({
+		count: batches.length,
+		concurrency: options.concurrency,
+		run: async (index) => {
+			const batch = batches[index] ?? [];
+			const build = (token: AccessToken) =>
+				writeCall({ target, settings, payloads: batch, token, accountsUrl });
+			try {
+				const res = await options.api.call(build, options.callOptions);
+				return mapWriteAnswer({
+					json: parseJsonBody(res.body),
+					count: batch.length,
+					httpStatus: res.status,
+					url: describeUrl(res.url),
+				});
+			} catch (error) {
+				if (error instanceof ZohoAbortError || !isZohoError(error)) throw error;
+				// Zoho answers 400 with the per-record entries when no record succeeded.
+				if (error.httpStatus === 400 && writeAnswerSchema.safeParse(error.body).success) {
+					return mapWriteAnswer({
+						json: error.body,
+						count: batch.length,
+						httpStatus: 400,
+						url: error.url ?? '',
+					});
+				}
+				return batch.map((): RecordOutcome => ({ ok: false, error }));
+			}
+		},
+	});
+	return perBatch.flat();
+}

@@ -1,0 +1,101 @@
+/** Zoho's Concurrency Limit for the whole fleet: a semaphore in a Redis sorted set that every process sharing the store counts against. */
+import { randomUUID } from 'node:crypto';
+
+import {
+	slotWaitError,
+	type AcquireOptions,
+	type ConcurrencyLimiter,
+	type ReleaseSlot,
+} from '../api/concurrencyLimit';
+import { abortableWait } from '../http/wait';
+import type { Logger } from '../logger';
+import { LocalLimiter } from './localLimiter';
+import { StoreUnavailable, type RedisLink } from './redisLink';
+import { ACQUIRE_SLOT } from './redisScripts';
+
+/** A semaphore in a Redis sorted set: every process sharing the store counts against one limit. */
+export class RedisLimiter implements ConcurrencyLimiter {
+	private readonly link: RedisLink;
+	private readonly prefix: string;
+	private readonly pollMs: number;
+	private readonly fallback = new LocalLimiter();
+	/** This process's waiters per key: a slot released here wakes one at once instead of at its next poll. */
+	private readonly wakers = new Map<string, Array<() => void>>();
+
+	constructor(options: { link: RedisLink; prefix: string; pollMs?: number }) {
+		this.link = options.link;
+		this.prefix = options.prefix;
+		this.pollMs = options.pollMs ?? 20;
+	}
+
+	async acquire(options: AcquireOptions): Promise<ReleaseSlot> {
+		if (!(await this.link.usable(options.logger))) return this.fallback.acquire(options);
+		const key = `${this.prefix}{${options.key}}:slots`;
+		const member = randomUUID();
+		let timedOut = false;
+		const timer = setTimeout(() => {
+			timedOut = true;
+		}, options.waitMs);
+		try {
+			for (;;) {
+				const got = await this.link.run(
+					(client) =>
+						client.eval(
+							ACQUIRE_SLOT,
+							1,
+							key,
+							String(options.limit),
+							String(options.holdMs),
+							member,
+						),
+					options.logger,
+				);
+				if (got === 1)
+					return this.releaser({ key, member, wakeKey: options.key, logger: options.logger });
+				if (timedOut) throw slotWaitError(options);
+				await this.nextChance(options.key, options.signal);
+			}
+		} catch (error) {
+			if (error instanceof StoreUnavailable) return this.fallback.acquire(options);
+			throw error;
+		} finally {
+			clearTimeout(timer);
+		}
+	}
+
+	private releaser(options: {
+		key: string;
+		member: string;
+		wakeKey: string;
+		logger?: Logger;
+	}): ReleaseSlot {
+		let released = false;
+		return () => {
+			if (released) return;
+			released = true;
+			this.link.quietly((client) => client.zrem(options.key, options.member), options.logger);
+			this.wakers.get(options.wakeKey)?.shift()?.();
+		};
+	}
+
+	/** Resolves after a poll interval, or sooner when this process frees a slot of `key`. */
+	private nextChance(key: string, signal?: AbortSignal): Promise<void> {
+		const woken = () => ({ value: undefined });
+		return abortableWait<void>({
+			signal,
+			timeout: { ms: this.pollMs * (1 + Math.random()), end: woken },
+			start: (end) => {
+				const wake = () => end(woken());
+				const list = this.wakers.get(key);
+				if (list) list.push(wake);
+				else this.wakers.set(key, [wake]);
+				return () => {
+					const waiting = this.wakers.get(key);
+					const index = waiting ? waiting.indexOf(wake) : -1;
+					if (waiting && index >= 0) waiting.splice(index, 1);
+					if (waiting?.length === 0) this.wakers.delete(key);
+				};
+			},
+		});
+	}
+}

@@ -1,0 +1,260 @@
+/**
+ * The fleet's shared token store in Redis (the one n8n's queue mode already runs): a
+ * process looks for a token another process minted, and mints under a lease so one
+ * process mints for all. Every key is `<prefix>{<hash>}:<what>`: the hash is the
+ * credential's cache key (accounts URL, client id, refresh token hashed), the braces keep
+ * one credential's keys in one Redis Cluster slot for the Lua scripts. Values are sealed
+ * (sealedToken.ts); client secret and refresh token never leave the process. While Redis
+ * is away, this process mints for itself (LocalMinter).
+ */
+import { randomUUID } from 'node:crypto';
+
+import type { Clock } from '../clock';
+import type { ZohoCredentials } from '../credentials';
+import { pause } from '../http/wait';
+import type { Logger } from '../logger';
+import type { AccessToken } from '../token/accessToken';
+import { DEFAULT_EARLY_REFRESH_MS, isFresh } from '../token/expiry';
+import type { ObtainOptions, TokenSource } from '../token/tokenSource';
+import { cooldownError, DEFAULT_COOLDOWN, isFreshRefusal, type CooldownPolicy } from './cooldown';
+import { LocalMinter } from './localMinter';
+import { ignoreUnavailable, StoreUnavailable, type RedisClient, type RedisLink } from './redisLink';
+import { DISCARD_IF, REFUSED, RELEASE_LEASE, RENEW_LEASE } from './redisScripts';
+import {
+	openToken,
+	sealKeys,
+	sealPrefix,
+	sealToken,
+	tokenFingerprint,
+	type SealKeys,
+} from './sealedToken';
+
+export interface LeaseTimes {
+	/** Lease lifetime; renewed every third of it while the holder mints. */
+	leaseMs: number;
+	/** How long a process waits for another's mint before minting itself. */
+	waitMs: number;
+	/** Pause between looks while waiting (jittered up to twice as long). */
+	pollMs: number;
+}
+
+export const DEFAULT_LEASE: LeaseTimes = { leaseMs: 10_000, waitMs: 15_000, pollMs: 50 };
+
+interface CredentialKeys {
+	token: string;
+	lease: string;
+	refused: string;
+	cooldown: string;
+	seal: SealKeys;
+}
+
+export class RedisTokenStore implements TokenSource {
+	readonly kind = 'redis';
+	private readonly link: RedisLink;
+	private readonly clock: Clock;
+	private readonly prefix: string;
+	private readonly earlyRefreshMs: number;
+	private readonly lease: LeaseTimes;
+	private readonly cooldown: CooldownPolicy;
+	private readonly fallback: LocalMinter;
+	private readonly owner: string;
+	/** Per credential: the last token Zoho refused to this process, never taken from Redis again. */
+	private readonly refusedHere = new Map<string, string>();
+	private readonly keys = new Map<string, CredentialKeys>();
+
+	constructor(options: {
+		link: RedisLink;
+		clock: Clock;
+		prefix: string;
+		earlyRefreshMs?: number;
+		lease?: Partial<LeaseTimes>;
+		cooldown?: CooldownPolicy;
+		/** Written into the lease (with a random id), so an operator sees which process holds it, e.g. `host:pid`. */
+		owner?: string;
+	}) {
+		this.link = options.link;
+		this.owner = options.owner ?? 'process';
+		this.clock = options.clock;
+		this.prefix = options.prefix;
+		this.earlyRefreshMs = options.earlyRefreshMs ?? DEFAULT_EARLY_REFRESH_MS;
+		this.lease = { ...DEFAULT_LEASE, ...options.lease };
+		this.cooldown = options.cooldown ?? DEFAULT_COOLDOWN;
+		this.fallback = new LocalMinter({ clock: this.clock, cooldown: this.cooldown });
+	}
+
+	async obtain(options: ObtainOptions): Promise<AccessToken> {
+		if (!(await this.link.usable(options.logger))) return this.fallback.obtain(options);
+		try {
+			return await this.obtainShared(options);
+		} catch (error) {
+			if (error instanceof StoreUnavailable) return this.fallback.obtain(options);
+			throw error;
+		}
+	}
+
+	async refused(options: {
+		credentials: ZohoCredentials;
+		token: AccessToken;
+		logger?: Logger;
+	}): Promise<void> {
+		const { credentials, token, logger } = options;
+		this.refusedHere.set(credentials.key, token.accessToken);
+		// The local book too: it decides while Redis is away.
+		await this.fallback.refused(options);
+		if (!(await this.link.usable(logger))) return;
+		const keys = this.keysFor(credentials);
+		const now = this.clock.now();
+		const fresh = isFreshRefusal({ token, now, policy: this.cooldown });
+		const args = [
+			`${sealPrefix(keys.seal, token.accessToken)}:`,
+			tokenFingerprint(keys.seal, token.accessToken),
+			fresh ? '1' : '0',
+			String(this.cooldown.freshRefusalMs),
+			String(this.cooldown.cooldownMs),
+			String(now + this.cooldown.cooldownMs),
+		];
+		await this.link
+			.run(
+				(client) => client.eval(REFUSED, 3, keys.token, keys.refused, keys.cooldown, ...args),
+				logger,
+			)
+			.catch(ignoreUnavailable);
+	}
+
+	async discard(options: {
+		credentials: ZohoCredentials;
+		accessToken?: string;
+		logger?: Logger;
+	}): Promise<void> {
+		const { credentials, accessToken, logger } = options;
+		if (accessToken !== undefined) this.refusedHere.set(credentials.key, accessToken);
+		if (!(await this.link.usable(logger))) return;
+		const keys = this.keysFor(credentials);
+		const command =
+			accessToken === undefined
+				? (client: RedisClient) => client.del(keys.token)
+				: (client: RedisClient) =>
+						client.eval(DISCARD_IF, 1, keys.token, `${sealPrefix(keys.seal, accessToken)}:`);
+		await this.link.run(command, logger).catch(ignoreUnavailable);
+	}
+
+	close(): Promise<void> {
+		return this.link.close();
+	}
+
+	/** Look, else take the lease and mint, else wait and look again; past the wait, mint anyway. */
+	private async obtainShared(options: ObtainOptions): Promise<AccessToken> {
+		const { credentials, signal, logger } = options;
+		const keys = this.keysFor(credentials);
+		const polls = Math.ceil(this.lease.waitMs / this.lease.pollMs);
+		for (let poll = 0; poll < polls; poll++) {
+			const shared = await this.look({ keys, credentials, force: options.force, logger });
+			if (shared) return shared;
+			const id = `${this.owner}:${randomUUID()}`;
+			const taken = await this.link.run(
+				(client) => client.set(keys.lease, id, 'PX', this.lease.leaseMs, 'NX'),
+				logger,
+			);
+			if (taken === 'OK') return this.mintUnderLease({ ...options, keys, id });
+			await pause(this.lease.pollMs * (1 + Math.random()), { signal });
+		}
+		// The holder is alive (it renews) but slow: the lease saves mints, it must not stop work.
+		const token = await options.mint(signal);
+		await this.share({ keys, token, logger });
+		return token;
+	}
+
+	private async mintUnderLease(
+		options: ObtainOptions & { keys: CredentialKeys; id: string },
+	): Promise<AccessToken> {
+		const { keys, id, logger } = options;
+		const renew = setInterval(
+			() => {
+				this.link.quietly(
+					(client) => client.eval(RENEW_LEASE, 1, keys.lease, id, String(this.lease.leaseMs)),
+					logger,
+				);
+			},
+			Math.max(1, Math.floor(this.lease.leaseMs / 3)),
+		);
+		renew.unref();
+		try {
+			// Another process may have minted between our look and our lease.
+			const shared = await this.look({
+				keys,
+				credentials: options.credentials,
+				force: options.force,
+				logger,
+			});
+			if (shared) return shared;
+			const token = await options.mint(options.signal);
+			await this.share({ keys, token, logger });
+			return token;
+		} finally {
+			clearInterval(renew);
+			this.link.quietly((client) => client.eval(RELEASE_LEASE, 1, keys.lease, id), logger);
+		}
+	}
+
+	/** The shared token if fresh (and not one Zoho refused to us); throws while a cool-down lasts. */
+	private async look(options: {
+		keys: CredentialKeys;
+		credentials: ZohoCredentials;
+		force?: boolean;
+		logger?: Logger;
+	}): Promise<AccessToken | undefined> {
+		const { keys, credentials } = options;
+		const [sealed, cooldownUntil] = await this.link.run(
+			(client) => client.mget(keys.token, keys.cooldown),
+			options.logger,
+		);
+		const now = this.clock.now();
+		if (sealed && !options.force) {
+			const token = openToken({ keys: keys.seal, sealed, aad: keys.token });
+			if (
+				token &&
+				isFresh(token, now, this.earlyRefreshMs) &&
+				this.refusedHere.get(credentials.key) !== token.accessToken
+			)
+				return token;
+		}
+		if (cooldownUntil) {
+			const until = Number(cooldownUntil);
+			if (Number.isFinite(until) && now < until) throw cooldownError({ until, now });
+		}
+		return undefined;
+	}
+
+	/** Writes a new token with a lifetime matching its expiry; a failure only means others mint for themselves. */
+	private async share(options: {
+		keys: CredentialKeys;
+		token: AccessToken;
+		logger?: Logger;
+	}): Promise<void> {
+		const { keys, token } = options;
+		const ttl = token.expiresAt - this.clock.now();
+		if (ttl <= 0) return;
+		const sealed = sealToken({ keys: keys.seal, token, aad: keys.token });
+		await this.link
+			.run((client) => client.set(keys.token, sealed, 'PX', ttl), options.logger)
+			.catch(ignoreUnavailable);
+	}
+
+	private keysFor(credentials: ZohoCredentials): CredentialKeys {
+		let keys = this.keys.get(credentials.key);
+		if (!keys) {
+			const base = `${this.prefix}{${credentials.key}}`;
+			keys = {
+				token: `${base}:token`,
+				lease: `${base}:lease`,
+				refused: `${base}:refused`,
+				cooldown: `${base}:cooldown`,
+				seal: sealKeys(credentials),
+			};
+			// Bounded like the token cache: one entry per credential in use.
+			if (this.keys.size >= 500) this.keys.clear();
+			this.keys.set(credentials.key, keys);
+		}
+		return keys;
+	}
+}

@@ -1,0 +1,214 @@
+/**
+ * The one place HTTP leaves the process. Uses undici with an injected dispatcher,
+ * a per-request timeout, and the caller's cancel signal; turns every failure
+ * into a ZohoError with a stable code.
+ */
+import {
+	errors as undiciErrors,
+	getGlobalDispatcher,
+	type Dispatcher,
+	type FormData,
+} from 'undici';
+
+import { ZohoAbortError, ZohoTransportError, type ZohoError } from '../errors';
+import { ProxyFailure } from './proxy';
+import { describeUrl } from '../secrets';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+
+export interface RequestTarget {
+	origin: string;
+	/** Path and query. */
+	path: string;
+}
+
+export interface HttpRequest {
+	url: string;
+	/** The URL split as undici wants it, when the caller has it already: saves parsing the URL again. */
+	target?: RequestTarget;
+	method: HttpMethod;
+	headers?: Record<string, string>;
+	body?: string | Buffer | Uint8Array | FormData;
+	dispatcher?: Dispatcher;
+	timeoutMs: number;
+	signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+	status: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: Buffer;
+}
+
+export async function sendHttp(req: HttpRequest): Promise<HttpResponse> {
+	if (req.signal?.aborted) throw new ZohoAbortError(describeUrl(req.url));
+	try {
+		return await exchange(req);
+	} catch (error) {
+		// Described only on failure: parsing the URL for every successful call is measurable.
+		const url = describeUrl(req.url);
+		if (req.signal?.aborted) throw new ZohoAbortError(url);
+		if (
+			error instanceof undiciErrors.HeadersTimeoutError ||
+			error instanceof undiciErrors.BodyTimeoutError
+		) {
+			throw new ZohoTransportError(
+				'TIMEOUT',
+				`Zoho did not answer within ${req.timeoutMs} ms (${url}).`,
+				{
+					url,
+					retryable: true,
+					hint: 'Zoho or the network is slow. Try again later, or raise the Timeout option.',
+					cause: error,
+				},
+			);
+		}
+		throw networkError(error, url);
+	}
+}
+
+/**
+ * One request through the dispatcher, its answer collected whole. undici's
+ * request() hands each answer over as a Readable stream inside an async resource;
+ * every caller here reads the whole answer anyway, and that wrapping (and the copy
+ * its arrayBuffer() makes) was a large part of a cached call's cost. undici's own
+ * timers bound the wait for the answer and every pause in its body: no timer of ours.
+ */
+function exchange(req: HttpRequest): Promise<HttpResponse> {
+	const { origin, path } = req.target ?? requestTarget(req.url);
+	return new Promise((resolve, reject) => {
+		(req.dispatcher ?? getGlobalDispatcher()).dispatch(
+			{
+				origin,
+				path,
+				method: req.method,
+				headers: req.headers,
+				body: req.body,
+				headersTimeout: req.timeoutMs,
+				bodyTimeout: req.timeoutMs,
+			},
+			new WholeAnswer(resolve, reject, req.signal),
+		);
+	});
+}
+
+/** Where undici sends a URL: its origin, and its path with the query (never the fragment). */
+export function requestTarget(url: string | URL): RequestTarget {
+	const parsed = typeof url === 'string' ? new URL(url) : url;
+	return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+}
+
+const ONCE = { once: true } as const;
+
+/** Collects status, headers and body chunks; the caller's signal aborts the request at any stage. */
+class WholeAnswer implements Dispatcher.DispatchHandler {
+	private controller?: Dispatcher.DispatchController;
+	private status = 0;
+	private headers: HttpResponse['headers'] = {};
+	private readonly chunks: Buffer[] = [];
+
+	constructor(
+		private readonly resolve: (res: HttpResponse) => void,
+		private readonly reject: (error: unknown) => void,
+		private readonly signal?: AbortSignal,
+	) {
+		// The handler is the listener (handleEvent): no closure per request.
+		signal?.addEventListener('abort', this, ONCE);
+	}
+
+	handleEvent(): void {
+		// Not started yet: onRequestStart aborts it.
+		this.controller?.abort(this.signal?.reason);
+	}
+
+	onRequestStart(controller: Dispatcher.DispatchController): void {
+		if (this.signal?.aborted) controller.abort(this.signal.reason);
+		else this.controller = controller;
+	}
+
+	onResponseStart(
+		_controller: Dispatcher.DispatchController,
+		statusCode: number,
+		headers: HttpResponse['headers'],
+	): void {
+		// 1xx interim answers are not the answer.
+		if (statusCode < 200) return;
+		this.status = statusCode;
+		this.headers = headers;
+	}
+
+	onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+		this.chunks.push(chunk);
+	}
+
+	onResponseEnd(): void {
+		this.signal?.removeEventListener('abort', this);
+		// One chunk (the usual API answer) is kept as it is, not copied.
+		const body = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
+		this.resolve({ status: this.status, headers: this.headers, body });
+	}
+
+	onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+		this.signal?.removeEventListener('abort', this);
+		this.reject(error);
+	}
+}
+
+/** Failures to resolve the host name: nothing was sent. */
+const NAME_NOT_RESOLVED: ReadonlySet<unknown> = new Set(['ENOTFOUND', 'EAI_AGAIN']);
+
+function networkError(error: unknown, url: string): ZohoError {
+	if (error instanceof ProxyFailure) return proxyError(error, url);
+	const code = (error as { code?: unknown } | undefined)?.code;
+	if (code === 'ECONNREFUSED') {
+		return new ZohoTransportError(
+			'CONNECTION_REFUSED',
+			`Could not connect to ${url}: connection refused.`,
+			{
+				url,
+				neverSent: true,
+				hint: 'Check the Data Centre (or Custom Accounts URL) and that the server is reachable from n8n.',
+				cause: error,
+			},
+		);
+	}
+	const reason =
+		error instanceof undiciErrors.UndiciError || error instanceof Error
+			? error.message
+			: String(error);
+	return new ZohoTransportError('NETWORK_ERROR', `Network error talking to ${url}: ${reason}.`, {
+		url,
+		retryable: true,
+		neverSent: NAME_NOT_RESOLVED.has(code),
+		hint: 'The connection failed or was cut. Check the network between n8n and Zoho and try again.',
+		cause: error,
+	});
+}
+
+function proxyError(error: ProxyFailure, url: string): ZohoError {
+	const what =
+		error.status === undefined
+			? 'could not be reached'
+			: `did not open the connection to Zoho (HTTP ${error.status})`;
+	return new ZohoTransportError(
+		'PROXY_ERROR',
+		`The proxy ${error.proxy} ${what}; nothing was sent to ${url}.`,
+		{
+			url,
+			neverSent: true,
+			httpStatus: error.status,
+			hint:
+				// 407 by the standard; some proxies (tinyproxy) answer 401.
+				error.status === 407 || error.status === 401
+					? 'The proxy asks for a user name and password: put them in the proxy URL (http://user:password@host:port) of HTTPS_PROXY / HTTP_PROXY.'
+					: 'n8n sends Zoho calls through the proxy set in HTTPS_PROXY / HTTP_PROXY. Check that the proxy is running and lets n8n through ' +
+						'(its access list, CONNECT to port 443), or list the Zoho host in NO_PROXY to bypass it.',
+			cause: error,
+		},
+	);
+}
+
+export function headerValue(headers: HttpResponse['headers'], name: string): string | undefined {
+	const value = headers[name.toLowerCase()];
+	return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,295 @@
+/**
+ * Talks to Zoho's accounts server: refresh-token grant, grant-code exchange and
+ * revoke. Every answer is validated; an HTTP 200 carrying `error` is an error.
+ */
+import type { Dispatcher } from 'undici';
+
+import { systemClock, type Clock } from '../clock';
+import { defaultApiDomain } from '../dataCentres';
+import { isZohoError, ZohoAuthError, ZohoTransportError } from '../errors';
+import type { AccessToken, GrantExchangeResult } from './accessToken';
+import { lifetimeSeconds, tokenTimes } from './expiry';
+import {
+	revokeAnswerSchema,
+	tokenErrorSchema,
+	tokenSuccessSchema,
+	type TokenSuccessBody,
+} from '../schemas';
+import { parseJsonBody } from '../json';
+import { excerpt, redact } from '../secrets';
+import { tokenEndpointError, type TokenOperation } from './tokenErrors';
+import { DEFAULT_RETRY, parseRetryAfter, withRetry, type RetryPolicy } from '../http/retry';
+import { headerValue, sendHttp, type HttpResponse } from '../http/transport';
+
+export interface ClientSecrets {
+	accountsUrl: string;
+	clientId: string;
+	clientSecret: string;
+}
+
+export interface TokenClientOptions {
+	dispatcher?: Dispatcher;
+	clock?: Clock;
+	timeoutMs?: number;
+	retry?: RetryPolicy;
+}
+
+export const DEFAULT_TOKEN_TIMEOUT_MS = 15_000;
+
+export class ZohoTokenClient {
+	private readonly dispatcher?: Dispatcher;
+	private readonly clock: Clock;
+	private readonly timeoutMs: number;
+	private readonly retry: RetryPolicy;
+
+	constructor(options: TokenClientOptions = {}) {
+		this.dispatcher = options.dispatcher;
+		this.clock = options.clock ?? systemClock;
+		this.timeoutMs = options.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
+		this.retry = options.retry ?? DEFAULT_RETRY;
+	}
+
+	async refresh(
+		options: ClientSecrets & { refreshToken: string; signal?: AbortSignal },
+	): Promise<AccessToken> {
+		const { body, sentAt } = await this.tokenRequest({
+			operation: 'refresh',
+			client: options,
+			form: { grant_type: 'refresh_token', refresh_token: options.refreshToken },
+			secrets: [options.refreshToken],
+			signal: options.signal,
+		});
+		return toAccessToken({ body, sentAt, accountsUrl: options.accountsUrl });
+	}
+
+	async exchangeGrantCode(
+		options: ClientSecrets & { code: string; signal?: AbortSignal },
+	): Promise<GrantExchangeResult> {
+		const { body, sentAt } = await this.tokenRequest({
+			operation: 'exchange',
+			client: options,
+			form: { grant_type: 'authorization_code', code: options.code },
+			secrets: [options.code],
+			signal: options.signal,
+		});
+		if (!body.refresh_token) {
+			throw new ZohoAuthError(
+				'TOKEN_REQUEST_FAILED',
+				'Zoho exchanged the grant code but sent no refresh token.',
+				{
+					url: `${options.accountsUrl}/oauth/v2/token`,
+					hint: 'Self Client codes always yield a refresh token; check that the code is from a Self Client, and generate a new one.',
+				},
+			);
+		}
+		return {
+			...toAccessToken({ body, sentAt, accountsUrl: options.accountsUrl }),
+			refreshToken: body.refresh_token,
+		};
+	}
+
+	/** Revokes a refresh token (and with it every access token it minted). */
+	async revoke(options: {
+		accountsUrl: string;
+		refreshToken: string;
+		signal?: AbortSignal;
+	}): Promise<void> {
+		const url = `${options.accountsUrl}/oauth/v2/token/revoke`;
+		const secrets = [options.refreshToken];
+		const res = await withRetry({
+			policy: this.retry,
+			signal: options.signal,
+			attempt: async () =>
+				this.rejectServerError(
+					await this.postForm({
+						url,
+						form: { token: options.refreshToken },
+						signal: options.signal,
+					}),
+					url,
+				),
+		});
+		const text = res.body.toString('utf8');
+		const parsed = revokeAnswerSchema.safeParse(parseJsonBody(text));
+		if (res.status === 200 && parsed.success && parsed.data.status === 'success') return;
+		const zohoCode =
+			parsed.success && parsed.data.error ? redact(parsed.data.error, secrets) : undefined;
+		throw new ZohoAuthError(
+			'REVOKE_FAILED',
+			`Zoho did not revoke the refresh token (HTTP ${res.status}${zohoCode ? `, ${zohoCode}` : ''}).`,
+			{
+				url,
+				httpStatus: res.status,
+				zohoCode,
+				bodyExcerpt: excerpt(text, secrets),
+				field: 'Refresh Token',
+				hint: 'Zoho does not know this refresh token: it is already revoked, mistyped, or from another data centre. Nothing is left to revoke.',
+			},
+		);
+	}
+
+	private async tokenRequest(options: {
+		operation: TokenOperation;
+		client: ClientSecrets;
+		form: Record<string, string>;
+		secrets: string[];
+		signal?: AbortSignal;
+	}): Promise<{ body: TokenSuccessBody; sentAt: number }> {
+		const { client, operation } = options;
+		const url = `${client.accountsUrl}/oauth/v2/token`;
+		const secrets = [client.clientSecret, ...options.secrets];
+		const once = operation === 'exchange';
+		const sending = withRetry({
+			policy: this.retry,
+			signal: options.signal,
+			// A grant code works once: sent again after Zoho may have used it, it would only earn invalid_code.
+			isRetryable: once ? (error) => isZohoError(error) && error.neverSent : undefined,
+			attempt: async () => {
+				const sentAt = this.clock.now();
+				const res = this.rejectServerError(
+					await this.postForm({
+						url,
+						form: {
+							...options.form,
+							client_id: client.clientId,
+							client_secret: client.clientSecret,
+						},
+						signal: options.signal,
+					}),
+					url,
+				);
+				const text = res.body.toString('utf8');
+				const json = parseJsonBody(text);
+				const failure = tokenErrorSchema.safeParse(json);
+				if (failure.success) {
+					// Zoho's own words end up in the message: they must not carry what we sent.
+					throw tokenEndpointError({
+						error: redact(failure.data.error, secrets),
+						description:
+							failure.data.error_description === undefined
+								? undefined
+								: redact(failure.data.error_description, secrets),
+						operation,
+						accountsUrl: client.accountsUrl,
+						now: this.clock.now(),
+					});
+				}
+				const success = tokenSuccessSchema.safeParse(json);
+				if (res.status !== 200 || !success.success) {
+					throw new ZohoTransportError(
+						'INVALID_RESPONSE',
+						`Zoho's token endpoint gave an unexpected answer (HTTP ${res.status}${json === undefined ? ', not JSON' : ''}).`,
+						{
+							url,
+							httpStatus: res.status,
+							bodyExcerpt: excerpt(text, secrets),
+							hint: 'Check that the Data Centre or Custom Accounts URL points at a Zoho accounts server (e.g. https://accounts.zoho.com).',
+						},
+					);
+				}
+				return { body: success.data, sentAt };
+			},
+		});
+		if (!once) return sending;
+		return sending.catch((error: unknown) => {
+			throw isAnswerLost(error)
+				? grantAnswerLost({ error, accountsUrl: client.accountsUrl })
+				: error;
+		});
+	}
+
+	private rejectServerError(res: HttpResponse, url: string): HttpResponse {
+		if (res.status < 500) return res;
+		throw new ZohoTransportError(
+			'SERVER_ERROR',
+			`Zoho's accounts server failed with HTTP ${res.status}.`,
+			{
+				url,
+				httpStatus: res.status,
+				retryable: true,
+				retryAfterMs: parseRetryAfter(headerValue(res.headers, 'retry-after'), this.clock.now()),
+				hint: 'A temporary Zoho problem; it was retried. Try again in a few minutes (status: https://status.zoho.com).',
+			},
+		);
+	}
+
+	private async postForm(options: {
+		url: string;
+		form: Record<string, string>;
+		signal?: AbortSignal;
+	}): Promise<HttpResponse> {
+		try {
+			return await sendHttp({
+				url: options.url,
+				method: 'POST',
+				headers: {
+					'content-type': 'application/x-www-form-urlencoded',
+					accept: 'application/json',
+				},
+				body: new URLSearchParams(options.form).toString(),
+				dispatcher: this.dispatcher,
+				timeoutMs: this.timeoutMs,
+				signal: options.signal,
+			});
+		} catch (error) {
+			// The node's Timeout option governs API calls, not token requests: say what helps here.
+			if (isZohoError(error) && error.code === 'TIMEOUT') {
+				throw new ZohoTransportError('TIMEOUT', error.message, {
+					url: error.url,
+					retryable: true,
+					hint: "Zoho's accounts server is slow or unreachable; it was retried. Try again in a few minutes, and check that n8n can reach the accounts server of your data centre.",
+					cause: error.cause,
+				});
+			}
+			throw error;
+		}
+	}
+}
+
+/** The request may have reached Zoho and done its work, but no usable answer came back. */
+function isAnswerLost(error: unknown): error is ZohoTransportError {
+	if (!(error instanceof ZohoTransportError) || error.neverSent) return false;
+	if (error.code === 'INVALID_RESPONSE')
+		return error.httpStatus === undefined || error.httpStatus < 300;
+	return (
+		error.code === 'TIMEOUT' || error.code === 'NETWORK_ERROR' || error.code === 'SERVER_ERROR'
+	);
+}
+
+function grantAnswerLost(options: {
+	error: ZohoTransportError;
+	accountsUrl: string;
+}): ZohoTransportError {
+	const { error, accountsUrl } = options;
+	return new ZohoTransportError(
+		'GRANT_CODE_ANSWER_LOST',
+		`Zoho may have used the grant code, but its answer was lost: ${error.message}`,
+		{
+			url: error.url,
+			httpStatus: error.httpStatus,
+			bodyExcerpt: error.bodyExcerpt,
+			field: 'Grant Code',
+			hint:
+				'A grant code works once, so it was not sent again. Generate a new grant code in the Zoho API Console ' +
+				'(Self Client → Generate Code) and run Exchange Grant Code again. If Zoho did use the lost code, it created a refresh token ' +
+				'nobody received; it counts towards the 20 refresh tokens a client may have (the oldest is dropped beyond that). ' +
+				`To revoke it, sign in at ${new URL(accountsUrl).origin} and remove it under Sessions → Connected Apps.`,
+			cause: error,
+		},
+	);
+}
+
+function toAccessToken(options: {
+	body: TokenSuccessBody;
+	sentAt: number;
+	accountsUrl: string;
+}): AccessToken {
+	const { body, sentAt } = options;
+	return {
+		accessToken: body.access_token,
+		apiDomain: (body.api_domain ?? defaultApiDomain(options.accountsUrl)).replace(/\/+$/, ''),
+		tokenType: body.token_type ?? 'Bearer',
+		scopes: body.scope ? body.scope.split(/[\s,]+/).filter(Boolean) : undefined,
+		...tokenTimes({ sentAt, lifetimeS: lifetimeSeconds(body) }),
+	};
+}
