@@ -5,6 +5,7 @@ import {
 	handleListAttachments,
 	handleUpload,
 } from './crm-attachments';
+import { handleListByIds } from './crm-by-ids';
 import { handleList, handleSearch } from './crm-list';
 import { handleFields, handleModules } from './crm-metadata';
 import {
@@ -86,7 +87,10 @@ function route(
 	});
 	const operation = crmOperationOf(method);
 	if (second === undefined) {
-		if (method === 'GET') return moduleRoute(['read'], (e) => handleList(e, target));
+		if (method === 'GET')
+			return moduleRoute(['read'], (e) =>
+				e.query.has('ids') ? handleListByIds(e, target) : handleList(e, target),
+			);
 		if (method === 'POST') return moduleRoute(['create'], (e) => handleInsert(e, target));
 		if (method === 'PUT' || method === 'PATCH')
 			return moduleRoute(['update'], (e) => handleUpdate(e, { target }));

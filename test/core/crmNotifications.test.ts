@@ -10,6 +10,7 @@ import { mintAccessToken, simulatorClient } from '../support/simulatorTokens';
 import {
 	channelHealth,
 	channelIdFor,
+	channelIdentity,
 	channelListSchema,
 	channelTokenFor,
 	DAY_MS,
@@ -57,6 +58,12 @@ describe('watchBody', () => {
 				},
 			],
 		});
+	});
+
+	it('leaves channel_expiry out without an expiry (Zoho then gives one hour: a test run)', () => {
+		const element = watchBody({ ...spec, expiresAt: undefined }).watch[0];
+		expect(element).not.toHaveProperty('channel_expiry');
+		expect(element).toMatchObject({ channel_id: spec.channelId, token: spec.token });
 	});
 
 	it('adds a field selection naming the module and fields with their ids', () => {
@@ -144,12 +151,19 @@ describe('expiry on Zoho time', () => {
 });
 
 describe('channel id and token', () => {
-	it('derives a stable 16-digit channel id from the notify URL', () => {
-		const id = channelIdFor(URL_A);
+	it('derives a stable 16-digit channel id from the trigger identity, another for its test runs', () => {
+		const identity = { instanceId: 'i1', workflowId: 'w1', nodeId: 'n1', test: false };
+		const id = channelIdFor(channelIdentity(identity));
 		expect(id).toMatch(/^1\d{15}$/);
 		expect(Number.isSafeInteger(Number(id))).toBe(true);
-		expect(channelIdFor(URL_A)).toBe(id);
-		expect(channelIdFor(`${URL_A}2`)).not.toBe(id);
+		expect(channelIdFor(channelIdentity({ ...identity }))).toBe(id);
+		const others = [
+			{ ...identity, test: true },
+			{ ...identity, instanceId: 'i2' },
+			{ ...identity, workflowId: 'w2' },
+			{ ...identity, nodeId: 'n2' },
+		].map((other) => channelIdFor(channelIdentity(other)));
+		expect(new Set([id, ...others]).size).toBe(5);
 	});
 
 	it('derives a 43-character token from the secret and channel, different for each', () => {
@@ -320,12 +334,13 @@ describe('against the simulator', () => {
 			});
 		const notifyUrl = `http://127.0.0.1:${String((receiver.address() as AddressInfo).port)}/hook`;
 		const channelId = channelIdFor(notifyUrl);
+		const expiresAt = requestedExpiry({ zohoNow: sim.now(), crmVersion: 'v8' });
 		const wanted: ChannelSpec = {
 			...spec,
 			channelId,
 			notifyUrl,
 			token: channelTokenFor({ secret: client.clientSecret, channelId }),
-			expiresAt: requestedExpiry({ zohoNow: sim.now(), crmVersion: 'v8' }),
+			expiresAt,
 		};
 
 		const enabled = await call('/crm/v8/actions/watch', {
@@ -338,7 +353,7 @@ describe('against the simulator', () => {
 		expect(channel).toEqual({
 			channelId,
 			module: 'Leads',
-			expiresAt: Math.floor(wanted.expiresAt / 1000) * 1000,
+			expiresAt: Math.floor(expiresAt / 1000) * 1000,
 		});
 
 		const listed = await call(`/crm/v8/actions/watch?channel_id=${channelId}`);
@@ -363,6 +378,6 @@ describe('against the simulator', () => {
 			headers: { Authorization: `Zoho-oauthtoken ${await mintAccessToken(sim, { client })}` },
 		});
 		expect(later.status).toBe(204);
-		expect(zohoTimeFrom(later.headers.get('date') ?? undefined)).toBeGreaterThan(wanted.expiresAt);
+		expect(zohoTimeFrom(later.headers.get('date') ?? undefined)).toBeGreaterThan(expiresAt);
 	});
 });

@@ -120,8 +120,8 @@ export interface ChannelSpec {
 	events: readonly WatchEvent[];
 	notifyUrl: string;
 	token: string;
-	/** Zoho time, ms. */
-	expiresAt: number;
+	/** Zoho time, ms; left out, Zoho gives the channel one hour (a test run's channel). */
+	expiresAt?: number;
 	returnAffectedFieldValues: boolean;
 	notifyOnRelatedAction: boolean;
 	condition?: FieldCondition;
@@ -156,7 +156,7 @@ export function watchBody(spec: ChannelSpec): { watch: Array<Record<string, unkn
 		events: [...new Set(spec.events)].map((event) => `${spec.module}.${event}`),
 		notify_url: spec.notifyUrl,
 		token: spec.token,
-		channel_expiry: zohoTime(spec.expiresAt),
+		...(spec.expiresAt === undefined ? {} : { channel_expiry: zohoTime(spec.expiresAt) }),
 		return_affected_field_values: spec.returnAffectedFieldValues,
 		notify_on_related_action: spec.notifyOnRelatedAction,
 	};
@@ -219,13 +219,25 @@ export function zohoTimeFrom(dateHeader: string | undefined): number | undefined
 }
 
 /**
- * A trigger's channel id: derived from its notify URL (n8n's production webhook URL,
- * unique per n8n instance, workflow and node), so every n8n process of a fleet arrives at
- * the same id without sharing state, and two instances never take each other's channel.
+ * A trigger's channel id, derived from what names the trigger everywhere (n8n's instance
+ * id, the workflow id and the node id; see channelIdentity), so every n8n process of a
+ * fleet arrives at the same id without sharing state, and two instances never take each
+ * other's channel. A changed webhook URL keeps the id: the next check re-enables it there.
  */
-export function channelIdFor(notifyUrl: string): string {
-	const digest = createHash('sha256').update(`zoho-notify-channel:${notifyUrl}`).digest();
+export function channelIdFor(identity: string): string {
+	const digest = createHash('sha256').update(`zoho-notify-channel:${identity}`).digest();
 	return String(CHANNEL_ID_BASE + digest.readUIntBE(0, 6));
+}
+
+/** What channelIdFor derives a trigger's channel from; a test run (Listen for test event) has its own. */
+export function channelIdentity(options: {
+	instanceId: string;
+	workflowId: string;
+	nodeId: string;
+	test: boolean;
+}): string {
+	const base = `${options.instanceId}/${options.workflowId}/${options.nodeId}`;
+	return options.test ? `${base}/test` : base;
 }
 
 /**
