@@ -5,16 +5,21 @@
  * - The watermark is the polling trigger's (watermark.ts): every change before its second
  *   is handled, and the ids handled at it. Only the catch-up read moves it: a callback can
  *   come late, early or never.
- * - Above the watermark, the ledger keeps the version (Modified_Time, in seconds) of each
- *   record emitted. A version is new when it is past the watermark and newer than the
- *   ledger's. A record changed again before its callback was fetched comes with its newer
- *   version; the later callback for that change then finds it emitted: one item per
- *   version Zoho still has, never two.
+ * - From the watermark on, the ledger keeps the version of each record emitted: its
+ *   Modified_Time (seconds) and a fingerprint of the values read. A version is new when it
+ *   is past the watermark and not the ledger's; the fingerprint tells apart two versions
+ *   of one second (a record created and at once edited), which Modified_Time cannot. A
+ *   record changed again before its callback was fetched comes with its newer version;
+ *   the later callback for that change then finds it emitted: one item per version Zoho
+ *   still has, never two. Both reads ask for the same fields, so one version has one
+ *   fingerprint.
  * - Deletions are kept by id for a while (Zoho sends one callback per deletion; a repeat
  *   must not emit twice).
  *
  * The state is JSON (n8n's static data and the relay keep it); the consumer alone writes it.
  */
+import { createHash } from 'node:crypto';
+
 import { z } from 'zod';
 
 import { initialWatermark, readWatermark, type TriggerRecord, type Watermark } from './watermark';
@@ -30,8 +35,8 @@ export interface InstantState {
 	/** What the state belongs to (module and events); a state of another is not used. */
 	source: string;
 	watermark: Watermark;
-	/** Versions emitted above the watermark: record id → Modified_Time, Unix seconds. */
-	emitted: Record<string, number>;
+	/** Versions emitted from the watermark on: record id → `<Modified_Time, Unix seconds>:<fingerprint>`. */
+	emitted: Record<string, string>;
 	/** Deletions emitted: record id → Zoho's time of the callback, Unix seconds. */
 	deleted: Record<string, number>;
 	/** The production channel as Zoho last confirmed it. */
@@ -43,7 +48,7 @@ export interface InstantState {
 const stateSchema = z.object({
 	source: z.string(),
 	watermark: z.unknown(),
-	emitted: z.record(z.number()),
+	emitted: z.record(z.string()),
 	deleted: z.record(z.number()),
 	channel: z.object({ notifyUrl: z.string(), expiresAt: z.number().optional() }).optional(),
 	seq: z.number().int(),
@@ -87,6 +92,11 @@ export class InstantLedger {
 		return structuredClone(this.state);
 	}
 
+	/** Whether a version of the record was emitted (since the watermark): a newer one is an edit. */
+	knows(id: string): boolean {
+		return id in this.state.emitted;
+	}
+
 	/** The versions among `records` not emitted yet, which the ledger now holds. */
 	takeNewVersions(records: readonly TriggerRecord[]): TriggerRecord[] {
 		const { watermark, emitted } = this.state;
@@ -95,9 +105,13 @@ export class InstantLedger {
 		for (const record of records) {
 			const second = modifiedSecond(record);
 			if (second === undefined || second < watermark.second) continue;
-			if (second === watermark.second && handled.has(record.id)) continue;
-			if ((emitted[record.id] ?? Number.NEGATIVE_INFINITY) >= second) continue;
-			emitted[record.id] = second;
+			const version = `${second}:${fingerprint(record)}`;
+			const known = emitted[record.id];
+			if (known === undefined) {
+				// Handled at the watermark second before this ledger knew it (an older state).
+				if (second === watermark.second && handled.has(record.id)) continue;
+			} else if (known === version || second < secondOfVersion(known)) continue;
+			emitted[record.id] = version;
 			fresh.push(record);
 		}
 		this.prune();
@@ -117,17 +131,22 @@ export class InstantLedger {
 
 	/**
 	 * A catch-up read from the watermark returned `records` (oldest first) and the watermark
-	 * past them: the versions no callback brought, each with its event, and the watermark
-	 * moved. Versions the new watermark covers leave the ledger.
+	 * past them: the versions no callback brought, each with its event (created after the
+	 * watermark and never emitted, else edited), and the watermark moved. Versions the new
+	 * watermark covers leave the ledger.
 	 */
 	caughtUp(options: { records: readonly TriggerRecord[]; next: Watermark }): Array<{
 		record: TriggerRecord;
 		event: 'created' | 'edited';
 	}> {
 		const since = this.state.watermark;
+		const known = new Set(options.records.filter((r) => this.knows(r.id)).map((r) => r.id));
 		const fresh = this.takeNewVersions(options.records).map((record) => ({
 			record,
-			event: createdSince(record, since) ? ('created' as const) : ('edited' as const),
+			event:
+				!known.has(record.id) && createdSince(record, since)
+					? ('created' as const)
+					: ('edited' as const),
 		}));
 		this.state.watermark = options.next;
 		this.prune();
@@ -136,12 +155,13 @@ export class InstantLedger {
 
 	private prune(): void {
 		const { emitted, deleted, watermark } = this.state;
-		const seconds = Object.values(emitted);
+		const seconds = Object.values(emitted).map(secondOfVersion);
 		const newest = seconds.length > 0 ? Math.max(...seconds) : watermark.second;
 		const floor = Math.max(watermark.second, newest - LEDGER_SPAN_S);
-		for (const [id, second] of Object.entries(emitted)) if (second < floor) delete emitted[id];
-		dropOldest(emitted, MAX_VERSIONS);
-		dropOldest(deleted, MAX_DELETIONS);
+		for (const [id, version] of Object.entries(emitted))
+			if (secondOfVersion(version) < floor) delete emitted[id];
+		dropOldest(emitted, MAX_VERSIONS, secondOfVersion);
+		dropOldest(deleted, MAX_DELETIONS, (second) => second);
 	}
 }
 
@@ -161,10 +181,27 @@ function secondOf(value: unknown): number | undefined {
 	return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
 }
 
-function dropOldest(entries: Record<string, number>, max: number): void {
+function secondOfVersion(version: string): number {
+	return Number.parseInt(version, 10);
+}
+
+/** The values read, whatever the order of their keys. */
+function fingerprint(record: TriggerRecord): string {
+	const sorted = Object.keys(record)
+		.sort()
+		.map((key) => [key, record[key]]);
+	return createHash('sha256').update(JSON.stringify(sorted)).digest('base64url').slice(0, 12);
+}
+
+function dropOldest<T>(
+	entries: Record<string, T>,
+	max: number,
+	secondOf: (value: T) => number,
+): void {
 	const ids = Object.keys(entries);
 	if (ids.length <= max) return;
-	ids.sort((a, b) => (entries[a] ?? 0) - (entries[b] ?? 0));
+	const at = (id: string) => secondOf(entries[id] as T);
+	ids.sort((a, b) => at(a) - at(b));
 	for (const id of ids.slice(0, ids.length - max)) delete entries[id];
 }
 
