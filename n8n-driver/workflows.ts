@@ -72,3 +72,62 @@ export function manyItemsWorkflow(options: ManyItemsWorkflowOptions): Workflow {
 		},
 	};
 }
+
+export const INSTANT_TRIGGER_TYPE = 'n8n-nodes-zoho-oauth.zohoOAuthInstantTrigger';
+
+export interface InstantTriggerWorkflowOptions {
+	id: string;
+	/** The trigger's parameters (module, events, fields, options). */
+	parameters: Record<string, unknown>;
+	credential: { id: string; name: string };
+	/** Where the HTTP Request node reports each execution (a Receiver's url). */
+	reportTo: string;
+	/** The trigger's webhook id: its URL is /webhook/<webhookId>/zoho. */
+	webhookId: string;
+}
+
+/**
+ * Zoho OAuth Instant Trigger → HTTP Request (once per execution) posting
+ * `{ execution, items }` to `reportTo`: every execution is seen once, with its items.
+ */
+export function instantTriggerWorkflow(options: InstantTriggerWorkflowOptions): Workflow {
+	return {
+		id: options.id,
+		name: `instant trigger ${options.id}`,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+		nodes: [
+			{
+				id: `${options.webhookId.slice(0, 24)}-trigger`,
+				name: 'Zoho Instant',
+				type: INSTANT_TRIGGER_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId: options.webhookId,
+				parameters: options.parameters,
+				credentials: { zohoSelfClientApi: options.credential },
+			},
+			{
+				id: `${options.webhookId.slice(0, 24)}-report`,
+				name: 'Report',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				position: [220, 0],
+				executeOnce: true,
+				parameters: {
+					method: 'POST',
+					url: options.reportTo,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody:
+						'={{ JSON.stringify({ execution: $execution.id, items: $input.all().map(item => item.json) }) }}',
+					options: {},
+				},
+			},
+		],
+		connections: {
+			'Zoho Instant': { main: [[{ node: 'Report', type: 'main', index: 0 }]] },
+		},
+	};
+}

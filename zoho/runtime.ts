@@ -14,6 +14,7 @@ import { ZohoApiClient } from './api/apiClient';
 import type { ConcurrencyLimiter } from './api/concurrencyLimit';
 import type { ChannelRelay } from './channelRelay';
 import { systemClock, type Clock } from './clock';
+import { ZohoClock } from './crm/zohoClock';
 import type { CooldownPolicy } from './fleet/cooldown';
 import { LocalLimiter } from './fleet/localLimiter';
 import { LocalMinter } from './fleet/localMinter';
@@ -40,6 +41,8 @@ export interface ZohoRuntime {
 	limiter: ConcurrencyLimiter;
 	/** Where the instant trigger's webhook hands Zoho's callbacks to its consumer. */
 	relay: ChannelRelay;
+	/** Zoho's time as this process last heard it (answers' Date headers): channel expiry is Zoho's. */
+	zohoClock: ZohoClock;
 	close(): Promise<void>;
 }
 
@@ -95,6 +98,7 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime
 		tokenSource,
 		limiter,
 		relay,
+		zohoClock: new ZohoClock(clock),
 		close: async () => {
 			await relay.close();
 			await tokenSource.close();

@@ -26,7 +26,7 @@ export class ZohoOAuthInstantTrigger implements INodeType {
 		subtitle:
 			'={{ $parameter["events"].join(", ") + " in " + ($parameter["module"].value ?? $parameter["module"]) }}',
 		description:
-			'Zoho CRM pushes created, edited and deleted records within seconds, without polling; needs n8n reachable over HTTPS',
+			'Starts the workflow within seconds when Zoho CRM records are created, edited or deleted, pushed by Zoho (n8n must be reachable over HTTPS)',
 		defaults: { name: 'Zoho OAuth Instant Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -104,37 +104,38 @@ export function channelSpec(options: {
 
 /**
  * Enables the channel for the longest time Zoho allows (a test run's for Zoho's default
- * hour), asked by Zoho's time `zohoNow` as the caller knows it. Zoho silently cuts an
- * expiry it finds too long to one hour: if that happened (the caller's idea of Zoho's
- * time was off), it is asked once more by the time Zoho's answer gave.
+ * hour), asked by Zoho's time as this process last heard it. Zoho silently cuts an
+ * expiry it finds too long to one hour: if that happened (this process had not heard
+ * Zoho's time lately), it is asked once more by the time Zoho's answer gave.
  */
 export async function enableFor(options: {
 	access: ChannelAccess;
 	settings: InstantSettings;
 	notifyUrl: string;
 	test: boolean;
-	zohoNow: number;
 	condition?: FieldCondition;
-}): Promise<{ expiresAt?: number; zohoNow?: number }> {
-	const ask = (zohoNow: number) =>
-		enableChannel(
+}): Promise<{ expiresAt?: number }> {
+	const { zohoClock } = options.access.runtime;
+	const ask = async () => {
+		const answer = await enableChannel(
 			options.access.caller,
 			channelSpec({
 				...options,
 				expiresAt: options.test
 					? undefined
-					: requestedExpiry({ zohoNow, crmVersion: WATCH_CRM_VERSION }),
+					: requestedExpiry({ zohoNow: zohoClock.now(), crmVersion: WATCH_CRM_VERSION }),
 			}),
 		);
-	let answer = await ask(options.zohoNow);
-	const { expiresAt } = answer.value;
+		zohoClock.observe(answer.zohoNow);
+		return answer.value;
+	};
+	let confirmed = await ask();
 	const cut =
 		!options.test &&
-		expiresAt !== undefined &&
-		answer.zohoNow !== undefined &&
-		expiresAt - answer.zohoNow < maxChannelLifetimeMs(WATCH_CRM_VERSION) / 2;
-	if (cut && answer.zohoNow !== undefined) answer = await ask(answer.zohoNow);
-	return { expiresAt: answer.value.expiresAt, zohoNow: answer.zohoNow };
+		confirmed.expiresAt !== undefined &&
+		confirmed.expiresAt - zohoClock.now() < maxChannelLifetimeMs(WATCH_CRM_VERSION) / 2;
+	if (cut) confirmed = await ask();
+	return { expiresAt: confirmed.expiresAt };
 }
 
 /** Fields to Watch with the ids Zoho needs, or undefined when none are set. */

@@ -18,7 +18,7 @@ import { channelHealth, renewalDue, type FieldCondition } from '../../zoho/crm/n
 import { fetchRecordsById } from '../../zoho/crm/recordsById';
 import type { TriggerRecord } from '../../zoho/crm/watermark';
 import { findChannel, WATCH_CRM_VERSION } from '../../zoho/crm/watchApi';
-import { ZohoClock } from '../../zoho/crm/zohoClock';
+import type { ZohoClock } from '../../zoho/crm/zohoClock';
 import { isZohoError, type ZohoErrorCode } from '../../zoho/errors';
 import { pause } from '../../zoho/http/wait';
 import { parseJsonBody } from '../../zoho/json';
@@ -160,7 +160,7 @@ class Session {
 		this.access = options.access;
 		this.lease = options.lease;
 		this.signal = options.signal;
-		this.zohoClock = new ZohoClock(options.access.runtime.clock);
+		this.zohoClock = options.access.runtime.zohoClock;
 		this.fields = new FieldsToAsk(options.settings);
 		this.wanted = new Set(options.settings.events);
 	}
@@ -355,7 +355,6 @@ class Session {
 			settings: this.settings,
 			notifyUrl: channel.notifyUrl,
 			test: false,
-			zohoNow: this.zohoClock.now(),
 			condition: await this.condition,
 		});
 		const renewed: Announcement = {

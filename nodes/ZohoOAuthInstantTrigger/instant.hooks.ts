@@ -57,6 +57,8 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 			channelId: access.channelId,
 			module: settings.target.module,
 		});
+		// create() follows at once when this says no: it asks for an expiry by Zoho's clock.
+		access.runtime.zohoClock.observe(zohoNow);
 		const health = channelHealth({
 			row,
 			wanted: {
@@ -66,7 +68,7 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 				notifyUrl,
 				token: access.token,
 			},
-			zohoNow: zohoNow ?? access.runtime.clock.now(),
+			zohoNow: access.runtime.zohoClock.now(),
 			crmVersion: WATCH_CRM_VERSION,
 		});
 		// A test run's channel lives Zoho's default hour: "renew" is fine for it.
@@ -92,7 +94,6 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 			settings,
 			notifyUrl,
 			test,
-			zohoNow: access.runtime.clock.now(),
 			condition: await fieldCondition(access, settings),
 		});
 		await announce(hooked, { notifyUrl, ...(expiresAt === undefined ? {} : { expiresAt }) });

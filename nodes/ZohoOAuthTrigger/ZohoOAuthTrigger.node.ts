@@ -20,7 +20,8 @@ export class ZohoOAuthTrigger implements INodeType {
 		version: 1,
 		subtitle:
 			'={{ ($parameter["event"] === "created" ? "New " : "New or changed ") + ($parameter["module"].value ?? $parameter["module"]) }}',
-		description: 'Starts the workflow when Zoho CRM or Bigin records are created or changed',
+		description:
+			'Starts the workflow when Zoho CRM or Bigin records are created or changed, by polling (no public URL needed)',
 		defaults: { name: 'Zoho OAuth Trigger' },
 		polling: true,
 		inputs: [],

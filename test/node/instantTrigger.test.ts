@@ -377,6 +377,26 @@ describe('Zoho OAuth Instant Trigger', () => {
 		expect(trigger.errors).toEqual([]);
 	});
 
+	it("asks for the channel's week by Zoho's clock, whatever this host's clock says", async () => {
+		const onSimulatorClock = runtime;
+		// This host's clock is the real one; Zoho's runs ten days ahead.
+		useRuntime(createZohoRuntime({ env: {} }));
+		try {
+			kit.sim.advanceClock(10 * DAY_MS);
+			const { trigger } = await instant({ module: byName('Tasks'), fields: 'Subject' });
+			await trigger.addWebhooks();
+			const [channel] = channelsOf().filter((c) => c.notifyUrl.startsWith(trigger.webhookBaseUrl));
+			expect((channel?.expiresAt ?? 0) - kit.sim.now()).toBeGreaterThan(7 * DAY_MS - 11 * 60_000);
+			expect(
+				kit.sim.counters().callsByPathStatus['POST /crm/v8/actions/watch 400'],
+			).toBeUndefined();
+			await trigger.removeWebhooks();
+		} finally {
+			await runtime.close();
+			useRuntime(onSimulatorClock);
+		}
+	});
+
 	it('disables the channel on deactivation', async () => {
 		const { trigger } = await instant({ module: byName('Leads') });
 		await activated(trigger, 'Leads');
