@@ -594,6 +594,15 @@ test('the nodes panel shows Zoho OAuth Instant Trigger beside the polling one, e
 		await screenshot('trigger-choice.png');
 
 		await instant.click();
+		// n8n offers the Events options as the trigger's actions.
+		const creator = page.getByTestId('node-creator');
+		for (const event of ['On created', 'On edited', 'On deleted']) {
+			await expectVisible(
+				creator.getByText(event, { exact: true }),
+				`the trigger's event "${event}"`,
+			);
+		}
+		await creator.getByText('On created', { exact: true }).click();
 		const ndv = page.getByTestId('ndv');
 		await expectVisible(ndv, 'the node details view');
 		await expectVisible(
@@ -605,6 +614,10 @@ test('the nodes panel shows Zoho OAuth Instant Trigger beside the polling one, e
 			'the notice naming the scope and the public address Zoho needs',
 		);
 		await expectLabelsInOrder(['Module', 'Events', 'Fields', 'Options']);
+		await expectVisible(
+			parameterInput(page, 'events').getByText('Created', { exact: true }),
+			'Events = Created, as the action chose',
+		);
 		await expectCredentialSelected();
 		await pickModuleFromList('Leads');
 		await screenshot('instant-trigger.png');

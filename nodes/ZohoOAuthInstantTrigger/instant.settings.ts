@@ -88,7 +88,8 @@ export function stateSource(settings: InstantSettings): string {
 }
 
 function readEvents(raw: unknown): InstantEvent[] {
-	const chosen = Array.isArray(raw) ? raw : [];
+	// The nodes panel's "On created" action sets the one event it names, as text.
+	const chosen = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
 	const events = (['created', 'edited', 'deleted'] as const).filter((event) =>
 		chosen.includes(event),
 	);
