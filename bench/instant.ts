@@ -24,6 +24,8 @@ import {
 	importWorkflows,
 	instantTriggerWorkflow,
 	n8nVersion,
+	POLLING_TRIGGER_TYPE,
+	reportingWorkflow,
 	packPackage,
 	type Receiver,
 	type RunningN8n,
@@ -67,45 +69,20 @@ interface Report {
 }
 
 function pollingWorkflow(reportTo: string): Workflow {
-	return {
+	return reportingWorkflow({
 		id: 'benchPollingTrigger',
-		name: 'bench polling trigger',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-		nodes: [
-			{
-				id: '7b2f0c1e-0000-4000-8000-000000000001',
-				name: 'Zoho Polling',
-				type: 'n8n-nodes-zoho-oauth.zohoOAuthTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {
-					pollTimes: { item: [{ mode: 'everyMinute' }] },
-					module: { __rl: true, mode: 'name', value: 'Contacts' },
-					fields: 'Last_Name',
-				},
-				credentials: { zohoSelfClientApi: CREDENTIAL },
+		reportTo,
+		trigger: {
+			name: 'Zoho Polling',
+			type: POLLING_TRIGGER_TYPE,
+			parameters: {
+				pollTimes: { item: [{ mode: 'everyMinute' }] },
+				module: { __rl: true, mode: 'name', value: 'Contacts' },
+				fields: 'Last_Name',
 			},
-			{
-				id: '7b2f0c1e-0000-4000-8000-000000000002',
-				name: 'Report',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				position: [220, 0],
-				executeOnce: true,
-				parameters: {
-					method: 'POST',
-					url: reportTo,
-					sendBody: true,
-					specifyBody: 'json',
-					jsonBody: '={{ JSON.stringify({ items: $input.all().map(item => item.json) }) }}',
-					options: {},
-				},
-			},
-		],
-		connections: { 'Zoho Polling': { main: [[{ node: 'Report', type: 'main', index: 0 }]] } },
-	};
+			credentials: { zohoSelfClientApi: CREDENTIAL },
+		},
+	});
 }
 
 async function until(condition: () => boolean | Promise<boolean>, limitMs: number): Promise<void> {

@@ -7,9 +7,12 @@
  *   - a forged callback is refused and starts nothing; the token is not in n8n's log;
  *   - Zoho's clock 8 days on with no event → the channel is re-enabled and delivers again;
  *   - n8n stopped while records change, then started → each change delivered once;
- *   - deactivation → the channel is gone;
- *   - queue mode (2.x: main + 2 workers, PostgreSQL, Redis): one channel for the fleet,
- *     renewed once, each event executed once.
+ *   - deactivation → the channel is gone.
+ *
+ * n8n 1.x runs as one process (the relay in memory); n8n 2.x in queue mode, a main and 2
+ * workers on PostgreSQL and Redis (the relay in Redis, executions on the workers): there
+ * the same steps also show one channel for the fleet, renewed once, each event executed
+ * once.
  *
  *   bash n8n-host/install.sh all && npx jest -c e2e/jest.config.js e2e/instantTrigger
  *   (N8N_E2E_MAJORS=2 or 1 for one major)
@@ -20,6 +23,7 @@ import * as path from 'node:path';
 import {
 	activateWorkflow,
 	createUserFolder,
+	executionsStarted,
 	CREDENTIAL_TYPE,
 	importCredentials,
 	importWorkflows,
@@ -38,7 +42,7 @@ import {
 	startReceiver,
 	type UserFolder,
 } from '../n8n-driver';
-import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../servers';
+import { startPostgres, startRedis } from '../servers';
 import { ZohoSimulator } from '../simulator';
 
 const majors: N8nMajor[] = (process.env.N8N_E2E_MAJORS ?? '1,2')
@@ -153,14 +157,42 @@ afterAll(async () => {
 	if (tarball) fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
 });
 
-describe.each(majors)('n8n %s.x', (major) => {
+interface Setup {
+	major: N8nMajor;
+	/** Queue mode: a main and 2 workers on PostgreSQL and Redis (the relay in Redis); else one n8n on SQLite. */
+	queue: boolean;
+	label: string;
+}
+
+/**
+ * n8n 1.x as one process (the relay in memory), n8n 2.x in queue mode (the relay in Redis,
+ * executions on workers): each path of the trigger once, in the time CI has.
+ */
+const SETUPS: Setup[] = [
+	{ major: 1 as const, queue: false, label: 'n8n 1.x, one process' },
+	{
+		major: 2 as const,
+		queue: true,
+		label: 'n8n 2.x in queue mode: main + 2 workers, PostgreSQL, Redis',
+	},
+].filter((setup) => majors.includes(setup.major));
+
+describe.each(SETUPS)('$label', ({ major, queue }) => {
 	const module = major === 1 ? 'Leads' : 'Contacts';
 	const workflowId = `zohoInstantE2e${major}`;
 	const webhookId = `4c1d7e0a-0000-4000-8000-00000000000${major}`;
 	let receiver: Receiver;
-	let userFolder: UserFolder;
+	let userFolder: UserFolder | undefined;
 	let n8n: RunningN8n | undefined;
+	let fleet: QueueFleet | undefined;
+	let servers: Array<{ stop(): Promise<void> }> = [];
 	let session: N8nSession;
+	let enabledBefore = 0;
+	const main = (): RunningN8n => {
+		const running = fleet?.main ?? n8n;
+		if (!running) throw new Error('n8n is not running');
+		return running;
+	};
 	const zoho = {
 		create: (fields: Record<string, unknown>) => sim.createCrm('us', { module, fields }).id,
 		edit: (id: string, fields: Record<string, unknown>) =>
@@ -171,6 +203,12 @@ describe.each(majors)('n8n %s.x', (major) => {
 	beforeAll(async () => {
 		const started = Date.now();
 		receiver = await startReceiver();
+		let env: Record<string, string> = {};
+		if (queue) {
+			const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+			servers = [postgres, redis];
+			env = queueModeEnv({ redis, postgres });
+		}
 		userFolder = await prepare({
 			major,
 			workflowId,
@@ -178,30 +216,43 @@ describe.each(majors)('n8n %s.x', (major) => {
 			module,
 			fields: 'Last_Name,Email',
 			receiver,
+			env,
 		});
-		n8n = await startN8n({ major, userFolder, readyTimeoutMs: 180_000 });
-		session = await setupOwner(n8n.baseUrl);
+		enabledBefore = enables();
+		if (queue) fleet = await startQueueFleet({ major, userFolder, workers: 2 });
+		else n8n = await startN8n({ major, userFolder, readyTimeoutMs: 180_000 });
+		session = await setupOwner(main().baseUrl);
 		await until(
 			'a channel enabled at activation',
 			() => activeChannels(webhookId).length === 1,
-			60_000,
-		);
+			120_000,
+		).catch((error: unknown) => {
+			console.log(`n8n's log:\n${main().output().slice(-8000)}`);
+			throw error;
+		});
 		console.log(`n8n ${major}.x with an active instant trigger in ${Date.now() - started} ms`);
-	}, 400_000);
+	}, 600_000);
 
 	afterAll(async () => {
+		await fleet?.stop();
 		await n8n?.stop();
+		await Promise.all(servers.map((server) => server.stop()));
 		await receiver?.close();
 		userFolder?.cleanup();
-	}, 60_000);
+	}, 120_000);
 
 	test('activation enables one channel; create, edit and delete each run one execution with the right items', async () => {
 		const [channel] = activeChannels(webhookId);
 		expect(channel).toMatchObject({
 			module,
 			events: ['create', 'edit', 'delete'],
-			notifyUrl: `${n8n?.baseUrl}/webhook/${webhookId}/zoho`,
+			notifyUrl: `${main().baseUrl}/webhook/${webhookId}/zoho`,
 		});
+		// One channel for the whole n8n (in queue mode: for the fleet), enabled once.
+		expect(
+			sim.notificationChannels('us').filter((c) => c.notifyUrl.includes(webhookId)),
+		).toHaveLength(1);
+		expect(enables() - enabledBefore).toBe(1);
 		expect((channel?.expiresAt ?? 0) - sim.now()).toBeGreaterThan(6 * DAY_MS);
 		const id = zoho.create({ Last_Name: 'Ada', Email: 'ada@example.com' });
 		await receiver.waitFor(1, DELIVERY_MS);
@@ -223,6 +274,7 @@ describe.each(majors)('n8n %s.x', (major) => {
 		]);
 		expect(deleted?.items).toEqual([{ id, module, _operation: 'deleted' }]);
 		expect(new Set(reported(receiver).map((hit) => hit.execution)).size).toBe(3);
+		if (fleet) expect(fleet.workers.map(executionsStarted).reduce((a, b) => a + b, 0)).toBe(3);
 	});
 
 	test("a forged callback is refused and starts nothing; the channel's token is nowhere in n8n's log", async () => {
@@ -256,11 +308,13 @@ describe.each(majors)('n8n %s.x', (major) => {
 		expect(reported(receiver, before).map((hit) => hit.items.map((item) => item.id))).toEqual([
 			[id],
 		]);
-		expect(n8n?.output()).not.toContain(channel?.token ?? '?');
-		expect(n8n?.output()).not.toContain(client.clientSecret);
+		for (const output of [main().output(), ...(fleet?.workers.map((w) => w.output()) ?? [])]) {
+			expect(output).not.toContain(channel?.token ?? '?');
+			expect(output).not.toContain(client.clientSecret);
+		}
 	});
 
-	test("Zoho's clock 8 days on with no event: the lapsed channel is enabled again and delivers", async () => {
+	test("Zoho's clock 8 days on with no event: the lapsed channel is enabled again, once, and delivers", async () => {
 		const before = { enables: enables(), hits: receiver.hits.length };
 		sim.advanceClock(8 * DAY_MS);
 		expect(activeChannels(webhookId)).toEqual([]);
@@ -278,23 +332,34 @@ describe.each(majors)('n8n %s.x', (major) => {
 				],
 			}),
 		]);
+		// Renewed by one process only.
+		expect(enables() - before.enables).toBe(1);
 	});
 
 	test('n8n stopped while records change, then started: each change is delivered once', async () => {
 		const kept = zoho.create({ Last_Name: 'Before the stop' });
 		await receiver.waitFor(receiver.hits.length + 1, DELIVERY_MS);
-		await n8n?.stop();
-		n8n = undefined;
 		const before = receiver.hits.length;
-		const failed = sim.counters().notifications.failed;
-		zoho.edit(kept, { Last_Name: 'Edited while stopped' });
-		const added = zoho.create({ Last_Name: 'Created while stopped' });
-		await sim.notificationsSettled();
-		expect(sim.counters().notifications.failed - failed).toBe(2);
-
-		n8n = await startN8n({ major, userFolder, readyTimeoutMs: 180_000 });
+		let added = '';
+		const whileStopped = async () => {
+			const failed = sim.counters().notifications.failed;
+			zoho.edit(kept, { Last_Name: 'Edited while stopped' });
+			added = zoho.create({ Last_Name: 'Created while stopped' });
+			await sim.notificationsSettled();
+			expect(sim.counters().notifications.failed - failed).toBe(2);
+		};
+		if (fleet) await fleet.replaceMain(whileStopped);
+		else {
+			await n8n?.stop();
+			await whileStopped();
+			n8n = await startN8n({
+				major,
+				userFolder: userFolder as UserFolder,
+				readyTimeoutMs: 180_000,
+			});
+		}
 		await receiver.waitFor(before + 1, DELIVERY_MS + 60_000);
-		// A change after the restart comes through its callback; the caught-up ones do not come again.
+		// A change after the start comes through its callback; the caught-up ones do not come again.
 		const after = zoho.create({ Last_Name: 'After the start' });
 		await until(
 			'the change after the start reported',
@@ -323,7 +388,7 @@ describe.each(majors)('n8n %s.x', (major) => {
 			]),
 		);
 		// The owner exists by now: the new process needs a new login.
-		session = await login(n8n.baseUrl);
+		session = await login(main().baseUrl);
 	});
 
 	test('deactivation disables the channel', async () => {
@@ -333,84 +398,5 @@ describe.each(majors)('n8n %s.x', (major) => {
 		expect(sim.notificationChannels('us').filter((c) => c.notifyUrl.includes(webhookId))).toEqual(
 			[],
 		);
-	});
-});
-
-const queueMode = majors.includes(2) ? describe : describe.skip;
-
-queueMode('n8n 2.x in queue mode: main + 2 workers, PostgreSQL, Redis', () => {
-	const module = 'Deals';
-	const workflowId = 'zohoInstantE2eQueue';
-	const webhookId = '4c1d7e0a-0000-4000-8000-0000000000a1';
-	let receiver: Receiver;
-	let postgres: PostgresServer | undefined;
-	let redis: RedisServer | undefined;
-	let userFolder: UserFolder | undefined;
-	let fleet: QueueFleet | undefined;
-
-	beforeAll(async () => {
-		const started = Date.now();
-		receiver = await startReceiver();
-		[postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-		userFolder = await prepare({
-			major: 2,
-			workflowId,
-			webhookId,
-			module,
-			fields: 'Deal_Name,Stage',
-			receiver,
-			env: queueModeEnv({ redis, postgres }),
-		});
-		fleet = await startQueueFleet({ major: 2, userFolder, workers: 2 });
-		await until(
-			'a channel enabled at activation',
-			() => activeChannels(webhookId).length === 1,
-			120_000,
-		).catch((error: unknown) => {
-			console.log(`n8n main's log:\n${fleet?.main.output().slice(-8000) ?? ''}`);
-			throw error;
-		});
-		console.log(`queue-mode fleet with an active instant trigger in ${Date.now() - started} ms`);
-	}, 600_000);
-
-	afterAll(async () => {
-		await fleet?.stop();
-		await Promise.all([redis?.stop(), postgres?.stop()]);
-		await receiver?.close();
-		userFolder?.cleanup();
-	}, 120_000);
-
-	test('one channel for the fleet; each event is executed once; the channel is renewed once', async () => {
-		expect(
-			sim.notificationChannels('us').filter((c) => c.notifyUrl.includes(webhookId)),
-		).toHaveLength(1);
-		const enabledAtStart = enables();
-		const id = sim.createCrm('us', {
-			module,
-			fields: { Deal_Name: 'Fleet deal', Stage: 'Qualification' },
-		}).id;
-		await receiver.waitFor(1, DELIVERY_MS);
-		sim.touchCrm('us', { module, id, fields: { Stage: 'Closed Won' } });
-		await receiver.waitFor(2, DELIVERY_MS);
-		sim.deleteCrm('us', { module, id });
-		await receiver.waitFor(3, DELIVERY_MS);
-		expect(reported(receiver).map((hit) => hit.items.map((item) => item._operation))).toEqual([
-			['created'],
-			['edited'],
-			['deleted'],
-		]);
-
-		// Four days on: less than half the week left; the leader's next check renews, once.
-		sim.advanceClock(4 * DAY_MS);
-		await until('the channel renewed', () => enables() > enabledAtStart, CHECK_MS);
-		const sentinel = sim.createCrm('us', { module, fields: { Deal_Name: 'After the renewal' } }).id;
-		await receiver.waitFor(4, DELIVERY_MS);
-		expect(reported(receiver, 3).map((hit) => hit.items.map((item) => item.id))).toEqual([
-			[sentinel],
-		]);
-		expect(enables() - enabledAtStart).toBe(1);
-		expect(activeChannels(webhookId)).toHaveLength(1);
-		// The executions ran on the workers, each once.
-		expect(new Set(reported(receiver).map((hit) => hit.execution)).size).toBe(4);
 	});
 });

@@ -19,7 +19,6 @@ import type { AddressInfo } from 'node:net';
 import { ExecutionLifecycleHooks, HookContext, TriggerContext, WebhookContext } from 'n8n-core';
 import type {
 	IDataObject,
-	INode,
 	INodeExecutionData,
 	INodeType,
 	ITriggerResponse,
@@ -31,26 +30,12 @@ import type {
 } from 'n8n-workflow';
 import { UserError } from 'n8n-workflow';
 
-import { builtinNodeTypes } from './builtinNodes';
-import { HarnessCredentialsHelper } from './credentialsHelper';
-import { prepareHarnessEnvironment } from './environment';
-import { HarnessNodeTypes } from './nodeTypes';
-import {
-	createAdditionalData,
-	prepareWorkflow,
-	runWorkflow,
-	type RunWorkflowOptions,
-	type RunWorkflowResult,
-} from './runWorkflow';
+import { activation, type ActivationOptions } from './activation';
+import { createAdditionalData, runWorkflow, type RunWorkflowResult } from './runWorkflow';
 
-export interface WebhookTriggerOptions
-	extends Pick<RunWorkflowOptions, 'workflow' | 'nodeTypes' | 'credentialTypes' | 'credentials'> {
-	/** Name of the trigger node. */
-	node: string;
+export interface WebhookTriggerOptions extends ActivationOptions {
 	/** The webhook server's port (an n8n started again on its old address); a free one when absent. */
 	port?: number;
-	/** The node's static data as n8n loads it from its database (e.g. what an earlier runner's `staticData()` gave). */
-	staticData?: IDataObject;
 }
 
 /** One request the webhook server answered. */
@@ -97,29 +82,7 @@ export interface WebhookTrigger {
 let executionCounter = 0;
 
 export async function startWebhookTrigger(options: WebhookTriggerOptions): Promise<WebhookTrigger> {
-	prepareHarnessEnvironment();
-	const nodeTypes = new HarnessNodeTypes(
-		{ ...builtinNodeTypes(), ...options.nodeTypes },
-		() => undefined,
-	);
-	const credentialsHelper = new HarnessCredentialsHelper(
-		options.credentialTypes ?? {},
-		options.credentials ?? {},
-	);
-	const { workflow, workflowData } = prepareWorkflow(
-		{
-			workflow: {
-				...options.workflow,
-				staticData: options.staticData ? { [`node:${options.node}`]: options.staticData } : {},
-			},
-			startNode: options.node,
-		},
-		nodeTypes,
-	);
-	const found: INode | null = workflow.getNode(options.node);
-	if (found === null) throw new UserError(`Node "${options.node}" is not in the workflow`);
-	const node: INode = found;
-	const nodeType: INodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	const { credentialsHelper, workflow, workflowData, node, nodeType } = activation(options);
 	const description = nodeType.description.webhooks?.[0];
 	const hooks = nodeType.webhookMethods?.[description?.name ?? 'default'];
 	if (!description || !hooks || !nodeType.webhook || !nodeType.trigger)

@@ -174,10 +174,12 @@ class Session {
 		let nextCheck = this.now();
 		let failures = 0;
 		while (!this.signal.aborted && !this.lease.lost()) {
-			if (this.now() >= nextCheck) {
+			const now = this.now();
+			if (now >= nextCheck) {
 				const wait = await this.attempt(() => this.check(), failures);
 				failures = wait === undefined ? 0 : failures + 1;
-				nextCheck = this.now() + (wait ?? this.settings.checkIntervalMs);
+				// Counted from the check's start: a clock that jumped meanwhile (a host resumed) is seen at once.
+				nextCheck = now + (wait ?? this.settings.checkIntervalMs);
 			}
 			const callbacks = await this.access.relay.take({
 				key: this.access.key,

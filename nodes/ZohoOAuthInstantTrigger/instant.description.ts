@@ -1,6 +1,7 @@
 /** The instant trigger's parameters: which module, which events, which fields, and how it keeps up. */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { startFromProperty, timeoutProperty } from '../shared/options.description';
 import { moduleProperty } from '../shared/crmTarget.description';
 
 export const DEFAULT_CHECK_MINUTES = 60;
@@ -103,22 +104,10 @@ export const instantProperties: INodeProperties[] = [
 				description:
 					"Whether a change of a record that points at one of this module's records (e.g. a Contact of an Account) counts as an edit of it, as Zoho does by default",
 			},
-			{
-				displayName: 'Start From',
-				name: 'startFrom',
-				type: 'dateTime',
-				default: '',
-				description:
-					'On first activation, emit the records changed since this time (e.g. when a polling trigger was stopped). Empty: from the moment the workflow is activated.',
-			},
-			{
-				displayName: 'Timeout',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 30000,
-				description: 'Milliseconds to wait for each Zoho answer',
-			},
+			startFromProperty(
+				'On first activation, emit the records changed since this time (e.g. when a polling trigger was stopped). Empty: from the moment the workflow is activated.',
+			),
+			timeoutProperty,
 		],
 	},
 ];

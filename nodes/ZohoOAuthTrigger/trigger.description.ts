@@ -1,6 +1,7 @@
 /** The trigger's parameters: where to watch, which event, which fields. */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { startFromProperty, timeoutProperty } from '../shared/options.description';
 import {
 	crmVersionProperty,
 	moduleProperty,
@@ -46,22 +47,10 @@ export const triggerProperties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		options: [
-			{
-				displayName: 'Start From',
-				name: 'startFrom',
-				type: 'dateTime',
-				default: '',
-				description:
-					'On first activation, emit the records changed since this time. Empty: start from the moment the workflow is activated.',
-			},
-			{
-				displayName: 'Timeout',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 30000,
-				description: 'Milliseconds to wait for each Zoho answer',
-			},
+			startFromProperty(
+				'On first activation, emit the records changed since this time. Empty: start from the moment the workflow is activated.',
+			),
+			timeoutProperty,
 		],
 	},
 ];

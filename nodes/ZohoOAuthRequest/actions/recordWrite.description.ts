@@ -7,7 +7,8 @@ import {
 	moduleProperty,
 	productProperty,
 } from '../../shared/crmTarget.description';
-import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS } from '../../shared/parameters';
+import { timeoutProperty } from '../../shared/options.description';
+import { DEFAULT_MAX_CONCURRENCY } from '../../shared/parameters';
 
 export const OPERATION = 'recordWrite';
 const show = (extra: Record<string, string[]> = {}) => ({
@@ -180,14 +181,7 @@ export const properties: INodeProperties[] = [
 				description:
 					'Calls sent at once. Zoho limits concurrent calls per organisation (Free 5 … Ultimate 25), and writes of more than 10 records to 10 at once.',
 			},
-			{
-				displayName: 'Timeout',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_TIMEOUT_MS,
-				description: 'Milliseconds to wait for each Zoho answer',
-			},
+			timeoutProperty,
 		],
 	},
 ];
