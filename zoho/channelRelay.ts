@@ -27,7 +27,7 @@ export interface ChannelRelay {
 	take(
 		options: RelayCall & { max: number; waitMs: number; signal?: AbortSignal },
 	): Promise<string[]>;
-	/** What the webhook side knows of the channel (its notify URL, Zoho's expiry), for the consumer. */
+	/** What the webhook side knows of the channel (its notify URL, Zoho's expiry: webhookMethods), for the consumer. */
 	announce(options: RelayCall & { channel: string }): Promise<void>;
 	announced(options: RelayCall): Promise<string | undefined>;
 	/** The consumer lease, or undefined while another consumer holds it. */

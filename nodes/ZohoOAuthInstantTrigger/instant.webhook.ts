@@ -41,9 +41,6 @@ export async function webhook(ctx: IWebhookFunctions): Promise<IWebhookResponseD
 		const handed = JSON.stringify({ ...callback, token: undefined });
 		await access.relay.handOver({ key: access.key, callback: handed });
 		if (test) return { workflowData: [[{ json: {} }]] };
-		const notifyUrl = ctx.getNodeWebhookUrl('default');
-		if (notifyUrl !== undefined)
-			await access.relay.announce({ key: access.key, channel: JSON.stringify({ notifyUrl }) });
 		return answer(ctx, 200, { status: 'accepted' });
 	} catch (error) {
 		// Throwing would record a failed execution for every callback; Zoho only needs to hear no.
