@@ -397,6 +397,34 @@ describe('Zoho OAuth Instant Trigger', () => {
 		}
 	});
 
+	it('takes over from a polling trigger at Start From: what changed since is emitted once, then the notifications', async () => {
+		// The polling trigger was stopped a minute ago; one record changed before, one after.
+		const stopped = kit.sim.now() - 60_000;
+		const at = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}+00:00`;
+		const [before, after] = kit.sim.seedCrm('us', {
+			module: 'Calls',
+			count: 2,
+			make: (i) => ({
+				Subject: i === 1 ? 'polled already' : 'changed after the poller stopped',
+				Modified_Time: at(i === 1 ? stopped - 30_000 : stopped + 30_000),
+				Created_Time: at(stopped - 3_600_000),
+			}),
+		});
+		const { trigger } = await instant({
+			module: byName('Calls'),
+			fields: 'Subject',
+			options: { startFrom: new Date(stopped).toISOString() },
+		});
+		await activated(trigger, 'Calls');
+		await executions(trigger, 1);
+		const id = zoho.create('Calls', { Subject: 'after the switch' });
+		await executions(trigger, 2);
+		expect(
+			trigger.executions.map((items) => jsons(items).map((item) => [item.id, item._operation])),
+		).toEqual([[[after, 'edited']], [[id, 'created']]]);
+		expect(jsons(trigger.executions[0]).map((item) => item.id)).not.toContain(before);
+	});
+
 	it('disables the channel on deactivation', async () => {
 		const { trigger } = await instant({ module: byName('Leads') });
 		await activated(trigger, 'Leads');
