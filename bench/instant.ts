@@ -1,5 +1,5 @@
 /**
- * Part 7, the instant trigger against the polling trigger in one real n8n 2.x: Zoho (the
+ * Part 8, the instant trigger against the polling trigger in one real n8n 2.x: Zoho (the
  * simulator) sends real notifications to n8n's webhook; both workflows report each
  * execution to a receiver here. Records are created one at a time, as a user would, in
  * Leads (watched by the instant trigger) and Contacts (polled every minute, the polling

@@ -1,4 +1,5 @@
 /** Turns the measurements into the table printed by `npm run bench` and written to bench/results.md. */
+import type { BackfillResult, BackfillWay } from './backfill';
 import type { CrmResult } from './crmSync';
 import { FLEET_LATENCY_MS, FLEET_ORG_LIMIT, type FleetResult, type FleetVariant } from './fleet';
 import { CHECK_MINUTES, type InstantResult } from './instant';
@@ -15,6 +16,7 @@ export interface BenchResults {
 	memory?: MemoryResult;
 	crm?: CrmResult;
 	fleet?: FleetResult;
+	backfill?: BackfillResult;
 	instant?: InstantResult;
 }
 
@@ -280,6 +282,51 @@ export function fleetRows(result: FleetResult): Row[] {
 	});
 }
 
+const BACKFILL_LABEL: Record<BackfillWay, string> = {
+	bulkRead: 'Export Records (Bulk Read)',
+	returnAll: 'API Request, Return All',
+	coql: 'Query (COQL), Return All',
+};
+
+export function backfillRows(result: BackfillResult): Row[] {
+	const section = `7 backfill, n8n ${result.n8nVersion}`;
+	if (result.failure)
+		return [
+			{
+				section,
+				what: 'backfill part',
+				measured: `could not run: ${result.failure}`,
+				goal: '—',
+				verdict: 'n/a',
+			},
+		];
+	const setting = `every record of a ${thousands(result.records)}-record module as items, Zoho answering each call after ${result.latencyMs} ms`;
+	const rows: Row[] = result.runs.map((run) => ({
+		section,
+		what: `${BACKFILL_LABEL[run.way]}: ${setting}${run.way === 'bulkRead' ? ` (a job done after ${result.jobMs / 1000} s)` : ''}`,
+		measured:
+			`${thousands(run.records)} records, ${thousands(run.apiCalls)} API calls, ${thousands(run.credits)} credits; node ${fixed(run.nodeMs / 1000, 1)} s, ` +
+			`n8n execute ${fixed(run.processMs / 1000, 1)} s; n8n peak RSS ${run.peakRssBytes === undefined ? 'n/a' : mib(run.peakRssBytes)}` +
+			(run.error ? `; failed: ${run.error}` : ''),
+		goal: run.way === 'bulkRead' ? 'all records, ≤ 10 calls' : '—',
+		verdict:
+			run.way === 'bulkRead'
+				? verdict(!run.error && run.records === result.records && run.apiCalls <= 10)
+				: 'n/a',
+	}));
+	const bulk = result.runs.find((run) => run.way === 'bulkRead' && !run.error);
+	const pages = result.runs.find((run) => run.way === 'returnAll' && !run.error);
+	if (bulk && pages)
+		rows.push({
+			section,
+			what: 'API calls Return All / Bulk Read',
+			measured: `${thousands(pages.apiCalls)} / ${thousands(bulk.apiCalls)} = ${fixed(pages.apiCalls / bulk.apiCalls, 0)}× (credits ${thousands(pages.credits)} / ${thousands(bulk.credits)})`,
+			goal: '≥ 100×',
+			verdict: verdict(pages.apiCalls / bulk.apiCalls >= 100),
+		});
+	return rows;
+}
+
 /** The value below which `share` of the sorted values lie (nearest rank). */
 function percentile(values: readonly number[], share: number): number {
 	const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
@@ -293,7 +340,7 @@ const seconds = (ms: number) => `${fixed(ms / 1000, 2)} s`;
 const RENEWALS_PER_DAY = 1 / 3.5;
 
 export function instantRows(result: InstantResult): Row[] {
-	const section = `7 instant trigger, n8n ${result.n8nVersion}`;
+	const section = `8 instant trigger, n8n ${result.n8nVersion}`;
 	if (result.failure)
 		return [
 			{
@@ -356,6 +403,7 @@ export function allRows(results: BenchResults): Row[] {
 		...(results.memory ? memoryRows(results.memory) : []),
 		...(results.crm ? crmRows(results.crm) : []),
 		...(results.fleet ? fleetRows(results.fleet) : []),
+		...(results.backfill ? backfillRows(results.backfill) : []),
 		...(results.instant ? instantRows(results.instant) : []),
 	];
 }

@@ -105,9 +105,10 @@ async function rawPageWalk(options: {
 	let pages = 0;
 	const started = performance.now();
 	for (let guard = 0; guard < 1_000; guard++) {
+		// Zoho lists CRM records from v3 on only with `fields`, repeated with every page token.
 		const query = pageToken
-			? `page_token=${encodeURIComponent(pageToken)}&per_page=200`
-			: `page=${page}&per_page=200`;
+			? `fields=Last_Name,Email&page_token=${encodeURIComponent(pageToken)}&per_page=200`
+			: `fields=Last_Name,Email&page=${page}&per_page=200`;
 		const res = await request(`${options.base}/crm/v8/Leads?${query}`, {
 			method: 'GET',
 			headers,
@@ -405,6 +406,8 @@ async function returnAllVsWalk(options: {
 			operation: 'apiRequest',
 			method: 'GET',
 			path: '/Leads',
+			sendQuery: true,
+			queryParameters: { parameters: [{ name: 'fields', value: 'Last_Name,Email' }] },
 			options: { returnAll: true, splitIntoItems: true },
 		},
 		CREDENTIAL_ID,

@@ -197,7 +197,7 @@ describe.each(SETUPS)('$label', ({ major, queue }) => {
 		create: (fields: Record<string, unknown>) => sim.createCrm('us', { module, fields }).id,
 		edit: (id: string, fields: Record<string, unknown>) =>
 			sim.touchCrm('us', { module, id, fields }),
-		remove: (id: string) => sim.deleteCrm('us', { module, id }),
+		remove: (id: string) => sim.deleteCrm('us', { module, ids: [id] }),
 	};
 
 	beforeAll(async () => {

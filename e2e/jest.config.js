@@ -13,4 +13,8 @@ module.exports = {
 	maxWorkers: 1,
 	// Print every test's name: the run is long and its log is the report.
 	verbose: true,
+	// What n8n (a child process) sends to the simulator is journaled and held against Zoho's
+	// request contract after the run, as in npm test.
+	globalSetup: '<rootDir>/test/contract/globalSetup.ts',
+	globalTeardown: '<rootDir>/test/contract/globalTeardown.ts',
 };

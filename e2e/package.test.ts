@@ -89,7 +89,12 @@ function webhookWorkflow(): Workflow {
 					service: 'crm',
 					path: '/Leads',
 					sendQuery: true,
-					queryParameters: { parameters: [{ name: 'per_page', value: '1' }] },
+					queryParameters: {
+						parameters: [
+							{ name: 'fields', value: 'Last_Name,Email' },
+							{ name: 'per_page', value: '1' },
+						],
+					},
 					options: {},
 				},
 				credentials,
@@ -418,17 +423,16 @@ describe.each(majors)('n8n-nodes-zoho-oauth in n8n %i.x', (major) => {
 				.records(demo.dc, 'Leads')
 				.filter((lead) => Date.parse(String(lead.Modified_Time)) >= firstSecond)
 				.map((lead) => lead.id);
-			const nodes = (example.nodes ?? []).map((node) =>
-				node.type === TRIGGER_TYPE
-					? {
-							...node,
-							parameters: {
-								...(node.parameters as Record<string, unknown>),
-								options: { startFrom: new Date(startFrom).toISOString() },
-							},
-						}
-					: node,
-			);
+			// The trigger with its default Fields (empty): it reads the module's fields itself.
+			const nodes = (example.nodes ?? []).map((node) => {
+				if (node.type !== TRIGGER_TYPE) return node;
+				const parameters = { ...(node.parameters as Record<string, unknown>) };
+				delete parameters.fields;
+				return {
+					...node,
+					parameters: { ...parameters, options: { startFrom: new Date(startFrom).toISOString() } },
+				};
+			});
 			await importWorkflows({ major, userFolder, workflows: [{ ...example, nodes }] });
 			await activateWorkflow({ major, userFolder, id: example.id });
 			demo.sim.resetCounters();
@@ -472,6 +476,8 @@ describe.each(majors)('n8n-nodes-zoho-oauth in n8n %i.x', (major) => {
 			expect(counters.callsByPathStatus['GET /crm/v8/Leads 200']).toBeGreaterThanOrEqual(1);
 			expect(counters.callsByPathStatus['GET /crm/v8/Leads 200']).toBeLessThanOrEqual(3);
 			expect(counters.mintsTotal).toBeLessThanOrEqual(1);
+			// Fields empty: Leads' fields read once from settings/fields, kept for the next polls.
+			expect(counters.callsByPathStatus['GET /crm/v8/settings/fields 200']).toBe(1);
 			// Written by this n8n run (example (a) upserted the same Leads earlier, with the same Description).
 			const synced = new Set(
 				demo.sim
@@ -517,6 +523,7 @@ describe.each(majors)('n8n-nodes-zoho-oauth in n8n %i.x', (major) => {
 					.records(demo.dc, 'Contacts')
 					.filter((contact) => contact.Email === 'trigger.e2e@example.com'),
 			).toHaveLength(1);
+			expect(demo.sim.counters().callsByPathStatus['GET /crm/v8/settings/fields 200']).toBe(1);
 		}, 300_000);
 	});
 });

@@ -218,14 +218,20 @@ describe.each(majors)('Create, Update, Upsert or Delete Records in n8n %i.x', (m
 		).toHaveLength(100);
 	});
 
-	test('without Continue On Fail the same refusal fails the run: n8n exits 1 saying how many of how many', async () => {
+	test('without Continue On Fail the same refusal fails the run: n8n exits 1 saying how many of how many, and which are in Zoho now', async () => {
 		const result = await execute(WORKFLOWS.failing);
 		expect(result.succeeded).toBe(false);
 		expect(result.code).toBe(1);
 		const error = result.run?.data?.resultData?.error;
-		expect(error?.message).toBe('Zoho refused 1 of 101 records.');
+		expect(error?.message).toBe(
+			'Zoho refused 1 of 101 records and wrote the other 100: they are in Zoho now.',
+		);
 		expect(String(error?.description)).toContain(
 			`item ${MISSING}: MANDATORY_NOT_FOUND (Last_Name)`,
+		);
+		expect(String(error?.description)).toContain('Written records (item → id): 0 → ');
+		expect(String(error?.description)).toContain(
+			'Running the node again on the same items finds them by the duplicate check fields',
 		);
 		expect(String(error?.description)).toContain('Continue On Fail');
 		expect(result.run?.data?.resultData?.lastNodeExecuted).toBe(UPSERT_NODE);

@@ -41,3 +41,24 @@ export function zohoWorkflow(
 		settings: { executionOrder: 'v1' },
 	};
 }
+
+export const TRIGGER_TYPE = 'n8n-nodes-zoho-oauth.zohoOAuthTrigger';
+
+/** The one-node workflow of the trigger tests: "Trigger" alone, polled by createPollRunner. */
+export function zohoTriggerWorkflow(parameters: IDataObject): WorkflowJson {
+	return {
+		nodes: [
+			{
+				id: 't1',
+				name: 'Trigger',
+				type: TRIGGER_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters,
+				credentials: { zohoSelfClientApi: { id: CREDENTIAL_ID, name: 'Zoho (simulator)' } },
+			},
+		],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+	};
+}

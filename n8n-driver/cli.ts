@@ -13,19 +13,33 @@ export interface N8nCliOptions {
 	timeoutMs?: number;
 	/** See RunOptions.stdoutFile. */
 	stdoutFile?: string;
+	/** Measure the n8n process's peak resident memory (GNU time, where installed). */
+	measurePeakRss?: boolean;
 }
 
+export interface N8nCliResult extends CliResult {
+	/** The n8n process's peak resident set size (bytes), when asked for and measurable. */
+	peakRssBytes?: number;
+}
+
+const GNU_TIME = '/usr/bin/time';
+const PEAK_RSS_LINE = /^n8n-driver peak RSS KiB: (\d+)$/m;
+
 /** `n8n <args>` on the host's node in the user folder. Never throws on a non-zero exit. */
-export function n8nCli(options: N8nCliOptions): Promise<CliResult> {
+export async function n8nCli(options: N8nCliOptions): Promise<N8nCliResult> {
 	const host = hostFor(options.major);
-	return run({
-		command: host.nodeBin,
-		args: [host.n8nBin, ...options.args],
+	const measure = options.measurePeakRss === true && fs.existsSync(GNU_TIME);
+	const command = [host.nodeBin, host.n8nBin, ...options.args];
+	const result = await run({
+		command: measure ? GNU_TIME : host.nodeBin,
+		args: measure ? ['-f', 'n8n-driver peak RSS KiB: %M', ...command] : command.slice(1),
 		cwd: options.userFolder.dir,
 		env: processEnv(host, options.userFolder.env),
 		timeoutMs: options.timeoutMs,
 		stdoutFile: options.stdoutFile,
 	});
+	const peak = measure ? PEAK_RSS_LINE.exec(result.stderr) : null;
+	return peak ? { ...result, peakRssBytes: Number(peak[1]) * 1024 } : result;
 }
 
 /** A credential as `n8n import:credentials` takes it; `data` is plain text, n8n encrypts it. */
@@ -116,9 +130,11 @@ export interface ExecuteWorkflowOptions {
 	userFolder: UserFolder;
 	id: string;
 	timeoutMs?: number;
+	/** See N8nCliOptions.measurePeakRss. */
+	measurePeakRss?: boolean;
 }
 
-export interface ExecuteResult extends CliResult {
+export interface ExecuteResult extends N8nCliResult {
 	/** The run n8n printed (`--rawOutput`), or undefined if none could be parsed. */
 	run: N8nRun | undefined;
 	/**
@@ -163,6 +179,7 @@ export async function executeWorkflow(options: ExecuteWorkflowOptions): Promise<
 		args: ['execute', `--id=${options.id}`, '--rawOutput'],
 		timeoutMs: options.timeoutMs,
 		stdoutFile,
+		measurePeakRss: options.measurePeakRss,
 	});
 	fs.rmSync(stdoutFile, { force: true });
 	const run = parseRunJson(result.stdout) as N8nRun | undefined;

@@ -3,10 +3,12 @@
 import { splitScopes } from './accounts';
 import { isObject, jsonBody } from './body';
 import type { Exchange } from './exchange';
+import { bulkReadCallbacks, defineCustomView, planBulkRead } from './crm-bulk-read';
 import { addRecordRule, defineModule } from './crm-metadata';
+import { deleteRecords } from './crm-records';
 import { seedBooks, seedCrm, touchCrm } from './seed';
 import { createGrantCode, createRefreshToken, registerClient } from './tokens';
-import { createAsUser, deleteAsUser } from './user-edits';
+import { createAsUser } from './user-edits';
 import {
 	isDcId,
 	type BooksProduct,
@@ -55,7 +57,22 @@ function dispatch(ex: Exchange, body: Body): void {
 		ex.json(200, { id: touch[2], Modified_Time: modifiedTime });
 		return;
 	}
-	if (userEdit(ex, { route, body })) return;
+	if (userCreate(ex, { route, body })) return;
+	const remove = /^DELETE \/__sim\/records\/([A-Za-z][A-Za-z0-9_]*)\/(\d{1,25})$/.exec(route);
+	if (remove) {
+		// As a user deleting in Zoho's UI (not counted as an API call); `permanent` empties the bin too.
+		const at = body.at;
+		const removed = deleteRecords(dc, {
+			namespace: body.product === 'bigin' ? 'bigin' : 'crm',
+			module: remove[1] ?? '',
+			ids: [remove[2] ?? ''],
+			at: typeof at === 'number' ? at : core.now(),
+			permanent: body.permanent === true,
+			notice: { hub: core.notifications, batch: ex },
+		});
+		ex.json(removed.size > 0 ? 200 : 404, { deleted: [...removed] });
+		return;
+	}
 	const channel = /^DELETE \/__sim\/notifications\/(\d{1,19})$/.exec(route);
 	if (channel) {
 		const forgotten = core.notifications.forget(dc, channel[1] ?? '');
@@ -124,6 +141,15 @@ function dispatch(ex: Exchange, body: Body): void {
 		case 'GET /__sim/counters':
 			ex.json(200, core.counters.snapshot());
 			return;
+		case 'POST /__sim/journal/deliberate': {
+			// Body {reason}: requests from now on are marked as sent wrong on purpose; {} stops.
+			const reason = body.reason;
+			if (reason !== undefined && reason !== null && typeof reason !== 'string')
+				throw new Error('reason must be a string');
+			core.deliberate = typeof reason === 'string' && reason !== '' ? reason : undefined;
+			ex.json(200, { status: 'success' });
+			return;
+		}
 		case 'POST /__sim/reset-counters':
 			core.counters.reset();
 			ex.json(200, { status: 'success' });
@@ -159,6 +185,29 @@ function dispatch(ex: Exchange, body: Body): void {
 			ex.json(200, { status: 'success' });
 			return;
 		}
+		case 'POST /__sim/bulk-read/plan': {
+			// Body: {durationMs?, fail?, times?} for the next Bulk Read jobs of the port's DC.
+			const { durationMs, fail, times } = body;
+			planBulkRead(dc, {
+				...(typeof durationMs === 'number' ? { durationMs } : {}),
+				...(typeof fail === 'boolean' ? { fail } : {}),
+				...(typeof times === 'number' ? { times } : {}),
+			});
+			ex.json(200, { status: 'success' });
+			return;
+		}
+		case 'GET /__sim/bulk-read/callbacks':
+			ex.json(200, { callbacks: bulkReadCallbacks(dc) });
+			return;
+		case 'POST /__sim/crm/custom-views': {
+			const cvid = defineCustomView(dc, {
+				module: requiredString(body, 'module'),
+				criteria: body.criteria,
+				...optionalString(body, 'id'),
+			});
+			ex.json(200, { cvid });
+			return;
+		}
 		case 'POST /__sim/seed/books': {
 			const ids = seedBooks(core, dc, {
 				product: booksProduct(body.product),
@@ -174,27 +223,18 @@ function dispatch(ex: Exchange, body: Body): void {
 	}
 }
 
-/** A user's create or delete in Zoho's UI (the edit is the PATCH above); false for other routes. */
-function userEdit(ex: Exchange, options: { route: string; body: Body }): boolean {
+/** A user's create in Zoho's UI (the edit and the delete are routes above); false for other routes. */
+function userCreate(ex: Exchange, options: { route: string; body: Body }): boolean {
 	const { route, body } = options;
-	const product = body.product === 'bigin' || ex.query.get('product') === 'bigin' ? 'bigin' : 'crm';
 	const create = /^POST \/__sim\/records\/([A-Za-z][A-Za-z0-9_]*)$/.exec(route);
-	if (create) {
-		const record = createAsUser(ex.core, ex.dc, {
-			module: create[1] ?? '',
-			fields: isObject(body.fields) ? body.fields : {},
-			product,
-		});
-		ex.json(200, { id: record.id, Created_Time: record.Created_Time });
-		return true;
-	}
-	const remove = /^DELETE \/__sim\/records\/([A-Za-z][A-Za-z0-9_]*)\/(\d{1,25})$/.exec(route);
-	if (remove) {
-		deleteAsUser(ex.core, ex.dc, { module: remove[1] ?? '', id: remove[2] ?? '', product });
-		ex.json(200, { id: remove[2] });
-		return true;
-	}
-	return false;
+	if (!create) return false;
+	const record = createAsUser(ex.core, ex.dc, {
+		module: create[1] ?? '',
+		fields: isObject(body.fields) ? body.fields : {},
+		product: body.product === 'bigin' || ex.query.get('product') === 'bigin' ? 'bigin' : 'crm',
+	});
+	ex.json(200, { id: record.id, Created_Time: record.Created_Time });
+	return true;
 }
 
 function readBody(ex: Exchange): Body | undefined {

@@ -17,6 +17,13 @@ export const DEFAULT_CONFIG: Readonly<SimConfig> = {
 	notifyDelayMs: 0,
 	// Zoho does not document how long it waits for a notify URL; ten seconds is our choice.
 	notifyTimeoutMs: 10_000,
+	bulkReadJobMs: 2_000,
+	bulkReadPageSize: 200_000,
+	bulkReadDownloadsPerMinute: 10,
+	bulkReadMaxJobs: Infinity,
+	bulkReadJobCredits: 50,
+	recycleBinDays: 60,
+	pageTokenRecordLimit: 100_000,
 };
 
 /** Keys that must be at least 1 (a cap of 0 would make the simulator useless). */
@@ -26,9 +33,13 @@ const POSITIVE_KEYS = new Set([
 	'mintWindowMs',
 	'liveTokenCap',
 	'refreshTokenCap',
+	'bulkReadPageSize',
+	'bulkReadDownloadsPerMinute',
+	'bulkReadMaxJobs',
+	'pageTokenRecordLimit',
 ]);
 /** Keys where JSON `null` means "no limit" (JSON cannot carry Infinity). */
-const UNLIMITED_KEYS = new Set(['concurrencyLimit', 'creditBudget']);
+const UNLIMITED_KEYS = new Set(['concurrencyLimit', 'creditBudget', 'bulkReadMaxJobs']);
 
 /**
  * Returns `current` with `partial` applied. Throws on unknown keys or bad values so a

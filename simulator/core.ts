@@ -3,6 +3,7 @@ import { DEFAULT_CONFIG, mergeConfig } from './config';
 import { Counters } from './counters';
 import { FaultStore } from './faults';
 import { NotificationHub } from './notifications';
+import type { Journal } from './journal';
 import { DcState } from './state';
 import { isDcId, type DcId, type SimConfig } from './types';
 
@@ -25,6 +26,10 @@ export class SimCore {
 	readonly origins = new Map<DcId, string>();
 	/** api_domain of each DC's token answers, where it is not the listener's origin. */
 	readonly apiDomains = new Map<DcId, string>();
+	/** Where API requests are journaled, when they are. */
+	journal: Journal | undefined;
+	/** While set, journaled requests are marked as sent wrong on purpose, for this reason. */
+	deliberate: string | undefined;
 	private clockOffset = 0;
 	private readonly timers = new Set<NodeJS.Timeout>();
 

@@ -1,6 +1,6 @@
 // Record attachments: multipart upload and binary download on one endpoint.
 import { readPaging } from './crm-list';
-import { moduleOf, simUser, type CrmTarget } from './crm-records';
+import { knownModule, simUser, type CrmTarget } from './crm-records';
 import { zohoError } from './errors';
 import type { Exchange } from './exchange';
 import { boundaryOf, parseMultipart } from './multipart';
@@ -13,7 +13,8 @@ interface AttachmentTarget {
 }
 
 export function handleUpload(ex: Exchange, options: AttachmentTarget): void {
-	const module = moduleOf(ex, options.target);
+	const module = knownModule(ex, options.target);
+	if (!module) return;
 	if (!module.byId.has(options.recordId)) {
 		ex.json(400, invalidRecord(options.recordId));
 		return;
@@ -69,9 +70,10 @@ export function handleUpload(ex: Exchange, options: AttachmentTarget): void {
 }
 
 export function handleListAttachments(ex: Exchange, options: AttachmentTarget): void {
+	const module = knownModule(ex, options.target);
+	if (!module) return;
 	const paging = readPaging(ex);
 	if (!paging) return;
-	const module = moduleOf(ex, options.target);
 	const parent = module.byId.get(options.recordId);
 	const all = module.attachments.get(options.recordId) ?? [];
 	const offset = (paging.page - 1) * paging.perPage;
@@ -111,7 +113,11 @@ export function handleDownload(
 	ex: Exchange,
 	options: AttachmentTarget & { attachmentId: string },
 ): void {
-	const attachment = findAttachment(ex, options);
+	const module = knownModule(ex, options.target);
+	if (!module) return;
+	const attachment = module.attachments
+		.get(options.recordId)
+		?.find((candidate) => candidate.id === options.attachmentId);
 	if (!attachment) {
 		ex.json(400, invalidRecord(options.attachmentId));
 		return;
@@ -130,7 +136,8 @@ export function handleDeleteAttachment(
 	ex: Exchange,
 	options: AttachmentTarget & { attachmentId: string },
 ): void {
-	const module = moduleOf(ex, options.target);
+	const module = knownModule(ex, options.target);
+	if (!module) return;
 	const list = module.attachments.get(options.recordId) ?? [];
 	if (!list.some((attachment) => attachment.id === options.attachmentId)) {
 		ex.json(400, invalidRecord(options.attachmentId));
@@ -150,14 +157,6 @@ export function handleDeleteAttachment(
 			},
 		],
 	});
-}
-
-function findAttachment(
-	ex: Exchange,
-	options: AttachmentTarget & { attachmentId: string },
-): AttachmentState | undefined {
-	const list = moduleOf(ex, options.target).attachments.get(options.recordId) ?? [];
-	return list.find((attachment) => attachment.id === options.attachmentId);
 }
 
 function invalidRecord(id: string): ReturnType<typeof zohoError> {

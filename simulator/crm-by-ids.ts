@@ -3,15 +3,17 @@
 // (query `ids`, at most 100; `fields` as for any list: required from v3 on, at most 50);
 // docs api/v8/get-records.html. Zoho does not say how an unknown id answers: here it is
 // left out (a record deleted since the notification is simply not listed).
-import { moduleOf, projectFields, type CrmTarget } from './crm-records';
+import { checkFieldsParam, listNeedsFields } from './crm-list';
+import { knownModule, projectFields, type CrmTarget } from './crm-records';
 import { zohoError } from './errors';
 import type { Exchange } from './exchange';
 
 const MAX_IDS = 100;
-const MAX_FIELDS = 50;
 const RECORD_ID = /^\d{1,19}$/;
 
 export function handleListByIds(ex: Exchange, target: CrmTarget): void {
+	const module = knownModule(ex, target);
+	if (!module) return;
 	const ids = splitList(ex.query.get('ids'));
 	if (ids.length === 0 || !ids.every((id) => RECORD_ID.test(id))) {
 		ex.json(400, zohoError('INVALID_DATA', 'invalid data', { param_name: 'ids' }));
@@ -24,22 +26,7 @@ export function handleListByIds(ex: Exchange, target: CrmTarget): void {
 		);
 		return;
 	}
-	const fields = splitList(ex.query.get('fields'));
-	if (fields.length === 0 && (target.namespace === 'bigin' || target.version >= 3)) {
-		ex.json(
-			400,
-			zohoError('REQUIRED_PARAM_MISSING', 'required param is missing', { param_name: 'fields' }),
-		);
-		return;
-	}
-	if (fields.length > MAX_FIELDS) {
-		ex.json(
-			400,
-			zohoError('LIMIT_EXCEEDED', 'limit exceeded', { limit: MAX_FIELDS, param_name: 'fields' }),
-		);
-		return;
-	}
-	const module = moduleOf(ex, target);
+	if (!checkFieldsParam(ex, { required: listNeedsFields(target) })) return;
 	const found = [...new Set(ids)].flatMap((id) => {
 		const record = module.byId.get(id);
 		return record ? [record] : [];
@@ -48,9 +35,9 @@ export function handleListByIds(ex: Exchange, target: CrmTarget): void {
 		ex.empty(204);
 		return;
 	}
-	const projection = fields.length === 0 ? null : fields.join(',');
+	const project = projectFields(ex, { target, fields: ex.query.get('fields') });
 	ex.json(200, {
-		data: found.map((record) => projectFields(record, projection)),
+		data: found.map(project),
 		info: { per_page: MAX_IDS, count: found.length, page: 1, more_records: false },
 	});
 }

@@ -17,7 +17,13 @@ export interface RecordRefusal {
 type FieldRow = [
 	apiName: string,
 	dataType: string,
-	options?: { mandatory?: boolean; length?: number; readOnly?: boolean; picklist?: string[] },
+	options?: {
+		mandatory?: boolean;
+		length?: number;
+		readOnly?: boolean;
+		picklist?: string[];
+		lookup?: string;
+	},
 ];
 
 const SYSTEM_ROWS: FieldRow[] = [
@@ -36,13 +42,34 @@ const PERSON_ROWS: FieldRow[] = [
 	['Description', 'textarea', { length: 32_000 }],
 	['Email_Opt_Out', 'boolean'],
 ];
+/** Sales documents: Quotes, Sales_Orders, Purchase_Orders, Invoices. */
+const SUBJECT_ROWS: FieldRow[] = [
+	['Subject', 'text', { mandatory: true, length: 255 }],
+	['Grand_Total', 'currency', { readOnly: true }],
+];
 
-const CRM_MODULES: Array<{
+interface ModuleRow {
 	name: string;
 	singular: string;
+	plural?: string;
 	rows: FieldRow[];
+	/** Not a record module (Home, Feeds, web tabs): listed, refused by record APIs. */
 	apiSupported?: boolean;
-}> = [
+	generatedType?: string;
+	status?: string;
+	visibility?: number;
+	viewable?: boolean;
+	creatable?: boolean;
+	parent?: string;
+	webLink?: string;
+}
+
+/**
+ * A typical org's modules in Zoho's order. Besides record modules Zoho lists the Home
+ * page, hidden modules (Feeds, Notes), a field tracker (DealHistory), a subform and a web
+ * tab (modules.json getModules example "allmoduleswithvariations").
+ */
+const CRM_MODULES: ModuleRow[] = [
 	{ name: 'Home', singular: 'Home', rows: [], apiSupported: false },
 	{
 		name: 'Leads',
@@ -58,12 +85,17 @@ const CRM_MODULES: Array<{
 			['Annual_Revenue', 'currency'],
 			['No_of_Employees', 'integer'],
 			['Website', 'website', { length: 255 }],
+			['Subform_1', 'subform'],
 		],
 	},
 	{
 		name: 'Contacts',
 		singular: 'Contact',
-		rows: [...PERSON_ROWS, ['Account_Name', 'lookup'], ['Date_of_Birth', 'date']],
+		rows: [
+			...PERSON_ROWS,
+			['Account_Name', 'lookup', { lookup: 'Accounts' }],
+			['Date_of_Birth', 'date'],
+		],
 	},
 	{
 		name: 'Accounts',
@@ -124,10 +156,46 @@ const CRM_MODULES: Array<{
 			['Unit_Price', 'currency'],
 		],
 	},
+	{ name: 'Quotes', singular: 'Quote', rows: SUBJECT_ROWS },
+	{ name: 'Sales_Orders', singular: 'Sales Order', plural: 'Sales Orders', rows: SUBJECT_ROWS },
 	{
-		name: 'Quotes',
-		singular: 'Quote',
-		rows: [['Subject', 'text', { mandatory: true, length: 255 }]],
+		name: 'Purchase_Orders',
+		singular: 'Purchase Order',
+		plural: 'Purchase Orders',
+		rows: SUBJECT_ROWS,
+	},
+	{ name: 'Invoices', singular: 'Invoice', rows: SUBJECT_ROWS },
+	{
+		name: 'Campaigns',
+		singular: 'Campaign',
+		rows: [['Campaign_Name', 'text', { mandatory: true, length: 120 }]],
+	},
+	{
+		name: 'Vendors',
+		singular: 'Vendor',
+		rows: [
+			['Vendor_Name', 'text', { mandatory: true, length: 120 }],
+			['Email', 'email', { length: 100 }],
+		],
+	},
+	{
+		name: 'Price_Books',
+		singular: 'Price Book',
+		plural: 'Price Books',
+		rows: [['Price_Book_Name', 'text', { mandatory: true, length: 120 }]],
+	},
+	{
+		name: 'Cases',
+		singular: 'Case',
+		rows: [
+			['Subject', 'text', { mandatory: true, length: 255 }],
+			['Status', 'picklist', { picklist: ['New', 'Escalated', 'Closed'] }],
+		],
+	},
+	{
+		name: 'Solutions',
+		singular: 'Solution',
+		rows: [['Solution_Title', 'text', { mandatory: true, length: 255 }]],
 	},
 	{
 		name: 'Notes',
@@ -136,11 +204,55 @@ const CRM_MODULES: Array<{
 			['Note_Title', 'text', { length: 120 }],
 			['Note_Content', 'textarea', { length: 32_000 }],
 		],
+		status: 'system_hidden',
+	},
+	{
+		name: 'Feeds',
+		singular: 'Feeds',
+		rows: [],
+		apiSupported: false,
+		status: 'user_hidden',
+	},
+	{
+		name: 'DealHistory',
+		singular: 'Stage History',
+		plural: 'Stage History',
+		rows: [
+			['Stage', 'picklist', { readOnly: true }],
+			['Amount', 'currency', { readOnly: true }],
+		],
+		generatedType: 'field_tracker',
+		status: 'system_hidden',
+		visibility: 2,
+		viewable: false,
+		creatable: false,
+		parent: 'Deals',
+	},
+	{
+		name: 'Subform_1',
+		singular: 'Subform 1',
+		plural: 'Subform 1',
+		rows: [['Pick_List_1', 'picklist', { picklist: ['One', 'Two'] }]],
+		generatedType: 'static_subform',
+		visibility: 2,
+		parent: 'Leads',
+	},
+	{
+		name: 'webtab',
+		singular: 'webtab',
+		rows: [],
+		apiSupported: false,
+		generatedType: 'webtab_link',
+		webLink: 'https://example.com/##wtab##',
 	},
 ];
 
-const BIGIN_MODULES: typeof CRM_MODULES = [
-	{ name: 'Contacts', singular: 'Contact', rows: [...PERSON_ROWS, ['Account_Name', 'lookup']] },
+const BIGIN_MODULES: ModuleRow[] = [
+	{
+		name: 'Contacts',
+		singular: 'Contact',
+		rows: [...PERSON_ROWS, ['Account_Name', 'lookup', { lookup: 'Accounts' }]],
+	},
 	{
 		name: 'Accounts',
 		singular: 'Company',
@@ -173,35 +285,135 @@ const BIGIN_MODULES: typeof CRM_MODULES = [
 	},
 ];
 
-/** Zoho's system-defined duplicate check fields, used by upsert without `duplicate_check_fields`. */
+/**
+ * Zoho's system-defined duplicate check fields, used by upsert without
+ * `duplicate_check_fields`; custom modules use `Name` (record.json upsertRecords,
+ * `duplicate_check_fields`; docs api/v8/upsert-records.html).
+ */
 const SYSTEM_DUPLICATE_FIELDS: Record<string, string[]> = {
 	leads: ['Email'],
 	contacts: ['Email'],
 	accounts: ['Account_Name'],
 	deals: ['Deal_Name'],
-	pipelines: ['Deal_Name'],
+	campaigns: ['Campaign_Name'],
+	cases: ['Subject'],
+	solutions: ['Solution_Title'],
 	products: ['Product_Name'],
+	vendors: ['Vendor_Name'],
+	price_books: ['Price_Book_Name'],
+	quotes: ['Subject'],
+	sales_orders: ['Subject'],
+	purchase_orders: ['Subject'],
+	invoices: ['Subject'],
+	pipelines: ['Deal_Name'],
 };
+const CUSTOM_MODULE_DUPLICATE_FIELDS = ['Name'];
 
 const TEXT_LENGTH = 255;
 const MODULE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
-function fieldOf(row: FieldRow): FieldMeta {
-	const [apiName, dataType, options = {}] = row;
-	return {
-		api_name: apiName,
-		field_label: apiName.replace(/_/g, ' '),
-		data_type: dataType,
+/** JSON type of a value of each data type (fields.json `json_type`). */
+export function jsonTypeOf(dataType: string): string {
+	switch (dataType) {
+		case 'integer':
+		case 'bigint':
+			return 'integer';
+		case 'double':
+		case 'currency':
+		case 'percent':
+		case 'decimal':
+			return 'double';
+		case 'boolean':
+			return 'boolean';
+		case 'lookup':
+		case 'ownerlookup':
+			return 'jsonobject';
+		case 'multiselectpicklist':
+		case 'multiselectlookup':
+		case 'subform':
+			return 'jsonarray';
+		default:
+			return 'string';
+	}
+}
+
+function newField(options: {
+	apiName: string;
+	label?: string;
+	dataType: string;
+	mandatory?: boolean;
+	layoutMandatory?: boolean;
+	readOnly?: boolean;
+	apiCreate?: boolean;
+	apiUpdate?: boolean;
+	length?: number;
+	unique?: boolean;
+	picklist?: readonly string[];
+	lookup?: string;
+	custom: boolean;
+}): FieldMeta {
+	const label = options.label ?? options.apiName.replace(/_/g, ' ');
+	const writable = options.readOnly !== true;
+	const field: FieldMeta = {
+		api_name: options.apiName,
+		field_label: label,
+		display_label: label,
+		data_type: options.dataType,
+		json_type: jsonTypeOf(options.dataType),
 		system_mandatory: options.mandatory === true,
 		read_only: options.readOnly === true,
-		length: options.length ?? defaultLength(dataType),
-		unique: false,
+		field_read_only: options.readOnly === true,
+		operation_type: {
+			web_update: writable,
+			api_create: options.apiCreate ?? writable,
+			web_create: writable,
+			api_update: options.apiUpdate ?? writable,
+		},
+		custom_field: options.custom,
+		visible: true,
+		length: options.length ?? defaultLength(options.dataType),
+		unique: options.unique === true ? { casesensitive: '0' } : {},
 		pick_list_values: (options.picklist ?? []).map((value) => ({
 			display_value: value,
 			actual_value: value,
 		})),
+		lookup: options.lookup ? { module: { api_name: options.lookup } } : {},
+		parent_field: null,
 	};
+	if (options.layoutMandatory) field.layoutMandatory = true;
+	return field;
+}
+
+function fieldOf(row: FieldRow): FieldMeta {
+	const [apiName, dataType, options = {}] = row;
+	return newField({
+		apiName,
+		dataType,
+		custom: false,
+		...(options.mandatory !== undefined ? { mandatory: options.mandatory } : {}),
+		...(options.readOnly !== undefined ? { readOnly: options.readOnly } : {}),
+		...(options.length !== undefined ? { length: options.length } : {}),
+		...(options.picklist !== undefined ? { picklist: options.picklist } : {}),
+		...(options.lookup !== undefined ? { lookup: options.lookup } : {}),
+	});
+}
+
+/** The record id as a field: criteria may name it though settings/fields does not list it. */
+export function recordIdField(): FieldMeta {
+	return newField({
+		apiName: 'id',
+		label: 'Record Id',
+		dataType: 'bigint',
+		readOnly: true,
+		length: 19,
+		unique: true,
+		custom: false,
+	});
+}
+
+export function isUnique(field: FieldMeta): boolean {
+	return Object.keys(field.unique).length > 0;
 }
 
 function defaultLength(dataType: string): number {
@@ -225,38 +437,41 @@ function builtIn(namespace: Namespace): Map<string, ModuleMeta> {
 function buildDefaults(namespace: Namespace): Map<string, ModuleMeta> {
 	const table = namespace === 'crm' ? CRM_MODULES : BIGIN_MODULES;
 	return new Map(
-		table.map((entry) => [
-			entry.name.toLowerCase(),
-			{
+		table.map((entry) => {
+			const api = entry.apiSupported !== false;
+			const creatable = api && entry.creatable !== false;
+			const meta: ModuleMeta = {
 				api_name: entry.name,
 				module_name: entry.name,
 				singular_label: entry.singular,
-				plural_label: entry.name,
-				api_supported: entry.apiSupported !== false,
-				creatable: entry.apiSupported !== false,
-				editable: entry.apiSupported !== false,
-				deletable: entry.apiSupported !== false,
-				generated_type: 'default',
-				fields: entry.apiSupported === false ? [] : [...SYSTEM_ROWS, ...entry.rows].map(fieldOf),
-			},
-		]),
+				plural_label: entry.plural ?? entry.name,
+				api_supported: api,
+				creatable,
+				editable: creatable,
+				deletable: creatable,
+				viewable: entry.viewable !== false,
+				generated_type: entry.generatedType ?? 'default',
+				status: entry.status ?? 'visible',
+				visibility: entry.visibility ?? 1,
+				show_as_tab: entry.visibility === undefined,
+				parent_module: entry.parent ? { api_name: entry.parent } : {},
+				web_link: entry.webLink ?? null,
+				fields: api ? [...SYSTEM_ROWS, ...entry.rows].map(fieldOf) : [],
+			};
+			return [entry.name.toLowerCase(), meta];
+		}),
 	);
 }
 
-/** The modules of a namespace: built in, then defined by tests, then any that only have records. */
+/** The modules of a namespace: built in, then defined by tests. */
 export function modulesOf(dc: DcState, namespace: Namespace): ModuleMeta[] {
 	const modules = new Map(builtIn(namespace));
 	for (const [key, meta] of dc.crmMetadata)
 		if (key.startsWith(`${namespace}:`)) modules.set(meta.api_name.toLowerCase(), meta);
-	for (const [key, state] of dc.crm) {
-		const lower = state.apiName.toLowerCase();
-		if (key.startsWith(`${namespace}:`) && !modules.has(lower))
-			modules.set(lower, inferredModule(state.apiName, state.records));
-	}
 	return [...modules.values()];
 }
 
-/** A module with metadata: defined by a test, or one of Zoho's defaults. Writes are checked against these only. */
+/** A module Zoho knows: one of its defaults or one a test defined. Nothing else exists. */
 export function knownModuleMeta(
 	dc: DcState,
 	options: { namespace: Namespace; module: string },
@@ -267,29 +482,13 @@ export function knownModuleMeta(
 	);
 }
 
-/** As `knownModuleMeta`, or a module that only has records (its fields inferred from them). */
-export function moduleMeta(
+/** As `knownModuleMeta`, but only modules whose records the API serves (not Home, web tabs …). */
+export function recordModuleMeta(
 	dc: DcState,
 	options: { namespace: Namespace; module: string },
 ): ModuleMeta | undefined {
-	const known = knownModuleMeta(dc, options);
-	if (known) return known;
-	const state = dc.crm.get(`${options.namespace}:${options.module.toLowerCase()}`);
-	return state ? inferredModule(state.apiName, state.records) : undefined;
-}
-
-/** A module seeded without metadata: its fields are the keys its records carry, as text. */
-function inferredModule(
-	apiName: string,
-	records: ReadonlyArray<Record<string, unknown>>,
-): ModuleMeta {
-	const names = new Set<string>();
-	for (const record of records.slice(0, 50))
-		for (const key of Object.keys(record)) if (key !== 'id') names.add(key);
-	return {
-		...customModuleDefaults(apiName),
-		fields: [...names].map((name) => fieldOf([name, 'text'])),
-	};
+	const meta = knownModuleMeta(dc, options);
+	return meta?.api_supported ? meta : undefined;
 }
 
 function customModuleDefaults(apiName: string): Omit<ModuleMeta, 'fields'> {
@@ -302,7 +501,13 @@ function customModuleDefaults(apiName: string): Omit<ModuleMeta, 'fields'> {
 		creatable: true,
 		editable: true,
 		deletable: true,
+		viewable: true,
 		generated_type: 'custom',
+		status: 'visible',
+		visibility: 1,
+		show_as_tab: true,
+		parent_module: {},
+		web_link: null,
 	};
 }
 
@@ -318,9 +523,13 @@ export function defineModule(
 	if (!MODULE_NAME.test(spec.api_name))
 		throw new Error(`invalid module api_name: ${spec.api_name}`);
 	const base = builtIn(namespace).get(spec.api_name.toLowerCase());
-	const fields = (spec.fields ?? []).map(fieldFromSpec);
+	const fields = (spec.fields ?? []).map((field) => fieldFromSpec(field, base === undefined));
+	const { fields: baseFields, ...baseRest } = base ?? {
+		...customModuleDefaults(spec.api_name),
+		fields: [],
+	};
 	const meta: ModuleMeta = {
-		...(base ?? customModuleDefaults(spec.api_name)),
+		...baseRest,
 		...pickDefined({
 			module_name: spec.module_name,
 			singular_label: spec.singular_label,
@@ -329,34 +538,44 @@ export function defineModule(
 			creatable: spec.creatable,
 			editable: spec.editable,
 			deletable: spec.deletable,
+			viewable: spec.viewable,
+			generated_type: spec.generated_type,
+			status: spec.status,
+			visibility: spec.visibility,
 		}),
-		fields: [
-			...SYSTEM_ROWS.map(fieldOf),
-			...fields.filter((field) => !SYSTEM_ROWS.some(([name]) => name === field.api_name)),
-		],
+		...(spec.parent_module ? { parent_module: { api_name: spec.parent_module } } : {}),
+		fields:
+			base && spec.fields === undefined
+				? baseFields
+				: [
+						...SYSTEM_ROWS.map(fieldOf),
+						...fields.filter((field) => !SYSTEM_ROWS.some(([name]) => name === field.api_name)),
+					],
 	};
-	if (base && spec.fields === undefined) meta.fields = base.fields;
 	dc.crmMetadata.set(`${namespace}:${spec.api_name.toLowerCase()}`, meta);
 	dc.crmModule(namespace, spec.api_name);
 	return meta;
 }
 
-function fieldFromSpec(spec: CrmFieldSpec): FieldMeta {
+function fieldFromSpec(spec: CrmFieldSpec, custom: boolean): FieldMeta {
 	if (!FIELD_NAME.test(spec.api_name)) throw new Error(`invalid field api_name: ${spec.api_name}`);
-	const dataType = spec.data_type ?? 'text';
-	return {
-		api_name: spec.api_name,
-		field_label: spec.field_label ?? spec.api_name.replace(/_/g, ' '),
-		data_type: dataType,
-		system_mandatory: spec.system_mandatory === true,
-		read_only: spec.read_only === true,
-		length: spec.length ?? defaultLength(dataType),
-		unique: spec.unique === true,
-		pick_list_values: (spec.pick_list_values ?? []).map((value) => ({
-			display_value: value,
-			actual_value: value,
-		})),
-	};
+	return newField({
+		apiName: spec.api_name,
+		dataType: spec.data_type ?? 'text',
+		custom: custom || spec.api_name.endsWith('_X') || /__c$/.test(spec.api_name),
+		...pickDefined({
+			label: spec.field_label,
+			mandatory: spec.system_mandatory,
+			layoutMandatory: spec.layout_mandatory,
+			readOnly: spec.read_only,
+			apiCreate: spec.api_create,
+			apiUpdate: spec.api_update,
+			length: spec.length,
+			unique: spec.unique,
+			picklist: spec.pick_list_values,
+			lookup: spec.lookup_module,
+		}),
+	});
 }
 
 function pickDefined<T extends Record<string, unknown>>(values: T): Partial<T> {
@@ -370,19 +589,20 @@ export function defaultDuplicateFields(
 	dc: DcState,
 	options: { namespace: Namespace; module: string },
 ): string[] {
-	const system = SYSTEM_DUPLICATE_FIELDS[options.module.toLowerCase()] ?? [];
-	const unique = (knownModuleMeta(dc, options)?.fields ?? [])
-		.filter((field) => field.unique)
-		.map((field) => field.api_name);
+	const meta = knownModuleMeta(dc, options);
+	const system =
+		SYSTEM_DUPLICATE_FIELDS[options.module.toLowerCase()] ??
+		(meta?.generated_type === 'custom' ? CUSTOM_MODULE_DUPLICATE_FIELDS : []);
+	const unique = (meta?.fields ?? []).filter(isUnique).map((field) => field.api_name);
 	return [...new Set([...system, ...unique])];
 }
 
 /**
- * Why Zoho would refuse this record's values, or undefined. `creating` checks the
- * mandatory fields too (an update only changes what it names). `index` is the record's
- * place in `data`, for Zoho's `json_path`.
+ * Everything Zoho would refuse in this record's values, in field order. `creating`
+ * checks the mandatory fields too (an update only changes what it names). `index` is
+ * the record's place in `data`, for Zoho's `json_path`.
  */
-export function refusalOf(
+export function refusalsOf(
 	dc: DcState,
 	options: {
 		namespace: Namespace;
@@ -391,28 +611,30 @@ export function refusalOf(
 		creating: boolean;
 		index: number;
 	},
-): RecordRefusal | undefined {
+): RecordRefusal[] {
 	const { element, index } = options;
 	const meta = knownModuleMeta(dc, options);
 	const path = (field: string) => `$.data[${index}].${field}`;
+	const refusals: RecordRefusal[] = [];
 	for (const field of meta?.fields ?? []) {
 		const value = element[field.api_name];
 		const missing = value === undefined || value === null || value === '';
-		if (options.creating && field.system_mandatory && missing) {
-			return {
+		if (options.creating && (field.system_mandatory || field.layoutMandatory) && missing) {
+			refusals.push({
 				code: 'MANDATORY_NOT_FOUND',
 				message: 'required field not found',
 				details: { api_name: field.api_name, json_path: path(field.api_name) },
-			};
+			});
+			continue;
 		}
 		if (missing || field.read_only) continue;
 		const problem = valueProblem(field, value);
 		if (problem)
-			return {
+			refusals.push({
 				code: 'INVALID_DATA',
 				message: 'invalid data',
-				details: { api_name: field.api_name, json_path: path(field.api_name), ...problem },
-			};
+				details: { ...problem, api_name: field.api_name, json_path: path(field.api_name) },
+			});
 	}
 	for (const rule of dc.crmRecordRules) {
 		if (
@@ -421,39 +643,69 @@ export function refusalOf(
 		)
 			continue;
 		if (element[rule.field] !== rule.equals) continue;
-		return {
+		refusals.push({
 			code: rule.code ?? 'INVALID_DATA',
 			message: rule.message ?? 'invalid data',
 			details: { api_name: rule.field, json_path: path(rule.field) },
-		};
+		});
 	}
-	return undefined;
+	return refusals;
+}
+
+/**
+ * One entry for a record: its only problem, or MULTIPLE_OR_MULTI_ERRORS listing them
+ * (record.json upsertRecords `MultipleOrMultiErrorsError`; example "multipleerrors").
+ */
+export function combineRefusals(refusals: readonly RecordRefusal[]): RecordRefusal | undefined {
+	if (refusals.length <= 1) return refusals[0];
+	return {
+		code: 'MULTIPLE_OR_MULTI_ERRORS',
+		message: 'Multiple errors in the request',
+		details: {
+			errors: refusals.map((refusal) => ({
+				code: refusal.code,
+				details: refusal.details,
+				message: refusal.message,
+				status: 'error',
+			})),
+		},
+	};
 }
 
 function valueProblem(field: FieldMeta, value: unknown): Record<string, unknown> | undefined {
-	switch (field.data_type) {
+	switch (field.json_type) {
 		case 'integer':
-			return Number.isInteger(value) ? undefined : { expected_data_type: 'integer' };
+			return Number.isInteger(value) ? undefined : { expected_data_type: field.data_type };
 		case 'double':
-		case 'currency':
 			return typeof value === 'number' ? undefined : { expected_data_type: field.data_type };
 		case 'boolean':
 			return typeof value === 'boolean' ? undefined : { expected_data_type: 'boolean' };
-		case 'email':
-			return typeof value === 'string' && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)
-				? undefined
-				: { expected_data_type: 'email' };
-		case 'multiselectpicklist':
+		case 'jsonarray':
 			return Array.isArray(value) ? undefined : { expected_data_type: 'jsonarray' };
+		case 'jsonobject':
+			// A lookup takes {id} or the id alone.
+			return (typeof value === 'object' && value !== null && !Array.isArray(value)) ||
+				typeof value === 'string'
+				? undefined
+				: { expected_data_type: 'jsonobject' };
 		default:
-			if (typeof value === 'string' && value.length > field.length)
-				return { maximum_length: field.length };
-			return undefined;
+			break;
 	}
+	if (typeof value !== 'string' && typeof value !== 'number')
+		return { expected_data_type: field.data_type };
+	if (field.data_type === 'email' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(value)))
+		return { expected_data_type: 'email' };
+	if (typeof value === 'string' && value.length > field.length)
+		return { maximum_length: field.length };
+	return undefined;
 }
 
-/** A unique field of the module whose value another record already has. */
-export function duplicateOf(
+/**
+ * The unique fields of the module whose value other records already have (record.json
+ * createRecords example "duplicatedataerror": the first such record, and `more_records`
+ * when there are others).
+ */
+export function duplicatesOf(
 	dc: DcState,
 	options: {
 		namespace: Namespace;
@@ -462,27 +714,48 @@ export function duplicateOf(
 		records: ReadonlyArray<Record<string, unknown>>;
 		index: number;
 	},
-): RecordRefusal | undefined {
-	const unique = (knownModuleMeta(dc, options)?.fields ?? []).filter((field) => field.unique);
+): RecordRefusal[] {
+	const meta = knownModuleMeta(dc, options);
+	const unique = (meta?.fields ?? []).filter(isUnique);
+	const refusals: RecordRefusal[] = [];
 	for (const field of unique) {
 		const wanted = options.element[field.api_name];
 		if (wanted === undefined || wanted === null || wanted === '') continue;
-		const other = options.records.find(
+		const others = options.records.filter(
 			(record) => record[field.api_name] === wanted && record.id !== options.element.id,
 		);
-		if (other) {
-			return {
-				code: 'DUPLICATE_DATA',
-				message: 'duplicate data',
-				details: {
-					api_name: field.api_name,
-					json_path: `$.data[${options.index}].${field.api_name}`,
-					duplicate_record: { id: other.id, module: { api_name: options.module } },
+		const other = others[0];
+		if (!other) continue;
+		refusals.push({
+			code: 'DUPLICATE_DATA',
+			message: 'duplicate data',
+			details: {
+				api_name: field.api_name,
+				json_path: `$.data[${options.index}].${field.api_name}`,
+				duplicate_record: {
+					id: other.id,
+					Owner: ownerRef(other.Owner),
+					module: { api_name: meta?.api_name ?? options.module, id: moduleId(dc, options) },
 				},
-			};
-		}
+				more_records: others.length > 1,
+			},
+		});
 	}
-	return undefined;
+	return refusals;
+}
+
+function ownerRef(owner: unknown): Record<string, unknown> | undefined {
+	if (typeof owner !== 'object' || owner === null) return undefined;
+	const { name, id } = owner as Record<string, unknown>;
+	return { name, id };
+}
+
+/** The id `/settings/modules` gives the module. */
+export function moduleId(dc: DcState, options: { namespace: Namespace; module: string }): string {
+	const index = modulesOf(dc, options.namespace).findIndex(
+		(meta) => meta.api_name.toLowerCase() === options.module.toLowerCase(),
+	);
+	return `${dc.crmOrgId}${String(Math.max(index, 0) + 100)}`;
 }
 
 export function addRecordRule(dc: DcState, rule: CrmRecordRule): void {
@@ -493,36 +766,57 @@ export function addRecordRule(dc: DcState, rule: CrmRecordRule): void {
 
 export function handleModules(ex: Exchange, namespace: Namespace): void {
 	// Zoho lists modules without their fields (those come from settings/fields).
-	const modules = modulesOf(ex.dc, namespace).map((definition, index) => ({
-		id: `${ex.dc.crmOrgId}${String(index + 100)}`,
-		...Object.fromEntries(Object.entries(definition).filter(([key]) => key !== 'fields')),
-	}));
+	const all = modulesOf(ex.dc, namespace);
+	const idOf = (apiName: string): string =>
+		`${ex.dc.crmOrgId}${String(all.findIndex((meta) => meta.api_name === apiName) + 100)}`;
+	const modules = all.map((definition, index) => {
+		const row: Record<string, unknown> = { ...definition };
+		delete row.fields;
+		const parent = definition.parent_module;
+		return {
+			id: idOf(definition.api_name),
+			...row,
+			actual_singular_label: row.singular_label,
+			actual_plural_label: row.plural_label,
+			sequence_number: index + 1,
+			modified_time: null,
+			modified_by: null,
+			arguments: [],
+			parent_module:
+				parent.api_name === undefined
+					? {}
+					: { api_name: parent.api_name, id: idOf(parent.api_name) },
+		};
+	});
 	ex.json(200, { modules });
 }
 
 export function handleFields(ex: Exchange, namespace: Namespace): void {
 	const module = ex.query.get('module');
 	if (!module) {
+		// fields.json getFields: `module` is required (MandatoryParamError).
 		ex.json(
 			400,
-			zohoError('REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', {
-				param: 'module',
+			zohoError('REQUIRED_PARAM_MISSING', 'required param is missing', { param_name: 'module' }),
+		);
+		return;
+	}
+	const meta = recordModuleMeta(ex.dc, { namespace, module });
+	if (!meta) {
+		// fields.json getFields: InvalidParamError, details {api_name}.
+		ex.json(
+			400,
+			zohoError('INVALID_MODULE', 'the module name given seems to be invalid', {
+				api_name: 'module',
 			}),
 		);
 		return;
 	}
-	const meta = moduleMeta(ex.dc, { namespace, module });
-	if (!meta || !meta.api_supported) {
-		ex.json(
-			400,
-			zohoError('INVALID_MODULE', 'the module name given seems to be invalid', { param: 'module' }),
-		);
-		return;
-	}
 	ex.json(200, {
-		fields: meta.fields.map((field, index) => ({
-			id: `${ex.dc.crmOrgId}${String(index + 5000)}`,
-			...field,
-		})),
+		fields: meta.fields.map((field, index) => {
+			const row: Record<string, unknown> = { ...field };
+			delete row.layoutMandatory;
+			return { id: `${ex.dc.crmOrgId}${String(index + 5000)}`, ...row };
+		}),
 	});
 }

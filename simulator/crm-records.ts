@@ -1,9 +1,17 @@
 // CRM record writes and single-record reads: insert, update, upsert, delete, get.
 import { isObject, jsonBody } from './body';
-import { defaultDuplicateFields, duplicateOf, refusalOf, type RecordRefusal } from './crm-metadata';
+import { logDeletion } from './crm-deleted-log';
+import {
+	combineRefusals,
+	defaultDuplicateFields,
+	duplicatesOf,
+	recordModuleMeta,
+	refusalsOf,
+	type RecordRefusal,
+} from './crm-metadata';
 import { zohoError } from './errors';
 import type { Exchange } from './exchange';
-import { changedFields } from './notifications';
+import { changedFields, type NotificationHub } from './notifications';
 import type { CrmModuleState, DcState } from './state';
 import { zohoDateTime } from './time';
 import type { CrmRecord } from './types';
@@ -18,7 +26,8 @@ export interface CrmTarget {
 const MAX_WRITE = 100;
 /** Fields the server owns; a client cannot set them. */
 const SYSTEM_FIELDS = new Set(['id', 'Created_Time', 'Modified_Time', 'Created_By', 'Modified_By']);
-const TRIGGERS = new Set(['workflow', 'approval', 'blueprint']);
+/** record.json createRecords/upsertRecords `trigger` items; omitted: workflows, approvals and blueprints run. */
+const TRIGGERS = ['workflow', 'approval', 'blueprint', 'pathfinder', 'orchestration'];
 
 interface ResultEntry {
 	code: string;
@@ -29,8 +38,26 @@ interface ResultEntry {
 	duplicate_field?: string | null;
 }
 
+/** The module's records, after checking Zoho knows it. */
 export function moduleOf(ex: Exchange, target: CrmTarget): CrmModuleState {
 	return ex.dc.crmModule(target.namespace, target.module);
+}
+
+/**
+ * The module's records, or undefined after answering 400 INVALID_MODULE: Zoho serves
+ * only its own modules and the org's custom ones (record.json getRecords example
+ * "invaliddata": details `resource_path_index` 0, the module's place in the path).
+ */
+export function knownModule(ex: Exchange, target: CrmTarget): CrmModuleState | undefined {
+	if (recordModuleMeta(ex.dc, target)) return moduleOf(ex, target);
+	ex.json(400, invalidModule());
+	return undefined;
+}
+
+export function invalidModule(): ReturnType<typeof zohoError> {
+	return zohoError('INVALID_MODULE', 'the module name given seems to be invalid', {
+		resource_path_index: 0,
+	});
 }
 
 export function simUser(dc: DcState): { name: string; id: string; email: string } {
@@ -38,32 +65,54 @@ export function simUser(dc: DcState): { name: string; id: string; email: string 
 }
 
 export function storeRecord(module: CrmModuleState, record: CrmRecord): void {
+	module.idsAscendingAt = -1;
 	module.records.push(record);
 	module.byId.set(record.id, record);
 }
 
 /** Keeps only the requested fields (and id), as `fields=` does. */
-export function projectFields(record: CrmRecord, fields: string | null): CrmRecord {
-	if (!fields) return record;
+/**
+ * A record with the `fields` asked for (all it has without `fields`), and its id. A field
+ * of the module without a value comes back as null, as in Zoho's answers; names that are
+ * no field of the module are left out.
+ */
+export function projectFields(
+	ex: Exchange,
+	options: { target: CrmTarget; fields: string | null },
+): (record: CrmRecord) => CrmRecord {
+	const { fields } = options;
+	if (!fields) return (record) => record;
+	const known = new Set(
+		(recordModuleMeta(ex.dc, options.target)?.fields ?? []).map((field) => field.api_name),
+	);
 	const wanted = fields.split(',').map((field) => field.trim());
-	const projected: CrmRecord = { id: record.id };
-	for (const field of wanted) if (field in record) projected[field] = record[field];
-	return projected;
+	return (record) => {
+		const projected: CrmRecord = { id: record.id };
+		for (const field of wanted) {
+			if (field in record) projected[field] = record[field];
+			else if (known.has(field)) projected[field] = null;
+		}
+		return projected;
+	};
 }
 
 export function handleGetRecord(ex: Exchange, options: { target: CrmTarget; id: string }): void {
-	const record = moduleOf(ex, options.target).byId.get(options.id);
+	const module = knownModule(ex, options.target);
+	if (!module) return;
+	const record = module.byId.get(options.id);
 	if (!record) {
 		ex.empty(204);
 		return;
 	}
-	ex.json(200, { data: [projectFields(record, ex.query.get('fields'))] });
+	const project = projectFields(ex, { target: options.target, fields: ex.query.get('fields') });
+	ex.json(200, { data: [project(record)] });
 }
 
 export function handleInsert(ex: Exchange, target: CrmTarget): void {
+	const module = knownModule(ex, target);
+	if (!module) return;
 	const write = readWrite(ex);
 	if (!write) return;
-	const module = moduleOf(ex, target);
 	const results = write.data.map((element, index) =>
 		insertOne(ex, { target, module, element, index }),
 	);
@@ -71,9 +120,10 @@ export function handleInsert(ex: Exchange, target: CrmTarget): void {
 }
 
 export function handleUpdate(ex: Exchange, options: { target: CrmTarget; id?: string }): void {
+	const module = knownModule(ex, options.target);
+	if (!module) return;
 	const write = readWrite(ex);
 	if (!write) return;
-	const module = moduleOf(ex, options.target);
 	const results = write.data.map((element, index) => {
 		if (!isObject(element)) return invalidElement();
 		const id = options.id ?? element.id;
@@ -90,9 +140,10 @@ export function handleUpdate(ex: Exchange, options: { target: CrmTarget; id?: st
 }
 
 export function handleUpsert(ex: Exchange, target: CrmTarget): void {
+	const module = knownModule(ex, target);
+	if (!module) return;
 	const write = readWrite(ex);
 	if (!write) return;
-	const module = moduleOf(ex, target);
 	const duplicateFields =
 		write.duplicateCheckFields ??
 		defaultDuplicateFields(ex.dc, { namespace: target.namespace, module: target.module });
@@ -119,15 +170,18 @@ export function handleUpsert(ex: Exchange, target: CrmTarget): void {
 }
 
 export function handleDelete(ex: Exchange, options: { target: CrmTarget; id?: string }): void {
+	const module = knownModule(ex, options.target);
+	if (!module) return;
 	const ids =
 		options.id !== undefined
 			? [options.id]
 			: (ex.query.get('ids') ?? '').split(',').filter((id) => id !== '');
 	if (ids.length === 0) {
+		// record.json deleteRecords example "missingparam".
 		ex.json(
 			400,
 			zohoError('REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', {
-				param: 'ids',
+				param_name: 'ids',
 			}),
 		);
 		return;
@@ -135,8 +189,18 @@ export function handleDelete(ex: Exchange, options: { target: CrmTarget; id?: st
 	if (ids.length > MAX_WRITE) {
 		ex.json(
 			400,
-			zohoError('LIMIT_EXCEEDED', 'the number of ids exceeds the limit of 100', {
-				limit: MAX_WRITE,
+			zohoError('LIMIT_EXCEEDED', 'limit exceeded', { limit: MAX_WRITE, param_name: 'ids' }),
+		);
+		return;
+	}
+	// Omitted: Zoho runs the workflows of the deletion (record.json deleteRecords `wf_trigger`).
+	const wfTrigger = ex.query.get('wf_trigger');
+	if (wfTrigger !== null && wfTrigger !== 'true' && wfTrigger !== 'false') {
+		ex.json(
+			400,
+			zohoError('INVALID_DATA', 'invalid data', {
+				param_name: 'wf_trigger',
+				supported_values: ['true', 'false'],
 			}),
 		);
 		return;
@@ -146,20 +210,68 @@ export function handleDelete(ex: Exchange, options: { target: CrmTarget; id?: st
 		method: ex.method,
 		path: ex.path,
 		records: ids.length,
+		...(wfTrigger === null ? {} : { wfTrigger }),
 	});
-	const module = moduleOf(ex, options.target);
+	const removed = deleteRecords(ex.dc, {
+		namespace: options.target.namespace,
+		module: options.target.module,
+		ids,
+		at: ex.core.now(),
+		notice: { hub: ex.core.notifications, batch: ex },
+	});
+	const results = ids.map(
+		(id): ResultEntry =>
+			removed.has(id)
+				? { code: 'SUCCESS', details: { id }, message: 'record deleted', status: 'success' }
+				: // record.json deleteRecords example "mixedresults".
+					errorEntry({ code: 'INVALID_DATA', details: { id }, message: 'record not deleted' }),
+	);
+	ex.json(batchStatus(results, 200), { data: results });
+}
+
+/**
+ * Removes records (and their attachments) from a module and notes each in the deleted log,
+ * as the simulator's one user; `permanent` skips the recycle bin. Returns the ids removed.
+ */
+export function deleteRecords(
+	dc: DcState,
+	options: {
+		namespace: 'crm' | 'bigin';
+		module: string;
+		ids: readonly string[];
+		at: number;
+		permanent?: boolean;
+		/** Zoho's notification channels hear of each deletion (one batch: one callback per channel). */
+		notice: { hub: NotificationHub; batch: object };
+	},
+): Set<string> {
+	const module = dc.crmModule(options.namespace, options.module);
 	const removed = new Set<string>();
-	const results = ids.map((id): ResultEntry => {
+	for (const id of options.ids) {
 		const record = module.byId.get(id);
-		if (!record) return invalidId(id);
+		if (!record) continue;
 		module.byId.delete(id);
 		module.attachments.delete(id);
 		removed.add(id);
-		noteChange(ex, { target: options.target, operation: 'delete', record });
-		return { code: 'SUCCESS', details: { id }, message: 'record deleted', status: 'success' };
-	});
+		logDeletion(dc, {
+			namespace: options.namespace,
+			module: module.apiName,
+			record,
+			at: options.at,
+			by: simUser(dc),
+			...(options.permanent ? { permanent: true } : {}),
+		});
+		options.notice.hub.note({
+			dc,
+			batch: options.notice.batch,
+			namespace: options.namespace,
+			module: module.apiName,
+			operation: 'delete',
+			record,
+		});
+	}
 	if (removed.size > 0) module.records = module.records.filter((record) => !removed.has(record.id));
-	ex.json(batchStatus(results, 200), { data: results });
+	return removed;
 }
 
 interface WriteBody {
@@ -178,30 +290,39 @@ function readWrite(ex: Exchange): WriteBody | undefined {
 	if (!Array.isArray(data) || data.length === 0) {
 		ex.json(
 			400,
-			zohoError('REQUIRED_PARAM_MISSING', 'required param missing', { api_name: 'data' }),
+			zohoError('MANDATORY_NOT_FOUND', 'required field not found', {
+				api_name: 'data',
+				json_path: '$.data',
+			}),
 		);
 		return undefined;
 	}
 	if (data.length > MAX_WRITE) {
 		ex.json(
 			400,
-			zohoError('LIMIT_EXCEEDED', 'the number of records exceeds the limit of 100', {
+			zohoError('LIMIT_EXCEEDED', 'limit exceeded', {
 				limit: MAX_WRITE,
+				api_name: 'data',
+				json_path: '$.data',
 			}),
 		);
 		return undefined;
 	}
-	// Omitted: Zoho runs every trigger; [] runs none; anything else is refused.
+	// Omitted: Zoho runs workflows, approvals and blueprints; [] runs none; anything else is refused.
 	if (
 		trigger !== undefined &&
 		!(
 			Array.isArray(trigger) &&
-			trigger.every((name) => typeof name === 'string' && TRIGGERS.has(name))
+			trigger.every((name) => typeof name === 'string' && TRIGGERS.includes(name))
 		)
 	) {
 		ex.json(
 			400,
-			zohoError('INVALID_DATA', 'invalid data', { api_name: 'trigger', expected: [...TRIGGERS] }),
+			zohoError('INVALID_DATA', 'invalid data', {
+				api_name: 'trigger',
+				json_path: '$.trigger',
+				supported_values: [...TRIGGERS],
+			}),
 		);
 		return undefined;
 	}
@@ -209,7 +330,13 @@ function readWrite(ex: Exchange): WriteBody | undefined {
 		duplicateCheck !== undefined &&
 		!(Array.isArray(duplicateCheck) && duplicateCheck.every((name) => typeof name === 'string'))
 	) {
-		ex.json(400, zohoError('INVALID_DATA', 'invalid data', { api_name: 'duplicate_check_fields' }));
+		ex.json(
+			400,
+			zohoError('INVALID_DATA', 'invalid data', {
+				api_name: 'duplicate_check_fields',
+				json_path: '$.duplicate_check_fields',
+			}),
+		);
 		return undefined;
 	}
 	ex.core.counters.recordWrite({
@@ -239,9 +366,10 @@ function insertOne(ex: Exchange, options: WriteOne & { element: unknown }): Resu
 	const { element, module, target, index } = options;
 	if (!isObject(element)) return invalidElement();
 	const where = { namespace: target.namespace, module: target.module, element, index };
-	const refusal =
-		refusalOf(ex.dc, { ...where, creating: true }) ??
-		duplicateOf(ex.dc, { ...where, records: module.records });
+	const refusal = combineRefusals([
+		...refusalsOf(ex.dc, { ...where, creating: true }),
+		...duplicatesOf(ex.dc, { ...where, records: module.records }),
+	]);
 	if (refusal) return refusedEntry(refusal);
 	const time = zohoDateTime(ex.core.now());
 	const user = simUser(ex.dc);
@@ -275,16 +403,17 @@ function updateOne(
 	options: WriteOne & { element: Record<string, unknown>; id: string },
 ): ResultEntry {
 	const record = options.module.byId.get(options.id);
-	if (!record) return invalidId(options.id);
+	if (!record) return invalidId(options.index);
 	const where = {
 		namespace: options.target.namespace,
 		module: options.target.module,
 		element: { ...options.element, id: options.id },
 		index: options.index,
 	};
-	const refusal =
-		refusalOf(ex.dc, { ...where, creating: false }) ??
-		duplicateOf(ex.dc, { ...where, records: options.module.records });
+	const refusal = combineRefusals([
+		...refusalsOf(ex.dc, { ...where, creating: false }),
+		...duplicatesOf(ex.dc, { ...where, records: options.module.records }),
+	]);
 	if (refusal) return refusedEntry(refusal);
 	const changed = changedFields(record, options.element);
 	for (const [key, value] of Object.entries(options.element))
@@ -404,11 +533,12 @@ function refusedEntry(refusal: RecordRefusal): ResultEntry {
 	return errorEntry({ code: refusal.code, details: refusal.details, message: refusal.message });
 }
 
-function invalidId(id: string): ResultEntry {
+/** An update of an id the module does not hold (record.json updateRecords, INVALID_DATA). */
+function invalidId(index: number): ResultEntry {
 	return errorEntry({
 		code: 'INVALID_DATA',
-		details: { id },
-		message: 'the related id given seems to be invalid',
+		details: { api_name: 'id', json_path: `$.data[${index}].id` },
+		message: 'the id given seems to be invalid',
 	});
 }
 

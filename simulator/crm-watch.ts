@@ -10,7 +10,7 @@
 // hour; at most one day on v2–v3, one week from v4. Choices where they are silent are
 // listed in docs/instant-trigger.md.
 import { isObject, jsonBody } from './body';
-import { moduleMeta, modulesOf } from './crm-metadata';
+import { modulesOf, recordModuleMeta } from './crm-metadata';
 import { zohoError } from './errors';
 import type { ApiRoute, Exchange } from './exchange';
 import type { ConditionNode, Subscription, WatchOperation } from './notifications';
@@ -358,8 +358,8 @@ function readEvents(dc: DcState, value: unknown): Map<string, Set<WatchOperation
 	for (const event of value) {
 		const match = typeof event === 'string' ? EVENT.exec(event) : null;
 		if (!match) return undefined;
-		const meta = moduleMeta(dc, { namespace: 'crm', module: match[1] ?? '' });
-		if (!meta || !meta.api_supported) return undefined;
+		const meta = recordModuleMeta(dc, { namespace: 'crm', module: match[1] ?? '' });
+		if (!meta) return undefined;
 		const operations = events.get(meta.api_name) ?? new Set<WatchOperation>();
 		if (match[2] === 'all') for (const operation of OPERATIONS) operations.add(operation);
 		else operations.add(match[2] as WatchOperation);
@@ -406,7 +406,7 @@ function readCondition(
 			return error('MANDATORY_NOT_FOUND', 'required field not found', at('field_selection'));
 		// Field ids as settings/fields lists them.
 		const fields = new Map(
-			(moduleMeta(dc, { namespace: 'crm', module })?.fields ?? []).map((field, index) => [
+			(recordModuleMeta(dc, { namespace: 'crm', module })?.fields ?? []).map((field, index) => [
 				field.api_name.toLowerCase(),
 				`${dc.crmOrgId}${String(index + 5000)}`,
 			]),

@@ -6,6 +6,9 @@ import {
 	handleUpload,
 } from './crm-attachments';
 import { handleListByIds } from './crm-by-ids';
+import { matchBulkRead } from './crm-bulk-read';
+import { coqlRoute } from './crm-coql';
+import { handleDeleted } from './crm-deleted';
 import { handleList, handleSearch } from './crm-list';
 import { handleFields, handleModules } from './crm-metadata';
 import {
@@ -38,6 +41,7 @@ const COUNTRY_BY_DC = ['US', 'DE', 'IN', 'AU', 'JP', 'CN', 'CA', 'SA', 'GB'];
 type Namespace = CrmTarget['namespace'];
 
 export function matchCrm(ex: Exchange): ApiRoute | undefined {
+	if (ex.path.startsWith('/crm/bulk/')) return matchBulkRead(ex);
 	const crm = CRM_PATH.exec(ex.path);
 	const bigin = crm ? null : BIGIN_PATH.exec(ex.path);
 	if (!crm && !bigin) return undefined;
@@ -75,6 +79,11 @@ function route(
 				second === 'modules' ? handleModules(e, namespace) : handleFields(e, namespace),
 		};
 	}
+	if (first === 'coql') {
+		return namespace === 'crm' && second === undefined && method === 'POST'
+			? coqlRoute(ex, version)
+			: undefined;
+	}
 	if (!MODULE_NAME.test(first)) return undefined;
 	const target: CrmTarget = { namespace, version, module: first };
 	const moduleRoute = (operations: CrmOperation[], handle: (e: Exchange) => void): ApiRoute => ({
@@ -105,6 +114,11 @@ function route(
 	if (second === 'search') {
 		return third === undefined && method === 'GET'
 			? moduleRoute(['read'], (e) => handleSearch(e, target))
+			: undefined;
+	}
+	if (second === 'deleted') {
+		return third === undefined && method === 'GET'
+			? moduleRoute(['read'], (e) => handleDeleted(e, target))
 			: undefined;
 	}
 	if (!RECORD_ID.test(second)) return undefined;

@@ -36,11 +36,16 @@ export const DEMO_CUSTOM_MODULE = {
 	plural_label: 'Projects',
 } as const;
 
-/** settings.ALL lets the editor load modules and fields for Create, Update, Upsert or Delete Records. */
+/**
+ * settings.ALL lets the editor load modules and fields for Create, Update, Upsert or Delete
+ * Records and Export Records; bulk.read and coql.READ let Export Records and Query (COQL) run.
+ */
 export const DEMO_SCOPES = [
 	'ZohoCRM.modules.ALL',
 	'ZohoCRM.org.READ',
 	'ZohoCRM.settings.ALL',
+	'ZohoCRM.bulk.read',
+	'ZohoCRM.coql.READ',
 	'ZohoBooks.fullaccess.all',
 ];
 

@@ -2,6 +2,8 @@
 // before the first byte leaves: a test that awaits a response then sees exact counters.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimCore } from './core';
+import { currentTestName, redactedPairs, summarizeBody, type JournalEntry } from './journal';
+import { boundaryOf, parseMultipart } from './multipart';
 import type { ScopeSet } from './scopes';
 import type { DcState } from './state';
 
@@ -29,6 +31,8 @@ export class Exchange {
 	body: Buffer = Buffer.alloc(0);
 	private readonly counted: boolean;
 	private answered = false;
+	/** Zoho's code (or `error`) of the JSON answer, for the journal. */
+	private answerCode: string | undefined;
 	/** While set, an answer is kept here instead of sent (see `withhold`). */
 	private held?: () => void;
 	private holding = false;
@@ -67,6 +71,12 @@ export class Exchange {
 	}
 
 	json(status: number, body: unknown, headers: Record<string, string> = {}): void {
+		if (typeof body === 'object' && body !== null) {
+			const { code, error } = body as Record<string, unknown>;
+			const answerCode =
+				typeof code === 'string' ? code : typeof error === 'string' ? error : undefined;
+			if (answerCode !== undefined && !this.holding) this.answerCode = answerCode;
+		}
 		this.send({
 			status,
 			data: Buffer.from(JSON.stringify(body)),
@@ -91,6 +101,16 @@ export class Exchange {
 			'Content-Length': String(options.data.length),
 		});
 		this.res.end(options.data);
+	}
+
+	/**
+	 * Sends the head now and hands back the response, for a body written in parts (a large
+	 * download). Not withheld: a fault meant for after handling does not apply to it.
+	 */
+	stream(options: { status: number; headers: Record<string, string> }): ServerResponse | undefined {
+		if (!this.begin(options.status)) return undefined;
+		this.res.writeHead(options.status, options.headers);
+		return this.res;
 	}
 
 	/** Destroys the connection without answering. */
@@ -142,9 +162,42 @@ export class Exchange {
 				status,
 				...(authorization !== undefined ? { authorization } : {}),
 			});
+			this.core.journal?.write(this.journalEntry(status));
 		}
 		return true;
 	}
+
+	private journalEntry(status: number): JournalEntry {
+		const contentType = this.header('content-type') ?? '';
+		const ifModifiedSince = this.header('if-modified-since');
+		return {
+			dc: this.dc.id,
+			method: this.method,
+			path: this.path,
+			query: redactedPairs(this.query.entries()),
+			headers: {
+				...(ifModifiedSince !== undefined ? { ifModifiedSince } : {}),
+				...(contentType !== '' ? { contentType } : {}),
+				...(this.header('orgid') !== undefined ? { orgId: true } : {}),
+			},
+			body: summarizeBody({
+				body: this.body,
+				contentType,
+				multipartParts: () => {
+					const boundary = boundaryOf(contentType);
+					return boundary ? parseMultipart(this.body, boundary) : undefined;
+				},
+			}),
+			status,
+			...(this.answerCode !== undefined ? { code: this.answerCode } : {}),
+			...(this.core.deliberate !== undefined ? { deliberate: this.core.deliberate } : {}),
+			...optional('testName', currentTestName()),
+		};
+	}
+}
+
+function optional(key: string, value: string | undefined): Record<string, string> {
+	return value === undefined ? {} : { [key]: value };
 }
 
 /** One API endpoint: whether a token's scopes allow it, and how it answers. */

@@ -30,7 +30,8 @@ export class FaultStore {
 			(candidate) =>
 				(candidate.dc === undefined || candidate.dc === request.dc) &&
 				(candidate.method === undefined || candidate.method.toUpperCase() === request.method) &&
-				request.path.startsWith(candidate.path),
+				request.path.startsWith(candidate.path) &&
+				(candidate.pathEnd === undefined || request.path.endsWith(candidate.pathEnd)),
 		);
 		if (!fault) return undefined;
 		fault.remaining -= 1;
@@ -43,6 +44,8 @@ function validate(spec: FaultSpec): void {
 	if (!KINDS.includes(spec.kind)) throw new Error(`unknown fault kind: ${String(spec.kind)}`);
 	if (typeof spec.path !== 'string' || !spec.path.startsWith('/'))
 		throw new Error('fault path must start with /');
+	if (spec.pathEnd !== undefined && typeof spec.pathEnd !== 'string')
+		throw new Error('fault pathEnd must be a string');
 	if (spec.dc !== undefined && !isDcId(spec.dc))
 		throw new Error(`unknown data centre: ${String(spec.dc)}`);
 	const times = spec.times ?? 1;

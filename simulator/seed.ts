@@ -1,6 +1,7 @@
 // Filling a DC with records for tests and demos.
 import { newBooksRecord, singularOf } from './books';
 import type { SimCore } from './core';
+import { knownModuleMeta } from './crm-metadata';
 import { simUser, storeRecord } from './crm-records';
 import { changedFields } from './notifications';
 import type { DcState } from './state';
@@ -17,7 +18,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function seedCrm(core: SimCore, dc: DcState, options: SeedCrmOptions): string[] {
 	if (!MODULE_NAME.test(options.module)) throw new Error(`invalid module name: ${options.module}`);
 	checkCount(options.count);
-	const module = dc.crmModule(options.product ?? 'crm', options.module);
+	const namespace = options.product ?? 'crm';
+	// Zoho has no module the org did not create: a custom one is defined first, never on the fly.
+	const meta = knownModuleMeta(dc, { namespace, module: options.module });
+	if (!meta?.api_supported)
+		throw new Error(
+			`${namespace} module ${options.module} is not defined: define it first with defineCrmModule (POST /__sim/crm/modules)`,
+		);
+	const module = dc.crmModule(namespace, meta.api_name);
 	const prefix = options.module.toLowerCase().replace(/s$/, '');
 	const user = simUser(dc);
 	const by = { name: user.name, id: user.id };

@@ -1,11 +1,20 @@
 // ZohoSimulator: the in-process handle tests use to start, drive and inspect the simulator.
 import type { Server } from 'node:http';
 import { SimCore } from './core';
+import {
+	bulkReadCallbacks,
+	defineCustomView,
+	planBulkRead,
+	type BulkReadCallbackRecord,
+	type BulkReadPlan,
+} from './crm-bulk-read';
 import { addRecordRule, defineModule } from './crm-metadata';
+import { deleteRecords } from './crm-records';
+import { Journal, JOURNAL_ENV } from './journal';
 import { close, createDcServer, listen } from './server';
 import { seedBooks, seedCrm, touchCrm } from './seed';
 import { createGrantCode, createRefreshToken, registerClient, revokeRefreshToken } from './tokens';
-import { createAsUser, deleteAsUser } from './user-edits';
+import { createAsUser } from './user-edits';
 import {
 	isDcId,
 	type BooksProduct,
@@ -31,7 +40,14 @@ export class ZohoSimulator {
 	private starting: Promise<void> | undefined;
 
 	constructor(options: ZohoSimulatorOptions = {}) {
-		const { dataCentres = ['us', 'eu'], port = 0, tls, apiDomains = {}, ...config } = options;
+		const {
+			dataCentres = ['us', 'eu'],
+			port = 0,
+			tls,
+			apiDomains = {},
+			journal = process.env[JOURNAL_ENV],
+			...config
+		} = options;
 		if (dataCentres.length === 0) throw new Error('dataCentres must name at least one DC');
 		const ids: DcId[] = [];
 		for (const id of dataCentres) {
@@ -44,6 +60,7 @@ export class ZohoSimulator {
 		this.basePort = port;
 		this.core = new SimCore(ids);
 		this.core.configure(config);
+		if (journal) this.core.journal = new Journal(journal);
 		this.tls = tls;
 		for (const [id, domain] of Object.entries(apiDomains)) {
 			if (!isDcId(id) || domain === undefined)
@@ -96,6 +113,25 @@ export class ZohoSimulator {
 
 	getConfig(): SimConfig {
 		return { ...this.core.config };
+	}
+
+	/**
+	 * Runs `send` with every request journaled as deliberately wrong, for `reason`: the
+	 * contract check then reports it as expected instead of failing the run.
+	 */
+	async deliberately<T>(reason: string, send: () => Promise<T>): Promise<T> {
+		const before = this.core.deliberate;
+		this.core.deliberate = reason;
+		try {
+			return await send();
+		} finally {
+			this.core.deliberate = before;
+		}
+	}
+
+	/** Marks (or with undefined, stops marking) journaled requests as deliberately wrong. */
+	markDeliberate(reason: string | undefined): void {
+		this.core.deliberate = reason;
 	}
 
 	injectFault(spec: FaultSpec): string {
@@ -166,11 +202,6 @@ export class ZohoSimulator {
 		return createAsUser(this.core, this.core.dc(dc), options);
 	}
 
-	/** Deletes a CRM (or Bigin) record as a user in Zoho would (notification channels hear of it). */
-	deleteCrm(dc: string, options: { module: string; id: string; product?: 'crm' | 'bigin' }): void {
-		deleteAsUser(this.core, this.core.dc(dc), options);
-	}
-
 	/** The notification channels of a DC (one entry per channel and module), expired ones included. */
 	notificationChannels(dc: string): NotificationChannel[] {
 		return this.core.notifications.list(this.core.dc(dc));
@@ -184,6 +215,49 @@ export class ZohoSimulator {
 	/** Resolves once every notification callback due so far has been answered or has failed. */
 	notificationsSettled(): Promise<void> {
 		return this.core.notifications.settled();
+	}
+
+	/**
+	 * Deletes CRM (or Bigin) records as a user would in Zoho (now, or at `at`), so they show in
+	 * the deleted-records list; `permanent` skips the recycle bin. Returns the ids deleted.
+	 */
+	deleteCrm(
+		dc: string,
+		options: {
+			module: string;
+			ids: string[];
+			product?: 'crm' | 'bigin';
+			permanent?: boolean;
+			at?: number;
+		},
+	): string[] {
+		const removed = deleteRecords(this.core.dc(dc), {
+			namespace: options.product ?? 'crm',
+			module: options.module,
+			ids: options.ids,
+			at: options.at ?? this.core.now(),
+			...(options.permanent ? { permanent: true } : {}),
+			notice: { hub: this.core.notifications, batch: {} },
+		});
+		return [...removed];
+	}
+
+	/** The next Bulk Read job(s) on a DC take `durationMs` of simulator time and/or end in FAILURE. */
+	planBulkRead(dc: string, plan: BulkReadPlan): void {
+		planBulkRead(this.core.dc(dc), plan);
+	}
+
+	/** Bulk Read callbacks made so far on a DC, oldest first. */
+	bulkReadCallbacks(dc: string): BulkReadCallbackRecord[] {
+		return bulkReadCallbacks(this.core.dc(dc));
+	}
+
+	/** A custom view usable as a Bulk Read `cvid`: its criteria in the Bulk Read criteria form. Returns its id. */
+	defineCrmCustomView(
+		dc: string,
+		options: { module: string; criteria: unknown; id?: string },
+	): string {
+		return defineCustomView(this.core.dc(dc), options);
 	}
 
 	/** Adds records to a Books/Inventory/Invoice collection, creating the organisation. */

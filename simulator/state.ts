@@ -50,6 +50,9 @@ export interface CrmModuleState {
 	records: CrmRecord[];
 	byId: Map<string, CrmRecord>;
 	attachments: Map<string, AttachmentState[]>;
+	/** Cache of whether `records` are in ascending id order, valid while records.length === idsAscendingAt. */
+	idsAscending: boolean;
+	idsAscendingAt: number;
 }
 
 export interface PageTokenState {
@@ -57,7 +60,9 @@ export interface PageTokenState {
 	offset: number;
 	perPage: number;
 	modifiedSince?: number;
-	/** The order the listing was asked in; absent for the default (newest first). */
+	/** The request's other parameters, which later calls must repeat unchanged. */
+	binding: string;
+	/** The order the listing was asked in; absent for Zoho's default (id, descending). */
 	sort?: { by: 'id' | 'Created_Time' | 'Modified_Time'; order: 'asc' | 'desc' };
 	expiresAt: number;
 }
@@ -106,7 +111,14 @@ export class DcState {
 		const key = `${namespace}:${name.toLowerCase()}`;
 		let state = this.crm.get(key);
 		if (!state) {
-			state = { apiName: name, records: [], byId: new Map(), attachments: new Map() };
+			state = {
+				apiName: name,
+				records: [],
+				byId: new Map(),
+				attachments: new Map(),
+				idsAscending: true,
+				idsAscendingAt: 0,
+			};
 			this.crm.set(key, state);
 		}
 		return state;

@@ -38,6 +38,20 @@ export interface SimConfig {
 	notifyDelayMs: number;
 	/** How long a callback may take to be answered before it counts as failed, ms. */
 	notifyTimeoutMs: number;
+	/** Bulk Read: simulator ms from ADDED to COMPLETED (or FAILURE) of a job. */
+	bulkReadJobMs: number;
+	/** Bulk Read: records per result page (Zoho: 200,000); smaller pages keep tests fast. */
+	bulkReadPageSize: number;
+	/** Bulk Read: result downloads allowed per DC in a rolling minute (Zoho: 10). */
+	bulkReadDownloadsPerMinute: number;
+	/** Bulk Read: unfinished jobs a DC accepts at once; one more is refused. */
+	bulkReadMaxJobs: number;
+	/** Bulk Read: API credits one Create Bulk Read Job call costs. */
+	bulkReadJobCredits: number;
+	/** Days a deleted record stays in the recycle bin before it counts as permanently deleted (Zoho: 60). */
+	recycleBinDays: number;
+	/** Records page tokens reach (Zoho: 100,000); a token past it answers PAGINATION_LIMIT_EXCEEDED. */
+	pageTokenRecordLimit: number;
 }
 
 export interface ZohoSimulatorOptions extends Partial<SimConfig> {
@@ -52,6 +66,11 @@ export interface ZohoSimulatorOptions extends Partial<SimConfig> {
 	 * that resolve Zoho's real host names to the simulator); default the DC listener's origin.
 	 */
 	apiDomains?: Partial<Record<DcId, string>>;
+	/**
+	 * Folder to journal every API request into (see journal.ts); default the
+	 * ZOHO_SIM_JOURNAL_DIR environment variable; false: never (the simulator's own tests).
+	 */
+	journal?: string | false;
 }
 
 export type FaultKind = 'status' | 'delay' | 'nonJson' | 'truncated' | 'drop' | 'reset';
@@ -63,6 +82,8 @@ export interface FaultSpec {
 	method?: string;
 	/** Prefix of the request pathname, e.g. '/oauth/v2/token' or '/crm/v2/Leads'. */
 	path: string;
+	/** And its end, e.g. '/result' for a Bulk Read download (whose job id is not known beforehand). */
+	pathEnd?: string;
 	/** How many matching requests the fault hits, default 1 (Infinity allowed). */
 	times?: number;
 	kind: FaultKind;
@@ -186,7 +207,11 @@ export interface SeedCrmOptions {
 	make?: (i: number) => Record<string, unknown>;
 }
 
-/** A module as `/settings/modules` lists it, with its fields. */
+/**
+ * A module as `/settings/modules` lists it, with its fields. Zoho lists more than record
+ * modules: subforms, web tabs, field trackers and hidden modules come in the same list
+ * (modules.json getModules example "allmoduleswithvariations").
+ */
 export interface ModuleMeta {
 	api_name: string;
 	module_name: string;
@@ -196,19 +221,50 @@ export interface ModuleMeta {
 	creatable: boolean;
 	editable: boolean;
 	deletable: boolean;
-	generated_type: 'default' | 'custom';
+	viewable: boolean;
+	/** default, custom, static_subform, webtab_link, field_tracker, linking, web … */
+	generated_type: string;
+	/** visible, user_hidden, system_hidden, scheduled_for_deletion */
+	status: string;
+	/** An integer in Zoho's answers (1 shown, 2 hidden from the menu, …). */
+	visibility: number;
+	show_as_tab: boolean;
+	/** `{}` or the parent's `{api_name, id}` (subforms, field trackers). */
+	parent_module: Record<string, string>;
+	web_link: string | null;
 	fields: FieldMeta[];
 }
 
 export interface FieldMeta {
 	api_name: string;
 	field_label: string;
+	display_label: string;
 	data_type: string;
+	/** string, integer, double, boolean, jsonobject or jsonarray. */
+	json_type: string;
 	system_mandatory: boolean;
 	read_only: boolean;
+	field_read_only: boolean;
+	operation_type: {
+		web_update: boolean;
+		api_create: boolean;
+		web_create: boolean;
+		api_update: boolean;
+	};
+	custom_field: boolean;
+	visible: boolean;
 	length: number;
-	unique: boolean;
+	/** `{}` when not unique; Zoho sends an object, never a boolean. */
+	unique: Record<string, string>;
 	pick_list_values: Array<{ display_value: string; actual_value: string }>;
+	/** The lookup's module, `{}` for other types. */
+	lookup: Record<string, unknown>;
+	parent_field: null;
+	/**
+	 * Required by the module's layout though `system_mandatory` is false: settings/fields
+	 * does not tell (fields.json getFields; docs api/v8/field-meta.html). Not in answers.
+	 */
+	layoutMandatory?: boolean;
 }
 
 /** A field of a module a test defines (`/settings/fields` shape; defaults: text, optional, 255 long). */
@@ -217,11 +273,18 @@ export interface CrmFieldSpec {
 	field_label?: string;
 	data_type?: string;
 	system_mandatory?: boolean;
+	/** Mandatory by the layout only: writes need it, settings/fields does not say so. */
+	layout_mandatory?: boolean;
 	read_only?: boolean;
+	/** operation_type.api_create / api_update: whether the API may set it (default: not read_only). */
+	api_create?: boolean;
+	api_update?: boolean;
 	length?: number;
 	unique?: boolean;
 	/** Picklist values (display and actual value alike). */
 	pick_list_values?: string[];
+	/** For lookup fields: the module looked up. */
+	lookup_module?: string;
 }
 
 /** A custom module (or new fields for a built-in one) a test defines. */
@@ -234,6 +297,14 @@ export interface CrmModuleSpec {
 	creatable?: boolean;
 	editable?: boolean;
 	deletable?: boolean;
+	viewable?: boolean;
+	/** Default 'custom' for a new module. */
+	generated_type?: string;
+	/** Default 'visible'. */
+	status?: string;
+	visibility?: number;
+	/** API name of the parent module (subforms, field trackers). */
+	parent_module?: string;
 	fields?: CrmFieldSpec[];
 }
 
@@ -258,6 +329,8 @@ export interface WriteRecord {
 	/** The `trigger` list sent; undefined when omitted (Zoho then runs all). */
 	trigger?: string[];
 	duplicateCheckFields?: string[];
+	/** Delete's `wf_trigger` query parameter as sent ('true'/'false'); undefined when omitted (Zoho then runs workflows). */
+	wfTrigger?: string;
 }
 
 export interface TouchCrmOptions {

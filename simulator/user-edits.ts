@@ -1,5 +1,5 @@
-// Records created and deleted as a user in Zoho's web UI would: no API call, no credit, and
-// Zoho's notification channels hear of them. (touchCrm in seed.ts is the user's edit.)
+// Records created as a user in Zoho's web UI would: no API call, no credit, and
+// Zoho's notification channels hear of them. (touchCrm in seed.ts is the user's edit, deleteRecords in crm-records.ts the user's delete.)
 import type { SimCore } from './core';
 import { simUser, storeRecord } from './crm-records';
 import type { DcState } from './state';
@@ -46,27 +46,4 @@ export function createAsUser(
 		record,
 	});
 	return structuredClone(record);
-}
-
-/** Deletes a record (to the recycle bin, for Zoho's notifications as good as gone). */
-export function deleteAsUser(
-	core: SimCore,
-	dc: DcState,
-	options: UserRecordOptions & { id: string },
-): void {
-	const namespace = options.product ?? 'crm';
-	const module = dc.crm.get(`${namespace}:${options.module.toLowerCase()}`);
-	const record = module?.byId.get(options.id);
-	if (!module || !record) throw new Error(`record ${options.id} is not in ${options.module}`);
-	module.byId.delete(options.id);
-	module.attachments.delete(options.id);
-	module.records = module.records.filter((candidate) => candidate.id !== options.id);
-	core.notifications.note({
-		dc,
-		batch: {},
-		namespace,
-		module: module.apiName,
-		operation: 'delete',
-		record,
-	});
 }

@@ -13,6 +13,11 @@ const ROOT = path.resolve(__dirname, '..');
 
 const PRODUCT = ['zoho', 'credentials', 'nodes'];
 const SHARED_TOOLS = ['simulator', 'harness', 'n8n-driver', 'servers'];
+/**
+ * Zoho's request contract and its checker: a development tool the simulator and the
+ * product never see; it reads the simulator's journal format.
+ */
+const CONTRACT = 'contract';
 
 /** What each room may import besides itself. */
 const ALLOWED: Record<string, string[]> = {
@@ -24,10 +29,11 @@ const ALLOWED: Record<string, string[]> = {
 	harness: [],
 	servers: [],
 	'n8n-driver': ['simulator'],
-	test: [...PRODUCT, ...SHARED_TOOLS],
-	e2e: [...PRODUCT, ...SHARED_TOOLS],
+	contract: ['simulator'],
+	test: [...PRODUCT, ...SHARED_TOOLS, CONTRACT],
+	e2e: [...PRODUCT, ...SHARED_TOOLS, CONTRACT],
 	ui: [...PRODUCT, ...SHARED_TOOLS],
-	bench: [...PRODUCT, ...SHARED_TOOLS],
+	bench: [...PRODUCT, ...SHARED_TOOLS, CONTRACT],
 	soak: [...PRODUCT, ...SHARED_TOOLS],
 	scripts: [...PRODUCT, ...SHARED_TOOLS],
 };
@@ -163,6 +169,7 @@ describe('layout', () => {
 			'test',
 			'e2e',
 			'bench',
+			'contract',
 		])
 			expect(rooms).toContain(room);
 		const nodeImports = [...edges.entries()]

@@ -1,6 +1,7 @@
-// The lint set-up itself (eslint.config.mjs): n8n's self-hosted rule set applies to the
-// package with nothing switched off, type-aware rules cover every TypeScript room, and no
-// enabled rule is a formatting rule that could fight Prettier. ESLint loads its ESM config
+// The lint set-up itself (eslint.config.mjs): n8n's self-hosted rule set, taken whole,
+// applies to the package with nothing switched off, the rest of the repository gets its
+// general part, type-aware rules cover every TypeScript room, and no enabled rule is a
+// formatting rule that could fight Prettier. ESLint loads its ESM config
 // itself, so the checks run in a plain Node child process.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -112,6 +113,16 @@ describe('eslint.config.mjs', () => {
 			expect(n8nRules).toEqual([]);
 		}
 	});
+
+	it.each(TOOL_FILES)(
+		'gives every other TypeScript file eslint and typescript-eslint recommended: %s',
+		(file) => {
+			const { rules } = report.ours[file];
+			expect(rules['@typescript-eslint/no-unused-vars']).toBe(2);
+			expect(rules['@typescript-eslint/no-explicit-any']).toBe(2);
+			expect(rules['no-unsafe-finally']).toBe(2);
+		},
+	);
 
 	it.each([...PACKAGE_FILES.filter((file) => file.endsWith('.ts')), ...TOOL_FILES])(
 		'checks promises with type information: %s',

@@ -90,7 +90,7 @@ function dataOf(result: Answer): Array<Record<string, unknown>> {
 }
 
 describe('token endpoint', () => {
-	const sim = new ZohoSimulator();
+	const sim = new ZohoSimulator({ journal: false });
 	beforeAll(() => sim.start());
 	afterAll(() => sim.stop());
 
@@ -358,7 +358,7 @@ describe('token endpoint', () => {
 });
 
 describe('data centres', () => {
-	const sim = new ZohoSimulator({ dataCentres: ['us', 'eu', 'in'] });
+	const sim = new ZohoSimulator({ journal: false, dataCentres: ['us', 'eu', 'in'] });
 	beforeAll(() => sim.start());
 	afterAll(() => sim.stop());
 
@@ -396,14 +396,14 @@ describe('data centres', () => {
 
 	it('refuses a DC it does not serve', () => {
 		expect(() => sim.url('au')).toThrow("data centre 'au' has no listener");
-		expect(() => new ZohoSimulator({ dataCentres: ['mars'] })).toThrow(
+		expect(() => new ZohoSimulator({ journal: false, dataCentres: ['mars'] })).toThrow(
 			"unknown data centre 'mars'",
 		);
 	});
 });
 
 describe('CRM records', () => {
-	const sim = new ZohoSimulator();
+	const sim = new ZohoSimulator({ journal: false });
 	let token = '';
 	beforeAll(async () => {
 		await sim.start();
@@ -430,39 +430,52 @@ describe('CRM records', () => {
 	});
 
 	it('stops discrete pages at 2000 records from v3 on and continues with page_token', async () => {
-		const limit = await api(sim, { path: '/crm/v3/Leads?page=11&per_page=200', token });
+		const limit = await api(sim, {
+			path: '/crm/v3/Leads?fields=Last_Name&page=11&per_page=200',
+			token,
+		});
 		expect(limit.status).toBe(400);
 		expect(limit.json).toEqual({
 			code: 'DISCRETE_PAGINATION_LIMIT_EXCEEDED',
-			details: {},
-			message: 'cannot fetch more than 2000 records. Use page_token',
+			details: { limit: 2000 },
+			message: 'You can only get the first 2000 records without using page_token param',
 			status: 'error',
 		});
-		const tenth = await api(sim, { path: '/crm/v3/Leads?page=10&per_page=200', token });
+		const tenth = await api(sim, {
+			path: '/crm/v3/Leads?fields=Last_Name&page=10&per_page=200',
+			token,
+		});
 		const info = tenth.json.info as Record<string, unknown>;
 		expect(info.page).toBe(10);
 		expect(info.more_records).toBe(true);
-		expect(info.page_token).toBeNull();
+		expect(info.previous_page_token).toBeNull();
 		expect(typeof info.next_page_token).toBe('string');
 		expect(Date.parse(String(info.page_token_expiry)) - sim.now()).toBeGreaterThan(
 			23 * 3600 * 1000,
 		);
 		const both = await api(sim, {
-			path: `/crm/v3/Leads?page=11&page_token=${String(info.next_page_token)}`,
+			path: `/crm/v3/Leads?fields=Last_Name&page=11&page_token=${String(info.next_page_token)}`,
 			token,
 		});
 		expect(both.status).toBe(400);
-		expect(both.json.code).toBe('INVALID_REQUEST');
+		expect(both.json).toEqual({
+			code: 'AMBIGUITY_DURING_PROCESSING',
+			details: { ambiguity_due_to: [{ param_name: 'page' }, { param_name: 'page_token' }] },
+			message: 'ambiguity during processing',
+			status: 'error',
+		});
 
 		const newest = sim.records('us', 'Leads').reverse();
 		let next = info.next_page_token;
 		const seen: unknown[] = [];
 		for (let guard = 0; typeof next === 'string' && guard < 10; guard += 1) {
-			const page = await api(sim, { path: `/crm/v3/Leads?per_page=200&page_token=${next}`, token });
+			const page = await api(sim, {
+				path: `/crm/v3/Leads?fields=Last_Name&per_page=200&page_token=${next}`,
+				token,
+			});
 			expect(page.status).toBe(200);
 			seen.push(...dataOf(page).map((record) => record.id));
 			const pageInfo = page.json.info as Record<string, unknown>;
-			expect(pageInfo.page_token).toBe(next);
 			next = pageInfo.next_page_token;
 			if (next === null) expect(pageInfo.more_records).toBe(false);
 		}
@@ -533,8 +546,8 @@ describe('CRM records', () => {
 		expect(updated.status).toBe(207);
 		expect(dataOf(updated)[1]).toEqual({
 			code: 'INVALID_DATA',
-			details: { id: '999' },
-			message: 'the related id given seems to be invalid',
+			details: { api_name: 'id', json_path: '$.data[1].id' },
+			message: 'the id given seems to be invalid',
 			status: 'error',
 		});
 
@@ -617,7 +630,7 @@ describe('CRM records', () => {
 });
 
 describe('scopes and routing', () => {
-	const sim = new ZohoSimulator();
+	const sim = new ZohoSimulator({ journal: false });
 	beforeAll(() => sim.start());
 	afterAll(() => sim.stop());
 
@@ -682,7 +695,7 @@ describe('scopes and routing', () => {
 });
 
 describe('Books', () => {
-	const sim = new ZohoSimulator();
+	const sim = new ZohoSimulator({ journal: false });
 	let token = '';
 	beforeAll(async () => {
 		await sim.start();
@@ -747,7 +760,7 @@ describe('Books', () => {
 });
 
 describe('faults and limits', () => {
-	const sim = new ZohoSimulator();
+	const sim = new ZohoSimulator({ journal: false });
 	let creds: Awaited<ReturnType<typeof setup>>;
 	beforeAll(async () => {
 		await sim.start();
@@ -868,7 +881,7 @@ describe('faults and limits', () => {
 });
 
 describe('counters and admin over HTTP', () => {
-	const sim = new ZohoSimulator();
+	const sim = new ZohoSimulator({ journal: false });
 	beforeAll(() => sim.start());
 	afterAll(() => sim.stop());
 
@@ -971,7 +984,7 @@ describe('counters and admin over HTTP', () => {
 	});
 
 	it('stops cleanly and twice', async () => {
-		const extra = new ZohoSimulator({ dataCentres: ['jp'] });
+		const extra = new ZohoSimulator({ journal: false, dataCentres: ['jp'] });
 		await extra.start();
 		await extra.start();
 		const origin = extra.url('jp');
@@ -989,7 +1002,7 @@ describe('counters and admin over HTTP', () => {
 });
 
 describe('CRM incremental reads (If-Modified-Since, sort_by, 304)', () => {
-	const sim = new ZohoSimulator();
+	const sim = new ZohoSimulator({ journal: false });
 	let token = '';
 	const base = Date.parse('2026-11-30T09:00:00Z');
 	const at = (seconds: number) =>
@@ -1016,7 +1029,7 @@ describe('CRM incremental reads (If-Modified-Since, sort_by, 304)', () => {
 
 	it('returns only records modified strictly after the header second, in the asked order', async () => {
 		const asc = await api(sim, {
-			path: '/crm/v8/Leads?sort_by=Modified_Time&sort_order=asc',
+			path: '/crm/v8/Leads?fields=Last_Name,Company&sort_by=Modified_Time&sort_order=asc',
 			token,
 			headers: since(4),
 		});
@@ -1030,52 +1043,69 @@ describe('CRM incremental reads (If-Modified-Since, sort_by, 304)', () => {
 		});
 		// The second of the header itself is not "after" it.
 		const atFive = await api(sim, {
-			path: '/crm/v8/Leads?sort_by=Modified_Time&sort_order=asc',
+			path: '/crm/v8/Leads?fields=Last_Name,Company&sort_by=Modified_Time&sort_order=asc',
 			token,
 			headers: since(5),
 		});
 		expect(dataOf(atFive).map((record) => record.id)).toEqual([ids[4]]);
 		// Fractions of a second in the header are cut, as Zoho's times have none.
 		const fraction = await api(sim, {
-			path: '/crm/v8/Leads?sort_by=Modified_Time&sort_order=desc',
+			path: '/crm/v8/Leads?fields=Last_Name,Company&sort_by=Modified_Time&sort_order=desc',
 			token,
 			headers: { 'If-Modified-Since': new Date(base + 4_900).toISOString() },
 		});
 		expect(dataOf(fraction).map((record) => record.id)).toEqual([ids[4], ids[3], ids[2], ids[1]]);
 		const byCreated = await api(sim, {
-			path: '/crm/v8/Leads?sort_by=Created_Time&sort_order=desc&per_page=2',
+			path: '/crm/v8/Leads?fields=Last_Name,Company&sort_by=Created_Time&sort_order=desc&per_page=2',
 			token,
 		});
 		expect(dataOf(byCreated).map((record) => record.id)).toEqual([ids[4], ids[3]]);
 		const byId = await api(sim, {
-			path: '/crm/v8/Leads?sort_by=id&sort_order=asc&per_page=2',
+			path: '/crm/v8/Leads?fields=Last_Name,Company&sort_by=id&sort_order=asc&per_page=2',
 			token,
 		});
 		expect(dataOf(byId).map((record) => record.id)).toEqual(ids.slice(0, 2));
 	});
 
 	it('refuses an unknown sort_by or sort_order with INVALID_DATA', async () => {
-		const badField = await api(sim, { path: '/crm/v8/Leads?sort_by=Last_Name', token });
+		const badField = await api(sim, {
+			path: '/crm/v8/Leads?fields=Last_Name,Company&sort_by=Last_Name',
+			token,
+		});
 		expect(badField.status).toBe(400);
-		expect(badField.json).toMatchObject({ code: 'INVALID_DATA', details: { param: 'sort_by' } });
-		const badOrder = await api(sim, { path: '/crm/v8/Leads?sort_by=id&sort_order=up', token });
+		expect(badField.json).toMatchObject({
+			code: 'INVALID_DATA',
+			details: { param_name: 'sort_by' },
+		});
+		const badOrder = await api(sim, {
+			path: '/crm/v8/Leads?fields=Last_Name,Company&sort_by=id&sort_order=up',
+			token,
+		});
 		expect(badOrder.status).toBe(400);
-		expect(badOrder.json).toMatchObject({ code: 'INVALID_DATA', details: { param: 'sort_order' } });
+		expect(badOrder.json).toMatchObject({
+			code: 'INVALID_DATA',
+			details: { param_name: 'sort_order' },
+		});
 	});
 
 	it('answers nothing changed with 304 (or 204 when configured), and an empty list without the header with 204', async () => {
-		const notModified = await api(sim, { path: '/crm/v8/Leads', token, headers: since(9) });
+		const notModified = await api(sim, {
+			path: '/crm/v8/Leads?fields=Last_Name',
+			token,
+			headers: since(9),
+		});
 		expect(notModified.status).toBe(304);
 		expect(notModified.text).toBe('');
 		sim.configure({ notModifiedStatus: 204 });
 		try {
-			expect((await api(sim, { path: '/crm/v8/Leads', token, headers: since(9) })).status).toBe(
-				204,
-			);
+			expect(
+				(await api(sim, { path: '/crm/v8/Leads?fields=Last_Name', token, headers: since(9) }))
+					.status,
+			).toBe(204);
 		} finally {
 			sim.configure({ notModifiedStatus: 304 });
 		}
-		expect((await api(sim, { path: '/crm/v8/Deals', token })).status).toBe(204);
+		expect((await api(sim, { path: '/crm/v8/Deals?fields=Deal_Name', token })).status).toBe(204);
 		expect(() => sim.configure({ notModifiedStatus: 200 as 304 })).toThrow(
 			'notModifiedStatus must be 304 or 204',
 		);
@@ -1099,7 +1129,7 @@ describe('CRM incremental reads (If-Modified-Since, sort_by, 304)', () => {
 		expect(await overHttp.json()).toEqual({ id: ids[1], Modified_Time: at(30) });
 		expect(sim.counters().calls.length).toBe(before);
 		const list = await api(sim, {
-			path: '/crm/v8/Leads?sort_by=Modified_Time&sort_order=asc',
+			path: '/crm/v8/Leads?fields=Last_Name,Company&sort_by=Modified_Time&sort_order=asc',
 			token,
 			headers: since(9),
 		});
@@ -1126,7 +1156,7 @@ describe('CRM incremental reads (If-Modified-Since, sort_by, 304)', () => {
 		const seen: unknown[] = [];
 		for (let page = 1; page <= 10; page += 1) {
 			const result = await api(sim, {
-				path: `/crm/v8/Contacts?sort_by=Modified_Time&sort_order=asc&page=${page}`,
+				path: `/crm/v8/Contacts?fields=Last_Name&sort_by=Modified_Time&sort_order=asc&page=${page}`,
 				token,
 				headers: since(99),
 			});
@@ -1135,7 +1165,7 @@ describe('CRM incremental reads (If-Modified-Since, sort_by, 304)', () => {
 				let next = (result.json.info as Record<string, unknown>).next_page_token;
 				for (let guard = 0; typeof next === 'string' && guard < 5; guard += 1) {
 					const more = await api(sim, {
-						path: `/crm/v8/Contacts?page_token=${next}`,
+						path: `/crm/v8/Contacts?fields=Last_Name&sort_by=Modified_Time&sort_order=asc&page_token=${next}`,
 						token,
 						headers: since(99),
 					});
@@ -1152,7 +1182,7 @@ describe('CRM incremental reads (If-Modified-Since, sort_by, 304)', () => {
 			make: (i) => ({ Deal_Name: `D${i}`, Modified_Time: at(i) }),
 		});
 		const bigin = await api(sim, {
-			path: '/bigin/v2/Pipelines?sort_by=Modified_Time&sort_order=asc',
+			path: '/bigin/v2/Pipelines?fields=Deal_Name&pipeline_id=1&sort_by=Modified_Time&sort_order=asc',
 			token,
 			headers: since(1),
 		});

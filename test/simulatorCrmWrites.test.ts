@@ -5,7 +5,7 @@ import { ZohoSimulator } from '../simulator';
 let sim: ZohoSimulator;
 
 beforeAll(async () => {
-	sim = new ZohoSimulator({ dataCentres: ['us'] });
+	sim = new ZohoSimulator({ journal: false, dataCentres: ['us'] });
 	await sim.start();
 });
 afterAll(() => sim.stop());
@@ -274,7 +274,10 @@ describe('CRM metadata', () => {
 				system_mandatory: true,
 				read_only: false,
 				length: 80,
-				unique: false,
+				unique: {},
+				json_type: 'string',
+				operation_type: { web_update: true, api_create: true, web_create: true, api_update: true },
+				field_read_only: false,
 				pick_list_values: [],
 			}),
 		);

@@ -67,6 +67,9 @@ const WRONG_CLIENT_ID = '1000.NOTREGISTEREDHERE';
 const ACTIONS = {
 	'API Request': 'Make a request',
 	'Create, Update, Upsert or Delete Records': 'Write records in batches',
+	'Export Records (Bulk Read)': 'Export records in bulk',
+	'Query (COQL)': 'Query records with COQL',
+	'Get Deleted Records': 'Get deleted records',
 	'Get Access Token': 'Get a valid access token',
 	'Exchange Grant Code': 'Exchange a grant code for a refresh token',
 	'Revoke Refresh Token': 'Revoke the refresh token',
@@ -288,7 +291,7 @@ async function shownOption(name: string): Promise<string> {
 	return await parameterInput(page, name).locator('input').first().inputValue();
 }
 
-test('the nodes panel finds Zoho OAuth Request, with its icon and its five actions', async () => {
+test('the nodes panel finds Zoho OAuth Request, with its icon and its eight actions', async () => {
 	await step('nodes-panel', async () => {
 		await searchNodesPanel('Zoho');
 		const item = creatorItem(NODE_NAME);
@@ -500,8 +503,11 @@ async function expectCredentialSelected(): Promise<void> {
 	);
 }
 
-/** The Module list shows the org's modules (the simulator's custom one included); `module` is picked. */
-async function pickModuleFromList(module: string): Promise<void> {
+/** The Module list shows the org's modules (the simulator's custom one included; `also` checks more); `module` is picked. */
+async function pickModuleFromList(
+	module: string,
+	also?: (modules: Locator) => Promise<void>,
+): Promise<void> {
 	const modules = await openResourceList('module');
 	const custom = `${DEMO_CUSTOM_MODULE.plural_label} (${DEMO_CUSTOM_MODULE.api_name})`;
 	await expectVisible(
@@ -509,6 +515,7 @@ async function pickModuleFromList(module: string): Promise<void> {
 		`the custom module "${custom}" in the Module list`,
 	);
 	await expectVisible(listItem(modules, 'Contacts'), 'Contacts in the Module list');
+	await also?.(modules);
 	await listItem(modules, module).first().click();
 	await until(
 		async () =>
@@ -543,7 +550,7 @@ test('the nodes panel finds Zoho OAuth Trigger, and its Module list loads the mo
 		await item.click();
 		// n8n offers a trigger's Event options as the trigger's actions.
 		const creator = page.getByTestId('node-creator');
-		for (const event of ['On created or updated', 'On created']) {
+		for (const event of ['On created or updated', 'On created', 'On deleted']) {
 			await expectVisible(
 				creator.getByText(event, { exact: true }),
 				`the trigger's event "${event}"`,
@@ -561,7 +568,18 @@ test('the nodes panel finds Zoho OAuth Trigger, and its Module list loads the mo
 		);
 		await expectCredentialSelected();
 
-		await pickModuleFromList('Leads');
+		await pickModuleFromList('Leads', async (modules) => {
+			// Modules whose records can be read, hidden ones included; no subform or field tracker.
+			await expectVisible(listItem(modules, 'Notes'), 'Notes (a hidden module) in the Module list');
+			await expectHidden(
+				listItem(modules, 'Subform 1 (Subform_1)'),
+				'a subform in the Module list',
+			);
+			await expectHidden(
+				listItem(modules, 'Stage History (DealHistory)'),
+				'a field tracker in the Module list',
+			);
+		});
 		await screenshot('trigger.png');
 	});
 });
@@ -650,7 +668,14 @@ test('Write records in batches: Upsert into Contacts maps the fields the simulat
 		await expectCredentialSelected();
 
 		const modules = await openResourceList('module');
+		await expectVisible(listItem(modules, 'Contacts'), 'Contacts in the Module list');
+		// A subform's rows are written with their parent record: it is no module to write to.
+		await expectHidden(listItem(modules, 'Subform 1 (Subform_1)'), 'a subform in the Module list');
 		await listItem(modules, 'Contacts').first().click();
+		await expectVisible(
+			parameters(page).getByText(/A layout of the module can require more/),
+			'the notice that a layout can require more fields than those marked required',
+		);
 		// n8n's mapper lists the mandatory fields (Zoho's system_mandatory) from the start and offers the others under "Add field".
 		const mapper = page.getByTestId('mapping-fields-container');
 		await expectVisible(
@@ -702,5 +727,44 @@ test('Write records in batches: Upsert into Contacts maps the fields the simulat
 			.first()
 			.evaluate('(element) => element.scrollIntoView({ block: "start" })');
 		await screenshot('record-writes.png');
+	});
+});
+
+test("Export records in bulk: the Field list loads the module's fields from the org", async () => {
+	await step('export-records', async () => {
+		await searchNodesPanel('Zoho');
+		await creatorItem(NODE_NAME).click();
+		const action = ACTIONS['Export Records (Bulk Read)'];
+		await page.getByTestId('node-creator').getByText(action, { exact: true }).click();
+		await expectVisible(page.getByTestId('ndv'), 'the node details view');
+		await until(
+			async () => (await shownOption('operation')) === 'Export Records (Bulk Read)',
+			'Operation = Export Records (Bulk Read)',
+		);
+		await expectLabelsInOrder([
+			'Operation',
+			'API Version',
+			'Module',
+			'Field Names or IDs',
+			'Output',
+			'Filters',
+			'Options',
+		]);
+		await expectCredentialSelected();
+		const modules = await openResourceList('module');
+		await listItem(modules, 'Leads').first().click();
+		// The list reloads when the module changes, closing a dropdown opened too early: open it until it shows.
+		const option = (field: string): Locator =>
+			page.getByRole('option', { name: field, exact: true }).filter({ visible: true });
+		await until(async () => {
+			if ((await option('Last Name (Last_Name)').count()) > 0) return true;
+			// Clicked only while no list is open: a second click would close it while it loads.
+			if ((await page.getByRole('listbox').filter({ visible: true }).count()) === 0)
+				// The select itself: a multiple select's inner input is disabled.
+				await parameterInput(page, 'fields').click();
+			return false;
+		}, 'the Field list open, loaded from Leads');
+		for (const field of ['Last Name (Last_Name)', 'Email (Email)', 'Modified Time (Modified_Time)'])
+			await expectVisible(option(field), `the field "${field}" loaded from Leads`);
 	});
 });

@@ -22,7 +22,7 @@ export interface ZohoCredentials {
 	limitKey: string;
 }
 
-export interface CacheKeyParts {
+interface CacheKeyParts {
 	accountsUrl: string;
 	clientId: string;
 	refreshToken: string;
@@ -37,17 +37,17 @@ export function cacheKey(parts: CacheKeyParts): string {
 }
 
 /** Zoho's concurrency limit per organisation and app, by edition. */
-export const CONCURRENCY_PRESETS = {
+const CONCURRENCY_PRESETS = {
 	free: 5,
 	standard: 10,
 	professional: 15,
 	enterprise: 20,
 	ultimate: 25,
 } as const;
-export type ConcurrencyPreset = keyof typeof CONCURRENCY_PRESETS;
+type ConcurrencyPreset = keyof typeof CONCURRENCY_PRESETS;
 
 /** Hidden fields a credential carries so a token saved by one process can be reused by another. */
-export interface SavedTokenFields {
+interface SavedTokenFields {
 	accessToken?: unknown;
 	accessTokenExpiresAt?: unknown;
 	accessTokenIssuedAt?: unknown;

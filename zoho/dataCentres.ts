@@ -64,10 +64,9 @@ export const DATA_CENTRES = {
 } as const;
 
 export type DataCentreId = keyof typeof DATA_CENTRES;
-export type DataCentre = (typeof DATA_CENTRES)[DataCentreId];
 export const CUSTOM_DATA_CENTRE = 'custom';
 
-export function isDataCentreId(value: string): value is DataCentreId {
+function isDataCentreId(value: string): value is DataCentreId {
 	return Object.prototype.hasOwnProperty.call(DATA_CENTRES, value);
 }
 

@@ -23,6 +23,8 @@ export type ZohoErrorCode =
 	| 'API_ERROR'
 	| 'RECORD_REFUSED'
 	| 'RECORDS_REFUSED'
+	| 'JOB_FAILED'
+	| 'JOB_TIMEOUT'
 	| 'HOST_NOT_ALLOWED'
 	| 'NETWORK_ERROR'
 	| 'CONNECTION_REFUSED'
@@ -32,7 +34,7 @@ export type ZohoErrorCode =
 	| 'INVALID_RESPONSE'
 	| 'ABORTED';
 
-export interface ZohoErrorDetails {
+interface ZohoErrorDetails {
 	hint?: string;
 	/** The input field the user has to fix, by its label in the n8n UI. */
 	field?: string;
@@ -50,6 +52,8 @@ export interface ZohoErrorDetails {
 	bodyExcerpt?: string;
 	/** The parsed answer body, for Full Response style reporting. */
 	body?: unknown;
+	/** Records a write that failed in part did write (they are in Zoho), by input item. */
+	writtenRecords?: ReadonlyArray<{ item: number; id: string }>;
 	cause?: unknown;
 }
 
@@ -69,6 +73,7 @@ export class ZohoError extends Error {
 	readonly retryAfterMs?: number;
 	readonly bodyExcerpt?: string;
 	readonly body?: unknown;
+	readonly writtenRecords?: ReadonlyArray<{ item: number; id: string }>;
 
 	constructor(code: ZohoErrorCode, message: string, details: ZohoErrorDetails = {}) {
 		super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -85,6 +90,7 @@ export class ZohoError extends Error {
 		this.retryAfterMs = details.retryAfterMs;
 		this.bodyExcerpt = details.bodyExcerpt;
 		this.body = details.body;
+		this.writtenRecords = details.writtenRecords;
 	}
 
 	get [kZohoError](): true {

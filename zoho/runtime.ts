@@ -14,6 +14,8 @@ import { ZohoApiClient } from './api/apiClient';
 import type { ConcurrencyLimiter } from './api/concurrencyLimit';
 import type { ChannelRelay } from './channelRelay';
 import { systemClock, type Clock } from './clock';
+import { DEFAULT_JOB_TIMING, type JobTiming } from './crm/bulkReadJob';
+import { ListFieldsCache } from './crm/listFields';
 import { ZohoClock } from './crm/zohoClock';
 import type { CooldownPolicy } from './fleet/cooldown';
 import { LocalLimiter } from './fleet/localLimiter';
@@ -43,6 +45,10 @@ export interface ZohoRuntime {
 	relay: ChannelRelay;
 	/** Zoho's time as this process last heard it (answers' Date headers): channel expiry is Zoho's. */
 	zohoClock: ZohoClock;
+	/** How long-running jobs (Bulk Read) are waited for and their results fetched. */
+	jobTiming: JobTiming;
+	/** The fields record lists ask for when the user names none (settings/fields, kept a while). */
+	listFields: ListFieldsCache;
 	close(): Promise<void>;
 }
 
@@ -56,6 +62,7 @@ export interface ZohoRuntimeOptions {
 	tokenTimeoutMs?: number;
 	tokenRetry?: RetryPolicy;
 	apiRetry?: RetryPolicy;
+	jobTiming?: JobTiming;
 	/** Where tokens and concurrency slots are shared; default: this process only. */
 	store?: TokenStoreConfig;
 	/** A token source and limiter built elsewhere (tests that hold the Redis client); wins over `store`. */
@@ -99,6 +106,8 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime
 		limiter,
 		relay,
 		zohoClock: new ZohoClock(clock),
+		jobTiming: options.jobTiming ?? DEFAULT_JOB_TIMING,
+		listFields: new ListFieldsCache({ clock }),
 		close: async () => {
 			await relay.close();
 			await tokenSource.close();
@@ -108,7 +117,7 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime
 }
 
 /** Where tokens, concurrency slots and instant-trigger callbacks go: this process alone, or the fleet through its Redis. */
-export interface Fleet {
+interface Fleet {
 	tokenSource: TokenSource;
 	limiter: ConcurrencyLimiter;
 	/** Default: this process only. */

@@ -23,7 +23,6 @@ export const tokenErrorSchema = z
 		error_description: z.string().optional(),
 	})
 	.passthrough();
-export type TokenErrorBody = z.infer<typeof tokenErrorSchema>;
 
 export const revokeAnswerSchema = z
 	.object({
@@ -41,7 +40,6 @@ export const apiErrorSchema = z
 		details: z.unknown().optional(),
 	})
 	.passthrough();
-export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
 
 /** CRM/Bigin list page: `{data, info}`; `next_page_token` from v3 on. */
 export const crmListSchema = z
@@ -77,7 +75,7 @@ export const booksAnswerSchema = z
 	.passthrough();
 
 /** One entry of a CRM/Bigin write answer: a record's result, in the order the records were sent. */
-export const writeEntrySchema = z
+const writeEntrySchema = z
 	.object({
 		code: z.string(),
 		status: z.string(),
@@ -106,7 +104,11 @@ export const modulesAnswerSchema = z
 					creatable: z.boolean().optional(),
 					editable: z.boolean().optional(),
 					deletable: z.boolean().optional(),
+					viewable: z.boolean().optional(),
+					/** default, custom, static_subform, field_tracker, webtab_link … (modules.json getModules). */
 					generated_type: z.string().optional(),
+					/** visible, user_hidden, system_hidden … */
+					status: z.string().optional(),
 				})
 				.passthrough(),
 		),
@@ -123,8 +125,16 @@ export const fieldsAnswerSchema = z
 					api_name: z.string(),
 					field_label: z.string().optional(),
 					data_type: z.string().optional(),
+					/** The value's JSON type: string, integer, double, boolean, jsonobject, jsonarray. */
+					json_type: z.string().optional(),
+					/** Whether the API may set the field on create and on update (fields.json getFields). */
+					operation_type: z
+						.object({ api_create: z.boolean().optional(), api_update: z.boolean().optional() })
+						.passthrough()
+						.optional(),
 					system_mandatory: z.boolean().optional(),
 					read_only: z.boolean().optional(),
+					visible: z.boolean().optional(),
 					length: z.number().optional(),
 					unique: z.union([z.boolean(), z.object({}).passthrough()]).optional(),
 					pick_list_values: z

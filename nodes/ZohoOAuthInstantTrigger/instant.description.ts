@@ -1,8 +1,9 @@
 /** The instant trigger's parameters: which module, which events, which fields, and how it keeps up. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { startFromProperty, timeoutProperty } from '../shared/options.description';
+import { startFromProperty } from '../shared/startFrom.description';
 import { moduleProperty } from '../shared/crmTarget.description';
+import { timeoutProperty } from '../shared/timeout.description';
 
 export const DEFAULT_CHECK_MINUTES = 60;
 
@@ -107,7 +108,7 @@ export const instantProperties: INodeProperties[] = [
 			startFromProperty(
 				'On first activation, emit the records changed since this time (e.g. when a polling trigger was stopped). Empty: from the moment the workflow is activated.',
 			),
-			timeoutProperty,
+			timeoutProperty(),
 		],
 	},
 ];

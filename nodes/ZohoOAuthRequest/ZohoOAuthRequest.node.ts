@@ -9,7 +9,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { operationProperties } from './actions/operations';
 import { route } from './actions/router';
 import { zohoSelfClientApiTest } from '../shared/methods/credentialTest';
-import { searchModules } from '../shared/methods/listSearch';
+import { getModuleFields } from '../shared/methods/fieldOptions';
+import { searchModules, searchReadableModules } from '../shared/methods/listSearch';
 import { getRecordFields } from '../shared/methods/resourceMapping';
 
 export class ZohoOAuthRequest implements INodeType {
@@ -33,7 +34,8 @@ export class ZohoOAuthRequest implements INodeType {
 
 	methods = {
 		credentialTest: { zohoSelfClientApiTest },
-		listSearch: { searchModules },
+		listSearch: { searchModules, searchReadableModules },
+		loadOptions: { getModuleFields },
 		resourceMapping: { getRecordFields },
 	};
 

@@ -7,8 +7,9 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { zohoSelfClientApiTest } from '../shared/methods/credentialTest';
-import { searchModules } from '../shared/methods/listSearch';
+import { searchReadableModules } from '../shared/methods/listSearch';
 import { triggerProperties } from './trigger.description';
+import { pollDeletions } from './trigger.deleted';
 import { poll } from './trigger.poll';
 
 export class ZohoOAuthTrigger implements INodeType {
@@ -19,9 +20,9 @@ export class ZohoOAuthTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle:
-			'={{ ($parameter["event"] === "created" ? "New " : "New or changed ") + ($parameter["module"].value ?? $parameter["module"]) }}',
+			'={{ ({ created: "New ", deleted: "Deleted " }[$parameter["event"]] ?? "New or changed ") + ($parameter["module"].value ?? $parameter["module"]) }}',
 		description:
-			'Starts the workflow when Zoho CRM or Bigin records are created or changed, by polling (no public URL needed)',
+			'Starts the workflow when Zoho CRM or Bigin records are created or changed, or CRM records deleted, by polling (no public URL needed)',
 		defaults: { name: 'Zoho OAuth Trigger' },
 		polling: true,
 		inputs: [],
@@ -30,9 +31,14 @@ export class ZohoOAuthTrigger implements INodeType {
 		properties: triggerProperties,
 	};
 
-	methods = { credentialTest: { zohoSelfClientApiTest }, listSearch: { searchModules } };
+	// The shared Module parameter asks for searchModules: here, the modules whose records can be listed.
+	methods = {
+		credentialTest: { zohoSelfClientApiTest },
+		listSearch: { searchModules: searchReadableModules },
+	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		return await poll(this);
+		const deleted = this.getNodeParameter('event', 'createdOrUpdated') === 'deleted';
+		return await poll(this, deleted ? pollDeletions : undefined);
 	}
 }

@@ -18,6 +18,7 @@ import {
 	readWatermark,
 	type TriggerEvent,
 	type TriggerRecord,
+	type Watermark,
 } from '../../zoho/crm/watermark';
 import { CredentialSource } from '../shared/credentialSource';
 import { toNodeError } from '../shared/nodeErrors';
@@ -26,12 +27,13 @@ import {
 	readCrmTarget,
 	readModule,
 	startFromOption,
+	text,
 	timeoutOption,
 } from '../shared/parameters';
-import { zohoAccess } from '../shared/zohoRuntime';
+import { apiAccess, zohoAccess } from '../shared/zohoRuntime';
 
 /** Records a test run in the editor shows. */
-const TEST_RUN_RECORDS = 5;
+export const TEST_RUN_RECORDS = 5;
 
 /** What the trigger keeps in static data: the watermark and what it belongs to. */
 interface TriggerState extends IDataObject {
@@ -46,58 +48,85 @@ interface TriggerState extends IDataObject {
  */
 const inFlight = new Set<string>();
 
-export async function poll(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-	if (ctx.getMode() === 'manual') return await pollOnce(ctx);
+/** `once` reads one poll's items: changed records by default, deletions for the Deleted event (trigger.deleted.ts). */
+export async function poll(
+	ctx: IPollFunctions,
+	once: (ctx: IPollFunctions) => Promise<INodeExecutionData[][] | null> = pollOnce,
+): Promise<INodeExecutionData[][] | null> {
+	const run = async () => {
+		try {
+			return await once(ctx);
+		} catch (error) {
+			throw toNodeError(ctx.getNode(), error);
+		}
+	};
+	if (ctx.getMode() === 'manual') return await run();
 	const key = `${String(ctx.getWorkflow().id)}:${ctx.getNode().id}`;
 	if (inFlight.has(key)) return null;
 	inFlight.add(key);
 	try {
-		return await pollOnce(ctx);
+		return await run();
 	} finally {
 		inFlight.delete(key);
 	}
 }
 
-async function pollOnce(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-	try {
-		const { source, startFrom, timeoutMs } = readParameters(ctx);
-		const { runtime, scope } = zohoAccess(ctx);
-		const credentials = await new CredentialSource(ctx).read();
-		const reader: ChangeReader = {
-			api: runtime.api,
-			callOptions: { ...scope, ...credentials, timeoutMs },
-		};
+/** How one event is read: a few recent records for a test run, and what came after a watermark. */
+export interface EventReads {
+	/** What the watermark in static data belongs to (product, module, event). */
+	key: string;
+	startFrom: number | undefined;
+	recent: () => Promise<TriggerRecord[]>;
+	since: (watermark: Watermark) => Promise<{ records: TriggerRecord[]; next: Watermark }>;
+}
 
-		if (ctx.getMode() === 'manual')
-			return toItems(ctx, await readRecent(reader, { source, count: TEST_RUN_RECORDS }));
-
-		const state = ctx.getWorkflowStaticData('node') as TriggerState;
-		const key = sourceKey(source);
-		// A watermark of another module or event says nothing about this one: start afresh.
-		const stored = state.source === key ? readWatermark(state.watermark) : undefined;
-		if (!stored && startFrom === undefined) {
-			// First activation: from now on, nothing to read yet.
-			state.source = key;
-			state.watermark = { ...initialWatermark(runtime.clock.now()) };
-			return null;
-		}
-		const watermark = stored ?? initialWatermark(startFrom ?? runtime.clock.now());
-		const { records, next } = await readChanges(reader, { source, watermark });
-		state.source = key;
-		state.watermark = { ...next };
-		return toItems(ctx, records);
-	} catch (error) {
-		throw toNodeError(ctx.getNode(), error);
+/**
+ * One poll of an event. A test run shows recent records and leaves the watermark alone;
+ * the first activation starts at now (or Start From); later polls read past the stored
+ * watermark, which moves only once every page was read.
+ */
+export async function pollEvent(
+	ctx: IPollFunctions,
+	options: EventReads & { now: number },
+): Promise<INodeExecutionData[][] | null> {
+	if (ctx.getMode() === 'manual') return toItems(ctx, await options.recent());
+	const state = ctx.getWorkflowStaticData('node') as TriggerState;
+	// A watermark of another module or event says nothing about this one: start afresh.
+	const stored = state.source === options.key ? readWatermark(state.watermark) : undefined;
+	if (!stored && options.startFrom === undefined) {
+		// First activation: from now on, nothing to read yet.
+		state.source = options.key;
+		state.watermark = { ...initialWatermark(options.now) };
+		return null;
 	}
+	const { records, next } = await options.since(
+		stored ?? initialWatermark(options.startFrom ?? options.now),
+	);
+	state.source = options.key;
+	state.watermark = { ...next };
+	return toItems(ctx, records);
+}
+
+async function pollOnce(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	const { source, startFrom, timeoutMs } = readParameters(ctx);
+	const zoho = zohoAccess(ctx);
+	const credentials = await new CredentialSource(ctx).read();
+	const reader: ChangeReader = {
+		...apiAccess(zoho, { credentials, timeoutMs }),
+		fieldLists: zoho.runtime.listFields,
+	};
+	return await pollEvent(ctx, {
+		key: `${source.product}:${source.module}:${source.event}`,
+		startFrom,
+		now: zoho.runtime.clock.now(),
+		recent: async () => await readRecent(reader, { source, count: TEST_RUN_RECORDS }),
+		since: async (watermark) => await readChanges(reader, { source, watermark }),
+	});
 }
 
 function toItems(ctx: IPollFunctions, records: TriggerRecord[]): INodeExecutionData[][] | null {
 	if (records.length === 0) return null;
 	return [ctx.helpers.returnJsonArray(records as IDataObject[])];
-}
-
-function sourceKey(source: ChangeSource): string {
-	return `${source.product}:${source.module}:${source.event}`;
 }
 
 function readParameters(ctx: IPollFunctions): {
@@ -113,11 +142,14 @@ function readParameters(ctx: IPollFunctions): {
 		.map((field) => field.trim())
 		.filter((field) => field !== '');
 	const options = param('options', {}) as { startFrom?: string; timeout?: unknown };
+	const target = readCrmTarget(param);
+	const pipelineId = target.product === 'bigin' ? text(param('pipelineId', '')) : '';
 	const source: ChangeSource = {
-		...readCrmTarget(param),
+		...target,
 		module: readModule(param),
 		event,
 		fields,
+		...(pipelineId ? { pipelineId } : {}),
 	};
 	return {
 		source,

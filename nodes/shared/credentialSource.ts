@@ -15,7 +15,7 @@ export interface NodeCredentials {
  * The node's credential, decrypted once per execution (it is the same for every
  * item) and checked per use, so a bad field fails each item with its own error.
  * A successful check is kept for the execution: parsing (URL checks, the cache
- * key's hash) per item cost more than the rest of a cached request.
+ * key's hash) is not repeated for every item.
  */
 export class CredentialSource {
 	private raw?: Promise<ICredentialDataDecryptedObject>;

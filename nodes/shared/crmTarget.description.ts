@@ -30,12 +30,17 @@ export function crmVersionProperty(displayOptions: IDisplayOptions): INodeProper
 	};
 }
 
-/** The module: from the org's list (`searchModules`, custom modules included) or by API name. */
+/**
+ * The module: from the org's list (custom modules included) or by API name. The list is
+ * `searchModules` (modules records can be written to; the trigger's: readable ones), or
+ * with `readable` the modules whose records can be read (`searchReadableModules`).
+ */
 export function moduleProperty(options: {
 	defaultValue: string;
 	example: string;
 	description: string;
 	displayOptions?: IDisplayOptions;
+	readable?: boolean;
 }): INodeProperties {
 	return {
 		displayName: 'Module',
@@ -49,7 +54,10 @@ export function moduleProperty(options: {
 				displayName: 'From List',
 				name: 'list',
 				type: 'list',
-				typeOptions: { searchListMethod: 'searchModules', searchable: true },
+				typeOptions: {
+					searchListMethod: options.readable ? 'searchReadableModules' : 'searchModules',
+					searchable: true,
+				},
 			},
 			{
 				displayName: 'By API Name',

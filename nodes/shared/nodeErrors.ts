@@ -47,8 +47,8 @@ export function toNodeError(
 	});
 }
 
-/** What an error item carries with Continue On Fail (no secrets: messages never hold any). */
-function errorSummary(error: ZohoError): Record<string, string | number | undefined> {
+/** What an error item carries with Continue On Fail, and a node error's details (no secrets: messages never hold any). */
+function errorSummary(error: ZohoError): IDataObject {
 	return {
 		code: error.code,
 		zohoCode: error.zohoCode,
@@ -58,6 +58,8 @@ function errorSummary(error: ZohoError): Record<string, string | number | undefi
 		field: error.field,
 		httpStatus: error.httpStatus,
 		url: error.url,
+		// A write that failed in part: what it wrote anyway, by input item.
+		writtenRecords: error.writtenRecords?.map((record) => ({ ...record })),
 	};
 }
 

@@ -8,6 +8,7 @@ import type {
 	NodeParameterValueType,
 } from 'n8n-workflow';
 
+import { CRM_VERSIONS } from '../../zoho/api/services';
 import { checkModuleName, type CrmTarget } from '../../zoho/crm/module';
 import { ZohoInputError } from '../../zoho/errors';
 
@@ -116,6 +117,18 @@ export function readCrmTarget(param: ParamReader): CrmTarget {
 			'Pick CRM or Bigin.',
 		);
 	return { product, crmVersion: product === 'crm' ? String(param('crmVersion', 'v8')) : 'v2' };
+}
+
+/** CRM and its API Version, for the operations Zoho offers on CRM only (Bulk Read, COQL, deleted records). */
+export function readCrmOnlyTarget(param: ParamReader): CrmTarget {
+	const crmVersion = text(param('crmVersion', 'v8'));
+	if (!(CRM_VERSIONS as readonly string[]).includes(crmVersion))
+		throw new ZohoInputError(
+			'API Version',
+			`Unknown CRM API version "${crmVersion}".`,
+			`Pick one of ${CRM_VERSIONS.join(', ')}.`,
+		);
+	return { product: 'crm', crmVersion };
 }
 
 /** Module, from the list or by API name: checked, or empty when nothing is picked yet. */

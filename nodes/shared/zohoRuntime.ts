@@ -5,12 +5,14 @@
  * A bad ZOHO_TOKEN_STORE setting fails here as a ZohoInputError naming the variable; the
  * caller converts it like any other error (nodeErrors.ts).
  */
+import type { ApiAccess } from '../../zoho/api/apiClient';
 import { sharedZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
 import { TokenFailureMemo, type CallScope } from '../../zoho/token/auth';
 import type { Logger } from '../../zoho/logger';
+import type { NodeCredentials } from './credentialSource';
 
 /** What runs Zoho calls: an execution, a poll, the editor loading options, the credential test. */
-export interface ZohoCaller {
+interface ZohoCaller {
 	logger: Logger;
 	getExecutionCancelSignal?: () => AbortSignal | undefined;
 }
@@ -33,5 +35,16 @@ export function zohoAccess(
 			signal: caller.getExecutionCancelSignal?.(),
 			tokenMemo: new TokenFailureMemo(),
 		},
+	};
+}
+
+/** The API client and what each of its calls carries: this execution's scope, the credential, a Timeout. */
+export function apiAccess(
+	access: ZohoAccess,
+	options: { credentials: NodeCredentials; timeoutMs: number },
+): ApiAccess {
+	return {
+		api: access.runtime.api,
+		callOptions: { ...access.scope, ...options.credentials, timeoutMs: options.timeoutMs },
 	};
 }

@@ -58,9 +58,9 @@ export interface SelfClient {
 }
 
 /** A Self Client with a refresh token in one DC of the simulator. */
-export function selfClient(sim: ZohoSimulator, dc = 'us'): SelfClient {
+export function selfClient(sim: ZohoSimulator, dc = 'us', scopes = SCOPES): SelfClient {
 	const { clientId, clientSecret } = sim.registerClient(dc);
-	const refreshToken = sim.createRefreshToken(dc, { clientId, scopes: SCOPES });
+	const refreshToken = sim.createRefreshToken(dc, { clientId, scopes });
 	return {
 		dc,
 		clientId,

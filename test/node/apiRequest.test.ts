@@ -4,13 +4,13 @@ import type { IBinaryData } from 'n8n-workflow';
 import attachmentRoundtrip from './fixtures/attachment-roundtrip.workflow.json';
 import booksInvoices from './fixtures/books-invoices.workflow.json';
 import tokenThenLeads from './fixtures/token-then-leads.workflow.json';
-import { callCount, jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
+import { ALL_SCOPES, callCount, jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
 
 const ORG = '10234695';
 let kit: NodeKit;
 
 beforeAll(async () => {
-	kit = await startKit();
+	kit = await startKit({ scopes: [...ALL_SCOPES, 'ZohoBigin.modules.ALL'] });
 	kit.sim.seedCrm('us', { module: 'Leads', count: 10_000 });
 	kit.sim.seedCrm('us', { module: 'Contacts', count: 3 });
 	kit.sim.seedBooks('us', { organizationId: ORG, collection: 'invoices', count: 450 });
@@ -23,6 +23,9 @@ beforeEach(() => {
 
 const get = (path: string, extra: Record<string, unknown> = {}) =>
 	zohoWorkflow({ operation: 'apiRequest', method: 'GET', path, ...extra });
+/** CRM lists from v3 on need `fields` (Zoho: REQUIRED_PARAM_MISSING without it). */
+const FIELDS = { name: 'fields', value: 'Last_Name,Email' };
+const withFields = { sendQuery: true, queryParameters: { parameters: [FIELDS] } };
 
 describe('API Request', () => {
 	it('Return All walks 10,000 CRM Leads, switching from page to page_token after 2,000, one item per record', async () => {
@@ -45,14 +48,16 @@ describe('API Request', () => {
 
 	it('Limit stops the page walk at that many records', async () => {
 		const result = await kit.run({
-			workflow: get('/Leads', { options: { limit: 450, splitIntoItems: true } }),
+			workflow: get('/Leads', { ...withFields, options: { limit: 450, splitIntoItems: true } }),
 		});
 		expect(jsonOf(result)).toHaveLength(450);
 		expect(callCount(kit.sim, 'GET /crm/v8/Leads 200')).toBe(3);
 	});
 
 	it('Return All without Split Into Items gives one item holding every record', async () => {
-		const result = await kit.run({ workflow: get('/Contacts', { options: { returnAll: true } }) });
+		const result = await kit.run({
+			workflow: get('/Contacts', { ...withFields, options: { returnAll: true } }),
+		});
 		const out = jsonOf(result);
 		expect(out).toHaveLength(1);
 		expect((out[0]?.data as unknown[]).length).toBe(kit.sim.records('us', 'Contacts').length);
@@ -86,10 +91,13 @@ describe('API Request', () => {
 	});
 
 	it('answers an empty list (HTTP 204) with one empty item, or no items when splitting', async () => {
-		const plain = await kit.run({ workflow: get('/Deals') });
+		const plain = await kit.run({ workflow: get('/Deals', withFields) });
 		expect(jsonOf(plain)).toEqual([{}]);
 		const split = await kit.run({
-			workflow: get('/Deals', { options: { splitIntoItems: true, returnAll: true } }),
+			workflow: get('/Deals', {
+				...withFields,
+				options: { splitIntoItems: true, returnAll: true },
+			}),
 		});
 		expect(jsonOf(split)).toEqual([]);
 		expect(callCount(kit.sim, 'GET /crm/v8/Deals 204')).toBe(2);
@@ -100,10 +108,7 @@ describe('API Request', () => {
 			workflow: get('/Leads', {
 				sendQuery: true,
 				queryParameters: {
-					parameters: [
-						{ name: 'per_page', value: '2' },
-						{ name: 'page', value: '3' },
-					],
+					parameters: [FIELDS, { name: 'per_page', value: '2' }, { name: 'page', value: '3' }],
 				},
 			}),
 		});
@@ -114,7 +119,7 @@ describe('API Request', () => {
 			workflow: get('/Leads', {
 				sendQuery: true,
 				specifyQuery: 'json',
-				jsonQuery: '{ "per_page": 1 }',
+				jsonQuery: '{ "per_page": 1, "fields": "Last_Name" }',
 				options: { fullResponse: true },
 			}),
 		});
@@ -205,7 +210,7 @@ describe('API Request', () => {
 		const contacts = kit.sim.records('us', 'Contacts').length;
 		const full = await kit.run({ workflow: get(`${kit.sim.url('us')}/crm/v2/Contacts`) });
 		expect((jsonOf(full)[0]?.data as unknown[]).length).toBe(contacts);
-		const based = await kit.run({ workflow: get('/crm/v3/Contacts') });
+		const based = await kit.run({ workflow: get('/crm/v3/Contacts', withFields) });
 		expect((jsonOf(based)[0]?.data as unknown[]).length).toBe(contacts);
 		expect([
 			callCount(kit.sim, 'GET /crm/v2/Contacts 200'),
@@ -258,5 +263,64 @@ describe('API Request', () => {
 		expect(result.error?.message).toMatch(
 			/^Zoho did not answer within 100 ms \(http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org\)\.$/,
 		);
+	});
+
+	it.each([
+		[
+			'a CRM list without fields',
+			get('/Leads'),
+			/^Zoho answered HTTP 400 REQUIRED_PARAM_MISSING for GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/Leads: required param is missing \(fields\)\.$/,
+			'turn on Send Query Parameters and add fields with the API names of up to 50 fields, comma-separated',
+		],
+		[
+			'a CRM list with 51 fields',
+			get('/Leads', {
+				sendQuery: true,
+				queryParameters: {
+					parameters: [
+						{ name: 'fields', value: Array.from({ length: 51 }, (_, i) => `F${i}`).join(',') },
+					],
+				},
+			}),
+			/LIMIT_EXCEEDED .*: limit exceeded \(fields\)\.$/,
+			'Zoho takes at most 50 field API names in fields',
+		],
+		[
+			'a Bigin Pipelines list without pipeline_id',
+			get('/Pipelines', { service: 'bigin', ...withFields }),
+			/REQUIRED_PARAM_MISSING .*\(pipeline_id\)\.$/,
+			'add the query parameter pipeline_id',
+		],
+	])(
+		"%s fails with Zoho's code and says which query parameter to fix and how",
+		async (_label, workflow, message, hint) => {
+			const result = await kit.sim.deliberately('a list Zoho refuses, for its error', () =>
+				kit.run({ workflow }),
+			);
+			expect(result.error?.constructor.name).toBe('NodeApiError');
+			expect(result.error?.message).toMatch(message);
+			expect((result.error as { description?: string }).description).toContain(hint);
+		},
+	);
+
+	it("Return All past Zoho's page-token window fails saying how many records were read", async () => {
+		// The simulator's window is 2,400 here (Zoho's is 100,000): the package meets Zoho's refusal.
+		kit.sim.configure({ pageTokenRecordLimit: 2_400 });
+		try {
+			const result = await kit.sim.deliberately(
+				"the simulator's window is smaller than Zoho's",
+				() => kit.run({ workflow: get('/Leads', { ...withFields, options: { returnAll: true } }) }),
+			);
+			expect(result.error?.constructor.name).toBe('NodeApiError');
+			expect(result.error?.message).toBe(
+				"This list has more records than Zoho's page tokens reach: 2400 were read, and Zoho lists no further (PAGINATION_LIMIT_EXCEEDED).",
+			);
+			expect((result.error as { description?: string }).description).toContain(
+				'set Limit to 2400 or less',
+			);
+			expect(callCount(kit.sim, 'GET /crm/v8/Leads 400')).toBe(1);
+		} finally {
+			kit.sim.configure({ pageTokenRecordLimit: 100_000 });
+		}
 	});
 });

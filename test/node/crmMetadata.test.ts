@@ -11,6 +11,7 @@ import { Workflow } from 'n8n-workflow';
 
 import { ZohoSelfClientApi } from '../../credentials/ZohoSelfClientApi.credentials';
 import { ZohoOAuthRequest } from '../../nodes/ZohoOAuthRequest/ZohoOAuthRequest.node';
+import { ZohoOAuthTrigger } from '../../nodes/ZohoOAuthTrigger/ZohoOAuthTrigger.node';
 import { builtinNodeTypes, HarnessCredentialsHelper } from '../../harness';
 import { prepareHarnessEnvironment } from '../../harness/environment';
 import { HarnessNodeTypes } from '../../harness/nodeTypes';
@@ -38,6 +39,10 @@ beforeAll(async () => {
 			{ api_name: 'Code', unique: true },
 			{ api_name: 'Phase', data_type: 'picklist', pick_list_values: ['Plan', 'Build'] },
 			{ api_name: 'Budget', data_type: 'currency' },
+			{ api_name: 'Lines', data_type: 'subform' },
+			{ api_name: 'Set_Once', api_update: false },
+			{ api_name: 'Update_Only', api_create: false },
+			{ api_name: 'Sign_Off', layout_mandatory: true },
 		],
 	});
 });
@@ -74,7 +79,9 @@ describe('module list and field mapping', () => {
 		const all = await search.call(loadOptionsContext({}));
 		const names = all.results.map((entry) => entry.value);
 		expect(names).toEqual(expect.arrayContaining(['Leads', 'Contacts', 'Deals', 'Projects_X']));
-		expect(names).not.toContain('Home');
+		// Rows that hold no records of their own: the Home page, a subform, a field tracker, a web tab.
+		for (const row of ['Home', 'Feeds', 'Subform_1', 'DealHistory', 'webtab'])
+			expect(names).not.toContain(row);
 		expect(all.results.find((entry) => entry.value === 'Projects_X')?.name).toBe(
 			'Projects (Projects_X)',
 		);
@@ -91,12 +98,13 @@ describe('module list and field mapping', () => {
 				module: { __rl: true, mode: 'list', value: 'Projects_X' },
 			}),
 		);
+		// Name is a custom module's system duplicate check field (Zoho's upsert docs).
 		expect(byId(fields, 'Name')).toEqual(
 			expect.objectContaining({
 				displayName: 'Project Name',
 				required: true,
 				type: 'string',
-				canBeUsedToMatch: false,
+				canBeUsedToMatch: true,
 			}),
 		);
 		expect(byId(fields, 'Code')).toEqual(
@@ -112,9 +120,90 @@ describe('module list and field mapping', () => {
 			}),
 		);
 		expect(byId(fields, 'Budget')?.type).toBe('number');
+		// Types from Zoho's json_type where the data type says nothing to the mapper: a subform is a list.
+		expect(byId(fields, 'Lines')?.type).toBe('array');
+		expect(byId(fields, 'Owner')?.type).toBe('object');
 		// Read-only system fields are not offered.
 		expect(byId(fields, 'Created_Time')).toBeUndefined();
+		// A layout-mandatory field is not known as mandatory: settings/fields does not say so.
+		expect(byId(fields, 'Sign_Off')?.required).toBe(false);
 		expect(callCount(kit.sim, 'GET /crm/v8/settings/fields 200')).toBe(1);
+	});
+
+	it("offers each write the fields the API may set in it (operation_type's api_create, api_update)", async () => {
+		const getFields = nodeType.methods.resourceMapping.getRecordFields;
+		const offered = async (writeOperation: string) =>
+			(
+				await getFields.call(
+					loadOptionsContext({
+						writeOperation,
+						module: { __rl: true, mode: 'list', value: 'Projects_X' },
+					}),
+				)
+			).fields.map((field) => field.id);
+		const create = await offered('create');
+		const update = await offered('update');
+		const upsert = await offered('upsert');
+		expect([create.includes('Set_Once'), create.includes('Update_Only')]).toEqual([true, false]);
+		expect([update.includes('Set_Once'), update.includes('Update_Only')]).toEqual([false, true]);
+		expect([upsert.includes('Set_Once'), upsert.includes('Update_Only')]).toEqual([true, true]);
+	});
+
+	it("the trigger's picker lists modules whose records can be read, hidden ones included", async () => {
+		const search = new ZohoOAuthTrigger().methods.listSearch.searchModules;
+		const names = (await search.call(loadOptionsContext({}))).results.map((entry) => entry.value);
+		expect(names).toEqual(expect.arrayContaining(['Leads', 'Projects_X', 'Notes']));
+		for (const row of ['Home', 'Feeds', 'Subform_1', 'DealHistory', 'webtab'])
+			expect(names).not.toContain(row);
+	});
+
+	it("Export Records' and Get Deleted Records' picker lists read-only modules the write picker leaves out", async () => {
+		kit.sim.defineCrmModule('us', {
+			api_name: 'Visits_X',
+			creatable: false,
+			editable: false,
+			fields: [{ api_name: 'Name' }],
+		});
+		const readable = nodeType.methods.listSearch.searchReadableModules;
+		const read = (await readable.call(loadOptionsContext({}))).results.map((entry) => entry.value);
+		expect(read).toEqual(expect.arrayContaining(['Leads', 'Projects_X', 'Visits_X']));
+		for (const row of ['Home', 'Subform_1', 'DealHistory', 'webtab'])
+			expect(read).not.toContain(row);
+		const writable = nodeType.methods.listSearch.searchModules;
+		const written = (await writable.call(loadOptionsContext({}))).results.map(
+			(entry) => entry.value,
+		);
+		expect(written).toContain('Projects_X');
+		expect(written).not.toContain('Visits_X');
+		const pickers = nodeType.description.properties
+			.filter((property) => property.name === 'module')
+			.map((property) => [
+				property.displayOptions?.show?.operation,
+				property.modes?.[0]?.typeOptions?.searchListMethod,
+			]);
+		expect(pickers).toEqual(
+			expect.arrayContaining([
+				[['exportRecords'], 'searchReadableModules'],
+				[['deletedRecords'], 'searchReadableModules'],
+				[['recordWrite'], 'searchModules'],
+			]),
+		);
+	});
+
+	it.each([
+		['Campaigns', 'Campaign_Name'],
+		['Cases', 'Subject'],
+		['Vendors', 'Vendor_Name'],
+		['Price_Books', 'Price_Book_Name'],
+		['Invoices', 'Subject'],
+	])("offers Zoho's system duplicate check field of %s (%s) to match on", async (module, field) => {
+		const { fields } = await nodeType.methods.resourceMapping.getRecordFields.call(
+			loadOptionsContext({
+				writeOperation: 'upsert',
+				module: { __rl: true, mode: 'name', value: module },
+			}),
+		);
+		expect(fields.filter((entry) => entry.defaultMatch).map((entry) => entry.id)).toEqual([field]);
 	});
 
 	it('offers Email as the duplicate check of Contacts, and the record ID for updates', async () => {
@@ -179,5 +268,34 @@ describe('module list and field mapping', () => {
 			stored.data = saved;
 			kit.resetRuntime();
 		}
+	});
+
+	it("lists Export Records' fields from the org, custom fields included, and nothing before a module is picked", async () => {
+		const load = nodeType.methods.loadOptions.getModuleFields;
+		const fields = await load.call(
+			loadOptionsContext({
+				operation: 'exportRecords',
+				module: { __rl: true, mode: 'list', value: 'Projects_X' },
+			}),
+		);
+		expect(fields).toEqual(
+			expect.arrayContaining([
+				{ name: 'Project Name (Name)', value: 'Name' },
+				{ name: 'Budget (Budget)', value: 'Budget' },
+				{ name: 'Modified Time (Modified_Time)', value: 'Modified_Time' },
+			]),
+		);
+		expect(fields.map((field) => field.name)).toEqual(
+			[...fields.map((field) => field.name)].sort((a, b) => a.localeCompare(b)),
+		);
+		expect(
+			await load.call(
+				loadOptionsContext({
+					operation: 'exportRecords',
+					module: { __rl: true, mode: 'list', value: '' },
+				}),
+			),
+		).toEqual([]);
+		expect(callCount(kit.sim, 'GET /crm/v8/settings/fields 200')).toBe(1);
 	});
 });

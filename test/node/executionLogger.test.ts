@@ -10,7 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { ZohoSelfClientApi } from '../../credentials/ZohoSelfClientApi.credentials';
 import { ZohoOAuthTrigger } from '../../nodes/ZohoOAuthTrigger/ZohoOAuthTrigger.node';
 import { createPollRunner } from '../../harness';
-import { CREDENTIAL_ID } from '../../harness/zohoWorkflow';
+import { TRIGGER_TYPE, zohoTriggerWorkflow } from '../../harness/zohoWorkflow';
 import { LocalLimiter } from '../../zoho/fleet/localLimiter';
 import { RedisLink } from '../../zoho/fleet/redisLink';
 import { RedisTokenStore } from '../../zoho/fleet/redisTokenStore';
@@ -124,26 +124,13 @@ describe("the execution's logger", () => {
 			crmVersion: 'v8',
 			module: { __rl: true, mode: 'name', value: 'Leads' },
 			event: 'createdOrUpdated',
+			fields: 'Last_Name,Email',
 			options: { startFrom: new Date(Date.now() - 60_000).toISOString() },
 		};
 		const trigger = createPollRunner({
-			workflow: {
-				nodes: [
-					{
-						id: 't1',
-						name: 'Trigger',
-						type: 'n8n-nodes-zoho-oauth.zohoOAuthTrigger',
-						typeVersion: 1,
-						position: [0, 0],
-						parameters,
-						credentials: { zohoSelfClientApi: { id: CREDENTIAL_ID, name: 'Zoho (simulator)' } },
-					},
-				],
-				connections: {},
-				settings: { executionOrder: 'v1' },
-			},
+			workflow: zohoTriggerWorkflow(parameters),
 			node: 'Trigger',
-			nodeTypes: { 'n8n-nodes-zoho-oauth.zohoOAuthTrigger': new ZohoOAuthTrigger() },
+			nodeTypes: { [TRIGGER_TYPE]: new ZohoOAuthTrigger() },
 			credentialTypes: { zohoSelfClientApi: new ZohoSelfClientApi() },
 			credentials: kit.credentials,
 		});

@@ -1,7 +1,15 @@
 // How API Request fails: 401s, scopes, 429, foreign hosts, Continue On Fail, cancel.
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { callCount, items, jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
+import {
+	callCount,
+	items,
+	jsonOf,
+	startKit,
+	zohoWorkflow,
+	type NodeKit,
+	listLeadsWorkflow,
+} from './kit';
 import { startTrap } from '../core/fixtures';
 
 let kit: NodeKit;
@@ -78,7 +86,7 @@ describe('API Request failures', () => {
 		try {
 			booksOnly.sim.seedCrm('us', { module: 'Leads', count: 1 });
 			const result = await booksOnly.run({
-				workflow: zohoWorkflow({ operation: 'apiRequest', method: 'GET', path: '/Leads' }),
+				workflow: listLeadsWorkflow(),
 			});
 			expect(result.error).toBeInstanceOf(NodeApiError);
 			expect(result.error?.message).toMatch(
@@ -192,10 +200,12 @@ describe('API Request failures', () => {
 			{ operation: 'apiRequest', method: 'GET', path: '={{ $json.path }}' },
 			{ continueOnFail: true },
 		);
-		const result = await kit.run({
-			workflow,
-			inputItems: items(paths.length, (i) => ({ path: paths[i] })),
-		});
+		const result = await kit.sim.deliberately('item 4 asks for a path Zoho does not have', () =>
+			kit.run({
+				workflow,
+				inputItems: items(paths.length, (i) => ({ path: paths[i] })),
+			}),
+		);
 		expect(result.error).toBeUndefined();
 		const out = result.outputs.Zoho?.[0] ?? [];
 		expect(out).toHaveLength(5);

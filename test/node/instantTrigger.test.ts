@@ -104,7 +104,7 @@ const zoho = {
 	create: (module: string, fields: IDataObject) => kit.sim.createCrm('us', { module, fields }).id,
 	edit: (module: string, id: string, fields: IDataObject) =>
 		kit.sim.touchCrm('us', { module, id, fields }),
-	remove: (module: string, id: string) => kit.sim.deleteCrm('us', { module, id }),
+	remove: (module: string, id: string) => kit.sim.deleteCrm('us', { module, ids: [id] }),
 };
 
 /** Activation, and the first catch-up read of `module` done (the consumer starts in the background). */

@@ -16,7 +16,7 @@ import {
 } from '../../zoho/runtime';
 import { runWorkflow, type RunWorkflowResult, type WorkflowJson } from '../../harness';
 import type { CredentialStore } from '../../harness/credentialsHelper';
-import { CREDENTIAL_ID, NODE_TYPE } from '../../harness/zohoWorkflow';
+import { CREDENTIAL_ID, NODE_TYPE, zohoWorkflow } from '../../harness/zohoWorkflow';
 
 export { CREDENTIAL_ID, NODE_TYPE, zohoWorkflow } from '../../harness/zohoWorkflow';
 export const ALL_SCOPES = ['ZohoCRM.modules.ALL', 'ZohoCRM.org.READ', 'ZohoBooks.fullaccess.all'];
@@ -43,7 +43,13 @@ export interface RunOptions {
 }
 
 export async function startKit(
-	options: { scopes?: string[]; sim?: ZohoSimulatorOptions; runtime?: ZohoRuntimeOptions } = {},
+	options: {
+		scopes?: string[];
+		sim?: ZohoSimulatorOptions;
+		runtime?: ZohoRuntimeOptions;
+		/** The runtime's clock is the simulator's: a trigger's "from now on" is exact. */
+		simulatorClock?: boolean;
+	} = {},
 ): Promise<NodeKit> {
 	const sim = new ZohoSimulator(options.sim);
 	await sim.start();
@@ -58,6 +64,7 @@ export async function startKit(
 			tokenRetry: { retries: 2, baseDelayMs: 5, maxDelayMs: 50 },
 			// No proxy from the environment of whoever runs the tests.
 			env: {},
+			...(options.simulatorClock ? { clock: { now: () => sim.now() } } : {}),
 			...options.runtime,
 		});
 	let runtime = makeRuntime();
@@ -122,4 +129,15 @@ export function items(
 /** Calls the simulator saw, as "METHOD /path STATUS" → count. */
 export function callCount(sim: ZohoSimulator, key: string): number {
 	return sim.counters().callsByPathStatus[key] ?? 0;
+}
+
+/** API Request listing CRM Leads with `fields`, which Zoho needs for a list from v3 on. */
+export function listLeadsWorkflow(fields = 'Last_Name'): WorkflowJson {
+	return zohoWorkflow({
+		operation: 'apiRequest',
+		method: 'GET',
+		path: '/Leads',
+		sendQuery: true,
+		queryParameters: { parameters: [{ name: 'fields', value: fields }] },
+	});
 }

@@ -184,25 +184,40 @@ describe('Create, Update, Upsert or Delete Records', () => {
 		).toHaveLength(8);
 	});
 
-	it('without Continue On Fail, refusals give one NodeApiError saying how many of how many and the first ones', async () => {
+	it('without Continue On Fail, a partial create says how many were refused and written, which are in Zoho now, and what running again does', async () => {
 		const input = items(250, contact('Strict'));
 		for (const index of [5, 120, 121, 122, 249])
 			input[index] = { json: { Last_Name: 'Refused', Email: `x${index}@example.com` } };
-		const result = await kit.run({ workflow: writeWorkflow({}), inputItems: input });
+		const result = await kit.run({
+			workflow: writeWorkflow({ writeOperation: 'create' }),
+			inputItems: input,
+		});
 		expect(result.error?.constructor.name).toBe('NodeApiError');
-		expect(result.error?.message).toBe('Zoho refused 5 of 250 records.');
+		expect(result.error?.message).toBe(
+			'Zoho refused 5 of 250 records and wrote the other 245: they are in Zoho now.',
+		);
 		const description = (result.error as Error & { description?: string }).description ?? '';
 		expect(description).toContain('item 5: INVALID_DATA (Last_Name) blocked by a validation rule');
 		expect(description).toContain('item 121: INVALID_DATA (Last_Name)');
 		expect(description).toContain('and 2 more');
-		expect(description).toContain('Continue On Fail');
-		// Zoho wrote the others: 3 calls, 245 records.
+		// Zoho wrote the others: 3 calls, 245 records, each named by item and id.
 		expect(writesOf().map((write) => write.records)).toEqual([100, 100, 50]);
-		expect(
-			kit.sim
-				.records('us', 'Contacts')
-				.filter((record) => String(record.Email).startsWith('strict')),
-		).toHaveLength(245);
+		const written = kit.sim
+			.records('us', 'Contacts')
+			.filter((record) => String(record.Email).startsWith('strict'));
+		expect(written).toHaveLength(245);
+		const idOf = (item: number) =>
+			written.find((record) => record.Email === `strict${item}@example.com`)?.id;
+		expect(description).toContain(`Written records (item → id): 0 → ${idOf(0)}, 1 → ${idOf(1)},`);
+		expect(description).toContain(
+			"and 225 more (the error's writtenRecords lists up to 1000). Running the node again on the same items creates them a second time",
+		);
+		expect(description).toContain('With Continue On Fail');
+		const details = (result.error as { errorResponse?: { writtenRecords?: unknown[] } })
+			.errorResponse;
+		expect(details?.writtenRecords).toHaveLength(245);
+		// Item 5 was refused: the sixth written record is item 6.
+		expect(details?.writtenRecords?.[5]).toEqual({ item: 6, id: idOf(6) });
 	});
 
 	it('a batch Zoho refuses whole (HTTP 400, no record written) still gives one error item per record', async () => {
@@ -323,11 +338,52 @@ describe('Create, Update, Upsert or Delete Records', () => {
 			workflow: writeWorkflow({ trigger: 'selected', triggerList: ['workflow', 'blueprint'] }),
 			inputItems: input,
 		});
+		// Zoho's other two, which its default list leaves out, can be chosen too.
+		await kit.run({
+			workflow: writeWorkflow({
+				trigger: 'selected',
+				triggerList: ['pathfinder', 'orchestration', 'workflow'],
+			}),
+			inputItems: input,
+		});
 		expect(writesOf().map((write) => write.trigger)).toEqual([
 			undefined,
 			[],
 			['workflow', 'blueprint'],
+			['pathfinder', 'orchestration', 'workflow'],
 		]);
+		const unknown = await kit.run({
+			workflow: writeWorkflow({ trigger: 'selected', triggerList: ['macro'] }),
+			inputItems: input,
+		});
+		expect(unknown.error?.message).toBe('Unknown trigger "macro".');
+		expect((unknown.error as { description?: string }).description).toBe(
+			'Pick Workflow, Approval, Blueprint, Pathfinder or Orchestration.',
+		);
+	});
+
+	it("Delete runs the module's workflow rules as Zoho does by default, or none with wf_trigger=false", async () => {
+		const ids = kit.sim.seedCrm('us', {
+			module: 'Deals',
+			count: 2,
+			make: (i) => ({ Deal_Name: `Wf ${i}`, Stage: 'Qualification' }),
+		});
+		const remove = (parameters: IDataObject, id: string) =>
+			kit.run({
+				workflow: writeWorkflow({
+					writeOperation: 'delete',
+					module: moduleParam('Deals'),
+					...parameters,
+				}),
+				inputItems: [{ json: { id } }],
+			});
+		expect((await remove({}, ids[0] ?? '')).error).toBeUndefined();
+		expect((await remove({ deleteWorkflows: false }, ids[1] ?? '')).error).toBeUndefined();
+		expect(writesOf().map((write) => [write.method, write.wfTrigger])).toEqual([
+			['DELETE', undefined],
+			['DELETE', 'false'],
+		]);
+		expect(kit.sim.records('us', 'Deals').filter((r) => ids.includes(r.id))).toHaveLength(0);
 	});
 
 	it('maps fields with the field mapper, or automatically from the item, with duplicate-check fields for upsert', async () => {

@@ -1,7 +1,15 @@
 // Get Access Token, Exchange Grant Code and Revoke Refresh Token as workflows.
 import { NodeApiError } from 'n8n-workflow';
 
-import { ALL_SCOPES, CREDENTIAL_ID, jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
+import {
+	ALL_SCOPES,
+	CREDENTIAL_ID,
+	jsonOf,
+	startKit,
+	zohoWorkflow,
+	type NodeKit,
+	listLeadsWorkflow,
+} from './kit';
 
 let kit: NodeKit;
 beforeAll(async () => {
@@ -84,7 +92,7 @@ describe('Exchange Grant Code', () => {
 			// The new refresh token works: put it into the credential and call the API.
 			data.refreshToken = String(out?.refresh_token);
 			const call = await kit.run({
-				workflow: zohoWorkflow({ operation: 'apiRequest', method: 'GET', path: '/Leads' }),
+				workflow: listLeadsWorkflow(),
 			});
 			expect(call.error).toBeUndefined();
 			// The exchange's own access token is cached for the new refresh token: no second mint.

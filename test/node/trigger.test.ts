@@ -16,9 +16,9 @@ import { ZohoOAuthTrigger } from '../../nodes/ZohoOAuthTrigger/ZohoOAuthTrigger.
 import type { FaultSpec } from '../../simulator';
 import { createZohoRuntime, setSharedZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
 import { createPollRunner, runWorkflow, type PollRunner, type WorkflowJson } from '../../harness';
+import { TRIGGER_TYPE, zohoTriggerWorkflow } from '../../harness/zohoWorkflow';
 import { callCount, CREDENTIAL_ID, NODE_TYPE, startKit, type NodeKit } from './kit';
 
-const TRIGGER_TYPE = 'n8n-nodes-zoho-oauth.zohoOAuthTrigger';
 const BASE = Date.parse('2026-11-30T09:00:00Z');
 const at = (second: number) => `${new Date(BASE + second * 1000).toISOString().slice(0, 19)}+00:00`;
 
@@ -47,27 +47,24 @@ beforeEach(() => kit.sim.resetCounters());
 
 function trigger(parameters: IDataObject): PollRunner {
 	return createPollRunner({
-		workflow: {
-			nodes: [
-				{
-					id: 't1',
-					name: 'Trigger',
-					type: TRIGGER_TYPE,
-					typeVersion: 1,
-					position: [0, 0],
-					parameters,
-					credentials: { zohoSelfClientApi: { id: CREDENTIAL_ID, name: 'Zoho (simulator)' } },
-				},
-			],
-			connections: {},
-			settings: { executionOrder: 'v1' },
-		},
+		workflow: zohoTriggerWorkflow(parameters),
 		node: 'Trigger',
 		nodeTypes: { [TRIGGER_TYPE]: new ZohoOAuthTrigger() },
 		credentialTypes: { zohoSelfClientApi: new ZohoSelfClientApi() },
 		credentials: kit.credentials,
 	});
 }
+
+/** Each module's name field (the trigger reads the fields a module has, as Zoho does). */
+const NAME_FIELD: Record<string, string> = {
+	Accounts: 'Account_Name',
+	Vendors: 'Vendor_Name',
+	Campaigns: 'Campaign_Name',
+	Solutions: 'Solution_Title',
+	Products: 'Product_Name',
+	Tasks: 'Subject',
+};
+const nameField = (module: string) => NAME_FIELD[module] ?? 'Last_Name';
 
 /** Adds records to a module with chosen Modified_Time (and Created_Time), in seconds after BASE. */
 function seed(
@@ -82,7 +79,7 @@ function seed(
 		make: (i) => {
 			const record = records[i - 1] ?? { name: '?', modified: 0 };
 			return {
-				Last_Name: record.name,
+				[nameField(module)]: record.name,
 				Modified_Time: at(record.modified),
 				Created_Time: at(record.created ?? record.modified),
 			};
@@ -90,9 +87,13 @@ function seed(
 	});
 }
 
+/** The name of each record emitted, from whichever name field its module has. */
 function names(output: INodeExecutionData[][] | null): unknown[] {
 	if (output === null) return [];
-	return (output[0] ?? []).map((item) => item.json.Last_Name);
+	const fields = ['Last_Name', ...Object.values(NAME_FIELD)];
+	return (output[0] ?? []).map((item) =>
+		fields.map((field) => item.json[field]).find((value) => value !== undefined),
+	);
 }
 
 /** The Module parameter "By API Name", as the editor stores it. */
@@ -115,15 +116,31 @@ describe('Zoho OAuth Trigger', () => {
 		kit.sim.touchCrm('us', {
 			module: 'Accounts',
 			id: old ?? '',
-			fields: { Last_Name: 'changed after activation' },
+			fields: { Account_Name: 'changed after activation' },
 		});
-		expect(names(await poller.poll())).toEqual(['changed after activation']);
+		const changed = await poller.poll();
+		expect(names(changed)).toEqual(['changed after activation']);
+		// Fields empty: the module's fields, read once from its field settings (Zoho lists only with fields).
+		expect(Object.keys(changed?.[0]?.[0]?.json ?? {}).sort()).toEqual(
+			[
+				'Account_Name',
+				'Created_By',
+				'Created_Time',
+				'Employees',
+				'Modified_By',
+				'Modified_Time',
+				'Owner',
+				'Website',
+				'id',
+			].sort(),
+		);
 		// The watermark second is read again (records can still arrive in it): one call, nothing new.
 		expect(await poller.poll()).toBeNull();
 		expect(listCalls('/crm/v8/Accounts', 200)).toBe(2);
+		expect(listCalls('/crm/v8/settings/fields', 200)).toBe(1);
 		// One token for every poll (the shared token cache), and nothing else sent.
 		expect(kit.sim.counters().mintsTotal).toBe(1);
-		expect(kit.sim.counters().calls).toHaveLength(3);
+		expect(kit.sim.counters().calls).toHaveLength(4);
 	});
 
 	it('emits records sharing the watermark second once: newcomers of that second in the next poll, a later change again', async () => {
@@ -175,7 +192,10 @@ describe('Zoho OAuth Trigger', () => {
 		expect(await poller.poll()).toBeNull();
 		kit.sim.advanceClock(1_000);
 		expect(await poller.poll()).toBeNull();
-		expect(kit.sim.counters().callsByPathStatus).toEqual({ 'GET /crm/v8/Vendors 304': 1 });
+		expect(kit.sim.counters().callsByPathStatus).toEqual({
+			'GET /crm/v8/settings/fields 200': 1,
+			'GET /crm/v8/Vendors 304': 1,
+		});
 		kit.sim.configure({ notModifiedStatus: 204 });
 		try {
 			kit.sim.resetCounters();
@@ -194,6 +214,8 @@ describe('Zoho OAuth Trigger', () => {
 		'after a poll failed with %s, moves nothing: the next poll emits every change once',
 		async (_label, fault, message) => {
 			const module = `Deals${fault.kind}${fault.status ?? ''}`;
+			// A custom module of the org: Zoho has only the modules an org defines.
+			kit.sim.defineCrmModule('us', { api_name: module, fields: [{ api_name: 'Last_Name' }] });
 			seed(module, [{ name: 'D1', modified: 1 }]);
 			const poller = trigger({ module: byName(module), options: { startFrom: at(0) } });
 			expect(names(await poller.poll())).toEqual(['D1']);
@@ -238,12 +260,12 @@ describe('Zoho OAuth Trigger', () => {
 		const api = Object.assign(Object.create(runtime.api) as ZohoRuntime['api'], {
 			call: async (...args: Parameters<ZohoRuntime['api']['call']>) => {
 				const res = await runtime.api.call(...args);
-				listCalls += 1;
+				if (!res.url.includes('/settings/')) listCalls += 1;
 				if (listCalls === 1)
 					kit.sim.touchCrm('us', {
 						module: 'Solutions',
 						id: ids[0] ?? '',
-						fields: { Last_Name: 'S1 changed' },
+						fields: { Solution_Title: 'S1 changed' },
 						at: BASE + 1_000_000,
 					});
 				return res;
@@ -295,6 +317,7 @@ describe('Zoho OAuth Trigger', () => {
 		const poller = trigger({
 			product: 'bigin',
 			module: byName('Pipelines'),
+			pipelineId: '2034020000000645063',
 			options: { startFrom: at(0) },
 		});
 		const emitted = ((await poller.poll())?.[0] ?? []).map((item) => String(item.json.id));
@@ -307,6 +330,11 @@ describe('Zoho OAuth Trigger', () => {
 	});
 
 	it('emits the first 2,000 Bigin records of one second, then says why it cannot read past them, moving nothing', async () => {
+		kit.sim.defineCrmModule(
+			'us',
+			{ api_name: 'Deals', fields: [{ api_name: 'Last_Name' }] },
+			'bigin',
+		);
 		kit.sim.seedCrm('us', {
 			module: 'Deals',
 			product: 'bigin',
@@ -372,6 +400,17 @@ describe('Zoho OAuth Trigger', () => {
 		expect(poller.staticData().watermark).toEqual({ second: BASE / 1000 + 20, ids: [old] });
 	});
 
+	it('refuses a Fields list Zoho would refuse (past 50 with the two time fields) in a test run, before any call', async () => {
+		const fields = Array.from({ length: 49 }, (_, i) => `Field_${i + 1}`).join(',');
+		const poller = trigger({ module: byName('Leads'), fields });
+		const failed = poller.poll({ mode: 'manual' });
+		await expect(failed).rejects.toThrow(NodeOperationError);
+		await expect(failed).rejects.toThrow(
+			'Fields names 49 fields and Modified_Time and Created_Time are added: 51 in all, but Zoho lists at most 50 fields per call.',
+		);
+		expect(kit.sim.counters().calls).toHaveLength(0);
+	});
+
 	it('refuses a module name that is not an API name before any call, naming the field', async () => {
 		const poller = trigger({ module: byName('Leads?x=1'), options: { startFrom: at(0) } });
 		const failed = poller.poll();
@@ -382,7 +421,8 @@ describe('Zoho OAuth Trigger', () => {
 });
 
 describe('Zoho OAuth Trigger module picker', () => {
-	it("lists the org's modules from settings/modules, custom ones included (the record writes' picker)", async () => {
+	it("lists the org's modules whose records can be read, from settings/modules, custom ones included", async () => {
+		kit.sim.defineCrmModule('us', { api_name: 'Shipments_X', plural_label: 'Shipments' });
 		kit.sim.seedCrm('us', { module: 'Shipments_X', count: 1 });
 		const { results } = await trigger({ module: byName('Leads') }).listSearch('searchModules');
 		expect(results).toContainEqual({ name: 'Leads', value: 'Leads' });

@@ -87,6 +87,12 @@ interface ParameterRow extends Row {
 type BadInputRow = CredentialRow | ParameterRow;
 
 const GET_ORG: IDataObject = { operation: 'apiRequest', method: 'GET', path: '/org' };
+/** A CRM list as Zoho takes it from v3 on: with `fields`. */
+const LEADS_FIELDS: IDataObject = {
+	path: '/Leads',
+	sendQuery: true,
+	queryParameters: { parameters: [{ name: 'fields', value: 'Last_Name' }] },
+};
 const V = '={{ $json.v }}';
 
 const credentialRow = (row: Omit<CredentialRow, 'kind'>): CredentialRow => ({
@@ -385,9 +391,9 @@ const PARAMETER_ROWS: ParameterRow[] = [
 	parameterRow({
 		name: 'invalid query JSON',
 		field: 'JSON Query',
-		parameters: { ...GET_ORG, sendQuery: true, specifyQuery: 'json', jsonQuery: V },
-		good: () => '{ "fields": "id" }',
-		bad: () => "{ 'fields': 'id' }",
+		parameters: { ...GET_ORG, path: '/Leads', sendQuery: true, specifyQuery: 'json', jsonQuery: V },
+		good: () => '{ "fields": "Last_Name" }',
+		bad: () => "{ 'fields': 'Last_Name' }",
 		expected: refused(/^JSON Query is not valid JSON \(.+\)\.$/, JSON_FIX),
 	}),
 	parameterRow({
@@ -395,9 +401,10 @@ const PARAMETER_ROWS: ParameterRow[] = [
 		field: 'Query Parameters',
 		parameters: {
 			...GET_ORG,
+			path: '/Leads',
 			sendQuery: true,
 			specifyQuery: 'keypair',
-			queryParameters: { parameters: [{ name: V, value: 'x' }] },
+			queryParameters: { parameters: [{ name: V, value: 'Last_Name' }] },
 		},
 		good: () => 'fields',
 		bad: () => '',
@@ -425,7 +432,7 @@ const PARAMETER_ROWS: ParameterRow[] = [
 	parameterRow({
 		name: 'Limit 0',
 		field: 'Limit',
-		parameters: withOption('limit', { path: '/Leads' }),
+		parameters: withOption('limit', LEADS_FIELDS),
 		good: () => 1,
 		bad: () => 0,
 		expected: POSITIVE('Limit', '0'),
@@ -433,7 +440,7 @@ const PARAMETER_ROWS: ParameterRow[] = [
 	parameterRow({
 		name: 'Limit negative',
 		field: 'Limit',
-		parameters: withOption('limit', { path: '/Leads' }),
+		parameters: withOption('limit', LEADS_FIELDS),
 		good: () => 1,
 		bad: () => -5,
 		expected: POSITIVE('Limit', '-5'),
@@ -441,7 +448,7 @@ const PARAMETER_ROWS: ParameterRow[] = [
 	parameterRow({
 		name: 'Limit not a number',
 		field: 'Limit',
-		parameters: withOption('limit', { path: '/Leads' }),
+		parameters: withOption('limit', LEADS_FIELDS),
 		good: () => 1,
 		bad: () => 'ten',
 		expected: POSITIVE('Limit', '"ten"'),
@@ -449,7 +456,7 @@ const PARAMETER_ROWS: ParameterRow[] = [
 	parameterRow({
 		name: 'Limit not whole',
 		field: 'Limit',
-		parameters: withOption('limit', { path: '/Leads' }),
+		parameters: withOption('limit', LEADS_FIELDS),
 		good: () => 1,
 		bad: () => 2.5,
 		expected: POSITIVE('Limit', '2.5'),
@@ -611,7 +618,7 @@ const PARAMETER_ROWS: ParameterRow[] = [
 	parameterRow({
 		name: 'Return All with POST',
 		field: 'Return All',
-		parameters: { ...bodyJson(newLead), method: V, options: { returnAll: true } },
+		parameters: { ...GET_ORG, ...LEADS_FIELDS, method: V, options: { returnAll: true } },
 		good: () => 'GET',
 		bad: () => 'POST',
 		expected: refused(
@@ -622,7 +629,7 @@ const PARAMETER_ROWS: ParameterRow[] = [
 	parameterRow({
 		name: 'Limit with DELETE (paging is for GET lists)',
 		field: 'Limit',
-		parameters: { operation: 'apiRequest', method: V, path: '/Leads', options: { limit: 2 } },
+		parameters: { ...GET_ORG, ...LEADS_FIELDS, method: V, options: { limit: 2 } },
 		good: () => 'GET',
 		bad: () => 'DELETE',
 		expected: refused(

@@ -87,6 +87,8 @@ interface FaultRow {
 	continueOnFail?: boolean;
 	/** Assertions beyond the outcome, e.g. on every error item. */
 	check?: (check: { outputs: IDataObject[] }) => void;
+	/** Why the row sends what Zoho does not document, when it does (the contract check reports it apart). */
+	deliberate?: string;
 	outcome: Outcome;
 }
 
@@ -633,6 +635,8 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 	},
 	{
 		name: 'API 502 once on PATCH: not retried',
+		deliberate:
+			'CRM records take PUT, not PATCH (record.json); PATCH stands for any non-idempotent method here',
 		arrange: apiStatus({ path: '/crm/v8/Leads', status: 502, times: 1 }),
 		parameters: updateLead('PATCH'),
 		outcome: {
@@ -753,7 +757,14 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 		arrange: ({ kit: k }) => {
 			k.sim.injectFault({ path: '/crm/v8/Leads', kind: 'nonJson', times: Infinity });
 		},
-		parameters: { operation: 'apiRequest', method: 'GET', path: '/Leads', options: { limit: 5 } },
+		parameters: {
+			operation: 'apiRequest',
+			method: 'GET',
+			path: '/Leads',
+			sendQuery: true,
+			queryParameters: { parameters: [{ name: 'fields', value: 'Last_Name' }] },
+			options: { limit: 5 },
+		},
 		outcome: {
 			error: {
 				message:
@@ -903,10 +914,12 @@ async function runRow(row: FaultRow): Promise<Seen> {
 	}
 	const count = row.items ?? 1;
 	const parameters = typeof row.parameters === 'function' ? row.parameters() : row.parameters;
-	const result = await kit.run(parameters ?? GET_ORG, {
-		inputItems: itemsOf(Array.from({ length: count }, (_, i) => ({ i }))),
-		continueOnFail: row.continueOnFail,
-	});
+	const send = () =>
+		kit.run(parameters ?? GET_ORG, {
+			inputItems: itemsOf(Array.from({ length: count }, (_, i) => ({ i }))),
+			continueOnFail: row.continueOnFail,
+		});
+	const result = row.deliberate ? await kit.sim.deliberately(row.deliberate, send) : await send();
 	const outputs = (result.outputs.Zoho?.[0] ?? []).map((item) => item.json);
 	return { error: result.error, outputs, targets: runTexts(result) };
 }

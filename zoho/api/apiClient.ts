@@ -11,7 +11,7 @@ import type { CallScope, ZohoAuth } from '../token/auth';
 import type { Clock } from '../clock';
 import type { ConcurrencyLimiter } from './concurrencyLimit';
 import type { ZohoCredentials } from '../credentials';
-import { isZohoError, ZohoApiError, type ZohoError } from '../errors';
+import { isZohoError, ZohoApiError, ZohoTransportError, type ZohoError } from '../errors';
 import { booksAnswerSchema, apiErrorSchema } from '../schemas';
 import { describeUrl, redact } from '../secrets';
 import { isOriginAllowed } from './services';
@@ -19,10 +19,12 @@ import type { AccessToken } from '../token/accessToken';
 import { IDEMPOTENT_METHODS, parseRetryAfter, withRetry, type RetryPolicy } from '../http/retry';
 import {
 	headerValue,
+	openHttpStream,
 	requestTarget,
 	sendHttp,
 	type HttpMethod,
 	type HttpResponse,
+	type HttpStreamResponse,
 	type RequestTarget,
 } from '../http/transport';
 
@@ -36,7 +38,7 @@ export type RequestBody =
 	| { kind: 'multipart'; parts: MultipartPart[] }
 	| { kind: 'raw'; data: Buffer | string; contentType?: string };
 
-/** Once built, an ApiCall is not changed: the client may recognise it and reuse what it derived from it. */
+/** A frozen ApiCall (deepFreeze) is recognised by the client when sent again, and what it derived from it reused. */
 export interface ApiCall {
 	method: HttpMethod;
 	/** Absolute URL (may carry a query string of its own). */
@@ -51,6 +53,21 @@ export interface ApiResult extends HttpResponse {
 	token: AccessToken;
 }
 
+/** A successful answer read as a stream (ZohoApiClient.callStream). */
+export interface ApiStreamResult extends HttpStreamResponse {
+	url: string;
+	token: AccessToken;
+}
+
+/** What sends one prepared request: whole (sendHttp) or streamed (openHttpStream). */
+type Transport = typeof sendHttp | typeof openHttpStream;
+
+/** The API client and the options its calls carry: what code reading Zoho data is given. */
+export interface ApiAccess {
+	api: ZohoApiClient;
+	callOptions: ApiCallOptions;
+}
+
 export interface ApiCallOptions extends CallScope {
 	credentials: ZohoCredentials;
 	/** A token saved in the n8n credential, reused when still fresh. */
@@ -61,9 +78,11 @@ export interface ApiCallOptions extends CallScope {
 	retryNonIdempotent?: boolean;
 	/** Books-style products answer failures as a non-zero `code`. */
 	checkBooksCode?: boolean;
+	/** This call's retry policy instead of the client's (e.g. a download that waits out a per-minute limit). */
+	retry?: RetryPolicy;
 }
 
-export const DEFAULT_API_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000 };
+const DEFAULT_API_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000 };
 
 /** What a call turns into for one token: its URL (host checked), where undici sends it, headers and body. */
 interface PreparedCall {
@@ -86,7 +105,7 @@ export class ZohoApiClient {
 	private readonly clock: Clock;
 	private readonly retry: RetryPolicy;
 	private readonly limiter: ConcurrencyLimiter;
-	/** Calls sent before, with what was derived from them: items sharing one call skip the URL parse and host check. */
+	/** Frozen calls sent before, with what was derived from them (frozen too): items sharing one call skip the URL parse and host check. */
 	private readonly prepared = new WeakMap<ApiCall, RememberedCall>();
 
 	constructor(options: {
@@ -108,6 +127,39 @@ export class ZohoApiClient {
 	 * The host is checked before the token leaves the process.
 	 */
 	async call(build: (token: AccessToken) => ApiCall, options: ApiCallOptions): Promise<ApiResult> {
+		// sendHttp answers whole, so is what `exchange` returns.
+		return (await this.exchange(build, options, sendHttp)) as ApiResult;
+	}
+
+	/**
+	 * The same call, its successful answer read as a stream (a Bulk Read download): the
+	 * same retries, host check and 401 handling until the answer starts; a failure while
+	 * the body streams is the reader's (a ZohoError), not retried here. No concurrency slot
+	 * is held while the body streams: a slot's lease is bounded by the Timeout, a download
+	 * is not.
+	 */
+	async callStream(
+		build: (token: AccessToken) => ApiCall,
+		options: ApiCallOptions,
+	): Promise<ApiStreamResult> {
+		const res = await this.exchange(build, options, openHttpStream);
+		if ('stream' in res) return res;
+		throw new ZohoTransportError(
+			'INVALID_RESPONSE',
+			`Zoho answered HTTP ${res.status} instead of the file (${describeUrl(res.url)}).`,
+			{
+				url: describeUrl(res.url),
+				httpStatus: res.status,
+				hint: 'Zoho sent no file where one was expected; try again, and report the answer if it stays.',
+			},
+		);
+	}
+
+	private async exchange(
+		build: (token: AccessToken) => ApiCall,
+		options: ApiCallOptions,
+		transport: Transport,
+	): Promise<ApiResult | ApiStreamResult> {
 		const { credentials, signal, logger, tokenMemo } = options;
 		const tokenOptions = { signal, logger, tokenMemo, saved: options.saved };
 		// Almost every call finds its token cached: no promise to wait for then.
@@ -117,7 +169,7 @@ export class ZohoApiClient {
 		let refreshed = false;
 		let method: HttpMethod = 'GET';
 		return withRetry({
-			policy: this.retry,
+			policy: options.retry ?? this.retry,
 			signal: options.signal,
 			isRetryable: (error) =>
 				isZohoError(error) &&
@@ -126,7 +178,8 @@ export class ZohoApiClient {
 				for (;;) {
 					const call = build(token);
 					method = call.method;
-					const res = await this.send(call, token, options);
+					const res = await this.send({ call, token, options, transport });
+					if ('stream' in res) return { ...res, token };
 					if (res.status === 401 && isExpiredTokenAnswer(res.body)) {
 						// The token died early (revoked, evicted by Zoho's live-token cap): one refresh, one
 						// more send, not counted as a retry. The refused token is reported either way: a
@@ -162,17 +215,19 @@ export class ZohoApiClient {
 	}
 
 	/** One send, within a concurrency slot when the credential has a Concurrency Limit. */
-	private async send(
-		call: ApiCall,
-		token: AccessToken,
-		options: ApiCallOptions,
-	): Promise<HttpResponse & { url: string }> {
+	private async send(args: {
+		call: ApiCall;
+		token: AccessToken;
+		options: ApiCallOptions;
+		transport: Transport;
+	}): Promise<(HttpResponse | HttpStreamResponse) & { url: string }> {
+		const { call, token, options } = args;
 		const { url, target, headers, body } = this.prepare(call, token, options);
 		const limit = options.credentials.concurrencyLimit;
 		// Without a Concurrency Limit (the default) no slot is taken: nothing but this test per call.
 		const release = limit === undefined ? undefined : await this.slot(limit, options);
 		try {
-			const res = await sendHttp({
+			const res = await args.transport({
 				url,
 				target,
 				method: call.method,
@@ -190,7 +245,7 @@ export class ZohoApiClient {
 
 	/**
 	 * The URL, checked against the allowed hosts before the token goes anywhere, the
-	 * headers and the encoded body. Body-less calls are remembered per token.
+	 * headers and the encoded body. Frozen body-less calls are remembered per token.
 	 */
 	private prepare(call: ApiCall, token: AccessToken, options: ApiCallOptions): PreparedCall {
 		const known = this.prepared.get(call);
@@ -208,14 +263,20 @@ export class ZohoApiClient {
 		if (contentType) headers['content-type'] = contentType;
 		headers.authorization = `Zoho-oauthtoken ${token.accessToken}`;
 		const prepared: PreparedCall = { url, target: requestTarget(parsed), headers, body };
-		// A body (a multipart form above all) is encoded for each send.
-		if (!call.body)
-			this.prepared.set(call, {
-				...prepared,
-				token,
-				accountsUrl: options.credentials.accountsUrl,
-				allowedHosts: options.allowedHosts,
-			});
+		// A body (a multipart form above all) is encoded for each send; a call that may still change is not remembered.
+		if (!call.body && Object.isFrozen(call))
+			this.prepared.set(
+				call,
+				Object.freeze({
+					...prepared,
+					target: Object.freeze(prepared.target),
+					headers: Object.freeze(headers),
+					// The token and the allowed hosts are compared by identity, never changed here.
+					token,
+					accountsUrl: options.credentials.accountsUrl,
+					allowedHosts: options.allowedHosts,
+				}),
+			);
 		return prepared;
 	}
 
@@ -290,7 +351,7 @@ function isExpiredTokenAnswer(body: Buffer): boolean {
 	return parsed.data.code === 'INVALID_TOKEN' || parsed.data.code === 'AUTHENTICATION_FAILURE';
 }
 
-export function withQuery(url: string, query?: Array<[string, string]>): string {
+function withQuery(url: string, query?: Array<[string, string]>): string {
 	if (!query?.length) return url;
 	const parsed = new URL(url);
 	for (const [name, value] of query) parsed.searchParams.append(name, value);

@@ -19,6 +19,8 @@ const HINTS: Record<string, string> = {
 	DUPLICATE_DATA:
 		'A record with the same unique field exists; use an upsert (POST …/upsert) instead.',
 	LIMIT_EXCEEDED: 'Send at most 100 records per call, or split the items.',
+	PAGINATION_LIMIT_EXCEEDED:
+		"Zoho's page tokens reach 100,000 records of one list: list less at once (If-Modified-Since, a custom view's cvid, Search), or export the module with the Bulk Read API.",
 	DISCRETE_PAGINATION_LIMIT_EXCEEDED:
 		'Zoho lists only the first 2,000 records by page number. Use Return All (it switches to page_token) with CRM API v3 or later.',
 	INVALID_REQUEST: "Check the query parameters against Zoho's message.",
@@ -31,6 +33,33 @@ const HINTS: Record<string, string> = {
 		'Zoho refused the access token even after a new one was fetched. Check that the refresh token belongs to this data centre and was not revoked.',
 };
 
+/**
+ * What to do about a refused parameter Zoho names in `details.param_name`
+ * (record.json getRecords examples "requiredparammissing", "limitexceeded").
+ */
+function parameterHint(zohoCode: string, details: unknown): string | undefined {
+	const param = paramName(details);
+	if (param === undefined) return undefined;
+	if (zohoCode === 'REQUIRED_PARAM_MISSING') {
+		if (param === 'fields')
+			return 'Zoho lists CRM records (API v3 and later) and Bigin records only with the query parameter fields: turn on Send Query Parameters and add fields with the API names of up to 50 fields, comma-separated, e.g. Last_Name,Email,Company.';
+		if (param === 'pipeline_id')
+			return "Bigin lists Pipelines one Team Pipeline at a time: add the query parameter pipeline_id, the id of the pipeline's layout (GET /bigin/v2/settings/layouts?module=Pipelines).";
+		return `Add the query parameter ${param} (Send Query Parameters), as Zoho's documentation of this API describes it.`;
+	}
+	if (zohoCode === 'LIMIT_EXCEEDED' && param === 'fields') {
+		const limit = (details as { limit?: unknown }).limit;
+		return `Zoho takes at most ${typeof limit === 'number' ? limit : 50} field API names in fields: remove some from the query parameter.`;
+	}
+	return undefined;
+}
+
+function paramName(details: unknown): string | undefined {
+	if (typeof details !== 'object' || details === null) return undefined;
+	const name = (details as { param_name?: unknown }).param_name;
+	return typeof name === 'string' ? name : undefined;
+}
+
 /** A parsed answer with every secret value replaced, wherever in it Zoho echoed one. */
 export function redactJson(json: unknown, secrets: ReadonlyArray<string | undefined>): unknown {
 	if (json === undefined) return undefined;
@@ -39,7 +68,7 @@ export function redactJson(json: unknown, secrets: ReadonlyArray<string | undefi
 	return clean === text ? json : (JSON.parse(clean) as unknown);
 }
 
-export interface FailedAnswer {
+interface FailedAnswer {
 	status: number;
 	body: Buffer;
 	url: string;
@@ -56,6 +85,7 @@ export function apiAnswerError(answer: FailedAnswer): ZohoError {
 	const parsed = apiErrorSchema.safeParse(json);
 	const zohoCode = parsed.success ? String(parsed.data.code) : undefined;
 	const zohoMessage = parsed.success ? parsed.data.message : undefined;
+	const details = parsed.success ? parsed.data.details : undefined;
 	const where = `${answer.method} ${answer.url}`;
 	const common = {
 		url: answer.url,
@@ -116,13 +146,14 @@ export function apiAnswerError(answer: FailedAnswer): ZohoError {
 			},
 		);
 	}
+	const param = paramName(details);
 	return new ZohoApiError(
 		'API_ERROR',
-		`Zoho answered HTTP ${answer.status}${zohoCode ? ` ${zohoCode}` : ''} for ${where}${said}.`,
+		`Zoho answered HTTP ${answer.status}${zohoCode ? ` ${zohoCode}` : ''} for ${where}${said}${param ? ` (${param})` : ''}.`,
 		{
 			...common,
 			hint:
-				(zohoCode && HINTS[zohoCode]) ||
+				(zohoCode && (parameterHint(zohoCode, details) ?? HINTS[zohoCode])) ||
 				"Check the Path, query, headers and body against Zoho's message and the product's API documentation.",
 		},
 	);
@@ -149,4 +180,29 @@ export function booksCodeError(options: {
 			hint: "Check the Organization ID and the parameters against Zoho's message.",
 		},
 	);
+}
+
+/**
+ * The same failure in the words of the operation that met it (the Zoho limit it hit, the
+ * clause at fault): Zoho's code, message, status and answer are kept, the original is the
+ * cause.
+ */
+export function restateApiError(
+	error: ZohoError,
+	options: { message: string; hint?: string; field?: string },
+): ZohoApiError {
+	return new ZohoApiError(error.code, options.message, {
+		hint: options.hint ?? error.hint,
+		field: options.field ?? error.field,
+		httpStatus: error.httpStatus,
+		zohoCode: error.zohoCode,
+		zohoMessage: error.zohoMessage,
+		url: error.url,
+		retryable: error.retryable,
+		neverSent: error.neverSent,
+		retryAfterMs: error.retryAfterMs,
+		bodyExcerpt: error.bodyExcerpt,
+		body: error.body,
+		cause: error,
+	});
 }

@@ -1,16 +1,21 @@
 /**
  * Walks Zoho list endpoints page by page. CRM/Bigin: `page` up to the 2,000th
- * record, then `page_token` (v3+); Books/Inventory/Invoice: `page` while
- * `page_context.has_more_page`. An HTTP 204 (no body) is an empty list.
+ * record, then `page_token` (v3+) up to the 100,000th; Books/Inventory/Invoice: `page`
+ * while `page_context.has_more_page`. An HTTP 204 (no body) is an empty list.
  */
 import { parseJsonBody } from '../json';
-import { ZohoApiError, ZohoTransportError } from '../errors';
+import { isZohoError, ZohoApiError, ZohoTransportError } from '../errors';
 import { booksAnswerSchema, crmListSchema } from '../schemas';
 import type { Pagination } from './services';
 
 /** Zoho refuses page numbers past this many records; page tokens are needed beyond. */
 export const CRM_PAGE_NUMBER_LIMIT = 2000;
 export const MAX_PER_PAGE = 200;
+/**
+ * Page tokens reach this many records of one listing; Zoho refuses the next with
+ * PAGINATION_LIMIT_EXCEEDED (record.json getRecords example "paginationlimitexceeded").
+ */
+export const PAGE_TOKEN_RECORD_LIMIT = 100_000;
 
 export interface PageQuery {
 	/** Query parameters to set on this page's request (replacing any the user set). */
@@ -19,7 +24,7 @@ export interface PageQuery {
 	remove: string[];
 }
 
-export interface PageWalk {
+interface PageWalk {
 	records: unknown[];
 	pages: number;
 	/** The key that held the records (e.g. `data`, `invoices`). */
@@ -28,14 +33,19 @@ export interface PageWalk {
 
 /**
  * `fetchPage` sends one request with the given query changes and returns the
- * parsed body (undefined for 204). Stops at `limit` records when given.
+ * parsed body (undefined for 204). Stops at `limit` records when given. A CRM list with
+ * more records than page tokens reach fails before asking past them, saying how many
+ * were read: Zoho would refuse the call, and a part of "all" is not all.
  */
 export async function walkPages(options: {
 	style: Exclude<Pagination, 'none'>;
 	fetchPage: (query: PageQuery) => Promise<unknown>;
 	limit?: number;
 	maxPages?: number;
+	/** Records page tokens reach (Zoho: 100,000); a test may lower it. */
+	pageTokenRecordLimit?: number;
 }): Promise<PageWalk> {
+	const tokenLimit = options.pageTokenRecordLimit ?? PAGE_TOKEN_RECORD_LIMIT;
 	const limit = options.limit ?? Number.POSITIVE_INFINITY;
 	const perPage = Math.min(
 		MAX_PER_PAGE,
@@ -64,7 +74,8 @@ export async function walkPages(options: {
 					],
 					remove: ['page_token'],
 				};
-		const body = await options.fetchPage(query);
+		if (pageToken && records.length >= tokenLimit) throw pageTokenWindowError(records.length);
+		const body = await fetchOrExplain(options.fetchPage, { query, read: records.length });
 		pages++;
 		if (body === undefined) break; // 204: nothing (more) to list
 
@@ -93,6 +104,32 @@ export async function walkPages(options: {
 		page++;
 	}
 	return { records: records.slice(0, limit), pages, key };
+}
+
+/** One page; Zoho's own refusal past the page-token window says what was read before it. */
+async function fetchOrExplain(
+	fetchPage: (query: PageQuery) => Promise<unknown>,
+	options: { query: PageQuery; read: number },
+): Promise<unknown> {
+	try {
+		return await fetchPage(options.query);
+	} catch (error) {
+		if (isZohoError(error) && error.zohoCode === 'PAGINATION_LIMIT_EXCEEDED')
+			throw pageTokenWindowError(options.read, error);
+		throw error;
+	}
+}
+
+function pageTokenWindowError(read: number, cause?: unknown): ZohoApiError {
+	return new ZohoApiError(
+		'API_ERROR',
+		`This list has more records than Zoho's page tokens reach: ${read} were read, and Zoho lists no further (PAGINATION_LIMIT_EXCEEDED).`,
+		{
+			zohoCode: 'PAGINATION_LIMIT_EXCEEDED',
+			cause,
+			hint: `Turn Return All off and set Limit to ${read} or less to get the first ${read}; or list less at once (an If-Modified-Since header, a custom view's cvid, or Search with criteria); or export the whole module with Zoho's Bulk Read API (POST /crm/bulk/v8/read).`,
+		},
+	);
 }
 
 interface Step {

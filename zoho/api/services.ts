@@ -25,7 +25,7 @@ export type ServiceId =
 
 export type Pagination = 'crm' | 'books' | 'none';
 
-export interface ServiceInfo {
+interface ServiceInfo {
 	name: string;
 	/** Path prefix on the API host; `{version}` is replaced by the chosen API version. */
 	basePath: string;
@@ -93,7 +93,7 @@ export function isServiceId(value: string): value is ServiceId {
  * token's data centre. For a custom accounts server (e.g. a local simulator)
  * that is not a known data centre, every product is served on its api_domain.
  */
-export function serviceOrigin(options: {
+function serviceOrigin(options: {
 	service: ServiceId;
 	apiDomain: string;
 	accountsUrl: string;
@@ -181,7 +181,7 @@ export function isOriginAllowed(options: {
  * An Allowed Hosts entry: `example.com` matches exactly, `*.example.com` its
  * subdomains; without `:port` only the scheme's default port.
  */
-export function hostEntryMatches(options: {
+function hostEntryMatches(options: {
 	host: string;
 	port: string;
 	entry: string;

@@ -1,21 +1,29 @@
 /**
  * Reads what changed in a CRM or Bigin module since a watermark: `If-Modified-Since`
  * one second before it, sorted by Modified_Time oldest first, a page at a time
- * (`page_token` past 2,000 records where Zoho offers it). Nothing here keeps state:
- * the caller stores the returned watermark only once the whole read has succeeded.
+ * (`page_token` past 2,000 records where Zoho offers it, up to Zoho's 100,000). Nothing
+ * here keeps state: the caller stores the returned watermark only once the whole read has
+ * succeeded.
  */
-import type { ApiCall, ApiCallOptions, ZohoApiClient } from '../api/apiClient';
+import type { ApiAccess, ApiCall } from '../api/apiClient';
 import { checkModuleName, moduleUrl, type ModuleTarget } from './module';
-import { ZohoApiError } from '../errors';
+import { ZohoApiError, ZohoInputError } from '../errors';
 import {
 	CRM_PAGE_NUMBER_LIMIT,
 	listPageBody,
 	MAX_PER_PAGE,
+	PAGE_TOKEN_RECORD_LIMIT,
 	walkPages,
 	type PageQuery,
 } from '../api/pagination';
 import { describeUrl } from '../secrets';
 import type { AccessToken } from '../token/accessToken';
+import {
+	checkListFields,
+	fetchListFields,
+	listNeedsFields,
+	type ListFieldsCache,
+} from './listFields';
 import {
 	advanceWatermark,
 	createdAmong,
@@ -29,16 +37,25 @@ import {
 
 export interface ChangeSource extends ModuleTarget {
 	event: TriggerEvent;
-	/** Field API names to ask for; empty asks for Zoho's default set. */
+	/**
+	 * Field API names to ask for (at most 50 with Modified_Time and Created_Time). Empty:
+	 * the module's fields from settings/fields (CRM v3 and later, Bigin), Zoho's default set
+	 * on CRM v2.
+	 */
 	fields: readonly string[];
+	/** Bigin Pipelines only: the Team Pipeline whose records to read (Zoho requires it). */
+	pipelineId?: string;
 }
 
-export interface ChangeReader {
-	api: ZohoApiClient;
-	callOptions: ApiCallOptions;
+export interface ChangeReader extends ApiAccess {
+	/** Where the module's fields are kept between reads; without it they are read every time. */
+	fieldLists?: ListFieldsCache;
 }
 
-/** Bounds one poll (200,000 records at most); what is left is read by the next poll. */
+/** The fields every change read needs: the watermark's time and the "created" event's. */
+const TIME_FIELDS = ['Modified_Time', 'Created_Time'];
+
+/** Bounds the windows of one poll; what is left is read by the next poll. */
 const MAX_WINDOWS = 1_000;
 
 /**
@@ -49,15 +66,26 @@ const MAX_WINDOWS = 1_000;
  * record changed meanwhile moves to the end, shifting a page boundary over a record not
  * read yet. A fresh window finds that record, and the changed one again at its new time.
  * Only a full page that is all handled records of the watermark second walks on past
- * it, through every page (`page_token` past 2,000 where Zoho offers it).
+ * it, page after page (`page_token` past 2,000 where Zoho offers it) up to the end of
+ * Zoho's page-token window; the next window starts from the watermark that walk left.
  */
 export async function readChanges(
 	reader: ChangeReader,
-	options: { source: ChangeSource; watermark: Watermark },
+	options: {
+		source: ChangeSource;
+		watermark: Watermark;
+		/** Records one listing reaches with page tokens (Zoho: 100,000); a test may lower it. */
+		pageTokenRecordLimit?: number;
+	},
 ): Promise<{ records: TriggerRecord[]; next: Watermark }> {
 	const { source } = options;
 	checkSource(source);
-	const tokens = hasPageTokens(source);
+	const fields = await fieldsParam(reader, source);
+	// How far one walk past a crowded second reaches: Zoho's page-token window, or 2,000
+	// records where it has no page tokens. A new window from the watermark goes on from there.
+	const walkLimit = hasPageTokens(source)
+		? (options.pageTokenRecordLimit ?? PAGE_TOKEN_RECORD_LIMIT)
+		: CRM_PAGE_NUMBER_LIMIT;
 	const fresh: TriggerRecord[] = [];
 	const done = (next: Watermark) => ({
 		records: source.event === 'created' ? createdAmong(fresh, { since: options.watermark }) : fresh,
@@ -65,7 +93,7 @@ export async function readChanges(
 	});
 	let watermark = options.watermark;
 	for (let window = 0; window < MAX_WINDOWS; window++) {
-		const page = await readWindow(reader, { source, watermark, limit: MAX_PER_PAGE });
+		const page = await readWindow(reader, { source, fields, watermark, limit: MAX_PER_PAGE });
 		const step = advanceWatermark(watermark, { records: page });
 		fresh.push(...step.fresh);
 		if (page.length < MAX_PER_PAGE) return done(step.next);
@@ -74,35 +102,37 @@ export async function readChanges(
 			continue;
 		}
 		// More records share the watermark second than a page holds: walk past them.
-		const walked = await readWindow(reader, {
-			source,
-			watermark,
-			limit: tokens ? undefined : CRM_PAGE_NUMBER_LIMIT,
-		});
+		const walked = await readWindow(reader, { source, fields, watermark, limit: walkLimit });
 		const deep = advanceWatermark(watermark, { records: walked });
 		fresh.push(...deep.fresh);
-		if (tokens || walked.length < CRM_PAGE_NUMBER_LIMIT) return done(deep.next);
+		if (walked.length < walkLimit) return done(deep.next);
 		if (!watermarkMoved(watermark, deep.next)) {
 			// What this poll found is emitted; the next poll, stuck at once, says why.
 			if (fresh.length > 0) return done(watermark);
-			throw stuck(source);
+			throw stuck(source, walkLimit);
 		}
 		watermark = deep.next;
 	}
 	return done(watermark);
 }
 
-/** The records changed after `watermark`, oldest first: one page, `limit` records, or all. */
+/** The records changed after `watermark`, oldest first: at most `limit`. */
 async function readWindow(
 	reader: ChangeReader,
-	options: { source: ChangeSource; watermark: Watermark; limit?: number },
+	options: { source: ChangeSource; fields?: string; watermark: Watermark; limit: number },
 ): Promise<unknown[]> {
 	const headers = { 'If-Modified-Since': modifiedSinceHeader(options.watermark) };
 	const walk = await walkPages({
 		style: 'crm',
 		limit: options.limit,
 		fetchPage: (page) =>
-			fetchPage(reader, { source: options.source, page, sort: ['Modified_Time', 'asc'], headers }),
+			fetchPage(reader, {
+				source: options.source,
+				fields: options.fields,
+				page,
+				sort: ['Modified_Time', 'asc'],
+				headers,
+			}),
 	});
 	return walk.records;
 }
@@ -113,12 +143,14 @@ export async function readRecent(
 	options: { source: ChangeSource; count: number },
 ): Promise<TriggerRecord[]> {
 	checkSource(options.source);
+	const fields = await fieldsParam(reader, options.source);
 	const walk = await walkPages({
 		style: 'crm',
 		limit: options.count,
 		fetchPage: (page) =>
 			fetchPage(reader, {
 				source: options.source,
+				fields,
 				page,
 				sort: [TRIGGER_TIME_FIELD[options.source.event], 'desc'],
 				headers: {},
@@ -134,6 +166,7 @@ async function fetchPage(
 	reader: ChangeReader,
 	options: {
 		source: ChangeSource;
+		fields?: string;
 		page: PageQuery;
 		sort: [field: string, order: 'asc' | 'desc'];
 		headers: Record<string, string>;
@@ -144,8 +177,8 @@ async function fetchPage(
 		['sort_by', options.sort[0]],
 		['sort_order', options.sort[1]],
 	];
-	const fields = fieldsParam(source);
-	if (fields) query.push(['fields', fields]);
+	if (options.fields) query.push(['fields', options.fields]);
+	if (source.pipelineId) query.push(['pipeline_id', source.pipelineId]);
 	query.push(...options.page.set);
 	const build = (token: AccessToken): ApiCall => ({
 		method: 'GET',
@@ -160,10 +193,22 @@ async function fetchPage(
 	return listPageBody(res.body, describeUrl(res.url));
 }
 
-/** The fields asked for, with the ones the watermark needs. */
-function fieldsParam(source: ChangeSource): string | undefined {
-	if (source.fields.length === 0) return undefined;
-	return [...new Set([...source.fields, 'Modified_Time', 'Created_Time'])].join(',');
+/**
+ * The `fields` every call of one read sends (a page token is bound to them): the user's
+ * with the time fields, or the module's first 50 where Zoho needs a list and none is given.
+ */
+async function fieldsParam(
+	reader: ChangeReader,
+	source: ChangeSource,
+): Promise<string | undefined> {
+	if (source.fields.length > 0)
+		return checkListFields(source.fields, { required: TIME_FIELDS, label: 'Fields' }).join(',');
+	if (!listNeedsFields(source)) return undefined;
+	const request = { ...reader, target: source, required: TIME_FIELDS };
+	const choice = reader.fieldLists
+		? await reader.fieldLists.fieldsFor(request)
+		: await fetchListFields(request);
+	return choice.fields.join(',');
 }
 
 function hasPageTokens(source: ChangeSource): boolean {
@@ -172,16 +217,30 @@ function hasPageTokens(source: ChangeSource): boolean {
 
 function checkSource(source: ChangeSource): void {
 	checkModuleName(source.module);
+	if (source.product === 'bigin' && source.module.toLowerCase() === 'pipelines') {
+		if (!/^\d{1,19}$/.test(source.pipelineId ?? '')) {
+			throw new ZohoInputError(
+				'Pipeline ID',
+				source.pipelineId
+					? `Pipeline ID "${source.pipelineId}" is not a Bigin pipeline id (digits only).`
+					: 'Bigin lists Pipelines records one Team Pipeline at a time, and Pipeline ID is empty.',
+				"Enter the Team Pipeline's id: the id of its layout in GET /bigin/v2/settings/layouts?module=Pipelines (Bigin's docs: get-team-pipeline-records).",
+			);
+		}
+	}
 }
 
-function stuck(source: ChangeSource): ZohoApiError {
+/** More records share the watermark second than one listing reaches: nothing moves the trigger past them. */
+function stuck(source: ChangeSource, limit: number): ZohoApiError {
+	const tokens = hasPageTokens(source);
 	return new ZohoApiError(
 		'API_ERROR',
-		`More than ${CRM_PAGE_NUMBER_LIMIT} records of ${source.module} share one second, or come before the new ones, and this API cannot list past ${CRM_PAGE_NUMBER_LIMIT} records without page tokens.`,
+		`More than ${limit} records of ${source.module} share one second, or come before the new ones, and ${tokens ? "Zoho's page tokens reach" : 'this API lists'} at most ${limit} records from one point.`,
 		{
-			zohoCode: 'DISCRETE_PAGINATION_LIMIT_EXCEEDED',
-			hint:
-				source.product === 'crm'
+			zohoCode: tokens ? 'PAGINATION_LIMIT_EXCEEDED' : 'DISCRETE_PAGINATION_LIMIT_EXCEEDED',
+			hint: tokens
+				? `The records of that second past the first ${limit} cannot be listed. Export the module with Zoho's Bulk Read API for them, then set Start From after that second on a new trigger.`
+				: source.product === 'crm'
 					? 'Choose CRM API version v3 or later: they list past 2,000 records with page tokens.'
 					: 'Bigin lists at most 2,000 records per read here; narrow what changes at once, or use the event "Created or Updated".',
 		},

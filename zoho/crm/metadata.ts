@@ -14,15 +14,43 @@ import {
 import { describeUrl } from '../secrets';
 import { crmBaseUrl, type CrmTarget } from './module';
 
-/** Zoho's system-defined duplicate check fields, which upsert uses besides the unique fields. */
+/**
+ * Zoho's system-defined duplicate check fields, which upsert uses besides the unique
+ * fields (record.json upsertRecords `duplicate_check_fields`; docs
+ * api/v8/upsert-records.html). Custom modules use their Name field.
+ */
 const SYSTEM_DUPLICATE_FIELDS: Record<string, readonly string[]> = {
 	leads: ['Email'],
 	contacts: ['Email'],
 	accounts: ['Account_Name'],
 	deals: ['Deal_Name'],
-	pipelines: ['Deal_Name'],
+	campaigns: ['Campaign_Name'],
+	cases: ['Subject'],
+	solutions: ['Solution_Title'],
 	products: ['Product_Name'],
+	vendors: ['Vendor_Name'],
+	price_books: ['Price_Book_Name'],
+	quotes: ['Subject'],
+	sales_orders: ['Subject'],
+	purchase_orders: ['Subject'],
+	invoices: ['Subject'],
+	// Bigin's deals.
+	pipelines: ['Deal_Name'],
 };
+const CUSTOM_MODULE_DUPLICATE_FIELDS: readonly string[] = ['Name'];
+
+/**
+ * Rows of settings/modules that hold no records of their own: subforms (their rows live
+ * in the parent record), field trackers (Zoho writes them), web tabs and links
+ * (modules.json getModules example "allmoduleswithvariations").
+ */
+const NOT_RECORD_MODULES = new Set([
+	'static_subform',
+	'subform',
+	'field_tracker',
+	'webtab_link',
+	'web',
+]);
 
 async function getJson(options: {
 	api: ZohoApiClient;
@@ -54,19 +82,32 @@ function unexpected(url: string, what: string): ZohoTransportError {
 	);
 }
 
-/** Modules records can be written to, in Zoho's order. */
-export async function fetchWritableModules(options: {
+interface MetadataRequest {
 	api: ZohoApiClient;
 	callOptions: ApiCallOptions;
 	target: CrmTarget;
-}): Promise<ModuleEntry[]> {
+}
+
+async function fetchRecordModules(options: MetadataRequest): Promise<ModuleEntry[]> {
 	const { json, url } = await getJson({ ...options, path: '/settings/modules' });
 	const parsed = modulesAnswerSchema.safeParse(json);
 	if (!parsed.success) throw unexpected(url, 'modules');
 	return parsed.data.modules.filter(
 		(module) =>
-			module.api_supported !== false && (module.creatable !== false || module.editable !== false),
+			module.api_supported !== false && !NOT_RECORD_MODULES.has(module.generated_type ?? ''),
 	);
+}
+
+/** Modules records can be written to, in Zoho's order. */
+export async function fetchWritableModules(options: MetadataRequest): Promise<ModuleEntry[]> {
+	return (await fetchRecordModules(options)).filter(
+		(module) => module.creatable !== false || module.editable !== false,
+	);
+}
+
+/** Modules whose records can be listed, hidden ones included (a trigger may watch them), in Zoho's order. */
+export async function fetchReadableModules(options: MetadataRequest): Promise<ModuleEntry[]> {
+	return (await fetchRecordModules(options)).filter((module) => module.viewable !== false);
 }
 
 /** The module's fields (an empty module answers 204: no fields). */
@@ -87,12 +128,32 @@ export async function fetchFields(options: {
 	return parsed.data.fields;
 }
 
-/** Whether upsert may match on this field: a system-defined duplicate check field or a unique one. */
+/**
+ * Whether upsert may match on this field: a system-defined duplicate check field (a module
+ * Zoho does not list here is taken as custom: its Name) or a unique one.
+ */
 export function isDuplicateCheckField(field: FieldEntry, module: string): boolean {
 	const unique =
 		field.unique === true ||
 		(typeof field.unique === 'object' && Object.keys(field.unique).length > 0);
-	return unique || (SYSTEM_DUPLICATE_FIELDS[module.toLowerCase()] ?? []).includes(field.api_name);
+	const system = SYSTEM_DUPLICATE_FIELDS[module.toLowerCase()] ?? CUSTOM_MODULE_DUPLICATE_FIELDS;
+	return unique || system.includes(field.api_name);
+}
+
+/**
+ * Whether the API may set the field in this write (fields.json `operation_type`:
+ * api_create, api_update); rows without it fall back to `read_only`. An upsert may
+ * create or update, so either will do.
+ */
+export function isWritableField(
+	field: FieldEntry,
+	operation: 'create' | 'update' | 'upsert',
+): boolean {
+	const types = field.operation_type;
+	if (!types) return field.read_only !== true;
+	if (operation === 'create') return types.api_create !== false;
+	if (operation === 'update') return types.api_update !== false;
+	return types.api_create !== false || types.api_update !== false;
 }
 
 /** A module's label for a picker: "Leads (Leads)", "Projects (Projects_X)". */

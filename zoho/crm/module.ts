@@ -6,7 +6,7 @@
 import { ZohoInputError } from '../errors';
 import { serviceBaseUrl } from '../api/services';
 
-export type CrmProduct = 'crm' | 'bigin';
+type CrmProduct = 'crm' | 'bigin';
 
 export interface CrmTarget {
 	product: CrmProduct;
@@ -20,7 +20,7 @@ export interface ModuleTarget extends CrmTarget {
 }
 
 /** What a URL is resolved against: the token's api_domain, and the credential's accounts server (its data centre). */
-export interface UrlBase {
+interface UrlBase {
 	apiDomain: string;
 	accountsUrl: string;
 }
@@ -32,12 +32,12 @@ export function isApiName(name: string): boolean {
 	return API_NAME.test(name);
 }
 
-/** The module's API name as typed, or why it cannot be one. */
-export function checkModuleName(module: string): string {
+/** The module's API name as typed, or why it cannot be one; `field` is the n8n parameter at fault. */
+export function checkModuleName(module: string, field = 'Module'): string {
 	const name = module.trim();
 	if (!isApiName(name)) {
 		throw new ZohoInputError(
-			'Module',
+			field,
 			name === '' ? 'Module is empty.' : `Module "${name}" is not a Zoho module API name.`,
 			'Pick the module from the list, or enter its API name (e.g. Leads, Contacts, or a custom module such as Projects_X).',
 		);

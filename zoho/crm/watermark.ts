@@ -64,9 +64,10 @@ export function modifiedSinceHeader(watermark: Watermark): string {
  */
 export function advanceWatermark(
 	watermark: Watermark,
-	options: { records: readonly unknown[] },
+	options: { records: readonly unknown[]; field?: string },
 ): { fresh: TriggerRecord[]; next: Watermark } {
-	const field = 'Modified_Time';
+	// Deleted records are placed by their deleted_time (deletedChanges.ts).
+	const field = options.field ?? 'Modified_Time';
 	const handled = new Set(watermark.ids);
 	const seen = new Set<string>();
 	const fresh: TriggerRecord[] = [];

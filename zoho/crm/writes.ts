@@ -21,13 +21,20 @@ import { isApiName, moduleUrl, type ModuleTarget } from './module';
 import type { AccessToken } from '../token/accessToken';
 
 export type RecordWriteOperation = 'create' | 'update' | 'upsert' | 'delete';
-export type WriteTrigger = 'workflow' | 'approval' | 'blueprint';
+/** Automation a write may run (record.json createRecords/upsertRecords `trigger` items). */
+export type WriteTrigger = 'workflow' | 'approval' | 'blueprint' | 'pathfinder' | 'orchestration';
 
 /** Zoho's cap on records (or ids) per write call. */
 export const MAX_RECORDS_PER_WRITE = 100;
-export const WRITE_TRIGGERS: readonly WriteTrigger[] = ['workflow', 'approval', 'blueprint'];
+export const WRITE_TRIGGERS: readonly WriteTrigger[] = [
+	'workflow',
+	'approval',
+	'blueprint',
+	'pathfinder',
+	'orchestration',
+];
 /** Zoho's longest text field (multi-line, large) holds 32,000 characters. */
-export const MAX_FIELD_VALUE_LENGTH = 32_000;
+const MAX_FIELD_VALUE_LENGTH = 32_000;
 const RECORD_ID = /^\d{1,25}$/;
 
 /** A record to insert, update or upsert, or a record id to delete. */
@@ -37,8 +44,10 @@ export type RecordOutcome = { ok: true; entry: WriteEntry } | { ok: false; error
 
 export interface WriteSettings {
 	operation: RecordWriteOperation;
-	/** Omitted: Zoho runs every trigger; [] runs none. */
+	/** Create, update, upsert. Omitted: Zoho runs workflows, approvals and blueprints; [] runs none; a list runs only those. */
 	trigger?: readonly WriteTrigger[];
+	/** Delete only. Omitted: Zoho runs the module's workflow rules; false: none (sent as wf_trigger=false). */
+	runWorkflowsOnDelete?: boolean;
 	/** Upsert only; omitted: the module's system-defined and unique fields. */
 	duplicateCheckFields?: readonly string[];
 }
@@ -144,7 +153,10 @@ export function writeCall(options: {
 		accountsUrl: options.accountsUrl,
 	});
 	if (settings.operation === 'delete') {
-		return { method: 'DELETE', url, query: [['ids', options.payloads.join(',')]] };
+		const query: Array<[string, string]> = [['ids', options.payloads.join(',')]];
+		// record.json deleteRecords `wf_trigger`: workflows run unless it is false.
+		if (settings.runWorkflowsOnDelete === false) query.push(['wf_trigger', 'false']);
+		return { method: 'DELETE', url, query };
 	}
 	const body: Record<string, unknown> = { data: options.payloads };
 	if (settings.trigger) body.trigger = settings.trigger;
@@ -196,14 +208,54 @@ export function mapWriteAnswer(options: {
 
 const REFUSAL_HINTS: Record<string, string> = {
 	MANDATORY_NOT_FOUND:
-		"Map the mandatory field Zoho names (see the module's fields in Zoho: Setup → Modules and Fields).",
+		"Map the mandatory field Zoho names. A module's layout can make fields mandatory that its field list does not mark (Zoho: Setup → Modules and Fields → the layout).",
 	INVALID_DATA:
 		'Check the value of the field Zoho names against its type and length, or the record id.',
-	DUPLICATE_DATA: 'Another record already has this unique value: use Upsert, or change the value.',
+	DUPLICATE_DATA:
+		'Another record already has this unique value: use Create or Update (upsert) to update it, or change the value.',
+	MULTIPLE_OR_MULTI_ERRORS: 'Correct each field Zoho names.',
 	ID_ALREADY_DELETED: 'The record was already deleted.',
 	INVALID_MODULE: 'Check the Module: pick it from the list.',
 	NO_PERMISSION: 'The Zoho user behind the refresh token may not change this record.',
 };
+
+/** The field a per-record problem names: `api_name` (v8 answers), or `param_name`. */
+function fieldOf(details: unknown): string | undefined {
+	if (typeof details !== 'object' || details === null) return undefined;
+	const { api_name: apiName, param_name: paramName } = details as Record<string, unknown>;
+	if (typeof apiName === 'string') return apiName;
+	return typeof paramName === 'string' ? paramName : undefined;
+}
+
+/** One problem of a record in words: code, Zoho's message, the field, and the record it duplicates. */
+function describeProblem(problem: { code: string; message?: string; details?: unknown }): string {
+	const field = fieldOf(problem.details);
+	const duplicate = (problem.details as { duplicate_record?: { id?: unknown } } | undefined)
+		?.duplicate_record?.id;
+	return [
+		problem.code,
+		problem.message ? ` (${problem.message})` : '',
+		field ? ` in field ${field}` : '',
+		typeof duplicate === 'string' ? `: record ${duplicate} already has this value` : '',
+	].join('');
+}
+
+/**
+ * Zoho's per-record problems: one, or MULTIPLE_OR_MULTI_ERRORS with `details.errors[]`
+ * (record.json upsertRecords `MultipleOrMultiErrorsError`).
+ */
+function problemsOf(
+	entry: WriteEntry,
+): Array<{ code: string; message?: string; details?: unknown }> {
+	const errors = (entry.details as { errors?: unknown } | undefined)?.errors;
+	if (entry.code !== 'MULTIPLE_OR_MULTI_ERRORS' || !Array.isArray(errors)) return [entry];
+	return errors.filter(
+		(error): error is { code: string; message?: string; details?: unknown } =>
+			typeof error === 'object' &&
+			error !== null &&
+			typeof (error as { code?: unknown }).code === 'string',
+	);
+}
 
 function refusalError(options: {
 	entry: WriteEntry;
@@ -211,49 +263,92 @@ function refusalError(options: {
 	url: string;
 }): ZohoApiError {
 	const { entry } = options;
-	const apiName = typeof entry.details?.api_name === 'string' ? entry.details.api_name : undefined;
-	const message = `Zoho refused the record: ${entry.code}${entry.message ? ` (${entry.message})` : ''}${apiName ? ` in field ${apiName}` : ''}.`;
+	const problems = problemsOf(entry);
+	const fields = [...new Set(problems.map((problem) => fieldOf(problem.details)).filter(Boolean))];
+	const message =
+		problems.length > 1 || entry.code === 'MULTIPLE_OR_MULTI_ERRORS'
+			? `Zoho refused the record: ${entry.code}${entry.message ? ` (${entry.message})` : ''}: ${problems.map(describeProblem).join('; ')}.`
+			: `Zoho refused the record: ${describeProblem(entry)}.`;
+	const hints = [...new Set(problems.map((problem) => REFUSAL_HINTS[problem.code]))].filter(
+		(hint): hint is string => hint !== undefined,
+	);
 	return new ZohoApiError('RECORD_REFUSED', message, {
 		zohoCode: entry.code,
 		zohoMessage: entry.message,
-		field: apiName,
+		field: fields.join(', ') || undefined,
 		httpStatus: options.httpStatus,
 		url: options.url,
 		body: entry,
-		hint: REFUSAL_HINTS[entry.code] ?? "Correct the record according to Zoho's code and message.",
+		hint:
+			hints.length > 0
+				? hints.join(' ')
+				: "Correct the record according to Zoho's code and message.",
 	});
 }
 
+/** Item numbers and ids shown in a partial write's description; the error's details hold more. */
+const SHOWN_WRITTEN = 20;
+/** Written records kept in the error's details. */
+const KEPT_WRITTEN = 1_000;
+
+/** What running the same items again does to the records already written, per operation. */
+const RERUN: Record<RecordWriteOperation, string> = {
+	create:
+		'Running the node again on the same items creates them a second time: run only the failed items again, or use Create or Update (upsert) with a duplicate check field.',
+	update:
+		'Running the node again on the same items writes the same values to them again (their Modified_Time moves and workflow rules may run again) and retries the failed ones.',
+	upsert:
+		'Running the node again on the same items finds them by the duplicate check fields and writes the same values again (no duplicates; their Modified_Time moves and workflow rules may run again), and retries the failed ones.',
+	delete:
+		'Running the node again on the same items fails for them (Zoho: the ids are already deleted) and retries the failed ones.',
+};
+
 /**
- * The error for a run in which some records were refused (without Continue On Fail):
- * how many of how many, and the first refusals with their item numbers.
+ * The error for a run in which some records failed (without Continue On Fail): how many
+ * of how many, the first failures with their item numbers, which records Zoho wrote
+ * anyway (they are in Zoho now: ids by item, the first here, up to 1,000 in
+ * `writtenRecords`), and what running the same items again does for this operation.
  */
 export function refusalSummary(options: {
+	operation: RecordWriteOperation;
 	failures: ReadonlyArray<{ itemIndex: number; error: ZohoError }>;
+	written: ReadonlyArray<{ itemIndex: number; id?: string }>;
 	total: number;
 	shown?: number;
 }): ZohoApiError {
-	const { failures, total } = options;
+	const { failures, total, written } = options;
 	const first = failures.slice(0, options.shown ?? 3);
 	const lines = first.map(
 		({ itemIndex, error }) =>
 			`item ${itemIndex}: ${error.zohoCode ?? error.code}${error.field ? ` (${error.field})` : ''} ${error.zohoMessage ?? error.message}`,
 	);
 	const more = failures.length > first.length ? `; and ${failures.length - first.length} more` : '';
-	return new ZohoApiError(
-		'RECORDS_REFUSED',
-		`Zoho refused ${failures.length} of ${total} records.`,
-		{
-			zohoCode: first[0]?.error.zohoCode,
-			field: first[0]?.error.field,
-			httpStatus: first[0]?.error.httpStatus,
-			url: first[0]?.error.url,
-			hint: `First refusals: ${lines.join('; ')}${more}. Turn on Continue On Fail (Settings → On Error) to write the other records and get one error item per refused record.`,
-		},
-	);
+	const refusedOnly = failures.every(({ error }) => error.code === 'RECORD_REFUSED');
+	const head = refusedOnly
+		? `Zoho refused ${failures.length} of ${total} records`
+		: `${failures.length} of ${total} records failed`;
+	const tail =
+		written.length === 0
+			? '; none was written.'
+			: ` and ${refusedOnly ? '' : 'Zoho '}wrote the other ${written.length}: they are in Zoho now.`;
+	const byItem = written.map(({ itemIndex, id }) => `${itemIndex} → ${id ?? '?'}`);
+	const shownIds =
+		written.length === 0
+			? ''
+			: ` Written records (item → id): ${byItem.slice(0, SHOWN_WRITTEN).join(', ')}${written.length > SHOWN_WRITTEN ? `, and ${written.length - SHOWN_WRITTEN} more (the error's writtenRecords lists up to ${KEPT_WRITTEN})` : ''}. ${RERUN[options.operation]}`;
+	return new ZohoApiError('RECORDS_REFUSED', `${head}${tail}`, {
+		zohoCode: first[0]?.error.zohoCode,
+		field: first[0]?.error.field,
+		httpStatus: first[0]?.error.httpStatus,
+		url: first[0]?.error.url,
+		writtenRecords: written
+			.slice(0, KEPT_WRITTEN)
+			.map(({ itemIndex, id }) => ({ item: itemIndex, id: id ?? '' })),
+		hint: `Failed: ${lines.join('; ')}${more}.${shownIds} With Continue On Fail (Settings → On Error) the node goes on past failures: one output item per input item, the written ones with Zoho's answer (their ids), the failed ones as error items.`,
+	});
 }
 
-export interface WriteRecordsOptions {
+interface WriteRecordsOptions {
 	api: ZohoApiClient;
 	callOptions: ApiCallOptions;
 	target: ModuleTarget;

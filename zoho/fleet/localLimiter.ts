@@ -22,7 +22,7 @@ interface Slots {
 export class LocalLimiter implements ConcurrencyLimiter {
 	private readonly slotsByKey = new Map<string, Slots>();
 
-	/** Slots in use for `key` (for tests and the fallback's bookkeeping). */
+	/** Slots in use for `key` (what tests look at). */
 	active(key: string): number {
 		return this.slotsByKey.get(key)?.active ?? 0;
 	}

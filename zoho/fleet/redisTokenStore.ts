@@ -38,7 +38,7 @@ export interface LeaseTimes {
 	pollMs: number;
 }
 
-export const DEFAULT_LEASE: LeaseTimes = { leaseMs: 10_000, waitMs: 15_000, pollMs: 50 };
+const DEFAULT_LEASE: LeaseTimes = { leaseMs: 10_000, waitMs: 15_000, pollMs: 50 };
 
 interface CredentialKeys {
 	token: string;

@@ -2,7 +2,7 @@
  * Which token store a process uses, read from an environment object (a pure
  * function, so every rule is testable; only runtime.ts passes process.env).
  *
- * - `ZOHO_TOKEN_STORE=memory`: every process for itself (today's behaviour).
+ * - `ZOHO_TOKEN_STORE=memory`: every process mints for itself (the default outside queue mode).
  * - `ZOHO_TOKEN_STORE=redis://…` or `rediss://…`: that Redis.
  * - `ZOHO_TOKEN_STORE=queue`, or nothing set and `EXECUTIONS_MODE=queue`: the Redis
  *   of n8n's queue (`QUEUE_BULL_REDIS_*`), so a queue-mode fleet needs no setting.
@@ -14,7 +14,7 @@ import { ZohoInputError } from '../errors';
 export const DEFAULT_KEY_PREFIX = 'zoho-oauth:';
 const VARIABLE = 'ZOHO_TOKEN_STORE';
 
-export interface RedisNode {
+interface RedisNode {
 	host: string;
 	port: number;
 }
@@ -35,7 +35,7 @@ export type TokenStoreConfig =
 	| { kind: 'memory' }
 	| { kind: 'redis'; connection: RedisConnection; prefix: string };
 
-export type Env = Readonly<Record<string, string | undefined>>;
+type Env = Readonly<Record<string, string | undefined>>;
 
 export function tokenStoreConfig(env: Env): TokenStoreConfig {
 	const choice = (env[VARIABLE] ?? '').trim();

@@ -8,7 +8,7 @@ import { Agent, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici';
 
 import { ZohoInputError } from '../errors';
 
-export interface ProxySettings {
+interface ProxySettings {
 	httpProxy?: string;
 	httpsProxy?: string;
 	noProxy: string;

@@ -5,7 +5,7 @@
  */
 import { ZohoAbortError } from '../errors';
 
-export type WaitEnd<T> = { value: T } | { error: unknown };
+type WaitEnd<T> = { value: T } | { error: unknown };
 
 /**
  * Waits until `start`'s `end` is called, the signal aborts, or the timeout passes. What

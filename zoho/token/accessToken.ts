@@ -1,5 +1,5 @@
 /** A credential's access token as the process holds it: the token, where its APIs live, and when it expires. */
-import type { TokenTimes } from './expiry';
+import { secondsLeft, type TokenTimes } from './expiry';
 
 export interface AccessToken extends TokenTimes {
 	accessToken: string;
@@ -13,4 +13,27 @@ export interface AccessToken extends TokenTimes {
 /** What a grant-code exchange yields: an access token and the refresh token it came with. */
 export interface GrantExchangeResult extends AccessToken {
 	refreshToken: string;
+}
+
+/** A token as Get Access Token outputs it (and index.js's getAccessToken returns it): what a later step sends. */
+export type TokenDescription = {
+	access_token: string;
+	token_type: string;
+	api_domain: string;
+	expires_at: string;
+	expires_in_s: number;
+	scope: string;
+	authorization_header: string;
+};
+
+export function describeToken(token: AccessToken, now: number): TokenDescription {
+	return {
+		access_token: token.accessToken,
+		token_type: token.tokenType,
+		api_domain: token.apiDomain,
+		expires_at: new Date(token.expiresAt).toISOString(),
+		expires_in_s: secondsLeft(token, now),
+		scope: token.scopes?.join(' ') ?? '',
+		authorization_header: `Zoho-oauthtoken ${token.accessToken}`,
+	};
 }

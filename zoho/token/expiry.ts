@@ -5,7 +5,7 @@
 import type { TokenSuccessBody } from '../schemas';
 
 export const DEFAULT_EARLY_REFRESH_MS = 5 * 60_000;
-export const DEFAULT_LIFETIME_S = 3600;
+const DEFAULT_LIFETIME_S = 3600;
 /** Zoho access tokens live an hour; anything claiming more than a day is not trusted. */
 export const MAX_LIFETIME_S = 86_400;
 

@@ -10,14 +10,14 @@ import { abortableWait } from '../http/wait';
 import { DEFAULT_EARLY_REFRESH_MS, isFresh } from './expiry';
 import type { AccessToken } from './accessToken';
 
-export interface TokenCacheOptions {
+interface TokenCacheOptions {
 	clock: Clock;
 	earlyRefreshMs?: number;
 	maxEntries?: number;
 }
 
 /** Fetches a token; `signal` aborts when every caller waiting for it was cancelled. */
-export type TokenFetcher = (signal: AbortSignal) => Promise<AccessToken>;
+type TokenFetcher = (signal: AbortSignal) => Promise<AccessToken>;
 
 interface Flight {
 	promise: Promise<AccessToken>;
@@ -28,7 +28,7 @@ interface Flight {
 	pinned: boolean;
 }
 
-export interface CacheStats {
+interface CacheStats {
 	hits: number;
 	refreshes: number;
 	joins: number;

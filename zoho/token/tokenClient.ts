@@ -21,7 +21,7 @@ import { tokenEndpointError, type TokenOperation } from './tokenErrors';
 import { DEFAULT_RETRY, parseRetryAfter, withRetry, type RetryPolicy } from '../http/retry';
 import { headerValue, sendHttp, type HttpResponse } from '../http/transport';
 
-export interface ClientSecrets {
+interface ClientSecrets {
 	accountsUrl: string;
 	clientId: string;
 	clientSecret: string;
@@ -34,7 +34,7 @@ export interface TokenClientOptions {
 	retry?: RetryPolicy;
 }
 
-export const DEFAULT_TOKEN_TIMEOUT_MS = 15_000;
+const DEFAULT_TOKEN_TIMEOUT_MS = 15_000;
 
 export class ZohoTokenClient {
 	private readonly dispatcher?: Dispatcher;

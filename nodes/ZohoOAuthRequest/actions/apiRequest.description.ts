@@ -2,7 +2,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { CRM_VERSIONS, SERVICES, type ServiceId } from '../../../zoho/api/services';
-import { DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_MS } from '../../shared/parameters';
+import { DEFAULT_MAX_CONCURRENCY } from '../../shared/parameters';
+import { timeoutProperty } from '../../shared/timeout.description';
 import { API_METHODS, PAIR_PARAMETERS } from './apiRequest.params';
 
 const show = { show: { operation: ['apiRequest'] } };
@@ -400,14 +401,7 @@ export const properties: INodeProperties[] = [
 				description:
 					'Whether to output one item per record of a list (e.g. each entry of CRM "data" or Books "invoices")',
 			},
-			{
-				displayName: 'Timeout',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_TIMEOUT_MS,
-				description: 'Milliseconds to wait for each Zoho answer before giving up',
-			},
+			timeoutProperty('Milliseconds to wait for each Zoho answer before giving up'),
 		],
 	},
 ];

@@ -7,6 +7,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import type { ApiCall, ApiCallOptions, RequestBody } from '../../../zoho/api/apiClient';
 import type { ZohoCredentials } from '../../../zoho/credentials';
 import { ZohoInputError } from '../../../zoho/errors';
+import { deepFreeze } from '../../../zoho/frozen';
 import { listPageBody, walkPages, type PageQuery } from '../../../zoho/api/pagination';
 import { describeUrl } from '../../../zoho/secrets';
 import { serviceUrl, SERVICES } from '../../../zoho/api/services';
@@ -32,8 +33,11 @@ export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
 	const body = params.sendBody ? await readBody(ctx, itemIndex) : undefined;
 	// After the first item the credential is known: no promise to wait for.
 	const { credentials, saved } = input.credentials.known() ?? (await input.credentials.read());
+	// Field by field: a spread of the scope is slow on this per-item path.
 	const callOptions: ApiCallOptions = {
-		...scope,
+		signal: scope.signal,
+		logger: scope.logger,
+		tokenMemo: scope.tokenMemo,
 		credentials,
 		saved,
 		allowedHosts: params.options.allowedHosts,
@@ -79,9 +83,9 @@ export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
 
 /**
  * Calls built per parameter set for the token they were built with. Items whose
- * parameters hold no expression share one parameter set, so they also share the
- * call (URL and headers): the client then recognises it and skips building and
- * checking it again. Never mutated once built.
+ * parameters hold no expression share one (frozen) parameter set, so they also share
+ * the call (URL and headers), frozen too: the client then recognises it and skips
+ * building and checking it again.
  */
 const builtCalls = new WeakMap<RequestParams, { token: AccessToken; call: ApiCall }>();
 
@@ -93,7 +97,8 @@ function sameCall(
 		const built = builtCalls.get(params);
 		if (built?.token === token) return built.call;
 		const call = buildCall({ params, query: params.query, token, credentials });
-		builtCalls.set(params, { token, call });
+		// Parameters of one item alone are not shared: nothing to remember.
+		if (Object.isFrozen(params)) builtCalls.set(params, { token, call: deepFreeze(call) });
 		return call;
 	};
 }

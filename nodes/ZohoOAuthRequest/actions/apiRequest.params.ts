@@ -6,6 +6,7 @@ import type { IDataObject, IExecuteFunctions, NodeParameterValueType } from 'n8n
 
 import { isServiceId, SERVICES, type ServiceId } from '../../../zoho/api/services';
 import { ZohoInputError } from '../../../zoho/errors';
+import { deepFreeze } from '../../../zoho/frozen';
 import type { HttpMethod } from '../../../zoho/http/transport';
 import {
 	maxConcurrencyOption,
@@ -19,7 +20,7 @@ import {
 /** The methods the Method parameter offers (HEAD has no answer to output). */
 export const API_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
-export interface RequestOptions {
+interface RequestOptions {
 	returnAll: boolean;
 	limit?: number;
 	splitIntoItems: boolean;
@@ -133,7 +134,7 @@ export function readRequestParams(ctx: IExecuteFunctions, itemIndex: number): Re
 		}
 	}
 	assertRequirement(params);
-	if (!reads.varying) invariantParams.set(ctx, params);
+	if (!reads.varying) invariantParams.set(ctx, deepFreeze(params));
 	return params;
 }
 

@@ -4,7 +4,7 @@
  */
 import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { secondsLeft } from '../../../zoho/token/expiry';
+import { describeToken } from '../../../zoho/token/accessToken';
 import type { ItemInput } from './types';
 
 export const option = {
@@ -31,17 +31,5 @@ export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
 	const forceRefresh = ctx.getNodeParameter('forceRefresh', itemIndex, false) === true;
 	const { credentials, saved } = await input.credentials.read();
 	const token = await runtime.auth.getToken(credentials, { ...scope, saved, forceRefresh });
-	return [
-		{
-			json: {
-				access_token: token.accessToken,
-				token_type: token.tokenType,
-				api_domain: token.apiDomain,
-				expires_at: new Date(token.expiresAt).toISOString(),
-				expires_in_s: secondsLeft(token, runtime.clock.now()),
-				scope: token.scopes?.join(' ') ?? '',
-				authorization_header: `Zoho-oauthtoken ${token.accessToken}`,
-			},
-		},
-	];
+	return [{ json: describeToken(token, runtime.clock.now()) }];
 }

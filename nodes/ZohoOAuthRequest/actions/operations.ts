@@ -6,6 +6,9 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { ZohoInputError } from '../../../zoho/errors';
 import * as apiRequest from './apiRequest.operation';
+import * as coqlQuery from './coqlQuery.operation';
+import * as deletedRecords from './deletedRecords.operation';
+import * as exportRecords from './exportRecords.operation';
 import * as exchangeGrantCode from './exchangeGrantCode.operation';
 import * as getAccessToken from './getAccessToken.operation';
 import * as recordWrite from './recordWrite.operation';
@@ -15,6 +18,9 @@ import type { Operation } from './types';
 const OPERATIONS: readonly Operation[] = [
 	apiRequest,
 	recordWrite,
+	exportRecords,
+	coqlQuery,
+	deletedRecords,
 	getAccessToken,
 	exchangeGrantCode,
 	revokeRefreshToken,

@@ -7,8 +7,8 @@ import {
 	moduleProperty,
 	productProperty,
 } from '../../shared/crmTarget.description';
-import { timeoutProperty } from '../../shared/options.description';
 import { DEFAULT_MAX_CONCURRENCY } from '../../shared/parameters';
+import { timeoutProperty } from '../../shared/timeout.description';
 
 export const OPERATION = 'recordWrite';
 const show = (extra: Record<string, string[]> = {}) => ({
@@ -106,6 +106,14 @@ export const properties: INodeProperties[] = [
 	columns('update'),
 	columns('upsert'),
 	{
+		displayName:
+			"Fields marked required are the ones Zoho's field settings call mandatory. A layout of the module can require more: Zoho then refuses the record with MANDATORY_NOT_FOUND, naming the field.",
+		name: 'layoutMandatoryNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: show({ writeOperation: ['create', 'upsert'], recordSource: ['mapper'] }),
+	},
+	{
 		displayName: 'Record (JSON)',
 		name: 'recordJson',
 		type: 'json',
@@ -137,8 +145,17 @@ export const properties: INodeProperties[] = [
 				value: 'default',
 				description: 'Send no trigger list: Zoho runs workflow rules, approvals and blueprints',
 			},
-			{ name: 'None', value: 'none', description: 'Run no workflow rule, approval or blueprint' },
-			{ name: 'Selected', value: 'selected' },
+			{
+				name: 'None',
+				value: 'none',
+				description:
+					'Run no workflow rule, approval, blueprint, Pathfinder process or orchestration',
+			},
+			{
+				name: 'Selected',
+				value: 'selected',
+				description: 'Run only the automation picked below; Zoho runs none of the others',
+			},
 		],
 		default: 'default',
 		displayOptions: show({ writeOperation: ['create', 'update', 'upsert'] }),
@@ -150,10 +167,23 @@ export const properties: INodeProperties[] = [
 		options: [
 			{ name: 'Approval', value: 'approval' },
 			{ name: 'Blueprint', value: 'blueprint' },
+			{ name: 'Orchestration', value: 'orchestration' },
+			{ name: 'Pathfinder', value: 'pathfinder' },
 			{ name: 'Workflow', value: 'workflow' },
 		],
 		default: ['workflow'],
+		description:
+			'The automation Zoho runs for these records (sent as trigger). What is not picked does not run: Workflow alone turns approvals, blueprints, Pathfinder and orchestration off.',
 		displayOptions: show({ writeOperation: ['create', 'update', 'upsert'], trigger: ['selected'] }),
+	},
+	{
+		displayName: 'Run Workflow Rules',
+		name: 'deleteWorkflows',
+		type: 'boolean',
+		default: true,
+		description:
+			"Whether Zoho runs the module's workflow rules for the deleted records, as it does by default (off: sent as wf_trigger=false)",
+		displayOptions: show({ writeOperation: ['delete'] }),
 	},
 	{
 		displayName: 'Options',
@@ -181,7 +211,7 @@ export const properties: INodeProperties[] = [
 				description:
 					'Calls sent at once. Zoho limits concurrent calls per organisation (Free 5 … Ultimate 25), and writes of more than 10 records to 10 at once.',
 			},
-			timeoutProperty,
+			timeoutProperty(),
 		],
 	},
 ];

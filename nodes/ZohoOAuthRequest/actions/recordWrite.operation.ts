@@ -20,6 +20,7 @@ import {
 	type WriteTrigger,
 } from '../../../zoho/crm/writes';
 import { ZohoInputError, type ZohoError } from '../../../zoho/errors';
+import type { WriteEntry } from '../../../zoho/schemas';
 import type { NodeCredentials } from '../../shared/credentialSource';
 import { toNodeError } from '../../shared/nodeErrors';
 import {
@@ -96,7 +97,8 @@ export async function executeAll(input: RunInput): Promise<ItemOutcome[]> {
 		// Items may name different modules (an expression): each module is written in its own batches.
 		await writeModules({ input, settings, credentials, sendable, outcomes });
 	}
-	if (!continueOnFail) throwOnFailures({ ctx, outcomes, total: count });
+	if (!continueOnFail)
+		throwOnFailures({ ctx, outcomes, total: count, operation: settings.operation });
 	return prepared.map((entry): ItemOutcome => {
 		if ('error' in entry) return { error: entry.error };
 		const outcome = outcomes.get(entry.itemIndex);
@@ -158,7 +160,7 @@ function readSettings(ctx: IExecuteFunctions): NodeSettings {
 		batchSize,
 		concurrency: maxConcurrencyOption(options.maxConcurrency),
 		timeoutMs: timeoutOption(options.timeout),
-		...(operation === 'delete' ? {} : readTrigger(ctx)),
+		...(operation === 'delete' ? readDeleteWorkflows(ctx) : readTrigger(ctx)),
 		...(operation === 'upsert' ? readDuplicateCheckFields(ctx) : {}),
 	};
 }
@@ -173,9 +175,15 @@ function readTrigger(ctx: IExecuteFunctions): { trigger?: WriteTrigger[] } {
 		throw new ZohoInputError(
 			'Run Triggers',
 			`Unknown trigger "${String(unknown)}".`,
-			'Pick Workflow, Approval or Blueprint.',
+			'Pick Workflow, Approval, Blueprint, Pathfinder or Orchestration.',
 		);
 	return { trigger: list as WriteTrigger[] };
+}
+
+function readDeleteWorkflows(ctx: IExecuteFunctions): { runWorkflowsOnDelete?: boolean } {
+	return ctx.getNodeParameter('deleteWorkflows', 0, true) === false
+		? { runWorkflowsOnDelete: false }
+		: {};
 }
 
 function readDuplicateCheckFields(ctx: IExecuteFunctions): { duplicateCheckFields?: string[] } {
@@ -231,19 +239,39 @@ function groupByModule<T extends { module: string }>(entries: readonly T[]): Map
 	return groups;
 }
 
-/** Without Continue On Fail: refusals become one error saying how many; a failed call is thrown as it is. */
+/**
+ * Without Continue On Fail: failures become one error saying how many, and which records
+ * Zoho wrote anyway; a failed call that wrote nothing is thrown as it is.
+ */
 function throwOnFailures(options: {
 	ctx: IExecuteFunctions;
 	outcomes: Map<number, RecordOutcome>;
 	total: number;
+	operation: RecordWriteOperation;
 }): void {
-	const failures = [...options.outcomes.entries()]
+	const sorted = [...options.outcomes.entries()].sort(([a], [b]) => a - b);
+	const failures = sorted
 		.filter((entry): entry is [number, { ok: false; error: ZohoError }] => !entry[1].ok)
-		.map(([itemIndex, outcome]) => ({ itemIndex, error: outcome.error }))
-		.sort((a, b) => a.itemIndex - b.itemIndex);
+		.map(([itemIndex, outcome]) => ({ itemIndex, error: outcome.error }));
 	const first = failures[0];
 	if (!first) return;
+	const written = sorted
+		.filter((entry): entry is [number, { ok: true; entry: WriteEntry }] => entry[1].ok)
+		.map(([itemIndex, outcome]) => ({ itemIndex, id: writtenId(outcome.entry) }));
 	const node = options.ctx.getNode();
-	if (first.error.code !== 'RECORD_REFUSED') throw toNodeError(node, first.error, first.itemIndex);
-	throw toNodeError(node, refusalSummary({ failures, total: options.total }), first.itemIndex);
+	if (written.length === 0 && first.error.code !== 'RECORD_REFUSED')
+		throw toNodeError(node, first.error, first.itemIndex);
+	const summary = refusalSummary({
+		operation: options.operation,
+		failures,
+		written,
+		total: options.total,
+	});
+	throw toNodeError(node, summary, first.itemIndex);
+}
+
+/** The record id in Zoho's answer for a written record (`details.id`). */
+function writtenId(entry: WriteEntry): string | undefined {
+	const id = entry.details?.id;
+	return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
 }

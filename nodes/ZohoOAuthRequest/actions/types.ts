@@ -39,7 +39,7 @@ export interface ItemOperation extends OperationFile {
 }
 
 /** Takes every input item at once (it batches them into calls): one outcome per input item, in order. */
-export interface BatchOperation extends OperationFile {
+interface BatchOperation extends OperationFile {
 	executeAll(input: RunInput): Promise<ItemOutcome[]>;
 }
 

@@ -11,7 +11,7 @@ import { toNodeError } from '../nodeErrors';
 import { DEFAULT_TIMEOUT_MS, nodeParams, readCrmTarget } from '../parameters';
 import { zohoAccess } from '../zohoRuntime';
 
-export interface EditorCall {
+interface EditorCall {
 	api: ZohoApiClient;
 	callOptions: ApiCallOptions;
 	target: CrmTarget;

@@ -1,0 +1,174 @@
+/**
+ * Export Records (Bulk Read): one export job per 200,000 records, waited for, downloaded
+ * and read as a stream (zoho/crm/bulkReadJob.ts, bulkReadFile.ts); out come the records as
+ * items, or each page's CSV as a file.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { ApiAccess } from '../../../zoho/api/apiClient';
+import {
+	buildBulkReadRequest,
+	criteriaFromZohoJson,
+	modifiedRange,
+	type BulkReadCriteria,
+	type BulkReadRequestOptions,
+} from '../../../zoho/crm/bulkRead';
+import { bulkReadCsv, readBulkReadFile } from '../../../zoho/crm/bulkReadFile';
+import { bulkExportPages, type BulkExportPage } from '../../../zoho/crm/bulkReadJob';
+import { fetchFields } from '../../../zoho/crm/metadata';
+import type { ModuleTarget } from '../../../zoho/crm/module';
+import { fieldTypeSchema, type FieldType } from '../../../zoho/crm/recordValues';
+import { forEachOf } from '../../../zoho/forEachOf';
+import {
+	itemParams,
+	parseJsonParam,
+	positiveInteger,
+	readModule,
+	readCrmOnlyTarget,
+	text,
+	timeoutOption,
+	type ParamReader,
+} from '../../shared/parameters';
+import { apiAccess } from '../../shared/zohoRuntime';
+import { DEFAULT_MAX_WAIT_MINUTES, OPERATION } from './exportRecords.description';
+import type { ItemInput } from './types';
+
+export { properties } from './exportRecords.description';
+
+export const option = {
+	name: 'Export Records (Bulk Read)',
+	value: OPERATION,
+	action: 'Export records in bulk',
+	description:
+		"Export a whole CRM module, or what changed in it, with Zoho's Bulk Read: 200,000 records per job",
+};
+
+interface ExportSettings {
+	target: ModuleTarget;
+	request: Omit<BulkReadRequestOptions, 'pageToken' | 'callbackUrl'>;
+	output: 'records' | 'csvFile';
+	binaryPropertyName: string;
+	maxWaitMs: number;
+	timeoutMs: number;
+}
+
+export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
+	const { ctx, itemIndex, runtime } = input;
+	const settings = readSettings(itemParams(ctx, itemIndex));
+	const credentials = await input.credentials.read();
+	const access = apiAccess(input, { credentials, timeoutMs: settings.timeoutMs });
+	const pages = bulkExportPages(access, {
+		version: settings.target.crmVersion,
+		request: settings.request,
+		timing: runtime.jobTiming,
+		clock: runtime.clock,
+		maxWaitMs: settings.maxWaitMs,
+	});
+	return settings.output === 'csvFile'
+		? await fileItems({ ctx, pages, settings })
+		: await recordItems({ access, pages, settings });
+}
+
+/** Every record of every page, its values typed from the module's fields (one more call). */
+async function recordItems(options: {
+	access: ApiAccess;
+	pages: AsyncGenerator<BulkExportPage>;
+	settings: ExportSettings;
+}): Promise<INodeExecutionData[]> {
+	const { access, settings } = options;
+	let fields: FieldType[] | undefined;
+	const items: INodeExecutionData[] = [];
+	await forEachOf(options.pages, async (page) => {
+		// Asked once the first job is done: Zoho's refusal of the job is the more telling error.
+		fields ??= fieldTypeSchema
+			.array()
+			.parse(
+				await fetchFields({ ...access, target: settings.target, module: settings.target.module }),
+			);
+		const batches = readBulkReadFile(page.zip, { fields, signal: access.callOptions.signal });
+		await forEachOf(batches, (batch) => {
+			for (const json of batch) items.push({ json });
+		});
+	});
+	return items;
+}
+
+/** One item per page: Zoho's CSV as a file, with what the page holds. */
+async function fileItems(options: {
+	ctx: IExecuteFunctions;
+	pages: AsyncGenerator<BulkExportPage>;
+	settings: ExportSettings;
+}): Promise<INodeExecutionData[]> {
+	const { ctx, settings } = options;
+	const { module } = settings.target;
+	const items: INodeExecutionData[] = [];
+	await forEachOf(options.pages, async ({ job, result, zip }) => {
+		const file = await ctx.helpers.prepareBinaryData(
+			bulkReadCsv(zip),
+			`${module}-page-${result.page}.csv`,
+			'text/csv',
+		);
+		const json: IDataObject = {
+			module,
+			page: result.page,
+			count: result.count,
+			moreRecords: result.more_records,
+			jobId: job.id,
+		};
+		items.push({ json, binary: { [settings.binaryPropertyName]: file } });
+	});
+	return items;
+}
+
+function readSettings(param: ParamReader): ExportSettings {
+	const target = { ...readCrmOnlyTarget(param), module: readModule(param) };
+	const filters = param('exportFilters', {}) as IDataObject;
+	const options = param('exportOptions', {}) as IDataObject;
+	const cvid = text(filters.customViewId);
+	const request = {
+		module: target.module,
+		fields: readFields(param('fields', [])),
+		...readCriteria(filters),
+		...(cvid === '' ? {} : { cvid }),
+	};
+	// Checked now, before any call: the same check runs for each page's job.
+	buildBulkReadRequest(request);
+	const output = param('exportOutput', 'records') === 'csvFile' ? 'csvFile' : 'records';
+	return {
+		target,
+		request,
+		output,
+		binaryPropertyName: text(param('binaryPropertyName', 'data')) || 'data',
+		maxWaitMs:
+			60_000 *
+			(options.maxWaitMinutes === undefined
+				? DEFAULT_MAX_WAIT_MINUTES
+				: positiveInteger(options.maxWaitMinutes, 'Max Wait (Minutes)')),
+		timeoutMs: timeoutOption(options.timeout),
+	};
+}
+
+/** The Modified range and the criteria JSON, both when given (AND). */
+function readCriteria(filters: IDataObject): { criteria?: BulkReadCriteria } {
+	const range = modifiedRange({
+		...optionalDate(filters.modifiedFrom, 'from'),
+		...optionalDate(filters.modifiedTo, 'to'),
+	});
+	const raw = filters.criteriaJson;
+	const json = typeof raw === 'string' ? parseJsonParam(raw, 'Criteria (JSON)') : raw;
+	const own = json === undefined || json === null ? undefined : criteriaFromZohoJson(json);
+	if (range && own) return { criteria: { operator: 'and', criteria: [range, own] } };
+	const criteria = range ?? own;
+	return criteria ? { criteria } : {};
+}
+
+/** The picked fields, or an expression's list or comma-separated text. */
+function readFields(raw: unknown): string[] {
+	const list = Array.isArray(raw) ? (raw as unknown[]) : text(raw).split(',');
+	return list.map(text).filter((name) => name !== '');
+}
+
+function optionalDate(value: unknown, key: 'from' | 'to'): { from?: Date; to?: Date } {
+	const raw = text(value);
+	return raw === '' ? {} : { [key]: new Date(raw) };
+}

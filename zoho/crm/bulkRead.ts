@@ -1,0 +1,345 @@
+/**
+ * Bulk Read requests and answers: the body of `POST /crm/bulk/v8/read`, its criteria, and
+ * zod schemas of the job answers and the callback. Sources: spec `v8.0/bulk_read.json`
+ * (Request_Wrapper, Query, Criteria, CallBack, Job_Detail, Result, Success_Response);
+ * https://www.zoho.com/crm/developer/docs/api/bulk-read/limitations.html (200,000 records a
+ * page, not for Notes, Attachments or Emails, 10 downloads a minute).
+ */
+import { z } from 'zod';
+import { ZohoInputError } from '../errors';
+import { checkFieldNames } from './apiNames';
+import { checkModuleName } from './module';
+
+/** Records in one result page. */
+export const BULK_READ_PAGE_SIZE = 200_000;
+/** Result downloads Zoho allows in a minute; past it, 429 for a minute. */
+export const BULK_READ_DOWNLOADS_PER_MINUTE = 10;
+/** Conditions in one criteria (Zoho names CRITERIA_LIMIT_EXCEEDED; 25 as for COQL). */
+export const MAX_BULK_READ_CRITERIA = 25;
+/** Modules Bulk Read does not export. */
+export const BULK_READ_UNSUPPORTED_MODULES: readonly string[] = ['Notes', 'Attachments', 'Emails'];
+
+export const BULK_READ_COMPARATORS = [
+	'equal',
+	'not_equal',
+	'in',
+	'not_in',
+	'contains',
+	'not_contains',
+	'starts_with',
+	'ends_with',
+	'greater_than',
+	'greater_equal',
+	'less_than',
+	'less_equal',
+	'between',
+	'not_between',
+] as const;
+export type BulkReadComparator = (typeof BULK_READ_COMPARATORS)[number];
+
+export type CriteriaValue = string | number | boolean;
+
+export interface BulkReadCondition {
+	field: string;
+	comparator: BulkReadComparator;
+	/** A list for in / not_in, two values for between / not_between. */
+	value: CriteriaValue | CriteriaValue[];
+}
+
+export interface BulkReadGroup {
+	operator: 'and' | 'or';
+	criteria: BulkReadCriteria[];
+}
+
+export type BulkReadCriteria = BulkReadCondition | BulkReadGroup;
+
+/** Zoho's wire form of criteria. */
+export type BulkReadCriteriaBody =
+	| { field: { api_name: string }; comparator: BulkReadComparator; value: unknown }
+	| { group_operator: 'and' | 'or'; group: BulkReadCriteriaBody[] };
+
+export interface BulkReadRequestBody {
+	callback?: { url: string; method: 'post' };
+	query: {
+		module: { api_name: string };
+		fields?: string[];
+		criteria?: BulkReadCriteriaBody;
+		cvid?: string;
+		page_token?: string;
+	};
+	file_type: 'csv';
+}
+
+export interface BulkReadRequestOptions {
+	module: string;
+	/** Field API names (`Lookup.Field` reads a looked-up record's field); all fields when absent. */
+	fields?: readonly string[];
+	criteria?: BulkReadCriteria;
+	/** A custom view's id: its records only. */
+	cvid?: string;
+	/** `next_page_token` of the previous page's job: the next page of the same export. */
+	pageToken?: string;
+	/** Where Zoho POSTs the job when it ends. */
+	callbackUrl?: string;
+}
+
+/** Records changed in [from, to] (inclusive), for incremental exports. */
+export function modifiedBetween(from: Date, to: Date): BulkReadCondition {
+	if (!(from.getTime() <= to.getTime()))
+		throw new ZohoInputError(
+			'Modified Between',
+			'The start of the Modified_Time range is after its end (or not a date).',
+			'Give a start that is not later than the end.',
+		);
+	return { field: 'Modified_Time', comparator: 'between', value: [zohoTime(from), zohoTime(to)] };
+}
+
+/** Records changed from `from` and/or up to `to` (inclusive); undefined when neither is given. */
+export function modifiedRange(range: { from?: Date; to?: Date }): BulkReadCondition | undefined {
+	const { from, to } = range;
+	for (const [date, name] of [
+		[from, 'Modified From'],
+		[to, 'Modified To'],
+	] as const)
+		if (date !== undefined && Number.isNaN(date.getTime()))
+			throw new ZohoInputError(
+				name,
+				`${name} is not a date and time.`,
+				'Pick a date, or give an ISO 8601 time such as 2026-01-31T09:00:00Z.',
+			);
+	if (from && to) return modifiedBetween(from, to);
+	if (from) return { field: 'Modified_Time', comparator: 'greater_equal', value: zohoTime(from) };
+	if (to) return { field: 'Modified_Time', comparator: 'less_equal', value: zohoTime(to) };
+	return undefined;
+}
+
+/** `2026-01-31T10:20:30+00:00`: Zoho's date-time form (no fractions, an offset). */
+export function zohoTime(date: Date): string {
+	return `${date.toISOString().slice(0, 19)}+00:00`;
+}
+
+const criteriaValueSchema = z.union([z.string(), z.number(), z.boolean()]);
+
+/** Zoho's criteria as its docs write it: a condition, or a group of them (and/or, any case). */
+const wireCriteriaSchema: z.ZodType<BulkReadCriteria, z.ZodTypeDef, unknown> = z.lazy(() =>
+	z.union([
+		z
+			.object({
+				group_operator: z
+					.string()
+					.transform((text) => text.toLowerCase())
+					.pipe(z.enum(['and', 'or'])),
+				group: z.array(wireCriteriaSchema),
+			})
+			.transform(
+				(group): BulkReadGroup => ({ operator: group.group_operator, criteria: group.group }),
+			),
+		z
+			.object({
+				field: z.object({ api_name: z.string().min(1) }).optional(),
+				api_name: z.string().min(1).optional(),
+				comparator: z.enum(BULK_READ_COMPARATORS),
+				value: z.union([criteriaValueSchema, z.array(criteriaValueSchema)]),
+			})
+			.refine((condition) => (condition.field?.api_name ?? condition.api_name) !== undefined, {
+				message: 'a condition names its field: "field": { "api_name": … }',
+			})
+			.transform(
+				(condition): BulkReadCondition => ({
+					field: condition.field?.api_name ?? condition.api_name ?? '',
+					comparator: condition.comparator,
+					value: condition.value,
+				}),
+			),
+	]),
+);
+
+/**
+ * Criteria a user wrote in Zoho's form (`{"field": {"api_name": …}, "comparator": …,
+ * "value": …}` or `{"group_operator": "and", "group": […]}`), checked.
+ */
+export function criteriaFromZohoJson(value: unknown, field = 'Criteria (JSON)'): BulkReadCriteria {
+	const parsed = wireCriteriaSchema.safeParse(value);
+	if (parsed.success) return parsed.data;
+	const issue = parsed.error.issues[0];
+	throw new ZohoInputError(
+		field,
+		`The criteria is not Zoho's Bulk Read criteria${issue ? ` (${issue.path.join('.') || 'top'}: ${issue.message})` : ''}.`,
+		`Write a condition such as { "field": { "api_name": "Lead_Source" }, "comparator": "equal", "value": "Web" }, or a group { "group_operator": "and", "group": [ … ] }; comparators: ${BULK_READ_COMPARATORS.join(', ')}.`,
+	);
+}
+
+/** The body of a Create Bulk Read Job call, checked. */
+export function buildBulkReadRequest(options: BulkReadRequestOptions): BulkReadRequestBody {
+	checkModuleName(options.module);
+	const unsupported = BULK_READ_UNSUPPORTED_MODULES.find(
+		(name) => name.toLowerCase() === options.module.toLowerCase(),
+	);
+	if (unsupported)
+		throw new ZohoInputError(
+			'Module',
+			`Zoho's Bulk Read does not export ${unsupported}.`,
+			'Read this module with the API Request operation or a COQL query instead.',
+		);
+	const query: BulkReadRequestBody['query'] = { module: { api_name: options.module } };
+	if (options.fields !== undefined && options.fields.length > 0) {
+		checkFieldNames(options.fields, 'Fields');
+		query.fields = [...new Set(options.fields)];
+	}
+	if (options.criteria) {
+		const counter = { conditions: 0 };
+		query.criteria = criteriaBody(options.criteria, counter);
+		if (counter.conditions > MAX_BULK_READ_CRITERIA)
+			throw new ZohoInputError(
+				'Criteria',
+				`The criteria has ${counter.conditions} conditions; Zoho allows ${MAX_BULK_READ_CRITERIA}.`,
+				'Use fewer conditions, or a custom view (cvid) that holds some of them.',
+			);
+	}
+	if (options.cvid !== undefined) {
+		if (!/^\d{1,25}$/.test(options.cvid))
+			throw new ZohoInputError(
+				'Custom View',
+				'A custom view id is made of digits.',
+				'Pick the custom view from the list.',
+			);
+		query.cvid = options.cvid;
+	}
+	if (options.pageToken !== undefined) query.page_token = options.pageToken;
+	const body: BulkReadRequestBody = { query, file_type: 'csv' };
+	if (options.callbackUrl !== undefined) {
+		if (!/^https?:\/\//i.test(options.callbackUrl) || !URL.canParse(options.callbackUrl))
+			throw new ZohoInputError(
+				'Callback URL',
+				'The callback URL is not an http(s) URL.',
+				'Give a full URL that Zoho can reach, e.g. https://n8n.example.com/webhook/zoho-export.',
+			);
+		body.callback = { url: options.callbackUrl, method: 'post' };
+	}
+	return body;
+}
+
+function criteriaBody(
+	criteria: BulkReadCriteria,
+	counter: { conditions: number },
+): BulkReadCriteriaBody {
+	if ('operator' in criteria) {
+		if (criteria.criteria.length === 0)
+			throw new ZohoInputError(
+				'Criteria',
+				'A group of criteria is empty.',
+				'Add a condition to it or remove it.',
+			);
+		return {
+			group_operator: criteria.operator,
+			group: criteria.criteria.map((member) => criteriaBody(member, counter)),
+		};
+	}
+	counter.conditions += 1;
+	const { field, comparator, value } = criteria;
+	checkFieldNames([field], 'Criteria');
+	const list = comparator === 'in' || comparator === 'not_in';
+	const range = comparator === 'between' || comparator === 'not_between';
+	if ((list || range) !== Array.isArray(value) || (range && (value as unknown[]).length !== 2))
+		throw new ZohoInputError(
+			'Criteria',
+			`The value for ${field} ${comparator} must be ${range ? 'two values' : list ? 'a list' : 'one value'}.`,
+			'Fix the condition value.',
+		);
+	return { field: { api_name: field }, comparator, value };
+}
+
+// ---- Answers ----
+
+export const BULK_READ_STATES = ['ADDED', 'QUEUED', 'IN PROGRESS', 'COMPLETED', 'FAILURE'] as const;
+export type BulkReadState = (typeof BULK_READ_STATES)[number];
+
+const userSchema = z.object({ id: z.string(), name: z.string().optional() }).passthrough();
+
+/** 201 of Create Bulk Read Job. */
+export const bulkReadCreatedSchema = z
+	.object({
+		data: z
+			.array(
+				z
+					.object({
+						status: z.literal('success'),
+						code: z.string(),
+						message: z.string().optional(),
+						details: z
+							.object({
+								id: z.string().min(1),
+								operation: z.string().optional(),
+								state: z.string().optional(),
+								created_by: userSchema.optional(),
+								created_time: z.string().optional(),
+							})
+							.passthrough(),
+					})
+					.passthrough(),
+			)
+			.min(1),
+	})
+	.passthrough();
+
+export const bulkReadResultSchema = z
+	.object({
+		page: z.number().int().positive(),
+		per_page: z.number().int().positive().optional(),
+		count: z.number().int().nonnegative(),
+		download_url: z.string().min(1),
+		more_records: z.boolean(),
+		next_page_token: z.string().nullable().optional(),
+	})
+	.passthrough();
+export type BulkReadResult = z.infer<typeof bulkReadResultSchema>;
+
+/** One job of Get Bulk Read Job Details; `result` once COMPLETED. */
+export const bulkReadJobSchema = z
+	.object({
+		id: z.string().min(1),
+		operation: z.string().optional(),
+		state: z.enum(BULK_READ_STATES),
+		query: z.record(z.unknown()).optional(),
+		created_by: userSchema.optional(),
+		created_time: z.string().optional(),
+		file_type: z.string().optional(),
+		result: bulkReadResultSchema.optional(),
+	})
+	.passthrough();
+export type BulkReadJob = z.infer<typeof bulkReadJobSchema>;
+
+export const bulkReadJobAnswerSchema = z
+	.object({ data: z.array(bulkReadJobSchema).min(1) })
+	.passthrough();
+
+/** What Zoho POSTs to the callback URL when a job ends (the job, keyed `job_id`). */
+export const bulkReadCallbackSchema = bulkReadJobSchema
+	.omit({ id: true })
+	.extend({ job_id: z.string().min(1) })
+	.passthrough();
+
+/** What a job's state means to a caller waiting for it. */
+export function jobOutcome(job: BulkReadJob): 'waiting' | 'completed' | 'failed' {
+	if (job.state === 'COMPLETED') return 'completed';
+	return job.state === 'FAILURE' ? 'failed' : 'waiting';
+}
+
+/** When to ask for a job's state: after `firstMs`, then doubling, at most `maxMs` apart. */
+export interface PollSchedule {
+	firstMs: number;
+	maxMs: number;
+}
+
+/** A job takes seconds to minutes; asking more often than this only spends credits. */
+export const DEFAULT_POLL_SCHEDULE: PollSchedule = { firstMs: 2000, maxMs: 30_000 };
+
+/** How long to wait before asking for a job's state the `attempt`-th time (from 0). */
+export function jobPollDelayMs(
+	attempt: number,
+	schedule: PollSchedule = DEFAULT_POLL_SCHEDULE,
+): number {
+	const step = Math.max(0, Math.floor(attempt));
+	// 2^20 is past any sensible ratio of the two: no overflow for long waits.
+	return Math.min(schedule.maxMs, schedule.firstMs * 2 ** Math.min(step, 20));
+}

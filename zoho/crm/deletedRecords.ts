@@ -1,0 +1,138 @@
+/**
+ * Deleted records: the request of `GET /crm/v8/{Module}/deleted` and the schema of its
+ * answer. Sources: spec `v8.0/record.json` operation "Get Deleted Records" (parameters
+ * type, page, per_page, header If-Modified-Since; Deleted_Record) and
+ * https://www.zoho.com/crm/developer/docs/api/v2/get-deleted-records.html (type all,
+ * recycle or permanent; `all` by default). Records stay 60 days in the recycle bin, then
+ * count as permanently deleted.
+ */
+import { z } from 'zod';
+import type { ApiAccess } from '../api/apiClient';
+import { listPageBody } from '../api/pagination';
+import { ZohoInputError, ZohoTransportError } from '../errors';
+import { describeUrl } from '../secrets';
+import { checkModuleName, crmBaseUrl, type ModuleTarget } from './module';
+
+export const DELETED_TYPES = ['all', 'recycle', 'permanent'] as const;
+export type DeletedType = (typeof DELETED_TYPES)[number];
+export const DELETED_MAX_PER_PAGE = 200;
+
+export interface DeletedRecordsRequest {
+	/** Path relative to the CRM base URL, e.g. `/Leads/deleted`. */
+	path: string;
+	query: Record<string, string>;
+	headers: Record<string, string>;
+}
+
+/** The call for one page of a module's deleted records, deleted after `since` when given. */
+export function deletedRecordsRequest(options: {
+	module: string;
+	type?: DeletedType;
+	page?: number;
+	perPage?: number;
+	since?: Date;
+}): DeletedRecordsRequest {
+	checkModuleName(options.module);
+	const page = options.page ?? 1;
+	const perPage = options.perPage ?? DELETED_MAX_PER_PAGE;
+	if (!Number.isInteger(page) || page < 1)
+		throw new ZohoInputError('Page', 'The page must be a whole number from 1.', 'Start at page 1.');
+	if (!Number.isInteger(perPage) || perPage < 1 || perPage > DELETED_MAX_PER_PAGE)
+		throw new ZohoInputError(
+			'Per Page',
+			`Zoho lists 1 to ${DELETED_MAX_PER_PAGE} deleted records a page.`,
+			`Use at most ${DELETED_MAX_PER_PAGE}.`,
+		);
+	const headers: Record<string, string> = {};
+	if (options.since !== undefined) {
+		if (Number.isNaN(options.since.getTime()))
+			throw new ZohoInputError(
+				'Deleted Since',
+				'The time is not a valid date.',
+				'Give a date and time, e.g. 2026-01-31T09:00:00Z.',
+			);
+		headers['If-Modified-Since'] = `${options.since.toISOString().slice(0, 19)}+00:00`;
+	}
+	return {
+		path: `/${options.module}/deleted`,
+		query: { type: options.type ?? 'all', page: String(page), per_page: String(perPage) },
+		headers,
+	};
+}
+
+const userSchema = z.object({ id: z.string(), name: z.string().optional() }).passthrough();
+
+export const deletedRecordSchema = z
+	.object({
+		id: z.string().min(1),
+		display_name: z.string().nullable().optional(),
+		type: z.enum(['recycle', 'permanent']),
+		deleted_by: userSchema.nullable().optional(),
+		created_by: userSchema.nullable().optional(),
+		deleted_time: z.string().min(1),
+	})
+	.passthrough();
+export type DeletedRecord = z.infer<typeof deletedRecordSchema>;
+
+/** A page of deleted records (none: HTTP 204, or 304 after If-Modified-Since). */
+export const deletedRecordsAnswerSchema = z
+	.object({
+		data: z.array(deletedRecordSchema),
+		info: z
+			.object({
+				per_page: z.number().int().nullable().optional(),
+				count: z.number().int().nullable().optional(),
+				page: z.number().int().nullable().optional(),
+				more_records: z.boolean().nullable().optional(),
+			})
+			.passthrough(),
+	})
+	.passthrough();
+export type DeletedRecordsAnswer = z.infer<typeof deletedRecordsAnswerSchema>;
+
+/**
+ * A module's deleted records, newest deletion first, a page at a time, read to the end or
+ * to `limit` records. One page size for the whole read: pages are offsets of it.
+ */
+export async function* deletedRecordPages(
+	access: ApiAccess,
+	options: { target: ModuleTarget; type?: DeletedType; since?: Date; limit?: number },
+): AsyncGenerator<DeletedRecord[]> {
+	const { target } = options;
+	const wanted = options.limit ?? Number.POSITIVE_INFINITY;
+	const perPage = Math.min(DELETED_MAX_PER_PAGE, wanted);
+	let read = 0;
+	for (let page = 1; read < wanted; page += 1) {
+		const request = deletedRecordsRequest({
+			module: target.module,
+			page,
+			perPage,
+			...(options.type === undefined ? {} : { type: options.type }),
+			...(options.since === undefined ? {} : { since: options.since }),
+		});
+		const res = await access.api.call(
+			(token) => ({
+				method: 'GET',
+				url: `${crmBaseUrl(target, { apiDomain: token.apiDomain, accountsUrl: access.callOptions.credentials.accountsUrl })}${request.path}`,
+				query: Object.entries(request.query),
+				headers: request.headers,
+			}),
+			access.callOptions,
+		);
+		const url = describeUrl(res.url);
+		// 204 when nothing was deleted, 304 when nothing since If-Modified-Since.
+		const json = listPageBody(res.body, url);
+		if (json === undefined) return;
+		const parsed = deletedRecordsAnswerSchema.safeParse(json);
+		if (!parsed.success)
+			throw new ZohoTransportError(
+				'INVALID_RESPONSE',
+				`Zoho's answer (${url}) is not a list of deleted records.`,
+				{ url, hint: 'Check the module and API version; if the answer stays so, report it.' },
+			);
+		const records = parsed.data.data.slice(0, wanted - read);
+		if (records.length > 0) yield records;
+		read += records.length;
+		if (parsed.data.info.more_records !== true || parsed.data.data.length < perPage) return;
+	}
+}
