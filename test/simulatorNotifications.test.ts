@@ -286,7 +286,7 @@ describe('enabling a channel', () => {
 			],
 		];
 		for (const [element, code, field] of cases) {
-			const answer = await watch('POST', element);
+			const answer = await sim.deliberately('a bad channel element', () => watch('POST', element));
 			expect(answer.status).toBe(400);
 			expect(entriesOf(answer)[0]).toMatchObject({
 				code,
@@ -294,10 +294,14 @@ describe('enabling a channel', () => {
 				details: { api_name: field, json_path: `$.watch[0].${field}` },
 			});
 		}
-		const notJson = await call({ path: '/crm/v8/actions/watch', method: 'POST', rawBody: '{' });
+		const notJson = await sim.deliberately('a body that is not JSON', () =>
+			call({ path: '/crm/v8/actions/watch', method: 'POST', rawBody: '{' }),
+		);
 		expect(notJson.status).toBe(400);
 		expect(notJson.json.code).toBe('INVALID_DATA');
-		const noWatch = await call({ path: '/crm/v8/actions/watch', method: 'POST', body: {} });
+		const noWatch = await sim.deliberately('a body without watch', () =>
+			call({ path: '/crm/v8/actions/watch', method: 'POST', body: {} }),
+		);
 		expect(noWatch.status).toBe(400);
 		expect(noWatch.json).toMatchObject({
 			code: 'MANDATORY_NOT_FOUND',
@@ -307,16 +311,18 @@ describe('enabling a channel', () => {
 	});
 
 	it('answers 207 when some elements of one call succeed and others fail', async () => {
-		const answer = await call({
-			path: '/crm/v8/actions/watch',
-			method: 'POST',
-			body: {
-				watch: [
-					{ channel_id: newChannel(), events: ['Leads.all'], notify_url: receiver.url() },
-					{ channel_id: newChannel(), events: ['Leads.all'] },
-				],
-			},
-		});
+		const answer = await sim.deliberately('the second element has no notify_url', () =>
+			call({
+				path: '/crm/v8/actions/watch',
+				method: 'POST',
+				body: {
+					watch: [
+						{ channel_id: newChannel(), events: ['Leads.all'], notify_url: receiver.url() },
+						{ channel_id: newChannel(), events: ['Leads.all'] },
+					],
+				},
+			}),
+		);
 		expect(answer.status).toBe(207);
 		expect(entriesOf(answer).map((entry) => entry.status)).toEqual(['success', 'error']);
 	});
@@ -772,7 +778,10 @@ describe('updating and disabling', () => {
 		expect((byModule.json.watch as Array<Record<string, unknown>>)[0]?.resource_name).toBe('Deals');
 		const paged = await call({ path: '/crm/v8/actions/watch?per_page=2&page=2' });
 		expect(paged.json.info).toEqual({ per_page: 2, count: 1, page: 2, more_records: false });
-		expect((await call({ path: '/crm/v8/actions/watch?per_page=500' })).status).toBe(400);
+		const tooMany = await sim.deliberately('per_page past 200', () =>
+			call({ path: '/crm/v8/actions/watch?per_page=500' }),
+		);
+		expect(tooMany.status).toBe(400);
 	});
 
 	it('DELETE disables whole channels; unknown ones answer NOT_SUBSCRIBED', async () => {
@@ -799,7 +808,9 @@ describe('updating and disabling', () => {
 		});
 		expect(again.status).toBe(202);
 		expect(entriesOf(again)[0]?.code).toBe('NOT_SUBSCRIBED');
-		const missing = await call({ path: '/crm/v8/actions/watch', method: 'DELETE' });
+		const missing = await sim.deliberately('DELETE without channel_ids', () =>
+			call({ path: '/crm/v8/actions/watch', method: 'DELETE' }),
+		);
 		expect(missing.status).toBe(400);
 		expect(missing.json).toMatchObject({
 			code: 'REQUIRED_PARAM_MISSING',

@@ -242,7 +242,7 @@ class Session {
 	}
 
 	private async fieldsToAsk(): Promise<string[]> {
-		return this.fields.get(this.reader());
+		return this.fields.get({ ...this.reader(), listFields: this.access.runtime.listFields });
 	}
 
 	private async check(): Promise<void> {

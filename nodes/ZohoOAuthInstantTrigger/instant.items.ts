@@ -6,9 +6,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiCallOptions, ZohoApiClient } from '../../zoho/api/apiClient';
-import { moduleFieldsToAsk } from '../../zoho/crm/fieldChoice';
+import { TIME_FIELDS } from '../../zoho/crm/changes';
 import type { InstantEvent } from '../../zoho/crm/instantLedger';
-import { fetchFields } from '../../zoho/crm/metadata';
+import type { ListFieldsCache } from '../../zoho/crm/listFields';
 import type { NotificationCallback } from '../../zoho/crm/notifications';
 import type { TriggerRecord } from '../../zoho/crm/watermark';
 import { parseJsonBody } from '../../zoho/json';
@@ -54,24 +54,26 @@ export function relayedCallback(
 }
 
 /**
- * The fields asked for: the user's, else the module's own, read once. Kept for the
- * consumer's life: the ledger tells versions apart by the values read, so the catch-up
- * and the callbacks' fetches must ask for the same fields.
+ * The fields asked for: the user's, else the module's own (the runtime's listFields), read
+ * once. Kept for the consumer's life: the ledger tells versions apart by the values read,
+ * so the catch-up and the callbacks' fetches must ask for the same fields.
  */
 export class FieldsToAsk {
 	private cached?: Promise<string[]>;
 
 	constructor(private readonly settings: InstantSettings) {}
 
-	async get(reader: { api: ZohoApiClient; callOptions: ApiCallOptions }): Promise<string[]> {
+	async get(reader: {
+		api: ZohoApiClient;
+		callOptions: ApiCallOptions;
+		listFields: ListFieldsCache;
+	}): Promise<string[]> {
 		const { settings } = this;
 		if (settings.fields) return settings.fields;
 		if (!this.cached) {
-			const reading = fetchFields({
-				...reader,
-				target: settings.target,
-				module: settings.target.module,
-			}).then(moduleFieldsToAsk);
+			const reading = reader.listFields
+				.fieldsFor({ ...reader, target: settings.target, required: TIME_FIELDS })
+				.then((choice) => choice.fields);
 			this.cached = reading;
 			// A failed read is not kept: the next call asks again (the caller sees the failure).
 			void reading.catch(() => {

@@ -2,7 +2,9 @@
 import type { InstantEvent } from '../../zoho/crm/instantLedger';
 import type { ModuleTarget } from '../../zoho/crm/module';
 import type { WatchEvent } from '../../zoho/crm/notifications';
-import { fieldsToAsk } from '../../zoho/crm/fieldChoice';
+import { checkFieldNames } from '../../zoho/crm/apiNames';
+import { TIME_FIELDS } from '../../zoho/crm/changes';
+import { checkListFields } from '../../zoho/crm/listFields';
 import { WATCH_CRM_VERSION } from '../../zoho/crm/watchApi';
 import { ZohoInputError } from '../../zoho/errors';
 import {
@@ -61,7 +63,7 @@ export function readInstantSettings(ctx: NodeParameterSource): InstantSettings {
 		target: { product: 'crm', crmVersion: WATCH_CRM_VERSION, module },
 		events,
 		watchEvents: events.map((event) => EVENT_OF[event]),
-		...(fields.length > 0 ? { fields: fieldsToAsk(fields) } : {}),
+		...(fields.length > 0 ? { fields: checkedFields(fields) } : {}),
 		...(watchFields.length > 0
 			? {
 					condition: {
@@ -80,6 +82,12 @@ export function readInstantSettings(ctx: NodeParameterSource): InstantSettings {
 		startFrom: startFromOption(options.startFrom),
 		timeoutMs: timeoutOption(options.timeout),
 	};
+}
+
+/** The user's Fields with the time fields the ledger reads: API names, at most 50 in all. */
+function checkedFields(fields: readonly string[]): string[] {
+	checkFieldNames(fields, 'Fields');
+	return checkListFields(fields, { required: TIME_FIELDS, label: 'Fields' });
 }
 
 /** What the trigger's state belongs to: a state of another module starts afresh. */

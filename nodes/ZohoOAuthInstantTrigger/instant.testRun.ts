@@ -60,7 +60,10 @@ async function testItems(
 	const event = callbackEvent(callback);
 	const { module } = settings.target;
 	if (event === 'deleted') return callback.ids.map((id) => deletedItem(id, module));
-	const fields = await new FieldsToAsk(settings).get(access.caller);
+	const fields = await new FieldsToAsk(settings).get({
+		...access.caller,
+		listFields: access.runtime.listFields,
+	});
 	const records = await fetchRecordsById(access.caller, {
 		target: settings.target,
 		ids: callback.ids,
