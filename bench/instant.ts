@@ -239,7 +239,10 @@ export async function instantBench(
 				watchCalls:
 					countOf(activated, 'POST /crm/v8/actions/watch') +
 					countOf(activated, 'GET /crm/v8/actions/watch'),
-				checkCalls: countOf(activated, 'GET /crm/v8/Leads '),
+				// A check reads the changes, and the deletions (the Deleted event is on).
+				checkCalls:
+					countOf(activated, 'GET /crm/v8/Leads ') +
+					countOf(activated, 'GET /crm/v8/Leads/deleted '),
 			},
 			polling: { calls: countOf(during, 'GET /crm/v8/Contacts '), minutes },
 			batch: {

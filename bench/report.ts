@@ -377,7 +377,7 @@ export function instantRows(result: InstantResult): Row[] {
 			section,
 			what: 'API credits per idle day and trigger',
 			measured:
-				`instant: channel ${fixed(RENEWALS_PER_DAY, 2)} (a renewal every 3.5 days) + ${CHECK_MINUTES}-minute checks ${fixed(((24 * 60) / CHECK_MINUTES) * checkCalls, 0)} (${checkCalls} call per check, measured) = ${fixed(instantPerDay, 1)}; ` +
+				`instant: channel ${fixed(RENEWALS_PER_DAY, 2)} (a renewal every 3.5 days) + ${CHECK_MINUTES}-minute checks ${fixed(((24 * 60) / CHECK_MINUTES) * checkCalls, 0)} (${checkCalls} call${checkCalls === 1 ? '' : 's'} per check, measured: changes and deletions) = ${fixed(instantPerDay, 1)}; ` +
 				`with Catch Up off ${fixed(RENEWALS_PER_DAY, 2)}; activation ${result.activation.watchCalls} channel calls once. ` +
 				`Polling every minute: ${thousands(pollingPerDay)} (one call per poll: ${result.polling.calls} calls in the run's ${fixed(result.polling.minutes, 1)} min)`,
 			goal: 'channel < 1 a day, vs 1,440',

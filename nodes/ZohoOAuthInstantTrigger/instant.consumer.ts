@@ -13,6 +13,7 @@ import type { IDataObject, ITriggerFunctions } from 'n8n-workflow';
 
 import type { ConsumerLease } from '../../zoho/channelRelay';
 import { readChanges } from '../../zoho/crm/changes';
+import { readDeletions } from '../../zoho/crm/deletedChanges';
 import { InstantLedger, type InstantEvent } from '../../zoho/crm/instantLedger';
 import { channelHealth, renewalDue, type FieldCondition } from '../../zoho/crm/notifications';
 import { fetchRecordsById } from '../../zoho/crm/recordsById';
@@ -260,10 +261,25 @@ class Session {
 				const wanted = this.caughtUpEvent(record, event);
 				return wanted ? [recordItem(record, { event: wanted, changedValues: false })] : [];
 			});
+			items.push(...(await this.caughtUpDeletions()));
 			missed = items.length > 0;
 			await this.publish(items);
 		}
 		await this.keepChannel({ missed });
+	}
+
+	/** The deletions no callback brought, from Zoho's deleted-records list (when the Deleted event is on). */
+	private async caughtUpDeletions(): Promise<IDataObject[]> {
+		if (!this.wanted.has('deleted')) {
+			this.ledger.forgetDeletions();
+			return [];
+		}
+		const { records, next } = await readDeletions(this.reader(), {
+			target: this.settings.target,
+			watermark: this.ledger.deletionsWatermark,
+		});
+		const ids = this.ledger.caughtUpDeletions({ ids: records.map((r) => r.id), next });
+		return ids.map((id) => deletedItem(id, this.settings.target.module));
 	}
 
 	/**

@@ -263,7 +263,8 @@ describe('Zoho OAuth Instant Trigger', () => {
 		const first = await instant({ module: byName('Deals'), fields: 'Deal_Name' });
 		await activated(first.trigger, 'Deals');
 		const kept = zoho.create('Deals', { Deal_Name: 'before the outage' });
-		await executions(first.trigger, 1);
+		const doomed = zoho.create('Deals', { Deal_Name: 'deleted while down' });
+		await executions(first.trigger, 2);
 		// n8n stops: the trigger closes, the channel stays, nobody answers Zoho.
 		const staticData = first.trigger.staticData();
 		await first.trigger.close();
@@ -273,8 +274,9 @@ describe('Zoho OAuth Instant Trigger', () => {
 		const enabledBefore = enables();
 		zoho.edit('Deals', kept, { Deal_Name: 'edited while down' });
 		const added = zoho.create('Deals', { Deal_Name: 'created while down' });
+		zoho.remove('Deals', doomed);
 		await kit.sim.notificationsSettled();
-		expect(kit.sim.counters().notifications.failed - failedBefore).toBe(2);
+		expect(kit.sim.counters().notifications.failed - failedBefore).toBe(3);
 
 		// n8n starts again: a new process (its relay is empty), the static data n8n saved.
 		useRuntime(newRuntime());
@@ -296,6 +298,8 @@ describe('Zoho OAuth Instant Trigger', () => {
 					Deal_Name: 'created while down',
 					_operation: 'created',
 				}),
+				// From Zoho's deleted-records list: the same item a callback brings.
+				{ id: doomed, module: 'Deals', _operation: 'deleted' },
 			],
 		]);
 		// The channel outlived the outage: checkExists found it healthy, nothing was enabled again.
@@ -304,6 +308,41 @@ describe('Zoho OAuth Instant Trigger', () => {
 		await executions(again.trigger, 2);
 		expect(jsons(again.trigger.executions[1])).toEqual([
 			expect.objectContaining({ id: added, Deal_Name: 'after the restart', _operation: 'edited' }),
+		]);
+	});
+
+	it("emits a deletion once whether its callback or the catch-up's read of Zoho's deleted-records list brings it first", async () => {
+		const { trigger } = await instant({
+			module: byName('Campaigns'),
+			fields: 'Campaign_Name',
+			options: { checkMinutes: 1 },
+		});
+		await activated(trigger, 'Campaigns');
+		const [early, late] = ['early', 'late'].map((name) =>
+			zoho.create('Campaigns', { Campaign_Name: name }),
+		);
+		await executions(trigger, 2);
+		// The callback first: the next check reads the deletion in the list and emits nothing more.
+		zoho.remove('Campaigns', early ?? '');
+		await executions(trigger, 3);
+		const lists = () =>
+			kit.sim.counters().callsByPathStatus['GET /crm/v8/Campaigns/deleted 200'] ?? 0;
+		const listed = lists();
+		kit.sim.advanceClock(2 * 60_000);
+		await eventually(() => lists() > listed, 15_000);
+		// The list first: the callback, held back, comes after the check and finds the id emitted.
+		kit.sim.configure({ notifyDelayMs: 3_000 });
+		zoho.remove('Campaigns', late ?? '');
+		kit.sim.advanceClock(2 * 60_000);
+		await eventually(() => trigger.executions.length >= 4, 15_000);
+		await kit.sim.notificationsSettled();
+		kit.sim.configure({ notifyDelayMs: 0 });
+		const last = zoho.create('Campaigns', { Campaign_Name: 'last' });
+		await executions(trigger, 5);
+		expect(trigger.executions.slice(2).map(jsons)).toEqual([
+			[{ id: early, module: 'Campaigns', _operation: 'deleted' }],
+			[{ id: late, module: 'Campaigns', _operation: 'deleted' }],
+			[expect.objectContaining({ id: last, _operation: 'created' })],
 		]);
 	});
 

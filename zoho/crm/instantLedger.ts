@@ -14,7 +14,9 @@
  *   still has, never two. Both reads ask for the same fields, so one version has one
  *   fingerprint.
  * - Deletions are kept by id for a while (Zoho sends one callback per deletion; a repeat
- *   must not emit twice).
+ *   must not emit twice). The catch-up reads Zoho's deleted-records list from a watermark
+ *   of its own (deletedChanges.ts): an id a callback brought is not emitted again, nor a
+ *   callback for an id the list brought first.
  *
  * The state is JSON (n8n's static data and the relay keep it); the consumer alone writes it.
  */
@@ -37,8 +39,10 @@ export interface InstantState {
 	watermark: Watermark;
 	/** Versions emitted from the watermark on: record id → `<Modified_Time, Unix seconds>:<fingerprint>`. */
 	emitted: Record<string, string>;
-	/** Deletions emitted: record id → Zoho's time of the callback, Unix seconds. */
+	/** Deletions emitted: record id → Zoho's time of the callback (or of the list read), Unix seconds. */
 	deleted: Record<string, number>;
+	/** Where the catch-up of deletions reads Zoho's deleted-records list from; absent while the Deleted event is off. */
+	deletedWatermark?: Watermark;
 	/** The production channel as Zoho last confirmed it. */
 	channel?: { notifyUrl: string; expiresAt?: number };
 	/** One more at every save: of two copies (static data, the relay), the higher is newer. */
@@ -50,6 +54,7 @@ const stateSchema = z.object({
 	watermark: z.unknown(),
 	emitted: z.record(z.string()),
 	deleted: z.record(z.number()),
+	deletedWatermark: z.unknown().optional(),
 	channel: z.object({ notifyUrl: z.string(), expiresAt: z.number().optional() }).optional(),
 	seq: z.number().int(),
 });
@@ -90,6 +95,27 @@ export class InstantLedger {
 	nextSave(): InstantState {
 		this.state.seq += 1;
 		return structuredClone(this.state);
+	}
+
+	/** Where the catch-up of deletions reads from: its own watermark, or (the Deleted event just on) the records'. */
+	get deletionsWatermark(): Watermark {
+		return this.state.deletedWatermark ?? this.state.watermark;
+	}
+
+	/** The Deleted event is off: deletions are not followed, and turning it on starts from then. */
+	forgetDeletions(): void {
+		delete this.state.deletedWatermark;
+	}
+
+	/**
+	 * A catch-up read of Zoho's deleted-records list returned the deletions past
+	 * `deletionsWatermark` and the watermark past them: the ids no callback brought, which the
+	 * ledger now holds.
+	 */
+	caughtUpDeletions(options: { ids: readonly string[]; next: Watermark }): string[] {
+		const fresh = this.takeNewDeletions({ ids: options.ids, second: options.next.second });
+		this.state.deletedWatermark = options.next;
+		return fresh;
 	}
 
 	/** Whether a version of the record was emitted (since the watermark): a newer one is an edit. */
@@ -208,7 +234,9 @@ function dropOldest<T>(
 function readState(value: unknown): InstantState | undefined {
 	const parsed = stateSchema.safeParse(value);
 	if (!parsed.success) return undefined;
-	const watermark = readWatermark(parsed.data.watermark);
+	const { deletedWatermark: storedDeleted, ...data } = parsed.data;
+	const watermark = readWatermark(data.watermark);
 	if (!watermark) return undefined;
-	return { ...parsed.data, watermark };
+	const deletedWatermark = storedDeleted === undefined ? undefined : readWatermark(storedDeleted);
+	return { ...data, watermark, ...(deletedWatermark ? { deletedWatermark } : {}) };
 }
