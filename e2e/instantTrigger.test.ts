@@ -6,7 +6,7 @@
  *   - activation enables one channel; create, edit, delete → one execution each, right items;
  *   - a forged callback is refused and starts nothing; the token is not in n8n's log;
  *   - Zoho's clock 8 days on with no event → the channel is re-enabled and delivers again;
- *   - n8n stopped while records change, then started → each change delivered once;
+ *   - n8n stopped while records change (a deletion too), then started → each change delivered once;
  *   - deactivation → the channel is gone.
  *
  * n8n 1.x runs as one process (the relay in memory); n8n 2.x in queue mode, a main and 2
@@ -338,15 +338,17 @@ describe.each(SETUPS)('$label', ({ major, queue }) => {
 
 	test('n8n stopped while records change, then started: each change is delivered once', async () => {
 		const kept = zoho.create({ Last_Name: 'Before the stop' });
-		await receiver.waitFor(receiver.hits.length + 1, DELIVERY_MS);
+		const doomed = zoho.create({ Last_Name: 'Deleted while stopped' });
+		await receiver.waitFor(receiver.hits.length + 2, DELIVERY_MS);
 		const before = receiver.hits.length;
 		let added = '';
 		const whileStopped = async () => {
 			const failed = sim.counters().notifications.failed;
 			zoho.edit(kept, { Last_Name: 'Edited while stopped' });
 			added = zoho.create({ Last_Name: 'Created while stopped' });
+			zoho.remove(doomed);
 			await sim.notificationsSettled();
-			expect(sim.counters().notifications.failed - failed).toBe(2);
+			expect(sim.counters().notifications.failed - failed).toBe(3);
 		};
 		if (fleet) await fleet.replaceMain(whileStopped);
 		else {
@@ -370,9 +372,10 @@ describe.each(SETUPS)('$label', ({ major, queue }) => {
 		expect(ids.filter((id) => id === kept)).toHaveLength(1);
 		expect(ids.filter((id) => id === added)).toHaveLength(1);
 		expect(ids.filter((id) => id === after)).toHaveLength(1);
+		expect(ids.filter((id) => id === doomed)).toHaveLength(1);
 		const caughtUp = reported(receiver, before)
 			.flatMap((hit) => hit.items)
-			.filter((item) => item.id === kept || item.id === added);
+			.filter((item) => [kept, added, doomed].includes(String(item.id)));
 		expect(caughtUp).toEqual(
 			expect.arrayContaining([
 				expect.objectContaining({
@@ -385,6 +388,8 @@ describe.each(SETUPS)('$label', ({ major, queue }) => {
 					Last_Name: 'Created while stopped',
 					_operation: 'created',
 				}),
+				// From Zoho's deleted-records list, read by the catch-up.
+				{ id: doomed, module, _operation: 'deleted' },
 			]),
 		);
 		// The owner exists by now: the new process needs a new login.

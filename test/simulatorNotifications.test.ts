@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { ZohoSimulator } from '../simulator';
+import { simCall, type SimAnswer } from './support/simApi';
 import { mintAccessToken, simulatorClient } from './support/simulatorTokens';
 
 const HOUR = 60 * 60 * 1000;
@@ -96,41 +97,23 @@ function tokenFor(scopes: string[]): Promise<string> {
 	return mintAccessToken(sim, { client: simulatorClient(sim, { scopes }) });
 }
 
-interface Answer {
-	status: number;
-	headers: Headers;
-	json: Record<string, unknown>;
-}
-
-async function call(options: {
+/** A call to the simulator's US DC, with the suite's token unless another is given. */
+function call(options: {
 	path: string;
 	method?: string;
 	body?: unknown;
 	rawBody?: string;
 	accessToken?: string;
-}): Promise<Answer> {
-	const res = await fetch(`${sim.url('us')}${options.path}`, {
-		method: options.method ?? 'GET',
-		headers: {
-			Authorization: `Zoho-oauthtoken ${options.accessToken ?? token}`,
-			'Content-Type': 'application/json',
-		},
-		...(options.rawBody !== undefined ? { body: options.rawBody } : {}),
-		...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-	});
-	const text = await res.text();
-	return {
-		status: res.status,
-		headers: res.headers,
-		json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-	};
+}): Promise<SimAnswer> {
+	const { accessToken, ...request } = options;
+	return simCall(sim, { ...request, token: accessToken ?? token });
 }
 
 function watch(
 	method: string,
 	element: Record<string, unknown>,
 	options: { version?: string; accessToken?: string } = {},
-): Promise<Answer> {
+): Promise<SimAnswer> {
 	return call({
 		path: `/crm/${options.version ?? 'v8'}/actions/watch`,
 		method,
@@ -158,7 +141,7 @@ async function enable(extra: Record<string, unknown> = {}): Promise<string> {
 	return channelId;
 }
 
-function entriesOf(answer: Answer): Array<Record<string, unknown>> {
+function entriesOf(answer: SimAnswer): Array<Record<string, unknown>> {
 	return answer.json.watch as Array<Record<string, unknown>>;
 }
 
