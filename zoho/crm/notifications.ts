@@ -13,6 +13,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 import { ZohoApiError, ZohoInputError, ZohoTransportError } from '../errors';
+import { checkModuleName, isApiName } from './module';
 
 export const NOTIFICATION_SCOPE = 'ZohoCRM.notifications.ALL';
 export const HOUR_MS = 60 * 60 * 1000;
@@ -36,7 +37,6 @@ export const OPERATION_EVENT: Readonly<Record<CallbackOperation, WatchEvent>> = 
 	delete: 'delete',
 };
 
-const MODULE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const CHANNEL_ID = /^\d{1,19}$/;
 /** Channel ids from channelIdFor: 16 digits, below 2^53 so JSON numbers keep them exact. */
 const CHANNEL_ID_BASE = 1_000_000_000_000_000;
@@ -50,7 +50,7 @@ export const callbackSchema = z
 	.object({
 		server_time: z.number(),
 		query_params: z.record(z.unknown()).optional(),
-		module: z.string().regex(MODULE_NAME),
+		module: z.string().refine(isApiName),
 		resource_uri: z.string().optional(),
 		ids: z.array(idSchema),
 		affected_fields: z.array(z.record(z.array(z.string()))).default([]),
@@ -129,12 +129,7 @@ export interface ChannelSpec {
 
 /** The body of POST (enable), PUT or PATCH for one channel on one module. */
 export function watchBody(spec: ChannelSpec): { watch: Array<Record<string, unknown>> } {
-	if (!MODULE_NAME.test(spec.module))
-		throw new ZohoInputError(
-			'Module',
-			`"${spec.module}" is not a module API name.`,
-			'Pick the module from the list, or give its API name such as Leads.',
-		);
+	checkModuleName(spec.module);
 	if (spec.events.length === 0)
 		throw new ZohoInputError(
 			'Events',
