@@ -1,10 +1,12 @@
 /**
  * Part 7, a backfill in a real n8n 2.x (`n8n execute`): every record of a 200,000-record
- * module read three ways by our node — Export Records (Bulk Read, one job per 200,000),
- * API Request with Return All (200 a call, page tokens past 2,000) and Query (COQL, 2,000
- * a call, by id) — the simulator answering every API call after 100 ms. Calls and credits
- * are the simulator's counts; times are the node's executionTime and the whole `n8n
- * execute`; memory is the n8n process's peak RSS (GNU time), all records being output items.
+ * module read by our node — Export Records (Bulk Read, one job per 200,000), API Request
+ * with Return All (200 a call, page tokens past 2,000: Zoho's tokens end at 100,000
+ * records, so it reads 100,000 and fails), API Request with Limit 100,000 (what a list can
+ * read) and Query (COQL, 2,000 a call, by id) — the simulator answering every API call
+ * after 100 ms. Calls and credits are the simulator's counts; times are the node's
+ * executionTime and the whole `n8n execute`; memory is the n8n process's peak RSS (GNU
+ * time), all records read being output items.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -33,8 +35,12 @@ const FIELDS = ['First_Name', 'Last_Name', 'Email', 'Company'];
 const TARGET = 'Backfill';
 const CREDENTIAL = { id: 'benchZohoBackfill001', name: 'Zoho (backfill)' };
 
-export type BackfillWay = 'bulkRead' | 'returnAll' | 'coql';
-const WAYS: readonly BackfillWay[] = ['bulkRead', 'returnAll', 'coql'];
+export type BackfillWay = 'bulkRead' | 'returnAll' | 'limitWindow' | 'coql';
+const WAYS: readonly BackfillWay[] = ['bulkRead', 'returnAll', 'limitWindow', 'coql'];
+/** Records Zoho's page tokens reach: a list's Return All stops there (record.json getRecords). */
+export const PAGE_TOKEN_WINDOW = 100_000;
+/** Records per list call (per_page's maximum). */
+export const LIST_PAGE = 200;
 
 export interface BackfillRun {
 	way: BackfillWay;
@@ -61,22 +67,25 @@ export interface BackfillResult {
 	failure?: string;
 }
 
+const listRequest = (options: Record<string, unknown>): Record<string, unknown> => ({
+	operation: 'apiRequest',
+	service: 'crm',
+	method: 'GET',
+	path: `/${MODULE}`,
+	sendQuery: true,
+	specifyQuery: 'keypair',
+	queryParameters: { parameters: [{ name: 'fields', value: FIELDS.join(',') }] },
+	options: { ...options, splitIntoItems: true },
+});
+
 const PARAMETERS: Record<BackfillWay, Record<string, unknown>> = {
 	bulkRead: {
 		operation: 'exportRecords',
 		module: { __rl: true, mode: 'name', value: MODULE },
 		fields: FIELDS,
 	},
-	returnAll: {
-		operation: 'apiRequest',
-		service: 'crm',
-		method: 'GET',
-		path: `/${MODULE}`,
-		sendQuery: true,
-		specifyQuery: 'keypair',
-		queryParameters: { parameters: [{ name: 'fields', value: FIELDS.join(',') }] },
-		options: { returnAll: true, splitIntoItems: true },
-	},
+	returnAll: listRequest({ returnAll: true }),
+	limitWindow: listRequest({ limit: PAGE_TOKEN_WINDOW }),
 	coql: {
 		operation: 'coqlQuery',
 		query: `select ${FIELDS.join(', ')} from ${MODULE} where Last_Name is not null`,
