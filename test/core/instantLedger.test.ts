@@ -93,6 +93,25 @@ describe('InstantLedger', () => {
 		expect(ledger.state.emitted).toEqual({});
 	});
 
+	it("follows Zoho's deleted-records list from a watermark of its own: each deletion once, whichever path brings it", () => {
+		const ledger = fresh();
+		// The Deleted event just turned on: the list is read from the records' watermark.
+		expect(ledger.deletionsWatermark).toEqual(ledger.watermark);
+		expect(ledger.takeNewDeletions({ ids: ['7'], second: second(3) })).toEqual(['7']);
+		const next = { second: second(4), ids: ['8'] };
+		expect(ledger.caughtUpDeletions({ ids: ['7', '8'], next })).toEqual(['8']);
+		expect(ledger.deletionsWatermark).toEqual(next);
+		// A late callback for what the list brought: nothing new.
+		expect(ledger.takeNewDeletions({ ids: ['8'], second: second(5) })).toEqual([]);
+		// Saved and restored, the deletions' watermark comes back.
+		const restored = InstantLedger.restore({ source: 'crm:Leads', stored: [ledger.nextSave()] });
+		expect(restored?.deletionsWatermark).toEqual(next);
+		// The Deleted event off: the list's watermark is dropped, and starts again from the records'.
+		ledger.forgetDeletions();
+		expect(ledger.deletionsWatermark).toEqual(ledger.watermark);
+		expect('deletedWatermark' in ledger.nextSave()).toBe(false);
+	});
+
 	it('ignores records without a readable Modified_Time rather than emitting them forever', () => {
 		const ledger = fresh();
 		expect(ledger.takeNewVersions([{ id: '1' }, { id: '2', Modified_Time: 'soon' }])).toEqual([]);
