@@ -8,6 +8,7 @@ import {
 } from './backfill';
 import type { CrmResult } from './crmSync';
 import { FLEET_LATENCY_MS, FLEET_ORG_LIMIT, type FleetResult, type FleetVariant } from './fleet';
+import { CHECK_MINUTES, type InstantResult } from './instant';
 import type { HostResult, HostRun, HostVariant } from './n8nHost';
 import type { MemoryResult } from './memory';
 import { fixed, median, mib, thousands, verdict, type Row } from './stats';
@@ -22,6 +23,7 @@ export interface BenchResults {
 	crm?: CrmResult;
 	fleet?: FleetResult;
 	backfill?: BackfillResult;
+	instant?: InstantResult;
 }
 
 function ratioText(ours: number, theirs: number): string {
@@ -348,6 +350,74 @@ export function backfillRows(result: BackfillResult): Row[] {
 	return rows;
 }
 
+/** The value below which `share` of the sorted values lie (nearest rank). */
+function percentile(values: readonly number[], share: number): number {
+	const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+	if (sorted.length === 0) return Number.NaN;
+	return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] as number;
+}
+
+const seconds = (ms: number) => `${fixed(ms / 1000, 2)} s`;
+
+/** One renewal every half of Zoho's week. */
+const RENEWALS_PER_DAY = 1 / 3.5;
+
+export function instantRows(result: InstantResult): Row[] {
+	const section = `8 instant trigger, n8n ${result.n8nVersion}`;
+	if (result.failure)
+		return [
+			{
+				section,
+				what: 'instant trigger part',
+				measured: `could not run: ${result.failure}`,
+				goal: '—',
+				verdict: 'n/a',
+			},
+		];
+	const latency = (values: number[]) =>
+		`median ${seconds(median(values))}, p95 ${seconds(percentile(values, 0.95))} (${values.filter(Number.isFinite).length} of ${result.changes} reported)`;
+	const checkCalls = result.activation.checkCalls;
+	const instantPerDay = ((24 * 60) / CHECK_MINUTES) * checkCalls + RENEWALS_PER_DAY;
+	// n8n polls once a minute; each poll is one call (measured below), so a day is 1,440.
+	const pollingPerDay = 24 * 60;
+	const p95 = percentile(result.instantMs, 0.95);
+	return [
+		{
+			section,
+			what: `record stored → its execution reported, ${result.changes} changes one at a time: instant trigger (Zoho's notification)`,
+			measured: latency(result.instantMs),
+			goal: 'p95 ≤ 5 s',
+			verdict: verdict(result.instantMs.every(Number.isFinite) && p95 <= 5_000),
+		},
+		{
+			section,
+			what: 'the same, polling trigger at its shortest interval (every minute), measured in the same run',
+			measured: latency(result.pollingMs),
+			goal: '—',
+			verdict: 'n/a',
+		},
+		{
+			section,
+			what: 'API credits per idle day and trigger',
+			measured:
+				`instant: channel ${fixed(RENEWALS_PER_DAY, 2)} (a renewal every 3.5 days) + ${CHECK_MINUTES}-minute checks ${fixed(((24 * 60) / CHECK_MINUTES) * checkCalls, 0)} (${checkCalls} call${checkCalls === 1 ? '' : 's'} per check, measured: changes and deletions) = ${fixed(instantPerDay, 1)}; ` +
+				`with Catch Up off ${fixed(RENEWALS_PER_DAY, 2)}; activation ${result.activation.watchCalls} channel calls once. ` +
+				`Polling every minute: ${thousands(pollingPerDay)} (one call per poll: ${result.polling.calls} calls in the run's ${fixed(result.polling.minutes, 1)} min)`,
+			goal: 'channel < 1 a day, vs 1,440',
+			verdict: verdict(RENEWALS_PER_DAY < 1 && instantPerDay < pollingPerDay / 10),
+		},
+		{
+			section,
+			what: 'API credits per 1,000 changes (fetching the records of each notification)',
+			measured:
+				`changes one at a time: ${thousands((result.fetches / result.changes) * 1000)} (${result.fetches} fetches for ${result.deliveries} notifications); ` +
+				`one API write of ${result.batch.records} records: ${thousands((result.batch.fetches / result.batch.records) * 1000)} (${result.batch.fetches} fetch, ${result.batch.executions} execution with ${result.batch.items} items); deletions: 0`,
+			goal: '≤ 1 per notification',
+			verdict: verdict(result.fetches <= result.deliveries && result.batch.fetches === 1),
+		},
+	];
+}
+
 export function allRows(results: BenchResults): Row[] {
 	return [
 		...(results.economy ? economyRows(results.economy) : []),
@@ -357,5 +427,6 @@ export function allRows(results: BenchResults): Row[] {
 		...(results.crm ? crmRows(results.crm) : []),
 		...(results.fleet ? fleetRows(results.fleet) : []),
 		...(results.backfill ? backfillRows(results.backfill) : []),
+		...(results.instant ? instantRows(results.instant) : []),
 	];
 }

@@ -1,13 +1,13 @@
 /**
  * `npm run bench`: token economy, throughput against a plain undici loop, n8n's
  * HTTP Request node in a real n8n 2.x, memory, a batched CRM sync in real n8n,
- * a queue-mode fleet and a 200,000-record backfill three ways, all against the project's Zoho simulator on 127.0.0.1 (a
+ * a queue-mode fleet, a 200,000-record backfill three ways and the instant trigger against the polling one, all against the project's Zoho simulator on 127.0.0.1 (a
  * child process of this one). Prints a table and
  * writes bench/results.md. Every figure is a count, or a ratio of measurements
  * taken in the same run, alternated (raw, ours, ours, raw …) with medians.
  *
  * BENCH_REPS (default 9) sets the alternated repetitions of part 2;
- * BENCH_ONLY=economy,throughput,host,memory,crm,fleet,backfill runs some parts only (results.md is then not written).
+ * BENCH_ONLY=economy,throughput,host,memory,crm,fleet,backfill,instant runs some parts only (results.md is then not written).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,6 +17,7 @@ import { setSharedZohoRuntime } from '../zoho/runtime';
 import { backfill } from './backfill';
 import { crmSync } from './crmSync';
 import { fleetBench } from './fleet';
+import { instantBench } from './instant';
 import { memory } from './memory';
 import { n8nHost, type HostResult } from './n8nHost';
 import { allRows, type BenchResults } from './report';
@@ -25,7 +26,16 @@ import { fixed, markdownTable, since } from './stats';
 import { throughput } from './throughput';
 import { tokenEconomy } from './tokenEconomy';
 
-const PARTS = ['economy', 'throughput', 'host', 'memory', 'crm', 'fleet', 'backfill'] as const;
+const PARTS = [
+	'economy',
+	'throughput',
+	'host',
+	'memory',
+	'crm',
+	'fleet',
+	'backfill',
+	'instant',
+] as const;
 type Part = (typeof PARTS)[number];
 
 function selectedParts(): Set<Part> {
@@ -188,6 +198,10 @@ async function main(): Promise<void> {
 			);
 			results.backfill = await backfill(sim, client, { log });
 		}
+		if (parts.has('instant')) {
+			log('part 8: the instant trigger against the polling trigger, in a real n8n 2.x');
+			results.instant = await instantBench(sim, client, { log });
+		}
 	} finally {
 		setSharedZohoRuntime(undefined);
 		await sim.stop();
@@ -221,6 +235,7 @@ async function main(): Promise<void> {
 		"- **5 CRM sync**: a fresh n8n 2.x user folder with the packed package, `n8n execute` per batch size (Manual Trigger → Set of 10,000 contacts → Split Out → our node's Create or Update into Contacts, duplicate check on Email, Max Concurrent Requests 5); the simulator answers every API call after 20 ms, whatever its size (a real 100-record write takes Zoho longer, so the time ratio is the best case; calls and credits are exact). Calls, records, credits and mints are the simulator's counts; time = the upsert node's executionTime.",
 		'- **6 fleet**: n8n 2.x in queue mode (main + 2 workers on PostgreSQL and redis-server, all started by the part), 60 webhook executions (20 open at once) × 20 GETs of one Lead (Max Concurrent Requests 5); the simulator answers after 50 ms and admits 5 calls at once (429 beyond). Each way runs against that limit (mints, 429s, failed executions: webhook answers other than 200, wall time from the first webhook call to the last answer), then once more against an organisation without a limit, whose peak in flight is what the fleet sends at once. "Per process" is measured after both workers restarted with `ZOHO_TOKEN_STORE=memory`; n8n\'s generic OAuth2 credential uses Zoho\'s client-credentials grant.',
 		"- **7 backfill**: a fresh n8n 2.x user folder with the packed package, `n8n execute` per way (Manual Trigger → our node) reading every record of a 200,000-record custom module (First_Name, Last_Name, Email, Company) as output items: Export Records (Bulk Read; the simulator finishes a job 10 s after it is created, an assumption: Zoho's time depends on its queue), API Request GET with Return All (200 a call, page tokens past 2,000; Zoho's page tokens end at 100,000 records, so it reads 100,000 and fails saying so, no items out), API Request GET with Limit 100,000 (what a list can read) and Query (COQL) with Return All (2,000 a call, by id). The simulator answers every API call after 100 ms. Calls (token requests not counted) and credits are the simulator's counts (a Bulk Read job costs 50 credits there, an assumption); node time = executionTime; peak RSS of the `n8n execute` process by GNU time. The ratio compares calls per 100,000 records read: a list cannot read the whole module.",
+		"- **8 instant trigger**: one n8n 2.x with both triggers active, each reporting every execution to a receiver in this process (an HTTP Request node after the trigger). 20 records created one at a time, 5 s apart, through the simulator's admin API (a user in Zoho's UI) in Leads (watched by the instant trigger, which the simulator notifies over real HTTP) and Contacts (polled every minute); latency = the report's arrival minus the moment the admin call returned, on this process's clock. Credits are the simulator's counts: the instant trigger from activation to its first check (default Check Interval, 60 minutes: no check falls in the run), so a day is 24 checks plus a renewal every 3.5 days (the renewal rule, computed); the polls over the whole run; fetches per notification during the changes, and for one API write of 100 Leads.",
 		'',
 		details(results),
 	].join('\n');

@@ -7,6 +7,7 @@
  * our own form; where the spec and a page disagree the stricter is written here.
  */
 import { checkBulkReadBody, checkCoqlBody } from './readBodies';
+import { checkWatchBody } from './watchBodies';
 import type { ContractRequest, Operation, ParamRule } from './rules';
 
 const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -313,23 +314,49 @@ function recordOperations(product: 'crm' | 'bigin'): Operation[] {
 
 /** CRM endpoints other rooms of the simulator serve (Notification API, COQL, Bulk Read, deleted records). */
 const CRM_OTHER: Operation[] = [
-	...['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map(
-		(method): Operation => ({
+	{
+		id: 'crm.watch.get',
+		source:
+			'notifications.json Get Notifications (page, per_page, channel_id, module); docs api/v8/notifications/get-details.html',
+		method: 'GET',
+		path: '/crm/{version}/actions/watch',
+		segments: { version: CRM_VERSION },
+		query: {
+			page,
+			per_page: perPage,
+			channel_id: { pattern: RECORD_ID },
+			module: { pattern: MODULE },
+		},
+		body: { kind: 'none' },
+	},
+	...(
+		[
+			['POST', 'Enable Notifications'],
+			['PUT', 'Update Notifications'],
+			['PATCH', 'Disable Notification (and update-info.html)'],
+		] as const
+	).map(
+		([method, operationId]): Operation => ({
 			id: `crm.watch.${method.toLowerCase()}`,
-			source: 'notifications.json (actions/watch: enable, update, get, disable)',
+			source: `notifications.json ${operationId} (Body_Wrapper: watch, Notification)`,
 			method,
 			path: '/crm/{version}/actions/watch',
 			segments: { version: CRM_VERSION },
-			query:
-				method === 'DELETE'
-					? { channel_ids: { required: true, list: { item: /^\d+$/ } } }
-					: { page: {}, per_page: perPage, channel_id: {}, module: {} },
-			body:
-				method === 'GET' || method === 'DELETE'
-					? { kind: 'none' }
-					: { kind: 'json', keys: ['watch'], required: ['watch'] },
+			query: {},
+			body: { kind: 'json', keys: ['watch'], required: ['watch'] },
+			also: (request) => checkWatchBody(request),
 		}),
 	),
+	{
+		id: 'crm.watch.delete',
+		source:
+			'notifications.json Delete Notification (channel_ids required); docs api/v8/notifications/disable.html',
+		method: 'DELETE',
+		path: '/crm/{version}/actions/watch',
+		segments: { version: CRM_VERSION },
+		query: { channel_ids: { required: true, list: { item: RECORD_ID } } },
+		body: { kind: 'none' },
+	},
 	{
 		id: 'crm.coql',
 		source:

@@ -1,5 +1,7 @@
 export { runWorkflow } from './runWorkflow';
 export { createPollRunner } from './pollNode';
+export { startWebhookTrigger } from './webhookTrigger';
+export type { WebhookAnswer, WebhookTrigger, WebhookTriggerOptions } from './webhookTrigger';
 export type { PollRunner, PollRunnerOptions } from './pollNode';
 export type { RunWorkflowOptions, RunWorkflowResult, WorkflowJson } from './runWorkflow';
 export {

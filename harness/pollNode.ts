@@ -13,7 +13,6 @@
 import { ExecutionLifecycleHooks, LoadOptionsContext, PollContext } from 'n8n-core';
 import type {
 	IDataObject,
-	INode,
 	INodeExecutionData,
 	INodeListSearchResult,
 	INodePropertyOptions,
@@ -21,17 +20,10 @@ import type {
 } from 'n8n-workflow';
 import { UserError } from 'n8n-workflow';
 
-import { builtinNodeTypes } from './builtinNodes';
-import { HarnessCredentialsHelper } from './credentialsHelper';
-import { prepareHarnessEnvironment } from './environment';
-import { HarnessNodeTypes } from './nodeTypes';
-import { createAdditionalData, prepareWorkflow, type RunWorkflowOptions } from './runWorkflow';
+import { activation, type ActivationOptions } from './activation';
+import { createAdditionalData } from './runWorkflow';
 
-export interface PollRunnerOptions
-	extends Pick<RunWorkflowOptions, 'workflow' | 'nodeTypes' | 'credentialTypes' | 'credentials'> {
-	/** Name of the trigger node to poll. */
-	node: string;
-}
+export type PollRunnerOptions = ActivationOptions;
 
 export interface PollRunner {
 	/** One tick. Default mode 'trigger' (an active workflow); 'manual' is the editor's test run. */
@@ -49,22 +41,7 @@ export interface PollRunner {
 let pollCounter = 0;
 
 export function createPollRunner(options: PollRunnerOptions): PollRunner {
-	prepareHarnessEnvironment();
-	const nodeTypes = new HarnessNodeTypes(
-		{ ...builtinNodeTypes(), ...options.nodeTypes },
-		() => undefined,
-	);
-	const credentialsHelper = new HarnessCredentialsHelper(
-		options.credentialTypes ?? {},
-		options.credentials ?? {},
-	);
-	const { workflow, workflowData } = prepareWorkflow(
-		{ workflow: options.workflow, startNode: options.node },
-		nodeTypes,
-	);
-	const node: INode | null = workflow.getNode(options.node);
-	if (node === null) throw new UserError(`Node "${options.node}" is not in the workflow`);
-	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	const { credentialsHelper, workflow, workflowData, node, nodeType } = activation(options);
 	const pollFunction = nodeType.poll;
 	if (pollFunction === undefined)
 		throw new UserError(`Node "${options.node}" is not a polling trigger`);

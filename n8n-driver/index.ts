@@ -12,5 +12,6 @@ export * from './process';
 export * from './server';
 export * from './userFolder';
 export * from './queue';
+export * from './receiver';
 export * from './webhooks';
 export * from './workflows';

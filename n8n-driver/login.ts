@@ -22,6 +22,8 @@ export interface N8nSession {
 	/** `n8n-auth=…`, to send as the Cookie header. */
 	cookie: string;
 	get(pathname: string): Promise<unknown>;
+	/** POST with a JSON body; throws unless n8n answers 200. */
+	post(pathname: string, body?: unknown): Promise<unknown>;
 }
 
 /**
@@ -69,15 +71,21 @@ function sessionFrom(baseUrl: string, response: Response): N8nSession {
 		.map((cookie) => cookie.split(';')[0] ?? '')
 		.find((cookie) => cookie.startsWith('n8n-auth='));
 	if (!auth) throw new Error('n8n set no n8n-auth cookie');
-	const get = async (pathname: string): Promise<unknown> => {
+	const send = async (pathname: string, init: RequestInit = {}): Promise<unknown> => {
 		const res = await fetch(`${baseUrl}${pathname}`, {
-			headers: { cookie: auth },
+			...init,
+			headers: { cookie: auth, 'content-type': 'application/json' },
 			signal: AbortSignal.timeout(30_000),
 		});
 		const body = await res.text();
 		if (res.status !== 200)
-			throw new Error(`GET ${pathname} answered ${res.status}: ${tail(body, 1000)}`);
+			throw new Error(
+				`${init.method ?? 'GET'} ${pathname} answered ${res.status}: ${tail(body, 1000)}`,
+			);
 		return JSON.parse(body) as unknown;
 	};
-	return { baseUrl, cookie: auth, get };
+	const get = (pathname: string) => send(pathname);
+	const post = (pathname: string, body: unknown = {}) =>
+		send(pathname, { method: 'POST', body: JSON.stringify(body) });
+	return { baseUrl, cookie: auth, get, post };
 }

@@ -50,6 +50,8 @@ export interface QueueFleet {
 	restartWorkers(options?: { workerEnv?: Record<string, string> }): Promise<void>;
 	/** Stops one worker with `signal` (e.g. SIGKILL: a crash) and starts a new one in its place. */
 	replaceWorker(index: number, signal?: NodeJS.Signals): Promise<void>;
+	/** Stops the main (its triggers and webhooks with it); `whileStopped` runs; a new main starts. */
+	replaceMain(whileStopped?: () => Promise<void>): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -76,12 +78,14 @@ export async function startQueueFleet(options: QueueFleetOptions): Promise<Queue
 			onOutput: (chunk) => options.onOutput?.(`worker ${index + 1}`, chunk),
 		});
 	};
-	const main = await startN8n({
-		major: options.major,
-		userFolder: options.userFolder,
-		readyTimeoutMs: 180_000,
-		onOutput: (chunk) => options.onOutput?.('main', chunk),
-	});
+	const startMain = () =>
+		startN8n({
+			major: options.major,
+			userFolder: options.userFolder,
+			readyTimeoutMs: 180_000,
+			onOutput: (chunk) => options.onOutput?.('main', chunk),
+		});
+	const main = await startMain();
 	const workers: RunningN8n[] = [];
 	try {
 		workers.push(
@@ -93,7 +97,7 @@ export async function startQueueFleet(options: QueueFleetOptions): Promise<Queue
 		await Promise.all([main.stop(), ...workers.map((worker) => worker.stop())]);
 		throw error;
 	}
-	return {
+	const fleet: QueueFleet = {
 		main,
 		workers,
 		async restartWorkers(restart = {}) {
@@ -106,9 +110,15 @@ export async function startQueueFleet(options: QueueFleetOptions): Promise<Queue
 			await workers[index].stop(signal);
 			workers[index] = await startWorker(index);
 		},
+		async replaceMain(whileStopped) {
+			await fleet.main.stop();
+			await whileStopped?.();
+			fleet.main = await startMain();
+		},
 		async stop() {
 			await Promise.all(workers.map((worker) => worker.stop()));
-			await main.stop();
+			await fleet.main.stop();
 		},
 	};
+	return fleet;
 }

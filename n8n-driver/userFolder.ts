@@ -66,6 +66,10 @@ export async function createUserFolder(options: CreateUserFolderOptions): Promis
 			N8N_PORT: String(port),
 			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			// Where Zoho (the simulator) sends notifications: n8n's own address, not localhost
+			// (which may resolve to ::1); 2.x also reads it for test webhooks.
+			WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+			...(options.major === 2 ? { N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/` } : {}),
 			// 2.x `start` otherwise calls out to the internet for the MCP registry;
 			// 1.x has no such module and refuses to start when it is named.
 			...(options.major === 2 ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
@@ -88,9 +92,12 @@ export interface InstallPackageOptions {
 }
 
 /**
- * Installs a package the way n8n's community installer lays it out:
- * `<user folder>/.n8n/nodes/node_modules/<name>` with its own runtime
- * dependencies (no dev, no peer: n8n supplies n8n-workflow). Returns the name.
+ * Installs a package the way n8n's community installer does (n8n 2.x
+ * CommunityPackagesService.downloadPackage): unpacked into
+ * `<user folder>/.n8n/nodes/node_modules/<name>`, its package.json stripped of dev, peer
+ * and optional dependencies (n8n supplies n8n-workflow), then `npm install` of what is
+ * left. Without the strip npm resolves the peers' whole tree only to leave it out: minutes
+ * on a slow registry for a package that bundles everything. Returns the name.
  */
 export async function installPackageTarball(options: InstallPackageOptions): Promise<string> {
 	const tarball = path.resolve(options.tarball);
@@ -99,9 +106,11 @@ export async function installPackageTarball(options: InstallPackageOptions): Pro
 	try {
 		await runChecked({ command: 'tar', args: ['-xzf', tarball, '-C', staging], cwd: staging });
 		const unpacked = path.join(staging, 'package');
-		const manifest = JSON.parse(fs.readFileSync(path.join(unpacked, 'package.json'), 'utf8')) as {
-			name?: unknown;
-		};
+		const manifestFile = path.join(unpacked, 'package.json');
+		const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Record<string, unknown>;
+		for (const key of ['devDependencies', 'peerDependencies', 'optionalDependencies'])
+			delete manifest[key];
+		fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
 		if (typeof manifest.name !== 'string' || manifest.name === '') {
 			throw new Error(`${tarball} has no package name`);
 		}
@@ -112,12 +121,12 @@ export async function installPackageTarball(options: InstallPackageOptions): Pro
 			command: 'npm',
 			args: [
 				'install',
-				'--omit=dev',
-				'--omit=peer',
-				'--ignore-scripts',
-				'--no-audit',
-				'--no-fund',
-				'--no-package-lock',
+				'--audit=false',
+				'--fund=false',
+				'--bin-links=false',
+				'--install-strategy=shallow',
+				'--ignore-scripts=true',
+				'--package-lock=false',
 			],
 			cwd: target,
 			timeoutMs: 300_000,

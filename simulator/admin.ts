@@ -8,6 +8,7 @@ import { addRecordRule, defineModule } from './crm-metadata';
 import { deleteRecords } from './crm-records';
 import { seedBooks, seedCrm, touchCrm } from './seed';
 import { createGrantCode, createRefreshToken, registerClient } from './tokens';
+import { createAsUser } from './user-edits';
 import {
 	isDcId,
 	type BooksProduct,
@@ -56,6 +57,7 @@ function dispatch(ex: Exchange, body: Body): void {
 		ex.json(200, { id: touch[2], Modified_Time: modifiedTime });
 		return;
 	}
+	if (userCreate(ex, { route, body })) return;
 	const remove = /^DELETE \/__sim\/records\/([A-Za-z][A-Za-z0-9_]*)\/(\d{1,25})$/.exec(route);
 	if (remove) {
 		// As a user deleting in Zoho's UI (not counted as an API call); `permanent` empties the bin too.
@@ -66,11 +68,21 @@ function dispatch(ex: Exchange, body: Body): void {
 			ids: [remove[2] ?? ''],
 			at: typeof at === 'number' ? at : core.now(),
 			permanent: body.permanent === true,
+			notice: { hub: core.notifications, batch: ex },
 		});
 		ex.json(removed.size > 0 ? 200 : 404, { deleted: [...removed] });
 		return;
 	}
+	const channel = /^DELETE \/__sim\/notifications\/(\d{1,19})$/.exec(route);
+	if (channel) {
+		const forgotten = core.notifications.forget(dc, channel[1] ?? '');
+		ex.json(forgotten ? 200 : 404, { forgotten });
+		return;
+	}
 	switch (route) {
+		case 'GET /__sim/notifications':
+			ex.json(200, { channels: core.notifications.list(dc) });
+			return;
 		case 'GET /__sim/health':
 			ex.json(200, { status: 'ok', dc: dc.id, now: core.now() });
 			return;
@@ -209,6 +221,20 @@ function dispatch(ex: Exchange, body: Body): void {
 		default:
 			ex.json(404, { error: `unknown simulator admin route: ${route}` });
 	}
+}
+
+/** A user's create in Zoho's UI (the edit and the delete are routes above); false for other routes. */
+function userCreate(ex: Exchange, options: { route: string; body: Body }): boolean {
+	const { route, body } = options;
+	const create = /^POST \/__sim\/records\/([A-Za-z][A-Za-z0-9_]*)$/.exec(route);
+	if (!create) return false;
+	const record = createAsUser(ex.core, ex.dc, {
+		module: create[1] ?? '',
+		fields: isObject(body.fields) ? body.fields : {},
+		product: body.product === 'bigin' || ex.query.get('product') === 'bigin' ? 'bigin' : 'crm',
+	});
+	ex.json(200, { id: record.id, Created_Time: record.Created_Time });
+	return true;
 }
 
 function readBody(ex: Exchange): Body | undefined {

@@ -14,6 +14,9 @@ export const DEFAULT_CONFIG: Readonly<SimConfig> = {
 	creditBudget: Infinity,
 	retryAfterSec: undefined,
 	notModifiedStatus: 304,
+	notifyDelayMs: 0,
+	// Zoho does not document how long it waits for a notify URL; ten seconds is our choice.
+	notifyTimeoutMs: 10_000,
 	bulkReadJobMs: 2_000,
 	bulkReadPageSize: 200_000,
 	bulkReadDownloadsPerMinute: 10,

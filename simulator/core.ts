@@ -2,6 +2,7 @@
 import { DEFAULT_CONFIG, mergeConfig } from './config';
 import { Counters } from './counters';
 import { FaultStore } from './faults';
+import { NotificationHub } from './notifications';
 import type { Journal } from './journal';
 import { DcState } from './state';
 import { isDcId, type DcId, type SimConfig } from './types';
@@ -9,8 +10,18 @@ import { isDcId, type DcId, type SimConfig } from './types';
 export class SimCore {
 	config: SimConfig = { ...DEFAULT_CONFIG };
 	readonly dcs = new Map<DcId, DcState>();
-	readonly counters = new Counters();
+	readonly counters: Counters = new Counters({
+		activeChannels: (): number => this.notifications.activeChannels(),
+	});
 	readonly faults = new FaultStore();
+	/** Notification channels (`actions/watch`) and their callbacks. */
+	readonly notifications: NotificationHub = new NotificationHub({
+		now: () => this.now(),
+		config: () => this.config,
+		apiDomain: (dc) => this.apiDomain(dc),
+		counters: this.counters,
+		sleep: (ms) => this.sleep(ms),
+	});
 	/** Origin of each DC once its listener is up. */
 	readonly origins = new Map<DcId, string>();
 	/** api_domain of each DC's token answers, where it is not the listener's origin. */

@@ -1,5 +1,11 @@
 // Exact counts of what reached the simulator, so tests can assert caching and retries.
-import type { AuthorizationHeaderRecord, CallRecord, CountersSnapshot, WriteRecord } from './types';
+import type {
+	AuthorizationHeaderRecord,
+	CallRecord,
+	CountersSnapshot,
+	NotificationDelivery,
+	WriteRecord,
+} from './types';
 
 export class Counters {
 	private mints = new Map<string, number>();
@@ -13,6 +19,10 @@ export class Counters {
 	private maxInFlight = 0;
 	private credits = new Map<string, number>();
 	private writes: WriteRecord[] = [];
+	private deliveries: NotificationDelivery[] = [];
+
+	/** `activeChannels` is a state, not a count: the notification channels report it when asked. */
+	constructor(private readonly gauges: { activeChannels: () => number }) {}
 
 	recordMint(refreshToken: string | undefined): void {
 		this.mintsTotal += 1;
@@ -62,6 +72,10 @@ export class Counters {
 		this.writes.push(write);
 	}
 
+	recordDelivery(delivery: NotificationDelivery): void {
+		this.deliveries.push(delivery);
+	}
+
 	/** A copy: later requests do not change a snapshot a test holds. */
 	snapshot(): CountersSnapshot {
 		return {
@@ -76,6 +90,12 @@ export class Counters {
 			maxInFlight: this.maxInFlight,
 			credits: Object.fromEntries(this.credits),
 			writes: this.writes.map((write) => ({ ...write })),
+			notifications: {
+				delivered: this.deliveries.filter((delivery) => isSuccess(delivery.status)).length,
+				failed: this.deliveries.filter((delivery) => !isSuccess(delivery.status)).length,
+				activeChannels: this.gauges.activeChannels(),
+				deliveries: this.deliveries.map((delivery) => ({ ...delivery, ids: [...delivery.ids] })),
+			},
 		};
 	}
 
@@ -91,5 +111,10 @@ export class Counters {
 		this.maxInFlight = 0;
 		this.credits = new Map();
 		this.writes = [];
+		this.deliveries = [];
 	}
+}
+
+function isSuccess(status: number): boolean {
+	return status >= 200 && status < 300;
 }

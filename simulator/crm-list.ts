@@ -126,7 +126,7 @@ export function handleList(ex: Exchange, target: CrmTarget): void {
  * CRM from v3 on and Bigin list records only with `fields` (record.json getRecords:
  * `fields` required; docs api/v8/get-records.html "mandatory when fetching all records").
  */
-function listNeedsFields(target: CrmTarget): boolean {
+export function listNeedsFields(target: CrmTarget): boolean {
 	return target.namespace === 'bigin' || target.version >= 3;
 }
 

@@ -11,6 +11,7 @@ import {
 } from './crm-metadata';
 import { zohoError } from './errors';
 import type { Exchange } from './exchange';
+import { changedFields, type NotificationHub } from './notifications';
 import type { CrmModuleState, DcState } from './state';
 import { zohoDateTime } from './time';
 import type { CrmRecord } from './types';
@@ -216,6 +217,7 @@ export function handleDelete(ex: Exchange, options: { target: CrmTarget; id?: st
 		module: options.target.module,
 		ids,
 		at: ex.core.now(),
+		notice: { hub: ex.core.notifications, batch: ex },
 	});
 	const results = ids.map(
 		(id): ResultEntry =>
@@ -239,6 +241,8 @@ export function deleteRecords(
 		ids: readonly string[];
 		at: number;
 		permanent?: boolean;
+		/** Zoho's notification channels hear of each deletion (one batch: one callback per channel). */
+		notice: { hub: NotificationHub; batch: object };
 	},
 ): Set<string> {
 	const module = dc.crmModule(options.namespace, options.module);
@@ -256,6 +260,14 @@ export function deleteRecords(
 			at: options.at,
 			by: simUser(dc),
 			...(options.permanent ? { permanent: true } : {}),
+		});
+		options.notice.hub.note({
+			dc,
+			batch: options.notice.batch,
+			namespace: options.namespace,
+			module: module.apiName,
+			operation: 'delete',
+			record,
 		});
 	}
 	if (removed.size > 0) module.records = module.records.filter((record) => !removed.has(record.id));
@@ -371,6 +383,7 @@ function insertOne(ex: Exchange, options: WriteOne & { element: unknown }): Resu
 		Modified_By: byRef(user),
 	});
 	storeRecord(module, record);
+	noteChange(ex, { target, operation: 'insert', record });
 	return {
 		code: 'SUCCESS',
 		details: {
@@ -402,12 +415,14 @@ function updateOne(
 		...duplicatesOf(ex.dc, { ...where, records: options.module.records }),
 	]);
 	if (refusal) return refusedEntry(refusal);
+	const changed = changedFields(record, options.element);
 	for (const [key, value] of Object.entries(options.element))
 		if (!SYSTEM_FIELDS.has(key)) record[key] = value;
 	const time = zohoDateTime(ex.core.now());
 	const user = byRef(simUser(ex.dc));
 	record.Modified_Time = time;
 	record.Modified_By = user;
+	noteChange(ex, { target: options.target, operation: 'update', record, changed });
 	return {
 		code: 'SUCCESS',
 		details: {
@@ -480,6 +495,26 @@ function keyOf(value: unknown): string | undefined {
 	return value === undefined || value === null || value === ''
 		? undefined
 		: String(value).toLowerCase();
+}
+
+/** Tells the notification channels, once this call has been answered. */
+function noteChange(
+	ex: Exchange,
+	options: {
+		target: CrmTarget;
+		operation: 'insert' | 'update' | 'delete';
+		record: CrmRecord;
+		changed?: Record<string, unknown>;
+	},
+): void {
+	const { target, ...change } = options;
+	ex.core.notifications.note({
+		dc: ex.dc,
+		batch: ex,
+		namespace: target.namespace,
+		module: target.module,
+		...change,
+	});
 }
 
 function byRef(user: { name: string; id: string }): { name: string; id: string } {

@@ -5,6 +5,7 @@ import {
 	handleListAttachments,
 	handleUpload,
 } from './crm-attachments';
+import { handleListByIds } from './crm-by-ids';
 import { matchBulkRead } from './crm-bulk-read';
 import { coqlRoute } from './crm-coql';
 import { handleDeleted } from './crm-deleted';
@@ -19,6 +20,7 @@ import {
 	simUser,
 	type CrmTarget,
 } from './crm-records';
+import { watchRoute } from './crm-watch';
 import type { ApiRoute, Exchange } from './exchange';
 import {
 	coversCrmArea,
@@ -58,6 +60,11 @@ function route(
 	const [first, second, third, fourth, ...extra] = options.segments;
 	const method = ex.method;
 	if (first === undefined || extra.length > 0) return undefined;
+	if (first === 'actions') {
+		// Bigin's own Notification API is not simulated.
+		const watch = namespace === 'crm' && second === 'watch' && third === undefined;
+		return watch ? watchRoute(ex, version) : undefined;
+	}
 	if (first === 'org' || first === 'users') {
 		if (second !== undefined || method !== 'GET') return undefined;
 		return areaRoute({ namespace, area: first, handle: first === 'org' ? handleOrg : handleUsers });
@@ -89,7 +96,10 @@ function route(
 	});
 	const operation = crmOperationOf(method);
 	if (second === undefined) {
-		if (method === 'GET') return moduleRoute(['read'], (e) => handleList(e, target));
+		if (method === 'GET')
+			return moduleRoute(['read'], (e) =>
+				e.query.has('ids') ? handleListByIds(e, target) : handleList(e, target),
+			);
 		if (method === 'POST') return moduleRoute(['create'], (e) => handleInsert(e, target));
 		if (method === 'PUT' || method === 'PATCH')
 			return moduleRoute(['update'], (e) => handleUpdate(e, { target }));

@@ -88,7 +88,7 @@ export class Exchange {
 	empty(status: number): void {
 		if (this.hold(() => this.empty(status))) return;
 		if (!this.begin(status)) return;
-		this.res.writeHead(status);
+		this.res.writeHead(status, { Date: this.date() });
 		this.res.end();
 	}
 
@@ -96,6 +96,7 @@ export class Exchange {
 		if (this.hold(() => this.send(options))) return;
 		if (!this.begin(options.status)) return;
 		this.res.writeHead(options.status, {
+			Date: this.date(),
 			...options.headers,
 			'Content-Length': String(options.data.length),
 		});
@@ -136,6 +137,11 @@ export class Exchange {
 		this.res.writeHead(options.status, headers);
 		// Destroy only once the partial body is handed to the socket, so the client sees it.
 		this.res.write(options.part, () => this.res.destroy());
+	}
+
+	/** Zoho's `Date` header, on the simulator's clock: how a client learns Zoho's time. */
+	private date(): string {
+		return new Date(this.core.now()).toUTCString();
 	}
 
 	private hold(answer: () => void): boolean {

@@ -149,7 +149,18 @@ export function summarizeBody(options: {
 		summary.duplicateCheckFields = object.duplicate_check_fields;
 	const whole = WHOLE_KEYS.filter((key) => key in object);
 	if (whole.length > 0) summary.values = Object.fromEntries(whole.map((key) => [key, object[key]]));
+	if ('watch' in object) summary.values = { ...summary.values, watch: redactedWatch(object.watch) };
 	return summary;
+}
+
+/** A Notification API body's channels, each verification token's value redacted. */
+function redactedWatch(watch: unknown): unknown {
+	if (!Array.isArray(watch)) return watch;
+	return watch.map((item: unknown) =>
+		typeof item === 'object' && item !== null && 'token' in item
+			? { ...item, token: REDACTED }
+			: item,
+	);
 }
 
 function parseJson(body: Buffer): unknown {

@@ -3,6 +3,7 @@ import { newBooksRecord, singularOf } from './books';
 import type { SimCore } from './core';
 import { knownModuleMeta } from './crm-metadata';
 import { simUser, storeRecord } from './crm-records';
+import { changedFields } from './notifications';
 import type { DcState } from './state';
 import { zohoDateTime } from './time';
 import type { CrmRecord, SeedBooksOptions, SeedCrmOptions, TouchCrmOptions } from './types';
@@ -59,10 +60,21 @@ export function touchCrm(core: SimCore, dc: DcState, options: TouchCrmOptions): 
 	const module = dc.crm.get(`${options.product ?? 'crm'}:${options.module.toLowerCase()}`);
 	const record = module?.byId.get(options.id);
 	if (!record) throw new Error(`record ${options.id} is not in ${options.module}`);
+	const changed = changedFields(record, options.fields ?? {});
 	for (const [key, value] of Object.entries(options.fields ?? {}))
 		if (key !== 'id') record[key] = value;
 	const modifiedTime = zohoDateTime(options.at ?? core.now());
 	record.Modified_Time = modifiedTime;
+	// A user's edit: Zoho's notification channels hear of it as of an API update.
+	core.notifications.note({
+		dc,
+		batch: {},
+		namespace: options.product ?? 'crm',
+		module: options.module,
+		operation: 'update',
+		record,
+		changed,
+	});
 	return modifiedTime;
 }
 

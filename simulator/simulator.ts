@@ -14,6 +14,7 @@ import { Journal, JOURNAL_ENV } from './journal';
 import { close, createDcServer, listen } from './server';
 import { seedBooks, seedCrm, touchCrm } from './seed';
 import { createGrantCode, createRefreshToken, registerClient, revokeRefreshToken } from './tokens';
+import { createAsUser } from './user-edits';
 import {
 	isDcId,
 	type BooksProduct,
@@ -23,6 +24,7 @@ import {
 	type CrmRecordRule,
 	type DcId,
 	type FaultSpec,
+	type NotificationChannel,
 	type SeedBooksOptions,
 	type SeedCrmOptions,
 	type SimConfig,
@@ -84,6 +86,7 @@ export class ZohoSimulator {
 		if (this.starting) await Promise.allSettled([this.starting]);
 		this.starting = undefined;
 		this.core.clearTimers();
+		this.core.notifications.stop();
 		const servers = [...this.servers.values()];
 		this.servers.clear();
 		this.core.origins.clear();
@@ -191,6 +194,29 @@ export class ZohoSimulator {
 		return touchCrm(this.core, this.core.dc(dc), options);
 	}
 
+	/** Creates a CRM (or Bigin) record as a user in Zoho would (notification channels hear of it); returns a copy. */
+	createCrm(
+		dc: string,
+		options: { module: string; fields?: Record<string, unknown>; product?: 'crm' | 'bigin' },
+	): CrmRecord {
+		return createAsUser(this.core, this.core.dc(dc), options);
+	}
+
+	/** The notification channels of a DC (one entry per channel and module), expired ones included. */
+	notificationChannels(dc: string): NotificationChannel[] {
+		return this.core.notifications.list(this.core.dc(dc));
+	}
+
+	/** Zoho forgets a channel, as if it had never been enabled; false when it had none. */
+	forgetNotificationChannel(dc: string, channelId: string): boolean {
+		return this.core.notifications.forget(this.core.dc(dc), channelId);
+	}
+
+	/** Resolves once every notification callback due so far has been answered or has failed. */
+	notificationsSettled(): Promise<void> {
+		return this.core.notifications.settled();
+	}
+
 	/**
 	 * Deletes CRM (or Bigin) records as a user would in Zoho (now, or at `at`), so they show in
 	 * the deleted-records list; `permanent` skips the recycle bin. Returns the ids deleted.
@@ -211,6 +237,7 @@ export class ZohoSimulator {
 			ids: options.ids,
 			at: options.at ?? this.core.now(),
 			...(options.permanent ? { permanent: true } : {}),
+			notice: { hub: this.core.notifications, batch: {} },
 		});
 		return [...removed];
 	}

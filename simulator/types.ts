@@ -34,6 +34,10 @@ export interface SimConfig {
 	retryAfterSec: number | undefined;
 	/** Status of an empty CRM list asked with If-Modified-Since: 304 (default) or 204. */
 	notModifiedStatus: 304 | 204;
+	/** Wait between a change of records and its notification callbacks, ms (0: at once). */
+	notifyDelayMs: number;
+	/** How long a callback may take to be answered before it counts as failed, ms. */
+	notifyTimeoutMs: number;
 	/** Bulk Read: simulator ms from ADDED to COMPLETED (or FAILURE) of a job. */
 	bulkReadJobMs: number;
 	/** Bulk Read: records per result page (Zoho: 200,000); smaller pages keep tests fast. */
@@ -135,6 +139,53 @@ export interface CountersSnapshot {
 	credits: Record<string, number>;
 	/** Record writes in arrival order, with their size and trigger list. */
 	writes: WriteRecord[];
+	/** Instant notifications (`/crm/{v}/actions/watch`) sent to notify URLs. */
+	notifications: NotificationCounters;
+}
+
+export interface NotificationCounters {
+	/** Callbacks the notify URL answered with a 2xx status. */
+	delivered: number;
+	/** Callbacks refused, answered with another status or not answered in time; Zoho sends none again. */
+	failed: number;
+	/** Channel ids with an unexpired subscription at the simulator's clock, over all DCs. */
+	activeChannels: number;
+	/** Every callback sent, in order. */
+	deliveries: NotificationDelivery[];
+}
+
+export type NotificationOperation = 'insert' | 'update' | 'delete';
+
+/** One callback POSTed to a notify URL. */
+export interface NotificationDelivery {
+	dc: DcId;
+	channelId: string;
+	module: string;
+	operation: NotificationOperation;
+	ids: string[];
+	/** The notify URL's answer; 0 when none came (refused, reset, timed out). */
+	status: number;
+}
+
+/** A channel's subscription to one module, as the simulator holds it (one row of `GET actions/watch`). */
+export interface NotificationChannel {
+	dc: DcId;
+	channelId: string;
+	/** The module's API name. */
+	module: string;
+	/** The API version it was enabled through, e.g. `v8` (its callbacks' `resource_uri`). */
+	version: string;
+	events: Array<'create' | 'edit' | 'delete'>;
+	notifyUrl: string;
+	token: string | null;
+	/** Channel expiry, ms. */
+	expiresAt: number;
+	/** False once the simulator's clock passed the expiry: the channel delivers nothing more. */
+	active: boolean;
+	returnAffectedFieldValues: boolean;
+	notifyOnRelatedAction: boolean;
+	/** The `notification_condition` sent, if any. */
+	notificationCondition: unknown[] | null;
 }
 
 /** A CRM (or Bigin) record: field API names to values. */

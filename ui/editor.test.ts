@@ -6,7 +6,8 @@
  * simulator and explains a wrong Client ID. With that credential, "Write records
  * in batches" loads the modules and Contacts' fields into n8n's field mapper, and
  * the nodes panel finds Zoho OAuth Trigger, whose module list shows the
- * simulator's custom module.
+ * simulator's custom module, and beside it Zoho OAuth Instant Trigger, each saying
+ * which one to pick.
  *
  *   npm run test:ui
  *
@@ -58,6 +59,7 @@ const UI_TIMEOUT_MS = 30_000;
 const NODE_NAME = 'Zoho OAuth Request';
 /** The nodes panel drops " Trigger" from a trigger's name: Zoho OAuth Trigger is listed as "Zoho OAuth". */
 const TRIGGER_PANEL_NAME = 'Zoho OAuth';
+const INSTANT_PANEL_NAME = 'Zoho OAuth Instant';
 const CREDENTIAL_TYPE_NAME = 'Zoho Self Client API';
 const WRONG_CLIENT_ID = '1000.NOTREGISTEREDHERE';
 
@@ -501,6 +503,33 @@ async function expectCredentialSelected(): Promise<void> {
 	);
 }
 
+/** The Module list shows the org's modules (the simulator's custom one included; `also` checks more); `module` is picked. */
+async function pickModuleFromList(
+	module: string,
+	also?: (modules: Locator) => Promise<void>,
+): Promise<void> {
+	const modules = await openResourceList('module');
+	const custom = `${DEMO_CUSTOM_MODULE.plural_label} (${DEMO_CUSTOM_MODULE.api_name})`;
+	await expectVisible(
+		listItem(modules, custom),
+		`the custom module "${custom}" in the Module list`,
+	);
+	await expectVisible(listItem(modules, 'Contacts'), 'Contacts in the Module list');
+	await also?.(modules);
+	await listItem(modules, module).first().click();
+	await until(
+		async () =>
+			(await page
+				.getByTestId('resource-locator-module')
+				.getByTestId('rlc-input')
+				.first()
+				.locator('xpath=self::input | .//input')
+				.first()
+				.inputValue()) === module,
+		`Module = ${module}`,
+	);
+}
+
 test('the nodes panel finds Zoho OAuth Trigger, and its Module list loads the modules of the org, custom ones included', async () => {
 	await step('trigger', async () => {
 		if (!demo) throw new Error('no simulator');
@@ -539,33 +568,77 @@ test('the nodes panel finds Zoho OAuth Trigger, and its Module list loads the mo
 		);
 		await expectCredentialSelected();
 
-		const modules = await openResourceList('module');
-		const custom = `${DEMO_CUSTOM_MODULE.plural_label} (${DEMO_CUSTOM_MODULE.api_name})`;
-		await expectVisible(
-			listItem(modules, custom),
-			`the custom module "${custom}" in the Module list`,
-		);
-		await expectVisible(listItem(modules, 'Contacts'), 'Contacts in the Module list');
-		// Modules whose records can be read, hidden ones included; no subform or field tracker.
-		await expectVisible(listItem(modules, 'Notes'), 'Notes (a hidden module) in the Module list');
-		await expectHidden(listItem(modules, 'Subform 1 (Subform_1)'), 'a subform in the Module list');
-		await expectHidden(
-			listItem(modules, 'Stage History (DealHistory)'),
-			'a field tracker in the Module list',
-		);
-		await listItem(modules, 'Leads').first().click();
-		await until(
-			async () =>
-				(await page
-					.getByTestId('resource-locator-module')
-					.getByTestId('rlc-input')
-					.first()
-					.locator('xpath=self::input | .//input')
-					.first()
-					.inputValue()) === 'Leads',
-			'Module = Leads',
-		);
+		await pickModuleFromList('Leads', async (modules) => {
+			// Modules whose records can be read, hidden ones included; no subform or field tracker.
+			await expectVisible(listItem(modules, 'Notes'), 'Notes (a hidden module) in the Module list');
+			await expectHidden(
+				listItem(modules, 'Subform 1 (Subform_1)'),
+				'a subform in the Module list',
+			);
+			await expectHidden(
+				listItem(modules, 'Stage History (DealHistory)'),
+				'a field tracker in the Module list',
+			);
+		});
 		await screenshot('trigger.png');
+	});
+});
+
+test('the nodes panel shows Zoho OAuth Instant Trigger beside the polling one, each saying which to pick; its Module list loads the org', async () => {
+	await step('instant-trigger', async () => {
+		await searchNodesPanel('Zoho');
+		const polling = creatorItem(TRIGGER_PANEL_NAME);
+		const instant = creatorItem(INSTANT_PANEL_NAME);
+		await expectVisible(instant, `"${INSTANT_PANEL_NAME}" in the search results for "Zoho"`);
+		await expectVisible(
+			instant.getByText(
+				/^Starts the workflow within seconds .*pushed by Zoho \(n8n must be reachable over HTTPS\)/,
+			),
+			'the instant trigger says what it needs',
+		);
+		await expectVisible(
+			polling.getByText(/by polling \(no public URL needed\)$/),
+			'the polling trigger says it polls',
+		);
+		await expectIconLoaded(instant, 'Zoho OAuth Instant Trigger');
+		const [pollingBox, instantBox] = await Promise.all([
+			polling.boundingBox(),
+			instant.boundingBox(),
+		]);
+		// Beside: next to each other in the list, one item apart at most.
+		expect(Math.abs((instantBox?.y ?? 0) - (pollingBox?.y ?? 1e6))).toBeLessThanOrEqual(
+			2 * (pollingBox?.height ?? 0),
+		);
+		await screenshot('trigger-choice.png');
+
+		await instant.click();
+		// n8n offers the Events options as the trigger's actions.
+		const creator = page.getByTestId('node-creator');
+		for (const event of ['On created', 'On edited', 'On deleted']) {
+			await expectVisible(
+				creator.getByText(event, { exact: true }),
+				`the trigger's event "${event}"`,
+			);
+		}
+		await creator.getByText('On created', { exact: true }).click();
+		const ndv = page.getByTestId('ndv');
+		await expectVisible(ndv, 'the node details view');
+		await expectVisible(
+			ndv.getByText('Zoho OAuth Instant Trigger'),
+			'the node name in the details view',
+		);
+		await expectVisible(
+			parameters(page).getByText(/ZohoCRM\.notifications\.ALL/),
+			'the notice naming the scope and the public address Zoho needs',
+		);
+		await expectLabelsInOrder(['Module', 'Events', 'Fields', 'Options']);
+		await expectVisible(
+			parameterInput(page, 'events').getByText('Created', { exact: true }),
+			'Events = Created, as the action chose',
+		);
+		await expectCredentialSelected();
+		await pickModuleFromList('Leads');
+		await screenshot('instant-trigger.png');
 	});
 });
 

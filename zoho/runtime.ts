@@ -12,14 +12,18 @@ import type { Dispatcher } from 'undici';
 
 import { ZohoApiClient } from './api/apiClient';
 import type { ConcurrencyLimiter } from './api/concurrencyLimit';
+import type { ChannelRelay } from './channelRelay';
 import { systemClock, type Clock } from './clock';
 import { DEFAULT_JOB_TIMING, type JobTiming } from './crm/bulkReadJob';
 import { ListFieldsCache } from './crm/listFields';
+import { ZohoClock } from './crm/zohoClock';
 import type { CooldownPolicy } from './fleet/cooldown';
 import { LocalLimiter } from './fleet/localLimiter';
 import { LocalMinter } from './fleet/localMinter';
+import { LocalRelay } from './fleet/localRelay';
 import { RedisLimiter } from './fleet/redisLimiter';
 import { RedisLink, type RedisClient } from './fleet/redisLink';
+import { RedisRelay, type RelayTimes } from './fleet/redisRelay';
 import { RedisTokenStore, type LeaseTimes } from './fleet/redisTokenStore';
 import { tokenStoreConfig, type RedisConnection, type TokenStoreConfig } from './fleet/storeConfig';
 import { createDispatcher } from './http/proxy';
@@ -37,6 +41,10 @@ export interface ZohoRuntime {
 	api: ZohoApiClient;
 	tokenSource: TokenSource;
 	limiter: ConcurrencyLimiter;
+	/** Where the instant trigger's webhook hands Zoho's callbacks to its consumer. */
+	relay: ChannelRelay;
+	/** Zoho's time as this process last heard it (answers' Date headers): channel expiry is Zoho's. */
+	zohoClock: ZohoClock;
 	/** How long-running jobs (Bulk Read) are waited for and their results fetched. */
 	jobTiming: JobTiming;
 	/** The fields record lists ask for when the user names none (settings/fields, kept a while). */
@@ -60,6 +68,7 @@ export interface ZohoRuntimeOptions {
 	/** A token source and limiter built elsewhere (tests that hold the Redis client); wins over `store`. */
 	fleet?: Fleet;
 	lease?: Partial<LeaseTimes>;
+	relayTimes?: Partial<RelayTimes>;
 	cooldown?: CooldownPolicy;
 	/** For messages of calls that bring no logger of their own (each n8n execution brings its own). */
 	logger?: Logger;
@@ -84,7 +93,9 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime
 		earlyRefreshMs: options.earlyRefreshMs,
 		maxEntries: options.maxCachedCredentials,
 	});
-	const { tokenSource, limiter } = options.fleet ?? createFleet({ ...options, clock });
+	const fleet = options.fleet ?? createFleet({ ...options, clock });
+	const { tokenSource, limiter } = fleet;
+	const relay = fleet.relay ?? new LocalRelay();
 	const auth = new ZohoAuth({ tokenClient, cache, source: tokenSource });
 	return {
 		clock,
@@ -93,19 +104,24 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime
 		api: new ZohoApiClient({ auth, dispatcher, clock, retry: options.apiRetry, limiter }),
 		tokenSource,
 		limiter,
+		relay,
+		zohoClock: new ZohoClock(clock),
 		jobTiming: options.jobTiming ?? DEFAULT_JOB_TIMING,
 		listFields: new ListFieldsCache({ clock }),
 		close: async () => {
+			await relay.close();
 			await tokenSource.close();
 			await dispatcher.close();
 		},
 	};
 }
 
-/** Where tokens and concurrency slots come from: this process alone, or the fleet through its Redis. */
+/** Where tokens, concurrency slots and instant-trigger callbacks go: this process alone, or the fleet through its Redis. */
 interface Fleet {
 	tokenSource: TokenSource;
 	limiter: ConcurrencyLimiter;
+	/** Default: this process only. */
+	relay?: ChannelRelay;
 }
 
 /** The fleet `options.store` asks for: this process only, or one Redis client shared by token store and limiter. */
@@ -115,7 +131,9 @@ function createFleet(options: ZohoRuntimeOptions & { clock: Clock }): Fleet {
 		return {
 			tokenSource: new LocalMinter({ clock: options.clock, cooldown: options.cooldown }),
 			limiter: new LocalLimiter(),
+			relay: new LocalRelay(),
 		};
+	const owner = `${hostname()}:${process.pid}`;
 	const link = new RedisLink({
 		client: connectRedis(config.connection),
 		logger: options.logger ?? { warn: () => undefined },
@@ -128,9 +146,10 @@ function createFleet(options: ZohoRuntimeOptions & { clock: Clock }): Fleet {
 			earlyRefreshMs: options.earlyRefreshMs,
 			lease: options.lease,
 			cooldown: options.cooldown,
-			owner: `${hostname()}:${process.pid}`,
+			owner,
 		}),
 		limiter: new RedisLimiter({ link, prefix: config.prefix }),
+		relay: new RedisRelay({ link, prefix: config.prefix, owner, times: options.relayTimes }),
 	};
 }
 

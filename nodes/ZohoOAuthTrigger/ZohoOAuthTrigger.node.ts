@@ -22,7 +22,7 @@ export class ZohoOAuthTrigger implements INodeType {
 		subtitle:
 			'={{ ({ created: "New ", deleted: "Deleted " }[$parameter["event"]] ?? "New or changed ") + ($parameter["module"].value ?? $parameter["module"]) }}',
 		description:
-			'Starts the workflow when Zoho CRM or Bigin records are created or changed, or CRM records deleted',
+			'Starts the workflow when Zoho CRM or Bigin records are created or changed, or CRM records deleted, by polling (no public URL needed)',
 		defaults: { name: 'Zoho OAuth Trigger' },
 		polling: true,
 		inputs: [],

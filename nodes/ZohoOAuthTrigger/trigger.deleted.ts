@@ -10,9 +10,15 @@ import { readDeletions, readRecentDeletions } from '../../zoho/crm/deletedChange
 import type { ModuleTarget } from '../../zoho/crm/module';
 import { ZohoInputError } from '../../zoho/errors';
 import { CredentialSource } from '../shared/credentialSource';
-import { nodeParams, readCrmTarget, readModule, timeoutOption } from '../shared/parameters';
+import {
+	nodeParams,
+	readCrmTarget,
+	readModule,
+	startFromOption,
+	timeoutOption,
+} from '../shared/parameters';
 import { apiAccess, zohoAccess } from '../shared/zohoRuntime';
-import { pollEvent, readStartFrom, TEST_RUN_RECORDS } from './trigger.poll';
+import { pollEvent, TEST_RUN_RECORDS } from './trigger.poll';
 
 export async function pollDeletions(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const param = nodeParams(ctx);
@@ -32,7 +38,7 @@ export async function pollDeletions(ctx: IPollFunctions): Promise<INodeExecution
 	});
 	return await pollEvent(ctx, {
 		key: `${target.product}:${target.module}:deleted`,
-		startFrom: readStartFrom(options.startFrom),
+		startFrom: startFromOption(options.startFrom),
 		now: zoho.runtime.clock.now(),
 		recent: async () => await readRecentDeletions(access, { target, count: TEST_RUN_RECORDS }),
 		since: async (watermark) => await readDeletions(access, { target, watermark }),

@@ -1,6 +1,7 @@
 /** The trigger's parameters: where to watch, which event, which fields. */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { startFromProperty } from '../shared/startFrom.description';
 import {
 	crmVersionProperty,
 	moduleProperty,
@@ -64,14 +65,9 @@ export const triggerProperties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		options: [
-			{
-				displayName: 'Start From',
-				name: 'startFrom',
-				type: 'dateTime',
-				default: '',
-				description:
-					'On first activation, emit the records changed since this time. Empty: start from the moment the workflow is activated.',
-			},
+			startFromProperty(
+				'On first activation, emit the records changed since this time. Empty: start from the moment the workflow is activated.',
+			),
 			timeoutProperty(),
 		],
 	},

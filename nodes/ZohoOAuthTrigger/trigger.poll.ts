@@ -13,7 +13,6 @@ import {
 	type ChangeReader,
 	type ChangeSource,
 } from '../../zoho/crm/changes';
-import { ZohoInputError } from '../../zoho/errors';
 import {
 	initialWatermark,
 	readWatermark,
@@ -23,7 +22,14 @@ import {
 } from '../../zoho/crm/watermark';
 import { CredentialSource } from '../shared/credentialSource';
 import { toNodeError } from '../shared/nodeErrors';
-import { nodeParams, readCrmTarget, readModule, text, timeoutOption } from '../shared/parameters';
+import {
+	nodeParams,
+	readCrmTarget,
+	readModule,
+	startFromOption,
+	text,
+	timeoutOption,
+} from '../shared/parameters';
 import { apiAccess, zohoAccess } from '../shared/zohoRuntime';
 
 /** Records a test run in the editor shows. */
@@ -147,20 +153,7 @@ function readParameters(ctx: IPollFunctions): {
 	};
 	return {
 		source,
-		startFrom: readStartFrom(options.startFrom),
+		startFrom: startFromOption(options.startFrom),
 		timeoutMs: timeoutOption(options.timeout),
 	};
-}
-
-export function readStartFrom(value: string | undefined): number | undefined {
-	if (value === undefined || value === '') return undefined;
-	const ms = Date.parse(value);
-	if (Number.isNaN(ms)) {
-		throw new ZohoInputError(
-			'Start From',
-			`Start From "${value}" is not a date and time.`,
-			'Pick a date in the date picker, or give an ISO 8601 time such as 2026-11-30T09:00:00+00:00.',
-		);
-	}
-	return ms;
 }

@@ -4,8 +4,7 @@
  */
 import type {
 	IExecuteFunctions,
-	ILoadOptionsFunctions,
-	IPollFunctions,
+	IGetNodeParameterOptions,
 	NodeParameterValueType,
 } from 'n8n-workflow';
 
@@ -28,7 +27,16 @@ export function itemParams(ctx: IExecuteFunctions, itemIndex: number): ParamRead
 		ctx.getNodeParameter(name, itemIndex, fallback as NodeParameterValueType, options);
 }
 
-export function nodeParams(ctx: IPollFunctions | ILoadOptionsFunctions): ParamReader {
+/** Any context that reads the node's parameters without an item: a poll, a trigger, a webhook, the editor. */
+export interface NodeParameterSource {
+	getNodeParameter(
+		parameterName: string,
+		fallbackValue?: unknown,
+		options?: IGetNodeParameterOptions,
+	): NodeParameterValueType | object;
+}
+
+export function nodeParams(ctx: NodeParameterSource): ParamReader {
 	return (name, fallback, options) =>
 		ctx.getNodeParameter(name, fallback as NodeParameterValueType, options);
 }
@@ -53,6 +61,20 @@ export function positiveInteger(raw: unknown, field: string): number {
 /** A Timeout option (ms), or the default when it is not set. */
 export function timeoutOption(raw: unknown): number {
 	return raw === undefined ? DEFAULT_TIMEOUT_MS : positiveInteger(raw, 'Timeout');
+}
+
+/** A Start From option (a trigger's first activation): ms, or undefined when not set. */
+export function startFromOption(value: unknown): number | undefined {
+	if (value === undefined || value === '') return undefined;
+	const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+	if (Number.isNaN(ms)) {
+		throw new ZohoInputError(
+			'Start From',
+			`Start From "${String(value)}" is not a date and time.`,
+			'Pick a date in the date picker, or give an ISO 8601 time such as 2026-11-30T09:00:00+00:00.',
+		);
+	}
+	return ms;
 }
 
 /** One below Zoho's lowest edition limit (Free: 5 concurrent calls per organisation). */

@@ -275,6 +275,50 @@ describe('request contract', () => {
 		]);
 	});
 
+	it('holds Notification API calls to notifications.json: enable, update and disable bodies, get and delete queries', () => {
+		const channel = {
+			channel_id: '1000000068001',
+			events: ['Leads.create', 'Deals.all'],
+			notify_url: 'https://n8n.example.com/webhook/x',
+			token: 'secret-of-50-characters-at-most',
+			channel_expiry: '2026-12-10T09:30:00+00:00',
+			return_affected_field_values: true,
+		};
+		const send = (method: string, watch: unknown, query = '') =>
+			problems({ ...post(`/crm/v8/actions/watch${query}`, { watch }), method });
+		expect(send('POST', [channel])).toEqual([]);
+		expect(send('PUT', [channel])).toEqual([]);
+		expect(
+			send('PATCH', [
+				{ channel_id: channel.channel_id, events: ['Leads.edit'], _delete_events: true },
+			]),
+		).toEqual([]);
+		expect(problems(get('/crm/v8/actions/watch?module=Leads&per_page=200&page=2'))).toEqual([]);
+		expect(problems({ ...get('/crm/v8/actions/watch?channel_ids=1,2'), method: 'DELETE' })).toEqual(
+			[],
+		);
+		expect(
+			send('POST', [
+				{ ...channel, notify_url: undefined, token: 'x'.repeat(51), events: ['Leads.update'] },
+			]),
+		).toEqual([
+			'crm.watch.post: watch[0].events has "Leads.update": Module.create, .edit, .delete or .all',
+			'crm.watch.post: watch[0].notify_url is required: an http(s) URL',
+			'crm.watch.post: watch[0].token must be text of at most 50 characters',
+		]);
+		expect(send('POST', [{ ...channel, _delete_events: true, expiry: 'soon' }])).toEqual([
+			'crm.watch.post: watch[0] has "expiry", which Zoho does not know',
+			'crm.watch.post: watch[0]._delete_events is true, and only on PATCH (Disable Notification)',
+		]);
+		expect(send('POST', [])).toEqual([
+			'crm.watch.post: "watch" must be a non-empty array of channels',
+		]);
+		expect(send('POST', [channel], '?module=Leads')).toEqual([expect.stringContaining('module')]);
+		expect(problems({ ...get('/crm/v8/actions/watch'), method: 'DELETE' })).toEqual([
+			expect.stringContaining('channel_ids'),
+		]);
+	});
+
 	it('judges a journal: failures fail, requests marked deliberate are reported apart, refusals without a rule are caught', async () => {
 		const folder = mkdtempSync(path.join(tmpdir(), 'contract-test-'));
 		const sim = new ZohoSimulator({ dataCentres: ['us'], journal: folder });

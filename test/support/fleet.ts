@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../../zoho/clock';
 import { RedisLimiter } from '../../zoho/fleet/redisLimiter';
 import { RedisLink } from '../../zoho/fleet/redisLink';
+import { RedisRelay } from '../../zoho/fleet/redisRelay';
 import { RedisTokenStore, type LeaseTimes } from '../../zoho/fleet/redisTokenStore';
 import { connectRedis, createZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
 import { tokenStoreConfig } from '../../zoho/fleet/storeConfig';
@@ -53,6 +54,7 @@ export function fleetMember(options: FleetMemberOptions): FleetMember {
 				cooldown: options.cooldown,
 			}),
 			limiter: new RedisLimiter({ link, prefix: options.prefix }),
+			relay: new RedisRelay({ link, prefix: options.prefix, times: { pollMs: 20 } }),
 		},
 		tokenRetry: options.tokenRetry ?? { retries: 2, baseDelayMs: 5, maxDelayMs: 50 },
 		apiRetry: options.apiRetry ?? { retries: 3, baseDelayMs: 5, maxDelayMs: 200 },

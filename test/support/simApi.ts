@@ -52,6 +52,8 @@ export async function simCall(
 		token: string;
 		method?: string;
 		body?: unknown;
+		/** Sent as is instead of `body` as JSON (a body that is not JSON). */
+		rawBody?: string;
 		headers?: Record<string, string>;
 		dc?: string;
 	},
@@ -64,6 +66,7 @@ export async function simCall(
 			...options.headers,
 		},
 		...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+		...(options.rawBody === undefined ? {} : { body: options.rawBody }),
 	});
 	const text = await res.text();
 	return {

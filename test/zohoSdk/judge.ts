@@ -29,6 +29,7 @@ const PACKAGES = [
 	'custom_views',
 	'bulk_read',
 	'coql',
+	'notifications',
 ];
 
 interface MemberDetail {

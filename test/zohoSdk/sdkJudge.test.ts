@@ -12,6 +12,7 @@ const SCOPES = [
 	'ZohoCRM.org.READ',
 	'ZohoCRM.bulk.read',
 	'ZohoCRM.coql.READ',
+	'ZohoCRM.notifications.ALL',
 ];
 /**
  * Keys the simulator sends that SDK 3.0.0's models do not have, each in Zoho's own v8
@@ -489,5 +490,79 @@ describe("Bulk Read, COQL and deleted records through Zoho's TypeScript SDK", ()
 		await headers.add(SDK.Record.GetDeletedRecordsHeader.IF_MODIFIED_SINCE, new Date(sim.now()));
 		const nothingNewer = await operations.getDeletedRecords(new SDK.ParameterMap(), headers);
 		expect(nothingNewer.getStatusCode()).toBe(304);
+	});
+});
+
+describe("the Notification API through Zoho's TypeScript SDK", () => {
+	const N = SDK.Notifications;
+	const channelId = '1000000068002';
+	const channel = (
+		events: string[],
+		more: (n: SDK.Notifications.Notification) => void = () => {},
+	) => {
+		const notification = new N.Notification();
+		notification.setChannelId(channelId);
+		notification.setEvents(events);
+		more(notification);
+		const body = new N.BodyWrapper();
+		body.setWatch([notification]);
+		return body;
+	};
+	// No record changes while the channel lives: its URL is never called.
+	const notifyUrl = 'https://n8n.example.com/webhook/sdk-judge';
+
+	it('enables, lists, updates, disables some events of and deletes a channel, each answer as the SDK models it', async () => {
+		const operations = new N.NotificationsOperations();
+		const expiry = new Date(Math.floor(sim.now() / 1000) * 1000 + 2 * 24 * 3600_000);
+		const enabled = await operations.enableNotifications(
+			channel(['Leads.all', 'Contacts.create'], (n) => {
+				n.setNotifyUrl(notifyUrl);
+				n.setToken('judge-token');
+				n.setChannelExpiry(expiry);
+			}),
+		);
+		expect(enabled.getStatusCode()).toBe(201);
+		expectFaithful(enabled);
+		const [success] = (enabled.getObject() as SDK.Notifications.ActionWrapper).getWatch();
+		expect(success).toBeInstanceOf(N.SuccessResponse);
+		const details = (success as SDK.Notifications.SuccessResponse).getDetails();
+		const events = details.get('events') as SDK.Notifications.Event[];
+		expect(events.map((event) => event.getResourceName()).sort()).toEqual(['Contacts', 'Leads']);
+		expect(events[0]?.getChannelExpiry().getTime()).toBe(expiry.getTime());
+
+		const listed = await operations.getNotifications(
+			await params([[N.GetNotificationsParam.MODULE, 'Leads']]),
+		);
+		expect(listed.getStatusCode()).toBe(200);
+		expectFaithful(listed);
+		const [leads] = (listed.getObject() as SDK.Notifications.ResponseWrapper).getWatch();
+		expect(leads?.getNotifyUrl()).toBe(notifyUrl);
+		expect(leads?.getResourceName()).toBe('Leads');
+
+		const updated = await operations.updateNotification(
+			channel(['Leads.edit'], (n) => n.setNotifyUrl(notifyUrl)),
+		);
+		expect(updated.getStatusCode()).toBe(200);
+		expectFaithful(updated);
+
+		const disabled = await operations.disableNotification(
+			channel(['Contacts.create'], (n) => n.setDeleteEvents(true)),
+		);
+		expect(disabled.getStatusCode()).toBe(200);
+		expectFaithful(disabled);
+
+		const deleted = await operations.deleteNotification(
+			await params([[N.DeleteNotificationParam.CHANNEL_IDS, channelId]]),
+		);
+		expect(deleted.getStatusCode()).toBe(200);
+		expectFaithful(deleted);
+		const byId = await params([[N.DeleteNotificationParam.CHANNEL_IDS, channelId]]);
+		const again = await sim.deliberately('the SDK judge asks for NOT_SUBSCRIBED', () =>
+			operations.deleteNotification(byId),
+		);
+		expectFaithful(again);
+		const [refused] = (again.getObject() as SDK.Notifications.ActionWrapper).getWatch();
+		expect(refused).toBeInstanceOf(N.APIException);
+		expect((refused as SDK.Notifications.APIException).getCode().getValue()).toBe('NOT_SUBSCRIBED');
 	});
 });

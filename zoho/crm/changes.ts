@@ -53,7 +53,7 @@ export interface ChangeReader extends ApiAccess {
 }
 
 /** The fields every change read needs: the watermark's time and the "created" event's. */
-const TIME_FIELDS = ['Modified_Time', 'Created_Time'];
+export const TIME_FIELDS = ['Modified_Time', 'Created_Time'];
 
 /** Bounds the windows of one poll; what is left is read by the next poll. */
 const MAX_WINDOWS = 1_000;

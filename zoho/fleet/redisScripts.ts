@@ -35,3 +35,5 @@ if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
 	return 1
 end
 return 0`;
+/** Sets KEYS[2] to ARGV[2] for ARGV[3] ms if KEYS[1] still is the lease ARGV[1]; 0 when it is not. */
+export const SET_UNDER_LEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) return 1 end return 0`;

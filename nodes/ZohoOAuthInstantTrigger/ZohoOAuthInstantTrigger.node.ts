@@ -1,0 +1,61 @@
+import type {
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	ITriggerFunctions,
+	ITriggerResponse,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { zohoSelfClientApiTest } from '../shared/methods/credentialTest';
+import { searchModules } from '../shared/methods/listSearch';
+import { instantProperties } from './instant.description';
+import { checkExists, create, deleteChannel } from './instant.hooks';
+import { trigger } from './instant.trigger';
+import { webhook } from './instant.webhook';
+
+export class ZohoOAuthInstantTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Zoho OAuth Instant Trigger',
+		name: 'zohoOAuthInstantTrigger',
+		icon: { light: 'file:zohoInstant.svg', dark: 'file:zohoInstant.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle:
+			'={{ $parameter["events"].join(", ") + " in " + ($parameter["module"].value ?? $parameter["module"]) }}',
+		description:
+			'Starts the workflow within seconds when Zoho CRM records are created, edited or deleted, pushed by Zoho (n8n must be reachable over HTTPS)',
+		defaults: { name: 'Zoho OAuth Instant Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'zohoSelfClientApi', required: true, testedBy: 'zohoSelfClientApiTest' }],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'zoho' }],
+		properties: instantProperties,
+	};
+
+	methods = { credentialTest: { zohoSelfClientApiTest }, listSearch: { searchModules } };
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return await checkExists.call(this);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return await create.call(this);
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return await deleteChannel.call(this);
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await webhook(this);
+	}
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		return trigger(this);
+	}
+}

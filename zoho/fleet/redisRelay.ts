@@ -1,0 +1,204 @@
+/**
+ * The instant trigger's relay for an n8n fleet, in the Redis the token store uses: Zoho's
+ * callbacks may reach any main or webhook process, the consumer runs on n8n's leader.
+ * Keys are `<prefix>instant:{<channel key>}:<what>` (braces: one Cluster slot, for the
+ * lease scripts). The consumer looks for callbacks every `pollMs` (a blocking pop would
+ * hold a connection of its own per trigger); one handed over in its own process wakes it
+ * at once. While Redis is away everything goes through this process (LocalRelay): a
+ * single main still works, what another process received is lost and caught up.
+ */
+import { randomUUID } from 'node:crypto';
+
+import type { ChannelRelay, ConsumerLease, RelayCall } from '../channelRelay';
+import type { Logger } from '../logger';
+import { LocalRelay, MAX_QUEUED_CALLBACKS } from './localRelay';
+import { ignoreUnavailable, StoreUnavailable, type RedisClient, type RedisLink } from './redisLink';
+import { RELEASE_LEASE, RENEW_LEASE, SET_UNDER_LEASE } from './redisScripts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Callbacks nobody took within a day are dropped: the consumer's catch-up has read them by then. */
+const QUEUE_TTL_MS = DAY_MS;
+/** State and announcement outlive a few weeks of a stopped fleet; static data keeps them longer. */
+const KEEP_MS = 30 * DAY_MS;
+
+export interface RelayTimes {
+	/** Consumer lease lifetime; renewed every third of it. */
+	leaseMs: number;
+	/** Pause between looks for callbacks queued by other processes. */
+	pollMs: number;
+}
+
+export const DEFAULT_RELAY_TIMES: RelayTimes = { leaseMs: 30_000, pollMs: 200 };
+
+interface ChannelKeys {
+	queue: string;
+	lease: string;
+	state: string;
+	announced: string;
+}
+
+export class RedisRelay implements ChannelRelay {
+	readonly kind = 'redis';
+	private readonly link: RedisLink;
+	private readonly prefix: string;
+	private readonly owner: string;
+	private readonly times: RelayTimes;
+	private readonly local = new LocalRelay();
+
+	constructor(options: {
+		link: RedisLink;
+		prefix: string;
+		/** Written into the lease, so an operator sees which process consumes, e.g. `host:pid`. */
+		owner?: string;
+		times?: Partial<RelayTimes>;
+	}) {
+		this.link = options.link;
+		this.prefix = options.prefix;
+		this.owner = options.owner ?? 'process';
+		this.times = { ...DEFAULT_RELAY_TIMES, ...options.times };
+	}
+
+	async handOver(options: RelayCall & { callback: string }): Promise<void> {
+		const { queue } = this.keys(options.key);
+		const kept = await this.shared(options.logger, (client) =>
+			client
+				.multi()
+				.rpush(queue, options.callback)
+				.ltrim(queue, -MAX_QUEUED_CALLBACKS, -1)
+				.pexpire(queue, QUEUE_TTL_MS)
+				.exec(),
+		);
+		if (kept) this.local.notify(options.key);
+		else await this.local.handOver(options);
+	}
+
+	async take(
+		options: RelayCall & { max: number; waitMs: number; signal?: AbortSignal },
+	): Promise<string[]> {
+		const deadline = Date.now() + options.waitMs;
+		for (;;) {
+			const taken = await this.local.take({ ...options, waitMs: 0 });
+			if (taken.length < options.max) taken.push(...(await this.takeShared(options, taken.length)));
+			const left = deadline - Date.now();
+			if (taken.length > 0 || left <= 0 || options.signal?.aborted) return taken;
+			await this.local.waitLocal(options.key, {
+				waitMs: Math.min(this.times.pollMs, left),
+				signal: options.signal,
+			});
+		}
+	}
+
+	async announce(options: RelayCall & { channel: string }): Promise<void> {
+		await this.local.announce(options);
+		await this.shared(options.logger, (client) =>
+			client.set(this.keys(options.key).announced, options.channel, 'PX', KEEP_MS),
+		);
+	}
+
+	async announced(options: RelayCall): Promise<string | undefined> {
+		const shared = await this.shared(options.logger, (client) =>
+			client.get(this.keys(options.key).announced),
+		);
+		return shared ?? (await this.local.announced(options));
+	}
+
+	async lease(options: RelayCall): Promise<ConsumerLease | undefined> {
+		const keys = this.keys(options.key);
+		const id = `${this.owner}:${randomUUID()}`;
+		const taken = await this.shared(options.logger, (client) =>
+			client.set(keys.lease, id, 'PX', this.times.leaseMs, 'NX'),
+		);
+		// Redis away: this process decides alone (n8n runs trigger() on its leader only).
+		if (taken === undefined) return this.local.lease(options);
+		if (taken !== 'OK') return undefined;
+		return this.heldLease({ keys, id, logger: options.logger });
+	}
+
+	async loadState(options: RelayCall): Promise<string | undefined> {
+		const shared = await this.shared(options.logger, (client) =>
+			client.get(this.keys(options.key).state),
+		);
+		return shared ?? (await this.local.loadState(options));
+	}
+
+	async close(): Promise<void> {
+		await this.local.close();
+	}
+
+	private heldLease(options: { keys: ChannelKeys; id: string; logger?: Logger }): ConsumerLease {
+		const { keys, id, logger } = options;
+		let lost = false;
+		const renew = setInterval(
+			() => {
+				this.link
+					.run(
+						(client) => client.eval(RENEW_LEASE, 1, keys.lease, id, String(this.times.leaseMs)),
+						logger,
+					)
+					.then((kept) => {
+						if (kept === 0) lost = true;
+					})
+					.catch(ignoreUnavailable);
+			},
+			Math.max(1, Math.floor(this.times.leaseMs / 3)),
+		);
+		renew.unref();
+		return {
+			save: async (state) => {
+				const kept = await this.shared(logger, (client) =>
+					client.eval(SET_UNDER_LEASE, 2, keys.lease, keys.state, id, state, String(KEEP_MS)),
+				);
+				if (kept === 0) lost = true;
+			},
+			lost: () => lost,
+			release: () => {
+				clearInterval(renew);
+				this.link.quietly((client) => client.eval(RELEASE_LEASE, 1, keys.lease, id), logger);
+				return Promise.resolve();
+			},
+		};
+	}
+
+	/** Up to `max - already` callbacks other processes queued, oldest first. */
+	private async takeShared(
+		options: RelayCall & { max: number },
+		already: number,
+	): Promise<string[]> {
+		const { queue } = this.keys(options.key);
+		const count = options.max - already;
+		const answer = await this.shared(options.logger, (client) =>
+			client
+				.multi()
+				.lrange(queue, 0, count - 1)
+				.ltrim(queue, count, -1)
+				.exec(),
+		);
+		const first = answer?.[0];
+		if (!first || first[0] !== null || !Array.isArray(first[1])) return [];
+		return first[1].filter((item): item is string => typeof item === 'string');
+	}
+
+	/** The command's answer, or undefined while Redis is away (told once by RedisLink). */
+	private async shared<T>(
+		logger: Logger | undefined,
+		command: (client: RedisClient) => Promise<T>,
+	): Promise<T | undefined> {
+		if (!(await this.link.usable(logger))) return undefined;
+		try {
+			return await this.link.run(command, logger);
+		} catch (error) {
+			if (error instanceof StoreUnavailable) return undefined;
+			throw error;
+		}
+	}
+
+	private keys(key: string): ChannelKeys {
+		const base = `${this.prefix}instant:{${key}}`;
+		return {
+			queue: `${base}:queue`,
+			lease: `${base}:lease`,
+			state: `${base}:state`,
+			announced: `${base}:announced`,
+		};
+	}
+}
