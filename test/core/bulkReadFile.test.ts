@@ -184,8 +184,9 @@ describe('a large export', () => {
 		});
 		expect(count).toBe(total);
 		expect(pulled).toBe(size());
-		// The first batch came after a sliver of the download, not after all of it.
-		expect(pulledAtFirstBatch).toBeLessThan(size() / 20);
+		// The first batch came after a sliver of the download, not after all of it (a few
+		// stream buffers: 16 KiB each on Node 20, 64 KiB from Node 22, ~150 KB in all there).
+		expect(pulledAtFirstBatch).toBeLessThan(size() / 8);
 	});
 });
 
