@@ -6,10 +6,11 @@
 const bundle = require('./dist/bundle.js');
 
 module.exports = {
-	// The classes n8n loads: the credential and the two nodes.
+	// The classes n8n loads: the credential, the node and the two triggers.
 	ZohoSelfClientApi: bundle.ZohoSelfClientApi,
 	ZohoOAuthRequest: bundle.ZohoOAuthRequest,
 	ZohoOAuthTrigger: bundle.ZohoOAuthTrigger,
+	ZohoOAuthInstantTrigger: bundle.ZohoOAuthInstantTrigger,
 	// Zoho's data centres: name, accounts server, API domain and product domain of each.
 	DATA_CENTRES: bundle.DATA_CENTRES,
 	// getAccessToken(credentialFields, { forceRefresh, signal }): a valid access token, cached like the nodes'.

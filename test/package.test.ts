@@ -82,6 +82,7 @@ function requireBuilt(): void {
 /** What index.js offers, by name. */
 const PACKAGE_EXPORTS = [
 	'DATA_CENTRES',
+	'ZohoOAuthInstantTrigger',
 	'ZohoOAuthRequest',
 	'ZohoOAuthTrigger',
 	'ZohoSelfClientApi',
@@ -351,6 +352,7 @@ describe('the packed package, installed with nothing but n8n-workflow', () => {
 						credential: new zoho.ZohoSelfClientApi().name,
 						request: new zoho.ZohoOAuthRequest().description.name,
 						trigger: new zoho.ZohoOAuthTrigger().description.name,
+						instantTrigger: new zoho.ZohoOAuthInstantTrigger().description.name,
 					},
 					sameAsN8nFiles: require(nodeFile).ZohoOAuthRequest === zoho.ZohoOAuthRequest,
 					token,
@@ -371,6 +373,7 @@ describe('the packed package, installed with nothing but n8n-workflow', () => {
 			credential: 'zohoSelfClientApi',
 			request: 'zohoOAuthRequest',
 			trigger: 'zohoOAuthTrigger',
+			instantTrigger: 'zohoOAuthInstantTrigger',
 		});
 		// index.js and the files n8n loads are one module: one token cache.
 		expect(result.sameAsN8nFiles).toBe(true);
