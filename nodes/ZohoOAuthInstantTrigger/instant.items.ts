@@ -7,9 +7,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiCallOptions, ZohoApiClient } from '../../zoho/api/apiClient';
 import { TIME_FIELDS } from '../../zoho/crm/changes';
-import type { InstantEvent } from '../../zoho/crm/instantLedger';
+import type { InstantEvent, InstantLedger } from '../../zoho/crm/instantLedger';
 import type { ListFieldsCache } from '../../zoho/crm/listFields';
 import type { NotificationCallback } from '../../zoho/crm/notifications';
+import { fetchRecordsById } from '../../zoho/crm/recordsById';
 import type { TriggerRecord } from '../../zoho/crm/watermark';
 import { parseJsonBody } from '../../zoho/json';
 import { parseCallback } from '../../zoho/crm/notifications';
@@ -51,6 +52,53 @@ export function relayedCallback(
 	return callback?.module.toLowerCase() === settings.target.module.toLowerCase()
 		? callback
 		: undefined;
+}
+
+/**
+ * The executions a batch of callbacks starts: one per callback that brings something new
+ * to `ledger` (which now holds it), the records of all of them fetched together. The
+ * consumer and the test run (with a ledger of its own) both deliver through here.
+ */
+export async function callbackExecutions(options: {
+	reader: { api: ZohoApiClient; callOptions: ApiCallOptions };
+	settings: InstantSettings;
+	fields: () => Promise<string[]>;
+	ledger: InstantLedger;
+	texts: readonly string[];
+}): Promise<IDataObject[][]> {
+	const { settings, ledger } = options;
+	const { module } = settings.target;
+	const wanted = new Set(settings.events);
+	const callbacks = options.texts.flatMap((text) => relayedCallback(text, settings) ?? []);
+	const ids = callbacks.filter((c) => c.operation !== 'delete').flatMap((c) => c.ids);
+	const records =
+		ids.length === 0
+			? new Map<string, TriggerRecord>()
+			: await fetchRecordsById(options.reader, {
+					target: settings.target,
+					ids,
+					fields: await options.fields(),
+				});
+	return callbacks.map((callback) => {
+		const event = callbackEvent(callback);
+		if (event === 'deleted') {
+			const second = Math.floor(callback.server_time / 1000);
+			const fresh = ledger.takeNewDeletions({ ids: callback.ids, second });
+			return wanted.has('deleted') ? fresh.map((id) => deletedItem(id, module)) : [];
+		}
+		const found = callback.ids.flatMap((id) => records.get(id) ?? []);
+		// A record emitted before is fetched in a newer version: an edit, whatever the callback was for.
+		const known = new Set(found.filter((r) => ledger.knows(r.id)).map((r) => r.id));
+		return ledger.takeNewVersions(found).flatMap((record) => {
+			const as = known.has(record.id) ? 'edited' : event;
+			const item = recordItem(record, {
+				event: as,
+				callback,
+				changedValues: settings.changedValues,
+			});
+			return wanted.has(as) ? [item] : [];
+		});
+	});
 }
 
 /**
