@@ -2,6 +2,8 @@
 // trigger contexts, a real webhook server) against the simulator, which sends real callbacks:
 // one execution per event with the right items, exactly once with the catch-up, forged callbacks
 // refused, the channel renewed and repaired by Zoho's clock, the test run, Fields to Watch.
+import { createRequire } from 'node:module';
+
 import { Redis } from 'ioredis';
 import { NodeApiError, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
 
@@ -97,6 +99,26 @@ async function instant(
 
 function jsons(execution: INodeExecutionData[] | undefined): IDataObject[] {
 	return (execution ?? []).map((item) => item.json);
+}
+
+/** What node contexts log as warnings from now on (n8n hands them the DI container's Logger), until restored. */
+function captureWarnings(): { logged: string[]; restore: () => void } {
+	const requireFromCore = createRequire(require.resolve('n8n-core'));
+	const { Container } = requireFromCore('@n8n/di') as {
+		Container: { get(type: unknown): unknown; set(type: unknown, value: unknown): void };
+	};
+	const { Logger } = requireFromCore('@n8n/backend-common') as { Logger: unknown };
+	const previous = Container.get(Logger);
+	const logged: string[] = [];
+	const logger = {
+		warn: (message: string) => logged.push(message),
+		error: () => undefined,
+		info: () => undefined,
+		debug: () => undefined,
+		scoped: () => logger,
+	};
+	Container.set(Logger, logger);
+	return { logged, restore: () => Container.set(Logger, previous) };
 }
 
 /** The records as a user changes them in Zoho's UI (the simulator notifies channels). */
@@ -573,6 +595,14 @@ describe('Zoho OAuth Instant Trigger', () => {
 			expect(error).toBeInstanceOf(NodeApiError);
 			expect(error.description).toMatch(/scope/);
 			expect(error.message).not.toMatch(/Authorization/);
+			// n8n removes the webhooks of a failed activation: no channel was enabled, so no word of one lapsing.
+			const warnings = captureWarnings();
+			try {
+				expect(await trigger.removeWebhooks()).toBe(false);
+				expect(warnings.logged).toEqual([]);
+			} finally {
+				warnings.restore();
+			}
 		} finally {
 			delete kit.credentials['no-notify'];
 		}
