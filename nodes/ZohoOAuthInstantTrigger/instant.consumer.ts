@@ -31,7 +31,7 @@ import {
 	type Announcement,
 	type ChannelAccess,
 } from './instant.channel';
-import { callbackExecutions, deletedItem, FieldsToAsk, recordItem } from './instant.items';
+import { callbackExecutions, deletedItem, fieldsToAsk, recordItem } from './instant.items';
 import { stateSource, type InstantSettings } from './instant.settings';
 
 /** Longest wait between looks at the clock: a check falls due at most this late. */
@@ -63,7 +63,8 @@ export class InstantConsumer {
 	private readonly stopped = new AbortController();
 	private readonly signal = this.stopped.signal;
 	private readonly wanted: ReadonlySet<InstantEvent>;
-	private readonly fields: FieldsToAsk;
+	/** Read once and kept (see fieldsToAsk); a failed read is not kept. */
+	private fields?: Promise<string[]>;
 	private running?: Promise<void>;
 	private access!: ChannelAccess;
 	/** Set for each lease held: what this consumer has emitted, and the lease it writes under. */
@@ -77,7 +78,6 @@ export class InstantConsumer {
 		private readonly settings: InstantSettings,
 	) {
 		this.wanted = new Set(settings.events);
-		this.fields = new FieldsToAsk(settings);
 	}
 
 	start(): void {
@@ -195,7 +195,12 @@ export class InstantConsumer {
 	}
 
 	private async fieldsToAsk(): Promise<string[]> {
-		return this.fields.get({ ...this.reader(), listFields: this.access.runtime.listFields });
+		const { listFields } = this.access.runtime;
+		const reading = (this.fields ??= fieldsToAsk(this.settings, { ...this.reader(), listFields }));
+		return reading.catch((error: unknown) => {
+			if (this.fields === reading) this.fields = undefined;
+			throw error;
+		});
 	}
 
 	private async check(): Promise<void> {

@@ -10,7 +10,7 @@ import { InstantLedger } from '../../zoho/crm/instantLedger';
 import { ZohoApiError } from '../../zoho/errors';
 import { toNodeError } from '../shared/nodeErrors';
 import { channelAccess } from './instant.channel';
-import { callbackExecutions, FieldsToAsk } from './instant.items';
+import { callbackExecutions, fieldsToAsk } from './instant.items';
 import { stateSource, type InstantSettings } from './instant.settings';
 
 /** The callback is handed over just before this execution starts; in a fleet it may come through Redis. */
@@ -31,8 +31,8 @@ export function testRun(ctx: ITriggerFunctions, settings: InstantSettings): ITri
 		const [items] = await callbackExecutions({
 			reader: access.caller,
 			settings,
-			fields: () =>
-				new FieldsToAsk(settings).get({ ...access.caller, listFields: access.runtime.listFields }),
+			fields: async () =>
+				fieldsToAsk(settings, { ...access.caller, listFields: access.runtime.listFields }),
 			ledger: InstantLedger.start({ source: stateSource(settings), startMs: 0 }),
 			texts,
 		});
