@@ -67,8 +67,6 @@ export class ZohoOAuthInstantTrigger implements INodeType {
 			throw toNodeError(this.getNode(), error);
 		}
 		if (this.getMode() === 'manual') return testRun(this, settings);
-		const consumer = new InstantConsumer(this, settings);
-		consumer.start();
-		return { closeFunction: async () => consumer.close() };
+		return new InstantConsumer(this, settings).start();
 	}
 }

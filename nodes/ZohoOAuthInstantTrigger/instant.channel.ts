@@ -46,9 +46,8 @@ export interface ChannelAccess {
 	relay: ChannelRelay;
 	/** Zoho calls with the node's credential. */
 	caller: WatchCaller;
+	/** Also the relay's key of this channel. */
 	channelId: string;
-	/** The relay's key of this channel. */
-	key: string;
 	token: string;
 }
 
@@ -81,7 +80,6 @@ export async function channelAccess(
 		relay: runtime.relay,
 		caller: { api: runtime.api, callOptions },
 		channelId,
-		key: channelId,
 		token: channelTokenFor({ secret: credentials.clientSecret, channelId }),
 	};
 }

@@ -9,7 +9,7 @@
  * the channel when less than half its week is left, when Zoho's time says it lapsed, or
  * when changes came that no callback brought and Zoho no longer lists it as wanted.
  */
-import type { IDataObject, ITriggerFunctions } from 'n8n-workflow';
+import type { IDataObject, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 
 import type { ConsumerLease } from '../../zoho/channelRelay';
 import { readChanges } from '../../zoho/crm/changes';
@@ -65,7 +65,6 @@ export class InstantConsumer {
 	private readonly wanted: ReadonlySet<InstantEvent>;
 	/** Read once and kept (see fieldsToAsk); a failed read is not kept. */
 	private fields?: Promise<string[]>;
-	private running?: Promise<void>;
 	private access!: ChannelAccess;
 	/** Set for each lease held: what this consumer has emitted, and the lease it writes under. */
 	private ledger!: InstantLedger;
@@ -80,13 +79,15 @@ export class InstantConsumer {
 		this.wanted = new Set(settings.events);
 	}
 
-	start(): void {
-		this.running = this.run();
-	}
-
-	async close(): Promise<void> {
-		this.stopped.abort();
-		await this.running;
+	/** Runs in the background until n8n calls the close function. */
+	start(): ITriggerResponse {
+		const running = this.run();
+		return {
+			closeFunction: async () => {
+				this.stopped.abort();
+				await running;
+			},
+		};
 	}
 
 	/** Never rejects: a lasting failure is reported through emitError (n8n shows it, runs the error workflow, retries). */
@@ -94,7 +95,7 @@ export class InstantConsumer {
 		const { signal, settings } = this;
 		try {
 			this.access = await channelAccess(this.ctx, { settings, test: false, signal });
-			const { relay, key } = this.access;
+			const { relay, channelId: key } = this.access;
 			while (!signal.aborted) {
 				const lease = await relay.lease({ key, logger: this.ctx.logger });
 				if (!lease) {
@@ -119,7 +120,7 @@ export class InstantConsumer {
 
 	/** One lease's time: checks when due, delivers callbacks between. */
 	private async consume(): Promise<void> {
-		const { relay, key, runtime } = this.access;
+		const { relay, channelId: key, runtime } = this.access;
 		const { checkIntervalMs } = this.settings;
 		this.ledger = await this.restore();
 		let nextCheck = runtime.clock.now();
@@ -171,7 +172,7 @@ export class InstantConsumer {
 	private async restore(): Promise<InstantLedger> {
 		const source = stateSource(this.settings);
 		const relayed = await this.access.relay.loadState({
-			key: this.access.key,
+			key: this.access.channelId,
 			logger: this.ctx.logger,
 		});
 		const stored = [this.staticData()[STATE_KEY], relayed && parseJsonBody(relayed)];
@@ -299,7 +300,7 @@ export class InstantConsumer {
 		const { expiresAt } = await enableFor({ access, settings, notifyUrl, test: false, condition });
 		const renewed: Announcement = { notifyUrl, expiresAt };
 		this.ledger.state.channel = renewed;
-		await access.relay.announce({ key: access.key, channel: JSON.stringify(renewed) });
+		await access.relay.announce({ key: access.channelId, channel: JSON.stringify(renewed) });
 		await this.publish([]);
 	}
 
@@ -310,7 +311,7 @@ export class InstantConsumer {
 	 */
 	private async knownChannel(): Promise<Announcement | undefined> {
 		const announced = readAnnouncement(
-			await this.access.relay.announced({ key: this.access.key, logger: this.ctx.logger }),
+			await this.access.relay.announced({ key: this.access.channelId, logger: this.ctx.logger }),
 		);
 		const kept = this.ledger.state.channel;
 		let channel: Announcement | undefined = kept;

@@ -42,7 +42,7 @@ async function hook(ctx: IHookFunctions): Promise<Hook> {
 
 /** Tells the consumer where Zoho sends; also the mark that this trigger's channel was enabled (see deleteChannel). */
 async function announce({ access }: Hook, channel: Announcement): Promise<void> {
-	await access.relay.announce({ key: access.key, channel: JSON.stringify(channel) });
+	await access.relay.announce({ key: access.channelId, channel: JSON.stringify(channel) });
 }
 
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
@@ -80,7 +80,7 @@ export async function deleteChannel(this: IHookFunctions): Promise<boolean> {
 	try {
 		const { access } = await hook(this);
 		enabled =
-			(await access.relay.announced({ key: access.key, logger: this.logger })) !== undefined;
+			(await access.relay.announced({ key: access.channelId, logger: this.logger })) !== undefined;
 		await disableChannel(access.caller, access.channelId);
 		return true;
 	} catch (error) {

@@ -22,7 +22,7 @@ export function testRun(ctx: ITriggerFunctions, settings: InstantSettings): ITri
 	const manualTriggerFunction = async () => {
 		const access = await channelAccess(ctx, { settings, test: true, signal });
 		const texts = await access.relay.take({
-			key: access.key,
+			key: access.channelId,
 			max: 1,
 			waitMs: HANDOVER_WAIT_MS,
 			signal,
