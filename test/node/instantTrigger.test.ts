@@ -2,8 +2,6 @@
 // trigger contexts, a real webhook server) against the simulator, which sends real callbacks:
 // one execution per event with the right items, exactly once with the catch-up, forged callbacks
 // refused, the channel renewed and repaired by Zoho's clock, the test run, Fields to Watch.
-import { createRequire } from 'node:module';
-
 import { Redis } from 'ioredis';
 import { NodeApiError, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
 
@@ -14,6 +12,7 @@ import { DAY_MS } from '../../zoho/crm/notifications';
 import { createZohoRuntime, setSharedZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
 import { startWebhookTrigger, type WebhookTrigger } from '../../harness';
 import { eventually, fleetMember } from '../support/fleet';
+import { captureNodeWarnings } from '../support/nodeLogger';
 import { mintAccessToken } from '../support/simulatorTokens';
 import { callCount, CREDENTIAL_ID, startKit, type NodeKit } from './kit';
 
@@ -99,26 +98,6 @@ async function instant(
 
 function jsons(execution: INodeExecutionData[] | undefined): IDataObject[] {
 	return (execution ?? []).map((item) => item.json);
-}
-
-/** What node contexts log as warnings from now on (n8n hands them the DI container's Logger), until restored. */
-function captureWarnings(): { logged: string[]; restore: () => void } {
-	const requireFromCore = createRequire(require.resolve('n8n-core'));
-	const { Container } = requireFromCore('@n8n/di') as {
-		Container: { get(type: unknown): unknown; set(type: unknown, value: unknown): void };
-	};
-	const { Logger } = requireFromCore('@n8n/backend-common') as { Logger: unknown };
-	const previous = Container.get(Logger);
-	const logged: string[] = [];
-	const logger = {
-		warn: (message: string) => logged.push(message),
-		error: () => undefined,
-		info: () => undefined,
-		debug: () => undefined,
-		scoped: () => logger,
-	};
-	Container.set(Logger, logger);
-	return { logged, restore: () => Container.set(Logger, previous) };
 }
 
 /** The records as a user changes them in Zoho's UI (the simulator notifies channels). */
@@ -596,7 +575,7 @@ describe('Zoho OAuth Instant Trigger', () => {
 			expect(error.description).toMatch(/scope/);
 			expect(error.message).not.toMatch(/Authorization/);
 			// n8n removes the webhooks of a failed activation: no channel was enabled, so no word of one lapsing.
-			const warnings = captureWarnings();
+			const warnings = captureNodeWarnings();
 			try {
 				expect(await trigger.removeWebhooks()).toBe(false);
 				expect(warnings.logged).toEqual([]);
