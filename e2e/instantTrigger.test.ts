@@ -7,7 +7,8 @@
  *   - a forged callback is refused and starts nothing; the token is not in n8n's log;
  *   - Zoho's clock 8 days on with no event → the channel is re-enabled and delivers again;
  *   - n8n stopped while records change (a deletion too), then started → each change delivered once;
- *   - deactivation → the channel is gone.
+ *   - deactivation → the channel is gone;
+ *   - Listen for test event → a test channel, one test execution with the record, channel gone.
  *
  * n8n 1.x runs as one process (the relay in memory); n8n 2.x in queue mode, a main and 2
  * workers on PostgreSQL and Redis (the relay in Redis, executions on the workers): there
@@ -57,6 +58,8 @@ const DELIVERY_MS = 30_000;
 /** The trigger checks every minute (its shortest Check Interval); a check is due within this. */
 const CHECK_MS = 150_000;
 const ENABLE = 'POST /crm/v8/actions/watch 201';
+/** The trigger's name in instantTriggerWorkflow. */
+const TRIGGER_NODE = 'Zoho Instant';
 
 const sim = new ZohoSimulator({ dataCentres: ['us'] });
 let tarball: string;
@@ -403,5 +406,32 @@ describe.each(SETUPS)('$label', ({ major, queue }) => {
 		expect(sim.notificationChannels('us').filter((c) => c.notifyUrl.includes(webhookId))).toEqual(
 			[],
 		);
+	});
+
+	test("Listen for test event: a channel of its own at the test URL for Zoho's hour; the first change runs the test execution with its record; then the channel is gone", async () => {
+		const testUrl = `${main().baseUrl}/webhook-test/${webhookId}/zoho`;
+		const testChannels = () =>
+			sim.notificationChannels('us').filter((c) => c.active && c.notifyUrl === testUrl);
+		const before = receiver.hits.length;
+		// What the editor sends for "Listen for test event" on the trigger (the workflow is inactive now).
+		const stored = (await session.get(`/rest/workflows/${workflowId}`)) as { data: unknown };
+		const started = (await session.post(`/rest/workflows/${workflowId}/run`, {
+			workflowData: stored.data,
+			triggerToStartFrom: { name: TRIGGER_NODE },
+		})) as { data?: { waitingForWebhook?: boolean } };
+		expect(started.data?.waitingForWebhook).toBe(true);
+		await until('a test channel enabled', () => testChannels().length === 1, 60_000);
+		const [channel] = testChannels();
+		// Zoho's default hour: a test run asks for no week.
+		expect((channel?.expiresAt ?? 0) - sim.now()).toBeLessThanOrEqual(60 * 60_000);
+		const id = zoho.create({ Last_Name: 'Test event' });
+		// In queue mode the test execution runs on a worker: the callback reaches it through Redis.
+		await receiver.waitFor(before + 1, DELIVERY_MS);
+		expect(reported(receiver, before)).toEqual([
+			expect.objectContaining({
+				items: [expect.objectContaining({ id, Last_Name: 'Test event', _operation: 'created' })],
+			}),
+		]);
+		await until('the test channel disabled', () => testChannels().length === 0, 30_000);
 	});
 });

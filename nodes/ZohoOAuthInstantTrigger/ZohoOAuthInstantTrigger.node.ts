@@ -10,10 +10,13 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { zohoSelfClientApiTest } from '../shared/methods/credentialTest';
+import { toNodeError } from '../shared/nodeErrors';
 import { searchModules } from '../shared/methods/listSearch';
 import { instantProperties } from './instant.description';
 import { checkExists, create, deleteChannel } from './instant.hooks';
-import { trigger } from './instant.trigger';
+import { InstantConsumer } from './instant.consumer';
+import { readInstantSettings } from './instant.settings';
+import { testRun } from './instant.testRun';
 import { webhook } from './instant.webhook';
 
 export class ZohoOAuthInstantTrigger implements INodeType {
@@ -55,7 +58,15 @@ export class ZohoOAuthInstantTrigger implements INodeType {
 		return await webhook(this);
 	}
 
+	/** The consumer on an active workflow, the test run's pick-up in manual mode. */
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		return trigger(this);
+		let settings;
+		try {
+			settings = readInstantSettings(this);
+		} catch (error) {
+			throw toNodeError(this.getNode(), error);
+		}
+		if (this.getMode() === 'manual') return testRun(this, settings);
+		return new InstantConsumer(this, settings).start();
 	}
 }

@@ -10,6 +10,7 @@ import type { ApiCallOptions } from '../../zoho/api/apiClient';
 import type { ChannelRelay } from '../../zoho/channelRelay';
 import { resolveFieldCondition } from '../../zoho/crm/fieldCondition';
 import {
+	channelHealth,
 	channelIdentity,
 	channelIdFor,
 	channelTokenFor,
@@ -18,7 +19,12 @@ import {
 	type ChannelSpec,
 	type FieldCondition,
 } from '../../zoho/crm/notifications';
-import { enableChannel, WATCH_CRM_VERSION, type WatchCaller } from '../../zoho/crm/watchApi';
+import {
+	enableChannel,
+	findChannel,
+	WATCH_CRM_VERSION,
+	type WatchCaller,
+} from '../../zoho/crm/watchApi';
 import { parseJsonBody } from '../../zoho/json';
 import type { Logger } from '../../zoho/logger';
 import type { ZohoRuntime } from '../../zoho/runtime';
@@ -40,9 +46,8 @@ export interface ChannelAccess {
 	relay: ChannelRelay;
 	/** Zoho calls with the node's credential. */
 	caller: WatchCaller;
+	/** Also the relay's key of this channel. */
 	channelId: string;
-	/** The relay's key of this channel. */
-	key: string;
 	token: string;
 }
 
@@ -75,7 +80,6 @@ export async function channelAccess(
 		relay: runtime.relay,
 		caller: { api: runtime.api, callOptions },
 		channelId,
-		key: channelId,
 		token: channelTokenFor({ secret: credentials.clientSecret, channelId }),
 	};
 }
@@ -152,6 +156,40 @@ export async function fieldCondition(
 			operator: settings.condition.operator,
 		},
 	);
+}
+
+/**
+ * Whether Zoho lists the channel as wanted (notify URL, token, events and options) with
+ * more than half its lifetime left (a test run's hour: any time left), and its expiry.
+ * The one check of the channel, for activation (checkExists) and the consumer alike.
+ */
+export async function listedAsWanted(options: {
+	access: ChannelAccess;
+	settings: InstantSettings;
+	notifyUrl: string;
+	test: boolean;
+}): Promise<{ wanted: boolean; expiresAt?: number }> {
+	const { access, settings } = options;
+	const { zohoClock } = access.runtime;
+	const wanted = channelSpec(options);
+	const { value: row, zohoNow } = await findChannel(access.caller, wanted);
+	zohoClock.observe(zohoNow);
+	const health = channelHealth({
+		row,
+		wanted,
+		zohoNow: zohoClock.now(),
+		crmVersion: WATCH_CRM_VERSION,
+	});
+	if (!row || !(health === 'ok' || (options.test && health === 'renew'))) return { wanted: false };
+	const hasCondition =
+		Array.isArray(row.notification_condition) && row.notification_condition.length > 0;
+	// What channelHealth does not compare: a changed option needs the channel enabled again.
+	const sameOptions =
+		(row.return_affected_field_values ?? false) === settings.changedValues &&
+		(row.notify_on_related_action ?? true) === settings.relatedRecords &&
+		hasCondition === (settings.condition !== undefined);
+	// Healthy means Zoho listed a readable expiry.
+	return { wanted: sameOptions, expiresAt: Date.parse(row.channel_expiry ?? '') };
 }
 
 /** What the webhook side tells the consumer of the channel: where Zoho sends, until when. */

@@ -2,24 +2,22 @@
  * The trigger's consumer: `trigger()` on n8n's leader (one per fleet, under the relay's
  * lease). It alone turns Zoho's callbacks into executions (one per callback), catches up
  * what no callback brought, keeps the channel alive by Zoho's clock, and writes the state
- * (static data, and the relay for the next consumer) before each emit.
+ * (static data, and the relay for the next consumer) before it emits.
  *
  * Every Check Interval (and at start): read what changed since the watermark (the polling
  * trigger's readChanges), emit what is new; learn Zoho's time from that answer; re-enable
  * the channel when less than half its week is left, when Zoho's time says it lapsed, or
  * when changes came that no callback brought and Zoho no longer lists it as wanted.
  */
-import type { IDataObject, ITriggerFunctions } from 'n8n-workflow';
+import type { IDataObject, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 
 import type { ConsumerLease } from '../../zoho/channelRelay';
 import { readChanges } from '../../zoho/crm/changes';
 import { readDeletions } from '../../zoho/crm/deletedChanges';
 import { InstantLedger, type InstantEvent } from '../../zoho/crm/instantLedger';
-import { channelHealth, renewalDue, type FieldCondition } from '../../zoho/crm/notifications';
-import { fetchRecordsById } from '../../zoho/crm/recordsById';
+import { renewalDue, type FieldCondition } from '../../zoho/crm/notifications';
 import type { TriggerRecord } from '../../zoho/crm/watermark';
-import { findChannel, WATCH_CRM_VERSION } from '../../zoho/crm/watchApi';
-import type { ZohoClock } from '../../zoho/crm/zohoClock';
+import { WATCH_CRM_VERSION } from '../../zoho/crm/watchApi';
 import { isZohoError, type ZohoErrorCode } from '../../zoho/errors';
 import { pause } from '../../zoho/http/wait';
 import { parseJsonBody } from '../../zoho/json';
@@ -28,17 +26,12 @@ import {
 	channelAccess,
 	enableFor,
 	fieldCondition,
+	listedAsWanted,
 	readAnnouncement,
 	type Announcement,
 	type ChannelAccess,
 } from './instant.channel';
-import {
-	callbackEvent,
-	deletedItem,
-	FieldsToAsk,
-	recordItem,
-	relayedCallback,
-} from './instant.items';
+import { callbackExecutions, deletedItem, fieldsToAsk, recordItem } from './instant.items';
 import { stateSource, type InstantSettings } from './instant.settings';
 
 /** Longest wait between looks at the clock: a check falls due at most this late. */
@@ -66,48 +59,55 @@ const PASSING: ReadonlySet<ZohoErrorCode> = new Set([
 	'INVALID_RESPONSE',
 ]);
 
-function passing(error: unknown): boolean {
-	return isZohoError(error) && (error.retryable || PASSING.has(error.code));
-}
-
 export class InstantConsumer {
 	private readonly stopped = new AbortController();
-	private running?: Promise<void>;
+	private readonly signal = this.stopped.signal;
+	private readonly wanted: ReadonlySet<InstantEvent>;
+	/** Read once and kept (see fieldsToAsk); a failed read is not kept. */
+	private fields?: Promise<string[]>;
+	private access!: ChannelAccess;
+	/** Set for each lease held: what this consumer has emitted, and the lease it writes under. */
+	private ledger!: InstantLedger;
+	private lease!: ConsumerLease;
+	private condition?: Promise<FieldCondition | undefined>;
+	private toldNoUrl = false;
 
 	constructor(
 		private readonly ctx: ITriggerFunctions,
 		private readonly settings: InstantSettings,
-	) {}
-
-	start(): void {
-		this.running = this.run();
+	) {
+		this.wanted = new Set(settings.events);
 	}
 
-	async close(): Promise<void> {
-		this.stopped.abort();
-		await this.running;
+	/** Runs in the background until n8n calls the close function. */
+	start(): ITriggerResponse {
+		const running = this.run();
+		return {
+			closeFunction: async () => {
+				this.stopped.abort();
+				await running;
+			},
+		};
 	}
 
 	/** Never rejects: a lasting failure is reported through emitError (n8n shows it, runs the error workflow, retries). */
 	private async run(): Promise<void> {
-		const signal = this.stopped.signal;
+		const { signal, settings } = this;
 		try {
-			const access = await channelAccess(this.ctx, {
-				settings: this.settings,
-				test: false,
-				signal,
-			});
+			this.access = await channelAccess(this.ctx, { settings, test: false, signal });
+			const { relay, channelId: key } = this.access;
 			while (!signal.aborted) {
-				const lease = await this.acquire(access);
-				if (!lease) return;
+				const lease = await relay.lease({ key, logger: this.ctx.logger });
+				if (!lease) {
+					// Another process consumes (a leader change): wait for its lease to end.
+					await pause(LEASE_RETRY_MS, { signal }).catch((error: unknown) => {
+						if (!signal.aborted) throw error;
+					});
+					continue;
+				}
+				this.lease = lease;
 				try {
-					await new Session({
-						ctx: this.ctx,
-						settings: this.settings,
-						access,
-						lease,
-						signal,
-					}).run();
+					await this.consume();
 				} finally {
 					await lease.release();
 				}
@@ -118,101 +118,53 @@ export class InstantConsumer {
 		}
 	}
 
-	/** The consumer lease, waited for while another process holds it (a leader change); undefined once stopped. */
-	private async acquire(access: ChannelAccess): Promise<ConsumerLease | undefined> {
-		const signal = this.stopped.signal;
-		while (!signal.aborted) {
-			const lease = await access.relay.lease({ key: access.key, logger: this.ctx.logger });
-			if (lease) return lease;
-			await pause(LEASE_RETRY_MS, { signal }).catch((error: unknown) => {
-				// Stopped while waiting: the loop ends.
-				if (!signal.aborted) throw error;
-			});
-		}
-		return undefined;
-	}
-}
-
-interface SessionOptions {
-	ctx: ITriggerFunctions;
-	settings: InstantSettings;
-	access: ChannelAccess;
-	lease: ConsumerLease;
-	signal: AbortSignal;
-}
-
-/** One consumer's time under one lease. */
-class Session {
-	private readonly ctx: ITriggerFunctions;
-	private readonly settings: InstantSettings;
-	private readonly access: ChannelAccess;
-	private readonly lease: ConsumerLease;
-	private readonly signal: AbortSignal;
-	private readonly zohoClock: ZohoClock;
-	private readonly fields: FieldsToAsk;
-	private readonly wanted: ReadonlySet<InstantEvent>;
-	private ledger!: InstantLedger;
-	private condition?: Promise<FieldCondition | undefined>;
-	private toldNoUrl = false;
-
-	constructor(options: SessionOptions) {
-		this.ctx = options.ctx;
-		this.settings = options.settings;
-		this.access = options.access;
-		this.lease = options.lease;
-		this.signal = options.signal;
-		this.zohoClock = options.access.runtime.zohoClock;
-		this.fields = new FieldsToAsk(options.settings);
-		this.wanted = new Set(options.settings.events);
-	}
-
-	private now(): number {
-		return this.access.runtime.clock.now();
-	}
-
-	async run(): Promise<void> {
+	/** One lease's time: checks when due, delivers callbacks between. */
+	private async consume(): Promise<void> {
+		const { relay, channelId: key, runtime } = this.access;
+		const { checkIntervalMs } = this.settings;
 		this.ledger = await this.restore();
-		let nextCheck = this.now();
+		let nextCheck = runtime.clock.now();
 		let failures = 0;
 		while (!this.signal.aborted && !this.lease.lost()) {
-			const now = this.now();
+			const now = runtime.clock.now();
 			if (now >= nextCheck) {
-				const wait = await this.attempt(() => this.check(), failures);
-				failures = wait === undefined ? 0 : failures + 1;
+				const retryMs = Math.min(RETRY_BASE_MS * 2 ** failures, checkIntervalMs);
+				const done = await this.attempt(() => this.check(), retryMs);
+				failures = done ? 0 : failures + 1;
 				// Counted from the check's start: a clock that jumped meanwhile (a host resumed) is seen at once.
-				nextCheck = now + (wait ?? this.settings.checkIntervalMs);
+				nextCheck = now + (done ? checkIntervalMs : retryMs);
 			}
-			const callbacks = await this.access.relay.take({
-				key: this.access.key,
+			const texts = await relay.take({
+				key,
 				max: BATCH,
-				waitMs: Math.max(0, Math.min(nextCheck - this.now(), MAX_WAIT_MS)),
+				waitMs: Math.max(0, Math.min(nextCheck - runtime.clock.now(), MAX_WAIT_MS)),
 				signal: this.signal,
 				logger: this.ctx.logger,
 			});
-			if (callbacks.length === 0) continue;
-			const failed = await this.attempt(() => this.deliver(callbacks), 0);
+			if (texts.length === 0) continue;
+			const delivered = await this.attempt(() => this.deliver(texts), RETRY_BASE_MS);
 			// The callbacks are gone; the catch-up reads their changes soon.
-			if (failed !== undefined && this.settings.catchUp)
-				nextCheck = Math.min(nextCheck, this.now() + failed);
+			if (!delivered && this.settings.catchUp)
+				nextCheck = Math.min(nextCheck, runtime.clock.now() + RETRY_BASE_MS);
 		}
 	}
 
 	/**
-	 * Runs a step: undefined when it worked, else how long to wait before trying again (a
-	 * passing failure, told to the log). A lasting failure is thrown to run().
+	 * Runs a step: true when it worked, false after a passing failure (told to the log, to
+	 * be tried again in `retryMs`) or once stopped. A lasting failure is thrown to run().
 	 */
-	private async attempt(step: () => Promise<void>, failures: number): Promise<number | undefined> {
+	private async attempt(step: () => Promise<void>, retryMs: number): Promise<boolean> {
 		try {
 			await step();
-			return undefined;
+			return true;
 		} catch (error) {
-			if (this.signal.aborted) return 0;
-			if (!passing(error)) throw toNodeError(this.ctx.getNode(), error);
-			const wait = Math.min(RETRY_BASE_MS * 2 ** failures, this.settings.checkIntervalMs);
+			if (this.signal.aborted) return false;
+			if (!isZohoError(error) || !(error.retryable || PASSING.has(error.code)))
+				throw toNodeError(this.ctx.getNode(), error);
 			this.ctx.logger.warn(
-				`Zoho OAuth Instant Trigger (${this.settings.target.module}): ${toNodeError(this.ctx.getNode(), error).message} Trying again in ${Math.round(wait / 1000)} s.`,
+				`Zoho OAuth Instant Trigger (${this.settings.target.module}): ${toNodeError(this.ctx.getNode(), error).message} Trying again in ${Math.round(retryMs / 1000)} s.`,
 			);
-			return wait;
+			return false;
 		}
 	}
 
@@ -220,13 +172,16 @@ class Session {
 	private async restore(): Promise<InstantLedger> {
 		const source = stateSource(this.settings);
 		const relayed = await this.access.relay.loadState({
-			key: this.access.key,
+			key: this.access.channelId,
 			logger: this.ctx.logger,
 		});
 		const stored = [this.staticData()[STATE_KEY], relayed && parseJsonBody(relayed)];
 		return (
 			InstantLedger.restore({ source, stored }) ??
-			InstantLedger.start({ source, startMs: this.settings.startFrom ?? this.now() })
+			InstantLedger.start({
+				source,
+				startMs: this.settings.startFrom ?? this.access.runtime.clock.now(),
+			})
 		);
 	}
 
@@ -236,14 +191,17 @@ class Session {
 
 	/** The caller for Zoho calls, learning Zoho's time from every answer. */
 	private reader() {
-		return {
-			api: this.zohoClock.listening(this.access.caller.api),
-			callOptions: this.access.caller.callOptions,
-		};
+		const { caller, runtime } = this.access;
+		return { api: runtime.zohoClock.listening(caller.api), callOptions: caller.callOptions };
 	}
 
 	private async fieldsToAsk(): Promise<string[]> {
-		return this.fields.get({ ...this.reader(), listFields: this.access.runtime.listFields });
+		const { listFields } = this.access.runtime;
+		const reading = (this.fields ??= fieldsToAsk(this.settings, { ...this.reader(), listFields }));
+		return reading.catch((error: unknown) => {
+			if (this.fields === reading) this.fields = undefined;
+			throw error;
+		});
 	}
 
 	private async check(): Promise<void> {
@@ -263,7 +221,7 @@ class Session {
 			});
 			items.push(...(await this.caughtUpDeletions()));
 			missed = items.length > 0;
-			await this.publish(items);
+			await this.publish([items]);
 		}
 		await this.keepChannel({ missed });
 	}
@@ -301,108 +259,49 @@ class Session {
 
 	/** One execution per callback, with the records of all taken callbacks fetched together. */
 	private async deliver(texts: string[]): Promise<void> {
-		const callbacks = texts.flatMap((text) => relayedCallback(text, this.settings) ?? []);
-		const ids = callbacks
-			.filter((callback) => callback.operation !== 'delete')
-			.flatMap((c) => c.ids);
-		const records =
-			ids.length === 0
-				? new Map()
-				: await fetchRecordsById(this.reader(), {
-						target: this.settings.target,
-						ids,
-						fields: await this.fieldsToAsk(),
-					});
-		let emitted = false;
-		for (const callback of callbacks) {
-			const event = callbackEvent(callback);
-			let items: IDataObject[];
-			if (event === 'deleted') {
-				const fresh = this.ledger.takeNewDeletions({
-					ids: callback.ids,
-					second: Math.floor(callback.server_time / 1000),
-				});
-				items = this.wanted.has('deleted')
-					? fresh.map((id) => deletedItem(id, this.settings.target.module))
-					: [];
-			} else {
-				const found = callback.ids.flatMap((id) => records.get(id) ?? []);
-				// A record emitted before is fetched in a newer version: an edit, whatever the callback was for.
-				const known = new Set(found.filter((r) => this.ledger.knows(r.id)).map((r) => r.id));
-				items = this.ledger.takeNewVersions(found).flatMap((record) => {
-					const as = known.has(record.id) ? 'edited' : event;
-					return this.wanted.has(as)
-						? [
-								recordItem(record, {
-									event: as,
-									callback,
-									changedValues: this.settings.changedValues,
-								}),
-							]
-						: [];
-				});
-			}
-			if (items.length > 0) emitted = true;
-			await this.publish(items);
-		}
-		if (!emitted) await this.publish([]);
+		const executions = await callbackExecutions({
+			reader: this.reader(),
+			settings: this.settings,
+			fields: () => this.fieldsToAsk(),
+			ledger: this.ledger,
+			texts,
+		});
+		await this.publish(executions);
 	}
 
-	/** Saves the state (static data, and the relay under the lease), then emits `items` as one execution, if any. */
-	private async publish(items: IDataObject[]): Promise<void> {
+	/**
+	 * Saves the state once (static data, and the relay under the lease), then emits each
+	 * execution with items: the save covers every one of them.
+	 */
+	private async publish(executions: IDataObject[][]): Promise<void> {
 		if (this.signal.aborted) return;
 		const state = this.ledger.nextSave();
 		this.staticData()[STATE_KEY] = state as unknown as IDataObject;
 		await this.lease.save(JSON.stringify(state));
-		if (items.length > 0) this.ctx.emit([this.ctx.helpers.returnJsonArray(items)]);
+		for (const items of executions)
+			if (items.length > 0) this.ctx.emit([this.ctx.helpers.returnJsonArray(items)]);
 	}
 
 	/** Keeps Zoho's channel as wanted for more than half a week, by Zoho's clock. */
 	private async keepChannel(options: { missed: boolean }): Promise<void> {
 		const channel = await this.knownChannel();
 		if (!channel) return;
-		const zohoNow = this.zohoClock.now();
-		let renew =
+		const { access, settings } = this;
+		const zohoNow = access.runtime.zohoClock.now();
+		const { notifyUrl } = channel;
+		const renew =
 			channel.expiresAt === undefined ||
-			renewalDue({ expiresAt: channel.expiresAt, zohoNow, crmVersion: WATCH_CRM_VERSION });
-		if (!renew && options.missed) renew = !(await this.listedAsWanted(channel));
+			renewalDue({ expiresAt: channel.expiresAt, zohoNow, crmVersion: WATCH_CRM_VERSION }) ||
+			(options.missed &&
+				!(await listedAsWanted({ access, settings, notifyUrl, test: false })).wanted);
 		if (!renew) return;
-		this.condition ??= fieldCondition(this.access, this.settings);
-		const { expiresAt } = await enableFor({
-			access: this.access,
-			settings: this.settings,
-			notifyUrl: channel.notifyUrl,
-			test: false,
-			condition: await this.condition,
-		});
-		const renewed: Announcement = {
-			notifyUrl: channel.notifyUrl,
-			...(expiresAt ? { expiresAt } : {}),
-		};
+		this.condition ??= fieldCondition(access, settings);
+		const condition = await this.condition;
+		const { expiresAt } = await enableFor({ access, settings, notifyUrl, test: false, condition });
+		const renewed: Announcement = { notifyUrl, expiresAt };
 		this.ledger.state.channel = renewed;
-		await this.access.relay.announce({ key: this.access.key, channel: JSON.stringify(renewed) });
+		await access.relay.announce({ key: access.channelId, channel: JSON.stringify(renewed) });
 		await this.publish([]);
-	}
-
-	/** Changes came that no callback brought: does Zoho still list the channel as wanted? */
-	private async listedAsWanted(channel: Announcement): Promise<boolean> {
-		const { value: row } = await findChannel(this.reader(), {
-			channelId: this.access.channelId,
-			module: this.settings.target.module,
-		});
-		const health = channelHealth({
-			row,
-			wanted: {
-				channelId: this.access.channelId,
-				module: this.settings.target.module,
-				events: this.settings.watchEvents,
-				notifyUrl: channel.notifyUrl,
-				token: this.access.token,
-			},
-			zohoNow: this.zohoClock.now(),
-			crmVersion: WATCH_CRM_VERSION,
-		});
-		return health === 'ok';
 	}
 
 	/**
@@ -412,7 +311,7 @@ class Session {
 	 */
 	private async knownChannel(): Promise<Announcement | undefined> {
 		const announced = readAnnouncement(
-			await this.access.relay.announced({ key: this.access.key, logger: this.ctx.logger }),
+			await this.access.relay.announced({ key: this.access.channelId, logger: this.ctx.logger }),
 		);
 		const kept = this.ledger.state.channel;
 		let channel: Announcement | undefined = kept;

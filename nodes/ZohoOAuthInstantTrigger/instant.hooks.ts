@@ -7,14 +7,14 @@
  */
 import type { IHookFunctions } from 'n8n-workflow';
 
-import { channelHealth, type ChannelRow } from '../../zoho/crm/notifications';
-import { disableChannel, findChannel, WATCH_CRM_VERSION } from '../../zoho/crm/watchApi';
+import { disableChannel } from '../../zoho/crm/watchApi';
 import { ZohoInputError } from '../../zoho/errors';
 import { toNodeError } from '../shared/nodeErrors';
 import {
 	channelAccess,
 	enableFor,
 	fieldCondition,
+	listedAsWanted,
 	type Announcement,
 	type ChannelAccess,
 } from './instant.channel';
@@ -40,46 +40,18 @@ async function hook(ctx: IHookFunctions): Promise<Hook> {
 	return { settings, test, notifyUrl, access: await channelAccess(ctx, { settings, test }) };
 }
 
-async function announce(hooked: Hook, channel: Announcement): Promise<void> {
-	// The test run's consumer is the test execution itself: it needs no URL.
-	if (hooked.test) return;
-	await hooked.access.relay.announce({
-		key: hooked.access.key,
-		channel: JSON.stringify(channel),
-	});
+/** Tells the consumer where Zoho sends; also the mark that this trigger's channel was enabled (see deleteChannel). */
+async function announce({ access }: Hook, channel: Announcement): Promise<void> {
+	await access.relay.announce({ key: access.channelId, channel: JSON.stringify(channel) });
 }
 
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	try {
 		const hooked = await hook(this);
-		const { access, settings, notifyUrl } = hooked;
-		const { value: row, zohoNow } = await findChannel(access.caller, {
-			channelId: access.channelId,
-			module: settings.target.module,
-		});
 		// create() follows at once when this says no: it asks for an expiry by Zoho's clock.
-		access.runtime.zohoClock.observe(zohoNow);
-		const health = channelHealth({
-			row,
-			wanted: {
-				channelId: access.channelId,
-				module: settings.target.module,
-				events: settings.watchEvents,
-				notifyUrl,
-				token: access.token,
-			},
-			zohoNow: access.runtime.zohoClock.now(),
-			crmVersion: WATCH_CRM_VERSION,
-		});
-		// A test run's channel lives Zoho's default hour: "renew" is fine for it.
-		const healthy = health === 'ok' || (hooked.test && health === 'renew');
-		if (!healthy || !row || !sameOptions(row, settings)) return false;
-		// Healthy means Zoho listed a readable expiry.
-		await announce(hooked, {
-			notifyUrl,
-			expiresAt: Date.parse(row.channel_expiry ?? '') || undefined,
-		});
-		return true;
+		const { wanted, expiresAt } = await listedAsWanted(hooked);
+		if (wanted) await announce(hooked, { notifyUrl: hooked.notifyUrl, expiresAt });
+		return wanted;
 	} catch (error) {
 		throw toNodeError(this.getNode(), error);
 	}
@@ -88,42 +60,34 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 export async function create(this: IHookFunctions): Promise<boolean> {
 	try {
 		const hooked = await hook(this);
-		const { access, settings, notifyUrl, test } = hooked;
 		const { expiresAt } = await enableFor({
-			access,
-			settings,
-			notifyUrl,
-			test,
-			condition: await fieldCondition(access, settings),
+			...hooked,
+			condition: await fieldCondition(hooked.access, hooked.settings),
 		});
-		await announce(hooked, { notifyUrl, ...(expiresAt === undefined ? {} : { expiresAt }) });
+		await announce(hooked, { notifyUrl: hooked.notifyUrl, expiresAt });
 		return true;
 	} catch (error) {
 		throw toNodeError(this.getNode(), error);
 	}
 }
 
-/** Deactivation must not fail on Zoho: a channel that could not be disabled lapses within a week. */
+/**
+ * Deactivation must not fail on Zoho: a channel that could not be disabled lapses within
+ * a week. One never enabled (the activation failed) needs no word.
+ */
 export async function deleteChannel(this: IHookFunctions): Promise<boolean> {
+	let enabled = true;
 	try {
 		const { access } = await hook(this);
+		enabled =
+			(await access.relay.announced({ key: access.channelId, logger: this.logger })) !== undefined;
 		await disableChannel(access.caller, access.channelId);
 		return true;
 	} catch (error) {
-		this.logger.warn(
-			`Zoho OAuth Instant Trigger: the channel could not be disabled (${toNodeError(this.getNode(), error).message}); Zoho drops it within a week.`,
-		);
+		if (enabled)
+			this.logger.warn(
+				`Zoho OAuth Instant Trigger: the channel could not be disabled (${toNodeError(this.getNode(), error).message}); Zoho drops it within a week.`,
+			);
 		return false;
 	}
-}
-
-/** The options channelHealth does not compare: changed ones need the channel enabled again. */
-function sameOptions(row: ChannelRow, settings: InstantSettings): boolean {
-	const hasCondition =
-		Array.isArray(row.notification_condition) && row.notification_condition.length > 0;
-	return (
-		(row.return_affected_field_values ?? false) === settings.changedValues &&
-		(row.notify_on_related_action ?? true) === settings.relatedRecords &&
-		hasCondition === (settings.condition !== undefined)
-	);
 }

@@ -1,19 +1,28 @@
 /**
- * What one event becomes: the record as Zoho returns it with `_operation` (and what Zoho
- * said changed, when asked), or for a deletion its id and module. Records are fetched by
- * id in as few calls as Zoho allows, with the fields the trigger asks for.
+ * What callbacks become: one execution per callback, each record as Zoho returns it with
+ * `_operation` (and what Zoho said changed, when asked), a deletion as its id and module.
+ * Records are fetched by id in as few calls as Zoho allows, with the fields the trigger
+ * asks for. The consumer and the test run deliver through here alike.
  */
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiCallOptions, ZohoApiClient } from '../../zoho/api/apiClient';
 import { TIME_FIELDS } from '../../zoho/crm/changes';
-import type { InstantEvent } from '../../zoho/crm/instantLedger';
+import type { InstantEvent, InstantLedger } from '../../zoho/crm/instantLedger';
 import type { ListFieldsCache } from '../../zoho/crm/listFields';
-import type { NotificationCallback } from '../../zoho/crm/notifications';
+import { parseCallback, type NotificationCallback } from '../../zoho/crm/notifications';
+import { fetchRecordsById } from '../../zoho/crm/recordsById';
 import type { TriggerRecord } from '../../zoho/crm/watermark';
 import { parseJsonBody } from '../../zoho/json';
-import { parseCallback } from '../../zoho/crm/notifications';
 import type { InstantSettings } from './instant.settings';
+
+interface Reader {
+	api: ZohoApiClient;
+	callOptions: ApiCallOptions;
+}
+
+/** The event each callback operation stands for. */
+const EVENT_OF = { insert: 'created', update: 'edited', delete: 'deleted' } as const;
 
 export function recordItem(
 	record: TriggerRecord,
@@ -33,53 +42,66 @@ export function deletedItem(id: string, module: string): IDataObject {
 	return { id, module, _operation: 'deleted' };
 }
 
-/** The event a callback's operation stands for. */
-export function callbackEvent(callback: NotificationCallback): InstantEvent {
-	return callback.operation === 'insert'
-		? 'created'
-		: callback.operation === 'update'
-			? 'edited'
-			: 'deleted';
-}
-
-/** A callback the relay carried (JSON text), or undefined when it is not one of this trigger's module. */
-export function relayedCallback(
-	text: string,
-	settings: InstantSettings,
-): NotificationCallback | undefined {
-	const callback = parseCallback(parseJsonBody(text));
-	return callback?.module.toLowerCase() === settings.target.module.toLowerCase()
-		? callback
-		: undefined;
+/**
+ * The executions the callbacks the relay carried (JSON text) start: one per callback of
+ * this trigger's module that brings something new to `ledger` (which now holds it), the
+ * records of all of them fetched together.
+ */
+export async function callbackExecutions(options: {
+	reader: Reader;
+	settings: InstantSettings;
+	fields: () => Promise<string[]>;
+	ledger: InstantLedger;
+	texts: readonly string[];
+}): Promise<IDataObject[][]> {
+	const { settings, ledger } = options;
+	const { module } = settings.target;
+	const wanted = new Set(settings.events);
+	const callbacks = options.texts.flatMap((text) => {
+		const callback = parseCallback(parseJsonBody(text));
+		return callback?.module.toLowerCase() === module.toLowerCase() ? [callback] : [];
+	});
+	const ids = callbacks.filter((c) => c.operation !== 'delete').flatMap((c) => c.ids);
+	const records =
+		ids.length === 0
+			? new Map<string, TriggerRecord>()
+			: await fetchRecordsById(options.reader, {
+					target: settings.target,
+					ids,
+					fields: await options.fields(),
+				});
+	return callbacks.map((callback) => {
+		const event = EVENT_OF[callback.operation];
+		if (event === 'deleted') {
+			const second = Math.floor(callback.server_time / 1000);
+			const fresh = ledger.takeNewDeletions({ ids: callback.ids, second });
+			return wanted.has('deleted') ? fresh.map((id) => deletedItem(id, module)) : [];
+		}
+		const found = callback.ids.flatMap((id) => records.get(id) ?? []);
+		// A record emitted before is fetched in a newer version: an edit, whatever the callback was for.
+		const known = new Set(found.filter((r) => ledger.knows(r.id)).map((r) => r.id));
+		return ledger.takeNewVersions(found).flatMap((record) => {
+			const as = known.has(record.id) ? 'edited' : event;
+			const { changedValues } = settings;
+			return wanted.has(as) ? [recordItem(record, { event: as, callback, changedValues })] : [];
+		});
+	});
 }
 
 /**
- * The fields asked for: the user's, else the module's own (the runtime's listFields), read
- * once. Kept for the consumer's life: the ledger tells versions apart by the values read,
- * so the catch-up and the callbacks' fetches must ask for the same fields.
+ * The fields asked for: the user's, else the module's own (the runtime's listFields). The
+ * consumer keeps the answer for its life: the ledger tells versions apart by the values
+ * read, so the catch-up and the callbacks' fetches must ask for the same fields.
  */
-export class FieldsToAsk {
-	private cached?: Promise<string[]>;
-
-	constructor(private readonly settings: InstantSettings) {}
-
-	async get(reader: {
-		api: ZohoApiClient;
-		callOptions: ApiCallOptions;
-		listFields: ListFieldsCache;
-	}): Promise<string[]> {
-		const { settings } = this;
-		if (settings.fields) return settings.fields;
-		if (!this.cached) {
-			const reading = reader.listFields
-				.fieldsFor({ ...reader, target: settings.target, required: TIME_FIELDS })
-				.then((choice) => choice.fields);
-			this.cached = reading;
-			// A failed read is not kept: the next call asks again (the caller sees the failure).
-			void reading.catch(() => {
-				if (this.cached === reading) this.cached = undefined;
-			});
-		}
-		return this.cached;
-	}
+export async function fieldsToAsk(
+	settings: InstantSettings,
+	reader: Reader & { listFields: ListFieldsCache },
+): Promise<string[]> {
+	if (settings.fields) return settings.fields;
+	const choice = await reader.listFields.fieldsFor({
+		...reader,
+		target: settings.target,
+		required: TIME_FIELDS,
+	});
+	return choice.fields;
 }

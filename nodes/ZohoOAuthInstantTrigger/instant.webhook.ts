@@ -39,7 +39,7 @@ export async function webhook(ctx: IWebhookFunctions): Promise<IWebhookResponseD
 			return answer(ctx, 200, { status: 'ignored' });
 		// The token stays here: the relay (Redis in a fleet) never holds it.
 		const handed = JSON.stringify({ ...callback, token: undefined });
-		await access.relay.handOver({ key: access.key, callback: handed });
+		await access.relay.handOver({ key: access.channelId, callback: handed });
 		if (test) return { workflowData: [[{ json: {} }]] };
 		return answer(ctx, 200, { status: 'accepted' });
 	} catch (error) {

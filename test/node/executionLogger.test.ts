@@ -3,7 +3,6 @@
 // a process gives when the fleet's Redis is away; a record write and a trigger poll each
 // run on a runtime whose Redis does not answer.
 import { createServer } from 'node:net';
-import { createRequire } from 'node:module';
 
 import type { IDataObject } from 'n8n-workflow';
 
@@ -15,29 +14,11 @@ import { LocalLimiter } from '../../zoho/fleet/localLimiter';
 import { RedisLink } from '../../zoho/fleet/redisLink';
 import { RedisTokenStore } from '../../zoho/fleet/redisTokenStore';
 import { connectRedis, createZohoRuntime, setSharedZohoRuntime } from '../../zoho/runtime';
+import { captureNodeWarnings } from '../support/nodeLogger';
 import { jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
 
 const REDIS_AWAY =
 	/^Zoho token store: Redis is not available \(.+\)\. This process now uses its own token cache/;
-
-/** n8n hands every node context the DI container's Logger: setting it is what "this execution's logger" is here. */
-function useExecutionLogger(): string[] {
-	const warnings: string[] = [];
-	const logger = {
-		warn: (message: string) => warnings.push(message),
-		error: () => undefined,
-		info: () => undefined,
-		debug: () => undefined,
-		scoped: () => logger,
-	};
-	const requireFromCore = createRequire(require.resolve('n8n-core'));
-	const { Container } = requireFromCore('@n8n/di') as {
-		Container: { set(type: unknown, value: unknown): void };
-	};
-	const { Logger } = requireFromCore('@n8n/backend-common') as { Logger: unknown };
-	Container.set(Logger, logger);
-	return warnings;
-}
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -94,7 +75,7 @@ function runtimeWithRedisAway(): { ownLog: string[]; close: () => Promise<void> 
 describe("the execution's logger", () => {
 	it('a record write: the warning reaches the logger of the execution that wrote', async () => {
 		const { ownLog, close } = runtimeWithRedisAway();
-		const warnings = useExecutionLogger();
+		const warnings = captureNodeWarnings().logged;
 		try {
 			const result = await kit.run({
 				workflow: zohoWorkflow({
@@ -118,7 +99,7 @@ describe("the execution's logger", () => {
 
 	it('a trigger poll: the warning reaches the logger of the poll', async () => {
 		const { ownLog, close } = runtimeWithRedisAway();
-		const warnings = useExecutionLogger();
+		const warnings = captureNodeWarnings().logged;
 		const parameters: IDataObject = {
 			product: 'crm',
 			crmVersion: 'v8',

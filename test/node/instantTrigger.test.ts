@@ -12,6 +12,7 @@ import { DAY_MS } from '../../zoho/crm/notifications';
 import { createZohoRuntime, setSharedZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
 import { startWebhookTrigger, type WebhookTrigger } from '../../harness';
 import { eventually, fleetMember } from '../support/fleet';
+import { captureNodeWarnings } from '../support/nodeLogger';
 import { mintAccessToken } from '../support/simulatorTokens';
 import { callCount, CREDENTIAL_ID, startKit, type NodeKit } from './kit';
 
@@ -573,6 +574,14 @@ describe('Zoho OAuth Instant Trigger', () => {
 			expect(error).toBeInstanceOf(NodeApiError);
 			expect(error.description).toMatch(/scope/);
 			expect(error.message).not.toMatch(/Authorization/);
+			// n8n removes the webhooks of a failed activation: no channel was enabled, so no word of one lapsing.
+			const warnings = captureNodeWarnings();
+			try {
+				expect(await trigger.removeWebhooks()).toBe(false);
+				expect(warnings.logged).toEqual([]);
+			} finally {
+				warnings.restore();
+			}
 		} finally {
 			delete kit.credentials['no-notify'];
 		}

@@ -15,7 +15,6 @@ import { z } from 'zod';
 import { ZohoApiError, ZohoInputError, ZohoTransportError } from '../errors';
 import { checkModuleName, isApiName } from './module';
 
-export const NOTIFICATION_SCOPE = 'ZohoCRM.notifications.ALL';
 export const HOUR_MS = 60 * 60 * 1000;
 export const DAY_MS = 24 * HOUR_MS;
 export const MAX_TOKEN_LENGTH = 50;
@@ -28,15 +27,6 @@ export const MAX_CONDITION_FIELDS = 10;
 export const EXPIRY_SAFETY_MS = 10 * 60 * 1000;
 
 export type WatchEvent = 'create' | 'edit' | 'delete';
-export type CallbackOperation = 'insert' | 'update' | 'delete';
-
-/** Which subscribed event a callback's operation answers. */
-export const OPERATION_EVENT: Readonly<Record<CallbackOperation, WatchEvent>> = {
-	insert: 'create',
-	update: 'edit',
-	delete: 'delete',
-};
-
 const CHANNEL_ID = /^\d{1,19}$/;
 /** Channel ids from channelIdFor: 16 digits, below 2^53 so JSON numbers keep them exact. */
 const CHANNEL_ID_BASE = 1_000_000_000_000_000;

@@ -11,7 +11,6 @@ import { zohoTimeFrom } from './notifications';
 export class ZohoClock {
 	/** Zoho's time minus ours, from the last answer with a Date header. */
 	private offsetMs = 0;
-	private heard = false;
 
 	constructor(private readonly local: Clock) {}
 
@@ -19,17 +18,11 @@ export class ZohoClock {
 	observe(zohoNow: number | undefined): void {
 		if (zohoNow === undefined) return;
 		this.offsetMs = zohoNow - this.local.now();
-		this.heard = true;
 	}
 
 	/** Zoho's time now: ours plus the last offset heard (ours alone before any answer). */
 	now(): number {
 		return this.local.now() + this.offsetMs;
-	}
-
-	/** Whether any answer has told Zoho's time yet. */
-	known(): boolean {
-		return this.heard;
 	}
 
 	/**
