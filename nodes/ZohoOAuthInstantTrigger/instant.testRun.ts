@@ -55,7 +55,7 @@ async function testItems(
 	const callback = text === undefined ? undefined : relayedCallback(text, settings);
 	if (!callback)
 		throw new ZohoApiError('API_ERROR', 'No Zoho notification reached this test run.', {
-			hint: `While n8n listens, create, edit or delete a record of ${settings.target.module} in Zoho. n8n must be reachable by Zoho at its webhook URL (WEBHOOK_URL).`,
+			hint: `While n8n listens, create, edit or delete a record of ${settings.target.module} in Zoho. Zoho must reach n8n's webhook URL over public HTTPS: set N8N_WEBHOOK_URL (n8n 2.x) or WEBHOOK_URL (1.x).`,
 		});
 	const event = callbackEvent(callback);
 	const { module } = settings.target;
