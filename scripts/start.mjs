@@ -51,6 +51,7 @@ function runToLog(script) {
 
 const relativeLog = path.relative(process.cwd(), logFile);
 for (const [index, [script, what]] of BUILD_STEPS.entries()) {
+	// The builds take under a minute: seconds suffice here (scripts/local.ts's elapsed() goes on).
 	const seconds = Math.round((Date.now() - startedAt) / 1000);
 	process.stdout.write(`[zoho-n8n ${seconds} s] step ${index + 1}: ${what}\n`);
 	const code = await runToLog(script);
