@@ -8,6 +8,7 @@
 import type { IHookFunctions } from 'n8n-workflow';
 
 import { channelHealth, type ChannelRow } from '../../zoho/crm/notifications';
+import { notifyUrlWarning } from '../../zoho/crm/notifyUrl';
 import { disableChannel, findChannel, WATCH_CRM_VERSION } from '../../zoho/crm/watchApi';
 import { ZohoInputError } from '../../zoho/errors';
 import { toNodeError } from '../shared/nodeErrors';
@@ -89,6 +90,8 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 	try {
 		const hooked = await hook(this);
 		const { access, settings, notifyUrl, test } = hooked;
+		const unreachable = notifyUrlWarning(notifyUrl);
+		if (unreachable) this.logger.warn(`Zoho OAuth Instant Trigger: ${unreachable}`);
 		const { expiresAt } = await enableFor({
 			access,
 			settings,
