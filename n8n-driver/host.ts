@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as readline from 'node:readline';
 
 export type N8nMajor = 1 | 2;
 
@@ -65,14 +66,41 @@ export function n8nVersion(major: N8nMajor): string {
 	return (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
+export interface HostInstallOptions {
+	timeoutMs?: number;
+	/**
+	 * Where the install's output goes (appended) instead of the terminal: a first install
+	 * prints about a thousand lines of npm warnings and compiler output.
+	 */
+	logFile?: string;
+	/** With logFile: called with each of install.sh's own progress lines ("[n8n-host] …"). */
+	onProgress?: (line: string) => void;
+}
+
 /**
- * Runs `bash n8n-host/install.sh <major>` with the terminal attached: a no-op
- * (about a second) when that major is installed, else a full install.
+ * Runs `bash n8n-host/install.sh <major>`, with the terminal attached unless a log file is
+ * given: a no-op (about a second) when that major is installed, else a full install.
  */
-export async function ensureHostInstalled(major: N8nMajor, timeoutMs = 30 * 60_000): Promise<void> {
+export async function ensureHostInstalled(
+	major: N8nMajor,
+	options: HostInstallOptions = {},
+): Promise<void> {
+	const { timeoutMs = 30 * 60_000, logFile, onProgress } = options;
 	const script = path.join(hostRoot(), 'install.sh');
+	const out = logFile === undefined ? undefined : fs.createWriteStream(logFile, { flags: 'a' });
 	const code = await new Promise<number | null>((resolve, reject) => {
-		const child = spawn('bash', [script, String(major)], { cwd: hostRoot(), stdio: 'inherit' });
+		const child = spawn('bash', [script, String(major)], {
+			cwd: hostRoot(),
+			stdio: out ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+		});
+		if (out) {
+			child.stderr?.pipe(out, { end: false });
+			child.stdout?.pipe(out, { end: false });
+			if (child.stdout && onProgress)
+				readline.createInterface({ input: child.stdout }).on('line', (line) => {
+					if (line.startsWith('[n8n-host] ')) onProgress(line.slice('[n8n-host] '.length));
+				});
+		}
 		const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
 		child.once('error', (error) => {
 			clearTimeout(timer);
@@ -83,7 +111,10 @@ export async function ensureHostInstalled(major: N8nMajor, timeoutMs = 30 * 60_0
 			resolve(exitCode);
 		});
 	});
+	await new Promise<void>((resolve) => (out ? out.end(resolve) : resolve()));
 	if (code !== 0)
-		throw new Error(`bash n8n-host/install.sh ${major} failed (code ${String(code)})`);
+		throw new Error(
+			`bash n8n-host/install.sh ${major} failed (code ${String(code)})${logFile === undefined ? '' : `: its output is in ${logFile}`}`,
+		);
 	hostFor(major);
 }

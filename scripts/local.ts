@@ -35,8 +35,31 @@ export interface LocalSetupOptions {
 	env?: Record<string, string>;
 }
 
+/** When `npm start` began (scripts/start.mjs sets it before the build), else when this process did. */
+const startedAt = Number(process.env.ZOHO_START_STARTED_AT ?? '') || Date.now();
+/** Steps scripts/start.mjs already took (the builds). */
+let stepsTaken = Number(process.env.ZOHO_START_STEP ?? '') || 0;
+
+/** Time since the command began, build included: "42 s", "4 min 05 s". */
+export function elapsed(): string {
+	const seconds = Math.round((Date.now() - startedAt) / 1000);
+	if (seconds < 60) return `${seconds} s`;
+	return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
+}
+
 export function log(line: string): void {
-	process.stdout.write(`[zoho-n8n] ${line}\n`);
+	process.stdout.write(`[zoho-n8n ${elapsed()}] ${line}\n`);
+}
+
+/** One numbered line per step, so a long first start shows what it does and how far it is. */
+export function step(what: string): void {
+	stepsTaken += 1;
+	log(`step ${stepsTaken}: ${what}`);
+}
+
+/** Where a command's long outputs go (the n8n install, npm's): beside its user folder. */
+export function logFileOf(folder: string): string {
+	return process.env.ZOHO_START_LOG ?? path.join(repoRoot(), '.n8n-user', `${folder}.log`);
 }
 
 /** n8n major from `--major=1|2` or N8N_MAJOR; 2 by default. */
@@ -54,19 +77,28 @@ export async function setUpLocal(options: LocalSetupOptions): Promise<LocalSetup
 	await assertPortFree(SIMULATOR_PORT + 1, 'Zoho simulator, EU');
 	if (options.port !== undefined) await assertPortFree(options.port, 'n8n editor');
 
-	log(
-		`checking the n8n ${major}.x host (bash n8n-host/install.sh ${major}; a full install takes a few minutes once)`,
+	const logFile = logFileOf(options.folder);
+	fs.mkdirSync(path.dirname(logFile), { recursive: true });
+	step(
+		`n8n ${major}.x (bash n8n-host/install.sh ${major}: the first time about 5 minutes and 4 GB, its output in ${path.relative(process.cwd(), logFile)})`,
 	);
-	await ensureHostInstalled(major);
+	// A first install is silent for minutes between its phases: say it is still going.
+	const heartbeat = setInterval(() => log(`  still installing n8n ${major}.x`), 30_000);
+	try {
+		await ensureHostInstalled(major, { logFile, onProgress: (line) => log(`  ${line}`) });
+	} finally {
+		clearInterval(heartbeat);
+	}
 	const version = n8nVersion(major);
 
-	log('packing this package (npm pack)');
+	step('packing this package (npm pack)');
 	const tarball = await packPackage();
 	let demo: DemoSimulator | undefined;
 	try {
+		step("starting the Zoho simulator and preparing n8n's user folder");
 		demo = await startDemoSimulator({ port: SIMULATOR_PORT });
 		log(
-			`Zoho simulator listening on ${demo.accountsUrl} (2500 Leads, 20 Contacts, Books organization ${demo.organizationId})`,
+			`  Zoho simulator listening on ${demo.accountsUrl} (2500 Leads, 20 Contacts, Books organization ${demo.organizationId})`,
 		);
 		const prepared = await prepareInstance({
 			major,
@@ -75,7 +107,7 @@ export async function setUpLocal(options: LocalSetupOptions): Promise<LocalSetup
 			dir: path.join(repoRoot(), '.n8n-user', options.folder),
 			...(options.port !== undefined ? { port: options.port } : {}),
 			...(options.env !== undefined ? { env: options.env } : {}),
-			log,
+			log: (line) => log(`  ${line}`),
 		});
 		return { major, version, demo, prepared };
 	} catch (error) {

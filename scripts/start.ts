@@ -1,7 +1,8 @@
 /**
- * `npm start`: this package inside a real n8n (2.x by default, `-- --major=1`
- * for 1.x), wired to the Zoho simulator, with the example workflows imported
- * and the owner account already set up. Ctrl+C stops n8n and the simulator.
+ * `npm start` (through scripts/start.mjs, which builds first): this package inside a real
+ * n8n (2.x by default, `-- --major=1` for 1.x), wired to the Zoho simulator, with the example
+ * workflows imported and the owner account already set up. Ctrl+C, or a SIGTERM or SIGINT to
+ * npm alone, stops n8n and the simulator.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,10 +15,18 @@ import {
 	SIMULATOR_PORT,
 	startN8n,
 } from '../n8n-driver';
-import { type LocalSetup, errorText, log, majorFromArgs, setUpLocal } from './local';
+import {
+	type LocalSetup,
+	elapsed,
+	errorText,
+	log,
+	logFileOf,
+	majorFromArgs,
+	setUpLocal,
+	step,
+} from './local';
 
 async function main(): Promise<void> {
-	const started = Date.now();
 	const editorUrl = `http://127.0.0.1:${EDITOR_PORT}`;
 	let setup: LocalSetup | undefined;
 	let n8n: RunningN8n | undefined;
@@ -58,7 +67,7 @@ async function main(): Promise<void> {
 		const { userFolder } = setup.prepared;
 		const logFile = path.join(userFolder.dir, 'n8n.log');
 		const logStream = fs.createWriteStream(logFile);
-		log(`starting n8n ${setup.version} (output in ${path.relative(process.cwd(), logFile)})`);
+		step(`starting n8n ${setup.version} (its output in ${path.relative(process.cwd(), logFile)})`);
 		n8n = await startN8n({
 			major: setup.major,
 			userFolder,
@@ -66,11 +75,10 @@ async function main(): Promise<void> {
 			onOutput: (chunk) => logStream.write(chunk),
 		});
 		await setupOwner(n8n.baseUrl, DEMO_OWNER);
-		const seconds = ((Date.now() - started) / 1000).toFixed(0);
 		process.stdout.write(
 			[
 				'',
-				`n8n ${setup.version} is ready (${seconds} s): ${editorUrl}`,
+				`n8n ${setup.version} is ready (${elapsed()} since npm start, build included): ${editorUrl}`,
 				'',
 				`  Log in with   ${DEMO_OWNER.email}`,
 				`  Password      ${DEMO_OWNER.password}`,
@@ -78,6 +86,9 @@ async function main(): Promise<void> {
 				`  Credential    "Zoho Self Client (simulator)" → Zoho simulator at http://127.0.0.1:${SIMULATOR_PORT}`,
 				`  Workflows     ${setup.prepared.examples.map((example) => `"${example.workflow.name ?? example.workflow.id}"`).join(',\n                ')}`,
 				`  Counters      http://127.0.0.1:${SIMULATOR_PORT}/__sim/counters (token mints, calls, Authorization headers)`,
+				`  A Zoho change (for "Zoho OAuth Instant Trigger": Test this trigger, then create a Lead as a Zoho user would):`,
+				`                curl -X POST http://127.0.0.1:${SIMULATOR_PORT}/__sim/records/Leads -H 'Content-Type: application/json' -d '{"fields":{"Last_Name":"Curl","Company":"Demo"}}'`,
+				`  Build and install output: ${path.relative(process.cwd(), logFileOf('start'))}`,
 				'',
 				`  Everything lives in ${path.relative(process.cwd(), userFolder.dir)}/ and is wiped on the next npm start.`,
 				'  Press Ctrl+C to stop n8n and the simulator.',

@@ -37,8 +37,10 @@ export const DEMO_CUSTOM_MODULE = {
 } as const;
 
 /**
- * settings.ALL lets the editor load modules and fields for Create, Update, Upsert or Delete
- * Records and Export Records; bulk.read and coql.READ let Export Records and Query (COQL) run.
+ * Every scope the package's nodes use, so each one works in `npm start`: settings.ALL lets the
+ * editor load modules and fields for Create, Update, Upsert or Delete Records and Export
+ * Records; bulk.read and coql.READ let Export Records and Query (COQL) run; notifications.ALL
+ * lets the instant trigger open and close its channel (Test this trigger, Publish).
  */
 export const DEMO_SCOPES = [
 	'ZohoCRM.modules.ALL',
@@ -46,6 +48,7 @@ export const DEMO_SCOPES = [
 	'ZohoCRM.settings.ALL',
 	'ZohoCRM.bulk.read',
 	'ZohoCRM.coql.READ',
+	'ZohoCRM.notifications.ALL',
 	'ZohoBooks.fullaccess.all',
 ];
 

@@ -7,7 +7,7 @@
  * in batches" loads the modules and Contacts' fields into n8n's field mapper, and
  * the nodes panel finds Zoho OAuth Trigger, whose module list shows the
  * simulator's custom module, and beside it Zoho OAuth Instant Trigger, each saying
- * which one to pick.
+ * which one to pick; its "Test this trigger" shows a Lead created in the simulator.
  *
  *   npm run test:ui
  *
@@ -639,6 +639,43 @@ test('the nodes panel shows Zoho OAuth Instant Trigger beside the polling one, e
 		await expectCredentialSelected();
 		await pickModuleFromList('Leads');
 		await screenshot('instant-trigger.png');
+	});
+});
+
+/** A call to the simulator's own controls (/__sim/…), as a user's action in Zoho would be. */
+async function simulatorControl(route: string, init: { method: string; body?: unknown }) {
+	const response = await fetch(`${demo?.accountsUrl}/__sim/${route}`, {
+		method: init.method,
+		headers: { 'Content-Type': 'application/json' },
+		...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+	});
+	if (!response.ok) throw new Error(`${init.method} /__sim/${route}: ${response.status}`);
+	return (await response.json()) as Record<string, unknown>;
+}
+
+test('Test this trigger on the Instant Trigger: a Lead created in the simulator shows in the editor', async () => {
+	await step('instant-trigger-event', async () => {
+		// Goes on in the details view the step before left open: Leads, Created, the credential.
+		const ndv = page.getByTestId('ndv');
+		await expectVisible(ndv, 'the Instant Trigger in the details view');
+		const lastName = `Callback ${Date.now()}`;
+		await page
+			.getByTestId('trigger-execute-button')
+			.or(page.getByTestId('node-execute-button'))
+			.filter({ visible: true })
+			.first()
+			.click();
+		// n8n opened a channel at Zoho (the simulator) for the test webhook URL: Zoho now calls it.
+		await until(async () => {
+			const { channels } = await simulatorControl('notifications', { method: 'GET' });
+			return Array.isArray(channels) && channels.length > 0;
+		}, 'a notification channel opened by "Test this trigger"');
+		await simulatorControl('records/Leads', {
+			method: 'POST',
+			body: { fields: { Last_Name: lastName, Company: 'UI test' } },
+		});
+		await expectVisible(ndv.getByText(lastName), `the created Lead "${lastName}" in the output`);
+		await expectVisible(ndv.getByText('created').first(), 'the event "created" in the output');
 	});
 });
 

@@ -10,7 +10,7 @@ export const DEFAULT_CHECK_MINUTES = 60;
 export const instantProperties: INodeProperties[] = [
 	{
 		displayName:
-			'Zoho sends each change to n8n within seconds; Zoho needs a public HTTPS address of n8n (WEBHOOK_URL) and the scope ZohoCRM.notifications.ALL',
+			"Zoho sends each change to n8n within seconds, to this node's webhook URL: Zoho reaches only a public HTTPS address, so if the URL starts with http:// or names localhost, 127.0.0.1 or a private address, set N8N_WEBHOOK_URL (n8n 2.x) or WEBHOOK_URL (n8n 1.x) to n8n's public https:// address and restart n8n. The credential needs the scope ZohoCRM.notifications.ALL.",
 		name: 'notice',
 		type: 'notice',
 		default: '',

@@ -7,6 +7,7 @@
  */
 import type { IHookFunctions } from 'n8n-workflow';
 
+import { notifyUrlWarning } from '../../zoho/crm/notifyUrl';
 import { disableChannel } from '../../zoho/crm/watchApi';
 import { ZohoInputError } from '../../zoho/errors';
 import { toNodeError } from '../shared/nodeErrors';
@@ -60,6 +61,8 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 export async function create(this: IHookFunctions): Promise<boolean> {
 	try {
 		const hooked = await hook(this);
+		const unreachable = notifyUrlWarning(hooked.notifyUrl);
+		if (unreachable) this.logger.warn(`Zoho OAuth Instant Trigger: ${unreachable}`);
 		const { expiresAt } = await enableFor({
 			...hooked,
 			condition: await fieldCondition(hooked.access, hooked.settings),

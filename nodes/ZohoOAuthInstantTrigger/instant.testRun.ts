@@ -38,7 +38,7 @@ export function testRun(ctx: ITriggerFunctions, settings: InstantSettings): ITri
 		});
 		if (!items)
 			throw new ZohoApiError('API_ERROR', 'No Zoho notification reached this test run.', {
-				hint: `While n8n listens, create, edit or delete a record of ${settings.target.module} in Zoho. n8n must be reachable by Zoho at its webhook URL (WEBHOOK_URL).`,
+				hint: `While n8n listens, create, edit or delete a record of ${settings.target.module} in Zoho. Zoho must reach n8n's webhook URL over public HTTPS: set N8N_WEBHOOK_URL (n8n 2.x) or WEBHOOK_URL (1.x).`,
 			});
 		ctx.emit([ctx.helpers.returnJsonArray(items)]);
 	};

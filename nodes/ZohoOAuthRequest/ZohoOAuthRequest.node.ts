@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { operationProperties } from './actions/operations';
+import { operationProperties, operationSubtitle } from './actions/operations';
 import { route } from './actions/router';
 import { zohoSelfClientApiTest } from '../shared/methods/credentialTest';
 import { getModuleFields } from '../shared/methods/fieldOptions';
@@ -20,8 +20,7 @@ export class ZohoOAuthRequest implements INodeType {
 		icon: { light: 'file:zoho.svg', dark: 'file:zoho.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle:
-			'={{ $parameter["operation"] === "apiRequest" ? $parameter["method"] + " " + $parameter["path"] : $parameter["operation"] === "recordWrite" ? $parameter["writeOperation"] + " records" : $parameter["operation"] }}',
+		subtitle: operationSubtitle,
 		description:
 			'Call any Zoho API with a cached Self Client access token, get a token for later steps, exchange a grant code or revoke',
 		defaults: { name: 'Zoho OAuth Request' },

@@ -155,7 +155,7 @@ export const properties: INodeProperties[] = [
 		placeholder: '/Leads',
 		description:
 			'Path relative to the service base URL, starting with / (e.g. /Leads, /Leads/search, /invoices), or a full https URL of a Zoho host of your data centre',
-		hint: "Added to the Service's base URL, e.g. /Leads with CRM → www.zohoapis.com/crm/v8/Leads (zohoapis.eu, .in … in other data centres)",
+		hint: "Added to the Service's base URL, e.g. /Leads with CRM → www.zohoapis.com/crm/v8/Leads (zohoapis.eu, .in … in other data centres). A list comes back as one item holding its records: for one item per record, add Options → Split Into Items",
 		displayOptions: show,
 	},
 	{

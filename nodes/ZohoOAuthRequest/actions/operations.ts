@@ -48,6 +48,21 @@ const operationSelector: INodeProperties = {
 	default: 'apiRequest',
 };
 
+/**
+ * The canvas line under the node: the method and path of an API Request, the kind of a record
+ * write, else the operation's name as the list shows it (never its raw value).
+ */
+const operationNames = JSON.stringify(
+	Object.fromEntries(
+		OPERATIONS.map((operation) => [operation.option.value, operation.option.name]),
+	),
+);
+export const operationSubtitle =
+	'={{ $parameter["operation"] === "apiRequest" ? $parameter["method"] + " " + $parameter["path"]' +
+	' : $parameter["operation"] === "recordWrite"' +
+	' ? ({ create: "Create", update: "Update", upsert: "Create or update", delete: "Delete" }[$parameter["writeOperation"]] ?? $parameter["writeOperation"]) + " records"' +
+	` : (${operationNames}[$parameter["operation"]] ?? $parameter["operation"]) }}`;
+
 export const operationProperties: INodeProperties[] = [
 	operationSelector,
 	...OPERATIONS.flatMap((operation) => operation.properties),
