@@ -6,7 +6,7 @@
  */
 import type { IWorkflowMetadata, INode } from 'n8n-workflow';
 
-import type { ApiCallOptions } from '../../zoho/api/apiClient';
+import type { ZohoApi } from '../../zoho/api/zohoApi';
 import type { ChannelRelay } from '../../zoho/channelRelay';
 import { resolveFieldCondition } from '../../zoho/crm/fieldCondition';
 import {
@@ -18,12 +18,12 @@ import {
 	type ChannelSpec,
 	type FieldCondition,
 } from '../../zoho/crm/notifications';
-import { enableChannel, WATCH_CRM_VERSION, type WatchCaller } from '../../zoho/crm/watchApi';
+import { enableChannel, WATCH_CRM_VERSION } from '../../zoho/crm/watchApi';
 import { parseJsonBody } from '../../zoho/json';
 import type { Logger } from '../../zoho/logger';
 import type { ZohoRuntime } from '../../zoho/runtime';
 import { CredentialSource } from '../shared/credentialSource';
-import { zohoAccess } from '../shared/zohoRuntime';
+import { zohoAccess, zohoApi } from '../shared/zohoRuntime';
 import type { InstantSettings } from './instant.settings';
 
 /** The parts of an n8n context every part of the trigger has. */
@@ -39,7 +39,7 @@ export interface ChannelAccess {
 	runtime: ZohoRuntime;
 	relay: ChannelRelay;
 	/** Zoho calls with the node's credential. */
-	caller: WatchCaller;
+	caller: ZohoApi;
 	channelId: string;
 	/** The relay's key of this channel. */
 	key: string;
@@ -51,17 +51,10 @@ export async function channelAccess(
 	ctx: TriggerContextBase,
 	options: { settings: InstantSettings; test: boolean; signal?: AbortSignal },
 ): Promise<ChannelAccess> {
-	const { runtime, scope } = zohoAccess({
-		logger: ctx.logger,
-		getExecutionCancelSignal: () => options.signal,
-	});
-	const { credentials, saved } = await new CredentialSource(ctx).read();
-	const callOptions: ApiCallOptions = {
-		...scope,
-		credentials,
-		saved,
-		timeoutMs: options.settings.timeoutMs,
-	};
+	const access = zohoAccess({ logger: ctx.logger, getExecutionCancelSignal: () => options.signal });
+	const { runtime } = access;
+	const nodeCredentials = await new CredentialSource(ctx).read();
+	const { credentials } = nodeCredentials;
 	const channelId = channelIdFor(
 		channelIdentity({
 			instanceId: ctx.getInstanceId(),
@@ -73,7 +66,10 @@ export async function channelAccess(
 	return {
 		runtime,
 		relay: runtime.relay,
-		caller: { api: runtime.api, callOptions },
+		caller: zohoApi(access, {
+			credentials: nodeCredentials,
+			timeoutMs: options.settings.timeoutMs,
+		}),
 		channelId,
 		key: channelId,
 		token: channelTokenFor({ secret: credentials.clientSecret, channelId }),
@@ -116,8 +112,9 @@ export async function enableFor(options: {
 	condition?: FieldCondition;
 }): Promise<{ expiresAt?: number }> {
 	const { zohoClock } = options.access.runtime;
-	const ask = async () => {
-		const answer = await enableChannel(
+	// Each answer sets Zoho's clock (the API client tells it).
+	const ask = async () =>
+		await enableChannel(
 			options.access.caller,
 			channelSpec({
 				...options,
@@ -126,9 +123,6 @@ export async function enableFor(options: {
 					: requestedExpiry({ zohoNow: zohoClock.now(), crmVersion: WATCH_CRM_VERSION }),
 			}),
 		);
-		zohoClock.observe(answer.zohoNow);
-		return answer.value;
-	};
 	let confirmed = await ask();
 	const cut =
 		!options.test &&
@@ -145,7 +139,7 @@ export async function fieldCondition(
 ): Promise<FieldCondition | undefined> {
 	if (!settings.condition) return undefined;
 	return resolveFieldCondition(
-		{ ...access.caller, target: settings.target },
+		{ api: access.caller, target: settings.target },
 		{
 			module: settings.target.module,
 			fields: settings.condition.fields,

@@ -234,29 +234,24 @@ class Session {
 		return this.ctx.getWorkflowStaticData('node');
 	}
 
-	/** The caller for Zoho calls, learning Zoho's time from every answer. */
-	private reader() {
-		return {
-			api: this.zohoClock.listening(this.access.caller.api),
-			callOptions: this.access.caller.callOptions,
-		};
-	}
-
 	private async fieldsToAsk(): Promise<string[]> {
-		return this.fields.get({ ...this.reader(), listFields: this.access.runtime.listFields });
+		return this.fields.get({ api: this.access.caller, listFields: this.access.runtime.listFields });
 	}
 
 	private async check(): Promise<void> {
 		let missed = false;
 		if (this.settings.catchUp) {
-			const { records, next } = await readChanges(this.reader(), {
-				source: {
-					...this.settings.target,
-					event: 'createdOrUpdated',
-					fields: await this.fieldsToAsk(),
+			const { records, next } = await readChanges(
+				{ api: this.access.caller },
+				{
+					source: {
+						...this.settings.target,
+						event: 'createdOrUpdated',
+						fields: await this.fieldsToAsk(),
+					},
+					watermark: this.ledger.watermark,
 				},
-				watermark: this.ledger.watermark,
-			});
+			);
 			const items = this.ledger.caughtUp({ records, next }).flatMap(({ record, event }) => {
 				const wanted = this.caughtUpEvent(record, event);
 				return wanted ? [recordItem(record, { event: wanted, changedValues: false })] : [];
@@ -274,7 +269,7 @@ class Session {
 			this.ledger.forgetDeletions();
 			return [];
 		}
-		const { records, next } = await readDeletions(this.reader(), {
+		const { records, next } = await readDeletions(this.access.caller, {
 			target: this.settings.target,
 			watermark: this.ledger.deletionsWatermark,
 		});
@@ -308,7 +303,7 @@ class Session {
 		const records =
 			ids.length === 0
 				? new Map()
-				: await fetchRecordsById(this.reader(), {
+				: await fetchRecordsById(this.access.caller, {
 						target: this.settings.target,
 						ids,
 						fields: await this.fieldsToAsk(),
@@ -386,7 +381,7 @@ class Session {
 
 	/** Changes came that no callback brought: does Zoho still list the channel as wanted? */
 	private async listedAsWanted(channel: Announcement): Promise<boolean> {
-		const { value: row } = await findChannel(this.reader(), {
+		const row = await findChannel(this.access.caller, {
 			channelId: this.access.channelId,
 			module: this.settings.target.module,
 		});

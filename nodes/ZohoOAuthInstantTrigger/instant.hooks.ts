@@ -53,12 +53,11 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	try {
 		const hooked = await hook(this);
 		const { access, settings, notifyUrl } = hooked;
-		const { value: row, zohoNow } = await findChannel(access.caller, {
+		// The answer sets Zoho's clock: create() follows at once when this says no, and asks for an expiry by it.
+		const row = await findChannel(access.caller, {
 			channelId: access.channelId,
 			module: settings.target.module,
 		});
-		// create() follows at once when this says no: it asks for an expiry by Zoho's clock.
-		access.runtime.zohoClock.observe(zohoNow);
 		const health = channelHealth({
 			row,
 			wanted: {

@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ApiCallOptions, ZohoApiClient } from '../../zoho/api/apiClient';
+import type { ZohoApi } from '../../zoho/api/zohoApi';
 import { TIME_FIELDS } from '../../zoho/crm/changes';
 import type { InstantEvent } from '../../zoho/crm/instantLedger';
 import type { ListFieldsCache } from '../../zoho/crm/listFields';
@@ -63,11 +63,7 @@ export class FieldsToAsk {
 
 	constructor(private readonly settings: InstantSettings) {}
 
-	async get(reader: {
-		api: ZohoApiClient;
-		callOptions: ApiCallOptions;
-		listFields: ListFieldsCache;
-	}): Promise<string[]> {
+	async get(reader: { api: ZohoApi; listFields: ListFieldsCache }): Promise<string[]> {
 		const { settings } = this;
 		if (settings.fields) return settings.fields;
 		if (!this.cached) {

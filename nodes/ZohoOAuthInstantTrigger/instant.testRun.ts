@@ -61,7 +61,7 @@ async function testItems(
 	const { module } = settings.target;
 	if (event === 'deleted') return callback.ids.map((id) => deletedItem(id, module));
 	const fields = await new FieldsToAsk(settings).get({
-		...access.caller,
+		api: access.caller,
 		listFields: access.runtime.listFields,
 	});
 	const records = await fetchRecordsById(access.caller, {

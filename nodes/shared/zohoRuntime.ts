@@ -5,7 +5,7 @@
  * A bad ZOHO_TOKEN_STORE setting fails here as a ZohoInputError naming the variable; the
  * caller converts it like any other error (nodeErrors.ts).
  */
-import type { ApiAccess } from '../../zoho/api/apiClient';
+import { ZohoApi } from '../../zoho/api/zohoApi';
 import { sharedZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
 import { TokenFailureMemo, type CallScope } from '../../zoho/token/auth';
 import type { Logger } from '../../zoho/logger';
@@ -38,13 +38,14 @@ export function zohoAccess(
 	};
 }
 
-/** The API client and what each of its calls carries: this execution's scope, the credential, a Timeout. */
-export function apiAccess(
+/** The API client bound to what each of its calls carries: this execution's scope, the credential, a Timeout. */
+export function zohoApi(
 	access: ZohoAccess,
 	options: { credentials: NodeCredentials; timeoutMs: number },
-): ApiAccess {
-	return {
-		api: access.runtime.api,
-		callOptions: { ...access.scope, ...options.credentials, timeoutMs: options.timeoutMs },
-	};
+): ZohoApi {
+	return new ZohoApi(access.runtime.api, {
+		...access.scope,
+		...options.credentials,
+		timeoutMs: options.timeoutMs,
+	});
 }

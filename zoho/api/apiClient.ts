@@ -11,7 +11,7 @@ import type { CallScope, ZohoAuth } from '../token/auth';
 import type { Clock } from '../clock';
 import type { ConcurrencyLimiter } from './concurrencyLimit';
 import type { ZohoCredentials } from '../credentials';
-import { isZohoError, ZohoApiError, ZohoTransportError, type ZohoError } from '../errors';
+import { isZohoError, ZohoError, ZohoTransportError } from '../errors';
 import { booksAnswerSchema, apiErrorSchema } from '../schemas';
 import { describeUrl, redact } from '../secrets';
 import { isOriginAllowed } from './services';
@@ -38,7 +38,6 @@ export type RequestBody =
 	| { kind: 'multipart'; parts: MultipartPart[] }
 	| { kind: 'raw'; data: Buffer | string; contentType?: string };
 
-/** A frozen ApiCall (deepFreeze) is recognised by the client when sent again, and what it derived from it reused. */
 export interface ApiCall {
 	method: HttpMethod;
 	/** Absolute URL (may carry a query string of its own). */
@@ -61,12 +60,6 @@ export interface ApiStreamResult extends HttpStreamResponse {
 
 /** What sends one prepared request: whole (sendHttp) or streamed (openHttpStream). */
 type Transport = typeof sendHttp | typeof openHttpStream;
-
-/** The API client and the options its calls carry: what code reading Zoho data is given. */
-export interface ApiAccess {
-	api: ZohoApiClient;
-	callOptions: ApiCallOptions;
-}
 
 export interface ApiCallOptions extends CallScope {
 	credentials: ZohoCredentials;
@@ -92,11 +85,9 @@ interface PreparedCall {
 	body?: string | Buffer | FormData;
 }
 
-/** A body-less call's PreparedCall, with what it was prepared for. */
-interface RememberedCall extends PreparedCall {
-	token: AccessToken;
-	accountsUrl: string;
-	allowedHosts?: readonly string[];
+/** Told the Date header of every answer: Zoho's clock (ZohoClock) is read from it. */
+export interface AnswerTimeListener {
+	observe(dateHeader: string | undefined): void;
 }
 
 export class ZohoApiClient {
@@ -105,8 +96,7 @@ export class ZohoApiClient {
 	private readonly clock: Clock;
 	private readonly retry: RetryPolicy;
 	private readonly limiter: ConcurrencyLimiter;
-	/** Frozen calls sent before, with what was derived from them (frozen too): items sharing one call skip the URL parse and host check. */
-	private readonly prepared = new WeakMap<ApiCall, RememberedCall>();
+	private readonly zohoClock?: AnswerTimeListener;
 
 	constructor(options: {
 		auth: ZohoAuth;
@@ -114,12 +104,14 @@ export class ZohoApiClient {
 		clock: Clock;
 		retry?: RetryPolicy;
 		limiter: ConcurrencyLimiter;
+		zohoClock?: AnswerTimeListener;
 	}) {
 		this.auth = options.auth;
 		this.dispatcher = options.dispatcher;
 		this.clock = options.clock;
 		this.retry = options.retry ?? DEFAULT_API_RETRY;
 		this.limiter = options.limiter;
+		this.zohoClock = options.zohoClock;
 	}
 
 	/**
@@ -179,6 +171,7 @@ export class ZohoApiClient {
 					const call = build(token);
 					method = call.method;
 					const res = await this.send({ call, token, options, transport });
+					this.zohoClock?.observe(headerValue(res.headers, 'date'));
 					if ('stream' in res) return { ...res, token };
 					if (res.status === 401 && isExpiredTokenAnswer(res.body)) {
 						// The token died early (revoked, evicted by Zoho's live-token cap): one refresh, one
@@ -243,18 +236,8 @@ export class ZohoApiClient {
 		}
 	}
 
-	/**
-	 * The URL, checked against the allowed hosts before the token goes anywhere, the
-	 * headers and the encoded body. Frozen body-less calls are remembered per token.
-	 */
+	/** The URL, checked against the allowed hosts before the token goes anywhere, the headers and the encoded body. */
 	private prepare(call: ApiCall, token: AccessToken, options: ApiCallOptions): PreparedCall {
-		const known = this.prepared.get(call);
-		if (
-			known?.token === token &&
-			known.accountsUrl === options.credentials.accountsUrl &&
-			known.allowedHosts === options.allowedHosts
-		)
-			return known;
 		const url = withQuery(call.url, call.query);
 		const parsed = new URL(url);
 		this.assertHostAllowed({ url, parsed, token, options });
@@ -262,22 +245,7 @@ export class ZohoApiClient {
 		const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
 		if (contentType) headers['content-type'] = contentType;
 		headers.authorization = `Zoho-oauthtoken ${token.accessToken}`;
-		const prepared: PreparedCall = { url, target: requestTarget(parsed), headers, body };
-		// A body (a multipart form above all) is encoded for each send; a call that may still change is not remembered.
-		if (!call.body && Object.isFrozen(call))
-			this.prepared.set(
-				call,
-				Object.freeze({
-					...prepared,
-					target: Object.freeze(prepared.target),
-					headers: Object.freeze(headers),
-					// The token and the allowed hosts are compared by identity, never changed here.
-					token,
-					accountsUrl: options.credentials.accountsUrl,
-					allowedHosts: options.allowedHosts,
-				}),
-			);
-		return prepared;
+		return { url, target: requestTarget(parsed), headers, body };
 	}
 
 	private assertHostAllowed(args: {
@@ -296,7 +264,8 @@ export class ZohoApiClient {
 			})
 		)
 			return;
-		throw new ZohoApiError(
+		// Nothing was sent: not an API's answer, but the node's input refused (a ZohoError of its own code).
+		throw new ZohoError(
 			'HOST_NOT_ALLOWED',
 			`Refused to send the Zoho access token to ${parsed.origin} (Path or URL): not a Zoho host of this credential's data centre.`,
 			{
