@@ -238,8 +238,9 @@ export class ZohoApiClient {
 
 	/** The URL, checked against the allowed hosts before the token goes anywhere, the headers and the encoded body. */
 	private prepare(call: ApiCall, token: AccessToken, options: ApiCallOptions): PreparedCall {
-		const url = withQuery(call.url, call.query);
-		const parsed = new URL(url);
+		const parsed = new URL(call.url);
+		for (const [name, value] of call.query ?? []) parsed.searchParams.append(name, value);
+		const url = call.query?.length ? parsed.toString() : call.url;
 		this.assertHostAllowed({ url, parsed, token, options });
 		const { body, contentType } = encodeBody(call.body);
 		const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
@@ -318,13 +319,6 @@ function isExpiredTokenAnswer(body: Buffer): boolean {
 	// A bare 401 without Zoho's body is treated like INVALID_TOKEN; a scope mismatch is not.
 	if (!parsed.success) return true;
 	return parsed.data.code === 'INVALID_TOKEN' || parsed.data.code === 'AUTHENTICATION_FAILURE';
-}
-
-function withQuery(url: string, query?: Array<[string, string]>): string {
-	if (!query?.length) return url;
-	const parsed = new URL(url);
-	for (const [name, value] of query) parsed.searchParams.append(name, value);
-	return parsed.toString();
 }
 
 function encodeBody(body?: RequestBody): {

@@ -85,16 +85,14 @@ async function fetchPage(
 	const { text } = options;
 	try {
 		// A query changes nothing at Zoho: sending it again after a lost answer is safe.
-		const answer = await api
-			.with({ retryNonIdempotent: true })
-			.read(
-				{ method: 'POST', base: options.target, path: '/coql', json: { select_query: text } },
-				{
-					schema: coqlAnswerSchema,
-					what: 'COQL rows',
-					hint: 'Run the query again; if the answer stays so, report it.',
-				},
-			);
+		const answer = await api.with({ retryNonIdempotent: true }).read(
+			{ method: 'POST', base: options.target, path: '/coql', json: { select_query: text } },
+			{
+				schema: coqlAnswerSchema,
+				what: 'COQL rows',
+				hint: 'Run the query again; if the answer stays so, report it.',
+			},
+		);
 		return answer
 			? { rows: answer.data, more: answer.info.more_records }
 			: { rows: [], more: false };

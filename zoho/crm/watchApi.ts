@@ -15,6 +15,7 @@ import {
 	enabledChannels,
 	watchAnswerSchema,
 	watchBody,
+	watchRefusal,
 	type ChannelRow,
 	type ChannelSpec,
 	type EnabledChannel,
@@ -72,11 +73,10 @@ export async function disableChannel(api: ZohoApi, channelId: string): Promise<v
 		await send(api, { method: 'DELETE', query: [['channel_ids', channelId]] }, ANY_JSON),
 	);
 	if (!answer.success) return;
-	const refused = answer.data.watch.filter(
+	const refused = answer.data.watch.find(
 		(entry) => entry.status !== 'success' && entry.code !== 'NOT_SUBSCRIBED',
 	);
-	// enabledChannels turns a refused entry into Zoho's code and what to do.
-	if (refused.length > 0) enabledChannels({ watch: refused });
+	if (refused) throw watchRefusal(refused);
 }
 
 const ANY_JSON: Expected<unknown> = { schema: z.unknown(), what: 'JSON' };
@@ -108,12 +108,8 @@ async function send<T>(
 function refusedElement(error: unknown): ZohoApiError | undefined {
 	if (!isZohoError(error) || error.code !== 'API_ERROR') return undefined;
 	const answer = watchAnswerSchema.safeParse(error.body);
-	if (!answer.success) return undefined;
-	try {
-		enabledChannels(answer.data);
-	} catch (refusal) {
-		if (refusal instanceof ZohoApiError) return refusal;
-		throw refusal;
-	}
-	return undefined;
+	const refused = answer.success
+		? answer.data.watch.find((entry) => entry.status !== 'success')
+		: undefined;
+	return refused && watchRefusal(refused);
 }

@@ -33,7 +33,6 @@ export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
 	const api = zohoApi(input, {
 		credentials: await input.credentials.read(),
 		timeoutMs: params.options.timeoutMs,
-	}).with({
 		allowedHosts: params.options.allowedHosts,
 		retryNonIdempotent: params.options.retryNonIdempotent,
 		checkBooksCode: SERVICES[params.service].pagination === 'books',

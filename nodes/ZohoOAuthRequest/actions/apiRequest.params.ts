@@ -46,7 +46,28 @@ export interface RequestParams {
 	options: RequestOptions;
 }
 
+/**
+ * Per node run: the checked parameters, when no parameter of the node is an expression.
+ * Then every item has the same ones, read and checked once (bench/results.md, per-item caches).
+ */
+const runParams = new WeakMap<IExecuteFunctions, RequestParams>();
+
 export function readRequestParams(ctx: IExecuteFunctions, itemIndex: number): RequestParams {
+	const same = runParams.get(ctx);
+	if (same) return same;
+	const params = readItemParams(ctx, itemIndex);
+	if (!holdsExpression(ctx.getNode().parameters)) runParams.set(ctx, params);
+	return params;
+}
+
+function holdsExpression(raw: unknown): boolean {
+	if (typeof raw === 'string') return raw.startsWith('=');
+	if (Array.isArray(raw)) return raw.some(holdsExpression);
+	if (raw !== null && typeof raw === 'object') return Object.values(raw).some(holdsExpression);
+	return false;
+}
+
+function readItemParams(ctx: IExecuteFunctions, itemIndex: number): RequestParams {
 	const param = itemParams(ctx, itemIndex);
 	const method = String(param('method', 'GET')).toUpperCase() as HttpMethod;
 	if (!API_METHODS.includes(method)) {
