@@ -14,7 +14,7 @@ import type { ZohoCredentials } from '../credentials';
 import { isZohoError, ZohoError, ZohoTransportError } from '../errors';
 import { booksAnswerSchema, apiErrorSchema } from '../schemas';
 import { describeUrl, redact } from '../secrets';
-import { isOriginAllowed } from './services';
+import { isOriginAllowed, serviceUrl, type ServiceId } from './services';
 import type { AccessToken } from '../token/accessToken';
 import { IDEMPOTENT_METHODS, parseRetryAfter, withRetry, type RetryPolicy } from '../http/retry';
 import {
@@ -38,12 +38,16 @@ export type RequestBody =
 	| { kind: 'multipart'; parts: MultipartPart[] }
 	| { kind: 'raw'; data: Buffer | string; contentType?: string };
 
-export interface ApiCall {
-	method: HttpMethod;
-	/** Absolute URL (may carry a query string of its own). */
-	url: string;
+export interface ApiRequest {
+	method?: HttpMethod;
+	/** On the product's API root ("/Leads"), or on the api_domain without a product; a full URL as it is. */
+	path: string;
+	/** The product and its version (a CrmTarget is one); none: the api_domain's origin. */
+	base?: { product: ServiceId; crmVersion?: string };
 	query?: Array<[string, string]>;
 	headers?: Record<string, string>;
+	/** Sent as JSON; or `body` as given. */
+	json?: unknown;
 	body?: RequestBody;
 }
 
@@ -114,13 +118,10 @@ export class ZohoApiClient {
 		this.zohoClock = options.zohoClock;
 	}
 
-	/**
-	 * `build` receives the token so paths can be resolved against its api_domain.
-	 * The host is checked before the token leaves the process.
-	 */
-	async call(build: (token: AccessToken) => ApiCall, options: ApiCallOptions): Promise<ApiResult> {
+	/** The path is resolved against the token's api_domain; the host is checked before the token leaves the process. */
+	async call(request: ApiRequest, options: ApiCallOptions): Promise<ApiResult> {
 		// sendHttp answers whole, so is what `exchange` returns.
-		return (await this.exchange(build, options, sendHttp)) as ApiResult;
+		return (await this.exchange(request, options, sendHttp)) as ApiResult;
 	}
 
 	/**
@@ -130,11 +131,8 @@ export class ZohoApiClient {
 	 * is held while the body streams: a slot's lease is bounded by the Timeout, a download
 	 * is not.
 	 */
-	async callStream(
-		build: (token: AccessToken) => ApiCall,
-		options: ApiCallOptions,
-	): Promise<ApiStreamResult> {
-		const res = await this.exchange(build, options, openHttpStream);
+	async callStream(request: ApiRequest, options: ApiCallOptions): Promise<ApiStreamResult> {
+		const res = await this.exchange(request, options, openHttpStream);
 		if ('stream' in res) return res;
 		throw new ZohoTransportError(
 			'INVALID_RESPONSE',
@@ -148,7 +146,7 @@ export class ZohoApiClient {
 	}
 
 	private async exchange(
-		build: (token: AccessToken) => ApiCall,
+		request: ApiRequest,
 		options: ApiCallOptions,
 		transport: Transport,
 	): Promise<ApiResult | ApiStreamResult> {
@@ -159,7 +157,7 @@ export class ZohoApiClient {
 			this.auth.cachedToken(credentials, tokenOptions) ??
 			(await this.auth.getToken(credentials, tokenOptions));
 		let refreshed = false;
-		let method: HttpMethod = 'GET';
+		const method = request.method ?? 'GET';
 		return withRetry({
 			policy: options.retry ?? this.retry,
 			signal: options.signal,
@@ -168,9 +166,7 @@ export class ZohoApiClient {
 				mayRepeat({ error, method, retryNonIdempotent: options.retryNonIdempotent }),
 			attempt: async () => {
 				for (;;) {
-					const call = build(token);
-					method = call.method;
-					const res = await this.send({ call, token, options, transport });
+					const res = await this.send({ request, token, options, transport });
 					this.zohoClock?.observe(headerValue(res.headers, 'date'));
 					if ('stream' in res) return { ...res, token };
 					if (res.status === 401 && isExpiredTokenAnswer(res.body)) {
@@ -190,7 +186,7 @@ export class ZohoApiClient {
 							status: res.status,
 							body: res.body,
 							url: describeUrl(res.url),
-							method: call.method,
+							method,
 							retryAfterMs: parseRetryAfter(
 								headerValue(res.headers, 'retry-after'),
 								this.clock.now(),
@@ -200,7 +196,7 @@ export class ZohoApiClient {
 						});
 					}
 					if (options.checkBooksCode)
-						this.assertBooksSuccess({ res, url: res.url, method: call.method, secrets });
+						this.assertBooksSuccess({ res, url: res.url, method, secrets });
 					return { status: res.status, headers: res.headers, body: res.body, url: res.url, token };
 				}
 			},
@@ -209,13 +205,13 @@ export class ZohoApiClient {
 
 	/** One send, within a concurrency slot when the credential has a Concurrency Limit. */
 	private async send(args: {
-		call: ApiCall;
+		request: ApiRequest;
 		token: AccessToken;
 		options: ApiCallOptions;
 		transport: Transport;
 	}): Promise<(HttpResponse | HttpStreamResponse) & { url: string }> {
-		const { call, token, options } = args;
-		const { url, target, headers, body } = this.prepare(call, token, options);
+		const { request, token, options } = args;
+		const { url, target, headers, body } = this.prepare(request, token, options);
 		const limit = options.credentials.concurrencyLimit;
 		// Without a Concurrency Limit (the default) no slot is taken: nothing but this test per call.
 		const release = limit === undefined ? undefined : await this.slot(limit, options);
@@ -223,7 +219,7 @@ export class ZohoApiClient {
 			const res = await args.transport({
 				url,
 				target,
-				method: call.method,
+				method: request.method ?? 'GET',
 				headers,
 				body,
 				dispatcher: this.dispatcher,
@@ -237,13 +233,23 @@ export class ZohoApiClient {
 	}
 
 	/** The URL, checked against the allowed hosts before the token goes anywhere, the headers and the encoded body. */
-	private prepare(call: ApiCall, token: AccessToken, options: ApiCallOptions): PreparedCall {
-		const parsed = new URL(call.url);
-		for (const [name, value] of call.query ?? []) parsed.searchParams.append(name, value);
-		const url = call.query?.length ? parsed.toString() : call.url;
+	private prepare(request: ApiRequest, token: AccessToken, options: ApiCallOptions): PreparedCall {
+		const { base, query } = request;
+		const path = serviceUrl({
+			service: base?.product ?? 'custom',
+			crmVersion: base?.crmVersion,
+			path: request.path,
+			apiDomain: token.apiDomain,
+			accountsUrl: options.credentials.accountsUrl,
+		});
+		const parsed = new URL(path);
+		for (const [name, value] of query ?? []) parsed.searchParams.append(name, value);
+		const url = query?.length ? parsed.toString() : path;
 		this.assertHostAllowed({ url, parsed, token, options });
-		const { body, contentType } = encodeBody(call.body);
-		const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
+		const { body, contentType } = encodeBody(
+			request.json === undefined ? request.body : { kind: 'json', value: request.json },
+		);
+		const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
 		if (contentType) headers['content-type'] = contentType;
 		headers.authorization = `Zoho-oauthtoken ${token.accessToken}`;
 		return { url, target: requestTarget(parsed), headers, body };

@@ -8,32 +8,17 @@
 import type { ZodType, ZodTypeDef } from 'zod';
 
 import type {
-	ApiCall,
 	ApiCallOptions,
+	ApiRequest,
 	ApiResult,
 	ApiStreamResult,
-	RequestBody,
 	ZohoApiClient,
 } from './apiClient';
 import { ZohoTransportError } from '../errors';
-import type { HttpMethod } from '../http/transport';
 import { parseJsonBody } from '../json';
 import { describeUrl } from '../secrets';
-import { serviceUrl, type ServiceId } from './services';
-import type { AccessToken } from '../token/accessToken';
 
-export interface ApiRequest {
-	method?: HttpMethod;
-	/** On the product's API root ("/Leads"), or on the api_domain without a product; a full URL as it is. */
-	path: string;
-	/** The product and its version (a CrmTarget is one); none: the api_domain's origin. */
-	base?: { product: ServiceId; crmVersion?: string };
-	query?: Array<[string, string]>;
-	headers?: Record<string, string>;
-	/** Sent as JSON; or `body` as given. */
-	json?: unknown;
-	body?: RequestBody;
-}
+export type { ApiRequest } from './apiClient';
 
 /** What an answer must be: its schema, and what it is in words ("a list of modules"). */
 export interface Expected<T> {
@@ -53,18 +38,14 @@ export class ZohoApi {
 		return new ZohoApi(this.client, { ...this.options, ...changes });
 	}
 
-	/** Escape hatch: a call built per token, its answer as it came (the API Request operation). */
-	call(build: (token: AccessToken) => ApiCall): Promise<ApiResult> {
-		return this.client.call(build, this.options);
-	}
-
+	/** The answer as it came (API Request: any URL and body, any answer). */
 	send(request: ApiRequest): Promise<ApiResult> {
-		return this.call((token) => this.build(request, token));
+		return this.client.call(request, this.options);
 	}
 
 	/** The successful answer as a stream (a Bulk Read download). */
 	stream(request: ApiRequest): Promise<ApiStreamResult> {
-		return this.client.callStream((token) => this.build(request, token), this.options);
+		return this.client.callStream(request, this.options);
 	}
 
 	/** The answer's JSON as `expected`; an empty answer (204, 304) is undefined. */
@@ -76,23 +57,6 @@ export class ZohoApi {
 	/** The answer's JSON as `expected`; an empty answer does not fit. */
 	async fetch<T>(request: ApiRequest, expected: Expected<T>): Promise<T> {
 		return parsed(await this.send(request), request, expected);
-	}
-
-	private build(request: ApiRequest, token: AccessToken): ApiCall {
-		const { base, json } = request;
-		return {
-			method: request.method ?? 'GET',
-			url: serviceUrl({
-				service: base?.product ?? 'custom',
-				crmVersion: base?.crmVersion,
-				path: request.path,
-				apiDomain: token.apiDomain,
-				accountsUrl: this.options.credentials.accountsUrl,
-			}),
-			query: request.query,
-			headers: request.headers,
-			body: json === undefined ? request.body : { kind: 'json', value: json },
-		};
 	}
 }
 
