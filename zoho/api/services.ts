@@ -144,11 +144,9 @@ export function isOriginAllowed(options: {
 	allowedHosts?: readonly string[];
 }): boolean {
 	const { url } = options;
-	if (
-		url.origin === new URL(options.apiDomain).origin ||
-		url.origin === new URL(options.accountsUrl).origin
-	)
-		return true;
+	// The api_domain is usually an origin already: compared as text first, parsed only if that fails.
+	const isOrigin = (of: string) => url.origin === of || url.origin === new URL(of).origin;
+	if (isOrigin(options.apiDomain) || isOrigin(options.accountsUrl)) return true;
 	const host = url.hostname.toLowerCase();
 	const dc: DataCentreId | undefined = dataCentreOfAccountsUrl(options.accountsUrl);
 	if (dc && url.protocol === 'https:' && url.port === '') {

@@ -55,12 +55,10 @@ export interface HttpStreamResponse {
 	release(): void;
 }
 
-/** One request, its answer read whole. undici's timers bound the wait for the answer and every pause in its body. */
 export async function sendHttp(req: HttpRequest): Promise<HttpResponse> {
 	if (req.signal?.aborted) throw new ZohoAbortError(describeUrl(req.url));
 	try {
-		const { statusCode: status, headers, body } = await dispatch(req);
-		return { status, headers, body: Buffer.from(await body.arrayBuffer()) };
+		return await exchange(req);
 	} catch (error) {
 		throw transportError(error, req);
 	}
@@ -75,7 +73,10 @@ export async function sendHttp(req: HttpRequest): Promise<HttpResponse> {
 export async function openHttpStream(req: HttpRequest): Promise<HttpResponse | HttpStreamResponse> {
 	if (req.signal?.aborted) throw new ZohoAbortError(describeUrl(req.url));
 	try {
-		const answer = await dispatch(req);
+		const answer = await (req.dispatcher ?? getGlobalDispatcher()).request({
+			...dispatchOptions(req),
+			signal: req.signal,
+		});
 		const { statusCode: status, headers } = answer;
 		if (status >= 200 && status < 300)
 			return {
@@ -129,10 +130,25 @@ function transportError(error: unknown, req: HttpRequest): ZohoError {
 	return networkError(error, url);
 }
 
-/** The request through the dispatcher, bounded by the Timeout, cancelled by the caller's signal. */
-function dispatch(req: HttpRequest): Promise<Dispatcher.ResponseData> {
+/**
+ * One request through the dispatcher, its answer collected whole: every caller reads
+ * the whole answer, so no Readable stream (undici's request()) and no copy of its body
+ * sit in between. undici's own timers bound the wait for the answer and every pause in
+ * its body: no timer of ours.
+ */
+function exchange(req: HttpRequest): Promise<HttpResponse> {
+	return new Promise((resolve, reject) => {
+		(req.dispatcher ?? getGlobalDispatcher()).dispatch(
+			dispatchOptions(req),
+			new WholeAnswer(resolve, reject, req.signal),
+		);
+	});
+}
+
+/** The request as undici takes it, whole or streamed, bounded by the Timeout. */
+function dispatchOptions(req: HttpRequest): Dispatcher.DispatchOptions {
 	const { origin, path } = req.target ?? requestTarget(req.url);
-	return (req.dispatcher ?? getGlobalDispatcher()).request({
+	return {
 		origin,
 		path,
 		method: req.method,
@@ -141,14 +157,69 @@ function dispatch(req: HttpRequest): Promise<Dispatcher.ResponseData> {
 		body: req.body,
 		headersTimeout: req.timeoutMs,
 		bodyTimeout: req.timeoutMs,
-		signal: req.signal,
-	});
+	};
 }
 
 /** Where undici sends a URL: its origin, and its path with the query (never the fragment). */
 export function requestTarget(url: string | URL): RequestTarget {
 	const parsed = typeof url === 'string' ? new URL(url) : url;
 	return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+}
+
+const ONCE = { once: true } as const;
+
+/** Collects status, headers and body chunks; the caller's signal aborts the request at any stage. */
+class WholeAnswer implements Dispatcher.DispatchHandler {
+	private controller?: Dispatcher.DispatchController;
+	private status = 0;
+	private headers: HttpResponse['headers'] = {};
+	private readonly chunks: Buffer[] = [];
+
+	constructor(
+		private readonly resolve: (res: HttpResponse) => void,
+		private readonly reject: (error: unknown) => void,
+		private readonly signal?: AbortSignal,
+	) {
+		// The handler is the listener (handleEvent): no closure per request.
+		signal?.addEventListener('abort', this, ONCE);
+	}
+
+	handleEvent(): void {
+		// Not started yet: onRequestStart aborts it.
+		this.controller?.abort(this.signal?.reason);
+	}
+
+	onRequestStart(controller: Dispatcher.DispatchController): void {
+		if (this.signal?.aborted) controller.abort(this.signal.reason);
+		else this.controller = controller;
+	}
+
+	onResponseStart(
+		_controller: Dispatcher.DispatchController,
+		statusCode: number,
+		headers: HttpResponse['headers'],
+	): void {
+		// 1xx interim answers are not the answer.
+		if (statusCode < 200) return;
+		this.status = statusCode;
+		this.headers = headers;
+	}
+
+	onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+		this.chunks.push(chunk);
+	}
+
+	onResponseEnd(): void {
+		this.signal?.removeEventListener('abort', this);
+		// One chunk (the usual API answer) is kept as it is, not copied.
+		const body = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
+		this.resolve({ status: this.status, headers: this.headers, body });
+	}
+
+	onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+		this.signal?.removeEventListener('abort', this);
+		this.reject(error);
+	}
 }
 
 /** Failures to resolve the host name: nothing was sent. */
