@@ -97,15 +97,24 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime
 	const { tokenSource, limiter } = fleet;
 	const relay = fleet.relay ?? new LocalRelay();
 	const auth = new ZohoAuth({ tokenClient, cache, source: tokenSource });
+	const zohoClock = new ZohoClock(clock);
+	const api = new ZohoApiClient({
+		auth,
+		dispatcher,
+		clock,
+		retry: options.apiRetry,
+		limiter,
+		zohoClock,
+	});
 	return {
 		clock,
 		dispatcher,
 		auth,
-		api: new ZohoApiClient({ auth, dispatcher, clock, retry: options.apiRetry, limiter }),
+		api,
 		tokenSource,
 		limiter,
 		relay,
-		zohoClock: new ZohoClock(clock),
+		zohoClock,
 		jobTiming: options.jobTiming ?? DEFAULT_JOB_TIMING,
 		listFields: new ListFieldsCache({ clock }),
 		close: async () => {

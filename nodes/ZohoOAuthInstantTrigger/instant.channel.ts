@@ -6,7 +6,7 @@
  */
 import type { IWorkflowMetadata, INode } from 'n8n-workflow';
 
-import type { ApiCallOptions } from '../../zoho/api/apiClient';
+import type { ZohoApi } from '../../zoho/api/zohoApi';
 import type { ChannelRelay } from '../../zoho/channelRelay';
 import { resolveFieldCondition } from '../../zoho/crm/fieldCondition';
 import {
@@ -19,17 +19,12 @@ import {
 	type ChannelSpec,
 	type FieldCondition,
 } from '../../zoho/crm/notifications';
-import {
-	enableChannel,
-	findChannel,
-	WATCH_CRM_VERSION,
-	type WatchCaller,
-} from '../../zoho/crm/watchApi';
+import { enableChannel, findChannel, WATCH_CRM_VERSION } from '../../zoho/crm/watchApi';
 import { parseJsonBody } from '../../zoho/json';
 import type { Logger } from '../../zoho/logger';
 import type { ZohoRuntime } from '../../zoho/runtime';
 import { CredentialSource } from '../shared/credentialSource';
-import { zohoAccess } from '../shared/zohoRuntime';
+import { zohoAccess, zohoApi } from '../shared/zohoRuntime';
 import type { InstantSettings } from './instant.settings';
 
 /** The parts of an n8n context every part of the trigger has. */
@@ -45,7 +40,7 @@ export interface ChannelAccess {
 	runtime: ZohoRuntime;
 	relay: ChannelRelay;
 	/** Zoho calls with the node's credential. */
-	caller: WatchCaller;
+	caller: ZohoApi;
 	/** Also the relay's key of this channel. */
 	channelId: string;
 	token: string;
@@ -56,17 +51,10 @@ export async function channelAccess(
 	ctx: TriggerContextBase,
 	options: { settings: InstantSettings; test: boolean; signal?: AbortSignal },
 ): Promise<ChannelAccess> {
-	const { runtime, scope } = zohoAccess({
-		logger: ctx.logger,
-		getExecutionCancelSignal: () => options.signal,
-	});
-	const { credentials, saved } = await new CredentialSource(ctx).read();
-	const callOptions: ApiCallOptions = {
-		...scope,
-		credentials,
-		saved,
-		timeoutMs: options.settings.timeoutMs,
-	};
+	const access = zohoAccess({ logger: ctx.logger, getExecutionCancelSignal: () => options.signal });
+	const { runtime } = access;
+	const nodeCredentials = await new CredentialSource(ctx).read();
+	const { credentials } = nodeCredentials;
 	const channelId = channelIdFor(
 		channelIdentity({
 			instanceId: ctx.getInstanceId(),
@@ -78,7 +66,10 @@ export async function channelAccess(
 	return {
 		runtime,
 		relay: runtime.relay,
-		caller: { api: runtime.api, callOptions },
+		caller: zohoApi(access, {
+			credentials: nodeCredentials,
+			timeoutMs: options.settings.timeoutMs,
+		}),
 		channelId,
 		token: channelTokenFor({ secret: credentials.clientSecret, channelId }),
 	};
@@ -120,8 +111,9 @@ export async function enableFor(options: {
 	condition?: FieldCondition;
 }): Promise<{ expiresAt?: number }> {
 	const { zohoClock } = options.access.runtime;
-	const ask = async () => {
-		const answer = await enableChannel(
+	// Each answer sets Zoho's clock (the API client tells it).
+	const ask = async () =>
+		await enableChannel(
 			options.access.caller,
 			channelSpec({
 				...options,
@@ -130,9 +122,6 @@ export async function enableFor(options: {
 					: requestedExpiry({ zohoNow: zohoClock.now(), crmVersion: WATCH_CRM_VERSION }),
 			}),
 		);
-		zohoClock.observe(answer.zohoNow);
-		return answer.value;
-	};
 	let confirmed = await ask();
 	const cut =
 		!options.test &&
@@ -149,7 +138,7 @@ export async function fieldCondition(
 ): Promise<FieldCondition | undefined> {
 	if (!settings.condition) return undefined;
 	return resolveFieldCondition(
-		{ ...access.caller, target: settings.target },
+		{ api: access.caller, target: settings.target },
 		{
 			module: settings.target.module,
 			fields: settings.condition.fields,
@@ -172,8 +161,8 @@ export async function listedAsWanted(options: {
 	const { access, settings } = options;
 	const { zohoClock } = access.runtime;
 	const wanted = channelSpec(options);
-	const { value: row, zohoNow } = await findChannel(access.caller, wanted);
-	zohoClock.observe(zohoNow);
+	// The answer also sets Zoho's clock (the API client tells it every answer's Date).
+	const row = await findChannel(access.caller, wanted);
 	const health = channelHealth({
 		row,
 		wanted,

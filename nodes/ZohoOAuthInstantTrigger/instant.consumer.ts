@@ -189,15 +189,12 @@ export class InstantConsumer {
 		return this.ctx.getWorkflowStaticData('node');
 	}
 
-	/** The caller for Zoho calls, learning Zoho's time from every answer. */
-	private reader() {
-		const { caller, runtime } = this.access;
-		return { api: runtime.zohoClock.listening(caller.api), callOptions: caller.callOptions };
-	}
-
 	private async fieldsToAsk(): Promise<string[]> {
 		const { listFields } = this.access.runtime;
-		const reading = (this.fields ??= fieldsToAsk(this.settings, { ...this.reader(), listFields }));
+		const reading = (this.fields ??= fieldsToAsk(this.settings, {
+			api: this.access.caller,
+			listFields,
+		}));
 		return reading.catch((error: unknown) => {
 			if (this.fields === reading) this.fields = undefined;
 			throw error;
@@ -207,14 +204,17 @@ export class InstantConsumer {
 	private async check(): Promise<void> {
 		let missed = false;
 		if (this.settings.catchUp) {
-			const { records, next } = await readChanges(this.reader(), {
-				source: {
-					...this.settings.target,
-					event: 'createdOrUpdated',
-					fields: await this.fieldsToAsk(),
+			const { records, next } = await readChanges(
+				{ api: this.access.caller },
+				{
+					source: {
+						...this.settings.target,
+						event: 'createdOrUpdated',
+						fields: await this.fieldsToAsk(),
+					},
+					watermark: this.ledger.watermark,
 				},
-				watermark: this.ledger.watermark,
-			});
+			);
 			const items = this.ledger.caughtUp({ records, next }).flatMap(({ record, event }) => {
 				const wanted = this.caughtUpEvent(record, event);
 				return wanted ? [recordItem(record, { event: wanted, changedValues: false })] : [];
@@ -232,7 +232,7 @@ export class InstantConsumer {
 			this.ledger.forgetDeletions();
 			return [];
 		}
-		const { records, next } = await readDeletions(this.reader(), {
+		const { records, next } = await readDeletions(this.access.caller, {
 			target: this.settings.target,
 			watermark: this.ledger.deletionsWatermark,
 		});
@@ -260,7 +260,7 @@ export class InstantConsumer {
 	/** One execution per callback, with the records of all taken callbacks fetched together. */
 	private async deliver(texts: string[]): Promise<void> {
 		const executions = await callbackExecutions({
-			reader: this.reader(),
+			api: this.access.caller,
 			settings: this.settings,
 			fields: () => this.fieldsToAsk(),
 			ledger: this.ledger,

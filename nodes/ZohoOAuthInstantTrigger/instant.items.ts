@@ -6,7 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ApiCallOptions, ZohoApiClient } from '../../zoho/api/apiClient';
+import type { ZohoApi } from '../../zoho/api/zohoApi';
 import { TIME_FIELDS } from '../../zoho/crm/changes';
 import type { InstantEvent, InstantLedger } from '../../zoho/crm/instantLedger';
 import type { ListFieldsCache } from '../../zoho/crm/listFields';
@@ -15,11 +15,6 @@ import { fetchRecordsById } from '../../zoho/crm/recordsById';
 import type { TriggerRecord } from '../../zoho/crm/watermark';
 import { parseJsonBody } from '../../zoho/json';
 import type { InstantSettings } from './instant.settings';
-
-interface Reader {
-	api: ZohoApiClient;
-	callOptions: ApiCallOptions;
-}
 
 /** The event each callback operation stands for. */
 const EVENT_OF = { insert: 'created', update: 'edited', delete: 'deleted' } as const;
@@ -48,7 +43,7 @@ export function deletedItem(id: string, module: string): IDataObject {
  * records of all of them fetched together.
  */
 export async function callbackExecutions(options: {
-	reader: Reader;
+	api: ZohoApi;
 	settings: InstantSettings;
 	fields: () => Promise<string[]>;
 	ledger: InstantLedger;
@@ -65,7 +60,7 @@ export async function callbackExecutions(options: {
 	const records =
 		ids.length === 0
 			? new Map<string, TriggerRecord>()
-			: await fetchRecordsById(options.reader, {
+			: await fetchRecordsById(options.api, {
 					target: settings.target,
 					ids,
 					fields: await options.fields(),
@@ -95,7 +90,7 @@ export async function callbackExecutions(options: {
  */
 export async function fieldsToAsk(
 	settings: InstantSettings,
-	reader: Reader & { listFields: ListFieldsCache },
+	reader: { api: ZohoApi; listFields: ListFieldsCache },
 ): Promise<string[]> {
 	if (settings.fields) return settings.fields;
 	const choice = await reader.listFields.fieldsFor({

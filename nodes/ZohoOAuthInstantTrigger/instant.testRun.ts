@@ -29,10 +29,10 @@ export function testRun(ctx: ITriggerFunctions, settings: InstantSettings): ITri
 			logger: ctx.logger,
 		});
 		const [items] = await callbackExecutions({
-			reader: access.caller,
+			api: access.caller,
 			settings,
 			fields: async () =>
-				fieldsToAsk(settings, { ...access.caller, listFields: access.runtime.listFields }),
+				fieldsToAsk(settings, { api: access.caller, listFields: access.runtime.listFields }),
 			ledger: InstantLedger.start({ source: stateSource(settings), startMs: 0 }),
 			texts,
 		});

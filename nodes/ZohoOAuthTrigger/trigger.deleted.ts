@@ -17,7 +17,7 @@ import {
 	startFromOption,
 	timeoutOption,
 } from '../shared/parameters';
-import { apiAccess, zohoAccess } from '../shared/zohoRuntime';
+import { zohoApi, zohoAccess } from '../shared/zohoRuntime';
 import { pollEvent, TEST_RUN_RECORDS } from './trigger.poll';
 
 export async function pollDeletions(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
@@ -32,7 +32,7 @@ export async function pollDeletions(ctx: IPollFunctions): Promise<INodeExecution
 	const target: ModuleTarget = { ...crm, module: readModule(param) };
 	const options = param('options', {}) as { startFrom?: string; timeout?: unknown };
 	const zoho = zohoAccess(ctx);
-	const access = apiAccess(zoho, {
+	const access = zohoApi(zoho, {
 		credentials: await new CredentialSource(ctx).read(),
 		timeoutMs: timeoutOption(options.timeout),
 	});

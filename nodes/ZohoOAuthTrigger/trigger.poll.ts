@@ -30,7 +30,7 @@ import {
 	text,
 	timeoutOption,
 } from '../shared/parameters';
-import { apiAccess, zohoAccess } from '../shared/zohoRuntime';
+import { zohoApi, zohoAccess } from '../shared/zohoRuntime';
 
 /** Records a test run in the editor shows. */
 export const TEST_RUN_RECORDS = 5;
@@ -112,7 +112,7 @@ async function pollOnce(ctx: IPollFunctions): Promise<INodeExecutionData[][] | n
 	const zoho = zohoAccess(ctx);
 	const credentials = await new CredentialSource(ctx).read();
 	const reader: ChangeReader = {
-		...apiAccess(zoho, { credentials, timeoutMs }),
+		api: zohoApi(zoho, { credentials, timeoutMs }),
 		fieldLists: zoho.runtime.listFields,
 	};
 	return await pollEvent(ctx, {

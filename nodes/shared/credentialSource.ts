@@ -35,9 +35,4 @@ export class CredentialSource {
 		this.checked.set(requireRefreshToken, result);
 		return result;
 	}
-
-	/** What `read()` gives once an earlier item of this execution succeeded, without a promise to wait for. */
-	known(): NodeCredentials | undefined {
-		return this.checked.get(true);
-	}
 }

@@ -8,6 +8,7 @@ import { ListFieldsCache } from '../../zoho/crm/listFields';
 import { ZohoApiError, ZohoInputError } from '../../zoho/errors';
 import type { ZohoRuntime } from '../../zoho/runtime';
 import { closeOpened, openRuntime, rejectionOf, selfClient, SimClock } from './fixtures';
+import { ZohoApi } from '../../zoho/api/zohoApi';
 
 const sim = new ZohoSimulator({ dataCentres: ['us'] });
 const BASE = Date.parse('2026-11-30T09:00:00Z');
@@ -57,8 +58,7 @@ function reader(): ChangeReader {
 		},
 	});
 	return {
-		api,
-		callOptions: { credentials, timeoutMs: 10_000 },
+		api: new ZohoApi(api, { credentials, timeoutMs: 10_000 }),
 		fieldLists: new ListFieldsCache({ clock: runtime.clock }),
 	};
 }

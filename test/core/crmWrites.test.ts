@@ -8,15 +8,6 @@ import {
 	writeCall,
 } from '../../zoho/crm/writes';
 import { ZohoApiError, ZohoInputError } from '../../zoho/errors';
-import type { AccessToken } from '../../zoho/token/accessToken';
-
-const token = {
-	accessToken: 'a',
-	apiDomain: 'https://www.zohoapis.eu',
-	expiresAt: 0,
-	tokenType: 'Bearer',
-} as unknown as AccessToken;
-const accountsUrl = 'https://accounts.zoho.eu';
 
 describe('chunk', () => {
 	it('cuts 10,001 into 100 batches of 100 and one of 1, keeping order', () => {
@@ -94,21 +85,17 @@ describe('checkPayload and checkModuleName', () => {
 describe('writeCall', () => {
 	const target = { product: 'crm' as const, crmVersion: 'v8', module: 'Contacts' };
 
-	it('upserts with trigger and duplicate_check_fields on the token api_domain', () => {
+	it('upserts with trigger and duplicate_check_fields', () => {
 		const call = writeCall({
 			target,
 			settings: { operation: 'upsert', trigger: [], duplicateCheckFields: ['Email'] },
 			payloads: [{ Email: 'a@b.c' }],
-			token,
-			accountsUrl,
 		});
 		expect(call).toEqual({
 			method: 'POST',
-			url: 'https://www.zohoapis.eu/crm/v8/Contacts/upsert',
-			body: {
-				kind: 'json',
-				value: { data: [{ Email: 'a@b.c' }], trigger: [], duplicate_check_fields: ['Email'] },
-			},
+			base: target,
+			path: '/Contacts/upsert',
+			json: { data: [{ Email: 'a@b.c' }], trigger: [], duplicate_check_fields: ['Email'] },
 		});
 	});
 
@@ -118,14 +105,12 @@ describe('writeCall', () => {
 				target,
 				settings: { operation: 'create' },
 				payloads: [{ a: 1 }],
-				token,
-				accountsUrl,
 			}),
 		).toEqual(
 			expect.objectContaining({
 				method: 'POST',
-				url: 'https://www.zohoapis.eu/crm/v8/Contacts',
-				body: { kind: 'json', value: { data: [{ a: 1 }] } },
+				path: '/Contacts',
+				json: { data: [{ a: 1 }] },
 			}),
 		);
 		expect(
@@ -133,8 +118,6 @@ describe('writeCall', () => {
 				target,
 				settings: { operation: 'update' },
 				payloads: [{ id: '1' }],
-				token,
-				accountsUrl,
 			}).method,
 		).toBe('PUT');
 		expect(
@@ -142,12 +125,11 @@ describe('writeCall', () => {
 				target: { ...target, product: 'bigin' },
 				settings: { operation: 'delete' },
 				payloads: ['1', '2'],
-				token,
-				accountsUrl,
 			}),
 		).toEqual({
 			method: 'DELETE',
-			url: 'https://www.zohoapis.eu/bigin/v2/Contacts',
+			base: { ...target, product: 'bigin' },
+			path: '/Contacts',
 			query: [['ids', '1,2']],
 		});
 	});

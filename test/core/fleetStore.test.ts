@@ -71,7 +71,7 @@ function fleet(count: number, options: Partial<FleetMemberOptions> = {}): FleetM
 
 function getOrg(who: FleetMember, credentials: ZohoCredentials, memo?: TokenFailureMemo) {
 	return who.runtime.api.call(
-		(token) => ({ method: 'GET', url: `${token.apiDomain}/crm/v8/org` }),
+		{ path: '/crm/v8/org' },
 		{ credentials, timeoutMs: 10_000, tokenMemo: memo },
 	);
 }
@@ -256,10 +256,13 @@ describe('a fleet-wide concurrency budget', () => {
 		// A slot that does not expire in time: the call gives up after its Timeout, with the reason.
 		await probe.zadd(slots, Date.now() + 600_000, 'stuck-slot');
 		const error = await who.runtime.api
-			.call((token) => ({ method: 'GET', url: `${token.apiDomain}/crm/v8/org` }), {
-				credentials,
-				timeoutMs: 300,
-			})
+			.call(
+				{ path: '/crm/v8/org' },
+				{
+					credentials,
+					timeoutMs: 300,
+				},
+			)
 			.then(
 				() => undefined,
 				(caught: unknown) => caught,

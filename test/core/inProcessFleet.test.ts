@@ -27,11 +27,14 @@ afterEach(async () => {
 });
 
 function getOrg(runtime: ZohoRuntime, credentials: ZohoCredentials, memo?: TokenFailureMemo) {
-	return runtime.api.call((token) => ({ method: 'GET', url: `${token.apiDomain}/crm/v8/org` }), {
-		credentials,
-		timeoutMs: 10_000,
-		tokenMemo: memo,
-	});
+	return runtime.api.call(
+		{ path: '/crm/v8/org' },
+		{
+			credentials,
+			timeoutMs: 10_000,
+			tokenMemo: memo,
+		},
+	);
 }
 
 describe('in one process, without Redis', () => {

@@ -2,6 +2,7 @@
 // settings/fields (the caller's own first), kept per credential and module for a while,
 // and a user's list refused before any call when it passes Zoho's 50.
 import { ZohoSimulator } from '../../simulator';
+import { ZohoApi } from '../../zoho/api/zohoApi';
 import { parseCredentials, type ZohoCredentials } from '../../zoho/credentials';
 import {
 	checkListFields,
@@ -101,12 +102,11 @@ describe('ListFieldsCache against the simulator', () => {
 
 	function request(warnings: string[] = []) {
 		return {
-			api: runtime.api,
-			callOptions: {
+			api: new ZohoApi(runtime.api, {
 				credentials,
 				timeoutMs: 10_000,
 				logger: { warn: (m: string) => warnings.push(m) },
-			},
+			}),
 			target: { product: 'crm' as const, crmVersion: 'v8', module: 'Wide_X' },
 			required: ['Modified_Time', 'Created_Time'],
 		};
@@ -159,7 +159,10 @@ describe('ListFieldsCache against the simulator', () => {
 		const narrow = parseCredentials(selfClient(sim, 'us', ['ZohoCRM.modules.ALL']).data);
 		const cache = new ListFieldsCache({ clock });
 		const error = await zohoRejection(
-			cache.fieldsFor({ ...request(), callOptions: { credentials: narrow, timeoutMs: 10_000 } }),
+			cache.fieldsFor({
+				...request(),
+				api: new ZohoApi(runtime.api, { credentials: narrow, timeoutMs: 10_000 }),
+			}),
 			'SCOPE_MISMATCH',
 		);
 		expect(error.hint).toMatch(

@@ -11,10 +11,10 @@ import type { CallScope, ZohoAuth } from '../token/auth';
 import type { Clock } from '../clock';
 import type { ConcurrencyLimiter } from './concurrencyLimit';
 import type { ZohoCredentials } from '../credentials';
-import { isZohoError, ZohoApiError, ZohoTransportError, type ZohoError } from '../errors';
+import { isZohoError, ZohoError, ZohoTransportError } from '../errors';
 import { booksAnswerSchema, apiErrorSchema } from '../schemas';
 import { describeUrl, redact } from '../secrets';
-import { isOriginAllowed } from './services';
+import { isOriginAllowed, serviceUrl, type ServiceId } from './services';
 import type { AccessToken } from '../token/accessToken';
 import { IDEMPOTENT_METHODS, parseRetryAfter, withRetry, type RetryPolicy } from '../http/retry';
 import {
@@ -38,13 +38,16 @@ export type RequestBody =
 	| { kind: 'multipart'; parts: MultipartPart[] }
 	| { kind: 'raw'; data: Buffer | string; contentType?: string };
 
-/** A frozen ApiCall (deepFreeze) is recognised by the client when sent again, and what it derived from it reused. */
-export interface ApiCall {
-	method: HttpMethod;
-	/** Absolute URL (may carry a query string of its own). */
-	url: string;
+export interface ApiRequest {
+	method?: HttpMethod;
+	/** On the product's API root ("/Leads"), or on the api_domain without a product; a full URL as it is. */
+	path: string;
+	/** The product and its version (a CrmTarget is one); none: the api_domain's origin. */
+	base?: { product: ServiceId; crmVersion?: string };
 	query?: Array<[string, string]>;
 	headers?: Record<string, string>;
+	/** Sent as JSON; or `body` as given. */
+	json?: unknown;
 	body?: RequestBody;
 }
 
@@ -61,12 +64,6 @@ export interface ApiStreamResult extends HttpStreamResponse {
 
 /** What sends one prepared request: whole (sendHttp) or streamed (openHttpStream). */
 type Transport = typeof sendHttp | typeof openHttpStream;
-
-/** The API client and the options its calls carry: what code reading Zoho data is given. */
-export interface ApiAccess {
-	api: ZohoApiClient;
-	callOptions: ApiCallOptions;
-}
 
 export interface ApiCallOptions extends CallScope {
 	credentials: ZohoCredentials;
@@ -92,11 +89,9 @@ interface PreparedCall {
 	body?: string | Buffer | FormData;
 }
 
-/** A body-less call's PreparedCall, with what it was prepared for. */
-interface RememberedCall extends PreparedCall {
-	token: AccessToken;
-	accountsUrl: string;
-	allowedHosts?: readonly string[];
+/** Told the Date header of every answer: Zoho's clock (ZohoClock) is read from it. */
+export interface AnswerTimeListener {
+	observe(dateHeader: string | undefined): void;
 }
 
 export class ZohoApiClient {
@@ -105,8 +100,7 @@ export class ZohoApiClient {
 	private readonly clock: Clock;
 	private readonly retry: RetryPolicy;
 	private readonly limiter: ConcurrencyLimiter;
-	/** Frozen calls sent before, with what was derived from them (frozen too): items sharing one call skip the URL parse and host check. */
-	private readonly prepared = new WeakMap<ApiCall, RememberedCall>();
+	private readonly zohoClock?: AnswerTimeListener;
 
 	constructor(options: {
 		auth: ZohoAuth;
@@ -114,21 +108,20 @@ export class ZohoApiClient {
 		clock: Clock;
 		retry?: RetryPolicy;
 		limiter: ConcurrencyLimiter;
+		zohoClock?: AnswerTimeListener;
 	}) {
 		this.auth = options.auth;
 		this.dispatcher = options.dispatcher;
 		this.clock = options.clock;
 		this.retry = options.retry ?? DEFAULT_API_RETRY;
 		this.limiter = options.limiter;
+		this.zohoClock = options.zohoClock;
 	}
 
-	/**
-	 * `build` receives the token so paths can be resolved against its api_domain.
-	 * The host is checked before the token leaves the process.
-	 */
-	async call(build: (token: AccessToken) => ApiCall, options: ApiCallOptions): Promise<ApiResult> {
+	/** The path is resolved against the token's api_domain; the host is checked before the token leaves the process. */
+	async call(request: ApiRequest, options: ApiCallOptions): Promise<ApiResult> {
 		// sendHttp answers whole, so is what `exchange` returns.
-		return (await this.exchange(build, options, sendHttp)) as ApiResult;
+		return (await this.exchange(request, options, sendHttp)) as ApiResult;
 	}
 
 	/**
@@ -138,11 +131,8 @@ export class ZohoApiClient {
 	 * is held while the body streams: a slot's lease is bounded by the Timeout, a download
 	 * is not.
 	 */
-	async callStream(
-		build: (token: AccessToken) => ApiCall,
-		options: ApiCallOptions,
-	): Promise<ApiStreamResult> {
-		const res = await this.exchange(build, options, openHttpStream);
+	async callStream(request: ApiRequest, options: ApiCallOptions): Promise<ApiStreamResult> {
+		const res = await this.exchange(request, options, openHttpStream);
 		if ('stream' in res) return res;
 		throw new ZohoTransportError(
 			'INVALID_RESPONSE',
@@ -156,7 +146,7 @@ export class ZohoApiClient {
 	}
 
 	private async exchange(
-		build: (token: AccessToken) => ApiCall,
+		request: ApiRequest,
 		options: ApiCallOptions,
 		transport: Transport,
 	): Promise<ApiResult | ApiStreamResult> {
@@ -167,7 +157,7 @@ export class ZohoApiClient {
 			this.auth.cachedToken(credentials, tokenOptions) ??
 			(await this.auth.getToken(credentials, tokenOptions));
 		let refreshed = false;
-		let method: HttpMethod = 'GET';
+		const method = request.method ?? 'GET';
 		return withRetry({
 			policy: options.retry ?? this.retry,
 			signal: options.signal,
@@ -176,9 +166,8 @@ export class ZohoApiClient {
 				mayRepeat({ error, method, retryNonIdempotent: options.retryNonIdempotent }),
 			attempt: async () => {
 				for (;;) {
-					const call = build(token);
-					method = call.method;
-					const res = await this.send({ call, token, options, transport });
+					const res = await this.send({ request, token, options, transport });
+					this.zohoClock?.observe(headerValue(res.headers, 'date'));
 					if ('stream' in res) return { ...res, token };
 					if (res.status === 401 && isExpiredTokenAnswer(res.body)) {
 						// The token died early (revoked, evicted by Zoho's live-token cap): one refresh, one
@@ -197,7 +186,7 @@ export class ZohoApiClient {
 							status: res.status,
 							body: res.body,
 							url: describeUrl(res.url),
-							method: call.method,
+							method,
 							retryAfterMs: parseRetryAfter(
 								headerValue(res.headers, 'retry-after'),
 								this.clock.now(),
@@ -207,7 +196,7 @@ export class ZohoApiClient {
 						});
 					}
 					if (options.checkBooksCode)
-						this.assertBooksSuccess({ res, url: res.url, method: call.method, secrets });
+						this.assertBooksSuccess({ res, url: res.url, method, secrets });
 					return { status: res.status, headers: res.headers, body: res.body, url: res.url, token };
 				}
 			},
@@ -216,13 +205,13 @@ export class ZohoApiClient {
 
 	/** One send, within a concurrency slot when the credential has a Concurrency Limit. */
 	private async send(args: {
-		call: ApiCall;
+		request: ApiRequest;
 		token: AccessToken;
 		options: ApiCallOptions;
 		transport: Transport;
 	}): Promise<(HttpResponse | HttpStreamResponse) & { url: string }> {
-		const { call, token, options } = args;
-		const { url, target, headers, body } = this.prepare(call, token, options);
+		const { request, token, options } = args;
+		const { url, target, headers, body } = this.prepare(request, token, options);
 		const limit = options.credentials.concurrencyLimit;
 		// Without a Concurrency Limit (the default) no slot is taken: nothing but this test per call.
 		const release = limit === undefined ? undefined : await this.slot(limit, options);
@@ -230,7 +219,7 @@ export class ZohoApiClient {
 			const res = await args.transport({
 				url,
 				target,
-				method: call.method,
+				method: request.method ?? 'GET',
 				headers,
 				body,
 				dispatcher: this.dispatcher,
@@ -243,41 +232,27 @@ export class ZohoApiClient {
 		}
 	}
 
-	/**
-	 * The URL, checked against the allowed hosts before the token goes anywhere, the
-	 * headers and the encoded body. Frozen body-less calls are remembered per token.
-	 */
-	private prepare(call: ApiCall, token: AccessToken, options: ApiCallOptions): PreparedCall {
-		const known = this.prepared.get(call);
-		if (
-			known?.token === token &&
-			known.accountsUrl === options.credentials.accountsUrl &&
-			known.allowedHosts === options.allowedHosts
-		)
-			return known;
-		const url = withQuery(call.url, call.query);
-		const parsed = new URL(url);
+	/** The URL, checked against the allowed hosts before the token goes anywhere, the headers and the encoded body. */
+	private prepare(request: ApiRequest, token: AccessToken, options: ApiCallOptions): PreparedCall {
+		const { base, query } = request;
+		const path = serviceUrl({
+			service: base?.product ?? 'custom',
+			crmVersion: base?.crmVersion,
+			path: request.path,
+			apiDomain: token.apiDomain,
+			accountsUrl: options.credentials.accountsUrl,
+		});
+		const parsed = new URL(path);
+		for (const [name, value] of query ?? []) parsed.searchParams.append(name, value);
+		const url = query?.length ? parsed.toString() : path;
 		this.assertHostAllowed({ url, parsed, token, options });
-		const { body, contentType } = encodeBody(call.body);
-		const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
+		const { body, contentType } = encodeBody(
+			request.json === undefined ? request.body : { kind: 'json', value: request.json },
+		);
+		const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
 		if (contentType) headers['content-type'] = contentType;
 		headers.authorization = `Zoho-oauthtoken ${token.accessToken}`;
-		const prepared: PreparedCall = { url, target: requestTarget(parsed), headers, body };
-		// A body (a multipart form above all) is encoded for each send; a call that may still change is not remembered.
-		if (!call.body && Object.isFrozen(call))
-			this.prepared.set(
-				call,
-				Object.freeze({
-					...prepared,
-					target: Object.freeze(prepared.target),
-					headers: Object.freeze(headers),
-					// The token and the allowed hosts are compared by identity, never changed here.
-					token,
-					accountsUrl: options.credentials.accountsUrl,
-					allowedHosts: options.allowedHosts,
-				}),
-			);
-		return prepared;
+		return { url, target: requestTarget(parsed), headers, body };
 	}
 
 	private assertHostAllowed(args: {
@@ -296,7 +271,8 @@ export class ZohoApiClient {
 			})
 		)
 			return;
-		throw new ZohoApiError(
+		// Nothing was sent: not an API's answer, but the node's input refused (a ZohoError of its own code).
+		throw new ZohoError(
 			'HOST_NOT_ALLOWED',
 			`Refused to send the Zoho access token to ${parsed.origin} (Path or URL): not a Zoho host of this credential's data centre.`,
 			{
@@ -349,13 +325,6 @@ function isExpiredTokenAnswer(body: Buffer): boolean {
 	// A bare 401 without Zoho's body is treated like INVALID_TOKEN; a scope mismatch is not.
 	if (!parsed.success) return true;
 	return parsed.data.code === 'INVALID_TOKEN' || parsed.data.code === 'AUTHENTICATION_FAILURE';
-}
-
-function withQuery(url: string, query?: Array<[string, string]>): string {
-	if (!query?.length) return url;
-	const parsed = new URL(url);
-	for (const [name, value] of query) parsed.searchParams.append(name, value);
-	return parsed.toString();
 }
 
 function encodeBody(body?: RequestBody): {

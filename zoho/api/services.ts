@@ -105,19 +105,6 @@ function serviceOrigin(options: {
 	return dc ? `https://${info.productHost}.${DATA_CENTRES[dc].productDomain}` : apiOrigin;
 }
 
-export function serviceBaseUrl(options: {
-	service: ServiceId;
-	apiDomain: string;
-	accountsUrl: string;
-	crmVersion?: string;
-}): string {
-	const basePath = SERVICES[options.service].basePath.replace(
-		'{version}',
-		options.crmVersion ?? 'v8',
-	);
-	return `${serviceOrigin(options)}${basePath}`;
-}
-
 /**
  * The URL a request goes to: a full URL as given; a path against the service's base URL
  * for the token's data centre. A path that already carries the base path ("/crm/v8/Leads"
@@ -130,15 +117,17 @@ export function serviceUrl(options: {
 	accountsUrl: string;
 	crmVersion?: string;
 }): string {
-	if (!options.path.startsWith('/')) return options.path;
-	const base = serviceBaseUrl(options).replace(/\/+$/, '');
-	const baseParts = new URL(base);
-	const basePath = baseParts.pathname.replace(/\/+$/, '');
+	const { path } = options;
+	if (!path.startsWith('/')) return path;
+	const basePath = SERVICES[options.service].basePath.replace(
+		'{version}',
+		options.crmVersion ?? 'v8',
+	);
 	const alreadyBased =
 		options.service === 'crm'
-			? /^\/crm\/v\d+\//.test(options.path)
-			: basePath !== '' && options.path.startsWith(`${basePath}/`);
-	return alreadyBased ? `${baseParts.origin}${options.path}` : `${base}${options.path}`;
+			? /^\/crm\/v\d+\//.test(path)
+			: basePath !== '' && path.startsWith(`${basePath}/`);
+	return `${serviceOrigin(options)}${alreadyBased ? '' : basePath}${path}`;
 }
 
 /**
@@ -155,11 +144,9 @@ export function isOriginAllowed(options: {
 	allowedHosts?: readonly string[];
 }): boolean {
 	const { url } = options;
-	if (
-		url.origin === new URL(options.apiDomain).origin ||
-		url.origin === new URL(options.accountsUrl).origin
-	)
-		return true;
+	// The api_domain is usually an origin already: compared as text first, parsed only if that fails.
+	const isOrigin = (of: string) => url.origin === of || url.origin === new URL(of).origin;
+	if (isOrigin(options.apiDomain) || isOrigin(options.accountsUrl)) return true;
 	const host = url.hostname.toLowerCase();
 	const dc: DataCentreId | undefined = dataCentreOfAccountsUrl(options.accountsUrl);
 	if (dc && url.protocol === 'https:' && url.port === '') {

@@ -11,20 +11,20 @@
  * Download Result); https://www.zoho.com/crm/developer/docs/api/bulk-read/limitations.html
  * (200,000 records a page, 10 downloads a minute, 429 past it, served again after a minute).
  */
-import type { ApiAccess } from '../api/apiClient';
+import { z } from 'zod';
+
 import { restateApiError } from '../api/apiErrors';
+import type { ZohoApi } from '../api/zohoApi';
 import type { Clock } from '../clock';
 import { isZohoError, ZohoApiError, ZohoTransportError, type ZohoError } from '../errors';
 import type { RetryPolicy } from '../http/retry';
 import { pause } from '../http/wait';
-import { parseJsonBody } from '../json';
-import { describeUrl } from '../secrets';
-import type { AccessToken } from '../token/accessToken';
 import {
 	BULK_READ_DOWNLOADS_PER_MINUTE,
 	buildBulkReadRequest,
 	bulkReadCreatedSchema,
 	bulkReadJobAnswerSchema,
+	bulkReadJobSchema,
 	DEFAULT_POLL_SCHEDULE,
 	jobOutcome,
 	jobPollDelayMs,
@@ -69,7 +69,7 @@ export interface BulkExportPage {
  * read: the next job is created only when the caller asks for the next page.
  */
 export async function* bulkExportPages(
-	access: ApiAccess,
+	api: ZohoApi,
 	options: BulkExportOptions,
 ): AsyncGenerator<BulkExportPage> {
 	let pageToken: string | undefined;
@@ -78,9 +78,9 @@ export async function* bulkExportPages(
 			...options.request,
 			...(pageToken === undefined ? {} : { pageToken }),
 		});
-		const jobId = await createJob(access, { version: options.version, body });
-		const { job, result } = await waitForJob(access, { ...options, jobId });
-		const download = await downloadResult(access, { result, timing: options.timing });
+		const jobId = await createJob(api, { version: options.version, body });
+		const { job, result } = await waitForJob(api, { ...options, jobId });
+		const download = await downloadResult(api, { result, timing: options.timing });
 		try {
 			yield { job, result, zip: download.stream };
 		} finally {
@@ -99,28 +99,29 @@ export async function* bulkExportPages(
 	}
 }
 
-function bulkReadUrl(version: string, token: AccessToken): string {
-	return `${new URL(token.apiDomain).origin}/crm/bulk/${version}/read`;
+const EXPORT_HINT = 'Run the export again; if the answer stays so, report it.';
+
+const createdJobId = bulkReadCreatedSchema
+	.transform((answer) => answer.data[0]?.details.id)
+	.pipe(z.string());
+const jobOfAnswer = bulkReadJobAnswerSchema
+	.transform((answer) => answer.data[0])
+	.pipe(bulkReadJobSchema);
+
+function bulkReadPath(version: string): string {
+	return `/crm/bulk/${version}/read`;
 }
 
 async function createJob(
-	access: ApiAccess,
+	api: ZohoApi,
 	options: { version: string; body: BulkReadRequestBody },
 ): Promise<string> {
 	const { body } = options;
 	try {
-		const res = await access.api.call(
-			(token) => ({
-				method: 'POST',
-				url: bulkReadUrl(options.version, token),
-				body: { kind: 'json', value: body },
-			}),
-			access.callOptions,
+		return await api.fetch(
+			{ method: 'POST', path: bulkReadPath(options.version), json: body },
+			{ schema: createdJobId, what: 'the created Bulk Read job', hint: EXPORT_HINT },
 		);
-		const parsed = bulkReadCreatedSchema.safeParse(parseJsonBody(res.body));
-		const id = parsed.success ? parsed.data.data[0]?.details.id : undefined;
-		if (id === undefined) throw unexpected(res.url, 'the created job');
-		return id;
 	} catch (error) {
 		throw createRefusal(error, body.query.module.api_name);
 	}
@@ -150,16 +151,16 @@ function createRefusal(error: unknown, module: string): unknown {
 }
 
 async function waitForJob(
-	access: ApiAccess,
+	api: ZohoApi,
 	options: BulkExportOptions & { jobId: string },
 ): Promise<{ job: BulkReadJob; result: BulkReadResult }> {
 	const { clock, jobId } = options;
 	const started = clock.now();
 	for (let attempt = 0; ; attempt += 1) {
 		await pause(jobPollDelayMs(attempt, options.timing.poll), {
-			signal: access.callOptions.signal,
+			signal: api.options.signal,
 		});
-		const job = await jobDetails(access, options);
+		const job = await jobDetails(api, options);
 		const outcome = jobOutcome(job);
 		if (outcome === 'completed') {
 			if (!job.result)
@@ -193,34 +194,26 @@ async function waitForJob(
 }
 
 async function jobDetails(
-	access: ApiAccess,
+	api: ZohoApi,
 	options: { version: string; jobId: string },
 ): Promise<BulkReadJob> {
-	const res = await access.api.call(
-		(token) => ({ method: 'GET', url: `${bulkReadUrl(options.version, token)}/${options.jobId}` }),
-		access.callOptions,
+	return api.fetch(
+		{ path: `${bulkReadPath(options.version)}/${options.jobId}` },
+		{ schema: jobOfAnswer, what: 'the Bulk Read job details', hint: EXPORT_HINT },
 	);
-	const parsed = bulkReadJobAnswerSchema.safeParse(parseJsonBody(res.body));
-	const job = parsed.success ? parsed.data.data[0] : undefined;
-	if (!job) throw unexpected(res.url, 'the job details');
-	return job;
 }
 
 async function downloadResult(
-	access: ApiAccess,
+	api: ZohoApi,
 	options: { result: BulkReadResult; timing: JobTiming },
 ): Promise<{ stream: AsyncIterable<Uint8Array>; release: () => void }> {
 	const { downloadRetry } = options.timing;
 	try {
-		return await access.api.callStream(
-			(token) => ({
-				method: 'GET',
-				// Zoho gives the path on the API host (older versions a full URL): the host check applies either way.
-				url: new URL(options.result.download_url, new URL(token.apiDomain).origin).toString(),
-				headers: { accept: 'application/zip, application/json' },
-			}),
-			{ ...access.callOptions, retry: downloadRetry },
-		);
+		// Zoho gives the path on the API host (older versions a full URL): the host check applies either way.
+		return await api.with({ retry: downloadRetry }).stream({
+			path: options.result.download_url,
+			headers: { accept: 'application/zip, application/json' },
+		});
 	} catch (error) {
 		if (!isZohoError(error) || error.code !== 'RATE_LIMITED') throw error;
 		throw restateApiError(error, {
@@ -233,13 +226,4 @@ async function downloadResult(
 function detail(error: ZohoError, name: string): unknown {
 	const body = error.body as { details?: Record<string, unknown> } | undefined;
 	return body?.details?.[name];
-}
-
-function unexpected(where: string, what: string): ZohoTransportError {
-	const url = describeUrl(where);
-	return new ZohoTransportError(
-		'INVALID_RESPONSE',
-		`Zoho's Bulk Read answer (${url}) is not ${what}.`,
-		{ url, hint: 'Run the export again; if the answer stays so, report it.' },
-	);
 }

@@ -5,8 +5,8 @@
  * here keeps state: the caller stores the returned watermark only once the whole read has
  * succeeded.
  */
-import type { ApiAccess, ApiCall } from '../api/apiClient';
-import { checkModuleName, moduleUrl, type ModuleTarget } from './module';
+import type { ZohoApi } from '../api/zohoApi';
+import { checkModuleName, type ModuleTarget } from './module';
 import { ZohoApiError, ZohoInputError } from '../errors';
 import {
 	CRM_PAGE_NUMBER_LIMIT,
@@ -17,7 +17,6 @@ import {
 	type PageQuery,
 } from '../api/pagination';
 import { describeUrl } from '../secrets';
-import type { AccessToken } from '../token/accessToken';
 import {
 	checkListFields,
 	fetchListFields,
@@ -47,7 +46,8 @@ export interface ChangeSource extends ModuleTarget {
 	pipelineId?: string;
 }
 
-export interface ChangeReader extends ApiAccess {
+export interface ChangeReader {
+	api: ZohoApi;
 	/** Where the module's fields are kept between reads; without it they are read every time. */
 	fieldLists?: ListFieldsCache;
 }
@@ -180,16 +180,12 @@ async function fetchPage(
 	if (options.fields) query.push(['fields', options.fields]);
 	if (source.pipelineId) query.push(['pipeline_id', source.pipelineId]);
 	query.push(...options.page.set);
-	const build = (token: AccessToken): ApiCall => ({
-		method: 'GET',
-		url: moduleUrl(source, {
-			apiDomain: token.apiDomain,
-			accountsUrl: reader.callOptions.credentials.accountsUrl,
-		}),
+	const res = await reader.api.send({
+		base: source,
+		path: `/${source.module}`,
 		query,
 		headers: options.headers,
 	});
-	const res = await reader.api.call(build, reader.callOptions);
 	return listPageBody(res.body, describeUrl(res.url));
 }
 

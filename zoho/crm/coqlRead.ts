@@ -7,11 +7,9 @@
  * spec `v8.0/coql.json` (operation "Get Records": SYNTAX_ERROR, INVALID_QUERY,
  * LIMIT_EXCEEDED, DUPLICATE_DATA and their `details`).
  */
-import type { ApiAccess } from '../api/apiClient';
 import { restateApiError } from '../api/apiErrors';
-import { listPageBody } from '../api/pagination';
-import { isZohoError, ZohoInputError, ZohoTransportError } from '../errors';
-import { describeUrl } from '../secrets';
+import type { ZohoApi } from '../api/zohoApi';
+import { isZohoError, ZohoInputError } from '../errors';
 import {
 	buildCoqlQuery,
 	coqlAnswerSchema,
@@ -20,7 +18,7 @@ import {
 	splitCoqlQuery,
 	type CoqlParts,
 } from './coql';
-import { crmBaseUrl, type CrmTarget } from './module';
+import type { CrmTarget } from './module';
 
 /** Rows a call may return and rows a query reaches through OFFSET, by CRM API version (v3–v6 as v2's ceiling: assumed). */
 export function coqlLimits(version: string): { perCall: number; reachable: number } {
@@ -33,7 +31,7 @@ export type CoqlRow = { id: string } & Record<string, unknown>;
 
 /** The rows of `query`, a page at a time; at most `limit` rows when given. */
 export async function* coqlPages(
-	access: ApiAccess,
+	api: ZohoApi,
 	options: { target: CrmTarget; query: string; limit?: number },
 ): AsyncGenerator<CoqlRow[]> {
 	const parts = readQuery(options.query);
@@ -52,7 +50,7 @@ export async function* coqlPages(
 			paging.kind === 'keyset'
 				? keysetQuery(parts, { limit: size, ...(afterId === undefined ? {} : { afterId }) })
 				: buildCoqlQuery({ ...parts, limit: size, offset: read });
-		const page = await fetchPage(access, { target: options.target, text });
+		const page = await fetchPage(api, { target: options.target, text });
 		if (page.rows.length > 0) yield page.rows;
 		read += page.rows.length;
 		afterId = page.rows[page.rows.length - 1]?.id;
@@ -81,30 +79,23 @@ function pastOffsetCeiling(reachable: number): ZohoInputError {
 }
 
 async function fetchPage(
-	access: ApiAccess,
+	api: ZohoApi,
 	options: { target: CrmTarget; text: string },
 ): Promise<{ rows: CoqlRow[]; more: boolean }> {
 	const { text } = options;
 	try {
-		const res = await access.api.call(
-			(token) => ({
-				method: 'POST',
-				url: `${crmBaseUrl(options.target, { apiDomain: token.apiDomain, accountsUrl: access.callOptions.credentials.accountsUrl })}/coql`,
-				body: { kind: 'json', value: { select_query: text } },
-			}),
-			// A query changes nothing at Zoho: sending it again after a lost answer is safe.
-			{ ...access.callOptions, retryNonIdempotent: true },
-		);
-		const url = describeUrl(res.url);
-		const json = listPageBody(res.body, url);
-		if (json === undefined) return { rows: [], more: false };
-		const parsed = coqlAnswerSchema.safeParse(json);
-		if (!parsed.success)
-			throw new ZohoTransportError('INVALID_RESPONSE', `Zoho's COQL answer (${url}) is not rows.`, {
-				url,
+		// A query changes nothing at Zoho: sending it again after a lost answer is safe.
+		const answer = await api.with({ retryNonIdempotent: true }).read(
+			{ method: 'POST', base: options.target, path: '/coql', json: { select_query: text } },
+			{
+				schema: coqlAnswerSchema,
+				what: 'COQL rows',
 				hint: 'Run the query again; if the answer stays so, report it.',
-			});
-		return { rows: parsed.data.data, more: parsed.data.info.more_records };
+			},
+		);
+		return answer
+			? { rows: answer.data, more: answer.info.more_records }
+			: { rows: [], more: false };
 	} catch (error) {
 		throw queryRefusal(error, text);
 	}

@@ -5,7 +5,7 @@
  * past the watermark on `deleted_time`, exactly once as for changed records (watermark.ts).
  * Nothing here keeps state: the caller stores the returned watermark once the read succeeded.
  */
-import type { ApiAccess } from '../api/apiClient';
+import type { ZohoApi } from '../api/zohoApi';
 import { forEachOf } from '../forEachOf';
 import { deletedRecordPages, type DeletedRecord } from './deletedRecords';
 import type { ModuleTarget } from './module';
@@ -13,13 +13,13 @@ import { advanceWatermark, type Watermark } from './watermark';
 
 /** The deletions after `watermark`, oldest first, and the watermark past them. */
 export async function readDeletions(
-	access: ApiAccess,
+	api: ZohoApi,
 	options: { target: ModuleTarget; watermark: Watermark },
 ): Promise<{ records: DeletedRecord[]; next: Watermark }> {
 	const { watermark } = options;
 	const newestFirst: DeletedRecord[] = [];
 	await forEachOf(
-		deletedRecordPages(access, {
+		deletedRecordPages(api, {
 			target: options.target,
 			// The watermark second itself is read again: more may have been deleted in it since.
 			since: new Date((watermark.second - 1) * 1000),
@@ -37,12 +37,12 @@ export async function readDeletions(
 
 /** The `count` most recent deletions, newest first (a test run in the editor). */
 export async function readRecentDeletions(
-	access: ApiAccess,
+	api: ZohoApi,
 	options: { target: ModuleTarget; count: number },
 ): Promise<DeletedRecord[]> {
 	const records: DeletedRecord[] = [];
 	await forEachOf(
-		deletedRecordPages(access, { target: options.target, limit: options.count }),
+		deletedRecordPages(api, { target: options.target, limit: options.count }),
 		(page) => {
 			records.push(...page);
 		},

@@ -7,11 +7,9 @@
  * count as permanently deleted.
  */
 import { z } from 'zod';
-import type { ApiAccess } from '../api/apiClient';
-import { listPageBody } from '../api/pagination';
-import { ZohoInputError, ZohoTransportError } from '../errors';
-import { describeUrl } from '../secrets';
-import { checkModuleName, crmBaseUrl, type ModuleTarget } from './module';
+import type { ZohoApi } from '../api/zohoApi';
+import { ZohoInputError } from '../errors';
+import { checkModuleName, type ModuleTarget } from './module';
 
 export const DELETED_TYPES = ['all', 'recycle', 'permanent'] as const;
 export type DeletedType = (typeof DELETED_TYPES)[number];
@@ -95,7 +93,7 @@ export type DeletedRecordsAnswer = z.infer<typeof deletedRecordsAnswerSchema>;
  * to `limit` records. One page size for the whole read: pages are offsets of it.
  */
 export async function* deletedRecordPages(
-	access: ApiAccess,
+	api: ZohoApi,
 	options: { target: ModuleTarget; type?: DeletedType; since?: Date; limit?: number },
 ): AsyncGenerator<DeletedRecord[]> {
 	const { target } = options;
@@ -110,29 +108,24 @@ export async function* deletedRecordPages(
 			...(options.type === undefined ? {} : { type: options.type }),
 			...(options.since === undefined ? {} : { since: options.since }),
 		});
-		const res = await access.api.call(
-			(token) => ({
-				method: 'GET',
-				url: `${crmBaseUrl(target, { apiDomain: token.apiDomain, accountsUrl: access.callOptions.credentials.accountsUrl })}${request.path}`,
+		// 204 when nothing was deleted, 304 when nothing since If-Modified-Since.
+		const answer = await api.read(
+			{
+				base: target,
+				path: request.path,
 				query: Object.entries(request.query),
 				headers: request.headers,
-			}),
-			access.callOptions,
+			},
+			{
+				schema: deletedRecordsAnswerSchema,
+				what: 'a list of deleted records',
+				hint: 'Check the module and API version; if the answer stays so, report it.',
+			},
 		);
-		const url = describeUrl(res.url);
-		// 204 when nothing was deleted, 304 when nothing since If-Modified-Since.
-		const json = listPageBody(res.body, url);
-		if (json === undefined) return;
-		const parsed = deletedRecordsAnswerSchema.safeParse(json);
-		if (!parsed.success)
-			throw new ZohoTransportError(
-				'INVALID_RESPONSE',
-				`Zoho's answer (${url}) is not a list of deleted records.`,
-				{ url, hint: 'Check the module and API version; if the answer stays so, report it.' },
-			);
-		const records = parsed.data.data.slice(0, wanted - read);
+		if (answer === undefined) return;
+		const records = answer.data.slice(0, wanted - read);
 		if (records.length > 0) yield records;
 		read += records.length;
-		if (parsed.data.info.more_records !== true || parsed.data.data.length < perPage) return;
+		if (answer.info.more_records !== true || answer.data.length < perPage) return;
 	}
 }

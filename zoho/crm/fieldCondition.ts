@@ -3,14 +3,14 @@
  * each field by API name and id, as Zoho's enable page samples show; the ids come from
  * settings/modules and settings/fields. Unknown names are the user's to fix.
  */
-import type { ApiCallOptions, ZohoApiClient } from '../api/apiClient';
+import type { ZohoApi } from '../api/zohoApi';
 import { ZohoInputError } from '../errors';
 import { fetchFields, fetchWritableModules } from './metadata';
 import type { CrmTarget } from './module';
 import { MAX_CONDITION_FIELDS, type FieldCondition } from './notifications';
 
 export async function resolveFieldCondition(
-	reader: { api: ZohoApiClient; callOptions: ApiCallOptions; target: CrmTarget },
+	reader: { api: ZohoApi; target: CrmTarget },
 	options: { module: string; fields: readonly string[]; operator: 'and' | 'or' },
 ): Promise<FieldCondition> {
 	const label = 'Fields to Watch';

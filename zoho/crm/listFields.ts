@@ -6,7 +6,7 @@
  * `settings/fields` (once per credential, module and lifetime) and the first 50 taken:
  * the ones the caller needs first, then readable fields in Zoho's order.
  */
-import type { ApiCallOptions, ZohoApiClient } from '../api/apiClient';
+import type { ZohoApi } from '../api/zohoApi';
 import type { Clock } from '../clock';
 import { isZohoError, ZohoApiError, ZohoInputError } from '../errors';
 import type { FieldEntry } from '../schemas';
@@ -63,8 +63,7 @@ function readableNames(fields: readonly FieldEntry[]): string[] {
 }
 
 interface ListFieldsRequest {
-	api: ZohoApiClient;
-	callOptions: ApiCallOptions;
+	api: ZohoApi;
 	target: ModuleTarget;
 	/** Names the caller must get (e.g. Modified_Time for a trigger), sent first. */
 	required: readonly string[];
@@ -119,7 +118,7 @@ export class ListFieldsCache {
 	/** What a list of `target` asks for when the user names no fields. */
 	async fieldsFor(request: ListFieldsRequest): Promise<ListFieldChoice> {
 		const { target } = request;
-		const key = `${request.callOptions.credentials.key}|${target.product}|${target.crmVersion}|${target.module.toLowerCase()}`;
+		const key = `${request.api.options.credentials.key}|${target.product}|${target.crmVersion}|${target.module.toLowerCase()}`;
 		const kept = this.entries.get(key);
 		if (kept && kept.until > this.clock.now()) return chooseListFields(kept.names, request);
 		let reading = this.inFlight.get(key);
@@ -135,7 +134,7 @@ export class ListFieldsCache {
 			const names = await fetchReadable(request);
 			const choice = chooseListFields(names, request);
 			if (choice.leftOut.length > 0) {
-				request.callOptions.logger?.warn(
+				request.api.options.logger?.warn(
 					`${request.target.module} has more readable fields than the ${MAX_LIST_FIELDS} Zoho lists per call; left out: ${choice.leftOut.join(', ')}. Name the fields you need to get them.`,
 				);
 			}

@@ -2,17 +2,14 @@
  * The org's CRM/Bigin modules and fields, for the module picker and the field mapper:
  * custom modules and fields have API names the org chose, so they are read, never listed here.
  */
-import type { ApiCallOptions, ZohoApiClient } from '../api/apiClient';
-import { parseJsonBody } from '../json';
-import { ZohoTransportError } from '../errors';
+import type { ZohoApi } from '../api/zohoApi';
 import {
 	fieldsAnswerSchema,
 	modulesAnswerSchema,
 	type FieldEntry,
 	type ModuleEntry,
 } from '../schemas';
-import { describeUrl } from '../secrets';
-import { crmBaseUrl, type CrmTarget } from './module';
+import type { CrmTarget } from './module';
 
 /**
  * Zoho's system-defined duplicate check fields, which upsert uses besides the unique
@@ -52,47 +49,20 @@ const NOT_RECORD_MODULES = new Set([
 	'web',
 ]);
 
-async function getJson(options: {
-	api: ZohoApiClient;
-	callOptions: ApiCallOptions;
-	target: CrmTarget;
-	path: string;
-	query?: Array<[string, string]>;
-}): Promise<{ json: unknown; url: string }> {
-	const { target, callOptions } = options;
-	const res = await options.api.call(
-		(token) => ({
-			method: 'GET',
-			url: `${crmBaseUrl(target, { apiDomain: token.apiDomain, accountsUrl: callOptions.credentials.accountsUrl })}${options.path}`,
-			query: options.query,
-		}),
-		callOptions,
-	);
-	return { json: parseJsonBody(res.body), url: describeUrl(res.url) };
-}
-
-function unexpected(url: string, what: string): ZohoTransportError {
-	return new ZohoTransportError(
-		'INVALID_RESPONSE',
-		`Zoho's answer from ${url} is not a list of ${what}.`,
-		{
-			url,
-			hint: "Check the API version and that the credential's scopes include ZohoCRM.settings.modules.READ and ZohoCRM.settings.fields.READ (Bigin: ZohoBigin.settings.ALL).",
-		},
-	);
-}
+const SCOPES_HINT =
+	"Check the API version and that the credential's scopes include ZohoCRM.settings.modules.READ and ZohoCRM.settings.fields.READ (Bigin: ZohoBigin.settings.ALL).";
 
 interface MetadataRequest {
-	api: ZohoApiClient;
-	callOptions: ApiCallOptions;
+	api: ZohoApi;
 	target: CrmTarget;
 }
 
 async function fetchRecordModules(options: MetadataRequest): Promise<ModuleEntry[]> {
-	const { json, url } = await getJson({ ...options, path: '/settings/modules' });
-	const parsed = modulesAnswerSchema.safeParse(json);
-	if (!parsed.success) throw unexpected(url, 'modules');
-	return parsed.data.modules.filter(
+	const answer = await options.api.fetch(
+		{ base: options.target, path: '/settings/modules' },
+		{ schema: modulesAnswerSchema, what: 'a list of modules', hint: SCOPES_HINT },
+	);
+	return answer.modules.filter(
 		(module) =>
 			module.api_supported !== false && !NOT_RECORD_MODULES.has(module.generated_type ?? ''),
 	);
@@ -111,21 +81,14 @@ export async function fetchReadableModules(options: MetadataRequest): Promise<Mo
 }
 
 /** The module's fields (an empty module answers 204: no fields). */
-export async function fetchFields(options: {
-	api: ZohoApiClient;
-	callOptions: ApiCallOptions;
-	target: CrmTarget;
-	module: string;
-}): Promise<FieldEntry[]> {
-	const { json, url } = await getJson({
-		...options,
-		path: '/settings/fields',
-		query: [['module', options.module]],
-	});
-	if (json === undefined) return [];
-	const parsed = fieldsAnswerSchema.safeParse(json);
-	if (!parsed.success) throw unexpected(url, 'fields');
-	return parsed.data.fields;
+export async function fetchFields(
+	options: MetadataRequest & { module: string },
+): Promise<FieldEntry[]> {
+	const answer = await options.api.read(
+		{ base: options.target, path: '/settings/fields', query: [['module', options.module]] },
+		{ schema: fieldsAnswerSchema, what: 'a list of fields', hint: SCOPES_HINT },
+	);
+	return answer?.fields ?? [];
 }
 
 /**

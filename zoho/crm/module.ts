@@ -4,7 +4,6 @@
  * its form, never against a list.
  */
 import { ZohoInputError } from '../errors';
-import { serviceBaseUrl } from '../api/services';
 
 type CrmProduct = 'crm' | 'bigin';
 
@@ -17,12 +16,6 @@ export interface CrmTarget {
 export interface ModuleTarget extends CrmTarget {
 	/** The module's API name, e.g. Leads or a custom module's. */
 	module: string;
-}
-
-/** What a URL is resolved against: the token's api_domain, and the credential's accounts server (its data centre). */
-interface UrlBase {
-	apiDomain: string;
-	accountsUrl: string;
 }
 
 const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -43,14 +36,4 @@ export function checkModuleName(module: string, field = 'Module'): string {
 		);
 	}
 	return name;
-}
-
-/** The product's API root, e.g. https://www.zohoapis.eu/crm/v8. */
-export function crmBaseUrl(target: CrmTarget, base: UrlBase): string {
-	return serviceBaseUrl({ service: target.product, crmVersion: target.crmVersion, ...base });
-}
-
-/** A module's records, e.g. https://www.zohoapis.eu/crm/v8/Leads. */
-export function moduleUrl(target: ModuleTarget, base: UrlBase): string {
-	return `${crmBaseUrl(target, base)}/${target.module}`;
 }

@@ -270,7 +270,7 @@ export function enabledChannels(body: unknown): EnabledChannel[] {
 		);
 	const channels: EnabledChannel[] = [];
 	for (const entry of answer.data.watch) {
-		if (entry.status !== 'success') throw refusal(entry);
+		if (entry.status !== 'success') throw watchRefusal(entry);
 		const events = z.array(subscribedSchema).safeParse(entry.details?.events ?? []);
 		if (!events.success)
 			throw new ZohoTransportError(
@@ -289,7 +289,8 @@ export function enabledChannels(body: unknown): EnabledChannel[] {
 	return channels;
 }
 
-function refusal(entry: z.infer<typeof watchEntrySchema>): ZohoApiError {
+/** Zoho's refusal of one `watch` element: its code, the field it names, and what to do. */
+export function watchRefusal(entry: z.infer<typeof watchEntrySchema>): ZohoApiError {
 	const field = typeof entry.details?.api_name === 'string' ? entry.details.api_name : undefined;
 	const hints: Record<string, string> = {
 		NOT_SUBSCRIBED: 'Zoho no longer has this channel; the trigger enables it again.',

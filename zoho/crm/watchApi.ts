@@ -6,17 +6,16 @@
  * (Enable Notifications, Get Notifications, Disable Notification; NOT_SUBSCRIBED);
  * crm/developer/docs/api/v8/notifications/{enable,get-details,disable}.html.
  */
-import type { ApiCallOptions, ApiResult, ZohoApiClient } from '../api/apiClient';
+import { z } from 'zod';
+
+import type { ApiRequest, Expected, ZohoApi } from '../api/zohoApi';
 import { isZohoError, ZohoApiError, ZohoTransportError } from '../errors';
-import { parseJsonBody } from '../json';
-import { headerValue } from '../http/transport';
-import { crmBaseUrl } from './module';
 import {
 	channelListSchema,
 	enabledChannels,
 	watchAnswerSchema,
 	watchBody,
-	zohoTimeFrom,
+	watchRefusal,
 	type ChannelRow,
 	type ChannelSpec,
 	type EnabledChannel,
@@ -25,29 +24,15 @@ import {
 /** Instant triggers use CRM v8: a week per channel, field conditions (v6+). */
 export const WATCH_CRM_VERSION = 'v8';
 
-export interface WatchCaller {
-	api: ZohoApiClient;
-	callOptions: ApiCallOptions;
-}
-
-export interface ZohoAnswered<T> {
-	value: T;
-	/** Zoho's clock when it answered, ms; undefined when the answer had no Date header. */
-	zohoNow?: number;
-}
-
 /** Enables (or re-enables) the channel on its module; returns what Zoho confirmed, its expiry included. */
-export async function enableChannel(
-	caller: WatchCaller,
-	spec: ChannelSpec,
-): Promise<ZohoAnswered<EnabledChannel>> {
-	const res = await send(caller, {
-		method: 'POST',
-		body: watchBody(spec),
-		// Enabling a channel id again replaces its subscription: repeating it after a lost answer is safe.
-		retry: true,
-	});
-	const confirmed = enabledChannels(parseJsonBody(res.body)).find(
+export async function enableChannel(api: ZohoApi, spec: ChannelSpec): Promise<EnabledChannel> {
+	// Enabling a channel id again replaces its subscription: repeating it after a lost answer is safe.
+	const answer = await send(
+		api.with({ retryNonIdempotent: true }),
+		{ method: 'POST', json: watchBody(spec) },
+		ANY_JSON,
+	);
+	const confirmed = enabledChannels(answer).find(
 		(channel) =>
 			channel.channelId === spec.channelId &&
 			channel.module.toLowerCase() === spec.module.toLowerCase(),
@@ -57,77 +42,59 @@ export async function enableChannel(
 			'INVALID_RESPONSE',
 			`Zoho answered the channel request without confirming channel ${spec.channelId} for ${spec.module}.`,
 		);
-	return { value: confirmed, zohoNow: zohoNowOf(res) };
+	return confirmed;
 }
 
 /** The channel's subscription to `module` as Zoho lists it, or undefined when Zoho has none. */
 export async function findChannel(
-	caller: WatchCaller,
+	api: ZohoApi,
 	options: { channelId: string; module: string },
-): Promise<ZohoAnswered<ChannelRow | undefined>> {
-	const res = await send(caller, {
-		method: 'GET',
-		query: [
-			['channel_id', options.channelId],
-			['module', options.module],
-		],
-	});
-	const zohoNow = zohoNowOf(res);
-	const json = parseJsonBody(res.body);
+): Promise<ChannelRow | undefined> {
+	const query: Array<[string, string]> = [
+		['channel_id', options.channelId],
+		['module', options.module],
+	];
 	// 204: no such channel (never enabled, expired, disabled, forgotten).
-	if (json === undefined) return { value: undefined, zohoNow };
-	const parsed = channelListSchema.safeParse(json);
-	if (!parsed.success)
-		throw new ZohoTransportError(
-			'INVALID_RESPONSE',
-			'Zoho answered the channel lookup with a body that is not a list of channels.',
-		);
-	const row = parsed.data.watch.find(
+	const answer = await send(
+		api,
+		{ query },
+		{ schema: channelListSchema, what: 'a list of channels' },
+	);
+	return answer?.watch.find(
 		(candidate) =>
 			candidate.channel_id === options.channelId &&
 			candidate.resource_name.toLowerCase() === options.module.toLowerCase(),
 	);
-	return { value: row, zohoNow };
 }
 
 /** Disables the channel; one Zoho no longer has counts as done. */
-export async function disableChannel(caller: WatchCaller, channelId: string): Promise<void> {
-	const res = await send(caller, { method: 'DELETE', query: [['channel_ids', channelId]] });
-	const answer = watchAnswerSchema.safeParse(parseJsonBody(res.body));
+export async function disableChannel(api: ZohoApi, channelId: string): Promise<void> {
+	const answer = watchAnswerSchema.safeParse(
+		await send(api, { method: 'DELETE', query: [['channel_ids', channelId]] }, ANY_JSON),
+	);
 	if (!answer.success) return;
-	const refused = answer.data.watch.filter(
+	const refused = answer.data.watch.find(
 		(entry) => entry.status !== 'success' && entry.code !== 'NOT_SUBSCRIBED',
 	);
-	// enabledChannels turns a refused entry into Zoho's code and what to do.
-	if (refused.length > 0) enabledChannels({ watch: refused });
+	if (refused) throw watchRefusal(refused);
 }
 
-function zohoNowOf(res: ApiResult): number | undefined {
-	return zohoTimeFrom(headerValue(res.headers, 'date'));
-}
+const ANY_JSON: Expected<unknown> = { schema: z.unknown(), what: 'JSON' };
 
-async function send(
-	caller: WatchCaller,
-	options: {
-		method: 'GET' | 'POST' | 'DELETE';
-		query?: Array<[string, string]>;
-		body?: unknown;
-		retry?: boolean;
-	},
-): Promise<ApiResult> {
-	const { callOptions } = caller;
+/** A call of actions/watch (CRM v8), Zoho's refusal of an element said as such. */
+async function send<T>(
+	api: ZohoApi,
+	request: Omit<ApiRequest, 'path'>,
+	expected: Expected<T>,
+): Promise<T | undefined> {
 	try {
-		return await caller.api.call(
-			(token) => ({
-				method: options.method,
-				url: `${crmBaseUrl(
-					{ product: 'crm', crmVersion: WATCH_CRM_VERSION },
-					{ apiDomain: token.apiDomain, accountsUrl: callOptions.credentials.accountsUrl },
-				)}/actions/watch`,
-				query: options.query,
-				...(options.body === undefined ? {} : { body: { kind: 'json', value: options.body } }),
-			}),
-			{ ...callOptions, retryNonIdempotent: options.retry === true },
+		return await api.read(
+			{
+				...request,
+				base: { product: 'crm', crmVersion: WATCH_CRM_VERSION },
+				path: '/actions/watch',
+			},
+			expected,
 		);
 	} catch (error) {
 		throw refusedElement(error) ?? error;
@@ -141,12 +108,8 @@ async function send(
 function refusedElement(error: unknown): ZohoApiError | undefined {
 	if (!isZohoError(error) || error.code !== 'API_ERROR') return undefined;
 	const answer = watchAnswerSchema.safeParse(error.body);
-	if (!answer.success) return undefined;
-	try {
-		enabledChannels(answer.data);
-	} catch (refusal) {
-		if (refusal instanceof ZohoApiError) return refusal;
-		throw refusal;
-	}
-	return undefined;
+	const refused = answer.success
+		? answer.data.watch.find((entry) => entry.status !== 'success')
+		: undefined;
+	return refused && watchRefusal(refused);
 }

@@ -4,7 +4,7 @@
  * functions check records, cut batches, build calls and map answers back to records;
  * `writeRecords` sends the batches through the API client a few at a time.
  */
-import type { ApiCall, ApiCallOptions, ZohoApiClient } from '../api/apiClient';
+import type { ApiRequest, ZohoApi } from '../api/zohoApi';
 import { parseJsonBody } from '../json';
 import {
 	ZohoAbortError,
@@ -17,8 +17,7 @@ import {
 import { mapConcurrently } from '../mapConcurrently';
 import { writeAnswerSchema, type WriteEntry } from '../schemas';
 import { describeUrl } from '../secrets';
-import { isApiName, moduleUrl, type ModuleTarget } from './module';
-import type { AccessToken } from '../token/accessToken';
+import { isApiName, type ModuleTarget } from './module';
 
 export type RecordWriteOperation = 'create' | 'update' | 'upsert' | 'delete';
 /** Automation a write may run (record.json createRecords/upsertRecords `trigger` items). */
@@ -139,24 +138,19 @@ export function chunk<T>(list: readonly T[], size: number): T[][] {
 	return batches;
 }
 
-/** The call for one batch, against the token's api_domain. */
+/** The call for one batch. */
 export function writeCall(options: {
 	target: ModuleTarget;
 	settings: WriteSettings;
 	payloads: readonly WritePayload[];
-	token: AccessToken;
-	accountsUrl: string;
-}): ApiCall {
+}): ApiRequest {
 	const { target, settings } = options;
-	const url = moduleUrl(target, {
-		apiDomain: options.token.apiDomain,
-		accountsUrl: options.accountsUrl,
-	});
+	const path = `/${target.module}`;
 	if (settings.operation === 'delete') {
 		const query: Array<[string, string]> = [['ids', options.payloads.join(',')]];
 		// record.json deleteRecords `wf_trigger`: workflows run unless it is false.
 		if (settings.runWorkflowsOnDelete === false) query.push(['wf_trigger', 'false']);
-		return { method: 'DELETE', url, query };
+		return { method: 'DELETE', base: target, path, query };
 	}
 	const body: Record<string, unknown> = { data: options.payloads };
 	if (settings.trigger) body.trigger = settings.trigger;
@@ -165,8 +159,9 @@ export function writeCall(options: {
 	const method = settings.operation === 'update' ? 'PUT' : 'POST';
 	return {
 		method,
-		url: settings.operation === 'upsert' ? `${url}/upsert` : url,
-		body: { kind: 'json', value: body },
+		base: target,
+		path: settings.operation === 'upsert' ? `${path}/upsert` : path,
+		json: body,
 	};
 }
 
@@ -349,8 +344,7 @@ export function refusalSummary(options: {
 }
 
 interface WriteRecordsOptions {
-	api: ZohoApiClient;
-	callOptions: ApiCallOptions;
+	api: ZohoApi;
 	target: ModuleTarget;
 	settings: WriteSettings;
 	payloads: readonly WritePayload[];
@@ -370,16 +364,13 @@ export async function writeRecords(options: WriteRecordsOptions): Promise<Record
 	if (options.batchSize > MAX_RECORDS_PER_WRITE)
 		throw new RangeError(`batch size must be at most ${MAX_RECORDS_PER_WRITE}`);
 	const batches = chunk(payloads, options.batchSize);
-	const accountsUrl = options.callOptions.credentials.accountsUrl;
 	const perBatch = await mapConcurrently({
 		count: batches.length,
 		concurrency: options.concurrency,
 		run: async (index) => {
 			const batch = batches[index] ?? [];
-			const build = (token: AccessToken) =>
-				writeCall({ target, settings, payloads: batch, token, accountsUrl });
 			try {
-				const res = await options.api.call(build, options.callOptions);
+				const res = await options.api.send(writeCall({ target, settings, payloads: batch }));
 				return mapWriteAnswer({
 					json: parseJsonBody(res.body),
 					count: batch.length,

@@ -1,11 +1,9 @@
 /**
  * Zoho's time as this process last heard it: every answer's `Date` header tells how far
- * Zoho's clock is from ours. A channel lapses by Zoho's clock, so renewal is decided on
- * it, whatever this host's clock says.
+ * Zoho's clock is from ours (the API client tells it of each answer). A channel lapses by
+ * Zoho's clock, so renewal is decided on it, whatever this host's clock says.
  */
-import type { ZohoApiClient } from '../api/apiClient';
 import type { Clock } from '../clock';
-import { headerValue } from '../http/transport';
 import { zohoTimeFrom } from './notifications';
 
 export class ZohoClock {
@@ -14,8 +12,9 @@ export class ZohoClock {
 
 	constructor(private readonly local: Clock) {}
 
-	/** Learns Zoho's time from an answer (`zohoNow`: its Date header, parsed). */
-	observe(zohoNow: number | undefined): void {
+	/** Learns Zoho's time from an answer's Date header. */
+	observe(dateHeader: string | undefined): void {
+		const zohoNow = zohoTimeFrom(dateHeader);
 		if (zohoNow === undefined) return;
 		this.offsetMs = zohoNow - this.local.now();
 	}
@@ -23,19 +22,5 @@ export class ZohoClock {
 	/** Zoho's time now: ours plus the last offset heard (ours alone before any answer). */
 	now(): number {
 		return this.local.now() + this.offsetMs;
-	}
-
-	/**
-	 * `api`, telling this clock the time of each answer it gets: for reads (the trigger's
-	 * catch-up) that return records, not answers.
-	 */
-	listening(api: ZohoApiClient): ZohoApiClient {
-		const listening = Object.create(api) as ZohoApiClient;
-		listening.call = async (build, options) => {
-			const result = await api.call(build, options);
-			this.observe(zohoTimeFrom(headerValue(result.headers, 'date')));
-			return result;
-		};
-		return listening;
 	}
 }

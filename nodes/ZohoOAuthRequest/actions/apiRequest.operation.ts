@@ -4,15 +4,14 @@
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import type { ApiCall, ApiCallOptions, RequestBody } from '../../../zoho/api/apiClient';
-import type { ZohoCredentials } from '../../../zoho/credentials';
+import type { RequestBody } from '../../../zoho/api/apiClient';
+import type { ApiRequest } from '../../../zoho/api/zohoApi';
 import { ZohoInputError } from '../../../zoho/errors';
-import { deepFreeze } from '../../../zoho/frozen';
 import { listPageBody, walkPages, type PageQuery } from '../../../zoho/api/pagination';
 import { describeUrl } from '../../../zoho/secrets';
-import { serviceUrl, SERVICES } from '../../../zoho/api/services';
-import type { AccessToken } from '../../../zoho/token/accessToken';
+import { SERVICES } from '../../../zoho/api/services';
 import { readBody } from './apiRequest.body';
+import { zohoApi } from '../../shared/zohoRuntime';
 import { readRequestParams, type RequestParams } from './apiRequest.params';
 import { fileItems, listItems, responseItems } from './apiRequest.response';
 import type { ItemInput } from './types';
@@ -28,25 +27,16 @@ export const option = {
 };
 
 export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
-	const { ctx, itemIndex, runtime, scope } = input;
+	const { ctx, itemIndex } = input;
 	const params = readRequestParams(ctx, itemIndex);
 	const body = params.sendBody ? await readBody(ctx, itemIndex) : undefined;
-	// After the first item the credential is known: no promise to wait for.
-	const { credentials, saved } = input.credentials.known() ?? (await input.credentials.read());
-	// Field by field: a spread of the scope is slow on this per-item path.
-	const callOptions: ApiCallOptions = {
-		signal: scope.signal,
-		logger: scope.logger,
-		tokenMemo: scope.tokenMemo,
-		credentials,
-		saved,
-		allowedHosts: params.options.allowedHosts,
+	const api = zohoApi(input, {
+		credentials: await input.credentials.read(),
 		timeoutMs: params.options.timeoutMs,
+		allowedHosts: params.options.allowedHosts,
 		retryNonIdempotent: params.options.retryNonIdempotent,
 		checkBooksCode: SERVICES[params.service].pagination === 'books',
-	};
-	const build = (query: Array<[string, string]>) => (token: AccessToken) =>
-		buildCall({ params, query, body, token, credentials });
+	});
 
 	if (params.options.returnAll || params.options.limit !== undefined) {
 		const style = SERVICES[params.service].pagination;
@@ -61,7 +51,7 @@ export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
 			style,
 			limit: params.options.returnAll ? undefined : params.options.limit,
 			fetchPage: async (page) => {
-				const res = await runtime.api.call(build(pageQuery(params.query, page)), callOptions);
+				const res = await api.send(request({ params, query: pageQuery(params.query, page) }));
 				return listPageBody(res.body, describeUrl(res.url));
 			},
 		});
@@ -72,45 +62,19 @@ export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
 		});
 	}
 
-	const res = await runtime.api.call(
-		body ? build(params.query) : sameCall(params, credentials),
-		callOptions,
-	);
+	const res = await api.send(request({ params, query: params.query, body }));
 	return params.responseFormat === 'file'
 		? fileItems({ ctx, params, res })
 		: responseItems({ params, res });
 }
 
-/**
- * Calls built per parameter set for the token they were built with. Items whose
- * parameters hold no expression share one (frozen) parameter set, so they also share
- * the call (URL and headers), frozen too: the client then recognises it and skips
- * building and checking it again.
- */
-const builtCalls = new WeakMap<RequestParams, { token: AccessToken; call: ApiCall }>();
-
-function sameCall(
-	params: RequestParams,
-	credentials: ZohoCredentials,
-): (token: AccessToken) => ApiCall {
-	return (token) => {
-		const built = builtCalls.get(params);
-		if (built?.token === token) return built.call;
-		const call = buildCall({ params, query: params.query, token, credentials });
-		// Parameters of one item alone are not shared: nothing to remember.
-		if (Object.isFrozen(params)) builtCalls.set(params, { token, call: deepFreeze(call) });
-		return call;
-	};
-}
-
-function buildCall(options: {
+/** The call of the parameters, with the org id where the product requires one. */
+function request(options: {
 	params: RequestParams;
 	query: Array<[string, string]>;
 	body?: RequestBody;
-	token: AccessToken;
-	credentials: ZohoCredentials;
-}): ApiCall {
-	const { params, token } = options;
+}): ApiRequest {
+	const { params } = options;
 	const requires = SERVICES[params.service].requires;
 	const query = [...options.query];
 	const headers = { ...params.headers };
@@ -121,25 +85,12 @@ function buildCall(options: {
 	}
 	return {
 		method: params.method,
-		url: resolveUrl(params, token, options.credentials),
+		base: { product: params.service, crmVersion: params.crmVersion || undefined },
+		path: params.path,
 		query,
 		headers,
 		body: options.body,
 	};
-}
-
-function resolveUrl(
-	params: RequestParams,
-	token: AccessToken,
-	credentials: ZohoCredentials,
-): string {
-	return serviceUrl({
-		service: params.service,
-		path: params.path,
-		apiDomain: token.apiDomain,
-		accountsUrl: credentials.accountsUrl,
-		crmVersion: params.crmVersion || undefined,
-	});
 }
 
 function pageQuery(userQuery: Array<[string, string]>, page: PageQuery): Array<[string, string]> {

@@ -2,13 +2,13 @@
  * Reads and checks the API Request parameters of one item. Every problem is a
  * ZohoInputError naming the parameter as the user sees it, with the fix.
  */
-import type { IDataObject, IExecuteFunctions, NodeParameterValueType } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { isServiceId, SERVICES, type ServiceId } from '../../../zoho/api/services';
 import { ZohoInputError } from '../../../zoho/errors';
-import { deepFreeze } from '../../../zoho/frozen';
 import type { HttpMethod } from '../../../zoho/http/transport';
 import {
+	itemParams,
 	maxConcurrencyOption,
 	parseJsonParam,
 	positiveInteger,
@@ -47,28 +47,17 @@ export interface RequestParams {
 }
 
 /**
- * Reads parameters of one item, noting in `reads` whether any of them holds an
- * expression (then the item's parameters may differ from the next item's).
+ * Per node run: the checked parameters, when no parameter of the node is an expression.
+ * Then every item has the same ones, read and checked once (bench/results.md, per-item caches).
  */
-function trackedParams(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	reads: { varying: boolean },
-): ParamReader {
-	return (name, fallback) => {
-		const value = ctx.getNodeParameter(name, itemIndex, fallback as NodeParameterValueType);
-		if (
-			!reads.varying &&
-			holdsExpression(
-				ctx.getNodeParameter(name, itemIndex, fallback as NodeParameterValueType, {
-					rawExpressions: true,
-				}),
-			)
-		) {
-			reads.varying = true;
-		}
-		return value;
-	};
+const runParams = new WeakMap<IExecuteFunctions, RequestParams>();
+
+export function readRequestParams(ctx: IExecuteFunctions, itemIndex: number): RequestParams {
+	const same = runParams.get(ctx);
+	if (same) return same;
+	const params = readItemParams(ctx, itemIndex);
+	if (!holdsExpression(ctx.getNode().parameters)) runParams.set(ctx, params);
+	return params;
 }
 
 function holdsExpression(raw: unknown): boolean {
@@ -78,18 +67,8 @@ function holdsExpression(raw: unknown): boolean {
 	return false;
 }
 
-/**
- * Per node run: the checked parameters, when none of them holds an expression. Then
- * every item has the same ones, read and checked once (bench/results.md, per-item
- * caches). Shared between items, so frozen.
- */
-const invariantParams = new WeakMap<IExecuteFunctions, RequestParams>();
-
-export function readRequestParams(ctx: IExecuteFunctions, itemIndex: number): RequestParams {
-	const same = invariantParams.get(ctx);
-	if (same) return same;
-	const reads = { varying: false };
-	const param = trackedParams(ctx, itemIndex, reads);
+function readItemParams(ctx: IExecuteFunctions, itemIndex: number): RequestParams {
+	const param = itemParams(ctx, itemIndex);
 	const method = String(param('method', 'GET')).toUpperCase() as HttpMethod;
 	if (!API_METHODS.includes(method)) {
 		throw new ZohoInputError(
@@ -134,7 +113,6 @@ export function readRequestParams(ctx: IExecuteFunctions, itemIndex: number): Re
 		}
 	}
 	assertRequirement(params);
-	if (!reads.varying) invariantParams.set(ctx, deepFreeze(params));
 	return params;
 }
 

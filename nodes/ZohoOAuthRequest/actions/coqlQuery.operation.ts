@@ -8,7 +8,7 @@ import { coqlPages } from '../../../zoho/crm/coqlRead';
 import { ZohoInputError } from '../../../zoho/errors';
 import { crmVersionProperty } from '../../shared/crmTarget.description';
 import { itemParams, readCrmOnlyTarget, text } from '../../shared/parameters';
-import { apiAccess } from '../../shared/zohoRuntime';
+import { zohoApi } from '../../shared/zohoRuntime';
 import { listProperties, pageItems, readListSettings } from './listRead';
 import type { ItemInput } from './types';
 
@@ -51,7 +51,7 @@ export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
 		ctx.evaluateExpression(expression, itemIndex),
 	);
 	const { limit, timeoutMs } = readListSettings(param);
-	const access = apiAccess(input, { credentials: await input.credentials.read(), timeoutMs });
+	const access = zohoApi(input, { credentials: await input.credentials.read(), timeoutMs });
 	return await pageItems(coqlPages(access, { target, query, ...(limit ? { limit } : {}) }));
 }
 

@@ -9,7 +9,7 @@ import {
 import { ZohoInputError } from '../../../zoho/errors';
 import { crmVersionProperty, moduleProperty } from '../../shared/crmTarget.description';
 import { itemParams, readCrmOnlyTarget, readModule, text } from '../../shared/parameters';
-import { apiAccess } from '../../shared/zohoRuntime';
+import { zohoApi } from '../../shared/zohoRuntime';
 import { listProperties, pageItems, readListSettings } from './listRead';
 import type { ItemInput } from './types';
 
@@ -77,7 +77,7 @@ export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
 		);
 	const since = readSince(param('deletedSince', ''));
 	const { limit, timeoutMs } = readListSettings(param);
-	const access = apiAccess(input, { credentials: await input.credentials.read(), timeoutMs });
+	const access = zohoApi(input, { credentials: await input.credentials.read(), timeoutMs });
 	return await pageItems(
 		deletedRecordPages(access, {
 			target,

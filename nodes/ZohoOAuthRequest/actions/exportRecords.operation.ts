@@ -5,7 +5,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { ApiAccess } from '../../../zoho/api/apiClient';
+import type { ZohoApi } from '../../../zoho/api/zohoApi';
 import {
 	buildBulkReadRequest,
 	criteriaFromZohoJson,
@@ -29,7 +29,7 @@ import {
 	timeoutOption,
 	type ParamReader,
 } from '../../shared/parameters';
-import { apiAccess } from '../../shared/zohoRuntime';
+import { zohoApi } from '../../shared/zohoRuntime';
 import { DEFAULT_MAX_WAIT_MINUTES, OPERATION } from './exportRecords.description';
 import type { ItemInput } from './types';
 
@@ -56,7 +56,7 @@ export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
 	const { ctx, itemIndex, runtime } = input;
 	const settings = readSettings(itemParams(ctx, itemIndex));
 	const credentials = await input.credentials.read();
-	const access = apiAccess(input, { credentials, timeoutMs: settings.timeoutMs });
+	const access = zohoApi(input, { credentials, timeoutMs: settings.timeoutMs });
 	const pages = bulkExportPages(access, {
 		version: settings.target.crmVersion,
 		request: settings.request,
@@ -71,7 +71,7 @@ export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
 
 /** Every record of every page, its values typed from the module's fields (one more call). */
 async function recordItems(options: {
-	access: ApiAccess;
+	access: ZohoApi;
 	pages: AsyncGenerator<BulkExportPage>;
 	settings: ExportSettings;
 }): Promise<INodeExecutionData[]> {
@@ -83,9 +83,9 @@ async function recordItems(options: {
 		fields ??= fieldTypeSchema
 			.array()
 			.parse(
-				await fetchFields({ ...access, target: settings.target, module: settings.target.module }),
+				await fetchFields({ api: access, target: settings.target, module: settings.target.module }),
 			);
-		const batches = readBulkReadFile(page.zip, { fields, signal: access.callOptions.signal });
+		const batches = readBulkReadFile(page.zip, { fields, signal: access.options.signal });
 		await forEachOf(batches, (batch) => {
 			for (const json of batch) items.push({ json });
 		});

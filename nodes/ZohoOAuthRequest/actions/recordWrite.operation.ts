@@ -33,6 +33,7 @@ import {
 	text,
 	timeoutOption,
 } from '../../shared/parameters';
+import { zohoApi } from '../../shared/zohoRuntime';
 import { OPERATION } from './recordWrite.description';
 import type { ItemOutcome, RunInput } from './types';
 
@@ -117,8 +118,7 @@ async function writeModules(options: {
 	const { input, settings, credentials, outcomes } = options;
 	for (const [module, entries] of groupByModule(options.sendable)) {
 		const results = await writeRecords({
-			api: input.runtime.api,
-			callOptions: { ...input.scope, ...credentials, timeoutMs: settings.timeoutMs },
+			api: zohoApi(input, { credentials, timeoutMs: settings.timeoutMs }),
 			target: { product: settings.product, crmVersion: settings.crmVersion, module },
 			settings,
 			payloads: entries.map((entry) => entry.payload),

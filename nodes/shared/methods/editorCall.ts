@@ -4,29 +4,20 @@
  */
 import type { ILoadOptionsFunctions } from 'n8n-workflow';
 
-import type { ApiCallOptions, ZohoApiClient } from '../../../zoho/api/apiClient';
+import type { ZohoApi } from '../../../zoho/api/zohoApi';
 import type { CrmTarget } from '../../../zoho/crm/module';
 import { CredentialSource } from '../credentialSource';
 import { toNodeError } from '../nodeErrors';
 import { DEFAULT_TIMEOUT_MS, nodeParams, readCrmTarget } from '../parameters';
-import { zohoAccess } from '../zohoRuntime';
+import { zohoAccess, zohoApi } from '../zohoRuntime';
 
-interface EditorCall {
-	api: ZohoApiClient;
-	callOptions: ApiCallOptions;
-	target: CrmTarget;
-}
-
-/** The Zoho call the editor's method makes, for the node's credential and CRM target. */
-export async function editorCall(ctx: ILoadOptionsFunctions): Promise<EditorCall> {
+/** The Zoho client the editor's method calls, for the node's credential, and the CRM target its parameters name. */
+export async function editorCall(
+	ctx: ILoadOptionsFunctions,
+): Promise<{ api: ZohoApi; target: CrmTarget }> {
 	const target = readCrmTarget(nodeParams(ctx));
-	const { runtime, scope } = zohoAccess(ctx);
 	const credentials = await new CredentialSource(ctx).read();
-	return {
-		api: runtime.api,
-		callOptions: { ...scope, ...credentials, timeoutMs: DEFAULT_TIMEOUT_MS },
-		target,
-	};
+	return { api: zohoApi(zohoAccess(ctx), { credentials, timeoutMs: DEFAULT_TIMEOUT_MS }), target };
 }
 
 /** Runs an editor method; whatever fails is shown as n8n shows node errors. */
