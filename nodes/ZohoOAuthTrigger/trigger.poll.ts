@@ -20,6 +20,7 @@ import {
 	type TriggerRecord,
 	type Watermark,
 } from '../../zoho/crm/watermark';
+import { commaList } from '../../zoho/formats';
 import { CredentialSource } from '../shared/credentialSource';
 import { toNodeError } from '../shared/nodeErrors';
 import {
@@ -137,10 +138,7 @@ function readParameters(ctx: IPollFunctions): {
 	const param = nodeParams(ctx);
 	const event: TriggerEvent =
 		param('event', 'createdOrUpdated') === 'created' ? 'created' : 'createdOrUpdated';
-	const fields = String(param('fields', ''))
-		.split(',')
-		.map((field) => field.trim())
-		.filter((field) => field !== '');
+	const fields = commaList(param('fields', ''));
 	const options = param('options', {}) as { startFrom?: string; timeout?: unknown };
 	const target = readCrmTarget(param);
 	const pipelineId = target.product === 'bigin' ? text(param('pipelineId', '')) : '';

@@ -14,12 +14,11 @@ import {
 import {
 	buildCoqlQuery,
 	coqlAnswerSchema,
-	coqlCredits,
-	coqlLiteral,
-	coqlPaging,
+	coqlLimits,
 	keysetQuery,
-	quoteCoqlString,
+	pagesById,
 	splitCoqlQuery,
+	userPosition,
 } from '../../zoho/crm/coql';
 import { deletedRecordsAnswerSchema, deletedRecordsRequest } from '../../zoho/crm/deletedRecords';
 
@@ -205,17 +204,6 @@ describe('Bulk Read answers', () => {
 });
 
 describe('COQL', () => {
-	it('quotes text with backslash escapes and writes literals', () => {
-		expect(quoteCoqlString("O'Brien \\ Co")).toBe("'O\\'Brien \\\\ Co'");
-		expect([
-			coqlLiteral(null),
-			coqlLiteral(12.5),
-			coqlLiteral(true),
-			coqlLiteral(new Date('2026-01-02T03:04:05.678Z')),
-		]).toEqual(['null', '12.5', 'true', "'2026-01-02T03:04:05+00:00'"]);
-		expect(inputError(() => coqlLiteral(Number.NaN)).field).toBe('Query');
-	});
-
 	it('builds a query and checks fields, limit and the 100,000-row offset ceiling', () => {
 		expect(
 			buildCoqlQuery({
@@ -267,12 +255,9 @@ describe('COQL', () => {
 
 	it('pages by id when the rows come in id order, by offset otherwise', () => {
 		const parts = splitCoqlQuery("select Email from Leads where Email like '%@example.com'");
-		expect(coqlPaging(parts)).toEqual({ kind: 'keyset' });
-		expect(coqlPaging({ ...parts, orderBy: 'id ASC' })).toEqual({ kind: 'keyset' });
-		expect(coqlPaging({ ...parts, orderBy: 'Email' })).toEqual({
-			kind: 'offset',
-			maxRows: 100_000,
-		});
+		expect(pagesById(parts)).toBe(true);
+		expect(pagesById({ ...parts, orderBy: 'id ASC' })).toBe(true);
+		expect(pagesById({ ...parts, orderBy: 'Email' })).toBe(false);
 		expect(keysetQuery(parts, { limit: 2000 })).toBe(
 			"select Email from Leads where (Email like '%@example.com') and (id is not null) order by id asc limit 0, 2000",
 		);
@@ -287,7 +272,31 @@ describe('COQL', () => {
 		);
 	});
 
-	it('reads the answer and prices a call by its limit', () => {
+	it('keeps one table of rows a call and rows through OFFSET by API version', () => {
+		expect(['v2', 'v3', 'v6', 'v7', 'v8'].map(coqlLimits)).toEqual([
+			{ perCall: 200, reachable: 10_000 },
+			{ perCall: 2000, reachable: 10_000 },
+			{ perCall: 2000, reachable: 10_000 },
+			{ perCall: 2000, reachable: 100_000 },
+			{ perCall: 2000, reachable: 100_000 },
+		]);
+	});
+
+	it("points a position in the sent query into the user's own text", () => {
+		const user = 'SELECT Last_Name,Email\nFROM Contacts\nWHERE Email = = 1';
+		const sent = keysetQuery(splitCoqlQuery(user), { limit: 50 });
+		const column = sent.indexOf('= = 1') + 3;
+		expect(userPosition({ user, sent }, { line: 1, column })).toEqual({ line: 3, column: 15 });
+		expect(userPosition({ user, sent }, { line: 1, column: sent.indexOf('Email') + 1 })).toEqual({
+			line: 1,
+			column: 18,
+		});
+		expect(userPosition({ user, sent }, { line: 1, column: sent.indexOf('id is') + 1 })).toBe(
+			undefined,
+		);
+	});
+
+	it('reads the answer', () => {
 		const answer = coqlAnswerSchema.parse({
 			data: [{ id: '1', Email: 'a@b.c' }],
 			info: { count: 1, more_records: false },
@@ -299,7 +308,6 @@ describe('COQL', () => {
 				info: { count: 1, more_records: false },
 			}).success,
 		).toBe(false);
-		expect([1, 200, 201, 1000, 1001, 2000].map(coqlCredits)).toEqual([1, 1, 2, 2, 3, 3]);
 	});
 });
 

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ZohoInputError } from '../errors';
+import { ZOHO_ID, zohoTime } from '../formats';
 import { checkFieldNames } from './apiNames';
 import { checkModuleName } from './module';
 
@@ -113,11 +114,6 @@ export function modifiedRange(range: { from?: Date; to?: Date }): BulkReadCondit
 	return undefined;
 }
 
-/** `2026-01-31T10:20:30+00:00`: Zoho's date-time form (no fractions, an offset). */
-export function zohoTime(date: Date): string {
-	return `${date.toISOString().slice(0, 19)}+00:00`;
-}
-
 const criteriaValueSchema = z.union([z.string(), z.number(), z.boolean()]);
 
 /** Zoho's criteria as its docs write it: a condition, or a group of them (and/or, any case). */
@@ -197,7 +193,7 @@ export function buildBulkReadRequest(options: BulkReadRequestOptions): BulkReadR
 			);
 	}
 	if (options.cvid !== undefined) {
-		if (!/^\d{1,25}$/.test(options.cvid))
+		if (!ZOHO_ID.test(options.cvid))
 			throw new ZohoInputError(
 				'Custom View',
 				'A custom view id is made of digits.',

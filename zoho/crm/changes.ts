@@ -8,6 +8,7 @@
 import type { ApiAccess, ApiCall } from '../api/apiClient';
 import { checkModuleName, moduleUrl, type ModuleTarget } from './module';
 import { ZohoApiError, ZohoInputError } from '../errors';
+import { ZOHO_ID } from '../formats';
 import {
 	CRM_PAGE_NUMBER_LIMIT,
 	listPageBody,
@@ -218,7 +219,7 @@ function hasPageTokens(source: ChangeSource): boolean {
 function checkSource(source: ChangeSource): void {
 	checkModuleName(source.module);
 	if (source.product === 'bigin' && source.module.toLowerCase() === 'pipelines') {
-		if (!/^\d{1,19}$/.test(source.pipelineId ?? '')) {
+		if (!ZOHO_ID.test(source.pipelineId ?? '')) {
 			throw new ZohoInputError(
 				'Pipeline ID',
 				source.pipelineId

@@ -9,44 +9,36 @@
  */
 import { z } from 'zod';
 import { ZohoInputError } from '../errors';
+import { ZOHO_ID } from '../formats';
 import { checkFieldNames } from './apiNames';
 import { checkModuleName } from './module';
 
-export const COQL_MAX_LIMIT = 2000;
-export const COQL_MAX_OFFSET_ROWS = 100_000;
+/** Zoho's ceilings for a query: 50 fields in SELECT, 25 criteria, 50 values in IN, 10 in ORDER BY. */
 export const COQL_MAX_FIELDS = 50;
-export const COQL_DEFAULT_LIMIT = 200;
 
-export type CoqlValue = string | number | boolean | null | Date;
-
-/** A string in single quotes, with backslashes and quotes escaped by a backslash. */
-export function quoteCoqlString(value: string): string {
-	return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+interface CoqlLimits {
+	/** Rows a call may return. */
+	perCall: number;
+	/** Rows a query reaches through LIMIT/OFFSET. */
+	reachable: number;
 }
 
-/** A value as COQL writes it: text quoted, dates as Zoho date-times, null bare. */
-export function coqlLiteral(value: CoqlValue): string {
-	if (value === null) return 'null';
-	if (value instanceof Date) {
-		if (Number.isNaN(value.getTime()))
-			throw new ZohoInputError(
-				'Query',
-				'A date in the query is not a valid date.',
-				'Give a valid date and time.',
-			);
-		return quoteCoqlString(`${value.toISOString().slice(0, 19)}+00:00`);
-	}
-	if (typeof value === 'number') {
-		if (!Number.isFinite(value))
-			throw new ZohoInputError(
-				'Query',
-				'A number in the query is not finite.',
-				'Give a real number.',
-			);
-		return String(value);
-	}
-	return typeof value === 'boolean' ? String(value) : quoteCoqlString(value);
+/** By the first CRM API version each applies to, newest first (v3–v6 as v2's ceiling: assumed). */
+const COQL_LIMITS: ReadonlyArray<{ from: number } & CoqlLimits> = [
+	{ from: 7, perCall: 2000, reachable: 100_000 },
+	{ from: 3, perCall: 2000, reachable: 10_000 },
+	{ from: 0, perCall: 200, reachable: 10_000 },
+];
+
+export function coqlLimits(version: string): CoqlLimits {
+	const number = Number(version.replace(/^v/, ''));
+	const { perCall, reachable } =
+		COQL_LIMITS.find((limits) => number >= limits.from) ?? COQL_LIMITS[COQL_LIMITS.length - 1]!;
+	return { perCall, reachable };
 }
+
+/** The most any version allows: a query built past it is wrong everywhere. */
+const CEILING = COQL_LIMITS[0]!;
 
 /** The clauses of one COQL query; `where` and `orderBy` are COQL text. */
 export interface CoqlParts {
@@ -68,18 +60,18 @@ export function buildCoqlQuery(parts: CoqlParts): string {
 			'Select fewer fields, or split the read into several queries.',
 		);
 	checkFieldNames(parts.select, 'Query');
-	const limit = parts.limit ?? COQL_DEFAULT_LIMIT;
+	const limit = parts.limit ?? 200;
 	const offset = parts.offset ?? 0;
-	if (!Number.isInteger(limit) || limit < 1 || limit > COQL_MAX_LIMIT)
+	if (!Number.isInteger(limit) || limit < 1 || limit > CEILING.perCall)
 		throw new ZohoInputError(
 			'Limit',
-			`A COQL call returns 1 to ${COQL_MAX_LIMIT} rows.`,
-			`Set a limit up to ${COQL_MAX_LIMIT}; Return All pages for you.`,
+			`A COQL call returns 1 to ${CEILING.perCall} rows.`,
+			`Set a limit up to ${CEILING.perCall}; Return All pages for you.`,
 		);
-	if (!Number.isInteger(offset) || offset < 0 || offset + limit > COQL_MAX_OFFSET_ROWS)
+	if (!Number.isInteger(offset) || offset < 0 || offset + limit > CEILING.reachable)
 		throw new ZohoInputError(
 			'Offset',
-			`Zoho reaches at most ${COQL_MAX_OFFSET_ROWS} rows of a query through OFFSET.`,
+			`Zoho reaches at most ${CEILING.reachable} rows of a query through OFFSET.`,
 			'Order by id (or not at all) so the read can go on by id instead of by offset.',
 		);
 	let text = `select ${parts.select.join(', ')} from ${parts.from}`;
@@ -174,14 +166,10 @@ function count(text: string, field: string): number {
 	return Number(text);
 }
 
-/** How a query can be read to its end: by id after the last row, or by offset. */
-export type CoqlPaging = { kind: 'keyset' } | { kind: 'offset'; maxRows: number };
-
-/** Keyset when the rows come in id order (no ORDER BY, or ORDER BY id [asc]). */
-export function coqlPaging(parts: CoqlParts): CoqlPaging {
+/** Keyset paging (by id after the last row) when the rows come in id order (no ORDER BY, or ORDER BY id [asc]). */
+export function pagesById(parts: CoqlParts): boolean {
 	const order = parts.orderBy?.trim().toLowerCase();
-	const byId = order === undefined || order === '' || /^id(\s+asc)?$/.test(order);
-	return byId ? { kind: 'keyset' } : { kind: 'offset', maxRows: COQL_MAX_OFFSET_ROWS };
+	return order === undefined || order === '' || /^id(\s+asc)?$/.test(order);
 }
 
 /**
@@ -193,7 +181,7 @@ export function keysetQuery(
 	options: { afterId?: string; limit: number },
 ): string {
 	const { afterId } = options;
-	if (afterId !== undefined && !/^\d{1,25}$/.test(afterId))
+	if (afterId !== undefined && !ZOHO_ID.test(afterId))
 		throw new ZohoInputError(
 			'Query',
 			`Zoho answered a row id '${afterId}' that is not a number.`,
@@ -218,8 +206,55 @@ export const coqlAnswerSchema = z
 	.passthrough();
 export type CoqlAnswer = z.infer<typeof coqlAnswerSchema>;
 
-/** Credits a call costs by its LIMIT: 1 up to 200, 2 up to 1000, 3 up to 2000. */
-export function coqlCredits(limit: number): number {
-	if (limit <= 200) return 1;
-	return limit <= 1000 ? 2 : 3;
+/**
+ * Where a position Zoho gave in the query the node sent (1-based line and column) lies in
+ * the user's own query, or undefined when it falls in what the node added for paging.
+ * The sent query repeats the user's SELECT fields, module, WHERE and ORDER BY text in
+ * that order (buildCoqlQuery), so each piece is found in it in turn.
+ */
+export function userPosition(
+	options: { user: string; sent: string },
+	at: { line: number; column: number },
+): { line: number; column: number } | undefined {
+	const { user, sent } = options;
+	const sentOffset =
+		sent
+			.split('\n')
+			.slice(0, at.line - 1)
+			.reduce((sum, line) => sum + line.length + 1, 0) +
+		at.column -
+		1;
+	let cursor = 0;
+	for (const piece of userPieces(user)) {
+		const start = sent.indexOf(piece.text, cursor);
+		if (start < 0) continue;
+		cursor = start + piece.text.length;
+		if (sentOffset < start || sentOffset >= cursor) continue;
+		const before = user.slice(0, piece.at + sentOffset - start).split('\n');
+		return { line: before.length, column: (before[before.length - 1] ?? '').length + 1 };
+	}
+	return undefined;
+}
+
+/** The user's SELECT fields, module, WHERE and ORDER BY texts, with their offsets in `user`. */
+function userPieces(user: string): Array<{ text: string; at: number }> {
+	const marks = clauseMarks(user);
+	const pieces: Array<{ text: string; at: number }> = [];
+	const add = (from: number, to: number) => {
+		const raw = user.slice(from, to);
+		const text = raw.trim().replace(/;$/, '').trim();
+		if (text !== '') pieces.push({ text, at: from + raw.indexOf(text) });
+	};
+	marks.forEach((mark, index) => {
+		const from = mark.start + mark.length;
+		const to = marks[index + 1]?.start ?? user.length;
+		if (mark.name === 'select') {
+			let start = from;
+			for (const field of user.slice(from, to).split(',')) {
+				add(start, start + field.length);
+				start += field.length + 1;
+			}
+		} else if (mark.name !== 'limit' && mark.name !== 'offset') add(from, to);
+	});
+	return pieces;
 }

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { ApiAccess } from '../api/apiClient';
 import { listPageBody } from '../api/pagination';
 import { ZohoInputError, ZohoTransportError } from '../errors';
+import { zohoTime } from '../formats';
 import { describeUrl } from '../secrets';
 import { checkModuleName, crmBaseUrl, type ModuleTarget } from './module';
 
@@ -51,7 +52,7 @@ export function deletedRecordsRequest(options: {
 				'The time is not a valid date.',
 				'Give a date and time, e.g. 2026-01-31T09:00:00Z.',
 			);
-		headers['If-Modified-Since'] = `${options.since.toISOString().slice(0, 19)}+00:00`;
+		headers['If-Modified-Since'] = zohoTime(options.since);
 	}
 	return {
 		path: `/${options.module}/deleted`,

@@ -13,6 +13,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 import { ZohoApiError, ZohoInputError, ZohoTransportError } from '../errors';
+import { ZOHO_ID, zohoTime } from '../formats';
 import { checkModuleName, isApiName } from './module';
 
 export const NOTIFICATION_SCOPE = 'ZohoCRM.notifications.ALL';
@@ -37,12 +38,13 @@ export const OPERATION_EVENT: Readonly<Record<CallbackOperation, WatchEvent>> = 
 	delete: 'delete',
 };
 
+/** Zoho keeps a channel id as a long (19 digits at most). */
 const CHANNEL_ID = /^\d{1,19}$/;
 /** Channel ids from channelIdFor: 16 digits, below 2^53 so JSON numbers keep them exact. */
 const CHANNEL_ID_BASE = 1_000_000_000_000_000;
 
 const idSchema = z
-	.union([z.string().regex(CHANNEL_ID), z.number().int().positive()])
+	.union([z.string().regex(ZOHO_ID), z.number().int().positive()])
 	.transform(String);
 
 /** The callback Zoho POSTs to the notify URL. */
@@ -178,11 +180,6 @@ function conditionOf(module: string, condition: FieldCondition): Record<string, 
 	};
 }
 
-/** `2026-11-30T09:00:00+00:00`: whole seconds with an offset, as Zoho writes times. */
-export function zohoTime(ms: number): string {
-	return `${new Date(ms).toISOString().slice(0, 19)}+00:00`;
-}
-
 /** The longest expiry Zoho grants through an API version: a day on v2–v3, a week from v4. */
 export function maxChannelLifetimeMs(crmVersion: string): number {
 	const major = Number.parseInt(crmVersion.replace(/^v/i, ''), 10);
@@ -204,13 +201,6 @@ export function renewalDue(options: {
 	crmVersion: string;
 }): boolean {
 	return options.expiresAt - options.zohoNow < maxChannelLifetimeMs(options.crmVersion) / 2;
-}
-
-/** Zoho's time from an answer's `Date` header (whole seconds), or undefined without one. */
-export function zohoTimeFrom(dateHeader: string | undefined): number | undefined {
-	if (dateHeader === undefined) return undefined;
-	const ms = Date.parse(dateHeader);
-	return Number.isNaN(ms) ? undefined : ms;
 }
 
 /**

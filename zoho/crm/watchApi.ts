@@ -8,6 +8,7 @@
  */
 import type { ApiCallOptions, ApiResult, ZohoApiClient } from '../api/apiClient';
 import { isZohoError, ZohoApiError, ZohoTransportError } from '../errors';
+import { zohoTimeFrom } from '../formats';
 import { parseJsonBody } from '../json';
 import { headerValue } from '../http/transport';
 import { crmBaseUrl } from './module';
@@ -16,7 +17,6 @@ import {
 	enabledChannels,
 	watchAnswerSchema,
 	watchBody,
-	zohoTimeFrom,
 	type ChannelRow,
 	type ChannelSpec,
 	type EnabledChannel,

@@ -6,6 +6,7 @@
  */
 import type { ApiCall, ApiCallOptions, ZohoApiClient } from '../api/apiClient';
 import { parseJsonBody } from '../json';
+import { ZOHO_ID } from '../formats';
 import {
 	ZohoAbortError,
 	ZohoApiError,
@@ -35,7 +36,6 @@ export const WRITE_TRIGGERS: readonly WriteTrigger[] = [
 ];
 /** Zoho's longest text field (multi-line, large) holds 32,000 characters. */
 const MAX_FIELD_VALUE_LENGTH = 32_000;
-const RECORD_ID = /^\d{1,25}$/;
 
 /** A record to insert, update or upsert, or a record id to delete. */
 export type WritePayload = Record<string, unknown> | string;
@@ -108,7 +108,7 @@ function checkRecordId(value: unknown): string {
 		);
 	}
 	const id = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
-	if (typeof id !== 'string' || !RECORD_ID.test(id.trim())) {
+	if (typeof id !== 'string' || !ZOHO_ID.test(id.trim())) {
 		throw new ZohoInputError(
 			'Record ID',
 			`The record id must be Zoho's numeric record id (got ${describeType(value)}).`,

@@ -6,7 +6,7 @@
 import type { ZohoApiClient } from '../api/apiClient';
 import type { Clock } from '../clock';
 import { headerValue } from '../http/transport';
-import { zohoTimeFrom } from './notifications';
+import { zohoTimeFrom } from '../formats';
 
 export class ZohoClock {
 	/** Zoho's time minus ours, from the last answer with a Date header. */
