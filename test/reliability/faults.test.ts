@@ -533,8 +533,8 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 		outcome: {
 			error: {
 				message:
-					/^The access token's scopes do not allow GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org \(OAUTH_SCOPE_MISMATCH\)\.$/,
-				fix: 'Generate a new grant code in the Zoho API Console with the scope this API needs',
+					/^The access token's scopes do not allow GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org \(OAUTH_SCOPE_MISMATCH\): it needs ZohoCRM\.org\.READ\.$/,
+				fix: 'Generate Code in the Zoho API Console (Self Client) with the scopes',
 				httpCode: '401',
 			},
 			tokenRequests: 1,

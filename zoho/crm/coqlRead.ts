@@ -9,6 +9,7 @@
  */
 import type { ApiAccess } from '../api/apiClient';
 import { restateApiError } from '../api/apiErrors';
+import { zohoHint } from '../api/hints';
 import { listPageBody } from '../api/pagination';
 import { isZohoError, ZohoInputError, ZohoTransportError } from '../errors';
 import { describeUrl } from '../secrets';
@@ -16,7 +17,6 @@ import {
 	buildCoqlQuery,
 	coqlAnswerSchema,
 	coqlLimits,
-	COQL_MAX_FIELDS,
 	keysetQuery,
 	pagesById,
 	splitCoqlQuery,
@@ -105,15 +105,6 @@ async function fetchPage(
 	}
 }
 
-const CODE_HINTS: Record<string, string> = {
-	SYNTAX_ERROR:
-		"Check the query against COQL's grammar: select <fields> from <Module> where <criteria> order by <field>; text in single quotes, brackets around each pair of criteria beyond two.",
-	INVALID_QUERY:
-		"Check the column Zoho names: API names are case-sensitive, and a value must fit the field's type (numbers bare, text and dates quoted).",
-	LIMIT_EXCEEDED: `Zoho allows ${COQL_MAX_FIELDS} fields in SELECT, 25 criteria in WHERE, 50 values in IN and 10 fields in ORDER BY.`,
-	DUPLICATE_DATA: 'Name each field once in ORDER BY.',
-};
-
 /** Zoho's refusal of a query, naming its code and the clause (and column or position) at fault. */
 function queryRefusal(error: unknown, query: { sent: string; user: string }): unknown {
 	if (!isZohoError(error) || error.code !== 'API_ERROR' || error.zohoCode === undefined)
@@ -130,7 +121,7 @@ function queryRefusal(error: unknown, query: { sent: string; user: string }): un
 	return restateApiError(error, {
 		message: `Zoho refused the COQL query (${error.zohoCode})${where.length > 0 ? ` ${where.join(' ')}` : ''}${said}.`,
 		field: 'Query',
-		hint: `${CODE_HINTS[error.zohoCode] ?? "Check the query against Zoho's message."} Sent: ${query.sent}`,
+		hint: `${zohoHint(error.zohoCode, 'coql') ?? "Check the query against Zoho's message."} Sent: ${query.sent}`,
 	});
 }
 

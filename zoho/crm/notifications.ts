@@ -12,6 +12,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
+import { zohoHint } from '../api/hints';
 import { ZohoApiError, ZohoInputError, ZohoTransportError } from '../errors';
 import { ZOHO_ID, zohoTime } from '../formats';
 import { checkModuleName, isApiName } from './module';
@@ -291,18 +292,16 @@ export function enabledChannels(body: unknown): EnabledChannel[] {
 
 function refusal(entry: z.infer<typeof watchEntrySchema>): ZohoApiError {
 	const field = typeof entry.details?.api_name === 'string' ? entry.details.api_name : undefined;
-	const hints: Record<string, string> = {
-		NOT_SUBSCRIBED: 'Zoho no longer has this channel; the trigger enables it again.',
-		MANDATORY_NOT_FOUND: `Zoho misses ${field ?? 'a required key'} in the channel request.`,
-		INVALID_DATA: `Zoho finds ${field ?? 'a value'} of the channel request invalid; check the module, events and fields to watch.`,
-	};
 	return new ZohoApiError(
 		'API_ERROR',
 		`Zoho refused the notification channel: ${entry.message ?? entry.code} (${entry.code}).`,
 		{
 			zohoCode: entry.code,
 			...(entry.message === undefined ? {} : { zohoMessage: entry.message }),
-			hint: hints[entry.code] ?? 'Check the module, events and fields to watch of the trigger.',
+			...(field === undefined ? {} : { field }),
+			hint:
+				zohoHint(entry.code, 'channel') ??
+				'Check the module, events and fields to watch of the trigger.',
 		},
 	);
 }

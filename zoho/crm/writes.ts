@@ -5,6 +5,7 @@
  * `writeRecords` sends the batches through the API client a few at a time.
  */
 import type { ApiCall, ApiCallOptions, ZohoApiClient } from '../api/apiClient';
+import { zohoHint } from '../api/hints';
 import { parseJsonBody } from '../json';
 import { ZOHO_ID } from '../formats';
 import {
@@ -206,19 +207,6 @@ export function mapWriteAnswer(options: {
 	);
 }
 
-const REFUSAL_HINTS: Record<string, string> = {
-	MANDATORY_NOT_FOUND:
-		"Map the mandatory field Zoho names. A module's layout can make fields mandatory that its field list does not mark (Zoho: Setup → Modules and Fields → the layout).",
-	INVALID_DATA:
-		'Check the value of the field Zoho names against its type and length, or the record id.',
-	DUPLICATE_DATA:
-		'Another record already has this unique value: use Create or Update (upsert) to update it, or change the value.',
-	MULTIPLE_OR_MULTI_ERRORS: 'Correct each field Zoho names.',
-	ID_ALREADY_DELETED: 'The record was already deleted.',
-	INVALID_MODULE: 'Check the Module: pick it from the list.',
-	NO_PERMISSION: 'The Zoho user behind the refresh token may not change this record.',
-};
-
 /** The field a per-record problem names: `api_name` (v8 answers), or `param_name`. */
 function fieldOf(details: unknown): string | undefined {
 	if (typeof details !== 'object' || details === null) return undefined;
@@ -269,7 +257,7 @@ function refusalError(options: {
 		problems.length > 1 || entry.code === 'MULTIPLE_OR_MULTI_ERRORS'
 			? `Zoho refused the record: ${entry.code}${entry.message ? ` (${entry.message})` : ''}: ${problems.map(describeProblem).join('; ')}.`
 			: `Zoho refused the record: ${describeProblem(entry)}.`;
-	const hints = [...new Set(problems.map((problem) => REFUSAL_HINTS[problem.code]))].filter(
+	const hints = [...new Set(problems.map((problem) => zohoHint(problem.code, 'record')))].filter(
 		(hint): hint is string => hint !== undefined,
 	);
 	return new ZohoApiError('RECORD_REFUSED', message, {
