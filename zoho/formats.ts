@@ -7,10 +7,6 @@
 /** Zoho's ids: digits only (records are 18 or 19 today; a little room for more). */
 export const ZOHO_ID = /^\d{1,25}$/;
 
-export function isZohoId(value: unknown): value is string {
-	return typeof value === 'string' && ZOHO_ID.test(value);
-}
-
 /** `2026-11-30T09:00:00+00:00`: Zoho's date-time form, whole seconds with an offset. */
 export function zohoTime(at: Date | number): string {
 	return `${new Date(at).toISOString().slice(0, 19)}+00:00`;

@@ -3,7 +3,6 @@
 // paging and its answer; the deleted-records request and answer.
 import { ZohoInputError } from '../../zoho/errors';
 import {
-	bulkReadCallbackSchema,
 	bulkReadCreatedSchema,
 	bulkReadJobAnswerSchema,
 	buildBulkReadRequest,
@@ -33,7 +32,7 @@ function inputError(run: () => unknown): ZohoInputError {
 }
 
 describe('Bulk Read request', () => {
-	it('builds the documented body: module, fields, criteria groups, cvid, page token, callback', () => {
+	it('builds the documented body: module, fields, criteria groups, cvid, page token', () => {
 		const from = new Date('2026-01-01T00:00:00.250Z');
 		const to = new Date('2026-01-31T23:59:59Z');
 		expect(
@@ -49,10 +48,8 @@ describe('Bulk Read request', () => {
 				},
 				cvid: '4150868000000087501',
 				pageToken: 'abc',
-				callbackUrl: 'https://n8n.example.com/webhook/x',
 			}),
 		).toEqual({
-			callback: { url: 'https://n8n.example.com/webhook/x', method: 'post' },
 			query: {
 				module: { api_name: 'Contacts' },
 				fields: ['Last_Name', 'Account_Name.Account_Name'],
@@ -92,11 +89,6 @@ describe('Bulk Read request', () => {
 				/not a field API name/,
 			],
 			[() => buildBulkReadRequest({ module: 'Leads', cvid: 'all' }), 'Custom View', /digits/],
-			[
-				() => buildBulkReadRequest({ module: 'Leads', callbackUrl: 'ftp://x' }),
-				'Callback URL',
-				/http\(s\)/,
-			],
 			[
 				() =>
 					buildBulkReadRequest({
@@ -160,7 +152,7 @@ describe('Bulk Read answers', () => {
 		},
 	};
 
-	it('reads the created job, the job details and the callback', () => {
+	it('reads the created job and the job details', () => {
 		const created = bulkReadCreatedSchema.parse({
 			data: [
 				{
@@ -175,8 +167,6 @@ describe('Bulk Read answers', () => {
 		expect(created.data[0]?.details.id).toBe('4150868077000001');
 		const details = bulkReadJobAnswerSchema.parse({ data: [job] });
 		expect(details.data[0]?.result?.next_page_token).toBe('tok');
-		const { id, ...rest } = job;
-		expect(bulkReadCallbackSchema.parse({ job_id: id, ...rest }).job_id).toBe(id);
 		expect(bulkReadJobAnswerSchema.safeParse({ data: [{ ...job, state: 'DONE' }] }).success).toBe(
 			false,
 		);

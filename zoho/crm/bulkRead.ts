@@ -1,7 +1,7 @@
 /**
  * Bulk Read requests and answers: the body of `POST /crm/bulk/v8/read`, its criteria, and
- * zod schemas of the job answers and the callback. Sources: spec `v8.0/bulk_read.json`
- * (Request_Wrapper, Query, Criteria, CallBack, Job_Detail, Result, Success_Response);
+ * zod schemas of the job answers (the callback is not used: bulkReadJob.ts says why).
+ * Sources: spec `v8.0/bulk_read.json` (Request_Wrapper, Query, Criteria, Job_Detail, Result, Success_Response);
  * https://www.zoho.com/crm/developer/docs/api/bulk-read/limitations.html (200,000 records a
  * page, not for Notes, Attachments or Emails, 10 downloads a minute).
  */
@@ -11,8 +11,6 @@ import { ZOHO_ID, zohoTime } from '../formats';
 import { checkFieldNames } from './apiNames';
 import { checkModuleName } from './module';
 
-/** Records in one result page. */
-export const BULK_READ_PAGE_SIZE = 200_000;
 /** Result downloads Zoho allows in a minute; past it, 429 for a minute. */
 export const BULK_READ_DOWNLOADS_PER_MINUTE = 10;
 /** Conditions in one criteria (Zoho names CRITERIA_LIMIT_EXCEEDED; 25 as for COQL). */
@@ -60,7 +58,6 @@ export type BulkReadCriteriaBody =
 	| { group_operator: 'and' | 'or'; group: BulkReadCriteriaBody[] };
 
 export interface BulkReadRequestBody {
-	callback?: { url: string; method: 'post' };
 	query: {
 		module: { api_name: string };
 		fields?: string[];
@@ -80,8 +77,6 @@ export interface BulkReadRequestOptions {
 	cvid?: string;
 	/** `next_page_token` of the previous page's job: the next page of the same export. */
 	pageToken?: string;
-	/** Where Zoho POSTs the job when it ends. */
-	callbackUrl?: string;
 }
 
 /** Records changed in [from, to] (inclusive), for incremental exports. */
@@ -202,17 +197,7 @@ export function buildBulkReadRequest(options: BulkReadRequestOptions): BulkReadR
 		query.cvid = options.cvid;
 	}
 	if (options.pageToken !== undefined) query.page_token = options.pageToken;
-	const body: BulkReadRequestBody = { query, file_type: 'csv' };
-	if (options.callbackUrl !== undefined) {
-		if (!/^https?:\/\//i.test(options.callbackUrl) || !URL.canParse(options.callbackUrl))
-			throw new ZohoInputError(
-				'Callback URL',
-				'The callback URL is not an http(s) URL.',
-				'Give a full URL that Zoho can reach, e.g. https://n8n.example.com/webhook/zoho-export.',
-			);
-		body.callback = { url: options.callbackUrl, method: 'post' };
-	}
-	return body;
+	return { query, file_type: 'csv' };
 }
 
 function criteriaBody(
@@ -307,12 +292,6 @@ export type BulkReadJob = z.infer<typeof bulkReadJobSchema>;
 
 export const bulkReadJobAnswerSchema = z
 	.object({ data: z.array(bulkReadJobSchema).min(1) })
-	.passthrough();
-
-/** What Zoho POSTs to the callback URL when a job ends (the job, keyed `job_id`). */
-export const bulkReadCallbackSchema = bulkReadJobSchema
-	.omit({ id: true })
-	.extend({ job_id: z.string().min(1) })
 	.passthrough();
 
 /** What a job's state means to a caller waiting for it. */

@@ -204,7 +204,6 @@ export const coqlAnswerSchema = z
 			.passthrough(),
 	})
 	.passthrough();
-export type CoqlAnswer = z.infer<typeof coqlAnswerSchema>;
 
 /**
  * Where a position Zoho gave in the query the node sent (1-based line and column) lies in

@@ -89,7 +89,6 @@ export const deletedRecordsAnswerSchema = z
 			.passthrough(),
 	})
 	.passthrough();
-export type DeletedRecordsAnswer = z.infer<typeof deletedRecordsAnswerSchema>;
 
 /**
  * A module's deleted records, newest deletion first, a page at a time, read to the end or

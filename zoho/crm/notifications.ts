@@ -17,7 +17,6 @@ import { ZohoApiError, ZohoInputError, ZohoTransportError } from '../errors';
 import { ZOHO_ID, zohoTime } from '../formats';
 import { checkModuleName, isApiName } from './module';
 
-export const NOTIFICATION_SCOPE = 'ZohoCRM.notifications.ALL';
 export const HOUR_MS = 60 * 60 * 1000;
 export const DAY_MS = 24 * HOUR_MS;
 export const MAX_TOKEN_LENGTH = 50;
@@ -30,14 +29,6 @@ export const MAX_CONDITION_FIELDS = 10;
 export const EXPIRY_SAFETY_MS = 10 * 60 * 1000;
 
 export type WatchEvent = 'create' | 'edit' | 'delete';
-export type CallbackOperation = 'insert' | 'update' | 'delete';
-
-/** Which subscribed event a callback's operation answers. */
-export const OPERATION_EVENT: Readonly<Record<CallbackOperation, WatchEvent>> = {
-	insert: 'create',
-	update: 'edit',
-	delete: 'delete',
-};
 
 /** Zoho keeps a channel id as a long (19 digits at most). */
 const CHANNEL_ID = /^\d{1,19}$/;
@@ -298,10 +289,7 @@ function refusal(entry: z.infer<typeof watchEntrySchema>): ZohoApiError {
 		{
 			zohoCode: entry.code,
 			...(entry.message === undefined ? {} : { zohoMessage: entry.message }),
-			...(field === undefined ? {} : { field }),
-			hint:
-				zohoHint(entry.code, 'channel') ??
-				'Check the module, events and fields to watch of the trigger.',
+			hint: `${field ? `Zoho names ${field} of the channel request. ` : ''}${zohoHint(entry.code, 'channel') ?? 'Check the module, events and fields to watch of the trigger.'}`,
 		},
 	);
 }

@@ -4,6 +4,7 @@
  * functions check records, cut batches, build calls and map answers back to records;
  * `writeRecords` sends the batches through the API client a few at a time.
  */
+import { z } from 'zod';
 import type { ApiCall, ApiCallOptions, ZohoApiClient } from '../api/apiClient';
 import { zohoHint } from '../api/hints';
 import { parseJsonBody } from '../json';
@@ -17,17 +18,28 @@ import {
 	type ZohoError,
 } from '../errors';
 import { mapConcurrently } from '../mapConcurrently';
-import { writeAnswerSchema, type WriteEntry } from '../schemas';
 import { describeUrl } from '../secrets';
 import { isApiName, moduleUrl, type ModuleTarget } from './module';
 import type { AccessToken } from '../token/accessToken';
 
 export type RecordWriteOperation = 'create' | 'update' | 'upsert' | 'delete';
+
+/** One entry of a CRM/Bigin write answer: a record's result, in the order the records were sent. */
+const writeEntrySchema = z
+	.object({
+		code: z.string(),
+		status: z.string(),
+		message: z.string().optional(),
+		details: z.record(z.unknown()).optional(),
+	})
+	.passthrough();
+export type WriteEntry = z.infer<typeof writeEntrySchema>;
+
+/** Answer of insert, update, upsert and delete: `{data: [one entry per record]}` (HTTP 200/201, 207, or 400 when none succeeded). */
+export const writeAnswerSchema = z.object({ data: z.array(writeEntrySchema) }).passthrough();
+
 /** Automation a write may run (record.json createRecords/upsertRecords `trigger` items). */
 export type WriteTrigger = 'workflow' | 'approval' | 'blueprint' | 'pathfinder' | 'orchestration';
-
-/** Zoho's cap on records (or ids) per write call. */
-export const MAX_RECORDS_PER_WRITE = 100;
 export const WRITE_TRIGGERS: readonly WriteTrigger[] = [
 	'workflow',
 	'approval',
@@ -35,6 +47,9 @@ export const WRITE_TRIGGERS: readonly WriteTrigger[] = [
 	'pathfinder',
 	'orchestration',
 ];
+
+/** Zoho's cap on records (or ids) per write call. */
+export const MAX_RECORDS_PER_WRITE = 100;
 /** Zoho's longest text field (multi-line, large) holds 32,000 characters. */
 const MAX_FIELD_VALUE_LENGTH = 32_000;
 
@@ -209,14 +224,14 @@ export function mapWriteAnswer(options: {
 
 /** The field a per-record problem names: `api_name` (v8 answers), or `param_name`. */
 function fieldOf(details: unknown): string | undefined {
-	if (typeof details !== 'object' || details === null) return undefined;
-	const { api_name: apiName, param_name: paramName } = details as Record<string, unknown>;
-	if (typeof apiName === 'string') return apiName;
-	return typeof paramName === 'string' ? paramName : undefined;
+	const { api_name: apiName, param_name: paramName } = (details ?? {}) as Record<string, unknown>;
+	return [apiName, paramName].find((name): name is string => typeof name === 'string');
 }
 
+type Problem = { code: string; message?: string; details?: unknown };
+
 /** One problem of a record in words: code, Zoho's message, the field, and the record it duplicates. */
-function describeProblem(problem: { code: string; message?: string; details?: unknown }): string {
+function describeProblem(problem: Problem): string {
 	const field = fieldOf(problem.details);
 	const duplicate = (problem.details as { duplicate_record?: { id?: unknown } } | undefined)
 		?.duplicate_record?.id;
@@ -232,17 +247,10 @@ function describeProblem(problem: { code: string; message?: string; details?: un
  * Zoho's per-record problems: one, or MULTIPLE_OR_MULTI_ERRORS with `details.errors[]`
  * (record.json upsertRecords `MultipleOrMultiErrorsError`).
  */
-function problemsOf(
-	entry: WriteEntry,
-): Array<{ code: string; message?: string; details?: unknown }> {
+function problemsOf(entry: WriteEntry): Problem[] {
 	const errors = (entry.details as { errors?: unknown } | undefined)?.errors;
 	if (entry.code !== 'MULTIPLE_OR_MULTI_ERRORS' || !Array.isArray(errors)) return [entry];
-	return errors.filter(
-		(error): error is { code: string; message?: string; details?: unknown } =>
-			typeof error === 'object' &&
-			error !== null &&
-			typeof (error as { code?: unknown }).code === 'string',
-	);
+	return errors.filter((error): error is Problem => typeof (error as Problem)?.code === 'string');
 }
 
 function refusalError(options: {
@@ -257,9 +265,7 @@ function refusalError(options: {
 		problems.length > 1 || entry.code === 'MULTIPLE_OR_MULTI_ERRORS'
 			? `Zoho refused the record: ${entry.code}${entry.message ? ` (${entry.message})` : ''}: ${problems.map(describeProblem).join('; ')}.`
 			: `Zoho refused the record: ${describeProblem(entry)}.`;
-	const hints = [...new Set(problems.map((problem) => zohoHint(problem.code, 'record')))].filter(
-		(hint): hint is string => hint !== undefined,
-	);
+	const hints = new Set(problems.map((problem) => zohoHint(problem.code, 'record')));
 	return new ZohoApiError('RECORD_REFUSED', message, {
 		zohoCode: entry.code,
 		zohoMessage: entry.message,
@@ -268,9 +274,8 @@ function refusalError(options: {
 		url: options.url,
 		body: entry,
 		hint:
-			hints.length > 0
-				? hints.join(' ')
-				: "Correct the record according to Zoho's code and message.",
+			[...hints].filter(Boolean).join(' ') ||
+			"Correct the record according to Zoho's code and message.",
 	});
 }
 

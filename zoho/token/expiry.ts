@@ -2,7 +2,7 @@
  * Token lifetime arithmetic: pure functions of `now`, so every rule is testable
  * without waiting.
  */
-import type { TokenSuccessBody } from '../schemas';
+import type { TokenSuccessBody } from './tokenClient';
 
 export const DEFAULT_EARLY_REFRESH_MS = 5 * 60_000;
 const DEFAULT_LIFETIME_S = 3600;

@@ -21,7 +21,7 @@ import {
 } from '../../../zoho/crm/writes';
 import { ZohoInputError, type ZohoError } from '../../../zoho/errors';
 import { commaList } from '../../../zoho/formats';
-import type { WriteEntry } from '../../../zoho/schemas';
+import type { WriteEntry } from '../../../zoho/crm/writes';
 import type { NodeCredentials } from '../../shared/credentialSource';
 import { toNodeError } from '../../shared/nodeErrors';
 import {
