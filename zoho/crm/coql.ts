@@ -37,21 +37,16 @@ export function coqlLimits(version: string): CoqlLimits {
 	return { perCall, reachable };
 }
 
-/** The most any version allows: a query built past it is wrong everywhere. */
-const CEILING = COQL_LIMITS[0]!;
-
 /** The clauses of one COQL query; `where` and `orderBy` are COQL text. */
 export interface CoqlParts {
 	select: string[];
 	from: string;
 	where?: string;
 	orderBy?: string;
-	limit?: number;
-	offset?: number;
 }
 
-/** A query from its clauses: `select … from … where … order by … limit offset, count`. */
-export function buildCoqlQuery(parts: CoqlParts): string {
+/** A query from its clauses and a page: `select … from … where … order by … limit offset, count`. */
+export function buildCoqlQuery(parts: CoqlParts, page: { limit: number; offset: number }): string {
 	checkModuleName(parts.from, 'Query');
 	if (parts.select.length === 0 || parts.select.length > COQL_MAX_FIELDS)
 		throw new ZohoInputError(
@@ -60,66 +55,57 @@ export function buildCoqlQuery(parts: CoqlParts): string {
 			'Select fewer fields, or split the read into several queries.',
 		);
 	checkFieldNames(parts.select, 'Query');
-	const limit = parts.limit ?? 200;
-	const offset = parts.offset ?? 0;
-	if (!Number.isInteger(limit) || limit < 1 || limit > CEILING.perCall)
-		throw new ZohoInputError(
-			'Limit',
-			`A COQL call returns 1 to ${CEILING.perCall} rows.`,
-			`Set a limit up to ${CEILING.perCall}; Return All pages for you.`,
-		);
-	if (!Number.isInteger(offset) || offset < 0 || offset + limit > CEILING.reachable)
-		throw new ZohoInputError(
-			'Offset',
-			`Zoho reaches at most ${CEILING.reachable} rows of a query through OFFSET.`,
-			'Order by id (or not at all) so the read can go on by id instead of by offset.',
-		);
 	let text = `select ${parts.select.join(', ')} from ${parts.from}`;
-	if (parts.where !== undefined && parts.where.trim() !== '')
-		text += ` where ${parts.where.trim()}`;
-	if (parts.orderBy !== undefined && parts.orderBy.trim() !== '')
-		text += ` order by ${parts.orderBy.trim()}`;
-	return `${text} limit ${offset}, ${limit}`;
+	if (parts.where) text += ` where ${parts.where}`;
+	if (parts.orderBy) text += ` order by ${parts.orderBy}`;
+	return `${text} limit ${page.offset}, ${page.limit}`;
 }
 
 /**
  * Splits a user's query into its clauses, honouring quotes and brackets, so the node can
- * page it. Throws ZohoInputError when there is no SELECT … FROM.
+ * page it. Throws ZohoInputError when there is no SELECT … FROM, or there is a LIMIT or
+ * OFFSET of its own (it would fight the paging).
  */
 export function splitCoqlQuery(query: string): CoqlParts {
-	const text = query.trim().replace(/;\s*$/, '');
-	const marks = clauseMarks(text);
-	const find = (name: string) => marks.find((mark) => mark.name === name);
-	const select = find('select');
-	const from = find('from');
-	if (!select || select.start !== 0 || !from)
+	const found = clauses(query.trim());
+	const body = (name: ClauseMark['name']) => found.find((clause) => clause.name === name)?.body;
+	const from = body('from');
+	if (found[0]?.name !== 'select' || found[0].start !== 0 || from === undefined)
 		throw new ZohoInputError(
 			'Query',
 			'A COQL query starts with SELECT <fields> FROM <module>.',
 			'For example: select Last_Name, Email from Contacts where Last_Name is not null',
 		);
-	const bodyOf = (index: number): string => {
-		const mark = marks[index];
-		const next = marks[index + 1];
-		return text.slice((mark?.start ?? 0) + (mark?.length ?? 0), next?.start ?? text.length).trim();
+	if (body('limit') !== undefined || body('offset') !== undefined)
+		throw new ZohoInputError(
+			'Query',
+			'The query has a LIMIT or OFFSET of its own, but the operation pages through the rows itself.',
+			'Remove LIMIT and OFFSET from the query; use Return All, or Limit for the number of rows.',
+		);
+	const [where, orderBy] = [body('where'), body('order by')];
+	return {
+		select: (body('select') ?? '').split(',').map((field) => field.trim()),
+		from,
+		...(where ? { where } : {}),
+		...(orderBy ? { orderBy } : {}),
 	};
-	const parts: CoqlParts = { select: [], from: '' };
-	marks.forEach((mark, index) => {
-		const body = bodyOf(index);
-		if (mark.name === 'select') parts.select = body.split(',').map((field) => field.trim());
-		else if (mark.name === 'from') parts.from = body;
-		else if (mark.name === 'where') parts.where = body;
-		else if (mark.name === 'order by') parts.orderBy = body;
-		else if (mark.name === 'limit') Object.assign(parts, limitOf(body));
-		else if (mark.name === 'offset') parts.offset = count(body, 'Offset');
-	});
-	return parts;
 }
 
 interface ClauseMark {
 	name: 'select' | 'from' | 'where' | 'order by' | 'limit' | 'offset';
 	start: number;
 	length: number;
+}
+
+/** Each clause of `text`: its keyword's start, and its body (trimmed, no closing `;`) and where that starts. */
+function clauses(text: string): Array<ClauseMark & { body: string; at: number }> {
+	const marks = clauseMarks(text);
+	return marks.map((mark, index) => {
+		const from = mark.start + mark.length;
+		const raw = text.slice(from, marks[index + 1]?.start ?? text.length);
+		const body = raw.trim().replace(/;$/, '').trimEnd();
+		return { ...mark, body, at: from + raw.indexOf(body) };
+	});
 }
 
 /** Where each clause keyword starts, outside quotes and brackets. */
@@ -149,23 +135,6 @@ function clauseMarks(text: string): ClauseMark[] {
 	return marks;
 }
 
-function limitOf(body: string): Pick<CoqlParts, 'limit' | 'offset'> {
-	const [first = '', second] = body.split(',').map((part) => part.trim());
-	return second === undefined
-		? { limit: count(first, 'Limit') }
-		: { offset: count(first, 'Offset'), limit: count(second, 'Limit') };
-}
-
-function count(text: string, field: string): number {
-	if (!/^\d{1,9}$/.test(text))
-		throw new ZohoInputError(
-			field,
-			`'${text}' is not a row count.`,
-			'Write a whole number, e.g. limit 200.',
-		);
-	return Number(text);
-}
-
 /** Keyset paging (by id after the last row) when the rows come in id order (no ORDER BY, or ORDER BY id [asc]). */
 export function pagesById(parts: CoqlParts): boolean {
 	const order = parts.orderBy?.trim().toLowerCase();
@@ -190,7 +159,10 @@ export function keysetQuery(
 	const own = parts.where?.trim();
 	const next = afterId === undefined ? 'id is not null' : `id > ${afterId}`;
 	const where = own ? `(${own}) and (${next})` : next;
-	return buildCoqlQuery({ ...parts, where, orderBy: 'id asc', limit: options.limit, offset: 0 });
+	return buildCoqlQuery(
+		{ ...parts, where, orderBy: 'id asc' },
+		{ limit: options.limit, offset: 0 },
+	);
 }
 
 // ---- Answers ----
@@ -237,23 +209,14 @@ export function userPosition(
 
 /** The user's SELECT fields, module, WHERE and ORDER BY texts, with their offsets in `user`. */
 function userPieces(user: string): Array<{ text: string; at: number }> {
-	const marks = clauseMarks(user);
-	const pieces: Array<{ text: string; at: number }> = [];
-	const add = (from: number, to: number) => {
-		const raw = user.slice(from, to);
-		const text = raw.trim().replace(/;$/, '').trim();
-		if (text !== '') pieces.push({ text, at: from + raw.indexOf(text) });
-	};
-	marks.forEach((mark, index) => {
-		const from = mark.start + mark.length;
-		const to = marks[index + 1]?.start ?? user.length;
-		if (mark.name === 'select') {
-			let start = from;
-			for (const field of user.slice(from, to).split(',')) {
-				add(start, start + field.length);
-				start += field.length + 1;
-			}
-		} else if (mark.name !== 'limit' && mark.name !== 'offset') add(from, to);
+	return clauses(user).flatMap((clause) => {
+		if (clause.name === 'limit' || clause.name === 'offset') return [];
+		if (clause.name !== 'select') return [{ text: clause.body, at: clause.at }];
+		let at = clause.at;
+		return clause.body.split(',').map((field) => {
+			const piece = { text: field.trim(), at: at + field.length - field.trimStart().length };
+			at += field.length + 1;
+			return piece;
+		});
 	});
-	return pieces;
 }

@@ -21,7 +21,6 @@ import {
 	pagesById,
 	splitCoqlQuery,
 	userPosition,
-	type CoqlParts,
 } from './coql';
 import { crmBaseUrl, type CrmTarget } from './module';
 
@@ -32,7 +31,7 @@ export async function* coqlPages(
 	access: ApiAccess,
 	options: { target: CrmTarget; query: string; limit?: number },
 ): AsyncGenerator<CoqlRow[]> {
-	const parts = readQuery(options.query);
+	const parts = splitCoqlQuery(options.query);
 	const { perCall, reachable } = coqlLimits(options.target.crmVersion);
 	const byId = pagesById(parts);
 	const wanted = options.limit ?? Number.POSITIVE_INFINITY;
@@ -46,25 +45,13 @@ export async function* coqlPages(
 		}
 		const text = byId
 			? keysetQuery(parts, { limit: size, ...(afterId === undefined ? {} : { afterId }) })
-			: buildCoqlQuery({ ...parts, limit: size, offset: read });
+			: buildCoqlQuery(parts, { limit: size, offset: read });
 		const page = await fetchPage(access, { target: options.target, text, user: options.query });
 		if (page.rows.length > 0) yield page.rows;
 		read += page.rows.length;
 		afterId = page.rows[page.rows.length - 1]?.id;
 		if (!page.more || page.rows.length < size) return;
 	}
-}
-
-/** The user's query as clauses; its own LIMIT and OFFSET would fight the paging. */
-function readQuery(query: string): CoqlParts {
-	const parts = splitCoqlQuery(query);
-	if (parts.limit !== undefined || parts.offset !== undefined)
-		throw new ZohoInputError(
-			'Query',
-			'The query has a LIMIT or OFFSET of its own, but the operation pages through the rows itself.',
-			'Remove LIMIT and OFFSET from the query; use Return All, or Limit for the number of rows.',
-		);
-	return parts;
 }
 
 function pastOffsetCeiling(reachable: number): ZohoInputError {
