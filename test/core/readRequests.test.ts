@@ -40,10 +40,10 @@ describe('Bulk Read request', () => {
 				module: 'Contacts',
 				fields: ['Last_Name', 'Account_Name.Account_Name', 'Last_Name'],
 				criteria: {
-					operator: 'and',
-					criteria: [
+					group_operator: 'and',
+					group: [
 						modifiedBetween(from, to),
-						{ field: 'Lead_Source', comparator: 'in', value: ['Web', 'Ads'] },
+						{ field: { api_name: 'Lead_Source' }, comparator: 'in', value: ['Web', 'Ads'] },
 					],
 				},
 				cvid: '4150868000000087501',
@@ -94,7 +94,7 @@ describe('Bulk Read request', () => {
 					buildBulkReadRequest({
 						module: 'Leads',
 						criteria: {
-							field: 'Amount',
+							field: { api_name: 'Amount' },
 							comparator: 'between',
 							value: [1] as unknown as [number, number],
 						},
@@ -107,9 +107,9 @@ describe('Bulk Read request', () => {
 					buildBulkReadRequest({
 						module: 'Leads',
 						criteria: {
-							operator: 'or',
-							criteria: Array.from({ length: 26 }, () => ({
-								field: 'Email',
+							group_operator: 'or',
+							group: Array.from({ length: 26 }, () => ({
+								field: { api_name: 'Email' },
 								comparator: 'equal' as const,
 								value: 'x',
 							})),

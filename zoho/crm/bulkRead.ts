@@ -38,30 +38,31 @@ export type BulkReadComparator = (typeof BULK_READ_COMPARATORS)[number];
 
 export type CriteriaValue = string | number | boolean;
 
+/** Zoho's criteria, as its docs write them and the request carries them: a condition or a group. */
+export type BulkReadCriteria =
+	| BulkReadCondition
+	| { group_operator: 'and' | 'or'; group: BulkReadCriteria[] };
+
 export interface BulkReadCondition {
-	field: string;
+	field: { api_name: string };
 	comparator: BulkReadComparator;
 	/** A list for in / not_in, two values for between / not_between. */
 	value: CriteriaValue | CriteriaValue[];
 }
 
-export interface BulkReadGroup {
-	operator: 'and' | 'or';
-	criteria: BulkReadCriteria[];
+function condition(
+	field: string,
+	comparator: BulkReadComparator,
+	value: BulkReadCondition['value'],
+): BulkReadCondition {
+	return { field: { api_name: field }, comparator, value };
 }
-
-export type BulkReadCriteria = BulkReadCondition | BulkReadGroup;
-
-/** Zoho's wire form of criteria. */
-export type BulkReadCriteriaBody =
-	| { field: { api_name: string }; comparator: BulkReadComparator; value: unknown }
-	| { group_operator: 'and' | 'or'; group: BulkReadCriteriaBody[] };
 
 export interface BulkReadRequestBody {
 	query: {
 		module: { api_name: string };
 		fields?: string[];
-		criteria?: BulkReadCriteriaBody;
+		criteria?: BulkReadCriteria;
 		cvid?: string;
 		page_token?: string;
 	};
@@ -87,7 +88,7 @@ export function modifiedBetween(from: Date, to: Date): BulkReadCondition {
 			'The start of the Modified_Time range is after its end (or not a date).',
 			'Give a start that is not later than the end.',
 		);
-	return { field: 'Modified_Time', comparator: 'between', value: [zohoTime(from), zohoTime(to)] };
+	return condition('Modified_Time', 'between', [zohoTime(from), zohoTime(to)]);
 }
 
 /** Records changed from `from` and/or up to `to` (inclusive); undefined when neither is given. */
@@ -104,8 +105,8 @@ export function modifiedRange(range: { from?: Date; to?: Date }): BulkReadCondit
 				'Pick a date, or give an ISO 8601 time such as 2026-01-31T09:00:00Z.',
 			);
 	if (from && to) return modifiedBetween(from, to);
-	if (from) return { field: 'Modified_Time', comparator: 'greater_equal', value: zohoTime(from) };
-	if (to) return { field: 'Modified_Time', comparator: 'less_equal', value: zohoTime(to) };
+	if (from) return condition('Modified_Time', 'greater_equal', zohoTime(from));
+	if (to) return condition('Modified_Time', 'less_equal', zohoTime(to));
 	return undefined;
 }
 
@@ -114,17 +115,13 @@ const criteriaValueSchema = z.union([z.string(), z.number(), z.boolean()]);
 /** Zoho's criteria as its docs write it: a condition, or a group of them (and/or, any case). */
 const wireCriteriaSchema: z.ZodType<BulkReadCriteria, z.ZodTypeDef, unknown> = z.lazy(() =>
 	z.union([
-		z
-			.object({
-				group_operator: z
-					.string()
-					.transform((text) => text.toLowerCase())
-					.pipe(z.enum(['and', 'or'])),
-				group: z.array(wireCriteriaSchema),
-			})
-			.transform(
-				(group): BulkReadGroup => ({ operator: group.group_operator, criteria: group.group }),
-			),
+		z.object({
+			group_operator: z
+				.string()
+				.transform((text) => text.toLowerCase())
+				.pipe(z.enum(['and', 'or'])),
+			group: z.array(wireCriteriaSchema),
+		}),
 		z
 			.object({
 				field: z.object({ api_name: z.string().min(1) }).optional(),
@@ -135,12 +132,8 @@ const wireCriteriaSchema: z.ZodType<BulkReadCriteria, z.ZodTypeDef, unknown> = z
 			.refine((condition) => (condition.field?.api_name ?? condition.api_name) !== undefined, {
 				message: 'a condition names its field: "field": { "api_name": … }',
 			})
-			.transform(
-				(condition): BulkReadCondition => ({
-					field: condition.field?.api_name ?? condition.api_name ?? '',
-					comparator: condition.comparator,
-					value: condition.value,
-				}),
+			.transform((wire) =>
+				condition(wire.field?.api_name ?? wire.api_name ?? '', wire.comparator, wire.value),
 			),
 	]),
 );
@@ -179,7 +172,8 @@ export function buildBulkReadRequest(options: BulkReadRequestOptions): BulkReadR
 	}
 	if (options.criteria) {
 		const counter = { conditions: 0 };
-		query.criteria = criteriaBody(options.criteria, counter);
+		checkCriteria(options.criteria, counter);
+		query.criteria = options.criteria;
 		if (counter.conditions > MAX_BULK_READ_CRITERIA)
 			throw new ZohoInputError(
 				'Criteria',
@@ -200,24 +194,20 @@ export function buildBulkReadRequest(options: BulkReadRequestOptions): BulkReadR
 	return { query, file_type: 'csv' };
 }
 
-function criteriaBody(
-	criteria: BulkReadCriteria,
-	counter: { conditions: number },
-): BulkReadCriteriaBody {
-	if ('operator' in criteria) {
-		if (criteria.criteria.length === 0)
+function checkCriteria(criteria: BulkReadCriteria, counter: { conditions: number }): void {
+	if ('group' in criteria) {
+		if (criteria.group.length === 0)
 			throw new ZohoInputError(
 				'Criteria',
 				'A group of criteria is empty.',
 				'Add a condition to it or remove it.',
 			);
-		return {
-			group_operator: criteria.operator,
-			group: criteria.criteria.map((member) => criteriaBody(member, counter)),
-		};
+		for (const member of criteria.group) checkCriteria(member, counter);
+		return;
 	}
 	counter.conditions += 1;
-	const { field, comparator, value } = criteria;
+	const { comparator, value } = criteria;
+	const field = criteria.field.api_name;
 	checkFieldNames([field], 'Criteria');
 	const list = comparator === 'in' || comparator === 'not_in';
 	const range = comparator === 'between' || comparator === 'not_between';
@@ -227,7 +217,6 @@ function criteriaBody(
 			`The value for ${field} ${comparator} must be ${range ? 'two values' : list ? 'a list' : 'one value'}.`,
 			'Fix the condition value.',
 		);
-	return { field: { api_name: field }, comparator, value };
 }
 
 // ---- Answers ----

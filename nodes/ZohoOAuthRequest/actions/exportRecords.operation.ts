@@ -156,7 +156,7 @@ function readCriteria(filters: IDataObject): { criteria?: BulkReadCriteria } {
 	const raw = filters.criteriaJson;
 	const json = typeof raw === 'string' ? parseJsonParam(raw, 'Criteria (JSON)') : raw;
 	const own = json === undefined || json === null ? undefined : criteriaFromZohoJson(json);
-	if (range && own) return { criteria: { operator: 'and', criteria: [range, own] } };
+	if (range && own) return { criteria: { group_operator: 'and', group: [range, own] } };
 	const criteria = range ?? own;
 	return criteria ? { criteria } : {};
 }
