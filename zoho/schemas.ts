@@ -42,3 +42,13 @@ export const booksAnswerSchema = z
 			.optional(),
 	})
 	.passthrough();
+
+/** One entry of a CRM answer that reports per item (a written record, a watch channel). */
+export const answerEntrySchema = z
+	.object({
+		code: z.string(),
+		status: z.string(),
+		message: z.string().optional(),
+		details: z.record(z.unknown()).optional(),
+	})
+	.passthrough();

@@ -14,6 +14,7 @@ import { z } from 'zod';
 
 import { zohoHint } from '../api/hints';
 import { ZohoApiError, ZohoInputError, ZohoTransportError } from '../errors';
+import { answerEntrySchema } from '../schemas';
 import { ZOHO_ID, zohoTime } from '../formats';
 import { checkModuleName, isApiName } from './module';
 
@@ -58,17 +59,8 @@ export const callbackSchema = z
 	.passthrough();
 export type NotificationCallback = z.infer<typeof callbackSchema>;
 
-const watchEntrySchema = z
-	.object({
-		code: z.string(),
-		status: z.string(),
-		message: z.string().optional(),
-		details: z.record(z.unknown()).optional(),
-	})
-	.passthrough();
-
 /** Answer of POST, PUT, PATCH and DELETE: one entry per `watch` element. */
-export const watchAnswerSchema = z.object({ watch: z.array(watchEntrySchema) }).passthrough();
+export const watchAnswerSchema = z.object({ watch: z.array(answerEntrySchema) }).passthrough();
 
 const subscribedSchema = z
 	.object({
@@ -281,7 +273,7 @@ export function enabledChannels(body: unknown): EnabledChannel[] {
 	return channels;
 }
 
-function refusal(entry: z.infer<typeof watchEntrySchema>): ZohoApiError {
+function refusal(entry: z.infer<typeof answerEntrySchema>): ZohoApiError {
 	const field = typeof entry.details?.api_name === 'string' ? entry.details.api_name : undefined;
 	return new ZohoApiError(
 		'API_ERROR',

@@ -18,6 +18,7 @@ import {
 	type ZohoError,
 } from '../errors';
 import { mapConcurrently } from '../mapConcurrently';
+import { answerEntrySchema } from '../schemas';
 import { describeUrl } from '../secrets';
 import { isApiName, moduleUrl, type ModuleTarget } from './module';
 import type { AccessToken } from '../token/accessToken';
@@ -25,18 +26,10 @@ import type { AccessToken } from '../token/accessToken';
 export type RecordWriteOperation = 'create' | 'update' | 'upsert' | 'delete';
 
 /** One entry of a CRM/Bigin write answer: a record's result, in the order the records were sent. */
-const writeEntrySchema = z
-	.object({
-		code: z.string(),
-		status: z.string(),
-		message: z.string().optional(),
-		details: z.record(z.unknown()).optional(),
-	})
-	.passthrough();
-export type WriteEntry = z.infer<typeof writeEntrySchema>;
+export type WriteEntry = z.infer<typeof answerEntrySchema>;
 
 /** Answer of insert, update, upsert and delete: `{data: [one entry per record]}` (HTTP 200/201, 207, or 400 when none succeeded). */
-export const writeAnswerSchema = z.object({ data: z.array(writeEntrySchema) }).passthrough();
+export const writeAnswerSchema = z.object({ data: z.array(answerEntrySchema) }).passthrough();
 
 /** Automation a write may run (record.json createRecords/upsertRecords `trigger` items). */
 export type WriteTrigger = 'workflow' | 'approval' | 'blueprint' | 'pathfinder' | 'orchestration';
