@@ -242,7 +242,7 @@ export class ZohoTokenClient {
 }
 
 /** Successful answer of POST /oauth/v2/token (refresh or grant-code exchange). */
-export const tokenSuccessSchema = z
+const tokenSuccessSchema = z
 	.object({
 		access_token: z.string().min(1),
 		refresh_token: z.string().min(1).optional(),
@@ -255,17 +255,17 @@ export const tokenSuccessSchema = z
 		id_token: z.string().optional(),
 	})
 	.passthrough();
-export type TokenSuccessBody = z.infer<typeof tokenSuccessSchema>;
+type TokenSuccessBody = z.infer<typeof tokenSuccessSchema>;
 
 /** Zoho's token errors, which arrive with HTTP 200. */
-export const tokenErrorSchema = z
+const tokenErrorSchema = z
 	.object({
 		error: z.string().min(1),
 		error_description: z.string().optional(),
 	})
 	.passthrough();
 
-export const revokeAnswerSchema = z
+const revokeAnswerSchema = z
 	.object({
 		status: z.string().optional(),
 		error: z.string().optional(),
