@@ -96,6 +96,22 @@ export class ZohoError extends Error {
 	get [kZohoError](): true {
 		return true;
 	}
+
+	/**
+	 * `instanceof` across copies of the package: a ZohoError of any copy is an instance of
+	 * the class here of the same name that it, or one of its ancestors, has.
+	 */
+	static [Symbol.hasInstance](value: unknown): boolean {
+		if (!isZohoError(value)) return false;
+		for (
+			let proto: unknown = Object.getPrototypeOf(value);
+			proto;
+			proto = Object.getPrototypeOf(proto)
+		)
+			if ((proto as { constructor?: { name?: string } }).constructor?.name === this.name)
+				return true;
+		return false;
+	}
 }
 
 /** A value the user typed (credential or node parameter) is unusable. */

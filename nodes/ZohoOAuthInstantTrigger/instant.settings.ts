@@ -7,12 +7,12 @@ import { TIME_FIELDS } from '../../zoho/crm/changes';
 import { checkListFields } from '../../zoho/crm/listFields';
 import { WATCH_CRM_VERSION } from '../../zoho/crm/watchApi';
 import { ZohoInputError } from '../../zoho/errors';
+import { commaList } from '../../zoho/formats';
 import {
 	nodeParams,
 	positiveInteger,
 	readModule,
 	startFromOption,
-	text,
 	timeoutOption,
 	type NodeParameterSource,
 } from '../shared/parameters';
@@ -56,9 +56,9 @@ export function readInstantSettings(ctx: NodeParameterSource): InstantSettings {
 	const param = nodeParams(ctx);
 	const module = readModule(param);
 	const events = readEvents(param('events', ['created', 'edited']));
-	const fields = names(param('fields', ''));
+	const fields = commaList(param('fields', ''));
 	const options = param('options', {}) as Options;
-	const watchFields = names(options.watchFields);
+	const watchFields = commaList(options.watchFields);
 	return {
 		target: { product: 'crm', crmVersion: WATCH_CRM_VERSION, module },
 		events,
@@ -108,11 +108,4 @@ function readEvents(raw: unknown): InstantEvent[] {
 			'Select Created, Edited, Deleted, or several.',
 		);
 	return events;
-}
-
-function names(raw: unknown): string[] {
-	return text(raw)
-		.split(',')
-		.map((name) => name.trim())
-		.filter((name) => name !== '');
 }

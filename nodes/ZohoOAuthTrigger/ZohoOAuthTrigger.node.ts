@@ -9,7 +9,6 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { zohoSelfClientApiTest } from '../shared/methods/credentialTest';
 import { searchReadableModules } from '../shared/methods/listSearch';
 import { triggerProperties } from './trigger.description';
-import { pollDeletions } from './trigger.deleted';
 import { poll } from './trigger.poll';
 
 export class ZohoOAuthTrigger implements INodeType {
@@ -38,7 +37,6 @@ export class ZohoOAuthTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const deleted = this.getNodeParameter('event', 'createdOrUpdated') === 'deleted';
-		return await poll(this, deleted ? pollDeletions : undefined);
+		return await poll(this);
 	}
 }

@@ -3,37 +3,26 @@
  * static data, one item per record. The watermark is written only after every page
  * was read, so a poll that fails (throttled, 5xx, network) moves nothing and the next
  * poll reads the same changes again. A manual test run reads a few recent records and
- * leaves the watermark alone.
+ * leaves the watermark alone. The Deleted event reads CRM's deleted-records list the same
+ * way (zoho/crm/deletedChanges.ts).
  */
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
-import {
-	readChanges,
-	readRecent,
-	type ChangeReader,
-	type ChangeSource,
-} from '../../zoho/crm/changes';
+import { readChanges, readRecent, type ChangeReader } from '../../zoho/crm/changes';
+import { readDeletions, readRecentDeletions } from '../../zoho/crm/deletedChanges';
 import {
 	initialWatermark,
 	readWatermark,
-	type TriggerEvent,
 	type TriggerRecord,
 	type Watermark,
 } from '../../zoho/crm/watermark';
 import { CredentialSource } from '../shared/credentialSource';
 import { toNodeError } from '../shared/nodeErrors';
-import {
-	nodeParams,
-	readCrmTarget,
-	readModule,
-	startFromOption,
-	text,
-	timeoutOption,
-} from '../shared/parameters';
 import { zohoApi, zohoAccess } from '../shared/zohoRuntime';
+import { readTriggerSettings } from './trigger.settings';
 
 /** Records a test run in the editor shows. */
-export const TEST_RUN_RECORDS = 5;
+const TEST_RUN_RECORDS = 5;
 
 /** What the trigger keeps in static data: the watermark and what it belongs to. */
 interface TriggerState extends IDataObject {
@@ -48,14 +37,11 @@ interface TriggerState extends IDataObject {
  */
 const inFlight = new Set<string>();
 
-/** `once` reads one poll's items: changed records by default, deletions for the Deleted event (trigger.deleted.ts). */
-export async function poll(
-	ctx: IPollFunctions,
-	once: (ctx: IPollFunctions) => Promise<INodeExecutionData[][] | null> = pollOnce,
-): Promise<INodeExecutionData[][] | null> {
+/** One poll's items: changed records, or deletions for the Deleted event. */
+export async function poll(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const run = async () => {
 		try {
-			return await once(ctx);
+			return await pollOnce(ctx);
 		} catch (error) {
 			throw toNodeError(ctx.getNode(), error);
 		}
@@ -72,7 +58,7 @@ export async function poll(
 }
 
 /** How one event is read: a few recent records for a test run, and what came after a watermark. */
-export interface EventReads {
+interface EventReads {
 	/** What the watermark in static data belongs to (product, module, event). */
 	key: string;
 	startFrom: number | undefined;
@@ -85,7 +71,7 @@ export interface EventReads {
  * the first activation starts at now (or Start From); later polls read past the stored
  * watermark, which moves only once every page was read.
  */
-export async function pollEvent(
+async function pollEvent(
 	ctx: IPollFunctions,
 	options: EventReads & { now: number },
 ): Promise<INodeExecutionData[][] | null> {
@@ -108,17 +94,25 @@ export async function pollEvent(
 }
 
 async function pollOnce(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-	const { source, startFrom, timeoutMs } = readParameters(ctx);
+	const settings = readTriggerSettings(ctx);
 	const zoho = zohoAccess(ctx);
 	const credentials = await new CredentialSource(ctx).read();
-	const reader: ChangeReader = {
-		api: zohoApi(zoho, { credentials, timeoutMs }),
-		fieldLists: zoho.runtime.listFields,
-	};
+	const access = zohoApi(zoho, { credentials, timeoutMs: settings.timeoutMs });
+	const common = { startFrom: settings.startFrom, now: zoho.runtime.clock.now() };
+	if (settings.event === 'deleted') {
+		const { target } = settings;
+		return await pollEvent(ctx, {
+			...common,
+			key: `${target.product}:${target.module}:deleted`,
+			recent: async () => await readRecentDeletions(access, { target, count: TEST_RUN_RECORDS }),
+			since: async (watermark) => await readDeletions(access, { target, watermark }),
+		});
+	}
+	const { source } = settings;
+	const reader: ChangeReader = { api: access, fieldLists: zoho.runtime.listFields };
 	return await pollEvent(ctx, {
+		...common,
 		key: `${source.product}:${source.module}:${source.event}`,
-		startFrom,
-		now: zoho.runtime.clock.now(),
 		recent: async () => await readRecent(reader, { source, count: TEST_RUN_RECORDS }),
 		since: async (watermark) => await readChanges(reader, { source, watermark }),
 	});
@@ -127,33 +121,4 @@ async function pollOnce(ctx: IPollFunctions): Promise<INodeExecutionData[][] | n
 function toItems(ctx: IPollFunctions, records: TriggerRecord[]): INodeExecutionData[][] | null {
 	if (records.length === 0) return null;
 	return [ctx.helpers.returnJsonArray(records as IDataObject[])];
-}
-
-function readParameters(ctx: IPollFunctions): {
-	source: ChangeSource;
-	startFrom?: number;
-	timeoutMs: number;
-} {
-	const param = nodeParams(ctx);
-	const event: TriggerEvent =
-		param('event', 'createdOrUpdated') === 'created' ? 'created' : 'createdOrUpdated';
-	const fields = String(param('fields', ''))
-		.split(',')
-		.map((field) => field.trim())
-		.filter((field) => field !== '');
-	const options = param('options', {}) as { startFrom?: string; timeout?: unknown };
-	const target = readCrmTarget(param);
-	const pipelineId = target.product === 'bigin' ? text(param('pipelineId', '')) : '';
-	const source: ChangeSource = {
-		...target,
-		module: readModule(param),
-		event,
-		fields,
-		...(pipelineId ? { pipelineId } : {}),
-	};
-	return {
-		source,
-		startFrom: startFromOption(options.startFrom),
-		timeoutMs: timeoutOption(options.timeout),
-	};
 }

@@ -23,11 +23,11 @@ import {
 	requestedExpiry,
 	tokenMatches,
 	watchBody,
-	zohoTimeFrom,
 	type ChannelRow,
 	type ChannelSpec,
 } from '../../zoho/crm/notifications';
 import { ZohoApiError, ZohoInputError, ZohoTransportError } from '../../zoho/errors';
+import { zohoTimeFrom } from '../../zoho/formats';
 
 const NOW = Date.parse('2026-12-01T10:00:00Z');
 const URL_A = 'https://n8n.example.com/webhook/5b1c/zoho';

@@ -3,7 +3,6 @@
 // paging and its answer; the deleted-records request and answer.
 import { ZohoInputError } from '../../zoho/errors';
 import {
-	bulkReadCallbackSchema,
 	bulkReadCreatedSchema,
 	bulkReadJobAnswerSchema,
 	buildBulkReadRequest,
@@ -14,12 +13,11 @@ import {
 import {
 	buildCoqlQuery,
 	coqlAnswerSchema,
-	coqlCredits,
-	coqlLiteral,
-	coqlPaging,
+	coqlLimits,
 	keysetQuery,
-	quoteCoqlString,
+	pagesById,
 	splitCoqlQuery,
+	userPosition,
 } from '../../zoho/crm/coql';
 import { deletedRecordsAnswerSchema, deletedRecordsRequest } from '../../zoho/crm/deletedRecords';
 
@@ -34,7 +32,7 @@ function inputError(run: () => unknown): ZohoInputError {
 }
 
 describe('Bulk Read request', () => {
-	it('builds the documented body: module, fields, criteria groups, cvid, page token, callback', () => {
+	it('builds the documented body: module, fields, criteria groups, cvid, page token', () => {
 		const from = new Date('2026-01-01T00:00:00.250Z');
 		const to = new Date('2026-01-31T23:59:59Z');
 		expect(
@@ -42,18 +40,16 @@ describe('Bulk Read request', () => {
 				module: 'Contacts',
 				fields: ['Last_Name', 'Account_Name.Account_Name', 'Last_Name'],
 				criteria: {
-					operator: 'and',
-					criteria: [
+					group_operator: 'and',
+					group: [
 						modifiedBetween(from, to),
-						{ field: 'Lead_Source', comparator: 'in', value: ['Web', 'Ads'] },
+						{ field: { api_name: 'Lead_Source' }, comparator: 'in', value: ['Web', 'Ads'] },
 					],
 				},
 				cvid: '4150868000000087501',
 				pageToken: 'abc',
-				callbackUrl: 'https://n8n.example.com/webhook/x',
 			}),
 		).toEqual({
-			callback: { url: 'https://n8n.example.com/webhook/x', method: 'post' },
 			query: {
 				module: { api_name: 'Contacts' },
 				fields: ['Last_Name', 'Account_Name.Account_Name'],
@@ -94,16 +90,11 @@ describe('Bulk Read request', () => {
 			],
 			[() => buildBulkReadRequest({ module: 'Leads', cvid: 'all' }), 'Custom View', /digits/],
 			[
-				() => buildBulkReadRequest({ module: 'Leads', callbackUrl: 'ftp://x' }),
-				'Callback URL',
-				/http\(s\)/,
-			],
-			[
 				() =>
 					buildBulkReadRequest({
 						module: 'Leads',
 						criteria: {
-							field: 'Amount',
+							field: { api_name: 'Amount' },
 							comparator: 'between',
 							value: [1] as unknown as [number, number],
 						},
@@ -116,9 +107,9 @@ describe('Bulk Read request', () => {
 					buildBulkReadRequest({
 						module: 'Leads',
 						criteria: {
-							operator: 'or',
-							criteria: Array.from({ length: 26 }, () => ({
-								field: 'Email',
+							group_operator: 'or',
+							group: Array.from({ length: 26 }, () => ({
+								field: { api_name: 'Email' },
 								comparator: 'equal' as const,
 								value: 'x',
 							})),
@@ -161,7 +152,7 @@ describe('Bulk Read answers', () => {
 		},
 	};
 
-	it('reads the created job, the job details and the callback', () => {
+	it('reads the created job and the job details', () => {
 		const created = bulkReadCreatedSchema.parse({
 			data: [
 				{
@@ -176,8 +167,6 @@ describe('Bulk Read answers', () => {
 		expect(created.data[0]?.details.id).toBe('4150868077000001');
 		const details = bulkReadJobAnswerSchema.parse({ data: [job] });
 		expect(details.data[0]?.result?.next_page_token).toBe('tok');
-		const { id, ...rest } = job;
-		expect(bulkReadCallbackSchema.parse({ job_id: id, ...rest }).job_id).toBe(id);
 		expect(bulkReadJobAnswerSchema.safeParse({ data: [{ ...job, state: 'DONE' }] }).success).toBe(
 			false,
 		);
@@ -205,74 +194,49 @@ describe('Bulk Read answers', () => {
 });
 
 describe('COQL', () => {
-	it('quotes text with backslash escapes and writes literals', () => {
-		expect(quoteCoqlString("O'Brien \\ Co")).toBe("'O\\'Brien \\\\ Co'");
-		expect([
-			coqlLiteral(null),
-			coqlLiteral(12.5),
-			coqlLiteral(true),
-			coqlLiteral(new Date('2026-01-02T03:04:05.678Z')),
-		]).toEqual(['null', '12.5', 'true', "'2026-01-02T03:04:05+00:00'"]);
-		expect(inputError(() => coqlLiteral(Number.NaN)).field).toBe('Query');
-	});
-
-	it('builds a query and checks fields, limit and the 100,000-row offset ceiling', () => {
+	it('builds a query and checks its fields', () => {
 		expect(
-			buildCoqlQuery({
-				select: ['Last_Name', 'Account_Name.Account_Name'],
-				from: 'Contacts',
-				where: "Last_Name = 'x'",
-				orderBy: 'Last_Name desc',
-				limit: 2000,
-				offset: 98_000,
-			}),
+			buildCoqlQuery(
+				{
+					select: ['Last_Name', 'Account_Name.Account_Name'],
+					from: 'Contacts',
+					where: "Last_Name = 'x'",
+					orderBy: 'Last_Name desc',
+				},
+				{ limit: 2000, offset: 98_000 },
+			),
 		).toBe(
 			"select Last_Name, Account_Name.Account_Name from Contacts where Last_Name = 'x' order by Last_Name desc limit 98000, 2000",
 		);
-		const cases: Array<[() => unknown, string]> = [
-			[() => buildCoqlQuery({ select: [], from: 'Leads' }), 'Query'],
-			[
-				() => buildCoqlQuery({ select: Array.from({ length: 51 }, () => 'Email'), from: 'Leads' }),
-				'Query',
-			],
-			[() => buildCoqlQuery({ select: ['Last Name'], from: 'Leads' }), 'Query'],
-			[() => buildCoqlQuery({ select: ['Email'], from: 'Leads', limit: 2001 }), 'Limit'],
-			[
-				() => buildCoqlQuery({ select: ['Email'], from: 'Leads', limit: 2000, offset: 98_001 }),
-				'Offset',
-			],
-		];
-		for (const [run, field] of cases) expect(inputError(run).field).toBe(field);
+		const page = { limit: 200, offset: 0 };
+		for (const select of [[], Array.from({ length: 51 }, () => 'Email'), ['Last Name']])
+			expect(inputError(() => buildCoqlQuery({ select, from: 'Leads' }, page)).field).toBe('Query');
 	});
 
 	it('splits a written query into its clauses, leaving quotes and brackets alone', () => {
 		expect(
 			splitCoqlQuery(
-				"SELECT Last_Name, Email FROM Contacts WHERE (Last_Name = 'select from where' and Email like '%limit%') ORDER BY Email desc LIMIT 10, 200;",
+				"SELECT Last_Name, Email FROM Contacts WHERE (Last_Name = 'select from where' and Email like '%limit%') ORDER BY Email desc;",
 			),
 		).toEqual({
 			select: ['Last_Name', 'Email'],
 			from: 'Contacts',
 			where: "(Last_Name = 'select from where' and Email like '%limit%')",
 			orderBy: 'Email desc',
-			offset: 10,
-			limit: 200,
 		});
-		expect(
-			splitCoqlQuery('select id from Leads where id is not null limit 5 offset 20'),
-		).toMatchObject({ limit: 5, offset: 20 });
-		expect(inputError(() => splitCoqlQuery('from Leads')).field).toBe('Query');
-		expect(inputError(() => splitCoqlQuery('select id from Leads limit many')).field).toBe('Limit');
+		for (const query of [
+			'from Leads',
+			'select id from Leads where id is not null limit 5 offset 20',
+			'select id from Leads limit 10, 200',
+		])
+			expect(inputError(() => splitCoqlQuery(query)).field).toBe('Query');
 	});
 
 	it('pages by id when the rows come in id order, by offset otherwise', () => {
 		const parts = splitCoqlQuery("select Email from Leads where Email like '%@example.com'");
-		expect(coqlPaging(parts)).toEqual({ kind: 'keyset' });
-		expect(coqlPaging({ ...parts, orderBy: 'id ASC' })).toEqual({ kind: 'keyset' });
-		expect(coqlPaging({ ...parts, orderBy: 'Email' })).toEqual({
-			kind: 'offset',
-			maxRows: 100_000,
-		});
+		expect(pagesById(parts)).toBe(true);
+		expect(pagesById({ ...parts, orderBy: 'id ASC' })).toBe(true);
+		expect(pagesById({ ...parts, orderBy: 'Email' })).toBe(false);
 		expect(keysetQuery(parts, { limit: 2000 })).toBe(
 			"select Email from Leads where (Email like '%@example.com') and (id is not null) order by id asc limit 0, 2000",
 		);
@@ -287,7 +251,31 @@ describe('COQL', () => {
 		);
 	});
 
-	it('reads the answer and prices a call by its limit', () => {
+	it('keeps one table of rows a call and rows through OFFSET by API version', () => {
+		expect(['v2', 'v3', 'v6', 'v7', 'v8'].map(coqlLimits)).toEqual([
+			{ perCall: 200, reachable: 10_000 },
+			{ perCall: 2000, reachable: 10_000 },
+			{ perCall: 2000, reachable: 10_000 },
+			{ perCall: 2000, reachable: 100_000 },
+			{ perCall: 2000, reachable: 100_000 },
+		]);
+	});
+
+	it("points a position in the sent query into the user's own text", () => {
+		const user = 'SELECT Last_Name,Email\nFROM Contacts\nWHERE Email = = 1';
+		const sent = keysetQuery(splitCoqlQuery(user), { limit: 50 });
+		const column = sent.indexOf('= = 1') + 3;
+		expect(userPosition({ user, sent }, { line: 1, column })).toEqual({ line: 3, column: 15 });
+		expect(userPosition({ user, sent }, { line: 1, column: sent.indexOf('Email') + 1 })).toEqual({
+			line: 1,
+			column: 18,
+		});
+		expect(userPosition({ user, sent }, { line: 1, column: sent.indexOf('id is') + 1 })).toBe(
+			undefined,
+		);
+	});
+
+	it('reads the answer', () => {
 		const answer = coqlAnswerSchema.parse({
 			data: [{ id: '1', Email: 'a@b.c' }],
 			info: { count: 1, more_records: false },
@@ -299,7 +287,6 @@ describe('COQL', () => {
 				info: { count: 1, more_records: false },
 			}).success,
 		).toBe(false);
-		expect([1, 200, 201, 1000, 1001, 2000].map(coqlCredits)).toEqual([1, 1, 2, 2, 3, 3]);
 	});
 });
 

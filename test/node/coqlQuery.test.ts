@@ -128,6 +128,17 @@ describe('Query (COQL)', () => {
 		);
 	});
 
+	it("counts a syntax error's line and column in the user's own query, not the one sent", async () => {
+		const query = 'select Last_Name,\n  Email from Contacts\nwhere Last_Name = = 1';
+		const [result] = await kit.sim.deliberately(
+			"the user's wrong queries, for Zoho's errors",
+			async () => [await kit.run({ workflow: queryWorkflow(query, {}, true) })],
+		);
+		const [item] = jsonOf(result);
+		expect(item).toEqual(expect.objectContaining({ zohoCode: 'SYNTAX_ERROR', field: 'Query' }));
+		expect(item?.error).toMatch(/ near '=' \(line 3, column 19 of the query\)/);
+	});
+
 	it('refuses a query with its own LIMIT, or none at all, before any call', async () => {
 		for (const query of [
 			'select Last_Name from Contacts where Last_Name is not null limit 10',

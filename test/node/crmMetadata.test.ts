@@ -259,7 +259,7 @@ describe('module list and field mapping', () => {
 				);
 			expect((failure as Error).constructor.name).toBe('NodeApiError');
 			expect((failure as Error).message).toMatch(
-				/^The access token's scopes do not allow GET .*\/crm\/v8\/settings\/modules \(OAUTH_SCOPE_MISMATCH\)\.$/,
+				/^The access token's scopes do not allow GET .*\/crm\/v8\/settings\/modules \(OAUTH_SCOPE_MISMATCH\): it needs ZohoCRM\.settings\.READ\.$/,
 			);
 			expect((failure as { description?: string }).description).toContain(
 				'The token has the scopes: ZohoCRM.modules.ALL.',

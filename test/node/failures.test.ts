@@ -81,7 +81,7 @@ describe('API Request failures', () => {
 		expect(kit.sim.mintsFor(kit.refreshToken)).toBe(2);
 	});
 
-	it('401 OAUTH_SCOPE_MISMATCH: no refresh; the error names the URL and the scopes the token has', async () => {
+	it('401 OAUTH_SCOPE_MISMATCH: no refresh; the error names the URL, the scope it needs, the scopes the token has and how to get both', async () => {
 		const booksOnly = await startKit({ scopes: ['ZohoBooks.fullaccess.all'] });
 		try {
 			booksOnly.sim.seedCrm('us', { module: 'Leads', count: 1 });
@@ -90,10 +90,11 @@ describe('API Request failures', () => {
 			});
 			expect(result.error).toBeInstanceOf(NodeApiError);
 			expect(result.error?.message).toMatch(
-				/^The access token's scopes do not allow GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/Leads \(OAUTH_SCOPE_MISMATCH\)\.$/,
+				/^The access token's scopes do not allow GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/Leads \(OAUTH_SCOPE_MISMATCH\): it needs ZohoCRM\.modules\.READ\.$/,
 			);
 			expect((result.error as NodeApiError).description).toContain(
-				'The token has the scopes: ZohoBooks.fullaccess.all.',
+				'The token has the scopes: ZohoBooks.fullaccess.all. For a token with both, Generate Code in the Zoho API Console (Self Client) with the scopes ZohoBooks.fullaccess.all, ZohoCRM.modules.READ, ' +
+					"then run this node's Exchange Grant Code operation",
 			);
 			expect(booksOnly.sim.mintsFor(booksOnly.refreshToken)).toBe(1);
 		} finally {

@@ -533,8 +533,8 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 		outcome: {
 			error: {
 				message:
-					/^The access token's scopes do not allow GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org \(OAUTH_SCOPE_MISMATCH\)\.$/,
-				fix: 'Generate a new grant code in the Zoho API Console with the scope this API needs',
+					/^The access token's scopes do not allow GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org \(OAUTH_SCOPE_MISMATCH\): it needs ZohoCRM\.org\.READ\.$/,
+				fix: 'Generate Code in the Zoho API Console (Self Client) with the scopes',
 				httpCode: '401',
 			},
 			tokenRequests: 1,
@@ -798,7 +798,7 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 			error: {
 				message:
 					/^Zoho answered HTTP 400 INVALID_DATA for GET http:\/\/127\.0\.0\.1:\d+\/crm\/v8\/org: token \[redacted\] is not valid here\.$/,
-				fix: "Check the record ids and field values against Zoho's message.",
+				fix: 'Check the value of the field Zoho names against its type and length, or the record id',
 				httpCode: '400',
 			},
 			tokenRequests: 0, // the token was minted while arranging the row

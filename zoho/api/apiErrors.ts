@@ -8,30 +8,7 @@ import { parseJsonBody } from '../json';
 import { apiErrorSchema } from '../schemas';
 import { excerpt, redact } from '../secrets';
 import type { HttpMethod } from '../http/transport';
-
-const HINTS: Record<string, string> = {
-	INVALID_URL_PATTERN:
-		'Check the Path: it must exist for this service and API version (e.g. /Leads for CRM).',
-	INVALID_MODULE:
-		'Check the module name in the Path (API names are case sensitive, e.g. Leads, Contacts, Deals).',
-	INVALID_DATA: "Check the record ids and field values against Zoho's message.",
-	MANDATORY_NOT_FOUND: 'Add the mandatory fields Zoho names in its message to the body.',
-	DUPLICATE_DATA:
-		'A record with the same unique field exists; use an upsert (POST …/upsert) instead.',
-	LIMIT_EXCEEDED: 'Send at most 100 records per call, or split the items.',
-	PAGINATION_LIMIT_EXCEEDED:
-		"Zoho's page tokens reach 100,000 records of one list: list less at once (If-Modified-Since, a custom view's cvid, Search), or export the module with the Bulk Read API.",
-	DISCRETE_PAGINATION_LIMIT_EXCEEDED:
-		'Zoho lists only the first 2,000 records by page number. Use Return All (it switches to page_token) with CRM API v3 or later.',
-	INVALID_REQUEST: "Check the query parameters against Zoho's message.",
-	FEATURE_NOT_SUPPORTED: 'Your Zoho edition does not include this API.',
-	NO_PERMISSION:
-		'The Zoho user behind the refresh token lacks permission for this record or module.',
-	INVALID_TOKEN:
-		'Zoho refused the access token even after a new one was fetched. Check that the refresh token belongs to this data centre and was not revoked.',
-	AUTHENTICATION_FAILURE:
-		'Zoho refused the access token even after a new one was fetched. Check that the refresh token belongs to this data centre and was not revoked.',
-};
+import { scopeFor, zohoHint } from './hints';
 
 /**
  * What to do about a refused parameter Zoho names in `details.param_name`
@@ -100,15 +77,17 @@ export function apiAnswerError(answer: FailedAnswer): ZohoError {
 	const said = zohoMessage ? `: ${zohoMessage}` : '';
 
 	if (answer.status === 401 && zohoCode === 'OAUTH_SCOPE_MISMATCH') {
-		const scopes = answer.scopes?.length ? answer.scopes.join(', ') : 'not reported by Zoho';
+		const has = answer.scopes?.length ? answer.scopes.join(', ') : undefined;
+		const needs = scopeFor(answer);
+		const both = [has, needs ?? "the scope this API's documentation names"].filter(Boolean);
 		return new ZohoApiError(
 			'SCOPE_MISMATCH',
-			`The access token's scopes do not allow ${where} (OAUTH_SCOPE_MISMATCH).`,
+			`The access token's scopes do not allow ${where} (OAUTH_SCOPE_MISMATCH)${needs ? `: it needs ${needs}` : ''}.`,
 			{
 				...common,
 				hint:
-					`The token has the scopes: ${scopes}. Generate a new grant code in the Zoho API Console with the scope this API needs ` +
-					'(e.g. ZohoCRM.modules.ALL for CRM records, ZohoBooks.fullaccess.all for Books), exchange it, and put the new refresh token into the credential.',
+					`The token has the scopes: ${has ?? 'not reported by Zoho'}. For a token with both, Generate Code in the Zoho API Console (Self Client) with the scopes ${both.join(', ')}, ` +
+					"then run this node's Exchange Grant Code operation with the code and put the new refresh token into the credential.",
 			},
 		);
 	}
@@ -118,7 +97,7 @@ export function apiAnswerError(answer: FailedAnswer): ZohoError {
 			`Zoho refused the access token for ${where} (${zohoCode ?? 'HTTP 401'})${said}.`,
 			{
 				...common,
-				hint: HINTS.INVALID_TOKEN,
+				hint: zohoHint('INVALID_TOKEN'),
 			},
 		);
 	}
@@ -153,7 +132,7 @@ export function apiAnswerError(answer: FailedAnswer): ZohoError {
 		{
 			...common,
 			hint:
-				(zohoCode && (parameterHint(zohoCode, details) ?? HINTS[zohoCode])) ||
+				(zohoCode && (parameterHint(zohoCode, details) ?? zohoHint(zohoCode))) ||
 				"Check the Path, query, headers and body against Zoho's message and the product's API documentation.",
 		},
 	);

@@ -1,17 +1,16 @@
 /**
  * Bulk Read requests and answers: the body of `POST /crm/bulk/v8/read`, its criteria, and
- * zod schemas of the job answers and the callback. Sources: spec `v8.0/bulk_read.json`
- * (Request_Wrapper, Query, Criteria, CallBack, Job_Detail, Result, Success_Response);
+ * zod schemas of the job answers (the callback is not used: bulkReadJob.ts says why).
+ * Sources: spec `v8.0/bulk_read.json` (Request_Wrapper, Query, Criteria, Job_Detail, Result, Success_Response);
  * https://www.zoho.com/crm/developer/docs/api/bulk-read/limitations.html (200,000 records a
  * page, not for Notes, Attachments or Emails, 10 downloads a minute).
  */
 import { z } from 'zod';
 import { ZohoInputError } from '../errors';
+import { ZOHO_ID, zohoTime } from '../formats';
 import { checkFieldNames } from './apiNames';
 import { checkModuleName } from './module';
 
-/** Records in one result page. */
-export const BULK_READ_PAGE_SIZE = 200_000;
 /** Result downloads Zoho allows in a minute; past it, 429 for a minute. */
 export const BULK_READ_DOWNLOADS_PER_MINUTE = 10;
 /** Conditions in one criteria (Zoho names CRITERIA_LIMIT_EXCEEDED; 25 as for COQL). */
@@ -39,31 +38,31 @@ export type BulkReadComparator = (typeof BULK_READ_COMPARATORS)[number];
 
 export type CriteriaValue = string | number | boolean;
 
+/** Zoho's criteria, as its docs write them and the request carries them: a condition or a group. */
+export type BulkReadCriteria =
+	| BulkReadCondition
+	| { group_operator: 'and' | 'or'; group: BulkReadCriteria[] };
+
 export interface BulkReadCondition {
-	field: string;
+	field: { api_name: string };
 	comparator: BulkReadComparator;
 	/** A list for in / not_in, two values for between / not_between. */
 	value: CriteriaValue | CriteriaValue[];
 }
 
-export interface BulkReadGroup {
-	operator: 'and' | 'or';
-	criteria: BulkReadCriteria[];
+function condition(
+	field: string,
+	comparator: BulkReadComparator,
+	value: BulkReadCondition['value'],
+): BulkReadCondition {
+	return { field: { api_name: field }, comparator, value };
 }
 
-export type BulkReadCriteria = BulkReadCondition | BulkReadGroup;
-
-/** Zoho's wire form of criteria. */
-export type BulkReadCriteriaBody =
-	| { field: { api_name: string }; comparator: BulkReadComparator; value: unknown }
-	| { group_operator: 'and' | 'or'; group: BulkReadCriteriaBody[] };
-
 export interface BulkReadRequestBody {
-	callback?: { url: string; method: 'post' };
 	query: {
 		module: { api_name: string };
 		fields?: string[];
-		criteria?: BulkReadCriteriaBody;
+		criteria?: BulkReadCriteria;
 		cvid?: string;
 		page_token?: string;
 	};
@@ -79,8 +78,6 @@ export interface BulkReadRequestOptions {
 	cvid?: string;
 	/** `next_page_token` of the previous page's job: the next page of the same export. */
 	pageToken?: string;
-	/** Where Zoho POSTs the job when it ends. */
-	callbackUrl?: string;
 }
 
 /** Records changed in [from, to] (inclusive), for incremental exports. */
@@ -91,7 +88,7 @@ export function modifiedBetween(from: Date, to: Date): BulkReadCondition {
 			'The start of the Modified_Time range is after its end (or not a date).',
 			'Give a start that is not later than the end.',
 		);
-	return { field: 'Modified_Time', comparator: 'between', value: [zohoTime(from), zohoTime(to)] };
+	return condition('Modified_Time', 'between', [zohoTime(from), zohoTime(to)]);
 }
 
 /** Records changed from `from` and/or up to `to` (inclusive); undefined when neither is given. */
@@ -108,14 +105,9 @@ export function modifiedRange(range: { from?: Date; to?: Date }): BulkReadCondit
 				'Pick a date, or give an ISO 8601 time such as 2026-01-31T09:00:00Z.',
 			);
 	if (from && to) return modifiedBetween(from, to);
-	if (from) return { field: 'Modified_Time', comparator: 'greater_equal', value: zohoTime(from) };
-	if (to) return { field: 'Modified_Time', comparator: 'less_equal', value: zohoTime(to) };
+	if (from) return condition('Modified_Time', 'greater_equal', zohoTime(from));
+	if (to) return condition('Modified_Time', 'less_equal', zohoTime(to));
 	return undefined;
-}
-
-/** `2026-01-31T10:20:30+00:00`: Zoho's date-time form (no fractions, an offset). */
-export function zohoTime(date: Date): string {
-	return `${date.toISOString().slice(0, 19)}+00:00`;
 }
 
 const criteriaValueSchema = z.union([z.string(), z.number(), z.boolean()]);
@@ -123,17 +115,13 @@ const criteriaValueSchema = z.union([z.string(), z.number(), z.boolean()]);
 /** Zoho's criteria as its docs write it: a condition, or a group of them (and/or, any case). */
 const wireCriteriaSchema: z.ZodType<BulkReadCriteria, z.ZodTypeDef, unknown> = z.lazy(() =>
 	z.union([
-		z
-			.object({
-				group_operator: z
-					.string()
-					.transform((text) => text.toLowerCase())
-					.pipe(z.enum(['and', 'or'])),
-				group: z.array(wireCriteriaSchema),
-			})
-			.transform(
-				(group): BulkReadGroup => ({ operator: group.group_operator, criteria: group.group }),
-			),
+		z.object({
+			group_operator: z
+				.string()
+				.transform((text) => text.toLowerCase())
+				.pipe(z.enum(['and', 'or'])),
+			group: z.array(wireCriteriaSchema),
+		}),
 		z
 			.object({
 				field: z.object({ api_name: z.string().min(1) }).optional(),
@@ -144,12 +132,8 @@ const wireCriteriaSchema: z.ZodType<BulkReadCriteria, z.ZodTypeDef, unknown> = z
 			.refine((condition) => (condition.field?.api_name ?? condition.api_name) !== undefined, {
 				message: 'a condition names its field: "field": { "api_name": … }',
 			})
-			.transform(
-				(condition): BulkReadCondition => ({
-					field: condition.field?.api_name ?? condition.api_name ?? '',
-					comparator: condition.comparator,
-					value: condition.value,
-				}),
+			.transform((wire) =>
+				condition(wire.field?.api_name ?? wire.api_name ?? '', wire.comparator, wire.value),
 			),
 	]),
 );
@@ -188,7 +172,8 @@ export function buildBulkReadRequest(options: BulkReadRequestOptions): BulkReadR
 	}
 	if (options.criteria) {
 		const counter = { conditions: 0 };
-		query.criteria = criteriaBody(options.criteria, counter);
+		checkCriteria(options.criteria, counter);
+		query.criteria = options.criteria;
 		if (counter.conditions > MAX_BULK_READ_CRITERIA)
 			throw new ZohoInputError(
 				'Criteria',
@@ -197,7 +182,7 @@ export function buildBulkReadRequest(options: BulkReadRequestOptions): BulkReadR
 			);
 	}
 	if (options.cvid !== undefined) {
-		if (!/^\d{1,25}$/.test(options.cvid))
+		if (!ZOHO_ID.test(options.cvid))
 			throw new ZohoInputError(
 				'Custom View',
 				'A custom view id is made of digits.',
@@ -206,37 +191,23 @@ export function buildBulkReadRequest(options: BulkReadRequestOptions): BulkReadR
 		query.cvid = options.cvid;
 	}
 	if (options.pageToken !== undefined) query.page_token = options.pageToken;
-	const body: BulkReadRequestBody = { query, file_type: 'csv' };
-	if (options.callbackUrl !== undefined) {
-		if (!/^https?:\/\//i.test(options.callbackUrl) || !URL.canParse(options.callbackUrl))
-			throw new ZohoInputError(
-				'Callback URL',
-				'The callback URL is not an http(s) URL.',
-				'Give a full URL that Zoho can reach, e.g. https://n8n.example.com/webhook/zoho-export.',
-			);
-		body.callback = { url: options.callbackUrl, method: 'post' };
-	}
-	return body;
+	return { query, file_type: 'csv' };
 }
 
-function criteriaBody(
-	criteria: BulkReadCriteria,
-	counter: { conditions: number },
-): BulkReadCriteriaBody {
-	if ('operator' in criteria) {
-		if (criteria.criteria.length === 0)
+function checkCriteria(criteria: BulkReadCriteria, counter: { conditions: number }): void {
+	if ('group' in criteria) {
+		if (criteria.group.length === 0)
 			throw new ZohoInputError(
 				'Criteria',
 				'A group of criteria is empty.',
 				'Add a condition to it or remove it.',
 			);
-		return {
-			group_operator: criteria.operator,
-			group: criteria.criteria.map((member) => criteriaBody(member, counter)),
-		};
+		for (const member of criteria.group) checkCriteria(member, counter);
+		return;
 	}
 	counter.conditions += 1;
-	const { field, comparator, value } = criteria;
+	const { comparator, value } = criteria;
+	const field = criteria.field.api_name;
 	checkFieldNames([field], 'Criteria');
 	const list = comparator === 'in' || comparator === 'not_in';
 	const range = comparator === 'between' || comparator === 'not_between';
@@ -246,7 +217,6 @@ function criteriaBody(
 			`The value for ${field} ${comparator} must be ${range ? 'two values' : list ? 'a list' : 'one value'}.`,
 			'Fix the condition value.',
 		);
-	return { field: { api_name: field }, comparator, value };
 }
 
 // ---- Answers ----
@@ -311,12 +281,6 @@ export type BulkReadJob = z.infer<typeof bulkReadJobSchema>;
 
 export const bulkReadJobAnswerSchema = z
 	.object({ data: z.array(bulkReadJobSchema).min(1) })
-	.passthrough();
-
-/** What Zoho POSTs to the callback URL when a job ends (the job, keyed `job_id`). */
-export const bulkReadCallbackSchema = bulkReadJobSchema
-	.omit({ id: true })
-	.extend({ job_id: z.string().min(1) })
 	.passthrough();
 
 /** What a job's state means to a caller waiting for it. */

@@ -55,14 +55,10 @@ export async function* readBulkReadFile(
 		() => undefined,
 		() => undefined,
 	);
-	// Iterated by hand: the repository's type-aware lint misreads `for await` over streams.
-	const rows = parser[Symbol.asyncIterator]() as AsyncIterator<Record<string, string>>;
 	let batch: RestoredRecord[] = [];
 	try {
-		for (;;) {
-			const next = await rows.next();
-			if (next.done) break;
-			batch.push(restoreRecord(next.value, kinds));
+		for await (const row of parser as AsyncIterable<Record<string, string>>) {
+			batch.push(restoreRecord(row, kinds));
 			if (batch.length < batchSize) continue;
 			yield batch;
 			batch = [];

@@ -50,7 +50,7 @@ export const DEFAULT_JOB_TIMING: JobTiming = {
 export interface BulkExportOptions {
 	/** CRM API version of the bulk path, e.g. v8. */
 	version: string;
-	request: Omit<BulkReadRequestOptions, 'pageToken' | 'callbackUrl'>;
+	request: Omit<BulkReadRequestOptions, 'pageToken'>;
 	timing: JobTiming;
 	clock: Clock;
 	/** How long one job may take before the export fails. */

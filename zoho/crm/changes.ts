@@ -8,6 +8,7 @@
 import type { ZohoApi } from '../api/zohoApi';
 import { checkModuleName, type ModuleTarget } from './module';
 import { ZohoApiError, ZohoInputError } from '../errors';
+import { ZOHO_ID } from '../formats';
 import {
 	CRM_PAGE_NUMBER_LIMIT,
 	listPageBody,
@@ -214,7 +215,7 @@ function hasPageTokens(source: ChangeSource): boolean {
 function checkSource(source: ChangeSource): void {
 	checkModuleName(source.module);
 	if (source.product === 'bigin' && source.module.toLowerCase() === 'pipelines') {
-		if (!/^\d{1,19}$/.test(source.pipelineId ?? '')) {
+		if (!ZOHO_ID.test(source.pipelineId ?? '')) {
 			throw new ZohoInputError(
 				'Pipeline ID',
 				source.pipelineId

@@ -9,43 +9,32 @@
  */
 import { z } from 'zod';
 import { ZohoInputError } from '../errors';
+import { ZOHO_ID } from '../formats';
 import { checkFieldNames } from './apiNames';
 import { checkModuleName } from './module';
 
-export const COQL_MAX_LIMIT = 2000;
-export const COQL_MAX_OFFSET_ROWS = 100_000;
+/** Zoho's ceilings for a query: 50 fields in SELECT, 25 criteria, 50 values in IN, 10 in ORDER BY. */
 export const COQL_MAX_FIELDS = 50;
-export const COQL_DEFAULT_LIMIT = 200;
 
-export type CoqlValue = string | number | boolean | null | Date;
-
-/** A string in single quotes, with backslashes and quotes escaped by a backslash. */
-export function quoteCoqlString(value: string): string {
-	return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+interface CoqlLimits {
+	/** Rows a call may return. */
+	perCall: number;
+	/** Rows a query reaches through LIMIT/OFFSET. */
+	reachable: number;
 }
 
-/** A value as COQL writes it: text quoted, dates as Zoho date-times, null bare. */
-export function coqlLiteral(value: CoqlValue): string {
-	if (value === null) return 'null';
-	if (value instanceof Date) {
-		if (Number.isNaN(value.getTime()))
-			throw new ZohoInputError(
-				'Query',
-				'A date in the query is not a valid date.',
-				'Give a valid date and time.',
-			);
-		return quoteCoqlString(`${value.toISOString().slice(0, 19)}+00:00`);
-	}
-	if (typeof value === 'number') {
-		if (!Number.isFinite(value))
-			throw new ZohoInputError(
-				'Query',
-				'A number in the query is not finite.',
-				'Give a real number.',
-			);
-		return String(value);
-	}
-	return typeof value === 'boolean' ? String(value) : quoteCoqlString(value);
+/** By the first CRM API version each applies to, newest first (v3–v6 as v2's ceiling: assumed). */
+const COQL_LIMITS: ReadonlyArray<{ from: number } & CoqlLimits> = [
+	{ from: 7, perCall: 2000, reachable: 100_000 },
+	{ from: 3, perCall: 2000, reachable: 10_000 },
+	{ from: 0, perCall: 200, reachable: 10_000 },
+];
+
+export function coqlLimits(version: string): CoqlLimits {
+	const number = Number(version.replace(/^v/, ''));
+	const { perCall, reachable } =
+		COQL_LIMITS.find((limits) => number >= limits.from) ?? COQL_LIMITS[COQL_LIMITS.length - 1]!;
+	return { perCall, reachable };
 }
 
 /** The clauses of one COQL query; `where` and `orderBy` are COQL text. */
@@ -54,12 +43,10 @@ export interface CoqlParts {
 	from: string;
 	where?: string;
 	orderBy?: string;
-	limit?: number;
-	offset?: number;
 }
 
-/** A query from its clauses: `select … from … where … order by … limit offset, count`. */
-export function buildCoqlQuery(parts: CoqlParts): string {
+/** A query from its clauses and a page: `select … from … where … order by … limit offset, count`. */
+export function buildCoqlQuery(parts: CoqlParts, page: { limit: number; offset: number }): string {
 	checkModuleName(parts.from, 'Query');
 	if (parts.select.length === 0 || parts.select.length > COQL_MAX_FIELDS)
 		throw new ZohoInputError(
@@ -68,66 +55,57 @@ export function buildCoqlQuery(parts: CoqlParts): string {
 			'Select fewer fields, or split the read into several queries.',
 		);
 	checkFieldNames(parts.select, 'Query');
-	const limit = parts.limit ?? COQL_DEFAULT_LIMIT;
-	const offset = parts.offset ?? 0;
-	if (!Number.isInteger(limit) || limit < 1 || limit > COQL_MAX_LIMIT)
-		throw new ZohoInputError(
-			'Limit',
-			`A COQL call returns 1 to ${COQL_MAX_LIMIT} rows.`,
-			`Set a limit up to ${COQL_MAX_LIMIT}; Return All pages for you.`,
-		);
-	if (!Number.isInteger(offset) || offset < 0 || offset + limit > COQL_MAX_OFFSET_ROWS)
-		throw new ZohoInputError(
-			'Offset',
-			`Zoho reaches at most ${COQL_MAX_OFFSET_ROWS} rows of a query through OFFSET.`,
-			'Order by id (or not at all) so the read can go on by id instead of by offset.',
-		);
 	let text = `select ${parts.select.join(', ')} from ${parts.from}`;
-	if (parts.where !== undefined && parts.where.trim() !== '')
-		text += ` where ${parts.where.trim()}`;
-	if (parts.orderBy !== undefined && parts.orderBy.trim() !== '')
-		text += ` order by ${parts.orderBy.trim()}`;
-	return `${text} limit ${offset}, ${limit}`;
+	if (parts.where) text += ` where ${parts.where}`;
+	if (parts.orderBy) text += ` order by ${parts.orderBy}`;
+	return `${text} limit ${page.offset}, ${page.limit}`;
 }
 
 /**
  * Splits a user's query into its clauses, honouring quotes and brackets, so the node can
- * page it. Throws ZohoInputError when there is no SELECT … FROM.
+ * page it. Throws ZohoInputError when there is no SELECT … FROM, or there is a LIMIT or
+ * OFFSET of its own (it would fight the paging).
  */
 export function splitCoqlQuery(query: string): CoqlParts {
-	const text = query.trim().replace(/;\s*$/, '');
-	const marks = clauseMarks(text);
-	const find = (name: string) => marks.find((mark) => mark.name === name);
-	const select = find('select');
-	const from = find('from');
-	if (!select || select.start !== 0 || !from)
+	const found = clauses(query.trim());
+	const body = (name: ClauseMark['name']) => found.find((clause) => clause.name === name)?.body;
+	const from = body('from');
+	if (found[0]?.name !== 'select' || found[0].start !== 0 || from === undefined)
 		throw new ZohoInputError(
 			'Query',
 			'A COQL query starts with SELECT <fields> FROM <module>.',
 			'For example: select Last_Name, Email from Contacts where Last_Name is not null',
 		);
-	const bodyOf = (index: number): string => {
-		const mark = marks[index];
-		const next = marks[index + 1];
-		return text.slice((mark?.start ?? 0) + (mark?.length ?? 0), next?.start ?? text.length).trim();
+	if (body('limit') !== undefined || body('offset') !== undefined)
+		throw new ZohoInputError(
+			'Query',
+			'The query has a LIMIT or OFFSET of its own, but the operation pages through the rows itself.',
+			'Remove LIMIT and OFFSET from the query; use Return All, or Limit for the number of rows.',
+		);
+	const [where, orderBy] = [body('where'), body('order by')];
+	return {
+		select: (body('select') ?? '').split(',').map((field) => field.trim()),
+		from,
+		...(where ? { where } : {}),
+		...(orderBy ? { orderBy } : {}),
 	};
-	const parts: CoqlParts = { select: [], from: '' };
-	marks.forEach((mark, index) => {
-		const body = bodyOf(index);
-		if (mark.name === 'select') parts.select = body.split(',').map((field) => field.trim());
-		else if (mark.name === 'from') parts.from = body;
-		else if (mark.name === 'where') parts.where = body;
-		else if (mark.name === 'order by') parts.orderBy = body;
-		else if (mark.name === 'limit') Object.assign(parts, limitOf(body));
-		else if (mark.name === 'offset') parts.offset = count(body, 'Offset');
-	});
-	return parts;
 }
 
 interface ClauseMark {
 	name: 'select' | 'from' | 'where' | 'order by' | 'limit' | 'offset';
 	start: number;
 	length: number;
+}
+
+/** Each clause of `text`: its keyword's start, and its body (trimmed, no closing `;`) and where that starts. */
+function clauses(text: string): Array<ClauseMark & { body: string; at: number }> {
+	const marks = clauseMarks(text);
+	return marks.map((mark, index) => {
+		const from = mark.start + mark.length;
+		const raw = text.slice(from, marks[index + 1]?.start ?? text.length);
+		const body = raw.trim().replace(/;$/, '').trimEnd();
+		return { ...mark, body, at: from + raw.indexOf(body) };
+	});
 }
 
 /** Where each clause keyword starts, outside quotes and brackets. */
@@ -157,31 +135,10 @@ function clauseMarks(text: string): ClauseMark[] {
 	return marks;
 }
 
-function limitOf(body: string): Pick<CoqlParts, 'limit' | 'offset'> {
-	const [first = '', second] = body.split(',').map((part) => part.trim());
-	return second === undefined
-		? { limit: count(first, 'Limit') }
-		: { offset: count(first, 'Offset'), limit: count(second, 'Limit') };
-}
-
-function count(text: string, field: string): number {
-	if (!/^\d{1,9}$/.test(text))
-		throw new ZohoInputError(
-			field,
-			`'${text}' is not a row count.`,
-			'Write a whole number, e.g. limit 200.',
-		);
-	return Number(text);
-}
-
-/** How a query can be read to its end: by id after the last row, or by offset. */
-export type CoqlPaging = { kind: 'keyset' } | { kind: 'offset'; maxRows: number };
-
-/** Keyset when the rows come in id order (no ORDER BY, or ORDER BY id [asc]). */
-export function coqlPaging(parts: CoqlParts): CoqlPaging {
+/** Keyset paging (by id after the last row) when the rows come in id order (no ORDER BY, or ORDER BY id [asc]). */
+export function pagesById(parts: CoqlParts): boolean {
 	const order = parts.orderBy?.trim().toLowerCase();
-	const byId = order === undefined || order === '' || /^id(\s+asc)?$/.test(order);
-	return byId ? { kind: 'keyset' } : { kind: 'offset', maxRows: COQL_MAX_OFFSET_ROWS };
+	return order === undefined || order === '' || /^id(\s+asc)?$/.test(order);
 }
 
 /**
@@ -193,7 +150,7 @@ export function keysetQuery(
 	options: { afterId?: string; limit: number },
 ): string {
 	const { afterId } = options;
-	if (afterId !== undefined && !/^\d{1,25}$/.test(afterId))
+	if (afterId !== undefined && !ZOHO_ID.test(afterId))
 		throw new ZohoInputError(
 			'Query',
 			`Zoho answered a row id '${afterId}' that is not a number.`,
@@ -202,7 +159,10 @@ export function keysetQuery(
 	const own = parts.where?.trim();
 	const next = afterId === undefined ? 'id is not null' : `id > ${afterId}`;
 	const where = own ? `(${own}) and (${next})` : next;
-	return buildCoqlQuery({ ...parts, where, orderBy: 'id asc', limit: options.limit, offset: 0 });
+	return buildCoqlQuery(
+		{ ...parts, where, orderBy: 'id asc' },
+		{ limit: options.limit, offset: 0 },
+	);
 }
 
 // ---- Answers ----
@@ -216,10 +176,47 @@ export const coqlAnswerSchema = z
 			.passthrough(),
 	})
 	.passthrough();
-export type CoqlAnswer = z.infer<typeof coqlAnswerSchema>;
 
-/** Credits a call costs by its LIMIT: 1 up to 200, 2 up to 1000, 3 up to 2000. */
-export function coqlCredits(limit: number): number {
-	if (limit <= 200) return 1;
-	return limit <= 1000 ? 2 : 3;
+/**
+ * Where a position Zoho gave in the query the node sent (1-based line and column) lies in
+ * the user's own query, or undefined when it falls in what the node added for paging.
+ * The sent query repeats the user's SELECT fields, module, WHERE and ORDER BY text in
+ * that order (buildCoqlQuery), so each piece is found in it in turn.
+ */
+export function userPosition(
+	options: { user: string; sent: string },
+	at: { line: number; column: number },
+): { line: number; column: number } | undefined {
+	const { user, sent } = options;
+	const sentOffset =
+		sent
+			.split('\n')
+			.slice(0, at.line - 1)
+			.reduce((sum, line) => sum + line.length + 1, 0) +
+		at.column -
+		1;
+	let cursor = 0;
+	for (const piece of userPieces(user)) {
+		const start = sent.indexOf(piece.text, cursor);
+		if (start < 0) continue;
+		cursor = start + piece.text.length;
+		if (sentOffset < start || sentOffset >= cursor) continue;
+		const before = user.slice(0, piece.at + sentOffset - start).split('\n');
+		return { line: before.length, column: (before[before.length - 1] ?? '').length + 1 };
+	}
+	return undefined;
+}
+
+/** The user's SELECT fields, module, WHERE and ORDER BY texts, with their offsets in `user`. */
+function userPieces(user: string): Array<{ text: string; at: number }> {
+	return clauses(user).flatMap((clause) => {
+		if (clause.name === 'limit' || clause.name === 'offset') return [];
+		if (clause.name !== 'select') return [{ text: clause.body, at: clause.at }];
+		let at = clause.at;
+		return clause.body.split(',').map((field) => {
+			const piece = { text: field.trim(), at: at + field.length - field.trimStart().length };
+			at += field.length + 1;
+			return piece;
+		});
+	});
 }

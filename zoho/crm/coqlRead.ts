@@ -8,24 +8,19 @@
  * LIMIT_EXCEEDED, DUPLICATE_DATA and their `details`).
  */
 import { restateApiError } from '../api/apiErrors';
+import { zohoHint } from '../api/hints';
 import type { ZohoApi } from '../api/zohoApi';
 import { isZohoError, ZohoInputError } from '../errors';
 import {
 	buildCoqlQuery,
 	coqlAnswerSchema,
-	coqlPaging,
+	coqlLimits,
 	keysetQuery,
+	pagesById,
 	splitCoqlQuery,
-	type CoqlParts,
+	userPosition,
 } from './coql';
 import type { CrmTarget } from './module';
-
-/** Rows a call may return and rows a query reaches through OFFSET, by CRM API version (v3–v6 as v2's ceiling: assumed). */
-export function coqlLimits(version: string): { perCall: number; reachable: number } {
-	const number = Number(version.replace(/^v/, ''));
-	if (number >= 7) return { perCall: 2000, reachable: 100_000 };
-	return number >= 3 ? { perCall: 2000, reachable: 10_000 } : { perCall: 200, reachable: 10_000 };
-}
 
 export type CoqlRow = { id: string } & Record<string, unknown>;
 
@@ -34,40 +29,27 @@ export async function* coqlPages(
 	api: ZohoApi,
 	options: { target: CrmTarget; query: string; limit?: number },
 ): AsyncGenerator<CoqlRow[]> {
-	const parts = readQuery(options.query);
+	const parts = splitCoqlQuery(options.query);
 	const { perCall, reachable } = coqlLimits(options.target.crmVersion);
-	const paging = coqlPaging(parts);
+	const byId = pagesById(parts);
 	const wanted = options.limit ?? Number.POSITIVE_INFINITY;
 	let read = 0;
 	let afterId: string | undefined;
 	while (read < wanted) {
 		let size = Math.min(perCall, wanted - read);
-		if (paging.kind === 'offset') {
+		if (!byId) {
 			if (read >= reachable) throw pastOffsetCeiling(reachable);
 			size = Math.min(size, reachable - read);
 		}
-		const text =
-			paging.kind === 'keyset'
-				? keysetQuery(parts, { limit: size, ...(afterId === undefined ? {} : { afterId }) })
-				: buildCoqlQuery({ ...parts, limit: size, offset: read });
-		const page = await fetchPage(api, { target: options.target, text });
+		const text = byId
+			? keysetQuery(parts, { limit: size, ...(afterId === undefined ? {} : { afterId }) })
+			: buildCoqlQuery(parts, { limit: size, offset: read });
+		const page = await fetchPage(api, { target: options.target, text, user: options.query });
 		if (page.rows.length > 0) yield page.rows;
 		read += page.rows.length;
 		afterId = page.rows[page.rows.length - 1]?.id;
 		if (!page.more || page.rows.length < size) return;
 	}
-}
-
-/** The user's query as clauses; its own LIMIT and OFFSET would fight the paging. */
-function readQuery(query: string): CoqlParts {
-	const parts = splitCoqlQuery(query);
-	if (parts.limit !== undefined || parts.offset !== undefined)
-		throw new ZohoInputError(
-			'Query',
-			'The query has a LIMIT or OFFSET of its own, but the operation pages through the rows itself.',
-			'Remove LIMIT and OFFSET from the query; use Return All, or Limit for the number of rows.',
-		);
-	return parts;
 }
 
 function pastOffsetCeiling(reachable: number): ZohoInputError {
@@ -80,7 +62,7 @@ function pastOffsetCeiling(reachable: number): ZohoInputError {
 
 async function fetchPage(
 	api: ZohoApi,
-	options: { target: CrmTarget; text: string },
+	options: { target: CrmTarget; text: string; user: string },
 ): Promise<{ rows: CoqlRow[]; more: boolean }> {
 	const { text } = options;
 	try {
@@ -97,22 +79,12 @@ async function fetchPage(
 			? { rows: answer.data, more: answer.info.more_records }
 			: { rows: [], more: false };
 	} catch (error) {
-		throw queryRefusal(error, text);
+		throw queryRefusal(error, { sent: text, user: options.user });
 	}
 }
 
-const CODE_HINTS: Record<string, string> = {
-	SYNTAX_ERROR:
-		"Check the query against COQL's grammar: select <fields> from <Module> where <criteria> order by <field>; text in single quotes, brackets around each pair of criteria beyond two.",
-	INVALID_QUERY:
-		"Check the column Zoho names: API names are case-sensitive, and a value must fit the field's type (numbers bare, text and dates quoted).",
-	LIMIT_EXCEEDED:
-		'Zoho allows 50 fields in SELECT, 25 criteria in WHERE, 50 values in IN and 10 fields in ORDER BY.',
-	DUPLICATE_DATA: 'Name each field once in ORDER BY.',
-};
-
 /** Zoho's refusal of a query, naming its code and the clause (and column or position) at fault. */
-function queryRefusal(error: unknown, text: string): unknown {
+function queryRefusal(error: unknown, query: { sent: string; user: string }): unknown {
 	if (!isZohoError(error) || error.code !== 'API_ERROR' || error.zohoCode === undefined)
 		return error;
 	const details = (error.body as { details?: Record<string, unknown> } | undefined)?.details ?? {};
@@ -121,14 +93,26 @@ function queryRefusal(error: unknown, text: string): unknown {
 		where.push(`in its ${details.clause.toUpperCase()} clause`);
 	if (typeof details.column_name === 'string') where.push(`at column ${details.column_name}`);
 	if (details.near !== undefined)
-		where.push(
-			`near '${String(details.near)}' (line ${String(details.line ?? 1)}, column ${String(details.column ?? '?')})`,
-		);
+		where.push(`near '${String(details.near)}' ${nearWhere(details, query)}`);
 	if (details.limit !== undefined) where.push(`(limit ${String(details.limit)})`);
 	const said = error.zohoMessage ? `: ${error.zohoMessage}` : '';
 	return restateApiError(error, {
 		message: `Zoho refused the COQL query (${error.zohoCode})${where.length > 0 ? ` ${where.join(' ')}` : ''}${said}.`,
 		field: 'Query',
-		hint: `${CODE_HINTS[error.zohoCode] ?? "Check the query against Zoho's message."} Sent: ${text}`,
+		hint: `${zohoHint(error.zohoCode, 'coql') ?? "Check the query against Zoho's message."} Sent: ${query.sent}`,
 	});
+}
+
+/** Zoho counts lines and columns in the query the node sent; the user wants them in their own. */
+function nearWhere(
+	details: Record<string, unknown>,
+	query: { sent: string; user: string },
+): string {
+	const line = Number(details.line ?? 1);
+	const column = Number(details.column);
+	if (!Number.isInteger(line) || !Number.isInteger(column)) return '';
+	const at = userPosition(query, { line, column });
+	return at === undefined
+		? '(in what the node adds to page the query)'
+		: `(line ${at.line}, column ${at.column} of the query)`;
 }

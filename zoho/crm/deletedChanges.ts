@@ -6,7 +6,6 @@
  * Nothing here keeps state: the caller stores the returned watermark once the read succeeded.
  */
 import type { ZohoApi } from '../api/zohoApi';
-import { forEachOf } from '../forEachOf';
 import { deletedRecordPages, type DeletedRecord } from './deletedRecords';
 import type { ModuleTarget } from './module';
 import { advanceWatermark, type Watermark } from './watermark';
@@ -18,16 +17,10 @@ export async function readDeletions(
 ): Promise<{ records: DeletedRecord[]; next: Watermark }> {
 	const { watermark } = options;
 	const newestFirst: DeletedRecord[] = [];
-	await forEachOf(
-		deletedRecordPages(api, {
-			target: options.target,
-			// The watermark second itself is read again: more may have been deleted in it since.
-			since: new Date((watermark.second - 1) * 1000),
-		}),
-		(page) => {
-			newestFirst.push(...page);
-		},
-	);
+	// The watermark second itself is read again: more may have been deleted in it since.
+	const since = new Date((watermark.second - 1) * 1000);
+	for await (const page of deletedRecordPages(api, { target: options.target, since }))
+		newestFirst.push(...page);
 	const step = advanceWatermark(watermark, {
 		records: newestFirst.reverse(),
 		field: 'deleted_time',
@@ -41,11 +34,10 @@ export async function readRecentDeletions(
 	options: { target: ModuleTarget; count: number },
 ): Promise<DeletedRecord[]> {
 	const records: DeletedRecord[] = [];
-	await forEachOf(
-		deletedRecordPages(api, { target: options.target, limit: options.count }),
-		(page) => {
-			records.push(...page);
-		},
-	);
+	for await (const page of deletedRecordPages(api, {
+		target: options.target,
+		limit: options.count,
+	}))
+		records.push(...page);
 	return records;
 }

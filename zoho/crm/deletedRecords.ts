@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { ZohoApi } from '../api/zohoApi';
 import { ZohoInputError } from '../errors';
+import { zohoTime } from '../formats';
 import { checkModuleName, type ModuleTarget } from './module';
 
 export const DELETED_TYPES = ['all', 'recycle', 'permanent'] as const;
@@ -49,7 +50,7 @@ export function deletedRecordsRequest(options: {
 				'The time is not a valid date.',
 				'Give a date and time, e.g. 2026-01-31T09:00:00Z.',
 			);
-		headers['If-Modified-Since'] = `${options.since.toISOString().slice(0, 19)}+00:00`;
+		headers['If-Modified-Since'] = zohoTime(options.since);
 	}
 	return {
 		path: `/${options.module}/deleted`,
@@ -86,7 +87,6 @@ export const deletedRecordsAnswerSchema = z
 			.passthrough(),
 	})
 	.passthrough();
-export type DeletedRecordsAnswer = z.infer<typeof deletedRecordsAnswerSchema>;
 
 /**
  * A module's deleted records, newest deletion first, a page at a time, read to the end or

@@ -9,7 +9,7 @@
 import type { ZohoApi } from '../api/zohoApi';
 import type { Clock } from '../clock';
 import { isZohoError, ZohoApiError, ZohoInputError } from '../errors';
-import type { FieldEntry } from '../schemas';
+import type { FieldEntry } from './metadata';
 import { fetchFields } from './metadata';
 import type { ModuleTarget } from './module';
 

@@ -2,14 +2,66 @@
  * The org's CRM/Bigin modules and fields, for the module picker and the field mapper:
  * custom modules and fields have API names the org chose, so they are read, never listed here.
  */
+import { z } from 'zod';
 import type { ZohoApi } from '../api/zohoApi';
-import {
-	fieldsAnswerSchema,
-	modulesAnswerSchema,
-	type FieldEntry,
-	type ModuleEntry,
-} from '../schemas';
 import type { CrmTarget } from './module';
+
+/** `GET /crm/{v}/settings/modules` (Bigin: /bigin/v2/settings/modules). */
+export const modulesAnswerSchema = z
+	.object({
+		modules: z.array(
+			z
+				.object({
+					api_name: z.string(),
+					module_name: z.string().optional(),
+					singular_label: z.string().optional(),
+					plural_label: z.string().optional(),
+					api_supported: z.boolean().optional(),
+					creatable: z.boolean().optional(),
+					editable: z.boolean().optional(),
+					deletable: z.boolean().optional(),
+					viewable: z.boolean().optional(),
+					/** default, custom, static_subform, field_tracker, webtab_link … (modules.json getModules). */
+					generated_type: z.string().optional(),
+					/** visible, user_hidden, system_hidden … */
+					status: z.string().optional(),
+				})
+				.passthrough(),
+		),
+	})
+	.passthrough();
+export type ModuleEntry = z.infer<typeof modulesAnswerSchema>['modules'][number];
+
+/** `GET /crm/{v}/settings/fields?module=…`. */
+export const fieldsAnswerSchema = z
+	.object({
+		fields: z.array(
+			z
+				.object({
+					api_name: z.string(),
+					field_label: z.string().optional(),
+					data_type: z.string().optional(),
+					/** The value's JSON type: string, integer, double, boolean, jsonobject, jsonarray. */
+					json_type: z.string().optional(),
+					/** Whether the API may set the field on create and on update (fields.json getFields). */
+					operation_type: z
+						.object({ api_create: z.boolean().optional(), api_update: z.boolean().optional() })
+						.passthrough()
+						.optional(),
+					system_mandatory: z.boolean().optional(),
+					read_only: z.boolean().optional(),
+					visible: z.boolean().optional(),
+					length: z.number().optional(),
+					unique: z.union([z.boolean(), z.object({}).passthrough()]).optional(),
+					pick_list_values: z
+						.array(z.object({ display_value: z.string(), actual_value: z.string() }).passthrough())
+						.optional(),
+				})
+				.passthrough(),
+		),
+	})
+	.passthrough();
+export type FieldEntry = z.infer<typeof fieldsAnswerSchema>['fields'][number];
 
 /**
  * Zoho's system-defined duplicate check fields, which upsert uses besides the unique

@@ -12,7 +12,10 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
+import { zohoHint } from '../api/hints';
 import { ZohoApiError, ZohoInputError, ZohoTransportError } from '../errors';
+import { answerEntrySchema } from '../schemas';
+import { ZOHO_ID, zohoTime } from '../formats';
 import { checkModuleName, isApiName } from './module';
 
 export const HOUR_MS = 60 * 60 * 1000;
@@ -27,12 +30,14 @@ export const MAX_CONDITION_FIELDS = 10;
 export const EXPIRY_SAFETY_MS = 10 * 60 * 1000;
 
 export type WatchEvent = 'create' | 'edit' | 'delete';
+
+/** Zoho keeps a channel id as a long (19 digits at most). */
 const CHANNEL_ID = /^\d{1,19}$/;
 /** Channel ids from channelIdFor: 16 digits, below 2^53 so JSON numbers keep them exact. */
 const CHANNEL_ID_BASE = 1_000_000_000_000_000;
 
 const idSchema = z
-	.union([z.string().regex(CHANNEL_ID), z.number().int().positive()])
+	.union([z.string().regex(ZOHO_ID), z.number().int().positive()])
 	.transform(String);
 
 /** The callback Zoho POSTs to the notify URL. */
@@ -54,17 +59,8 @@ export const callbackSchema = z
 	.passthrough();
 export type NotificationCallback = z.infer<typeof callbackSchema>;
 
-const watchEntrySchema = z
-	.object({
-		code: z.string(),
-		status: z.string(),
-		message: z.string().optional(),
-		details: z.record(z.unknown()).optional(),
-	})
-	.passthrough();
-
 /** Answer of POST, PUT, PATCH and DELETE: one entry per `watch` element. */
-export const watchAnswerSchema = z.object({ watch: z.array(watchEntrySchema) }).passthrough();
+export const watchAnswerSchema = z.object({ watch: z.array(answerEntrySchema) }).passthrough();
 
 const subscribedSchema = z
 	.object({
@@ -168,11 +164,6 @@ function conditionOf(module: string, condition: FieldCondition): Record<string, 
 	};
 }
 
-/** `2026-11-30T09:00:00+00:00`: whole seconds with an offset, as Zoho writes times. */
-export function zohoTime(ms: number): string {
-	return `${new Date(ms).toISOString().slice(0, 19)}+00:00`;
-}
-
 /** The longest expiry Zoho grants through an API version: a day on v2–v3, a week from v4. */
 export function maxChannelLifetimeMs(crmVersion: string): number {
 	const major = Number.parseInt(crmVersion.replace(/^v/i, ''), 10);
@@ -194,13 +185,6 @@ export function renewalDue(options: {
 	crmVersion: string;
 }): boolean {
 	return options.expiresAt - options.zohoNow < maxChannelLifetimeMs(options.crmVersion) / 2;
-}
-
-/** Zoho's time from an answer's `Date` header (whole seconds), or undefined without one. */
-export function zohoTimeFrom(dateHeader: string | undefined): number | undefined {
-	if (dateHeader === undefined) return undefined;
-	const ms = Date.parse(dateHeader);
-	return Number.isNaN(ms) ? undefined : ms;
 }
 
 /**
@@ -290,20 +274,15 @@ export function enabledChannels(body: unknown): EnabledChannel[] {
 }
 
 /** Zoho's refusal of one `watch` element: its code, the field it names, and what to do. */
-export function watchRefusal(entry: z.infer<typeof watchEntrySchema>): ZohoApiError {
+export function watchRefusal(entry: z.infer<typeof answerEntrySchema>): ZohoApiError {
 	const field = typeof entry.details?.api_name === 'string' ? entry.details.api_name : undefined;
-	const hints: Record<string, string> = {
-		NOT_SUBSCRIBED: 'Zoho no longer has this channel; the trigger enables it again.',
-		MANDATORY_NOT_FOUND: `Zoho misses ${field ?? 'a required key'} in the channel request.`,
-		INVALID_DATA: `Zoho finds ${field ?? 'a value'} of the channel request invalid; check the module, events and fields to watch.`,
-	};
 	return new ZohoApiError(
 		'API_ERROR',
 		`Zoho refused the notification channel: ${entry.message ?? entry.code} (${entry.code}).`,
 		{
 			zohoCode: entry.code,
 			...(entry.message === undefined ? {} : { zohoMessage: entry.message }),
-			hint: hints[entry.code] ?? 'Check the module, events and fields to watch of the trigger.',
+			hint: `${field ? `Zoho names ${field} of the channel request. ` : ''}${zohoHint(entry.code, 'channel') ?? 'Check the module, events and fields to watch of the trigger.'}`,
 		},
 	);
 }

@@ -10,6 +10,7 @@
  * same second cannot be told apart (its time is the same) and is not emitted twice.
  */
 import { ZohoTransportError } from '../errors';
+import { zohoTime } from '../formats';
 
 export type TriggerEvent = 'createdOrUpdated' | 'created';
 
@@ -53,7 +54,7 @@ export function readWatermark(value: unknown): Watermark | undefined {
  * again. ISO 8601 with offset, as Zoho writes its own times.
  */
 export function modifiedSinceHeader(watermark: Watermark): string {
-	return `${new Date((watermark.second - 1) * 1000).toISOString().slice(0, 19)}+00:00`;
+	return zohoTime((watermark.second - 1) * 1000);
 }
 
 /**

@@ -4,8 +4,11 @@
  * functions check records, cut batches, build calls and map answers back to records;
  * `writeRecords` sends the batches through the API client a few at a time.
  */
+import { z } from 'zod';
 import type { ApiRequest, ZohoApi } from '../api/zohoApi';
+import { zohoHint } from '../api/hints';
 import { parseJsonBody } from '../json';
+import { ZOHO_ID } from '../formats';
 import {
 	ZohoAbortError,
 	ZohoApiError,
@@ -15,16 +18,20 @@ import {
 	type ZohoError,
 } from '../errors';
 import { mapConcurrently } from '../mapConcurrently';
-import { writeAnswerSchema, type WriteEntry } from '../schemas';
+import { answerEntrySchema } from '../schemas';
 import { describeUrl } from '../secrets';
 import { isApiName, type ModuleTarget } from './module';
 
 export type RecordWriteOperation = 'create' | 'update' | 'upsert' | 'delete';
+
+/** One entry of a CRM/Bigin write answer: a record's result, in the order the records were sent. */
+export type WriteEntry = z.infer<typeof answerEntrySchema>;
+
+/** Answer of insert, update, upsert and delete: `{data: [one entry per record]}` (HTTP 200/201, 207, or 400 when none succeeded). */
+export const writeAnswerSchema = z.object({ data: z.array(answerEntrySchema) }).passthrough();
+
 /** Automation a write may run (record.json createRecords/upsertRecords `trigger` items). */
 export type WriteTrigger = 'workflow' | 'approval' | 'blueprint' | 'pathfinder' | 'orchestration';
-
-/** Zoho's cap on records (or ids) per write call. */
-export const MAX_RECORDS_PER_WRITE = 100;
 export const WRITE_TRIGGERS: readonly WriteTrigger[] = [
 	'workflow',
 	'approval',
@@ -32,9 +39,11 @@ export const WRITE_TRIGGERS: readonly WriteTrigger[] = [
 	'pathfinder',
 	'orchestration',
 ];
+
+/** Zoho's cap on records (or ids) per write call. */
+export const MAX_RECORDS_PER_WRITE = 100;
 /** Zoho's longest text field (multi-line, large) holds 32,000 characters. */
 const MAX_FIELD_VALUE_LENGTH = 32_000;
-const RECORD_ID = /^\d{1,25}$/;
 
 /** A record to insert, update or upsert, or a record id to delete. */
 export type WritePayload = Record<string, unknown> | string;
@@ -107,7 +116,7 @@ function checkRecordId(value: unknown): string {
 		);
 	}
 	const id = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
-	if (typeof id !== 'string' || !RECORD_ID.test(id.trim())) {
+	if (typeof id !== 'string' || !ZOHO_ID.test(id.trim())) {
 		throw new ZohoInputError(
 			'Record ID',
 			`The record id must be Zoho's numeric record id (got ${describeType(value)}).`,
@@ -201,29 +210,16 @@ export function mapWriteAnswer(options: {
 	);
 }
 
-const REFUSAL_HINTS: Record<string, string> = {
-	MANDATORY_NOT_FOUND:
-		"Map the mandatory field Zoho names. A module's layout can make fields mandatory that its field list does not mark (Zoho: Setup → Modules and Fields → the layout).",
-	INVALID_DATA:
-		'Check the value of the field Zoho names against its type and length, or the record id.',
-	DUPLICATE_DATA:
-		'Another record already has this unique value: use Create or Update (upsert) to update it, or change the value.',
-	MULTIPLE_OR_MULTI_ERRORS: 'Correct each field Zoho names.',
-	ID_ALREADY_DELETED: 'The record was already deleted.',
-	INVALID_MODULE: 'Check the Module: pick it from the list.',
-	NO_PERMISSION: 'The Zoho user behind the refresh token may not change this record.',
-};
-
 /** The field a per-record problem names: `api_name` (v8 answers), or `param_name`. */
 function fieldOf(details: unknown): string | undefined {
-	if (typeof details !== 'object' || details === null) return undefined;
-	const { api_name: apiName, param_name: paramName } = details as Record<string, unknown>;
-	if (typeof apiName === 'string') return apiName;
-	return typeof paramName === 'string' ? paramName : undefined;
+	const { api_name: apiName, param_name: paramName } = (details ?? {}) as Record<string, unknown>;
+	return [apiName, paramName].find((name): name is string => typeof name === 'string');
 }
 
+type Problem = { code: string; message?: string; details?: unknown };
+
 /** One problem of a record in words: code, Zoho's message, the field, and the record it duplicates. */
-function describeProblem(problem: { code: string; message?: string; details?: unknown }): string {
+function describeProblem(problem: Problem): string {
 	const field = fieldOf(problem.details);
 	const duplicate = (problem.details as { duplicate_record?: { id?: unknown } } | undefined)
 		?.duplicate_record?.id;
@@ -239,17 +235,10 @@ function describeProblem(problem: { code: string; message?: string; details?: un
  * Zoho's per-record problems: one, or MULTIPLE_OR_MULTI_ERRORS with `details.errors[]`
  * (record.json upsertRecords `MultipleOrMultiErrorsError`).
  */
-function problemsOf(
-	entry: WriteEntry,
-): Array<{ code: string; message?: string; details?: unknown }> {
+function problemsOf(entry: WriteEntry): Problem[] {
 	const errors = (entry.details as { errors?: unknown } | undefined)?.errors;
 	if (entry.code !== 'MULTIPLE_OR_MULTI_ERRORS' || !Array.isArray(errors)) return [entry];
-	return errors.filter(
-		(error): error is { code: string; message?: string; details?: unknown } =>
-			typeof error === 'object' &&
-			error !== null &&
-			typeof (error as { code?: unknown }).code === 'string',
-	);
+	return errors.filter((error): error is Problem => typeof (error as Problem)?.code === 'string');
 }
 
 function refusalError(options: {
@@ -264,9 +253,7 @@ function refusalError(options: {
 		problems.length > 1 || entry.code === 'MULTIPLE_OR_MULTI_ERRORS'
 			? `Zoho refused the record: ${entry.code}${entry.message ? ` (${entry.message})` : ''}: ${problems.map(describeProblem).join('; ')}.`
 			: `Zoho refused the record: ${describeProblem(entry)}.`;
-	const hints = [...new Set(problems.map((problem) => REFUSAL_HINTS[problem.code]))].filter(
-		(hint): hint is string => hint !== undefined,
-	);
+	const hints = new Set(problems.map((problem) => zohoHint(problem.code, 'record')));
 	return new ZohoApiError('RECORD_REFUSED', message, {
 		zohoCode: entry.code,
 		zohoMessage: entry.message,
@@ -275,9 +262,8 @@ function refusalError(options: {
 		url: options.url,
 		body: entry,
 		hint:
-			hints.length > 0
-				? hints.join(' ')
-				: "Correct the record according to Zoho's code and message.",
+			[...hints].filter(Boolean).join(' ') ||
+			"Correct the record according to Zoho's code and message.",
 	});
 }
 

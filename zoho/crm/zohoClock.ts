@@ -4,7 +4,7 @@
  * Zoho's clock, so renewal is decided on it, whatever this host's clock says.
  */
 import type { Clock } from '../clock';
-import { zohoTimeFrom } from './notifications';
+import { zohoTimeFrom } from '../formats';
 
 export class ZohoClock {
 	/** Zoho's time minus ours, from the last answer with a Date header. */

@@ -10,6 +10,7 @@
  * `ZOHO_TOKEN_STORE_PREFIX` changes the key prefix (default `zoho-oauth:`).
  */
 import { ZohoInputError } from '../errors';
+import { commaList } from '../formats';
 
 export const DEFAULT_KEY_PREFIX = 'zoho-oauth:';
 const VARIABLE = 'ZOHO_TOKEN_STORE';
@@ -91,9 +92,7 @@ function fromUrl(text: string): RedisConnection {
 function fromQueueSettings(env: Env): RedisConnection {
 	const clusterNodes = (env.QUEUE_BULL_REDIS_CLUSTER_NODES ?? '').trim();
 	const nodes = clusterNodes
-		? clusterNodes
-				.split(',')
-				.map((entry) => hostPort(entry.trim(), 'QUEUE_BULL_REDIS_CLUSTER_NODES'))
+		? commaList(clusterNodes).map((entry) => hostPort(entry, 'QUEUE_BULL_REDIS_CLUSTER_NODES'))
 		: [
 				{
 					host: (env.QUEUE_BULL_REDIS_HOST ?? '').trim() || 'localhost',

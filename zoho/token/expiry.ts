@@ -2,8 +2,6 @@
  * Token lifetime arithmetic: pure functions of `now`, so every rule is testable
  * without waiting.
  */
-import type { TokenSuccessBody } from '../schemas';
-
 export const DEFAULT_EARLY_REFRESH_MS = 5 * 60_000;
 const DEFAULT_LIFETIME_S = 3600;
 /** Zoho access tokens live an hour; anything claiming more than a day is not trusted. */
@@ -21,7 +19,8 @@ export interface TokenTimes {
  * (whose sibling `expires_in` is in milliseconds), caps at one day.
  */
 export function lifetimeSeconds(
-	body: Pick<TokenSuccessBody, 'expires_in' | 'expires_in_sec'>,
+	/** The token answer's lifetime fields (tokenSuccessSchema). */
+	body: { expires_in?: number; expires_in_sec?: number },
 ): number {
 	let seconds = body.expires_in_sec ?? body.expires_in ?? DEFAULT_LIFETIME_S;
 	if (

@@ -3,18 +3,13 @@
  * revoke. Every answer is validated; an HTTP 200 carrying `error` is an error.
  */
 import type { Dispatcher } from 'undici';
+import { z } from 'zod';
 
 import { systemClock, type Clock } from '../clock';
 import { defaultApiDomain } from '../dataCentres';
 import { isZohoError, ZohoAuthError, ZohoTransportError } from '../errors';
 import type { AccessToken, GrantExchangeResult } from './accessToken';
 import { lifetimeSeconds, tokenTimes } from './expiry';
-import {
-	revokeAnswerSchema,
-	tokenErrorSchema,
-	tokenSuccessSchema,
-	type TokenSuccessBody,
-} from '../schemas';
 import { parseJsonBody } from '../json';
 import { excerpt, redact } from '../secrets';
 import { tokenEndpointError, type TokenOperation } from './tokenErrors';
@@ -245,6 +240,37 @@ export class ZohoTokenClient {
 		}
 	}
 }
+
+/** Successful answer of POST /oauth/v2/token (refresh or grant-code exchange). */
+const tokenSuccessSchema = z
+	.object({
+		access_token: z.string().min(1),
+		refresh_token: z.string().min(1).optional(),
+		api_domain: z.string().url().optional(),
+		token_type: z.string().optional(),
+		expires_in: z.number().nonnegative().optional(),
+		/** Older answers: lifetime in seconds, with `expires_in` then in milliseconds. */
+		expires_in_sec: z.number().nonnegative().optional(),
+		scope: z.string().optional(),
+		id_token: z.string().optional(),
+	})
+	.passthrough();
+type TokenSuccessBody = z.infer<typeof tokenSuccessSchema>;
+
+/** Zoho's token errors, which arrive with HTTP 200. */
+const tokenErrorSchema = z
+	.object({
+		error: z.string().min(1),
+		error_description: z.string().optional(),
+	})
+	.passthrough();
+
+const revokeAnswerSchema = z
+	.object({
+		status: z.string().optional(),
+		error: z.string().optional(),
+	})
+	.passthrough();
 
 /** The request may have reached Zoho and done its work, but no usable answer came back. */
 function isAnswerLost(error: unknown): error is ZohoTransportError {

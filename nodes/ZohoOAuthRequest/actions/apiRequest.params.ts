@@ -6,6 +6,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { isServiceId, SERVICES, type ServiceId } from '../../../zoho/api/services';
 import { ZohoInputError } from '../../../zoho/errors';
+import { commaList } from '../../../zoho/formats';
 import type { HttpMethod } from '../../../zoho/http/transport';
 import {
 	itemParams,
@@ -233,10 +234,7 @@ function readOptions(raw: IDataObject): RequestOptions {
 		splitIntoItems: raw.splitIntoItems === true,
 		fullResponse: raw.fullResponse === true,
 		timeoutMs: timeoutOption(raw.timeout),
-		allowedHosts: String(raw.allowedHosts ?? '')
-			.split(',')
-			.map((host) => host.trim())
-			.filter(Boolean),
+		allowedHosts: commaList(raw.allowedHosts),
 		retryNonIdempotent: raw.retryNonIdempotent === true,
 	};
 }

@@ -18,7 +18,7 @@ import { bulkExportPages, type BulkExportPage } from '../../../zoho/crm/bulkRead
 import { fetchFields } from '../../../zoho/crm/metadata';
 import type { ModuleTarget } from '../../../zoho/crm/module';
 import { fieldTypeSchema, type FieldType } from '../../../zoho/crm/recordValues';
-import { forEachOf } from '../../../zoho/forEachOf';
+import { commaList } from '../../../zoho/formats';
 import {
 	itemParams,
 	parseJsonParam,
@@ -78,7 +78,7 @@ async function recordItems(options: {
 	const { access, settings } = options;
 	let fields: FieldType[] | undefined;
 	const items: INodeExecutionData[] = [];
-	await forEachOf(options.pages, async (page) => {
+	for await (const page of options.pages) {
 		// Asked once the first job is done: Zoho's refusal of the job is the more telling error.
 		fields ??= fieldTypeSchema
 			.array()
@@ -86,10 +86,8 @@ async function recordItems(options: {
 				await fetchFields({ api: access, target: settings.target, module: settings.target.module }),
 			);
 		const batches = readBulkReadFile(page.zip, { fields, signal: access.options.signal });
-		await forEachOf(batches, (batch) => {
-			for (const json of batch) items.push({ json });
-		});
-	});
+		for await (const batch of batches) for (const json of batch) items.push({ json });
+	}
 	return items;
 }
 
@@ -102,7 +100,7 @@ async function fileItems(options: {
 	const { ctx, settings } = options;
 	const { module } = settings.target;
 	const items: INodeExecutionData[] = [];
-	await forEachOf(options.pages, async ({ job, result, zip }) => {
+	for await (const { job, result, zip } of options.pages) {
 		const file = await ctx.helpers.prepareBinaryData(
 			bulkReadCsv(zip),
 			`${module}-page-${result.page}.csv`,
@@ -116,7 +114,7 @@ async function fileItems(options: {
 			jobId: job.id,
 		};
 		items.push({ json, binary: { [settings.binaryPropertyName]: file } });
-	});
+	}
 	return items;
 }
 
@@ -127,7 +125,8 @@ function readSettings(param: ParamReader): ExportSettings {
 	const cvid = text(filters.customViewId);
 	const request = {
 		module: target.module,
-		fields: readFields(param('fields', [])),
+		// The picked fields, or an expression's list or comma-separated text.
+		fields: commaList(param('fields', [])),
 		...readCriteria(filters),
 		...(cvid === '' ? {} : { cvid }),
 	};
@@ -157,15 +156,9 @@ function readCriteria(filters: IDataObject): { criteria?: BulkReadCriteria } {
 	const raw = filters.criteriaJson;
 	const json = typeof raw === 'string' ? parseJsonParam(raw, 'Criteria (JSON)') : raw;
 	const own = json === undefined || json === null ? undefined : criteriaFromZohoJson(json);
-	if (range && own) return { criteria: { operator: 'and', criteria: [range, own] } };
+	if (range && own) return { criteria: { group_operator: 'and', group: [range, own] } };
 	const criteria = range ?? own;
 	return criteria ? { criteria } : {};
-}
-
-/** The picked fields, or an expression's list or comma-separated text. */
-function readFields(raw: unknown): string[] {
-	const list = Array.isArray(raw) ? (raw as unknown[]) : text(raw).split(',');
-	return list.map(text).filter((name) => name !== '');
 }
 
 function optionalDate(value: unknown, key: 'from' | 'to'): { from?: Date; to?: Date } {

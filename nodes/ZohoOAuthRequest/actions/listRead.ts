@@ -4,7 +4,6 @@
  */
 import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { forEachOf } from '../../../zoho/forEachOf';
 import { positiveInteger, timeoutOption, type ParamReader } from '../../shared/parameters';
 import { timeoutProperty } from '../../shared/timeout.description';
 
@@ -56,8 +55,7 @@ export async function pageItems(
 	pages: AsyncIterable<readonly object[]>,
 ): Promise<INodeExecutionData[]> {
 	const items: INodeExecutionData[] = [];
-	await forEachOf(pages, (records) => {
+	for await (const records of pages)
 		for (const json of records) items.push({ json: json as IDataObject });
-	});
 	return items;
 }

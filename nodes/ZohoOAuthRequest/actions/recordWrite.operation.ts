@@ -15,12 +15,13 @@ import {
 	WRITE_TRIGGERS,
 	type RecordOutcome,
 	type RecordWriteOperation,
+	type WriteEntry,
 	type WritePayload,
 	type WriteSettings,
 	type WriteTrigger,
 } from '../../../zoho/crm/writes';
 import { ZohoInputError, type ZohoError } from '../../../zoho/errors';
-import type { WriteEntry } from '../../../zoho/schemas';
+import { commaList } from '../../../zoho/formats';
 import type { NodeCredentials } from '../../shared/credentialSource';
 import { toNodeError } from '../../shared/nodeErrors';
 import {
@@ -190,10 +191,7 @@ function readDuplicateCheckFields(ctx: IExecuteFunctions): { duplicateCheckField
 	const fields =
 		ctx.getNodeParameter('recordSource', 0, 'mapper') === 'mapper'
 			? (ctx.getNodeParameter('columns.matchingColumns', 0, []) as string[])
-			: text(ctx.getNodeParameter('duplicateCheckFields', 0, ''))
-					.split(',')
-					.map((field) => field.trim())
-					.filter(Boolean);
+			: commaList(ctx.getNodeParameter('duplicateCheckFields', 0, ''));
 	return fields.length > 0 ? { duplicateCheckFields: fields } : {};
 }
 

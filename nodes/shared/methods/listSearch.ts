@@ -10,7 +10,7 @@ import {
 	fetchWritableModules,
 	moduleLabel,
 } from '../../../zoho/crm/metadata';
-import type { ModuleEntry } from '../../../zoho/schemas';
+import type { ModuleEntry } from '../../../zoho/crm/metadata';
 import { editorCall, editorMethod } from './editorCall';
 
 type ModuleSearch = (

@@ -11,7 +11,7 @@ import type {
 } from 'n8n-workflow';
 
 import { fetchFields, isDuplicateCheckField, isWritableField } from '../../../zoho/crm/metadata';
-import type { FieldEntry } from '../../../zoho/schemas';
+import type { FieldEntry } from '../../../zoho/crm/metadata';
 import { nodeParams, readModule } from '../parameters';
 import { editorCall, editorMethod } from './editorCall';
 
