@@ -4,7 +4,9 @@
  * `/webhook-test/…` (Listen for test event) and calls the node's `webhook()`; activation
  * runs `webhookMethods` (`checkExists`, then `create` when it says no) and `trigger()`;
  * deactivation calls the trigger's close function and `delete`. One workflow object for
- * the runner's life, so static data persists as n8n keeps it between executions.
+ * the runner's life, so static data persists as n8n keeps it between executions. As in
+ * n8n, `delete` runs in mode 'internal', and a test run's webhooks run on a workflow
+ * object of their own that is not active (n8n's test-webhooks.ts).
  *
  *   const trigger = await startWebhookTrigger({ workflow, node: 'Zoho', nodeTypes, credentialTypes, credentials });
  *   await trigger.activate();               // webhooks first, then trigger(), as n8n 1.x does
@@ -28,7 +30,7 @@ import type {
 	WorkflowActivateMode,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { UserError } from 'n8n-workflow';
+import { UserError, Workflow } from 'n8n-workflow';
 
 import { activation, type ActivationOptions } from './activation';
 import { createAdditionalData, runWorkflow, type RunWorkflowResult } from './runWorkflow';
@@ -82,7 +84,20 @@ export interface WebhookTrigger {
 let executionCounter = 0;
 
 export async function startWebhookTrigger(options: WebhookTriggerOptions): Promise<WebhookTrigger> {
-	const { credentialsHelper, workflow, workflowData, node, nodeType } = activation(options);
+	const { credentialsHelper, nodeTypes, workflow, workflowData, node, nodeType } =
+		activation(options);
+	// n8n's active-workflow manager builds the workflow active; its test webhooks, inactive.
+	workflow.active = true;
+	const testWorkflow = new Workflow({
+		id: workflowData.id,
+		name: workflowData.name,
+		nodes: structuredClone(workflowData.nodes),
+		connections: workflowData.connections,
+		settings: workflowData.settings,
+		active: false,
+		nodeTypes,
+		staticData: {},
+	});
 	const description = nodeType.description.webhooks?.[0];
 	const hooks = nodeType.webhookMethods?.[description?.name ?? 'default'];
 	if (!description || !hooks || !nodeType.webhook || !nodeType.trigger)
@@ -144,14 +159,16 @@ export async function startWebhookTrigger(options: WebhookTriggerOptions): Promi
 		method: 'checkExists' | 'create' | 'delete',
 		test: boolean,
 	): Promise<boolean> => {
-		const mode: WorkflowExecuteMode = test ? 'manual' : 'trigger';
+		// n8n removes webhooks, a test run's too, in mode 'internal' at an 'update'.
+		const removing = method === 'delete';
+		const mode: WorkflowExecuteMode = removing ? 'internal' : test ? 'manual' : 'trigger';
 		const data = additionalData(mode);
 		const context = new HookContext(
-			workflow,
+			test ? testWorkflow : workflow,
 			node,
 			data,
 			mode,
-			test ? 'manual' : 'activate',
+			removing ? 'update' : test ? 'manual' : 'activate',
 			webhookData(test, data),
 		);
 		const hook = hooks[method];
@@ -179,7 +196,7 @@ export async function startWebhookTrigger(options: WebhookTriggerOptions): Promi
 			httpResponse: res as never,
 		});
 		const context = new WebhookContext(
-			workflow,
+			test ? testWorkflow : workflow,
 			node,
 			data,
 			mode,

@@ -30,7 +30,10 @@ interface Hook {
 
 async function hook(ctx: IHookFunctions): Promise<Hook> {
 	const settings = readInstantSettings(ctx);
-	const test = ctx.getMode() === 'manual';
+	// n8n removes a test run's webhook in mode 'internal', as an active workflow's, but on the
+	// inactive workflow it runs test webhooks on: by the mode alone the production channel
+	// would be disabled and the test one left open for Zoho's hour.
+	const test = ctx.getMode() === 'manual' || !ctx.getWorkflow().active;
 	const notifyUrl = ctx.getNodeWebhookUrl('default');
 	if (notifyUrl === undefined)
 		throw new ZohoInputError(

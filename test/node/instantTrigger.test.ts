@@ -498,6 +498,34 @@ describe('Zoho OAuth Instant Trigger', () => {
 		expect(trigger.executions).toEqual([]);
 	});
 
+	it('a test run while the workflow is active disables its own channel only: the production one stays and delivers', async () => {
+		const { trigger } = await instant({ module: byName('Sales_Orders'), fields: 'Subject' });
+		const atUrl = (prefix: string) =>
+			channelsOf().filter((channel) => channel.notifyUrl.startsWith(prefix));
+		const production = () => atUrl(`${trigger.webhookBaseUrl}/`);
+		const test = () => atUrl(`${trigger.webhookBaseUrl}-test/`);
+		await activated(trigger, 'Sales_Orders');
+		const [enabled] = production();
+		expect(production()).toHaveLength(1);
+		const listening = trigger.listenForTestEvent();
+		await eventually(() => test().length === 1, 10_000);
+		expect(test()[0]?.channelId).not.toBe(enabled?.channelId);
+		const first = zoho.create('Sales_Orders', { Subject: 'Test event' });
+		const result = await listening;
+		expect(result.outputs.Zoho?.[0]?.map((item) => item.json)).toEqual([
+			expect.objectContaining({ id: first, _operation: 'created' }),
+		]);
+		expect(test()).toEqual([]);
+		expect(production().map((channel) => channel.channelId)).toEqual([enabled?.channelId]);
+		// The active workflow had the test event too, and has the next one.
+		const second = zoho.create('Sales_Orders', { Subject: 'After the test run' });
+		await executions(trigger, 2);
+		expect(trigger.executions.map((items) => jsons(items).map((item) => item.id))).toEqual([
+			[first],
+			[second],
+		]);
+	});
+
 	it('with Fields to Watch and Include Changed Values, runs only for edits of those fields, with what changed', async () => {
 		const { trigger } = await instant({
 			module: byName('Contacts'),
