@@ -20,7 +20,6 @@ import type { ModuleTarget } from '../../../zoho/crm/module';
 import { fieldTypeSchema, type FieldType } from '../../../zoho/crm/recordValues';
 import { commaList } from '../../../zoho/formats';
 import {
-	itemParams,
 	parseJsonParam,
 	positiveInteger,
 	readModule,
@@ -53,8 +52,8 @@ interface ExportSettings {
 }
 
 export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
-	const { ctx, itemIndex, runtime } = input;
-	const settings = readSettings(itemParams(ctx, itemIndex));
+	const { ctx, param, runtime } = input;
+	const settings = readSettings(param);
 	const credentials = await input.credentials.read();
 	const access = zohoApi(input, { credentials, timeoutMs: settings.timeoutMs });
 	const pages = bulkExportPages(access, {
