@@ -87,23 +87,18 @@ export function maxConcurrencyOption(raw: unknown): number {
 		: positiveInteger(raw, 'Max Concurrent Requests');
 }
 
-/** Parses a JSON parameter typed by the user; an empty string means "nothing". */
-export function parseJsonParam(raw: string, field: string): unknown {
+/** A JSON parameter: text the user typed is parsed (empty: undefined); an expression's value is taken as it is. */
+export function parseJsonParam(raw: unknown, field: string): unknown {
+	if (typeof raw !== 'string') return raw;
 	if (!raw.trim()) return undefined;
-	const parsed = tryJson(raw);
-	if ('value' in parsed) return parsed.value;
-	throw new ZohoInputError(
-		field,
-		`${field} is not valid JSON (${parsed.reason}).`,
-		'Check quotes, commas and brackets, e.g. { "data": [ { "Last_Name": "Smith" } ] }.',
-	);
-}
-
-function tryJson(raw: string): { value: unknown } | { reason: string } {
 	try {
-		return { value: JSON.parse(raw) as unknown };
+		return JSON.parse(raw) as unknown;
 	} catch (error) {
-		return { reason: error instanceof Error ? error.message : String(error) };
+		throw new ZohoInputError(
+			field,
+			`${field} is not valid JSON (${error instanceof Error ? error.message : String(error)}).`,
+			'Check quotes, commas and brackets, e.g. { "data": [ { "Last_Name": "Smith" } ] }.',
+		);
 	}
 }
 

@@ -205,7 +205,7 @@ function readPairs(param: ParamReader, names: PairParameters): Array<[string, st
 }
 
 function pairsFromJson(raw: unknown, field: string): Array<[string, string]> {
-	const value = typeof raw === 'string' ? parseJsonParam(raw, field) : raw;
+	const value = parseJsonParam(raw, field);
 	if (value === undefined || value === null || value === '') return [];
 	if (typeof value !== 'object' || Array.isArray(value)) {
 		throw new ZohoInputError(
@@ -238,8 +238,7 @@ export async function readBody(input: ItemInput): Promise<RequestBody> {
 	const type = param('bodyContentType', 'json');
 	switch (type) {
 		case 'json': {
-			const raw = param('jsonBody', '');
-			const value = typeof raw === 'string' ? parseJsonParam(raw, 'JSON Body') : raw;
+			const value = parseJsonParam(param('jsonBody', ''), 'JSON Body');
 			if (value === undefined) {
 				throw new ZohoInputError(
 					'JSON Body',

@@ -152,8 +152,7 @@ function readCriteria(filters: IDataObject): { criteria?: BulkReadCriteria } {
 		...optionalDate(filters.modifiedFrom, 'from'),
 		...optionalDate(filters.modifiedTo, 'to'),
 	});
-	const raw = filters.criteriaJson;
-	const json = typeof raw === 'string' ? parseJsonParam(raw, 'Criteria (JSON)') : raw;
+	const json = parseJsonParam(filters.criteriaJson, 'Criteria (JSON)');
 	const own = json === undefined || json === null ? undefined : criteriaFromZohoJson(json);
 	if (range && own) return { criteria: { group_operator: 'and', group: [range, own] } };
 	const criteria = range ?? own;

@@ -196,8 +196,7 @@ function prepare(
 function readRecord(ctx: IExecuteFunctions, itemIndex: number): unknown {
 	const param = itemParams(ctx, itemIndex);
 	if (param('recordSource', 'mapper') === 'json') {
-		const raw = param('recordJson', '');
-		return typeof raw === 'string' ? parseJsonParam(raw, 'Record (JSON)') : raw;
+		return parseJsonParam(param('recordJson', ''), 'Record (JSON)');
 	}
 	const columns = param('columns', {}) as Partial<ResourceMapperValue>;
 	if (columns.mappingMode === 'autoMapInputData') return ctx.getInputData()[itemIndex]?.json;
