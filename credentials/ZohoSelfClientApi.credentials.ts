@@ -7,7 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { preAuthenticationError } from '../nodes/shared/nodeErrors';
+import { plainError } from '../nodes/shared/nodeErrors';
 import { DATA_CENTRES, type DataCentreId } from '../zoho/dataCentres';
 import { preAuthenticate } from './preAuthenticate';
 
@@ -158,7 +158,7 @@ export class ZohoSelfClientApi implements ICredentialType {
 		try {
 			return await preAuthenticate(credentials);
 		} catch (error) {
-			throw preAuthenticationError(error);
+			throw plainError(error);
 		}
 	}
 

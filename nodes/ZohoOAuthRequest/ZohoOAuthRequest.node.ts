@@ -9,9 +9,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { operationProperties, operationSubtitle } from './actions/operations';
 import { route } from './actions/router';
 import { zohoSelfClientApiTest } from '../shared/methods/credentialTest';
-import { getModuleFields } from '../shared/methods/fieldOptions';
 import { searchModules, searchReadableModules } from '../shared/methods/listSearch';
-import { getRecordFields } from '../shared/methods/resourceMapping';
+import { getModuleFields, getRecordFields } from '../shared/methods/resourceMapping';
 
 export class ZohoOAuthRequest implements INodeType {
 	description: INodeTypeDescription = {

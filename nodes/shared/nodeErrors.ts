@@ -10,7 +10,6 @@ import {
 	NodeOperationError,
 	type IDataObject,
 	type INode,
-	type INodeCredentialTestResult,
 	type INodeExecutionData,
 	type JsonObject,
 } from 'n8n-workflow';
@@ -79,25 +78,13 @@ export function errorItem(node: INode, error: unknown, itemIndex: number): INode
 	return { json, pairedItem: { item: itemIndex } };
 }
 
-/** The credential modal's Test result for a failure: one line with the fix. */
-export function credentialTestFailure(error: unknown): INodeCredentialTestResult {
-	return { status: 'Error', message: oneLine(error) };
-}
-
 /**
- * What preAuthentication throws: n8n gives it no node, so no NodeOperationError can be
- * built (n8n's require-node-api-error rule exempts credential files for that reason); a
- * plain Error whose message carries the fix is what n8n shows.
+ * A failure as one line with the fix: what the credential modal's Test shows, and what
+ * preAuthentication throws (n8n gives it no node, so no NodeOperationError can be built; n8n's
+ * require-node-api-error rule exempts credential files for that reason).
  */
-export function preAuthenticationError(error: unknown): Error {
-	return isZohoError(error) ? new Error(userMessage(error)) : toError(error);
-}
-
-function oneLine(error: unknown): string {
-	return isZohoError(error) ? userMessage(error) : toError(error).message;
-}
-
-function toError(error: unknown): Error {
+export function plainError(error: unknown): Error {
+	if (isZohoError(error)) return new Error(userMessage(error));
 	return error instanceof Error ? error : new Error(String(error));
 }
 

@@ -87,24 +87,22 @@ export function maxConcurrencyOption(raw: unknown): number {
 		: positiveInteger(raw, 'Max Concurrent Requests');
 }
 
-/** Parses a JSON parameter typed by the user; an empty string means "nothing". */
-export function parseJsonParam(raw: string, field: string): unknown {
+/** A JSON parameter: text the user typed is parsed (empty: undefined); an expression's value is taken as it is. */
+export function parseJsonParam(raw: unknown, field: string): unknown {
+	if (typeof raw !== 'string') return raw;
 	if (!raw.trim()) return undefined;
-	const parsed = tryJson(raw);
-	if ('value' in parsed) return parsed.value;
+	let reason: string;
+	try {
+		return JSON.parse(raw) as unknown;
+	} catch (error) {
+		reason = error instanceof Error ? error.message : String(error);
+	}
+	// Thrown past the catch: n8n's lint wants node errors thrown inside one.
 	throw new ZohoInputError(
 		field,
-		`${field} is not valid JSON (${parsed.reason}).`,
+		`${field} is not valid JSON (${reason}).`,
 		'Check quotes, commas and brackets, e.g. { "data": [ { "Last_Name": "Smith" } ] }.',
 	);
-}
-
-function tryJson(raw: string): { value: unknown } | { reason: string } {
-	try {
-		return { value: JSON.parse(raw) as unknown };
-	} catch (error) {
-		return { reason: error instanceof Error ? error.message : String(error) };
-	}
 }
 
 /** Product and API Version (crmTarget.description.ts). */

@@ -12,21 +12,15 @@ import { TokenFailureMemo, type CallScope } from '../../zoho/token/auth';
 import type { Logger } from '../../zoho/logger';
 import type { NodeCredentials } from './credentialSource';
 
-/** What runs Zoho calls: an execution, a poll, the editor loading options, the credential test. */
-interface ZohoCaller {
-	logger: Logger;
-	getExecutionCancelSignal?: () => AbortSignal | undefined;
-}
-
 export interface ZohoAccess {
 	runtime: ZohoRuntime;
 	/** Spread into the options of every token request and API call of this execution. */
 	scope: CallScope & { logger: Logger };
 }
 
-/** `runtime` is the process's; tests pass their own. */
+/** For what runs Zoho calls (an execution, a poll, the editor, the credential test); `runtime` is the process's, tests pass their own. */
 export function zohoAccess(
-	caller: ZohoCaller,
+	caller: { logger: Logger; getExecutionCancelSignal?: () => AbortSignal | undefined },
 	runtime: ZohoRuntime = sharedZohoRuntime(),
 ): ZohoAccess {
 	return {

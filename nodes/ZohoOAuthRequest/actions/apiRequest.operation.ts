@@ -1,23 +1,24 @@
 /**
- * API Request: one Zoho API call per item (or a page walk with Return All),
- * with the cached token, the product's base URL and its required org id.
+ * API Request: one Zoho API call per item (or a page walk with Return All), with the
+ * cached token, the product's base URL and its required org id; out come JSON, text, a
+ * file, or one item per record.
  */
-import type { INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { RequestBody } from '../../../zoho/api/apiClient';
+import type { ApiResult, RequestBody } from '../../../zoho/api/apiClient';
 import type { ApiRequest } from '../../../zoho/api/zohoApi';
 import { ZohoInputError } from '../../../zoho/errors';
-import { listPageBody, walkPages, type PageQuery } from '../../../zoho/api/pagination';
+import { listPageBody, recordsKey, walkPages, type PageQuery } from '../../../zoho/api/pagination';
 import { describeUrl } from '../../../zoho/secrets';
 import { SERVICES } from '../../../zoho/api/services';
-import { readBody } from './apiRequest.body';
+import { parseJsonBody } from '../../../zoho/json';
+import { headerValue } from '../../../zoho/http/transport';
 import { zohoApi } from '../../shared/zohoRuntime';
-import { readRequestParams, type RequestParams } from './apiRequest.params';
-import { fileItems, listItems, responseItems } from './apiRequest.response';
+import { readBody, readRequestParams, type RequestParams } from './apiRequest.params';
 import type { ItemInput } from './types';
 
 export { properties } from './apiRequest.description';
-export { readMaxConcurrency as concurrency } from './apiRequest.params';
+export { concurrency } from './apiRequest.params';
 
 export const option = {
 	name: 'API Request',
@@ -27,44 +28,40 @@ export const option = {
 };
 
 export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
-	const { ctx, itemIndex } = input;
-	const params = readRequestParams(ctx, itemIndex);
-	const body = params.sendBody ? await readBody(ctx, itemIndex) : undefined;
+	const params = readRequestParams(input);
+	const body = params.sendBody ? await readBody(input) : undefined;
 	const api = zohoApi(input, {
 		credentials: await input.credentials.read(),
-		timeoutMs: params.options.timeoutMs,
-		allowedHosts: params.options.allowedHosts,
-		retryNonIdempotent: params.options.retryNonIdempotent,
+		timeoutMs: params.timeoutMs,
+		allowedHosts: params.allowedHosts,
+		retryNonIdempotent: params.retryNonIdempotent,
 		checkBooksCode: SERVICES[params.service].pagination === 'books',
 	});
 
-	if (params.options.returnAll || params.options.limit !== undefined) {
+	if (params.returnAll || params.limit !== undefined) {
 		const style = SERVICES[params.service].pagination;
 		if (style === 'none' || params.method !== 'GET') {
 			throw new ZohoInputError(
-				params.options.returnAll ? 'Return All' : 'Limit',
+				params.returnAll ? 'Return All' : 'Limit',
 				`Return All and Limit page through GET lists of CRM, Bigin, Books, Inventory and Invoice (not ${params.method} on ${SERVICES[params.service].name}).`,
 				'Turn Return All and Limit off, and pass paging parameters (e.g. page, per_page, from, limit) as query parameters yourself.',
 			);
 		}
-		const walk = await walkPages({
+		const { records, key } = await walkPages({
 			style,
-			limit: params.options.returnAll ? undefined : params.options.limit,
+			limit: params.returnAll ? undefined : params.limit,
 			fetchPage: async (page) => {
 				const res = await api.send(request({ params, query: pageQuery(params.query, page) }));
 				return listPageBody(res.body, describeUrl(res.url));
 			},
 		});
-		return listItems({
-			records: walk.records,
-			key: walk.key,
-			split: params.options.splitIntoItems,
-		});
+		if (params.splitIntoItems) return records.map((record) => ({ json: asObject(record) }));
+		return [{ json: { [key ?? 'data']: records } as IDataObject }];
 	}
 
 	const res = await api.send(request({ params, query: params.query, body }));
 	return params.responseFormat === 'file'
-		? fileItems({ ctx, params, res })
+		? fileItems({ ctx: input.ctx, params, res })
 		: responseItems({ params, res });
 }
 
@@ -96,4 +93,79 @@ function request(options: {
 function pageQuery(userQuery: Array<[string, string]>, page: PageQuery): Array<[string, string]> {
 	const replaced = new Set([...page.remove, ...page.set.map(([name]) => name)]);
 	return [...userQuery.filter(([name]) => !replaced.has(name)), ...page.set];
+}
+
+/** The answer as a file in the item's binary data (Response Format: File). */
+async function fileItems(options: {
+	ctx: IExecuteFunctions;
+	params: RequestParams;
+	res: ApiResult;
+}): Promise<INodeExecutionData[]> {
+	const { ctx, params, res } = options;
+	const binary = await ctx.helpers.prepareBinaryData(res.body, fileName(res), mimeType(res));
+	const json = params.fullResponse
+		? { statusCode: res.status, headers: res.headers as IDataObject }
+		: {};
+	return [{ json, binary: { [params.binaryPropertyName]: binary } }];
+}
+
+/** The answer as JSON or text items (Response Format: JSON, Text). */
+function responseItems(options: { params: RequestParams; res: ApiResult }): INodeExecutionData[] {
+	const { params, res } = options;
+	const body = params.responseFormat === 'text' ? res.body.toString('utf8') : jsonOrText(res.body);
+	if (params.splitIntoItems && params.responseFormat === 'json') {
+		const list = recordsOf(body);
+		if (list) return list.map((record) => ({ json: asObject(record) }));
+	}
+	if (params.fullResponse) {
+		return [
+			{
+				json: {
+					statusCode: res.status,
+					headers: res.headers as IDataObject,
+					body: body as IDataObject,
+				},
+			},
+		];
+	}
+	if (params.responseFormat === 'text') return [{ json: { data: body as string } }];
+	if (body === undefined) return [{ json: {} }]; // 204: Zoho's empty list
+	return [{ json: asObject(body) }];
+}
+
+function jsonOrText(body: Buffer): unknown {
+	if (body.length === 0) return undefined;
+	const json = parseJsonBody(body);
+	return json === undefined ? body.toString('utf8') : json;
+}
+
+/** The records of a list answer: the array itself, CRM's `data`, or Books' named list. */
+function recordsOf(body: unknown): unknown[] | undefined {
+	if (body === undefined) return [];
+	if (Array.isArray(body)) return body;
+	if (!body || typeof body !== 'object') return undefined;
+	const key = recordsKey(body as Record<string, unknown>);
+	return key ? ((body as Record<string, unknown>)[key] as unknown[]) : undefined;
+}
+
+function asObject(value: unknown): IDataObject {
+	return value && typeof value === 'object' && !Array.isArray(value)
+		? (value as IDataObject)
+		: { data: value as IDataObject[] };
+}
+
+function mimeType(res: ApiResult): string {
+	return (
+		headerValue(res.headers, 'content-type')?.split(';')[0].trim() || 'application/octet-stream'
+	);
+}
+
+function fileName(res: ApiResult): string {
+	const disposition = headerValue(res.headers, 'content-disposition') ?? '';
+	const encoded = /filename\*\s*=\s*(?:UTF-8'')?([^;]+)/i.exec(disposition)?.[1];
+	if (encoded) return decodeURIComponent(encoded.trim().replace(/^"|"$/g, ''));
+	const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(disposition)?.[1];
+	if (plain) return plain.trim();
+	const last = new URL(res.url).pathname.split('/').filter(Boolean).pop();
+	return last ? decodeURIComponent(last) : 'download';
 }

@@ -1,5 +1,5 @@
 /**
- * Reads and checks the API Request parameters of one item. Every problem is a
+ * Reads and checks the API Request parameters and body of one item. Every problem is a
  * ZohoInputError naming the parameter as the user sees it, with the fix.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
@@ -8,8 +8,8 @@ import { isServiceId, SERVICES, type ServiceId } from '../../../zoho/api/service
 import { ZohoInputError } from '../../../zoho/errors';
 import { commaList } from '../../../zoho/formats';
 import type { HttpMethod } from '../../../zoho/http/transport';
+import type { MultipartPart, RequestBody } from '../../../zoho/api/apiClient';
 import {
-	itemParams,
 	maxConcurrencyOption,
 	parseJsonParam,
 	positiveInteger,
@@ -17,35 +17,12 @@ import {
 	timeoutOption,
 	type ParamReader,
 } from '../../shared/parameters';
+import type { ItemInput } from './types';
 
 /** The methods the Method parameter offers (HEAD has no answer to output). */
 export const API_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
-interface RequestOptions {
-	returnAll: boolean;
-	limit?: number;
-	splitIntoItems: boolean;
-	fullResponse: boolean;
-	timeoutMs: number;
-	allowedHosts: string[];
-	retryNonIdempotent: boolean;
-}
-
-export interface RequestParams {
-	method: HttpMethod;
-	service: ServiceId;
-	crmVersion: string;
-	organizationId: string;
-	/** A path starting with `/`, or an absolute http(s) URL. */
-	path: string;
-	query: Array<[string, string]>;
-	headers: Record<string, string>;
-	/** Send Body is on: the body is read per item (apiRequest.body.ts). */
-	sendBody: boolean;
-	responseFormat: 'json' | 'text' | 'file';
-	binaryPropertyName: string;
-	options: RequestOptions;
-}
+export type RequestParams = ReturnType<typeof readItemParams>;
 
 /**
  * Per node run: the checked parameters, when no parameter of the node is an expression.
@@ -53,10 +30,10 @@ export interface RequestParams {
  */
 const runParams = new WeakMap<IExecuteFunctions, RequestParams>();
 
-export function readRequestParams(ctx: IExecuteFunctions, itemIndex: number): RequestParams {
+export function readRequestParams({ ctx, param }: ItemInput): RequestParams {
 	const same = runParams.get(ctx);
 	if (same) return same;
-	const params = readItemParams(ctx, itemIndex);
+	const params = readItemParams(param);
 	if (!holdsExpression(ctx.getNode().parameters)) runParams.set(ctx, params);
 	return params;
 }
@@ -68,8 +45,7 @@ function holdsExpression(raw: unknown): boolean {
 	return false;
 }
 
-function readItemParams(ctx: IExecuteFunctions, itemIndex: number): RequestParams {
-	const param = itemParams(ctx, itemIndex);
+function readItemParams(param: ParamReader) {
 	const method = String(param('method', 'GET')).toUpperCase() as HttpMethod;
 	if (!API_METHODS.includes(method)) {
 		throw new ZohoInputError(
@@ -90,31 +66,42 @@ function readItemParams(ctx: IExecuteFunctions, itemIndex: number): RequestParam
 	const query = param('sendQuery', false) === true ? readPairs(param, PAIR_PARAMETERS.query) : [];
 	const headerPairs =
 		param('sendHeaders', false) === true ? readPairs(param, PAIR_PARAMETERS.header) : [];
-	const params: RequestParams = {
+	const path = readPath(text(param('path', '')));
+	const responseFormat = readResponseFormat(param('responseFormat', 'json'));
+	const options = param('options', {}) as IDataObject;
+	const params = {
 		method,
 		service,
 		crmVersion: service === 'crm' ? String(param('crmVersion', 'v8')) : '',
 		organizationId,
-		path: readPath(text(param('path', ''))),
+		/** A path starting with `/`, or an absolute http(s) URL. */
+		path,
 		query,
-		headers: Object.fromEntries(headerPairs),
+		headers: Object.fromEntries(headerPairs) as Record<string, string>,
+		/** Send Body is on: the body is read per item (readBody). */
 		sendBody: param('sendBody', false) === true,
-		responseFormat: readResponseFormat(param('responseFormat', 'json')),
-		binaryPropertyName: '',
-		options: readOptions(param('options', {}) as IDataObject),
+		responseFormat,
+		returnAll: options.returnAll === true,
+		limit: options.limit === undefined ? undefined : positiveInteger(options.limit, 'Limit'),
+		splitIntoItems: options.splitIntoItems === true,
+		fullResponse: options.fullResponse === true,
+		timeoutMs: timeoutOption(options.timeout),
+		allowedHosts: commaList(options.allowedHosts),
+		retryNonIdempotent: options.retryNonIdempotent === true,
+		binaryPropertyName: responseFormat === 'file' ? readBinaryField(param) : '',
 	};
-	if (params.responseFormat === 'file') {
-		params.binaryPropertyName = text(param('binaryPropertyName', 'data'));
-		if (!params.binaryPropertyName) {
-			throw new ZohoInputError(
-				'Put Output File in Field',
-				'Put Output File in Field is empty.',
-				'Enter a binary field name, e.g. data.',
-			);
-		}
-	}
 	assertRequirement(params);
 	return params;
+}
+
+function readBinaryField(param: ParamReader): string {
+	const name = text(param('binaryPropertyName', 'data'));
+	if (name) return name;
+	throw new ZohoInputError(
+		'Put Output File in Field',
+		'Put Output File in Field is empty.',
+		'Enter a binary field name, e.g. data.',
+	);
 }
 
 function readPath(raw: string): string {
@@ -146,7 +133,7 @@ function readPath(raw: string): string {
 	return path;
 }
 
-function readResponseFormat(raw: unknown): RequestParams['responseFormat'] {
+function readResponseFormat(raw: unknown): 'json' | 'text' | 'file' {
 	if (raw === 'json' || raw === 'text' || raw === 'file') return raw;
 	throw new ZohoInputError(
 		'Response Format',
@@ -156,7 +143,13 @@ function readResponseFormat(raw: unknown): RequestParams['responseFormat'] {
 }
 
 /** The product's own must-haves (organization_id, orgId header …), unless the user set them already. */
-function assertRequirement(params: RequestParams): void {
+function assertRequirement(params: {
+	service: ServiceId;
+	organizationId: string;
+	query: Array<[string, string]>;
+	path: string;
+	headers: Record<string, string>;
+}): void {
 	const requires = SERVICES[params.service].requires;
 	if (!requires || params.organizationId) return;
 	const given = requires.query
@@ -212,7 +205,7 @@ function readPairs(param: ParamReader, names: PairParameters): Array<[string, st
 }
 
 function pairsFromJson(raw: unknown, field: string): Array<[string, string]> {
-	const value = typeof raw === 'string' ? parseJsonParam(raw, field) : raw;
+	const value = parseJsonParam(raw, field);
 	if (value === undefined || value === null || value === '') return [];
 	if (typeof value !== 'object' || Array.isArray(value)) {
 		throw new ZohoInputError(
@@ -227,20 +220,94 @@ function pairsFromJson(raw: unknown, field: string): Array<[string, string]> {
 	]);
 }
 
-function readOptions(raw: IDataObject): RequestOptions {
-	return {
-		returnAll: raw.returnAll === true,
-		limit: raw.limit === undefined ? undefined : positiveInteger(raw.limit, 'Limit'),
-		splitIntoItems: raw.splitIntoItems === true,
-		fullResponse: raw.fullResponse === true,
-		timeoutMs: timeoutOption(raw.timeout),
-		allowedHosts: commaList(raw.allowedHosts),
-		retryNonIdempotent: raw.retryNonIdempotent === true,
-	};
+/** Max Concurrent Requests, read once per execution from the first item. */
+export function concurrency(param: ParamReader): number {
+	return maxConcurrencyOption((param('options', {}) as IDataObject).maxConcurrency);
 }
 
-/** Max Concurrent Requests, read once per execution from the first item. */
-export function readMaxConcurrency(ctx: IExecuteFunctions): number {
-	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
-	return maxConcurrencyOption(options.maxConcurrency);
+interface MultipartRow {
+	parameterType?: string;
+	name?: string;
+	value?: string;
+	inputBinaryField?: string;
+}
+
+/** The body of one item, from the Send Body parameters (and its binary data); read when Send Body is on. */
+export async function readBody(input: ItemInput): Promise<RequestBody> {
+	const { param } = input;
+	const type = param('bodyContentType', 'json');
+	switch (type) {
+		case 'json': {
+			const value = parseJsonParam(param('jsonBody', ''), 'JSON Body');
+			if (value === undefined) {
+				throw new ZohoInputError(
+					'JSON Body',
+					'JSON Body is empty.',
+					'Enter the JSON to send, or turn Send Body off.',
+				);
+			}
+			return { kind: 'json', value };
+		}
+		case 'form': {
+			const rows = (
+				param('formParameters.parameters', []) as Array<{ name?: string; value?: string }>
+			)
+				.filter((row) => row.name)
+				.map((row): [string, string] => [String(row.name), String(row.value ?? '')]);
+			return { kind: 'form', fields: rows };
+		}
+		case 'multipart':
+			return { kind: 'multipart', parts: await multipartParts(input) };
+		case 'raw':
+			return {
+				kind: 'raw',
+				data: String(param('rawBody', '')),
+				contentType: String(param('rawContentType', 'text/plain')) || 'text/plain',
+			};
+		default:
+			throw new ZohoInputError(
+				'Body Content Type',
+				`Unknown body content type "${String(type)}".`,
+				'Pick JSON, Form Urlencoded, Multipart or Raw.',
+			);
+	}
+}
+
+async function multipartParts({ ctx, itemIndex, param }: ItemInput): Promise<MultipartPart[]> {
+	const rows = param('multipartParameters.parameters', []) as MultipartRow[];
+	const parts: MultipartPart[] = [];
+	for (const row of rows) {
+		const name = String(row.name ?? '').trim();
+		if (!name)
+			throw new ZohoInputError(
+				'Multipart Fields',
+				`Multipart Fields: field ${parts.length + 1} has no name.`,
+				'Give every field a name (Zoho CRM attachments use "file").',
+			);
+		if (row.parameterType !== 'file') {
+			parts.push({ name, value: String(row.value ?? '') });
+			continue;
+		}
+		const field = String(row.inputBinaryField ?? '').trim() || 'data';
+		const binary = ctx.getInputData()[itemIndex]?.binary?.[field];
+		if (!binary) {
+			const present = Object.keys(ctx.getInputData()[itemIndex]?.binary ?? {});
+			throw new ZohoInputError(
+				'Input Binary Field',
+				`Input item ${itemIndex} has no binary field "${field}" (Input Binary Field).`,
+				present.length
+					? `Its binary fields are: ${present.join(', ')}. Enter one of them in Input Binary Field.`
+					: 'The input item carries no file. Add a node before this one that reads or downloads the file (e.g. Read/Write Files from Disk).',
+			);
+		}
+		const data = await ctx.helpers.getBinaryDataBuffer(itemIndex, field);
+		parts.push({
+			name,
+			data,
+			fileName:
+				binary.fileName ?? `${field}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`,
+			contentType: binary.mimeType || 'application/octet-stream',
+		});
+	}
+	return parts;
 }

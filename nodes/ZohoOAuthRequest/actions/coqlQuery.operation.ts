@@ -7,7 +7,7 @@ import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { coqlPages } from '../../../zoho/crm/coqlRead';
 import { ZohoInputError } from '../../../zoho/errors';
 import { crmVersionProperty } from '../../shared/crmTarget.description';
-import { itemParams, readCrmOnlyTarget, text } from '../../shared/parameters';
+import { readCrmOnlyTarget, text } from '../../shared/parameters';
 import { zohoApi } from '../../shared/zohoRuntime';
 import { listProperties, pageItems, readListSettings } from './listRead';
 import type { ItemInput } from './types';
@@ -44,8 +44,7 @@ export const properties: INodeProperties[] = [
 ];
 
 export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
-	const { ctx, itemIndex } = input;
-	const param = itemParams(ctx, itemIndex);
+	const { ctx, itemIndex, param } = input;
 	const target = readCrmOnlyTarget(param);
 	const query = fillExpressions(String(param('query', '')), (expression) =>
 		ctx.evaluateExpression(expression, itemIndex),

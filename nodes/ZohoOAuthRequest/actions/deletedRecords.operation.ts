@@ -8,7 +8,7 @@ import {
 } from '../../../zoho/crm/deletedRecords';
 import { ZohoInputError } from '../../../zoho/errors';
 import { crmVersionProperty, moduleProperty } from '../../shared/crmTarget.description';
-import { itemParams, readCrmOnlyTarget, readModule, text } from '../../shared/parameters';
+import { readCrmOnlyTarget, readModule, text } from '../../shared/parameters';
 import { zohoApi } from '../../shared/zohoRuntime';
 import { listProperties, pageItems, readListSettings } from './listRead';
 import type { ItemInput } from './types';
@@ -65,8 +65,7 @@ export const properties: INodeProperties[] = [
 ];
 
 export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
-	const { ctx, itemIndex } = input;
-	const param = itemParams(ctx, itemIndex);
+	const { param } = input;
 	const target = { ...readCrmOnlyTarget(param), module: readModule(param) };
 	const type = text(param('deletedType', 'all'));
 	if (!(DELETED_TYPES as readonly string[]).includes(type))

@@ -33,8 +33,8 @@ export const properties: INodeProperties[] = [
 ];
 
 export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
-	const { ctx, itemIndex, runtime, scope } = input;
-	const code = text(ctx.getNodeParameter('grantCode', itemIndex, ''));
+	const { param, runtime, scope } = input;
+	const code = text(param('grantCode', ''));
 	if (!code) {
 		throw new ZohoInputError(
 			'Grant Code',

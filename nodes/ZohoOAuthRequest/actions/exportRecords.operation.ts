@@ -11,16 +11,13 @@ import {
 	criteriaFromZohoJson,
 	modifiedRange,
 	type BulkReadCriteria,
-	type BulkReadRequestOptions,
 } from '../../../zoho/crm/bulkRead';
 import { bulkReadCsv, readBulkReadFile } from '../../../zoho/crm/bulkReadFile';
 import { bulkExportPages, type BulkExportPage } from '../../../zoho/crm/bulkReadJob';
 import { fetchFields } from '../../../zoho/crm/metadata';
-import type { ModuleTarget } from '../../../zoho/crm/module';
 import { fieldTypeSchema, type FieldType } from '../../../zoho/crm/recordValues';
 import { commaList } from '../../../zoho/formats';
 import {
-	itemParams,
 	parseJsonParam,
 	positiveInteger,
 	readModule,
@@ -43,18 +40,11 @@ export const option = {
 		"Export a whole CRM module, or what changed in it, with Zoho's Bulk Read: 200,000 records per job",
 };
 
-interface ExportSettings {
-	target: ModuleTarget;
-	request: Omit<BulkReadRequestOptions, 'pageToken' | 'callbackUrl'>;
-	output: 'records' | 'csvFile';
-	binaryPropertyName: string;
-	maxWaitMs: number;
-	timeoutMs: number;
-}
+type ExportSettings = ReturnType<typeof readSettings>;
 
 export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
-	const { ctx, itemIndex, runtime } = input;
-	const settings = readSettings(itemParams(ctx, itemIndex));
+	const { ctx, param, runtime } = input;
+	const settings = readSettings(param);
 	const credentials = await input.credentials.read();
 	const access = zohoApi(input, { credentials, timeoutMs: settings.timeoutMs });
 	const pages = bulkExportPages(access, {
@@ -118,7 +108,7 @@ async function fileItems(options: {
 	return items;
 }
 
-function readSettings(param: ParamReader): ExportSettings {
+function readSettings(param: ParamReader) {
 	const target = { ...readCrmOnlyTarget(param), module: readModule(param) };
 	const filters = param('exportFilters', {}) as IDataObject;
 	const options = param('exportOptions', {}) as IDataObject;
@@ -132,11 +122,10 @@ function readSettings(param: ParamReader): ExportSettings {
 	};
 	// Checked now, before any call: the same check runs for each page's job.
 	buildBulkReadRequest(request);
-	const output = param('exportOutput', 'records') === 'csvFile' ? 'csvFile' : 'records';
 	return {
 		target,
 		request,
-		output,
+		output: param('exportOutput', 'records') === 'csvFile' ? 'csvFile' : 'records',
 		binaryPropertyName: text(param('binaryPropertyName', 'data')) || 'data',
 		maxWaitMs:
 			60_000 *
@@ -149,19 +138,11 @@ function readSettings(param: ParamReader): ExportSettings {
 
 /** The Modified range and the criteria JSON, both when given (AND). */
 function readCriteria(filters: IDataObject): { criteria?: BulkReadCriteria } {
-	const range = modifiedRange({
-		...optionalDate(filters.modifiedFrom, 'from'),
-		...optionalDate(filters.modifiedTo, 'to'),
-	});
-	const raw = filters.criteriaJson;
-	const json = typeof raw === 'string' ? parseJsonParam(raw, 'Criteria (JSON)') : raw;
+	const date = (value: unknown) => (text(value) === '' ? undefined : new Date(text(value)));
+	const range = modifiedRange({ from: date(filters.modifiedFrom), to: date(filters.modifiedTo) });
+	const json = parseJsonParam(filters.criteriaJson, 'Criteria (JSON)');
 	const own = json === undefined || json === null ? undefined : criteriaFromZohoJson(json);
 	if (range && own) return { criteria: { group_operator: 'and', group: [range, own] } };
 	const criteria = range ?? own;
 	return criteria ? { criteria } : {};
-}
-
-function optionalDate(value: unknown, key: 'from' | 'to'): { from?: Date; to?: Date } {
-	const raw = text(value);
-	return raw === '' ? {} : { [key]: new Date(raw) };
 }

@@ -27,8 +27,8 @@ export const properties: INodeProperties[] = [
 ];
 
 export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
-	const { ctx, itemIndex, runtime, scope } = input;
-	const forceRefresh = ctx.getNodeParameter('forceRefresh', itemIndex, false) === true;
+	const { param, runtime, scope } = input;
+	const forceRefresh = param('forceRefresh', false) === true;
 	const { credentials, saved } = await input.credentials.read();
 	const token = await runtime.auth.getToken(credentials, { ...scope, saved, forceRefresh });
 	return [{ json: describeToken(token, runtime.clock.now()) }];

@@ -15,14 +15,12 @@ import {
 	WRITE_TRIGGERS,
 	type RecordOutcome,
 	type RecordWriteOperation,
-	type WriteEntry,
 	type WritePayload,
 	type WriteSettings,
 	type WriteTrigger,
 } from '../../../zoho/crm/writes';
 import { ZohoInputError, type ZohoError } from '../../../zoho/errors';
 import { commaList } from '../../../zoho/formats';
-import type { NodeCredentials } from '../../shared/credentialSource';
 import { toNodeError } from '../../shared/nodeErrors';
 import {
 	itemParams,
@@ -33,6 +31,7 @@ import {
 	readModule,
 	text,
 	timeoutOption,
+	type ParamReader,
 } from '../../shared/parameters';
 import { zohoApi } from '../../shared/zohoRuntime';
 import { OPERATION } from './recordWrite.description';
@@ -55,10 +54,8 @@ interface NodeSettings extends WriteSettings, CrmTarget {
 	timeoutMs: number;
 }
 
-/** One input item: what it sends, or why it cannot be sent. */
-type Prepared =
-	| { itemIndex: number; module: string; payload: WritePayload }
-	| { itemIndex: number; error: unknown };
+/** One input item (by its index): what it sends, or why it cannot be sent. */
+type Prepared = { module: string; payload: WritePayload } | { error: unknown };
 
 export async function executeAll(input: RunInput): Promise<ItemOutcome[]> {
 	const { ctx } = input;
@@ -71,70 +68,58 @@ export async function executeAll(input: RunInput): Promise<ItemOutcome[]> {
 	};
 	let settings: NodeSettings;
 	try {
-		settings = readSettings(ctx);
+		settings = readSettings(itemParams(ctx, 0));
 	} catch (error) {
 		return failAll(error);
 	}
 	const prepared = Array.from({ length: count }, (_, itemIndex) =>
 		prepare(ctx, { itemIndex, operation: settings.operation }),
 	);
-	const unsendable = prepared.find(
-		(entry): entry is Extract<Prepared, { error: unknown }> => 'error' in entry,
-	);
+	const unsendable = prepared.findIndex((entry) => 'error' in entry);
+	const firstBad = prepared[unsendable];
 	// Without Continue On Fail a bad item stops the node before anything is written.
-	if (unsendable && !continueOnFail)
-		throw toNodeError(ctx.getNode(), unsendable.error, unsendable.itemIndex);
+	if (firstBad && 'error' in firstBad && !continueOnFail)
+		throw toNodeError(ctx.getNode(), firstBad.error, unsendable);
 
-	const outcomes = new Map<number, RecordOutcome>();
-	const sendable = prepared.filter(
-		(entry): entry is Extract<Prepared, { payload: WritePayload }> => 'payload' in entry,
-	);
-	if (sendable.length > 0) {
+	// Items may name different modules (an expression): each module is written in its own batches.
+	const modules = new Map<string, Array<{ itemIndex: number; payload: WritePayload }>>();
+	for (const [itemIndex, entry] of prepared.entries()) {
+		if ('error' in entry) continue;
+		const group = modules.get(entry.module) ?? [];
+		group.push({ itemIndex, payload: entry.payload });
+		modules.set(entry.module, group);
+	}
+	const outcomes: Array<RecordOutcome | undefined> = [];
+	if (modules.size > 0) {
 		let credentials;
 		try {
 			credentials = await input.credentials.read();
 		} catch (error) {
 			return failAll(error);
 		}
-		// Items may name different modules (an expression): each module is written in its own batches.
-		await writeModules({ input, settings, credentials, sendable, outcomes });
+		for (const [module, entries] of modules) {
+			const results = await writeRecords({
+				api: zohoApi(input, { credentials, timeoutMs: settings.timeoutMs }),
+				target: { product: settings.product, crmVersion: settings.crmVersion, module },
+				settings,
+				payloads: entries.map((entry) => entry.payload),
+				batchSize: settings.batchSize,
+				concurrency: settings.concurrency,
+			});
+			entries.forEach((entry, index) => (outcomes[entry.itemIndex] = results[index]));
+		}
 	}
 	if (!continueOnFail)
 		throwOnFailures({ ctx, outcomes, total: count, operation: settings.operation });
-	return prepared.map((entry): ItemOutcome => {
+	return prepared.map((entry, itemIndex): ItemOutcome => {
 		if ('error' in entry) return { error: entry.error };
-		const outcome = outcomes.get(entry.itemIndex);
+		const outcome = outcomes[itemIndex];
 		if (outcome?.ok) return { items: [{ json: outcome.entry as IDataObject }] };
 		return { error: outcome?.error };
 	});
 }
 
-async function writeModules(options: {
-	input: RunInput;
-	settings: NodeSettings;
-	credentials: NodeCredentials;
-	sendable: ReadonlyArray<Extract<Prepared, { payload: WritePayload }>>;
-	outcomes: Map<number, RecordOutcome>;
-}): Promise<void> {
-	const { input, settings, credentials, outcomes } = options;
-	for (const [module, entries] of groupByModule(options.sendable)) {
-		const results = await writeRecords({
-			api: zohoApi(input, { credentials, timeoutMs: settings.timeoutMs }),
-			target: { product: settings.product, crmVersion: settings.crmVersion, module },
-			settings,
-			payloads: entries.map((entry) => entry.payload),
-			batchSize: settings.batchSize,
-			concurrency: settings.concurrency,
-		});
-		entries.forEach((entry, index) => {
-			const outcome = results[index];
-			if (outcome) outcomes.set(entry.itemIndex, outcome);
-		});
-	}
-}
-
-function readSettings(ctx: IExecuteFunctions): NodeSettings {
-	const param = itemParams(ctx, 0);
+function readSettings(param: ParamReader): NodeSettings {
 	const operation = param('writeOperation', 'upsert') as RecordWriteOperation;
 	if (!WRITE_OPERATIONS.includes(operation)) {
 		throw new ZohoInputError(
@@ -161,16 +146,20 @@ function readSettings(ctx: IExecuteFunctions): NodeSettings {
 		batchSize,
 		concurrency: maxConcurrencyOption(options.maxConcurrency),
 		timeoutMs: timeoutOption(options.timeout),
-		...(operation === 'delete' ? readDeleteWorkflows(ctx) : readTrigger(ctx)),
-		...(operation === 'upsert' ? readDuplicateCheckFields(ctx) : {}),
+		...(operation === 'delete'
+			? param('deleteWorkflows', true) === false
+				? { runWorkflowsOnDelete: false }
+				: {}
+			: readTrigger(param)),
+		...(operation === 'upsert' ? readDuplicateCheckFields(param) : {}),
 	};
 }
 
-function readTrigger(ctx: IExecuteFunctions): { trigger?: WriteTrigger[] } {
-	const mode = ctx.getNodeParameter('trigger', 0, 'default');
+function readTrigger(param: ParamReader): { trigger?: WriteTrigger[] } {
+	const mode = param('trigger', 'default');
 	if (mode === 'default') return {};
 	if (mode === 'none') return { trigger: [] };
-	const list = ctx.getNodeParameter('triggerList', 0, []) as unknown[];
+	const list = param('triggerList', []) as unknown[];
 	const unknown = list.find((name) => !WRITE_TRIGGERS.includes(name as WriteTrigger));
 	if (unknown !== undefined)
 		throw new ZohoInputError(
@@ -181,17 +170,11 @@ function readTrigger(ctx: IExecuteFunctions): { trigger?: WriteTrigger[] } {
 	return { trigger: list as WriteTrigger[] };
 }
 
-function readDeleteWorkflows(ctx: IExecuteFunctions): { runWorkflowsOnDelete?: boolean } {
-	return ctx.getNodeParameter('deleteWorkflows', 0, true) === false
-		? { runWorkflowsOnDelete: false }
-		: {};
-}
-
-function readDuplicateCheckFields(ctx: IExecuteFunctions): { duplicateCheckFields?: string[] } {
+function readDuplicateCheckFields(param: ParamReader): { duplicateCheckFields?: string[] } {
 	const fields =
-		ctx.getNodeParameter('recordSource', 0, 'mapper') === 'mapper'
-			? (ctx.getNodeParameter('columns.matchingColumns', 0, []) as string[])
-			: commaList(ctx.getNodeParameter('duplicateCheckFields', 0, ''));
+		param('recordSource', 'mapper') === 'mapper'
+			? (param('columns.matchingColumns', []) as string[])
+			: commaList(param('duplicateCheckFields', ''));
 	return fields.length > 0 ? { duplicateCheckFields: fields } : {};
 }
 
@@ -200,24 +183,22 @@ function prepare(
 	options: { itemIndex: number; operation: RecordWriteOperation },
 ): Prepared {
 	const { itemIndex, operation } = options;
+	const param = itemParams(ctx, itemIndex);
 	try {
-		const module = readModule(itemParams(ctx, itemIndex));
-		const raw =
-			operation === 'delete'
-				? text(ctx.getNodeParameter('recordId', itemIndex, ''))
-				: readRecord(ctx, itemIndex);
-		return { itemIndex, module, payload: checkPayload(raw, operation) };
+		const module = readModule(param);
+		const raw = operation === 'delete' ? text(param('recordId', '')) : readRecord(ctx, itemIndex);
+		return { module, payload: checkPayload(raw, operation) };
 	} catch (error) {
-		return { itemIndex, error };
+		return { error };
 	}
 }
 
 function readRecord(ctx: IExecuteFunctions, itemIndex: number): unknown {
-	if (ctx.getNodeParameter('recordSource', itemIndex, 'mapper') === 'json') {
-		const raw = ctx.getNodeParameter('recordJson', itemIndex, '');
-		return typeof raw === 'string' ? parseJsonParam(raw, 'Record (JSON)') : raw;
+	const param = itemParams(ctx, itemIndex);
+	if (param('recordSource', 'mapper') === 'json') {
+		return parseJsonParam(param('recordJson', ''), 'Record (JSON)');
 	}
-	const columns = ctx.getNodeParameter('columns', itemIndex, {}) as Partial<ResourceMapperValue>;
+	const columns = param('columns', {}) as Partial<ResourceMapperValue>;
 	if (columns.mappingMode === 'autoMapInputData') return ctx.getInputData()[itemIndex]?.json;
 	// Fields left empty in the mapper are not sent (Zoho would clear them on update).
 	return Object.fromEntries(
@@ -227,35 +208,29 @@ function readRecord(ctx: IExecuteFunctions, itemIndex: number): unknown {
 	);
 }
 
-function groupByModule<T extends { module: string }>(entries: readonly T[]): Map<string, T[]> {
-	const groups = new Map<string, T[]>();
-	for (const entry of entries) {
-		const group = groups.get(entry.module);
-		if (group) group.push(entry);
-		else groups.set(entry.module, [entry]);
-	}
-	return groups;
-}
-
 /**
  * Without Continue On Fail: failures become one error saying how many, and which records
- * Zoho wrote anyway; a failed call that wrote nothing is thrown as it is.
+ * Zoho wrote anyway (by `details.id`); a failed call that wrote nothing is thrown as it is.
  */
 function throwOnFailures(options: {
 	ctx: IExecuteFunctions;
-	outcomes: Map<number, RecordOutcome>;
+	outcomes: ReadonlyArray<RecordOutcome | undefined>;
 	total: number;
 	operation: RecordWriteOperation;
 }): void {
-	const sorted = [...options.outcomes.entries()].sort(([a], [b]) => a - b);
-	const failures = sorted
-		.filter((entry): entry is [number, { ok: false; error: ZohoError }] => !entry[1].ok)
-		.map(([itemIndex, outcome]) => ({ itemIndex, error: outcome.error }));
+	const failures: Array<{ itemIndex: number; error: ZohoError }> = [];
+	const written: Array<{ itemIndex: number; id?: string }> = [];
+	for (const [itemIndex, outcome] of options.outcomes.entries()) {
+		if (outcome && !outcome.ok) failures.push({ itemIndex, error: outcome.error });
+		const id = outcome?.ok ? outcome.entry.details?.id : undefined;
+		if (outcome?.ok)
+			written.push({
+				itemIndex,
+				id: typeof id === 'string' || typeof id === 'number' ? String(id) : undefined,
+			});
+	}
 	const first = failures[0];
 	if (!first) return;
-	const written = sorted
-		.filter((entry): entry is [number, { ok: true; entry: WriteEntry }] => entry[1].ok)
-		.map(([itemIndex, outcome]) => ({ itemIndex, id: writtenId(outcome.entry) }));
 	const node = options.ctx.getNode();
 	if (written.length === 0 && first.error.code !== 'RECORD_REFUSED')
 		throw toNodeError(node, first.error, first.itemIndex);
@@ -266,10 +241,4 @@ function throwOnFailures(options: {
 		total: options.total,
 	});
 	throw toNodeError(node, summary, first.itemIndex);
-}
-
-/** The record id in Zoho's answer for a written record (`details.id`). */
-function writtenId(entry: WriteEntry): string | undefined {
-	const id = entry.details?.id;
-	return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
 }

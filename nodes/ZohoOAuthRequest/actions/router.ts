@@ -9,6 +9,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { mapConcurrently } from '../../../zoho/mapConcurrently';
 import { CredentialSource } from '../../shared/credentialSource';
 import { errorItem, toNodeError } from '../../shared/nodeErrors';
+import { itemParams } from '../../shared/parameters';
 import { zohoAccess } from '../../shared/zohoRuntime';
 import { findOperation } from './operations';
 import type { ItemOperation, ItemOutcome, RunInput } from './types';
@@ -37,7 +38,7 @@ async function eachItem(operation: ItemOperation, input: RunInput): Promise<Item
 	let concurrency = 1;
 	let optionError: { error: unknown } | undefined;
 	try {
-		concurrency = operation.concurrency?.(ctx) ?? 1;
+		concurrency = operation.concurrency?.(itemParams(ctx, 0)) ?? 1;
 	} catch (error) {
 		// An unusable node-wide option fails every item, so Continue On Fail gives one error item each.
 		optionError = { error };
@@ -48,7 +49,8 @@ async function eachItem(operation: ItemOperation, input: RunInput): Promise<Item
 		run: async (itemIndex): Promise<ItemOutcome> => {
 			try {
 				if (optionError) throw optionError.error;
-				return { items: await operation.execute({ ...input, itemIndex }) };
+				const param = itemParams(ctx, itemIndex);
+				return { items: await operation.execute({ ...input, itemIndex, param }) };
 			} catch (error) {
 				if (!continueOnFail) throw toNodeError(node, error, itemIndex);
 				return { error };

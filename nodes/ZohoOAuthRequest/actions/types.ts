@@ -6,41 +6,36 @@ import type {
 } from 'n8n-workflow';
 
 import type { CredentialSource } from '../../shared/credentialSource';
+import type { ParamReader } from '../../shared/parameters';
 import type { ZohoAccess } from '../../shared/zohoRuntime';
 
-/** What an operation receives for one run of the node. */
+/** What an operation receives for one run of the node; the credential is decrypted once per run. */
 export interface RunInput extends ZohoAccess {
 	ctx: IExecuteFunctions;
-	/** The node's credential, decrypted once per run. */
 	credentials: CredentialSource;
 }
 
-/** What an operation that runs per item receives for one input item. */
+/** What an operation that runs per item receives: `param` reads that item's parameters. */
 export interface ItemInput extends RunInput {
 	itemIndex: number;
+	param: ParamReader;
 }
 
 /** What became of one input item: its output items (new, not shared; the router pairs them), or why it failed. */
 export type ItemOutcome = { items: INodeExecutionData[] } | { error: unknown };
 
-/** One file per operation (`*.operation.ts`) exports these. */
-interface OperationFile {
-	/** The operation's entry in the Operation list. */
-	option: INodePropertyOptions;
-	/** Its own parameters, shown only for it. */
-	properties: INodeProperties[];
-}
+/**
+ * One file per operation (`*.operation.ts`): its entry in the Operation list, its own
+ * parameters, and either `execute` (once per input item, `concurrency` at once, read from
+ * the first item; throwing there fails every item) or `executeAll` (every item at once,
+ * batched into calls: one outcome per input item, in order).
+ */
+export type Operation = { option: INodePropertyOptions; properties: INodeProperties[] } & (
+	| {
+			execute(input: ItemInput): Promise<INodeExecutionData[]>;
+			concurrency?(param: ParamReader): number;
+	  }
+	| { executeAll(input: RunInput): Promise<ItemOutcome[]> }
+);
 
-/** Runs once per input item. */
-export interface ItemOperation extends OperationFile {
-	execute(input: ItemInput): Promise<INodeExecutionData[]>;
-	/** How many items run at once (default 1), read once per run; throwing fails every item with that error. */
-	concurrency?(ctx: IExecuteFunctions): number;
-}
-
-/** Takes every input item at once (it batches them into calls): one outcome per input item, in order. */
-interface BatchOperation extends OperationFile {
-	executeAll(input: RunInput): Promise<ItemOutcome[]>;
-}
-
-export type Operation = ItemOperation | BatchOperation;
+export type ItemOperation = Extract<Operation, { execute: unknown }>;

@@ -5,7 +5,7 @@ import type {
 } from 'n8n-workflow';
 
 import { parseCredentials } from '../../../zoho/credentials';
-import { credentialTestFailure } from '../nodeErrors';
+import { plainError } from '../nodeErrors';
 import { zohoAccess } from '../zohoRuntime';
 
 /**
@@ -26,6 +26,6 @@ export async function zohoSelfClientApiTest(
 			message: `Connection tested successfully. API domain: ${token.apiDomain}.${scopes}`,
 		};
 	} catch (error) {
-		return credentialTestFailure(error);
+		return { status: 'Error', message: plainError(error).message };
 	}
 }

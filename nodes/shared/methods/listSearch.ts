@@ -1,41 +1,62 @@
 /**
- * The Module lists (resource locators) of the org's modules, custom modules included: the
- * ones records can be written to (record writes), and the ones whose records can be listed
- * (the trigger, Export Records, Get Deleted Records).
+ * What the editor's methods share (the node's credential, the CRM target its parameters
+ * name, one error conversion), and the Module lists (resource locators) of the org's
+ * modules, custom modules included: the ones records can be written to (record writes), and
+ * the ones whose records can be listed (the trigger, Export Records, Get Deleted Records).
  */
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import type { ZohoApi } from '../../../zoho/api/zohoApi';
 import {
 	fetchReadableModules,
 	fetchWritableModules,
 	moduleLabel,
+	type ModuleEntry,
 } from '../../../zoho/crm/metadata';
-import type { ModuleEntry } from '../../../zoho/crm/metadata';
-import { editorCall, editorMethod } from './editorCall';
+import type { CrmTarget } from '../../../zoho/crm/module';
+import { CredentialSource } from '../credentialSource';
+import { toNodeError } from '../nodeErrors';
+import { DEFAULT_TIMEOUT_MS, nodeParams, readCrmTarget } from '../parameters';
+import { zohoAccess, zohoApi } from '../zohoRuntime';
 
-type ModuleSearch = (
-	this: ILoadOptionsFunctions,
-	filter?: string,
-) => Promise<INodeListSearchResult>;
+/** The Zoho client the editor's method calls, for the node's credential, and the CRM target its parameters name. */
+export async function editorCall(
+	ctx: ILoadOptionsFunctions,
+): Promise<{ api: ZohoApi; target: CrmTarget }> {
+	const target = readCrmTarget(nodeParams(ctx));
+	const credentials = await new CredentialSource(ctx).read();
+	return { api: zohoApi(zohoAccess(ctx), { credentials, timeoutMs: DEFAULT_TIMEOUT_MS }), target };
+}
+
+/** Runs an editor method; whatever fails is shown as n8n shows node errors. */
+export async function editorMethod<T>(
+	ctx: ILoadOptionsFunctions,
+	run: () => Promise<T>,
+): Promise<T> {
+	try {
+		return await run();
+	} catch (error) {
+		throw toNodeError(ctx.getNode(), error, 0);
+	}
+}
 
 function searchWith(
 	fetch: (request: Awaited<ReturnType<typeof editorCall>>) => Promise<ModuleEntry[]>,
-): ModuleSearch {
-	return async function (this: ILoadOptionsFunctions, filter?: string) {
+) {
+	return async function (
+		this: ILoadOptionsFunctions,
+		filter?: string,
+	): Promise<INodeListSearchResult> {
 		const modules = await editorMethod(this, async () => fetch(await editorCall(this)));
-		return listOf(modules, filter);
+		const wanted = filter?.trim().toLowerCase() ?? '';
+		return {
+			results: modules
+				.map((module) => ({ name: moduleLabel(module), value: module.api_name }))
+				.filter((entry) => wanted === '' || entry.name.toLowerCase().includes(wanted))
+				.sort((a, b) => a.name.localeCompare(b.name)),
+		};
 	};
 }
 
 export const searchModules = searchWith(fetchWritableModules);
 export const searchReadableModules = searchWith(fetchReadableModules);
-
-function listOf(modules: readonly ModuleEntry[], filter?: string): INodeListSearchResult {
-	const wanted = filter?.trim().toLowerCase() ?? '';
-	return {
-		results: modules
-			.map((module) => ({ name: moduleLabel(module), value: module.api_name }))
-			.filter((entry) => wanted === '' || entry.name.toLowerCase().includes(wanted))
-			.sort((a, b) => a.name.localeCompare(b.name)),
-	};
-}

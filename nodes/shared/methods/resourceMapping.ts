@@ -1,11 +1,12 @@
 /**
- * The Fields mapper of Create, Update, Upsert or Delete Records: the module's fields as the
- * org defines them (custom fields included), which are mandatory, and which upsert may
- * match on.
+ * A module's fields as the org defines them (custom fields included): the Fields mapper of
+ * Create, Update, Upsert or Delete Records (which are mandatory, which upsert may match on),
+ * and the Fields list of Export Records.
  */
 import type {
 	FieldType,
 	ILoadOptionsFunctions,
+	INodePropertyOptions,
 	ResourceMapperField,
 	ResourceMapperFields,
 } from 'n8n-workflow';
@@ -13,7 +14,7 @@ import type {
 import { fetchFields, isDuplicateCheckField, isWritableField } from '../../../zoho/crm/metadata';
 import type { FieldEntry } from '../../../zoho/crm/metadata';
 import { nodeParams, readModule } from '../parameters';
-import { editorCall, editorMethod } from './editorCall';
+import { editorCall, editorMethod } from './listSearch';
 
 /** Zoho data types → the mapper's input widgets; other types by their JSON type. */
 const FIELD_TYPES: Record<string, FieldType> = {
@@ -44,14 +45,33 @@ const JSON_TYPES: Record<string, FieldType> = {
 
 const WRITES = ['create', 'update', 'upsert'] as const;
 
+/** The module's fields, or none when no module is picked yet. */
+async function moduleFields(ctx: ILoadOptionsFunctions): Promise<FieldEntry[] | undefined> {
+	const module = readModule(nodeParams(ctx), { allowEmpty: true });
+	return module ? await fetchFields({ ...(await editorCall(ctx)), module }) : undefined;
+}
+
+export async function getModuleFields(
+	this: ILoadOptionsFunctions,
+): Promise<INodePropertyOptions[]> {
+	return await editorMethod(this, async () =>
+		((await moduleFields(this)) ?? [])
+			.map((field) => ({
+				name: field.field_label ? `${field.field_label} (${field.api_name})` : field.api_name,
+				value: field.api_name,
+			}))
+			.sort((a, b) => a.name.localeCompare(b.name)),
+	);
+}
+
 export async function getRecordFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 	return await editorMethod(this, async () => {
 		const param = nodeParams(this);
 		const raw = String(param('writeOperation', 'upsert'));
 		const operation = WRITES.find((write) => write === raw) ?? 'upsert';
 		const module = readModule(param, { allowEmpty: true });
-		if (!module) return { fields: [], emptyFieldsNotice: 'Pick a module first.' };
-		const fields = await fetchFields({ ...(await editorCall(this)), module });
+		const fields = await moduleFields(this);
+		if (!fields) return { fields: [], emptyFieldsNotice: 'Pick a module first.' };
 		const mapped = fields
 			.filter((field) => isWritableField(field, operation))
 			.map((field) => mapperField({ field, module, operation }));
