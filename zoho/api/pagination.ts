@@ -59,23 +59,23 @@ export async function walkPages(options: {
 	let pages = 0;
 
 	while (records.length < limit && pages < maxPages) {
-		const query: PageQuery = pageToken
-			? {
-					set: [
-						['page_token', pageToken],
-						['per_page', String(perPage)],
-					],
-					remove: ['page'],
-				}
-			: {
-					set: [
-						['page', String(page)],
-						['per_page', String(perPage)],
-					],
-					remove: ['page_token'],
-				};
+		const query: PageQuery = {
+			set: [
+				pageToken ? ['page_token', pageToken] : ['page', String(page)],
+				['per_page', String(perPage)],
+			],
+			remove: [pageToken ? 'page' : 'page_token'],
+		};
 		if (pageToken && records.length >= tokenLimit) throw pageTokenWindowError(records.length);
-		const body = await fetchOrExplain(options.fetchPage, { query, read: records.length });
+		let body: unknown;
+		try {
+			body = await options.fetchPage(query);
+		} catch (error) {
+			// Zoho's own refusal past the page-token window says what was read before it.
+			if (isZohoError(error) && error.zohoCode === 'PAGINATION_LIMIT_EXCEEDED')
+				throw pageTokenWindowError(records.length, error);
+			throw error;
+		}
 		pages++;
 		if (body === undefined) break; // 204: nothing (more) to list
 
@@ -104,20 +104,6 @@ export async function walkPages(options: {
 		page++;
 	}
 	return { records: records.slice(0, limit), pages, key };
-}
-
-/** One page; Zoho's own refusal past the page-token window says what was read before it. */
-async function fetchOrExplain(
-	fetchPage: (query: PageQuery) => Promise<unknown>,
-	options: { query: PageQuery; read: number },
-): Promise<unknown> {
-	try {
-		return await fetchPage(options.query);
-	} catch (error) {
-		if (isZohoError(error) && error.zohoCode === 'PAGINATION_LIMIT_EXCEEDED')
-			throw pageTokenWindowError(options.read, error);
-		throw error;
-	}
 }
 
 function pageTokenWindowError(read: number, cause?: unknown): ZohoApiError {
