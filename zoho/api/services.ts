@@ -36,25 +36,22 @@ interface ServiceInfo {
 	pagination: Pagination;
 }
 
+const ORG_ID_QUERY = { query: 'organization_id', label: 'Organization ID' };
+
 export const SERVICES: Record<ServiceId, ServiceInfo> = {
 	crm: { name: 'CRM', basePath: '/crm/{version}', pagination: 'crm' },
 	bigin: { name: 'Bigin', basePath: '/bigin/v2', pagination: 'crm' },
-	books: {
-		name: 'Books',
-		basePath: '/books/v3',
-		requires: { query: 'organization_id', label: 'Organization ID' },
-		pagination: 'books',
-	},
+	books: { name: 'Books', basePath: '/books/v3', requires: ORG_ID_QUERY, pagination: 'books' },
 	inventory: {
 		name: 'Inventory',
 		basePath: '/inventory/v1',
-		requires: { query: 'organization_id', label: 'Organization ID' },
+		requires: ORG_ID_QUERY,
 		pagination: 'books',
 	},
 	invoice: {
 		name: 'Invoice',
 		basePath: '/invoice/v3',
-		requires: { query: 'organization_id', label: 'Organization ID' },
+		requires: ORG_ID_QUERY,
 		pagination: 'books',
 	},
 	desk: {

@@ -55,10 +55,21 @@ export interface HttpStreamResponse {
 	release(): void;
 }
 
+/**
+ * One request through the dispatcher, its answer collected whole: every caller reads
+ * the whole answer, so no Readable stream (undici's request()) and no copy of its body
+ * sit in between. undici's own timers bound the wait for the answer and every pause in
+ * its body: no timer of ours.
+ */
 export async function sendHttp(req: HttpRequest): Promise<HttpResponse> {
 	if (req.signal?.aborted) throw new ZohoAbortError(describeUrl(req.url));
 	try {
-		return await exchange(req);
+		return await new Promise<HttpResponse>((resolve, reject) => {
+			(req.dispatcher ?? getGlobalDispatcher()).dispatch(
+				dispatchOptions(req),
+				new WholeAnswer(resolve, reject, req.signal),
+			);
+		});
 	} catch (error) {
 		throw transportError(error, req);
 	}
@@ -123,21 +134,6 @@ function transportError(error: unknown, req: HttpRequest): ZohoError {
 	return networkError(error, url);
 }
 
-/**
- * One request through the dispatcher, its answer collected whole: every caller reads
- * the whole answer, so no Readable stream (undici's request()) and no copy of its body
- * sit in between. undici's own timers bound the wait for the answer and every pause in
- * its body: no timer of ours.
- */
-function exchange(req: HttpRequest): Promise<HttpResponse> {
-	return new Promise((resolve, reject) => {
-		(req.dispatcher ?? getGlobalDispatcher()).dispatch(
-			dispatchOptions(req),
-			new WholeAnswer(resolve, reject, req.signal),
-		);
-	});
-}
-
 /** The request as undici takes it, whole or streamed, bounded by the Timeout. */
 function dispatchOptions(req: HttpRequest): Dispatcher.DispatchOptions {
 	const { origin, path } = req.target ?? requestTarget(req.url);
@@ -145,8 +141,8 @@ function dispatchOptions(req: HttpRequest): Dispatcher.DispatchOptions {
 		origin,
 		path,
 		method: req.method,
-		// A copy: undici's proxy agent adds `host` to the headers it is given, and callers share theirs.
-		headers: req.headers && { ...req.headers },
+		// undici's proxy agent adds `host` to these: every caller builds them afresh for each request.
+		headers: req.headers,
 		body: req.body,
 		headersTimeout: req.timeoutMs,
 		bodyTimeout: req.timeoutMs,
