@@ -25,7 +25,6 @@ import {
 	type HttpMethod,
 	type HttpResponse,
 	type HttpStreamResponse,
-	type RequestTarget,
 } from '../http/transport';
 
 export type MultipartPart =
@@ -71,11 +70,6 @@ export interface ApiCallOptions extends CallScope {
 	retry?: RetryPolicy;
 }
 
-/** Told the Date header of every answer: Zoho's clock (ZohoClock) is read from it. */
-export interface AnswerTimeListener {
-	observe(dateHeader: string | undefined): void;
-}
-
 export class ZohoApiClient {
 	constructor(
 		private readonly deps: {
@@ -84,7 +78,8 @@ export class ZohoApiClient {
 			clock: Clock;
 			retry?: RetryPolicy;
 			limiter: ConcurrencyLimiter;
-			zohoClock?: AnswerTimeListener;
+			/** Told the Date header of every answer: Zoho's clock (ZohoClock) is read from it. */
+			zohoClock?: { observe(dateHeader: string | undefined): void };
 		},
 	) {}
 
@@ -224,32 +219,22 @@ export class ZohoApiClient {
 const DEFAULT_API_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000 };
 
 /** The URL, checked against the allowed hosts before the token goes anywhere, the headers and the encoded body. */
-function prepare(
-	request: ApiRequest,
-	token: AccessToken,
-	options: ApiCallOptions,
-): {
-	url: string;
-	target: RequestTarget;
-	headers: Record<string, string>;
-	body?: string | Buffer | FormData;
-} {
+function prepare(request: ApiRequest, token: AccessToken, options: ApiCallOptions) {
 	const { query } = request;
+	const { apiDomain } = token;
 	const { accountsUrl } = options.credentials;
+	const { allowedHosts } = options;
 	const path = serviceUrl({
 		service: request.base?.product ?? 'custom',
 		crmVersion: request.base?.crmVersion,
 		path: request.path,
-		apiDomain: token.apiDomain,
+		apiDomain,
 		accountsUrl,
 	});
 	const parsed = new URL(path);
 	for (const [name, value] of query ?? []) parsed.searchParams.append(name, value);
 	const url = query?.length ? parsed.href : path;
-	const { apiDomain } = token;
-	if (
-		!isOriginAllowed({ url: parsed, apiDomain, accountsUrl, allowedHosts: options.allowedHosts })
-	) {
+	if (!isOriginAllowed({ url: parsed, apiDomain, accountsUrl, allowedHosts })) {
 		// Nothing was sent: not an API's answer, but the node's input refused (a ZohoError of its own code).
 		throw new ZohoError(
 			'HOST_NOT_ALLOWED',

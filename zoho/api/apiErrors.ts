@@ -45,7 +45,7 @@ function redactJson(json: unknown, secrets: ReadonlyArray<string | undefined>): 
 	return clean === text ? json : (JSON.parse(clean) as unknown);
 }
 
-interface FailedAnswer {
+export function apiAnswerError(answer: {
 	status: number;
 	body: Buffer;
 	url: string;
@@ -54,9 +54,7 @@ interface FailedAnswer {
 	/** Scopes of the token used, to explain OAUTH_SCOPE_MISMATCH. */
 	scopes?: string[];
 	secrets: ReadonlyArray<string | undefined>;
-}
-
-export function apiAnswerError(answer: FailedAnswer): ZohoError {
+}): ZohoError {
 	// Zoho's own words end up in the message: they must not carry the token that was sent.
 	const json = redactJson(parseJsonBody(answer.body), answer.secrets);
 	const parsed = apiErrorSchema.safeParse(json);
