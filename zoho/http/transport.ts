@@ -18,16 +18,10 @@ import { describeUrl } from '../secrets';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 
-export interface RequestTarget {
-	origin: string;
-	/** Path and query. */
-	path: string;
-}
-
 interface HttpRequest {
 	url: string;
 	/** The URL split as undici wants it, when the caller has it already: saves parsing the URL again. */
-	target?: RequestTarget;
+	target?: { origin: string; path: string };
 	method: HttpMethod;
 	headers?: Record<string, string>;
 	body?: string | Buffer | Uint8Array | FormData;
@@ -43,9 +37,7 @@ export interface HttpResponse {
 }
 
 /** A successful answer whose body is read as it arrives (a Bulk Read download). */
-export interface HttpStreamResponse {
-	status: number;
-	headers: HttpResponse['headers'];
+export interface HttpStreamResponse extends Omit<HttpResponse, 'body'> {
 	/**
 	 * The body's bytes, pulled as fast as the reader takes them; its failures are
 	 * ZohoErrors, and a reader that stops early releases the connection.
@@ -150,7 +142,7 @@ function dispatchOptions(req: HttpRequest): Dispatcher.DispatchOptions {
 }
 
 /** Where undici sends a URL: its origin, and its path with the query (never the fragment). */
-export function requestTarget(url: string | URL): RequestTarget {
+export function requestTarget(url: string | URL): { origin: string; path: string } {
 	const parsed = typeof url === 'string' ? new URL(url) : url;
 	return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
 }
