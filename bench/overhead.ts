@@ -8,11 +8,12 @@
  * the socket benchmark moves by tens.
  *
  * With a latency, every answer waits that long (a timer per request, as a socket
- * wait would): CPU per call at the answer times real Zoho has (20–50 ms).
+ * wait would): CPU per call at the answer times real Zoho has (20–50 ms). The plain
+ * undici loop (the throughput bench's raw side: request() and JSON, no n8n) runs too.
  *
  *   node dist-tools/bench/overhead.js [concurrency=5] [rounds=15] [latencyMs=0]
  */
-import { Dispatcher } from 'undici';
+import { Dispatcher, request } from 'undici';
 
 import type { CredentialStore } from '../harness/credentialsHelper';
 import { parseCredentials } from '../zoho/credentials';
@@ -151,24 +152,47 @@ async function main(): Promise<void> {
 			throw new Error(`expected ${CALLS} items, got ${run.outputItems}`);
 		return (cpuUs() - before) / CALLS;
 	};
+	// The plain undici loop of the throughput bench, outside n8n: the same calls, no node around them.
+	const headers = {
+		accept: 'application/json',
+		authorization: `Zoho-oauthtoken ${token.accessToken}`,
+	};
+	const measureRaw = async (): Promise<number> => {
+		const before = cpuUs();
+		const answers: unknown[] = [];
+		let next = 0;
+		const worker = async (): Promise<void> => {
+			while (next++ < CALLS) {
+				const res = await request(`${ORIGIN}${path}`, { method: 'GET', headers, dispatcher });
+				answers.push(await res.body.json());
+			}
+		};
+		await Promise.all(Array.from({ length: concurrency }, worker));
+		if (answers.length !== CALLS)
+			throw new Error(`expected ${CALLS} answers, got ${answers.length}`);
+		return (cpuUs() - before) / CALLS;
+	};
 	for (let warm = 0; warm < 3; warm++) {
 		await measure(ours);
 		await measure(floor);
+		await measureRaw();
 	}
-	const samples = { ours: [] as number[], floor: [] as number[], gap: [] as number[] };
+	const samples = { ours: [] as number[], floor: [] as number[], raw: [] as number[] };
 	for (let round = 0; round < rounds; round++) {
-		const first = round % 2 === 0 ? ours : floor;
-		const a = await measure(first);
-		const b = await measure(first === ours ? floor : ours);
-		const [o, f] = first === ours ? [a, b] : [b, a];
-		samples.ours.push(o);
-		samples.floor.push(f);
-		samples.gap.push(o - f);
+		// Alternating order, so neither side always runs after the other's garbage.
+		const order =
+			round % 2 === 0 ? (['ours', 'floor', 'raw'] as const) : (['raw', 'floor', 'ours'] as const);
+		for (const which of order)
+			samples[which].push(
+				which === 'raw' ? await measureRaw() : await measure(which === 'ours' ? ours : floor),
+			);
 	}
+	const [o, f, r] = [median(samples.ours), median(samples.floor), median(samples.raw)];
 	const mints = runtime.auth.cache.stats.refreshes;
 	process.stdout.write(
-		`${concurrency} in flight, ${latencyMs} ms answers, ${rounds} rounds of ${CALLS} calls: CPU per call ours ${median(samples.ours).toFixed(1)} µs, ` +
-			`floor ${median(samples.floor).toFixed(1)} µs, ours − floor ${median(samples.gap).toFixed(1)} µs (token fetches ${mints})\n`,
+		`${concurrency} in flight, ${latencyMs} ms answers, ${rounds} rounds of ${CALLS} calls: CPU per call ours ${o.toFixed(1)} µs, ` +
+			`minimal node ${f.toFixed(1)} µs, plain loop ${r.toFixed(1)} µs; ours / minimal node ${(o / f).toFixed(2)}, ` +
+			`ours / plain loop ${(o / r).toFixed(2)} (token fetches ${mints})\n`,
 	);
 	setSharedZohoRuntime(undefined);
 }

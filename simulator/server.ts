@@ -27,8 +27,9 @@ export function createDcServer(options: {
 		void handleRequest({ core, dc, req, res });
 	};
 	const server = tls ? createHttpsServer(tls, handler) : createServer(handler);
-	// Clients in tests keep connections open between requests; keep them a while.
-	server.keepAliveTimeout = 10_000;
+	// Longer than clients keep an idle connection (undici: at most 60 s), so the client lets one go
+	// first: a request never meets a connection the server just closed (a POST would not be retried).
+	server.keepAliveTimeout = 65_000;
 	return server;
 }
 

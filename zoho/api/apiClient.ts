@@ -5,15 +5,15 @@
  */
 import { FormData, type Dispatcher } from 'undici';
 
-import { apiAnswerError, booksCodeError, redactJson } from './apiErrors';
+import { apiAnswerError, booksCodeError } from './apiErrors';
 import { parseJsonBody } from '../json';
 import type { CallScope, ZohoAuth } from '../token/auth';
 import type { Clock } from '../clock';
 import type { ConcurrencyLimiter } from './concurrencyLimit';
 import type { ZohoCredentials } from '../credentials';
 import { isZohoError, ZohoError, ZohoTransportError } from '../errors';
-import { booksAnswerSchema, apiErrorSchema } from '../schemas';
-import { describeUrl, redact } from '../secrets';
+import { apiErrorSchema } from '../schemas';
+import { describeUrl } from '../secrets';
 import { isOriginAllowed, serviceUrl, type ServiceId } from './services';
 import type { AccessToken } from '../token/accessToken';
 import { IDEMPOTENT_METHODS, parseRetryAfter, withRetry, type RetryPolicy } from '../http/retry';
@@ -25,7 +25,6 @@ import {
 	type HttpMethod,
 	type HttpResponse,
 	type HttpStreamResponse,
-	type RequestTarget,
 } from '../http/transport';
 
 export type MultipartPart =
@@ -51,19 +50,11 @@ export interface ApiRequest {
 	body?: RequestBody;
 }
 
-export interface ApiResult extends HttpResponse {
-	url: string;
-	token: AccessToken;
-}
+/** An answer with the URL it came from and the token that was sent. */
+export type ApiResult = HttpResponse & { url: string; token: AccessToken };
 
 /** A successful answer read as a stream (ZohoApiClient.callStream). */
-export interface ApiStreamResult extends HttpStreamResponse {
-	url: string;
-	token: AccessToken;
-}
-
-/** What sends one prepared request: whole (sendHttp) or streamed (openHttpStream). */
-type Transport = typeof sendHttp | typeof openHttpStream;
+export type ApiStreamResult = HttpStreamResponse & { url: string; token: AccessToken };
 
 export interface ApiCallOptions extends CallScope {
 	credentials: ZohoCredentials;
@@ -79,44 +70,18 @@ export interface ApiCallOptions extends CallScope {
 	retry?: RetryPolicy;
 }
 
-const DEFAULT_API_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000 };
-
-/** What a call turns into for one token: its URL (host checked), where undici sends it, headers and body. */
-interface PreparedCall {
-	url: string;
-	target: RequestTarget;
-	headers: Record<string, string>;
-	body?: string | Buffer | FormData;
-}
-
-/** Told the Date header of every answer: Zoho's clock (ZohoClock) is read from it. */
-export interface AnswerTimeListener {
-	observe(dateHeader: string | undefined): void;
-}
-
 export class ZohoApiClient {
-	private readonly auth: ZohoAuth;
-	private readonly dispatcher?: Dispatcher;
-	private readonly clock: Clock;
-	private readonly retry: RetryPolicy;
-	private readonly limiter: ConcurrencyLimiter;
-	private readonly zohoClock?: AnswerTimeListener;
-
-	constructor(options: {
-		auth: ZohoAuth;
-		dispatcher?: Dispatcher;
-		clock: Clock;
-		retry?: RetryPolicy;
-		limiter: ConcurrencyLimiter;
-		zohoClock?: AnswerTimeListener;
-	}) {
-		this.auth = options.auth;
-		this.dispatcher = options.dispatcher;
-		this.clock = options.clock;
-		this.retry = options.retry ?? DEFAULT_API_RETRY;
-		this.limiter = options.limiter;
-		this.zohoClock = options.zohoClock;
-	}
+	constructor(
+		private readonly deps: {
+			auth: ZohoAuth;
+			dispatcher?: Dispatcher;
+			clock: Clock;
+			retry?: RetryPolicy;
+			limiter: ConcurrencyLimiter;
+			/** Told the Date header of every answer: Zoho's clock (ZohoClock) is read from it. */
+			zohoClock?: { observe(dateHeader: string | undefined): void };
+		},
+	) {}
 
 	/** The path is resolved against the token's api_domain; the host is checked before the token leaves the process. */
 	async call(request: ApiRequest, options: ApiCallOptions): Promise<ApiResult> {
@@ -148,34 +113,60 @@ export class ZohoApiClient {
 	private async exchange(
 		request: ApiRequest,
 		options: ApiCallOptions,
-		transport: Transport,
+		transport: typeof sendHttp | typeof openHttpStream,
 	): Promise<ApiResult | ApiStreamResult> {
+		const { auth, zohoClock } = this.deps;
 		const { credentials, signal, logger, tokenMemo } = options;
 		const tokenOptions = { signal, logger, tokenMemo, saved: options.saved };
 		// Almost every call finds its token cached: no promise to wait for then.
 		let token =
-			this.auth.cachedToken(credentials, tokenOptions) ??
-			(await this.auth.getToken(credentials, tokenOptions));
+			auth.cachedToken(credentials, tokenOptions) ??
+			(await auth.getToken(credentials, tokenOptions));
 		let refreshed = false;
 		const method = request.method ?? 'GET';
 		return withRetry({
-			policy: options.retry ?? this.retry,
-			signal: options.signal,
+			policy: options.retry ?? this.deps.retry ?? DEFAULT_API_RETRY,
+			signal,
+			// A 429 may always be sent again (Zoho did not process it); another retryable failure
+			// only with an idempotent method, unless the user allowed POST and PATCH too.
 			isRetryable: (error) =>
 				isZohoError(error) &&
-				mayRepeat({ error, method, retryNonIdempotent: options.retryNonIdempotent }),
+				error.retryable &&
+				(error.code === 'RATE_LIMITED' ||
+					IDEMPOTENT_METHODS.has(method) ||
+					options.retryNonIdempotent === true),
 			attempt: async () => {
 				for (;;) {
-					const res = await this.send({ request, token, options, transport });
-					this.zohoClock?.observe(headerValue(res.headers, 'date'));
-					if ('stream' in res) return { ...res, token };
-					if (res.status === 401 && isExpiredTokenAnswer(res.body)) {
+					const { url, target, headers, body } = prepare(request, token, options);
+					const limit = credentials.concurrencyLimit;
+					// Without a Concurrency Limit (the default) no slot is taken: nothing but this test per call.
+					const release = limit === undefined ? undefined : await this.slot(limit, options);
+					let res: HttpResponse | HttpStreamResponse;
+					try {
+						res = await transport({
+							url,
+							target,
+							method,
+							headers,
+							body,
+							dispatcher: this.deps.dispatcher,
+							timeoutMs: options.timeoutMs,
+							signal,
+						});
+					} finally {
+						release?.();
+					}
+					zohoClock?.observe(headerValue(res.headers, 'date'));
+					// The transport's answer is new to this call: it carries the URL and token on.
+					const answer = Object.assign(res, { url, token });
+					if ('stream' in answer) return answer;
+					if (res.status === 401 && isExpiredTokenAnswer(answer.body)) {
 						// The token died early (revoked, evicted by Zoho's live-token cap): one refresh, one
 						// more send, not counted as a retry. The refused token is reported either way: a
 						// refused fresh one counts toward the mint cool-down.
-						await this.auth.refused(credentials, { token, logger });
+						await auth.refused(credentials, { token, logger });
 						if (!refreshed) {
-							token = await this.auth.getToken(credentials, { signal, logger, tokenMemo });
+							token = await auth.getToken(credentials, { signal, logger, tokenMemo });
 							refreshed = true;
 							continue;
 						}
@@ -184,110 +175,36 @@ export class ZohoApiClient {
 					if (res.status >= 400) {
 						throw apiAnswerError({
 							status: res.status,
-							body: res.body,
-							url: describeUrl(res.url),
+							body: answer.body,
+							url: describeUrl(url),
 							method,
 							retryAfterMs: parseRetryAfter(
 								headerValue(res.headers, 'retry-after'),
-								this.clock.now(),
+								this.deps.clock.now(),
 							),
 							scopes: token.scopes,
 							secrets,
 						});
 					}
-					if (options.checkBooksCode)
-						this.assertBooksSuccess({ res, url: res.url, method, secrets });
-					return { status: res.status, headers: res.headers, body: res.body, url: res.url, token };
+					const booksError =
+						options.checkBooksCode &&
+						booksCodeError({
+							status: res.status,
+							body: answer.body,
+							url: describeUrl(url),
+							method,
+							secrets,
+						});
+					if (booksError) throw booksError;
+					return answer;
 				}
 			},
 		});
 	}
 
-	/** One send, within a concurrency slot when the credential has a Concurrency Limit. */
-	private async send(args: {
-		request: ApiRequest;
-		token: AccessToken;
-		options: ApiCallOptions;
-		transport: Transport;
-	}): Promise<(HttpResponse | HttpStreamResponse) & { url: string }> {
-		const { request, token, options } = args;
-		const { url, target, headers, body } = this.prepare(request, token, options);
-		const limit = options.credentials.concurrencyLimit;
-		// Without a Concurrency Limit (the default) no slot is taken: nothing but this test per call.
-		const release = limit === undefined ? undefined : await this.slot(limit, options);
-		try {
-			const res = await args.transport({
-				url,
-				target,
-				method: request.method ?? 'GET',
-				headers,
-				body,
-				dispatcher: this.dispatcher,
-				timeoutMs: options.timeoutMs,
-				signal: options.signal,
-			});
-			return { ...res, url };
-		} finally {
-			release?.();
-		}
-	}
-
-	/** The URL, checked against the allowed hosts before the token goes anywhere, the headers and the encoded body. */
-	private prepare(request: ApiRequest, token: AccessToken, options: ApiCallOptions): PreparedCall {
-		const { base, query } = request;
-		const path = serviceUrl({
-			service: base?.product ?? 'custom',
-			crmVersion: base?.crmVersion,
-			path: request.path,
-			apiDomain: token.apiDomain,
-			accountsUrl: options.credentials.accountsUrl,
-		});
-		const parsed = new URL(path);
-		for (const [name, value] of query ?? []) parsed.searchParams.append(name, value);
-		const url = query?.length ? parsed.toString() : path;
-		this.assertHostAllowed({ url, parsed, token, options });
-		const { body, contentType } = encodeBody(
-			request.json === undefined ? request.body : { kind: 'json', value: request.json },
-		);
-		const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
-		if (contentType) headers['content-type'] = contentType;
-		headers.authorization = `Zoho-oauthtoken ${token.accessToken}`;
-		return { url, target: requestTarget(parsed), headers, body };
-	}
-
-	private assertHostAllowed(args: {
-		url: string;
-		parsed: URL;
-		token: AccessToken;
-		options: ApiCallOptions;
-	}): void {
-		const { url, parsed, token, options } = args;
-		if (
-			isOriginAllowed({
-				url: parsed,
-				apiDomain: token.apiDomain,
-				accountsUrl: options.credentials.accountsUrl,
-				allowedHosts: options.allowedHosts,
-			})
-		)
-			return;
-		// Nothing was sent: not an API's answer, but the node's input refused (a ZohoError of its own code).
-		throw new ZohoError(
-			'HOST_NOT_ALLOWED',
-			`Refused to send the Zoho access token to ${parsed.origin} (Path or URL): not a Zoho host of this credential's data centre.`,
-			{
-				url: describeUrl(url),
-				field: 'Path or URL',
-				hint:
-					`The token is only sent to ${new URL(token.apiDomain).origin} and the other Zoho hosts of the credential's data centre, over https. ` +
-					'If this server really is a Zoho API (e.g. a custom domain), add it under Options → Allowed Hosts (host, or host:port for another port).',
-			},
-		);
-	}
-
 	/** One of the credential's concurrency slots (fleet-wide with a shared store), waited for within the call's Timeout. */
 	private slot(limit: number, options: ApiCallOptions): Promise<() => void> {
-		return this.limiter.acquire({
+		return this.deps.limiter.acquire({
 			key: options.credentials.limitKey,
 			limit,
 			waitMs: options.timeoutMs,
@@ -297,27 +214,47 @@ export class ZohoApiClient {
 			logger: options.logger,
 		});
 	}
+}
 
-	private assertBooksSuccess(args: {
-		res: HttpResponse;
-		url: string;
-		method: HttpMethod;
-		secrets: ReadonlyArray<string>;
-	}): void {
-		const json = parseJsonBody(args.res.body);
-		const parsed = booksAnswerSchema.safeParse(json);
-		if (parsed.success && parsed.data.code !== 0) {
-			throw booksCodeError({
-				code: parsed.data.code,
-				message:
-					parsed.data.message === undefined ? undefined : redact(parsed.data.message, args.secrets),
-				url: describeUrl(args.url),
-				method: args.method,
-				status: args.res.status,
-				body: redactJson(json, args.secrets),
-			});
-		}
+const DEFAULT_API_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+/** The URL, checked against the allowed hosts before the token goes anywhere, the headers and the encoded body. */
+function prepare(request: ApiRequest, token: AccessToken, options: ApiCallOptions) {
+	const { query } = request;
+	const { apiDomain } = token;
+	const { accountsUrl } = options.credentials;
+	const { allowedHosts } = options;
+	const path = serviceUrl({
+		service: request.base?.product ?? 'custom',
+		crmVersion: request.base?.crmVersion,
+		path: request.path,
+		apiDomain,
+		accountsUrl,
+	});
+	const parsed = new URL(path);
+	for (const [name, value] of query ?? []) parsed.searchParams.append(name, value);
+	const url = query?.length ? parsed.href : path;
+	if (!isOriginAllowed({ url: parsed, apiDomain, accountsUrl, allowedHosts })) {
+		// Nothing was sent: not an API's answer, but the node's input refused (a ZohoError of its own code).
+		throw new ZohoError(
+			'HOST_NOT_ALLOWED',
+			`Refused to send the Zoho access token to ${parsed.origin} (Path or URL): not a Zoho host of this credential's data centre.`,
+			{
+				url: describeUrl(url),
+				field: 'Path or URL',
+				hint:
+					`The token is only sent to ${new URL(apiDomain).origin} and the other Zoho hosts of the credential's data centre, over https. ` +
+					'If this server really is a Zoho API (e.g. a custom domain), add it under Options → Allowed Hosts (host, or host:port for another port).',
+			},
+		);
 	}
+	const { body, contentType } = encodeBody(
+		request.json === undefined ? request.body : { kind: 'json', value: request.json },
+	);
+	const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+	if (contentType) headers['content-type'] = contentType;
+	headers.authorization = `Zoho-oauthtoken ${token.accessToken}`;
+	return { url, target: requestTarget(parsed), headers, body };
 }
 
 function isExpiredTokenAnswer(body: Buffer): boolean {
@@ -353,19 +290,4 @@ function encodeBody(body?: RequestBody): {
 			return { body: form };
 		}
 	}
-}
-
-/**
- * Whether a failed call may be sent again (the retry policy still decides how often):
- * a 429 always (Zoho did not process it), any other retryable failure only for
- * idempotent methods, unless the user allowed POST and PATCH too.
- */
-function mayRepeat(options: {
-	error: ZohoError;
-	method: HttpMethod;
-	retryNonIdempotent?: boolean;
-}): boolean {
-	if (!options.error.retryable) return false;
-	if (options.error.code === 'RATE_LIMITED') return true;
-	return IDEMPOTENT_METHODS.has(options.method) || options.retryNonIdempotent === true;
 }

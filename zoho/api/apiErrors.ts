@@ -5,7 +5,7 @@
  */
 import { ZohoApiError, ZohoTransportError, type ZohoError } from '../errors';
 import { parseJsonBody } from '../json';
-import { apiErrorSchema } from '../schemas';
+import { apiErrorSchema, booksAnswerSchema } from '../schemas';
 import { excerpt, redact } from '../secrets';
 import type { HttpMethod } from '../http/transport';
 import { scopeFor, zohoHint } from './hints';
@@ -38,14 +38,14 @@ function paramName(details: unknown): string | undefined {
 }
 
 /** A parsed answer with every secret value replaced, wherever in it Zoho echoed one. */
-export function redactJson(json: unknown, secrets: ReadonlyArray<string | undefined>): unknown {
+function redactJson(json: unknown, secrets: ReadonlyArray<string | undefined>): unknown {
 	if (json === undefined) return undefined;
 	const text = JSON.stringify(json);
 	const clean = redact(text, secrets);
 	return clean === text ? json : (JSON.parse(clean) as unknown);
 }
 
-interface FailedAnswer {
+export function apiAnswerError(answer: {
 	status: number;
 	body: Buffer;
 	url: string;
@@ -54,9 +54,7 @@ interface FailedAnswer {
 	/** Scopes of the token used, to explain OAUTH_SCOPE_MISMATCH. */
 	scopes?: string[];
 	secrets: ReadonlyArray<string | undefined>;
-}
-
-export function apiAnswerError(answer: FailedAnswer): ZohoError {
+}): ZohoError {
 	// Zoho's own words end up in the message: they must not carry the token that was sent.
 	const json = redactJson(parseJsonBody(answer.body), answer.secrets);
 	const parsed = apiErrorSchema.safeParse(json);
@@ -138,24 +136,29 @@ export function apiAnswerError(answer: FailedAnswer): ZohoError {
 	);
 }
 
-/** Books/Inventory/Invoice report failures as a non-zero `code`, sometimes with HTTP 200. */
-export function booksCodeError(options: {
-	code: number;
-	message?: string;
+/** Books/Inventory/Invoice report failures as a non-zero `code`, sometimes with HTTP 200: that failure, if the answer is one. */
+export function booksCodeError(answer: {
+	status: number;
+	body: Buffer;
 	url: string;
 	method: HttpMethod;
-	status: number;
-	body: unknown;
-}): ZohoApiError {
+	secrets: ReadonlyArray<string | undefined>;
+}): ZohoApiError | undefined {
+	const json = parseJsonBody(answer.body);
+	const parsed = booksAnswerSchema.safeParse(json);
+	if (!parsed.success || parsed.data.code === 0) return undefined;
+	const { code } = parsed.data;
+	const message =
+		parsed.data.message === undefined ? undefined : redact(parsed.data.message, answer.secrets);
 	return new ZohoApiError(
 		'API_ERROR',
-		`Zoho answered code ${options.code} for ${options.method} ${options.url}${options.message ? `: ${options.message}` : ''}.`,
+		`Zoho answered code ${code} for ${answer.method} ${answer.url}${message ? `: ${message}` : ''}.`,
 		{
-			url: options.url,
-			httpStatus: options.status,
-			zohoCode: String(options.code),
-			zohoMessage: options.message,
-			body: options.body,
+			url: answer.url,
+			httpStatus: answer.status,
+			zohoCode: String(code),
+			zohoMessage: message,
+			body: redactJson(json, answer.secrets),
 			hint: "Check the Organization ID and the parameters against Zoho's message.",
 		},
 	);
@@ -171,17 +174,9 @@ export function restateApiError(
 	options: { message: string; hint?: string; field?: string },
 ): ZohoApiError {
 	return new ZohoApiError(error.code, options.message, {
+		...error,
 		hint: options.hint ?? error.hint,
 		field: options.field ?? error.field,
-		httpStatus: error.httpStatus,
-		zohoCode: error.zohoCode,
-		zohoMessage: error.zohoMessage,
-		url: error.url,
-		retryable: error.retryable,
-		neverSent: error.neverSent,
-		retryAfterMs: error.retryAfterMs,
-		bodyExcerpt: error.bodyExcerpt,
-		body: error.body,
 		cause: error,
 	});
 }

@@ -24,13 +24,6 @@ export interface PageQuery {
 	remove: string[];
 }
 
-interface PageWalk {
-	records: unknown[];
-	pages: number;
-	/** The key that held the records (e.g. `data`, `invoices`). */
-	key?: string;
-}
-
 /**
  * `fetchPage` sends one request with the given query changes and returns the
  * parsed body (undefined for 204). Stops at `limit` records when given. A CRM list with
@@ -44,7 +37,7 @@ export async function walkPages(options: {
 	maxPages?: number;
 	/** Records page tokens reach (Zoho: 100,000); a test may lower it. */
 	pageTokenRecordLimit?: number;
-}): Promise<PageWalk> {
+}): Promise<{ records: unknown[]; pages: number; key?: string }> {
 	const tokenLimit = options.pageTokenRecordLimit ?? PAGE_TOKEN_RECORD_LIMIT;
 	const limit = options.limit ?? Number.POSITIVE_INFINITY;
 	const perPage = Math.min(
@@ -59,27 +52,27 @@ export async function walkPages(options: {
 	let pages = 0;
 
 	while (records.length < limit && pages < maxPages) {
-		const query: PageQuery = pageToken
-			? {
-					set: [
-						['page_token', pageToken],
-						['per_page', String(perPage)],
-					],
-					remove: ['page'],
-				}
-			: {
-					set: [
-						['page', String(page)],
-						['per_page', String(perPage)],
-					],
-					remove: ['page_token'],
-				};
+		const query: PageQuery = {
+			set: [
+				pageToken ? ['page_token', pageToken] : ['page', String(page)],
+				['per_page', String(perPage)],
+			],
+			remove: [pageToken ? 'page' : 'page_token'],
+		};
 		if (pageToken && records.length >= tokenLimit) throw pageTokenWindowError(records.length);
-		const body = await fetchOrExplain(options.fetchPage, { query, read: records.length });
+		let body: unknown;
+		try {
+			body = await options.fetchPage(query);
+		} catch (error) {
+			// Zoho's own refusal past the page-token window says what was read before it.
+			if (isZohoError(error) && error.zohoCode === 'PAGINATION_LIMIT_EXCEEDED')
+				throw pageTokenWindowError(records.length, error);
+			throw error;
+		}
 		pages++;
 		if (body === undefined) break; // 204: nothing (more) to list
 
-		const step = options.style === 'crm' ? crmStep(body) : booksStep(body);
+		const step = pageOf(options.style, body);
 		key = step.key;
 		records.push(...step.records);
 		// Enough for the limit: a v2 list that stops at 2,000 needs no page token.
@@ -106,20 +99,6 @@ export async function walkPages(options: {
 	return { records: records.slice(0, limit), pages, key };
 }
 
-/** One page; Zoho's own refusal past the page-token window says what was read before it. */
-async function fetchOrExplain(
-	fetchPage: (query: PageQuery) => Promise<unknown>,
-	options: { query: PageQuery; read: number },
-): Promise<unknown> {
-	try {
-		return await fetchPage(options.query);
-	} catch (error) {
-		if (isZohoError(error) && error.zohoCode === 'PAGINATION_LIMIT_EXCEEDED')
-			throw pageTokenWindowError(options.read, error);
-		throw error;
-	}
-}
-
 function pageTokenWindowError(read: number, cause?: unknown): ZohoApiError {
 	return new ZohoApiError(
 		'API_ERROR',
@@ -132,26 +111,18 @@ function pageTokenWindowError(read: number, cause?: unknown): ZohoApiError {
 	);
 }
 
-interface Step {
-	records: unknown[];
-	more: boolean;
-	nextPageToken?: string;
-	key?: string;
-}
-
-function crmStep(body: unknown): Step {
-	const parsed = crmListSchema.safeParse(body);
-	if (!parsed.success) throw unexpectedList('CRM list ({data, info})');
-	const info = parsed.data.info;
-	return {
-		records: parsed.data.data,
-		more: info?.more_records === true,
-		nextPageToken: info?.next_page_token ?? undefined,
-		key: 'data',
-	};
-}
-
-function booksStep(body: unknown): Step {
+/** One page: its records, whether Zoho has more, the token of the next and the key that held them. */
+function pageOf(
+	style: Exclude<Pagination, 'none'>,
+	body: unknown,
+): { records: unknown[]; more: boolean; nextPageToken?: string; key?: string } {
+	if (style === 'crm') {
+		const parsed = crmListSchema.safeParse(body);
+		if (!parsed.success) throw unexpectedList('CRM list ({data, info})');
+		const { data, info } = parsed.data;
+		const nextPageToken = info?.next_page_token ?? undefined;
+		return { records: data, more: info?.more_records === true, nextPageToken, key: 'data' };
+	}
 	const parsed = booksAnswerSchema.safeParse(body);
 	if (!parsed.success || !parsed.data.page_context)
 		throw unexpectedList('Books list ({code, page_context, <records>})');

@@ -36,25 +36,22 @@ interface ServiceInfo {
 	pagination: Pagination;
 }
 
+const ORG_ID_QUERY = { query: 'organization_id', label: 'Organization ID' };
+
 export const SERVICES: Record<ServiceId, ServiceInfo> = {
 	crm: { name: 'CRM', basePath: '/crm/{version}', pagination: 'crm' },
 	bigin: { name: 'Bigin', basePath: '/bigin/v2', pagination: 'crm' },
-	books: {
-		name: 'Books',
-		basePath: '/books/v3',
-		requires: { query: 'organization_id', label: 'Organization ID' },
-		pagination: 'books',
-	},
+	books: { name: 'Books', basePath: '/books/v3', requires: ORG_ID_QUERY, pagination: 'books' },
 	inventory: {
 		name: 'Inventory',
 		basePath: '/inventory/v1',
-		requires: { query: 'organization_id', label: 'Organization ID' },
+		requires: ORG_ID_QUERY,
 		pagination: 'books',
 	},
 	invoice: {
 		name: 'Invoice',
 		basePath: '/invoice/v3',
-		requires: { query: 'organization_id', label: 'Organization ID' },
+		requires: ORG_ID_QUERY,
 		pagination: 'books',
 	},
 	desk: {
@@ -98,12 +95,18 @@ function serviceOrigin(options: {
 	apiDomain: string;
 	accountsUrl: string;
 }): string {
-	const info = SERVICES[options.service];
-	const apiOrigin = new URL(options.apiDomain).origin;
-	if (!info.productHost) return apiOrigin;
-	const dc = dataCentreOfAccountsUrl(options.accountsUrl);
-	return dc ? `https://${info.productHost}.${DATA_CENTRES[dc].productDomain}` : apiOrigin;
+	const { productHost } = SERVICES[options.service];
+	const dc = productHost && dataCentreOfAccountsUrl(options.accountsUrl);
+	if (dc) return `https://${productHost}.${DATA_CENTRES[dc].productDomain}`;
+	// Per call: Zoho's api_domain is written as its origin, so it is parsed only when it may not be.
+	return ORIGIN_AS_WRITTEN.test(options.apiDomain)
+		? options.apiDomain
+		: new URL(options.apiDomain).origin;
 }
+
+/** Text that is its own URL origin: a lower-case https host name, or this machine's http with a port. */
+const ORIGIN_AS_WRITTEN =
+	/^(https:\/\/[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+|http:\/\/127\.0\.0\.1:(?!80$)[1-9]\d{0,4})$/;
 
 /**
  * The URL a request goes to: a full URL as given; a path against the service's base URL

@@ -85,8 +85,6 @@ export function createDispatcher(options: {
 	});
 }
 
-type ConnectCallback = (error: Error | null, data: Dispatcher.ConnectData) => void;
-
 /** The connection to the proxy, through which undici opens each tunnel; its failures become ProxyFailure. */
 class ProxyTunnelPool extends Pool {
 	private readonly proxy: string;
@@ -96,21 +94,8 @@ class ProxyTunnelPool extends Pool {
 		this.proxy = proxyName(origin);
 	}
 
-	connect(options: Dispatcher.ConnectOptions): Promise<Dispatcher.ConnectData>;
-	connect(options: Dispatcher.ConnectOptions, callback: ConnectCallback): void;
-	connect(
-		options: Dispatcher.ConnectOptions,
-		callback?: ConnectCallback,
-	): Promise<Dispatcher.ConnectData> | void {
-		const tunnel = this.tunnel(options);
-		if (!callback) return tunnel;
-		tunnel.then(
-			(data) => callback(null, data),
-			(error: Error) => callback(error, undefined as unknown as Dispatcher.ConnectData),
-		);
-	}
-
-	private async tunnel(options: Dispatcher.ConnectOptions): Promise<Dispatcher.ConnectData> {
+	// undici's proxy agent asks for each tunnel with the promise form of connect.
+	async connect(options: Dispatcher.ConnectOptions): Promise<Dispatcher.ConnectData> {
 		let data: Dispatcher.ConnectData;
 		try {
 			data = await super.connect(options);

@@ -56,11 +56,8 @@ export function pause(
 ): Promise<void> {
 	return abortableWait({
 		...options,
-		start: () => noUndo,
+		// A pause starts nothing: nothing to undo.
+		start: () => () => undefined,
 		timeout: { ms, end: () => ({ value: undefined }) },
 	});
-}
-
-function noUndo(): void {
-	// A pause starts nothing: there is nothing to undo.
 }
