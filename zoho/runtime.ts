@@ -17,7 +17,7 @@ import { systemClock, type Clock } from './clock';
 import { DEFAULT_JOB_TIMING, type JobTiming } from './crm/bulkReadJob';
 import { ListFieldsCache } from './crm/listFields';
 import { ZohoClock } from './crm/zohoClock';
-import type { CooldownPolicy } from './fleet/cooldown';
+import type { CooldownPolicy } from './fleet/localMinter';
 import { LocalLimiter } from './fleet/localLimiter';
 import { LocalMinter } from './fleet/localMinter';
 import { LocalRelay } from './fleet/localRelay';

@@ -38,17 +38,8 @@ export class RedisLimiter implements ConcurrencyLimiter {
 		}, options.waitMs);
 		try {
 			for (;;) {
-				const got = await this.link.run(
-					(client) =>
-						client.eval(
-							ACQUIRE_SLOT,
-							1,
-							key,
-							String(options.limit),
-							String(options.holdMs),
-							member,
-						),
-					options.logger,
+				const got = await this.link.run(options.logger, (client) =>
+					client.eval(ACQUIRE_SLOT, 1, key, String(options.limit), String(options.holdMs), member),
 				);
 				if (got === 1)
 					return this.releaser({ key, member, wakeKey: options.key, logger: options.logger });
@@ -73,7 +64,7 @@ export class RedisLimiter implements ConcurrencyLimiter {
 		return () => {
 			if (released) return;
 			released = true;
-			this.link.quietly((client) => client.zrem(options.key, options.member), options.logger);
+			this.link.quietly(options.logger, (client) => client.zrem(options.key, options.member));
 			this.wakers.get(options.wakeKey)?.shift()?.();
 		};
 	}

@@ -69,7 +69,10 @@ export class RedisLink {
 	}
 
 	/** Runs a command; a failure is told to `logger` (once per process) and becomes StoreUnavailable. */
-	async run<T>(command: (client: RedisClient) => Promise<T>, logger?: Logger): Promise<T> {
+	async run<T>(
+		logger: Logger | undefined,
+		command: (client: RedisClient) => Promise<T>,
+	): Promise<T> {
 		try {
 			return await command(this.client);
 		} catch (error) {
@@ -79,9 +82,23 @@ export class RedisLink {
 		}
 	}
 
-	/** For what may fail without consequence (renewing or releasing a lease, releasing a slot): told, not thrown. */
-	quietly(command: (client: RedisClient) => Promise<unknown>, logger?: Logger): void {
-		this.run(command, logger).catch(ignoreUnavailable);
+	/** The command's answer, or undefined while Redis is away or when the command failed (told once by run). */
+	async shared<T>(
+		logger: Logger | undefined,
+		command: (client: RedisClient) => Promise<T>,
+	): Promise<T | undefined> {
+		if (!(await this.usable(logger))) return undefined;
+		try {
+			return await this.run(logger, command);
+		} catch (error) {
+			if (error instanceof StoreUnavailable) return undefined;
+			throw error;
+		}
+	}
+
+	/** For what may fail without consequence (renewing or releasing a lease, releasing a slot). */
+	quietly(logger: Logger | undefined, command: (client: RedisClient) => Promise<unknown>): void {
+		void this.shared(logger, command);
 	}
 
 	/** Disconnects and waits (boundedly) until the connection is really closed, so no socket outlives the runtime. */
@@ -128,9 +145,4 @@ export class RedisLink {
 			},
 		});
 	}
-}
-
-/** For `.catch` of commands whose failure RedisLink has told already; anything else is a bug and must surface. */
-export function ignoreUnavailable(error: unknown): void {
-	if (!(error instanceof StoreUnavailable)) throw error;
 }

@@ -16,9 +16,14 @@ import type { Logger } from '../logger';
 import type { AccessToken } from '../token/accessToken';
 import { DEFAULT_EARLY_REFRESH_MS, isFresh } from '../token/expiry';
 import type { ObtainOptions, TokenSource } from '../token/tokenSource';
-import { cooldownError, DEFAULT_COOLDOWN, isFreshRefusal, type CooldownPolicy } from './cooldown';
-import { LocalMinter } from './localMinter';
-import { ignoreUnavailable, StoreUnavailable, type RedisClient, type RedisLink } from './redisLink';
+import {
+	cooldownError,
+	DEFAULT_COOLDOWN,
+	isFreshRefusal,
+	LocalMinter,
+	type CooldownPolicy,
+} from './localMinter';
+import { StoreUnavailable, type RedisClient, type RedisLink } from './redisLink';
 import { DISCARD_IF, REFUSED, RELEASE_LEASE, RENEW_LEASE } from './redisScripts';
 import {
 	openToken,
@@ -60,7 +65,6 @@ export class RedisTokenStore implements TokenSource {
 	private readonly owner: string;
 	/** Per credential: the last token Zoho refused to this process, never taken from Redis again. */
 	private readonly refusedHere = new Map<string, string>();
-	private readonly keys = new Map<string, CredentialKeys>();
 
 	constructor(options: {
 		link: RedisLink;
@@ -101,7 +105,6 @@ export class RedisTokenStore implements TokenSource {
 		this.refusedHere.set(credentials.key, token.accessToken);
 		// The local book too: it decides while Redis is away.
 		await this.fallback.refused(options);
-		if (!(await this.link.usable(logger))) return;
 		const keys = this.keysFor(credentials);
 		const now = this.clock.now();
 		const fresh = isFreshRefusal({ token, now, policy: this.cooldown });
@@ -113,12 +116,9 @@ export class RedisTokenStore implements TokenSource {
 			String(this.cooldown.cooldownMs),
 			String(now + this.cooldown.cooldownMs),
 		];
-		await this.link
-			.run(
-				(client) => client.eval(REFUSED, 3, keys.token, keys.refused, keys.cooldown, ...args),
-				logger,
-			)
-			.catch(ignoreUnavailable);
+		await this.link.shared(logger, (client) =>
+			client.eval(REFUSED, 3, keys.token, keys.refused, keys.cooldown, ...args),
+		);
 	}
 
 	async discard(options: {
@@ -128,14 +128,13 @@ export class RedisTokenStore implements TokenSource {
 	}): Promise<void> {
 		const { credentials, accessToken, logger } = options;
 		if (accessToken !== undefined) this.refusedHere.set(credentials.key, accessToken);
-		if (!(await this.link.usable(logger))) return;
 		const keys = this.keysFor(credentials);
 		const command =
 			accessToken === undefined
 				? (client: RedisClient) => client.del(keys.token)
 				: (client: RedisClient) =>
 						client.eval(DISCARD_IF, 1, keys.token, `${sealPrefix(keys.seal, accessToken)}:`);
-		await this.link.run(command, logger).catch(ignoreUnavailable);
+		await this.link.shared(logger, command);
 	}
 
 	close(): Promise<void> {
@@ -151,9 +150,8 @@ export class RedisTokenStore implements TokenSource {
 			const shared = await this.look({ keys, credentials, force: options.force, logger });
 			if (shared) return shared;
 			const id = `${this.owner}:${randomUUID()}`;
-			const taken = await this.link.run(
-				(client) => client.set(keys.lease, id, 'PX', this.lease.leaseMs, 'NX'),
-				logger,
+			const taken = await this.link.run(logger, (client) =>
+				client.set(keys.lease, id, 'PX', this.lease.leaseMs, 'NX'),
 			);
 			if (taken === 'OK') return this.mintUnderLease({ ...options, keys, id });
 			await pause(this.lease.pollMs * (1 + Math.random()), { signal });
@@ -170,9 +168,8 @@ export class RedisTokenStore implements TokenSource {
 		const { keys, id, logger } = options;
 		const renew = setInterval(
 			() => {
-				this.link.quietly(
-					(client) => client.eval(RENEW_LEASE, 1, keys.lease, id, String(this.lease.leaseMs)),
-					logger,
+				this.link.quietly(logger, (client) =>
+					client.eval(RENEW_LEASE, 1, keys.lease, id, String(this.lease.leaseMs)),
 				);
 			},
 			Math.max(1, Math.floor(this.lease.leaseMs / 3)),
@@ -192,7 +189,7 @@ export class RedisTokenStore implements TokenSource {
 			return token;
 		} finally {
 			clearInterval(renew);
-			this.link.quietly((client) => client.eval(RELEASE_LEASE, 1, keys.lease, id), logger);
+			this.link.quietly(logger, (client) => client.eval(RELEASE_LEASE, 1, keys.lease, id));
 		}
 	}
 
@@ -204,9 +201,8 @@ export class RedisTokenStore implements TokenSource {
 		logger?: Logger;
 	}): Promise<AccessToken | undefined> {
 		const { keys, credentials } = options;
-		const [sealed, cooldownUntil] = await this.link.run(
-			(client) => client.mget(keys.token, keys.cooldown),
-			options.logger,
+		const [sealed, cooldownUntil] = await this.link.run(options.logger, (client) =>
+			client.mget(keys.token, keys.cooldown),
 		);
 		const now = this.clock.now();
 		if (sealed && !options.force) {
@@ -235,26 +231,17 @@ export class RedisTokenStore implements TokenSource {
 		const ttl = token.expiresAt - this.clock.now();
 		if (ttl <= 0) return;
 		const sealed = sealToken({ keys: keys.seal, token, aad: keys.token });
-		await this.link
-			.run((client) => client.set(keys.token, sealed, 'PX', ttl), options.logger)
-			.catch(ignoreUnavailable);
+		await this.link.shared(options.logger, (client) => client.set(keys.token, sealed, 'PX', ttl));
 	}
 
 	private keysFor(credentials: ZohoCredentials): CredentialKeys {
-		let keys = this.keys.get(credentials.key);
-		if (!keys) {
-			const base = `${this.prefix}{${credentials.key}}`;
-			keys = {
-				token: `${base}:token`,
-				lease: `${base}:lease`,
-				refused: `${base}:refused`,
-				cooldown: `${base}:cooldown`,
-				seal: sealKeys(credentials),
-			};
-			// Bounded like the token cache: one entry per credential in use.
-			if (this.keys.size >= 500) this.keys.clear();
-			this.keys.set(credentials.key, keys);
-		}
-		return keys;
+		const base = `${this.prefix}{${credentials.key}}`;
+		return {
+			token: `${base}:token`,
+			lease: `${base}:lease`,
+			refused: `${base}:refused`,
+			cooldown: `${base}:cooldown`,
+			seal: sealKeys(credentials),
+		};
 	}
 }

@@ -10,12 +10,6 @@ import { abortableWait } from '../http/wait';
 import { DEFAULT_EARLY_REFRESH_MS, isFresh } from './expiry';
 import type { AccessToken } from './accessToken';
 
-interface TokenCacheOptions {
-	clock: Clock;
-	earlyRefreshMs?: number;
-	maxEntries?: number;
-}
-
 /** Fetches a token; `signal` aborts when every caller waiting for it was cancelled. */
 type TokenFetcher = (signal: AbortSignal) => Promise<AccessToken>;
 
@@ -28,13 +22,6 @@ interface Flight {
 	pinned: boolean;
 }
 
-interface CacheStats {
-	hits: number;
-	refreshes: number;
-	joins: number;
-	evictions: number;
-}
-
 export class TokenCache {
 	private readonly clock: Clock;
 	private readonly earlyRefreshMs: number;
@@ -45,9 +32,9 @@ export class TokenCache {
 	private readonly inFlight = new Map<string, Flight>();
 	/** Per key, the last token Zoho refused (401): never taken back, wherever it is offered from. */
 	private readonly refused = new Map<string, string>();
-	readonly stats: CacheStats = { hits: 0, refreshes: 0, joins: 0, evictions: 0 };
+	readonly stats = { hits: 0, refreshes: 0, joins: 0, evictions: 0 };
 
-	constructor(options: TokenCacheOptions) {
+	constructor(options: { clock: Clock; earlyRefreshMs?: number; maxEntries?: number }) {
 		this.clock = options.clock;
 		this.earlyRefreshMs = options.earlyRefreshMs ?? DEFAULT_EARLY_REFRESH_MS;
 		this.maxEntries = Math.max(1, options.maxEntries ?? 500);
@@ -74,11 +61,8 @@ export class TokenCache {
 			if (cached) return cached;
 		}
 		let flight = this.inFlight.get(key);
-		if (flight) {
-			this.stats.joins++;
-		} else {
-			flight = this.startRefresh(key, fetch);
-		}
+		if (flight) this.stats.joins++;
+		else flight = this.startRefresh(key, fetch);
 		return this.waitFor({ key, flight, signal: options.signal });
 	}
 

@@ -94,15 +94,8 @@ export class ZohoTokenClient {
 		const res = await withRetry({
 			policy: this.retry,
 			signal: options.signal,
-			attempt: async () =>
-				this.rejectServerError(
-					await this.postForm({
-						url,
-						form: { token: options.refreshToken },
-						signal: options.signal,
-					}),
-					url,
-				),
+			attempt: () =>
+				this.postForm({ url, form: { token: options.refreshToken }, signal: options.signal }),
 		});
 		const text = res.body.toString('utf8');
 		const parsed = revokeAnswerSchema.safeParse(parseJsonBody(text));
@@ -141,18 +134,11 @@ export class ZohoTokenClient {
 			isRetryable: once ? (error) => isZohoError(error) && error.neverSent : undefined,
 			attempt: async () => {
 				const sentAt = this.clock.now();
-				const res = this.rejectServerError(
-					await this.postForm({
-						url,
-						form: {
-							...options.form,
-							client_id: client.clientId,
-							client_secret: client.clientSecret,
-						},
-						signal: options.signal,
-					}),
+				const res = await this.postForm({
 					url,
-				);
+					form: { ...options.form, client_id: client.clientId, client_secret: client.clientSecret },
+					signal: options.signal,
+				});
 				const text = res.body.toString('utf8');
 				const json = parseJsonBody(text);
 				const failure = tokenErrorSchema.safeParse(json);
@@ -193,28 +179,15 @@ export class ZohoTokenClient {
 		});
 	}
 
-	private rejectServerError(res: HttpResponse, url: string): HttpResponse {
-		if (res.status < 500) return res;
-		throw new ZohoTransportError(
-			'SERVER_ERROR',
-			`Zoho's accounts server failed with HTTP ${res.status}.`,
-			{
-				url,
-				httpStatus: res.status,
-				retryable: true,
-				retryAfterMs: parseRetryAfter(headerValue(res.headers, 'retry-after'), this.clock.now()),
-				hint: 'A temporary Zoho problem; it was retried. Try again in a few minutes (status: https://status.zoho.com).',
-			},
-		);
-	}
-
+	/** POSTs a form; a 5xx becomes a retryable SERVER_ERROR. */
 	private async postForm(options: {
 		url: string;
 		form: Record<string, string>;
 		signal?: AbortSignal;
 	}): Promise<HttpResponse> {
+		let res: HttpResponse;
 		try {
-			return await sendHttp({
+			res = await sendHttp({
 				url: options.url,
 				method: 'POST',
 				headers: {
@@ -238,6 +211,18 @@ export class ZohoTokenClient {
 			}
 			throw error;
 		}
+		if (res.status < 500) return res;
+		throw new ZohoTransportError(
+			'SERVER_ERROR',
+			`Zoho's accounts server failed with HTTP ${res.status}.`,
+			{
+				url: options.url,
+				httpStatus: res.status,
+				retryable: true,
+				retryAfterMs: parseRetryAfter(headerValue(res.headers, 'retry-after'), this.clock.now()),
+				hint: 'A temporary Zoho problem; it was retried. Try again in a few minutes (status: https://status.zoho.com).',
+			},
+		);
 	}
 }
 
