@@ -34,23 +34,7 @@ import { TokenCache } from './token/tokenCache';
 import { ZohoTokenClient } from './token/tokenClient';
 import type { TokenSource } from './token/tokenSource';
 
-export interface ZohoRuntime {
-	clock: Clock;
-	dispatcher: Dispatcher;
-	auth: ZohoAuth;
-	api: ZohoApiClient;
-	tokenSource: TokenSource;
-	limiter: ConcurrencyLimiter;
-	/** Where the instant trigger's webhook hands Zoho's callbacks to its consumer. */
-	relay: ChannelRelay;
-	/** Zoho's time as this process last heard it (answers' Date headers): channel expiry is Zoho's. */
-	zohoClock: ZohoClock;
-	/** How long-running jobs (Bulk Read) are waited for and their results fetched. */
-	jobTiming: JobTiming;
-	/** The fields record lists ask for when the user names none (settings/fields, kept a while). */
-	listFields: ListFieldsCache;
-	close(): Promise<void>;
-}
+export type ZohoRuntime = ReturnType<typeof createZohoRuntime>;
 
 export interface ZohoRuntimeOptions {
 	clock?: Clock;
@@ -74,7 +58,7 @@ export interface ZohoRuntimeOptions {
 	logger?: Logger;
 }
 
-export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime {
+export function createZohoRuntime(options: ZohoRuntimeOptions = {}) {
 	const clock = options.clock ?? systemClock;
 	const dispatcher =
 		options.dispatcher ??
@@ -95,7 +79,7 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime
 	});
 	const fleet = options.fleet ?? createFleet({ ...options, clock });
 	const { tokenSource, limiter } = fleet;
-	const relay = fleet.relay ?? new LocalRelay();
+	const relay: ChannelRelay = fleet.relay ?? new LocalRelay();
 	const auth = new ZohoAuth({ tokenClient, cache, source: tokenSource });
 	const zohoClock = new ZohoClock(clock);
 	const api = new ZohoApiClient({
@@ -113,11 +97,15 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime
 		api,
 		tokenSource,
 		limiter,
+		/** Where the instant trigger's webhook hands Zoho's callbacks to its consumer. */
 		relay,
+		/** Zoho's time as this process last heard it (answers' Date headers): channel expiry is Zoho's. */
 		zohoClock,
+		/** How long-running jobs (Bulk Read) are waited for and their results fetched. */
 		jobTiming: options.jobTiming ?? DEFAULT_JOB_TIMING,
+		/** The fields record lists ask for when the user names none (settings/fields, kept a while). */
 		listFields: new ListFieldsCache({ clock }),
-		close: async () => {
+		close: async (): Promise<void> => {
 			await relay.close();
 			await tokenSource.close();
 			await dispatcher.close();

@@ -58,7 +58,7 @@ export class RedisLink {
 			this.failed(this.lastFailure ?? new Error(`connection ${this.client.status}`), logger);
 			return false;
 		}
-		await this.firstReady();
+		await this.event(['ready', 'end'], this.readyWaitMs);
 		if (this.ready()) return true;
 		this.failed(new Error(`not connected within ${this.readyWaitMs} ms`), logger);
 		return false;
@@ -125,10 +125,6 @@ export class RedisLink {
 			`Zoho token store: Redis is not available (${reason}). This process now uses its own token cache and concurrency limit, ` +
 				'and Redis again as soon as it answers. Workflows are not affected; only the fleet-wide sharing pauses.',
 		);
-	}
-
-	private firstReady(): Promise<void> {
-		return this.event(['ready', 'end'], this.readyWaitMs);
 	}
 
 	/** The first of `names` the client emits, or `ms` passing. */

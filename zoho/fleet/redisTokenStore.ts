@@ -25,14 +25,7 @@ import {
 } from './localMinter';
 import { StoreUnavailable, type RedisClient, type RedisLink } from './redisLink';
 import { DISCARD_IF, REFUSED, RELEASE_LEASE, RENEW_LEASE } from './redisScripts';
-import {
-	openToken,
-	sealKeys,
-	sealPrefix,
-	sealToken,
-	tokenFingerprint,
-	type SealKeys,
-} from './sealedToken';
+import { openToken, sealKeys, sealPrefix, sealToken, tokenFingerprint } from './sealedToken';
 
 export interface LeaseTimes {
 	/** Lease lifetime; renewed every third of it while the holder mints. */
@@ -45,13 +38,18 @@ export interface LeaseTimes {
 
 const DEFAULT_LEASE: LeaseTimes = { leaseMs: 10_000, waitMs: 15_000, pollMs: 50 };
 
-interface CredentialKeys {
-	token: string;
-	lease: string;
-	refused: string;
-	cooldown: string;
-	seal: SealKeys;
+/** One credential's keys (one Cluster slot) and the keys its token is sealed with. */
+function credentialKeys(prefix: string, credentials: ZohoCredentials) {
+	const base = `${prefix}{${credentials.key}}`;
+	return {
+		token: `${base}:token`,
+		lease: `${base}:lease`,
+		refused: `${base}:refused`,
+		cooldown: `${base}:cooldown`,
+		seal: sealKeys(credentials),
+	};
 }
+type CredentialKeys = ReturnType<typeof credentialKeys>;
 
 export class RedisTokenStore implements TokenSource {
 	readonly kind = 'redis';
@@ -105,7 +103,7 @@ export class RedisTokenStore implements TokenSource {
 		this.refusedHere.set(credentials.key, token.accessToken);
 		// The local book too: it decides while Redis is away.
 		await this.fallback.refused(options);
-		const keys = this.keysFor(credentials);
+		const keys = credentialKeys(this.prefix, credentials);
 		const now = this.clock.now();
 		const fresh = isFreshRefusal({ token, now, policy: this.cooldown });
 		const args = [
@@ -128,7 +126,7 @@ export class RedisTokenStore implements TokenSource {
 	}): Promise<void> {
 		const { credentials, accessToken, logger } = options;
 		if (accessToken !== undefined) this.refusedHere.set(credentials.key, accessToken);
-		const keys = this.keysFor(credentials);
+		const keys = credentialKeys(this.prefix, credentials);
 		const command =
 			accessToken === undefined
 				? (client: RedisClient) => client.del(keys.token)
@@ -144,10 +142,10 @@ export class RedisTokenStore implements TokenSource {
 	/** Look, else take the lease and mint, else wait and look again; past the wait, mint anyway. */
 	private async obtainShared(options: ObtainOptions): Promise<AccessToken> {
 		const { credentials, signal, logger } = options;
-		const keys = this.keysFor(credentials);
+		const keys = credentialKeys(this.prefix, credentials);
 		const polls = Math.ceil(this.lease.waitMs / this.lease.pollMs);
 		for (let poll = 0; poll < polls; poll++) {
-			const shared = await this.look({ keys, credentials, force: options.force, logger });
+			const shared = await this.look({ ...options, keys });
 			if (shared) return shared;
 			const id = `${this.owner}:${randomUUID()}`;
 			const taken = await this.link.run(logger, (client) =>
@@ -177,12 +175,7 @@ export class RedisTokenStore implements TokenSource {
 		renew.unref();
 		try {
 			// Another process may have minted between our look and our lease.
-			const shared = await this.look({
-				keys,
-				credentials: options.credentials,
-				force: options.force,
-				logger,
-			});
+			const shared = await this.look(options);
 			if (shared) return shared;
 			const token = await options.mint(options.signal);
 			await this.share({ keys, token, logger });
@@ -232,16 +225,5 @@ export class RedisTokenStore implements TokenSource {
 		if (ttl <= 0) return;
 		const sealed = sealToken({ keys: keys.seal, token, aad: keys.token });
 		await this.link.shared(options.logger, (client) => client.set(keys.token, sealed, 'PX', ttl));
-	}
-
-	private keysFor(credentials: ZohoCredentials): CredentialKeys {
-		const base = `${this.prefix}{${credentials.key}}`;
-		return {
-			token: `${base}:token`,
-			lease: `${base}:lease`,
-			refused: `${base}:refused`,
-			cooldown: `${base}:cooldown`,
-			seal: sealKeys(credentials),
-		};
 	}
 }

@@ -7,13 +7,26 @@
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
+import { z } from 'zod';
+
 import type { ZohoCredentials } from '../credentials';
+import { parseJsonBody } from '../json';
 import type { AccessToken } from '../token/accessToken';
 
 const VERSION = 'v1';
 const SALT = 'n8n-nodes-zoho-oauth/token-store';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+
+/** The sealed plain text: short names, as sealToken writes them. */
+const plainSchema = z.object({
+	a: z.string(),
+	d: z.string(),
+	t: z.string().catch('Bearer'),
+	s: z.array(z.string()).optional(),
+	i: z.number(),
+	e: z.number(),
+});
 
 export interface SealKeys {
 	/** AES-256-GCM key. */
@@ -96,27 +109,8 @@ export function openToken(options: {
 		// Only GCM's authentication can fail here: written with other secrets (a changed credential) or tampered with.
 		return undefined;
 	}
-	return parsePlain(plain);
-}
-
-function parsePlain(plain: string): AccessToken | undefined {
-	const value = JSON.parse(plain) as Record<string, unknown>;
-	const { a, d, t, s, i, e } = value;
-	if (
-		typeof a !== 'string' ||
-		typeof d !== 'string' ||
-		typeof i !== 'number' ||
-		typeof e !== 'number'
-	)
-		return undefined;
-	return {
-		accessToken: a,
-		apiDomain: d,
-		tokenType: typeof t === 'string' ? t : 'Bearer',
-		scopes: Array.isArray(s)
-			? s.filter((scope): scope is string => typeof scope === 'string')
-			: undefined,
-		issuedAt: i,
-		expiresAt: e,
-	};
+	const parsed = plainSchema.safeParse(parseJsonBody(plain));
+	if (!parsed.success) return undefined;
+	const { a, d, t, s, i, e } = parsed.data;
+	return { accessToken: a, apiDomain: d, tokenType: t, scopes: s, issuedAt: i, expiresAt: e };
 }
