@@ -22,14 +22,10 @@ export interface ZohoCredentials {
 	limitKey: string;
 }
 
-interface CacheKeyParts {
-	accountsUrl: string;
-	clientId: string;
-	refreshToken: string;
-}
-
 /** A credential's key in caches and stores: a hash, so neither the refresh token nor anything reversible sits in memory as a key. */
-export function cacheKey(parts: CacheKeyParts): string {
+export function cacheKey(
+	parts: Pick<ZohoCredentials, 'accountsUrl' | 'clientId' | 'refreshToken'>,
+): string {
 	return createHash('sha256')
 		.update(`${parts.accountsUrl}\n${parts.clientId}\n${parts.refreshToken}`)
 		.digest('hex')

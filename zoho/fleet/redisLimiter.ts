@@ -32,10 +32,7 @@ export class RedisLimiter implements ConcurrencyLimiter {
 		if (!(await this.link.usable(options.logger))) return this.fallback.acquire(options);
 		const key = `${this.prefix}{${options.key}}:slots`;
 		const member = randomUUID();
-		let timedOut = false;
-		const timer = setTimeout(() => {
-			timedOut = true;
-		}, options.waitMs);
+		const timeout = AbortSignal.timeout(options.waitMs);
 		try {
 			for (;;) {
 				const got = await this.link.run(options.logger, (client) =>
@@ -43,14 +40,12 @@ export class RedisLimiter implements ConcurrencyLimiter {
 				);
 				if (got === 1)
 					return this.releaser({ key, member, wakeKey: options.key, logger: options.logger });
-				if (timedOut) throw slotWaitError(options);
+				if (timeout.aborted) throw slotWaitError(options);
 				await this.nextChance(options.key, options.signal);
 			}
 		} catch (error) {
 			if (error instanceof StoreUnavailable) return this.fallback.acquire(options);
 			throw error;
-		} finally {
-			clearTimeout(timer);
 		}
 	}
 

@@ -30,12 +30,17 @@ export interface RelayTimes {
 
 export const DEFAULT_RELAY_TIMES: RelayTimes = { leaseMs: 30_000, pollMs: 200 };
 
-interface ChannelKeys {
-	queue: string;
-	lease: string;
-	state: string;
-	announced: string;
+/** One channel's keys: braces keep them in one Cluster slot, for the lease scripts. */
+function channelKeys(prefix: string, key: string) {
+	const base = `${prefix}instant:{${key}}`;
+	return {
+		queue: `${base}:queue`,
+		lease: `${base}:lease`,
+		state: `${base}:state`,
+		announced: `${base}:announced`,
+	};
 }
+type ChannelKeys = ReturnType<typeof channelKeys>;
 
 export class RedisRelay implements ChannelRelay {
 	readonly kind = 'redis';
@@ -59,7 +64,7 @@ export class RedisRelay implements ChannelRelay {
 	}
 
 	async handOver(options: RelayCall & { callback: string }): Promise<void> {
-		const { queue } = this.keys(options.key);
+		const { queue } = channelKeys(this.prefix, options.key);
 		const kept = await this.link.shared(options.logger, (client) =>
 			client
 				.multi()
@@ -89,19 +94,19 @@ export class RedisRelay implements ChannelRelay {
 	async announce(options: RelayCall & { channel: string }): Promise<void> {
 		await this.local.announce(options);
 		await this.link.shared(options.logger, (client) =>
-			client.set(this.keys(options.key).announced, options.channel, 'PX', KEEP_MS),
+			client.set(channelKeys(this.prefix, options.key).announced, options.channel, 'PX', KEEP_MS),
 		);
 	}
 
 	async announced(options: RelayCall): Promise<string | undefined> {
 		const shared = await this.link.shared(options.logger, (client) =>
-			client.get(this.keys(options.key).announced),
+			client.get(channelKeys(this.prefix, options.key).announced),
 		);
 		return shared ?? (await this.local.announced(options));
 	}
 
 	async lease(options: RelayCall): Promise<ConsumerLease | undefined> {
-		const keys = this.keys(options.key);
+		const keys = channelKeys(this.prefix, options.key);
 		const id = `${this.owner}:${randomUUID()}`;
 		const taken = await this.link.shared(options.logger, (client) =>
 			client.set(keys.lease, id, 'PX', this.times.leaseMs, 'NX'),
@@ -114,7 +119,7 @@ export class RedisRelay implements ChannelRelay {
 
 	async loadState(options: RelayCall): Promise<string | undefined> {
 		const shared = await this.link.shared(options.logger, (client) =>
-			client.get(this.keys(options.key).state),
+			client.get(channelKeys(this.prefix, options.key).state),
 		);
 		return shared ?? (await this.local.loadState(options));
 	}
@@ -160,7 +165,7 @@ export class RedisRelay implements ChannelRelay {
 		options: RelayCall & { max: number },
 		already: number,
 	): Promise<string[]> {
-		const { queue } = this.keys(options.key);
+		const { queue } = channelKeys(this.prefix, options.key);
 		const count = options.max - already;
 		const answer = await this.link.shared(options.logger, (client) =>
 			client
@@ -172,15 +177,5 @@ export class RedisRelay implements ChannelRelay {
 		const first = answer?.[0];
 		if (!first || first[0] !== null || !Array.isArray(first[1])) return [];
 		return first[1].filter((item): item is string => typeof item === 'string');
-	}
-
-	private keys(key: string): ChannelKeys {
-		const base = `${this.prefix}instant:{${key}}`;
-		return {
-			queue: `${base}:queue`,
-			lease: `${base}:lease`,
-			state: `${base}:state`,
-			announced: `${base}:announced`,
-		};
 	}
 }

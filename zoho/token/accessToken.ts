@@ -11,9 +11,7 @@ export interface AccessToken extends TokenTimes {
 }
 
 /** What a grant-code exchange yields: an access token and the refresh token it came with. */
-export interface GrantExchangeResult extends AccessToken {
-	refreshToken: string;
-}
+export type GrantExchangeResult = AccessToken & { refreshToken: string };
 
 /** A token as Get Access Token outputs it (and index.js's getAccessToken returns it): what a later step sends. */
 export type TokenDescription = ReturnType<typeof describeToken>;
