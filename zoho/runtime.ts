@@ -17,14 +17,13 @@ import { systemClock, type Clock } from './clock';
 import { DEFAULT_JOB_TIMING, type JobTiming } from './crm/bulkReadJob';
 import { ListFieldsCache } from './crm/listFields';
 import { ZohoClock } from './crm/zohoClock';
-import type { CooldownPolicy } from './fleet/localMinter';
 import { LocalLimiter } from './fleet/localLimiter';
 import { LocalMinter } from './fleet/localMinter';
 import { LocalRelay } from './fleet/localRelay';
 import { RedisLimiter } from './fleet/redisLimiter';
 import { RedisLink, type RedisClient } from './fleet/redisLink';
-import { RedisRelay, type RelayTimes } from './fleet/redisRelay';
-import { RedisTokenStore, type LeaseTimes } from './fleet/redisTokenStore';
+import { RedisRelay } from './fleet/redisRelay';
+import { RedisTokenStore } from './fleet/redisTokenStore';
 import { tokenStoreConfig, type RedisConnection, type TokenStoreConfig } from './fleet/storeConfig';
 import { createDispatcher } from './http/proxy';
 import type { RetryPolicy } from './http/retry';
@@ -41,7 +40,6 @@ export interface ZohoRuntimeOptions {
 	dispatcher?: Dispatcher;
 	/** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read when no dispatcher is given (default: the process's environment). */
 	env?: Readonly<Record<string, string | undefined>>;
-	earlyRefreshMs?: number;
 	maxCachedCredentials?: number;
 	tokenTimeoutMs?: number;
 	tokenRetry?: RetryPolicy;
@@ -51,9 +49,6 @@ export interface ZohoRuntimeOptions {
 	store?: TokenStoreConfig;
 	/** A token source and limiter built elsewhere (tests that hold the Redis client); wins over `store`. */
 	fleet?: Fleet;
-	lease?: Partial<LeaseTimes>;
-	relayTimes?: Partial<RelayTimes>;
-	cooldown?: CooldownPolicy;
 	/** For messages of calls that bring no logger of their own (each n8n execution brings its own). */
 	logger?: Logger;
 }
@@ -74,7 +69,6 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}) {
 	});
 	const cache = new TokenCache({
 		clock,
-		earlyRefreshMs: options.earlyRefreshMs,
 		maxEntries: options.maxCachedCredentials,
 	});
 	const fleet = options.fleet ?? createFleet({ ...options, clock });
@@ -126,7 +120,7 @@ function createFleet(options: ZohoRuntimeOptions & { clock: Clock }): Fleet {
 	const config = options.store ?? { kind: 'memory' };
 	if (config.kind === 'memory')
 		return {
-			tokenSource: new LocalMinter({ clock: options.clock, cooldown: options.cooldown }),
+			tokenSource: new LocalMinter({ clock: options.clock }),
 			limiter: new LocalLimiter(),
 			relay: new LocalRelay(),
 		};
@@ -140,13 +134,10 @@ function createFleet(options: ZohoRuntimeOptions & { clock: Clock }): Fleet {
 			link,
 			clock: options.clock,
 			prefix: config.prefix,
-			earlyRefreshMs: options.earlyRefreshMs,
-			lease: options.lease,
-			cooldown: options.cooldown,
 			owner,
 		}),
 		limiter: new RedisLimiter({ link, prefix: config.prefix }),
-		relay: new RedisRelay({ link, prefix: config.prefix, owner, times: options.relayTimes }),
+		relay: new RedisRelay({ link, prefix: config.prefix, owner }),
 	};
 }
 

@@ -11,7 +11,21 @@ import { abortableWait } from '../http/wait';
 import type { Logger } from '../logger';
 import { LocalLimiter } from './localLimiter';
 import { StoreUnavailable, type RedisLink } from './redisLink';
-import { ACQUIRE_SLOT } from './redisScripts';
+
+/**
+ * One slot of ARGV[1] in the sorted set KEYS[1] (member ARGV[3], scored by its
+ * expiry on Redis's own clock, so hosts' clocks do not matter): expired slots
+ * (of processes that died) are dropped first.
+ */
+const ACQUIRE_SLOT = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+	redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
+	if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+	return 1
+end
+return 0`;
 
 /** A semaphore in a Redis sorted set: every process sharing the store counts against one limit. */
 export class RedisLimiter implements ConcurrencyLimiter {

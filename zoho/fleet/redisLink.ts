@@ -11,6 +11,11 @@ import { abortableWait } from '../http/wait';
 
 export type RedisClient = Redis | Cluster;
 
+/** Deletes KEYS[1] if it still is the lease ARGV[1]. */
+export const RELEASE_LEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+/** Extends KEYS[1] by ARGV[2] ms if it still is the lease ARGV[1]. */
+export const RENEW_LEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+
 /** A Redis command failed; the caller falls back to this process's own state. */
 export class StoreUnavailable extends Error {}
 

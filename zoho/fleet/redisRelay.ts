@@ -12,8 +12,10 @@ import { randomUUID } from 'node:crypto';
 import type { ChannelRelay, ConsumerLease, RelayCall } from '../channelRelay';
 import type { Logger } from '../logger';
 import { LocalRelay, MAX_QUEUED_CALLBACKS } from './localRelay';
-import type { RedisLink } from './redisLink';
-import { RELEASE_LEASE, RENEW_LEASE, SET_UNDER_LEASE } from './redisScripts';
+import { RELEASE_LEASE, RENEW_LEASE, type RedisLink } from './redisLink';
+
+/** Sets KEYS[2] to ARGV[2] for ARGV[3] ms if KEYS[1] still is the lease ARGV[1]; 0 when it is not. */
+const SET_UNDER_LEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) return 1 end return 0`;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Callbacks nobody took within a day are dropped: the consumer's catch-up has read them by then. */

@@ -14,7 +14,7 @@ import type { ZohoCredentials } from '../credentials';
 import { pause } from '../http/wait';
 import type { Logger } from '../logger';
 import type { AccessToken } from '../token/accessToken';
-import { DEFAULT_EARLY_REFRESH_MS, isFresh } from '../token/expiry';
+import { isFresh } from '../token/expiry';
 import type { ObtainOptions, TokenSource } from '../token/tokenSource';
 import {
 	cooldownError,
@@ -23,8 +23,31 @@ import {
 	LocalMinter,
 	type CooldownPolicy,
 } from './localMinter';
-import { StoreUnavailable, type RedisClient, type RedisLink } from './redisLink';
-import { DISCARD_IF, REFUSED, RELEASE_LEASE, RENEW_LEASE } from './redisScripts';
+import {
+	RELEASE_LEASE,
+	RENEW_LEASE,
+	StoreUnavailable,
+	type RedisClient,
+	type RedisLink,
+} from './redisLink';
+
+/** Deletes the token KEYS[1] if it is still the one whose sealed value starts with ARGV[1]. */
+const DISCARD_IF = `local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, string.len(ARGV[1])) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+/**
+ * A refused token: dropped if still held (as DISCARD_IF). When it was fresh
+ * (ARGV[3] = 1) and the last fresh refusal (KEYS[2]) was of another token, the
+ * cool-down KEYS[3] starts (value ARGV[6], the end, for messages).
+ */
+const REFUSED = `local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, string.len(ARGV[1])) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+if ARGV[3] == '1' then
+	local last = redis.call('GET', KEYS[2])
+	if last and last ~= ARGV[2] then redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[5]) end
+	redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[4])
+end
+return 1`;
 import { openToken, sealKeys, sealPrefix, sealToken, tokenFingerprint } from './sealedToken';
 
 export interface LeaseTimes {
@@ -56,7 +79,6 @@ export class RedisTokenStore implements TokenSource {
 	private readonly link: RedisLink;
 	private readonly clock: Clock;
 	private readonly prefix: string;
-	private readonly earlyRefreshMs: number;
 	private readonly lease: LeaseTimes;
 	private readonly cooldown: CooldownPolicy;
 	private readonly fallback: LocalMinter;
@@ -68,7 +90,6 @@ export class RedisTokenStore implements TokenSource {
 		link: RedisLink;
 		clock: Clock;
 		prefix: string;
-		earlyRefreshMs?: number;
 		lease?: Partial<LeaseTimes>;
 		cooldown?: CooldownPolicy;
 		/** Written into the lease (with a random id), so an operator sees which process holds it, e.g. `host:pid`. */
@@ -78,7 +99,6 @@ export class RedisTokenStore implements TokenSource {
 		this.owner = options.owner ?? 'process';
 		this.clock = options.clock;
 		this.prefix = options.prefix;
-		this.earlyRefreshMs = options.earlyRefreshMs ?? DEFAULT_EARLY_REFRESH_MS;
 		this.lease = { ...DEFAULT_LEASE, ...options.lease };
 		this.cooldown = options.cooldown ?? DEFAULT_COOLDOWN;
 		this.fallback = new LocalMinter({ clock: this.clock, cooldown: this.cooldown });
@@ -202,7 +222,7 @@ export class RedisTokenStore implements TokenSource {
 			const token = openToken({ keys: keys.seal, sealed, aad: keys.token });
 			if (
 				token &&
-				isFresh(token, now, this.earlyRefreshMs) &&
+				isFresh(token, now) &&
 				this.refusedHere.get(credentials.key) !== token.accessToken
 			)
 				return token;

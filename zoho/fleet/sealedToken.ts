@@ -28,21 +28,19 @@ const plainSchema = z.object({
 	e: z.number(),
 });
 
-export interface SealKeys {
-	/** AES-256-GCM key. */
-	encryption: Buffer;
-	/** HMAC key for fingerprints, so the store can compare tokens without holding one. */
-	fingerprint: Buffer;
-}
-
-/** Both keys from the credential's secrets; `info` binds them to the credential's key. */
+/**
+ * Both keys from the credential's secrets (`info` binds them to the credential's key): the
+ * AES-256-GCM key, and the HMAC key for fingerprints, so the store can compare tokens
+ * without holding one.
+ */
 export function sealKeys(
 	credentials: Pick<ZohoCredentials, 'clientSecret' | 'refreshToken' | 'key'>,
-): SealKeys {
+) {
 	const material = Buffer.from(`${credentials.clientSecret}\n${credentials.refreshToken}`, 'utf8');
 	const bytes = Buffer.from(hkdfSync('sha256', material, SALT, `token:${credentials.key}`, 64));
 	return { encryption: bytes.subarray(0, 32), fingerprint: bytes.subarray(32) };
 }
+type SealKeys = ReturnType<typeof sealKeys>;
 
 /** A keyed hash of an access token: equal tokens give equal fingerprints, and nothing else can be read from it. */
 export function tokenFingerprint(keys: SealKeys, accessToken: string): string {
