@@ -7,10 +7,9 @@
  * minting stops for a while.
  */
 import type { Clock } from '../clock';
-import type { ZohoCredentials } from '../credentials';
 import { ZohoAuthError } from '../errors';
 import type { AccessToken } from '../token/accessToken';
-import type { ObtainOptions, TokenSource } from '../token/tokenSource';
+import type { ObtainOptions, RefusedOptions, TokenSource } from '../token/tokenSource';
 
 export interface CooldownPolicy {
 	/** A token refused within this long after its minting counts as refused "right after mint". */
@@ -69,7 +68,7 @@ export class LocalMinter implements TokenSource {
 		return options.mint(options.signal);
 	}
 
-	refused(options: { credentials: ZohoCredentials; token: AccessToken }): Promise<void> {
+	refused(options: RefusedOptions): Promise<void> {
 		const { credentials, token } = options;
 		const now = this.clock.now();
 		if (!isFreshRefusal({ token, now, policy: this.policy })) return Promise.resolve();

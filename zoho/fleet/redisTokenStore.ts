@@ -15,7 +15,12 @@ import { pause } from '../http/wait';
 import type { Logger } from '../logger';
 import type { AccessToken } from '../token/accessToken';
 import { isFresh } from '../token/expiry';
-import type { ObtainOptions, TokenSource } from '../token/tokenSource';
+import type {
+	DiscardOptions,
+	ObtainOptions,
+	RefusedOptions,
+	TokenSource,
+} from '../token/tokenSource';
 import {
 	cooldownError,
 	DEFAULT_COOLDOWN,
@@ -114,11 +119,7 @@ export class RedisTokenStore implements TokenSource {
 		}
 	}
 
-	async refused(options: {
-		credentials: ZohoCredentials;
-		token: AccessToken;
-		logger?: Logger;
-	}): Promise<void> {
+	async refused(options: RefusedOptions): Promise<void> {
 		const { credentials, token, logger } = options;
 		this.refusedHere.set(credentials.key, token.accessToken);
 		// The local book too: it decides while Redis is away.
@@ -139,11 +140,7 @@ export class RedisTokenStore implements TokenSource {
 		);
 	}
 
-	async discard(options: {
-		credentials: ZohoCredentials;
-		accessToken?: string;
-		logger?: Logger;
-	}): Promise<void> {
+	async discard(options: DiscardOptions): Promise<void> {
 		const { credentials, accessToken, logger } = options;
 		if (accessToken !== undefined) this.refusedHere.set(credentials.key, accessToken);
 		const keys = credentialKeys(this.prefix, credentials);
