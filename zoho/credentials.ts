@@ -22,14 +22,10 @@ export interface ZohoCredentials {
 	limitKey: string;
 }
 
-interface CacheKeyParts {
-	accountsUrl: string;
-	clientId: string;
-	refreshToken: string;
-}
-
 /** A credential's key in caches and stores: a hash, so neither the refresh token nor anything reversible sits in memory as a key. */
-export function cacheKey(parts: CacheKeyParts): string {
+export function cacheKey(
+	parts: Pick<ZohoCredentials, 'accountsUrl' | 'clientId' | 'refreshToken'>,
+): string {
 	return createHash('sha256')
 		.update(`${parts.accountsUrl}\n${parts.clientId}\n${parts.refreshToken}`)
 		.digest('hex')
@@ -44,7 +40,6 @@ const CONCURRENCY_PRESETS = {
 	enterprise: 20,
 	ultimate: 25,
 } as const;
-type ConcurrencyPreset = keyof typeof CONCURRENCY_PRESETS;
 
 /** Hidden fields a credential carries so a token saved by one process can be reused by another. */
 interface SavedTokenFields {
@@ -116,8 +111,8 @@ export function parseCredentials(
 function concurrencyLimit(raw: Record<string, unknown>): number | undefined {
 	const choice = text(raw.concurrencyLimit).toLowerCase() || 'none';
 	if (choice === 'none') return undefined;
-	if (Object.prototype.hasOwnProperty.call(CONCURRENCY_PRESETS, choice))
-		return CONCURRENCY_PRESETS[choice as ConcurrencyPreset];
+	if (Object.hasOwn(CONCURRENCY_PRESETS, choice))
+		return CONCURRENCY_PRESETS[choice as keyof typeof CONCURRENCY_PRESETS];
 	if (choice === 'custom') {
 		const value = Number(text(raw.customConcurrencyLimit));
 		if (Number.isInteger(value) && value >= 1) return value;

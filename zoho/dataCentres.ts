@@ -1,67 +1,34 @@
 import { ZohoInputError } from './errors';
 
 /**
+ * A data centre from its country, its domain and its API host: the accounts server is
+ * `accounts.<domain>`, the API domain `www.<apiHost>`, and `domain` is where Desk,
+ * Projects, People and Analytics live (`desk.<domain>`, `projectsapi.<domain>` …).
+ */
+function dataCentre(country: string, domain: string, apiHost: string) {
+	return {
+		name: `${country} (${domain})`,
+		accountsUrl: `https://accounts.${domain}`,
+		apiDomain: `https://www.${apiHost}`,
+		productDomain: domain,
+	};
+}
+
+/**
  * Zoho's data centres. A Self Client exists in exactly one of them; its accounts
  * server mints tokens and names the `api_domain` the token works against.
- * `productDomain` is where Desk, Projects, People and Analytics live
- * (`desk.<productDomain>`, `projectsapi.<productDomain>` …).
  */
 export const DATA_CENTRES = {
-	us: {
-		name: 'United States (zoho.com)',
-		accountsUrl: 'https://accounts.zoho.com',
-		apiDomain: 'https://www.zohoapis.com',
-		productDomain: 'zoho.com',
-	},
-	eu: {
-		name: 'Europe (zoho.eu)',
-		accountsUrl: 'https://accounts.zoho.eu',
-		apiDomain: 'https://www.zohoapis.eu',
-		productDomain: 'zoho.eu',
-	},
-	in: {
-		name: 'India (zoho.in)',
-		accountsUrl: 'https://accounts.zoho.in',
-		apiDomain: 'https://www.zohoapis.in',
-		productDomain: 'zoho.in',
-	},
-	au: {
-		name: 'Australia (zoho.com.au)',
-		accountsUrl: 'https://accounts.zoho.com.au',
-		apiDomain: 'https://www.zohoapis.com.au',
-		productDomain: 'zoho.com.au',
-	},
-	jp: {
-		name: 'Japan (zoho.jp)',
-		accountsUrl: 'https://accounts.zoho.jp',
-		apiDomain: 'https://www.zohoapis.jp',
-		productDomain: 'zoho.jp',
-	},
-	cn: {
-		name: 'China (zoho.com.cn)',
-		accountsUrl: 'https://accounts.zoho.com.cn',
-		apiDomain: 'https://www.zohoapis.com.cn',
-		productDomain: 'zoho.com.cn',
-	},
-	ca: {
-		name: 'Canada (zohocloud.ca)',
-		accountsUrl: 'https://accounts.zohocloud.ca',
-		apiDomain: 'https://www.zohoapis.ca',
-		productDomain: 'zohocloud.ca',
-	},
-	sa: {
-		name: 'Saudi Arabia (zoho.sa)',
-		accountsUrl: 'https://accounts.zoho.sa',
-		apiDomain: 'https://www.zohoapis.sa',
-		productDomain: 'zoho.sa',
-	},
-	uk: {
-		name: 'United Kingdom (zoho.uk)',
-		accountsUrl: 'https://accounts.zoho.uk',
-		apiDomain: 'https://www.zohoapis.uk',
-		productDomain: 'zoho.uk',
-	},
-} as const;
+	us: dataCentre('United States', 'zoho.com', 'zohoapis.com'),
+	eu: dataCentre('Europe', 'zoho.eu', 'zohoapis.eu'),
+	in: dataCentre('India', 'zoho.in', 'zohoapis.in'),
+	au: dataCentre('Australia', 'zoho.com.au', 'zohoapis.com.au'),
+	jp: dataCentre('Japan', 'zoho.jp', 'zohoapis.jp'),
+	cn: dataCentre('China', 'zoho.com.cn', 'zohoapis.com.cn'),
+	ca: dataCentre('Canada', 'zohocloud.ca', 'zohoapis.ca'),
+	sa: dataCentre('Saudi Arabia', 'zoho.sa', 'zohoapis.sa'),
+	uk: dataCentre('United Kingdom', 'zoho.uk', 'zohoapis.uk'),
+};
 
 export type DataCentreId = keyof typeof DATA_CENTRES;
 export const CUSTOM_DATA_CENTRE = 'custom';

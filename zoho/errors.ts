@@ -76,21 +76,13 @@ export class ZohoError extends Error {
 	readonly writtenRecords?: ReadonlyArray<{ item: number; id: string }>;
 
 	constructor(code: ZohoErrorCode, message: string, details: ZohoErrorDetails = {}) {
-		super(message, details.cause === undefined ? undefined : { cause: details.cause });
+		const { cause, ...fields } = details;
+		super(message, cause === undefined ? undefined : { cause });
+		Object.assign(this, fields);
 		this.name = new.target.name;
 		this.code = code;
-		this.hint = details.hint;
-		this.field = details.field;
-		this.httpStatus = details.httpStatus;
-		this.zohoCode = details.zohoCode;
-		this.zohoMessage = details.zohoMessage;
-		this.url = details.url;
 		this.retryable = details.retryable ?? false;
 		this.neverSent = details.neverSent ?? false;
-		this.retryAfterMs = details.retryAfterMs;
-		this.bodyExcerpt = details.bodyExcerpt;
-		this.body = details.body;
-		this.writtenRecords = details.writtenRecords;
 	}
 
 	get [kZohoError](): true {

@@ -17,14 +17,13 @@ import { systemClock, type Clock } from './clock';
 import { DEFAULT_JOB_TIMING, type JobTiming } from './crm/bulkReadJob';
 import { ListFieldsCache } from './crm/listFields';
 import { ZohoClock } from './crm/zohoClock';
-import type { CooldownPolicy } from './fleet/cooldown';
 import { LocalLimiter } from './fleet/localLimiter';
 import { LocalMinter } from './fleet/localMinter';
 import { LocalRelay } from './fleet/localRelay';
 import { RedisLimiter } from './fleet/redisLimiter';
 import { RedisLink, type RedisClient } from './fleet/redisLink';
-import { RedisRelay, type RelayTimes } from './fleet/redisRelay';
-import { RedisTokenStore, type LeaseTimes } from './fleet/redisTokenStore';
+import { RedisRelay } from './fleet/redisRelay';
+import { RedisTokenStore } from './fleet/redisTokenStore';
 import { tokenStoreConfig, type RedisConnection, type TokenStoreConfig } from './fleet/storeConfig';
 import { createDispatcher } from './http/proxy';
 import type { RetryPolicy } from './http/retry';
@@ -34,30 +33,13 @@ import { TokenCache } from './token/tokenCache';
 import { ZohoTokenClient } from './token/tokenClient';
 import type { TokenSource } from './token/tokenSource';
 
-export interface ZohoRuntime {
-	clock: Clock;
-	dispatcher: Dispatcher;
-	auth: ZohoAuth;
-	api: ZohoApiClient;
-	tokenSource: TokenSource;
-	limiter: ConcurrencyLimiter;
-	/** Where the instant trigger's webhook hands Zoho's callbacks to its consumer. */
-	relay: ChannelRelay;
-	/** Zoho's time as this process last heard it (answers' Date headers): channel expiry is Zoho's. */
-	zohoClock: ZohoClock;
-	/** How long-running jobs (Bulk Read) are waited for and their results fetched. */
-	jobTiming: JobTiming;
-	/** The fields record lists ask for when the user names none (settings/fields, kept a while). */
-	listFields: ListFieldsCache;
-	close(): Promise<void>;
-}
+export type ZohoRuntime = ReturnType<typeof createZohoRuntime>;
 
 export interface ZohoRuntimeOptions {
 	clock?: Clock;
 	dispatcher?: Dispatcher;
 	/** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read when no dispatcher is given (default: the process's environment). */
 	env?: Readonly<Record<string, string | undefined>>;
-	earlyRefreshMs?: number;
 	maxCachedCredentials?: number;
 	tokenTimeoutMs?: number;
 	tokenRetry?: RetryPolicy;
@@ -67,14 +49,11 @@ export interface ZohoRuntimeOptions {
 	store?: TokenStoreConfig;
 	/** A token source and limiter built elsewhere (tests that hold the Redis client); wins over `store`. */
 	fleet?: Fleet;
-	lease?: Partial<LeaseTimes>;
-	relayTimes?: Partial<RelayTimes>;
-	cooldown?: CooldownPolicy;
 	/** For messages of calls that bring no logger of their own (each n8n execution brings its own). */
 	logger?: Logger;
 }
 
-export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime {
+export function createZohoRuntime(options: ZohoRuntimeOptions = {}) {
 	const clock = options.clock ?? systemClock;
 	const dispatcher =
 		options.dispatcher ??
@@ -90,12 +69,11 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime
 	});
 	const cache = new TokenCache({
 		clock,
-		earlyRefreshMs: options.earlyRefreshMs,
 		maxEntries: options.maxCachedCredentials,
 	});
 	const fleet = options.fleet ?? createFleet({ ...options, clock });
 	const { tokenSource, limiter } = fleet;
-	const relay = fleet.relay ?? new LocalRelay();
+	const relay: ChannelRelay = fleet.relay ?? new LocalRelay();
 	const auth = new ZohoAuth({ tokenClient, cache, source: tokenSource });
 	const zohoClock = new ZohoClock(clock);
 	const api = new ZohoApiClient({
@@ -113,11 +91,15 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}): ZohoRuntime
 		api,
 		tokenSource,
 		limiter,
+		/** Where the instant trigger's webhook hands Zoho's callbacks to its consumer. */
 		relay,
+		/** Zoho's time as this process last heard it (answers' Date headers): channel expiry is Zoho's. */
 		zohoClock,
+		/** How long-running jobs (Bulk Read) are waited for and their results fetched. */
 		jobTiming: options.jobTiming ?? DEFAULT_JOB_TIMING,
+		/** The fields record lists ask for when the user names none (settings/fields, kept a while). */
 		listFields: new ListFieldsCache({ clock }),
-		close: async () => {
+		close: async (): Promise<void> => {
 			await relay.close();
 			await tokenSource.close();
 			await dispatcher.close();
@@ -138,7 +120,7 @@ function createFleet(options: ZohoRuntimeOptions & { clock: Clock }): Fleet {
 	const config = options.store ?? { kind: 'memory' };
 	if (config.kind === 'memory')
 		return {
-			tokenSource: new LocalMinter({ clock: options.clock, cooldown: options.cooldown }),
+			tokenSource: new LocalMinter({ clock: options.clock }),
 			limiter: new LocalLimiter(),
 			relay: new LocalRelay(),
 		};
@@ -152,13 +134,10 @@ function createFleet(options: ZohoRuntimeOptions & { clock: Clock }): Fleet {
 			link,
 			clock: options.clock,
 			prefix: config.prefix,
-			earlyRefreshMs: options.earlyRefreshMs,
-			lease: options.lease,
-			cooldown: options.cooldown,
 			owner,
 		}),
 		limiter: new RedisLimiter({ link, prefix: config.prefix }),
-		relay: new RedisRelay({ link, prefix: config.prefix, owner, times: options.relayTimes }),
+		relay: new RedisRelay({ link, prefix: config.prefix, owner }),
 	};
 }
 

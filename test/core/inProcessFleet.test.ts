@@ -6,7 +6,7 @@ import { LocalLimiter } from '../../zoho/fleet/localLimiter';
 import { parseCredentials, type ZohoCredentials } from '../../zoho/credentials';
 import { ZohoError } from '../../zoho/errors';
 import type { ZohoRuntime } from '../../zoho/runtime';
-import { DEFAULT_COOLDOWN } from '../../zoho/fleet/cooldown';
+import { DEFAULT_COOLDOWN } from '../../zoho/fleet/localMinter';
 import { closeOpened, openRuntime, rejectionOf, selfClient, SimClock } from './fixtures';
 
 const sim = new ZohoSimulator({ dataCentres: ['us'] });

@@ -12,7 +12,7 @@ import { RedisRelay } from '../../zoho/fleet/redisRelay';
 import { RedisTokenStore, type LeaseTimes } from '../../zoho/fleet/redisTokenStore';
 import { connectRedis, createZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
 import { tokenStoreConfig } from '../../zoho/fleet/storeConfig';
-import type { CooldownPolicy } from '../../zoho/fleet/cooldown';
+import type { CooldownPolicy } from '../../zoho/fleet/localMinter';
 import type { RetryPolicy } from '../../zoho/http/retry';
 
 export interface FleetMember {

@@ -8,14 +8,10 @@ import {
 	type ReleaseSlot,
 } from '../api/concurrencyLimit';
 
-interface Waiter {
-	grant: () => void;
-}
-
-/** One key's slots: how many are taken, and who waits for one. */
+/** One key's slots: how many are taken, and who waits for one (each a grant). */
 interface Slots {
 	active: number;
-	waiters: Waiter[];
+	waiters: Array<() => void>;
 }
 
 /** A semaphore per key inside this process. */
@@ -46,12 +42,10 @@ export class LocalLimiter implements ConcurrencyLimiter {
 			signal: options.signal,
 			timeout: { ms: options.waitMs, end: () => ({ error: slotWaitError(options) }) },
 			start: (end) => {
-				const waiter: Waiter = {
-					grant: () => end({ value: this.releaser(options.key, slots) }),
-				};
-				slots.waiters.push(waiter);
+				const grant = () => end({ value: this.releaser(options.key, slots) });
+				slots.waiters.push(grant);
 				return () => {
-					const index = slots.waiters.indexOf(waiter);
+					const index = slots.waiters.indexOf(grant);
 					if (index >= 0) slots.waiters.splice(index, 1);
 				};
 			},
@@ -65,10 +59,7 @@ export class LocalLimiter implements ConcurrencyLimiter {
 			if (released) return;
 			released = true;
 			const next = slots.waiters[0];
-			if (next) {
-				next.grant();
-				return;
-			}
+			if (next) return next();
 			slots.active--;
 			if (slots.active === 0 && this.slotsByKey.get(key) === slots) this.slotsByKey.delete(key);
 		};

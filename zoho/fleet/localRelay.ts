@@ -24,7 +24,7 @@ export class LocalRelay implements ChannelRelay {
 		const channel = this.channel(options.key);
 		channel.queue.push(options.callback);
 		if (channel.queue.length > MAX_QUEUED_CALLBACKS) channel.queue.shift();
-		for (const wake of channel.wake) wake();
+		this.notify(options.key);
 		return Promise.resolve();
 	}
 

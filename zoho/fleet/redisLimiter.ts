@@ -11,7 +11,21 @@ import { abortableWait } from '../http/wait';
 import type { Logger } from '../logger';
 import { LocalLimiter } from './localLimiter';
 import { StoreUnavailable, type RedisLink } from './redisLink';
-import { ACQUIRE_SLOT } from './redisScripts';
+
+/**
+ * One slot of ARGV[1] in the sorted set KEYS[1] (member ARGV[3], scored by its
+ * expiry on Redis's own clock, so hosts' clocks do not matter): expired slots
+ * (of processes that died) are dropped first.
+ */
+const ACQUIRE_SLOT = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+	redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
+	if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+	return 1
+end
+return 0`;
 
 /** A semaphore in a Redis sorted set: every process sharing the store counts against one limit. */
 export class RedisLimiter implements ConcurrencyLimiter {
@@ -32,34 +46,20 @@ export class RedisLimiter implements ConcurrencyLimiter {
 		if (!(await this.link.usable(options.logger))) return this.fallback.acquire(options);
 		const key = `${this.prefix}{${options.key}}:slots`;
 		const member = randomUUID();
-		let timedOut = false;
-		const timer = setTimeout(() => {
-			timedOut = true;
-		}, options.waitMs);
+		const timeout = AbortSignal.timeout(options.waitMs);
 		try {
 			for (;;) {
-				const got = await this.link.run(
-					(client) =>
-						client.eval(
-							ACQUIRE_SLOT,
-							1,
-							key,
-							String(options.limit),
-							String(options.holdMs),
-							member,
-						),
-					options.logger,
+				const got = await this.link.run(options.logger, (client) =>
+					client.eval(ACQUIRE_SLOT, 1, key, String(options.limit), String(options.holdMs), member),
 				);
 				if (got === 1)
 					return this.releaser({ key, member, wakeKey: options.key, logger: options.logger });
-				if (timedOut) throw slotWaitError(options);
+				if (timeout.aborted) throw slotWaitError(options);
 				await this.nextChance(options.key, options.signal);
 			}
 		} catch (error) {
 			if (error instanceof StoreUnavailable) return this.fallback.acquire(options);
 			throw error;
-		} finally {
-			clearTimeout(timer);
 		}
 	}
 
@@ -73,7 +73,7 @@ export class RedisLimiter implements ConcurrencyLimiter {
 		return () => {
 			if (released) return;
 			released = true;
-			this.link.quietly((client) => client.zrem(options.key, options.member), options.logger);
+			this.link.quietly(options.logger, (client) => client.zrem(options.key, options.member));
 			this.wakers.get(options.wakeKey)?.shift()?.();
 		};
 	}

@@ -11,6 +11,11 @@ import { abortableWait } from '../http/wait';
 
 export type RedisClient = Redis | Cluster;
 
+/** Deletes KEYS[1] if it still is the lease ARGV[1]. */
+export const RELEASE_LEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+/** Extends KEYS[1] by ARGV[2] ms if it still is the lease ARGV[1]. */
+export const RENEW_LEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+
 /** A Redis command failed; the caller falls back to this process's own state. */
 export class StoreUnavailable extends Error {}
 
@@ -58,7 +63,7 @@ export class RedisLink {
 			this.failed(this.lastFailure ?? new Error(`connection ${this.client.status}`), logger);
 			return false;
 		}
-		await this.firstReady();
+		await this.event(['ready', 'end'], this.readyWaitMs);
 		if (this.ready()) return true;
 		this.failed(new Error(`not connected within ${this.readyWaitMs} ms`), logger);
 		return false;
@@ -69,7 +74,10 @@ export class RedisLink {
 	}
 
 	/** Runs a command; a failure is told to `logger` (once per process) and becomes StoreUnavailable. */
-	async run<T>(command: (client: RedisClient) => Promise<T>, logger?: Logger): Promise<T> {
+	async run<T>(
+		logger: Logger | undefined,
+		command: (client: RedisClient) => Promise<T>,
+	): Promise<T> {
 		try {
 			return await command(this.client);
 		} catch (error) {
@@ -79,9 +87,23 @@ export class RedisLink {
 		}
 	}
 
-	/** For what may fail without consequence (renewing or releasing a lease, releasing a slot): told, not thrown. */
-	quietly(command: (client: RedisClient) => Promise<unknown>, logger?: Logger): void {
-		this.run(command, logger).catch(ignoreUnavailable);
+	/** The command's answer, or undefined while Redis is away or when the command failed (told once by run). */
+	async shared<T>(
+		logger: Logger | undefined,
+		command: (client: RedisClient) => Promise<T>,
+	): Promise<T | undefined> {
+		if (!(await this.usable(logger))) return undefined;
+		try {
+			return await this.run(logger, command);
+		} catch (error) {
+			if (error instanceof StoreUnavailable) return undefined;
+			throw error;
+		}
+	}
+
+	/** For what may fail without consequence (renewing or releasing a lease, releasing a slot). */
+	quietly(logger: Logger | undefined, command: (client: RedisClient) => Promise<unknown>): void {
+		void this.shared(logger, command);
 	}
 
 	/** Disconnects and waits (boundedly) until the connection is really closed, so no socket outlives the runtime. */
@@ -110,10 +132,6 @@ export class RedisLink {
 		);
 	}
 
-	private firstReady(): Promise<void> {
-		return this.event(['ready', 'end'], this.readyWaitMs);
-	}
-
 	/** The first of `names` the client emits, or `ms` passing. */
 	private event(names: string[], ms: number): Promise<void> {
 		const happened = () => ({ value: undefined });
@@ -128,9 +146,4 @@ export class RedisLink {
 			},
 		});
 	}
-}
-
-/** For `.catch` of commands whose failure RedisLink has told already; anything else is a bug and must surface. */
-export function ignoreUnavailable(error: unknown): void {
-	if (!(error instanceof StoreUnavailable)) throw error;
 }

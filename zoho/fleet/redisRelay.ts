@@ -12,8 +12,10 @@ import { randomUUID } from 'node:crypto';
 import type { ChannelRelay, ConsumerLease, RelayCall } from '../channelRelay';
 import type { Logger } from '../logger';
 import { LocalRelay, MAX_QUEUED_CALLBACKS } from './localRelay';
-import { ignoreUnavailable, StoreUnavailable, type RedisClient, type RedisLink } from './redisLink';
-import { RELEASE_LEASE, RENEW_LEASE, SET_UNDER_LEASE } from './redisScripts';
+import { RELEASE_LEASE, RENEW_LEASE, type RedisLink } from './redisLink';
+
+/** Sets KEYS[2] to ARGV[2] for ARGV[3] ms if KEYS[1] still is the lease ARGV[1]; 0 when it is not. */
+const SET_UNDER_LEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) return 1 end return 0`;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Callbacks nobody took within a day are dropped: the consumer's catch-up has read them by then. */
@@ -30,12 +32,17 @@ export interface RelayTimes {
 
 export const DEFAULT_RELAY_TIMES: RelayTimes = { leaseMs: 30_000, pollMs: 200 };
 
-interface ChannelKeys {
-	queue: string;
-	lease: string;
-	state: string;
-	announced: string;
+/** One channel's keys: braces keep them in one Cluster slot, for the lease scripts. */
+function channelKeys(prefix: string, key: string) {
+	const base = `${prefix}instant:{${key}}`;
+	return {
+		queue: `${base}:queue`,
+		lease: `${base}:lease`,
+		state: `${base}:state`,
+		announced: `${base}:announced`,
+	};
 }
+type ChannelKeys = ReturnType<typeof channelKeys>;
 
 export class RedisRelay implements ChannelRelay {
 	readonly kind = 'redis';
@@ -59,8 +66,8 @@ export class RedisRelay implements ChannelRelay {
 	}
 
 	async handOver(options: RelayCall & { callback: string }): Promise<void> {
-		const { queue } = this.keys(options.key);
-		const kept = await this.shared(options.logger, (client) =>
+		const { queue } = channelKeys(this.prefix, options.key);
+		const kept = await this.link.shared(options.logger, (client) =>
 			client
 				.multi()
 				.rpush(queue, options.callback)
@@ -75,37 +82,35 @@ export class RedisRelay implements ChannelRelay {
 	async take(
 		options: RelayCall & { max: number; waitMs: number; signal?: AbortSignal },
 	): Promise<string[]> {
-		const deadline = Date.now() + options.waitMs;
+		// Waits are timers here, never clock readings (an injected clock may stand still).
+		const timeout = AbortSignal.timeout(options.waitMs);
+		const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
 		for (;;) {
 			const taken = await this.local.take({ ...options, waitMs: 0 });
 			if (taken.length < options.max) taken.push(...(await this.takeShared(options, taken.length)));
-			const left = deadline - Date.now();
-			if (taken.length > 0 || left <= 0 || options.signal?.aborted) return taken;
-			await this.local.waitLocal(options.key, {
-				waitMs: Math.min(this.times.pollMs, left),
-				signal: options.signal,
-			});
+			if (taken.length > 0 || signal.aborted) return taken;
+			await this.local.waitLocal(options.key, { waitMs: this.times.pollMs, signal });
 		}
 	}
 
 	async announce(options: RelayCall & { channel: string }): Promise<void> {
 		await this.local.announce(options);
-		await this.shared(options.logger, (client) =>
-			client.set(this.keys(options.key).announced, options.channel, 'PX', KEEP_MS),
+		await this.link.shared(options.logger, (client) =>
+			client.set(channelKeys(this.prefix, options.key).announced, options.channel, 'PX', KEEP_MS),
 		);
 	}
 
 	async announced(options: RelayCall): Promise<string | undefined> {
-		const shared = await this.shared(options.logger, (client) =>
-			client.get(this.keys(options.key).announced),
+		const shared = await this.link.shared(options.logger, (client) =>
+			client.get(channelKeys(this.prefix, options.key).announced),
 		);
 		return shared ?? (await this.local.announced(options));
 	}
 
 	async lease(options: RelayCall): Promise<ConsumerLease | undefined> {
-		const keys = this.keys(options.key);
+		const keys = channelKeys(this.prefix, options.key);
 		const id = `${this.owner}:${randomUUID()}`;
-		const taken = await this.shared(options.logger, (client) =>
+		const taken = await this.link.shared(options.logger, (client) =>
 			client.set(keys.lease, id, 'PX', this.times.leaseMs, 'NX'),
 		);
 		// Redis away: this process decides alone (n8n runs trigger() on its leader only).
@@ -115,8 +120,8 @@ export class RedisRelay implements ChannelRelay {
 	}
 
 	async loadState(options: RelayCall): Promise<string | undefined> {
-		const shared = await this.shared(options.logger, (client) =>
-			client.get(this.keys(options.key).state),
+		const shared = await this.link.shared(options.logger, (client) =>
+			client.get(channelKeys(this.prefix, options.key).state),
 		);
 		return shared ?? (await this.local.loadState(options));
 	}
@@ -130,22 +135,20 @@ export class RedisRelay implements ChannelRelay {
 		let lost = false;
 		const renew = setInterval(
 			() => {
-				this.link
-					.run(
-						(client) => client.eval(RENEW_LEASE, 1, keys.lease, id, String(this.times.leaseMs)),
-						logger,
+				void this.link
+					.shared(logger, (client) =>
+						client.eval(RENEW_LEASE, 1, keys.lease, id, String(this.times.leaseMs)),
 					)
 					.then((kept) => {
 						if (kept === 0) lost = true;
-					})
-					.catch(ignoreUnavailable);
+					});
 			},
 			Math.max(1, Math.floor(this.times.leaseMs / 3)),
 		);
 		renew.unref();
 		return {
 			save: async (state) => {
-				const kept = await this.shared(logger, (client) =>
+				const kept = await this.link.shared(logger, (client) =>
 					client.eval(SET_UNDER_LEASE, 2, keys.lease, keys.state, id, state, String(KEEP_MS)),
 				);
 				if (kept === 0) lost = true;
@@ -153,7 +156,7 @@ export class RedisRelay implements ChannelRelay {
 			lost: () => lost,
 			release: () => {
 				clearInterval(renew);
-				this.link.quietly((client) => client.eval(RELEASE_LEASE, 1, keys.lease, id), logger);
+				this.link.quietly(logger, (client) => client.eval(RELEASE_LEASE, 1, keys.lease, id));
 				return Promise.resolve();
 			},
 		};
@@ -164,9 +167,9 @@ export class RedisRelay implements ChannelRelay {
 		options: RelayCall & { max: number },
 		already: number,
 	): Promise<string[]> {
-		const { queue } = this.keys(options.key);
+		const { queue } = channelKeys(this.prefix, options.key);
 		const count = options.max - already;
-		const answer = await this.shared(options.logger, (client) =>
+		const answer = await this.link.shared(options.logger, (client) =>
 			client
 				.multi()
 				.lrange(queue, 0, count - 1)
@@ -176,29 +179,5 @@ export class RedisRelay implements ChannelRelay {
 		const first = answer?.[0];
 		if (!first || first[0] !== null || !Array.isArray(first[1])) return [];
 		return first[1].filter((item): item is string => typeof item === 'string');
-	}
-
-	/** The command's answer, or undefined while Redis is away (told once by RedisLink). */
-	private async shared<T>(
-		logger: Logger | undefined,
-		command: (client: RedisClient) => Promise<T>,
-	): Promise<T | undefined> {
-		if (!(await this.link.usable(logger))) return undefined;
-		try {
-			return await this.link.run(command, logger);
-		} catch (error) {
-			if (error instanceof StoreUnavailable) return undefined;
-			throw error;
-		}
-	}
-
-	private keys(key: string): ChannelKeys {
-		const base = `${this.prefix}instant:{${key}}`;
-		return {
-			queue: `${base}:queue`,
-			lease: `${base}:lease`,
-			state: `${base}:state`,
-			announced: `${base}:announced`,
-		};
 	}
 }

@@ -14,20 +14,46 @@ import type { ZohoCredentials } from '../credentials';
 import { pause } from '../http/wait';
 import type { Logger } from '../logger';
 import type { AccessToken } from '../token/accessToken';
-import { DEFAULT_EARLY_REFRESH_MS, isFresh } from '../token/expiry';
-import type { ObtainOptions, TokenSource } from '../token/tokenSource';
-import { cooldownError, DEFAULT_COOLDOWN, isFreshRefusal, type CooldownPolicy } from './cooldown';
-import { LocalMinter } from './localMinter';
-import { ignoreUnavailable, StoreUnavailable, type RedisClient, type RedisLink } from './redisLink';
-import { DISCARD_IF, REFUSED, RELEASE_LEASE, RENEW_LEASE } from './redisScripts';
+import { isFresh } from '../token/expiry';
+import type {
+	DiscardOptions,
+	ObtainOptions,
+	RefusedOptions,
+	TokenSource,
+} from '../token/tokenSource';
 import {
-	openToken,
-	sealKeys,
-	sealPrefix,
-	sealToken,
-	tokenFingerprint,
-	type SealKeys,
-} from './sealedToken';
+	cooldownError,
+	DEFAULT_COOLDOWN,
+	isFreshRefusal,
+	LocalMinter,
+	type CooldownPolicy,
+} from './localMinter';
+import {
+	RELEASE_LEASE,
+	RENEW_LEASE,
+	StoreUnavailable,
+	type RedisClient,
+	type RedisLink,
+} from './redisLink';
+
+/** Deletes the token KEYS[1] if it is still the one whose sealed value starts with ARGV[1]. */
+const DISCARD_IF = `local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, string.len(ARGV[1])) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+/**
+ * A refused token: dropped if still held (as DISCARD_IF). When it was fresh
+ * (ARGV[3] = 1) and the last fresh refusal (KEYS[2]) was of another token, the
+ * cool-down KEYS[3] starts (value ARGV[6], the end, for messages).
+ */
+const REFUSED = `local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, string.len(ARGV[1])) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+if ARGV[3] == '1' then
+	local last = redis.call('GET', KEYS[2])
+	if last and last ~= ARGV[2] then redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[5]) end
+	redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[4])
+end
+return 1`;
+import { openToken, sealKeys, sealPrefix, sealToken, tokenFingerprint } from './sealedToken';
 
 export interface LeaseTimes {
 	/** Lease lifetime; renewed every third of it while the holder mints. */
@@ -40,33 +66,35 @@ export interface LeaseTimes {
 
 const DEFAULT_LEASE: LeaseTimes = { leaseMs: 10_000, waitMs: 15_000, pollMs: 50 };
 
-interface CredentialKeys {
-	token: string;
-	lease: string;
-	refused: string;
-	cooldown: string;
-	seal: SealKeys;
+/** One credential's keys (one Cluster slot) and the keys its token is sealed with. */
+function credentialKeys(prefix: string, credentials: ZohoCredentials) {
+	const base = `${prefix}{${credentials.key}}`;
+	return {
+		token: `${base}:token`,
+		lease: `${base}:lease`,
+		refused: `${base}:refused`,
+		cooldown: `${base}:cooldown`,
+		seal: sealKeys(credentials),
+	};
 }
+type CredentialKeys = ReturnType<typeof credentialKeys>;
 
 export class RedisTokenStore implements TokenSource {
 	readonly kind = 'redis';
 	private readonly link: RedisLink;
 	private readonly clock: Clock;
 	private readonly prefix: string;
-	private readonly earlyRefreshMs: number;
 	private readonly lease: LeaseTimes;
 	private readonly cooldown: CooldownPolicy;
 	private readonly fallback: LocalMinter;
 	private readonly owner: string;
 	/** Per credential: the last token Zoho refused to this process, never taken from Redis again. */
 	private readonly refusedHere = new Map<string, string>();
-	private readonly keys = new Map<string, CredentialKeys>();
 
 	constructor(options: {
 		link: RedisLink;
 		clock: Clock;
 		prefix: string;
-		earlyRefreshMs?: number;
 		lease?: Partial<LeaseTimes>;
 		cooldown?: CooldownPolicy;
 		/** Written into the lease (with a random id), so an operator sees which process holds it, e.g. `host:pid`. */
@@ -76,7 +104,6 @@ export class RedisTokenStore implements TokenSource {
 		this.owner = options.owner ?? 'process';
 		this.clock = options.clock;
 		this.prefix = options.prefix;
-		this.earlyRefreshMs = options.earlyRefreshMs ?? DEFAULT_EARLY_REFRESH_MS;
 		this.lease = { ...DEFAULT_LEASE, ...options.lease };
 		this.cooldown = options.cooldown ?? DEFAULT_COOLDOWN;
 		this.fallback = new LocalMinter({ clock: this.clock, cooldown: this.cooldown });
@@ -92,17 +119,12 @@ export class RedisTokenStore implements TokenSource {
 		}
 	}
 
-	async refused(options: {
-		credentials: ZohoCredentials;
-		token: AccessToken;
-		logger?: Logger;
-	}): Promise<void> {
+	async refused(options: RefusedOptions): Promise<void> {
 		const { credentials, token, logger } = options;
 		this.refusedHere.set(credentials.key, token.accessToken);
 		// The local book too: it decides while Redis is away.
 		await this.fallback.refused(options);
-		if (!(await this.link.usable(logger))) return;
-		const keys = this.keysFor(credentials);
+		const keys = credentialKeys(this.prefix, credentials);
 		const now = this.clock.now();
 		const fresh = isFreshRefusal({ token, now, policy: this.cooldown });
 		const args = [
@@ -113,29 +135,21 @@ export class RedisTokenStore implements TokenSource {
 			String(this.cooldown.cooldownMs),
 			String(now + this.cooldown.cooldownMs),
 		];
-		await this.link
-			.run(
-				(client) => client.eval(REFUSED, 3, keys.token, keys.refused, keys.cooldown, ...args),
-				logger,
-			)
-			.catch(ignoreUnavailable);
+		await this.link.shared(logger, (client) =>
+			client.eval(REFUSED, 3, keys.token, keys.refused, keys.cooldown, ...args),
+		);
 	}
 
-	async discard(options: {
-		credentials: ZohoCredentials;
-		accessToken?: string;
-		logger?: Logger;
-	}): Promise<void> {
+	async discard(options: DiscardOptions): Promise<void> {
 		const { credentials, accessToken, logger } = options;
 		if (accessToken !== undefined) this.refusedHere.set(credentials.key, accessToken);
-		if (!(await this.link.usable(logger))) return;
-		const keys = this.keysFor(credentials);
+		const keys = credentialKeys(this.prefix, credentials);
 		const command =
 			accessToken === undefined
 				? (client: RedisClient) => client.del(keys.token)
 				: (client: RedisClient) =>
 						client.eval(DISCARD_IF, 1, keys.token, `${sealPrefix(keys.seal, accessToken)}:`);
-		await this.link.run(command, logger).catch(ignoreUnavailable);
+		await this.link.shared(logger, command);
 	}
 
 	close(): Promise<void> {
@@ -145,15 +159,14 @@ export class RedisTokenStore implements TokenSource {
 	/** Look, else take the lease and mint, else wait and look again; past the wait, mint anyway. */
 	private async obtainShared(options: ObtainOptions): Promise<AccessToken> {
 		const { credentials, signal, logger } = options;
-		const keys = this.keysFor(credentials);
+		const keys = credentialKeys(this.prefix, credentials);
 		const polls = Math.ceil(this.lease.waitMs / this.lease.pollMs);
 		for (let poll = 0; poll < polls; poll++) {
-			const shared = await this.look({ keys, credentials, force: options.force, logger });
+			const shared = await this.look({ ...options, keys });
 			if (shared) return shared;
 			const id = `${this.owner}:${randomUUID()}`;
-			const taken = await this.link.run(
-				(client) => client.set(keys.lease, id, 'PX', this.lease.leaseMs, 'NX'),
-				logger,
+			const taken = await this.link.run(logger, (client) =>
+				client.set(keys.lease, id, 'PX', this.lease.leaseMs, 'NX'),
 			);
 			if (taken === 'OK') return this.mintUnderLease({ ...options, keys, id });
 			await pause(this.lease.pollMs * (1 + Math.random()), { signal });
@@ -170,9 +183,8 @@ export class RedisTokenStore implements TokenSource {
 		const { keys, id, logger } = options;
 		const renew = setInterval(
 			() => {
-				this.link.quietly(
-					(client) => client.eval(RENEW_LEASE, 1, keys.lease, id, String(this.lease.leaseMs)),
-					logger,
+				this.link.quietly(logger, (client) =>
+					client.eval(RENEW_LEASE, 1, keys.lease, id, String(this.lease.leaseMs)),
 				);
 			},
 			Math.max(1, Math.floor(this.lease.leaseMs / 3)),
@@ -180,19 +192,14 @@ export class RedisTokenStore implements TokenSource {
 		renew.unref();
 		try {
 			// Another process may have minted between our look and our lease.
-			const shared = await this.look({
-				keys,
-				credentials: options.credentials,
-				force: options.force,
-				logger,
-			});
+			const shared = await this.look(options);
 			if (shared) return shared;
 			const token = await options.mint(options.signal);
 			await this.share({ keys, token, logger });
 			return token;
 		} finally {
 			clearInterval(renew);
-			this.link.quietly((client) => client.eval(RELEASE_LEASE, 1, keys.lease, id), logger);
+			this.link.quietly(logger, (client) => client.eval(RELEASE_LEASE, 1, keys.lease, id));
 		}
 	}
 
@@ -204,16 +211,15 @@ export class RedisTokenStore implements TokenSource {
 		logger?: Logger;
 	}): Promise<AccessToken | undefined> {
 		const { keys, credentials } = options;
-		const [sealed, cooldownUntil] = await this.link.run(
-			(client) => client.mget(keys.token, keys.cooldown),
-			options.logger,
+		const [sealed, cooldownUntil] = await this.link.run(options.logger, (client) =>
+			client.mget(keys.token, keys.cooldown),
 		);
 		const now = this.clock.now();
 		if (sealed && !options.force) {
 			const token = openToken({ keys: keys.seal, sealed, aad: keys.token });
 			if (
 				token &&
-				isFresh(token, now, this.earlyRefreshMs) &&
+				isFresh(token, now) &&
 				this.refusedHere.get(credentials.key) !== token.accessToken
 			)
 				return token;
@@ -235,26 +241,6 @@ export class RedisTokenStore implements TokenSource {
 		const ttl = token.expiresAt - this.clock.now();
 		if (ttl <= 0) return;
 		const sealed = sealToken({ keys: keys.seal, token, aad: keys.token });
-		await this.link
-			.run((client) => client.set(keys.token, sealed, 'PX', ttl), options.logger)
-			.catch(ignoreUnavailable);
-	}
-
-	private keysFor(credentials: ZohoCredentials): CredentialKeys {
-		let keys = this.keys.get(credentials.key);
-		if (!keys) {
-			const base = `${this.prefix}{${credentials.key}}`;
-			keys = {
-				token: `${base}:token`,
-				lease: `${base}:lease`,
-				refused: `${base}:refused`,
-				cooldown: `${base}:cooldown`,
-				seal: sealKeys(credentials),
-			};
-			// Bounded like the token cache: one entry per credential in use.
-			if (this.keys.size >= 500) this.keys.clear();
-			this.keys.set(credentials.key, keys);
-		}
-		return keys;
+		await this.link.shared(options.logger, (client) => client.set(keys.token, sealed, 'PX', ttl));
 	}
 }

@@ -7,7 +7,10 @@
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
+import { z } from 'zod';
+
 import type { ZohoCredentials } from '../credentials';
+import { parseJsonBody } from '../json';
 import type { AccessToken } from '../token/accessToken';
 
 const VERSION = 'v1';
@@ -15,21 +18,29 @@ const SALT = 'n8n-nodes-zoho-oauth/token-store';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-export interface SealKeys {
-	/** AES-256-GCM key. */
-	encryption: Buffer;
-	/** HMAC key for fingerprints, so the store can compare tokens without holding one. */
-	fingerprint: Buffer;
-}
+/** The sealed plain text: short names, as sealToken writes them. */
+const plainSchema = z.object({
+	a: z.string(),
+	d: z.string(),
+	t: z.string().catch('Bearer'),
+	s: z.array(z.string()).optional(),
+	i: z.number(),
+	e: z.number(),
+});
 
-/** Both keys from the credential's secrets; `info` binds them to the credential's key. */
+/**
+ * Both keys from the credential's secrets (`info` binds them to the credential's key): the
+ * AES-256-GCM key, and the HMAC key for fingerprints, so the store can compare tokens
+ * without holding one.
+ */
 export function sealKeys(
 	credentials: Pick<ZohoCredentials, 'clientSecret' | 'refreshToken' | 'key'>,
-): SealKeys {
+) {
 	const material = Buffer.from(`${credentials.clientSecret}\n${credentials.refreshToken}`, 'utf8');
 	const bytes = Buffer.from(hkdfSync('sha256', material, SALT, `token:${credentials.key}`, 64));
 	return { encryption: bytes.subarray(0, 32), fingerprint: bytes.subarray(32) };
 }
+type SealKeys = ReturnType<typeof sealKeys>;
 
 /** A keyed hash of an access token: equal tokens give equal fingerprints, and nothing else can be read from it. */
 export function tokenFingerprint(keys: SealKeys, accessToken: string): string {
@@ -96,27 +107,8 @@ export function openToken(options: {
 		// Only GCM's authentication can fail here: written with other secrets (a changed credential) or tampered with.
 		return undefined;
 	}
-	return parsePlain(plain);
-}
-
-function parsePlain(plain: string): AccessToken | undefined {
-	const value = JSON.parse(plain) as Record<string, unknown>;
-	const { a, d, t, s, i, e } = value;
-	if (
-		typeof a !== 'string' ||
-		typeof d !== 'string' ||
-		typeof i !== 'number' ||
-		typeof e !== 'number'
-	)
-		return undefined;
-	return {
-		accessToken: a,
-		apiDomain: d,
-		tokenType: typeof t === 'string' ? t : 'Bearer',
-		scopes: Array.isArray(s)
-			? s.filter((scope): scope is string => typeof scope === 'string')
-			: undefined,
-		issuedAt: i,
-		expiresAt: e,
-	};
+	const parsed = plainSchema.safeParse(parseJsonBody(plain));
+	if (!parsed.success) return undefined;
+	const { a, d, t, s, i, e } = parsed.data;
+	return { accessToken: a, apiDomain: d, tokenType: t, scopes: s, issuedAt: i, expiresAt: e };
 }

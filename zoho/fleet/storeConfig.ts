@@ -15,15 +15,10 @@ import { commaList } from '../formats';
 export const DEFAULT_KEY_PREFIX = 'zoho-oauth:';
 const VARIABLE = 'ZOHO_TOKEN_STORE';
 
-interface RedisNode {
-	host: string;
-	port: number;
-}
-
 export interface RedisConnection {
 	/** Where the setting came from, for the log line that names it. */
 	source: 'queue' | 'url';
-	nodes: RedisNode[];
+	nodes: Array<{ host: string; port: number }>;
 	/** Several nodes: a Redis Cluster. */
 	cluster: boolean;
 	username?: string;
@@ -119,7 +114,7 @@ function fromQueueSettings(env: Env): RedisConnection {
 	};
 }
 
-function hostPort(entry: string, variable: string): RedisNode {
+function hostPort(entry: string, variable: string): RedisConnection['nodes'][number] {
 	const match = /^(.+):(\d+)$/.exec(entry);
 	if (!match)
 		throw new ZohoInputError(

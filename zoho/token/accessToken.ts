@@ -11,22 +11,12 @@ export interface AccessToken extends TokenTimes {
 }
 
 /** What a grant-code exchange yields: an access token and the refresh token it came with. */
-export interface GrantExchangeResult extends AccessToken {
-	refreshToken: string;
-}
+export type GrantExchangeResult = AccessToken & { refreshToken: string };
 
 /** A token as Get Access Token outputs it (and index.js's getAccessToken returns it): what a later step sends. */
-export type TokenDescription = {
-	access_token: string;
-	token_type: string;
-	api_domain: string;
-	expires_at: string;
-	expires_in_s: number;
-	scope: string;
-	authorization_header: string;
-};
+export type TokenDescription = ReturnType<typeof describeToken>;
 
-export function describeToken(token: AccessToken, now: number): TokenDescription {
+export function describeToken(token: AccessToken, now: number) {
 	return {
 		access_token: token.accessToken,
 		token_type: token.tokenType,

@@ -66,14 +66,7 @@ export class ZohoAuth {
 		const known = memo?.failureOf(credentials.key);
 		if (known !== undefined) return Promise.reject(known);
 		if (options.saved && !options.forceRefresh) this.cache.offer(credentials.key, options.saved);
-		const mint = (signal: AbortSignal) =>
-			this.tokenClient.refresh({
-				accountsUrl: credentials.accountsUrl,
-				clientId: credentials.clientId,
-				clientSecret: credentials.clientSecret,
-				refreshToken: credentials.refreshToken,
-				signal,
-			});
+		const mint = (signal: AbortSignal) => this.tokenClient.refresh({ ...credentials, signal });
 		const pending = this.cache.get(
 			credentials.key,
 			(signal) =>
@@ -84,10 +77,7 @@ export class ZohoAuth {
 					force: options.forceRefresh,
 					logger: options.logger,
 				}),
-			{
-				forceRefresh: options.forceRefresh,
-				signal: options.signal,
-			},
+			options,
 		);
 		if (!memo) return pending;
 		return pending.catch((error: unknown) => {
@@ -145,13 +135,7 @@ export class ZohoAuth {
 		credentials: ZohoCredentials,
 		options: CallScope & { code: string },
 	): Promise<GrantExchangeResult> {
-		const result = await this.tokenClient.exchangeGrantCode({
-			accountsUrl: credentials.accountsUrl,
-			clientId: credentials.clientId,
-			clientSecret: credentials.clientSecret,
-			code: options.code,
-			signal: options.signal,
-		});
+		const result = await this.tokenClient.exchangeGrantCode({ ...credentials, ...options });
 		// The cache keeps the access token only, never the refresh token.
 		const { refreshToken, ...token } = result;
 		const key = cacheKey({
@@ -165,11 +149,7 @@ export class ZohoAuth {
 
 	async revoke(credentials: ZohoCredentials, options: CallScope = {}): Promise<void> {
 		try {
-			await this.tokenClient.revoke({
-				accountsUrl: credentials.accountsUrl,
-				refreshToken: credentials.refreshToken,
-				signal: options.signal,
-			});
+			await this.tokenClient.revoke({ ...credentials, signal: options.signal });
 		} finally {
 			// Whatever Zoho said, tokens of this refresh token must not be used again.
 			await this.invalidate(credentials, { logger: options.logger });

@@ -7,14 +7,8 @@
 import type { Clock } from '../clock';
 import { ZohoAbortError } from '../errors';
 import { abortableWait } from '../http/wait';
-import { DEFAULT_EARLY_REFRESH_MS, isFresh } from './expiry';
+import { isFresh } from './expiry';
 import type { AccessToken } from './accessToken';
-
-interface TokenCacheOptions {
-	clock: Clock;
-	earlyRefreshMs?: number;
-	maxEntries?: number;
-}
 
 /** Fetches a token; `signal` aborts when every caller waiting for it was cancelled. */
 type TokenFetcher = (signal: AbortSignal) => Promise<AccessToken>;
@@ -28,16 +22,8 @@ interface Flight {
 	pinned: boolean;
 }
 
-interface CacheStats {
-	hits: number;
-	refreshes: number;
-	joins: number;
-	evictions: number;
-}
-
 export class TokenCache {
 	private readonly clock: Clock;
-	private readonly earlyRefreshMs: number;
 	private readonly maxEntries: number;
 	private readonly entries = new Map<string, AccessToken>();
 	/** The key used last: already at the young end of `entries`, so a hit on it moves nothing. */
@@ -45,11 +31,10 @@ export class TokenCache {
 	private readonly inFlight = new Map<string, Flight>();
 	/** Per key, the last token Zoho refused (401): never taken back, wherever it is offered from. */
 	private readonly refused = new Map<string, string>();
-	readonly stats: CacheStats = { hits: 0, refreshes: 0, joins: 0, evictions: 0 };
+	readonly stats = { hits: 0, refreshes: 0, joins: 0, evictions: 0 };
 
-	constructor(options: TokenCacheOptions) {
+	constructor(options: { clock: Clock; maxEntries?: number }) {
 		this.clock = options.clock;
-		this.earlyRefreshMs = options.earlyRefreshMs ?? DEFAULT_EARLY_REFRESH_MS;
 		this.maxEntries = Math.max(1, options.maxEntries ?? 500);
 	}
 
@@ -74,11 +59,8 @@ export class TokenCache {
 			if (cached) return cached;
 		}
 		let flight = this.inFlight.get(key);
-		if (flight) {
-			this.stats.joins++;
-		} else {
-			flight = this.startRefresh(key, fetch);
-		}
+		if (flight) this.stats.joins++;
+		else flight = this.startRefresh(key, fetch);
 		return this.waitFor({ key, flight, signal: options.signal });
 	}
 
@@ -96,7 +78,7 @@ export class TokenCache {
 	use(key: string): AccessToken | undefined {
 		const token = this.entries.get(key);
 		if (!token) return undefined;
-		if (!isFresh(token, this.clock.now(), this.earlyRefreshMs)) {
+		if (!isFresh(token, this.clock.now())) {
 			this.entries.delete(key);
 			return undefined;
 		}
@@ -114,7 +96,7 @@ export class TokenCache {
 	 */
 	offer(key: string, token: AccessToken): boolean {
 		if (this.refused.get(key) === token.accessToken) return false;
-		if (!isFresh(token, this.clock.now(), this.earlyRefreshMs)) return false;
+		if (!isFresh(token, this.clock.now())) return false;
 		const current = this.use(key);
 		if (current && current.expiresAt >= token.expiresAt) return false;
 		this.store(key, token);

@@ -20,6 +20,7 @@ interface ClientSecrets {
 	accountsUrl: string;
 	clientId: string;
 	clientSecret: string;
+	signal?: AbortSignal;
 }
 
 export interface TokenClientOptions {
@@ -44,30 +45,24 @@ export class ZohoTokenClient {
 		this.retry = options.retry ?? DEFAULT_RETRY;
 	}
 
-	async refresh(
-		options: ClientSecrets & { refreshToken: string; signal?: AbortSignal },
-	): Promise<AccessToken> {
-		const { body, sentAt } = await this.tokenRequest({
+	async refresh(options: ClientSecrets & { refreshToken: string }): Promise<AccessToken> {
+		const { token } = await this.tokenRequest({
 			operation: 'refresh',
 			client: options,
 			form: { grant_type: 'refresh_token', refresh_token: options.refreshToken },
 			secrets: [options.refreshToken],
-			signal: options.signal,
 		});
-		return toAccessToken({ body, sentAt, accountsUrl: options.accountsUrl });
+		return token;
 	}
 
-	async exchangeGrantCode(
-		options: ClientSecrets & { code: string; signal?: AbortSignal },
-	): Promise<GrantExchangeResult> {
-		const { body, sentAt } = await this.tokenRequest({
+	async exchangeGrantCode(options: ClientSecrets & { code: string }): Promise<GrantExchangeResult> {
+		const { token, refreshToken } = await this.tokenRequest({
 			operation: 'exchange',
 			client: options,
 			form: { grant_type: 'authorization_code', code: options.code },
 			secrets: [options.code],
-			signal: options.signal,
 		});
-		if (!body.refresh_token) {
+		if (!refreshToken) {
 			throw new ZohoAuthError(
 				'TOKEN_REQUEST_FAILED',
 				'Zoho exchanged the grant code but sent no refresh token.',
@@ -77,10 +72,7 @@ export class ZohoTokenClient {
 				},
 			);
 		}
-		return {
-			...toAccessToken({ body, sentAt, accountsUrl: options.accountsUrl }),
-			refreshToken: body.refresh_token,
-		};
+		return { ...token, refreshToken };
 	}
 
 	/** Revokes a refresh token (and with it every access token it minted). */
@@ -94,15 +86,8 @@ export class ZohoTokenClient {
 		const res = await withRetry({
 			policy: this.retry,
 			signal: options.signal,
-			attempt: async () =>
-				this.rejectServerError(
-					await this.postForm({
-						url,
-						form: { token: options.refreshToken },
-						signal: options.signal,
-					}),
-					url,
-				),
+			attempt: () =>
+				this.postForm({ url, form: { token: options.refreshToken }, signal: options.signal }),
 		});
 		const text = res.body.toString('utf8');
 		const parsed = revokeAnswerSchema.safeParse(parseJsonBody(text));
@@ -128,31 +113,23 @@ export class ZohoTokenClient {
 		client: ClientSecrets;
 		form: Record<string, string>;
 		secrets: string[];
-		signal?: AbortSignal;
-	}): Promise<{ body: TokenSuccessBody; sentAt: number }> {
+	}): Promise<{ token: AccessToken; refreshToken?: string }> {
 		const { client, operation } = options;
 		const url = `${client.accountsUrl}/oauth/v2/token`;
 		const secrets = [client.clientSecret, ...options.secrets];
 		const once = operation === 'exchange';
 		const sending = withRetry({
 			policy: this.retry,
-			signal: options.signal,
+			signal: client.signal,
 			// A grant code works once: sent again after Zoho may have used it, it would only earn invalid_code.
 			isRetryable: once ? (error) => isZohoError(error) && error.neverSent : undefined,
 			attempt: async () => {
 				const sentAt = this.clock.now();
-				const res = this.rejectServerError(
-					await this.postForm({
-						url,
-						form: {
-							...options.form,
-							client_id: client.clientId,
-							client_secret: client.clientSecret,
-						},
-						signal: options.signal,
-					}),
+				const res = await this.postForm({
 					url,
-				);
+					form: { ...options.form, client_id: client.clientId, client_secret: client.clientSecret },
+					signal: client.signal,
+				});
 				const text = res.body.toString('utf8');
 				const json = parseJsonBody(text);
 				const failure = tokenErrorSchema.safeParse(json);
@@ -182,7 +159,15 @@ export class ZohoTokenClient {
 						},
 					);
 				}
-				return { body: success.data, sentAt };
+				const body = success.data;
+				const token: AccessToken = {
+					accessToken: body.access_token,
+					apiDomain: (body.api_domain ?? defaultApiDomain(client.accountsUrl)).replace(/\/+$/, ''),
+					tokenType: body.token_type ?? 'Bearer',
+					scopes: body.scope ? body.scope.split(/[\s,]+/).filter(Boolean) : undefined,
+					...tokenTimes({ sentAt, lifetimeS: lifetimeSeconds(body) }),
+				};
+				return { token, refreshToken: body.refresh_token };
 			},
 		});
 		if (!once) return sending;
@@ -193,28 +178,15 @@ export class ZohoTokenClient {
 		});
 	}
 
-	private rejectServerError(res: HttpResponse, url: string): HttpResponse {
-		if (res.status < 500) return res;
-		throw new ZohoTransportError(
-			'SERVER_ERROR',
-			`Zoho's accounts server failed with HTTP ${res.status}.`,
-			{
-				url,
-				httpStatus: res.status,
-				retryable: true,
-				retryAfterMs: parseRetryAfter(headerValue(res.headers, 'retry-after'), this.clock.now()),
-				hint: 'A temporary Zoho problem; it was retried. Try again in a few minutes (status: https://status.zoho.com).',
-			},
-		);
-	}
-
+	/** POSTs a form; a 5xx becomes a retryable SERVER_ERROR. */
 	private async postForm(options: {
 		url: string;
 		form: Record<string, string>;
 		signal?: AbortSignal;
 	}): Promise<HttpResponse> {
+		let res: HttpResponse;
 		try {
-			return await sendHttp({
+			res = await sendHttp({
 				url: options.url,
 				method: 'POST',
 				headers: {
@@ -238,6 +210,18 @@ export class ZohoTokenClient {
 			}
 			throw error;
 		}
+		if (res.status < 500) return res;
+		throw new ZohoTransportError(
+			'SERVER_ERROR',
+			`Zoho's accounts server failed with HTTP ${res.status}.`,
+			{
+				url: options.url,
+				httpStatus: res.status,
+				retryable: true,
+				retryAfterMs: parseRetryAfter(headerValue(res.headers, 'retry-after'), this.clock.now()),
+				hint: 'A temporary Zoho problem; it was retried. Try again in a few minutes (status: https://status.zoho.com).',
+			},
+		);
 	}
 }
 
@@ -255,7 +239,6 @@ const tokenSuccessSchema = z
 		id_token: z.string().optional(),
 	})
 	.passthrough();
-type TokenSuccessBody = z.infer<typeof tokenSuccessSchema>;
 
 /** Zoho's token errors, which arrive with HTTP 200. */
 const tokenErrorSchema = z
@@ -303,19 +286,4 @@ function grantAnswerLost(options: {
 			cause: error,
 		},
 	);
-}
-
-function toAccessToken(options: {
-	body: TokenSuccessBody;
-	sentAt: number;
-	accountsUrl: string;
-}): AccessToken {
-	const { body, sentAt } = options;
-	return {
-		accessToken: body.access_token,
-		apiDomain: (body.api_domain ?? defaultApiDomain(options.accountsUrl)).replace(/\/+$/, ''),
-		tokenType: body.token_type ?? 'Bearer',
-		scopes: body.scope ? body.scope.split(/[\s,]+/).filter(Boolean) : undefined,
-		...tokenTimes({ sentAt, lifetimeS: lifetimeSeconds(body) }),
-	};
 }
