@@ -8,8 +8,7 @@
 import { z } from 'zod';
 import { ZohoInputError } from '../errors';
 import { ZOHO_ID, zohoTime } from '../formats';
-import { checkFieldNames } from './apiNames';
-import { checkModuleName } from './module';
+import { checkFieldNames, checkModuleName } from './module';
 
 /** Result downloads Zoho allows in a minute; past it, 429 for a minute. */
 export const BULK_READ_DOWNLOADS_PER_MINUTE = 10;

@@ -5,23 +5,23 @@
  * https://www.zoho.com/crm/developer/docs/api/v2/get-deleted-records.html (type all,
  * recycle or permanent; `all` by default). Records stay 60 days in the recycle bin, then
  * count as permanently deleted.
+ *
+ * For the trigger's "deleted" event, the list is read after one second before a watermark
+ * (If-Modified-Since), every page (it lists the newest deletion first, with no other order),
+ * then oldest first past the watermark on `deleted_time`, exactly once as for changed
+ * records (watermark.ts). Nothing here keeps state: the caller stores the returned
+ * watermark once the read succeeded.
  */
 import { z } from 'zod';
 import type { ZohoApi } from '../api/zohoApi';
 import { ZohoInputError } from '../errors';
 import { zohoTime } from '../formats';
 import { checkModuleName, type ModuleTarget } from './module';
+import { advanceWatermark, type Watermark } from './watermark';
 
 export const DELETED_TYPES = ['all', 'recycle', 'permanent'] as const;
 export type DeletedType = (typeof DELETED_TYPES)[number];
 export const DELETED_MAX_PER_PAGE = 200;
-
-export interface DeletedRecordsRequest {
-	/** Path relative to the CRM base URL, e.g. `/Leads/deleted`. */
-	path: string;
-	query: Record<string, string>;
-	headers: Record<string, string>;
-}
 
 /** The call for one page of a module's deleted records, deleted after `since` when given. */
 export function deletedRecordsRequest(options: {
@@ -30,7 +30,7 @@ export function deletedRecordsRequest(options: {
 	page?: number;
 	perPage?: number;
 	since?: Date;
-}): DeletedRecordsRequest {
+}) {
 	checkModuleName(options.module);
 	const page = options.page ?? 1;
 	const perPage = options.perPage ?? DELETED_MAX_PER_PAGE;
@@ -52,6 +52,7 @@ export function deletedRecordsRequest(options: {
 			);
 		headers['If-Modified-Since'] = zohoTime(options.since);
 	}
+	// The path is relative to the API base URL.
 	return {
 		path: `/${options.module}/deleted`,
 		query: { type: options.type ?? 'all', page: String(page), per_page: String(perPage) },
@@ -128,4 +129,36 @@ export async function* deletedRecordPages(
 		read += records.length;
 		if (answer.info.more_records !== true || answer.data.length < perPage) return;
 	}
+}
+
+/** The deletions after `watermark`, oldest first, and the watermark past them. */
+export async function readDeletions(
+	api: ZohoApi,
+	options: { target: ModuleTarget; watermark: Watermark },
+): Promise<{ records: DeletedRecord[]; next: Watermark }> {
+	const { watermark } = options;
+	const newestFirst: DeletedRecord[] = [];
+	// The watermark second itself is read again: more may have been deleted in it since.
+	const since = new Date((watermark.second - 1) * 1000);
+	for await (const page of deletedRecordPages(api, { target: options.target, since }))
+		newestFirst.push(...page);
+	const step = advanceWatermark(watermark, {
+		records: newestFirst.reverse(),
+		field: 'deleted_time',
+	});
+	return { records: step.fresh as DeletedRecord[], next: step.next };
+}
+
+/** The `count` most recent deletions, newest first (a test run in the editor). */
+export async function readRecentDeletions(
+	api: ZohoApi,
+	options: { target: ModuleTarget; count: number },
+): Promise<DeletedRecord[]> {
+	const records: DeletedRecord[] = [];
+	for await (const page of deletedRecordPages(api, {
+		target: options.target,
+		limit: options.count,
+	}))
+		records.push(...page);
+	return records;
 }

@@ -15,7 +15,7 @@
  *   fingerprint.
  * - Deletions are kept by id for a while (Zoho sends one callback per deletion; a repeat
  *   must not emit twice). The catch-up reads Zoho's deleted-records list from a watermark
- *   of its own (deletedChanges.ts): an id a callback brought is not emitted again, nor a
+ *   of its own (deletedRecords.ts): an id a callback brought is not emitted again, nor a
  *   callback for an id the list brought first.
  *
  * The state is JSON (n8n's static data and the relay keep it); the consumer alone writes it.

@@ -25,6 +25,17 @@ export function isApiName(name: string): boolean {
 	return API_NAME.test(name);
 }
 
+/** Throws for the first name that is not a field API name, nor a looked-up record's `Lookup.Field`. */
+export function checkFieldNames(names: readonly string[], field: string): void {
+	const wrong = names.find((name) => !name.split('.').every(isApiName));
+	if (wrong !== undefined)
+		throw new ZohoInputError(
+			field,
+			`'${wrong}' is not a field API name.`,
+			'Use API names such as Last_Name, or Account_Name.Account_Name for a field of a looked-up record.',
+		);
+}
+
 /** The module's API name as typed, or why it cannot be one; `field` is the n8n parameter at fault. */
 export function checkModuleName(module: string, field = 'Module'): string {
 	const name = module.trim();

@@ -67,7 +67,7 @@ export function advanceWatermark(
 	watermark: Watermark,
 	options: { records: readonly unknown[]; field?: string },
 ): { fresh: TriggerRecord[]; next: Watermark } {
-	// Deleted records are placed by their deleted_time (deletedChanges.ts).
+	// Deleted records are placed by their deleted_time (deletedRecords.ts).
 	const field = options.field ?? 'Modified_Time';
 	const handled = new Set(watermark.ids);
 	const seen = new Set<string>();
