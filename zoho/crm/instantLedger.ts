@@ -129,7 +129,7 @@ export class InstantLedger {
 		const handled = new Set(watermark.ids);
 		const fresh: TriggerRecord[] = [];
 		for (const record of records) {
-			const second = modifiedSecond(record);
+			const second = secondOf(record.Modified_Time);
 			if (second === undefined || second < watermark.second) continue;
 			const version = `${second}:${fingerprint(record)}`;
 			const known = emitted[record.id];
@@ -196,10 +196,6 @@ function createdSince(record: TriggerRecord, since: Watermark): boolean {
 	const created = secondOf(record.Created_Time);
 	if (created === undefined) return false;
 	return created > since.second || (created === since.second && !since.ids.includes(record.id));
-}
-
-function modifiedSecond(record: TriggerRecord): number | undefined {
-	return secondOf(record.Modified_Time);
 }
 
 function secondOf(value: unknown): number | undefined {

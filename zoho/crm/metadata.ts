@@ -14,17 +14,13 @@ export const modulesAnswerSchema = z
 				.object({
 					api_name: z.string(),
 					module_name: z.string().optional(),
-					singular_label: z.string().optional(),
 					plural_label: z.string().optional(),
 					api_supported: z.boolean().optional(),
 					creatable: z.boolean().optional(),
 					editable: z.boolean().optional(),
-					deletable: z.boolean().optional(),
 					viewable: z.boolean().optional(),
 					/** default, custom, static_subform, field_tracker, webtab_link … (modules.json getModules). */
 					generated_type: z.string().optional(),
-					/** visible, user_hidden, system_hidden … */
-					status: z.string().optional(),
 				})
 				.passthrough(),
 		),
