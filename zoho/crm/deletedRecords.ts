@@ -14,51 +14,13 @@
  */
 import { z } from 'zod';
 import type { ZohoApi } from '../api/zohoApi';
-import { ZohoInputError } from '../errors';
 import { zohoTime } from '../formats';
 import { checkModuleName, type ModuleTarget } from './module';
 import { advanceWatermark, type Watermark } from './watermark';
 
 export const DELETED_TYPES = ['all', 'recycle', 'permanent'] as const;
 export type DeletedType = (typeof DELETED_TYPES)[number];
-export const DELETED_MAX_PER_PAGE = 200;
-
-/** The call for one page of a module's deleted records, deleted after `since` when given. */
-export function deletedRecordsRequest(options: {
-	module: string;
-	type?: DeletedType;
-	page?: number;
-	perPage?: number;
-	since?: Date;
-}) {
-	checkModuleName(options.module);
-	const page = options.page ?? 1;
-	const perPage = options.perPage ?? DELETED_MAX_PER_PAGE;
-	if (!Number.isInteger(page) || page < 1)
-		throw new ZohoInputError('Page', 'The page must be a whole number from 1.', 'Start at page 1.');
-	if (!Number.isInteger(perPage) || perPage < 1 || perPage > DELETED_MAX_PER_PAGE)
-		throw new ZohoInputError(
-			'Per Page',
-			`Zoho lists 1 to ${DELETED_MAX_PER_PAGE} deleted records a page.`,
-			`Use at most ${DELETED_MAX_PER_PAGE}.`,
-		);
-	const headers: Record<string, string> = {};
-	if (options.since !== undefined) {
-		if (Number.isNaN(options.since.getTime()))
-			throw new ZohoInputError(
-				'Deleted Since',
-				'The time is not a valid date.',
-				'Give a date and time, e.g. 2026-01-31T09:00:00Z.',
-			);
-		headers['If-Modified-Since'] = zohoTime(options.since);
-	}
-	// The path is relative to the API base URL.
-	return {
-		path: `/${options.module}/deleted`,
-		query: { type: options.type ?? 'all', page: String(page), per_page: String(perPage) },
-		headers,
-	};
-}
+const DELETED_MAX_PER_PAGE = 200;
 
 const userSchema = z.object({ id: z.string(), name: z.string().optional() }).passthrough();
 
@@ -98,24 +60,24 @@ export async function* deletedRecordPages(
 	options: { target: ModuleTarget; type?: DeletedType; since?: Date; limit?: number },
 ): AsyncGenerator<DeletedRecord[]> {
 	const { target } = options;
+	checkModuleName(target.module);
 	const wanted = options.limit ?? Number.POSITIVE_INFINITY;
 	const perPage = Math.min(DELETED_MAX_PER_PAGE, wanted);
+	const headers: Record<string, string> =
+		options.since === undefined ? {} : { 'If-Modified-Since': zohoTime(options.since) };
 	let read = 0;
 	for (let page = 1; read < wanted; page += 1) {
-		const request = deletedRecordsRequest({
-			module: target.module,
-			page,
-			perPage,
-			...(options.type === undefined ? {} : { type: options.type }),
-			...(options.since === undefined ? {} : { since: options.since }),
-		});
 		// 204 when nothing was deleted, 304 when nothing since If-Modified-Since.
 		const answer = await api.read(
 			{
 				base: target,
-				path: request.path,
-				query: Object.entries(request.query),
-				headers: request.headers,
+				path: `/${target.module}/deleted`,
+				query: [
+					['type', options.type ?? 'all'],
+					['page', String(page)],
+					['per_page', String(perPage)],
+				],
+				headers,
 			},
 			{
 				schema: deletedRecordsAnswerSchema,
