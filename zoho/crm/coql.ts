@@ -68,7 +68,7 @@ export function buildCoqlQuery(parts: CoqlParts, page: { limit: number; offset: 
  */
 export function splitCoqlQuery(query: string): CoqlParts {
 	const found = clauses(query.trim());
-	const body = (name: ClauseMark['name']) => found.find((clause) => clause.name === name)?.body;
+	const body = (name: ClauseName) => found.find((clause) => clause.name === name)?.body;
 	const from = body('from');
 	if (found[0]?.name !== 'select' || found[0].start !== 0 || from === undefined)
 		throw new ZohoInputError(
@@ -91,26 +91,16 @@ export function splitCoqlQuery(query: string): CoqlParts {
 	};
 }
 
-interface ClauseMark {
-	name: 'select' | 'from' | 'where' | 'order by' | 'limit' | 'offset';
-	start: number;
-	length: number;
-}
+type ClauseName = 'select' | 'from' | 'where' | 'order by' | 'limit' | 'offset';
 
-/** Each clause of `text`: its keyword's start, and its body (trimmed, no closing `;`) and where that starts. */
-function clauses(text: string): Array<ClauseMark & { body: string; at: number }> {
-	const marks = clauseMarks(text);
-	return marks.map((mark, index) => {
-		const from = mark.start + mark.length;
-		const raw = text.slice(from, marks[index + 1]?.start ?? text.length);
-		const body = raw.trim().replace(/;$/, '').trimEnd();
-		return { ...mark, body, at: from + raw.indexOf(body) };
-	});
-}
-
-/** Where each clause keyword starts, outside quotes and brackets. */
-function clauseMarks(text: string): ClauseMark[] {
-	const marks: ClauseMark[] = [];
+/**
+ * Each clause of `text`, its keyword found outside quotes and brackets: the keyword's
+ * start, and the clause's body (trimmed, no closing `;`) and where that starts.
+ */
+function clauses(
+	text: string,
+): Array<{ name: ClauseName; start: number; body: string; at: number }> {
+	const marks: Array<{ name: ClauseName; start: number; end: number }> = [];
 	let depth = 0;
 	let quoted = false;
 	for (let i = 0; i < text.length; i += 1) {
@@ -126,13 +116,17 @@ function clauseMarks(text: string): ClauseMark[] {
 		else if (depth === 0 && (i === 0 || /\s/.test(text[i - 1] ?? ''))) {
 			const keyword = /^(select|from|where|order\s+by|limit|offset)(?=\s|$)/i.exec(text.slice(i));
 			if (keyword?.[1]) {
-				const name = keyword[1].toLowerCase().replace(/\s+/, ' ') as ClauseMark['name'];
-				marks.push({ name, start: i, length: keyword[1].length });
+				const name = keyword[1].toLowerCase().replace(/\s+/, ' ') as ClauseName;
+				marks.push({ name, start: i, end: i + keyword[1].length });
 				i += keyword[1].length - 1;
 			}
 		}
 	}
-	return marks;
+	return marks.map((mark, index) => {
+		const raw = text.slice(mark.end, marks[index + 1]?.start ?? text.length);
+		const body = raw.trim().replace(/;$/, '').trimEnd();
+		return { name: mark.name, start: mark.start, body, at: mark.end + raw.indexOf(body) };
+	});
 }
 
 /** Keyset paging (by id after the last row) when the rows come in id order (no ORDER BY, or ORDER BY id [asc]). */
@@ -234,53 +228,42 @@ export async function* coqlPages(
 	const { perCall, reachable } = coqlLimits(options.target.crmVersion);
 	const byId = pagesById(parts);
 	const wanted = options.limit ?? Number.POSITIVE_INFINITY;
+	// A query changes nothing at Zoho: sending it again after a lost answer is safe.
+	const retrying = api.with({ retryNonIdempotent: true });
 	let read = 0;
 	let afterId: string | undefined;
 	while (read < wanted) {
 		let size = Math.min(perCall, wanted - read);
 		if (!byId) {
-			if (read >= reachable) throw pastOffsetCeiling(reachable);
+			if (read >= reachable)
+				throw new ZohoInputError(
+					'Query',
+					`The query has more than ${reachable.toLocaleString('en')} rows, and Zoho reads a query ordered by other than id only that far (LIMIT/OFFSET).`,
+					'Remove ORDER BY (or order by id) so the rows can be read on by id, narrow the WHERE clause, or set a Limit.',
+				);
 			size = Math.min(size, reachable - read);
 		}
 		const text = byId
 			? keysetQuery(parts, { limit: size, ...(afterId === undefined ? {} : { afterId }) })
 			: buildCoqlQuery(parts, { limit: size, offset: read });
-		const page = await fetchPage(api, { target: options.target, text, user: options.query });
-		if (page.rows.length > 0) yield page.rows;
-		read += page.rows.length;
-		afterId = page.rows[page.rows.length - 1]?.id;
-		if (!page.more || page.rows.length < size) return;
-	}
-}
-
-function pastOffsetCeiling(reachable: number): ZohoInputError {
-	return new ZohoInputError(
-		'Query',
-		`The query has more than ${reachable.toLocaleString('en')} rows, and Zoho reads a query ordered by other than id only that far (LIMIT/OFFSET).`,
-		'Remove ORDER BY (or order by id) so the rows can be read on by id, narrow the WHERE clause, or set a Limit.',
-	);
-}
-
-async function fetchPage(
-	api: ZohoApi,
-	options: { target: CrmTarget; text: string; user: string },
-): Promise<{ rows: CoqlRow[]; more: boolean }> {
-	const { text } = options;
-	try {
-		// A query changes nothing at Zoho: sending it again after a lost answer is safe.
-		const answer = await api.with({ retryNonIdempotent: true }).read(
-			{ method: 'POST', base: options.target, path: '/coql', json: { select_query: text } },
-			{
-				schema: coqlAnswerSchema,
-				what: 'COQL rows',
-				hint: 'Run the query again; if the answer stays so, report it.',
-			},
-		);
-		return answer
-			? { rows: answer.data, more: answer.info.more_records }
-			: { rows: [], more: false };
-	} catch (error) {
-		throw queryRefusal(error, { sent: text, user: options.user });
+		const answer = await retrying
+			.read(
+				{ method: 'POST', base: options.target, path: '/coql', json: { select_query: text } },
+				{
+					schema: coqlAnswerSchema,
+					what: 'COQL rows',
+					hint: 'Run the query again; if the answer stays so, report it.',
+				},
+			)
+			.catch((error: unknown) => {
+				throw queryRefusal(error, { sent: text, user: options.query });
+			});
+		// An empty result is HTTP 204 with no body.
+		const rows = answer?.data ?? [];
+		if (rows.length > 0) yield rows;
+		read += rows.length;
+		afterId = rows[rows.length - 1]?.id;
+		if (!answer?.info.more_records || rows.length < size) return;
 	}
 }
 
