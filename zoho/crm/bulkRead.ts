@@ -170,13 +170,12 @@ export function buildBulkReadRequest(options: BulkReadRequestOptions): BulkReadR
 		query.fields = [...new Set(options.fields)];
 	}
 	if (options.criteria) {
-		const counter = { conditions: 0 };
-		checkCriteria(options.criteria, counter);
+		const conditions = checkCriteria(options.criteria);
 		query.criteria = options.criteria;
-		if (counter.conditions > MAX_BULK_READ_CRITERIA)
+		if (conditions > MAX_BULK_READ_CRITERIA)
 			throw new ZohoInputError(
 				'Criteria',
-				`The criteria has ${counter.conditions} conditions; Zoho allows ${MAX_BULK_READ_CRITERIA}.`,
+				`The criteria has ${conditions} conditions; Zoho allows ${MAX_BULK_READ_CRITERIA}.`,
 				'Use fewer conditions, or a custom view (cvid) that holds some of them.',
 			);
 	}
@@ -193,7 +192,8 @@ export function buildBulkReadRequest(options: BulkReadRequestOptions): BulkReadR
 	return { query, file_type: 'csv' };
 }
 
-function checkCriteria(criteria: BulkReadCriteria, counter: { conditions: number }): void {
+/** How many conditions the criteria holds, or why Zoho would refuse it. */
+function checkCriteria(criteria: BulkReadCriteria): number {
 	if ('group' in criteria) {
 		if (criteria.group.length === 0)
 			throw new ZohoInputError(
@@ -201,10 +201,8 @@ function checkCriteria(criteria: BulkReadCriteria, counter: { conditions: number
 				'A group of criteria is empty.',
 				'Add a condition to it or remove it.',
 			);
-		for (const member of criteria.group) checkCriteria(member, counter);
-		return;
+		return criteria.group.reduce((count, member) => count + checkCriteria(member), 0);
 	}
-	counter.conditions += 1;
 	const { comparator, value } = criteria;
 	const field = criteria.field.api_name;
 	checkFieldNames([field], 'Criteria');
@@ -216,6 +214,7 @@ function checkCriteria(criteria: BulkReadCriteria, counter: { conditions: number
 			`The value for ${field} ${comparator} must be ${range ? 'two values' : list ? 'a list' : 'one value'}.`,
 			'Fix the condition value.',
 		);
+	return 1;
 }
 
 // ---- Answers ----

@@ -22,15 +22,11 @@ export const DELETED_TYPES = ['all', 'recycle', 'permanent'] as const;
 export type DeletedType = (typeof DELETED_TYPES)[number];
 const DELETED_MAX_PER_PAGE = 200;
 
-const userSchema = z.object({ id: z.string(), name: z.string().optional() }).passthrough();
-
+// Only what the reads use is checked; the rest of a record passes through as Zoho gave it.
 export const deletedRecordSchema = z
 	.object({
 		id: z.string().min(1),
-		display_name: z.string().nullable().optional(),
 		type: z.enum(['recycle', 'permanent']),
-		deleted_by: userSchema.nullable().optional(),
-		created_by: userSchema.nullable().optional(),
 		deleted_time: z.string().min(1),
 	})
 	.passthrough();
@@ -40,14 +36,7 @@ export type DeletedRecord = z.infer<typeof deletedRecordSchema>;
 export const deletedRecordsAnswerSchema = z
 	.object({
 		data: z.array(deletedRecordSchema),
-		info: z
-			.object({
-				per_page: z.number().int().nullable().optional(),
-				count: z.number().int().nullable().optional(),
-				page: z.number().int().nullable().optional(),
-				more_records: z.boolean().nullable().optional(),
-			})
-			.passthrough(),
+		info: z.object({ more_records: z.boolean().nullable().optional() }).passthrough(),
 	})
 	.passthrough();
 

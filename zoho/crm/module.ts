@@ -5,10 +5,8 @@
  */
 import { ZohoInputError } from '../errors';
 
-type CrmProduct = 'crm' | 'bigin';
-
 export interface CrmTarget {
-	product: CrmProduct;
+	product: 'crm' | 'bigin';
 	/** CRM API version, e.g. 'v8' (Bigin has only v2). */
 	crmVersion: string;
 }
