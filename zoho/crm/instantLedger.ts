@@ -24,13 +24,7 @@ import { createHash } from 'node:crypto';
 
 import { z } from 'zod';
 
-import {
-	initialWatermark,
-	secondOfTime,
-	watermarkSchema,
-	type TriggerRecord,
-	type Watermark,
-} from './watermark';
+import { initialWatermark, watermarkSchema, type TriggerRecord, type Watermark } from './watermark';
 
 export type InstantEvent = 'created' | 'edited' | 'deleted';
 
@@ -127,7 +121,7 @@ export class InstantLedger {
 		const handled = new Set(watermark.ids);
 		const fresh: TriggerRecord[] = [];
 		for (const record of records) {
-			const second = secondOfTime(record.Modified_Time);
+			const second = secondOf(record.Modified_Time);
 			if (second === undefined || second < watermark.second) continue;
 			const version = `${second}:${fingerprint(record)}`;
 			const known = emitted[record.id];
@@ -191,9 +185,14 @@ export class InstantLedger {
 
 /** A created record: created after the watermark second, or at it and not handled then. */
 function createdSince(record: TriggerRecord, since: Watermark): boolean {
-	const created = secondOfTime(record.Created_Time);
+	const created = secondOf(record.Created_Time);
 	if (created === undefined) return false;
 	return created > since.second || (created === since.second && !since.ids.includes(record.id));
+}
+
+function secondOf(value: unknown): number | undefined {
+	const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+	return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
 }
 
 function secondOfVersion(version: string): number {

@@ -132,16 +132,6 @@ export function watchBody(spec: ChannelSpec): { watch: Array<Record<string, unkn
 			'The channel id or its verification token is not one Zoho accepts.',
 			'This is a bug of the node: please report it.',
 		);
-	const { condition } = spec;
-	if (
-		condition &&
-		(condition.fields.length === 0 || condition.fields.length > MAX_CONDITION_FIELDS)
-	)
-		throw new ZohoInputError(
-			'Fields to Watch',
-			`Zoho watches 1 to ${String(MAX_CONDITION_FIELDS)} fields per channel, not ${String(condition.fields.length)}.`,
-			`Choose at most ${String(MAX_CONDITION_FIELDS)} fields, or none to hear of every edit.`,
-		);
 	const element: Record<string, unknown> = {
 		channel_id: spec.channelId,
 		events: [...new Set(spec.events)].map((event) => `${spec.module}.${event}`),
@@ -151,20 +141,27 @@ export function watchBody(spec: ChannelSpec): { watch: Array<Record<string, unkn
 		return_affected_field_values: spec.returnAffectedFieldValues,
 		notify_on_related_action: spec.notifyOnRelatedAction,
 	};
-	if (condition)
-		element.notification_condition = [
-			{
-				type: 'field_selection',
-				module: { api_name: spec.module, id: condition.moduleId },
-				field_selection: {
-					group_operator: condition.operator,
-					group: condition.fields.map((field) => ({
-						field: { api_name: field.apiName, id: field.id },
-					})),
-				},
-			},
-		];
+	if (spec.condition) element.notification_condition = [conditionOf(spec.module, spec.condition)];
 	return { watch: [element] };
+}
+
+function conditionOf(module: string, condition: FieldCondition): Record<string, unknown> {
+	if (condition.fields.length === 0 || condition.fields.length > MAX_CONDITION_FIELDS)
+		throw new ZohoInputError(
+			'Fields to Watch',
+			`Zoho watches 1 to ${String(MAX_CONDITION_FIELDS)} fields per channel, not ${String(condition.fields.length)}.`,
+			`Choose at most ${String(MAX_CONDITION_FIELDS)} fields, or none to hear of every edit.`,
+		);
+	return {
+		type: 'field_selection',
+		module: { api_name: module, id: condition.moduleId },
+		field_selection: {
+			group_operator: condition.operator,
+			group: condition.fields.map((field) => ({
+				field: { api_name: field.apiName, id: field.id },
+			})),
+		},
+	};
 }
 
 /** The longest expiry Zoho grants through an API version: a day on v2–v3, a week from v4. */

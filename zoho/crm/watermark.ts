@@ -128,17 +128,11 @@ function checkRecord(value: unknown, field: string): TriggerRecord {
 	return { ...(value as Record<string, unknown>), id: String(id) };
 }
 
-/** The Unix second of a time Zoho wrote, or undefined when it is not one. */
-export function secondOfTime(value: unknown): number | undefined {
-	const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-	return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
-}
-
 function secondOf(record: TriggerRecord, field: string): number {
-	const second = secondOfTime(record[field]);
-	if (second === undefined)
-		throw unreadable(`record ${record.id} without a readable ${field}`, field);
-	return second;
+	const value = record[field];
+	const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+	if (Number.isNaN(ms)) throw unreadable(`record ${record.id} without a readable ${field}`, field);
+	return Math.floor(ms / 1000);
 }
 
 function unreadable(what: string, field: string): ZohoTransportError {
