@@ -242,7 +242,6 @@ export const bulkReadCreatedSchema = z
 export const bulkReadResultSchema = z
 	.object({
 		page: z.number().int().positive(),
-		per_page: z.number().int().positive().optional(),
 		count: z.number().int().nonnegative(),
 		download_url: z.string().min(1),
 		more_records: z.boolean(),

@@ -47,7 +47,6 @@ export const fieldsAnswerSchema = z
 					system_mandatory: z.boolean().optional(),
 					read_only: z.boolean().optional(),
 					visible: z.boolean().optional(),
-					length: z.number().optional(),
 					unique: z.union([z.boolean(), z.object({}).passthrough()]).optional(),
 					pick_list_values: z
 						.array(z.object({ display_value: z.string(), actual_value: z.string() }).passthrough())

@@ -329,7 +329,12 @@ export function refusalSummary(options: {
 	});
 }
 
-interface WriteRecordsOptions {
+/**
+ * Writes the payloads in batches, `concurrency` calls at a time, and returns one outcome
+ * per payload, in order. A batch that fails as a whole (scope, rate limit after retries,
+ * network) fails each of its records with that error; cancelling the execution throws.
+ */
+export async function writeRecords(options: {
 	api: ZohoApi;
 	target: ModuleTarget;
 	settings: WriteSettings;
@@ -338,14 +343,7 @@ interface WriteRecordsOptions {
 	batchSize: number;
 	/** Calls in flight at once. */
 	concurrency: number;
-}
-
-/**
- * Writes the payloads in batches, `concurrency` calls at a time, and returns one outcome
- * per payload, in order. A batch that fails as a whole (scope, rate limit after retries,
- * network) fails each of its records with that error; cancelling the execution throws.
- */
-export async function writeRecords(options: WriteRecordsOptions): Promise<RecordOutcome[]> {
+}): Promise<RecordOutcome[]> {
 	const { payloads, settings, target } = options;
 	if (options.batchSize > MAX_RECORDS_PER_WRITE)
 		throw new RangeError(`batch size must be at most ${MAX_RECORDS_PER_WRITE}`);
