@@ -13,7 +13,7 @@ import type { IDataObject, ITriggerFunctions, ITriggerResponse } from 'n8n-workf
 
 import type { ConsumerLease } from '../../zoho/channelRelay';
 import { readChanges } from '../../zoho/crm/changes';
-import { readDeletions } from '../../zoho/crm/deletedChanges';
+import { readDeletions } from '../../zoho/crm/deletedRecords';
 import { InstantLedger, type InstantEvent } from '../../zoho/crm/instantLedger';
 import { renewalDue, type FieldCondition } from '../../zoho/crm/notifications';
 import type { TriggerRecord } from '../../zoho/crm/watermark';

@@ -7,11 +7,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ZohoApi } from '../../zoho/api/zohoApi';
-import { TIME_FIELDS } from '../../zoho/crm/changes';
+import { fetchRecordsById, TIME_FIELDS } from '../../zoho/crm/changes';
 import type { InstantEvent, InstantLedger } from '../../zoho/crm/instantLedger';
 import type { ListFieldsCache } from '../../zoho/crm/listFields';
 import { parseCallback, type NotificationCallback } from '../../zoho/crm/notifications';
-import { fetchRecordsById } from '../../zoho/crm/recordsById';
 import type { TriggerRecord } from '../../zoho/crm/watermark';
 import { parseJsonBody } from '../../zoho/json';
 import type { InstantSettings } from './instant.settings';

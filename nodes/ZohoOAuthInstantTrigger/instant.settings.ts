@@ -1,8 +1,7 @@
 /** The instant trigger's parameters, read and checked once (every problem names its field). */
 import type { InstantEvent } from '../../zoho/crm/instantLedger';
-import type { ModuleTarget } from '../../zoho/crm/module';
+import { checkFieldNames, type ModuleTarget } from '../../zoho/crm/module';
 import type { WatchEvent } from '../../zoho/crm/notifications';
-import { checkFieldNames } from '../../zoho/crm/apiNames';
 import { TIME_FIELDS } from '../../zoho/crm/changes';
 import { checkListFields } from '../../zoho/crm/listFields';
 import { WATCH_CRM_VERSION } from '../../zoho/crm/watchApi';

@@ -4,12 +4,12 @@
  * was read, so a poll that fails (throttled, 5xx, network) moves nothing and the next
  * poll reads the same changes again. A manual test run reads a few recent records and
  * leaves the watermark alone. The Deleted event reads CRM's deleted-records list the same
- * way (zoho/crm/deletedChanges.ts).
+ * way (zoho/crm/deletedRecords.ts).
  */
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { readChanges, readRecent, type ChangeReader } from '../../zoho/crm/changes';
-import { readDeletions, readRecentDeletions } from '../../zoho/crm/deletedChanges';
+import { readDeletions, readRecentDeletions } from '../../zoho/crm/deletedRecords';
 import {
 	initialWatermark,
 	readWatermark,

@@ -19,7 +19,8 @@ import {
 	splitCoqlQuery,
 	userPosition,
 } from '../../zoho/crm/coql';
-import { deletedRecordsAnswerSchema, deletedRecordsRequest } from '../../zoho/crm/deletedRecords';
+import type { ApiRequest, ZohoApi } from '../../zoho/api/zohoApi';
+import { deletedRecordPages, deletedRecordsAnswerSchema } from '../../zoho/crm/deletedRecords';
 
 function inputError(run: () => unknown): ZohoInputError {
 	try {
@@ -291,31 +292,46 @@ describe('COQL', () => {
 });
 
 describe('deleted records', () => {
-	it('builds the request with type, paging and If-Modified-Since', () => {
-		expect(
-			deletedRecordsRequest({
-				module: 'Leads',
-				type: 'recycle',
-				page: 2,
-				perPage: 100,
-				since: new Date('2026-01-31T09:00:00.900Z'),
-			}),
-		).toEqual({
-			path: '/Leads/deleted',
-			query: { type: 'recycle', page: '2', per_page: '100' },
-			headers: { 'If-Modified-Since': '2026-01-31T09:00:00+00:00' },
-		});
-		expect(deletedRecordsRequest({ module: 'Leads' })).toEqual({
-			path: '/Leads/deleted',
-			query: { type: 'all', page: '1', per_page: '200' },
-			headers: {},
-		});
-		expect(inputError(() => deletedRecordsRequest({ module: 'Leads', perPage: 201 })).field).toBe(
-			'Per Page',
-		);
-		expect(
-			inputError(() => deletedRecordsRequest({ module: 'Leads', since: new Date('x') })).field,
-		).toBe('Deleted Since');
+	it('asks with type, paging and If-Modified-Since', async () => {
+		const requests: ApiRequest[] = [];
+		// Zoho's empty answer (204) ends the read after one call.
+		const api = {
+			read: (request: ApiRequest) => {
+				requests.push(request);
+				return Promise.resolve(undefined);
+			},
+		} as unknown as ZohoApi;
+		const target = { product: 'crm', crmVersion: 'v8', module: 'Leads' } as const;
+		const since = new Date('2026-01-31T09:00:00.900Z');
+		const pages: unknown[] = [];
+		for (const read of [
+			deletedRecordPages(api, { target, type: 'recycle', since, limit: 100 }),
+			deletedRecordPages(api, { target }),
+		])
+			for await (const page of read) pages.push(page);
+		expect(pages).toEqual([]);
+		expect(requests).toEqual([
+			{
+				base: target,
+				path: '/Leads/deleted',
+				query: [
+					['type', 'recycle'],
+					['page', '1'],
+					['per_page', '100'],
+				],
+				headers: { 'If-Modified-Since': '2026-01-31T09:00:00+00:00' },
+			},
+			{
+				base: target,
+				path: '/Leads/deleted',
+				query: [
+					['type', 'all'],
+					['page', '1'],
+					['per_page', '200'],
+				],
+				headers: {},
+			},
+		]);
 	});
 
 	it('reads the answer and refuses an unknown type', () => {

@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { restateApiError } from '../api/apiErrors';
 import type { ZohoApi } from '../api/zohoApi';
 import type { Clock } from '../clock';
-import { isZohoError, ZohoApiError, ZohoTransportError, type ZohoError } from '../errors';
+import { isZohoError, ZohoApiError, ZohoTransportError } from '../errors';
 import type { RetryPolicy } from '../http/retry';
 import { pause } from '../http/wait';
 import {
@@ -29,7 +29,6 @@ import {
 	jobOutcome,
 	jobPollDelayMs,
 	type BulkReadJob,
-	type BulkReadRequestBody,
 	type BulkReadRequestOptions,
 	type BulkReadResult,
 	type PollSchedule,
@@ -78,7 +77,14 @@ export async function* bulkExportPages(
 			...options.request,
 			...(pageToken === undefined ? {} : { pageToken }),
 		});
-		const jobId = await createJob(api, { version: options.version, body });
+		const jobId = await api
+			.fetch(
+				{ method: 'POST', path: bulkReadPath(options.version), json: body },
+				{ schema: createdJobId, what: 'the created Bulk Read job', hint: EXPORT_HINT },
+			)
+			.catch((error: unknown) => {
+				throw createRefusal(error, options.request.module);
+			});
 		const { job, result } = await waitForJob(api, { ...options, jobId });
 		const download = await downloadResult(api, { result, timing: options.timing });
 		try {
@@ -112,27 +118,13 @@ function bulkReadPath(version: string): string {
 	return `/crm/bulk/${version}/read`;
 }
 
-async function createJob(
-	api: ZohoApi,
-	options: { version: string; body: BulkReadRequestBody },
-): Promise<string> {
-	const { body } = options;
-	try {
-		return await api.fetch(
-			{ method: 'POST', path: bulkReadPath(options.version), json: body },
-			{ schema: createdJobId, what: 'the created Bulk Read job', hint: EXPORT_HINT },
-		);
-	} catch (error) {
-		throw createRefusal(error, body.query.module.api_name);
-	}
-}
-
 /** Zoho's refusals of a new job that are its Bulk Read limits, said as such. */
 function createRefusal(error: unknown, module: string): unknown {
 	if (!isZohoError(error) || error.code !== 'API_ERROR') return error;
 	switch (error.zohoCode) {
 		case 'TOO_MANY_REQUESTS': {
-			const limit = detail(error, 'limit');
+			const limit = (error.body as { details?: Record<string, unknown> } | undefined)?.details
+				?.limit;
 			return restateApiError(error, {
 				message: `Zoho refused a new Bulk Read job (TOO_MANY_REQUESTS): the org already runs as many export jobs as Zoho allows${limit === undefined ? '' : ` (${String(limit)})`}.`,
 				hint: 'Wait for running Bulk Read jobs (of this and other workflows or integrations) to finish, then run the export again; run exports one after another.',
@@ -160,14 +152,17 @@ async function waitForJob(
 		await pause(jobPollDelayMs(attempt, options.timing.poll), {
 			signal: api.options.signal,
 		});
-		const job = await jobDetails(api, options);
+		const job = await api.fetch(
+			{ path: `${bulkReadPath(options.version)}/${jobId}` },
+			{ schema: jobOfAnswer, what: 'the Bulk Read job details', hint: EXPORT_HINT },
+		);
 		const outcome = jobOutcome(job);
 		if (outcome === 'completed') {
 			if (!job.result)
 				throw new ZohoTransportError(
 					'INVALID_RESPONSE',
 					`Zoho's Bulk Read job ${jobId} is COMPLETED but names no result to download.`,
-					{ hint: 'Run the export again; if the answer stays so, report it.' },
+					{ hint: EXPORT_HINT },
 				);
 			return { job, result: job.result };
 		}
@@ -193,16 +188,6 @@ async function waitForJob(
 	}
 }
 
-async function jobDetails(
-	api: ZohoApi,
-	options: { version: string; jobId: string },
-): Promise<BulkReadJob> {
-	return api.fetch(
-		{ path: `${bulkReadPath(options.version)}/${options.jobId}` },
-		{ schema: jobOfAnswer, what: 'the Bulk Read job details', hint: EXPORT_HINT },
-	);
-}
-
 async function downloadResult(
 	api: ZohoApi,
 	options: { result: BulkReadResult; timing: JobTiming },
@@ -221,9 +206,4 @@ async function downloadResult(
 			hint: "Other exports of the org are downloading too. Run this one again in a few minutes (a job's result stays at Zoho for a day).",
 		});
 	}
-}
-
-function detail(error: ZohoError, name: string): unknown {
-	const body = error.body as { details?: Record<string, unknown> } | undefined;
-	return body?.details?.[name];
 }

@@ -3,7 +3,7 @@
  * one second before it, sorted by Modified_Time oldest first, a page at a time
  * (`page_token` past 2,000 records where Zoho offers it, up to Zoho's 100,000). Nothing
  * here keeps state: the caller stores the returned watermark only once the whole read has
- * succeeded.
+ * succeeded. Also the records of a module named by id (an instant trigger's callback).
  */
 import type { ZohoApi } from '../api/zohoApi';
 import { checkModuleName, type ModuleTarget } from './module';
@@ -15,8 +15,8 @@ import {
 	MAX_PER_PAGE,
 	PAGE_TOKEN_RECORD_LIMIT,
 	walkPages,
-	type PageQuery,
 } from '../api/pagination';
+import { crmListSchema } from '../schemas';
 import { describeUrl } from '../secrets';
 import {
 	checkListFields,
@@ -118,24 +118,15 @@ export async function readChanges(
 }
 
 /** The records changed after `watermark`, oldest first: at most `limit`. */
-async function readWindow(
+function readWindow(
 	reader: ChangeReader,
 	options: { source: ChangeSource; fields?: string; watermark: Watermark; limit: number },
 ): Promise<unknown[]> {
-	const headers = { 'If-Modified-Since': modifiedSinceHeader(options.watermark) };
-	const walk = await walkPages({
-		style: 'crm',
-		limit: options.limit,
-		fetchPage: (page) =>
-			fetchPage(reader, {
-				source: options.source,
-				fields: options.fields,
-				page,
-				sort: ['Modified_Time', 'asc'],
-				headers,
-			}),
+	return listRecords(reader, {
+		...options,
+		sort: ['Modified_Time', 'asc'],
+		headers: { 'If-Modified-Since': modifiedSinceHeader(options.watermark) },
 	});
-	return walk.records;
 }
 
 /** The `count` most recent records by the event's time field, newest first (a test run in the editor). */
@@ -143,36 +134,31 @@ export async function readRecent(
 	reader: ChangeReader,
 	options: { source: ChangeSource; count: number },
 ): Promise<TriggerRecord[]> {
-	checkSource(options.source);
-	const fields = await fieldsParam(reader, options.source);
-	const walk = await walkPages({
-		style: 'crm',
+	const { source } = options;
+	checkSource(source);
+	const records = await listRecords(reader, {
+		source,
+		fields: await fieldsParam(reader, source),
 		limit: options.count,
-		fetchPage: (page) =>
-			fetchPage(reader, {
-				source: options.source,
-				fields,
-				page,
-				sort: [TRIGGER_TIME_FIELD[options.source.event], 'desc'],
-				headers: {},
-			}),
+		sort: [TRIGGER_TIME_FIELD[source.event], 'desc'],
 	});
-	return walk.records.filter(
+	return records.filter(
 		(record): record is TriggerRecord =>
 			typeof record === 'object' && record !== null && 'id' in record,
 	);
 }
 
-async function fetchPage(
+/** Up to `limit` records of the source in `sort` order, a page at a time. */
+async function listRecords(
 	reader: ChangeReader,
 	options: {
 		source: ChangeSource;
 		fields?: string;
-		page: PageQuery;
+		limit: number;
 		sort: [field: string, order: 'asc' | 'desc'];
-		headers: Record<string, string>;
+		headers?: Record<string, string>;
 	},
-): Promise<unknown> {
+): Promise<unknown[]> {
 	const { source } = options;
 	const query: Array<[string, string]> = [
 		['sort_by', options.sort[0]],
@@ -180,14 +166,20 @@ async function fetchPage(
 	];
 	if (options.fields) query.push(['fields', options.fields]);
 	if (source.pipelineId) query.push(['pipeline_id', source.pipelineId]);
-	query.push(...options.page.set);
-	const res = await reader.api.send({
-		base: source,
-		path: `/${source.module}`,
-		query,
-		headers: options.headers,
+	const walk = await walkPages({
+		style: 'crm',
+		limit: options.limit,
+		fetchPage: async (page) => {
+			const res = await reader.api.send({
+				base: source,
+				path: `/${source.module}`,
+				query: [...query, ...page.set],
+				headers: options.headers ?? {},
+			});
+			return listPageBody(res.body, describeUrl(res.url));
+		},
 	});
-	return listPageBody(res.body, describeUrl(res.url));
+	return walk.records;
 }
 
 /**
@@ -242,4 +234,39 @@ function stuck(source: ChangeSource, limit: number): ZohoApiError {
 					: 'Bigin lists at most 2,000 records per read here; narrow what changes at once, or use the event "Created or Updated".',
 		},
 	);
+}
+
+const MAX_IDS_PER_CALL = 100;
+
+/**
+ * Named records of a module in as few calls as Zoho allows: `GET /{Module}?ids=…&fields=…`,
+ * at most 100 ids per call (GitHub zoho/crm-oas v8.0/record.json getRecords, query `ids`).
+ * A record deleted meanwhile is not listed; an empty answer (204) means none is left.
+ */
+export async function fetchRecordsById(
+	api: ZohoApi,
+	options: { target: ModuleTarget; ids: readonly string[]; fields: readonly string[] },
+): Promise<Map<string, TriggerRecord>> {
+	const found = new Map<string, TriggerRecord>();
+	const ids = [...new Set(options.ids)];
+	for (let start = 0; start < ids.length; start += MAX_IDS_PER_CALL) {
+		const chunk = ids.slice(start, start + MAX_IDS_PER_CALL);
+		const answer = await api.read(
+			{
+				base: options.target,
+				path: `/${options.target.module}`,
+				query: [
+					['ids', chunk.join(',')],
+					['fields', options.fields.join(',')],
+				],
+			},
+			{ schema: crmListSchema, what: `a list of ${options.target.module} records` },
+		);
+		for (const value of answer?.data ?? []) {
+			const id = (value as { id?: unknown } | null)?.id;
+			if (typeof id !== 'string' && typeof id !== 'number') continue;
+			found.set(String(id), { ...(value as Record<string, unknown>), id: String(id) });
+		}
+	}
+	return found;
 }

@@ -1,36 +1,36 @@
 /**
- * COQL queries: quoting, building, splitting a user's query into its clauses, and paging
- * past Zoho's limits. Zoho returns up to 2,000 rows a call and 100,000 a query through
- * LIMIT/OFFSET (v7 and later; 200 and 10,000 on v2); a query ordered by id (or not ordered:
- * Zoho then orders by id) can go on past that by asking for `id > <last id>` (keyset
- * paging), so "all rows" means all. Sources:
- * https://www.zoho.com/crm/developer/docs/api/v8/COQL-Limitations.html, spec
- * `v8.0/coql.json` (operation "Get Records"; answer `{data, info}` from record.json).
+ * COQL queries: quoting, building, splitting a user's query into its clauses, and reading
+ * it to its end (or to a limit), a page of up to Zoho's rows-a-call at a time. Zoho returns
+ * up to 2,000 rows a call and 100,000 a query through LIMIT/OFFSET (v7 and later; 200 and
+ * 10,000 on v2); a query ordered by id (or not ordered: Zoho then orders by id) is read on
+ * past that by asking for `id > <last id>` (keyset paging), so "all rows" means all; any
+ * other order reads by OFFSET up to that ceiling, failing rather than stopping short.
+ * Sources: https://www.zoho.com/crm/developer/docs/api/v8/COQL-Limitations.html, spec
+ * `v8.0/coql.json` (operation "Get Records": SYNTAX_ERROR, INVALID_QUERY, LIMIT_EXCEEDED,
+ * DUPLICATE_DATA and their `details`; answer `{data, info}` from record.json).
  */
 import { z } from 'zod';
-import { ZohoInputError } from '../errors';
+import { restateApiError } from '../api/apiErrors';
+import { zohoHint } from '../api/hints';
+import type { ZohoApi } from '../api/zohoApi';
+import { isZohoError, ZohoInputError } from '../errors';
 import { ZOHO_ID } from '../formats';
-import { checkFieldNames } from './apiNames';
-import { checkModuleName } from './module';
+import { checkFieldNames, checkModuleName, type CrmTarget } from './module';
 
 /** Zoho's ceilings for a query: 50 fields in SELECT, 25 criteria, 50 values in IN, 10 in ORDER BY. */
 export const COQL_MAX_FIELDS = 50;
 
-interface CoqlLimits {
-	/** Rows a call may return. */
-	perCall: number;
-	/** Rows a query reaches through LIMIT/OFFSET. */
-	reachable: number;
-}
-
-/** By the first CRM API version each applies to, newest first (v3–v6 as v2's ceiling: assumed). */
-const COQL_LIMITS: ReadonlyArray<{ from: number } & CoqlLimits> = [
+/**
+ * Rows a call may return and rows a query reaches through LIMIT/OFFSET, by the first CRM
+ * API version each applies to, newest first (v3–v6 as v2's ceiling: assumed).
+ */
+const COQL_LIMITS = [
 	{ from: 7, perCall: 2000, reachable: 100_000 },
 	{ from: 3, perCall: 2000, reachable: 10_000 },
 	{ from: 0, perCall: 200, reachable: 10_000 },
 ];
 
-export function coqlLimits(version: string): CoqlLimits {
+export function coqlLimits(version: string): { perCall: number; reachable: number } {
 	const number = Number(version.replace(/^v/, ''));
 	const { perCall, reachable } =
 		COQL_LIMITS.find((limits) => number >= limits.from) ?? COQL_LIMITS[COQL_LIMITS.length - 1]!;
@@ -68,7 +68,7 @@ export function buildCoqlQuery(parts: CoqlParts, page: { limit: number; offset: 
  */
 export function splitCoqlQuery(query: string): CoqlParts {
 	const found = clauses(query.trim());
-	const body = (name: ClauseMark['name']) => found.find((clause) => clause.name === name)?.body;
+	const body = (name: ClauseName) => found.find((clause) => clause.name === name)?.body;
 	const from = body('from');
 	if (found[0]?.name !== 'select' || found[0].start !== 0 || from === undefined)
 		throw new ZohoInputError(
@@ -91,26 +91,16 @@ export function splitCoqlQuery(query: string): CoqlParts {
 	};
 }
 
-interface ClauseMark {
-	name: 'select' | 'from' | 'where' | 'order by' | 'limit' | 'offset';
-	start: number;
-	length: number;
-}
+type ClauseName = 'select' | 'from' | 'where' | 'order by' | 'limit' | 'offset';
 
-/** Each clause of `text`: its keyword's start, and its body (trimmed, no closing `;`) and where that starts. */
-function clauses(text: string): Array<ClauseMark & { body: string; at: number }> {
-	const marks = clauseMarks(text);
-	return marks.map((mark, index) => {
-		const from = mark.start + mark.length;
-		const raw = text.slice(from, marks[index + 1]?.start ?? text.length);
-		const body = raw.trim().replace(/;$/, '').trimEnd();
-		return { ...mark, body, at: from + raw.indexOf(body) };
-	});
-}
-
-/** Where each clause keyword starts, outside quotes and brackets. */
-function clauseMarks(text: string): ClauseMark[] {
-	const marks: ClauseMark[] = [];
+/**
+ * Each clause of `text`, its keyword found outside quotes and brackets: the keyword's
+ * start, and the clause's body (trimmed, no closing `;`) and where that starts.
+ */
+function clauses(
+	text: string,
+): Array<{ name: ClauseName; start: number; body: string; at: number }> {
+	const marks: Array<{ name: ClauseName; start: number; end: number }> = [];
 	let depth = 0;
 	let quoted = false;
 	for (let i = 0; i < text.length; i += 1) {
@@ -126,13 +116,17 @@ function clauseMarks(text: string): ClauseMark[] {
 		else if (depth === 0 && (i === 0 || /\s/.test(text[i - 1] ?? ''))) {
 			const keyword = /^(select|from|where|order\s+by|limit|offset)(?=\s|$)/i.exec(text.slice(i));
 			if (keyword?.[1]) {
-				const name = keyword[1].toLowerCase().replace(/\s+/, ' ') as ClauseMark['name'];
-				marks.push({ name, start: i, length: keyword[1].length });
+				const name = keyword[1].toLowerCase().replace(/\s+/, ' ') as ClauseName;
+				marks.push({ name, start: i, end: i + keyword[1].length });
 				i += keyword[1].length - 1;
 			}
 		}
 	}
-	return marks;
+	return marks.map((mark, index) => {
+		const raw = text.slice(mark.end, marks[index + 1]?.start ?? text.length);
+		const body = raw.trim().replace(/;$/, '').trimEnd();
+		return { name: mark.name, start: mark.start, body, at: mark.end + raw.indexOf(body) };
+	});
 }
 
 /** Keyset paging (by id after the last row) when the rows come in id order (no ORDER BY, or ORDER BY id [asc]). */
@@ -219,4 +213,90 @@ function userPieces(user: string): Array<{ text: string; at: number }> {
 			return piece;
 		});
 	});
+}
+
+// ---- Reading ----
+
+export type CoqlRow = { id: string } & Record<string, unknown>;
+
+/** The rows of `query`, a page at a time; at most `limit` rows when given. */
+export async function* coqlPages(
+	api: ZohoApi,
+	options: { target: CrmTarget; query: string; limit?: number },
+): AsyncGenerator<CoqlRow[]> {
+	const parts = splitCoqlQuery(options.query);
+	const { perCall, reachable } = coqlLimits(options.target.crmVersion);
+	const byId = pagesById(parts);
+	const wanted = options.limit ?? Number.POSITIVE_INFINITY;
+	// A query changes nothing at Zoho: sending it again after a lost answer is safe.
+	const retrying = api.with({ retryNonIdempotent: true });
+	let read = 0;
+	let afterId: string | undefined;
+	while (read < wanted) {
+		let size = Math.min(perCall, wanted - read);
+		if (!byId) {
+			if (read >= reachable)
+				throw new ZohoInputError(
+					'Query',
+					`The query has more than ${reachable.toLocaleString('en')} rows, and Zoho reads a query ordered by other than id only that far (LIMIT/OFFSET).`,
+					'Remove ORDER BY (or order by id) so the rows can be read on by id, narrow the WHERE clause, or set a Limit.',
+				);
+			size = Math.min(size, reachable - read);
+		}
+		const text = byId
+			? keysetQuery(parts, { limit: size, ...(afterId === undefined ? {} : { afterId }) })
+			: buildCoqlQuery(parts, { limit: size, offset: read });
+		const answer = await retrying
+			.read(
+				{ method: 'POST', base: options.target, path: '/coql', json: { select_query: text } },
+				{
+					schema: coqlAnswerSchema,
+					what: 'COQL rows',
+					hint: 'Run the query again; if the answer stays so, report it.',
+				},
+			)
+			.catch((error: unknown) => {
+				throw queryRefusal(error, { sent: text, user: options.query });
+			});
+		// An empty result is HTTP 204 with no body.
+		const rows = answer?.data ?? [];
+		if (rows.length > 0) yield rows;
+		read += rows.length;
+		afterId = rows[rows.length - 1]?.id;
+		if (!answer?.info.more_records || rows.length < size) return;
+	}
+}
+
+/** Zoho's refusal of a query, naming its code and the clause (and column or position) at fault. */
+function queryRefusal(error: unknown, query: { sent: string; user: string }): unknown {
+	if (!isZohoError(error) || error.code !== 'API_ERROR' || error.zohoCode === undefined)
+		return error;
+	const details = (error.body as { details?: Record<string, unknown> } | undefined)?.details ?? {};
+	const where: string[] = [];
+	if (typeof details.clause === 'string')
+		where.push(`in its ${details.clause.toUpperCase()} clause`);
+	if (typeof details.column_name === 'string') where.push(`at column ${details.column_name}`);
+	if (details.near !== undefined)
+		where.push(`near '${String(details.near)}' ${nearWhere(details, query)}`);
+	if (details.limit !== undefined) where.push(`(limit ${String(details.limit)})`);
+	const said = error.zohoMessage ? `: ${error.zohoMessage}` : '';
+	return restateApiError(error, {
+		message: `Zoho refused the COQL query (${error.zohoCode})${where.length > 0 ? ` ${where.join(' ')}` : ''}${said}.`,
+		field: 'Query',
+		hint: `${zohoHint(error.zohoCode, 'coql') ?? "Check the query against Zoho's message."} Sent: ${query.sent}`,
+	});
+}
+
+/** Zoho counts lines and columns in the query the node sent; the user wants them in their own. */
+function nearWhere(
+	details: Record<string, unknown>,
+	query: { sent: string; user: string },
+): string {
+	const line = Number(details.line ?? 1);
+	const column = Number(details.column);
+	if (!Number.isInteger(line) || !Number.isInteger(column)) return '';
+	const at = userPosition(query, { line, column });
+	return at === undefined
+		? '(in what the node adds to page the query)'
+		: `(line ${at.line}, column ${at.column} of the query)`;
 }

@@ -5,69 +5,28 @@
  * https://www.zoho.com/crm/developer/docs/api/v2/get-deleted-records.html (type all,
  * recycle or permanent; `all` by default). Records stay 60 days in the recycle bin, then
  * count as permanently deleted.
+ *
+ * For the trigger's "deleted" event, the list is read after one second before a watermark
+ * (If-Modified-Since), every page (it lists the newest deletion first, with no other order),
+ * then oldest first past the watermark on `deleted_time`, exactly once as for changed
+ * records (watermark.ts). Nothing here keeps state: the caller stores the returned
+ * watermark once the read succeeded.
  */
 import { z } from 'zod';
 import type { ZohoApi } from '../api/zohoApi';
-import { ZohoInputError } from '../errors';
 import { zohoTime } from '../formats';
 import { checkModuleName, type ModuleTarget } from './module';
+import { advanceWatermark, type Watermark } from './watermark';
 
 export const DELETED_TYPES = ['all', 'recycle', 'permanent'] as const;
 export type DeletedType = (typeof DELETED_TYPES)[number];
-export const DELETED_MAX_PER_PAGE = 200;
+const DELETED_MAX_PER_PAGE = 200;
 
-export interface DeletedRecordsRequest {
-	/** Path relative to the CRM base URL, e.g. `/Leads/deleted`. */
-	path: string;
-	query: Record<string, string>;
-	headers: Record<string, string>;
-}
-
-/** The call for one page of a module's deleted records, deleted after `since` when given. */
-export function deletedRecordsRequest(options: {
-	module: string;
-	type?: DeletedType;
-	page?: number;
-	perPage?: number;
-	since?: Date;
-}): DeletedRecordsRequest {
-	checkModuleName(options.module);
-	const page = options.page ?? 1;
-	const perPage = options.perPage ?? DELETED_MAX_PER_PAGE;
-	if (!Number.isInteger(page) || page < 1)
-		throw new ZohoInputError('Page', 'The page must be a whole number from 1.', 'Start at page 1.');
-	if (!Number.isInteger(perPage) || perPage < 1 || perPage > DELETED_MAX_PER_PAGE)
-		throw new ZohoInputError(
-			'Per Page',
-			`Zoho lists 1 to ${DELETED_MAX_PER_PAGE} deleted records a page.`,
-			`Use at most ${DELETED_MAX_PER_PAGE}.`,
-		);
-	const headers: Record<string, string> = {};
-	if (options.since !== undefined) {
-		if (Number.isNaN(options.since.getTime()))
-			throw new ZohoInputError(
-				'Deleted Since',
-				'The time is not a valid date.',
-				'Give a date and time, e.g. 2026-01-31T09:00:00Z.',
-			);
-		headers['If-Modified-Since'] = zohoTime(options.since);
-	}
-	return {
-		path: `/${options.module}/deleted`,
-		query: { type: options.type ?? 'all', page: String(page), per_page: String(perPage) },
-		headers,
-	};
-}
-
-const userSchema = z.object({ id: z.string(), name: z.string().optional() }).passthrough();
-
+// Only what the reads use is checked; the rest of a record passes through as Zoho gave it.
 export const deletedRecordSchema = z
 	.object({
 		id: z.string().min(1),
-		display_name: z.string().nullable().optional(),
 		type: z.enum(['recycle', 'permanent']),
-		deleted_by: userSchema.nullable().optional(),
-		created_by: userSchema.nullable().optional(),
 		deleted_time: z.string().min(1),
 	})
 	.passthrough();
@@ -77,14 +36,7 @@ export type DeletedRecord = z.infer<typeof deletedRecordSchema>;
 export const deletedRecordsAnswerSchema = z
 	.object({
 		data: z.array(deletedRecordSchema),
-		info: z
-			.object({
-				per_page: z.number().int().nullable().optional(),
-				count: z.number().int().nullable().optional(),
-				page: z.number().int().nullable().optional(),
-				more_records: z.boolean().nullable().optional(),
-			})
-			.passthrough(),
+		info: z.object({ more_records: z.boolean().nullable().optional() }).passthrough(),
 	})
 	.passthrough();
 
@@ -97,24 +49,24 @@ export async function* deletedRecordPages(
 	options: { target: ModuleTarget; type?: DeletedType; since?: Date; limit?: number },
 ): AsyncGenerator<DeletedRecord[]> {
 	const { target } = options;
+	checkModuleName(target.module);
 	const wanted = options.limit ?? Number.POSITIVE_INFINITY;
 	const perPage = Math.min(DELETED_MAX_PER_PAGE, wanted);
+	const headers: Record<string, string> =
+		options.since === undefined ? {} : { 'If-Modified-Since': zohoTime(options.since) };
 	let read = 0;
 	for (let page = 1; read < wanted; page += 1) {
-		const request = deletedRecordsRequest({
-			module: target.module,
-			page,
-			perPage,
-			...(options.type === undefined ? {} : { type: options.type }),
-			...(options.since === undefined ? {} : { since: options.since }),
-		});
 		// 204 when nothing was deleted, 304 when nothing since If-Modified-Since.
 		const answer = await api.read(
 			{
 				base: target,
-				path: request.path,
-				query: Object.entries(request.query),
-				headers: request.headers,
+				path: `/${target.module}/deleted`,
+				query: [
+					['type', options.type ?? 'all'],
+					['page', String(page)],
+					['per_page', String(perPage)],
+				],
+				headers,
 			},
 			{
 				schema: deletedRecordsAnswerSchema,
@@ -128,4 +80,36 @@ export async function* deletedRecordPages(
 		read += records.length;
 		if (answer.info.more_records !== true || answer.data.length < perPage) return;
 	}
+}
+
+/** The deletions after `watermark`, oldest first, and the watermark past them. */
+export async function readDeletions(
+	api: ZohoApi,
+	options: { target: ModuleTarget; watermark: Watermark },
+): Promise<{ records: DeletedRecord[]; next: Watermark }> {
+	const { watermark } = options;
+	const newestFirst: DeletedRecord[] = [];
+	// The watermark second itself is read again: more may have been deleted in it since.
+	const since = new Date((watermark.second - 1) * 1000);
+	for await (const page of deletedRecordPages(api, { target: options.target, since }))
+		newestFirst.push(...page);
+	const step = advanceWatermark(watermark, {
+		records: newestFirst.reverse(),
+		field: 'deleted_time',
+	});
+	return { records: step.fresh as DeletedRecord[], next: step.next };
+}
+
+/** The `count` most recent deletions, newest first (a test run in the editor). */
+export async function readRecentDeletions(
+	api: ZohoApi,
+	options: { target: ModuleTarget; count: number },
+): Promise<DeletedRecord[]> {
+	const records: DeletedRecord[] = [];
+	for await (const page of deletedRecordPages(api, {
+		target: options.target,
+		limit: options.count,
+	}))
+		records.push(...page);
+	return records;
 }

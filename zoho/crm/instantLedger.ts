@@ -15,7 +15,7 @@
  *   fingerprint.
  * - Deletions are kept by id for a while (Zoho sends one callback per deletion; a repeat
  *   must not emit twice). The catch-up reads Zoho's deleted-records list from a watermark
- *   of its own (deletedChanges.ts): an id a callback brought is not emitted again, nor a
+ *   of its own (deletedRecords.ts): an id a callback brought is not emitted again, nor a
  *   callback for an id the list brought first.
  *
  * The state is JSON (n8n's static data and the relay keep it); the consumer alone writes it.
@@ -24,7 +24,7 @@ import { createHash } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { initialWatermark, readWatermark, type TriggerRecord, type Watermark } from './watermark';
+import { initialWatermark, watermarkSchema, type TriggerRecord, type Watermark } from './watermark';
 
 export type InstantEvent = 'created' | 'edited' | 'deleted';
 
@@ -33,31 +33,22 @@ const LEDGER_SPAN_S = 7 * 24 * 60 * 60;
 const MAX_VERSIONS = 20_000;
 const MAX_DELETIONS = 2_000;
 
-export interface InstantState {
-	/** What the state belongs to (module and events); a state of another is not used. */
-	source: string;
-	watermark: Watermark;
-	/** Versions emitted from the watermark on: record id → `<Modified_Time, Unix seconds>:<fingerprint>`. */
-	emitted: Record<string, string>;
-	/** Deletions emitted: record id → Zoho's time of the callback (or of the list read), Unix seconds. */
-	deleted: Record<string, number>;
-	/** Where the catch-up of deletions reads Zoho's deleted-records list from; absent while the Deleted event is off. */
-	deletedWatermark?: Watermark;
-	/** The production channel as Zoho last confirmed it. */
-	channel?: { notifyUrl: string; expiresAt?: number };
-	/** One more at every save: of two copies (static data, the relay), the higher is newer. */
-	seq: number;
-}
-
 const stateSchema = z.object({
+	/** What the state belongs to (module and events); a state of another is not used. */
 	source: z.string(),
-	watermark: z.unknown(),
+	watermark: watermarkSchema,
+	/** Versions emitted from the watermark on: record id → `<Modified_Time, Unix seconds>:<fingerprint>`. */
 	emitted: z.record(z.string()),
+	/** Deletions emitted: record id → Zoho's time of the callback (or of the list read), Unix seconds. */
 	deleted: z.record(z.number()),
-	deletedWatermark: z.unknown().optional(),
+	/** Where the catch-up of deletions reads Zoho's deleted-records list from; absent while the Deleted event is off (one not readable counts as absent). */
+	deletedWatermark: watermarkSchema.optional().catch(undefined),
+	/** The production channel as Zoho last confirmed it. */
 	channel: z.object({ notifyUrl: z.string(), expiresAt: z.number().optional() }).optional(),
+	/** One more at every save: of two copies (static data, the relay), the higher is newer. */
 	seq: z.number().int(),
 });
+export type InstantState = z.infer<typeof stateSchema>;
 
 export class InstantLedger {
 	private constructor(readonly state: InstantState) {}
@@ -80,7 +71,8 @@ export class InstantLedger {
 	}): InstantLedger | undefined {
 		let newest: InstantState | undefined;
 		for (const value of options.stored) {
-			const state = readState(value);
+			const parsed = stateSchema.safeParse(value);
+			const state = parsed.success ? parsed.data : undefined;
 			if (state?.source !== options.source) continue;
 			if (!newest || state.seq > newest.seq) newest = state;
 		}
@@ -129,7 +121,7 @@ export class InstantLedger {
 		const handled = new Set(watermark.ids);
 		const fresh: TriggerRecord[] = [];
 		for (const record of records) {
-			const second = modifiedSecond(record);
+			const second = secondOf(record.Modified_Time);
 			if (second === undefined || second < watermark.second) continue;
 			const version = `${second}:${fingerprint(record)}`;
 			const known = emitted[record.id];
@@ -198,10 +190,6 @@ function createdSince(record: TriggerRecord, since: Watermark): boolean {
 	return created > since.second || (created === since.second && !since.ids.includes(record.id));
 }
 
-function modifiedSecond(record: TriggerRecord): number | undefined {
-	return secondOf(record.Modified_Time);
-}
-
 function secondOf(value: unknown): number | undefined {
 	const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
 	return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
@@ -229,14 +217,4 @@ function dropOldest<T>(
 	const at = (id: string) => secondOf(entries[id] as T);
 	ids.sort((a, b) => at(a) - at(b));
 	for (const id of ids.slice(0, ids.length - max)) delete entries[id];
-}
-
-function readState(value: unknown): InstantState | undefined {
-	const parsed = stateSchema.safeParse(value);
-	if (!parsed.success) return undefined;
-	const { deletedWatermark: storedDeleted, ...data } = parsed.data;
-	const watermark = readWatermark(data.watermark);
-	if (!watermark) return undefined;
-	const deletedWatermark = storedDeleted === undefined ? undefined : readWatermark(storedDeleted);
-	return { ...data, watermark, ...(deletedWatermark ? { deletedWatermark } : {}) };
 }

@@ -8,8 +8,8 @@
  */
 import type { ZohoApi } from '../api/zohoApi';
 import type { Clock } from '../clock';
-import { isZohoError, ZohoApiError, ZohoInputError } from '../errors';
-import type { FieldEntry } from './metadata';
+import { restateApiError } from '../api/apiErrors';
+import { isZohoError, ZohoInputError } from '../errors';
 import { fetchFields } from './metadata';
 import type { ModuleTarget } from './module';
 
@@ -57,11 +57,6 @@ export function chooseListFields(
 	return { fields: all.slice(0, MAX_LIST_FIELDS), leftOut: all.slice(MAX_LIST_FIELDS) };
 }
 
-/** Fields a list can return, in Zoho's order: every field the user's profile sees. */
-function readableNames(fields: readonly FieldEntry[]): string[] {
-	return fields.filter((field) => field.visible !== false).map((field) => field.api_name);
-}
-
 interface ListFieldsRequest {
 	api: ZohoApi;
 	target: ModuleTarget;
@@ -75,20 +70,17 @@ export async function fetchListFields(request: ListFieldsRequest): Promise<ListF
 }
 
 /**
- * The module's readable field names. A token without the settings scope fails saying why
+ * The module's readable field names (every field the user's profile sees), in Zoho's order. A token without the settings scope fails saying why
  * the fields were asked for at all, and that naming them needs no such scope.
  */
 async function fetchReadable(request: ListFieldsRequest): Promise<string[]> {
 	try {
-		return readableNames(await fetchFields({ ...request, module: request.target.module }));
+		const fields = await fetchFields({ ...request, module: request.target.module });
+		return fields.filter((field) => field.visible !== false).map((field) => field.api_name);
 	} catch (error) {
 		if (!isZohoError(error) || error.code !== 'SCOPE_MISMATCH') throw error;
-		throw new ZohoApiError('SCOPE_MISMATCH', error.message, {
-			url: error.url,
-			httpStatus: error.httpStatus,
-			zohoCode: error.zohoCode,
-			zohoMessage: error.zohoMessage,
-			cause: error,
+		throw restateApiError(error, {
+			message: error.message,
 			hint: `No fields were named, and Zoho lists ${request.target.module} only with fields: they are read from settings/fields, which needs the scope ${request.target.product === 'bigin' ? 'ZohoBigin.settings.ALL' : 'ZohoCRM.settings.fields.READ (or ZohoCRM.settings.ALL)'}. Add it when you generate the grant code, or name the fields you need. ${error.hint ?? ''}`.trim(),
 		});
 	}
@@ -96,7 +88,7 @@ async function fetchReadable(request: ListFieldsRequest): Promise<string[]> {
 
 /** Metadata changes when an admin adds a field: re-read it after this long. */
 const DEFAULT_TTL_MS = 10 * 60_000;
-const DEFAULT_MAX_ENTRIES = 1_000;
+const MAX_ENTRIES = 1_000;
 
 /**
  * The readable fields of modules, per credential, product, API version and module, kept
@@ -105,14 +97,12 @@ const DEFAULT_MAX_ENTRIES = 1_000;
 export class ListFieldsCache {
 	private readonly clock: Clock;
 	private readonly ttlMs: number;
-	private readonly maxEntries: number;
 	private readonly entries = new Map<string, { names: string[]; until: number }>();
 	private readonly inFlight = new Map<string, Promise<string[]>>();
 
-	constructor(options: { clock: Clock; ttlMs?: number; maxEntries?: number }) {
+	constructor(options: { clock: Clock; ttlMs?: number }) {
 		this.clock = options.clock;
 		this.ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
-		this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
 	}
 
 	/** What a list of `target` asks for when the user names no fields. */
@@ -140,7 +130,7 @@ export class ListFieldsCache {
 			}
 			this.entries.delete(key);
 			this.entries.set(key, { names, until: this.clock.now() + this.ttlMs });
-			if (this.entries.size > this.maxEntries) {
+			if (this.entries.size > MAX_ENTRIES) {
 				const oldest = this.entries.keys().next().value;
 				if (oldest !== undefined) this.entries.delete(oldest);
 			}

@@ -14,17 +14,13 @@ export const modulesAnswerSchema = z
 				.object({
 					api_name: z.string(),
 					module_name: z.string().optional(),
-					singular_label: z.string().optional(),
 					plural_label: z.string().optional(),
 					api_supported: z.boolean().optional(),
 					creatable: z.boolean().optional(),
 					editable: z.boolean().optional(),
-					deletable: z.boolean().optional(),
 					viewable: z.boolean().optional(),
 					/** default, custom, static_subform, field_tracker, webtab_link … (modules.json getModules). */
 					generated_type: z.string().optional(),
-					/** visible, user_hidden, system_hidden … */
-					status: z.string().optional(),
 				})
 				.passthrough(),
 		),
@@ -51,7 +47,6 @@ export const fieldsAnswerSchema = z
 					system_mandatory: z.boolean().optional(),
 					read_only: z.boolean().optional(),
 					visible: z.boolean().optional(),
-					length: z.number().optional(),
 					unique: z.union([z.boolean(), z.object({}).passthrough()]).optional(),
 					pick_list_values: z
 						.array(z.object({ display_value: z.string(), actual_value: z.string() }).passthrough())

@@ -5,10 +5,8 @@
  */
 import { ZohoInputError } from '../errors';
 
-type CrmProduct = 'crm' | 'bigin';
-
 export interface CrmTarget {
-	product: CrmProduct;
+	product: 'crm' | 'bigin';
 	/** CRM API version, e.g. 'v8' (Bigin has only v2). */
 	crmVersion: string;
 }
@@ -23,6 +21,17 @@ const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 /** Whether `name` has the form of a Zoho API name (of a module or a field). */
 export function isApiName(name: string): boolean {
 	return API_NAME.test(name);
+}
+
+/** Throws for the first name that is not a field API name, nor a looked-up record's `Lookup.Field`. */
+export function checkFieldNames(names: readonly string[], field: string): void {
+	const wrong = names.find((name) => !name.split('.').every(isApiName));
+	if (wrong !== undefined)
+		throw new ZohoInputError(
+			field,
+			`'${wrong}' is not a field API name.`,
+			'Use API names such as Last_Name, or Account_Name.Account_Name for a field of a looked-up record.',
+		);
 }
 
 /** The module's API name as typed, or why it cannot be one; `field` is the n8n parameter at fault. */

@@ -44,9 +44,7 @@ const idSchema = z
 export const callbackSchema = z
 	.object({
 		server_time: z.number(),
-		query_params: z.record(z.unknown()).optional(),
 		module: z.string().refine(isApiName),
-		resource_uri: z.string().optional(),
 		ids: z.array(idSchema),
 		affected_fields: z.array(z.record(z.array(z.string()))).default([]),
 		affected_values: z

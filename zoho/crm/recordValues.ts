@@ -27,7 +27,6 @@ export interface RestoredRecord {
 	[field: string]: RecordValue;
 }
 
-const INTEGER_TYPES = new Set(['integer']);
 const NUMBER_TYPES = new Set(['double', 'currency', 'decimal', 'percent']);
 const LOOKUP_TYPES = new Set(['lookup', 'ownerlookup', 'userlookup']);
 
@@ -41,7 +40,7 @@ export function valueKinds(fields: readonly FieldType[]): Map<string, ValueKind>
 function kindOf(field: FieldType): ValueKind {
 	const type = field.data_type ?? '';
 	// bigint and autonumber values can pass 2^53 or carry prefixes: they stay text.
-	if (INTEGER_TYPES.has(type)) return 'integer';
+	if (type === 'integer') return 'integer';
 	if (NUMBER_TYPES.has(type)) return 'number';
 	if (type === 'boolean') return 'boolean';
 	if (type === 'multiselectpicklist' || type === 'multiselectlookup') return 'list';

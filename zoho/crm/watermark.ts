@@ -9,6 +9,8 @@
  * record changed again in a later second is new again; one changed again within the
  * same second cannot be told apart (its time is the same) and is not emitted twice.
  */
+import { z } from 'zod';
+
 import { ZohoTransportError } from '../errors';
 import { zohoTime } from '../formats';
 
@@ -21,12 +23,9 @@ export const TRIGGER_TIME_FIELD: Readonly<Record<TriggerEvent, 'Modified_Time' |
 		created: 'Created_Time',
 	};
 
-/** Every change before `second` is handled; at `second`, the records in `ids`. JSON-safe (n8n stores it). */
-export interface Watermark {
-	/** Unix time in seconds. */
-	second: number;
-	ids: string[];
-}
+/** Every change before `second` (Unix time in seconds) is handled; at `second`, the records in `ids`. JSON-safe (n8n stores it). */
+export const watermarkSchema = z.object({ second: z.number().int(), ids: z.array(z.string()) });
+export type Watermark = z.infer<typeof watermarkSchema>;
 
 export interface TriggerRecord {
 	id: string;
@@ -40,12 +39,8 @@ export function initialWatermark(ms: number): Watermark {
 
 /** Reads a watermark back from static data; undefined when there is none or it is not one of ours. */
 export function readWatermark(value: unknown): Watermark | undefined {
-	if (typeof value !== 'object' || value === null) return undefined;
-	const { second, ids } = value as Record<string, unknown>;
-	if (typeof second !== 'number' || !Number.isInteger(second)) return undefined;
-	if (!Array.isArray(ids) || !ids.every((id): id is string => typeof id === 'string'))
-		return undefined;
-	return { second, ids: [...ids] };
+	const parsed = watermarkSchema.safeParse(value);
+	return parsed.success ? parsed.data : undefined;
 }
 
 /**
@@ -67,7 +62,7 @@ export function advanceWatermark(
 	watermark: Watermark,
 	options: { records: readonly unknown[]; field?: string },
 ): { fresh: TriggerRecord[]; next: Watermark } {
-	// Deleted records are placed by their deleted_time (deletedChanges.ts).
+	// Deleted records are placed by their deleted_time (deletedRecords.ts).
 	const field = options.field ?? 'Modified_Time';
 	const handled = new Set(watermark.ids);
 	const seen = new Set<string>();

@@ -31,14 +31,14 @@ export type WriteEntry = z.infer<typeof answerEntrySchema>;
 export const writeAnswerSchema = z.object({ data: z.array(answerEntrySchema) }).passthrough();
 
 /** Automation a write may run (record.json createRecords/upsertRecords `trigger` items). */
-export type WriteTrigger = 'workflow' | 'approval' | 'blueprint' | 'pathfinder' | 'orchestration';
-export const WRITE_TRIGGERS: readonly WriteTrigger[] = [
+export const WRITE_TRIGGERS = [
 	'workflow',
 	'approval',
 	'blueprint',
 	'pathfinder',
 	'orchestration',
-];
+] as const;
+export type WriteTrigger = (typeof WRITE_TRIGGERS)[number];
 
 /** Zoho's cap on records (or ids) per write call. */
 export const MAX_RECORDS_PER_WRITE = 100;
@@ -184,7 +184,6 @@ export function mapWriteAnswer(options: {
 	count: number;
 	httpStatus: number;
 	url: string;
-	firstItem?: number;
 }): RecordOutcome[] {
 	const parsed = writeAnswerSchema.safeParse(options.json);
 	if (!parsed.success || parsed.data.data.length !== options.count) {
@@ -267,6 +266,8 @@ function refusalError(options: {
 	});
 }
 
+/** Failures shown in a partial write's hint. */
+const SHOWN_FAILURES = 3;
 /** Item numbers and ids shown in a partial write's description; the error's details hold more. */
 const SHOWN_WRITTEN = 20;
 /** Written records kept in the error's details. */
@@ -295,10 +296,9 @@ export function refusalSummary(options: {
 	failures: ReadonlyArray<{ itemIndex: number; error: ZohoError }>;
 	written: ReadonlyArray<{ itemIndex: number; id?: string }>;
 	total: number;
-	shown?: number;
 }): ZohoApiError {
 	const { failures, total, written } = options;
-	const first = failures.slice(0, options.shown ?? 3);
+	const first = failures.slice(0, SHOWN_FAILURES);
 	const lines = first.map(
 		({ itemIndex, error }) =>
 			`item ${itemIndex}: ${error.zohoCode ?? error.code}${error.field ? ` (${error.field})` : ''} ${error.zohoMessage ?? error.message}`,
@@ -329,7 +329,12 @@ export function refusalSummary(options: {
 	});
 }
 
-interface WriteRecordsOptions {
+/**
+ * Writes the payloads in batches, `concurrency` calls at a time, and returns one outcome
+ * per payload, in order. A batch that fails as a whole (scope, rate limit after retries,
+ * network) fails each of its records with that error; cancelling the execution throws.
+ */
+export async function writeRecords(options: {
 	api: ZohoApi;
 	target: ModuleTarget;
 	settings: WriteSettings;
@@ -338,14 +343,7 @@ interface WriteRecordsOptions {
 	batchSize: number;
 	/** Calls in flight at once. */
 	concurrency: number;
-}
-
-/**
- * Writes the payloads in batches, `concurrency` calls at a time, and returns one outcome
- * per payload, in order. A batch that fails as a whole (scope, rate limit after retries,
- * network) fails each of its records with that error; cancelling the execution throws.
- */
-export async function writeRecords(options: WriteRecordsOptions): Promise<RecordOutcome[]> {
+}): Promise<RecordOutcome[]> {
 	const { payloads, settings, target } = options;
 	if (options.batchSize > MAX_RECORDS_PER_WRITE)
 		throw new RangeError(`batch size must be at most ${MAX_RECORDS_PER_WRITE}`);

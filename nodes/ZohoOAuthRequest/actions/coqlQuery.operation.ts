@@ -1,10 +1,10 @@
 /**
- * Query (COQL): a SELECT over a CRM module, read page by page (zoho/crm/coqlRead.ts): past
+ * Query (COQL): a SELECT over a CRM module, read page by page (zoho/crm/coql.ts): past
  * Zoho's LIMIT/OFFSET ceiling by id, so Return All means all. One item per row.
  */
 import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { coqlPages } from '../../../zoho/crm/coqlRead';
+import { coqlPages } from '../../../zoho/crm/coql';
 import { ZohoInputError } from '../../../zoho/errors';
 import { crmVersionProperty } from '../../shared/crmTarget.description';
 import { readCrmOnlyTarget, text } from '../../shared/parameters';
