@@ -64,7 +64,7 @@ const TOOL_FILES = [
 	'harness/runWorkflow.ts',
 	'n8n-driver/server.ts',
 	'servers/redis.ts',
-	'test/harness.test.ts',
+	'test/harness/harness.test.ts',
 	'e2e/package.test.ts',
 	'ui/editor.test.ts',
 	'bench/run.ts',

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 import { ZohoSimulator } from '../simulator';
-import { selfClient } from './core/fixtures';
+import { selfClient } from './zoho/fixtures';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..');

@@ -7,8 +7,8 @@
 import type { IWorkflowMetadata, INode } from 'n8n-workflow';
 
 import type { ZohoApi } from '../../zoho/api/zohoApi';
-import type { ChannelRelay } from '../../zoho/channelRelay';
-import { resolveFieldCondition } from '../../zoho/crm/fieldCondition';
+import type { ChannelRelay } from '../../zoho/relay/channelRelay';
+import { resolveFieldCondition } from '../../zoho/crm/notifications/fieldCondition';
 import {
 	channelHealth,
 	channelIdentity,
@@ -18,8 +18,12 @@ import {
 	requestedExpiry,
 	type ChannelSpec,
 	type FieldCondition,
-} from '../../zoho/crm/notifications';
-import { enableChannel, findChannel, WATCH_CRM_VERSION } from '../../zoho/crm/watchApi';
+} from '../../zoho/crm/notifications/channel';
+import {
+	enableChannel,
+	findChannel,
+	WATCH_CRM_VERSION,
+} from '../../zoho/crm/notifications/watchApi';
 import { parseJsonBody } from '../../zoho/json';
 import type { Logger } from '../../zoho/logger';
 import type { ZohoRuntime } from '../../zoho/runtime';

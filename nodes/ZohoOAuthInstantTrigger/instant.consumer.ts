@@ -11,13 +11,13 @@
  */
 import type { IDataObject, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 
-import type { ConsumerLease } from '../../zoho/channelRelay';
-import { readChanges } from '../../zoho/crm/changes';
-import { readDeletions } from '../../zoho/crm/deletedRecords';
-import { InstantLedger, type InstantEvent } from '../../zoho/crm/instantLedger';
-import { renewalDue, type FieldCondition } from '../../zoho/crm/notifications';
-import type { TriggerRecord } from '../../zoho/crm/watermark';
-import { WATCH_CRM_VERSION } from '../../zoho/crm/watchApi';
+import type { ConsumerLease } from '../../zoho/relay/channelRelay';
+import { readChanges } from '../../zoho/crm/records/changes';
+import { readDeletions } from '../../zoho/crm/records/deletedRecords';
+import { InstantLedger, type InstantEvent } from '../../zoho/crm/notifications/instantLedger';
+import { renewalDue, type FieldCondition } from '../../zoho/crm/notifications/channel';
+import type { TriggerRecord } from '../../zoho/crm/records/watermark';
+import { WATCH_CRM_VERSION } from '../../zoho/crm/notifications/watchApi';
 import { isZohoError, type ZohoErrorCode } from '../../zoho/errors';
 import { pause } from '../../zoho/http/wait';
 import { parseJsonBody } from '../../zoho/json';

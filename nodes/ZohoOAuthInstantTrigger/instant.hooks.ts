@@ -7,8 +7,8 @@
  */
 import type { IHookFunctions } from 'n8n-workflow';
 
-import { notifyUrlWarning } from '../../zoho/crm/notifyUrl';
-import { disableChannel } from '../../zoho/crm/watchApi';
+import { notifyUrlWarning } from '../../zoho/crm/notifications/notifyUrl';
+import { disableChannel } from '../../zoho/crm/notifications/watchApi';
 import { ZohoInputError } from '../../zoho/errors';
 import { toNodeError } from '../shared/nodeErrors';
 import {

@@ -7,11 +7,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ZohoApi } from '../../zoho/api/zohoApi';
-import { fetchRecordsById, TIME_FIELDS } from '../../zoho/crm/changes';
-import type { InstantEvent, InstantLedger } from '../../zoho/crm/instantLedger';
-import type { ListFieldsCache } from '../../zoho/crm/listFields';
-import { parseCallback, type NotificationCallback } from '../../zoho/crm/notifications';
-import type { TriggerRecord } from '../../zoho/crm/watermark';
+import { fetchRecordsById, TIME_FIELDS } from '../../zoho/crm/records/changes';
+import type { InstantEvent, InstantLedger } from '../../zoho/crm/notifications/instantLedger';
+import type { ListFieldsCache } from '../../zoho/crm/metadata/listFields';
+import { parseCallback, type NotificationCallback } from '../../zoho/crm/notifications/channel';
+import type { TriggerRecord } from '../../zoho/crm/records/watermark';
 import { parseJsonBody } from '../../zoho/json';
 import type { InstantSettings } from './instant.settings';
 

@@ -1,10 +1,10 @@
 /** The instant trigger's parameters, read and checked once (every problem names its field). */
-import type { InstantEvent } from '../../zoho/crm/instantLedger';
+import type { InstantEvent } from '../../zoho/crm/notifications/instantLedger';
 import { checkFieldNames, type ModuleTarget } from '../../zoho/crm/module';
-import type { WatchEvent } from '../../zoho/crm/notifications';
-import { TIME_FIELDS } from '../../zoho/crm/changes';
-import { checkListFields } from '../../zoho/crm/listFields';
-import { WATCH_CRM_VERSION } from '../../zoho/crm/watchApi';
+import type { WatchEvent } from '../../zoho/crm/notifications/channel';
+import { TIME_FIELDS } from '../../zoho/crm/records/changes';
+import { checkListFields } from '../../zoho/crm/metadata/listFields';
+import { WATCH_CRM_VERSION } from '../../zoho/crm/notifications/watchApi';
 import { ZohoInputError } from '../../zoho/errors';
 import { commaList } from '../../zoho/formats';
 import {

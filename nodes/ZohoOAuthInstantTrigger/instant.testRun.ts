@@ -6,7 +6,7 @@
  */
 import type { ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 
-import { InstantLedger } from '../../zoho/crm/instantLedger';
+import { InstantLedger } from '../../zoho/crm/notifications/instantLedger';
 import { ZohoApiError } from '../../zoho/errors';
 import { toNodeError } from '../shared/nodeErrors';
 import { channelAccess } from './instant.channel';

@@ -8,7 +8,7 @@
  */
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { parseCallback, tokenMatches } from '../../zoho/crm/notifications';
+import { parseCallback, tokenMatches } from '../../zoho/crm/notifications/channel';
 import { toNodeError } from '../shared/nodeErrors';
 import { channelAccess } from './instant.channel';
 import { readInstantSettings } from './instant.settings';

@@ -4,18 +4,18 @@
  * was read, so a poll that fails (throttled, 5xx, network) moves nothing and the next
  * poll reads the same changes again. A manual test run reads a few recent records and
  * leaves the watermark alone. The Deleted event reads CRM's deleted-records list the same
- * way (zoho/crm/deletedRecords.ts).
+ * way (zoho/crm/records/deletedRecords.ts).
  */
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
-import { readChanges, readRecent, type ChangeReader } from '../../zoho/crm/changes';
-import { readDeletions, readRecentDeletions } from '../../zoho/crm/deletedRecords';
+import { readChanges, readRecent, type ChangeReader } from '../../zoho/crm/records/changes';
+import { readDeletions, readRecentDeletions } from '../../zoho/crm/records/deletedRecords';
 import {
 	initialWatermark,
 	readWatermark,
 	type TriggerRecord,
 	type Watermark,
-} from '../../zoho/crm/watermark';
+} from '../../zoho/crm/records/watermark';
 import { CredentialSource } from '../shared/credentialSource';
 import { toNodeError } from '../shared/nodeErrors';
 import { zohoApi, zohoAccess } from '../shared/zohoRuntime';

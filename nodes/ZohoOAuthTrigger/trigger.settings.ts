@@ -2,7 +2,7 @@
  * The polling trigger's parameters, read and checked in one place (as readInstantSettings
  * does for the instant trigger).
  */
-import type { ChangeSource } from '../../zoho/crm/changes';
+import type { ChangeSource } from '../../zoho/crm/records/changes';
 import type { ModuleTarget } from '../../zoho/crm/module';
 import { ZohoInputError } from '../../zoho/errors';
 import { commaList } from '../../zoho/formats';

@@ -120,7 +120,7 @@ const CREDENTIAL_ROWS: CredentialRow[] = [
 	credentialRow({
 		name: 'empty Client ID',
 		field: 'Client ID',
-		existing: 'test/core/credential.test.ts › an empty client id',
+		existing: 'test/credentials/ZohoSelfClientApi.test.ts › an empty client id',
 		change: () => ({ clientId: '' }),
 		expected: refused('Client ID is empty.', CLIENT_ID_FIX),
 	}),
@@ -159,7 +159,8 @@ const CREDENTIAL_ROWS: CredentialRow[] = [
 	credentialRow({
 		name: 'empty Refresh Token',
 		field: 'Refresh Token',
-		existing: 'test/core/credential.test.ts › an empty field: Error naming it (Test button)',
+		existing:
+			'test/credentials/ZohoSelfClientApi.test.ts › an empty field: Error naming it (Test button)',
 		change: () => ({ refreshToken: '' }),
 		expected: refused('Refresh Token is empty.', REFRESH_FIX),
 	}),
@@ -185,7 +186,7 @@ const CREDENTIAL_ROWS: CredentialRow[] = [
 	credentialRow({
 		name: 'unknown data centre',
 		field: 'Data Centre',
-		existing: 'test/core/dataCentres.test.ts › refuses an unknown data centre',
+		existing: 'test/zoho/dataCentres.test.ts › refuses an unknown data centre',
 		change: () => ({ dataCentre: 'mars' }),
 		expected: refused(
 			'Unknown data centre "mars".',
@@ -219,7 +220,7 @@ const CREDENTIAL_ROWS: CredentialRow[] = [
 	credentialRow({
 		name: 'Custom Accounts URL over http to a non-loopback host',
 		field: 'Custom Accounts URL',
-		existing: 'test/core/credential.test.ts › an http custom URL',
+		existing: 'test/credentials/ZohoSelfClientApi.test.ts › an http custom URL',
 		change: () => ({ customAccountsUrl: 'http://accounts.zoho.com' }),
 		expected: refused(
 			'Custom Accounts URL must use https (got http).',
@@ -303,7 +304,7 @@ const PARAMETER_ROWS: ParameterRow[] = [
 		name: 'a path without a leading slash',
 		field: 'Path or URL',
 		existing:
-			'test/node/failures.test.ts › with Continue On Fail, every input item yields exactly one output item',
+			'test/nodes/failures.test.ts › with Continue On Fail, every input item yields exactly one output item',
 		parameters: { ...GET_ORG, path: V },
 		good: () => '/org',
 		bad: () => 'org',
@@ -331,7 +332,7 @@ const PARAMETER_ROWS: ParameterRow[] = [
 	parameterRow({
 		name: 'a full URL to a non-Zoho host (the simulator under another name)',
 		field: 'Path or URL',
-		existing: 'test/node/failures.test.ts › refuses a full URL to a non-Zoho host before sending',
+		existing: 'test/nodes/failures.test.ts › refuses a full URL to a non-Zoho host before sending',
 		parameters: { ...GET_ORG, path: V },
 		good: () => '/org',
 		bad: () => `${kit.sim.url('us').replace('127.0.0.1', 'localhost')}/crm/v8/org`,
@@ -481,7 +482,7 @@ const PARAMETER_ROWS: ParameterRow[] = [
 		name: 'Timeout not a number',
 		field: 'Timeout',
 		existing:
-			'test/node/failures.test.ts › rejects zero, negative and non-numeric limits and concurrency',
+			'test/nodes/failures.test.ts › rejects zero, negative and non-numeric limits and concurrency',
 		parameters: withOption('timeout'),
 		good: () => 5_000,
 		bad: () => 'soon',
@@ -491,7 +492,7 @@ const PARAMETER_ROWS: ParameterRow[] = [
 		name: 'Max Concurrent Requests 0',
 		field: 'Max Concurrent Requests',
 		existing:
-			'test/node/failures.test.ts › rejects zero, negative and non-numeric limits and concurrency',
+			'test/nodes/failures.test.ts › rejects zero, negative and non-numeric limits and concurrency',
 		nodeLevel: true,
 		parameters: withOption('maxConcurrency'),
 		good: () => 2,
@@ -583,7 +584,7 @@ const PARAMETER_ROWS: ParameterRow[] = [
 	parameterRow({
 		name: 'a Books call without organization_id',
 		field: 'Organization ID',
-		existing: 'test/node/apiRequest.test.ts › refuses a Books call without an Organization ID',
+		existing: 'test/nodes/apiRequest.test.ts › refuses a Books call without an Organization ID',
 		parameters: {
 			operation: 'apiRequest',
 			method: 'GET',
@@ -678,7 +679,7 @@ const PARAMETER_ROWS: ParameterRow[] = [
 	}),
 	grantCodeRow({
 		name: 'an empty grant code',
-		existing: 'test/node/tokenOperations.test.ts › names the Grant Code field when it is empty',
+		existing: 'test/nodes/tokenOperations.test.ts › names the Grant Code field when it is empty',
 		bad: () => '',
 		expected: refused(
 			'Grant Code is empty.',
@@ -706,7 +707,7 @@ const PARAMETER_ROWS: ParameterRow[] = [
 	grantCodeRow({
 		name: 'a used grant code',
 		existing:
-			'test/node/tokenOperations.test.ts › turns a grant code into a refresh token … A used code is refused',
+			'test/nodes/tokenOperations.test.ts › turns a grant code into a refresh token … A used code is refused',
 		bad: async () => {
 			const code = kit.sim.createGrantCode('us', {
 				clientId: client.clientId,

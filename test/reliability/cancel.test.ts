@@ -4,7 +4,7 @@
  * production runtime (15 s token timeout, 30 s API timeout, retry waits of seconds),
  * cancels it once the parent's simulator sees it in the state the row names, and then
  * the child must exit by itself, within a bound far below any of those timers. The
- * in-process cancel (harness grace period) is test/node/failures.test.ts › cancelling
+ * in-process cancel (harness grace period) is test/nodes/failures.test.ts › cancelling
  * the execution aborts the in-flight request.
  */
 import { spawn } from 'node:child_process';

@@ -163,7 +163,7 @@ const TOKEN_FAULTS: TokenFault[] = [
 				status === 503
 					? {
 							credential:
-								'test/core/tokenClient.test.ts › 5xx is retried with bounded backoff (core client)',
+								'test/zoho/token/tokenClient.test.ts › 5xx is retried with bounded backoff (core client)',
 						}
 					: undefined,
 			arrange: tokenStatus(
@@ -188,7 +188,10 @@ const TOKEN_FAULTS: TokenFault[] = [
 	},
 	{
 		name: 'token endpoint slower than the token timeout every time: TIMEOUT after bounded retries',
-		existing: { credential: 'test/core/credential.test.ts › a slow accounts server (Test button)' },
+		existing: {
+			credential:
+				'test/credentials/ZohoSelfClientApi.test.ts › a slow accounts server (Test button)',
+		},
 		runtime: { tokenTimeoutMs: 100 },
 		arrange: ({ kit: k }) => {
 			k.sim.injectFault({ path: TOKEN_PATH, kind: 'delay', delayMs: LONG, times: Infinity });
@@ -242,7 +245,8 @@ const TOKEN_FAULTS: TokenFault[] = [
 	{
 		name: 'token connection dropped every time: NETWORK_ERROR after bounded retries',
 		existing: {
-			credential: 'test/core/tokenClient.test.ts › a dropped connection every time (core client)',
+			credential:
+				'test/zoho/token/tokenClient.test.ts › a dropped connection every time (core client)',
 		},
 		arrange: tokenFault('drop', Infinity),
 		error: { message: tokenNetworkError, fix: NETWORK_HINT, httpCode: 'NETWORK_ERROR' },
@@ -259,7 +263,7 @@ const TOKEN_FAULTS: TokenFault[] = [
 		name: 'invalid_code on refresh (the refresh token is unknown): names the Refresh Token, not retried',
 		existing: {
 			credential:
-				'test/core/credential.test.ts › throws the actionable message for a revoked refresh token',
+				'test/credentials/ZohoSelfClientApi.test.ts › throws the actionable message for a revoked refresh token',
 		},
 		credential: (client) => ({ refreshToken: `${client.refreshToken.slice(0, -4)}0000` }),
 		error: {
@@ -275,7 +279,7 @@ const TOKEN_FAULTS: TokenFault[] = [
 		name: 'invalid_client (a client id Zoho does not know, e.g. another data centre): points at the Data Centre',
 		existing: {
 			credential:
-				'test/core/credential.test.ts › throws the actionable message for a wrong client id',
+				'test/credentials/ZohoSelfClientApi.test.ts › throws the actionable message for a wrong client id',
 		},
 		credential: (client) => ({ clientId: `${client.clientId}X` }),
 		error: {
@@ -291,7 +295,7 @@ const TOKEN_FAULTS: TokenFault[] = [
 		name: 'invalid_client_secret: says to copy the secret again',
 		existing: {
 			credential:
-				'test/core/credential.test.ts › throws the actionable message for a wrong client secret',
+				'test/credentials/ZohoSelfClientApi.test.ts › throws the actionable message for a wrong client secret',
 		},
 		credential: () => ({ clientSecret: 'f00df00df00df00df00df00df00df00df00df00d42' }),
 		error: {
@@ -373,7 +377,8 @@ const TOKEN_FAULTS: TokenFault[] = [
 	{
 		name: 'the real mint throttle (10 tokens in 10 minutes used up): clear message, one token call',
 		existing: {
-			credential: 'test/core/credential.test.ts › throws a throttled refresh with when to retry',
+			credential:
+				'test/credentials/ZohoSelfClientApi.test.ts › throws a throttled refresh with when to retry',
 		},
 		arrange: async ({ kit: k, client }) => {
 			await useUpMints(k, client);
@@ -486,7 +491,7 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 	{
 		name: 'API 401 INVALID_TOKEN once (Zoho expired the token early): one refresh, one retry, success',
 		existing:
-			'test/node/failures.test.ts › after 401 INVALID_TOKEN refreshes once and retries once',
+			'test/nodes/failures.test.ts › after 401 INVALID_TOKEN refreshes once and retries once',
 		arrange: apiStatus({ status: 401, body: INVALID_TOKEN, times: 1 }),
 		outcome: {
 			tokenRequests: 2,
@@ -497,7 +502,7 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 	{
 		name: 'API 401 INVALID_TOKEN every time: one refresh, one retry, then an error',
 		existing:
-			'test/node/failures.test.ts › a second 401 INVALID_TOKEN after the refresh is an error',
+			'test/nodes/failures.test.ts › a second 401 INVALID_TOKEN after the refresh is an error',
 		arrange: apiStatus({ status: 401, body: INVALID_TOKEN, times: Infinity }),
 		outcome: {
 			error: {
@@ -528,7 +533,7 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 	},
 	{
 		name: 'API 401 OAUTH_SCOPE_MISMATCH: no refresh, explains the scope',
-		existing: 'test/node/failures.test.ts › 401 OAUTH_SCOPE_MISMATCH: no refresh',
+		existing: 'test/nodes/failures.test.ts › 401 OAUTH_SCOPE_MISMATCH: no refresh',
 		arrange: apiStatus({ status: 401, body: SCOPE_MISMATCH, times: Infinity }),
 		outcome: {
 			error: {
@@ -544,7 +549,7 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 	},
 	{
 		name: 'API 429 once with Retry-After: waits, retries, success',
-		existing: 'test/node/failures.test.ts › 429: waits for Retry-After and retries, bounded',
+		existing: 'test/nodes/failures.test.ts › 429: waits for Retry-After and retries, bounded',
 		arrange: apiStatus({ status: 429, body: TOO_MANY, times: 1, headers: { 'Retry-After': '0' } }),
 		outcome: {
 			tokenRequests: 1,
@@ -554,7 +559,7 @@ const API_ROWS: Array<Omit<FaultRow, 'via'>> = [
 	},
 	{
 		name: 'API 429 every time: bounded retries, then RATE_LIMITED',
-		existing: 'test/node/failures.test.ts › 429: waits for Retry-After and retries, bounded',
+		existing: 'test/nodes/failures.test.ts › 429: waits for Retry-After and retries, bounded',
 		arrange: apiStatus({
 			status: 429,
 			body: TOO_MANY,

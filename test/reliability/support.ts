@@ -22,7 +22,7 @@ import {
 } from '../../zoho/runtime';
 import { runWorkflow, type RunWorkflowResult } from '../../harness';
 import type { CredentialStore } from '../../harness/credentialsHelper';
-import { CREDENTIAL_ID, NODE_TYPE, zohoWorkflow } from '../node/kit';
+import { CREDENTIAL_ID, NODE_TYPE, zohoWorkflow } from '../nodes/kit';
 
 export const ALL_SCOPES = ['ZohoCRM.modules.ALL', 'ZohoCRM.org.READ', 'ZohoBooks.fullaccess.all'];
 export const TOKEN_PATH = '/oauth/v2/token';

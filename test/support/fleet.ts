@@ -6,13 +6,13 @@
 import type { Redis } from 'ioredis';
 
 import { systemClock, type Clock } from '../../zoho/clock';
-import { RedisLimiter } from '../../zoho/fleet/redisLimiter';
-import { RedisLink } from '../../zoho/fleet/redisLink';
-import { RedisRelay } from '../../zoho/fleet/redisRelay';
-import { RedisTokenStore, type LeaseTimes } from '../../zoho/fleet/redisTokenStore';
+import { RedisLimiter } from '../../zoho/limiter/redisLimiter';
+import { RedisLink } from '../../zoho/redis/redisLink';
+import { RedisRelay } from '../../zoho/relay/redisRelay';
+import { RedisTokenStore, type LeaseTimes } from '../../zoho/token/store/redisTokenStore';
 import { connectRedis, createZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
-import { tokenStoreConfig } from '../../zoho/fleet/storeConfig';
-import type { CooldownPolicy } from '../../zoho/fleet/localMinter';
+import { tokenStoreConfig } from '../../zoho/redis/storeConfig';
+import type { CooldownPolicy } from '../../zoho/token/store/localMinter';
 import type { RetryPolicy } from '../../zoho/http/retry';
 
 export interface FleetMember {

@@ -5,7 +5,7 @@
  */
 import { ZohoApiError, ZohoTransportError, type ZohoError } from '../errors';
 import { parseJsonBody } from '../json';
-import { apiErrorSchema, booksAnswerSchema } from '../schemas';
+import { apiErrorSchema, booksAnswerSchema } from './schemas';
 import { excerpt, redact } from '../secrets';
 import type { HttpMethod } from '../http/transport';
 import { scopeFor, zohoHint } from './hints';

@@ -5,7 +5,7 @@
  */
 import { parseJsonBody } from '../json';
 import { isZohoError, ZohoApiError, ZohoTransportError } from '../errors';
-import { booksAnswerSchema, crmListSchema } from '../schemas';
+import { booksAnswerSchema, crmListSchema } from './schemas';
 import type { Pagination } from './services';
 
 /** Zoho refuses page numbers past this many records; page tokens are needed beyond. */

@@ -8,7 +8,7 @@ import type { Logger } from '../logger';
 import type { AccessToken, GrantExchangeResult } from './accessToken';
 import type { TokenCache } from './tokenCache';
 import type { ZohoTokenClient } from './tokenClient';
-import type { TokenSource } from './tokenSource';
+import type { TokenSource } from './store/tokenSource';
 
 /**
  * One per n8n execution. Once getting a token failed (Zoho's mint throttle, a

@@ -5,7 +5,7 @@ import {
 	DELETED_TYPES,
 	deletedRecordPages,
 	type DeletedType,
-} from '../../../zoho/crm/deletedRecords';
+} from '../../../zoho/crm/records/deletedRecords';
 import { ZohoInputError } from '../../../zoho/errors';
 import { crmVersionProperty, moduleProperty } from '../../shared/crmTarget.description';
 import { readCrmOnlyTarget, readModule, text } from '../../shared/parameters';

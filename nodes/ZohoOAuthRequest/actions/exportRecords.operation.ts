@@ -1,6 +1,6 @@
 /**
  * Export Records (Bulk Read): one export job per 200,000 records, waited for, downloaded
- * and read as a stream (zoho/crm/bulkReadJob.ts, bulkReadFile.ts); out come the records as
+ * and read as a stream (zoho/crm/bulkRead/job.ts, bulkReadFile.ts); out come the records as
  * items, or each page's CSV as a file.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
@@ -11,11 +11,11 @@ import {
 	criteriaFromZohoJson,
 	modifiedRange,
 	type BulkReadCriteria,
-} from '../../../zoho/crm/bulkRead';
-import { bulkReadCsv, readBulkReadFile } from '../../../zoho/crm/bulkReadFile';
-import { bulkExportPages, type BulkExportPage } from '../../../zoho/crm/bulkReadJob';
-import { fetchFields } from '../../../zoho/crm/metadata';
-import { fieldTypeSchema, type FieldType } from '../../../zoho/crm/recordValues';
+} from '../../../zoho/crm/bulkRead/request';
+import { bulkReadCsv, readBulkReadFile } from '../../../zoho/crm/bulkRead/file';
+import { bulkExportPages, type BulkExportPage } from '../../../zoho/crm/bulkRead/job';
+import { fetchFields } from '../../../zoho/crm/metadata/metadata';
+import { fieldTypeSchema, type FieldType } from '../../../zoho/crm/bulkRead/recordValues';
 import { commaList } from '../../../zoho/formats';
 import {
 	parseJsonParam,

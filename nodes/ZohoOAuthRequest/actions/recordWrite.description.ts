@@ -1,7 +1,7 @@
 /** Parameters of "Create, Update, Upsert or Delete Records" (CRM and Bigin), in the order a user fills them in. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { MAX_RECORDS_PER_WRITE } from '../../../zoho/crm/writes';
+import { MAX_RECORDS_PER_WRITE } from '../../../zoho/crm/records/writes';
 import {
 	crmVersionProperty,
 	moduleProperty,

@@ -1,7 +1,7 @@
 /**
  * Create, Update, Upsert or Delete Records (CRM and Bigin): one record per input item,
  * up to 100 records per call, one output item per input item, in order. The batching and
- * the mapping of Zoho's per-record answers live in zoho/crm/writes.ts; this file reads
+ * the mapping of Zoho's per-record answers live in zoho/crm/records/writes.ts; this file reads
  * parameters and turns outcomes into item outcomes.
  */
 import type { IDataObject, IExecuteFunctions, ResourceMapperValue } from 'n8n-workflow';
@@ -18,7 +18,7 @@ import {
 	type WritePayload,
 	type WriteSettings,
 	type WriteTrigger,
-} from '../../../zoho/crm/writes';
+} from '../../../zoho/crm/records/writes';
 import { ZohoInputError, type ZohoError } from '../../../zoho/errors';
 import { commaList } from '../../../zoho/formats';
 import { toNodeError } from '../../shared/nodeErrors';

@@ -12,7 +12,7 @@ import {
 	fetchWritableModules,
 	moduleLabel,
 	type ModuleEntry,
-} from '../../../zoho/crm/metadata';
+} from '../../../zoho/crm/metadata/metadata';
 import type { CrmTarget } from '../../../zoho/crm/module';
 import { CredentialSource } from '../credentialSource';
 import { toNodeError } from '../nodeErrors';

@@ -11,8 +11,12 @@ import type {
 	ResourceMapperFields,
 } from 'n8n-workflow';
 
-import { fetchFields, isDuplicateCheckField, isWritableField } from '../../../zoho/crm/metadata';
-import type { FieldEntry } from '../../../zoho/crm/metadata';
+import {
+	fetchFields,
+	isDuplicateCheckField,
+	isWritableField,
+} from '../../../zoho/crm/metadata/metadata';
+import type { FieldEntry } from '../../../zoho/crm/metadata/metadata';
 import { nodeParams, readModule } from '../parameters';
 import { editorCall, editorMethod } from './listSearch';
 

@@ -1,0 +1,115 @@
+/**
+ * The Notification API calls an instant trigger makes: enable (POST, also to renew or
+ * repair: the same channel id is enabled again), look up (GET `channel_id`), disable
+ * (DELETE `channel_ids`). Each returns Zoho's time from the answer's `Date` header, which
+ * channel expiry is measured against. Sources: GitHub zoho/crm-oas v8.0/notifications.json
+ * (Enable Notifications, Get Notifications, Disable Notification; NOT_SUBSCRIBED);
+ * crm/developer/docs/api/v8/notifications/{enable,get-details,disable}.html.
+ */
+import { z } from 'zod';
+
+import type { ApiRequest, Expected, ZohoApi } from '../../api/zohoApi';
+import { isZohoError, ZohoApiError, ZohoTransportError } from '../../errors';
+import {
+	channelListSchema,
+	enabledChannels,
+	watchAnswerSchema,
+	watchBody,
+	watchRefusal,
+	type ChannelRow,
+	type ChannelSpec,
+	type EnabledChannel,
+} from './channel';
+
+/** Instant triggers use CRM v8: a week per channel, field conditions (v6+). */
+export const WATCH_CRM_VERSION = 'v8';
+
+/** Enables (or re-enables) the channel on its module; returns what Zoho confirmed, its expiry included. */
+export async function enableChannel(api: ZohoApi, spec: ChannelSpec): Promise<EnabledChannel> {
+	// Enabling a channel id again replaces its subscription: repeating it after a lost answer is safe.
+	const answer = await send(
+		api.with({ retryNonIdempotent: true }),
+		{ method: 'POST', json: watchBody(spec) },
+		ANY_JSON,
+	);
+	const confirmed = enabledChannels(answer).find(
+		(channel) =>
+			channel.channelId === spec.channelId &&
+			channel.module.toLowerCase() === spec.module.toLowerCase(),
+	);
+	if (!confirmed)
+		throw new ZohoTransportError(
+			'INVALID_RESPONSE',
+			`Zoho answered the channel request without confirming channel ${spec.channelId} for ${spec.module}.`,
+		);
+	return confirmed;
+}
+
+/** The channel's subscription to `module` as Zoho lists it, or undefined when Zoho has none. */
+export async function findChannel(
+	api: ZohoApi,
+	options: { channelId: string; module: string },
+): Promise<ChannelRow | undefined> {
+	const query: Array<[string, string]> = [
+		['channel_id', options.channelId],
+		['module', options.module],
+	];
+	// 204: no such channel (never enabled, expired, disabled, forgotten).
+	const answer = await send(
+		api,
+		{ query },
+		{ schema: channelListSchema, what: 'a list of channels' },
+	);
+	return answer?.watch.find(
+		(candidate) =>
+			candidate.channel_id === options.channelId &&
+			candidate.resource_name.toLowerCase() === options.module.toLowerCase(),
+	);
+}
+
+/** Disables the channel; one Zoho no longer has counts as done. */
+export async function disableChannel(api: ZohoApi, channelId: string): Promise<void> {
+	const answer = watchAnswerSchema.safeParse(
+		await send(api, { method: 'DELETE', query: [['channel_ids', channelId]] }, ANY_JSON),
+	);
+	if (!answer.success) return;
+	const refused = answer.data.watch.find(
+		(entry) => entry.status !== 'success' && entry.code !== 'NOT_SUBSCRIBED',
+	);
+	if (refused) throw watchRefusal(refused);
+}
+
+const ANY_JSON: Expected<unknown> = { schema: z.unknown(), what: 'JSON' };
+
+/** A call of actions/watch (CRM v8), Zoho's refusal of an element said as such. */
+async function send<T>(
+	api: ZohoApi,
+	request: Omit<ApiRequest, 'path'>,
+	expected: Expected<T>,
+): Promise<T | undefined> {
+	try {
+		return await api.read(
+			{
+				...request,
+				base: { product: 'crm', crmVersion: WATCH_CRM_VERSION },
+				path: '/actions/watch',
+			},
+			expected,
+		);
+	} catch (error) {
+		throw refusedElement(error) ?? error;
+	}
+}
+
+/**
+ * A 400 of this API carries Zoho's code per `watch` element, not at the top: the element's
+ * code and the fix say more than "HTTP 400".
+ */
+function refusedElement(error: unknown): ZohoApiError | undefined {
+	if (!isZohoError(error) || error.code !== 'API_ERROR') return undefined;
+	const answer = watchAnswerSchema.safeParse(error.body);
+	const refused = answer.success
+		? answer.data.watch.find((entry) => entry.status !== 'success')
+		: undefined;
+	return refused && watchRefusal(refused);
+}

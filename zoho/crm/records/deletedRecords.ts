@@ -1,0 +1,115 @@
+/**
+ * Deleted records: the request of `GET /crm/v8/{Module}/deleted` and the schema of its
+ * answer. Sources: spec `v8.0/record.json` operation "Get Deleted Records" (parameters
+ * type, page, per_page, header If-Modified-Since; Deleted_Record) and
+ * https://www.zoho.com/crm/developer/docs/api/v2/get-deleted-records.html (type all,
+ * recycle or permanent; `all` by default). Records stay 60 days in the recycle bin, then
+ * count as permanently deleted.
+ *
+ * For the trigger's "deleted" event, the list is read after one second before a watermark
+ * (If-Modified-Since), every page (it lists the newest deletion first, with no other order),
+ * then oldest first past the watermark on `deleted_time`, exactly once as for changed
+ * records (watermark.ts). Nothing here keeps state: the caller stores the returned
+ * watermark once the read succeeded.
+ */
+import { z } from 'zod';
+import type { ZohoApi } from '../../api/zohoApi';
+import { zohoTime } from '../../formats';
+import { checkModuleName, type ModuleTarget } from '../module';
+import { advanceWatermark, type Watermark } from './watermark';
+
+export const DELETED_TYPES = ['all', 'recycle', 'permanent'] as const;
+export type DeletedType = (typeof DELETED_TYPES)[number];
+const DELETED_MAX_PER_PAGE = 200;
+
+// Only what the reads use is checked; the rest of a record passes through as Zoho gave it.
+export const deletedRecordSchema = z
+	.object({
+		id: z.string().min(1),
+		type: z.enum(['recycle', 'permanent']),
+		deleted_time: z.string().min(1),
+	})
+	.passthrough();
+export type DeletedRecord = z.infer<typeof deletedRecordSchema>;
+
+/** A page of deleted records (none: HTTP 204, or 304 after If-Modified-Since). */
+export const deletedRecordsAnswerSchema = z
+	.object({
+		data: z.array(deletedRecordSchema),
+		info: z.object({ more_records: z.boolean().nullable().optional() }).passthrough(),
+	})
+	.passthrough();
+
+/**
+ * A module's deleted records, newest deletion first, a page at a time, read to the end or
+ * to `limit` records. One page size for the whole read: pages are offsets of it.
+ */
+export async function* deletedRecordPages(
+	api: ZohoApi,
+	options: { target: ModuleTarget; type?: DeletedType; since?: Date; limit?: number },
+): AsyncGenerator<DeletedRecord[]> {
+	const { target } = options;
+	checkModuleName(target.module);
+	const wanted = options.limit ?? Number.POSITIVE_INFINITY;
+	const perPage = Math.min(DELETED_MAX_PER_PAGE, wanted);
+	const headers: Record<string, string> =
+		options.since === undefined ? {} : { 'If-Modified-Since': zohoTime(options.since) };
+	let read = 0;
+	for (let page = 1; read < wanted; page += 1) {
+		// 204 when nothing was deleted, 304 when nothing since If-Modified-Since.
+		const answer = await api.read(
+			{
+				base: target,
+				path: `/${target.module}/deleted`,
+				query: [
+					['type', options.type ?? 'all'],
+					['page', String(page)],
+					['per_page', String(perPage)],
+				],
+				headers,
+			},
+			{
+				schema: deletedRecordsAnswerSchema,
+				what: 'a list of deleted records',
+				hint: 'Check the module and API version; if the answer stays so, report it.',
+			},
+		);
+		if (answer === undefined) return;
+		const records = answer.data.slice(0, wanted - read);
+		if (records.length > 0) yield records;
+		read += records.length;
+		if (answer.info.more_records !== true || answer.data.length < perPage) return;
+	}
+}
+
+/** The deletions after `watermark`, oldest first, and the watermark past them. */
+export async function readDeletions(
+	api: ZohoApi,
+	options: { target: ModuleTarget; watermark: Watermark },
+): Promise<{ records: DeletedRecord[]; next: Watermark }> {
+	const { watermark } = options;
+	const newestFirst: DeletedRecord[] = [];
+	// The watermark second itself is read again: more may have been deleted in it since.
+	const since = new Date((watermark.second - 1) * 1000);
+	for await (const page of deletedRecordPages(api, { target: options.target, since }))
+		newestFirst.push(...page);
+	const step = advanceWatermark(watermark, {
+		records: newestFirst.reverse(),
+		field: 'deleted_time',
+	});
+	return { records: step.fresh as DeletedRecord[], next: step.next };
+}
+
+/** The `count` most recent deletions, newest first (a test run in the editor). */
+export async function readRecentDeletions(
+	api: ZohoApi,
+	options: { target: ModuleTarget; count: number },
+): Promise<DeletedRecord[]> {
+	const records: DeletedRecord[] = [];
+	for await (const page of deletedRecordPages(api, {
+		target: options.target,
+		limit: options.count,
+	}))
+		records.push(...page);
+	return records;
+}
