@@ -13,14 +13,13 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 import { zohoHint } from '../../api/hints';
-import { ZohoApiError, ZohoInputError, ZohoTransportError } from '../../errors';
+import { ZohoApiError, ZohoTransportError } from '../../errors';
 import { answerEntrySchema } from '../../api/schemas';
 import { ZOHO_ID, zohoTime } from '../../formats';
-import { checkModuleName, isApiName } from '../module';
+import { isApiName } from '../module';
 
 export const HOUR_MS = 60 * 60 * 1000;
 export const DAY_MS = 24 * HOUR_MS;
-export const MAX_TOKEN_LENGTH = 50;
 /** notification_condition holds at most 10 fields. */
 export const MAX_CONDITION_FIELDS = 10;
 /**
@@ -31,8 +30,6 @@ export const EXPIRY_SAFETY_MS = 10 * 60 * 1000;
 
 export type WatchEvent = 'create' | 'edit' | 'delete';
 
-/** Zoho keeps a channel id as a long (19 digits at most). */
-const CHANNEL_ID = /^\d{1,19}$/;
 /** Channel ids from channelIdFor: 16 digits, below 2^53 so JSON numbers keep them exact. */
 const CHANNEL_ID_BASE = 1_000_000_000_000_000;
 
@@ -111,25 +108,12 @@ export interface ChannelSpec {
 	condition?: FieldCondition;
 }
 
-/** The body of POST (enable), PUT or PATCH for one channel on one module. */
+/**
+ * The body of POST (enable), PUT or PATCH for one channel on one module. The module,
+ * events and fields to watch were checked where the user gave them (instant.settings.ts,
+ * fieldCondition.ts); the channel id and token are derived (channelIdFor, channelTokenFor).
+ */
 export function watchBody(spec: ChannelSpec): { watch: Array<Record<string, unknown>> } {
-	checkModuleName(spec.module);
-	if (spec.events.length === 0)
-		throw new ZohoInputError(
-			'Events',
-			'No event is selected, so Zoho would send nothing.',
-			'Select Created, Edited, Deleted, or several.',
-		);
-	if (
-		!CHANNEL_ID.test(spec.channelId) ||
-		spec.token.length === 0 ||
-		spec.token.length > MAX_TOKEN_LENGTH
-	)
-		throw new ZohoInputError(
-			'Channel',
-			'The channel id or its verification token is not one Zoho accepts.',
-			'This is a bug of the node: please report it.',
-		);
 	const element: Record<string, unknown> = {
 		channel_id: spec.channelId,
 		events: [...new Set(spec.events)].map((event) => `${spec.module}.${event}`),
@@ -139,27 +123,21 @@ export function watchBody(spec: ChannelSpec): { watch: Array<Record<string, unkn
 		return_affected_field_values: spec.returnAffectedFieldValues,
 		notify_on_related_action: spec.notifyOnRelatedAction,
 	};
-	if (spec.condition) element.notification_condition = [conditionOf(spec.module, spec.condition)];
+	const { condition } = spec;
+	if (condition)
+		element.notification_condition = [
+			{
+				type: 'field_selection',
+				module: { api_name: spec.module, id: condition.moduleId },
+				field_selection: {
+					group_operator: condition.operator,
+					group: condition.fields.map((field) => ({
+						field: { api_name: field.apiName, id: field.id },
+					})),
+				},
+			},
+		];
 	return { watch: [element] };
-}
-
-function conditionOf(module: string, condition: FieldCondition): Record<string, unknown> {
-	if (condition.fields.length === 0 || condition.fields.length > MAX_CONDITION_FIELDS)
-		throw new ZohoInputError(
-			'Fields to Watch',
-			`Zoho watches 1 to ${String(MAX_CONDITION_FIELDS)} fields per channel, not ${String(condition.fields.length)}.`,
-			`Choose at most ${String(MAX_CONDITION_FIELDS)} fields, or none to hear of every edit.`,
-		);
-	return {
-		type: 'field_selection',
-		module: { api_name: module, id: condition.moduleId },
-		field_selection: {
-			group_operator: condition.operator,
-			group: condition.fields.map((field) => ({
-				field: { api_name: field.apiName, id: field.id },
-			})),
-		},
-	};
 }
 
 /** The longest expiry Zoho grants through an API version: a day on v2–v3, a week from v4. */
