@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Dispatcher } from 'undici';
 
-import { ZohoApiClient } from './api/apiClient';
+import type { ApiDeps } from './api/apiClient';
 import type { ConcurrencyLimiter } from './limiter/concurrencyLimit';
 import type { ChannelRelay } from './relay/channelRelay';
 import { systemClock, type Clock } from './clock';
@@ -76,14 +76,8 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}) {
 	const relay: ChannelRelay = fleet.relay ?? new LocalRelay();
 	const auth = new ZohoAuth({ tokenClient, cache, source: tokenSource });
 	const zohoClock = new ZohoClock(clock);
-	const api = new ZohoApiClient({
-		auth,
-		dispatcher,
-		clock,
-		retry: options.apiRetry,
-		limiter,
-		zohoClock,
-	});
+	/** What every ZohoApi of this process is built on. */
+	const api: ApiDeps = { auth, dispatcher, clock, retry: options.apiRetry, limiter, zohoClock };
 	return {
 		clock,
 		dispatcher,

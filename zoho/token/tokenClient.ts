@@ -33,15 +33,11 @@ export interface TokenClientOptions {
 const DEFAULT_TOKEN_TIMEOUT_MS = 15_000;
 
 export class ZohoTokenClient {
-	private readonly dispatcher?: Dispatcher;
 	private readonly clock: Clock;
-	private readonly timeoutMs: number;
 	private readonly retry: RetryPolicy;
 
-	constructor(options: TokenClientOptions = {}) {
-		this.dispatcher = options.dispatcher;
+	constructor(private readonly options: TokenClientOptions = {}) {
 		this.clock = options.clock ?? systemClock;
-		this.timeoutMs = options.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
 		this.retry = options.retry ?? DEFAULT_RETRY;
 	}
 
@@ -135,12 +131,10 @@ export class ZohoTokenClient {
 				const failure = tokenErrorSchema.safeParse(json);
 				if (failure.success) {
 					// Zoho's own words end up in the message: they must not carry what we sent.
+					const description = failure.data.error_description;
 					throw tokenEndpointError({
 						error: redact(failure.data.error, secrets),
-						description:
-							failure.data.error_description === undefined
-								? undefined
-								: redact(failure.data.error_description, secrets),
+						description: description && redact(description, secrets),
 						operation,
 						accountsUrl: client.accountsUrl,
 						now: this.clock.now(),
@@ -194,8 +188,8 @@ export class ZohoTokenClient {
 					accept: 'application/json',
 				},
 				body: new URLSearchParams(options.form).toString(),
-				dispatcher: this.dispatcher,
-				timeoutMs: this.timeoutMs,
+				dispatcher: this.options.dispatcher,
+				timeoutMs: this.options.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS,
 				signal: options.signal,
 			});
 		} catch (error) {
