@@ -61,20 +61,19 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}) {
 			env: options.env ?? process.env,
 			agent: { keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 },
 		});
-	const tokenClient = new ZohoTokenClient({
-		dispatcher,
-		clock,
-		timeoutMs: options.tokenTimeoutMs,
-		retry: options.tokenRetry,
-	});
-	const cache = new TokenCache({
-		clock,
-		maxEntries: options.maxCachedCredentials,
-	});
 	const fleet = options.fleet ?? createFleet({ ...options, clock });
 	const { tokenSource, limiter } = fleet;
 	const relay: ChannelRelay = fleet.relay ?? new LocalRelay();
-	const auth = new ZohoAuth({ tokenClient, cache, source: tokenSource });
+	const auth = new ZohoAuth({
+		tokenClient: new ZohoTokenClient({
+			dispatcher,
+			clock,
+			timeoutMs: options.tokenTimeoutMs,
+			retry: options.tokenRetry,
+		}),
+		cache: new TokenCache({ clock, maxEntries: options.maxCachedCredentials }),
+		source: tokenSource,
+	});
 	const zohoClock = new ZohoClock(clock);
 	/** What every ZohoApi of this process is built on. */
 	const api: ApiDeps = { auth, dispatcher, clock, retry: options.apiRetry, limiter, zohoClock };

@@ -207,30 +207,22 @@ export class ZohoApi {
 							continue;
 						}
 					}
-					const secrets = [token.accessToken, credentials.refreshToken, credentials.clientSecret];
+					const reply = {
+						status: res.status,
+						body: answer.body,
+						url: describeUrl(url),
+						method,
+						secrets: [token.accessToken, credentials.refreshToken, credentials.clientSecret],
+					};
 					if (res.status >= 400) {
+						const retryAfter = headerValue(res.headers, 'retry-after');
 						throw apiAnswerError({
-							status: res.status,
-							body: answer.body,
-							url: describeUrl(url),
-							method,
-							retryAfterMs: parseRetryAfter(
-								headerValue(res.headers, 'retry-after'),
-								this.deps.clock.now(),
-							),
+							...reply,
+							retryAfterMs: parseRetryAfter(retryAfter, this.deps.clock.now()),
 							scopes: token.scopes,
-							secrets,
 						});
 					}
-					const booksError =
-						options.checkBooksCode &&
-						booksCodeError({
-							status: res.status,
-							body: answer.body,
-							url: describeUrl(url),
-							method,
-							secrets,
-						});
+					const booksError = options.checkBooksCode && booksCodeError(reply);
 					if (booksError) throw booksError;
 					return answer;
 				}

@@ -12,7 +12,6 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock';
 import type { ZohoCredentials } from '../../credentials';
 import { pause } from '../../http/wait';
-import type { Logger } from '../../logger';
 import type { AccessToken } from '../accessToken';
 import { isFresh } from '../expiry';
 import type { DiscardOptions, ObtainOptions, RefusedOptions, TokenSource } from './tokenSource';
@@ -160,9 +159,7 @@ export class RedisTokenStore implements TokenSource {
 			await pause(this.lease.pollMs * (1 + Math.random()), { signal });
 		}
 		// The holder is alive (it renews) but slow: the lease saves mints, it must not stop work.
-		const token = await options.mint(signal);
-		await this.share({ keys, token, logger });
-		return token;
+		return this.mintShared({ ...options, keys });
 	}
 
 	private async mintUnderLease(
@@ -181,10 +178,7 @@ export class RedisTokenStore implements TokenSource {
 		try {
 			// Another process may have minted between our look and our lease.
 			const shared = await this.look(options);
-			if (shared) return shared;
-			const token = await options.mint(options.signal);
-			await this.share({ keys, token, logger });
-			return token;
+			return shared ?? (await this.mintShared(options));
 		} finally {
 			clearInterval(renew);
 			this.deps.link.quietly(logger, (client) => client.eval(RELEASE_LEASE, 1, keys.lease, id));
@@ -192,12 +186,9 @@ export class RedisTokenStore implements TokenSource {
 	}
 
 	/** The shared token if fresh (and not one Zoho refused to us); throws while a cool-down lasts. */
-	private async look(options: {
-		keys: CredentialKeys;
-		credentials: ZohoCredentials;
-		force?: boolean;
-		logger?: Logger;
-	}): Promise<AccessToken | undefined> {
+	private async look(
+		options: ObtainOptions & { keys: CredentialKeys },
+	): Promise<AccessToken | undefined> {
 		const { keys, credentials } = options;
 		const [sealed, cooldownUntil] = await this.deps.link.run(options.logger, (client) =>
 			client.mget(keys.token, keys.cooldown),
@@ -219,18 +210,21 @@ export class RedisTokenStore implements TokenSource {
 		return undefined;
 	}
 
-	/** Writes a new token with a lifetime matching its expiry; a failure only means others mint for themselves. */
-	private async share(options: {
-		keys: CredentialKeys;
-		token: AccessToken;
-		logger?: Logger;
-	}): Promise<void> {
-		const { keys, token } = options;
+	/**
+	 * A new token from Zoho, written for the others with a lifetime matching its expiry; a
+	 * failure to write only means others mint for themselves.
+	 */
+	private async mintShared(
+		options: ObtainOptions & { keys: CredentialKeys },
+	): Promise<AccessToken> {
+		const { keys } = options;
+		const token = await options.mint(options.signal);
 		const ttl = token.expiresAt - this.deps.clock.now();
-		if (ttl <= 0) return;
+		if (ttl <= 0) return token;
 		const sealed = sealToken({ keys: keys.seal, token, aad: keys.token });
 		await this.deps.link.shared(options.logger, (client) =>
 			client.set(keys.token, sealed, 'PX', ttl),
 		);
+		return token;
 	}
 }
