@@ -41,14 +41,6 @@ const CONCURRENCY_PRESETS = {
 	ultimate: 25,
 } as const;
 
-/** Hidden fields a credential carries so a token saved by one process can be reused by another. */
-interface SavedTokenFields {
-	accessToken?: unknown;
-	accessTokenExpiresAt?: unknown;
-	accessTokenIssuedAt?: unknown;
-	apiDomain?: unknown;
-}
-
 function text(value: unknown): string {
 	return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
 }
@@ -129,6 +121,9 @@ function concurrencyLimit(raw: Record<string, unknown>): number | undefined {
 	);
 }
 
+/** Hidden fields a credential carries so a token saved by one process can be reused by another. */
+type SavedTokenFields = Partial<Record<keyof ReturnType<typeof tokenFields>, unknown>>;
+
 /** The token a credential has saved, if its hidden fields hold a complete one. */
 export function savedToken(fields: SavedTokenFields): AccessToken | undefined {
 	const accessToken = text(fields.accessToken);
@@ -141,9 +136,7 @@ export function savedToken(fields: SavedTokenFields): AccessToken | undefined {
 }
 
 /** The hidden fields to save for a token (what preAuthentication returns to n8n). */
-export function tokenFields(
-	token: AccessToken,
-): Required<{ [K in keyof SavedTokenFields]: string }> {
+export function tokenFields(token: AccessToken) {
 	return {
 		accessToken: token.accessToken,
 		accessTokenExpiresAt: new Date(token.expiresAt).toISOString(),

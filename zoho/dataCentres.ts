@@ -48,37 +48,30 @@ export function isLoopbackHost(hostname: string): boolean {
  * a local simulator or an SSH tunnel works. Returns it without a trailing slash.
  */
 export function normaliseCustomAccountsUrl(raw: string): string {
-	const field = 'Custom Accounts URL';
+	const refuse = (message: string, hint: string) =>
+		new ZohoInputError('Custom Accounts URL', message, hint);
 	const value = raw.trim();
-	if (!value) {
-		throw new ZohoInputError(
-			field,
+	if (!value)
+		throw refuse(
 			'Custom Accounts URL is empty.',
 			'Enter the accounts server of your Zoho data centre, e.g. https://accounts.zoho.com, or pick a data centre from the list.',
 		);
-	}
-	if (!URL.canParse(value)) {
-		throw new ZohoInputError(
-			field,
+	if (!URL.canParse(value))
+		throw refuse(
 			`Custom Accounts URL "${value}" is not a valid URL.`,
 			'Enter a full URL starting with https://, e.g. https://accounts.zoho.com.',
 		);
-	}
 	const url = new URL(value);
-	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-		throw new ZohoInputError(
-			field,
+	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname)))
+		throw refuse(
 			`Custom Accounts URL must use https (got ${url.protocol.replace(':', '')}).`,
 			'Use https://…; plain http is only accepted for loopback hosts (127.0.0.1, localhost) such as a local Zoho simulator.',
 		);
-	}
-	if (url.username || url.password || url.search || url.hash) {
-		throw new ZohoInputError(
-			field,
+	if (url.username || url.password || url.search || url.hash)
+		throw refuse(
 			'Custom Accounts URL must not contain a user name, password, query string or fragment.',
 			'Enter only the server address, e.g. https://accounts.zoho.com.',
 		);
-	}
 	return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 

@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Dispatcher } from 'undici';
 
-import { ZohoApiClient } from './api/apiClient';
+import type { ApiDeps } from './api/apiClient';
 import type { ConcurrencyLimiter } from './limiter/concurrencyLimit';
 import type { ChannelRelay } from './relay/channelRelay';
 import { systemClock, type Clock } from './clock';
@@ -61,29 +61,22 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}) {
 			env: options.env ?? process.env,
 			agent: { keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 },
 		});
-	const tokenClient = new ZohoTokenClient({
-		dispatcher,
-		clock,
-		timeoutMs: options.tokenTimeoutMs,
-		retry: options.tokenRetry,
-	});
-	const cache = new TokenCache({
-		clock,
-		maxEntries: options.maxCachedCredentials,
-	});
 	const fleet = options.fleet ?? createFleet({ ...options, clock });
 	const { tokenSource, limiter } = fleet;
 	const relay: ChannelRelay = fleet.relay ?? new LocalRelay();
-	const auth = new ZohoAuth({ tokenClient, cache, source: tokenSource });
-	const zohoClock = new ZohoClock(clock);
-	const api = new ZohoApiClient({
-		auth,
-		dispatcher,
-		clock,
-		retry: options.apiRetry,
-		limiter,
-		zohoClock,
+	const auth = new ZohoAuth({
+		tokenClient: new ZohoTokenClient({
+			dispatcher,
+			clock,
+			timeoutMs: options.tokenTimeoutMs,
+			retry: options.tokenRetry,
+		}),
+		cache: new TokenCache({ clock, maxEntries: options.maxCachedCredentials }),
+		source: tokenSource,
 	});
+	const zohoClock = new ZohoClock(clock);
+	/** What every ZohoApi of this process is built on. */
+	const api: ApiDeps = { auth, dispatcher, clock, retry: options.apiRetry, limiter, zohoClock };
 	return {
 		clock,
 		dispatcher,

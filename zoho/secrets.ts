@@ -13,12 +13,9 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined>)
 
 /** URL for messages: origin and path only, since query strings can carry tokens. */
 export function describeUrl(url: string | URL): string {
-	const parsed = typeof url === 'string' ? safeParse(url) : url;
-	return parsed ? `${parsed.origin}${parsed.pathname}` : '[invalid URL]';
-}
-
-function safeParse(url: string): URL | undefined {
-	return URL.canParse(url) ? new URL(url) : undefined;
+	if (typeof url === 'string' && !URL.canParse(url)) return '[invalid URL]';
+	const parsed = new URL(url);
+	return `${parsed.origin}${parsed.pathname}`;
 }
 
 export function excerpt(

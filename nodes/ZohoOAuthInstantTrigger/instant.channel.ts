@@ -6,7 +6,7 @@
  */
 import type { IWorkflowMetadata, INode } from 'n8n-workflow';
 
-import type { ZohoApi } from '../../zoho/api/zohoApi';
+import type { ZohoApi } from '../../zoho/api/apiClient';
 import type { ChannelRelay } from '../../zoho/relay/channelRelay';
 import { resolveFieldCondition } from '../../zoho/crm/notifications/fieldCondition';
 import {

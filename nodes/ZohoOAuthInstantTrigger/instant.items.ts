@@ -6,7 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ZohoApi } from '../../zoho/api/zohoApi';
+import type { ZohoApi } from '../../zoho/api/apiClient';
 import { fetchRecordsById, TIME_FIELDS } from '../../zoho/crm/records/changes';
 import type { InstantEvent, InstantLedger } from '../../zoho/crm/notifications/instantLedger';
 import type { ListFieldsCache } from '../../zoho/crm/metadata/listFields';

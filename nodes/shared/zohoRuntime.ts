@@ -5,8 +5,7 @@
  * A bad ZOHO_TOKEN_STORE setting fails here as a ZohoInputError naming the variable; the
  * caller converts it like any other error (nodeErrors.ts).
  */
-import type { ApiCallOptions } from '../../zoho/api/apiClient';
-import { ZohoApi } from '../../zoho/api/zohoApi';
+import { ZohoApi, type ApiCallOptions } from '../../zoho/api/apiClient';
 import { sharedZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
 import { TokenFailureMemo, type CallScope } from '../../zoho/token/auth';
 import type { Logger } from '../../zoho/logger';

@@ -50,7 +50,6 @@ afterAll(async () => {
 function runtimeWithRedisAway(): { ownLog: string[]; close: () => Promise<void> } {
 	const ownLog: string[] = [];
 	const client = connectRedis({
-		source: 'url',
 		nodes: [{ host: '127.0.0.1', port: redisPort }],
 		cluster: false,
 		db: 0,

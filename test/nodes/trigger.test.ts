@@ -14,6 +14,7 @@ import { ZohoSelfClientApi } from '../../credentials/ZohoSelfClientApi.credentia
 import { ZohoOAuthRequest } from '../../nodes/ZohoOAuthRequest/ZohoOAuthRequest.node';
 import { ZohoOAuthTrigger } from '../../nodes/ZohoOAuthTrigger/ZohoOAuthTrigger.node';
 import type { FaultSpec } from '../../simulator';
+import { ZohoApi } from '../../zoho/api/apiClient';
 import { createZohoRuntime, setSharedZohoRuntime, type ZohoRuntime } from '../../zoho/runtime';
 import { createPollRunner, runWorkflow, type PollRunner, type WorkflowJson } from '../../harness';
 import { TRIGGER_TYPE, zohoTriggerWorkflow } from '../../harness/zohoWorkflow';
@@ -257,21 +258,23 @@ describe('Zoho OAuth Trigger', () => {
 		);
 		// After the first list call, S1 changes: it moves to the end of the list Zoho pages through.
 		let listCalls = 0;
-		const api = Object.assign(Object.create(runtime.api) as ZohoRuntime['api'], {
-			call: async (...args: Parameters<ZohoRuntime['api']['call']>) => {
-				const res = await runtime.api.call(...args);
-				if (!res.url.includes('/settings/')) listCalls += 1;
-				if (listCalls === 1)
-					kit.sim.touchCrm('us', {
-						module: 'Solutions',
-						id: ids[0] ?? '',
-						fields: { Solution_Title: 'S1 changed' },
-						at: BASE + 1_000_000,
-					});
-				return res;
-			},
+		// Every API call of the poll (read and fetch too) goes through ZohoApi.send.
+		const send = ZohoApi.prototype.send;
+		const spy = jest.spyOn(ZohoApi.prototype, 'send').mockImplementation(async function (
+			this: ZohoApi,
+			request,
+		) {
+			const res = await send.call(this, request);
+			if (!res.url.includes('/settings/')) listCalls += 1;
+			if (listCalls === 1)
+				kit.sim.touchCrm('us', {
+					module: 'Solutions',
+					id: ids[0] ?? '',
+					fields: { Solution_Title: 'S1 changed' },
+					at: BASE + 1_000_000,
+				});
+			return res;
 		});
-		setSharedZohoRuntime({ ...runtime, api });
 		try {
 			const emitted = names(
 				await trigger({ module: byName('Solutions'), options: { startFrom: at(0) } }).poll(),
@@ -282,7 +285,7 @@ describe('Zoho OAuth Trigger', () => {
 			);
 			expect(emitted.at(-1)).toBe('S1 changed');
 		} finally {
-			setSharedZohoRuntime(runtime);
+			spy.mockRestore();
 		}
 	});
 

@@ -307,7 +307,7 @@ describe('a shared token refresh and cancelled callers', () => {
 		expect(source.calls.map((signal) => signal.aborted)).toEqual([false]);
 		source.release(token('kept'));
 		await expect(without).resolves.toEqual(token('kept'));
-		expect(cache.use('k')).toEqual(token('kept'));
+		expect(cache.hit('k')).toEqual(token('kept'));
 	});
 
 	it('an already cancelled caller starts no refresh', async () => {

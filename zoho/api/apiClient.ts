@@ -1,9 +1,15 @@
 /**
- * Calls a Zoho API with a cached access token: `Authorization: Zoho-oauthtoken`,
- * only to hosts of the credential's data centre (or explicitly allowed ones),
- * one refresh-and-retry after 401 INVALID_TOKEN, bounded retries on 429 and 5xx.
+ * The one way code calls Zoho: a client bound to one caller's options (credential, Timeout,
+ * cancel signal, logger) over what the process shares (token cache, dispatcher, limiter).
+ * It sends a cached access token (`Authorization: Zoho-oauthtoken`) only to hosts of the
+ * credential's data centre (or explicitly allowed ones), refreshes and retries once after
+ * 401 INVALID_TOKEN, and retries 429 and 5xx boundedly. A path resolves against the token's
+ * api_domain and the product's API root (serviceUrl keeps that rule); an answer is parsed
+ * with a zod schema, and one that does not fit is the one INVALID_RESPONSE error, naming
+ * what was expected.
  */
 import { FormData, type Dispatcher } from 'undici';
+import type { ZodType, ZodTypeDef } from 'zod';
 
 import { apiAnswerError, booksCodeError } from './apiErrors';
 import { parseJsonBody } from '../json';
@@ -53,7 +59,7 @@ export interface ApiRequest {
 /** An answer with the URL it came from and the token that was sent. */
 export type ApiResult = HttpResponse & { url: string; token: AccessToken };
 
-/** A successful answer read as a stream (ZohoApiClient.callStream). */
+/** A successful answer read as a stream (ZohoApi.stream). */
 export type ApiStreamResult = HttpStreamResponse & { url: string; token: AccessToken };
 
 export interface ApiCallOptions extends CallScope {
@@ -70,34 +76,52 @@ export interface ApiCallOptions extends CallScope {
 	retry?: RetryPolicy;
 }
 
-export class ZohoApiClient {
+/** What every API call of the process shares (the runtime builds it once). */
+export interface ApiDeps {
+	auth: ZohoAuth;
+	dispatcher?: Dispatcher;
+	clock: Clock;
+	retry?: RetryPolicy;
+	limiter: ConcurrencyLimiter;
+	/** Told the Date header of every answer: Zoho's clock (ZohoClock) is read from it. */
+	zohoClock?: { observe(dateHeader: string | undefined): void };
+}
+
+/** What an answer must be: its schema, and what it is in words ("a list of modules"). */
+export interface Expected<T> {
+	schema: ZodType<T, ZodTypeDef, unknown>;
+	what: string;
+	hint?: string;
+}
+
+export class ZohoApi {
 	constructor(
-		private readonly deps: {
-			auth: ZohoAuth;
-			dispatcher?: Dispatcher;
-			clock: Clock;
-			retry?: RetryPolicy;
-			limiter: ConcurrencyLimiter;
-			/** Told the Date header of every answer: Zoho's clock (ZohoClock) is read from it. */
-			zohoClock?: { observe(dateHeader: string | undefined): void };
-		},
+		readonly deps: ApiDeps,
+		readonly options: ApiCallOptions,
 	) {}
 
-	/** The path is resolved against the token's api_domain; the host is checked before the token leaves the process. */
-	async call(request: ApiRequest, options: ApiCallOptions): Promise<ApiResult> {
-		// sendHttp answers whole, so is what `exchange` returns.
-		return (await this.exchange(request, options, sendHttp)) as ApiResult;
+	/** The same client with some options changed (e.g. POSTs that may be repeated). */
+	with(changes: Partial<ApiCallOptions>): ZohoApi {
+		return new ZohoApi(this.deps, { ...this.options, ...changes });
 	}
 
 	/**
-	 * The same call, its successful answer read as a stream (a Bulk Read download): the
-	 * same retries, host check and 401 handling until the answer starts; a failure while
-	 * the body streams is the reader's (a ZohoError), not retried here. No concurrency slot
-	 * is held while the body streams: a slot's lease is bounded by the Timeout, a download
-	 * is not.
+	 * The answer as it came (API Request: any URL and body, any answer). The path is resolved
+	 * against the token's api_domain; the host is checked before the token leaves the process.
 	 */
-	async callStream(request: ApiRequest, options: ApiCallOptions): Promise<ApiStreamResult> {
-		const res = await this.exchange(request, options, openHttpStream);
+	async send(request: ApiRequest): Promise<ApiResult> {
+		// sendHttp answers whole, so is what `exchange` returns.
+		return (await this.exchange(request, sendHttp)) as ApiResult;
+	}
+
+	/**
+	 * The successful answer as a stream (a Bulk Read download): the same retries, host check
+	 * and 401 handling until the answer starts; a failure while the body streams is the
+	 * reader's (a ZohoError), not retried here. No concurrency slot is held while the body
+	 * streams: a slot's lease is bounded by the Timeout, a download is not.
+	 */
+	async stream(request: ApiRequest): Promise<ApiStreamResult> {
+		const res = await this.exchange(request, openHttpStream);
 		if ('stream' in res) return res;
 		throw new ZohoTransportError(
 			'INVALID_RESPONSE',
@@ -110,18 +134,30 @@ export class ZohoApiClient {
 		);
 	}
 
+	/** The answer's JSON as `expected`; an empty answer (204, 304) is undefined. */
+	async read<T>(request: ApiRequest, expected: Expected<T>): Promise<T | undefined> {
+		const res = await this.send(request);
+		return res.body.length === 0 ? undefined : parsed(res, request, expected);
+	}
+
+	/** The answer's JSON as `expected`; an empty answer does not fit. */
+	async fetch<T>(request: ApiRequest, expected: Expected<T>): Promise<T> {
+		return parsed(await this.send(request), request, expected);
+	}
+
 	private async exchange(
 		request: ApiRequest,
-		options: ApiCallOptions,
 		transport: typeof sendHttp | typeof openHttpStream,
 	): Promise<ApiResult | ApiStreamResult> {
 		const { auth, zohoClock } = this.deps;
+		const { options } = this;
 		const { credentials, signal, logger, tokenMemo } = options;
-		const tokenOptions = { signal, logger, tokenMemo, saved: options.saved };
-		// Almost every call finds its token cached: no promise to wait for then.
-		let token =
-			auth.cachedToken(credentials, tokenOptions) ??
-			(await auth.getToken(credentials, tokenOptions));
+		let token = await auth.getToken(credentials, {
+			signal,
+			logger,
+			tokenMemo,
+			saved: options.saved,
+		});
 		let refreshed = false;
 		const method = request.method ?? 'GET';
 		return withRetry({
@@ -140,7 +176,7 @@ export class ZohoApiClient {
 					const { url, target, headers, body } = prepare(request, token, options);
 					const limit = credentials.concurrencyLimit;
 					// Without a Concurrency Limit (the default) no slot is taken: nothing but this test per call.
-					const release = limit === undefined ? undefined : await this.slot(limit, options);
+					const release = limit === undefined ? undefined : await this.slot(limit);
 					let res: HttpResponse | HttpStreamResponse;
 					try {
 						res = await transport({
@@ -171,30 +207,22 @@ export class ZohoApiClient {
 							continue;
 						}
 					}
-					const secrets = [token.accessToken, credentials.refreshToken, credentials.clientSecret];
+					const reply = {
+						status: res.status,
+						body: answer.body,
+						url: describeUrl(url),
+						method,
+						secrets: [token.accessToken, credentials.refreshToken, credentials.clientSecret],
+					};
 					if (res.status >= 400) {
+						const retryAfter = headerValue(res.headers, 'retry-after');
 						throw apiAnswerError({
-							status: res.status,
-							body: answer.body,
-							url: describeUrl(url),
-							method,
-							retryAfterMs: parseRetryAfter(
-								headerValue(res.headers, 'retry-after'),
-								this.deps.clock.now(),
-							),
+							...reply,
+							retryAfterMs: parseRetryAfter(retryAfter, this.deps.clock.now()),
 							scopes: token.scopes,
-							secrets,
 						});
 					}
-					const booksError =
-						options.checkBooksCode &&
-						booksCodeError({
-							status: res.status,
-							body: answer.body,
-							url: describeUrl(url),
-							method,
-							secrets,
-						});
+					const booksError = options.checkBooksCode && booksCodeError(reply);
 					if (booksError) throw booksError;
 					return answer;
 				}
@@ -203,7 +231,8 @@ export class ZohoApiClient {
 	}
 
 	/** One of the credential's concurrency slots (fleet-wide with a shared store), waited for within the call's Timeout. */
-	private slot(limit: number, options: ApiCallOptions): Promise<() => void> {
+	private slot(limit: number): Promise<() => void> {
+		const { options } = this;
 		return this.deps.limiter.acquire({
 			key: options.credentials.limitKey,
 			limit,
@@ -214,6 +243,21 @@ export class ZohoApiClient {
 			logger: options.logger,
 		});
 	}
+}
+
+function parsed<T>(res: ApiResult, request: ApiRequest, expected: Expected<T>): T {
+	const result = expected.schema.safeParse(parseJsonBody(res.body));
+	if (result.success) return result.data;
+	const url = describeUrl(res.url);
+	throw new ZohoTransportError(
+		'INVALID_RESPONSE',
+		`Zoho's answer to ${request.method ?? 'GET'} ${url} is not ${expected.what}.`,
+		{
+			url,
+			httpStatus: res.status,
+			hint: expected.hint ?? 'Try again; if the answer stays so, report it.',
+		},
+	);
 }
 
 const DEFAULT_API_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 30_000 };

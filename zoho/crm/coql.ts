@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { restateApiError } from '../api/apiErrors';
 import { zohoHint } from '../api/hints';
-import type { ZohoApi } from '../api/zohoApi';
+import type { ZohoApi } from '../api/apiClient';
 import { isZohoError, ZohoInputError } from '../errors';
 import { ZOHO_ID } from '../formats';
 import { checkFieldNames, checkModuleName, type CrmTarget } from './module';

@@ -16,8 +16,6 @@ export const DEFAULT_KEY_PREFIX = 'zoho-oauth:';
 const VARIABLE = 'ZOHO_TOKEN_STORE';
 
 export interface RedisConnection {
-	/** Where the setting came from, for the log line that names it. */
-	source: 'queue' | 'url';
 	nodes: Array<{ host: string; port: number }>;
 	/** Several nodes: a Redis Cluster. */
 	cluster: boolean;
@@ -71,7 +69,6 @@ function fromUrl(text: string): RedisConnection {
 		);
 	}
 	return {
-		source: 'url',
 		nodes: [
 			{ host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : 6379 },
 		],
@@ -104,7 +101,6 @@ function fromQueueSettings(env: Env): RedisConnection {
 		);
 	}
 	return {
-		source: 'queue',
 		nodes,
 		cluster: clusterNodes !== '',
 		username: (env.QUEUE_BULL_REDIS_USERNAME ?? '') || undefined,

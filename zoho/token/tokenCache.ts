@@ -26,8 +26,6 @@ export class TokenCache {
 	private readonly clock: Clock;
 	private readonly maxEntries: number;
 	private readonly entries = new Map<string, AccessToken>();
-	/** The key used last: already at the young end of `entries`, so a hit on it moves nothing. */
-	private newest?: string;
 	private readonly inFlight = new Map<string, Flight>();
 	/** Per key, the last token Zoho refused (401): never taken back, wherever it is offered from. */
 	private readonly refused = new Map<string, string>();
@@ -64,10 +62,7 @@ export class TokenCache {
 		return this.waitFor({ key, flight, signal: options.signal });
 	}
 
-	/**
-	 * The cached token if it is still fresh, counted as a hit; no promise, so a
-	 * caller holding a fresh token does not wait a turn of the event loop for it.
-	 */
+	/** The cached token if it is still fresh, counted as a hit. */
 	hit(key: string): AccessToken | undefined {
 		const cached = this.use(key);
 		if (cached) this.stats.hits++;
@@ -75,18 +70,15 @@ export class TokenCache {
 	}
 
 	/** The cached token if it is still fresh, made the most recently used entry; a stale one is dropped. */
-	use(key: string): AccessToken | undefined {
+	private use(key: string): AccessToken | undefined {
 		const token = this.entries.get(key);
 		if (!token) return undefined;
 		if (!isFresh(token, this.clock.now())) {
 			this.entries.delete(key);
 			return undefined;
 		}
-		if (key !== this.newest) {
-			this.entries.delete(key);
-			this.entries.set(key, token);
-			this.newest = key;
-		}
+		this.entries.delete(key);
+		this.entries.set(key, token);
 		return token;
 	}
 
@@ -115,10 +107,6 @@ export class TokenCache {
 		if (!current) return;
 		if (refusedAccessToken === undefined || current.accessToken === refusedAccessToken)
 			this.entries.delete(key);
-	}
-
-	clear(): void {
-		this.entries.clear();
 	}
 
 	/** A token saved elsewhere (the credential, another process) may still be this one after Zoho refused it. */
@@ -186,7 +174,6 @@ export class TokenCache {
 	private store(key: string, token: AccessToken): void {
 		this.entries.delete(key);
 		this.entries.set(key, token);
-		this.newest = key;
 		while (this.entries.size > this.maxEntries) {
 			const oldest = this.entries.keys().next().value as string;
 			this.entries.delete(oldest);

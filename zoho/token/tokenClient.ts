@@ -6,6 +6,7 @@ import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 
 import { systemClock, type Clock } from '../clock';
+import type { ZohoCredentials } from '../credentials';
 import { defaultApiDomain } from '../dataCentres';
 import { isZohoError, ZohoAuthError, ZohoTransportError } from '../errors';
 import type { AccessToken, GrantExchangeResult } from './accessToken';
@@ -16,12 +17,9 @@ import { tokenEndpointError, type TokenOperation } from './tokenErrors';
 import { DEFAULT_RETRY, parseRetryAfter, withRetry, type RetryPolicy } from '../http/retry';
 import { headerValue, sendHttp, type HttpResponse } from '../http/transport';
 
-interface ClientSecrets {
-	accountsUrl: string;
-	clientId: string;
-	clientSecret: string;
+type ClientSecrets = Pick<ZohoCredentials, 'accountsUrl' | 'clientId' | 'clientSecret'> & {
 	signal?: AbortSignal;
-}
+};
 
 export interface TokenClientOptions {
 	dispatcher?: Dispatcher;
@@ -33,15 +31,11 @@ export interface TokenClientOptions {
 const DEFAULT_TOKEN_TIMEOUT_MS = 15_000;
 
 export class ZohoTokenClient {
-	private readonly dispatcher?: Dispatcher;
 	private readonly clock: Clock;
-	private readonly timeoutMs: number;
 	private readonly retry: RetryPolicy;
 
-	constructor(options: TokenClientOptions = {}) {
-		this.dispatcher = options.dispatcher;
+	constructor(private readonly options: TokenClientOptions = {}) {
 		this.clock = options.clock ?? systemClock;
-		this.timeoutMs = options.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
 		this.retry = options.retry ?? DEFAULT_RETRY;
 	}
 
@@ -76,11 +70,9 @@ export class ZohoTokenClient {
 	}
 
 	/** Revokes a refresh token (and with it every access token it minted). */
-	async revoke(options: {
-		accountsUrl: string;
-		refreshToken: string;
-		signal?: AbortSignal;
-	}): Promise<void> {
+	async revoke(
+		options: Pick<ZohoCredentials, 'accountsUrl' | 'refreshToken'> & { signal?: AbortSignal },
+	): Promise<void> {
 		const url = `${options.accountsUrl}/oauth/v2/token/revoke`;
 		const secrets = [options.refreshToken];
 		const res = await withRetry({
@@ -135,12 +127,10 @@ export class ZohoTokenClient {
 				const failure = tokenErrorSchema.safeParse(json);
 				if (failure.success) {
 					// Zoho's own words end up in the message: they must not carry what we sent.
+					const description = failure.data.error_description;
 					throw tokenEndpointError({
 						error: redact(failure.data.error, secrets),
-						description:
-							failure.data.error_description === undefined
-								? undefined
-								: redact(failure.data.error_description, secrets),
+						description: description && redact(description, secrets),
 						operation,
 						accountsUrl: client.accountsUrl,
 						now: this.clock.now(),
@@ -194,8 +184,8 @@ export class ZohoTokenClient {
 					accept: 'application/json',
 				},
 				body: new URLSearchParams(options.form).toString(),
-				dispatcher: this.dispatcher,
-				timeoutMs: this.timeoutMs,
+				dispatcher: this.options.dispatcher,
+				timeoutMs: this.options.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS,
 				signal: options.signal,
 			});
 		} catch (error) {
@@ -226,34 +216,28 @@ export class ZohoTokenClient {
 }
 
 /** Successful answer of POST /oauth/v2/token (refresh or grant-code exchange). */
-const tokenSuccessSchema = z
-	.object({
-		access_token: z.string().min(1),
-		refresh_token: z.string().min(1).optional(),
-		api_domain: z.string().url().optional(),
-		token_type: z.string().optional(),
-		expires_in: z.number().nonnegative().optional(),
-		/** Older answers: lifetime in seconds, with `expires_in` then in milliseconds. */
-		expires_in_sec: z.number().nonnegative().optional(),
-		scope: z.string().optional(),
-		id_token: z.string().optional(),
-	})
-	.passthrough();
+const tokenSuccessSchema = z.object({
+	access_token: z.string().min(1),
+	refresh_token: z.string().min(1).optional(),
+	api_domain: z.string().url().optional(),
+	token_type: z.string().optional(),
+	expires_in: z.number().nonnegative().optional(),
+	/** Older answers: lifetime in seconds, with `expires_in` then in milliseconds. */
+	expires_in_sec: z.number().nonnegative().optional(),
+	scope: z.string().optional(),
+	id_token: z.string().optional(),
+});
 
 /** Zoho's token errors, which arrive with HTTP 200. */
-const tokenErrorSchema = z
-	.object({
-		error: z.string().min(1),
-		error_description: z.string().optional(),
-	})
-	.passthrough();
+const tokenErrorSchema = z.object({
+	error: z.string().min(1),
+	error_description: z.string().optional(),
+});
 
-const revokeAnswerSchema = z
-	.object({
-		status: z.string().optional(),
-		error: z.string().optional(),
-	})
-	.passthrough();
+const revokeAnswerSchema = z.object({
+	status: z.string().optional(),
+	error: z.string().optional(),
+});
 
 /** The request may have reached Zoho and done its work, but no usable answer came back. */
 function isAnswerLost(error: unknown): error is ZohoTransportError {

@@ -5,8 +5,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { ApiResult, RequestBody } from '../../../zoho/api/apiClient';
-import type { ApiRequest } from '../../../zoho/api/zohoApi';
+import type { ApiRequest, ApiResult, RequestBody } from '../../../zoho/api/apiClient';
 import { ZohoInputError } from '../../../zoho/errors';
 import { listPageBody, recordsKey, walkPages, type PageQuery } from '../../../zoho/api/pagination';
 import { describeUrl } from '../../../zoho/secrets';

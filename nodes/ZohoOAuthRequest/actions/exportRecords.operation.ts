@@ -5,7 +5,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { ZohoApi } from '../../../zoho/api/zohoApi';
+import type { ZohoApi } from '../../../zoho/api/apiClient';
 import {
 	buildBulkReadRequest,
 	criteriaFromZohoJson,

@@ -6,7 +6,7 @@
  */
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import type { ZohoApi } from '../../../zoho/api/zohoApi';
+import type { ZohoApi } from '../../../zoho/api/apiClient';
 import {
 	fetchReadableModules,
 	fetchWritableModules,

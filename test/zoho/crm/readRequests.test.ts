@@ -19,7 +19,7 @@ import {
 	splitCoqlQuery,
 	userPosition,
 } from '../../../zoho/crm/coql';
-import type { ApiRequest, ZohoApi } from '../../../zoho/api/zohoApi';
+import type { ApiRequest, ZohoApi } from '../../../zoho/api/apiClient';
 import {
 	deletedRecordPages,
 	deletedRecordsAnswerSchema,

@@ -33,7 +33,6 @@ describe('tokenStoreConfig', () => {
 		const config = redis(tokenStoreConfig({ EXECUTIONS_MODE: 'queue' }));
 		expect(config.prefix).toBe(DEFAULT_KEY_PREFIX);
 		expect(config.connection).toEqual({
-			source: 'queue',
 			nodes: [{ host: 'localhost', port: 6379 }],
 			cluster: false,
 			username: undefined,
@@ -60,7 +59,6 @@ describe('tokenStoreConfig', () => {
 			kind: 'redis',
 			prefix: 'acme-zoho:',
 			connection: {
-				source: 'queue',
 				nodes: [{ host: 'redis.internal', port: 6380 }],
 				cluster: false,
 				username: 'n8n',
@@ -97,7 +95,6 @@ describe('tokenStoreConfig', () => {
 			}),
 		);
 		expect(url.connection).toEqual({
-			source: 'url',
 			nodes: [{ host: 'cache.example', port: 6390 }],
 			cluster: false,
 			username: 'user',

@@ -189,18 +189,16 @@ describe('invalidation after a 401', () => {
 		const refused = await runtime.auth.getToken(creds);
 		await runtime.auth.invalidate(creds, { accessToken: refused.accessToken });
 		expect(runtime.auth.cache.offer(creds.key, refused)).toBe(false);
-		expect(runtime.auth.cachedToken(creds, { saved: refused })).toBeUndefined();
+		expect(runtime.auth.cache.hit(creds.key)).toBeUndefined();
 		const [renewed, joined] = await Promise.all([
 			runtime.auth.getToken(creds),
 			runtime.auth.getToken(creds, { saved: refused }),
 		]);
 		expect(renewed.accessToken).not.toBe(refused.accessToken);
 		expect(joined.accessToken).toBe(renewed.accessToken);
-		runtime.auth.cache.clear();
-		expect(runtime.auth.cachedToken(creds, { saved: refused })).toBeUndefined();
-		expect(runtime.auth.cachedToken(creds, { saved: renewed })?.accessToken).toBe(
-			renewed.accessToken,
-		);
+		runtime.auth.cache.invalidate(creds.key);
+		expect(runtime.auth.cache.offer(creds.key, refused)).toBe(false);
+		expect(runtime.auth.cache.offer(creds.key, renewed)).toBe(true);
 		expect(sim.mintsFor(client.refreshToken)).toBe(2);
 	});
 
@@ -255,7 +253,7 @@ describe('bounds and keys', () => {
 		const { client, creds, runtime } = setup();
 		const token = await runtime.auth.getToken(creds);
 		expect(creds.key).toMatch(/^[0-9a-f]{32}$/);
-		expect(runtime.auth.cache.use(creds.key)?.accessToken).toBe(token.accessToken);
+		expect(runtime.auth.cache.hit(creds.key)?.accessToken).toBe(token.accessToken);
 		for (const value of [
 			client.refreshToken,
 			client.clientId,

@@ -14,7 +14,7 @@
 import { z } from 'zod';
 
 import { restateApiError } from '../../api/apiErrors';
-import type { ZohoApi } from '../../api/zohoApi';
+import type { ZohoApi } from '../../api/apiClient';
 import type { Clock } from '../../clock';
 import { isZohoError, ZohoApiError, ZohoTransportError } from '../../errors';
 import type { RetryPolicy } from '../../http/retry';

@@ -6,7 +6,7 @@
  * `settings/fields` (once per credential, module and lifetime) and the first 50 taken:
  * the ones the caller needs first, then readable fields in Zoho's order.
  */
-import type { ZohoApi } from '../../api/zohoApi';
+import type { ZohoApi } from '../../api/apiClient';
 import type { Clock } from '../../clock';
 import { restateApiError } from '../../api/apiErrors';
 import { isZohoError, ZohoInputError } from '../../errors';

@@ -3,7 +3,7 @@
  * custom modules and fields have API names the org chose, so they are read, never listed here.
  */
 import { z } from 'zod';
-import type { ZohoApi } from '../../api/zohoApi';
+import type { ZohoApi } from '../../api/apiClient';
 import type { CrmTarget } from '../module';
 
 /** `GET /crm/{v}/settings/modules` (Bigin: /bigin/v2/settings/modules). */

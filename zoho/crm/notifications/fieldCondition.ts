@@ -3,7 +3,7 @@
  * each field by API name and id, as Zoho's enable page samples show; the ids come from
  * settings/modules and settings/fields. Unknown names are the user's to fix.
  */
-import type { ZohoApi } from '../../api/zohoApi';
+import type { ZohoApi } from '../../api/apiClient';
 import { ZohoInputError } from '../../errors';
 import { fetchFields, fetchWritableModules } from '../metadata/metadata';
 import type { CrmTarget } from '../module';

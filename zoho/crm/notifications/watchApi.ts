@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 
-import type { ApiRequest, Expected, ZohoApi } from '../../api/zohoApi';
+import type { ApiRequest, Expected, ZohoApi } from '../../api/apiClient';
 import { isZohoError, ZohoApiError, ZohoTransportError } from '../../errors';
 import {
 	channelListSchema,

@@ -5,7 +5,7 @@
  * here keeps state: the caller stores the returned watermark only once the whole read has
  * succeeded. Also the records of a module named by id (an instant trigger's callback).
  */
-import type { ZohoApi } from '../../api/zohoApi';
+import type { ZohoApi } from '../../api/apiClient';
 import { checkModuleName, type ModuleTarget } from '../module';
 import { ZohoApiError, ZohoInputError } from '../../errors';
 import { ZOHO_ID } from '../../formats';

@@ -13,7 +13,7 @@
  * watermark once the read succeeded.
  */
 import { z } from 'zod';
-import type { ZohoApi } from '../../api/zohoApi';
+import type { ZohoApi } from '../../api/apiClient';
 import { zohoTime } from '../../formats';
 import { checkModuleName, type ModuleTarget } from '../module';
 import { advanceWatermark, type Watermark } from './watermark';

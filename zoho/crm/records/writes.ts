@@ -5,7 +5,7 @@
  * `writeRecords` sends the batches through the API client a few at a time.
  */
 import { z } from 'zod';
-import type { ApiRequest, ZohoApi } from '../../api/zohoApi';
+import type { ApiRequest, ZohoApi } from '../../api/apiClient';
 import { zohoHint } from '../../api/hints';
 import { parseJsonBody } from '../../json';
 import { ZOHO_ID } from '../../formats';

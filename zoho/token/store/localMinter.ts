@@ -46,7 +46,6 @@ export function cooldownError(options: { until: number; now: number }): ZohoAuth
 }
 
 export class LocalMinter implements TokenSource {
-	readonly kind = 'memory';
 	private readonly clock: Clock;
 	private readonly policy: CooldownPolicy;
 	/** Per credential: the last token refused right after its minting. */

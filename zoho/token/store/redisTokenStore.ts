@@ -12,7 +12,6 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock';
 import type { ZohoCredentials } from '../../credentials';
 import { pause } from '../../http/wait';
-import type { Logger } from '../../logger';
 import type { AccessToken } from '../accessToken';
 import { isFresh } from '../expiry';
 import type { DiscardOptions, ObtainOptions, RefusedOptions, TokenSource } from './tokenSource';
@@ -30,6 +29,7 @@ import {
 	type RedisClient,
 	type RedisLink,
 } from '../../redis/redisLink';
+import { openToken, sealKeys, sealPrefix, sealToken, tokenFingerprint } from './sealedToken';
 
 /** Deletes the token KEYS[1] if it is still the one whose sealed value starts with ARGV[1]. */
 const DISCARD_IF = `local v = redis.call('GET', KEYS[1])
@@ -48,7 +48,6 @@ if ARGV[3] == '1' then
 	redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[4])
 end
 return 1`;
-import { openToken, sealKeys, sealPrefix, sealToken, tokenFingerprint } from './sealedToken';
 
 export interface LeaseTimes {
 	/** Lease lifetime; renewed every third of it while the holder mints. */
@@ -75,37 +74,30 @@ function credentialKeys(prefix: string, credentials: ZohoCredentials) {
 type CredentialKeys = ReturnType<typeof credentialKeys>;
 
 export class RedisTokenStore implements TokenSource {
-	readonly kind = 'redis';
-	private readonly link: RedisLink;
-	private readonly clock: Clock;
-	private readonly prefix: string;
 	private readonly lease: LeaseTimes;
 	private readonly cooldown: CooldownPolicy;
 	private readonly fallback: LocalMinter;
-	private readonly owner: string;
 	/** Per credential: the last token Zoho refused to this process, never taken from Redis again. */
 	private readonly refusedHere = new Map<string, string>();
 
-	constructor(options: {
-		link: RedisLink;
-		clock: Clock;
-		prefix: string;
-		lease?: Partial<LeaseTimes>;
-		cooldown?: CooldownPolicy;
-		/** Written into the lease (with a random id), so an operator sees which process holds it, e.g. `host:pid`. */
-		owner?: string;
-	}) {
-		this.link = options.link;
-		this.owner = options.owner ?? 'process';
-		this.clock = options.clock;
-		this.prefix = options.prefix;
-		this.lease = { ...DEFAULT_LEASE, ...options.lease };
-		this.cooldown = options.cooldown ?? DEFAULT_COOLDOWN;
-		this.fallback = new LocalMinter({ clock: this.clock, cooldown: this.cooldown });
+	constructor(
+		private readonly deps: {
+			link: RedisLink;
+			clock: Clock;
+			prefix: string;
+			lease?: Partial<LeaseTimes>;
+			cooldown?: CooldownPolicy;
+			/** Written into the lease (with a random id), so an operator sees which process holds it, e.g. `host:pid`. */
+			owner?: string;
+		},
+	) {
+		this.lease = { ...DEFAULT_LEASE, ...deps.lease };
+		this.cooldown = deps.cooldown ?? DEFAULT_COOLDOWN;
+		this.fallback = new LocalMinter({ clock: deps.clock, cooldown: this.cooldown });
 	}
 
 	async obtain(options: ObtainOptions): Promise<AccessToken> {
-		if (!(await this.link.usable(options.logger))) return this.fallback.obtain(options);
+		if (!(await this.deps.link.usable(options.logger))) return this.fallback.obtain(options);
 		try {
 			return await this.obtainShared(options);
 		} catch (error) {
@@ -119,8 +111,8 @@ export class RedisTokenStore implements TokenSource {
 		this.refusedHere.set(credentials.key, token.accessToken);
 		// The local book too: it decides while Redis is away.
 		await this.fallback.refused(options);
-		const keys = credentialKeys(this.prefix, credentials);
-		const now = this.clock.now();
+		const keys = credentialKeys(this.deps.prefix, credentials);
+		const now = this.deps.clock.now();
 		const fresh = isFreshRefusal({ token, now, policy: this.cooldown });
 		const args = [
 			`${sealPrefix(keys.seal, token.accessToken)}:`,
@@ -130,7 +122,7 @@ export class RedisTokenStore implements TokenSource {
 			String(this.cooldown.cooldownMs),
 			String(now + this.cooldown.cooldownMs),
 		];
-		await this.link.shared(logger, (client) =>
+		await this.deps.link.shared(logger, (client) =>
 			client.eval(REFUSED, 3, keys.token, keys.refused, keys.cooldown, ...args),
 		);
 	}
@@ -138,38 +130,36 @@ export class RedisTokenStore implements TokenSource {
 	async discard(options: DiscardOptions): Promise<void> {
 		const { credentials, accessToken, logger } = options;
 		if (accessToken !== undefined) this.refusedHere.set(credentials.key, accessToken);
-		const keys = credentialKeys(this.prefix, credentials);
+		const keys = credentialKeys(this.deps.prefix, credentials);
 		const command =
 			accessToken === undefined
 				? (client: RedisClient) => client.del(keys.token)
 				: (client: RedisClient) =>
 						client.eval(DISCARD_IF, 1, keys.token, `${sealPrefix(keys.seal, accessToken)}:`);
-		await this.link.shared(logger, command);
+		await this.deps.link.shared(logger, command);
 	}
 
 	close(): Promise<void> {
-		return this.link.close();
+		return this.deps.link.close();
 	}
 
 	/** Look, else take the lease and mint, else wait and look again; past the wait, mint anyway. */
 	private async obtainShared(options: ObtainOptions): Promise<AccessToken> {
 		const { credentials, signal, logger } = options;
-		const keys = credentialKeys(this.prefix, credentials);
+		const keys = credentialKeys(this.deps.prefix, credentials);
 		const polls = Math.ceil(this.lease.waitMs / this.lease.pollMs);
 		for (let poll = 0; poll < polls; poll++) {
 			const shared = await this.look({ ...options, keys });
 			if (shared) return shared;
-			const id = `${this.owner}:${randomUUID()}`;
-			const taken = await this.link.run(logger, (client) =>
+			const id = `${this.deps.owner ?? 'process'}:${randomUUID()}`;
+			const taken = await this.deps.link.run(logger, (client) =>
 				client.set(keys.lease, id, 'PX', this.lease.leaseMs, 'NX'),
 			);
 			if (taken === 'OK') return this.mintUnderLease({ ...options, keys, id });
 			await pause(this.lease.pollMs * (1 + Math.random()), { signal });
 		}
 		// The holder is alive (it renews) but slow: the lease saves mints, it must not stop work.
-		const token = await options.mint(signal);
-		await this.share({ keys, token, logger });
-		return token;
+		return this.mintShared({ ...options, keys });
 	}
 
 	private async mintUnderLease(
@@ -178,7 +168,7 @@ export class RedisTokenStore implements TokenSource {
 		const { keys, id, logger } = options;
 		const renew = setInterval(
 			() => {
-				this.link.quietly(logger, (client) =>
+				this.deps.link.quietly(logger, (client) =>
 					client.eval(RENEW_LEASE, 1, keys.lease, id, String(this.lease.leaseMs)),
 				);
 			},
@@ -188,28 +178,22 @@ export class RedisTokenStore implements TokenSource {
 		try {
 			// Another process may have minted between our look and our lease.
 			const shared = await this.look(options);
-			if (shared) return shared;
-			const token = await options.mint(options.signal);
-			await this.share({ keys, token, logger });
-			return token;
+			return shared ?? (await this.mintShared(options));
 		} finally {
 			clearInterval(renew);
-			this.link.quietly(logger, (client) => client.eval(RELEASE_LEASE, 1, keys.lease, id));
+			this.deps.link.quietly(logger, (client) => client.eval(RELEASE_LEASE, 1, keys.lease, id));
 		}
 	}
 
 	/** The shared token if fresh (and not one Zoho refused to us); throws while a cool-down lasts. */
-	private async look(options: {
-		keys: CredentialKeys;
-		credentials: ZohoCredentials;
-		force?: boolean;
-		logger?: Logger;
-	}): Promise<AccessToken | undefined> {
+	private async look(
+		options: ObtainOptions & { keys: CredentialKeys },
+	): Promise<AccessToken | undefined> {
 		const { keys, credentials } = options;
-		const [sealed, cooldownUntil] = await this.link.run(options.logger, (client) =>
+		const [sealed, cooldownUntil] = await this.deps.link.run(options.logger, (client) =>
 			client.mget(keys.token, keys.cooldown),
 		);
-		const now = this.clock.now();
+		const now = this.deps.clock.now();
 		if (sealed && !options.force) {
 			const token = openToken({ keys: keys.seal, sealed, aad: keys.token });
 			if (
@@ -226,16 +210,21 @@ export class RedisTokenStore implements TokenSource {
 		return undefined;
 	}
 
-	/** Writes a new token with a lifetime matching its expiry; a failure only means others mint for themselves. */
-	private async share(options: {
-		keys: CredentialKeys;
-		token: AccessToken;
-		logger?: Logger;
-	}): Promise<void> {
-		const { keys, token } = options;
-		const ttl = token.expiresAt - this.clock.now();
-		if (ttl <= 0) return;
+	/**
+	 * A new token from Zoho, written for the others with a lifetime matching its expiry; a
+	 * failure to write only means others mint for themselves.
+	 */
+	private async mintShared(
+		options: ObtainOptions & { keys: CredentialKeys },
+	): Promise<AccessToken> {
+		const { keys } = options;
+		const token = await options.mint(options.signal);
+		const ttl = token.expiresAt - this.deps.clock.now();
+		if (ttl <= 0) return token;
 		const sealed = sealToken({ keys: keys.seal, token, aad: keys.token });
-		await this.link.shared(options.logger, (client) => client.set(keys.token, sealed, 'PX', ttl));
+		await this.deps.link.shared(options.logger, (client) =>
+			client.set(keys.token, sealed, 'PX', ttl),
+		);
+		return token;
 	}
 }

@@ -26,8 +26,6 @@ export type RefusedOptions = SourceCall & { token: AccessToken };
 export type DiscardOptions = SourceCall & { accessToken?: string };
 
 export interface TokenSource {
-	/** As the ZOHO_TOKEN_STORE setting names it: `memory` (every process mints for itself) or `redis`. */
-	readonly kind: 'memory' | 'redis';
 	/** A fresh token: one shared by another process, or one minted now. */
 	obtain(options: ObtainOptions): Promise<AccessToken>;
 	/** Zoho answered 401 with `token`: forget it where it is still the one held, and count a refusal of a fresh token. */

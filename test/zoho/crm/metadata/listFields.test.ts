@@ -2,7 +2,7 @@
 // settings/fields (the caller's own first), kept per credential and module for a while,
 // and a user's list refused before any call when it passes Zoho's 50.
 import { ZohoSimulator } from '../../../../simulator';
-import { ZohoApi } from '../../../../zoho/api/zohoApi';
+import { ZohoApi } from '../../../../zoho/api/apiClient';
 import { parseCredentials, type ZohoCredentials } from '../../../../zoho/credentials';
 import {
 	checkListFields,

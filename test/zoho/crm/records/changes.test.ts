@@ -12,7 +12,7 @@ import { ListFieldsCache } from '../../../../zoho/crm/metadata/listFields';
 import { ZohoApiError, ZohoInputError } from '../../../../zoho/errors';
 import type { ZohoRuntime } from '../../../../zoho/runtime';
 import { closeOpened, openRuntime, rejectionOf, selfClient, SimClock } from '../../fixtures';
-import { ZohoApi } from '../../../../zoho/api/zohoApi';
+import { ZohoApi } from '../../../../zoho/api/apiClient';
 
 const sim = new ZohoSimulator({ dataCentres: ['us'] });
 const BASE = Date.parse('2026-11-30T09:00:00Z');
@@ -54,15 +54,16 @@ function crowdedModule(module: string, count: number, second: (i: number) => num
 let sent: URL[] = [];
 
 function reader(): ChangeReader {
-	const api = Object.assign(Object.create(runtime.api) as ZohoRuntime['api'], {
-		call: async (...args: Parameters<ZohoRuntime['api']['call']>) => {
-			const res = await runtime.api.call(...args);
-			sent.push(new URL(res.url));
-			return res;
-		},
-	});
+	const api = new ZohoApi(runtime.api, { credentials, timeoutMs: 10_000 });
+	// read and fetch go through send: every answer's URL is seen here.
+	const send = api.send.bind(api);
+	api.send = async (request) => {
+		const res = await send(request);
+		sent.push(new URL(res.url));
+		return res;
+	};
 	return {
-		api: new ZohoApi(api, { credentials, timeoutMs: 10_000 }),
+		api,
 		fieldLists: new ListFieldsCache({ clock: runtime.clock }),
 	};
 }

@@ -1,12 +1,13 @@
 // The same promises inside one process without Redis: the in-process token store
 // keeps the mint cool-down, the in-process limiter the credential's concurrency limit.
 import { ZohoSimulator } from '../../../../simulator';
+import { ZohoApi } from '../../../../zoho/api/apiClient';
 import { TokenFailureMemo } from '../../../../zoho/token/auth';
 import { LocalLimiter } from '../../../../zoho/limiter/localLimiter';
 import { parseCredentials, type ZohoCredentials } from '../../../../zoho/credentials';
 import { ZohoError } from '../../../../zoho/errors';
 import type { ZohoRuntime } from '../../../../zoho/runtime';
-import { DEFAULT_COOLDOWN } from '../../../../zoho/token/store/localMinter';
+import { DEFAULT_COOLDOWN, LocalMinter } from '../../../../zoho/token/store/localMinter';
 import { closeOpened, openRuntime, rejectionOf, selfClient, SimClock } from '../../fixtures';
 
 const sim = new ZohoSimulator({ dataCentres: ['us'] });
@@ -27,14 +28,9 @@ afterEach(async () => {
 });
 
 function getOrg(runtime: ZohoRuntime, credentials: ZohoCredentials, memo?: TokenFailureMemo) {
-	return runtime.api.call(
-		{ path: '/crm/v8/org' },
-		{
-			credentials,
-			timeoutMs: 10_000,
-			tokenMemo: memo,
-		},
-	);
+	return new ZohoApi(runtime.api, { credentials, timeoutMs: 10_000, tokenMemo: memo }).send({
+		path: '/crm/v8/org',
+	});
 }
 
 describe('in one process, without Redis', () => {
@@ -43,7 +39,7 @@ describe('in one process, without Redis', () => {
 		const client = selfClient(sim);
 		const credentials = parseCredentials({ ...client.data, concurrencyLimit: 'free' });
 		const runtime = openRuntime();
-		expect(runtime.tokenSource.kind).toBe('memory');
+		expect(runtime.tokenSource).toBeInstanceOf(LocalMinter);
 		const results = await Promise.all(
 			Array.from({ length: 40 }, () => getOrg(runtime, credentials)),
 		);

@@ -6,6 +6,7 @@
 import { Redis } from 'ioredis';
 
 import { ZohoSimulator } from '../../../../simulator';
+import { ZohoApi } from '../../../../zoho/api/apiClient';
 import { TokenFailureMemo } from '../../../../zoho/token/auth';
 import { parseCredentials, type ZohoCredentials } from '../../../../zoho/credentials';
 import { ZohoError } from '../../../../zoho/errors';
@@ -70,10 +71,9 @@ function fleet(count: number, options: Partial<FleetMemberOptions> = {}): FleetM
 }
 
 function getOrg(who: FleetMember, credentials: ZohoCredentials, memo?: TokenFailureMemo) {
-	return who.runtime.api.call(
-		{ path: '/crm/v8/org' },
-		{ credentials, timeoutMs: 10_000, tokenMemo: memo },
-	);
+	return new ZohoApi(who.runtime.api, { credentials, timeoutMs: 10_000, tokenMemo: memo }).send({
+		path: '/crm/v8/org',
+	});
 }
 
 function credentialsOf(client: SelfClient, extra: Record<string, string> = {}): ZohoCredentials {
@@ -255,14 +255,8 @@ describe('a fleet-wide concurrency budget', () => {
 
 		// A slot that does not expire in time: the call gives up after its Timeout, with the reason.
 		await probe.zadd(slots, Date.now() + 600_000, 'stuck-slot');
-		const error = await who.runtime.api
-			.call(
-				{ path: '/crm/v8/org' },
-				{
-					credentials,
-					timeoutMs: 300,
-				},
-			)
+		const error = await new ZohoApi(who.runtime.api, { credentials, timeoutMs: 300 })
+			.send({ path: '/crm/v8/org' })
 			.then(
 				() => undefined,
 				(caught: unknown) => caught,
