@@ -6,7 +6,8 @@
  * https://www.zoho.com/crm/developer/docs/api/v8/notifications/enable.html (channel_id,
  * events, notify_url mandatory; token up to 50 characters), update-info.html and
  * specific-disable.html (PATCH: channel_id and events, with `_delete_events: true` to stop
- * the events named).
+ * the events named); notification_condition's rules from the spec's examples for Update
+ * Notification Details (`v8.0/notifications/mds/examples/updateNotificationDetails.md`).
  */
 import type { ContractRequest } from './rules';
 
@@ -27,6 +28,8 @@ const ITEM_KEYS = [
 const EVENT = /^[A-Za-z][A-Za-z0-9_]*\.(create|edit|delete|all)$/;
 const CHANNEL_ID = /^\d{1,19}$/;
 const MAX_TOKEN_LENGTH = 50;
+/** At most 10 fields per condition (spec examples of updateNotificationDetails; PATCH caps `group` at 10). */
+const MAX_CONDITION_FIELDS = 10;
 /** notifications.json `channel_expiry`: format date-time (RFC 3339, fractions of a second allowed). */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)$/;
 
@@ -81,11 +84,26 @@ function itemProblems(item: unknown, options: { index: number; method: string })
 				const where = `${at}.notification_condition[${String(index)}]`;
 				if (
 					!isObject(condition) ||
+					condition.type !== 'field_selection' ||
 					!isObject(condition.module) ||
+					(condition.module.api_name === undefined && condition.module.id === undefined) ||
 					!isObject(condition.field_selection)
 				)
-					problems.push(`${where} needs module {api_name, id} and field_selection`);
+					problems.push(
+						`${where} needs type "field_selection", module {api_name and/or id} and field_selection`,
+					);
+				else if (countFields(condition.field_selection) > MAX_CONDITION_FIELDS)
+					problems.push(`${where}.field_selection names more than ${MAX_CONDITION_FIELDS} fields`);
 			});
 	}
 	return problems;
+}
+
+/** The fields a field_selection names, however grouped. */
+function countFields(node: unknown): number {
+	if (!isObject(node)) return 0;
+	if (isObject(node.field)) return 1;
+	return Array.isArray(node.group)
+		? node.group.reduce((sum: number, child) => sum + countFields(child), 0)
+		: 0;
 }

@@ -28,6 +28,33 @@ const MAX_PER_PAGE = 200;
 const CHANNEL_ID = /^\d{1,19}$/;
 const EVENT = /^([A-Za-z][A-Za-z0-9_]*)\.(create|edit|delete|all)$/;
 const OPERATIONS: readonly WatchOperation[] = ['create', 'edit', 'delete'];
+/**
+ * The modules the Notification API supports besides custom ones (v7 enable page, v8
+ * update-info page: Leads … Services, "Custom"); Meetings' API name is Events.
+ */
+const WATCHABLE = new Set(
+	[
+		'Leads',
+		'Accounts',
+		'Contacts',
+		'Deals',
+		'Campaigns',
+		'Tasks',
+		'Cases',
+		'Events',
+		'Calls',
+		'Solutions',
+		'Products',
+		'Vendors',
+		'Price_Books',
+		'Quotes',
+		'Sales_Orders',
+		'Purchase_Orders',
+		'Invoices',
+		'Appointments__s',
+		'Services__s',
+	].map((name) => name.toLowerCase()),
+);
 
 const MESSAGES = {
 	enabled: 'Successfully subscribed for actions-watch of the given module',
@@ -116,6 +143,12 @@ function handleWrite(ex: Exchange, options: { method: Method; version: number })
 		);
 		return;
 	}
+	// An element naming a module Zoho does not watch fails the whole request, unwrapped
+	// (notifications spec example "ModuleNotSupported": 400 INVALID_DATA {api_name: "events"}).
+	if (watch.some((element) => namesUnwatchable(ex.dc, element))) {
+		ex.json(400, zohoError('INVALID_DATA', 'invalid data', { api_name: 'events' }));
+		return;
+	}
 	const entries = watch.map((element, index): Entry => {
 		const input = readElement(ex, { element, index, ...options });
 		if ('status' in input) return input;
@@ -148,9 +181,12 @@ function subscribe(
 			version: `v${String(options.version)}`,
 			events: new Set([...(old?.events ?? []), ...operations]),
 			notifyUrl: input.notifyUrl ?? old?.notifyUrl ?? '',
-			// A PATCH without the token clears it (what clients of Zoho report), so send it every time.
-			token: input.token ?? null,
-			expiresAt: channelExpiry({ requested: input.expiry, now, version: options.version }),
+			// PATCH keeps what it is not given (v8 update-info page; v6 says the same).
+			token: input.token === undefined ? (old?.token ?? null) : input.token,
+			expiresAt:
+				old && input.expiry === undefined
+					? old.expiresAt
+					: channelExpiry({ requested: input.expiry, now, version: options.version }),
 			returnAffectedFieldValues:
 				input.returnAffectedFieldValues ?? old?.returnAffectedFieldValues ?? false,
 			notifyOnRelatedAction: input.notifyOnRelatedAction ?? old?.notifyOnRelatedAction ?? true,
@@ -368,6 +404,18 @@ function readEvents(dc: DcState, value: unknown): Map<string, Set<WatchOperation
 	return events;
 }
 
+function namesUnwatchable(dc: DcState, element: unknown): boolean {
+	if (!isObject(element) || element._delete_events === true) return false;
+	const events = readEvents(dc, element.events);
+	if (!events) return false;
+	return [...events.keys()].some((module) => {
+		const meta = recordModuleMeta(dc, { namespace: 'crm', module });
+		return meta?.generated_type !== 'custom' && !WATCHABLE.has(module.toLowerCase());
+	});
+}
+
+// Rules and error bodies from the spec's examples for Update Notification Details
+// (crm-oas v8.0/notifications/mds/examples/updateNotificationDetails.md): at most 10 fields.
 function readCondition(
 	dc: DcState,
 	options: {
@@ -376,34 +424,29 @@ function readCondition(
 		at: (key: string) => { api_name: string; json_path: string };
 	},
 ): NonNullable<WatchInput['condition']> | Entry {
-	const { raw, at } = options;
-	const invalid = (more: Record<string, unknown> = {}) =>
-		error('INVALID_DATA', 'invalid data', { ...at('notification_condition'), ...more });
-	if (!Array.isArray(raw)) return invalid({ expected_data_type: 'jsonarray' });
+	const { raw } = options;
+	const root = options.at('notification_condition');
+	if (!Array.isArray(raw))
+		return error('INVALID_DATA', 'invalid data', { ...root, expected_data_type: 'jsonarray' });
 	const byModule = new Map<string, ConditionNode[]>();
-	for (const item of raw) {
-		if (!isObject(item)) return invalid();
-		if (item.field_selection !== undefined && item.type === undefined)
-			return error('DEPENDENT_FIELD_MISSING', 'dependent field missing', at('type'));
-		if (item.type !== 'field_selection') return invalid({ api_name: 'type' });
-		const target = item.module;
-		if (!isObject(target) || typeof target.api_name !== 'string')
-			return error('MANDATORY_NOT_FOUND', 'required field not found', at('module'));
-		const wanted = target.api_name.toLowerCase();
-		const module = [...options.events.keys()].find((name) => name.toLowerCase() === wanted);
-		if (!module) return invalid({ api_name: 'module' });
-		// Zoho's samples name the module and each field by API name and id.
-		const id = target.id;
-		if (id === undefined || id === null)
-			return error('EXPECTED_FIELD_MISSING', 'expected field missing', at('module'));
-		if (String(id) !== moduleId(dc, module))
-			return error(
-				'AMBIGUITY_DURING_PROCESSING',
-				'ambiguity while processing the request',
-				at('module'),
-			);
-		if (item.field_selection === undefined)
-			return error('MANDATORY_NOT_FOUND', 'required field not found', at('field_selection'));
+	for (const [index, item] of raw.entries()) {
+		const path = `${root.json_path}[${String(index)}]`;
+		const at = (key: string) => ({ api_name: key, json_path: `${path}.${key}` });
+		if (!isObject(item)) return error('INVALID_DATA', 'invalid data', { ...root, json_path: path });
+		if (item.type === undefined || item.type === null)
+			return error('MANDATORY_NOT_FOUND', 'required field not found', at('type'));
+		if (item.type !== 'field_selection')
+			return error('INVALID_DATA', 'invalid data', {
+				...at('type'),
+				supported_values: ['field_selection'],
+			});
+		if (item.field_selection === undefined || item.field_selection === null)
+			return error('DEPENDENT_FIELD_MISSING', 'DEPENDENT_FIELD_MISSING', {
+				...at('field_selection'),
+				dependee: at('type'),
+			});
+		const module = conditionModule(dc, { target: item.module, events: options.events, at });
+		if (typeof module !== 'string') return module;
 		// Field ids as settings/fields lists them.
 		const fields = new Map(
 			(recordModuleMeta(dc, { namespace: 'crm', module })?.fields ?? []).map((field, index) => [
@@ -413,13 +456,65 @@ function readCondition(
 		);
 		const count = { fields: 0 };
 		const node = readNode(item.field_selection, { fields, count });
-		if (!node) return invalid({ api_name: 'field_selection' });
+		if (!node) return error('INVALID_DATA', 'invalid data', at('field_selection'));
 		if (count.fields > MAX_CONDITION_FIELDS)
-			return invalid({ api_name: 'field_selection', limit: MAX_CONDITION_FIELDS });
+			return error('INVALID_DATA', 'invalid data', {
+				api_name: 'field_selection',
+				// Sic: Zoho's example has no index after notification_condition here.
+				json_path: `${root.json_path}.field_selection`,
+				maximum_length: MAX_CONDITION_FIELDS,
+			});
 		const key = module.toLowerCase();
 		byModule.set(key, [...(byModule.get(key) ?? []), node]);
 	}
 	return { raw: structuredClone(raw), byModule };
+}
+
+/** The condition's module by `api_name`, `id` or both (at least one; both must agree), among the watched. */
+function conditionModule(
+	dc: DcState,
+	options: {
+		target: unknown;
+		events: Map<string, Set<WatchOperation>>;
+		at: (key: string) => { api_name: string; json_path: string };
+	},
+): string | Entry {
+	const { target, at } = options;
+	if (!isObject(target))
+		return error('INVALID_DATA', 'invalid data', {
+			...at('module'),
+			expected_data_type: 'jsonobject',
+		});
+	const name = typeof target.api_name === 'string' ? target.api_name : undefined;
+	const id = target.id === undefined || target.id === null ? undefined : String(target.id);
+	const module = at('module').json_path;
+	if (name === undefined && id === undefined)
+		return error('EXPECTED_FIELD_MISSING', 'Specify atleast one field', {
+			expected_fields: [
+				{ api_name: 'api_name', json_path: `${module}.api_name` },
+				{ api_name: 'id', json_path: `${module}.id` },
+			],
+		});
+	const org = modulesOf(dc, 'crm').map((meta) => meta.api_name);
+	const byName =
+		name === undefined
+			? undefined
+			: org.find((entry) => entry.toLowerCase() === name.toLowerCase());
+	const byId = id === undefined ? undefined : org.find((entry) => moduleId(dc, entry) === id);
+	if (byName && byId && byName !== byId)
+		return error('AMBIGUITY_DURING_PROCESSING', 'ambiguity while processing the request', {
+			ambiguity_due_to: [
+				{ api_name: 'api_name', json_path: `${module}.api_name` },
+				{ api_name: 'id', json_path: `${module}.id` },
+			],
+		});
+	const named =
+		(name === undefined || byName) && (id === undefined || byId) ? (byName ?? byId) : undefined;
+	// Only a module the element watches.
+	const found = [...options.events.keys()].find(
+		(entry) => entry.toLowerCase() === named?.toLowerCase(),
+	);
+	return found || error('INVALID_DATA', 'required field not found', at('module'));
 }
 
 function readNode(

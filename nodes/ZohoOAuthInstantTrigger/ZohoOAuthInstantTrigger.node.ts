@@ -11,7 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { zohoSelfClientApiTest } from '../shared/methods/credentialTest';
 import { toNodeError } from '../shared/nodeErrors';
-import { searchModules } from '../shared/methods/listSearch';
+import { searchWatchableModules } from '../shared/methods/listSearch';
 import { instantProperties } from './instant.description';
 import { checkExists, create, deleteChannel } from './instant.hooks';
 import { InstantConsumer } from './instant.consumer';
@@ -38,7 +38,7 @@ export class ZohoOAuthInstantTrigger implements INodeType {
 		properties: instantProperties,
 	};
 
-	methods = { credentialTest: { zohoSelfClientApiTest }, listSearch: { searchModules } };
+	methods = { credentialTest: { zohoSelfClientApiTest }, listSearch: { searchWatchableModules } };
 
 	webhookMethods = {
 		default: {

@@ -18,7 +18,9 @@ export const instantProperties: INodeProperties[] = [
 	moduleProperty({
 		defaultValue: 'Leads',
 		example: 'Leads',
-		description: 'The CRM module to watch, custom modules included',
+		description:
+			"The CRM module to watch: the list holds those Zoho's Notification API watches, custom modules included",
+		watchable: true,
 	}),
 	{
 		displayName: 'Events',

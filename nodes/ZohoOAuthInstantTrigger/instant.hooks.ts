@@ -8,7 +8,7 @@
 import type { IHookFunctions } from 'n8n-workflow';
 
 import { notifyUrlWarning } from '../../zoho/crm/notifications/notifyUrl';
-import { disableChannel } from '../../zoho/crm/notifications/watchApi';
+import { checkWatchable, disableChannel } from '../../zoho/crm/notifications/watchApi';
 import { ZohoInputError } from '../../zoho/errors';
 import { toNodeError } from '../shared/nodeErrors';
 import {
@@ -66,6 +66,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 		const hooked = await hook(this);
 		const unreachable = notifyUrlWarning(hooked.notifyUrl);
 		if (unreachable) this.logger.warn(`Zoho OAuth Instant Trigger: ${unreachable}`);
+		await checkWatchable({ api: hooked.access.caller, target: hooked.settings.target });
 		const { expiresAt } = await enableFor({
 			...hooked,
 			condition: await fieldCondition(hooked.access, hooked.settings),

@@ -33,7 +33,8 @@ export function crmVersionProperty(displayOptions: IDisplayOptions): INodeProper
 /**
  * The module: from the org's list (custom modules included) or by API name. The list is
  * `searchModules` (modules records can be written to; the trigger's: readable ones), or
- * with `readable` the modules whose records can be read (`searchReadableModules`).
+ * with `readable` the modules whose records can be read (`searchReadableModules`), with
+ * `watchable` those Zoho's Notification API watches (`searchWatchableModules`).
  */
 export function moduleProperty(options: {
 	defaultValue: string;
@@ -41,6 +42,7 @@ export function moduleProperty(options: {
 	description: string;
 	displayOptions?: IDisplayOptions;
 	readable?: boolean;
+	watchable?: boolean;
 }): INodeProperties {
 	return {
 		displayName: 'Module',
@@ -55,7 +57,11 @@ export function moduleProperty(options: {
 				name: 'list',
 				type: 'list',
 				typeOptions: {
-					searchListMethod: options.readable ? 'searchReadableModules' : 'searchModules',
+					searchListMethod: options.watchable
+						? 'searchWatchableModules'
+						: options.readable
+							? 'searchReadableModules'
+							: 'searchModules',
 					searchable: true,
 				},
 			},

@@ -313,6 +313,31 @@ describe('request contract', () => {
 		expect(send('POST', [])).toEqual([
 			'crm.watch.post: "watch" must be a non-empty array of channels',
 		]);
+		const field = (n: number) => ({ field: { api_name: `F${String(n)}`, id: String(n) } });
+		const condition = (module: object, fields: number, type = 'field_selection') => [
+			{
+				...channel,
+				notification_condition: [
+					{
+						type,
+						module,
+						field_selection: {
+							group_operator: 'or',
+							group: Array.from({ length: fields }, (_, n) => field(n)),
+						},
+					},
+				],
+			},
+		];
+		expect(send('POST', condition({ api_name: 'Leads' }, 10))).toEqual([]);
+		expect(send('POST', condition({ id: '1' }, 1))).toEqual([]);
+		expect(send('POST', condition({ api_name: 'Leads' }, 11))).toEqual([
+			'crm.watch.post: watch[0].notification_condition[0].field_selection names more than 10 fields',
+		]);
+		for (const wrong of [condition({}, 1), condition({ api_name: 'Leads' }, 1, 'fields')])
+			expect(send('POST', wrong)).toEqual([
+				expect.stringContaining('needs type "field_selection"'),
+			]);
 		expect(send('POST', [channel], '?module=Leads')).toEqual([expect.stringContaining('module')]);
 		expect(problems({ ...get('/crm/v8/actions/watch'), method: 'DELETE' })).toEqual([
 			expect.stringContaining('channel_ids'),

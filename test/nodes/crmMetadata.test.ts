@@ -10,6 +10,7 @@ import type {
 import { Workflow } from 'n8n-workflow';
 
 import { ZohoSelfClientApi } from '../../credentials/ZohoSelfClientApi.credentials';
+import { ZohoOAuthInstantTrigger } from '../../nodes/ZohoOAuthInstantTrigger/ZohoOAuthInstantTrigger.node';
 import { ZohoOAuthRequest } from '../../nodes/ZohoOAuthRequest/ZohoOAuthRequest.node';
 import { ZohoOAuthTrigger } from '../../nodes/ZohoOAuthTrigger/ZohoOAuthTrigger.node';
 import { builtinNodeTypes, HarnessCredentialsHelper } from '../../harness';
@@ -155,6 +156,20 @@ describe('module list and field mapping', () => {
 		expect(names).toEqual(expect.arrayContaining(['Leads', 'Projects_X', 'Notes']));
 		for (const row of ['Home', 'Feeds', 'Subform_1', 'DealHistory', 'webtab'])
 			expect(names).not.toContain(row);
+	});
+
+	it("the instant trigger's picker lists only what Zoho's Notification API watches, custom modules included", async () => {
+		const trigger = new ZohoOAuthInstantTrigger();
+		const search = trigger.methods.listSearch.searchWatchableModules;
+		const names = (await search.call(loadOptionsContext({}))).results.map((entry) => entry.value);
+		expect(names).toEqual(
+			expect.arrayContaining(['Leads', 'Contacts', 'Deals', 'Events', 'Calls', 'Projects_X']),
+		);
+		// Notes is hidden but readable: the polling trigger offers it, Zoho will not watch it.
+		for (const row of ['Notes', 'Home', 'Feeds', 'Subform_1', 'DealHistory', 'webtab'])
+			expect(names).not.toContain(row);
+		const picker = trigger.description.properties.find((property) => property.name === 'module');
+		expect(picker?.modes?.[0]?.typeOptions?.searchListMethod).toBe('searchWatchableModules');
 	});
 
 	it("Export Records' and Get Deleted Records' picker lists read-only modules the write picker leaves out", async () => {

@@ -3,7 +3,12 @@
 // one execution per event with the right items, exactly once with the catch-up, forged callbacks
 // refused, the channel renewed and repaired by Zoho's clock, the test run, Fields to Watch.
 import { Redis } from 'ioredis';
-import { NodeApiError, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 
 import { ZohoSelfClientApi } from '../../credentials/ZohoSelfClientApi.credentials';
 import { ZohoOAuthInstantTrigger } from '../../nodes/ZohoOAuthInstantTrigger/ZohoOAuthInstantTrigger.node';
@@ -557,6 +562,30 @@ describe('Zoho OAuth Instant Trigger', () => {
 				}),
 			],
 		]);
+	});
+
+	it("refuses at activation a saved module Zoho's Notification API does not watch, naming it and the modules it watches", async () => {
+		const { trigger } = await instant({ module: byName('Notes') });
+		const watchPosts = () =>
+			kit.sim
+				.counters()
+				.calls.filter((call) => call.method === 'POST' && call.path === '/crm/v8/actions/watch')
+				.length;
+		const before = watchPosts();
+		const error = (await trigger.addWebhooks().then(
+			() => undefined,
+			(caught: unknown) => caught,
+		)) as Error & { description?: string };
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toMatch(
+			/Notification API does not watch Notes: it watches Leads, Accounts, .*Services__s and custom modules/,
+		);
+		expect(error.description).toMatch(/Pick the module from the list/);
+		// Refused before Zoho was asked; Zoho would refuse it too (simulator/crm-watch.ts).
+		expect(watchPosts()).toBe(before);
+		expect(
+			kit.sim.notificationChannels('us').filter((channel) => channel.module === 'Notes'),
+		).toEqual([]);
 	});
 
 	it('refuses a credential without the notifications scope with what to do, naming the scope', async () => {

@@ -152,24 +152,24 @@ async function insertLeads(records: Array<Record<string, unknown>>): Promise<str
 }
 
 /** The module and field references a notification_condition names, as settings/* list them. */
-async function leadsRefs(): Promise<{
+async function leadsRefs(name = 'Leads'): Promise<{
 	module: { api_name: string; id: string };
 	field: (name: string) => { field: { api_name: string; id: string } };
 }> {
 	const modules = await call({ path: '/crm/v8/settings/modules' });
 	const leads = (modules.json.modules as Array<{ api_name: string; id: string }>).find(
-		(module) => module.api_name === 'Leads',
+		(module) => module.api_name === name,
 	);
-	const fields = await call({ path: '/crm/v8/settings/fields?module=Leads' });
+	const fields = await call({ path: `/crm/v8/settings/fields?module=${name}` });
 	const byName = new Map(
 		(fields.json.fields as Array<{ api_name: string; id: string }>).map((field) => [
 			field.api_name,
 			field.id,
 		]),
 	);
-	if (!leads) throw new Error('no Leads module');
+	if (!leads) throw new Error(`no ${name} module`);
 	return {
-		module: { api_name: 'Leads', id: leads.id },
+		module: { api_name: name, id: leads.id },
 		field: (name) => ({ field: { api_name: name, id: byName.get(name) ?? '1' } }),
 	};
 }
@@ -209,6 +209,31 @@ describe('enabling a channel', () => {
 		);
 		expect(sim.counters().notifications.activeChannels).toBe(1);
 		expect(sim.credits('us')).toBeGreaterThanOrEqual(1);
+	});
+
+	it('refuses a module the Notification API does not watch, as one bare 400; custom modules are watched', async () => {
+		for (const module of ['Notes', 'DealHistory', 'Subform_1']) {
+			const answer = await watch('POST', {
+				channel_id: newChannel(),
+				events: ['Leads.create', `${module}.create`],
+				notify_url: receiver.url(),
+			});
+			expect(answer.status).toBe(400);
+			expect(answer.json).toEqual({
+				code: 'INVALID_DATA',
+				message: 'invalid data',
+				details: { api_name: 'events' },
+				status: 'error',
+			});
+		}
+		sim.defineCrmModule('us', { api_name: 'Projects_X', fields: [] });
+		const custom = await watch('POST', {
+			channel_id: newChannel(),
+			events: ['Projects_X.all'],
+			notify_url: receiver.url(),
+		});
+		expect(custom.status).toBe(201);
+		expect(sim.counters().notifications.activeChannels).toBe(1);
 	});
 
 	it('gives one hour when the expiry is omitted or past the maximum: a week from v4, a day before', async () => {
@@ -353,17 +378,93 @@ describe('enabling a channel', () => {
 			...element('Email'),
 			notification_condition: [{ module: refs.module, field_selection: {} }],
 		});
-		expect(entriesOf(noType)[0]?.code).toBe('DEPENDENT_FIELD_MISSING');
-		const noModuleId = await watch('POST', {
-			...element('Email'),
-			notification_condition: condition('Email', { api_name: 'Leads' }),
+		expect(entriesOf(noType)[0]).toMatchObject({
+			code: 'MANDATORY_NOT_FOUND',
+			details: { api_name: 'type', json_path: '$.watch[0].notification_condition[0].type' },
 		});
-		expect(entriesOf(noModuleId)[0]?.code).toBe('EXPECTED_FIELD_MISSING');
+		const otherType = await watch('POST', {
+			...element('Email'),
+			notification_condition: [{ ...condition('Email')[0], type: 'fields' }],
+		});
+		expect(entriesOf(otherType)[0]).toMatchObject({
+			code: 'INVALID_DATA',
+			details: { api_name: 'type', supported_values: ['field_selection'] },
+		});
+		const typeOnly = await watch('POST', {
+			...element('Email'),
+			notification_condition: [{ type: 'field_selection', module: refs.module }],
+		});
+		expect(entriesOf(typeOnly)[0]).toMatchObject({
+			code: 'DEPENDENT_FIELD_MISSING',
+			details: {
+				api_name: 'field_selection',
+				json_path: '$.watch[0].notification_condition[0].field_selection',
+				dependee: { api_name: 'type', json_path: '$.watch[0].notification_condition[0].type' },
+			},
+		});
+		// The module by API name or by id will do; neither will not.
+		for (const module of [{ api_name: 'Leads' }, { id: refs.module.id }])
+			expect(
+				(
+					await watch('POST', {
+						...element('Email'),
+						notification_condition: condition('Email', module),
+					})
+				).status,
+			).toBe(201);
+		const noModule = await watch('POST', {
+			...element('Email'),
+			notification_condition: condition('Email', {}),
+		});
+		expect(entriesOf(noModule)[0]).toMatchObject({
+			code: 'EXPECTED_FIELD_MISSING',
+			message: 'Specify atleast one field',
+		});
+		const contacts = (await leadsRefs('Contacts')).module;
 		const wrongModuleId = await watch('POST', {
 			...element('Email'),
-			notification_condition: condition('Email', { api_name: 'Leads', id: '1' }),
+			notification_condition: condition('Email', { api_name: 'Leads', id: contacts.id }),
 		});
 		expect(entriesOf(wrongModuleId)[0]?.code).toBe('AMBIGUITY_DURING_PROCESSING');
+		const unwatched = await watch('POST', {
+			...element('Email'),
+			notification_condition: condition('Email', contacts),
+		});
+		expect(entriesOf(unwatched)[0]).toMatchObject({
+			code: 'INVALID_DATA',
+			details: { api_name: 'module' },
+		});
+		const eleven = [
+			'Email',
+			'First_Name',
+			'Last_Name',
+			'Company',
+			'Phone',
+			'Mobile',
+			'Lead_Status',
+			'Website',
+			'Annual_Revenue',
+			'No_of_Employees',
+			'Description',
+		];
+		const tooMany = await watch('POST', {
+			...element('Email'),
+			notification_condition: [
+				{
+					type: 'field_selection',
+					module: refs.module,
+					field_selection: { group_operator: 'or', group: eleven.map((name) => refs.field(name)) },
+				},
+			],
+		});
+		expect(entriesOf(tooMany)[0]).toMatchObject({
+			code: 'INVALID_DATA',
+			details: {
+				api_name: 'field_selection',
+				json_path: '$.watch[0].notification_condition.field_selection',
+				maximum_length: 10,
+			},
+		});
 		const fieldWithoutId = await watch('POST', {
 			...element('Email'),
 			notification_condition: [
@@ -664,7 +765,7 @@ describe('expiry on the virtual clock', () => {
 });
 
 describe('updating and disabling', () => {
-	it('PATCH renews the expiry and changes only what it names; a token left out is cleared', async () => {
+	it('PATCH renews the expiry and changes only what it names; what it leaves out is kept', async () => {
 		const channelId = await enable({ return_affected_field_values: true });
 		const renewTo = sim.now() + 6 * DAY;
 		const renewed = await watch('PATCH', {
@@ -679,7 +780,7 @@ describe('updating and disabling', () => {
 		expect(channel).toMatchObject({
 			channelId,
 			notifyUrl: receiver.url('/other'),
-			token: null,
+			token: `verify-${channelId}`,
 			returnAffectedFieldValues: true,
 			events: ['create', 'edit', 'delete'],
 		});

@@ -2,7 +2,8 @@
  * What the editor's methods share (the node's credential, the CRM target its parameters
  * name, one error conversion), and the Module lists (resource locators) of the org's
  * modules, custom modules included: the ones records can be written to (record writes), and
- * the ones whose records can be listed (the trigger, Export Records, Get Deleted Records).
+ * the ones whose records can be listed (the trigger, Export Records, Get Deleted Records),
+ * and the ones Zoho's Notification API watches (the instant trigger).
  */
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
@@ -14,6 +15,7 @@ import {
 	type ModuleEntry,
 } from '../../../zoho/crm/metadata/metadata';
 import type { CrmTarget } from '../../../zoho/crm/module';
+import { fetchWatchableModules } from '../../../zoho/crm/notifications/watchApi';
 import { CredentialSource } from '../credentialSource';
 import { toNodeError } from '../nodeErrors';
 import { DEFAULT_TIMEOUT_MS, nodeParams, readCrmTarget } from '../parameters';
@@ -60,3 +62,4 @@ function searchWith(
 
 export const searchModules = searchWith(fetchWritableModules);
 export const searchReadableModules = searchWith(fetchReadableModules);
+export const searchWatchableModules = searchWith(fetchWatchableModules);

@@ -9,7 +9,9 @@
 import { z } from 'zod';
 
 import type { ApiRequest, Expected, ZohoApi } from '../../api/apiClient';
-import { isZohoError, ZohoApiError, ZohoTransportError } from '../../errors';
+import { isZohoError, ZohoApiError, ZohoInputError, ZohoTransportError } from '../../errors';
+import { fetchReadableModules, type ModuleEntry } from '../metadata/metadata';
+import type { CrmTarget, ModuleTarget } from '../module';
 import {
 	channelListSchema,
 	enabledChannels,
@@ -23,6 +25,67 @@ import {
 
 /** Instant triggers use CRM v8: a week per channel, field conditions (v6+). */
 export const WATCH_CRM_VERSION = 'v8';
+
+/**
+ * The modules the Notification API watches besides custom ones, by API name (Meetings is
+ * Events): the v7 enable page and the v8 update-info page list them; Zoho refuses any
+ * other with 400 INVALID_DATA {api_name: "events"} (spec example "ModuleNotSupported").
+ */
+export const WATCHABLE_MODULES: readonly string[] = [
+	'Leads',
+	'Accounts',
+	'Contacts',
+	'Deals',
+	'Campaigns',
+	'Tasks',
+	'Cases',
+	'Events',
+	'Calls',
+	'Solutions',
+	'Products',
+	'Vendors',
+	'Price_Books',
+	'Quotes',
+	'Sales_Orders',
+	'Purchase_Orders',
+	'Invoices',
+	'Appointments__s',
+	'Services__s',
+];
+const WATCHABLE = new Set(WATCHABLE_MODULES.map((name) => name.toLowerCase()));
+
+export function isWatchable(module: ModuleEntry): boolean {
+	return module.generated_type === 'custom' || WATCHABLE.has(module.api_name.toLowerCase());
+}
+
+/** The org's modules Zoho's Notification API watches, for the instant trigger's picker. */
+export async function fetchWatchableModules(options: {
+	api: ZohoApi;
+	target: CrmTarget;
+}): Promise<ModuleEntry[]> {
+	return (await fetchReadableModules(options)).filter(isWatchable);
+}
+
+/**
+ * Refuses, before Zoho does, a module its Notification API does not watch (a workflow
+ * saved before the picker held only those); a custom module is asked of the org.
+ */
+export async function checkWatchable(options: {
+	api: ZohoApi;
+	target: ModuleTarget;
+}): Promise<void> {
+	const { module } = options.target;
+	if (WATCHABLE.has(module.toLowerCase())) return;
+	const entry = (await fetchReadableModules(options)).find(
+		(candidate) => candidate.api_name.toLowerCase() === module.toLowerCase(),
+	);
+	if (entry && isWatchable(entry)) return;
+	throw new ZohoInputError(
+		'Module',
+		`Zoho's Notification API does not watch ${module}${entry ? '' : ' (the org lists no such module)'}: it watches ${WATCHABLE_MODULES.join(', ')} and custom modules.`,
+		'Pick the module from the list, which holds only the modules Zoho can watch, or use the Zoho OAuth Trigger, which polls any module.',
+	);
+}
 
 /** Enables (or re-enables) the channel on its module; returns what Zoho confirmed, its expiry included. */
 export async function enableChannel(api: ZohoApi, spec: ChannelSpec): Promise<EnabledChannel> {
