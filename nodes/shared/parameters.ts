@@ -105,27 +105,34 @@ export function parseJsonParam(raw: unknown, field: string): unknown {
 	);
 }
 
+/** A choice parameter's value, one of `allowed`; anything else is `Unknown <what> "<value>".` with the hint. */
+export function oneOf<T extends string>(
+	value: unknown,
+	rule: { allowed: readonly T[]; field: string; what: string; hint: string },
+): T {
+	if ((rule.allowed as readonly unknown[]).includes(value)) return value as T;
+	throw new ZohoInputError(rule.field, `Unknown ${rule.what} "${String(value)}".`, rule.hint);
+}
+
 /** Product and API Version (crmTarget.description.ts). */
 export function readCrmTarget(param: ParamReader): CrmTarget {
-	const product = param('product', 'crm');
-	if (product !== 'crm' && product !== 'bigin')
-		throw new ZohoInputError(
-			'Product',
-			`Unknown product "${String(product)}".`,
-			'Pick CRM or Bigin.',
-		);
+	const product = oneOf(param('product', 'crm'), {
+		allowed: ['crm', 'bigin'],
+		field: 'Product',
+		what: 'product',
+		hint: 'Pick CRM or Bigin.',
+	});
 	return { product, crmVersion: product === 'crm' ? String(param('crmVersion', 'v8')) : 'v2' };
 }
 
 /** CRM and its API Version, for the operations Zoho offers on CRM only (Bulk Read, COQL, deleted records). */
 export function readCrmOnlyTarget(param: ParamReader): CrmTarget {
-	const crmVersion = text(param('crmVersion', 'v8'));
-	if (!(CRM_VERSIONS as readonly string[]).includes(crmVersion))
-		throw new ZohoInputError(
-			'API Version',
-			`Unknown CRM API version "${crmVersion}".`,
-			`Pick one of ${CRM_VERSIONS.join(', ')}.`,
-		);
+	const crmVersion = oneOf(text(param('crmVersion', 'v8')), {
+		allowed: CRM_VERSIONS,
+		field: 'API Version',
+		what: 'CRM API version',
+		hint: `Pick one of ${CRM_VERSIONS.join(', ')}.`,
+	});
 	return { product: 'crm', crmVersion };
 }
 

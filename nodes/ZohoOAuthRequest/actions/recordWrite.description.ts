@@ -7,13 +7,12 @@ import {
 	moduleProperty,
 	productProperty,
 } from '../../shared/crmTarget.description';
+import { choices, showFor } from '../../shared/description';
 import { DEFAULT_MAX_CONCURRENCY } from '../../shared/parameters';
 import { timeoutProperty } from '../../shared/timeout.description';
 
 export const OPERATION = 'recordWrite';
-const show = (extra: Record<string, string[]> = {}) => ({
-	show: { operation: [OPERATION], ...extra },
-});
+const show = showFor(OPERATION);
 
 /** The field mapper for one write: its mode decides whether matching columns are asked for. */
 function columns(writeOperation: 'create' | 'update' | 'upsert'): INodeProperties {
@@ -57,16 +56,16 @@ export const properties: INodeProperties[] = [
 		name: 'writeOperation',
 		type: 'options',
 		noDataExpression: true,
-		options: [
-			{ name: 'Create', value: 'create', description: 'Insert new records' },
-			{ name: 'Delete', value: 'delete', description: 'Delete records by ID' },
-			{ name: 'Update', value: 'update', description: 'Change existing records by ID' },
-			{
-				name: 'Create or Update',
-				value: 'upsert',
-				description: 'Create a new record, or update the current one if it already exists (upsert)',
-			},
-		],
+		options: choices([
+			['Create', 'create', 'Insert new records'],
+			['Delete', 'delete', 'Delete records by ID'],
+			['Update', 'update', 'Change existing records by ID'],
+			[
+				'Create or Update',
+				'upsert',
+				'Create a new record, or update the current one if it already exists (upsert)',
+			],
+		]),
 		default: 'upsert',
 		displayOptions: show(),
 	},
@@ -90,15 +89,14 @@ export const properties: INodeProperties[] = [
 		name: 'recordSource',
 		type: 'options',
 		noDataExpression: true,
-		options: [
-			{
-				name: 'Field Mapping',
-				value: 'mapper',
-				description:
-					"Map fields loaded from the module, or map the input item's fields automatically",
-			},
-			{ name: 'JSON', value: 'json', description: 'One JSON object per item, e.g. an expression' },
-		],
+		options: choices([
+			[
+				'Field Mapping',
+				'mapper',
+				"Map fields loaded from the module, or map the input item's fields automatically",
+			],
+			['JSON', 'json', 'One JSON object per item, e.g. an expression'],
+		]),
 		default: 'mapper',
 		displayOptions: show({ writeOperation: ['create', 'update', 'upsert'] }),
 	},
@@ -139,24 +137,23 @@ export const properties: INodeProperties[] = [
 		displayName: 'Triggers',
 		name: 'trigger',
 		type: 'options',
-		options: [
-			{
-				name: "Zoho's Default (All)",
-				value: 'default',
-				description: 'Send no trigger list: Zoho runs workflow rules, approvals and blueprints',
-			},
-			{
-				name: 'None',
-				value: 'none',
-				description:
-					'Run no workflow rule, approval, blueprint, Pathfinder process or orchestration',
-			},
-			{
-				name: 'Selected',
-				value: 'selected',
-				description: 'Run only the automation picked below; Zoho runs none of the others',
-			},
-		],
+		options: choices([
+			[
+				"Zoho's Default (All)",
+				'default',
+				'Send no trigger list: Zoho runs workflow rules, approvals and blueprints',
+			],
+			[
+				'None',
+				'none',
+				'Run no workflow rule, approval, blueprint, Pathfinder process or orchestration',
+			],
+			[
+				'Selected',
+				'selected',
+				'Run only the automation picked below; Zoho runs none of the others',
+			],
+		]),
 		default: 'default',
 		displayOptions: show({ writeOperation: ['create', 'update', 'upsert'] }),
 	},
@@ -164,13 +161,13 @@ export const properties: INodeProperties[] = [
 		displayName: 'Run Triggers',
 		name: 'triggerList',
 		type: 'multiOptions',
-		options: [
-			{ name: 'Approval', value: 'approval' },
-			{ name: 'Blueprint', value: 'blueprint' },
-			{ name: 'Orchestration', value: 'orchestration' },
-			{ name: 'Pathfinder', value: 'pathfinder' },
-			{ name: 'Workflow', value: 'workflow' },
-		],
+		options: choices([
+			['Approval', 'approval'],
+			['Blueprint', 'blueprint'],
+			['Orchestration', 'orchestration'],
+			['Pathfinder', 'pathfinder'],
+			['Workflow', 'workflow'],
+		]),
 		default: ['workflow'],
 		description:
 			'The automation Zoho runs for these records (sent as trigger). What is not picked does not run: Workflow alone turns approvals, blueprints, Pathfinder and orchestration off.',
