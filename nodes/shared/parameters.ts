@@ -46,6 +46,13 @@ export function text(value: unknown): string {
 	return value === undefined || value === null ? '' : String(value).trim();
 }
 
+/** A text parameter that must be filled in: else `<field> is empty.` with the fix. */
+export function requiredText(value: unknown, rule: { field: string; hint: string }): string {
+	const filled = text(value);
+	if (filled) return filled;
+	throw new ZohoInputError(rule.field, `${rule.field} is empty.`, rule.hint);
+}
+
 export function positiveInteger(raw: unknown, field: string): number {
 	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
 	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {

@@ -4,15 +4,17 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { isServiceId, SERVICES, type ServiceId } from '../../../zoho/api/services';
+import { isServiceId, SERVICES } from '../../../zoho/api/services';
 import { ZohoInputError } from '../../../zoho/errors';
 import { commaList } from '../../../zoho/formats';
 import type { HttpMethod } from '../../../zoho/http/transport';
 import type { MultipartPart, RequestBody } from '../../../zoho/api/apiClient';
 import {
 	maxConcurrencyOption,
+	oneOf,
 	parseJsonParam,
 	positiveInteger,
+	requiredText,
 	text,
 	timeoutOption,
 	type ParamReader,
@@ -66,8 +68,13 @@ function readItemParams(param: ParamReader) {
 	const query = param('sendQuery', false) === true ? readPairs(param, PAIR_PARAMETERS.query) : [];
 	const headerPairs =
 		param('sendHeaders', false) === true ? readPairs(param, PAIR_PARAMETERS.header) : [];
-	const path = readPath(text(param('path', '')));
-	const responseFormat = readResponseFormat(param('responseFormat', 'json'));
+	const path = readPath(param('path', ''));
+	const responseFormat = oneOf(param('responseFormat', 'json'), {
+		allowed: ['json', 'text', 'file'],
+		field: 'Response Format',
+		what: 'response format',
+		hint: 'Pick JSON, Text or File.',
+	});
 	const options = param('options', {}) as IDataObject;
 	const params = {
 		method,
@@ -88,31 +95,23 @@ function readItemParams(param: ParamReader) {
 		timeoutMs: timeoutOption(options.timeout),
 		allowedHosts: commaList(options.allowedHosts),
 		retryNonIdempotent: options.retryNonIdempotent === true,
-		binaryPropertyName: responseFormat === 'file' ? readBinaryField(param) : '',
+		binaryPropertyName:
+			responseFormat === 'file'
+				? requiredText(param('binaryPropertyName', 'data'), {
+						field: 'Put Output File in Field',
+						hint: 'Enter a binary field name, e.g. data.',
+					})
+				: '',
 	};
 	assertRequirement(params);
 	return params;
 }
 
-function readBinaryField(param: ParamReader): string {
-	const name = text(param('binaryPropertyName', 'data'));
-	if (name) return name;
-	throw new ZohoInputError(
-		'Put Output File in Field',
-		'Put Output File in Field is empty.',
-		'Enter a binary field name, e.g. data.',
-	);
-}
-
-function readPath(raw: string): string {
-	const path = raw.trim();
-	if (!path) {
-		throw new ZohoInputError(
-			'Path or URL',
-			'Path or URL is empty.',
-			'Enter a path such as /Leads, or a full URL such as https://www.zohoapis.com/crm/v8/Leads.',
-		);
-	}
+function readPath(raw: unknown): string {
+	const path = requiredText(raw, {
+		field: 'Path or URL',
+		hint: 'Enter a path such as /Leads, or a full URL such as https://www.zohoapis.com/crm/v8/Leads.',
+	});
 	if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
 		if (!/^https?:\/\//i.test(path) || !URL.canParse(path)) {
 			throw new ZohoInputError(
@@ -133,23 +132,10 @@ function readPath(raw: string): string {
 	return path;
 }
 
-function readResponseFormat(raw: unknown): 'json' | 'text' | 'file' {
-	if (raw === 'json' || raw === 'text' || raw === 'file') return raw;
-	throw new ZohoInputError(
-		'Response Format',
-		`Unknown response format "${String(raw)}".`,
-		'Pick JSON, Text or File.',
-	);
-}
-
 /** The product's own must-haves (organization_id, orgId header …), unless the user set them already. */
-function assertRequirement(params: {
-	service: ServiceId;
-	organizationId: string;
-	query: Array<[string, string]>;
-	path: string;
-	headers: Record<string, string>;
-}): void {
+function assertRequirement(
+	params: Pick<RequestParams, 'service' | 'organizationId' | 'query' | 'path' | 'headers'>,
+): void {
 	const requires = SERVICES[params.service].requires;
 	if (!requires || params.organizationId) return;
 	const given = requires.query
@@ -235,7 +221,12 @@ interface MultipartRow {
 /** The body of one item, from the Send Body parameters (and its binary data); read when Send Body is on. */
 export async function readBody(input: ItemInput): Promise<RequestBody> {
 	const { param } = input;
-	const type = param('bodyContentType', 'json');
+	const type = oneOf(param('bodyContentType', 'json'), {
+		allowed: ['json', 'form', 'multipart', 'raw'],
+		field: 'Body Content Type',
+		what: 'body content type',
+		hint: 'Pick JSON, Form Urlencoded, Multipart or Raw.',
+	});
 	switch (type) {
 		case 'json': {
 			const value = parseJsonParam(param('jsonBody', ''), 'JSON Body');
@@ -264,12 +255,6 @@ export async function readBody(input: ItemInput): Promise<RequestBody> {
 				data: String(param('rawBody', '')),
 				contentType: String(param('rawContentType', 'text/plain')) || 'text/plain',
 			};
-		default:
-			throw new ZohoInputError(
-				'Body Content Type',
-				`Unknown body content type "${String(type)}".`,
-				'Pick JSON, Form Urlencoded, Multipart or Raw.',
-			);
 	}
 }
 

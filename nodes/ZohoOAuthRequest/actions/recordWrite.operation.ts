@@ -25,6 +25,7 @@ import { toNodeError } from '../../shared/nodeErrors';
 import {
 	itemParams,
 	maxConcurrencyOption,
+	oneOf,
 	parseJsonParam,
 	positiveInteger,
 	readCrmTarget,
@@ -45,8 +46,6 @@ export const option = {
 	action: 'Write records in batches',
 	description: 'Write one CRM or Bigin record per item, up to 100 records per API call',
 };
-
-const WRITE_OPERATIONS: readonly RecordWriteOperation[] = ['create', 'update', 'upsert', 'delete'];
 
 interface NodeSettings extends WriteSettings, CrmTarget {
 	batchSize: number;
@@ -120,14 +119,12 @@ export async function executeAll(input: RunInput): Promise<ItemOutcome[]> {
 }
 
 function readSettings(param: ParamReader): NodeSettings {
-	const operation = param('writeOperation', 'upsert') as RecordWriteOperation;
-	if (!WRITE_OPERATIONS.includes(operation)) {
-		throw new ZohoInputError(
-			'Write',
-			`Unknown write "${String(operation)}".`,
-			'Pick Create, Update, Upsert or Delete.',
-		);
-	}
+	const operation = oneOf<RecordWriteOperation>(param('writeOperation', 'upsert'), {
+		allowed: ['create', 'update', 'upsert', 'delete'],
+		field: 'Write',
+		what: 'write',
+		hint: 'Pick Create, Update, Upsert or Delete.',
+	});
 	const options = param('writeOptions', {}) as IDataObject;
 	const batchSize =
 		options.batchSize === undefined
@@ -159,15 +156,15 @@ function readTrigger(param: ParamReader): { trigger?: WriteTrigger[] } {
 	const mode = param('trigger', 'default');
 	if (mode === 'default') return {};
 	if (mode === 'none') return { trigger: [] };
-	const list = param('triggerList', []) as unknown[];
-	const unknown = list.find((name) => !WRITE_TRIGGERS.includes(name as WriteTrigger));
-	if (unknown !== undefined)
-		throw new ZohoInputError(
-			'Run Triggers',
-			`Unknown trigger "${String(unknown)}".`,
-			'Pick Workflow, Approval, Blueprint, Pathfinder or Orchestration.',
-		);
-	return { trigger: list as WriteTrigger[] };
+	const trigger = (param('triggerList', []) as unknown[]).map((name) =>
+		oneOf(name, {
+			allowed: WRITE_TRIGGERS,
+			field: 'Run Triggers',
+			what: 'trigger',
+			hint: 'Pick Workflow, Approval, Blueprint, Pathfinder or Orchestration.',
+		}),
+	);
+	return { trigger };
 }
 
 function readDuplicateCheckFields(param: ParamReader): { duplicateCheckFields?: string[] } {
@@ -222,12 +219,12 @@ function throwOnFailures(options: {
 	const written: Array<{ itemIndex: number; id?: string }> = [];
 	for (const [itemIndex, outcome] of options.outcomes.entries()) {
 		if (outcome && !outcome.ok) failures.push({ itemIndex, error: outcome.error });
-		const id = outcome?.ok ? outcome.entry.details?.id : undefined;
-		if (outcome?.ok)
-			written.push({
-				itemIndex,
-				id: typeof id === 'string' || typeof id === 'number' ? String(id) : undefined,
-			});
+		if (!outcome?.ok) continue;
+		const id = outcome.entry.details?.id;
+		written.push({
+			itemIndex,
+			id: typeof id === 'string' || typeof id === 'number' ? String(id) : undefined,
+		});
 	}
 	const first = failures[0];
 	if (!first) return;
