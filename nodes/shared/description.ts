@@ -1,12 +1,5 @@
-/** Small builders the node descriptions share. */
-import type { IDisplayOptions, INodePropertyOptions } from 'n8n-workflow';
-
-/** When an operation's parameters show: `show()` with the operation, `show({ sendBody: [true] })` with more conditions. */
-export function showFor(operation: string) {
-	return (extra: IDisplayOptions['show'] = {}): IDisplayOptions => ({
-		show: { operation: [operation], ...extra },
-	});
-}
+/** An options list as rows: what the node descriptions share. */
+import type { INodePropertyOptions } from 'n8n-workflow';
 
 /** An options list, one row per entry: [name, value] or [name, value, description]. */
 export function choices(

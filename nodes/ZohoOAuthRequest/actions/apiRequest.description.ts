@@ -2,12 +2,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { CRM_VERSIONS, SERVICES, type ServiceId } from '../../../zoho/api/services';
-import { choices, showFor } from '../../shared/description';
+import { choices } from '../../shared/description';
 import { DEFAULT_MAX_CONCURRENCY } from '../../shared/parameters';
 import { timeoutProperty } from '../../shared/timeout.description';
 import { API_METHODS, PAIR_PARAMETERS } from './apiRequest.params';
-
-const show = showFor('apiRequest');
 
 /** The services that need an organization id (query parameter or header), as services.ts says. */
 const ORG_SERVICES = (Object.keys(SERVICES) as ServiceId[]).filter(
@@ -30,7 +28,7 @@ function nameValueRows(rowLabel: string): INodeProperties['options'] {
 
 /** A switch that shows the parameters behind it; off by default. */
 function sendSwitch(displayName: string, name: string): INodeProperties {
-	return { displayName, name, type: 'boolean', default: false, displayOptions: show() };
+	return { displayName, name, type: 'boolean', default: false };
 }
 
 /**
@@ -70,7 +68,7 @@ function pairsOrJson(options: {
 				['Using JSON', 'json'],
 			]),
 			default: 'keypair',
-			displayOptions: show({ [toggle]: [true] }),
+			displayOptions: { show: { [toggle]: [true] } },
 		},
 		{
 			displayName: `${options.names.label} Parameters`,
@@ -79,7 +77,7 @@ function pairsOrJson(options: {
 			typeOptions: { multipleValues: true },
 			placeholder: `Add ${options.item}`,
 			default: { parameters: [{ name: '', value: '' }] },
-			displayOptions: show({ [toggle]: [true], [mode]: ['keypair'] }),
+			displayOptions: { show: { [toggle]: [true], [mode]: ['keypair'] } },
 			options: nameValueRows('Parameter'),
 		},
 		{
@@ -90,7 +88,7 @@ function pairsOrJson(options: {
 			placeholder: options.example,
 			description: `${options.plural} as one JSON object of names to values`,
 			hint: `One JSON object, e.g. ${options.example}`,
-			displayOptions: show({ [toggle]: [true], [mode]: ['json'] }),
+			displayOptions: { show: { [toggle]: [true], [mode]: ['json'] } },
 		},
 	];
 }
@@ -107,7 +105,6 @@ export const properties: INodeProperties[] = [
 		default: 'crm',
 		description:
 			"The Zoho product to call. It sets the base URL the path is added to. The URLs listed are the US ones; the node uses those of your credential's data centre (zohoapis.eu, desk.zoho.eu …).",
-		displayOptions: show(),
 	},
 	{
 		displayName: 'API Version',
@@ -117,7 +114,7 @@ export const properties: INodeProperties[] = [
 		default: 'v8',
 		description:
 			'Zoho CRM API version, part of the base URL (www.zohoapis.com/crm/v8). Lists past 2,000 records need v3 or later.',
-		displayOptions: show({ service: ['crm'] }),
+		displayOptions: { show: { service: ['crm'] } },
 	},
 	{
 		displayName: 'Organization ID',
@@ -129,7 +126,7 @@ export const properties: INodeProperties[] = [
 		description:
 			'The ID of your organization in this Zoho product. Books, Inventory and Invoice: sent as the organization_id query parameter. Desk: the orgId header. Analytics: the ZANALYTICS-ORGID header.',
 		hint: 'Find it in the product under Settings → Organization, or with GET /organizations',
-		displayOptions: show({ service: ORG_SERVICES }),
+		displayOptions: { show: { service: ORG_SERVICES } },
 	},
 	{
 		displayName: 'Method',
@@ -138,7 +135,6 @@ export const properties: INodeProperties[] = [
 		options: [...API_METHODS].sort().map((m) => ({ name: m, value: m })),
 		default: 'GET',
 		description: 'HTTP method of the call, as the Zoho API documentation gives it for the endpoint',
-		displayOptions: show(),
 	},
 	{
 		displayName: 'Path or URL',
@@ -150,7 +146,6 @@ export const properties: INodeProperties[] = [
 		description:
 			'Path relative to the service base URL, starting with / (e.g. /Leads, /Leads/search, /invoices), or a full https URL of a Zoho host of your data centre',
 		hint: "Added to the Service's base URL, e.g. /Leads with CRM → www.zohoapis.com/crm/v8/Leads (zohoapis.eu, .in … in other data centres). A list comes back as one item holding its records: for one item per record, add Options → Split Into Items",
-		displayOptions: show(),
 	},
 	...pairsOrJson({
 		names: PAIR_PARAMETERS.query,
@@ -182,7 +177,7 @@ export const properties: INodeProperties[] = [
 			['Raw', 'raw', 'Any text, sent as is with the content type you give'],
 		]),
 		default: 'json',
-		displayOptions: show({ sendBody: [true] }),
+		displayOptions: { show: { sendBody: [true] } },
 	},
 	{
 		displayName: 'JSON Body',
@@ -193,7 +188,7 @@ export const properties: INodeProperties[] = [
 		description:
 			'The request body as JSON. CRM writes take { "data": [ … ] } with up to 100 records.',
 		hint: 'e.g. { "data": [ { "Last_Name": "Smith", "Email": "smith@example.com" } ] }',
-		displayOptions: show({ sendBody: [true], bodyContentType: ['json'] }),
+		displayOptions: { show: { sendBody: [true], bodyContentType: ['json'] } },
 	},
 	{
 		displayName: 'Form Fields',
@@ -202,7 +197,7 @@ export const properties: INodeProperties[] = [
 		typeOptions: { multipleValues: true },
 		placeholder: 'Add Field',
 		default: { parameters: [{ name: '', value: '' }] },
-		displayOptions: show({ sendBody: [true], bodyContentType: ['form'] }),
+		displayOptions: { show: { sendBody: [true], bodyContentType: ['form'] } },
 		options: nameValueRows('Field'),
 	},
 	{
@@ -212,7 +207,7 @@ export const properties: INodeProperties[] = [
 		typeOptions: { multipleValues: true },
 		placeholder: 'Add Field',
 		default: { parameters: [{ parameterType: 'file', name: 'file', inputBinaryField: 'data' }] },
-		displayOptions: show({ sendBody: [true], bodyContentType: ['multipart'] }),
+		displayOptions: { show: { sendBody: [true], bodyContentType: ['multipart'] } },
 		options: [
 			{
 				name: 'parameters',
@@ -261,7 +256,7 @@ export const properties: INodeProperties[] = [
 		typeOptions: { rows: 4 },
 		default: '',
 		description: 'The body, sent exactly as written',
-		displayOptions: show({ sendBody: [true], bodyContentType: ['raw'] }),
+		displayOptions: { show: { sendBody: [true], bodyContentType: ['raw'] } },
 	},
 	{
 		displayName: 'Raw Content Type',
@@ -270,7 +265,7 @@ export const properties: INodeProperties[] = [
 		default: 'text/plain',
 		placeholder: 'application/xml',
 		description: 'Content-Type header sent with the raw body',
-		displayOptions: show({ sendBody: [true], bodyContentType: ['raw'] }),
+		displayOptions: { show: { sendBody: [true], bodyContentType: ['raw'] } },
 	},
 	{
 		displayName: 'Response Format',
@@ -282,7 +277,6 @@ export const properties: INodeProperties[] = [
 			['Text', 'text', 'Output the answer as text in the field "data"'],
 		]),
 		default: 'json',
-		displayOptions: show(),
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -291,7 +285,7 @@ export const properties: INodeProperties[] = [
 		default: 'data',
 		required: true,
 		hint: 'The name of the output binary field to put the file in',
-		displayOptions: show({ responseFormat: ['file'] }),
+		displayOptions: { show: { responseFormat: ['file'] } },
 	},
 	{
 		displayName: 'Options',
@@ -299,7 +293,6 @@ export const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: show(),
 		options: [
 			{
 				displayName: 'Allowed Hosts',

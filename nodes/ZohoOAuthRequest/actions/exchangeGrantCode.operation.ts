@@ -27,7 +27,6 @@ export const properties: INodeProperties[] = [
 		description:
 			'From the Zoho API Console: Self Client → Generate Code, with your scopes (e.g. ZohoCRM.modules.ALL). It works once and expires in 3–10 minutes, so run this right after generating it.',
 		hint: 'Works once, within 3–10 minutes of Generate Code. Then copy refresh_token from the output into the credential.',
-		displayOptions: { show: { operation: ['exchangeGrantCode'] } },
 	},
 ];
 

@@ -4,13 +4,14 @@
  */
 import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { showFor } from '../../shared/description';
 import { positiveInteger, timeoutOption, type ParamReader } from '../../shared/parameters';
 import { timeoutProperty } from '../../shared/timeout.description';
 
 /** Return All, Limit and Options (Timeout) for one operation. */
 export function listProperties(operation: string): INodeProperties[] {
-	const show = showFor(operation);
+	const show = (extra: Record<string, boolean[]> = {}) => ({
+		show: { operation: [operation], ...extra },
+	});
 	return [
 		{
 			displayName: 'Return All',

@@ -7,12 +7,11 @@ import {
 	moduleProperty,
 	productProperty,
 } from '../../shared/crmTarget.description';
-import { choices, showFor } from '../../shared/description';
+import { choices } from '../../shared/description';
 import { DEFAULT_MAX_CONCURRENCY } from '../../shared/parameters';
 import { timeoutProperty } from '../../shared/timeout.description';
 
 export const OPERATION = 'recordWrite';
-const show = showFor(OPERATION);
 
 /** The field mapper for one write: its mode decides whether matching columns are asked for. */
 function columns(writeOperation: 'create' | 'update' | 'upsert'): INodeProperties {
@@ -44,13 +43,13 @@ function columns(writeOperation: 'create' | 'update' | 'upsert'): INodePropertie
 					: {}),
 			},
 		},
-		displayOptions: show({ writeOperation: [writeOperation], recordSource: ['mapper'] }),
+		displayOptions: { show: { writeOperation: [writeOperation], recordSource: ['mapper'] } },
 	};
 }
 
 export const properties: INodeProperties[] = [
-	productProperty(show()),
-	crmVersionProperty(show({ product: ['crm'] })),
+	productProperty(),
+	crmVersionProperty({ show: { product: ['crm'] } }),
 	{
 		displayName: 'Write',
 		name: 'writeOperation',
@@ -67,13 +66,11 @@ export const properties: INodeProperties[] = [
 			],
 		]),
 		default: 'upsert',
-		displayOptions: show(),
 	},
 	moduleProperty({
 		defaultValue: '',
 		example: 'Contacts',
 		description: 'The module to write to, custom modules included',
-		displayOptions: show(),
 	}),
 	{
 		displayName: 'Record ID',
@@ -82,7 +79,7 @@ export const properties: INodeProperties[] = [
 		default: '={{ $json.id }}',
 		required: true,
 		description: 'ID of the record to delete; up to 100 IDs go in one call',
-		displayOptions: show({ writeOperation: ['delete'] }),
+		displayOptions: { show: { writeOperation: ['delete'] } },
 	},
 	{
 		displayName: 'Record From',
@@ -98,7 +95,7 @@ export const properties: INodeProperties[] = [
 			['JSON', 'json', 'One JSON object per item, e.g. an expression'],
 		]),
 		default: 'mapper',
-		displayOptions: show({ writeOperation: ['create', 'update', 'upsert'] }),
+		displayOptions: { show: { writeOperation: ['create', 'update', 'upsert'] } },
 	},
 	columns('create'),
 	columns('update'),
@@ -109,7 +106,7 @@ export const properties: INodeProperties[] = [
 		name: 'layoutMandatoryNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: show({ writeOperation: ['create', 'upsert'], recordSource: ['mapper'] }),
+		displayOptions: { show: { writeOperation: ['create', 'upsert'], recordSource: ['mapper'] } },
 	},
 	{
 		displayName: 'Record (JSON)',
@@ -118,10 +115,12 @@ export const properties: INodeProperties[] = [
 		default: '={{ $json }}',
 		description: "The record as field API names to values; for Update it must hold the record's ID",
 		hint: 'One JSON object per item, e.g. { "Last_Name": "Smith", "Email": "smith@example.com" }',
-		displayOptions: show({
-			writeOperation: ['create', 'update', 'upsert'],
-			recordSource: ['json'],
-		}),
+		displayOptions: {
+			show: {
+				writeOperation: ['create', 'update', 'upsert'],
+				recordSource: ['json'],
+			},
+		},
 	},
 	{
 		displayName: 'Duplicate Check Fields',
@@ -131,7 +130,7 @@ export const properties: INodeProperties[] = [
 		placeholder: 'e.g. Email',
 		description:
 			"Field API names, comma-separated, Zoho looks for an existing record by. Empty: the module's unique fields (e.g. Email for Leads and Contacts).",
-		displayOptions: show({ writeOperation: ['upsert'], recordSource: ['json'] }),
+		displayOptions: { show: { writeOperation: ['upsert'], recordSource: ['json'] } },
 	},
 	{
 		displayName: 'Triggers',
@@ -155,7 +154,7 @@ export const properties: INodeProperties[] = [
 			],
 		]),
 		default: 'default',
-		displayOptions: show({ writeOperation: ['create', 'update', 'upsert'] }),
+		displayOptions: { show: { writeOperation: ['create', 'update', 'upsert'] } },
 	},
 	{
 		displayName: 'Run Triggers',
@@ -171,7 +170,9 @@ export const properties: INodeProperties[] = [
 		default: ['workflow'],
 		description:
 			'The automation Zoho runs for these records (sent as trigger). What is not picked does not run: Workflow alone turns approvals, blueprints, Pathfinder and orchestration off.',
-		displayOptions: show({ writeOperation: ['create', 'update', 'upsert'], trigger: ['selected'] }),
+		displayOptions: {
+			show: { writeOperation: ['create', 'update', 'upsert'], trigger: ['selected'] },
+		},
 	},
 	{
 		displayName: 'Run Workflow Rules',
@@ -180,7 +181,7 @@ export const properties: INodeProperties[] = [
 		default: true,
 		description:
 			"Whether Zoho runs the module's workflow rules for the deleted records, as it does by default (off: sent as wf_trigger=false)",
-		displayOptions: show({ writeOperation: ['delete'] }),
+		displayOptions: { show: { writeOperation: ['delete'] } },
 	},
 	{
 		displayName: 'Options',
@@ -188,7 +189,6 @@ export const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions: show(),
 		options: [
 			{
 				displayName: 'Batch Size',
