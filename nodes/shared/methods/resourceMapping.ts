@@ -20,32 +20,29 @@ import type { FieldEntry } from '../../../zoho/crm/metadata/metadata';
 import { nodeParams, readModule } from '../parameters';
 import { editorCall, editorMethod } from './listSearch';
 
-/** Zoho data types → the mapper's input widgets; other types by their JSON type. */
-const FIELD_TYPES: Record<string, FieldType> = {
-	integer: 'number',
-	bigint: 'number',
-	double: 'number',
-	currency: 'number',
-	decimal: 'number',
-	percent: 'number',
-	boolean: 'boolean',
-	date: 'dateTime',
-	datetime: 'dateTime',
-	picklist: 'options',
-	multiselectpicklist: 'array',
-	lookup: 'object',
-	ownerlookup: 'object',
-	website: 'url',
-};
+/** The mapper's input widgets → the Zoho data types they serve; other types by their JSON type. */
+const FIELD_TYPES = byType({
+	number: ['integer', 'bigint', 'double', 'currency', 'decimal', 'percent'],
+	boolean: ['boolean'],
+	dateTime: ['date', 'datetime'],
+	options: ['picklist'],
+	array: ['multiselectpicklist'],
+	object: ['lookup', 'ownerlookup'],
+	url: ['website'],
+});
 
-/** fields.json `json_type` → widget, for data types the table above does not name (subforms, custom types). */
-const JSON_TYPES: Record<string, FieldType> = {
-	integer: 'number',
-	double: 'number',
-	boolean: 'boolean',
-	jsonobject: 'object',
-	jsonarray: 'array',
-};
+/** Widget → fields.json `json_type`s, for data types the table above does not name (subforms, custom types). */
+const JSON_TYPES = byType({
+	number: ['integer', 'double'],
+	boolean: ['boolean'],
+	object: ['jsonobject'],
+	array: ['jsonarray'],
+});
+
+function byType(widgets: Partial<Record<FieldType, string[]>>): Map<string, FieldType> {
+	const entries = Object.entries(widgets) as Array<[FieldType, string[]]>;
+	return new Map(entries.flatMap(([widget, types]) => types.map((type) => [type, widget])));
+}
 
 const WRITES = ['create', 'update', 'upsert'] as const;
 
@@ -101,7 +98,8 @@ function mapperField(options: {
 	operation: string;
 }): ResourceMapperField {
 	const { field } = options;
-	const type = FIELD_TYPES[field.data_type ?? ''] ?? JSON_TYPES[field.json_type ?? ''] ?? 'string';
+	const type =
+		FIELD_TYPES.get(field.data_type ?? '') ?? JSON_TYPES.get(field.json_type ?? '') ?? 'string';
 	const matchable = options.operation === 'upsert' && isDuplicateCheckField(field, options.module);
 	return {
 		id: field.api_name,
