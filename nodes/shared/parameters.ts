@@ -55,13 +55,12 @@ export function requiredText(value: unknown, rule: { field: string; hint: string
 
 export function positiveInteger(raw: unknown, field: string): number {
 	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
 		throw new ZohoInputError(
 			field,
 			`${field} must be a whole number of 1 or more (got ${JSON.stringify(raw)}).`,
 			`Enter a positive whole number in ${field}.`,
 		);
-	}
 	return value;
 }
 
@@ -74,13 +73,12 @@ export function timeoutOption(raw: unknown): number {
 export function startFromOption(value: unknown): number | undefined {
 	if (value === undefined || value === '') return undefined;
 	const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-	if (Number.isNaN(ms)) {
+	if (Number.isNaN(ms))
 		throw new ZohoInputError(
 			'Start From',
 			`Start From "${String(value)}" is not a date and time.`,
 			'Pick a date in the date picker, or give an ISO 8601 time such as 2026-11-30T09:00:00+00:00.',
 		);
-	}
 	return ms;
 }
 

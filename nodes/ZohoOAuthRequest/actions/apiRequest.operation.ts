@@ -40,13 +40,12 @@ export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
 
 	if (params.returnAll || params.limit !== undefined) {
 		const style = SERVICES[params.service].pagination;
-		if (style === 'none' || params.method !== 'GET') {
+		if (style === 'none' || params.method !== 'GET')
 			throw new ZohoInputError(
 				params.returnAll ? 'Return All' : 'Limit',
 				`Return All and Limit page through GET lists of CRM, Bigin, Books, Inventory and Invoice (not ${params.method} on ${SERVICES[params.service].name}).`,
 				'Turn Return All and Limit off, and pass paging parameters (e.g. page, per_page, from, limit) as query parameters yourself.',
 			);
-		}
 		const { records, key } = await walkPages({
 			style,
 			limit: params.returnAll ? undefined : params.limit,

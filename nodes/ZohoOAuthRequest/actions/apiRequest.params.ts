@@ -49,21 +49,19 @@ function holdsExpression(raw: unknown): boolean {
 
 function readItemParams(param: ParamReader) {
 	const method = String(param('method', 'GET')).toUpperCase() as HttpMethod;
-	if (!API_METHODS.includes(method)) {
+	if (!API_METHODS.includes(method))
 		throw new ZohoInputError(
 			'Method',
 			`Method "${method}" is not supported.`,
 			`Use one of ${API_METHODS.join(', ')}.`,
 		);
-	}
 	const service = String(param('service', 'crm'));
-	if (!isServiceId(service)) {
+	if (!isServiceId(service))
 		throw new ZohoInputError(
 			'Service',
 			`Unknown service "${service}".`,
 			'Pick a service from the list, or Custom.',
 		);
-	}
 	const organizationId = SERVICES[service].requires ? text(param('organizationId', '')) : '';
 	const query = param('sendQuery', false) === true ? readPairs(param, PAIR_PARAMETERS.query) : [];
 	const headerPairs =
@@ -113,22 +111,20 @@ function readPath(raw: unknown): string {
 		hint: 'Enter a path such as /Leads, or a full URL such as https://www.zohoapis.com/crm/v8/Leads.',
 	});
 	if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
-		if (!/^https?:\/\//i.test(path) || !URL.canParse(path)) {
+		if (!/^https?:\/\//i.test(path) || !URL.canParse(path))
 			throw new ZohoInputError(
 				'Path or URL',
 				`Path or URL "${path}" is not a valid http(s) URL.`,
 				'Enter a full URL starting with https://, or a path starting with /.',
 			);
-		}
 		return path;
 	}
-	if (!path.startsWith('/')) {
+	if (!path.startsWith('/'))
 		throw new ZohoInputError(
 			'Path or URL',
 			`Path or URL "${path}" must start with "/".`,
 			`Write it as "/${path}" (relative to the service base URL), or enter a full URL starting with https://.`,
 		);
-	}
 	return path;
 }
 
@@ -178,13 +174,12 @@ function readPairs(param: ParamReader, names: PairParameters): Array<[string, st
 		const key = String(entry.name ?? '').trim();
 		const value = entry.value === undefined || entry.value === null ? '' : String(entry.value);
 		if (!key && !value) continue; // the empty row n8n shows by default
-		if (!key) {
+		if (!key)
 			throw new ZohoInputError(
 				`${label} Parameters`,
 				`${label} Parameters: row ${index + 1} has a value but no name.`,
 				'Give it a name or remove the row.',
 			);
-		}
 		pairs.push([key, value]);
 	}
 	return pairs;
@@ -193,13 +188,12 @@ function readPairs(param: ParamReader, names: PairParameters): Array<[string, st
 function pairsFromJson(raw: unknown, field: string): Array<[string, string]> {
 	const value = parseJsonParam(raw, field);
 	if (value === undefined || value === null || value === '') return [];
-	if (typeof value !== 'object' || Array.isArray(value)) {
+	if (typeof value !== 'object' || Array.isArray(value))
 		throw new ZohoInputError(
 			field,
 			`${field} must be a JSON object of names to values.`,
 			'Write it like { "name": "value" }.',
 		);
-	}
 	return Object.entries(value as Record<string, unknown>).map(([key, v]) => [
 		key,
 		typeof v === 'string' ? v : JSON.stringify(v),
@@ -230,13 +224,12 @@ export async function readBody(input: ItemInput): Promise<RequestBody> {
 	switch (type) {
 		case 'json': {
 			const value = parseJsonParam(param('jsonBody', ''), 'JSON Body');
-			if (value === undefined) {
+			if (value === undefined)
 				throw new ZohoInputError(
 					'JSON Body',
 					'JSON Body is empty.',
 					'Enter the JSON to send, or turn Send Body off.',
 				);
-			}
 			return { kind: 'json', value };
 		}
 		case 'form': {

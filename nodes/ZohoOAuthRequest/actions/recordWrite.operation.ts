@@ -74,15 +74,12 @@ export async function executeAll(input: RunInput): Promise<ItemOutcome[]> {
 	const prepared = Array.from({ length: count }, (_, itemIndex) =>
 		prepare(ctx, { itemIndex, operation: settings.operation }),
 	);
-	const unsendable = prepared.findIndex((entry) => 'error' in entry);
-	const firstBad = prepared[unsendable];
-	// Without Continue On Fail a bad item stops the node before anything is written.
-	if (firstBad && 'error' in firstBad && !continueOnFail)
-		throw toNodeError(ctx.getNode(), firstBad.error, unsendable);
-
 	// Items may name different modules (an expression): each module is written in its own batches.
 	const modules = new Map<string, Array<{ itemIndex: number; payload: WritePayload }>>();
 	for (const [itemIndex, entry] of prepared.entries()) {
+		// Without Continue On Fail a bad item stops the node before anything is written.
+		if ('error' in entry && !continueOnFail)
+			throw toNodeError(ctx.getNode(), entry.error, itemIndex);
 		if ('error' in entry) continue;
 		const group = modules.get(entry.module) ?? [];
 		group.push({ itemIndex, payload: entry.payload });
@@ -130,13 +127,12 @@ function readSettings(param: ParamReader): NodeSettings {
 		options.batchSize === undefined
 			? MAX_RECORDS_PER_WRITE
 			: positiveInteger(options.batchSize, 'Batch Size');
-	if (batchSize > MAX_RECORDS_PER_WRITE) {
+	if (batchSize > MAX_RECORDS_PER_WRITE)
 		throw new ZohoInputError(
 			'Batch Size',
 			`Batch Size must be at most ${MAX_RECORDS_PER_WRITE} (got ${batchSize}).`,
 			`Zoho takes up to ${MAX_RECORDS_PER_WRITE} records per call: enter 1 to ${MAX_RECORDS_PER_WRITE}.`,
 		);
-	}
 	return {
 		...readCrmTarget(param),
 		operation,
