@@ -6,6 +6,7 @@ import { choices } from '../../shared/description';
 import { DEFAULT_MAX_CONCURRENCY } from '../../shared/parameters';
 import { timeoutProperty } from '../../shared/timeout.description';
 import { API_METHODS, PAIR_PARAMETERS } from './apiRequest.params';
+import { LIMIT, RETURN_ALL } from './listRead';
 
 /** The services that need an organization id (query parameter or header), as services.ts says. */
 const ORG_SERVICES = (Object.keys(SERVICES) as ServiceId[]).filter(
@@ -311,12 +312,7 @@ export const properties: INodeProperties[] = [
 				description: 'Whether to output status code, headers and body instead of the body only',
 			},
 			{
-				displayName: 'Limit',
-				name: 'limit',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 50,
-				description: 'Max number of results to return',
+				...LIMIT,
 				hint: 'Pages through GET lists of CRM, Bigin, Books, Inventory and Invoice until this many records',
 			},
 			{
@@ -337,11 +333,7 @@ export const properties: INodeProperties[] = [
 					'Whether to retry POST and PATCH after a 5xx or a dropped connection. Off by default: Zoho may have processed the first try, and a retry can create duplicates.',
 			},
 			{
-				displayName: 'Return All',
-				name: 'returnAll',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to return all results or only up to a given limit',
+				...RETURN_ALL,
 				hint: 'Pages through GET lists: CRM and Bigin by page, then page_token past 2,000 records; Books, Inventory and Invoice by page_context',
 			},
 			{
