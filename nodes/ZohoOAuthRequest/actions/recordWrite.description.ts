@@ -13,6 +13,9 @@ import { timeoutProperty } from '../../shared/timeout.description';
 
 export const OPERATION = 'recordWrite';
 
+/** The writes that send a record (Delete sends only its ID). */
+const SEND_RECORD = ['create', 'update', 'upsert'];
+
 /** The field mapper for one write: its mode decides whether matching columns are asked for. */
 function columns(writeOperation: 'create' | 'update' | 'upsert'): INodeProperties {
 	const mode = writeOperation === 'create' ? 'add' : writeOperation;
@@ -95,7 +98,7 @@ export const properties: INodeProperties[] = [
 			['JSON', 'json', 'One JSON object per item, e.g. an expression'],
 		]),
 		default: 'mapper',
-		displayOptions: { show: { writeOperation: ['create', 'update', 'upsert'] } },
+		displayOptions: { show: { writeOperation: SEND_RECORD } },
 	},
 	columns('create'),
 	columns('update'),
@@ -115,12 +118,7 @@ export const properties: INodeProperties[] = [
 		default: '={{ $json }}',
 		description: "The record as field API names to values; for Update it must hold the record's ID",
 		hint: 'One JSON object per item, e.g. { "Last_Name": "Smith", "Email": "smith@example.com" }',
-		displayOptions: {
-			show: {
-				writeOperation: ['create', 'update', 'upsert'],
-				recordSource: ['json'],
-			},
-		},
+		displayOptions: { show: { writeOperation: SEND_RECORD, recordSource: ['json'] } },
 	},
 	{
 		displayName: 'Duplicate Check Fields',
@@ -154,7 +152,7 @@ export const properties: INodeProperties[] = [
 			],
 		]),
 		default: 'default',
-		displayOptions: { show: { writeOperation: ['create', 'update', 'upsert'] } },
+		displayOptions: { show: { writeOperation: SEND_RECORD } },
 	},
 	{
 		displayName: 'Run Triggers',
@@ -170,9 +168,7 @@ export const properties: INodeProperties[] = [
 		default: ['workflow'],
 		description:
 			'The automation Zoho runs for these records (sent as trigger). What is not picked does not run: Workflow alone turns approvals, blueprints, Pathfinder and orchestration off.',
-		displayOptions: {
-			show: { writeOperation: ['create', 'update', 'upsert'], trigger: ['selected'] },
-		},
+		displayOptions: { show: { writeOperation: SEND_RECORD, trigger: ['selected'] } },
 	},
 	{
 		displayName: 'Run Workflow Rules',

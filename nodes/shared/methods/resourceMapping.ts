@@ -46,23 +46,20 @@ function byType(widgets: Partial<Record<FieldType, string[]>>): Map<string, Fiel
 
 const WRITES = ['create', 'update', 'upsert'] as const;
 
-/** The module's fields, or none when no module is picked yet. */
-async function moduleFields(ctx: ILoadOptionsFunctions): Promise<FieldEntry[] | undefined> {
-	const module = readModule(nodeParams(ctx), { allowEmpty: true });
-	return module ? await fetchFields({ ...(await editorCall(ctx)), module }) : undefined;
-}
-
 export async function getModuleFields(
 	this: ILoadOptionsFunctions,
 ): Promise<INodePropertyOptions[]> {
-	return await editorMethod(this, async () =>
-		((await moduleFields(this)) ?? [])
+	return await editorMethod(this, async () => {
+		// No module picked yet: no fields.
+		const module = readModule(nodeParams(this), { allowEmpty: true });
+		const fields = module ? await fetchFields({ ...(await editorCall(this)), module }) : [];
+		return fields
 			.map((field) => ({
 				name: field.field_label ? `${field.field_label} (${field.api_name})` : field.api_name,
 				value: field.api_name,
 			}))
-			.sort((a, b) => a.name.localeCompare(b.name)),
-	);
+			.sort((a, b) => a.name.localeCompare(b.name));
+	});
 }
 
 export async function getRecordFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
@@ -71,9 +68,8 @@ export async function getRecordFields(this: ILoadOptionsFunctions): Promise<Reso
 		const raw = String(param('writeOperation', 'upsert'));
 		const operation = WRITES.find((write) => write === raw) ?? 'upsert';
 		const module = readModule(param, { allowEmpty: true });
-		const fields = await moduleFields(this);
-		if (!fields) return { fields: [], emptyFieldsNotice: 'Pick a module first.' };
-		const mapped = fields
+		if (!module) return { fields: [], emptyFieldsNotice: 'Pick a module first.' };
+		const mapped = (await fetchFields({ ...(await editorCall(this)), module }))
 			.filter((field) => isWritableField(field, operation))
 			.map((field) => mapperField({ field, module, operation }));
 		// An update finds its record by id.
