@@ -205,13 +205,6 @@ export function concurrency(param: ParamReader): number {
 	return maxConcurrencyOption((param('options', {}) as IDataObject).maxConcurrency);
 }
 
-interface MultipartRow {
-	parameterType?: string;
-	name?: string;
-	value?: string;
-	inputBinaryField?: string;
-}
-
 /** The body of one item, from the Send Body parameters (and its binary data); read when Send Body is on. */
 export async function readBody(input: ItemInput): Promise<RequestBody> {
 	const { param } = input;
@@ -252,7 +245,12 @@ export async function readBody(input: ItemInput): Promise<RequestBody> {
 }
 
 async function multipartParts({ ctx, itemIndex, param }: ItemInput): Promise<MultipartPart[]> {
-	const rows = param('multipartParameters.parameters', []) as MultipartRow[];
+	const rows = param('multipartParameters.parameters', []) as Array<{
+		parameterType?: string;
+		name?: string;
+		value?: string;
+		inputBinaryField?: string;
+	}>;
 	const parts: MultipartPart[] = [];
 	for (const row of rows) {
 		const name = String(row.name ?? '').trim();
