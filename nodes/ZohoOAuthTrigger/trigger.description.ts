@@ -7,6 +7,7 @@ import {
 	moduleProperty,
 	productProperty,
 } from '../shared/crmTarget.description';
+import { choices } from '../shared/description';
 import { timeoutProperty } from '../shared/timeout.description';
 
 export const triggerProperties: INodeProperties[] = [
@@ -22,19 +23,15 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'event',
 		type: 'options',
 		noDataExpression: true,
-		options: [
-			{
-				name: 'Created or Updated',
-				value: 'createdOrUpdated',
-				description: 'A record was created, or changed (Modified_Time moved)',
-			},
-			{ name: 'Created', value: 'created', description: 'A record was created (Created_Time)' },
-			{
-				name: 'Deleted',
-				value: 'deleted',
-				description: 'A record was deleted: to the recycle bin, or for good (CRM)',
-			},
-		],
+		options: choices([
+			[
+				'Created or Updated',
+				'createdOrUpdated',
+				'A record was created, or changed (Modified_Time moved)',
+			],
+			['Created', 'created', 'A record was created (Created_Time)'],
+			['Deleted', 'deleted', 'A record was deleted: to the recycle bin, or for good (CRM)'],
+		]),
 		default: 'createdOrUpdated',
 	},
 	{

@@ -21,11 +21,6 @@ export type TriggerSettings = { startFrom?: number; timeoutMs: number } & (
 	| { event: ChangeSource['event']; source: ChangeSource }
 );
 
-interface Options {
-	startFrom?: unknown;
-	timeout?: unknown;
-}
-
 export function readTriggerSettings(ctx: NodeParameterSource): TriggerSettings {
 	const param = nodeParams(ctx);
 	const crm = readCrmTarget(param);
@@ -37,7 +32,7 @@ export function readTriggerSettings(ctx: NodeParameterSource): TriggerSettings {
 			'Pick Product CRM, or the event Created or Updated.',
 		);
 	const target: ModuleTarget = { ...crm, module: readModule(param) };
-	const options = param('options', {}) as Options;
+	const options = param('options', {}) as { startFrom?: unknown; timeout?: unknown };
 	const common = {
 		startFrom: startFromOption(options.startFrom),
 		timeoutMs: timeoutOption(options.timeout),

@@ -3,7 +3,7 @@ import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 import { CRM_VERSIONS } from '../../zoho/api/services';
 
-export function productProperty(displayOptions?: IDisplayOptions): INodeProperties {
+export function productProperty(): INodeProperties {
 	return {
 		displayName: 'Product',
 		name: 'product',
@@ -14,7 +14,6 @@ export function productProperty(displayOptions?: IDisplayOptions): INodeProperti
 			{ name: 'Bigin', value: 'bigin' },
 		],
 		default: 'crm',
-		...(displayOptions ? { displayOptions } : {}),
 	};
 }
 

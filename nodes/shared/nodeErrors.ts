@@ -30,14 +30,12 @@ export function toNodeError(
 	itemIndex?: number,
 ): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	if (!isZohoError(error)) {
+	if (!isZohoError(error))
 		return new NodeOperationError(node, error instanceof Error ? error : String(error), {
 			itemIndex,
 		});
-	}
-	if (OPERATION_CODES.has(error.code)) {
+	if (OPERATION_CODES.has(error.code))
 		return new NodeOperationError(node, error.message, { itemIndex, description: error.hint });
-	}
 	return new NodeApiError(node, errorSummary(error) as JsonObject, {
 		message: error.message,
 		description: describe(error),

@@ -46,15 +46,21 @@ export function text(value: unknown): string {
 	return value === undefined || value === null ? '' : String(value).trim();
 }
 
+/** A text parameter that must be filled in: else `<field> is empty.` with the fix. */
+export function requiredText(value: unknown, rule: { field: string; hint: string }): string {
+	const filled = text(value);
+	if (filled) return filled;
+	throw new ZohoInputError(rule.field, `${rule.field} is empty.`, rule.hint);
+}
+
 export function positiveInteger(raw: unknown, field: string): number {
 	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
 		throw new ZohoInputError(
 			field,
 			`${field} must be a whole number of 1 or more (got ${JSON.stringify(raw)}).`,
 			`Enter a positive whole number in ${field}.`,
 		);
-	}
 	return value;
 }
 
@@ -67,13 +73,12 @@ export function timeoutOption(raw: unknown): number {
 export function startFromOption(value: unknown): number | undefined {
 	if (value === undefined || value === '') return undefined;
 	const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-	if (Number.isNaN(ms)) {
+	if (Number.isNaN(ms))
 		throw new ZohoInputError(
 			'Start From',
 			`Start From "${String(value)}" is not a date and time.`,
 			'Pick a date in the date picker, or give an ISO 8601 time such as 2026-11-30T09:00:00+00:00.',
 		);
-	}
 	return ms;
 }
 
@@ -105,27 +110,34 @@ export function parseJsonParam(raw: unknown, field: string): unknown {
 	);
 }
 
+/** A choice parameter's value, one of `allowed`; anything else is `Unknown <what> "<value>".` with the hint. */
+export function oneOf<T extends string>(
+	value: unknown,
+	rule: { allowed: readonly T[]; field: string; what: string; hint: string },
+): T {
+	if ((rule.allowed as readonly unknown[]).includes(value)) return value as T;
+	throw new ZohoInputError(rule.field, `Unknown ${rule.what} "${String(value)}".`, rule.hint);
+}
+
 /** Product and API Version (crmTarget.description.ts). */
 export function readCrmTarget(param: ParamReader): CrmTarget {
-	const product = param('product', 'crm');
-	if (product !== 'crm' && product !== 'bigin')
-		throw new ZohoInputError(
-			'Product',
-			`Unknown product "${String(product)}".`,
-			'Pick CRM or Bigin.',
-		);
+	const product = oneOf(param('product', 'crm'), {
+		allowed: ['crm', 'bigin'],
+		field: 'Product',
+		what: 'product',
+		hint: 'Pick CRM or Bigin.',
+	});
 	return { product, crmVersion: product === 'crm' ? String(param('crmVersion', 'v8')) : 'v2' };
 }
 
 /** CRM and its API Version, for the operations Zoho offers on CRM only (Bulk Read, COQL, deleted records). */
 export function readCrmOnlyTarget(param: ParamReader): CrmTarget {
-	const crmVersion = text(param('crmVersion', 'v8'));
-	if (!(CRM_VERSIONS as readonly string[]).includes(crmVersion))
-		throw new ZohoInputError(
-			'API Version',
-			`Unknown CRM API version "${crmVersion}".`,
-			`Pick one of ${CRM_VERSIONS.join(', ')}.`,
-		);
+	const crmVersion = oneOf(text(param('crmVersion', 'v8')), {
+		allowed: CRM_VERSIONS,
+		field: 'API Version',
+		what: 'CRM API version',
+		hint: `Pick one of ${CRM_VERSIONS.join(', ')}.`,
+	});
 	return { product: 'crm', crmVersion };
 }
 

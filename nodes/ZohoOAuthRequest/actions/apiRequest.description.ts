@@ -2,14 +2,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { CRM_VERSIONS, SERVICES, type ServiceId } from '../../../zoho/api/services';
+import { choices } from '../../shared/description';
 import { DEFAULT_MAX_CONCURRENCY } from '../../shared/parameters';
 import { timeoutProperty } from '../../shared/timeout.description';
 import { API_METHODS, PAIR_PARAMETERS } from './apiRequest.params';
-
-const show = { show: { operation: ['apiRequest'] } };
-const showWith = (extra: Record<string, Array<string | boolean>>) => ({
-	show: { operation: ['apiRequest'], ...extra },
-});
+import { LIMIT, RETURN_ALL } from './listRead';
 
 /** The services that need an organization id (query parameter or header), as services.ts says. */
 const ORG_SERVICES = (Object.keys(SERVICES) as ServiceId[]).filter(
@@ -30,6 +27,11 @@ function nameValueRows(rowLabel: string): INodeProperties['options'] {
 	];
 }
 
+/** A switch that shows the parameters behind it; off by default. */
+function sendSwitch(displayName: string, name: string): INodeProperties {
+	return { displayName, name, type: 'boolean', default: false };
+}
+
 /**
  * Where a service's requests go, as the US data centre spells it (descriptions are
  * rendered as HTML in the editor, so no angle-bracket placeholders).
@@ -43,8 +45,9 @@ function serviceHelp(id: ServiceId): string {
 }
 
 /**
- * Name/value pairs, or the same as a JSON object, under the parameter names workflows
- * store (PAIR_PARAMETERS, which the reader uses too); `plural` and `item` only word the UI.
+ * A Send … switch and, behind it, name/value pairs or the same as a JSON object, under the
+ * parameter names workflows store (PAIR_PARAMETERS, which the reader uses too); `plural`
+ * and `item` only word the UI.
  */
 function pairsOrJson(options: {
 	names: (typeof PAIR_PARAMETERS)[keyof typeof PAIR_PARAMETERS];
@@ -53,18 +56,20 @@ function pairsOrJson(options: {
 	toggle: string;
 	example: string;
 }): INodeProperties[] {
+	const { toggle } = options;
 	const mode = options.names.mode;
 	return [
+		sendSwitch(`Send ${options.plural}`, toggle),
 		{
 			displayName: `Specify ${options.plural}`,
 			name: mode,
 			type: 'options',
-			options: [
-				{ name: 'Using Fields Below', value: 'keypair' },
-				{ name: 'Using JSON', value: 'json' },
-			],
+			options: choices([
+				['Using Fields Below', 'keypair'],
+				['Using JSON', 'json'],
+			]),
 			default: 'keypair',
-			displayOptions: showWith({ [options.toggle]: [true] }),
+			displayOptions: { show: { [toggle]: [true] } },
 		},
 		{
 			displayName: `${options.names.label} Parameters`,
@@ -73,7 +78,7 @@ function pairsOrJson(options: {
 			typeOptions: { multipleValues: true },
 			placeholder: `Add ${options.item}`,
 			default: { parameters: [{ name: '', value: '' }] },
-			displayOptions: showWith({ [options.toggle]: [true], [mode]: ['keypair'] }),
+			displayOptions: { show: { [toggle]: [true], [mode]: ['keypair'] } },
 			options: nameValueRows('Parameter'),
 		},
 		{
@@ -84,7 +89,7 @@ function pairsOrJson(options: {
 			placeholder: options.example,
 			description: `${options.plural} as one JSON object of names to values`,
 			hint: `One JSON object, e.g. ${options.example}`,
-			displayOptions: showWith({ [options.toggle]: [true], [mode]: ['json'] }),
+			displayOptions: { show: { [toggle]: [true], [mode]: ['json'] } },
 		},
 	];
 }
@@ -101,7 +106,6 @@ export const properties: INodeProperties[] = [
 		default: 'crm',
 		description:
 			"The Zoho product to call. It sets the base URL the path is added to. The URLs listed are the US ones; the node uses those of your credential's data centre (zohoapis.eu, desk.zoho.eu …).",
-		displayOptions: show,
 	},
 	{
 		displayName: 'API Version',
@@ -111,7 +115,7 @@ export const properties: INodeProperties[] = [
 		default: 'v8',
 		description:
 			'Zoho CRM API version, part of the base URL (www.zohoapis.com/crm/v8). Lists past 2,000 records need v3 or later.',
-		displayOptions: showWith({ service: ['crm'] }),
+		displayOptions: { show: { service: ['crm'] } },
 	},
 	{
 		displayName: 'Organization ID',
@@ -123,7 +127,7 @@ export const properties: INodeProperties[] = [
 		description:
 			'The ID of your organization in this Zoho product. Books, Inventory and Invoice: sent as the organization_id query parameter. Desk: the orgId header. Analytics: the ZANALYTICS-ORGID header.',
 		hint: 'Find it in the product under Settings → Organization, or with GET /organizations',
-		displayOptions: showWith({ service: ORG_SERVICES }),
+		displayOptions: { show: { service: ORG_SERVICES } },
 	},
 	{
 		displayName: 'Method',
@@ -132,7 +136,6 @@ export const properties: INodeProperties[] = [
 		options: [...API_METHODS].sort().map((m) => ({ name: m, value: m })),
 		default: 'GET',
 		description: 'HTTP method of the call, as the Zoho API documentation gives it for the endpoint',
-		displayOptions: show,
 	},
 	{
 		displayName: 'Path or URL',
@@ -144,14 +147,6 @@ export const properties: INodeProperties[] = [
 		description:
 			'Path relative to the service base URL, starting with / (e.g. /Leads, /Leads/search, /invoices), or a full https URL of a Zoho host of your data centre',
 		hint: "Added to the Service's base URL, e.g. /Leads with CRM → www.zohoapis.com/crm/v8/Leads (zohoapis.eu, .in … in other data centres). A list comes back as one item holding its records: for one item per record, add Options → Split Into Items",
-		displayOptions: show,
-	},
-	{
-		displayName: 'Send Query Parameters',
-		name: 'sendQuery',
-		type: 'boolean',
-		default: false,
-		displayOptions: show,
 	},
 	...pairsOrJson({
 		names: PAIR_PARAMETERS.query,
@@ -160,13 +155,6 @@ export const properties: INodeProperties[] = [
 		toggle: 'sendQuery',
 		example: '{ "fields": "Last_Name,Email", "sort_by": "Modified_Time" }',
 	}),
-	{
-		displayName: 'Send Headers',
-		name: 'sendHeaders',
-		type: 'boolean',
-		default: false,
-		displayOptions: show,
-	},
 	...pairsOrJson({
 		names: PAIR_PARAMETERS.header,
 		plural: 'Headers',
@@ -174,37 +162,23 @@ export const properties: INodeProperties[] = [
 		toggle: 'sendHeaders',
 		example: '{ "If-Modified-Since": "2026-01-01T00:00:00+00:00" }',
 	}),
-	{
-		displayName: 'Send Body',
-		name: 'sendBody',
-		type: 'boolean',
-		default: false,
-		displayOptions: show,
-	},
+	sendSwitch('Send Body', 'sendBody'),
 	{
 		displayName: 'Body Content Type',
 		name: 'bodyContentType',
 		type: 'options',
-		options: [
-			{
-				name: 'Form Urlencoded',
-				value: 'form',
-				description: 'Name/value fields, sent as application/x-www-form-urlencoded',
-			},
-			{ name: 'JSON', value: 'json', description: 'A JSON document: what most Zoho APIs take' },
-			{
-				name: 'Multipart Form-Data (Files)',
-				value: 'multipart',
-				description: 'Files from the input binary data and text fields, e.g. CRM attachments',
-			},
-			{
-				name: 'Raw',
-				value: 'raw',
-				description: 'Any text, sent as is with the content type you give',
-			},
-		],
+		options: choices([
+			['Form Urlencoded', 'form', 'Name/value fields, sent as application/x-www-form-urlencoded'],
+			['JSON', 'json', 'A JSON document: what most Zoho APIs take'],
+			[
+				'Multipart Form-Data (Files)',
+				'multipart',
+				'Files from the input binary data and text fields, e.g. CRM attachments',
+			],
+			['Raw', 'raw', 'Any text, sent as is with the content type you give'],
+		]),
 		default: 'json',
-		displayOptions: showWith({ sendBody: [true] }),
+		displayOptions: { show: { sendBody: [true] } },
 	},
 	{
 		displayName: 'JSON Body',
@@ -215,7 +189,7 @@ export const properties: INodeProperties[] = [
 		description:
 			'The request body as JSON. CRM writes take { "data": [ … ] } with up to 100 records.',
 		hint: 'e.g. { "data": [ { "Last_Name": "Smith", "Email": "smith@example.com" } ] }',
-		displayOptions: showWith({ sendBody: [true], bodyContentType: ['json'] }),
+		displayOptions: { show: { sendBody: [true], bodyContentType: ['json'] } },
 	},
 	{
 		displayName: 'Form Fields',
@@ -224,7 +198,7 @@ export const properties: INodeProperties[] = [
 		typeOptions: { multipleValues: true },
 		placeholder: 'Add Field',
 		default: { parameters: [{ name: '', value: '' }] },
-		displayOptions: showWith({ sendBody: [true], bodyContentType: ['form'] }),
+		displayOptions: { show: { sendBody: [true], bodyContentType: ['form'] } },
 		options: nameValueRows('Field'),
 	},
 	{
@@ -234,7 +208,7 @@ export const properties: INodeProperties[] = [
 		typeOptions: { multipleValues: true },
 		placeholder: 'Add Field',
 		default: { parameters: [{ parameterType: 'file', name: 'file', inputBinaryField: 'data' }] },
-		displayOptions: showWith({ sendBody: [true], bodyContentType: ['multipart'] }),
+		displayOptions: { show: { sendBody: [true], bodyContentType: ['multipart'] } },
 		options: [
 			{
 				name: 'parameters',
@@ -244,10 +218,10 @@ export const properties: INodeProperties[] = [
 						displayName: 'Type',
 						name: 'parameterType',
 						type: 'options',
-						options: [
-							{ name: 'File (From Input Binary Data)', value: 'file' },
-							{ name: 'Text', value: 'text' },
-						],
+						options: choices([
+							['File (From Input Binary Data)', 'file'],
+							['Text', 'text'],
+						]),
 						default: 'file',
 					},
 					{
@@ -283,7 +257,7 @@ export const properties: INodeProperties[] = [
 		typeOptions: { rows: 4 },
 		default: '',
 		description: 'The body, sent exactly as written',
-		displayOptions: showWith({ sendBody: [true], bodyContentType: ['raw'] }),
+		displayOptions: { show: { sendBody: [true], bodyContentType: ['raw'] } },
 	},
 	{
 		displayName: 'Raw Content Type',
@@ -292,27 +266,18 @@ export const properties: INodeProperties[] = [
 		default: 'text/plain',
 		placeholder: 'application/xml',
 		description: 'Content-Type header sent with the raw body',
-		displayOptions: showWith({ sendBody: [true], bodyContentType: ['raw'] }),
+		displayOptions: { show: { sendBody: [true], bodyContentType: ['raw'] } },
 	},
 	{
 		displayName: 'Response Format',
 		name: 'responseFormat',
 		type: 'options',
-		options: [
-			{
-				name: 'File',
-				value: 'file',
-				description: 'Store the answer as binary data (downloads, attachments, photos)',
-			},
-			{
-				name: 'JSON',
-				value: 'json',
-				description: 'Parse the answer as JSON (what most Zoho APIs send)',
-			},
-			{ name: 'Text', value: 'text', description: 'Output the answer as text in the field "data"' },
-		],
+		options: choices([
+			['File', 'file', 'Store the answer as binary data (downloads, attachments, photos)'],
+			['JSON', 'json', 'Parse the answer as JSON (what most Zoho APIs send)'],
+			['Text', 'text', 'Output the answer as text in the field "data"'],
+		]),
 		default: 'json',
-		displayOptions: show,
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -321,7 +286,7 @@ export const properties: INodeProperties[] = [
 		default: 'data',
 		required: true,
 		hint: 'The name of the output binary field to put the file in',
-		displayOptions: showWith({ responseFormat: ['file'] }),
+		displayOptions: { show: { responseFormat: ['file'] } },
 	},
 	{
 		displayName: 'Options',
@@ -329,7 +294,6 @@ export const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: show,
 		options: [
 			{
 				displayName: 'Allowed Hosts',
@@ -348,12 +312,7 @@ export const properties: INodeProperties[] = [
 				description: 'Whether to output status code, headers and body instead of the body only',
 			},
 			{
-				displayName: 'Limit',
-				name: 'limit',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 50,
-				description: 'Max number of results to return',
+				...LIMIT,
 				hint: 'Pages through GET lists of CRM, Bigin, Books, Inventory and Invoice until this many records',
 			},
 			{
@@ -374,11 +333,7 @@ export const properties: INodeProperties[] = [
 					'Whether to retry POST and PATCH after a 5xx or a dropped connection. Off by default: Zoho may have processed the first try, and a retry can create duplicates.',
 			},
 			{
-				displayName: 'Return All',
-				name: 'returnAll',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to return all results or only up to a given limit',
+				...RETURN_ALL,
 				hint: 'Pages through GET lists: CRM and Bigin by page, then page_token past 2,000 records; Books, Inventory and Invoice by page_context',
 			},
 			{

@@ -3,7 +3,7 @@
  * cached token, the product's base URL and its required org id; out come JSON, text, a
  * file, or one item per record.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { ApiRequest, ApiResult, RequestBody } from '../../../zoho/api/apiClient';
 import { ZohoInputError } from '../../../zoho/errors';
@@ -39,13 +39,12 @@ export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
 
 	if (params.returnAll || params.limit !== undefined) {
 		const style = SERVICES[params.service].pagination;
-		if (style === 'none' || params.method !== 'GET') {
+		if (style === 'none' || params.method !== 'GET')
 			throw new ZohoInputError(
 				params.returnAll ? 'Return All' : 'Limit',
 				`Return All and Limit page through GET lists of CRM, Bigin, Books, Inventory and Invoice (not ${params.method} on ${SERVICES[params.service].name}).`,
 				'Turn Return All and Limit off, and pass paging parameters (e.g. page, per_page, from, limit) as query parameters yourself.',
 			);
-		}
 		const { records, key } = await walkPages({
 			style,
 			limit: params.returnAll ? undefined : params.limit,
@@ -59,9 +58,11 @@ export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
 	}
 
 	const res = await api.send(request({ params, query: params.query, body }));
-	return params.responseFormat === 'file'
-		? fileItems({ ctx: input.ctx, params, res })
-		: responseItems({ params, res });
+	if (params.responseFormat !== 'file') return responseItems({ params, res });
+	// Response Format File: the answer as a file in the item's binary data.
+	const file = await input.ctx.helpers.prepareBinaryData(res.body, fileName(res), mimeType(res));
+	const json = params.fullResponse ? statusAndHeaders(res) : {};
+	return [{ json, binary: { [params.binaryPropertyName]: file } }];
 }
 
 /** The call of the parameters, with the org id where the product requires one. */
@@ -94,20 +95,6 @@ function pageQuery(userQuery: Array<[string, string]>, page: PageQuery): Array<[
 	return [...userQuery.filter(([name]) => !replaced.has(name)), ...page.set];
 }
 
-/** The answer as a file in the item's binary data (Response Format: File). */
-async function fileItems(options: {
-	ctx: IExecuteFunctions;
-	params: RequestParams;
-	res: ApiResult;
-}): Promise<INodeExecutionData[]> {
-	const { ctx, params, res } = options;
-	const binary = await ctx.helpers.prepareBinaryData(res.body, fileName(res), mimeType(res));
-	const json = params.fullResponse
-		? { statusCode: res.status, headers: res.headers as IDataObject }
-		: {};
-	return [{ json, binary: { [params.binaryPropertyName]: binary } }];
-}
-
 /** The answer as JSON or text items (Response Format: JSON, Text). */
 function responseItems(options: { params: RequestParams; res: ApiResult }): INodeExecutionData[] {
 	const { params, res } = options;
@@ -116,20 +103,16 @@ function responseItems(options: { params: RequestParams; res: ApiResult }): INod
 		const list = recordsOf(body);
 		if (list) return list.map((record) => ({ json: asObject(record) }));
 	}
-	if (params.fullResponse) {
-		return [
-			{
-				json: {
-					statusCode: res.status,
-					headers: res.headers as IDataObject,
-					body: body as IDataObject,
-				},
-			},
-		];
-	}
+	if (params.fullResponse)
+		return [{ json: { ...statusAndHeaders(res), body: body as IDataObject } }];
 	if (params.responseFormat === 'text') return [{ json: { data: body as string } }];
 	if (body === undefined) return [{ json: {} }]; // 204: Zoho's empty list
 	return [{ json: asObject(body) }];
+}
+
+/** What Full Response adds to the body. */
+function statusAndHeaders(res: ApiResult): IDataObject {
+	return { statusCode: res.status, headers: res.headers as IDataObject };
 }
 
 function jsonOrText(body: Buffer): unknown {

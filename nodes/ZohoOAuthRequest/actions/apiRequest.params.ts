@@ -4,15 +4,17 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { isServiceId, SERVICES, type ServiceId } from '../../../zoho/api/services';
+import { isServiceId, SERVICES } from '../../../zoho/api/services';
 import { ZohoInputError } from '../../../zoho/errors';
 import { commaList } from '../../../zoho/formats';
 import type { HttpMethod } from '../../../zoho/http/transport';
 import type { MultipartPart, RequestBody } from '../../../zoho/api/apiClient';
 import {
 	maxConcurrencyOption,
+	oneOf,
 	parseJsonParam,
 	positiveInteger,
+	requiredText,
 	text,
 	timeoutOption,
 	type ParamReader,
@@ -47,27 +49,30 @@ function holdsExpression(raw: unknown): boolean {
 
 function readItemParams(param: ParamReader) {
 	const method = String(param('method', 'GET')).toUpperCase() as HttpMethod;
-	if (!API_METHODS.includes(method)) {
+	if (!API_METHODS.includes(method))
 		throw new ZohoInputError(
 			'Method',
 			`Method "${method}" is not supported.`,
 			`Use one of ${API_METHODS.join(', ')}.`,
 		);
-	}
 	const service = String(param('service', 'crm'));
-	if (!isServiceId(service)) {
+	if (!isServiceId(service))
 		throw new ZohoInputError(
 			'Service',
 			`Unknown service "${service}".`,
 			'Pick a service from the list, or Custom.',
 		);
-	}
 	const organizationId = SERVICES[service].requires ? text(param('organizationId', '')) : '';
 	const query = param('sendQuery', false) === true ? readPairs(param, PAIR_PARAMETERS.query) : [];
 	const headerPairs =
 		param('sendHeaders', false) === true ? readPairs(param, PAIR_PARAMETERS.header) : [];
-	const path = readPath(text(param('path', '')));
-	const responseFormat = readResponseFormat(param('responseFormat', 'json'));
+	const path = readPath(param('path', ''));
+	const responseFormat = oneOf(param('responseFormat', 'json'), {
+		allowed: ['json', 'text', 'file'],
+		field: 'Response Format',
+		what: 'response format',
+		hint: 'Pick JSON, Text or File.',
+	});
 	const options = param('options', {}) as IDataObject;
 	const params = {
 		method,
@@ -88,68 +93,45 @@ function readItemParams(param: ParamReader) {
 		timeoutMs: timeoutOption(options.timeout),
 		allowedHosts: commaList(options.allowedHosts),
 		retryNonIdempotent: options.retryNonIdempotent === true,
-		binaryPropertyName: responseFormat === 'file' ? readBinaryField(param) : '',
+		binaryPropertyName:
+			responseFormat === 'file'
+				? requiredText(param('binaryPropertyName', 'data'), {
+						field: 'Put Output File in Field',
+						hint: 'Enter a binary field name, e.g. data.',
+					})
+				: '',
 	};
 	assertRequirement(params);
 	return params;
 }
 
-function readBinaryField(param: ParamReader): string {
-	const name = text(param('binaryPropertyName', 'data'));
-	if (name) return name;
-	throw new ZohoInputError(
-		'Put Output File in Field',
-		'Put Output File in Field is empty.',
-		'Enter a binary field name, e.g. data.',
-	);
-}
-
-function readPath(raw: string): string {
-	const path = raw.trim();
-	if (!path) {
-		throw new ZohoInputError(
-			'Path or URL',
-			'Path or URL is empty.',
-			'Enter a path such as /Leads, or a full URL such as https://www.zohoapis.com/crm/v8/Leads.',
-		);
-	}
+function readPath(raw: unknown): string {
+	const path = requiredText(raw, {
+		field: 'Path or URL',
+		hint: 'Enter a path such as /Leads, or a full URL such as https://www.zohoapis.com/crm/v8/Leads.',
+	});
 	if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
-		if (!/^https?:\/\//i.test(path) || !URL.canParse(path)) {
+		if (!/^https?:\/\//i.test(path) || !URL.canParse(path))
 			throw new ZohoInputError(
 				'Path or URL',
 				`Path or URL "${path}" is not a valid http(s) URL.`,
 				'Enter a full URL starting with https://, or a path starting with /.',
 			);
-		}
 		return path;
 	}
-	if (!path.startsWith('/')) {
+	if (!path.startsWith('/'))
 		throw new ZohoInputError(
 			'Path or URL',
 			`Path or URL "${path}" must start with "/".`,
 			`Write it as "/${path}" (relative to the service base URL), or enter a full URL starting with https://.`,
 		);
-	}
 	return path;
 }
 
-function readResponseFormat(raw: unknown): 'json' | 'text' | 'file' {
-	if (raw === 'json' || raw === 'text' || raw === 'file') return raw;
-	throw new ZohoInputError(
-		'Response Format',
-		`Unknown response format "${String(raw)}".`,
-		'Pick JSON, Text or File.',
-	);
-}
-
 /** The product's own must-haves (organization_id, orgId header …), unless the user set them already. */
-function assertRequirement(params: {
-	service: ServiceId;
-	organizationId: string;
-	query: Array<[string, string]>;
-	path: string;
-	headers: Record<string, string>;
-}): void {
+function assertRequirement(
+	params: Pick<RequestParams, 'service' | 'organizationId' | 'query' | 'path' | 'headers'>,
+): void {
 	const requires = SERVICES[params.service].requires;
 	if (!requires || params.organizationId) return;
 	const given = requires.query
@@ -192,13 +174,12 @@ function readPairs(param: ParamReader, names: PairParameters): Array<[string, st
 		const key = String(entry.name ?? '').trim();
 		const value = entry.value === undefined || entry.value === null ? '' : String(entry.value);
 		if (!key && !value) continue; // the empty row n8n shows by default
-		if (!key) {
+		if (!key)
 			throw new ZohoInputError(
 				`${label} Parameters`,
 				`${label} Parameters: row ${index + 1} has a value but no name.`,
 				'Give it a name or remove the row.',
 			);
-		}
 		pairs.push([key, value]);
 	}
 	return pairs;
@@ -207,13 +188,12 @@ function readPairs(param: ParamReader, names: PairParameters): Array<[string, st
 function pairsFromJson(raw: unknown, field: string): Array<[string, string]> {
 	const value = parseJsonParam(raw, field);
 	if (value === undefined || value === null || value === '') return [];
-	if (typeof value !== 'object' || Array.isArray(value)) {
+	if (typeof value !== 'object' || Array.isArray(value))
 		throw new ZohoInputError(
 			field,
 			`${field} must be a JSON object of names to values.`,
 			'Write it like { "name": "value" }.',
 		);
-	}
 	return Object.entries(value as Record<string, unknown>).map(([key, v]) => [
 		key,
 		typeof v === 'string' ? v : JSON.stringify(v),
@@ -225,27 +205,24 @@ export function concurrency(param: ParamReader): number {
 	return maxConcurrencyOption((param('options', {}) as IDataObject).maxConcurrency);
 }
 
-interface MultipartRow {
-	parameterType?: string;
-	name?: string;
-	value?: string;
-	inputBinaryField?: string;
-}
-
 /** The body of one item, from the Send Body parameters (and its binary data); read when Send Body is on. */
 export async function readBody(input: ItemInput): Promise<RequestBody> {
 	const { param } = input;
-	const type = param('bodyContentType', 'json');
+	const type = oneOf(param('bodyContentType', 'json'), {
+		allowed: ['json', 'form', 'multipart', 'raw'],
+		field: 'Body Content Type',
+		what: 'body content type',
+		hint: 'Pick JSON, Form Urlencoded, Multipart or Raw.',
+	});
 	switch (type) {
 		case 'json': {
 			const value = parseJsonParam(param('jsonBody', ''), 'JSON Body');
-			if (value === undefined) {
+			if (value === undefined)
 				throw new ZohoInputError(
 					'JSON Body',
 					'JSON Body is empty.',
 					'Enter the JSON to send, or turn Send Body off.',
 				);
-			}
 			return { kind: 'json', value };
 		}
 		case 'form': {
@@ -264,17 +241,16 @@ export async function readBody(input: ItemInput): Promise<RequestBody> {
 				data: String(param('rawBody', '')),
 				contentType: String(param('rawContentType', 'text/plain')) || 'text/plain',
 			};
-		default:
-			throw new ZohoInputError(
-				'Body Content Type',
-				`Unknown body content type "${String(type)}".`,
-				'Pick JSON, Form Urlencoded, Multipart or Raw.',
-			);
 	}
 }
 
 async function multipartParts({ ctx, itemIndex, param }: ItemInput): Promise<MultipartPart[]> {
-	const rows = param('multipartParameters.parameters', []) as MultipartRow[];
+	const rows = param('multipartParameters.parameters', []) as Array<{
+		parameterType?: string;
+		name?: string;
+		value?: string;
+		inputBinaryField?: string;
+	}>;
 	const parts: MultipartPart[] = [];
 	for (const row of rows) {
 		const name = String(row.name ?? '').trim();

@@ -40,7 +40,7 @@ export const properties: INodeProperties[] = [
 		hint: 'Rows come in id order unless ORDER BY says otherwise; in id order every row is read, otherwise at most 100,000 (Zoho)',
 		displayOptions: show(),
 	},
-	...listProperties(OPERATION),
+	...listProperties(),
 ];
 
 export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {

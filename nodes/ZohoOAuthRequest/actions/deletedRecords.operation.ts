@@ -61,7 +61,7 @@ export const properties: INodeProperties[] = [
 			'Only records deleted after this time (sent as If-Modified-Since). Empty: every deleted record Zoho keeps.',
 		displayOptions: show(),
 	},
-	...listProperties(OPERATION),
+	...listProperties(),
 ];
 
 export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {

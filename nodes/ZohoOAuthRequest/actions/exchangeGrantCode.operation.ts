@@ -4,9 +4,8 @@
  */
 import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { ZohoInputError } from '../../../zoho/errors';
 import { secondsLeft } from '../../../zoho/token/expiry';
-import { text } from '../../shared/parameters';
+import { requiredText } from '../../shared/parameters';
 import type { ItemInput } from './types';
 
 export const option = {
@@ -28,20 +27,15 @@ export const properties: INodeProperties[] = [
 		description:
 			'From the Zoho API Console: Self Client → Generate Code, with your scopes (e.g. ZohoCRM.modules.ALL). It works once and expires in 3–10 minutes, so run this right after generating it.',
 		hint: 'Works once, within 3–10 minutes of Generate Code. Then copy refresh_token from the output into the credential.',
-		displayOptions: { show: { operation: ['exchangeGrantCode'] } },
 	},
 ];
 
 export async function execute(input: ItemInput): Promise<INodeExecutionData[]> {
 	const { param, runtime, scope } = input;
-	const code = text(param('grantCode', ''));
-	if (!code) {
-		throw new ZohoInputError(
-			'Grant Code',
-			'Grant Code is empty.',
-			'In the Zoho API Console open your Self Client, choose Generate Code with the scopes you need, and paste the code here within its lifetime (3–10 minutes).',
-		);
-	}
+	const code = requiredText(param('grantCode', ''), {
+		field: 'Grant Code',
+		hint: 'In the Zoho API Console open your Self Client, choose Generate Code with the scopes you need, and paste the code here within its lifetime (3–10 minutes).',
+	});
 	const { credentials } = await input.credentials.read({ requireRefreshToken: false });
 	const result = await runtime.auth.exchangeGrantCode(credentials, { ...scope, code });
 	return [

@@ -22,7 +22,6 @@ export const properties: INodeProperties[] = [
 		default: false,
 		description:
 			'Whether to mint a new token even if the cached one is still valid. Zoho allows 10 new tokens per refresh token in 10 minutes, so leave this off in workflows that run often.',
-		displayOptions: { show: { operation: ['getAccessToken'] } },
 	},
 ];
 

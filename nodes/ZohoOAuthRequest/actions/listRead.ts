@@ -7,36 +7,34 @@ import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workf
 import { positiveInteger, timeoutOption, type ParamReader } from '../../shared/parameters';
 import { timeoutProperty } from '../../shared/timeout.description';
 
-/** Return All, Limit and Options (Timeout) for one operation. */
-export function listProperties(operation: string): INodeProperties[] {
-	const show = (extra: Record<string, boolean[]> = {}) => ({
-		show: { operation: [operation], ...extra },
-	});
+/** Return All and Limit as every list read words them (API Request has them among its Options). */
+export const RETURN_ALL: INodeProperties = {
+	displayName: 'Return All',
+	name: 'returnAll',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return all results or only up to a given limit',
+};
+export const LIMIT: INodeProperties = {
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 50,
+	description: 'Max number of results to return',
+};
+
+/** Return All, Limit and Options (Timeout); the operation list shows them for their operation only. */
+export function listProperties(): INodeProperties[] {
 	return [
-		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to return all results or only up to a given limit',
-			displayOptions: show(),
-		},
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 50,
-			description: 'Max number of results to return',
-			displayOptions: show({ returnAll: [false] }),
-		},
+		RETURN_ALL,
+		{ ...LIMIT, displayOptions: { show: { returnAll: [false] } } },
 		{
 			displayName: 'Options',
 			name: 'listOptions',
 			type: 'collection',
 			placeholder: 'Add option',
 			default: {},
-			displayOptions: show(),
 			options: [timeoutProperty()],
 		},
 	];

@@ -65,5 +65,19 @@ export const operationSubtitle =
 
 export const operationProperties: INodeProperties[] = [
 	operationSelector,
-	...OPERATIONS.flatMap((operation) => operation.properties),
+	...OPERATIONS.flatMap((operation) => shownFor(operation.option.value, operation.properties)),
 ];
+
+/** An operation's parameters show only when it is picked (and when their own conditions hold). */
+function shownFor(
+	operation: string | number | boolean,
+	properties: INodeProperties[],
+): INodeProperties[] {
+	return properties.map((property) => ({
+		...property,
+		displayOptions: {
+			...property.displayOptions,
+			show: { operation: [operation], ...property.displayOptions?.show },
+		},
+	}));
+}

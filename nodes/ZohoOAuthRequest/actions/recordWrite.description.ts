@@ -7,13 +7,14 @@ import {
 	moduleProperty,
 	productProperty,
 } from '../../shared/crmTarget.description';
+import { choices } from '../../shared/description';
 import { DEFAULT_MAX_CONCURRENCY } from '../../shared/parameters';
 import { timeoutProperty } from '../../shared/timeout.description';
 
 export const OPERATION = 'recordWrite';
-const show = (extra: Record<string, string[]> = {}) => ({
-	show: { operation: [OPERATION], ...extra },
-});
+
+/** The writes that send a record (Delete sends only its ID). */
+const SEND_RECORD = ['create', 'update', 'upsert'];
 
 /** The field mapper for one write: its mode decides whether matching columns are asked for. */
 function columns(writeOperation: 'create' | 'update' | 'upsert'): INodeProperties {
@@ -45,36 +46,34 @@ function columns(writeOperation: 'create' | 'update' | 'upsert'): INodePropertie
 					: {}),
 			},
 		},
-		displayOptions: show({ writeOperation: [writeOperation], recordSource: ['mapper'] }),
+		displayOptions: { show: { writeOperation: [writeOperation], recordSource: ['mapper'] } },
 	};
 }
 
 export const properties: INodeProperties[] = [
-	productProperty(show()),
-	crmVersionProperty(show({ product: ['crm'] })),
+	productProperty(),
+	crmVersionProperty({ show: { product: ['crm'] } }),
 	{
 		displayName: 'Write',
 		name: 'writeOperation',
 		type: 'options',
 		noDataExpression: true,
-		options: [
-			{ name: 'Create', value: 'create', description: 'Insert new records' },
-			{ name: 'Delete', value: 'delete', description: 'Delete records by ID' },
-			{ name: 'Update', value: 'update', description: 'Change existing records by ID' },
-			{
-				name: 'Create or Update',
-				value: 'upsert',
-				description: 'Create a new record, or update the current one if it already exists (upsert)',
-			},
-		],
+		options: choices([
+			['Create', 'create', 'Insert new records'],
+			['Delete', 'delete', 'Delete records by ID'],
+			['Update', 'update', 'Change existing records by ID'],
+			[
+				'Create or Update',
+				'upsert',
+				'Create a new record, or update the current one if it already exists (upsert)',
+			],
+		]),
 		default: 'upsert',
-		displayOptions: show(),
 	},
 	moduleProperty({
 		defaultValue: '',
 		example: 'Contacts',
 		description: 'The module to write to, custom modules included',
-		displayOptions: show(),
 	}),
 	{
 		displayName: 'Record ID',
@@ -83,24 +82,23 @@ export const properties: INodeProperties[] = [
 		default: '={{ $json.id }}',
 		required: true,
 		description: 'ID of the record to delete; up to 100 IDs go in one call',
-		displayOptions: show({ writeOperation: ['delete'] }),
+		displayOptions: { show: { writeOperation: ['delete'] } },
 	},
 	{
 		displayName: 'Record From',
 		name: 'recordSource',
 		type: 'options',
 		noDataExpression: true,
-		options: [
-			{
-				name: 'Field Mapping',
-				value: 'mapper',
-				description:
-					"Map fields loaded from the module, or map the input item's fields automatically",
-			},
-			{ name: 'JSON', value: 'json', description: 'One JSON object per item, e.g. an expression' },
-		],
+		options: choices([
+			[
+				'Field Mapping',
+				'mapper',
+				"Map fields loaded from the module, or map the input item's fields automatically",
+			],
+			['JSON', 'json', 'One JSON object per item, e.g. an expression'],
+		]),
 		default: 'mapper',
-		displayOptions: show({ writeOperation: ['create', 'update', 'upsert'] }),
+		displayOptions: { show: { writeOperation: SEND_RECORD } },
 	},
 	columns('create'),
 	columns('update'),
@@ -111,7 +109,7 @@ export const properties: INodeProperties[] = [
 		name: 'layoutMandatoryNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: show({ writeOperation: ['create', 'upsert'], recordSource: ['mapper'] }),
+		displayOptions: { show: { writeOperation: ['create', 'upsert'], recordSource: ['mapper'] } },
 	},
 	{
 		displayName: 'Record (JSON)',
@@ -120,10 +118,7 @@ export const properties: INodeProperties[] = [
 		default: '={{ $json }}',
 		description: "The record as field API names to values; for Update it must hold the record's ID",
 		hint: 'One JSON object per item, e.g. { "Last_Name": "Smith", "Email": "smith@example.com" }',
-		displayOptions: show({
-			writeOperation: ['create', 'update', 'upsert'],
-			recordSource: ['json'],
-		}),
+		displayOptions: { show: { writeOperation: SEND_RECORD, recordSource: ['json'] } },
 	},
 	{
 		displayName: 'Duplicate Check Fields',
@@ -133,48 +128,47 @@ export const properties: INodeProperties[] = [
 		placeholder: 'e.g. Email',
 		description:
 			"Field API names, comma-separated, Zoho looks for an existing record by. Empty: the module's unique fields (e.g. Email for Leads and Contacts).",
-		displayOptions: show({ writeOperation: ['upsert'], recordSource: ['json'] }),
+		displayOptions: { show: { writeOperation: ['upsert'], recordSource: ['json'] } },
 	},
 	{
 		displayName: 'Triggers',
 		name: 'trigger',
 		type: 'options',
-		options: [
-			{
-				name: "Zoho's Default (All)",
-				value: 'default',
-				description: 'Send no trigger list: Zoho runs workflow rules, approvals and blueprints',
-			},
-			{
-				name: 'None',
-				value: 'none',
-				description:
-					'Run no workflow rule, approval, blueprint, Pathfinder process or orchestration',
-			},
-			{
-				name: 'Selected',
-				value: 'selected',
-				description: 'Run only the automation picked below; Zoho runs none of the others',
-			},
-		],
+		options: choices([
+			[
+				"Zoho's Default (All)",
+				'default',
+				'Send no trigger list: Zoho runs workflow rules, approvals and blueprints',
+			],
+			[
+				'None',
+				'none',
+				'Run no workflow rule, approval, blueprint, Pathfinder process or orchestration',
+			],
+			[
+				'Selected',
+				'selected',
+				'Run only the automation picked below; Zoho runs none of the others',
+			],
+		]),
 		default: 'default',
-		displayOptions: show({ writeOperation: ['create', 'update', 'upsert'] }),
+		displayOptions: { show: { writeOperation: SEND_RECORD } },
 	},
 	{
 		displayName: 'Run Triggers',
 		name: 'triggerList',
 		type: 'multiOptions',
-		options: [
-			{ name: 'Approval', value: 'approval' },
-			{ name: 'Blueprint', value: 'blueprint' },
-			{ name: 'Orchestration', value: 'orchestration' },
-			{ name: 'Pathfinder', value: 'pathfinder' },
-			{ name: 'Workflow', value: 'workflow' },
-		],
+		options: choices([
+			['Approval', 'approval'],
+			['Blueprint', 'blueprint'],
+			['Orchestration', 'orchestration'],
+			['Pathfinder', 'pathfinder'],
+			['Workflow', 'workflow'],
+		]),
 		default: ['workflow'],
 		description:
 			'The automation Zoho runs for these records (sent as trigger). What is not picked does not run: Workflow alone turns approvals, blueprints, Pathfinder and orchestration off.',
-		displayOptions: show({ writeOperation: ['create', 'update', 'upsert'], trigger: ['selected'] }),
+		displayOptions: { show: { writeOperation: SEND_RECORD, trigger: ['selected'] } },
 	},
 	{
 		displayName: 'Run Workflow Rules',
@@ -183,7 +177,7 @@ export const properties: INodeProperties[] = [
 		default: true,
 		description:
 			"Whether Zoho runs the module's workflow rules for the deleted records, as it does by default (off: sent as wf_trigger=false)",
-		displayOptions: show({ writeOperation: ['delete'] }),
+		displayOptions: { show: { writeOperation: ['delete'] } },
 	},
 	{
 		displayName: 'Options',
@@ -191,7 +185,6 @@ export const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions: show(),
 		options: [
 			{
 				displayName: 'Batch Size',

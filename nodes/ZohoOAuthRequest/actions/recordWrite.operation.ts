@@ -25,6 +25,7 @@ import { toNodeError } from '../../shared/nodeErrors';
 import {
 	itemParams,
 	maxConcurrencyOption,
+	oneOf,
 	parseJsonParam,
 	positiveInteger,
 	readCrmTarget,
@@ -45,8 +46,6 @@ export const option = {
 	action: 'Write records in batches',
 	description: 'Write one CRM or Bigin record per item, up to 100 records per API call',
 };
-
-const WRITE_OPERATIONS: readonly RecordWriteOperation[] = ['create', 'update', 'upsert', 'delete'];
 
 interface NodeSettings extends WriteSettings, CrmTarget {
 	batchSize: number;
@@ -75,15 +74,12 @@ export async function executeAll(input: RunInput): Promise<ItemOutcome[]> {
 	const prepared = Array.from({ length: count }, (_, itemIndex) =>
 		prepare(ctx, { itemIndex, operation: settings.operation }),
 	);
-	const unsendable = prepared.findIndex((entry) => 'error' in entry);
-	const firstBad = prepared[unsendable];
-	// Without Continue On Fail a bad item stops the node before anything is written.
-	if (firstBad && 'error' in firstBad && !continueOnFail)
-		throw toNodeError(ctx.getNode(), firstBad.error, unsendable);
-
 	// Items may name different modules (an expression): each module is written in its own batches.
 	const modules = new Map<string, Array<{ itemIndex: number; payload: WritePayload }>>();
 	for (const [itemIndex, entry] of prepared.entries()) {
+		// Without Continue On Fail a bad item stops the node before anything is written.
+		if ('error' in entry && !continueOnFail)
+			throw toNodeError(ctx.getNode(), entry.error, itemIndex);
 		if ('error' in entry) continue;
 		const group = modules.get(entry.module) ?? [];
 		group.push({ itemIndex, payload: entry.payload });
@@ -120,26 +116,23 @@ export async function executeAll(input: RunInput): Promise<ItemOutcome[]> {
 }
 
 function readSettings(param: ParamReader): NodeSettings {
-	const operation = param('writeOperation', 'upsert') as RecordWriteOperation;
-	if (!WRITE_OPERATIONS.includes(operation)) {
-		throw new ZohoInputError(
-			'Write',
-			`Unknown write "${String(operation)}".`,
-			'Pick Create, Update, Upsert or Delete.',
-		);
-	}
+	const operation = oneOf<RecordWriteOperation>(param('writeOperation', 'upsert'), {
+		allowed: ['create', 'update', 'upsert', 'delete'],
+		field: 'Write',
+		what: 'write',
+		hint: 'Pick Create, Update, Upsert or Delete.',
+	});
 	const options = param('writeOptions', {}) as IDataObject;
 	const batchSize =
 		options.batchSize === undefined
 			? MAX_RECORDS_PER_WRITE
 			: positiveInteger(options.batchSize, 'Batch Size');
-	if (batchSize > MAX_RECORDS_PER_WRITE) {
+	if (batchSize > MAX_RECORDS_PER_WRITE)
 		throw new ZohoInputError(
 			'Batch Size',
 			`Batch Size must be at most ${MAX_RECORDS_PER_WRITE} (got ${batchSize}).`,
 			`Zoho takes up to ${MAX_RECORDS_PER_WRITE} records per call: enter 1 to ${MAX_RECORDS_PER_WRITE}.`,
 		);
-	}
 	return {
 		...readCrmTarget(param),
 		operation,
@@ -159,15 +152,15 @@ function readTrigger(param: ParamReader): { trigger?: WriteTrigger[] } {
 	const mode = param('trigger', 'default');
 	if (mode === 'default') return {};
 	if (mode === 'none') return { trigger: [] };
-	const list = param('triggerList', []) as unknown[];
-	const unknown = list.find((name) => !WRITE_TRIGGERS.includes(name as WriteTrigger));
-	if (unknown !== undefined)
-		throw new ZohoInputError(
-			'Run Triggers',
-			`Unknown trigger "${String(unknown)}".`,
-			'Pick Workflow, Approval, Blueprint, Pathfinder or Orchestration.',
-		);
-	return { trigger: list as WriteTrigger[] };
+	const trigger = (param('triggerList', []) as unknown[]).map((name) =>
+		oneOf(name, {
+			allowed: WRITE_TRIGGERS,
+			field: 'Run Triggers',
+			what: 'trigger',
+			hint: 'Pick Workflow, Approval, Blueprint, Pathfinder or Orchestration.',
+		}),
+	);
+	return { trigger };
 }
 
 function readDuplicateCheckFields(param: ParamReader): { duplicateCheckFields?: string[] } {
@@ -222,12 +215,12 @@ function throwOnFailures(options: {
 	const written: Array<{ itemIndex: number; id?: string }> = [];
 	for (const [itemIndex, outcome] of options.outcomes.entries()) {
 		if (outcome && !outcome.ok) failures.push({ itemIndex, error: outcome.error });
-		const id = outcome?.ok ? outcome.entry.details?.id : undefined;
-		if (outcome?.ok)
-			written.push({
-				itemIndex,
-				id: typeof id === 'string' || typeof id === 'number' ? String(id) : undefined,
-			});
+		if (!outcome?.ok) continue;
+		const id = outcome.entry.details?.id;
+		written.push({
+			itemIndex,
+			id: typeof id === 'string' || typeof id === 'number' ? String(id) : undefined,
+		});
 	}
 	const first = failures[0];
 	if (!first) return;

@@ -17,7 +17,6 @@ export const properties: INodeProperties[] = [
 		name: 'revokeNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: { show: { operation: ['revokeRefreshToken'] } },
 	},
 ];
 

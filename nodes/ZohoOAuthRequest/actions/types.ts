@@ -26,7 +26,8 @@ export type ItemOutcome = { items: INodeExecutionData[] } | { error: unknown };
 
 /**
  * One file per operation (`*.operation.ts`): its entry in the Operation list, its own
- * parameters, and either `execute` (once per input item, `concurrency` at once, read from
+ * parameters (operations.ts shows them only for it; their displayOptions add any other
+ * conditions), and either `execute` (once per input item, `concurrency` at once, read from
  * the first item; throwing there fails every item) or `executeAll` (every item at once,
  * batched into calls: one outcome per input item, in order).
  */

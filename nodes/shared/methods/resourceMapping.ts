@@ -20,52 +20,46 @@ import type { FieldEntry } from '../../../zoho/crm/metadata/metadata';
 import { nodeParams, readModule } from '../parameters';
 import { editorCall, editorMethod } from './listSearch';
 
-/** Zoho data types → the mapper's input widgets; other types by their JSON type. */
-const FIELD_TYPES: Record<string, FieldType> = {
-	integer: 'number',
-	bigint: 'number',
-	double: 'number',
-	currency: 'number',
-	decimal: 'number',
-	percent: 'number',
-	boolean: 'boolean',
-	date: 'dateTime',
-	datetime: 'dateTime',
-	picklist: 'options',
-	multiselectpicklist: 'array',
-	lookup: 'object',
-	ownerlookup: 'object',
-	website: 'url',
-};
+/** The mapper's input widgets → the Zoho data types they serve; other types by their JSON type. */
+const FIELD_TYPES = byType({
+	number: ['integer', 'bigint', 'double', 'currency', 'decimal', 'percent'],
+	boolean: ['boolean'],
+	dateTime: ['date', 'datetime'],
+	options: ['picklist'],
+	array: ['multiselectpicklist'],
+	object: ['lookup', 'ownerlookup'],
+	url: ['website'],
+});
 
-/** fields.json `json_type` → widget, for data types the table above does not name (subforms, custom types). */
-const JSON_TYPES: Record<string, FieldType> = {
-	integer: 'number',
-	double: 'number',
-	boolean: 'boolean',
-	jsonobject: 'object',
-	jsonarray: 'array',
-};
+/** Widget → fields.json `json_type`s, for data types the table above does not name (subforms, custom types). */
+const JSON_TYPES = byType({
+	number: ['integer', 'double'],
+	boolean: ['boolean'],
+	object: ['jsonobject'],
+	array: ['jsonarray'],
+});
+
+function byType(widgets: Partial<Record<FieldType, string[]>>): Map<string, FieldType> {
+	const entries = Object.entries(widgets) as Array<[FieldType, string[]]>;
+	return new Map(entries.flatMap(([widget, types]) => types.map((type) => [type, widget])));
+}
 
 const WRITES = ['create', 'update', 'upsert'] as const;
-
-/** The module's fields, or none when no module is picked yet. */
-async function moduleFields(ctx: ILoadOptionsFunctions): Promise<FieldEntry[] | undefined> {
-	const module = readModule(nodeParams(ctx), { allowEmpty: true });
-	return module ? await fetchFields({ ...(await editorCall(ctx)), module }) : undefined;
-}
 
 export async function getModuleFields(
 	this: ILoadOptionsFunctions,
 ): Promise<INodePropertyOptions[]> {
-	return await editorMethod(this, async () =>
-		((await moduleFields(this)) ?? [])
+	return await editorMethod(this, async () => {
+		// No module picked yet: no fields.
+		const module = readModule(nodeParams(this), { allowEmpty: true });
+		const fields = module ? await fetchFields({ ...(await editorCall(this)), module }) : [];
+		return fields
 			.map((field) => ({
 				name: field.field_label ? `${field.field_label} (${field.api_name})` : field.api_name,
 				value: field.api_name,
 			}))
-			.sort((a, b) => a.name.localeCompare(b.name)),
-	);
+			.sort((a, b) => a.name.localeCompare(b.name));
+	});
 }
 
 export async function getRecordFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
@@ -74,9 +68,8 @@ export async function getRecordFields(this: ILoadOptionsFunctions): Promise<Reso
 		const raw = String(param('writeOperation', 'upsert'));
 		const operation = WRITES.find((write) => write === raw) ?? 'upsert';
 		const module = readModule(param, { allowEmpty: true });
-		const fields = await moduleFields(this);
-		if (!fields) return { fields: [], emptyFieldsNotice: 'Pick a module first.' };
-		const mapped = fields
+		if (!module) return { fields: [], emptyFieldsNotice: 'Pick a module first.' };
+		const mapped = (await fetchFields({ ...(await editorCall(this)), module }))
 			.filter((field) => isWritableField(field, operation))
 			.map((field) => mapperField({ field, module, operation }));
 		// An update finds its record by id.
@@ -101,7 +94,8 @@ function mapperField(options: {
 	operation: string;
 }): ResourceMapperField {
 	const { field } = options;
-	const type = FIELD_TYPES[field.data_type ?? ''] ?? JSON_TYPES[field.json_type ?? ''] ?? 'string';
+	const type =
+		FIELD_TYPES.get(field.data_type ?? '') ?? JSON_TYPES.get(field.json_type ?? '') ?? 'string';
 	const matchable = options.operation === 'upsert' && isDuplicateCheckField(field, options.module);
 	return {
 		id: field.api_name,
