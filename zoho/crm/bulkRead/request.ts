@@ -250,14 +250,36 @@ export const bulkReadResultSchema = z
 	.passthrough();
 export type BulkReadResult = z.infer<typeof bulkReadResultSchema>;
 
-/** One job of Get Bulk Read Job Details; `result` once COMPLETED. */
-export const bulkReadJobSchema = z
+/**
+ * Why Zoho failed a job: `result.error_message` of a FAILURE (issue #25, read from Zoho's
+ * create-job page; the spec has no such field, docs/zoho-conformance.md lists it as open).
+ */
+const bulkReadFailureSchema = z
 	.object({
-		id: z.string().min(1),
-		state: z.enum(['ADDED', 'QUEUED', 'IN PROGRESS', 'COMPLETED', 'FAILURE']),
-		result: bulkReadResultSchema.optional(),
+		error_message: z
+			.object({ code: z.string().min(1), message: z.string().optional() })
+			.passthrough()
+			.optional(),
 	})
 	.passthrough();
+
+/** One job of Get Bulk Read Job Details; `result` once COMPLETED, or why it FAILED. */
+export const bulkReadJobSchema = z.discriminatedUnion('state', [
+	z
+		.object({
+			id: z.string().min(1),
+			state: z.enum(['ADDED', 'QUEUED', 'IN PROGRESS', 'COMPLETED']),
+			result: bulkReadResultSchema.optional(),
+		})
+		.passthrough(),
+	z
+		.object({
+			id: z.string().min(1),
+			state: z.literal('FAILURE'),
+			result: bulkReadFailureSchema.optional(),
+		})
+		.passthrough(),
+]);
 export type BulkReadJob = z.infer<typeof bulkReadJobSchema>;
 
 export const bulkReadJobAnswerSchema = z
