@@ -180,7 +180,11 @@ describe('Export Records (Bulk Read)', () => {
 		expect(failed.error?.message).toMatch(
 			/^Zoho's Bulk Read job \d+ \(Leads\) ended in FAILURE \(INTERNAL_ERROR\): Internal server error\.$/,
 		);
-		expect(failed.error?.description).toMatch(/give Zoho support the job id \d+/);
+		expect(failed.error).toEqual(
+			expect.objectContaining({
+				description: expect.stringMatching(/give Zoho support the job id \d+/),
+			}),
+		);
 		kit.sim.planBulkRead('us', { fail: true, times: 2 });
 		const continued = await kit.run({
 			workflow: exportWorkflow({}, { continueOnFail: true }),

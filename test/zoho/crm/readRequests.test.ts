@@ -19,6 +19,7 @@ import {
 	splitCoqlQuery,
 	userPosition,
 } from '../../../zoho/crm/coql';
+import { apiAnswerError } from '../../../zoho/api/apiErrors';
 import type { ApiRequest, ZohoApi } from '../../../zoho/api/zohoApi';
 import {
 	deletedRecordPages,
@@ -355,5 +356,55 @@ describe('deleted records', () => {
 			deletedRecordsAnswerSchema.safeParse({ data: [{ ...entry, type: 'trash' }], info: {} })
 				.success,
 		).toBe(false);
+	});
+
+	it('reads a permanent entry with null names', () => {
+		const permanent = {
+			deleted_by: null,
+			id: '4150868000000002',
+			display_name: null,
+			type: 'permanent',
+			created_by: null,
+			deleted_time: '2026-01-31T09:00:00+00:00',
+		};
+		const answer = deletedRecordsAnswerSchema.parse({ data: [permanent], info: {} });
+		expect(answer.data[0]).toEqual(permanent);
+	});
+
+	it("reads Zoho's refusal wrapped in data: [...] and names the parameter to change", async () => {
+		const body = {
+			data: [
+				{
+					code: 'PATTERN_NOT_MATCHED',
+					details: { param_name: 'type' },
+					message: 'Please check whether the input values are correct',
+					status: 'error',
+				},
+			],
+		};
+		const api = {
+			read: () =>
+				Promise.reject(
+					apiAnswerError({
+						status: 400,
+						body: Buffer.from(JSON.stringify(body)),
+						url: 'https://www.zohoapis.com/crm/v8/Leads/deleted',
+						method: 'GET',
+						secrets: [],
+					}),
+				),
+		} as unknown as ZohoApi;
+		const target = { product: 'crm', crmVersion: 'v8', module: 'Leads' } as const;
+		const read = deletedRecordPages(api, { target, type: 'trash' as 'all' });
+		await expect(read.next()).rejects.toEqual(
+			expect.objectContaining({
+				code: 'API_ERROR',
+				zohoCode: 'PATTERN_NOT_MATCHED',
+				field: 'Deleted Records',
+				message:
+					'Zoho refused the list of deleted records (PATTERN_NOT_MATCHED) for its parameter type: Please check whether the input values are correct.',
+				hint: 'Change Deleted Records: Zoho takes all, recycle, permanent there.',
+			}),
+		);
 	});
 });
