@@ -123,7 +123,8 @@ function criteriaProblems(criteria: unknown, where: string): string[] {
 /** Rows a COQL call may return, and rows LIMIT and OFFSET reach, by CRM API version. */
 function coqlLimits(version: number): { perCall: number; reachable: number } {
 	if (version >= 7) return { perCall: 2000, reachable: 100_000 };
-	return version >= 3 ? { perCall: 2000, reachable: 10_000 } : { perCall: 200, reachable: 10_000 };
+	// v4–v6 as Zoho's pages for v4 and v6 say; v2–v3 200 a call (each version's COQL-Limitations page).
+	return version >= 4 ? { perCall: 2000, reachable: 10_000 } : { perCall: 200, reachable: 10_000 };
 }
 
 /**

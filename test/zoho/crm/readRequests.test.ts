@@ -237,6 +237,29 @@ describe('COQL', () => {
 			expect(inputError(() => splitCoqlQuery(query)).field).toBe('Query');
 	});
 
+	it('passes aggregates, aliases and GROUP BY through untouched, paged by offset', () => {
+		const user =
+			'select Lead_Source, COUNT(id) as total, SUM(Annual_Revenue) from Leads where Lead_Source is not null group by Lead_Source order by total desc';
+		const parts = splitCoqlQuery(user);
+		expect(parts).toEqual({
+			select: ['Lead_Source', 'COUNT(id) as total', 'SUM(Annual_Revenue)'],
+			from: 'Leads',
+			where: 'Lead_Source is not null',
+			groupBy: 'Lead_Source',
+			orderBy: 'total desc',
+		});
+		expect(pagesById(parts)).toBe(false);
+		expect(pagesById(splitCoqlQuery('select COUNT(id) from Leads where id is not null'))).toBe(
+			false,
+		);
+		expect(buildCoqlQuery(parts, { limit: 2000, offset: 0 })).toBe(`${user} limit 0, 2000`);
+		expect(
+			inputError(() =>
+				buildCoqlQuery({ ...parts, select: ['COUNT(id; x)'] }, { limit: 1, offset: 0 }),
+			).field,
+		).toBe('Query');
+	});
+
 	it('pages by id when the rows come in id order, by offset otherwise', () => {
 		const parts = splitCoqlQuery("select Email from Leads where Email like '%@example.com'");
 		expect(pagesById(parts)).toBe(true);
@@ -257,7 +280,8 @@ describe('COQL', () => {
 	});
 
 	it('keeps one table of rows a call and rows through OFFSET by API version', () => {
-		expect(['v2', 'v3', 'v6', 'v7', 'v8'].map(coqlLimits)).toEqual([
+		expect(['v2', 'v3', 'v4', 'v6', 'v7', 'v8'].map(coqlLimits)).toEqual([
+			{ perCall: 200, reachable: 10_000 },
 			{ perCall: 200, reachable: 10_000 },
 			{ perCall: 2000, reachable: 10_000 },
 			{ perCall: 2000, reachable: 10_000 },
@@ -286,11 +310,15 @@ describe('COQL', () => {
 			info: { count: 1, more_records: false },
 		});
 		expect(answer.data[0]).toEqual({ id: '1', Email: 'a@b.c' });
+		// Rows of aggregates and groups carry no id.
+		const groups = coqlAnswerSchema.parse({
+			data: [{ Lead_Source: 'Web', 'COUNT(id)': 3 }],
+			info: { count: 1, more_records: false },
+		});
+		expect(groups.data).toEqual([{ Lead_Source: 'Web', 'COUNT(id)': 3 }]);
 		expect(
-			coqlAnswerSchema.safeParse({
-				data: [{ Email: 'x' }],
-				info: { count: 1, more_records: false },
-			}).success,
+			coqlAnswerSchema.safeParse({ data: [{ id: '' }], info: { count: 1, more_records: false } })
+				.success,
 		).toBe(false);
 	});
 });
