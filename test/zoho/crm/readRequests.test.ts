@@ -124,6 +124,19 @@ describe('Bulk Read request', () => {
 				/26 conditions; Zoho allows 25/,
 			],
 			[
+				() =>
+					buildBulkReadRequest({
+						module: 'Leads',
+						criteria: {
+							field: { api_name: 'Email' },
+							comparator: 'in',
+							value: Array.from({ length: 201 }, (_, i) => `e${i}`),
+						},
+					}),
+				'Criteria',
+				/on Email lists 201 values; Zoho allows 200/,
+			],
+			[
 				() => modifiedBetween(new Date('2026-02-01'), new Date('2026-01-01')),
 				'Modified Between',
 				/after its end/,
