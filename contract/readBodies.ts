@@ -2,11 +2,9 @@
  * What the JSON bodies of Bulk Read and COQL hold, checked deeper than their top-level keys.
  * Sources: Zoho's CRM v8 OpenAPI files `v8.0/bulk_read.json` (Request_Wrapper, Query,
  * CallBack, Criteria) and `v8.0/coql.json` (Body_Wrapper), and the COQL limitation pages:
- * https://www.zoho.com/crm/developer/docs/api/v8/COQL-Limitations.html (2,000 rows a call,
- * 100,000 through LIMIT and OFFSET, from v7), https://www.zoho.com/crm/developer/docs/api/v2/COQL-Limitations.html
- * (200 a call; 10,000 in all on the unversioned page), and for v3–v6, which Zoho's CRM
- * pages no longer show, the COQL overview of Zoho's vertical-solutions API v4 (2,000 a
- * call, 10,000 in all).
+ * https://www.zoho.com/crm/developer/docs/api/v8/COQL-Limitations.html and v7's (2,000 rows a
+ * call, 100,000 through LIMIT and OFFSET), v4's and v6's (2,000 and 10,000; v5 taken as those),
+ * v2's and v3's (200 a call, 10,000 in all).
  */
 import type { ContractRequest } from './rules';
 
@@ -32,6 +30,9 @@ const COMPARATORS = [
 ];
 /** bulk_read.json Query `page`: pattern `[1-9]|[1-4][1-9]|50`, i.e. 1 to 50. */
 const MAX_BULK_PAGE = 50;
+/** Conditions in a criteria, values in one condition (issue #25; docs/zoho-conformance.md). */
+const MAX_BULK_CONDITIONS = 25;
+const MAX_BULK_VALUES = 200;
 
 function valuesOf(request: ContractRequest): Record<string, unknown> {
 	return request.body.kind === 'json' ? (request.body.values ?? {}) : {};
@@ -77,8 +78,20 @@ export function checkBulkReadBody(request: ContractRequest): string[] {
 		problems.push('query.page_token must be the next_page_token of a finished job');
 	if (query.cvid !== undefined && (typeof query.cvid !== 'string' || !/^\d+$/.test(query.cvid)))
 		problems.push('query.cvid must be a custom view id (digits, as a string)');
-	if (query.criteria !== undefined)
+	if (query.criteria !== undefined) {
 		problems.push(...criteriaProblems(query.criteria, 'query.criteria'));
+		const conditions = conditionsOf(query.criteria);
+		if (conditions.length > MAX_BULK_CONDITIONS)
+			problems.push(
+				`query.criteria has ${conditions.length} conditions; Zoho takes ${MAX_BULK_CONDITIONS}`,
+			);
+		if (
+			conditions.some(
+				(condition) => Array.isArray(condition.value) && condition.value.length > MAX_BULK_VALUES,
+			)
+		)
+			problems.push(`a condition of query.criteria lists more than ${MAX_BULK_VALUES} values`);
+	}
 	if (values.file_type !== undefined && values.file_type !== 'csv' && values.file_type !== 'ics')
 		problems.push('file_type must be csv or ics');
 	if (values.callback !== undefined) {
@@ -92,6 +105,12 @@ export function checkBulkReadBody(request: ContractRequest): string[] {
 			problems.push('callback must be {"url": "<http(s) URL>", "method": "post"}');
 	}
 	return problems;
+}
+
+/** The conditions of a criteria, however deep its groups. */
+function conditionsOf(criteria: unknown): Array<Record<string, unknown>> {
+	if (!isObject(criteria)) return [];
+	return Array.isArray(criteria.group) ? criteria.group.flatMap(conditionsOf) : [criteria];
 }
 
 /** A condition `{field: {api_name}, comparator, value}` or a group `{group_operator, group}`. */
@@ -123,7 +142,8 @@ function criteriaProblems(criteria: unknown, where: string): string[] {
 /** Rows a COQL call may return, and rows LIMIT and OFFSET reach, by CRM API version. */
 function coqlLimits(version: number): { perCall: number; reachable: number } {
 	if (version >= 7) return { perCall: 2000, reachable: 100_000 };
-	return version >= 3 ? { perCall: 2000, reachable: 10_000 } : { perCall: 200, reachable: 10_000 };
+	// v4–v6 as Zoho's pages for v4 and v6 say; v2–v3 200 a call (each version's COQL-Limitations page).
+	return version >= 4 ? { perCall: 2000, reachable: 10_000 } : { perCall: 200, reachable: 10_000 };
 }
 
 /**

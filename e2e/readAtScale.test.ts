@@ -4,7 +4,7 @@
  * against the Zoho simulator (this process). n8n keeps every output item of a run in
  * memory and prints it, so the 250,000-record export runs as two CSV files (its pages);
  * records as items run with criteria (6,667), and COQL past Zoho's 100,000-row OFFSET
- * ceiling (102,000 rows), all in one run; a cancel needs a run of its own. Each run's time
+ * ceiling (102,000 rows), a job Zoho fails and a GROUP BY query, all in one run; a cancel needs a run of its own. Each run's time
  * and n8n's peak memory are logged.
  *
  *   bash n8n-host/install.sh all
@@ -49,6 +49,7 @@ const NODES = {
 	items: 'Export Changed Qualified Leads',
 	failing: 'Export Zoho Fails',
 	coql: 'All Contacts (COQL)',
+	grouped: 'Leads by Status (COQL GROUP BY)',
 	cancelled: 'Export Cancelled',
 } as const;
 
@@ -129,6 +130,15 @@ const workflows: Workflow[] = [
 				parameters: {
 					operation: 'coqlQuery',
 					query: 'select Last_Name, Email from Contacts where Last_Name is not null',
+					returnAll: true,
+				},
+			},
+			{
+				name: NODES.grouped,
+				parameters: {
+					operation: 'coqlQuery',
+					query:
+						'select Lead_Status, COUNT(id) as total from Leads where Lead_Status is not null group by Lead_Status order by Lead_Status',
 					returnAll: true,
 				},
 			},
@@ -239,7 +249,7 @@ describe.each(majors)('Export Records and Query (COQL) in n8n %i.x', (major) => 
 		return result;
 	};
 
-	test('one run: 250,000 leads as two CSV files, changed qualified leads as items, a job Zoho fails, 102,000 contacts by COQL', async () => {
+	test('one run: 250,000 leads as two CSV files, changed qualified leads as items, a job Zoho fails, 102,000 contacts by COQL, leads grouped by COQL', async () => {
 		// The export jobs in the order the nodes run: two pages, one page, then the failing one.
 		demo.sim.planBulkRead(demo.dc, { times: 3 });
 		demo.sim.planBulkRead(demo.dc, { fail: true });
@@ -285,12 +295,20 @@ describe.each(majors)('Export Records and Query (COQL) in n8n %i.x', (major) => 
 			Lead_Status: 'Qualified',
 		});
 
-		// The job Zoho ended in FAILURE: one error item (Continue On Fail).
+		// The job Zoho ended in FAILURE: one error item (Continue On Fail) with Zoho's code and message.
 		const [failed] = nodeOutput(result.run, NODES.failing);
-		expect(failed).toEqual(expect.objectContaining({ code: 'JOB_FAILED', zohoCode: 'FAILURE' }));
-		expect(String(failed?.error)).toMatch(
-			/^Zoho's Bulk Read job \d+ \(Leads\) ended in FAILURE\.$/,
+		expect(failed).toEqual(
+			expect.objectContaining({ code: 'JOB_FAILED', zohoCode: 'INTERNAL_ERROR' }),
 		);
+		expect(String(failed?.error)).toMatch(
+			/^Zoho's Bulk Read job \d+ \(Leads\) ended in FAILURE \(INTERNAL_ERROR\): Internal server error\.$/,
+		);
+
+		// A GROUP BY query: one row per group, no id.
+		expect(nodeOutput(result.run, NODES.grouped)).toEqual([
+			{ Lead_Status: 'Contacted', total: LEADS - Math.floor(LEADS / 3) },
+			{ Lead_Status: 'Qualified', total: Math.floor(LEADS / 3) },
+		]);
 
 		// COQL past the 100,000-row OFFSET ceiling, by id: every row once.
 		const rows = nodeOutput(result.run, NODES.coql);
@@ -302,7 +320,7 @@ describe.each(majors)('Export Records and Query (COQL) in n8n %i.x', (major) => 
 		expect(counted['POST /crm/bulk/v8/read 201']).toBe(4);
 		// Three pages downloaded; the failed job's result never.
 		expect(counted['GET /crm/bulk/v8/read/{id}/result 200']).toBe(3);
-		expect(counted['POST /crm/v8/coql 200']).toBe(CONTACTS / 2000);
+		expect(counted['POST /crm/v8/coql 200']).toBe(CONTACTS / 2000 + 1);
 	});
 
 	test('a run n8n cancels mid-job (the workflow Timeout) stops waiting at once', async () => {

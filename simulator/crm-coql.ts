@@ -10,8 +10,15 @@
 // rows a call, 100,000 through LIMIT/OFFSET, 50 columns, 25 criteria, 10 ORDER BY fields,
 // duplicate ORDER BY fields → DUPLICATE_DATA) and the v2 page (200 a call, 10,000 in all);
 // ascending id order without ORDER BY, LIMIT 200 by default and credits 1 / 2 / 3 for
-// LIMIT up to 200 / 1000 / 2000 (Zoho's COQL overview pages).
+// LIMIT up to 200 / 1000 / 2000 (Zoho's COQL overview pages). Per version (each version's
+// COQL-Limitations page): v2–v3 200 rows a call and 10,000 in all, v4–v6 2,000 and 10,000,
+// v7–v8 2,000 and 100,000; aggregates and GROUP BY from v7 (crm-coql-groups.ts). Zoho's
+// documented refusals (spec `v8.0/coql/mds/examples/executeCOQLQuery.md`): MANDATORY_NOT_FOUND
+// {api_name: "select_query"}, DUPLICATE_DATA {column_name} "duplicate select column",
+// INVALID_DATA "limit should be greater than 0", SYNTAX_ERROR {clause: "where"} "missing
+// clause", INVALID_QUERY {reason: "invalid operator found", column_name, operator}.
 import { isObject, jsonBody } from './body';
+import { AGGREGATES, groupRows, itemKey, type SelectItem } from './crm-coql-groups';
 import { recordModuleMeta } from './crm-metadata';
 import { zohoError, type ZohoErrorBody } from './errors';
 import type { ApiRoute, Exchange } from './exchange';
@@ -23,9 +30,14 @@ const MAX_FIELDS = 50;
 const MAX_CRITERIA = 25;
 const MAX_IN_VALUES = 50;
 const MAX_ORDER_BY = 10;
+const MAX_GROUP_BY = 4;
+const MAX_AGGREGATES = 5;
+/** Operators that order values: only for numbers, dates and times (and id). */
+const ORDERING = new Set(['<', '>', '<=', '>=', 'between', 'not between']);
 const DEFAULT_LIMIT = 200;
 const LOOKUP_TYPES = new Set(['lookup', 'ownerlookup', 'userlookup']);
 const NUMBER_TYPES = new Set(['integer', 'double', 'currency', 'bigint', 'decimal', 'percent']);
+const ORDERED_TYPES = new Set([...NUMBER_TYPES, 'date', 'datetime']);
 
 type Literal = string | number | boolean | null;
 
@@ -40,7 +52,10 @@ interface Condition {
 type Criteria = Condition | { kind: 'and' | 'or'; left: Criteria; right: Criteria };
 
 export interface CoqlQuery {
+	/** The fields the SELECT items read. */
 	fields: string[];
+	items: SelectItem[];
+	groupBy: string[];
 	module: string;
 	where: Criteria | undefined;
 	orderBy: Array<{ field: string; descending: boolean }>;
@@ -55,8 +70,10 @@ class CoqlRefusal extends Error {
 	}
 }
 
-const syntaxError = (details: Record<string, unknown>): CoqlRefusal =>
-	new CoqlRefusal(zohoError('SYNTAX_ERROR', 'invalid query formed', details));
+const syntaxError = (
+	details: Record<string, unknown>,
+	message = 'invalid query formed',
+): CoqlRefusal => new CoqlRefusal(zohoError('SYNTAX_ERROR', message, details));
 
 /** The COQL route of a CRM version; credits follow the LIMIT the query asks for. */
 export function coqlRoute(ex: Exchange, version: number): ApiRoute {
@@ -82,9 +99,7 @@ function handleCoql(ex: Exchange, version: number): void {
 	if (text === undefined) {
 		ex.json(
 			400,
-			zohoError('REQUIRED_PARAM_MISSING', 'required param is missing', {
-				param_name: 'select_query',
-			}),
+			zohoError('MANDATORY_NOT_FOUND', 'mandatory key not found', { api_name: 'select_query' }),
 		);
 		return;
 	}
@@ -180,17 +195,26 @@ class Parser {
 
 	query(): CoqlQuery {
 		this.keyword('select');
-		const fields = [this.fieldName()];
-		while (this.acceptSymbol(',')) fields.push(this.fieldName());
+		const items = [this.selectItem()];
+		while (this.acceptSymbol(',')) items.push(this.selectItem());
 		if (!this.acceptKeyword('from')) throw this.unexpected();
 		const module = this.fieldName();
 		if (module.includes('.')) throw this.unexpectedAt(this.pos - 1);
 		if (!this.acceptKeyword('where')) {
-			if (this.peek().kind === 'end' || this.isKeyword('order') || this.isKeyword('limit'))
-				throw syntaxError({ clause: 'where' });
+			if (
+				['order', 'group', 'limit'].some((word) => this.isKeyword(word)) ||
+				this.peek().kind === 'end'
+			)
+				throw syntaxError({ clause: 'where' }, 'missing clause');
 			throw this.unexpected();
 		}
 		const where = this.criteria();
+		const groupBy: string[] = [];
+		if (this.acceptKeyword('group')) {
+			this.keyword('by');
+			do groupBy.push(this.fieldName());
+			while (this.acceptSymbol(','));
+		}
 		const orderBy: CoqlQuery['orderBy'] = [];
 		if (this.acceptKeyword('order')) {
 			this.keyword('by');
@@ -214,7 +238,21 @@ class Parser {
 			}
 		}
 		if (this.peek().kind !== 'end') throw this.unexpected();
-		return { fields, module, where, orderBy, limit, offset };
+		const fields = items.map((item) => item.field);
+		return { fields, items, groupBy, module, where, orderBy, limit, offset };
+	}
+
+	/** A field or `AGGREGATE(field)`, then perhaps `as alias`. */
+	private selectItem(): SelectItem {
+		const name = this.peek().text.toUpperCase();
+		let item: SelectItem;
+		if (AGGREGATES.has(name) && this.tokens[this.pos + 1]?.text === '(') {
+			this.pos += 2;
+			item = { field: this.fieldName(), aggregate: name };
+			if (!this.acceptSymbol(')')) throw this.unexpected();
+		} else item = { field: this.fieldName() };
+		if (this.acceptKeyword('as')) item.alias = this.fieldName();
+		return item;
 	}
 
 	/** Two operands at most per bracket level, as Zoho asks. */
@@ -358,6 +396,8 @@ const RESERVED = new Set([
 	'by',
 	'limit',
 	'offset',
+	'group',
+	'as',
 	'not',
 	'in',
 	'is',
@@ -385,13 +425,46 @@ function limitExceeded(details: Record<string, unknown>): CoqlRefusal {
 /** Rows a call may return, and rows a query may reach through OFFSET, by API version. */
 export function coqlLimits(version: number): { perCall: number; reachable: number } {
 	if (version >= 7) return { perCall: 2000, reachable: 100_000 };
-	return version >= 3 ? { perCall: 2000, reachable: 10_000 } : { perCall: 200, reachable: 10_000 };
+	return version >= 4 ? { perCall: 2000, reachable: 10_000 } : { perCall: 200, reachable: 10_000 };
+}
+
+const duplicate = (message: string, details: Record<string, unknown>) =>
+	new CoqlRefusal(zohoError('DUPLICATE_DATA', message, details));
+
+/** Aggregates and GROUP BY: from v7, at most 5 and 4, each once; SELECT items each once. */
+function checkSelect(query: CoqlQuery, version: number): void {
+	const aggregates = query.items.filter((item) => item.aggregate);
+	if ((aggregates.length > 0 || query.groupBy.length > 0) && version < 7)
+		throw syntaxError({}, 'given coql query not supported');
+	if (aggregates.length > MAX_AGGREGATES)
+		throw limitExceeded({ clause: 'select', aggregate: true, limit: MAX_AGGREGATES });
+	if (query.groupBy.length > MAX_GROUP_BY)
+		throw limitExceeded({ clause: 'group by', limit: MAX_GROUP_BY });
+	const seen = new Set<string>();
+	for (const item of query.items) {
+		const key = `${item.aggregate ?? ''}:${item.field.toLowerCase()}`;
+		if (seen.has(key))
+			throw item.aggregate
+				? duplicate('duplicate aggregate function', {
+						column_name: item.field,
+						aggregate: item.aggregate,
+					})
+				: duplicate('duplicate select column', { column_name: item.field });
+		seen.add(key);
+	}
+	const grouped = new Set<string>();
+	for (const field of query.groupBy) {
+		if (grouped.has(field.toLowerCase()))
+			throw duplicate('duplicate data', { clause: 'group by', column_name: field });
+		grouped.add(field.toLowerCase());
+	}
 }
 
 function checkLimits(query: CoqlQuery, version: number): void {
 	const { perCall, reachable } = coqlLimits(version);
 	if (query.fields.length > MAX_FIELDS)
 		throw limitExceeded({ clause: 'select', limit: MAX_FIELDS });
+	checkSelect(query, version);
 	const conditions = conditionsOf(query.where);
 	if (conditions.length > MAX_CRITERIA)
 		throw limitExceeded({ clause: 'where', limit: MAX_CRITERIA });
@@ -410,8 +483,9 @@ function checkLimits(query: CoqlQuery, version: number): void {
 			);
 		seen.add(field.toLowerCase());
 	}
-	if (query.limit < 1 || query.limit > perCall)
-		throw limitExceeded({ clause: 'limit', limit: perCall });
+	if (query.limit < 1)
+		throw new CoqlRefusal(zohoError('INVALID_DATA', 'limit should be greater than 0', {}));
+	if (query.limit > perCall) throw limitExceeded({ clause: 'limit', limit: perCall });
 	if (query.offset + query.limit > reachable)
 		throw limitExceeded({ clause: 'offset', limit: reachable });
 }
@@ -442,9 +516,20 @@ function checkAgainstModule(dc: DcState, query: CoqlQuery): Map<string, FieldMet
 		return rest.length > 0 ? undefined : field;
 	};
 	for (const name of query.fields) check(name, 'select');
-	for (const { field } of query.orderBy) check(field, 'order by');
+	for (const name of query.groupBy) check(name, 'group by');
+	const aliases = new Set(query.items.map((item) => itemKey(item).toLowerCase()));
+	for (const { field } of query.orderBy)
+		if (!aliases.has(field.toLowerCase())) check(field, 'order by');
 	for (const condition of conditionsOf(query.where)) {
 		const field = check(condition.field, 'where');
+		if (field && ORDERING.has(condition.operator) && !ORDERED_TYPES.has(field.data_type))
+			throw new CoqlRefusal(
+				zohoError('INVALID_QUERY', 'Invalid query formed', {
+					reason: 'invalid operator found',
+					column_name: condition.field,
+					operator: condition.operator,
+				}),
+			);
 		const expected = expectedType(condition.field, field);
 		if (!expected) continue;
 		for (const value of condition.values) {
@@ -494,6 +579,21 @@ function run(
 	const records = dc.crm.get(`crm:${query.module.toLowerCase()}`)?.records ?? [];
 	const resolve = (record: CrmRecord, path: string) => fieldValue(dc, { record, path });
 	const test = query.where ? predicate(query.where, resolve) : () => true;
+	if (query.groupBy.length > 0 || query.items.some((item) => item.aggregate)) {
+		const rows = groupRows(records.filter(test), {
+			items: query.items,
+			groupBy: query.groupBy,
+			orderBy: query.orderBy,
+			tools: {
+				value: resolve,
+				shown: (record, path) => shownValue(dc, { record, path, meta: options.meta }),
+				compare: compareValues,
+				isEmpty,
+			},
+		});
+		const end = query.offset + query.limit;
+		return { rows: rows.slice(query.offset, end), more: rows.length > end };
+	}
 	const wanted = query.offset + query.limit;
 	let page: CrmRecord[];
 	let more: boolean;
@@ -529,7 +629,7 @@ function run(
 		more = matching.length > wanted;
 	}
 	return {
-		rows: page.map((record) => rowOf(dc, { record, fields: query.fields, meta: options.meta })),
+		rows: page.map((record) => rowOf(dc, { record, items: query.items, meta: options.meta })),
 		more,
 	};
 }
@@ -562,19 +662,25 @@ function firstAbove(
 
 function rowOf(
 	dc: DcState,
-	options: { record: CrmRecord; fields: string[]; meta: Map<string, FieldMeta> },
+	options: { record: CrmRecord; items: SelectItem[]; meta: Map<string, FieldMeta> },
 ): Record<string, unknown> {
 	const row: Record<string, unknown> = {};
-	for (const name of options.fields) {
-		const value = fieldValue(dc, { record: options.record, path: name });
-		const field = options.meta.get(name.toLowerCase());
-		row[name] =
-			field && LOOKUP_TYPES.has(field.data_type) && isObject(value)
-				? { id: value.id }
-				: (value ?? null);
-	}
+	for (const item of options.items)
+		row[itemKey(item)] = shownValue(dc, { ...options, path: item.field });
 	row.id = options.record.id;
 	return row;
+}
+
+/** A field's value as a row shows it: a lookup selected alone as `{id}`. */
+function shownValue(
+	dc: DcState,
+	options: { record: CrmRecord; path: string; meta: Map<string, FieldMeta> },
+): unknown {
+	const value = fieldValue(dc, options);
+	const field = options.meta.get(options.path.toLowerCase());
+	return field && LOOKUP_TYPES.has(field.data_type) && isObject(value)
+		? { id: value.id }
+		: (value ?? null);
 }
 
 /** A field's value; `Lookup.Field` reads the looked-up record (any CRM module) when it exists. */

@@ -2,7 +2,9 @@
 // If-Modified-Since. Source: spec `v8.0/record.json` operation "Get Deleted Records"
 // (Deleted_Record: id, display_name, type, deleted_by, created_by, deleted_time) and
 // https://www.zoho.com/crm/developer/docs/api/v2/get-deleted-records.html (type values,
-// `all` by default).
+// `all` by default). Per issue #25, not confirmed by a page read (docs/zoho-conformance.md, open
+// questions): a bad `type` is 400 PATTERN_NOT_MATCHED {param_name: "type"} wrapped in
+// `data: [...]`, and a permanently deleted entry's display_name is null.
 import { deletedTypeAt, logOf } from './crm-deleted-log';
 import { readPaging } from './crm-list';
 import { knownModule, type CrmTarget } from './crm-records';
@@ -17,10 +19,13 @@ export function handleDeleted(ex: Exchange, target: CrmTarget): void {
 	if (!knownModule(ex, target)) return;
 	const type = ex.query.get('type') ?? 'all';
 	if (!(TYPES as readonly string[]).includes(type)) {
-		ex.json(
-			400,
-			zohoError('INVALID_DATA', 'invalid data', { param_name: 'type', supported_values: TYPES }),
-		);
+		ex.json(400, {
+			data: [
+				zohoError('PATTERN_NOT_MATCHED', 'Please check whether the input values are correct', {
+					param_name: 'type',
+				}),
+			],
+		});
 		return;
 	}
 	const paging = readPaging(ex);
@@ -51,14 +56,17 @@ export function handleDeleted(ex: Exchange, target: CrmTarget): void {
 		return;
 	}
 	ex.json(200, {
-		data: slice.map((entry) => ({
-			deleted_by: entry.deletedBy,
-			id: entry.id,
-			display_name: entry.displayName,
-			type: deletedTypeAt(entry, timing),
-			created_by: entry.createdBy,
-			deleted_time: zohoDateTime(entry.deletedAt),
-		})),
+		data: slice.map((entry) => {
+			const kind = deletedTypeAt(entry, timing);
+			return {
+				deleted_by: entry.deletedBy,
+				id: entry.id,
+				display_name: kind === 'permanent' ? null : entry.displayName,
+				type: kind,
+				created_by: entry.createdBy,
+				deleted_time: zohoDateTime(entry.deletedAt),
+			};
+		}),
 		info: {
 			per_page: perPage,
 			count: slice.length,

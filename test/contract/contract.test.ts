@@ -245,6 +245,32 @@ describe('request contract', () => {
 				'callback must be {"url": "<http(s) URL>", "method": "post"}',
 			].map((problem) => `crm.bulkRead.create: ${problem}`),
 		);
+		const condition = (value: unknown) => ({
+			field: { api_name: 'Email' },
+			comparator: 'in',
+			value,
+		});
+		expect(
+			problems(
+				post('/crm/bulk/v8/read', {
+					query: {
+						module: { api_name: 'Leads' },
+						criteria: {
+							group_operator: 'or',
+							group: [
+								condition(Array.from({ length: 201 }, (_, i) => `e${i}`)),
+								...Array.from({ length: 25 }, () => condition(['x'])),
+							],
+						},
+					},
+				}),
+			),
+		).toEqual(
+			[
+				'query.criteria has 26 conditions; Zoho takes 25',
+				'a condition of query.criteria lists more than 200 values',
+			].map((problem) => `crm.bulkRead.create: ${problem}`),
+		);
 	});
 
 	it('holds a COQL body to its limits by version: LIMIT per call, OFFSET + LIMIT in all', () => {
@@ -267,6 +293,16 @@ describe('request contract', () => {
 		expect(coql('v2', 'select id from Leads where id is not null limit 201')).toEqual([
 			'crm.coql: LIMIT 201: COQL on v2 returns 1 to 200 rows a call',
 		]);
+		expect(coql('v3', 'select id from Leads where id is not null limit 2000')).toEqual([
+			'crm.coql: LIMIT 2000: COQL on v3 returns 1 to 200 rows a call',
+		]);
+		expect(coql('v4', 'select id from Leads where id is not null limit 8000, 2000')).toEqual([]);
+		expect(
+			coql(
+				'v8',
+				'select Lead_Source, COUNT(id) from Leads where id is not null group by Lead_Source limit 2000',
+			),
+		).toEqual([]);
 		expect(coql('v8', 'delete from Leads')).toEqual([
 			'crm.coql: select_query must be a SELECT query',
 		]);

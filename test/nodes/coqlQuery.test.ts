@@ -114,8 +114,7 @@ describe('Query (COQL)', () => {
 				zohoCode: 'SYNTAX_ERROR',
 				field: 'Query',
 				httpStatus: 400,
-				error:
-					'Zoho refused the COQL query (SYNTAX_ERROR) in its WHERE clause: invalid query formed.',
+				error: 'Zoho refused the COQL query (SYNTAX_ERROR) in its WHERE clause: missing clause.',
 			}),
 		]);
 		const [item] = jsonOf(column);
@@ -167,14 +166,56 @@ describe('Query (COQL)', () => {
 		]);
 	});
 
-	it("keeps to v2's 200 rows a call", async () => {
-		const result = await kit.run({
-			workflow: queryWorkflow('select Last_Name from Contacts where Last_Name is not null', {
-				crmVersion: 'v2',
-				limit: 450,
-			}),
+	it("keeps to v2's and v3's 200 rows a call", async () => {
+		for (const crmVersion of ['v2', 'v3']) {
+			const result = await kit.run({
+				workflow: queryWorkflow('select Last_Name from Contacts where Last_Name is not null', {
+					crmVersion,
+					limit: 450,
+				}),
+			});
+			expect([crmVersion, jsonOf(result).length]).toEqual([crmVersion, 450]);
+			expect(coqlCalls(crmVersion)).toBe(3);
+		}
+	});
+
+	it('passes GROUP BY, aggregates and aliases through: Return All pages the groups by offset, rows without id', async () => {
+		const grouped = await kit.run({
+			workflow: queryWorkflow(
+				"select Last_Name, COUNT(id) as n from Contacts where Last_Name like 'Last00%' group by Last_Name",
+				{ returnAll: true },
+			),
 		});
-		expect(jsonOf(result)).toHaveLength(450);
-		expect(coqlCalls('v2')).toBe(3);
+		expect(grouped.error).toBeUndefined();
+		const rows = jsonOf(grouped);
+		expect(rows).toHaveLength(9999);
+		expect([rows[0], rows[9998]]).toEqual([
+			{ Last_Name: 'Last000001', n: 1 },
+			{ Last_Name: 'Last009999', n: 1 },
+		]);
+		expect(coqlCalls()).toBe(5);
+		const counted = await kit.run({
+			workflow: queryWorkflow('select COUNT(id) from Contacts where Last_Name is not null'),
+		});
+		expect(jsonOf(counted)).toEqual([{ 'COUNT(id)': TOTAL }]);
+	});
+
+	it("names Zoho's details when an operator does not fit the field", async () => {
+		const [result] = await kit.sim.deliberately(
+			"the user's wrong queries, for Zoho's errors",
+			async () => [
+				await kit.run({
+					workflow: queryWorkflow("select Last_Name from Contacts where Last_Name > 'x'", {}, true),
+				}),
+			],
+		);
+		expect(jsonOf(result)).toEqual([
+			expect.objectContaining({
+				zohoCode: 'INVALID_QUERY',
+				field: 'Query',
+				error:
+					'Zoho refused the COQL query (INVALID_QUERY) at column Last_Name (operator >) (invalid operator found): Invalid query formed.',
+			}),
+		]);
 	});
 });

@@ -68,8 +68,8 @@ describe('Get Deleted Records', () => {
 		const permanent = jsonOf(
 			await kit.run({ workflow: deletedWorkflow({ deletedType: 'permanent' }) }),
 		);
-		expect(permanent.map((entry) => entry.display_name)).toEqual(
-			Array.from({ length: 50 }, (_, k) => `Gone${150 - k}`),
+		expect(permanent.map((entry) => [entry.type, entry.display_name])).toEqual(
+			Array.from({ length: 50 }, () => ['permanent', null]),
 		);
 	});
 

@@ -7,7 +7,7 @@ import { zohoDateTime } from '../../simulator/time';
 import { DEFAULT_JOB_TIMING } from '../../zoho/crm/bulkRead/job';
 import { createZohoRuntime, setSharedZohoRuntime } from '../../zoho/runtime';
 import { simCall, simToken } from '../support/simApi';
-import { jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
+import { items, jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
 
 const TOTAL = 250_000;
 /** Record i was created and last changed at BASE + i seconds. */
@@ -172,17 +172,27 @@ describe('Export Records (Bulk Read)', () => {
 		expect(calls()['GET /crm/bulk/v8/read/{id}/result 200']).toBeUndefined();
 	});
 
-	it('fails with JOB_FAILED when Zoho ends the job in FAILURE; Continue On Fail makes it one error item', async () => {
-		kit.sim.planBulkRead('us', { fail: true });
+	it("fails with JOB_FAILED, Zoho's code and message and the job id when Zoho ends the job in FAILURE; Continue On Fail makes one error item per input item", async () => {
+		const failure = { code: 'INTERNAL_ERROR', message: 'Internal server error' };
+		kit.sim.planBulkRead('us', { fail: true, failure });
 		const failed = await kit.run({ workflow: exportWorkflow() });
 		expect(failed.status).toBe('error');
 		expect(failed.error?.message).toMatch(
-			/^Zoho's Bulk Read job \d+ \(Leads\) ended in FAILURE\.$/,
+			/^Zoho's Bulk Read job \d+ \(Leads\) ended in FAILURE \(INTERNAL_ERROR\): Internal server error\.$/,
 		);
-		kit.sim.planBulkRead('us', { fail: true });
-		const continued = await kit.run({ workflow: exportWorkflow({}, { continueOnFail: true }) });
+		expect(failed.error).toEqual(
+			expect.objectContaining({
+				description: expect.stringMatching(/give Zoho support the job id \d+/),
+			}),
+		);
+		kit.sim.planBulkRead('us', { fail: true, times: 2 });
+		const continued = await kit.run({
+			workflow: exportWorkflow({}, { continueOnFail: true }),
+			inputItems: items(2),
+		});
 		expect(jsonOf(continued)).toEqual([
-			expect.objectContaining({ code: 'JOB_FAILED', zohoCode: 'FAILURE' }),
+			expect.objectContaining({ code: 'JOB_FAILED', zohoCode: 'INTERNAL_ERROR' }),
+			expect.objectContaining({ code: 'JOB_FAILED', zohoCode: 'INTERNAL_ERROR' }),
 		]);
 		expect(calls()['GET /crm/bulk/v8/read/{id}/result 200']).toBeUndefined();
 	});

@@ -140,13 +140,24 @@ describe('Bulk Read jobs', () => {
 		expect(done?.result).not.toHaveProperty('next_page_token');
 	});
 
-	it('fails a job on demand: FAILURE, no result to download', async () => {
-		sim.planBulkRead('us', { fail: true, durationMs: 0 });
+	it("fails a job on demand: FAILURE with Zoho's error_message, no result to download (404)", async () => {
+		sim.planBulkRead('us', {
+			fail: true,
+			durationMs: 0,
+			failure: { code: 'LIMIT_EXCEEDED', message: 'too many' },
+		});
 		const id = await jobId(query());
-		expect((await details(id)).job?.state).toBe('FAILURE');
+		const job = (await details(id)).job;
+		expect(job?.state).toBe('FAILURE');
+		expect(job?.result).toEqual({
+			error_message: { code: 'LIMIT_EXCEEDED', message: 'too many', details: {}, status: 'error' },
+		});
 		const result = await download(id);
-		expect(result.status).toBe(400);
-		expect(result.json).toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
+		expect(result.status).toBe(404);
+		expect(result.json).toMatchObject({
+			code: 'RESOURCE_NOT_FOUND',
+			details: { resource: 'result' },
+		});
 		sim.planBulkRead('us', { durationMs: 0 });
 		expect((await details(await jobId(query()))).job?.state).toBe('COMPLETED');
 	});
@@ -322,7 +333,18 @@ describe('Bulk Read limits and refusals', () => {
 					},
 				}),
 				'CRITERIA_LIMIT_EXCEEDED',
-				{ limit: 25 },
+				{ max_limit: 25 },
+			],
+			[
+				query({
+					criteria: {
+						field: { api_name: 'Name' },
+						comparator: 'in',
+						value: Array.from({ length: 201 }, (_, i) => `n${i}`),
+					},
+				}),
+				'VALUE_LIMIT_EXCEEDED_IN_CRITERIA',
+				{ api_name: 'Name', max_limit: 200 },
 			],
 			[
 				{ ...query(), callback: { url: 'https://example.com/cb', method: 'get' } },

@@ -170,7 +170,7 @@ describe('COQL refusals', () => {
 			{
 				code: 'SYNTAX_ERROR',
 				details: { clause: 'where' },
-				message: 'invalid query formed',
+				message: 'missing clause',
 				status: 'error',
 			},
 		]);
@@ -185,8 +185,8 @@ describe('COQL refusals', () => {
 		expect(threeAtOnce.json).toMatchObject({ code: 'SYNTAX_ERROR', details: { clause: 'where' } });
 		const missing = await simCall(sim, { path: '/crm/v8/coql', method: 'POST', token, body: {} });
 		expect(missing.json).toMatchObject({
-			code: 'REQUIRED_PARAM_MISSING',
-			details: { param_name: 'select_query' },
+			code: 'MANDATORY_NOT_FOUND',
+			details: { api_name: 'select_query' },
 		});
 	});
 
@@ -240,6 +240,26 @@ describe('COQL refusals', () => {
 				2,
 				{ clause: 'offset', limit: 10_000 },
 			],
+			[
+				"select Last_Name from Leads where Last_Name = 'x' limit 201",
+				3,
+				{ clause: 'limit', limit: 200 },
+			],
+			[
+				"select Last_Name from Leads where Last_Name = 'x' limit 8001, 2000",
+				6,
+				{ clause: 'offset', limit: 10_000 },
+			],
+			[
+				'select Last_Name, COUNT(id), SUM(No_of_Employees), MAX(No_of_Employees), MIN(No_of_Employees), AVG(No_of_Employees), COUNT(Email) from Leads where id is not null',
+				8,
+				{ clause: 'select', aggregate: true, limit: 5 },
+			],
+			[
+				'select COUNT(id) from Leads where id is not null group by Last_Name, Email, No_of_Employees, Email_Opt_Out, Lead_Source',
+				8,
+				{ clause: 'group by', limit: 4 },
+			],
 			[`select ${fields} from Leads where Last_Name = 'x'`, 8, { clause: 'select', limit: 50 }],
 			[`select Last_Name from Leads where ${criteria}`, 8, { clause: 'where', limit: 25 }],
 			[
@@ -260,10 +280,99 @@ describe('COQL refusals', () => {
 			"select Last_Name from Leads where Last_Name = 'x' limit 98000, 2000",
 		);
 		expect(allowed.status).toBe(204);
+		expect(
+			(await coql("select Last_Name from Leads where Last_Name = 'x' limit 2000", { version: 4 }))
+				.status,
+		).toBe(204);
 		const twice = await coql(
 			'select Last_Name from Leads where Last_Name is not null order by Last_Name, Last_Name',
 		);
 		expect(twice.json).toMatchObject({ code: 'DUPLICATE_DATA', details: { clause: 'order by' } });
+	});
+});
+
+describe("Zoho's documented COQL errors", () => {
+	beforeEach(() => sim.markDeliberate('a COQL query Zoho refuses, for its error'));
+	afterEach(() => sim.markDeliberate(undefined));
+
+	it('answers each with its code, details and message', async () => {
+		const missing = await simCall(sim, {
+			path: '/crm/v8/coql',
+			method: 'POST',
+			token,
+			body: { query: 'select id' },
+		});
+		const cases: Array<[string, Record<string, unknown>]> = [
+			[
+				"select Last_Name, Last_Name from Leads where Last_Name = 'x'",
+				{
+					code: 'DUPLICATE_DATA',
+					details: { column_name: 'Last_Name' },
+					message: 'duplicate select column',
+				},
+			],
+			[
+				'select MAX(No_of_Employees), MAX(No_of_Employees) from Leads where id is not null',
+				{
+					code: 'DUPLICATE_DATA',
+					details: { column_name: 'No_of_Employees', aggregate: 'MAX' },
+					message: 'duplicate aggregate function',
+				},
+			],
+			[
+				"select Last_Name from Leads where Last_Name = 'x' limit 0",
+				{ code: 'INVALID_DATA', details: {}, message: 'limit should be greater than 0' },
+			],
+			[
+				'select Last_Name from Leads group by Last_Name',
+				{ code: 'SYNTAX_ERROR', details: { clause: 'where' }, message: 'missing clause' },
+			],
+			[
+				"select Last_Name from Leads where Last_Name > 'S'",
+				{
+					code: 'INVALID_QUERY',
+					details: { reason: 'invalid operator found', column_name: 'Last_Name', operator: '>' },
+					message: 'Invalid query formed',
+				},
+			],
+		];
+		expect([missing.status, missing.json.message]).toEqual([400, 'mandatory key not found']);
+		for (const [query, body] of cases) {
+			const answer = await coql(query);
+			expect([query, answer.status, answer.json]).toEqual([
+				query,
+				400,
+				{ ...body, status: 'error' },
+			]);
+		}
+		const old = await coql('select COUNT(id) from Leads where id is not null', { version: 6 });
+		expect([old.status, old.json.code]).toEqual([400, 'SYNTAX_ERROR']);
+	});
+});
+
+describe('COQL aggregates and GROUP BY (v7 and later)', () => {
+	it('answers one row per group without id, keyed by alias or aggregate, ordered and paged', async () => {
+		const grouped = await coql(
+			'select Email_Opt_Out, COUNT(id) as total, SUM(No_of_Employees), MAX(Last_Name) as last from Leads where id is not null group by Email_Opt_Out order by total desc, last desc limit 0, 1',
+		);
+		expect([grouped.status, rows(grouped.json), grouped.json.info]).toEqual([
+			200,
+			[
+				{
+					Email_Opt_Out: false,
+					total: 2,
+					'SUM(No_of_Employees)': 5050,
+					last: 'Smythe',
+				},
+			],
+			{ count: 1, more_records: true },
+		]);
+		const all = await coql(
+			"select COUNT(Email), AVG(No_of_Employees) as mean from Leads where Last_Name like 'Smi%'",
+		);
+		expect(rows(all.json)).toEqual([{ 'COUNT(Email)': 2, mean: 2502.5 }]);
+		const aliased = await coql("select Last_Name as name from Leads where Last_Name = 'Jones'");
+		expect(rows(aliased.json)).toEqual([{ name: 'Jones', id: contactIds[2] }]);
 	});
 });
 

@@ -67,14 +67,15 @@ describe('deleted records', () => {
 				: entries(answer.json).map((entry) => [entry.id, entry.type, entry.display_name]);
 		};
 		expect(await byType('recycle')).toEqual([[binned, 'recycle', 'Deal 1']]);
-		expect(await byType('permanent')).toEqual([[purged, 'permanent', 'Deal 2']]);
+		// A permanently deleted entry has no name any more (issue #25).
+		expect(await byType('permanent')).toEqual([[purged, 'permanent', null]]);
 		expect(await byType('all')).toHaveLength(2);
 		sim.advanceClock(60 * DAY_MS);
 		token = await simToken(sim, { scopes: ['ZohoCRM.modules.ALL'] });
 		expect(await byType('recycle')).toEqual([]);
 		expect(await byType('permanent')).toEqual([
-			[purged, 'permanent', 'Deal 2'],
-			[binned, 'permanent', 'Deal 1'],
+			[purged, 'permanent', null],
+			[binned, 'permanent', null],
 		]);
 	});
 
@@ -129,7 +130,16 @@ describe('deleted records', () => {
 			],
 		);
 		expect(type?.status).toBe(400);
-		expect(type?.json).toMatchObject({ code: 'INVALID_DATA', details: { param_name: 'type' } });
+		expect(type?.json).toEqual({
+			data: [
+				{
+					code: 'PATTERN_NOT_MATCHED',
+					details: { param_name: 'type' },
+					message: 'Please check whether the input values are correct',
+					status: 'error',
+				},
+			],
+		});
 		expect(perPage?.status).toBe(400);
 		expect(perPage?.json).toMatchObject({
 			code: 'INVALID_DATA',

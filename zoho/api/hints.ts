@@ -31,11 +31,11 @@ const HINTS: Record<string, Partial<Record<HintContext | 'any', string>>> = {
 	},
 	DUPLICATE_DATA: {
 		any: 'Another record already has this unique value: use Create or Update (upsert) to update it, or change the value.',
-		coql: 'Name each field once in ORDER BY.',
+		coql: 'Name each field once in SELECT, GROUP BY and ORDER BY, and each aggregate of a field once.',
 	},
 	LIMIT_EXCEEDED: {
 		any: 'Send at most 100 records per call, or split the items.',
-		coql: 'Zoho allows 50 fields in SELECT, 25 criteria in WHERE, 50 values in IN and 10 fields in ORDER BY.',
+		coql: 'Zoho allows 50 fields in SELECT (500 from v7), 25 criteria in WHERE, 50 values in IN (100 from v7), 10 fields in ORDER BY, 4 in GROUP BY and 5 aggregates.',
 	},
 	MULTIPLE_OR_MULTI_ERRORS: { any: 'Correct each field Zoho names.' },
 	ID_ALREADY_DELETED: { any: 'The record was already deleted.' },

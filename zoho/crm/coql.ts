@@ -1,10 +1,12 @@
 /**
  * COQL queries: quoting, building, splitting a user's query into its clauses, and reading
- * it to its end (or to a limit), a page of up to Zoho's rows-a-call at a time. Zoho returns
- * up to 2,000 rows a call and 100,000 a query through LIMIT/OFFSET (v7 and later; 200 and
- * 10,000 on v2); a query ordered by id (or not ordered: Zoho then orders by id) is read on
- * past that by asking for `id > <last id>` (keyset paging), so "all rows" means all; any
- * other order reads by OFFSET up to that ceiling, failing rather than stopping short.
+ * it to its end (or to a limit), a page of up to Zoho's rows-a-call at a time (COQL_LIMITS,
+ * by version); a query ordered by id (or not ordered: Zoho then orders by id) is read on
+ * past the OFFSET ceiling by asking for `id > <last id>` (keyset paging), so "all rows"
+ * means all; any other order, and any aggregate or GROUP BY query (its rows have no id),
+ * reads by OFFSET up to that ceiling, failing rather than stopping short. Aggregates
+ * (SUM, MAX, MIN, AVG, COUNT), aliases and GROUP BY are sent as written (v7 and later:
+ * https://www.zoho.com/crm/developer/docs/api/v7/COQL-Limitations.html).
  * Sources: https://www.zoho.com/crm/developer/docs/api/v8/COQL-Limitations.html, spec
  * `v8.0/coql.json` (operation "Get Records": SYNTAX_ERROR, INVALID_QUERY, LIMIT_EXCEEDED,
  * DUPLICATE_DATA and their `details`; answer `{data, info}` from record.json).
@@ -13,7 +15,7 @@ import { z } from 'zod';
 import { restateApiError } from '../api/apiErrors';
 import { zohoHint } from '../api/hints';
 import type { ZohoApi } from '../api/apiClient';
-import { isZohoError, ZohoInputError } from '../errors';
+import { isZohoError, ZohoInputError, ZohoTransportError } from '../errors';
 import { ZOHO_ID } from '../formats';
 import { checkFieldNames, checkModuleName, type CrmTarget } from './module';
 
@@ -22,11 +24,13 @@ export const COQL_MAX_FIELDS = 50;
 
 /**
  * Rows a call may return and rows a query reaches through LIMIT/OFFSET, by the first CRM
- * API version each applies to, newest first (v3–v6 as v2's ceiling: assumed).
+ * API version each applies to, newest first (Zoho's COQL-Limitations page of each version:
+ * v2 and v3 200 and 10,000; v4–v6 2,000 and 10,000, figures from Zoho's pages for v4 and
+ * v6, v5's not seen; v7 and v8 2,000 and 100,000).
  */
 const COQL_LIMITS = [
 	{ from: 7, perCall: 2000, reachable: 100_000 },
-	{ from: 3, perCall: 2000, reachable: 10_000 },
+	{ from: 4, perCall: 2000, reachable: 10_000 },
 	{ from: 0, perCall: 200, reachable: 10_000 },
 ];
 
@@ -37,12 +41,28 @@ export function coqlLimits(version: string): { perCall: number; reachable: numbe
 	return { perCall, reachable };
 }
 
-/** The clauses of one COQL query; `where` and `orderBy` are COQL text. */
+/** The clauses of one COQL query; `where`, `groupBy` and `orderBy` are COQL text. */
 export interface CoqlParts {
 	select: string[];
 	from: string;
 	where?: string;
+	groupBy?: string;
 	orderBy?: string;
+}
+
+/** A SELECT item: a field, or an aggregate of one (`COUNT(id)`), with or without `as alias`. */
+const SELECT_ITEM =
+	/^(?:(?:sum|max|min|avg|count)\(\s*([^()\s]+)\s*\)|([^()\s]+))(?:\s+as\s+\w+)?$/i;
+
+/** The field a SELECT item reads, or the item itself when it is no field. */
+function selectedField(item: string): string {
+	const match = SELECT_ITEM.exec(item);
+	return match?.[1] ?? match?.[2] ?? item;
+}
+
+/** A query of aggregates or groups: its rows carry no id. */
+function isAggregate(parts: CoqlParts): boolean {
+	return parts.groupBy !== undefined || parts.select.some((item) => /\(/.test(item));
 }
 
 /** A query from its clauses and a page: `select … from … where … order by … limit offset, count`. */
@@ -54,9 +74,10 @@ export function buildCoqlQuery(parts: CoqlParts, page: { limit: number; offset: 
 			`A COQL query selects 1 to ${COQL_MAX_FIELDS} fields; this one selects ${parts.select.length}.`,
 			'Select fewer fields, or split the read into several queries.',
 		);
-	checkFieldNames(parts.select, 'Query');
+	checkFieldNames(parts.select.map(selectedField), 'Query');
 	let text = `select ${parts.select.join(', ')} from ${parts.from}`;
 	if (parts.where) text += ` where ${parts.where}`;
+	if (parts.groupBy) text += ` group by ${parts.groupBy}`;
 	if (parts.orderBy) text += ` order by ${parts.orderBy}`;
 	return `${text} limit ${page.offset}, ${page.limit}`;
 }
@@ -82,16 +103,17 @@ export function splitCoqlQuery(query: string): CoqlParts {
 			'The query has a LIMIT or OFFSET of its own, but the operation pages through the rows itself.',
 			'Remove LIMIT and OFFSET from the query; use Return All, or Limit for the number of rows.',
 		);
-	const [where, orderBy] = [body('where'), body('order by')];
+	const [where, groupBy, orderBy] = [body('where'), body('group by'), body('order by')];
 	return {
 		select: (body('select') ?? '').split(',').map((field) => field.trim()),
 		from,
 		...(where ? { where } : {}),
+		...(groupBy ? { groupBy } : {}),
 		...(orderBy ? { orderBy } : {}),
 	};
 }
 
-type ClauseName = 'select' | 'from' | 'where' | 'order by' | 'limit' | 'offset';
+type ClauseName = 'select' | 'from' | 'where' | 'group by' | 'order by' | 'limit' | 'offset';
 
 /**
  * Each clause of `text`, its keyword found outside quotes and brackets: the keyword's
@@ -114,7 +136,9 @@ function clauses(
 		else if (char === '(') depth += 1;
 		else if (char === ')') depth -= 1;
 		else if (depth === 0 && (i === 0 || /\s/.test(text[i - 1] ?? ''))) {
-			const keyword = /^(select|from|where|order\s+by|limit|offset)(?=\s|$)/i.exec(text.slice(i));
+			const keyword = /^(select|from|where|group\s+by|order\s+by|limit|offset)(?=\s|$)/i.exec(
+				text.slice(i),
+			);
 			if (keyword?.[1]) {
 				const name = keyword[1].toLowerCase().replace(/\s+/, ' ') as ClauseName;
 				marks.push({ name, start: i, end: i + keyword[1].length });
@@ -129,8 +153,12 @@ function clauses(
 	});
 }
 
-/** Keyset paging (by id after the last row) when the rows come in id order (no ORDER BY, or ORDER BY id [asc]). */
+/**
+ * Keyset paging (by id after the last row) when the rows come in id order (no ORDER BY, or
+ * ORDER BY id [asc]) and carry ids (no aggregates, no GROUP BY).
+ */
 export function pagesById(parts: CoqlParts): boolean {
+	if (isAggregate(parts)) return false;
 	const order = parts.orderBy?.trim().toLowerCase();
 	return order === undefined || order === '' || /^id(\s+asc)?$/.test(order);
 }
@@ -164,7 +192,8 @@ export function keysetQuery(
 /** `POST /crm/{v}/coql` answer (an empty result is HTTP 204 with no body). */
 export const coqlAnswerSchema = z
 	.object({
-		data: z.array(z.object({ id: z.string().min(1) }).passthrough()),
+		// Rows of aggregates and groups carry no id.
+		data: z.array(z.object({ id: z.string().min(1).optional() }).passthrough()),
 		info: z
 			.object({ count: z.number().int().nonnegative(), more_records: z.boolean() })
 			.passthrough(),
@@ -217,7 +246,7 @@ function userPieces(user: string): Array<{ text: string; at: number }> {
 
 // ---- Reading ----
 
-export type CoqlRow = { id: string } & Record<string, unknown>;
+export type CoqlRow = { id?: string } & Record<string, unknown>;
 
 /** The rows of `query`, a page at a time; at most `limit` rows when given. */
 export async function* coqlPages(
@@ -238,8 +267,10 @@ export async function* coqlPages(
 			if (read >= reachable)
 				throw new ZohoInputError(
 					'Query',
-					`The query has more than ${reachable.toLocaleString('en')} rows, and Zoho reads a query ordered by other than id only that far (LIMIT/OFFSET).`,
-					'Remove ORDER BY (or order by id) so the rows can be read on by id, narrow the WHERE clause, or set a Limit.',
+					`The query has more than ${reachable.toLocaleString('en')} rows, and Zoho reads a query ${isAggregate(parts) ? 'of aggregates or groups' : 'ordered by other than id'} only that far (LIMIT/OFFSET).`,
+					isAggregate(parts)
+						? 'Narrow the WHERE clause, group by fewer fields, or set a Limit.'
+						: 'Remove ORDER BY (or order by id) so the rows can be read on by id, narrow the WHERE clause, or set a Limit.',
 				);
 			size = Math.min(size, reachable - read);
 		}
@@ -262,8 +293,14 @@ export async function* coqlPages(
 		const rows = answer?.data ?? [];
 		if (rows.length > 0) yield rows;
 		read += rows.length;
-		afterId = rows[rows.length - 1]?.id;
 		if (!answer?.info.more_records || rows.length < size) return;
+		afterId = rows[rows.length - 1]?.id;
+		if (byId && afterId === undefined)
+			throw new ZohoTransportError(
+				'INVALID_RESPONSE',
+				"Zoho's COQL rows carry no id, so the read cannot go on by id.",
+				{ hint: 'Set a Limit, or add ORDER BY on another field; report this answer.' },
+			);
 	}
 }
 
@@ -276,6 +313,9 @@ function queryRefusal(error: unknown, query: { sent: string; user: string }): un
 	if (typeof details.clause === 'string')
 		where.push(`in its ${details.clause.toUpperCase()} clause`);
 	if (typeof details.column_name === 'string') where.push(`at column ${details.column_name}`);
+	if (typeof details.operator === 'string') where.push(`(operator ${details.operator})`);
+	if (typeof details.api_name === 'string') where.push(`(key ${details.api_name})`);
+	if (typeof details.reason === 'string') where.push(`(${details.reason})`);
 	if (details.near !== undefined)
 		where.push(`near '${String(details.near)}' ${nearWhere(details, query)}`);
 	if (details.limit !== undefined) where.push(`(limit ${String(details.limit)})`);

@@ -15,6 +15,8 @@ import { coqlAnswerSchema, keysetQuery, splitCoqlQuery } from '../../../zoho/crm
 import { fieldTypeSchema, type RestoredRecord } from '../../../zoho/crm/bulkRead/recordValues';
 import { simCall, simFetch, simToken } from '../../support/simApi';
 
+/** A job that did not fail: its result is the page to download. */
+type DoneJob = Exclude<BulkReadJob, { state: 'FAILURE' }>;
 const TOTAL = 250_000;
 let sim: ZohoSimulator;
 let token: string;
@@ -46,7 +48,7 @@ afterAll(() => sim.stop());
 
 async function exportPage(
 	pageToken?: string,
-): Promise<{ job: BulkReadJob; records: number; ids: Set<string>; sample?: RestoredRecord }> {
+): Promise<{ job: DoneJob; records: number; ids: Set<string>; sample?: RestoredRecord }> {
 	const body = buildBulkReadRequest({
 		module: 'Leads',
 		fields: ['Last_Name', 'Email', 'No_of_Employees', 'Email_Opt_Out', 'Owner'],
@@ -59,7 +61,7 @@ async function exportPage(
 	const details = bulkReadJobAnswerSchema.parse(
 		(await simCall(sim, { path: `/crm/bulk/v8/read/${id}`, token })).json,
 	);
-	const job = details.data[0] as BulkReadJob;
+	const job = details.data[0] as DoneJob;
 	const fields = (await simCall(sim, { path: '/crm/v8/settings/fields?module=Leads', token })).json
 		.fields;
 	const res = await simFetch(`${sim.url('us')}${job.result?.download_url}`, {

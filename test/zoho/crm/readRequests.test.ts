@@ -19,6 +19,7 @@ import {
 	splitCoqlQuery,
 	userPosition,
 } from '../../../zoho/crm/coql';
+import { apiAnswerError } from '../../../zoho/api/apiErrors';
 import type { ApiRequest, ZohoApi } from '../../../zoho/api/apiClient';
 import {
 	deletedRecordPages,
@@ -121,6 +122,19 @@ describe('Bulk Read request', () => {
 					}),
 				'Criteria',
 				/26 conditions; Zoho allows 25/,
+			],
+			[
+				() =>
+					buildBulkReadRequest({
+						module: 'Leads',
+						criteria: {
+							field: { api_name: 'Email' },
+							comparator: 'in',
+							value: Array.from({ length: 201 }, (_, i) => `e${i}`),
+						},
+					}),
+				'Criteria',
+				/on Email lists 201 values; Zoho allows 200/,
 			],
 			[
 				() => modifiedBetween(new Date('2026-02-01'), new Date('2026-01-01')),
@@ -236,6 +250,29 @@ describe('COQL', () => {
 			expect(inputError(() => splitCoqlQuery(query)).field).toBe('Query');
 	});
 
+	it('passes aggregates, aliases and GROUP BY through untouched, paged by offset', () => {
+		const user =
+			'select Lead_Source, COUNT(id) as total, SUM(Annual_Revenue) from Leads where Lead_Source is not null group by Lead_Source order by total desc';
+		const parts = splitCoqlQuery(user);
+		expect(parts).toEqual({
+			select: ['Lead_Source', 'COUNT(id) as total', 'SUM(Annual_Revenue)'],
+			from: 'Leads',
+			where: 'Lead_Source is not null',
+			groupBy: 'Lead_Source',
+			orderBy: 'total desc',
+		});
+		expect(pagesById(parts)).toBe(false);
+		expect(pagesById(splitCoqlQuery('select COUNT(id) from Leads where id is not null'))).toBe(
+			false,
+		);
+		expect(buildCoqlQuery(parts, { limit: 2000, offset: 0 })).toBe(`${user} limit 0, 2000`);
+		expect(
+			inputError(() =>
+				buildCoqlQuery({ ...parts, select: ['COUNT(id; x)'] }, { limit: 1, offset: 0 }),
+			).field,
+		).toBe('Query');
+	});
+
 	it('pages by id when the rows come in id order, by offset otherwise', () => {
 		const parts = splitCoqlQuery("select Email from Leads where Email like '%@example.com'");
 		expect(pagesById(parts)).toBe(true);
@@ -256,7 +293,8 @@ describe('COQL', () => {
 	});
 
 	it('keeps one table of rows a call and rows through OFFSET by API version', () => {
-		expect(['v2', 'v3', 'v6', 'v7', 'v8'].map(coqlLimits)).toEqual([
+		expect(['v2', 'v3', 'v4', 'v6', 'v7', 'v8'].map(coqlLimits)).toEqual([
+			{ perCall: 200, reachable: 10_000 },
 			{ perCall: 200, reachable: 10_000 },
 			{ perCall: 2000, reachable: 10_000 },
 			{ perCall: 2000, reachable: 10_000 },
@@ -285,11 +323,15 @@ describe('COQL', () => {
 			info: { count: 1, more_records: false },
 		});
 		expect(answer.data[0]).toEqual({ id: '1', Email: 'a@b.c' });
+		// Rows of aggregates and groups carry no id.
+		const groups = coqlAnswerSchema.parse({
+			data: [{ Lead_Source: 'Web', 'COUNT(id)': 3 }],
+			info: { count: 1, more_records: false },
+		});
+		expect(groups.data).toEqual([{ Lead_Source: 'Web', 'COUNT(id)': 3 }]);
 		expect(
-			coqlAnswerSchema.safeParse({
-				data: [{ Email: 'x' }],
-				info: { count: 1, more_records: false },
-			}).success,
+			coqlAnswerSchema.safeParse({ data: [{ id: '' }], info: { count: 1, more_records: false } })
+				.success,
 		).toBe(false);
 	});
 });
@@ -355,5 +397,55 @@ describe('deleted records', () => {
 			deletedRecordsAnswerSchema.safeParse({ data: [{ ...entry, type: 'trash' }], info: {} })
 				.success,
 		).toBe(false);
+	});
+
+	it('reads a permanent entry with null names', () => {
+		const permanent = {
+			deleted_by: null,
+			id: '4150868000000002',
+			display_name: null,
+			type: 'permanent',
+			created_by: null,
+			deleted_time: '2026-01-31T09:00:00+00:00',
+		};
+		const answer = deletedRecordsAnswerSchema.parse({ data: [permanent], info: {} });
+		expect(answer.data[0]).toEqual(permanent);
+	});
+
+	it("reads Zoho's refusal wrapped in data: [...] and names the parameter to change", async () => {
+		const body = {
+			data: [
+				{
+					code: 'PATTERN_NOT_MATCHED',
+					details: { param_name: 'type' },
+					message: 'Please check whether the input values are correct',
+					status: 'error',
+				},
+			],
+		};
+		const api = {
+			read: () =>
+				Promise.reject(
+					apiAnswerError({
+						status: 400,
+						body: Buffer.from(JSON.stringify(body)),
+						url: 'https://www.zohoapis.com/crm/v8/Leads/deleted',
+						method: 'GET',
+						secrets: [],
+					}),
+				),
+		} as unknown as ZohoApi;
+		const target = { product: 'crm', crmVersion: 'v8', module: 'Leads' } as const;
+		const read = deletedRecordPages(api, { target, type: 'trash' as 'all' });
+		await expect(read.next()).rejects.toEqual(
+			expect.objectContaining({
+				code: 'API_ERROR',
+				zohoCode: 'PATTERN_NOT_MATCHED',
+				field: 'Deleted Records',
+				message:
+					'Zoho refused the list of deleted records (PATTERN_NOT_MATCHED) for its parameter type: Please check whether the input values are correct.',
+				hint: 'Change Deleted Records: Zoho takes all, recycle, permanent there.',
+			}),
+		);
 	});
 });

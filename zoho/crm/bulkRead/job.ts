@@ -156,8 +156,8 @@ async function waitForJob(
 			{ path: `${bulkReadPath(options.version)}/${jobId}` },
 			{ schema: jobOfAnswer, what: 'the Bulk Read job details', hint: EXPORT_HINT },
 		);
-		const outcome = jobOutcome(job);
-		if (outcome === 'completed') {
+		if (job.state === 'FAILURE') throw jobFailed(job, options.request.module);
+		if (jobOutcome(job) === 'completed') {
 			if (!job.result)
 				throw new ZohoTransportError(
 					'INVALID_RESPONSE',
@@ -166,15 +166,6 @@ async function waitForJob(
 				);
 			return { job, result: job.result };
 		}
-		if (outcome === 'failed')
-			throw new ZohoApiError(
-				'JOB_FAILED',
-				`Zoho's Bulk Read job ${jobId} (${options.request.module}) ended in FAILURE.`,
-				{
-					zohoCode: job.state,
-					hint: 'Zoho gives no reason for a failed export. Run it again; if it fails again, narrow it (fewer fields, criteria) or ask Zoho support about the job id.',
-				},
-			);
 		const waited = clock.now() - started;
 		if (waited >= options.maxWaitMs)
 			throw new ZohoApiError(
@@ -186,6 +177,22 @@ async function waitForJob(
 				},
 			);
 	}
+}
+
+/** A job Zoho ended in FAILURE: its code and message when it gives them, the job id, what to do. */
+function jobFailed(job: BulkReadJob & { state: 'FAILURE' }, module: string): ZohoApiError {
+	const failure = job.result?.error_message;
+	const said = failure ? ` (${failure.code})${failure.message ? `: ${failure.message}` : ''}` : '';
+	return new ZohoApiError(
+		'JOB_FAILED',
+		`Zoho's Bulk Read job ${job.id} (${module}) ended in FAILURE${said}.`,
+		{
+			zohoCode: failure?.code ?? job.state,
+			...(failure?.message ? { zohoMessage: failure.message } : {}),
+			...(failure ? { body: failure } : {}),
+			hint: `Run the export again; if it fails again, narrow it (fewer fields, criteria) or give Zoho support the job id ${job.id}.`,
+		},
+	);
 }
 
 async function downloadResult(

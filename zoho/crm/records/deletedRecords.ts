@@ -13,7 +13,9 @@
  * watermark once the read succeeded.
  */
 import { z } from 'zod';
+import { apiErrorSchema } from '../../api/schemas';
 import type { ZohoApi } from '../../api/apiClient';
+import { isZohoError, ZohoApiError } from '../../errors';
 import { zohoTime } from '../../formats';
 import { checkModuleName, type ModuleTarget } from '../module';
 import { advanceWatermark, type Watermark } from './watermark';
@@ -57,29 +59,68 @@ export async function* deletedRecordPages(
 	let read = 0;
 	for (let page = 1; read < wanted; page += 1) {
 		// 204 when nothing was deleted, 304 when nothing since If-Modified-Since.
-		const answer = await api.read(
-			{
-				base: target,
-				path: `/${target.module}/deleted`,
-				query: [
-					['type', options.type ?? 'all'],
-					['page', String(page)],
-					['per_page', String(perPage)],
-				],
-				headers,
-			},
-			{
-				schema: deletedRecordsAnswerSchema,
-				what: 'a list of deleted records',
-				hint: 'Check the module and API version; if the answer stays so, report it.',
-			},
-		);
+		const answer = await api
+			.read(
+				{
+					base: target,
+					path: `/${target.module}/deleted`,
+					query: [
+						['type', options.type ?? 'all'],
+						['page', String(page)],
+						['per_page', String(perPage)],
+					],
+					headers,
+				},
+				{
+					schema: deletedRecordsAnswerSchema,
+					what: 'a list of deleted records',
+					hint: 'Check the module and API version; if the answer stays so, report it.',
+				},
+			)
+			.catch((error: unknown) => {
+				throw deletedRefusal(error);
+			});
 		if (answer === undefined) return;
 		const records = answer.data.slice(0, wanted - read);
 		if (records.length > 0) yield records;
 		read += records.length;
 		if (answer.info.more_records !== true || answer.data.length < perPage) return;
 	}
+}
+
+/** This API's refusals come wrapped in `data: [...]` (issue #25). */
+const wrappedErrorSchema = z.object({ data: z.tuple([apiErrorSchema]).rest(z.unknown()) });
+
+/** The node's parameter behind each query parameter Zoho may refuse. */
+const PARAMETERS: Record<string, string> = {
+	type: 'Deleted Records',
+	'If-Modified-Since': 'Deleted Since',
+	per_page: 'Limit',
+};
+
+/** Zoho's wrapped refusal read: its code, its message, and the parameter to change. */
+function deletedRefusal(error: unknown): unknown {
+	if (!isZohoError(error) || error.code !== 'API_ERROR' || error.zohoCode !== undefined)
+		return error;
+	const parsed = wrappedErrorSchema.safeParse(error.body);
+	if (!parsed.success) return error;
+	const { code, message, details } = parsed.data.data[0];
+	const param = (details as { param_name?: unknown } | undefined)?.param_name;
+	const field = typeof param === 'string' ? PARAMETERS[param] : undefined;
+	return new ZohoApiError(
+		error.code,
+		`Zoho refused the list of deleted records (${String(code)})${typeof param === 'string' ? ` for its parameter ${param}` : ''}${message ? `: ${message}` : ''}.`,
+		{
+			...error,
+			zohoCode: String(code),
+			...(message ? { zohoMessage: message } : {}),
+			...(field ? { field } : {}),
+			hint: field
+				? `Change ${field}: Zoho takes ${param === 'type' ? DELETED_TYPES.join(', ') : 'a value it documents'} there.`
+				: "Check the module and the parameters against Zoho's message.",
+			cause: error,
+		},
+	);
 }
 
 /** The deletions after `watermark`, oldest first, and the watermark past them. */
