@@ -10,6 +10,7 @@ import { parseJsonBody } from '../json';
 import type { CallScope, ZohoAuth } from '../token/auth';
 import type { Clock } from '../clock';
 import type { ConcurrencyLimiter } from '../limiter/concurrencyLimit';
+import { acquireSlots, isSubConcurrent } from '../limiter/subConcurrency';
 import type { ZohoCredentials } from '../credentials';
 import { isZohoError, ZohoError, ZohoTransportError } from '../errors';
 import { apiErrorSchema } from './schemas';
@@ -140,7 +141,10 @@ export class ZohoApiClient {
 					const { url, target, headers, body } = prepare(request, token, options);
 					const limit = credentials.concurrencyLimit;
 					// Without a Concurrency Limit (the default) no slot is taken: nothing but this test per call.
-					const release = limit === undefined ? undefined : await this.slot(limit, options);
+					const release =
+						limit === undefined
+							? undefined
+							: await this.slot({ limit, options, request, url: new URL(url) });
 					let res: HttpResponse | HttpStreamResponse;
 					try {
 						res = await transport({
@@ -178,6 +182,7 @@ export class ZohoApiClient {
 							body: answer.body,
 							url: describeUrl(url),
 							method,
+							creditsRemaining: headerValue(res.headers, 'x-api-credits-remaining'),
 							retryAfterMs: parseRetryAfter(
 								headerValue(res.headers, 'retry-after'),
 								this.deps.clock.now(),
@@ -203,8 +208,17 @@ export class ZohoApiClient {
 	}
 
 	/** One of the credential's concurrency slots (fleet-wide with a shared store), waited for within the call's Timeout. */
-	private slot(limit: number, options: ApiCallOptions): Promise<() => void> {
-		return this.deps.limiter.acquire({
+	private slot(call: {
+		limit: number;
+		options: ApiCallOptions;
+		request: ApiRequest;
+		url: URL;
+	}): Promise<() => void> {
+		const { limit, options, request } = call;
+		const { body } = request;
+		const json = request.json ?? (body?.kind === 'json' ? body.value : undefined);
+		return acquireSlots(this.deps.limiter, {
+			subConcurrent: isSubConcurrent({ method: request.method ?? 'GET', url: call.url, json }),
 			key: options.credentials.limitKey,
 			limit,
 			waitMs: options.timeoutMs,
