@@ -376,8 +376,8 @@ export function instantRows(result: InstantResult): Row[] {
 		];
 	const latency = (values: number[]) =>
 		`median ${seconds(median(values))}, p95 ${seconds(percentile(values, 0.95))} (${values.filter(Number.isFinite).length} of ${result.changes} reported)`;
-	const checkCalls = result.activation.checkCalls;
-	const instantPerDay = ((24 * 60) / CHECK_MINUTES) * checkCalls + RENEWALS_PER_DAY;
+	const { checkCalls, checkCredits } = result.activation;
+	const instantPerDay = ((24 * 60) / CHECK_MINUTES) * checkCredits + RENEWALS_PER_DAY;
 	// n8n polls once a minute; each poll is one call (measured below), so a day is 1,440.
 	const pollingPerDay = 24 * 60;
 	const p95 = percentile(result.instantMs, 0.95);
@@ -400,7 +400,7 @@ export function instantRows(result: InstantResult): Row[] {
 			section,
 			what: 'API credits per idle day and trigger',
 			measured:
-				`instant: channel ${fixed(RENEWALS_PER_DAY, 2)} (a renewal every 3.5 days) + ${CHECK_MINUTES}-minute checks ${fixed(((24 * 60) / CHECK_MINUTES) * checkCalls, 0)} (${checkCalls} call${checkCalls === 1 ? '' : 's'} per check, measured: changes and deletions) = ${fixed(instantPerDay, 1)}; ` +
+				`instant: channel ${fixed(RENEWALS_PER_DAY, 2)} (a renewal every 3.5 days) + ${CHECK_MINUTES}-minute checks ${fixed(((24 * 60) / CHECK_MINUTES) * checkCredits, 0)} (${checkCalls} call${checkCalls === 1 ? '' : 's'} per check, measured: changes 1 credit and deletions 2) = ${fixed(instantPerDay, 1)}; ` +
 				`with Catch Up off ${fixed(RENEWALS_PER_DAY, 2)}; activation ${result.activation.watchCalls} channel calls once. ` +
 				`Polling every minute: ${thousands(pollingPerDay)} (one call per poll: ${result.polling.calls} calls in the run's ${fixed(result.polling.minutes, 1)} min)`,
 			goal: 'channel < 1 a day, vs 1,440',

@@ -12,8 +12,17 @@
 import { isObject, jsonBody } from './body';
 import type { ApiRoute, Exchange } from './exchange';
 
-/** Zoho's sub-concurrency per org, in every edition (Kaizen #203). */
-export const SUB_CONCURRENCY = 10;
+/** Zoho's prices in API credits (sources above; the bench's figures read them here). */
+export const CREDITS = {
+	convertLead: 5,
+	sendMail: 20,
+	deletedRecords: 2,
+	/** A write costs 1 credit per this many records, at least 1. */
+	recordsPerWriteCredit: 10,
+	/** A delete costs 1 credit per this many ids, at least 1. */
+	idsPerDeleteCredit: 100,
+	other: 1,
+} as const;
 
 interface CrmCall {
 	method: string;
@@ -71,13 +80,14 @@ export function countsAgainstSubConcurrency(ex: Exchange): boolean {
 export function creditsOf(ex: Exchange, route: ApiRoute): number {
 	if (route.credits !== undefined) return route.credits;
 	const call = crmCall(ex);
-	if (!call) return 1;
-	if (isRecordWrite(call)) return Math.max(1, Math.ceil(call.records / 10));
+	if (!call) return CREDITS.other;
+	const per = (count: number, size: number) => Math.max(1, Math.ceil(count / size));
+	if (isRecordWrite(call)) return per(call.records, CREDITS.recordsPerWriteCredit);
 	if (call.method === 'DELETE' && call.parts.length === 1)
-		return Math.max(1, Math.ceil((call.query.get('ids') ?? '').split(',').length / 100));
-	if (call.parts[1] === 'deleted' && call.method === 'GET') return 2;
+		return per((call.query.get('ids') ?? '').split(',').length, CREDITS.idsPerDeleteCredit);
+	if (call.parts[1] === 'deleted' && call.method === 'GET') return CREDITS.deletedRecords;
 	const action = recordAction(call);
-	if (action === 'convert') return 5;
-	if (action === 'send_mail') return 20;
-	return 1;
+	if (action === 'convert') return CREDITS.convertLead;
+	if (action === 'send_mail') return CREDITS.sendMail;
+	return CREDITS.other;
 }
