@@ -7,7 +7,13 @@ import {
 	PAGE_TOKEN_WINDOW,
 } from './backfill';
 import type { CrmResult } from './crmSync';
-import { FLEET_LATENCY_MS, FLEET_ORG_LIMIT, type FleetResult, type FleetVariant } from './fleet';
+import {
+	FLEET_LATENCY_MS,
+	FLEET_ORG_LIMIT,
+	FLEET_WRITES,
+	type FleetResult,
+	type FleetVariant,
+} from './fleet';
 import { CHECK_MINUTES, type InstantResult } from './instant';
 import type { HostResult, HostRun, HostVariant } from './n8nHost';
 import type { MemoryResult } from './memory';
@@ -262,9 +268,9 @@ export function fleetRows(result: FleetResult): Row[] {
 				verdict: 'n/a',
 			},
 		];
-	const { load } = result;
+	const { load, writes } = result;
 	const job = `${load.executions} webhook executions × ${load.callsEach} GETs (${load.parallel} at once), Zoho allowing ${FLEET_ORG_LIMIT} at once, answering after ${FLEET_LATENCY_MS} ms`;
-	return result.runs.map((run) => {
+	const rows = result.runs.map((run): Row => {
 		const isRedis = run.variant === 'oursRedis';
 		return {
 			section,
@@ -286,6 +292,17 @@ export function fleetRows(result: FleetResult): Row[] {
 				: 'n/a',
 		};
 	});
+	if (writes)
+		rows.push({
+			section,
+			what:
+				`our node writing, tokens in the queue's Redis, credential Concurrency Limit ${FLEET_WRITES.orgLimit}: ${FLEET_WRITES.executions} webhook executions × ${thousands(FLEET_WRITES.recordsEach)} Leads created 100 a call (all at once), ` +
+				`Zoho allowing ${FLEET_WRITES.orgLimit} at once and ${FLEET_WRITES.subConcurrency} writes of more than 10 records (its sub-concurrency), answering after ${FLEET_LATENCY_MS} ms`,
+			measured: `${thousands(writes.ok)} × 201, ${thousands(writes.throttled)} × 429, peak ${writes.maxInFlight} in flight, ${thousands(writes.credits)} credits (Zoho's table: 1 per 10 records), ${writes.failedExecutions}/${FLEET_WRITES.executions} executions failed, ${fixed(writes.wallMs / 1000, 1)} s`,
+			goal: '0 × 429, 0 failed',
+			verdict: verdict(writes.throttled === 0 && writes.failedExecutions === 0),
+		});
+	return rows;
 }
 
 const BACKFILL_LABEL: Record<BackfillWay, string> = {

@@ -146,10 +146,10 @@ describe('API Request failures', () => {
 			expect(failed.error?.message).toMatch(
 				/^Zoho refused GET .*: the organisation's API credits are spent \(TOO_MANY_REQUESTS, X-API-CREDITS-REMAINING 0\): /,
 			);
-			expect(String(failed.error?.description)).toContain(
+			expect((failed.error as NodeApiError).description).toContain(
 				'Zoho counts API credits per organisation over a rolling 24 hours',
 			);
-			expect(String(failed.error?.description)).toContain('Developer Space → APIs');
+			expect((failed.error as NodeApiError).description).toContain('Developer Space → APIs');
 			expect(callCount(kit.sim, 'GET /crm/v8/org 429')).toBe(1);
 
 			kit.sim.resetCounters();
