@@ -7,7 +7,15 @@ import { preAuthenticate } from '../../credentials/preAuthenticate';
 import { setSharedZohoRuntime } from '../../zoho/runtime';
 import { fleetMember, type FleetMember } from '../support/fleet';
 import { startRedis, type RedisServer } from '../../servers';
-import { CREDENTIAL_ID, items, jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
+import {
+	CREDENTIAL_ID,
+	items,
+	jsonOf,
+	startKit,
+	writeWorkflow,
+	zohoWorkflow,
+	type NodeKit,
+} from './kit';
 
 const refusal = {
 	code: 'INVALID_TOKEN',
@@ -117,15 +125,7 @@ describe('the node in a fleet', () => {
 		kit.sim.configure({ concurrencyLimit: 25, subConcurrencyLimit: 10, apiLatencyMs: 30 });
 		becomeProcess();
 		const result = await kit.run({
-			workflow: zohoWorkflow({
-				operation: 'recordWrite',
-				product: 'crm',
-				writeOperation: 'upsert',
-				module: { __rl: true, mode: 'name', value: 'Contacts' },
-				recordSource: 'json',
-				recordJson: '={{ $json }}',
-				writeOptions: { maxConcurrency: 25 },
-			}),
+			workflow: writeWorkflow({ writeOptions: { maxConcurrency: 25 } }),
 			inputItems: items(2_500, (i) => ({ Last_Name: `Sub${i}`, Email: `sub${i}@example.com` })),
 		});
 		expect(result.status).toBe('success');

@@ -1,7 +1,7 @@
 // Create, Update, Upsert or Delete Records: batched CRM and Bigin writes, run as workflows against the simulator.
 import type { IDataObject } from 'n8n-workflow';
 
-import { callCount, items, jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
+import { callCount, items, jsonOf, startKit, writeWorkflow, type NodeKit } from './kit';
 
 const SCOPES = [
 	'ZohoCRM.modules.ALL',
@@ -24,21 +24,6 @@ afterAll(() => kit.close());
 beforeEach(() => kit.sim.resetCounters());
 
 const moduleParam = (name: string) => ({ __rl: true, mode: 'name', value: name });
-
-function writeWorkflow(parameters: IDataObject, options: { continueOnFail?: boolean } = {}) {
-	return zohoWorkflow(
-		{
-			operation: 'recordWrite',
-			product: 'crm',
-			writeOperation: 'upsert',
-			module: moduleParam('Contacts'),
-			recordSource: 'json',
-			recordJson: '={{ $json }}',
-			...parameters,
-		},
-		options,
-	);
-}
 
 const contact = (prefix: string) => (i: number) => ({
 	Last_Name: `${prefix}${i}`,
