@@ -10,6 +10,11 @@
  * Each way runs twice: against the limited organisation (429s, failed executions,
  * wall time) and then against one without a limit, which shows how many calls the
  * fleet sends at once (the simulator never has more in flight than it admits).
+ *
+ * Then writes: our node creating Leads 100 a call on the fleet's Redis, credential
+ * Concurrency Limit 25 (Ultimate), against a Zoho that admits 25 calls at once and 10
+ * writes of more than 10 records (its sub-concurrency): the 429s it draws, and the credits
+ * by Zoho's table (1 per 10 records).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -35,6 +40,13 @@ import { credentialData } from './simulatorControl';
 
 export const FLEET_LATENCY_MS = 50;
 export const FLEET_ORG_LIMIT = 5;
+/** The writes part: the Ultimate edition's limit, and Zoho's sub-concurrency in every edition. */
+export const FLEET_WRITES = {
+	orgLimit: 25,
+	subConcurrency: 10,
+	executions: 6,
+	recordsEach: 1_000,
+} as const;
 const WORKERS = 2;
 const SOID = 'bench-org';
 
@@ -66,10 +78,22 @@ export interface FleetRun {
 	demand?: { maxInFlight: number; mints: number; failedExecutions: number; wallMs: number };
 }
 
+/** The writes part's counts, all the simulator's. */
+export interface FleetWritesRun {
+	/** Write calls answered 201, and refused with 429. */
+	ok: number;
+	throttled: number;
+	maxInFlight: number;
+	credits: number;
+	failedExecutions: number;
+	wallMs: number;
+}
+
 export interface FleetResult {
 	n8nVersion: string;
 	load: FleetLoad;
 	runs: FleetRun[];
+	writes?: FleetWritesRun;
 	/** Package, servers, imports and the fleet's start (ms). */
 	setupMs: number;
 	failure?: string;
@@ -79,7 +103,9 @@ const CREDENTIALS = {
 	oursRedis: { id: 'benchFleetRedis001', name: 'Zoho (fleet, Concurrency Limit 5)' },
 	oursPerProcess: { id: 'benchFleetMemory01', name: 'Zoho (per process)' },
 	httpOAuth2: { id: 'benchFleetOAuth2001', name: 'Generic OAuth2 (client credentials)' },
+	oursWrites: { id: 'benchFleetWrites001', name: 'Zoho (fleet, Concurrency Limit 25)' },
 } as const;
+const WRITES_WEBHOOK = { id: 'f1ee7000-0000-4000-8000-000000000004', path: 'bench-fleet-writes' };
 
 const WEBHOOK_IDS: Record<FleetVariant, string> = {
 	oursRedis: 'f1ee7000-0000-4000-8000-000000000001',
@@ -130,41 +156,80 @@ function workflow(options: {
 					},
 					credentials: { zohoSelfClientApi: credential },
 				};
-	return {
+	return webhookWorkflow({
 		id: workflowId(variant),
-		name: `bench fleet ${variant}`,
+		webhookId: WEBHOOK_IDS[variant],
+		path: webhookPath(variant),
+		target,
+	});
+}
+
+/** Webhook (POST {items: [...]}) → Split Out → `target`, named Zoho. */
+function webhookWorkflow(options: {
+	id: string;
+	webhookId: string;
+	path: string;
+	target: Record<string, unknown>;
+}): { id: string } & Record<string, unknown> {
+	const { id } = options;
+	return {
+		id,
+		name: `bench fleet ${id}`,
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
 			{
-				id: `${workflowId(variant)}-hook`,
+				id: `${id}-hook`,
 				name: 'Webhook',
 				type: 'n8n-nodes-base.webhook',
 				typeVersion: 2,
 				position: [0, 0],
-				webhookId: WEBHOOK_IDS[variant],
+				webhookId: options.webhookId,
 				parameters: {
-					path: webhookPath(variant),
+					path: options.path,
 					httpMethod: 'POST',
 					responseMode: 'lastNode',
 					options: {},
 				},
 			},
 			{
-				id: `${workflowId(variant)}-split`,
+				id: `${id}-split`,
 				name: 'Split Out',
 				type: 'n8n-nodes-base.splitOut',
 				typeVersion: 1,
 				position: [220, 0],
 				parameters: { fieldToSplitOut: 'body.items', options: {} },
 			},
-			{ id: `${workflowId(variant)}-target`, name: 'Zoho', position: [440, 0], ...target },
+			{ id: `${id}-target`, name: 'Zoho', position: [440, 0], ...options.target },
 		],
 		connections: {
 			Webhook: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
 			'Split Out': { main: [[{ node: 'Zoho', type: 'main', index: 0 }]] },
 		},
 	};
+}
+
+/** Webhook → Split Out → our node creating one Lead per item, 100 a call, up to 25 calls at once. */
+function writesWorkflow(): { id: string } & Record<string, unknown> {
+	return webhookWorkflow({
+		id: 'benchFleetWrites',
+		webhookId: WRITES_WEBHOOK.id,
+		path: WRITES_WEBHOOK.path,
+		target: {
+			type: 'n8n-nodes-zoho-oauth.zohoOAuthRequest',
+			typeVersion: 1,
+			parameters: {
+				operation: 'recordWrite',
+				product: 'crm',
+				writeOperation: 'create',
+				module: { __rl: true, mode: 'name', value: 'Leads' },
+				recordSource: 'json',
+				recordJson: '{"Last_Name": "Fleet"}',
+				writeOptions: { batchSize: 100, maxConcurrency: FLEET_WRITES.orgLimit },
+			},
+			credentials: { zohoSelfClientApi: CREDENTIALS.oursWrites },
+		},
+	});
 }
 
 /** `load.executions` webhook calls, `load.parallel` open at once: how many failed, the first failure and the wall time. */
@@ -242,6 +307,39 @@ async function measure(context: FleetContext, variant: FleetVariant): Promise<Fl
 	return run;
 }
 
+async function measureWrites(context: FleetContext): Promise<FleetWritesRun> {
+	const { sim, fleet } = context;
+	await sim.configure({
+		apiLatencyMs: FLEET_LATENCY_MS,
+		concurrencyLimit: FLEET_WRITES.orgLimit,
+		subConcurrencyLimit: FLEET_WRITES.subConcurrency,
+	});
+	await sim.resetCounters();
+	const started = performance.now();
+	const { failed, failures } = await runWebhooks({
+		baseUrl: fleet.main.baseUrl,
+		path: WRITES_WEBHOOK.path,
+		body: { items: Array.from({ length: FLEET_WRITES.recordsEach }, (_, i) => i) },
+		count: FLEET_WRITES.executions,
+		parallel: FLEET_WRITES.executions,
+		timeoutMs: 300_000,
+	});
+	const counters = await sim.counters();
+	const run: FleetWritesRun = {
+		ok: counters.callsByPathStatus['POST /crm/v8/Leads 201'] ?? 0,
+		throttled: counters.callsByPathStatus['POST /crm/v8/Leads 429'] ?? 0,
+		maxInFlight: counters.maxInFlight,
+		credits: Object.values(counters.credits).reduce((sum, credits) => sum + credits, 0),
+		failedExecutions: failed,
+		wallMs: performance.now() - started,
+	};
+	context.log(
+		`  writes, Concurrency Limit ${FLEET_WRITES.orgLimit}, sub-concurrency ${FLEET_WRITES.subConcurrency}: ${run.ok} × 201, ${run.throttled} × 429, ` +
+			`peak ${run.maxInFlight} in flight, ${run.credits} credits, ${failed}/${FLEET_WRITES.executions} executions failed${failures[0] ? ` (first: ${failures[0]})` : ''}, ${(run.wallMs / 1000).toFixed(1)} s`,
+	);
+	return run;
+}
+
 export async function fleetBench(
 	sim: SimulatorProcess,
 	client: SimClient,
@@ -280,6 +378,7 @@ export async function fleetBench(
 			oursRedis: await sim.createRefreshToken(client),
 			oursPerProcess: await sim.createRefreshToken(client),
 		};
+		const writesToken = await sim.createRefreshToken(client);
 		await importCredentials({
 			major: 2,
 			userFolder,
@@ -301,6 +400,14 @@ export async function fleetBench(
 					},
 				},
 				{
+					...CREDENTIALS.oursWrites,
+					type: 'zohoSelfClientApi',
+					data: {
+						...credentialData({ url: sim.url, client, refreshToken: writesToken }),
+						concurrencyLimit: 'ultimate',
+					},
+				},
+				{
 					...CREDENTIALS.httpOAuth2,
 					type: 'oAuth2Api',
 					data: {
@@ -316,9 +423,12 @@ export async function fleetBench(
 			],
 		});
 		const variants: FleetVariant[] = ['oursRedis', 'httpOAuth2', 'oursPerProcess'];
-		const workflows = variants.map((variant) =>
-			workflow({ variant, url: sim.url, leadPath, maxConcurrency: options.load.maxConcurrency }),
-		);
+		const workflows = [
+			...variants.map((variant) =>
+				workflow({ variant, url: sim.url, leadPath, maxConcurrency: options.load.maxConcurrency }),
+			),
+			writesWorkflow(),
+		];
 		await importWorkflows({ major: 2, userFolder, workflows });
 		for (const { id } of workflows) await activateWorkflow({ major: 2, userFolder, id });
 		fleet = await startQueueFleet({ major: 2, userFolder, workers: WORKERS });
@@ -337,16 +447,23 @@ export async function fleetBench(
 			log: options.log,
 		};
 		const runs: FleetRun[] = [];
+		let writes: FleetWritesRun | undefined;
 		try {
 			// Zero configuration: in queue mode our node keeps its tokens in the queue's Redis.
 			runs.push(await measure(context, 'oursRedis'));
 			runs.push(await measure(context, 'httpOAuth2'));
+			// Before the restart below: the writes share the fleet's Redis too.
+			writes = await measureWrites(context);
 			await fleet.restartWorkers({ workerEnv: { ZOHO_TOKEN_STORE: 'memory' } });
 			runs.push(await measure(context, 'oursPerProcess'));
 		} finally {
-			await sim.configure({ apiLatencyMs: 0, concurrencyLimit: Infinity });
+			await sim.configure({
+				apiLatencyMs: 0,
+				concurrencyLimit: Infinity,
+				subConcurrencyLimit: Infinity,
+			});
 		}
-		return { ...base, runs, setupMs };
+		return { ...base, runs, writes, setupMs };
 	} catch (error) {
 		const reason =
 			error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);

@@ -35,6 +35,7 @@ import {
 	type Workflow,
 	activateWorkflow,
 } from '../n8n-driver';
+import { CREDITS } from '../simulator';
 import type { SimClient, SimulatorProcess } from './simulatorControl';
 import { credentialData } from './simulatorControl';
 
@@ -56,7 +57,7 @@ export interface InstantResult {
 	deliveries: number;
 	fetches: number;
 	/** From activation to the first change: the instant trigger's calls (channel, first check). */
-	activation: { watchCalls: number; checkCalls: number };
+	activation: { watchCalls: number; checkCalls: number; checkCredits: number };
 	/** The polling trigger's calls over `minutes` of the run. */
 	polling: { calls: number; minutes: number };
 	batch: { records: number; executions: number; items: number; fetches: number };
@@ -243,6 +244,10 @@ export async function instantBench(
 				checkCalls:
 					countOf(activated, 'GET /crm/v8/Leads ') +
 					countOf(activated, 'GET /crm/v8/Leads/deleted '),
+				// Zoho's table: a list 1 credit, the deleted records 2 (simulator/limits.ts).
+				checkCredits:
+					countOf(activated, 'GET /crm/v8/Leads ') * CREDITS.other +
+					countOf(activated, 'GET /crm/v8/Leads/deleted ') * CREDITS.deletedRecords,
 			},
 			polling: { calls: countOf(during, 'GET /crm/v8/Contacts '), minutes },
 			batch: {
@@ -262,7 +267,7 @@ export async function instantBench(
 			pollingMs: [],
 			deliveries: 0,
 			fetches: 0,
-			activation: { watchCalls: 0, checkCalls: 0 },
+			activation: { watchCalls: 0, checkCalls: 0, checkCredits: 0 },
 			polling: { calls: 0, minutes: 0 },
 			batch: { records: BATCH_RECORDS, executions: 0, items: 0, fetches: 0 },
 			setupMs: performance.now() - started,

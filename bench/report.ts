@@ -7,7 +7,13 @@ import {
 	PAGE_TOKEN_WINDOW,
 } from './backfill';
 import type { CrmResult } from './crmSync';
-import { FLEET_LATENCY_MS, FLEET_ORG_LIMIT, type FleetResult, type FleetVariant } from './fleet';
+import {
+	FLEET_LATENCY_MS,
+	FLEET_ORG_LIMIT,
+	FLEET_WRITES,
+	type FleetResult,
+	type FleetVariant,
+} from './fleet';
 import { CHECK_MINUTES, type InstantResult } from './instant';
 import type { HostResult, HostRun, HostVariant } from './n8nHost';
 import type { MemoryResult } from './memory';
@@ -262,9 +268,9 @@ export function fleetRows(result: FleetResult): Row[] {
 				verdict: 'n/a',
 			},
 		];
-	const { load } = result;
+	const { load, writes } = result;
 	const job = `${load.executions} webhook executions × ${load.callsEach} GETs (${load.parallel} at once), Zoho allowing ${FLEET_ORG_LIMIT} at once, answering after ${FLEET_LATENCY_MS} ms`;
-	return result.runs.map((run) => {
+	const rows = result.runs.map((run): Row => {
 		const isRedis = run.variant === 'oursRedis';
 		return {
 			section,
@@ -286,6 +292,17 @@ export function fleetRows(result: FleetResult): Row[] {
 				: 'n/a',
 		};
 	});
+	if (writes)
+		rows.push({
+			section,
+			what:
+				`our node writing, tokens in the queue's Redis, credential Concurrency Limit ${FLEET_WRITES.orgLimit}: ${FLEET_WRITES.executions} webhook executions × ${thousands(FLEET_WRITES.recordsEach)} Leads created 100 a call (all at once), ` +
+				`Zoho allowing ${FLEET_WRITES.orgLimit} at once and ${FLEET_WRITES.subConcurrency} writes of more than 10 records (its sub-concurrency), answering after ${FLEET_LATENCY_MS} ms`,
+			measured: `${thousands(writes.ok)} × 201, ${thousands(writes.throttled)} × 429, peak ${writes.maxInFlight} in flight, ${thousands(writes.credits)} credits (Zoho's table: 1 per 10 records), ${writes.failedExecutions}/${FLEET_WRITES.executions} executions failed, ${fixed(writes.wallMs / 1000, 1)} s`,
+			goal: '0 × 429, 0 failed',
+			verdict: verdict(writes.throttled === 0 && writes.failedExecutions === 0),
+		});
+	return rows;
 }
 
 const BACKFILL_LABEL: Record<BackfillWay, string> = {
@@ -376,8 +393,8 @@ export function instantRows(result: InstantResult): Row[] {
 		];
 	const latency = (values: number[]) =>
 		`median ${seconds(median(values))}, p95 ${seconds(percentile(values, 0.95))} (${values.filter(Number.isFinite).length} of ${result.changes} reported)`;
-	const checkCalls = result.activation.checkCalls;
-	const instantPerDay = ((24 * 60) / CHECK_MINUTES) * checkCalls + RENEWALS_PER_DAY;
+	const { checkCalls, checkCredits } = result.activation;
+	const instantPerDay = ((24 * 60) / CHECK_MINUTES) * checkCredits + RENEWALS_PER_DAY;
 	// n8n polls once a minute; each poll is one call (measured below), so a day is 1,440.
 	const pollingPerDay = 24 * 60;
 	const p95 = percentile(result.instantMs, 0.95);
@@ -400,7 +417,7 @@ export function instantRows(result: InstantResult): Row[] {
 			section,
 			what: 'API credits per idle day and trigger',
 			measured:
-				`instant: channel ${fixed(RENEWALS_PER_DAY, 2)} (a renewal every 3.5 days) + ${CHECK_MINUTES}-minute checks ${fixed(((24 * 60) / CHECK_MINUTES) * checkCalls, 0)} (${checkCalls} call${checkCalls === 1 ? '' : 's'} per check, measured: changes and deletions) = ${fixed(instantPerDay, 1)}; ` +
+				`instant: channel ${fixed(RENEWALS_PER_DAY, 2)} (a renewal every 3.5 days) + ${CHECK_MINUTES}-minute checks ${fixed(((24 * 60) / CHECK_MINUTES) * checkCredits, 0)} (${checkCalls} call${checkCalls === 1 ? '' : 's'} per check, measured: changes 1 credit and deletions 2) = ${fixed(instantPerDay, 1)}; ` +
 				`with Catch Up off ${fixed(RENEWALS_PER_DAY, 2)}; activation ${result.activation.watchCalls} channel calls once. ` +
 				`Polling every minute: ${thousands(pollingPerDay)} (one call per poll: ${result.polling.calls} calls in the run's ${fixed(result.polling.minutes, 1)} min)`,
 			goal: 'channel < 1 a day, vs 1,440',

@@ -11,6 +11,8 @@ export const DEFAULT_CONFIG: Readonly<SimConfig> = {
 	legacyExpiresShape: false,
 	apiLatencyMs: 0,
 	concurrencyLimit: Infinity,
+	// Zoho's is 10 in every edition (limits.ts); off by default like the edition's limit.
+	subConcurrencyLimit: Infinity,
 	creditBudget: Infinity,
 	retryAfterSec: undefined,
 	notModifiedStatus: 304,
@@ -39,7 +41,12 @@ const POSITIVE_KEYS = new Set([
 	'pageTokenRecordLimit',
 ]);
 /** Keys where JSON `null` means "no limit" (JSON cannot carry Infinity). */
-const UNLIMITED_KEYS = new Set(['concurrencyLimit', 'creditBudget', 'bulkReadMaxJobs']);
+const UNLIMITED_KEYS = new Set([
+	'concurrencyLimit',
+	'subConcurrencyLimit',
+	'creditBudget',
+	'bulkReadMaxJobs',
+]);
 
 /**
  * Returns `current` with `partial` applied. Throws on unknown keys or bad values so a

@@ -41,10 +41,7 @@ export class SimCore {
 	configure(partial: Record<string, unknown>): SimConfig {
 		this.config = mergeConfig(this.config, partial);
 		if ('creditBudget' in partial) {
-			for (const dc of this.dcs.values()) {
-				dc.creditsUsed = 0;
-				dc.creditWindowStart = this.now();
-			}
+			for (const dc of this.dcs.values()) dc.forgetCredits();
 		}
 		return { ...this.config };
 	}

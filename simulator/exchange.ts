@@ -204,7 +204,7 @@ function optional(key: string, value: string | undefined): Record<string, string
 export interface ApiRoute {
 	/** True when the token's scopes allow this call. */
 	allowed(scopes: ScopeSet): boolean;
-	/** API credits the call costs, default 1 (Zoho's price of an ordinary call, a 100-record write included). */
+	/** API credits the call costs when they depend on the route's own reading (COQL's LIMIT); else limits.ts prices it. */
 	credits?: number;
 	handle(ex: Exchange): Promise<void> | void;
 }

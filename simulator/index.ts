@@ -8,6 +8,7 @@ export {
 	type DemoSimulator,
 } from './demo';
 export { DEFAULT_CONFIG } from './config';
+export { CREDITS } from './limits';
 export type { BulkReadCallbackRecord, BulkReadPlan, BulkReadState } from './crm-bulk-read';
 export {
 	DC_IDS,

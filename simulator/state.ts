@@ -96,8 +96,11 @@ export class DcState {
 	/** The one CRM user of this DC (owner of every record). */
 	readonly crmUserId: string;
 	inFlight = 0;
+	/** Calls in flight that count against the sub-concurrency (limits.ts). */
+	subInFlight = 0;
+	/** Credits spent in the rolling window: the sum of `creditLog`, oldest first. */
 	creditsUsed = 0;
-	creditWindowStart = 0;
+	private creditLog: Array<{ at: number; credits: number }> = [];
 
 	constructor(readonly id: DcId) {
 		const index = DC_IDS.indexOf(id);
@@ -105,6 +108,22 @@ export class DcState {
 		this.booksIds = new IdSequence(`46000${index}0000`);
 		this.crmOrgId = `7000${index}12345`;
 		this.crmUserId = `4150868${index}99999999999`;
+	}
+
+	spendCredits(spent: { at: number; credits: number }): void {
+		this.creditLog.push(spent);
+		this.creditsUsed += spent.credits;
+	}
+
+	forgetCreditsBefore(time: number): void {
+		while (this.creditLog[0] !== undefined && this.creditLog[0].at <= time)
+			this.creditsUsed -= this.creditLog.shift()?.credits ?? 0;
+	}
+
+	/** A new budget counts afresh. */
+	forgetCredits(): void {
+		this.creditLog = [];
+		this.creditsUsed = 0;
 	}
 
 	crmModule(namespace: string, name: string): CrmModuleState {

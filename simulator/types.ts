@@ -28,7 +28,9 @@ export interface SimConfig {
 	apiLatencyMs: number;
 	/** Maximum API requests in flight per DC; more answer 429. */
 	concurrencyLimit: number;
-	/** API calls allowed per DC per 24 h of simulator clock; more answer 429. */
+	/** API requests of the sub-concurrency kinds (limits.ts) in flight per DC; more answer 429 (Zoho: 10). */
+	subConcurrencyLimit: number;
+	/** API credits allowed per DC in a rolling 24 h of simulator clock (limits.ts prices calls); more answer 429. */
 	creditBudget: number;
 	/** When set, 429 answers carry `Retry-After` with this many seconds. */
 	retryAfterSec: number | undefined;
@@ -135,7 +137,7 @@ export interface CountersSnapshot {
 	authorizationHeaders: AuthorizationHeaderRecord[];
 	/** Highest number of API requests handled at once on one DC. */
 	maxInFlight: number;
-	/** API credits spent per DC (each DC holds one org), 1 per call unless Zoho documents more. */
+	/** API credits spent per DC (each DC holds one org), priced by limits.ts. */
 	credits: Record<string, number>;
 	/** Record writes in arrival order, with their size and trigger list. */
 	writes: WriteRecord[];

@@ -19,6 +19,7 @@ export type ZohoErrorCode =
 	| 'INVALID_TOKEN'
 	| 'SCOPE_MISMATCH'
 	| 'RATE_LIMITED'
+	| 'CREDITS_SPENT'
 	| 'CONCURRENCY_WAIT'
 	| 'API_ERROR'
 	| 'RECORD_REFUSED'

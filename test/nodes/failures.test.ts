@@ -136,6 +136,37 @@ describe('API Request failures', () => {
 		expect(callCount(kit.sim, 'GET /crm/v8/org 429')).toBe(4); // the first try and 3 retries
 	});
 
+	it("429 with X-API-CREDITS-REMAINING 0: the org's credits are spent, no retries, one error item per item", async () => {
+		kit.sim.configure({ creditBudget: 1 });
+		try {
+			expect((await kit.run({ workflow: getOrg() })).error).toBeUndefined();
+			kit.sim.resetCounters();
+			const failed = await kit.run({ workflow: getOrg() });
+			expect(failed.error).toBeInstanceOf(NodeApiError);
+			expect(failed.error?.message).toMatch(
+				/^Zoho refused GET .*: the organisation's API credits are spent \(TOO_MANY_REQUESTS, X-API-CREDITS-REMAINING 0\): /,
+			);
+			expect((failed.error as NodeApiError).description).toContain(
+				'Zoho counts API credits per organisation over a rolling 24 hours',
+			);
+			expect((failed.error as NodeApiError).description).toContain('Developer Space → APIs');
+			expect(callCount(kit.sim, 'GET /crm/v8/org 429')).toBe(1);
+
+			kit.sim.resetCounters();
+			const each = await kit.run({
+				workflow: zohoWorkflow(
+					{ operation: 'apiRequest', method: 'GET', path: '/org' },
+					{ continueOnFail: true },
+				),
+				inputItems: items(3),
+			});
+			expect(jsonOf(each).map((item) => item.code)).toEqual(Array(3).fill('CREDITS_SPENT'));
+			expect(callCount(kit.sim, 'GET /crm/v8/org 429')).toBe(3);
+		} finally {
+			kit.sim.configure({ creditBudget: Infinity });
+		}
+	});
+
 	it('refuses a full URL to a non-Zoho host before sending; Allowed Hosts opens it', async () => {
 		const foreign = kit.sim.url('us').replace('127.0.0.1', 'localhost');
 		const refused = await kit.run({ workflow: getOrg({ path: `${foreign}/crm/v8/org` }) });

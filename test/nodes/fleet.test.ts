@@ -7,7 +7,15 @@ import { preAuthenticate } from '../../credentials/preAuthenticate';
 import { setSharedZohoRuntime } from '../../zoho/runtime';
 import { fleetMember, type FleetMember } from '../support/fleet';
 import { startRedis, type RedisServer } from '../../servers';
-import { CREDENTIAL_ID, items, jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
+import {
+	CREDENTIAL_ID,
+	items,
+	jsonOf,
+	startKit,
+	writeWorkflow,
+	zohoWorkflow,
+	type NodeKit,
+} from './kit';
 
 const refusal = {
 	code: 'INVALID_TOKEN',
@@ -38,7 +46,7 @@ beforeEach(() => {
 
 afterEach(async () => {
 	kit.sim.clearFaults();
-	kit.sim.configure({ concurrencyLimit: Infinity, apiLatencyMs: 0 });
+	kit.sim.configure({ concurrencyLimit: Infinity, subConcurrencyLimit: Infinity, apiLatencyMs: 0 });
 	const data = credentialData();
 	delete data.concurrencyLimit;
 	Object.assign(data, {
@@ -110,6 +118,23 @@ describe('the node in a fleet', () => {
 		expect(counters.callsByPathStatus['GET /crm/v8/org 200']).toBe(60);
 		expect(counters.callsByPathStatus['GET /crm/v8/org 429']).toBeUndefined();
 		expect(counters.maxInFlight).toBeLessThanOrEqual(5);
+	});
+
+	it('holds the sub-concurrency of 10 beside the edition limit 25: 2,500 records upserted 100 a call, 25 calls at once asked → 0 × 429', async () => {
+		credentialData().concurrencyLimit = 'ultimate';
+		kit.sim.configure({ concurrencyLimit: 25, subConcurrencyLimit: 10, apiLatencyMs: 30 });
+		becomeProcess();
+		const result = await kit.run({
+			workflow: writeWorkflow({ writeOptions: { maxConcurrency: 25 } }),
+			inputItems: items(2_500, (i) => ({ Last_Name: `Sub${i}`, Email: `sub${i}@example.com` })),
+		});
+		expect(result.status).toBe('success');
+		expect(jsonOf(result).filter((item) => item.code === 'SUCCESS')).toHaveLength(2_500);
+		const counters = kit.sim.counters();
+		expect(counters.callsByPathStatus['POST /crm/v8/Contacts/upsert 200']).toBe(25);
+		expect(counters.callsByPathStatus['POST /crm/v8/Contacts/upsert 429']).toBeUndefined();
+		// Zoho's table: 1 credit per 10 records written.
+		expect(counters.credits.us).toBe(250);
 	});
 
 	it('an API refusing every fresh token: 12 executions on 3 processes → 2 mints, each item failing with the reason', async () => {

@@ -131,6 +131,25 @@ export function callCount(sim: ZohoSimulator, key: string): number {
 	return sim.counters().callsByPathStatus[key] ?? 0;
 }
 
+/** Create, Update, Upsert or Delete Records: an upsert into CRM Contacts of each item's JSON, unless `parameters` say otherwise. */
+export function writeWorkflow(
+	parameters: IDataObject,
+	options: { continueOnFail?: boolean } = {},
+): WorkflowJson {
+	return zohoWorkflow(
+		{
+			operation: 'recordWrite',
+			product: 'crm',
+			writeOperation: 'upsert',
+			module: { __rl: true, mode: 'name', value: 'Contacts' },
+			recordSource: 'json',
+			recordJson: '={{ $json }}',
+			...parameters,
+		},
+		options,
+	);
+}
+
 /** API Request listing CRM Leads with `fields`, which Zoho needs for a list from v3 on. */
 export function listLeadsWorkflow(fields = 'Last_Name'): WorkflowJson {
 	return zohoWorkflow({

@@ -1,7 +1,7 @@
 // Create, Update, Upsert or Delete Records: batched CRM and Bigin writes, run as workflows against the simulator.
 import type { IDataObject } from 'n8n-workflow';
 
-import { callCount, items, jsonOf, startKit, zohoWorkflow, type NodeKit } from './kit';
+import { callCount, items, jsonOf, startKit, writeWorkflow, type NodeKit } from './kit';
 
 const SCOPES = [
 	'ZohoCRM.modules.ALL',
@@ -24,21 +24,6 @@ afterAll(() => kit.close());
 beforeEach(() => kit.sim.resetCounters());
 
 const moduleParam = (name: string) => ({ __rl: true, mode: 'name', value: name });
-
-function writeWorkflow(parameters: IDataObject, options: { continueOnFail?: boolean } = {}) {
-	return zohoWorkflow(
-		{
-			operation: 'recordWrite',
-			product: 'crm',
-			writeOperation: 'upsert',
-			module: moduleParam('Contacts'),
-			recordSource: 'json',
-			recordJson: '={{ $json }}',
-			...parameters,
-		},
-		options,
-	);
-}
 
 const contact = (prefix: string) => (i: number) => ({
 	Last_Name: `${prefix}${i}`,
@@ -79,10 +64,11 @@ describe('Create, Update, Upsert or Delete Records', () => {
 		expect(jsonOf(result)).toHaveLength(101);
 		expect(writesOf().map((write) => write.records)).toEqual([100, 1]);
 		expect(callCount(kit.sim, 'POST /crm/v8/Contacts/upsert 200')).toBe(2);
-		expect(kit.sim.credits('us')).toBe(2);
+		// Zoho charges writes 1 credit per 10 records (simulator/limits.ts): 10 + 1.
+		expect(kit.sim.credits('us')).toBe(11);
 	});
 
-	it('upserts 10,001 records in 101 calls costing 101 credits, one output per input in order; again as updates', async () => {
+	it('upserts 10,001 records in 101 calls costing 1,001 credits, one output per input in order; again as updates', async () => {
 		const input = items(10_001, contact('Bulk'));
 		const first = await kit.run({
 			workflow: writeWorkflow({ writeOptions: { maxConcurrency: 5 } }),
@@ -101,7 +87,7 @@ describe('Create, Update, Upsert or Delete Records', () => {
 		expect(
 			kit.sim.counters().calls.filter((call) => call.path === '/crm/v8/Contacts/upsert'),
 		).toHaveLength(101);
-		expect(kit.sim.credits('us')).toBe(101);
+		expect(kit.sim.credits('us')).toBe(1_001);
 		expect(kit.sim.counters().maxInFlight).toBeLessThanOrEqual(5);
 		// Record i came back as the answer to item i.
 		const byId = new Map(kit.sim.records('us', 'Contacts').map((record) => [record.id, record]));
@@ -119,7 +105,7 @@ describe('Create, Update, Upsert or Delete Records', () => {
 		expect(
 			updated.every((entry) => entry.action === 'update' && entry.duplicate_field === 'Email'),
 		).toBe(true);
-		expect(kit.sim.credits('us')).toBe(101);
+		expect(kit.sim.credits('us')).toBe(1_001);
 	}, 180_000);
 
 	it('sends several batches at once, never more than Max Concurrent Requests', async () => {

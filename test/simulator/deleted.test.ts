@@ -33,7 +33,8 @@ describe('deleted records', () => {
 		const before = sim.credits('us');
 		const list = await simCall(sim, { path: '/crm/v8/Leads/deleted', token });
 		expect(list.status).toBe(200);
-		expect(sim.credits('us') - before).toBe(1);
+		// Get IDs of deleted records costs 2 credits (secondary source, simulator/limits.ts).
+		expect(sim.credits('us') - before).toBe(2);
 		expect(entries(list.json).map((entry) => entry.id)).toEqual([ids[1], ids[0]]);
 		const first = entries(list.json)[1] as Entry;
 		expect(first).toEqual({

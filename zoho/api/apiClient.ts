@@ -16,6 +16,7 @@ import { parseJsonBody } from '../json';
 import type { CallScope, ZohoAuth } from '../token/auth';
 import type { Clock } from '../clock';
 import type { ConcurrencyLimiter } from '../limiter/concurrencyLimit';
+import { acquireSlots, isSubConcurrent } from '../limiter/subConcurrency';
 import type { ZohoCredentials } from '../credentials';
 import { isZohoError, ZohoError, ZohoTransportError } from '../errors';
 import { apiErrorSchema } from './schemas';
@@ -176,7 +177,8 @@ export class ZohoApi {
 					const { url, target, headers, body } = prepare(request, token, options);
 					const limit = credentials.concurrencyLimit;
 					// Without a Concurrency Limit (the default) no slot is taken: nothing but this test per call.
-					const release = limit === undefined ? undefined : await this.slot(limit);
+					const release =
+						limit === undefined ? undefined : await this.slot({ limit, request, url: new URL(url) });
 					let res: HttpResponse | HttpStreamResponse;
 					try {
 						res = await transport({
@@ -218,6 +220,7 @@ export class ZohoApi {
 						const retryAfter = headerValue(res.headers, 'retry-after');
 						throw apiAnswerError({
 							...reply,
+							creditsRemaining: headerValue(res.headers, 'x-api-credits-remaining'),
 							retryAfterMs: parseRetryAfter(retryAfter, this.deps.clock.now()),
 							scopes: token.scopes,
 						});
@@ -231,9 +234,13 @@ export class ZohoApi {
 	}
 
 	/** One of the credential's concurrency slots (fleet-wide with a shared store), waited for within the call's Timeout. */
-	private slot(limit: number): Promise<() => void> {
+	private slot(call: { limit: number; request: ApiRequest; url: URL }): Promise<() => void> {
 		const { options } = this;
-		return this.deps.limiter.acquire({
+		const { limit, request } = call;
+		const { body } = request;
+		const json = request.json ?? (body?.kind === 'json' ? body.value : undefined);
+		return acquireSlots(this.deps.limiter, {
+			subConcurrent: isSubConcurrent({ method: request.method ?? 'GET', url: call.url, json }),
 			key: options.credentials.limitKey,
 			limit,
 			waitMs: options.timeoutMs,

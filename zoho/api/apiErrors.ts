@@ -51,6 +51,8 @@ export function apiAnswerError(answer: {
 	url: string;
 	method: HttpMethod;
 	retryAfterMs?: number;
+	/** Zoho's X-API-CREDITS-REMAINING header, sent once half the day's credits are used. */
+	creditsRemaining?: string;
 	/** Scopes of the token used, to explain OAUTH_SCOPE_MISMATCH. */
 	scopes?: string[];
 	secrets: ReadonlyArray<string | undefined>;
@@ -99,6 +101,19 @@ export function apiAnswerError(answer: {
 			},
 		);
 	}
+	if (answer.status === 429 && creditsSpent(answer.creditsRemaining)) {
+		// Retrying cannot help until older calls age out of the window: it would only spend time.
+		return new ZohoApiError(
+			'CREDITS_SPENT',
+			`Zoho refused ${where}: the organisation's API credits are spent (${zohoCode ?? 'HTTP 429'}, X-API-CREDITS-REMAINING 0)${said}.`,
+			{
+				...common,
+				hint:
+					'Zoho counts API credits per organisation over a rolling 24 hours, so calls work again as the calls of 24 hours ago age out. ' +
+					'See the usage in Zoho CRM under Setup → Developer Space → APIs (API Dashboard); write up to 100 records per call, use Bulk Read for whole modules, or add credits.',
+			},
+		);
+	}
 	if (answer.status === 429) {
 		return new ZohoApiError(
 			'RATE_LIMITED',
@@ -134,6 +149,16 @@ export function apiAnswerError(answer: {
 				"Check the Path, query, headers and body against Zoho's message and the product's API documentation.",
 		},
 	);
+}
+
+/**
+ * Zoho documents no distinct body for a spent budget (status-codes page: 429 either way), so
+ * the header decides: a 429 saying 0 credits remain is the budget, any other the concurrency.
+ */
+function creditsSpent(header: string | undefined): boolean {
+	if (header === undefined || header.trim() === '') return false;
+	const remaining = Number(header);
+	return Number.isFinite(remaining) && remaining <= 0;
 }
 
 /** Books/Inventory/Invoice report failures as a non-zero `code`, sometimes with HTTP 200: that failure, if the answer is one. */

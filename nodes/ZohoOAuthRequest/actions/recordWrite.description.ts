@@ -193,7 +193,7 @@ export const properties: INodeProperties[] = [
 				typeOptions: { minValue: 1, maxValue: MAX_RECORDS_PER_WRITE },
 				default: MAX_RECORDS_PER_WRITE,
 				description:
-					'Records per API call (Zoho takes up to 100). Each call costs API credits, whatever its size.',
+					'Records per API call (Zoho takes up to 100). Zoho charges a write 1 API credit per 10 records, at least 1 per call.',
 			},
 			{
 				displayName: 'Max Concurrent Requests',
