@@ -51,8 +51,10 @@ export function handleDeleted(ex: Exchange, target: CrmTarget): void {
 		.slice()
 		.reverse()
 		.slice(offset, offset + perPage);
+	// Zoho documents 200 and 204 here, no 304 (issue #25; spec `record.json` lists only 200):
+	// nothing (since If-Modified-Since) is 204, whatever the records list answers.
 	if (slice.length === 0) {
-		ex.empty(since === undefined ? 204 : ex.core.config.notModifiedStatus);
+		ex.empty(204);
 		return;
 	}
 	ex.json(200, {

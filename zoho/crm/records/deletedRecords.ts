@@ -34,7 +34,7 @@ export const deletedRecordSchema = z
 	.passthrough();
 export type DeletedRecord = z.infer<typeof deletedRecordSchema>;
 
-/** A page of deleted records (none: HTTP 204, or 304 after If-Modified-Since). */
+/** A page of deleted records (none: HTTP 204; a 304, which Zoho does not document here, reads alike). */
 export const deletedRecordsAnswerSchema = z
 	.object({
 		data: z.array(deletedRecordSchema),
@@ -58,7 +58,7 @@ export async function* deletedRecordPages(
 		options.since === undefined ? {} : { 'If-Modified-Since': zohoTime(options.since) };
 	let read = 0;
 	for (let page = 1; read < wanted; page += 1) {
-		// 204 when nothing was deleted, 304 when nothing since If-Modified-Since.
+		// 204 when nothing was deleted (since If-Modified-Since); a 304 would read the same.
 		const answer = await api
 			.read(
 				{
