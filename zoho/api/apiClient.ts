@@ -178,7 +178,9 @@ export class ZohoApi {
 					const limit = credentials.concurrencyLimit;
 					// Without a Concurrency Limit (the default) no slot is taken: nothing but this test per call.
 					const release =
-						limit === undefined ? undefined : await this.slot({ limit, request, url: new URL(url) });
+						limit === undefined
+							? undefined
+							: await this.slot({ limit, request, url: new URL(url) });
 					let res: HttpResponse | HttpStreamResponse;
 					try {
 						res = await transport({
