@@ -115,7 +115,6 @@ function createFleet(options: ZohoRuntimeOptions & { clock: Clock }): Fleet {
 		return {
 			tokenSource: new LocalMinter({ clock: options.clock }),
 			limiter: new LocalLimiter(),
-			relay: new LocalRelay(),
 		};
 	const owner = `${hostname()}:${process.pid}`;
 	const link = new RedisLink({

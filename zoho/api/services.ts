@@ -98,15 +98,8 @@ function serviceOrigin(options: {
 	const { productHost } = SERVICES[options.service];
 	const dc = productHost && dataCentreOfAccountsUrl(options.accountsUrl);
 	if (dc) return `https://${productHost}.${DATA_CENTRES[dc].productDomain}`;
-	// Per call: Zoho's api_domain is written as its origin, so it is parsed only when it may not be.
-	return ORIGIN_AS_WRITTEN.test(options.apiDomain)
-		? options.apiDomain
-		: new URL(options.apiDomain).origin;
+	return new URL(options.apiDomain).origin;
 }
-
-/** Text that is its own URL origin: a lower-case https host name, or this machine's http with a port. */
-const ORIGIN_AS_WRITTEN =
-	/^(https:\/\/[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+|http:\/\/127\.0\.0\.1:(?!80$)[1-9]\d{0,4})$/;
 
 /**
  * The URL a request goes to: a full URL as given; a path against the service's base URL
@@ -161,28 +154,11 @@ export function isOriginAllowed(options: {
 	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(host)))
 		return false;
 	const defaultPort = url.protocol === 'https:' ? '443' : '80';
-	const port = url.port || defaultPort;
-	return (options.allowedHosts ?? []).some((entry) =>
-		hostEntryMatches({ host, port, entry, defaultPort }),
-	);
-}
-
-/**
- * An Allowed Hosts entry: `example.com` matches exactly, `*.example.com` its
- * subdomains; without `:port` only the scheme's default port.
- */
-function hostEntryMatches(options: {
-	host: string;
-	port: string;
-	entry: string;
-	defaultPort: string;
-}): boolean {
-	const match = /^(\[[0-9a-f:.]+\]|[^:/@\s]+)(?::(\d{1,5}))?$/.exec(
-		options.entry.trim().toLowerCase(),
-	);
-	if (!match) return false;
-	const [, pattern = '', port = options.defaultPort] = match;
-	if (port !== options.port) return false;
-	if (pattern.startsWith('*.')) return options.host.endsWith(pattern.slice(1));
-	return options.host === pattern;
+	return (options.allowedHosts ?? []).some((entry) => {
+		// `example.com` matches exactly, `*.example.com` its subdomains; without `:port` only the default port.
+		const match = /^(\[[0-9a-f:.]+\]|[^:/@\s]+)(?::(\d{1,5}))?$/.exec(entry.trim().toLowerCase());
+		const [, pattern = '', port = defaultPort] = match ?? [];
+		if (!match || port !== (url.port || defaultPort)) return false;
+		return pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern;
+	});
 }

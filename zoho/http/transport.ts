@@ -221,10 +221,7 @@ function networkError(error: unknown, url: string): ZohoError {
 			},
 		);
 	}
-	const reason =
-		error instanceof undiciErrors.UndiciError || error instanceof Error
-			? error.message
-			: String(error);
+	const reason = error instanceof Error ? error.message : String(error);
 	return new ZohoTransportError('NETWORK_ERROR', `Network error talking to ${url}: ${reason}.`, {
 		url,
 		retryable: true,

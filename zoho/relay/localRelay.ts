@@ -31,10 +31,8 @@ export class LocalRelay implements ChannelRelay {
 	async take(
 		options: RelayCall & { max: number; waitMs: number; signal?: AbortSignal },
 	): Promise<string[]> {
-		const channel = this.channel(options.key);
-		if (channel.queue.length === 0 && options.waitMs > 0 && !options.signal?.aborted)
-			await this.arrival(channel, options);
-		return channel.queue.splice(0, options.max);
+		if (options.waitMs > 0) await this.waitLocal(options.key, options);
+		return this.channel(options.key).queue.splice(0, options.max);
 	}
 
 	/** Resolves when a callback arrives, the wait is over or the signal fires. */

@@ -25,10 +25,10 @@ import { isApiName, type ModuleTarget } from '../module';
 export type RecordWriteOperation = 'create' | 'update' | 'upsert' | 'delete';
 
 /** One entry of a CRM/Bigin write answer: a record's result, in the order the records were sent. */
-export type WriteEntry = z.infer<typeof answerEntrySchema>;
+type WriteEntry = z.infer<typeof answerEntrySchema>;
 
 /** Answer of insert, update, upsert and delete: `{data: [one entry per record]}` (HTTP 200/201, 207, or 400 when none succeeded). */
-export const writeAnswerSchema = z.object({ data: z.array(answerEntrySchema) }).passthrough();
+const writeAnswerSchema = z.object({ data: z.array(answerEntrySchema) }).passthrough();
 
 /** Automation a write may run (record.json createRecords/upsertRecords `trigger` items). */
 export const WRITE_TRIGGERS = [
@@ -115,7 +115,7 @@ function checkRecordId(value: unknown): string {
 			'Keep Zoho record ids as text, e.g. {{ $json.id }} from an earlier Zoho step, not Number(...).',
 		);
 	}
-	const id = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
+	const id = typeof value === 'number' ? String(value) : value;
 	if (typeof id !== 'string' || !ZOHO_ID.test(id.trim())) {
 		throw new ZohoInputError(
 			'Record ID',
@@ -135,16 +135,6 @@ function describeType(value: unknown): string {
 			? 'an empty string'
 			: `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
 	return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
-}
-
-/** Indexes cut into consecutive batches of at most `size`. */
-export function chunk<T>(list: readonly T[], size: number): T[][] {
-	if (!Number.isInteger(size) || size < 1)
-		throw new RangeError(`batch size must be a positive integer (got ${size})`);
-	const batches: T[][] = [];
-	for (let start = 0; start < list.length; start += size)
-		batches.push(list.slice(start, start + size));
-	return batches;
 }
 
 /** The call for one batch. */
@@ -339,15 +329,15 @@ export async function writeRecords(options: {
 	target: ModuleTarget;
 	settings: WriteSettings;
 	payloads: readonly WritePayload[];
-	/** Records per call, 1–100. */
+	/** Records per call, 1–100 (the node checks it). */
 	batchSize: number;
 	/** Calls in flight at once. */
 	concurrency: number;
 }): Promise<RecordOutcome[]> {
-	const { payloads, settings, target } = options;
-	if (options.batchSize > MAX_RECORDS_PER_WRITE)
-		throw new RangeError(`batch size must be at most ${MAX_RECORDS_PER_WRITE}`);
-	const batches = chunk(payloads, options.batchSize);
+	const { payloads, settings, target, batchSize } = options;
+	const batches: WritePayload[][] = [];
+	for (let start = 0; start < payloads.length; start += batchSize)
+		batches.push(payloads.slice(start, start + batchSize));
 	const perBatch = await mapConcurrently({
 		count: batches.length,
 		concurrency: options.concurrency,
