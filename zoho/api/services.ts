@@ -3,12 +3,7 @@
  * token's `api_domain` (CRM, Books …) share one host per data centre; Desk,
  * Projects, People and Analytics have hosts of their own.
  */
-import {
-	DATA_CENTRES,
-	dataCentreOfAccountsUrl,
-	isLoopbackHost,
-	type DataCentreId,
-} from '../dataCentres';
+import { DATA_CENTRES, dataCentreOfAccountsUrl, isLoopbackHost } from '../dataCentres';
 
 export type ServiceId =
 	| 'crm'
@@ -36,24 +31,20 @@ interface ServiceInfo {
 	pagination: Pagination;
 }
 
-const ORG_ID_QUERY = { query: 'organization_id', label: 'Organization ID' };
+/** Books, Inventory and Invoice: the org id as a query parameter, lists with `page_context`. */
+const booksFamily = (name: string, basePath: string): ServiceInfo => ({
+	name,
+	basePath,
+	requires: { query: 'organization_id', label: 'Organization ID' },
+	pagination: 'books',
+});
 
 export const SERVICES: Record<ServiceId, ServiceInfo> = {
 	crm: { name: 'CRM', basePath: '/crm/{version}', pagination: 'crm' },
 	bigin: { name: 'Bigin', basePath: '/bigin/v2', pagination: 'crm' },
-	books: { name: 'Books', basePath: '/books/v3', requires: ORG_ID_QUERY, pagination: 'books' },
-	inventory: {
-		name: 'Inventory',
-		basePath: '/inventory/v1',
-		requires: ORG_ID_QUERY,
-		pagination: 'books',
-	},
-	invoice: {
-		name: 'Invoice',
-		basePath: '/invoice/v3',
-		requires: ORG_ID_QUERY,
-		pagination: 'books',
-	},
+	books: booksFamily('Books', '/books/v3'),
+	inventory: booksFamily('Inventory', '/inventory/v1'),
+	invoice: booksFamily('Invoice', '/invoice/v3'),
 	desk: {
 		name: 'Desk',
 		basePath: '/api/v1',
@@ -144,7 +135,7 @@ export function isOriginAllowed(options: {
 	const isOrigin = (of: string) => url.origin === of || url.origin === new URL(of).origin;
 	if (isOrigin(options.apiDomain) || isOrigin(options.accountsUrl)) return true;
 	const host = url.hostname.toLowerCase();
-	const dc: DataCentreId | undefined = dataCentreOfAccountsUrl(options.accountsUrl);
+	const dc = dataCentreOfAccountsUrl(options.accountsUrl);
 	if (dc && url.protocol === 'https:' && url.port === '') {
 		const apiHost = new URL(DATA_CENTRES[dc].apiDomain).hostname.replace(/^www\./, '');
 		for (const suffix of [apiHost, DATA_CENTRES[dc].productDomain]) {

@@ -147,8 +147,6 @@ export function requestTarget(url: string | URL): { origin: string; path: string
 	return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
 }
 
-const ONCE = { once: true } as const;
-
 /** Collects status, headers and body chunks; the caller's signal aborts the request at any stage. */
 class WholeAnswer implements Dispatcher.DispatchHandler {
 	private controller?: Dispatcher.DispatchController;
@@ -162,7 +160,7 @@ class WholeAnswer implements Dispatcher.DispatchHandler {
 		private readonly signal?: AbortSignal,
 	) {
 		// The handler is the listener (handleEvent): no closure per request.
-		signal?.addEventListener('abort', this, ONCE);
+		signal?.addEventListener('abort', this, { once: true });
 	}
 
 	handleEvent(): void {

@@ -20,12 +20,12 @@ export class LocalRelay implements ChannelRelay {
 	readonly kind = 'memory';
 	private readonly channels = new Map<string, Channel>();
 
-	handOver(options: RelayCall & { callback: string }): Promise<void> {
+	// In memory: the async methods answer at once, as the Redis relay's would.
+	async handOver(options: RelayCall & { callback: string }): Promise<void> {
 		const channel = this.channel(options.key);
 		channel.queue.push(options.callback);
 		if (channel.queue.length > MAX_QUEUED_CALLBACKS) channel.queue.shift();
 		this.notify(options.key);
-		return Promise.resolve();
 	}
 
 	async take(
@@ -65,41 +65,37 @@ export class LocalRelay implements ChannelRelay {
 		return this.arrival(channel, options);
 	}
 
-	announce(options: RelayCall & { channel: string }): Promise<void> {
+	async announce(options: RelayCall & { channel: string }): Promise<void> {
 		this.channel(options.key).announced = options.channel;
-		return Promise.resolve();
 	}
 
-	announced(options: RelayCall): Promise<string | undefined> {
-		return Promise.resolve(this.channels.get(options.key)?.announced);
+	async announced(options: RelayCall): Promise<string | undefined> {
+		return this.channels.get(options.key)?.announced;
 	}
 
-	lease(options: RelayCall): Promise<ConsumerLease | undefined> {
+	async lease(options: RelayCall): Promise<ConsumerLease | undefined> {
 		const channel = this.channel(options.key);
-		if (channel.leased) return Promise.resolve(undefined);
+		if (channel.leased) return undefined;
 		channel.leased = true;
 		let released = false;
-		return Promise.resolve({
-			save: (state: string) => {
+		return {
+			save: async (state: string) => {
 				if (!released) channel.state = state;
-				return Promise.resolve();
 			},
 			lost: () => false,
-			release: () => {
+			release: async () => {
 				if (!released) channel.leased = false;
 				released = true;
-				return Promise.resolve();
 			},
-		});
+		};
 	}
 
-	loadState(options: RelayCall): Promise<string | undefined> {
-		return Promise.resolve(this.channels.get(options.key)?.state);
+	async loadState(options: RelayCall): Promise<string | undefined> {
+		return this.channels.get(options.key)?.state;
 	}
 
-	close(): Promise<void> {
+	async close(): Promise<void> {
 		for (const channel of this.channels.values()) for (const wake of channel.wake) wake();
-		return Promise.resolve();
 	}
 
 	private channel(key: string): Channel {

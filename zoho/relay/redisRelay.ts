@@ -144,10 +144,9 @@ export class RedisRelay implements ChannelRelay {
 				if (kept === 0) lost = true;
 			},
 			lost: () => lost,
-			release: () => {
+			release: async () => {
 				clearInterval(renew);
 				this.link.quietly(logger, (client) => client.eval(RELEASE_LEASE, 1, keys.lease, id));
-				return Promise.resolve();
 			},
 		};
 	}

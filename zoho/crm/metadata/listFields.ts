@@ -16,13 +16,6 @@ import type { ModuleTarget } from '../module';
 /** Zoho's cap on `fields` of a record list. */
 export const MAX_LIST_FIELDS = 50;
 
-/** What a list asks for: at most 50 names, and the readable fields past the cap. */
-export interface ListFieldChoice {
-	fields: string[];
-	/** Readable fields of the module that did not fit (empty when all did). */
-	leftOut: string[];
-}
-
 /** Whether Zoho lists this target's records only with `fields`: CRM v3 and later, and Bigin. */
 export function listNeedsFields(target: ModuleTarget): boolean {
 	return target.product === 'bigin' || Number(target.crmVersion.replace(/^v/, '')) >= 3;
@@ -48,11 +41,14 @@ export function checkListFields(
 	return fields;
 }
 
-/** The first 50: `required` first, then `readable` (Zoho's order) without repeats. */
+/**
+ * What a list asks for: the first 50, `required` first, then `readable` (Zoho's order)
+ * without repeats; `leftOut`, the readable fields that did not fit (empty when all did).
+ */
 export function chooseListFields(
 	readable: readonly string[],
 	options: { required: readonly string[] },
-): ListFieldChoice {
+): { fields: string[]; leftOut: string[] } {
 	const all = [...new Set([...options.required, ...readable])];
 	return { fields: all.slice(0, MAX_LIST_FIELDS), leftOut: all.slice(MAX_LIST_FIELDS) };
 }
@@ -65,7 +61,7 @@ interface ListFieldsRequest {
 }
 
 /** The module's fields for a list, read from `settings/fields` now (uncached). */
-export async function fetchListFields(request: ListFieldsRequest): Promise<ListFieldChoice> {
+export async function fetchListFields(request: ListFieldsRequest) {
 	return chooseListFields(await fetchReadable(request), request);
 }
 
@@ -106,7 +102,7 @@ export class ListFieldsCache {
 	}
 
 	/** What a list of `target` asks for when the user names no fields. */
-	async fieldsFor(request: ListFieldsRequest): Promise<ListFieldChoice> {
+	async fieldsFor(request: ListFieldsRequest) {
 		const { target } = request;
 		const key = `${request.api.options.credentials.key}|${target.product}|${target.crmVersion}|${target.module.toLowerCase()}`;
 		const kept = this.entries.get(key);

@@ -156,12 +156,8 @@ export function writeCall(options: {
 	if (settings.operation === 'upsert' && settings.duplicateCheckFields?.length)
 		body.duplicate_check_fields = settings.duplicateCheckFields;
 	const method = settings.operation === 'update' ? 'PUT' : 'POST';
-	return {
-		method,
-		base: target,
-		path: settings.operation === 'upsert' ? `${path}/upsert` : path,
-		json: body,
-	};
+	const upsert = settings.operation === 'upsert' ? '/upsert' : '';
+	return { method, base: target, path: `${path}${upsert}`, json: body };
 }
 
 /**
@@ -192,10 +188,7 @@ export function mapWriteAnswer(options: {
 	return parsed.data.data.map((entry) =>
 		entry.status === 'success'
 			? { ok: true, entry }
-			: {
-					ok: false,
-					error: refusalError({ entry, httpStatus: options.httpStatus, url: options.url }),
-				},
+			: { ok: false, error: refusalError(entry, options) },
 	);
 }
 
@@ -230,12 +223,10 @@ function problemsOf(entry: WriteEntry): Problem[] {
 	return errors.filter((error): error is Problem => typeof (error as Problem)?.code === 'string');
 }
 
-function refusalError(options: {
-	entry: WriteEntry;
-	httpStatus: number;
-	url: string;
-}): ZohoApiError {
-	const { entry } = options;
+function refusalError(
+	entry: WriteEntry,
+	answer: { httpStatus: number; url: string },
+): ZohoApiError {
 	const problems = problemsOf(entry);
 	const fields = [...new Set(problems.map((problem) => fieldOf(problem.details)).filter(Boolean))];
 	const message =
@@ -247,8 +238,8 @@ function refusalError(options: {
 		zohoCode: entry.code,
 		zohoMessage: entry.message,
 		field: fields.join(', ') || undefined,
-		httpStatus: options.httpStatus,
-		url: options.url,
+		httpStatus: answer.httpStatus,
+		url: answer.url,
 		body: entry,
 		hint:
 			[...hints].filter(Boolean).join(' ') ||
