@@ -35,12 +35,19 @@ export class LocalRelay implements ChannelRelay {
 		return this.channel(options.key).queue.splice(0, options.max);
 	}
 
-	/** Resolves when a callback arrives, the wait is over or the signal fires. */
-	private arrival(
-		channel: Channel,
-		options: { waitMs: number; signal?: AbortSignal },
-	): Promise<void> {
-		return new Promise((resolve) => {
+	/** Wakes a consumer waiting on `key` (the Redis relay's handOver in the same process). */
+	notify(key: string): void {
+		for (const wake of this.channel(key).wake) wake();
+	}
+
+	/**
+	 * Resolves when a callback is queued or arrives on `key`, the wait is over or the
+	 * signal fires; takes nothing (take() and the Redis relay's take wait this way).
+	 */
+	async waitLocal(key: string, options: { waitMs: number; signal?: AbortSignal }): Promise<void> {
+		const channel = this.channel(key);
+		if (channel.queue.length > 0 || options.signal?.aborted) return;
+		await new Promise<void>((resolve) => {
 			const done = () => {
 				clearTimeout(timer);
 				channel.wake.delete(done);
@@ -51,18 +58,6 @@ export class LocalRelay implements ChannelRelay {
 			channel.wake.add(done);
 			options.signal?.addEventListener('abort', done, { once: true });
 		});
-	}
-
-	/** Wakes a consumer waiting on `key` (the Redis relay's handOver in the same process). */
-	notify(key: string): void {
-		for (const wake of this.channel(key).wake) wake();
-	}
-
-	/** Waits for a local arrival on `key`, as take() does, without taking anything. */
-	waitLocal(key: string, options: { waitMs: number; signal?: AbortSignal }): Promise<void> {
-		const channel = this.channel(key);
-		if (channel.queue.length > 0 || options.signal?.aborted) return Promise.resolve();
-		return this.arrival(channel, options);
 	}
 
 	async announce(options: RelayCall & { channel: string }): Promise<void> {

@@ -91,22 +91,17 @@ const MAX_ENTRIES = 1_000;
  * `ttlMs`. One read per key at a time; a failed read is not kept.
  */
 export class ListFieldsCache {
-	private readonly clock: Clock;
-	private readonly ttlMs: number;
 	private readonly entries = new Map<string, { names: string[]; until: number }>();
 	private readonly inFlight = new Map<string, Promise<string[]>>();
 
-	constructor(options: { clock: Clock; ttlMs?: number }) {
-		this.clock = options.clock;
-		this.ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
-	}
+	constructor(private readonly options: { clock: Clock; ttlMs?: number }) {}
 
 	/** What a list of `target` asks for when the user names no fields. */
 	async fieldsFor(request: ListFieldsRequest) {
 		const { target } = request;
 		const key = `${request.api.options.credentials.key}|${target.product}|${target.crmVersion}|${target.module.toLowerCase()}`;
 		const kept = this.entries.get(key);
-		if (kept && kept.until > this.clock.now()) return chooseListFields(kept.names, request);
+		if (kept && kept.until > this.options.clock.now()) return chooseListFields(kept.names, request);
 		let reading = this.inFlight.get(key);
 		if (!reading) {
 			reading = this.read(key, request);
@@ -125,7 +120,8 @@ export class ListFieldsCache {
 				);
 			}
 			this.entries.delete(key);
-			this.entries.set(key, { names, until: this.clock.now() + this.ttlMs });
+			const { clock, ttlMs = DEFAULT_TTL_MS } = this.options;
+			this.entries.set(key, { names, until: clock.now() + ttlMs });
 			if (this.entries.size > MAX_ENTRIES) {
 				const oldest = this.entries.keys().next().value;
 				if (oldest !== undefined) this.entries.delete(oldest);
