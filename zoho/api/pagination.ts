@@ -36,7 +36,7 @@ export async function walkPages(options: {
 	limit?: number;
 	/** Records page tokens reach (Zoho: 100,000); a test may lower it. */
 	pageTokenRecordLimit?: number;
-}): Promise<{ records: unknown[]; pages: number; key?: string }> {
+}): Promise<{ records: unknown[]; key?: string }> {
 	const tokenLimit = options.pageTokenRecordLimit ?? PAGE_TOKEN_RECORD_LIMIT;
 	const limit = options.limit ?? Number.POSITIVE_INFINITY;
 	const perPage = Math.max(1, Math.min(MAX_PER_PAGE, limit));
@@ -44,7 +44,6 @@ export async function walkPages(options: {
 	let key: string | undefined;
 	let page = 1;
 	let pageToken: string | undefined;
-	let pages = 0;
 
 	while (records.length < limit) {
 		const query: PageQuery = {
@@ -64,7 +63,6 @@ export async function walkPages(options: {
 				throw pageTokenWindowError(records.length, error);
 			throw error;
 		}
-		pages++;
 		if (body === undefined) break; // 204: nothing (more) to list
 
 		const step = pageOf(options.style, body);
@@ -89,7 +87,7 @@ export async function walkPages(options: {
 		}
 		page++;
 	}
-	return { records: records.slice(0, limit), pages, key };
+	return { records: records.slice(0, limit), key };
 }
 
 function pageTokenWindowError(read: number, cause?: unknown): ZohoApiError {

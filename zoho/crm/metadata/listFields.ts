@@ -122,10 +122,8 @@ export class ListFieldsCache {
 			this.entries.delete(key);
 			const { clock, ttlMs = DEFAULT_TTL_MS } = this.options;
 			this.entries.set(key, { names, until: clock.now() + ttlMs });
-			if (this.entries.size > MAX_ENTRIES) {
-				const oldest = this.entries.keys().next().value;
-				if (oldest !== undefined) this.entries.delete(oldest);
-			}
+			// Past the cap the oldest goes: Map keys keep insertion order.
+			if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
 			return names;
 		} finally {
 			this.inFlight.delete(key);

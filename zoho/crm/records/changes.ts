@@ -194,9 +194,7 @@ async function fieldsParam(
 		return checkListFields(source.fields, { required: TIME_FIELDS, label: 'Fields' }).join(',');
 	if (!listNeedsFields(source)) return undefined;
 	const request = { ...reader, target: source, required: TIME_FIELDS };
-	const choice = reader.fieldLists
-		? await reader.fieldLists.fieldsFor(request)
-		: await fetchListFields(request);
+	const choice = await (reader.fieldLists?.fieldsFor(request) ?? fetchListFields(request));
 	return choice.fields.join(',');
 }
 
