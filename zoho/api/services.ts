@@ -5,19 +5,6 @@
  */
 import { DATA_CENTRES, dataCentreOfAccountsUrl, isLoopbackHost } from '../dataCentres';
 
-export type ServiceId =
-	| 'crm'
-	| 'bigin'
-	| 'books'
-	| 'inventory'
-	| 'invoice'
-	| 'desk'
-	| 'projects'
-	| 'people'
-	| 'creator'
-	| 'analytics'
-	| 'custom';
-
 export type Pagination = 'crm' | 'books' | 'none';
 
 interface ServiceInfo {
@@ -39,7 +26,8 @@ const booksFamily = (name: string, basePath: string): ServiceInfo => ({
 	pagination: 'books',
 });
 
-export const SERVICES: Record<ServiceId, ServiceInfo> = {
+/** The products, by the id the node's Service parameter gives (ServiceId: one of its keys). */
+const SERVICE_TABLE = {
 	crm: { name: 'CRM', basePath: '/crm/{version}', pagination: 'crm' },
 	bigin: { name: 'Bigin', basePath: '/bigin/v2', pagination: 'crm' },
 	books: booksFamily('Books', '/books/v3'),
@@ -68,7 +56,9 @@ export const SERVICES: Record<ServiceId, ServiceInfo> = {
 		pagination: 'none',
 	},
 	custom: { name: 'Custom', basePath: '', pagination: 'none' },
-};
+} satisfies Record<string, ServiceInfo>;
+export type ServiceId = keyof typeof SERVICE_TABLE;
+export const SERVICES: Readonly<Record<ServiceId, ServiceInfo>> = SERVICE_TABLE;
 
 export const CRM_VERSIONS = ['v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8'] as const;
 

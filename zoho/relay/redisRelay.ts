@@ -10,7 +10,6 @@
 import { randomUUID } from 'node:crypto';
 
 import type { ChannelRelay, ConsumerLease, RelayCall } from './channelRelay';
-import type { Logger } from '../logger';
 import { LocalRelay, MAX_QUEUED_CALLBACKS } from './localRelay';
 import { RELEASE_LEASE, RENEW_LEASE, type RedisLink } from '../redis/redisLink';
 
@@ -94,15 +93,14 @@ export class RedisRelay implements ChannelRelay {
 	}
 
 	async lease(options: RelayCall): Promise<ConsumerLease | undefined> {
-		const keys = { lease: this.key(options.key, 'lease'), state: this.key(options.key, 'state') };
 		const id = `${this.owner}:${randomUUID()}`;
 		const taken = await this.link.shared(options.logger, (client) =>
-			client.set(keys.lease, id, 'PX', this.times.leaseMs, 'NX'),
+			client.set(this.key(options.key, 'lease'), id, 'PX', this.times.leaseMs, 'NX'),
 		);
 		// Redis away: this process decides alone (n8n runs trigger() on its leader only).
 		if (taken === undefined) return this.local.lease(options);
 		if (taken !== 'OK') return undefined;
-		return this.heldLease({ keys, id, logger: options.logger });
+		return this.heldLease({ ...options, id });
 	}
 
 	async loadState(options: RelayCall): Promise<string | undefined> {
@@ -116,12 +114,9 @@ export class RedisRelay implements ChannelRelay {
 		await this.local.close();
 	}
 
-	private heldLease(options: {
-		keys: { lease: string; state: string };
-		id: string;
-		logger?: Logger;
-	}): ConsumerLease {
-		const { keys, id, logger } = options;
+	private heldLease(options: RelayCall & { id: string }): ConsumerLease {
+		const { id, logger } = options;
+		const keys = { lease: this.key(options.key, 'lease'), state: this.key(options.key, 'state') };
 		let lost = false;
 		const renew = setInterval(
 			() => {

@@ -248,13 +248,12 @@ export async function fetchRecordsById(
 	const found = new Map<string, TriggerRecord>();
 	const ids = [...new Set(options.ids)];
 	for (let start = 0; start < ids.length; start += MAX_IDS_PER_CALL) {
-		const chunk = ids.slice(start, start + MAX_IDS_PER_CALL);
 		const answer = await api.read(
 			{
 				base: options.target,
 				path: `/${options.target.module}`,
 				query: [
-					['ids', chunk.join(',')],
+					['ids', ids.slice(start, start + MAX_IDS_PER_CALL).join(',')],
 					['fields', options.fields.join(',')],
 				],
 			},

@@ -83,11 +83,9 @@ export function advanceWatermark(
 		}
 		if (time === second) atSecond.push(record.id);
 	}
-	const ids =
-		second === watermark.second
-			? [...new Set([...watermark.ids, ...atSecond])]
-			: [...new Set(atSecond)];
-	return { fresh, next: { second, ids } };
+	// Still at the same second: the ids handled there before stay handled.
+	const kept = second === watermark.second ? watermark.ids : [];
+	return { fresh, next: { second, ids: [...new Set([...kept, ...atSecond])] } };
 }
 
 /**
@@ -119,8 +117,7 @@ export function watermarkMoved(previous: Watermark, next: Watermark): boolean {
 }
 
 function checkRecord(value: unknown, field: string): TriggerRecord {
-	const id =
-		typeof value === 'object' && value !== null ? (value as Record<string, unknown>).id : undefined;
+	const id = (value as { id?: unknown } | null | undefined)?.id;
 	if (typeof id !== 'string' && typeof id !== 'number')
 		throw unreadable(`a record without an id`, field);
 	return { ...(value as Record<string, unknown>), id: String(id) };
