@@ -79,7 +79,6 @@ export function createZohoRuntime(options: ZohoRuntimeOptions = {}) {
 	const api: ApiDeps = { auth, dispatcher, clock, retry: options.apiRetry, limiter, zohoClock };
 	return {
 		clock,
-		dispatcher,
 		auth,
 		api,
 		tokenSource,
@@ -112,23 +111,14 @@ interface Fleet {
 function createFleet(options: ZohoRuntimeOptions & { clock: Clock }): Fleet {
 	const config = options.store ?? { kind: 'memory' };
 	if (config.kind === 'memory')
-		return {
-			tokenSource: new LocalMinter({ clock: options.clock }),
-			limiter: new LocalLimiter(),
-			relay: new LocalRelay(),
-		};
+		return { tokenSource: new LocalMinter({ clock: options.clock }), limiter: new LocalLimiter() };
 	const owner = `${hostname()}:${process.pid}`;
 	const link = new RedisLink({
 		client: connectRedis(config.connection),
 		logger: options.logger ?? { warn: () => undefined },
 	});
 	return {
-		tokenSource: new RedisTokenStore({
-			link,
-			clock: options.clock,
-			prefix: config.prefix,
-			owner,
-		}),
+		tokenSource: new RedisTokenStore({ link, clock: options.clock, prefix: config.prefix, owner }),
 		limiter: new RedisLimiter({ link, prefix: config.prefix }),
 		relay: new RedisRelay({ link, prefix: config.prefix, owner }),
 	};

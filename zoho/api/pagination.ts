@@ -34,24 +34,18 @@ export async function walkPages(options: {
 	style: Exclude<Pagination, 'none'>;
 	fetchPage: (query: PageQuery) => Promise<unknown>;
 	limit?: number;
-	maxPages?: number;
 	/** Records page tokens reach (Zoho: 100,000); a test may lower it. */
 	pageTokenRecordLimit?: number;
-}): Promise<{ records: unknown[]; pages: number; key?: string }> {
+}): Promise<{ records: unknown[]; key?: string }> {
 	const tokenLimit = options.pageTokenRecordLimit ?? PAGE_TOKEN_RECORD_LIMIT;
 	const limit = options.limit ?? Number.POSITIVE_INFINITY;
-	const perPage = Math.min(
-		MAX_PER_PAGE,
-		Math.max(1, Number.isFinite(limit) ? limit : MAX_PER_PAGE),
-	);
-	const maxPages = options.maxPages ?? 100_000;
+	const perPage = Math.max(1, Math.min(MAX_PER_PAGE, limit));
 	const records: unknown[] = [];
 	let key: string | undefined;
 	let page = 1;
 	let pageToken: string | undefined;
-	let pages = 0;
 
-	while (records.length < limit && pages < maxPages) {
+	while (records.length < limit) {
 		const query: PageQuery = {
 			set: [
 				pageToken ? ['page_token', pageToken] : ['page', String(page)],
@@ -69,7 +63,6 @@ export async function walkPages(options: {
 				throw pageTokenWindowError(records.length, error);
 			throw error;
 		}
-		pages++;
 		if (body === undefined) break; // 204: nothing (more) to list
 
 		const step = pageOf(options.style, body);
@@ -78,6 +71,7 @@ export async function walkPages(options: {
 		// Enough for the limit: a v2 list that stops at 2,000 needs no page token.
 		if (!step.more || step.records.length === 0 || records.length >= limit) break;
 
+		// Past 2,000 records every CRM page needs a page token (no more page numbers).
 		if (options.style === 'crm' && page * perPage >= CRM_PAGE_NUMBER_LIMIT) {
 			if (!step.nextPageToken) {
 				throw new ZohoApiError(
@@ -90,13 +84,10 @@ export async function walkPages(options: {
 				);
 			}
 			pageToken = step.nextPageToken;
-		} else if (pageToken) {
-			if (!step.nextPageToken) break;
-			pageToken = step.nextPageToken;
 		}
 		page++;
 	}
-	return { records: records.slice(0, limit), pages, key };
+	return { records: records.slice(0, limit), key };
 }
 
 function pageTokenWindowError(read: number, cause?: unknown): ZohoApiError {
@@ -127,12 +118,8 @@ function pageOf(
 	if (!parsed.success || !parsed.data.page_context)
 		throw unexpectedList('Books list ({code, page_context, <records>})');
 	const key = recordsKey(parsed.data);
-	const list = key ? (parsed.data as Record<string, unknown>)[key] : [];
-	return {
-		records: Array.isArray(list) ? list : [],
-		more: parsed.data.page_context.has_more_page,
-		key,
-	};
+	const records = key ? (parsed.data as Record<string, unknown[]>)[key] : [];
+	return { records: records ?? [], more: parsed.data.page_context.has_more_page, key };
 }
 
 /** The property holding the list in a Books-style answer, e.g. `invoices`. */

@@ -3,25 +3,7 @@
  * token's `api_domain` (CRM, Books …) share one host per data centre; Desk,
  * Projects, People and Analytics have hosts of their own.
  */
-import {
-	DATA_CENTRES,
-	dataCentreOfAccountsUrl,
-	isLoopbackHost,
-	type DataCentreId,
-} from '../dataCentres';
-
-export type ServiceId =
-	| 'crm'
-	| 'bigin'
-	| 'books'
-	| 'inventory'
-	| 'invoice'
-	| 'desk'
-	| 'projects'
-	| 'people'
-	| 'creator'
-	| 'analytics'
-	| 'custom';
+import { DATA_CENTRES, dataCentreOfAccountsUrl, isLoopbackHost } from '../dataCentres';
 
 export type Pagination = 'crm' | 'books' | 'none';
 
@@ -36,24 +18,21 @@ interface ServiceInfo {
 	pagination: Pagination;
 }
 
-const ORG_ID_QUERY = { query: 'organization_id', label: 'Organization ID' };
+/** Books, Inventory and Invoice: the org id as a query parameter, lists with `page_context`. */
+const booksFamily = (name: string, basePath: string): ServiceInfo => ({
+	name,
+	basePath,
+	requires: { query: 'organization_id', label: 'Organization ID' },
+	pagination: 'books',
+});
 
-export const SERVICES: Record<ServiceId, ServiceInfo> = {
+/** The products, by the id the node's Service parameter gives (ServiceId: one of its keys). */
+const SERVICE_TABLE = {
 	crm: { name: 'CRM', basePath: '/crm/{version}', pagination: 'crm' },
 	bigin: { name: 'Bigin', basePath: '/bigin/v2', pagination: 'crm' },
-	books: { name: 'Books', basePath: '/books/v3', requires: ORG_ID_QUERY, pagination: 'books' },
-	inventory: {
-		name: 'Inventory',
-		basePath: '/inventory/v1',
-		requires: ORG_ID_QUERY,
-		pagination: 'books',
-	},
-	invoice: {
-		name: 'Invoice',
-		basePath: '/invoice/v3',
-		requires: ORG_ID_QUERY,
-		pagination: 'books',
-	},
+	books: booksFamily('Books', '/books/v3'),
+	inventory: booksFamily('Inventory', '/inventory/v1'),
+	invoice: booksFamily('Invoice', '/invoice/v3'),
 	desk: {
 		name: 'Desk',
 		basePath: '/api/v1',
@@ -77,7 +56,9 @@ export const SERVICES: Record<ServiceId, ServiceInfo> = {
 		pagination: 'none',
 	},
 	custom: { name: 'Custom', basePath: '', pagination: 'none' },
-};
+} satisfies Record<string, ServiceInfo>;
+export type ServiceId = keyof typeof SERVICE_TABLE;
+export const SERVICES: Readonly<Record<ServiceId, ServiceInfo>> = SERVICE_TABLE;
 
 export const CRM_VERSIONS = ['v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8'] as const;
 
@@ -98,15 +79,8 @@ function serviceOrigin(options: {
 	const { productHost } = SERVICES[options.service];
 	const dc = productHost && dataCentreOfAccountsUrl(options.accountsUrl);
 	if (dc) return `https://${productHost}.${DATA_CENTRES[dc].productDomain}`;
-	// Per call: Zoho's api_domain is written as its origin, so it is parsed only when it may not be.
-	return ORIGIN_AS_WRITTEN.test(options.apiDomain)
-		? options.apiDomain
-		: new URL(options.apiDomain).origin;
+	return new URL(options.apiDomain).origin;
 }
-
-/** Text that is its own URL origin: a lower-case https host name, or this machine's http with a port. */
-const ORIGIN_AS_WRITTEN =
-	/^(https:\/\/[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+|http:\/\/127\.0\.0\.1:(?!80$)[1-9]\d{0,4})$/;
 
 /**
  * The URL a request goes to: a full URL as given; a path against the service's base URL
@@ -151,7 +125,7 @@ export function isOriginAllowed(options: {
 	const isOrigin = (of: string) => url.origin === of || url.origin === new URL(of).origin;
 	if (isOrigin(options.apiDomain) || isOrigin(options.accountsUrl)) return true;
 	const host = url.hostname.toLowerCase();
-	const dc: DataCentreId | undefined = dataCentreOfAccountsUrl(options.accountsUrl);
+	const dc = dataCentreOfAccountsUrl(options.accountsUrl);
 	if (dc && url.protocol === 'https:' && url.port === '') {
 		const apiHost = new URL(DATA_CENTRES[dc].apiDomain).hostname.replace(/^www\./, '');
 		for (const suffix of [apiHost, DATA_CENTRES[dc].productDomain]) {
@@ -161,28 +135,11 @@ export function isOriginAllowed(options: {
 	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(host)))
 		return false;
 	const defaultPort = url.protocol === 'https:' ? '443' : '80';
-	const port = url.port || defaultPort;
-	return (options.allowedHosts ?? []).some((entry) =>
-		hostEntryMatches({ host, port, entry, defaultPort }),
-	);
-}
-
-/**
- * An Allowed Hosts entry: `example.com` matches exactly, `*.example.com` its
- * subdomains; without `:port` only the scheme's default port.
- */
-function hostEntryMatches(options: {
-	host: string;
-	port: string;
-	entry: string;
-	defaultPort: string;
-}): boolean {
-	const match = /^(\[[0-9a-f:.]+\]|[^:/@\s]+)(?::(\d{1,5}))?$/.exec(
-		options.entry.trim().toLowerCase(),
-	);
-	if (!match) return false;
-	const [, pattern = '', port = options.defaultPort] = match;
-	if (port !== options.port) return false;
-	if (pattern.startsWith('*.')) return options.host.endsWith(pattern.slice(1));
-	return options.host === pattern;
+	return (options.allowedHosts ?? []).some((entry) => {
+		// `example.com` matches exactly, `*.example.com` its subdomains; without `:port` only the default port.
+		const match = /^(\[[0-9a-f:.]+\]|[^:/@\s]+)(?::(\d{1,5}))?$/.exec(entry.trim().toLowerCase());
+		const [, pattern = '', port = defaultPort] = match ?? [];
+		if (!match || port !== (url.port || defaultPort)) return false;
+		return pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern;
+	});
 }

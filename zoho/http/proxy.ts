@@ -8,16 +8,10 @@ import { Agent, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici';
 
 import { ZohoInputError } from '../errors';
 
-interface ProxySettings {
-	httpProxy?: string;
-	httpsProxy?: string;
-	noProxy: string;
-}
-
 /** The proxy settings in `env`, or undefined when no proxy is set. Lower case wins, as with curl and undici. */
 export function proxySettings(
 	env: Readonly<Record<string, string | undefined>>,
-): ProxySettings | undefined {
+): { httpProxy?: string; httpsProxy?: string; noProxy: string } | undefined {
 	const pick = (name: string): string | undefined =>
 		env[name.toLowerCase()] || env[name.toUpperCase()] || undefined;
 	const httpProxy = checkedProxyUrl('HTTP_PROXY', pick('http_proxy'));

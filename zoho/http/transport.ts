@@ -108,23 +108,53 @@ function transportError(error: unknown, req: HttpRequest): ZohoError {
 	// Described only on failure: a successful call needs no description of its URL.
 	const url = describeUrl(req.url);
 	if (req.signal?.aborted) return new ZohoAbortError(url);
+	const failure = (
+		code: 'TIMEOUT' | 'CONNECTION_REFUSED' | 'NETWORK_ERROR' | 'PROXY_ERROR',
+		message: string,
+		details: { hint: string; retryable?: boolean; neverSent?: boolean; httpStatus?: number },
+	) => new ZohoTransportError(code, message, { url, ...details, cause: error });
 	if (
 		error instanceof undiciErrors.HeadersTimeoutError ||
 		error instanceof undiciErrors.BodyTimeoutError
 	) {
-		return new ZohoTransportError(
-			'TIMEOUT',
-			`Zoho did not answer within ${req.timeoutMs} ms (${url}).`,
-			{
-				url,
-				retryable: true,
-				hint: 'Zoho or the network is slow. Try again later, or raise the Timeout option.',
-				cause: error,
-			},
-		);
+		return failure('TIMEOUT', `Zoho did not answer within ${req.timeoutMs} ms (${url}).`, {
+			retryable: true,
+			hint: 'Zoho or the network is slow. Try again later, or raise the Timeout option.',
+		});
 	}
-	return networkError(error, url);
+	if (error instanceof ProxyFailure) {
+		const what =
+			error.status === undefined
+				? 'could not be reached'
+				: `did not open the connection to Zoho (HTTP ${error.status})`;
+		return failure('PROXY_ERROR', `The proxy ${error.proxy} ${what}; nothing was sent to ${url}.`, {
+			neverSent: true,
+			httpStatus: error.status,
+			hint:
+				// 407 by the standard; some proxies (tinyproxy) answer 401.
+				error.status === 407 || error.status === 401
+					? 'The proxy asks for a user name and password: put them in the proxy URL (http://user:password@host:port) of HTTPS_PROXY / HTTP_PROXY.'
+					: 'n8n sends Zoho calls through the proxy set in HTTPS_PROXY / HTTP_PROXY. Check that the proxy is running and lets n8n through ' +
+						'(its access list, CONNECT to port 443), or list the Zoho host in NO_PROXY to bypass it.',
+		});
+	}
+	const code = (error as { code?: unknown } | undefined)?.code;
+	if (code === 'ECONNREFUSED') {
+		return failure('CONNECTION_REFUSED', `Could not connect to ${url}: connection refused.`, {
+			neverSent: true,
+			hint: 'Check the Data Centre (or Custom Accounts URL) and that the server is reachable from n8n.',
+		});
+	}
+	const reason = error instanceof Error ? error.message : String(error);
+	return failure('NETWORK_ERROR', `Network error talking to ${url}: ${reason}.`, {
+		retryable: true,
+		neverSent: NAME_NOT_RESOLVED.has(code),
+		hint: 'The connection failed or was cut. Check the network between n8n and Zoho and try again.',
+	});
 }
+
+/** Failures to resolve the host name: nothing was sent. */
+const NAME_NOT_RESOLVED: ReadonlySet<unknown> = new Set(['ENOTFOUND', 'EAI_AGAIN']);
 
 /** The request as undici takes it, whole or streamed, bounded by the Timeout. */
 function dispatchOptions(req: HttpRequest): Dispatcher.DispatchOptions {
@@ -147,8 +177,6 @@ export function requestTarget(url: string | URL): { origin: string; path: string
 	return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
 }
 
-const ONCE = { once: true } as const;
-
 /** Collects status, headers and body chunks; the caller's signal aborts the request at any stage. */
 class WholeAnswer implements Dispatcher.DispatchHandler {
 	private controller?: Dispatcher.DispatchController;
@@ -162,7 +190,7 @@ class WholeAnswer implements Dispatcher.DispatchHandler {
 		private readonly signal?: AbortSignal,
 	) {
 		// The handler is the listener (handleEvent): no closure per request.
-		signal?.addEventListener('abort', this, ONCE);
+		signal?.addEventListener('abort', this, { once: true });
 	}
 
 	handleEvent(): void {
@@ -201,60 +229,6 @@ class WholeAnswer implements Dispatcher.DispatchHandler {
 		this.signal?.removeEventListener('abort', this);
 		this.reject(error);
 	}
-}
-
-/** Failures to resolve the host name: nothing was sent. */
-const NAME_NOT_RESOLVED: ReadonlySet<unknown> = new Set(['ENOTFOUND', 'EAI_AGAIN']);
-
-function networkError(error: unknown, url: string): ZohoError {
-	if (error instanceof ProxyFailure) return proxyError(error, url);
-	const code = (error as { code?: unknown } | undefined)?.code;
-	if (code === 'ECONNREFUSED') {
-		return new ZohoTransportError(
-			'CONNECTION_REFUSED',
-			`Could not connect to ${url}: connection refused.`,
-			{
-				url,
-				neverSent: true,
-				hint: 'Check the Data Centre (or Custom Accounts URL) and that the server is reachable from n8n.',
-				cause: error,
-			},
-		);
-	}
-	const reason =
-		error instanceof undiciErrors.UndiciError || error instanceof Error
-			? error.message
-			: String(error);
-	return new ZohoTransportError('NETWORK_ERROR', `Network error talking to ${url}: ${reason}.`, {
-		url,
-		retryable: true,
-		neverSent: NAME_NOT_RESOLVED.has(code),
-		hint: 'The connection failed or was cut. Check the network between n8n and Zoho and try again.',
-		cause: error,
-	});
-}
-
-function proxyError(error: ProxyFailure, url: string): ZohoError {
-	const what =
-		error.status === undefined
-			? 'could not be reached'
-			: `did not open the connection to Zoho (HTTP ${error.status})`;
-	return new ZohoTransportError(
-		'PROXY_ERROR',
-		`The proxy ${error.proxy} ${what}; nothing was sent to ${url}.`,
-		{
-			url,
-			neverSent: true,
-			httpStatus: error.status,
-			hint:
-				// 407 by the standard; some proxies (tinyproxy) answer 401.
-				error.status === 407 || error.status === 401
-					? 'The proxy asks for a user name and password: put them in the proxy URL (http://user:password@host:port) of HTTPS_PROXY / HTTP_PROXY.'
-					: 'n8n sends Zoho calls through the proxy set in HTTPS_PROXY / HTTP_PROXY. Check that the proxy is running and lets n8n through ' +
-						'(its access list, CONNECT to port 443), or list the Zoho host in NO_PROXY to bypass it.',
-			cause: error,
-		},
-	);
 }
 
 export function headerValue(headers: HttpResponse['headers'], name: string): string | undefined {

@@ -20,29 +20,34 @@ export class LocalRelay implements ChannelRelay {
 	readonly kind = 'memory';
 	private readonly channels = new Map<string, Channel>();
 
-	handOver(options: RelayCall & { callback: string }): Promise<void> {
+	// In memory: the async methods answer at once, as the Redis relay's would.
+	async handOver(options: RelayCall & { callback: string }): Promise<void> {
 		const channel = this.channel(options.key);
 		channel.queue.push(options.callback);
 		if (channel.queue.length > MAX_QUEUED_CALLBACKS) channel.queue.shift();
 		this.notify(options.key);
-		return Promise.resolve();
 	}
 
 	async take(
 		options: RelayCall & { max: number; waitMs: number; signal?: AbortSignal },
 	): Promise<string[]> {
-		const channel = this.channel(options.key);
-		if (channel.queue.length === 0 && options.waitMs > 0 && !options.signal?.aborted)
-			await this.arrival(channel, options);
-		return channel.queue.splice(0, options.max);
+		if (options.waitMs > 0) await this.waitLocal(options.key, options);
+		return this.channel(options.key).queue.splice(0, options.max);
 	}
 
-	/** Resolves when a callback arrives, the wait is over or the signal fires. */
-	private arrival(
-		channel: Channel,
-		options: { waitMs: number; signal?: AbortSignal },
-	): Promise<void> {
-		return new Promise((resolve) => {
+	/** Wakes a consumer waiting on `key` (the Redis relay's handOver in the same process). */
+	notify(key: string): void {
+		for (const wake of this.channel(key).wake) wake();
+	}
+
+	/**
+	 * Resolves when a callback is queued or arrives on `key`, the wait is over or the
+	 * signal fires; takes nothing (take() and the Redis relay's take wait this way).
+	 */
+	async waitLocal(key: string, options: { waitMs: number; signal?: AbortSignal }): Promise<void> {
+		const channel = this.channel(key);
+		if (channel.queue.length > 0 || options.signal?.aborted) return;
+		await new Promise<void>((resolve) => {
 			const done = () => {
 				clearTimeout(timer);
 				channel.wake.delete(done);
@@ -55,53 +60,37 @@ export class LocalRelay implements ChannelRelay {
 		});
 	}
 
-	/** Wakes a consumer waiting on `key` (the Redis relay's handOver in the same process). */
-	notify(key: string): void {
-		for (const wake of this.channel(key).wake) wake();
-	}
-
-	/** Waits for a local arrival on `key`, as take() does, without taking anything. */
-	waitLocal(key: string, options: { waitMs: number; signal?: AbortSignal }): Promise<void> {
-		const channel = this.channel(key);
-		if (channel.queue.length > 0 || options.signal?.aborted) return Promise.resolve();
-		return this.arrival(channel, options);
-	}
-
-	announce(options: RelayCall & { channel: string }): Promise<void> {
+	async announce(options: RelayCall & { channel: string }): Promise<void> {
 		this.channel(options.key).announced = options.channel;
-		return Promise.resolve();
 	}
 
-	announced(options: RelayCall): Promise<string | undefined> {
-		return Promise.resolve(this.channels.get(options.key)?.announced);
+	async announced(options: RelayCall): Promise<string | undefined> {
+		return this.channels.get(options.key)?.announced;
 	}
 
-	lease(options: RelayCall): Promise<ConsumerLease | undefined> {
+	async lease(options: RelayCall): Promise<ConsumerLease | undefined> {
 		const channel = this.channel(options.key);
-		if (channel.leased) return Promise.resolve(undefined);
+		if (channel.leased) return undefined;
 		channel.leased = true;
 		let released = false;
-		return Promise.resolve({
-			save: (state: string) => {
+		return {
+			save: async (state: string) => {
 				if (!released) channel.state = state;
-				return Promise.resolve();
 			},
 			lost: () => false,
-			release: () => {
+			release: async () => {
 				if (!released) channel.leased = false;
 				released = true;
-				return Promise.resolve();
 			},
-		});
+		};
 	}
 
-	loadState(options: RelayCall): Promise<string | undefined> {
-		return Promise.resolve(this.channels.get(options.key)?.state);
+	async loadState(options: RelayCall): Promise<string | undefined> {
+		return this.channels.get(options.key)?.state;
 	}
 
-	close(): Promise<void> {
+	async close(): Promise<void> {
 		for (const channel of this.channels.values()) for (const wake of channel.wake) wake();
-		return Promise.resolve();
 	}
 
 	private channel(key: string): Channel {

@@ -10,7 +10,6 @@
 import { randomUUID } from 'node:crypto';
 
 import type { ChannelRelay, ConsumerLease, RelayCall } from './channelRelay';
-import type { Logger } from '../logger';
 import { LocalRelay, MAX_QUEUED_CALLBACKS } from './localRelay';
 import { RELEASE_LEASE, RENEW_LEASE, type RedisLink } from '../redis/redisLink';
 
@@ -23,33 +22,13 @@ const QUEUE_TTL_MS = DAY_MS;
 /** State and announcement outlive a few weeks of a stopped fleet; static data keeps them longer. */
 const KEEP_MS = 30 * DAY_MS;
 
-export interface RelayTimes {
-	/** Consumer lease lifetime; renewed every third of it. */
-	leaseMs: number;
-	/** Pause between looks for callbacks queued by other processes. */
-	pollMs: number;
-}
-
-export const DEFAULT_RELAY_TIMES: RelayTimes = { leaseMs: 30_000, pollMs: 200 };
-
-/** One channel's keys: braces keep them in one Cluster slot, for the lease scripts. */
-function channelKeys(prefix: string, key: string) {
-	const base = `${prefix}instant:{${key}}`;
-	return {
-		queue: `${base}:queue`,
-		lease: `${base}:lease`,
-		state: `${base}:state`,
-		announced: `${base}:announced`,
-	};
-}
-type ChannelKeys = ReturnType<typeof channelKeys>;
-
 export class RedisRelay implements ChannelRelay {
 	readonly kind = 'redis';
 	private readonly link: RedisLink;
 	private readonly prefix: string;
 	private readonly owner: string;
-	private readonly times: RelayTimes;
+	/** Consumer lease lifetime (renewed every third of it); pause between looks for callbacks other processes queued. */
+	private readonly times: { leaseMs: number; pollMs: number };
 	private readonly local = new LocalRelay();
 
 	constructor(options: {
@@ -57,16 +36,21 @@ export class RedisRelay implements ChannelRelay {
 		prefix: string;
 		/** Written into the lease, so an operator sees which process consumes, e.g. `host:pid`. */
 		owner?: string;
-		times?: Partial<RelayTimes>;
+		times?: Partial<RedisRelay['times']>;
 	}) {
 		this.link = options.link;
 		this.prefix = options.prefix;
 		this.owner = options.owner ?? 'process';
-		this.times = { ...DEFAULT_RELAY_TIMES, ...options.times };
+		this.times = { leaseMs: 30_000, pollMs: 200, ...options.times };
+	}
+
+	/** One of a channel's keys: braces keep them in one Cluster slot, for the lease scripts. */
+	private key(channel: string, what: 'queue' | 'lease' | 'state' | 'announced'): string {
+		return `${this.prefix}instant:{${channel}}:${what}`;
 	}
 
 	async handOver(options: RelayCall & { callback: string }): Promise<void> {
-		const { queue } = channelKeys(this.prefix, options.key);
+		const queue = this.key(options.key, 'queue');
 		const kept = await this.link.shared(options.logger, (client) =>
 			client
 				.multi()
@@ -87,7 +71,8 @@ export class RedisRelay implements ChannelRelay {
 		const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
 		for (;;) {
 			const taken = await this.local.take({ ...options, waitMs: 0 });
-			if (taken.length < options.max) taken.push(...(await this.takeShared(options, taken.length)));
+			if (taken.length < options.max)
+				taken.push(...(await this.takeShared({ ...options, max: options.max - taken.length })));
 			if (taken.length > 0 || signal.aborted) return taken;
 			await this.local.waitLocal(options.key, { waitMs: this.times.pollMs, signal });
 		}
@@ -96,32 +81,31 @@ export class RedisRelay implements ChannelRelay {
 	async announce(options: RelayCall & { channel: string }): Promise<void> {
 		await this.local.announce(options);
 		await this.link.shared(options.logger, (client) =>
-			client.set(channelKeys(this.prefix, options.key).announced, options.channel, 'PX', KEEP_MS),
+			client.set(this.key(options.key, 'announced'), options.channel, 'PX', KEEP_MS),
 		);
 	}
 
 	async announced(options: RelayCall): Promise<string | undefined> {
 		const shared = await this.link.shared(options.logger, (client) =>
-			client.get(channelKeys(this.prefix, options.key).announced),
+			client.get(this.key(options.key, 'announced')),
 		);
 		return shared ?? (await this.local.announced(options));
 	}
 
 	async lease(options: RelayCall): Promise<ConsumerLease | undefined> {
-		const keys = channelKeys(this.prefix, options.key);
 		const id = `${this.owner}:${randomUUID()}`;
 		const taken = await this.link.shared(options.logger, (client) =>
-			client.set(keys.lease, id, 'PX', this.times.leaseMs, 'NX'),
+			client.set(this.key(options.key, 'lease'), id, 'PX', this.times.leaseMs, 'NX'),
 		);
 		// Redis away: this process decides alone (n8n runs trigger() on its leader only).
 		if (taken === undefined) return this.local.lease(options);
 		if (taken !== 'OK') return undefined;
-		return this.heldLease({ keys, id, logger: options.logger });
+		return this.heldLease({ ...options, id });
 	}
 
 	async loadState(options: RelayCall): Promise<string | undefined> {
 		const shared = await this.link.shared(options.logger, (client) =>
-			client.get(channelKeys(this.prefix, options.key).state),
+			client.get(this.key(options.key, 'state')),
 		);
 		return shared ?? (await this.local.loadState(options));
 	}
@@ -130,8 +114,9 @@ export class RedisRelay implements ChannelRelay {
 		await this.local.close();
 	}
 
-	private heldLease(options: { keys: ChannelKeys; id: string; logger?: Logger }): ConsumerLease {
-		const { keys, id, logger } = options;
+	private heldLease(options: RelayCall & { id: string }): ConsumerLease {
+		const { id, logger } = options;
+		const keys = { lease: this.key(options.key, 'lease'), state: this.key(options.key, 'state') };
 		let lost = false;
 		const renew = setInterval(
 			() => {
@@ -154,26 +139,21 @@ export class RedisRelay implements ChannelRelay {
 				if (kept === 0) lost = true;
 			},
 			lost: () => lost,
-			release: () => {
+			release: async () => {
 				clearInterval(renew);
 				this.link.quietly(logger, (client) => client.eval(RELEASE_LEASE, 1, keys.lease, id));
-				return Promise.resolve();
 			},
 		};
 	}
 
-	/** Up to `max - already` callbacks other processes queued, oldest first. */
-	private async takeShared(
-		options: RelayCall & { max: number },
-		already: number,
-	): Promise<string[]> {
-		const { queue } = channelKeys(this.prefix, options.key);
-		const count = options.max - already;
+	/** Up to `max` callbacks other processes queued, oldest first. */
+	private async takeShared(options: RelayCall & { max: number }): Promise<string[]> {
+		const queue = this.key(options.key, 'queue');
 		const answer = await this.link.shared(options.logger, (client) =>
 			client
 				.multi()
-				.lrange(queue, 0, count - 1)
-				.ltrim(queue, count, -1)
+				.lrange(queue, 0, options.max - 1)
+				.ltrim(queue, options.max, -1)
 				.exec(),
 		);
 		const first = answer?.[0];

@@ -16,13 +16,6 @@ import type { ModuleTarget } from '../module';
 /** Zoho's cap on `fields` of a record list. */
 export const MAX_LIST_FIELDS = 50;
 
-/** What a list asks for: at most 50 names, and the readable fields past the cap. */
-export interface ListFieldChoice {
-	fields: string[];
-	/** Readable fields of the module that did not fit (empty when all did). */
-	leftOut: string[];
-}
-
 /** Whether Zoho lists this target's records only with `fields`: CRM v3 and later, and Bigin. */
 export function listNeedsFields(target: ModuleTarget): boolean {
 	return target.product === 'bigin' || Number(target.crmVersion.replace(/^v/, '')) >= 3;
@@ -48,11 +41,14 @@ export function checkListFields(
 	return fields;
 }
 
-/** The first 50: `required` first, then `readable` (Zoho's order) without repeats. */
+/**
+ * What a list asks for: the first 50, `required` first, then `readable` (Zoho's order)
+ * without repeats; `leftOut`, the readable fields that did not fit (empty when all did).
+ */
 export function chooseListFields(
 	readable: readonly string[],
 	options: { required: readonly string[] },
-): ListFieldChoice {
+): { fields: string[]; leftOut: string[] } {
 	const all = [...new Set([...options.required, ...readable])];
 	return { fields: all.slice(0, MAX_LIST_FIELDS), leftOut: all.slice(MAX_LIST_FIELDS) };
 }
@@ -65,7 +61,7 @@ interface ListFieldsRequest {
 }
 
 /** The module's fields for a list, read from `settings/fields` now (uncached). */
-export async function fetchListFields(request: ListFieldsRequest): Promise<ListFieldChoice> {
+export async function fetchListFields(request: ListFieldsRequest) {
 	return chooseListFields(await fetchReadable(request), request);
 }
 
@@ -95,22 +91,17 @@ const MAX_ENTRIES = 1_000;
  * `ttlMs`. One read per key at a time; a failed read is not kept.
  */
 export class ListFieldsCache {
-	private readonly clock: Clock;
-	private readonly ttlMs: number;
 	private readonly entries = new Map<string, { names: string[]; until: number }>();
 	private readonly inFlight = new Map<string, Promise<string[]>>();
 
-	constructor(options: { clock: Clock; ttlMs?: number }) {
-		this.clock = options.clock;
-		this.ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
-	}
+	constructor(private readonly options: { clock: Clock; ttlMs?: number }) {}
 
 	/** What a list of `target` asks for when the user names no fields. */
-	async fieldsFor(request: ListFieldsRequest): Promise<ListFieldChoice> {
+	async fieldsFor(request: ListFieldsRequest) {
 		const { target } = request;
 		const key = `${request.api.options.credentials.key}|${target.product}|${target.crmVersion}|${target.module.toLowerCase()}`;
 		const kept = this.entries.get(key);
-		if (kept && kept.until > this.clock.now()) return chooseListFields(kept.names, request);
+		if (kept && kept.until > this.options.clock.now()) return chooseListFields(kept.names, request);
 		let reading = this.inFlight.get(key);
 		if (!reading) {
 			reading = this.read(key, request);
@@ -129,11 +120,10 @@ export class ListFieldsCache {
 				);
 			}
 			this.entries.delete(key);
-			this.entries.set(key, { names, until: this.clock.now() + this.ttlMs });
-			if (this.entries.size > MAX_ENTRIES) {
-				const oldest = this.entries.keys().next().value;
-				if (oldest !== undefined) this.entries.delete(oldest);
-			}
+			const { clock, ttlMs = DEFAULT_TTL_MS } = this.options;
+			this.entries.set(key, { names, until: clock.now() + ttlMs });
+			// Past the cap the oldest goes: Map keys keep insertion order.
+			if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
 			return names;
 		} finally {
 			this.inFlight.delete(key);

@@ -81,7 +81,6 @@ const SYSTEM_DUPLICATE_FIELDS: Record<string, readonly string[]> = {
 	// Bigin's deals.
 	pipelines: ['Deal_Name'],
 };
-const CUSTOM_MODULE_DUPLICATE_FIELDS: readonly string[] = ['Name'];
 
 /**
  * Rows of settings/modules that hold no records of their own: subforms (their rows live
@@ -146,7 +145,7 @@ export function isDuplicateCheckField(field: FieldEntry, module: string): boolea
 	const unique =
 		field.unique === true ||
 		(typeof field.unique === 'object' && Object.keys(field.unique).length > 0);
-	const system = SYSTEM_DUPLICATE_FIELDS[module.toLowerCase()] ?? CUSTOM_MODULE_DUPLICATE_FIELDS;
+	const system = SYSTEM_DUPLICATE_FIELDS[module.toLowerCase()] ?? ['Name'];
 	return unique || system.includes(field.api_name);
 }
 

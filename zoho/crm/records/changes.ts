@@ -6,7 +6,7 @@
  * succeeded. Also the records of a module named by id (an instant trigger's callback).
  */
 import type { ZohoApi } from '../../api/apiClient';
-import { checkModuleName, type ModuleTarget } from '../module';
+import type { ModuleTarget } from '../module';
 import { ZohoApiError, ZohoInputError } from '../../errors';
 import { ZOHO_ID } from '../../formats';
 import {
@@ -194,29 +194,27 @@ async function fieldsParam(
 		return checkListFields(source.fields, { required: TIME_FIELDS, label: 'Fields' }).join(',');
 	if (!listNeedsFields(source)) return undefined;
 	const request = { ...reader, target: source, required: TIME_FIELDS };
-	const choice = reader.fieldLists
-		? await reader.fieldLists.fieldsFor(request)
-		: await fetchListFields(request);
+	const choice = await (reader.fieldLists?.fieldsFor(request) ?? fetchListFields(request));
 	return choice.fields.join(',');
 }
 
+/** CRM v3 and later list past 2,000 records with page tokens; v2 and Bigin do not. */
 function hasPageTokens(source: ChangeSource): boolean {
-	return source.product === 'crm' && Number(source.crmVersion.replace(/^v/, '')) >= 3;
+	return source.product === 'crm' && listNeedsFields(source);
 }
 
+/** The module name was checked where it was read; Bigin's Pipelines also need a Team Pipeline. */
 function checkSource(source: ChangeSource): void {
-	checkModuleName(source.module);
-	if (source.product === 'bigin' && source.module.toLowerCase() === 'pipelines') {
-		if (!ZOHO_ID.test(source.pipelineId ?? '')) {
-			throw new ZohoInputError(
-				'Pipeline ID',
-				source.pipelineId
-					? `Pipeline ID "${source.pipelineId}" is not a Bigin pipeline id (digits only).`
-					: 'Bigin lists Pipelines records one Team Pipeline at a time, and Pipeline ID is empty.',
-				"Enter the Team Pipeline's id: the id of its layout in GET /bigin/v2/settings/layouts?module=Pipelines (Bigin's docs: get-team-pipeline-records).",
-			);
-		}
-	}
+	const { module, pipelineId } = source;
+	if (source.product !== 'bigin' || module.toLowerCase() !== 'pipelines') return;
+	if (ZOHO_ID.test(pipelineId ?? '')) return;
+	throw new ZohoInputError(
+		'Pipeline ID',
+		pipelineId
+			? `Pipeline ID "${pipelineId}" is not a Bigin pipeline id (digits only).`
+			: 'Bigin lists Pipelines records one Team Pipeline at a time, and Pipeline ID is empty.',
+		"Enter the Team Pipeline's id: the id of its layout in GET /bigin/v2/settings/layouts?module=Pipelines (Bigin's docs: get-team-pipeline-records).",
+	);
 }
 
 /** More records share the watermark second than one listing reaches: nothing moves the trigger past them. */
@@ -250,13 +248,12 @@ export async function fetchRecordsById(
 	const found = new Map<string, TriggerRecord>();
 	const ids = [...new Set(options.ids)];
 	for (let start = 0; start < ids.length; start += MAX_IDS_PER_CALL) {
-		const chunk = ids.slice(start, start + MAX_IDS_PER_CALL);
 		const answer = await api.read(
 			{
 				base: options.target,
 				path: `/${options.target.module}`,
 				query: [
-					['ids', chunk.join(',')],
+					['ids', ids.slice(start, start + MAX_IDS_PER_CALL).join(',')],
 					['fields', options.fields.join(',')],
 				],
 			},

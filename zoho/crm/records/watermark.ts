@@ -17,11 +17,10 @@ import { zohoTime } from '../../formats';
 export type TriggerEvent = 'createdOrUpdated' | 'created';
 
 /** The time that orders each event's records in a test run: any change moves Modified_Time, a creation sets Created_Time. */
-export const TRIGGER_TIME_FIELD: Readonly<Record<TriggerEvent, 'Modified_Time' | 'Created_Time'>> =
-	{
-		createdOrUpdated: 'Modified_Time',
-		created: 'Created_Time',
-	};
+export const TRIGGER_TIME_FIELD = {
+	createdOrUpdated: 'Modified_Time',
+	created: 'Created_Time',
+} as const satisfies Record<TriggerEvent, string>;
 
 /** Every change before `second` (Unix time in seconds) is handled; at `second`, the records in `ids`. JSON-safe (n8n stores it). */
 export const watermarkSchema = z.object({ second: z.number().int(), ids: z.array(z.string()) });
@@ -39,8 +38,7 @@ export function initialWatermark(ms: number): Watermark {
 
 /** Reads a watermark back from static data; undefined when there is none or it is not one of ours. */
 export function readWatermark(value: unknown): Watermark | undefined {
-	const parsed = watermarkSchema.safeParse(value);
-	return parsed.success ? parsed.data : undefined;
+	return watermarkSchema.safeParse(value).data;
 }
 
 /**
@@ -85,11 +83,9 @@ export function advanceWatermark(
 		}
 		if (time === second) atSecond.push(record.id);
 	}
-	const ids =
-		second === watermark.second
-			? [...new Set([...watermark.ids, ...atSecond])]
-			: [...new Set(atSecond)];
-	return { fresh, next: { second, ids } };
+	// Still at the same second: the ids handled there before stay handled.
+	const kept = second === watermark.second ? watermark.ids : [];
+	return { fresh, next: { second, ids: [...new Set([...kept, ...atSecond])] } };
 }
 
 /**
@@ -121,8 +117,7 @@ export function watermarkMoved(previous: Watermark, next: Watermark): boolean {
 }
 
 function checkRecord(value: unknown, field: string): TriggerRecord {
-	const id =
-		typeof value === 'object' && value !== null ? (value as Record<string, unknown>).id : undefined;
+	const id = (value as { id?: unknown } | null | undefined)?.id;
 	if (typeof id !== 'string' && typeof id !== 'number')
 		throw unreadable(`a record without an id`, field);
 	return { ...(value as Record<string, unknown>), id: String(id) };

@@ -25,10 +25,10 @@ import { isApiName, type ModuleTarget } from '../module';
 export type RecordWriteOperation = 'create' | 'update' | 'upsert' | 'delete';
 
 /** One entry of a CRM/Bigin write answer: a record's result, in the order the records were sent. */
-export type WriteEntry = z.infer<typeof answerEntrySchema>;
+type WriteEntry = z.infer<typeof answerEntrySchema>;
 
 /** Answer of insert, update, upsert and delete: `{data: [one entry per record]}` (HTTP 200/201, 207, or 400 when none succeeded). */
-export const writeAnswerSchema = z.object({ data: z.array(answerEntrySchema) }).passthrough();
+const writeAnswerSchema = z.object({ data: z.array(answerEntrySchema) }).passthrough();
 
 /** Automation a write may run (record.json createRecords/upsertRecords `trigger` items). */
 export const WRITE_TRIGGERS = [
@@ -115,7 +115,7 @@ function checkRecordId(value: unknown): string {
 			'Keep Zoho record ids as text, e.g. {{ $json.id }} from an earlier Zoho step, not Number(...).',
 		);
 	}
-	const id = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
+	const id = typeof value === 'number' ? String(value) : value;
 	if (typeof id !== 'string' || !ZOHO_ID.test(id.trim())) {
 		throw new ZohoInputError(
 			'Record ID',
@@ -137,16 +137,6 @@ function describeType(value: unknown): string {
 	return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
 
-/** Indexes cut into consecutive batches of at most `size`. */
-export function chunk<T>(list: readonly T[], size: number): T[][] {
-	if (!Number.isInteger(size) || size < 1)
-		throw new RangeError(`batch size must be a positive integer (got ${size})`);
-	const batches: T[][] = [];
-	for (let start = 0; start < list.length; start += size)
-		batches.push(list.slice(start, start + size));
-	return batches;
-}
-
 /** The call for one batch. */
 export function writeCall(options: {
 	target: ModuleTarget;
@@ -166,12 +156,8 @@ export function writeCall(options: {
 	if (settings.operation === 'upsert' && settings.duplicateCheckFields?.length)
 		body.duplicate_check_fields = settings.duplicateCheckFields;
 	const method = settings.operation === 'update' ? 'PUT' : 'POST';
-	return {
-		method,
-		base: target,
-		path: settings.operation === 'upsert' ? `${path}/upsert` : path,
-		json: body,
-	};
+	const upsert = settings.operation === 'upsert' ? '/upsert' : '';
+	return { method, base: target, path: `${path}${upsert}`, json: body };
 }
 
 /**
@@ -202,10 +188,7 @@ export function mapWriteAnswer(options: {
 	return parsed.data.data.map((entry) =>
 		entry.status === 'success'
 			? { ok: true, entry }
-			: {
-					ok: false,
-					error: refusalError({ entry, httpStatus: options.httpStatus, url: options.url }),
-				},
+			: { ok: false, error: refusalError(entry, options) },
 	);
 }
 
@@ -240,12 +223,10 @@ function problemsOf(entry: WriteEntry): Problem[] {
 	return errors.filter((error): error is Problem => typeof (error as Problem)?.code === 'string');
 }
 
-function refusalError(options: {
-	entry: WriteEntry;
-	httpStatus: number;
-	url: string;
-}): ZohoApiError {
-	const { entry } = options;
+function refusalError(
+	entry: WriteEntry,
+	answer: { httpStatus: number; url: string },
+): ZohoApiError {
 	const problems = problemsOf(entry);
 	const fields = [...new Set(problems.map((problem) => fieldOf(problem.details)).filter(Boolean))];
 	const message =
@@ -257,8 +238,8 @@ function refusalError(options: {
 		zohoCode: entry.code,
 		zohoMessage: entry.message,
 		field: fields.join(', ') || undefined,
-		httpStatus: options.httpStatus,
-		url: options.url,
+		httpStatus: answer.httpStatus,
+		url: answer.url,
 		body: entry,
 		hint:
 			[...hints].filter(Boolean).join(' ') ||
@@ -339,15 +320,15 @@ export async function writeRecords(options: {
 	target: ModuleTarget;
 	settings: WriteSettings;
 	payloads: readonly WritePayload[];
-	/** Records per call, 1–100. */
+	/** Records per call, 1–100 (the node checks it). */
 	batchSize: number;
 	/** Calls in flight at once. */
 	concurrency: number;
 }): Promise<RecordOutcome[]> {
-	const { payloads, settings, target } = options;
-	if (options.batchSize > MAX_RECORDS_PER_WRITE)
-		throw new RangeError(`batch size must be at most ${MAX_RECORDS_PER_WRITE}`);
-	const batches = chunk(payloads, options.batchSize);
+	const { payloads, settings, target, batchSize } = options;
+	const batches: WritePayload[][] = [];
+	for (let start = 0; start < payloads.length; start += batchSize)
+		batches.push(payloads.slice(start, start + batchSize));
 	const perBatch = await mapConcurrently({
 		count: batches.length,
 		concurrency: options.concurrency,

@@ -2,27 +2,11 @@
 import { checkModuleName } from '../../../../zoho/crm/module';
 import {
 	checkPayload,
-	chunk,
 	mapWriteAnswer,
 	refusalSummary,
 	writeCall,
 } from '../../../../zoho/crm/records/writes';
 import { ZohoApiError, ZohoInputError } from '../../../../zoho/errors';
-
-describe('chunk', () => {
-	it('cuts 10,001 into 100 batches of 100 and one of 1, keeping order', () => {
-		const list = Array.from({ length: 10_001 }, (_, i) => i);
-		const batches = chunk(list, 100);
-		expect(batches).toHaveLength(101);
-		expect(batches[100]).toEqual([10_000]);
-		expect(batches.flat()).toEqual(list);
-		expect(chunk([], 100)).toEqual([]);
-	});
-
-	it('refuses a size below 1', () => {
-		expect(() => chunk([1], 0)).toThrow(RangeError);
-	});
-});
 
 describe('checkPayload and checkModuleName', () => {
 	it('accepts objects of API names, $-keys included, and ids for delete', () => {
