@@ -9,6 +9,7 @@ import type { IHookFunctions } from 'n8n-workflow';
 
 import { notifyUrlWarning } from '../../zoho/crm/notifications/notifyUrl';
 import { checkWatchable, disableChannel } from '../../zoho/crm/notifications/watchApi';
+import type { Announcement } from '../../zoho/crm/notifications/instantLedger';
 import { ZohoInputError } from '../../zoho/errors';
 import { toNodeError } from '../shared/nodeErrors';
 import {
@@ -16,7 +17,6 @@ import {
 	enableFor,
 	fieldCondition,
 	listedAsWanted,
-	type Announcement,
 	type ChannelAccess,
 } from './instant.channel';
 import { readInstantSettings, type InstantSettings } from './instant.settings';
