@@ -43,16 +43,11 @@ export interface ChannelAccess {
 
 /** The channel of the workflow's production trigger, or of its test run (Listen for test event). */
 export async function channelAccess(
-	ctx: Pick<
-		FunctionsBase,
-		'logger' | 'getInstanceId' | 'getWorkflow' | 'getNode' | 'getCredentials'
-	>,
+	ctx: FunctionsBase,
 	options: { settings: InstantSettings; test: boolean; signal?: AbortSignal },
 ): Promise<ChannelAccess> {
 	const access = zohoAccess({ logger: ctx.logger, getExecutionCancelSignal: () => options.signal });
-	const { runtime } = access;
-	const nodeCredentials = await new CredentialSource(ctx).read();
-	const { credentials } = nodeCredentials;
+	const credentials = await new CredentialSource(ctx).read();
 	const channelId = channelIdFor(
 		channelIdentity({
 			instanceId: ctx.getInstanceId(),
@@ -62,14 +57,11 @@ export async function channelAccess(
 		}),
 	);
 	return {
-		runtime,
-		relay: runtime.relay,
-		caller: zohoApi(access, {
-			credentials: nodeCredentials,
-			timeoutMs: options.settings.timeoutMs,
-		}),
+		runtime: access.runtime,
+		relay: access.runtime.relay,
+		caller: zohoApi(access, { credentials, timeoutMs: options.settings.timeoutMs }),
 		channelId,
-		token: channelTokenFor({ secret: credentials.clientSecret, channelId }),
+		token: channelTokenFor({ secret: credentials.credentials.clientSecret, channelId }),
 	};
 }
 

@@ -179,7 +179,10 @@ export class InstantConsumer {
 			key: this.access.channelId,
 			logger: this.ctx.logger,
 		});
-		const stored = [this.staticData()[STATE_KEY], relayed && parseJsonBody(relayed)];
+		const stored = [
+			this.ctx.getWorkflowStaticData('node')[STATE_KEY],
+			relayed && parseJsonBody(relayed),
+		];
 		return (
 			InstantLedger.restore({ source, stored }) ??
 			InstantLedger.start({
@@ -187,10 +190,6 @@ export class InstantConsumer {
 				startMs: this.settings.startFrom ?? this.access.runtime.clock.now(),
 			})
 		);
-	}
-
-	private staticData(): IDataObject {
-		return this.ctx.getWorkflowStaticData('node');
 	}
 
 	private async fieldsToAsk(): Promise<string[]> {
@@ -274,7 +273,7 @@ export class InstantConsumer {
 	private async publish(executions: IDataObject[][]): Promise<void> {
 		if (this.signal.aborted) return;
 		const state = this.ledger.nextSave();
-		this.staticData()[STATE_KEY] = state as unknown as IDataObject;
+		this.ctx.getWorkflowStaticData('node')[STATE_KEY] = state as unknown as IDataObject;
 		await this.lease.save(JSON.stringify(state));
 		for (const items of executions)
 			if (items.length > 0) this.ctx.emit([this.ctx.helpers.returnJsonArray(items)]);

@@ -57,14 +57,6 @@ export type NotificationCallback = z.infer<typeof callbackSchema>;
 /** Answer of POST, PUT, PATCH and DELETE: one entry per `watch` element. */
 export const watchAnswerSchema = z.object({ watch: z.array(answerEntrySchema) }).passthrough();
 
-const subscribedSchema = z
-	.object({
-		channel_id: idSchema,
-		resource_name: z.string(),
-		channel_expiry: z.string().nullable().optional(),
-	})
-	.passthrough();
-
 /** One row of GET: a channel's subscription to one module. */
 export const channelRowSchema = z
 	.object({
@@ -80,6 +72,11 @@ export const channelRowSchema = z
 	})
 	.passthrough();
 export type ChannelRow = z.infer<typeof channelRowSchema>;
+
+/** What POST, PUT and PATCH confirm of each subscription. */
+const subscribedSchema = channelRowSchema
+	.pick({ channel_id: true, resource_name: true, channel_expiry: true })
+	.passthrough();
 
 export const channelListSchema = z
 	.object({ watch: z.array(channelRowSchema), info: z.record(z.unknown()).optional() })
