@@ -72,7 +72,7 @@ export class InstantConsumer {
 	/** Set for each lease held: what this consumer has emitted, and the lease it writes under. */
 	private ledger!: InstantLedger;
 	private lease!: ConsumerLease;
-	/** Resolved once and kept, as fields; a failed resolve is not kept. */
+	/** Fields to Watch with their ids, resolved at the first renewal and kept; a failed resolve is not kept. */
 	private condition?: FieldCondition;
 	private toldNoUrl = false;
 
@@ -179,10 +179,7 @@ export class InstantConsumer {
 			key: this.access.channelId,
 			logger: this.ctx.logger,
 		});
-		const stored = [
-			this.ctx.getWorkflowStaticData('node')[STATE_KEY],
-			relayed && parseJsonBody(relayed),
-		];
+		const stored = [this.staticData()[STATE_KEY], relayed && parseJsonBody(relayed)];
 		return (
 			InstantLedger.restore({ source, stored }) ??
 			InstantLedger.start({
@@ -190,6 +187,10 @@ export class InstantConsumer {
 				startMs: this.settings.startFrom ?? this.access.runtime.clock.now(),
 			})
 		);
+	}
+
+	private staticData(): IDataObject {
+		return this.ctx.getWorkflowStaticData('node');
 	}
 
 	private async fieldsToAsk(): Promise<string[]> {
@@ -273,7 +274,7 @@ export class InstantConsumer {
 	private async publish(executions: IDataObject[][]): Promise<void> {
 		if (this.signal.aborted) return;
 		const state = this.ledger.nextSave();
-		this.ctx.getWorkflowStaticData('node')[STATE_KEY] = state as unknown as IDataObject;
+		this.staticData()[STATE_KEY] = state as unknown as IDataObject;
 		await this.lease.save(JSON.stringify(state));
 		for (const items of executions)
 			if (items.length > 0) this.ctx.emit([this.ctx.helpers.returnJsonArray(items)]);
