@@ -60,13 +60,12 @@ export class ZohoOAuthInstantTrigger implements INodeType {
 
 	/** The consumer on an active workflow, the test run's pick-up in manual mode. */
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		let settings;
 		try {
-			settings = readInstantSettings(this);
+			const settings = readInstantSettings(this);
+			if (this.getMode() === 'manual') return testRun(this, settings);
+			return new InstantConsumer(this, settings).start();
 		} catch (error) {
 			throw toNodeError(this.getNode(), error);
 		}
-		if (this.getMode() === 'manual') return testRun(this, settings);
-		return new InstantConsumer(this, settings).start();
 	}
 }

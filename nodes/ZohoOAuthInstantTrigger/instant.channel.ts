@@ -4,7 +4,7 @@
  * the workflow and node ids and the credential's client secret, stored nowhere; the
  * Zoho calls of this credential; the channel as Zoho must hold it.
  */
-import type { IWorkflowMetadata, INode } from 'n8n-workflow';
+import type { FunctionsBase } from 'n8n-workflow';
 
 import type { ZohoApi } from '../../zoho/api/apiClient';
 import type { ChannelRelay } from '../../zoho/relay/channelRelay';
@@ -24,21 +24,12 @@ import {
 	findChannel,
 	WATCH_CRM_VERSION,
 } from '../../zoho/crm/notifications/watchApi';
+import { announcementSchema, type Announcement } from '../../zoho/crm/notifications/instantLedger';
 import { parseJsonBody } from '../../zoho/json';
-import type { Logger } from '../../zoho/logger';
 import type { ZohoRuntime } from '../../zoho/runtime';
 import { CredentialSource } from '../shared/credentialSource';
 import { zohoAccess, zohoApi } from '../shared/zohoRuntime';
 import type { InstantSettings } from './instant.settings';
-
-/** The parts of an n8n context every part of the trigger has. */
-export interface TriggerContextBase {
-	logger: Logger;
-	getInstanceId(): string;
-	getWorkflow(): IWorkflowMetadata;
-	getNode(): INode;
-	getCredentials<T extends object>(type: string, itemIndex?: number): Promise<T>;
-}
 
 export interface ChannelAccess {
 	runtime: ZohoRuntime;
@@ -52,13 +43,11 @@ export interface ChannelAccess {
 
 /** The channel of the workflow's production trigger, or of its test run (Listen for test event). */
 export async function channelAccess(
-	ctx: TriggerContextBase,
+	ctx: FunctionsBase,
 	options: { settings: InstantSettings; test: boolean; signal?: AbortSignal },
 ): Promise<ChannelAccess> {
 	const access = zohoAccess({ logger: ctx.logger, getExecutionCancelSignal: () => options.signal });
-	const { runtime } = access;
-	const nodeCredentials = await new CredentialSource(ctx).read();
-	const { credentials } = nodeCredentials;
+	const credentials = await new CredentialSource(ctx).read();
 	const channelId = channelIdFor(
 		channelIdentity({
 			instanceId: ctx.getInstanceId(),
@@ -68,14 +57,11 @@ export async function channelAccess(
 		}),
 	);
 	return {
-		runtime,
-		relay: runtime.relay,
-		caller: zohoApi(access, {
-			credentials: nodeCredentials,
-			timeoutMs: options.settings.timeoutMs,
-		}),
+		runtime: access.runtime,
+		relay: access.runtime.relay,
+		caller: zohoApi(access, { credentials, timeoutMs: options.settings.timeoutMs }),
 		channelId,
-		token: channelTokenFor({ secret: credentials.clientSecret, channelId }),
+		token: channelTokenFor({ secret: credentials.credentials.clientSecret, channelId }),
 	};
 }
 
@@ -140,15 +126,8 @@ export async function fieldCondition(
 	access: ChannelAccess,
 	settings: InstantSettings,
 ): Promise<FieldCondition | undefined> {
-	if (!settings.condition) return undefined;
-	return resolveFieldCondition(
-		{ api: access.caller, target: settings.target },
-		{
-			module: settings.target.module,
-			fields: settings.condition.fields,
-			operator: settings.condition.operator,
-		},
-	);
+	const { condition, target } = settings;
+	return condition && (await resolveFieldCondition({ api: access.caller, target }, condition));
 }
 
 /**
@@ -163,41 +142,22 @@ export async function listedAsWanted(options: {
 	test: boolean;
 }): Promise<{ wanted: boolean; expiresAt?: number }> {
 	const { access, settings } = options;
-	const { zohoClock } = access.runtime;
-	const wanted = channelSpec(options);
+	const wanted = { ...channelSpec(options), condition: settings.condition };
 	// The answer also sets Zoho's clock (the API client tells it every answer's Date).
 	const row = await findChannel(access.caller, wanted);
 	const health = channelHealth({
 		row,
 		wanted,
-		zohoNow: zohoClock.now(),
+		zohoNow: access.runtime.zohoClock.now(),
 		crmVersion: WATCH_CRM_VERSION,
 	});
 	if (!row || !(health === 'ok' || (options.test && health === 'renew'))) return { wanted: false };
-	const hasCondition =
-		Array.isArray(row.notification_condition) && row.notification_condition.length > 0;
-	// What channelHealth does not compare: a changed option needs the channel enabled again.
-	const sameOptions =
-		(row.return_affected_field_values ?? false) === settings.changedValues &&
-		(row.notify_on_related_action ?? true) === settings.relatedRecords &&
-		hasCondition === (settings.condition !== undefined);
 	// Healthy means Zoho listed a readable expiry.
-	return { wanted: sameOptions, expiresAt: Date.parse(row.channel_expiry ?? '') };
+	return { wanted: true, expiresAt: Date.parse(row.channel_expiry ?? '') };
 }
 
-/** What the webhook side tells the consumer of the channel: where Zoho sends, until when. */
-export interface Announcement {
-	notifyUrl: string;
-	/** Zoho time, ms. */
-	expiresAt?: number;
-}
-
+/** What the webhook side announced to the consumer, or undefined when it announced nothing readable. */
 export function readAnnouncement(text: string | undefined): Announcement | undefined {
-	if (text === undefined) return undefined;
-	const value = parseJsonBody(text) as Partial<Announcement> | undefined;
-	if (typeof value?.notifyUrl !== 'string') return undefined;
-	return {
-		notifyUrl: value.notifyUrl,
-		...(typeof value.expiresAt === 'number' ? { expiresAt: value.expiresAt } : {}),
-	};
+	const parsed = announcementSchema.safeParse(text === undefined ? undefined : parseJsonBody(text));
+	return parsed.success ? parsed.data : undefined;
 }

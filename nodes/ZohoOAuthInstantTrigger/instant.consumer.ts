@@ -14,7 +14,11 @@ import type { IDataObject, ITriggerFunctions, ITriggerResponse } from 'n8n-workf
 import type { ConsumerLease } from '../../zoho/relay/channelRelay';
 import { readChanges } from '../../zoho/crm/records/changes';
 import { readDeletions } from '../../zoho/crm/records/deletedRecords';
-import { InstantLedger, type InstantEvent } from '../../zoho/crm/notifications/instantLedger';
+import {
+	InstantLedger,
+	type Announcement,
+	type InstantEvent,
+} from '../../zoho/crm/notifications/instantLedger';
 import { renewalDue, type FieldCondition } from '../../zoho/crm/notifications/channel';
 import type { TriggerRecord } from '../../zoho/crm/records/watermark';
 import { WATCH_CRM_VERSION } from '../../zoho/crm/notifications/watchApi';
@@ -28,7 +32,6 @@ import {
 	fieldCondition,
 	listedAsWanted,
 	readAnnouncement,
-	type Announcement,
 	type ChannelAccess,
 } from './instant.channel';
 import { callbackExecutions, deletedItem, fieldsToAsk, recordItem } from './instant.items';
@@ -64,12 +67,13 @@ export class InstantConsumer {
 	private readonly signal = this.stopped.signal;
 	private readonly wanted: ReadonlySet<InstantEvent>;
 	/** Read once and kept (see fieldsToAsk); a failed read is not kept. */
-	private fields?: Promise<string[]>;
+	private fields?: string[];
 	private access!: ChannelAccess;
 	/** Set for each lease held: what this consumer has emitted, and the lease it writes under. */
 	private ledger!: InstantLedger;
 	private lease!: ConsumerLease;
-	private condition?: Promise<FieldCondition | undefined>;
+	/** Fields to Watch with their ids, resolved at the first renewal and kept; a failed resolve is not kept. */
+	private condition?: FieldCondition;
 	private toldNoUrl = false;
 
 	constructor(
@@ -190,15 +194,9 @@ export class InstantConsumer {
 	}
 
 	private async fieldsToAsk(): Promise<string[]> {
-		const { listFields } = this.access.runtime;
-		const reading = (this.fields ??= fieldsToAsk(this.settings, {
-			api: this.access.caller,
-			listFields,
-		}));
-		return reading.catch((error: unknown) => {
-			if (this.fields === reading) this.fields = undefined;
-			throw error;
-		});
+		const { caller: api, runtime } = this.access;
+		this.fields ??= await fieldsToAsk(this.settings, { api, listFields: runtime.listFields });
+		return this.fields;
 	}
 
 	private async check(): Promise<void> {
@@ -295,8 +293,8 @@ export class InstantConsumer {
 			(options.missed &&
 				!(await listedAsWanted({ access, settings, notifyUrl, test: false })).wanted);
 		if (!renew) return;
-		this.condition ??= fieldCondition(access, settings);
-		const condition = await this.condition;
+		this.condition ??= await fieldCondition(access, settings);
+		const { condition } = this;
 		const { expiresAt } = await enableFor({ access, settings, notifyUrl, test: false, condition });
 		const renewed: Announcement = { notifyUrl, expiresAt };
 		this.ledger.state.channel = renewed;

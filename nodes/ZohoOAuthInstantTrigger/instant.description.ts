@@ -1,6 +1,7 @@
 /** The instant trigger's parameters: which module, which events, which fields, and how it keeps up. */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { choices } from '../shared/description';
 import { startFromProperty } from '../shared/startFrom.description';
 import { moduleProperty } from '../shared/crmTarget.description';
 import { timeoutProperty } from '../shared/timeout.description';
@@ -27,15 +28,11 @@ export const instantProperties: INodeProperties[] = [
 		name: 'events',
 		type: 'multiOptions',
 		required: true,
-		options: [
-			{ name: 'Created', value: 'created', description: 'A record was created' },
-			{
-				name: 'Deleted',
-				value: 'deleted',
-				description: 'A record was deleted (the item carries its ID only)',
-			},
-			{ name: 'Edited', value: 'edited', description: 'A record was changed' },
-		],
+		options: choices([
+			['Created', 'created', 'A record was created'],
+			['Deleted', 'deleted', 'A record was deleted (the item carries its ID only)'],
+			['Edited', 'edited', 'A record was changed'],
+		]),
 		default: ['created', 'edited'],
 		description: 'Which changes start the workflow',
 	},
@@ -85,10 +82,10 @@ export const instantProperties: INodeProperties[] = [
 				displayName: 'Fields to Watch Match',
 				name: 'watchOperator',
 				type: 'options',
-				options: [
-					{ name: 'Any Field Changed', value: 'or' },
-					{ name: 'All Fields Changed', value: 'and' },
-				],
+				options: choices([
+					['Any Field Changed', 'or'],
+					['All Fields Changed', 'and'],
+				]),
 				default: 'or',
 			},
 			{

@@ -9,26 +9,15 @@ import type { IHookFunctions } from 'n8n-workflow';
 
 import { notifyUrlWarning } from '../../zoho/crm/notifications/notifyUrl';
 import { checkWatchable, disableChannel } from '../../zoho/crm/notifications/watchApi';
+import type { Announcement } from '../../zoho/crm/notifications/instantLedger';
 import { ZohoInputError } from '../../zoho/errors';
 import { toNodeError } from '../shared/nodeErrors';
-import {
-	channelAccess,
-	enableFor,
-	fieldCondition,
-	listedAsWanted,
-	type Announcement,
-	type ChannelAccess,
-} from './instant.channel';
-import { readInstantSettings, type InstantSettings } from './instant.settings';
+import { channelAccess, enableFor, fieldCondition, listedAsWanted } from './instant.channel';
+import { readInstantSettings } from './instant.settings';
 
-interface Hook {
-	settings: InstantSettings;
-	access: ChannelAccess;
-	test: boolean;
-	notifyUrl: string;
-}
+type Hook = Awaited<ReturnType<typeof hook>>;
 
-async function hook(ctx: IHookFunctions): Promise<Hook> {
+async function hook(ctx: IHookFunctions) {
 	const settings = readInstantSettings(ctx);
 	// n8n removes a test run's webhook in mode 'internal', as an active workflow's, but on the
 	// inactive workflow it runs test webhooks on: by the mode alone the production channel

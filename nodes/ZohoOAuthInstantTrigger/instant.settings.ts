@@ -40,23 +40,12 @@ export interface InstantSettings {
 	timeoutMs: number;
 }
 
-interface Options {
-	catchUp?: unknown;
-	checkMinutes?: unknown;
-	watchFields?: unknown;
-	watchOperator?: unknown;
-	changedValues?: unknown;
-	relatedRecords?: unknown;
-	startFrom?: unknown;
-	timeout?: unknown;
-}
-
 export function readInstantSettings(ctx: NodeParameterSource): InstantSettings {
 	const param = nodeParams(ctx);
 	const module = readModule(param);
 	const events = readEvents(param('events', ['created', 'edited']));
 	const fields = commaList(param('fields', ''));
-	const options = param('options', {}) as Options;
+	const options = param('options', {}) as Record<string, unknown>;
 	const watchFields = commaList(options.watchFields);
 	return {
 		target: { product: 'crm', crmVersion: WATCH_CRM_VERSION, module },

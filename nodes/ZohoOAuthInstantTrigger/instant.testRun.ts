@@ -47,9 +47,6 @@ export function testRun(ctx: ITriggerFunctions, settings: InstantSettings): ITri
 			manualTriggerFunction().catch((error: unknown) => {
 				throw toNodeError(ctx.getNode(), error);
 			}),
-		closeFunction: async () => {
-			stopped.abort();
-			return Promise.resolve();
-		},
+		closeFunction: async () => stopped.abort(),
 	};
 }

@@ -374,26 +374,32 @@ describe('enabling a channel', () => {
 		const unknown = await watch('POST', element('No_Such_Field'));
 		expect(unknown.status).toBe(400);
 		expect(entriesOf(unknown)[0]?.code).toBe('INVALID_DATA');
-		const noType = await watch('POST', {
-			...element('Email'),
-			notification_condition: [{ module: refs.module, field_selection: {} }],
-		});
+		const noType = await sim.deliberately('a condition Zoho refuses', () =>
+			watch('POST', {
+				...element('Email'),
+				notification_condition: [{ module: refs.module, field_selection: {} }],
+			}),
+		);
 		expect(entriesOf(noType)[0]).toMatchObject({
 			code: 'MANDATORY_NOT_FOUND',
 			details: { api_name: 'type', json_path: '$.watch[0].notification_condition[0].type' },
 		});
-		const otherType = await watch('POST', {
-			...element('Email'),
-			notification_condition: [{ ...condition('Email')[0], type: 'fields' }],
-		});
+		const otherType = await sim.deliberately('a condition Zoho refuses', () =>
+			watch('POST', {
+				...element('Email'),
+				notification_condition: [{ ...condition('Email')[0], type: 'fields' }],
+			}),
+		);
 		expect(entriesOf(otherType)[0]).toMatchObject({
 			code: 'INVALID_DATA',
 			details: { api_name: 'type', supported_values: ['field_selection'] },
 		});
-		const typeOnly = await watch('POST', {
-			...element('Email'),
-			notification_condition: [{ type: 'field_selection', module: refs.module }],
-		});
+		const typeOnly = await sim.deliberately('a condition Zoho refuses', () =>
+			watch('POST', {
+				...element('Email'),
+				notification_condition: [{ type: 'field_selection', module: refs.module }],
+			}),
+		);
 		expect(entriesOf(typeOnly)[0]).toMatchObject({
 			code: 'DEPENDENT_FIELD_MISSING',
 			details: {
@@ -412,10 +418,12 @@ describe('enabling a channel', () => {
 					})
 				).status,
 			).toBe(201);
-		const noModule = await watch('POST', {
-			...element('Email'),
-			notification_condition: condition('Email', {}),
-		});
+		const noModule = await sim.deliberately('a condition Zoho refuses', () =>
+			watch('POST', {
+				...element('Email'),
+				notification_condition: condition('Email', {}),
+			}),
+		);
 		expect(entriesOf(noModule)[0]).toMatchObject({
 			code: 'EXPECTED_FIELD_MISSING',
 			message: 'Specify atleast one field',
@@ -447,16 +455,21 @@ describe('enabling a channel', () => {
 			'No_of_Employees',
 			'Description',
 		];
-		const tooMany = await watch('POST', {
-			...element('Email'),
-			notification_condition: [
-				{
-					type: 'field_selection',
-					module: refs.module,
-					field_selection: { group_operator: 'or', group: eleven.map((name) => refs.field(name)) },
-				},
-			],
-		});
+		const tooMany = await sim.deliberately('a condition Zoho refuses', () =>
+			watch('POST', {
+				...element('Email'),
+				notification_condition: [
+					{
+						type: 'field_selection',
+						module: refs.module,
+						field_selection: {
+							group_operator: 'or',
+							group: eleven.map((name) => refs.field(name)),
+						},
+					},
+				],
+			}),
+		);
 		expect(entriesOf(tooMany)[0]).toMatchObject({
 			code: 'INVALID_DATA',
 			details: {

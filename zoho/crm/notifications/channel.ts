@@ -57,14 +57,6 @@ export type NotificationCallback = z.infer<typeof callbackSchema>;
 /** Answer of POST, PUT, PATCH and DELETE: one entry per `watch` element. */
 export const watchAnswerSchema = z.object({ watch: z.array(answerEntrySchema) }).passthrough();
 
-const subscribedSchema = z
-	.object({
-		channel_id: idSchema,
-		resource_name: z.string(),
-		channel_expiry: z.string().nullable().optional(),
-	})
-	.passthrough();
-
 /** One row of GET: a channel's subscription to one module. */
 export const channelRowSchema = z
 	.object({
@@ -80,6 +72,11 @@ export const channelRowSchema = z
 	})
 	.passthrough();
 export type ChannelRow = z.infer<typeof channelRowSchema>;
+
+/** What POST, PUT and PATCH confirm of each subscription. */
+const subscribedSchema = channelRowSchema
+	.pick({ channel_id: true, resource_name: true, channel_expiry: true })
+	.passthrough();
 
 export const channelListSchema = z
 	.object({ watch: z.array(channelRowSchema), info: z.record(z.unknown()).optional() })
@@ -270,13 +267,17 @@ export type ChannelHealth =
 	| 'renew'
 	/** Zoho has no such channel (never enabled, expired, disabled, forgotten). */
 	| 'missing'
-	/** Zoho has the channel id with another notify URL or token, other events, or no expiry. */
+	/** Zoho has the channel id with another notify URL, token, events or options, or no expiry. */
 	| 'different';
 
-/** How the channel Zoho lists (the GET row for our channel and module) compares with what the trigger wants. */
+/**
+ * How the channel Zoho lists (the GET row for our channel and module) compares with what
+ * the trigger wants. Of the field condition only its presence is compared: a changed
+ * option needs the channel enabled again.
+ */
 export function channelHealth(options: {
 	row: ChannelRow | undefined;
-	wanted: Pick<ChannelSpec, 'channelId' | 'module' | 'events' | 'notifyUrl' | 'token'>;
+	wanted: Omit<ChannelSpec, 'expiresAt' | 'condition'> & { condition?: unknown };
 	zohoNow: number;
 	crmVersion: string;
 }): ChannelHealth {
@@ -285,16 +286,18 @@ export function channelHealth(options: {
 	const expiresAt = row.channel_expiry ? Date.parse(row.channel_expiry) : Number.NaN;
 	if (Number.isNaN(expiresAt) || expiresAt <= options.zohoNow) return 'missing';
 	const events = new Set(row.events.map((event) => event.split('.').pop()?.toLowerCase()));
-	const sameEvents =
+	const conditioned =
+		Array.isArray(row.notification_condition) && row.notification_condition.length > 0;
+	const same =
+		row.resource_name.toLowerCase() === wanted.module.toLowerCase() &&
+		row.notify_url === wanted.notifyUrl &&
+		tokenMatches(wanted.token, row.token) &&
 		events.size === new Set(wanted.events).size &&
-		wanted.events.every((event) => events.has(event));
-	if (
-		row.resource_name.toLowerCase() !== wanted.module.toLowerCase() ||
-		row.notify_url !== wanted.notifyUrl ||
-		!tokenMatches(wanted.token, row.token) ||
-		!sameEvents
-	)
-		return 'different';
+		wanted.events.every((event) => events.has(event)) &&
+		(row.return_affected_field_values ?? false) === wanted.returnAffectedFieldValues &&
+		(row.notify_on_related_action ?? true) === wanted.notifyOnRelatedAction &&
+		conditioned === (wanted.condition !== undefined);
+	if (!same) return 'different';
 	return renewalDue({ expiresAt, zohoNow: options.zohoNow, crmVersion: options.crmVersion })
 		? 'renew'
 		: 'ok';

@@ -6,13 +6,14 @@
 import type { ZohoApi } from '../../api/apiClient';
 import { ZohoInputError } from '../../errors';
 import { fetchFields, fetchWritableModules } from '../metadata/metadata';
-import type { CrmTarget } from '../module';
+import type { ModuleTarget } from '../module';
 import { MAX_CONDITION_FIELDS, type FieldCondition } from './channel';
 
 export async function resolveFieldCondition(
-	reader: { api: ZohoApi; target: CrmTarget },
-	options: { module: string; fields: readonly string[]; operator: 'and' | 'or' },
+	reader: { api: ZohoApi; target: ModuleTarget },
+	options: { fields: readonly string[]; operator: 'and' | 'or' },
 ): Promise<FieldCondition> {
+	const { module } = reader.target;
 	const label = 'Fields to Watch';
 	if (options.fields.length === 0 || options.fields.length > MAX_CONDITION_FIELDS)
 		throw new ZohoInputError(
@@ -21,17 +22,16 @@ export async function resolveFieldCondition(
 			`Name at most ${MAX_CONDITION_FIELDS} field API names, or none to hear of every edit.`,
 		);
 	const modules = await fetchWritableModules(reader);
-	const module = modules.find(
-		(entry) => entry.api_name.toLowerCase() === options.module.toLowerCase(),
+	const moduleId = idOf(
+		modules.find((entry) => entry.api_name.toLowerCase() === module.toLowerCase()),
 	);
-	const moduleId = idOf(module);
 	if (moduleId === undefined)
 		throw new ZohoInputError(
 			'Module',
-			`Zoho lists no module ${options.module} with an id for a field condition.`,
+			`Zoho lists no module ${module} with an id for a field condition.`,
 			'Pick the module from the list.',
 		);
-	const rows = await fetchFields({ ...reader, module: options.module });
+	const rows = await fetchFields({ ...reader, module });
 	const byName = new Map(rows.map((row) => [row.api_name.toLowerCase(), row]));
 	const fields = options.fields.map((name) => {
 		const row = byName.get(name.toLowerCase());
@@ -39,7 +39,7 @@ export async function resolveFieldCondition(
 		if (!row || id === undefined)
 			throw new ZohoInputError(
 				label,
-				`${options.module} has no field with the API name "${name}".`,
+				`${module} has no field with the API name "${name}".`,
 				'Use API names as Zoho lists them under Settings → Developer Space → APIs (e.g. Last_Name, not Last Name).',
 			);
 		return { apiName: row.api_name, id };

@@ -38,6 +38,16 @@ const LEDGER_SPAN_S = 7 * 24 * 60 * 60;
 const MAX_VERSIONS = 20_000;
 const MAX_DELETIONS = 2_000;
 
+/**
+ * The production channel as Zoho last confirmed it, as the webhook side also announces it
+ * to the consumer: where Zoho sends, until when (Zoho time, ms).
+ */
+export const announcementSchema = z.object({
+	notifyUrl: z.string(),
+	expiresAt: z.number().optional(),
+});
+export type Announcement = z.infer<typeof announcementSchema>;
+
 const stateSchema = z.object({
 	/** What the state belongs to (module and events); a state of another is not used. */
 	source: z.string(),
@@ -48,8 +58,7 @@ const stateSchema = z.object({
 	deleted: z.record(z.number()),
 	/** Where the catch-up of deletions reads Zoho's deleted-records list from; absent while the Deleted event is off (one not readable counts as absent). */
 	deletedWatermark: watermarkSchema.optional().catch(undefined),
-	/** The production channel as Zoho last confirmed it. */
-	channel: z.object({ notifyUrl: z.string(), expiresAt: z.number().optional() }).optional(),
+	channel: announcementSchema.optional(),
 	/** One more at every save: of two copies (static data, the relay), the higher is newer. */
 	seq: z.number().int(),
 });

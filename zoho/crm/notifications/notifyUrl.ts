@@ -5,14 +5,8 @@
  * webhook setting, so the fix is that setting.
  */
 
-const PRIVATE_IPV4 = [
-	/^127\./,
-	/^10\./,
-	/^192\.168\./,
-	/^172\.(1[6-9]|2\d|3[01])\./,
-	/^169\.254\./,
-	/^0\./,
-];
+/** Loopback, private, link-local and "this network" IPv4 ranges. */
+const PRIVATE_IPV4 = /^(127|10|0|192\.168|172\.(1[6-9]|2\d|3[01])|169\.254)\./;
 const LOCAL_NAMES = /(^localhost$|\.localhost$|\.local$|\.internal$|^[^.]+$)/;
 
 /** Why Zoho cannot reach `url`, with the setting that fixes it; undefined when it can. */
@@ -36,6 +30,6 @@ const FIX =
 
 function isLocalHost(host: string): boolean {
 	if (host.includes(':')) return host === '::1' || /^(fc|fd|fe80)/.test(host) || host === '::';
-	if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return PRIVATE_IPV4.some((range) => range.test(host));
+	if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return PRIVATE_IPV4.test(host);
 	return LOCAL_NAMES.test(host);
 }

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 
 import type { ApiRequest, Expected, ZohoApi } from '../../api/apiClient';
-import { isZohoError, ZohoApiError, ZohoInputError, ZohoTransportError } from '../../errors';
+import { isZohoError, ZohoInputError, ZohoTransportError } from '../../errors';
 import { fetchReadableModules, type ModuleEntry } from '../metadata/metadata';
 import type { CrmTarget, ModuleTarget } from '../module';
 import {
@@ -144,7 +144,10 @@ export async function disableChannel(api: ZohoApi, channelId: string): Promise<v
 
 const ANY_JSON: Expected<unknown> = { schema: z.unknown(), what: 'JSON' };
 
-/** A call of actions/watch (CRM v8), Zoho's refusal of an element said as such. */
+/**
+ * A call of actions/watch (CRM v8). A 400 of this API carries Zoho's code per `watch`
+ * element, not at the top: the element's code and the fix say more than "HTTP 400".
+ */
 async function send<T>(
 	api: ZohoApi,
 	request: Omit<ApiRequest, 'path'>,
@@ -160,19 +163,10 @@ async function send<T>(
 			expected,
 		);
 	} catch (error) {
-		throw refusedElement(error) ?? error;
+		const answer =
+			isZohoError(error) && error.code === 'API_ERROR' && watchAnswerSchema.safeParse(error.body);
+		const refused =
+			answer && answer.success && answer.data.watch.find((e) => e.status !== 'success');
+		throw refused ? watchRefusal(refused) : error;
 	}
-}
-
-/**
- * A 400 of this API carries Zoho's code per `watch` element, not at the top: the element's
- * code and the fix say more than "HTTP 400".
- */
-function refusedElement(error: unknown): ZohoApiError | undefined {
-	if (!isZohoError(error) || error.code !== 'API_ERROR') return undefined;
-	const answer = watchAnswerSchema.safeParse(error.body);
-	const refused = answer.success
-		? answer.data.watch.find((entry) => entry.status !== 'success')
-		: undefined;
-	return refused && watchRefusal(refused);
 }

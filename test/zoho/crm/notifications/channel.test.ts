@@ -250,6 +250,8 @@ describe("Zoho's answers and callbacks", () => {
 			token: spec.token,
 			channel_expiry: '2026-12-07T10:00:00+00:00',
 			events: ['Leads.edit', 'Leads.create'],
+			return_affected_field_values: true,
+			notify_on_related_action: false,
 		};
 		const health = (changes: Partial<ChannelRow> | undefined, zohoNow = NOW) =>
 			channelHealth({
@@ -268,6 +270,14 @@ describe("Zoho's answers and callbacks", () => {
 		expect(health({ token: null })).toBe('different');
 		expect(health({ events: ['Leads.create'] })).toBe('different');
 		expect(health({ events: ['Leads.create', 'Leads.edit', 'Leads.delete'] })).toBe('different');
+		// The options: a changed one needs the channel enabled again.
+		expect(health({ return_affected_field_values: null })).toBe('different');
+		expect(health({ notify_on_related_action: null })).toBe('different');
+		expect(health({ notification_condition: [{ type: 'field_selection' }] })).toBe('different');
+		const conditioned = { ...spec, condition: { fields: ['Email'], operator: 'or' } };
+		expect(channelHealth({ row, wanted: conditioned, zohoNow: NOW, crmVersion: 'v8' })).toBe(
+			'different',
+		);
 	});
 });
 
