@@ -27,14 +27,14 @@ import {
 	type ParamReader,
 } from '../../shared/parameters';
 import { zohoApi } from '../../shared/zohoRuntime';
-import { DEFAULT_MAX_WAIT_MINUTES, OPERATION } from './exportRecords.description';
+import { DEFAULT_MAX_WAIT_MINUTES } from './exportRecords.description';
 import type { ItemInput } from './types';
 
 export { properties } from './exportRecords.description';
 
 export const option = {
 	name: 'Export Records (Bulk Read)',
-	value: OPERATION,
+	value: 'exportRecords',
 	action: 'Export records in bulk',
 	description:
 		"Export a whole CRM module, or what changed in it, with Zoho's Bulk Read: 200,000 records per job",
