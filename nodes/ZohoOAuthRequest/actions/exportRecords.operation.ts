@@ -96,13 +96,8 @@ async function fileItems(options: {
 			`${module}-page-${result.page}.csv`,
 			'text/csv',
 		);
-		const json: IDataObject = {
-			module,
-			page: result.page,
-			count: result.count,
-			moreRecords: result.more_records,
-			jobId: job.id,
-		};
+		const { page, count, more_records: moreRecords } = result;
+		const json = { module, page, count, moreRecords, jobId: job.id };
 		items.push({ json, binary: { [settings.binaryPropertyName]: file } });
 	}
 	return items;
