@@ -1,6 +1,6 @@
 /**
  * Export Records (Bulk Read): one export job per 200,000 records, waited for, downloaded
- * and read as a stream (zoho/crm/bulkRead/job.ts, bulkReadFile.ts); out come the records as
+ * and read as a stream (zoho/crm/bulkRead/job.ts, file.ts); out come the records as
  * items, or each page's CSV as a file.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';

@@ -86,11 +86,8 @@ export function restoreRecord(
 ): RestoredRecord {
 	const record: RestoredRecord = { id: '' };
 	for (const [column, text] of Object.entries(row)) {
-		if (column === 'Id' || column === 'id') {
-			record.id = text;
-			continue;
-		}
-		record[column] = restoreValue(text, kinds.get(column) ?? 'text');
+		if (column === 'Id' || column === 'id') record.id = text;
+		else record[column] = restoreValue(text, kinds.get(column) ?? 'text');
 	}
 	return record;
 }

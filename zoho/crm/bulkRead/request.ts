@@ -1,6 +1,6 @@
 /**
  * Bulk Read requests and answers: the body of `POST /crm/bulk/v8/read`, its criteria, and
- * zod schemas of the job answers (the callback is not used: bulkReadJob.ts says why).
+ * zod schemas of the job answers (the callback is not used: job.ts says why).
  * Sources: spec `v8.0/bulk_read.json` (Request_Wrapper, Query, Criteria, Job_Detail, Result, Success_Response);
  * https://www.zoho.com/crm/developer/docs/api/bulk-read/limitations.html (200,000 records a
  * page, not for Notes, Attachments or Emails, 10 downloads a minute).
@@ -53,14 +53,6 @@ export interface BulkReadCondition {
 	value: CriteriaValue | CriteriaValue[];
 }
 
-function condition(
-	field: string,
-	comparator: BulkReadComparator,
-	value: BulkReadCondition['value'],
-): BulkReadCondition {
-	return { field: { api_name: field }, comparator, value };
-}
-
 export interface BulkReadRequestOptions {
 	module: string;
 	/** Field API names (`Lookup.Field` reads a looked-up record's field); all fields when absent. */
@@ -94,9 +86,10 @@ export function modifiedRange(range: { from?: Date; to?: Date }): BulkReadCondit
 			'The start of the Modified_Time range is after its end (or not a date).',
 			'Give a start that is not later than the end.',
 		);
-	if (from && to) return condition('Modified_Time', 'between', [zohoTime(from), zohoTime(to)]);
-	if (from) return condition('Modified_Time', 'greater_equal', zohoTime(from));
-	if (to) return condition('Modified_Time', 'less_equal', zohoTime(to));
+	const field = { api_name: 'Modified_Time' };
+	if (from && to) return { field, comparator: 'between', value: [zohoTime(from), zohoTime(to)] };
+	if (from) return { field, comparator: 'greater_equal', value: zohoTime(from) };
+	if (to) return { field, comparator: 'less_equal', value: zohoTime(to) };
 	return undefined;
 }
 
@@ -122,9 +115,11 @@ const wireCriteriaSchema: z.ZodType<BulkReadCriteria, z.ZodTypeDef, unknown> = z
 			.refine((condition) => (condition.field?.api_name ?? condition.api_name) !== undefined, {
 				message: 'a condition names its field: "field": { "api_name": … }',
 			})
-			.transform((wire) =>
-				condition(wire.field?.api_name ?? wire.api_name ?? '', wire.comparator, wire.value),
-			),
+			.transform(({ field, api_name, comparator, value }) => ({
+				field: { api_name: field?.api_name ?? api_name ?? '' },
+				comparator,
+				value,
+			})),
 	]),
 );
 
