@@ -66,15 +66,14 @@ async function recordItems(options: {
 	settings: ExportSettings;
 }): Promise<INodeExecutionData[]> {
 	const { access, settings } = options;
+	const { target } = settings;
 	let fields: FieldType[] | undefined;
 	const items: INodeExecutionData[] = [];
 	for await (const page of options.pages) {
 		// Asked once the first job is done: Zoho's refusal of the job is the more telling error.
 		fields ??= fieldTypeSchema
 			.array()
-			.parse(
-				await fetchFields({ api: access, target: settings.target, module: settings.target.module }),
-			);
+			.parse(await fetchFields({ api: access, target, module: target.module }));
 		const batches = readBulkReadFile(page.zip, { fields, signal: access.options.signal });
 		for await (const batch of batches) for (const json of batch) items.push({ json });
 	}
