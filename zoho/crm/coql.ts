@@ -23,22 +23,13 @@ import { checkFieldNames, checkModuleName, type CrmTarget } from './module';
 export const COQL_MAX_FIELDS = 50;
 
 /**
- * Rows a call may return and rows a query reaches through LIMIT/OFFSET, by the first CRM
- * API version each applies to, newest first (Zoho's COQL-Limitations page of each version:
- * v2 and v3 200 and 10,000; v4–v6 2,000 and 10,000, figures from Zoho's pages for v4 and
- * v6, v5's not seen; v7 and v8 2,000 and 100,000).
+ * Rows a call may return and rows a query reaches through LIMIT/OFFSET, by CRM API version
+ * (Zoho's COQL-Limitations page of each version: v2 and v3 200 and 10,000; v4–v6 2,000 and
+ * 10,000, figures from Zoho's pages for v4 and v6, v5's not seen; v7 and v8 2,000 and 100,000).
  */
-const COQL_LIMITS = [
-	{ from: 7, perCall: 2000, reachable: 100_000 },
-	{ from: 4, perCall: 2000, reachable: 10_000 },
-	{ from: 0, perCall: 200, reachable: 10_000 },
-];
-
 export function coqlLimits(version: string): { perCall: number; reachable: number } {
 	const number = Number(version.replace(/^v/, ''));
-	const { perCall, reachable } =
-		COQL_LIMITS.find((limits) => number >= limits.from) ?? COQL_LIMITS[COQL_LIMITS.length - 1]!;
-	return { perCall, reachable };
+	return { perCall: number >= 4 ? 2000 : 200, reachable: number >= 7 ? 100_000 : 10_000 };
 }
 
 /** The clauses of one COQL query; `where`, `groupBy` and `orderBy` are COQL text. */

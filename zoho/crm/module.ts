@@ -37,12 +37,11 @@ export function checkFieldNames(names: readonly string[], field: string): void {
 /** The module's API name as typed, or why it cannot be one; `field` is the n8n parameter at fault. */
 export function checkModuleName(module: string, field = 'Module'): string {
 	const name = module.trim();
-	if (!isApiName(name)) {
+	if (!isApiName(name))
 		throw new ZohoInputError(
 			field,
 			name === '' ? 'Module is empty.' : `Module "${name}" is not a Zoho module API name.`,
 			'Pick the module from the list, or enter its API name (e.g. Leads, Contacts, or a custom module such as Projects_X).',
 		);
-	}
 	return name;
 }

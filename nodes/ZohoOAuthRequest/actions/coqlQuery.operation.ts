@@ -12,12 +12,9 @@ import { zohoApi } from '../../shared/zohoRuntime';
 import { listProperties, pageItems, readListSettings } from './listRead';
 import type { ItemInput } from './types';
 
-const OPERATION = 'coqlQuery';
-const show = () => ({ show: { operation: [OPERATION] } });
-
 export const option = {
 	name: 'Query (COQL)',
-	value: OPERATION,
+	value: 'coqlQuery',
 	action: 'Query records with COQL',
 	description: "Read CRM records with Zoho's SQL-like COQL: filters, lookups, every row",
 };
@@ -26,7 +23,7 @@ const EXAMPLE =
 	"select Last_Name, Email, Account_Name.Account_Name, Modified_Time from Contacts where Modified_Time >= '2026-01-01T00:00:00+00:00'";
 
 export const properties: INodeProperties[] = [
-	crmVersionProperty(show()),
+	crmVersionProperty({}),
 	{
 		displayName: 'Query',
 		name: 'query',
@@ -38,7 +35,6 @@ export const properties: INodeProperties[] = [
 		description:
 			"A COQL SELECT: fields (a looked-up record's through a dot), FROM a module, WHERE criteria (brackets around each pair beyond two), ORDER BY. Leave out LIMIT and OFFSET: the node pages. {{ expressions }} are filled in per item.",
 		hint: 'Rows come in id order unless ORDER BY says otherwise; in id order every row is read, otherwise at most 100,000 (Zoho)',
-		displayOptions: show(),
 	},
 	...listProperties(),
 ];

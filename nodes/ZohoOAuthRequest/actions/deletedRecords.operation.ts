@@ -13,24 +13,20 @@ import { zohoApi } from '../../shared/zohoRuntime';
 import { listProperties, pageItems, readListSettings } from './listRead';
 import type { ItemInput } from './types';
 
-const OPERATION = 'deletedRecords';
-const show = () => ({ show: { operation: [OPERATION] } });
-
 export const option = {
 	name: 'Get Deleted Records',
-	value: OPERATION,
+	value: 'deletedRecords',
 	action: 'Get deleted records',
 	description: "List a CRM module's deleted records: recycle bin, permanently deleted, or both",
 };
 
 export const properties: INodeProperties[] = [
-	crmVersionProperty(show()),
+	crmVersionProperty({}),
 	moduleProperty({
 		readable: true,
 		defaultValue: '',
 		example: 'Contacts',
 		description: 'The module whose deleted records to list, custom modules included',
-		displayOptions: show(),
 	}),
 	{
 		displayName: 'Deleted Records',
@@ -50,7 +46,6 @@ export const properties: INodeProperties[] = [
 			},
 		],
 		default: 'all',
-		displayOptions: show(),
 	},
 	{
 		displayName: 'Deleted Since',
@@ -59,7 +54,6 @@ export const properties: INodeProperties[] = [
 		default: '',
 		description:
 			'Only records deleted after this time (sent as If-Modified-Since). Empty: every deleted record Zoho keeps.',
-		displayOptions: show(),
 	},
 	...listProperties(),
 ];

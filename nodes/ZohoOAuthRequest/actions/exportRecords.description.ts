@@ -4,23 +4,17 @@ import type { INodeProperties } from 'n8n-workflow';
 import { crmVersionProperty, moduleProperty } from '../../shared/crmTarget.description';
 import { timeoutProperty } from '../../shared/timeout.description';
 
-export const OPERATION = 'exportRecords';
-const show = (extra: Record<string, string[]> = {}) => ({
-	show: { operation: [OPERATION], ...extra },
-});
-
 /** How long a job may take by default (minutes): Zoho queues an org's export jobs. */
 export const DEFAULT_MAX_WAIT_MINUTES = 60;
 
 export const properties: INodeProperties[] = [
-	crmVersionProperty(show()),
+	crmVersionProperty({}),
 	moduleProperty({
 		readable: true,
 		defaultValue: '',
 		example: 'Contacts',
 		description:
 			'The module to export, custom modules included (Zoho does not export Notes, Attachments or Emails)',
-		displayOptions: show(),
 	}),
 	{
 		displayName: 'Field Names or IDs',
@@ -33,7 +27,6 @@ export const properties: INodeProperties[] = [
 		default: [],
 		description:
 			'The fields to export; empty exports every field. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-		displayOptions: show(),
 	},
 	{
 		displayName: 'Output',
@@ -55,7 +48,6 @@ export const properties: INodeProperties[] = [
 			},
 		],
 		default: 'records',
-		displayOptions: show(),
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -64,7 +56,7 @@ export const properties: INodeProperties[] = [
 		default: 'data',
 		required: true,
 		hint: 'The name of the output binary field to put each CSV file in',
-		displayOptions: show({ exportOutput: ['csvFile'] }),
+		displayOptions: { show: { exportOutput: ['csvFile'] } },
 	},
 	{
 		displayName: 'Filters',
@@ -72,7 +64,6 @@ export const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add filter',
 		default: {},
-		displayOptions: show(),
 		options: [
 			{
 				displayName: 'Modified From',
@@ -114,7 +105,6 @@ export const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions: show(),
 		options: [
 			{
 				displayName: 'Max Wait (Minutes)',

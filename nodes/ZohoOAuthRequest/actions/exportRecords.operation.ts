@@ -1,6 +1,6 @@
 /**
  * Export Records (Bulk Read): one export job per 200,000 records, waited for, downloaded
- * and read as a stream (zoho/crm/bulkRead/job.ts, bulkReadFile.ts); out come the records as
+ * and read as a stream (zoho/crm/bulkRead/job.ts, file.ts); out come the records as
  * items, or each page's CSV as a file.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
@@ -27,14 +27,14 @@ import {
 	type ParamReader,
 } from '../../shared/parameters';
 import { zohoApi } from '../../shared/zohoRuntime';
-import { DEFAULT_MAX_WAIT_MINUTES, OPERATION } from './exportRecords.description';
+import { DEFAULT_MAX_WAIT_MINUTES } from './exportRecords.description';
 import type { ItemInput } from './types';
 
 export { properties } from './exportRecords.description';
 
 export const option = {
 	name: 'Export Records (Bulk Read)',
-	value: OPERATION,
+	value: 'exportRecords',
 	action: 'Export records in bulk',
 	description:
 		"Export a whole CRM module, or what changed in it, with Zoho's Bulk Read: 200,000 records per job",
@@ -66,15 +66,14 @@ async function recordItems(options: {
 	settings: ExportSettings;
 }): Promise<INodeExecutionData[]> {
 	const { access, settings } = options;
+	const { target } = settings;
 	let fields: FieldType[] | undefined;
 	const items: INodeExecutionData[] = [];
 	for await (const page of options.pages) {
 		// Asked once the first job is done: Zoho's refusal of the job is the more telling error.
 		fields ??= fieldTypeSchema
 			.array()
-			.parse(
-				await fetchFields({ api: access, target: settings.target, module: settings.target.module }),
-			);
+			.parse(await fetchFields({ api: access, target, module: target.module }));
 		const batches = readBulkReadFile(page.zip, { fields, signal: access.options.signal });
 		for await (const batch of batches) for (const json of batch) items.push({ json });
 	}
@@ -96,13 +95,8 @@ async function fileItems(options: {
 			`${module}-page-${result.page}.csv`,
 			'text/csv',
 		);
-		const json: IDataObject = {
-			module,
-			page: result.page,
-			count: result.count,
-			moreRecords: result.more_records,
-			jobId: job.id,
-		};
+		const { page, count, more_records: moreRecords } = result;
+		const json = { module, page, count, moreRecords, jobId: job.id };
 		items.push({ json, binary: { [settings.binaryPropertyName]: file } });
 	}
 	return items;

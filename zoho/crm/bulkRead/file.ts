@@ -51,10 +51,7 @@ export async function* readBulkReadFile(
 		unzipCsv(),
 		parser,
 		options.signal ? { signal: options.signal } : {},
-	).then(
-		() => undefined,
-		() => undefined,
-	);
+	).catch(() => undefined);
 	let batch: RestoredRecord[] = [];
 	try {
 		for await (const row of parser as AsyncIterable<Record<string, string>>) {

@@ -26,7 +26,6 @@ import {
 	bulkReadJobAnswerSchema,
 	bulkReadJobSchema,
 	DEFAULT_POLL_SCHEDULE,
-	jobOutcome,
 	jobPollDelayMs,
 	type BulkReadJob,
 	type BulkReadRequestOptions,
@@ -149,15 +148,13 @@ async function waitForJob(
 	const { clock, jobId } = options;
 	const started = clock.now();
 	for (let attempt = 0; ; attempt += 1) {
-		await pause(jobPollDelayMs(attempt, options.timing.poll), {
-			signal: api.options.signal,
-		});
+		await pause(jobPollDelayMs(attempt, options.timing.poll), { signal: api.options.signal });
 		const job = await api.fetch(
 			{ path: `${bulkReadPath(options.version)}/${jobId}` },
 			{ schema: jobOfAnswer, what: 'the Bulk Read job details', hint: EXPORT_HINT },
 		);
 		if (job.state === 'FAILURE') throw jobFailed(job, options.request.module);
-		if (jobOutcome(job) === 'completed') {
+		if (job.state === 'COMPLETED') {
 			if (!job.result)
 				throw new ZohoTransportError(
 					'INVALID_RESPONSE',

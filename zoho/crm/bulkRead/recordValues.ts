@@ -29,12 +29,18 @@ export interface RestoredRecord {
 
 const NUMBER_TYPES = new Set(['double', 'currency', 'decimal', 'percent']);
 const LOOKUP_TYPES = new Set(['lookup', 'ownerlookup', 'userlookup']);
+/** A field without `data_type` goes by its `json_type`. */
+const JSON_TYPE_KINDS = new Map<string | null | undefined, ValueKind>([
+	['integer', 'number'],
+	['double', 'number'],
+	['boolean', 'boolean'],
+	['jsonarray', 'list'],
+	['jsonobject', 'lookup'],
+]);
 
 /** How each field's text becomes a value, keyed by API name; unknown fields stay text. */
 export function valueKinds(fields: readonly FieldType[]): Map<string, ValueKind> {
-	const kinds = new Map<string, ValueKind>();
-	for (const field of fields) kinds.set(field.api_name, kindOf(field));
-	return kinds;
+	return new Map(fields.map((field) => [field.api_name, kindOf(field)]));
 }
 
 function kindOf(field: FieldType): ValueKind {
@@ -46,19 +52,7 @@ function kindOf(field: FieldType): ValueKind {
 	if (type === 'multiselectpicklist' || type === 'multiselectlookup') return 'list';
 	if (LOOKUP_TYPES.has(type)) return 'lookup';
 	if (type !== '') return 'text';
-	switch (field.json_type) {
-		case 'integer':
-		case 'double':
-			return 'number';
-		case 'boolean':
-			return 'boolean';
-		case 'jsonarray':
-			return 'list';
-		case 'jsonobject':
-			return 'lookup';
-		default:
-			return 'text';
-	}
+	return JSON_TYPE_KINDS.get(field.json_type) ?? 'text';
 }
 
 /** One CSV cell as its value: empty is null; text that does not fit its kind stays text. */
@@ -92,11 +86,8 @@ export function restoreRecord(
 ): RestoredRecord {
 	const record: RestoredRecord = { id: '' };
 	for (const [column, text] of Object.entries(row)) {
-		if (column === 'Id' || column === 'id') {
-			record.id = text;
-			continue;
-		}
-		record[column] = restoreValue(text, kinds.get(column) ?? 'text');
+		if (column === 'Id' || column === 'id') record.id = text;
+		else record[column] = restoreValue(text, kinds.get(column) ?? 'text');
 	}
 	return record;
 }

@@ -1,6 +1,6 @@
 /**
  * Bulk Read requests and answers: the body of `POST /crm/bulk/v8/read`, its criteria, and
- * zod schemas of the job answers (the callback is not used: bulkReadJob.ts says why).
+ * zod schemas of the job answers (the callback is not used: job.ts says why).
  * Sources: spec `v8.0/bulk_read.json` (Request_Wrapper, Query, Criteria, Job_Detail, Result, Success_Response);
  * https://www.zoho.com/crm/developer/docs/api/bulk-read/limitations.html (200,000 records a
  * page, not for Notes, Attachments or Emails, 10 downloads a minute).
@@ -53,25 +53,6 @@ export interface BulkReadCondition {
 	value: CriteriaValue | CriteriaValue[];
 }
 
-function condition(
-	field: string,
-	comparator: BulkReadComparator,
-	value: BulkReadCondition['value'],
-): BulkReadCondition {
-	return { field: { api_name: field }, comparator, value };
-}
-
-export interface BulkReadRequestBody {
-	query: {
-		module: { api_name: string };
-		fields?: string[];
-		criteria?: BulkReadCriteria;
-		cvid?: string;
-		page_token?: string;
-	};
-	file_type: 'csv';
-}
-
 export interface BulkReadRequestOptions {
 	module: string;
 	/** Field API names (`Lookup.Field` reads a looked-up record's field); all fields when absent. */
@@ -83,18 +64,10 @@ export interface BulkReadRequestOptions {
 	pageToken?: string;
 }
 
-/** Records changed in [from, to] (inclusive), for incremental exports. */
-export function modifiedBetween(from: Date, to: Date): BulkReadCondition {
-	if (!(from.getTime() <= to.getTime()))
-		throw new ZohoInputError(
-			'Modified Between',
-			'The start of the Modified_Time range is after its end (or not a date).',
-			'Give a start that is not later than the end.',
-		);
-	return condition('Modified_Time', 'between', [zohoTime(from), zohoTime(to)]);
-}
-
-/** Records changed from `from` and/or up to `to` (inclusive); undefined when neither is given. */
+/**
+ * Records changed from `from` and/or up to `to` (inclusive), for incremental exports;
+ * undefined when neither is given.
+ */
 export function modifiedRange(range: { from?: Date; to?: Date }): BulkReadCondition | undefined {
 	const { from, to } = range;
 	for (const [date, name] of [
@@ -107,9 +80,16 @@ export function modifiedRange(range: { from?: Date; to?: Date }): BulkReadCondit
 				`${name} is not a date and time.`,
 				'Pick a date, or give an ISO 8601 time such as 2026-01-31T09:00:00Z.',
 			);
-	if (from && to) return modifiedBetween(from, to);
-	if (from) return condition('Modified_Time', 'greater_equal', zohoTime(from));
-	if (to) return condition('Modified_Time', 'less_equal', zohoTime(to));
+	if (from && to && from.getTime() > to.getTime())
+		throw new ZohoInputError(
+			'Modified Between',
+			'The start of the Modified_Time range is after its end (or not a date).',
+			'Give a start that is not later than the end.',
+		);
+	const field = { api_name: 'Modified_Time' };
+	if (from && to) return { field, comparator: 'between', value: [zohoTime(from), zohoTime(to)] };
+	if (from) return { field, comparator: 'greater_equal', value: zohoTime(from) };
+	if (to) return { field, comparator: 'less_equal', value: zohoTime(to) };
 	return undefined;
 }
 
@@ -135,9 +115,11 @@ const wireCriteriaSchema: z.ZodType<BulkReadCriteria, z.ZodTypeDef, unknown> = z
 			.refine((condition) => (condition.field?.api_name ?? condition.api_name) !== undefined, {
 				message: 'a condition names its field: "field": { "api_name": … }',
 			})
-			.transform((wire) =>
-				condition(wire.field?.api_name ?? wire.api_name ?? '', wire.comparator, wire.value),
-			),
+			.transform(({ field, api_name, comparator, value }) => ({
+				field: { api_name: field?.api_name ?? api_name ?? '' },
+				comparator,
+				value,
+			})),
 	]),
 );
 
@@ -157,7 +139,7 @@ export function criteriaFromZohoJson(value: unknown, field = 'Criteria (JSON)'):
 }
 
 /** The body of a Create Bulk Read Job call, checked. */
-export function buildBulkReadRequest(options: BulkReadRequestOptions): BulkReadRequestBody {
+export function buildBulkReadRequest(options: BulkReadRequestOptions) {
 	checkModuleName(options.module);
 	const unsupported = BULK_READ_UNSUPPORTED_MODULES.find(
 		(name) => name.toLowerCase() === options.module.toLowerCase(),
@@ -168,14 +150,10 @@ export function buildBulkReadRequest(options: BulkReadRequestOptions): BulkReadR
 			`Zoho's Bulk Read does not export ${unsupported}.`,
 			'Read this module with the API Request operation or a COQL query instead.',
 		);
-	const query: BulkReadRequestBody['query'] = { module: { api_name: options.module } };
-	if (options.fields !== undefined && options.fields.length > 0) {
-		checkFieldNames(options.fields, 'Fields');
-		query.fields = [...new Set(options.fields)];
-	}
-	if (options.criteria) {
-		const conditions = checkCriteria(options.criteria);
-		query.criteria = options.criteria;
+	const { fields = [], criteria, cvid, pageToken } = options;
+	checkFieldNames(fields, 'Fields');
+	if (criteria) {
+		const conditions = checkCriteria(criteria);
 		if (conditions > MAX_BULK_READ_CRITERIA)
 			throw new ZohoInputError(
 				'Criteria',
@@ -183,16 +161,19 @@ export function buildBulkReadRequest(options: BulkReadRequestOptions): BulkReadR
 				'Use fewer conditions, or a custom view (cvid) that holds some of them.',
 			);
 	}
-	if (options.cvid !== undefined) {
-		if (!ZOHO_ID.test(options.cvid))
-			throw new ZohoInputError(
-				'Custom View',
-				'A custom view id is made of digits.',
-				'Pick the custom view from the list.',
-			);
-		query.cvid = options.cvid;
-	}
-	if (options.pageToken !== undefined) query.page_token = options.pageToken;
+	if (cvid !== undefined && !ZOHO_ID.test(cvid))
+		throw new ZohoInputError(
+			'Custom View',
+			'A custom view id is made of digits.',
+			'Pick the custom view from the list.',
+		);
+	const query = {
+		module: { api_name: options.module },
+		...(fields.length > 0 ? { fields: [...new Set(fields)] } : {}),
+		...(criteria ? { criteria } : {}),
+		...(cvid === undefined ? {} : { cvid }),
+		...(pageToken === undefined ? {} : { page_token: pageToken }),
+	};
 	return { query, file_type: 'csv' };
 }
 
@@ -261,19 +242,10 @@ export const bulkReadResultSchema = z
 export type BulkReadResult = z.infer<typeof bulkReadResultSchema>;
 
 /**
- * Why Zoho failed a job: `result.error_message` of a FAILURE (issue #25, read from Zoho's
- * create-job page; the spec has no such field, docs/zoho-conformance.md lists it as open).
+ * One job of Get Bulk Read Job Details; `result` once COMPLETED, or why it FAILED:
+ * `result.error_message` (issue #25, read from Zoho's create-job page; the spec has no such
+ * field, docs/zoho-conformance.md lists it as open).
  */
-const bulkReadFailureSchema = z
-	.object({
-		error_message: z
-			.object({ code: z.string().min(1), message: z.string().optional() })
-			.passthrough()
-			.optional(),
-	})
-	.passthrough();
-
-/** One job of Get Bulk Read Job Details; `result` once COMPLETED, or why it FAILED. */
 export const bulkReadJobSchema = z.discriminatedUnion('state', [
 	z
 		.object({
@@ -286,7 +258,15 @@ export const bulkReadJobSchema = z.discriminatedUnion('state', [
 		.object({
 			id: z.string().min(1),
 			state: z.literal('FAILURE'),
-			result: bulkReadFailureSchema.optional(),
+			result: z
+				.object({
+					error_message: z
+						.object({ code: z.string().min(1), message: z.string().optional() })
+						.passthrough()
+						.optional(),
+				})
+				.passthrough()
+				.optional(),
 		})
 		.passthrough(),
 ]);
@@ -295,12 +275,6 @@ export type BulkReadJob = z.infer<typeof bulkReadJobSchema>;
 export const bulkReadJobAnswerSchema = z
 	.object({ data: z.array(bulkReadJobSchema).min(1) })
 	.passthrough();
-
-/** What a job's state means to a caller waiting for it. */
-export function jobOutcome(job: BulkReadJob): 'waiting' | 'completed' | 'failed' {
-	if (job.state === 'COMPLETED') return 'completed';
-	return job.state === 'FAILURE' ? 'failed' : 'waiting';
-}
 
 /** When to ask for a job's state: after `firstMs`, then doubling, at most `maxMs` apart. */
 export interface PollSchedule {

@@ -147,10 +147,7 @@ export async function readRecentDeletions(
 	options: { target: ModuleTarget; count: number },
 ): Promise<DeletedRecord[]> {
 	const records: DeletedRecord[] = [];
-	for await (const page of deletedRecordPages(api, {
-		target: options.target,
-		limit: options.count,
-	}))
-		records.push(...page);
+	const pages = deletedRecordPages(api, { target: options.target, limit: options.count });
+	for await (const page of pages) records.push(...page);
 	return records;
 }
