@@ -31,27 +31,10 @@ export const WATCH_CRM_VERSION = 'v8';
  * Events): the v7 enable page and the v8 update-info page list them; Zoho refuses any
  * other with 400 INVALID_DATA {api_name: "events"} (spec example "ModuleNotSupported").
  */
-export const WATCHABLE_MODULES: readonly string[] = [
-	'Leads',
-	'Accounts',
-	'Contacts',
-	'Deals',
-	'Campaigns',
-	'Tasks',
-	'Cases',
-	'Events',
-	'Calls',
-	'Solutions',
-	'Products',
-	'Vendors',
-	'Price_Books',
-	'Quotes',
-	'Sales_Orders',
-	'Purchase_Orders',
-	'Invoices',
-	'Appointments__s',
-	'Services__s',
-];
+export const WATCHABLE_MODULES: readonly string[] = (
+	'Leads Accounts Contacts Deals Campaigns Tasks Cases Events Calls Solutions Products Vendors ' +
+	'Price_Books Quotes Sales_Orders Purchase_Orders Invoices Appointments__s Services__s'
+).split(' ');
 const WATCHABLE = new Set(WATCHABLE_MODULES.map((name) => name.toLowerCase()));
 
 export function isWatchable(module: ModuleEntry): boolean {
