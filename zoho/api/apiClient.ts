@@ -153,12 +153,11 @@ export class ZohoApi {
 		const { auth, zohoClock } = this.deps;
 		const { options } = this;
 		const { credentials, signal, logger, tokenMemo } = options;
-		let token = await auth.getToken(credentials, {
-			signal,
-			logger,
-			tokenMemo,
-			saved: options.saved,
-		});
+		const tokenOptions = { signal, logger, tokenMemo, saved: options.saved };
+		// Almost every call finds its token cached: no promise to wait for then.
+		let token =
+			auth.cachedToken(credentials, tokenOptions) ??
+			(await auth.getToken(credentials, tokenOptions));
 		let refreshed = false;
 		const method = request.method ?? 'GET';
 		return withRetry({

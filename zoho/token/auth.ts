@@ -87,6 +87,20 @@ export class ZohoAuth {
 	}
 
 	/**
+	 * The token getToken would give at once (cached, or `saved` and fresh), without a
+	 * promise; undefined when getToken has to wait, refresh or fail.
+	 */
+	cachedToken(
+		credentials: ZohoCredentials,
+		options: CallScope & { saved?: AccessToken } = {},
+	): AccessToken | undefined {
+		if (options.signal?.aborted || options.tokenMemo?.failureOf(credentials.key) !== undefined)
+			return undefined;
+		if (options.saved) this.cache.offer(credentials.key, options.saved);
+		return this.cache.hit(credentials.key);
+	}
+
+	/**
 	 * Forget a token (or, without one, whatever is held) here and in the token store,
 	 * so the next getToken gets another. Only the given token is dropped: a late
 	 * call for a stale token leaves a newer one alone.
